@@ -1,0 +1,42 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * cli.h - the apmatrix command line: shared declarations of its files.
+ * main.c parses global options and dispatches, show.c prints the host,
+ * commands.c plans and applies changes, ids.c parses operator input.
+ */
+#ifndef APMATRIX_CLI_H
+#define APMATRIX_CLI_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "libapmatrix.h"
+
+/* Exit codes (a contract). */
+#define EXIT_OK 0
+#define EXIT_REFUSED 1
+#define EXIT_USAGE 2
+#define EXIT_MISMATCH 3
+
+struct cli {
+	struct apm_ctx *ctx;
+	const char *prog;
+	bool read_only;
+};
+
+int cmd_show(struct cli *cli, int argc, char **argv);
+int cmd_mask(struct cli *cli, int argc, char **argv);
+int cmd_mdev(struct cli *cli, int argc, char **argv);
+int cmd_assign(struct cli *cli, int argc, char **argv, bool unassign);
+int cmd_config(struct cli *cli, int argc, char **argv);
+int cmd_rescan(struct cli *cli, int argc, char **argv);
+int cmd_sim(struct cli *cli, int argc, char **argv);
+
+/* "5", "0x47": decimal or 0x hex; a leading 0 is refused as ambiguous. */
+int parse_id(const char *s, unsigned int *id, char *err, size_t errsize);
+/* "4,0xab,0x40-0x4f" into a sorted, de-duplicated array of at most 256. */
+int parse_id_list(const char *s, unsigned int *ids, size_t *n, char *err, size_t errsize);
+void usage_error(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+int load_host(struct cli *cli, unsigned int flags, struct apm_host **host);
+
+#endif

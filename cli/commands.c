@@ -1,0 +1,337 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * commands.c - the mutating commands: plan a change with libapmatrix, show
+ * its preview and predicted verdict, apply it, and report exactly what the
+ * kernel did (which steps were applied, the errno, the explanation).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+static bool take_flag(int *argc, char **argv, const char *flag)
+{
+	bool found = false;
+	int j = 0;
+
+	for (int i = 0; i < *argc; i++) {
+		if (!strcmp(argv[i], flag))
+			found = true;
+		else
+			argv[j++] = argv[i];
+	}
+	*argc = j;
+	return found;
+}
+
+static void print_lines(FILE *f, const char *prefix, const char *text)
+{
+	while (*text) {
+		const char *nl = strchr(text, '\n');
+		int len = nl ? (int)(nl - text) : (int)strlen(text);
+
+		fprintf(f, "%s%.*s\n", prefix, len, text);
+		text += len + (nl ? 1 : 0);
+	}
+}
+
+/* Plan done: preview, then either the prediction (dry run) or apply. */
+static int run_change(struct cli *cli, struct apm_change *c, bool dry_run)
+{
+	int pred = apm_change_get_prediction(c), rc, ret;
+	unsigned int n = apm_change_get_step_count(c);
+	struct apm_step_info si;
+	char prefix[64];
+
+	fputs(apm_change_get_preview(c), stdout);
+	if (dry_run) {
+		printf("prediction: %s\n", pred ? apm_errno_name(pred) : "OK");
+		for (unsigned int i = 0; i < n; i++) {
+			apm_change_get_step(c, i, &si);
+			printf("  would write '%s' to %s\n", si.value, si.path);
+		}
+		if (pred)
+			print_lines(stdout, "  ", apm_change_get_explanation(c));
+		fputs(apm_change_get_notes(c), stdout);
+		apm_change_unref(c);
+		return pred ? EXIT_REFUSED : EXIT_OK;
+	}
+	rc = apm_change_apply(c);
+	for (unsigned int i = 0; i < n; i++) {
+		apm_change_get_step(c, i, &si);
+		if (!si.applied && si.actual == 0)
+			printf("not attempted: %s\n", si.what);
+		else if (si.actual < 0)
+			printf("%s: %s (%s)\n", si.applied ? "refused" : "not attempted", si.what,
+			       apm_errno_name(si.actual));
+		else
+			printf("applied: %s\n", si.what);
+	}
+	fputs(apm_change_get_notes(c), stdout);
+	ret = EXIT_OK;
+	if (rc) {
+		snprintf(prefix, sizeof(prefix), "%s: %s: ", cli->prog, apm_errno_name(rc));
+		print_lines(stderr, prefix, apm_change_get_explanation(c));
+		ret = EXIT_REFUSED;
+	}
+	if (apm_change_get_mismatch(c)) {
+		if (!rc)
+			print_lines(stderr, "apmatrix: ", apm_change_get_explanation(c));
+		ret = EXIT_MISMATCH;
+	}
+	apm_change_unref(c);
+	return ret;
+}
+
+static int plan_failed(struct cli *cli, const char *what, int rc)
+{
+	fprintf(stderr, "%s: %s: %s\n", cli->prog, what, strerror(-rc));
+	return EXIT_REFUSED;
+}
+
+int cmd_mask(struct cli *cli, int argc, char **argv)
+{
+	bool dry = take_flag(&argc, argv, "--dry-run");
+	struct apm_change *c;
+	struct apm_host *h;
+	int rc;
+
+	if (argc != 3 || (strcmp(argv[1], "apmask") && strcmp(argv[1], "aqmask"))) {
+		usage_error(cli, "usage: mask apmask|aqmask SPEC [--dry-run]");
+		return EXIT_USAGE;
+	}
+	if (load_host(cli, 0, &h))
+		return EXIT_REFUSED;
+	rc = apm_change_new_mask(h, argv[1][1] == 'q', argv[2], &c);
+	apm_host_unref(h);
+	if (rc)
+		return plan_failed(cli, "mask", rc);
+	return run_change(cli, c, dry);
+}
+
+int cmd_mdev(struct cli *cli, int argc, char **argv)
+{
+	bool dry = take_flag(&argc, argv, "--dry-run");
+	struct apm_change *c;
+	struct apm_host *h;
+	int rc;
+
+	if (argc < 2 || (strcmp(argv[1], "create") && strcmp(argv[1], "remove")) ||
+	    (!strcmp(argv[1], "create") && argc > 3) || (!strcmp(argv[1], "remove") && argc != 3)) {
+		usage_error(cli, "usage: mdev create [UUID] | mdev remove UUID");
+		return EXIT_USAGE;
+	}
+	if (argc == 3 && !strcmp(argv[1], "create") && strlen(argv[2]) != 36) {
+		usage_error(cli, "mdev create: '%s' is not a UUID (8-4-4-4-12 hex digits)", argv[2]);
+		return EXIT_USAGE;
+	}
+	if (load_host(cli, 0, &h))
+		return EXIT_REFUSED;
+	if (!strcmp(argv[1], "create"))
+		rc = apm_change_new_mdev_create(h, argc == 3 ? argv[2] : NULL, &c);
+	else
+		rc = apm_change_new_mdev_remove(h, argv[2], &c);
+	apm_host_unref(h);
+	if (rc == -EINVAL) {
+		usage_error(cli, "mdev create: '%s' is not a UUID (8-4-4-4-12 hex digits)", argv[2]);
+		return EXIT_USAGE;
+	}
+	if (rc == -ENODEV) {
+		fprintf(stderr, "%s: there is no mdev %s (or the prefix is ambiguous)\n", cli->prog,
+			argv[2]);
+		return EXIT_USAGE;
+	}
+	if (rc)
+		return plan_failed(cli, "mdev", rc);
+	if (!strcmp(argv[1], "create"))
+		printf("mdev %s\n", apm_change_get_uuid(c));
+	return run_change(cli, c, dry);
+}
+
+int cmd_assign(struct cli *cli, int argc, char **argv, bool unassign)
+{
+	bool dry = take_flag(&argc, argv, "--dry-run");
+	unsigned int ids[256];
+	enum apm_res res;
+	struct apm_change *c;
+	struct apm_host *h;
+	char err[160];
+	size_t n;
+	int rc;
+
+	if (argc != 4) {
+		usage_error(cli, "usage: %s UUID adapter|domain|control-domain IDS [--dry-run]",
+			    argv[0]);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(argv[2], "adapter"))
+		res = APM_RES_ADAPTER;
+	else if (!strcmp(argv[2], "domain"))
+		res = APM_RES_DOMAIN;
+	else if (!strcmp(argv[2], "control-domain"))
+		res = APM_RES_CONTROL_DOMAIN;
+	else {
+		usage_error(cli, "%s: '%s' is not adapter, domain or control-domain", argv[0], argv[2]);
+		return EXIT_USAGE;
+	}
+	if (parse_id_list(argv[3], ids, &n, err, sizeof(err))) {
+		usage_error(cli, "%s: %s", argv[0], err);
+		return EXIT_USAGE;
+	}
+	if (load_host(cli, 0, &h))
+		return EXIT_REFUSED;
+	rc = apm_change_new_assign(h, argv[1], res, unassign, ids, n, &c);
+	apm_host_unref(h);
+	if (rc == -ENODEV) {
+		fprintf(stderr, "%s: there is no mdev %s (or the prefix is ambiguous)\n", cli->prog,
+			argv[1]);
+		return EXIT_USAGE;
+	}
+	if (rc)
+		return plan_failed(cli, argv[0], rc);
+	return run_change(cli, c, dry);
+}
+
+static int parse_on_off(struct cli *cli, const char *cmd, const char *s, bool *on)
+{
+	if (!strcmp(s, "on"))
+		*on = true;
+	else if (!strcmp(s, "off"))
+		*on = false;
+	else {
+		usage_error(cli, "%s: '%s' is neither on nor off", cmd, s);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+int cmd_config(struct cli *cli, int argc, char **argv)
+{
+	bool dry = take_flag(&argc, argv, "--dry-run"), on;
+	struct apm_change *c;
+	struct apm_host *h;
+	unsigned int id;
+	char err[160];
+	int rc;
+
+	if (argc != 3) {
+		usage_error(cli, "usage: config ADAPTER on|off");
+		return EXIT_USAGE;
+	}
+	if (parse_id(argv[1], &id, err, sizeof(err))) {
+		usage_error(cli, "config: %s", err);
+		return EXIT_USAGE;
+	}
+	if (parse_on_off(cli, "config", argv[2], &on))
+		return EXIT_USAGE;
+	if (load_host(cli, 0, &h))
+		return EXIT_REFUSED;
+	rc = apm_change_new_config(h, id, on, &c);
+	apm_host_unref(h);
+	if (rc)
+		return plan_failed(cli, "config", rc);
+	return run_change(cli, c, dry);
+}
+
+int cmd_rescan(struct cli *cli, int argc, char **argv)
+{
+	struct apm_change *c;
+	struct apm_host *h;
+	int rc;
+
+	(void)argv;
+	if (argc != 1) {
+		usage_error(cli, "usage: rescan");
+		return EXIT_USAGE;
+	}
+	if (load_host(cli, 0, &h))
+		return EXIT_REFUSED;
+	rc = apm_change_new_rescan(h, &c);
+	apm_host_unref(h);
+	if (rc)
+		return plan_failed(cli, "rescan", rc);
+	return run_change(cli, c, false);
+}
+
+static int sim_usage(struct cli *cli)
+{
+	usage_error(cli, "usage: sim guest-start UUID NAME | guest-stop UUID | se-config ADAPTER on|off"
+			 " | chkstop ADAPTER on|off | lpar add|remove adapter|usage-domain|control-domain ID [TYPE] [--strict] | scan");
+	return EXIT_USAGE;
+}
+
+int cmd_sim(struct cli *cli, int argc, char **argv)
+{
+	bool strict = take_flag(&argc, argv, "--strict");
+	struct apm_sim_arg arg = { .strict = strict };
+	enum apm_sim_op op;
+	struct apm_change *c;
+	struct apm_host *h;
+	char err[160];
+	int rc;
+
+	if (argc < 2)
+		return sim_usage(cli);
+	if (!strcmp(argv[1], "guest-start") && argc == 4) {
+		op = APM_SIM_GUEST_START;
+		arg.uuid = argv[2];
+		arg.name = argv[3];
+		if (!*arg.name || strpbrk(arg.name, " \t\n") || strlen(arg.name) > 63) {
+			usage_error(cli, "sim guest-start: '%s' is not a guest name (1..63 characters, no blanks)",
+				    arg.name);
+			return EXIT_USAGE;
+		}
+	} else if (!strcmp(argv[1], "guest-stop") && argc == 3) {
+		op = APM_SIM_GUEST_STOP;
+		arg.uuid = argv[2];
+	} else if ((!strcmp(argv[1], "se-config") || !strcmp(argv[1], "chkstop")) && argc == 4) {
+		op = argv[1][0] == 's' ? APM_SIM_SE_CONFIG : APM_SIM_CHKSTOP;
+		if (parse_id(argv[2], &arg.id, err, sizeof(err))) {
+			usage_error(cli, "sim %s: %s", argv[1], err);
+			return EXIT_USAGE;
+		}
+		if (parse_on_off(cli, argv[1], argv[3], &arg.on))
+			return EXIT_USAGE;
+	} else if (!strcmp(argv[1], "lpar") && (argc == 5 || argc == 6)) {
+		bool add = !strcmp(argv[2], "add");
+
+		if (!add && strcmp(argv[2], "remove"))
+			return sim_usage(cli);
+		if (!strcmp(argv[3], "adapter"))
+			op = add ? APM_SIM_LPAR_ADD_ADAPTER : APM_SIM_LPAR_REMOVE_ADAPTER;
+		else if (!strcmp(argv[3], "usage-domain"))
+			op = add ? APM_SIM_LPAR_ADD_USAGE_DOMAIN : APM_SIM_LPAR_REMOVE_USAGE_DOMAIN;
+		else if (!strcmp(argv[3], "control-domain"))
+			op = add ? APM_SIM_LPAR_ADD_CONTROL_DOMAIN : APM_SIM_LPAR_REMOVE_CONTROL_DOMAIN;
+		else
+			return sim_usage(cli);
+		if (argc == 6 && op != APM_SIM_LPAR_ADD_ADAPTER)
+			return sim_usage(cli);
+		if (parse_id(argv[4], &arg.id, err, sizeof(err))) {
+			usage_error(cli, "sim lpar: %s", err);
+			return EXIT_USAGE;
+		}
+		arg.name = argc == 6 ? argv[5] : NULL;
+	} else if (!strcmp(argv[1], "scan") && argc == 2) {
+		op = APM_SIM_SCAN;
+	} else {
+		return sim_usage(cli);
+	}
+	if (load_host(cli, 0, &h))
+		return EXIT_REFUSED;
+	rc = apm_change_new_sim(h, op, &arg, &c);
+	apm_host_unref(h);
+	if (rc == -EOPNOTSUPP) {
+		fprintf(stderr,
+			"%s: sim %s: this is a real host: simulated hardware and guests exist only on the simulated host (--sim) or with the apsim module\n",
+			cli->prog, argv[1]);
+		return EXIT_REFUSED;
+	}
+	if (rc)
+		return plan_failed(cli, "sim", rc);
+	rc = run_change(cli, c, false);
+	return rc;
+}

@@ -1,0 +1,176 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * main.c - apmatrix: global options, picking the host, dispatch.
+ *
+ * With neither --sysfs nor --sim the real /sys is used when it has an AP
+ * bus, else the built-in simulated host (said on stderr), so the tool does
+ * something useful on any machine.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <syslog.h>
+#include <unistd.h>
+
+#include "cli.h"
+
+static void log_to_stderr(void *data, int priority, const char *file, int line, const char *fn,
+			  const char *format, va_list args)
+{
+	struct cli *cli = data;
+
+	(void)file;
+	(void)line;
+	(void)fn;
+	fprintf(stderr, "%s: %s", cli->prog, priority <= LOG_ERR ? "" : "note: ");
+	vfprintf(stderr, format, args);
+	fputc('\n', stderr);
+}
+
+void usage_error(struct cli *cli, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, "%s: ", cli->prog);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\nTry '%s --help'.\n", cli->prog);
+}
+
+int load_host(struct cli *cli, unsigned int flags, struct apm_host **host)
+{
+	int rc = apm_host_load(cli->ctx, flags, host);
+
+	if (rc)
+		fprintf(stderr, "%s: cannot read the host at %s: %s\n", cli->prog,
+			apm_ctx_get_source(cli->ctx), strerror(-rc));
+	return rc;
+}
+
+static void help(const char *prog)
+{
+	printf("Usage: %s [OPTIONS] [COMMAND [ARGS]]\n"
+	       "\n"
+	       "Show and change s390 AP crypto pass-through (AP bus masks, vfio_ap mdevs).\n"
+	       "\n"
+	       "Options (before the command):\n"
+	       "  --sysfs DIR      use the sysfs mounted at DIR (default /sys)\n"
+	       "  --sim[=FILE]     use the simulated host; its state lives in FILE\n"
+	       "  --read-only      refuse every change\n"
+	       "  --help, --version\n"
+	       "\n"
+	       "Commands:\n"
+	       "  show [--json] [--detail] [--guest UUID]\n"
+	       "  mask apmask|aqmask SPEC [--dry-run]\n"
+	       "  mdev create [UUID] [--dry-run] | mdev remove UUID [--dry-run]\n"
+	       "  assign|unassign UUID adapter|domain|control-domain IDS [--dry-run]\n"
+	       "  config ADAPTER on|off [--dry-run]\n"
+	       "  rescan\n"
+	       "  sim guest-start UUID NAME | guest-stop UUID | se-config ADAPTER on|off\n"
+	       "      | chkstop ADAPTER on|off | lpar add|remove adapter|usage-domain|control-domain ID [TYPE] [--strict]\n"
+	       "      | scan\n"
+	       "\n"
+	       "IDs are decimal or 0x hex (5, 0x47, 4,0xab, 0x40-0x4f); APQNs are hex (05.0047).\n"
+	       "Mask SPECs use the kernel's syntax: 0x<hex> or +N,-N,+A-B.\n"
+	       "Exit: 0 done, 1 refused or partly applied, 2 usage, 3 the kernel's answer\n"
+	       "differed from the prediction.\n",
+	       prog);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "sysfs", required_argument, NULL, 's' },
+		{ "sim", optional_argument, NULL, 'S' },
+		{ "read-only", no_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct cli cli = { .prog = "apmatrix" };
+	const char *sysfs = NULL, *simfile = NULL, *proc;
+	bool sim = false;
+	struct stat st;
+	int c, rc;
+
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1) {
+		switch (c) {
+		case 's':
+			sysfs = optarg;
+			break;
+		case 'S':
+			sim = true;
+			simfile = optarg;
+			break;
+		case 'r':
+			cli.read_only = true;
+			break;
+		case 'h':
+			help(cli.prog);
+			return EXIT_OK;
+		case 'V':
+			printf("apmatrix %s\n", PACKAGE_VERSION);
+			return EXIT_OK;
+		default:
+			fprintf(stderr, "Try '%s --help'.\n", cli.prog);
+			return EXIT_USAGE;
+		}
+	}
+	if (sim && sysfs) {
+		usage_error(&cli, "--sim and --sysfs exclude each other");
+		return EXIT_USAGE;
+	}
+	if (!sim && !sysfs) {
+		if (stat("/sys/bus/ap", &st) == 0) {
+			sysfs = "/sys";
+		} else {
+			sim = true;
+			fprintf(stderr, "%s: no AP bus at /sys/bus/ap: using the built-in simulated host\n",
+				cli.prog);
+		}
+	}
+	rc = sim ? apm_ctx_new_sim(simfile, &cli.ctx) : apm_ctx_new_sysfs(sysfs, &cli.ctx);
+	if (rc) {
+		fprintf(stderr, "%s: cannot open %s: %s\n", cli.prog,
+			sim ? (simfile ? simfile : "the simulated host") : sysfs, strerror(-rc));
+		return rc == -EINVAL ? EXIT_USAGE : EXIT_REFUSED;
+	}
+	apm_ctx_set_log_fn(cli.ctx, log_to_stderr, &cli);
+	apm_ctx_set_read_only(cli.ctx, cli.read_only);
+	proc = secure_getenv("APMATRIX_PROC");
+	if (proc)
+		apm_ctx_set_proc_root(cli.ctx, proc);
+	if (secure_getenv("APMATRIX_LOCK"))
+		apm_ctx_set_lock_path(cli.ctx, secure_getenv("APMATRIX_LOCK"));
+
+	argc -= optind;
+	argv += optind;
+	if (argc == 0 || !strcmp(argv[0], "show"))
+		rc = cmd_show(&cli, argc, argv);
+	else if (!strcmp(argv[0], "mask"))
+		rc = cmd_mask(&cli, argc, argv);
+	else if (!strcmp(argv[0], "mdev"))
+		rc = cmd_mdev(&cli, argc, argv);
+	else if (!strcmp(argv[0], "assign"))
+		rc = cmd_assign(&cli, argc, argv, false);
+	else if (!strcmp(argv[0], "unassign"))
+		rc = cmd_assign(&cli, argc, argv, true);
+	else if (!strcmp(argv[0], "config"))
+		rc = cmd_config(&cli, argc, argv);
+	else if (!strcmp(argv[0], "rescan"))
+		rc = cmd_rescan(&cli, argc, argv);
+	else if (!strcmp(argv[0], "sim"))
+		rc = cmd_sim(&cli, argc, argv);
+	else {
+		usage_error(&cli, "unknown command '%s'", argv[0]);
+		rc = EXIT_USAGE;
+	}
+	apm_ctx_unref(cli.ctx);
+	return rc;
+}

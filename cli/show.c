@@ -1,0 +1,556 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * show.c - `apmatrix show`: the host as text, as JSON (a contract, see
+ * README), or as one guest sees it (lszcrypt's table inside the guest).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+/* ---------------------------------------------------------------- JSON */
+
+static void json_str(FILE *f, const char *s)
+{
+	if (!s) {
+		fputs("null", f);
+		return;
+	}
+	fputc('"', f);
+	for (; *s; s++) {
+		unsigned char ch = (unsigned char)*s;
+
+		if (ch == '"' || ch == '\\')
+			fprintf(f, "\\%c", ch);
+		else if (ch == '\n')
+			fputs("\\n", f);
+		else if (ch < 0x20)
+			fprintf(f, "\\u%04x", ch);
+		else
+			fputc(ch, f);
+	}
+	fputc('"', f);
+}
+
+static void json_bool_or_null(FILE *f, int v)
+{
+	fputs(v < 0 ? "null" : v ? "true" : "false", f);
+}
+
+static void json_int_or_null(FILE *f, int v)
+{
+	if (v < 0)
+		fputs("null", f);
+	else
+		fprintf(f, "%d", v);
+}
+
+static void json_ids(FILE *f, const struct apm_mask *m)
+{
+	const char *sep = "";
+
+	fputc('[', f);
+	for (unsigned int i = 0; i < 256; i++)
+		if (apm_mask_test(m, i)) {
+			fprintf(f, "%s%u", sep, i);
+			sep = ",";
+		}
+	fputc(']', f);
+}
+
+static void json_apqns(FILE *f, const struct apm_mask *apm, const struct apm_mask *aqm)
+{
+	const char *sep = "";
+
+	fputc('[', f);
+	for (unsigned int a = 0; a < 256; a++)
+		for (unsigned int q = 0; apm_mask_test(apm, a) && q < 256; q++)
+			if (apm_mask_test(aqm, q)) {
+				fprintf(f, "%s\"%02x.%04x\"", sep, a, q);
+				sep = ",";
+			}
+	fputc(']', f);
+}
+
+static void json_words(FILE *f, const char *s)
+{
+	char buf[256], *tok, *save;
+	const char *sep = "";
+
+	fputc('[', f);
+	snprintf(buf, sizeof(buf), "%s", s && strcmp(s, "-") ? s : "");
+	for (tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
+		fputs(sep, f);
+		json_str(f, tok);
+		sep = ",";
+	}
+	fputc(']', f);
+}
+
+struct listed {
+	struct apm_mask adapters, domains;
+};
+
+/* Adapters/domains in the LPAR or in some mdev (the JSON contract's rule). */
+static void listed_ids(const struct apm_host *h, struct listed *l)
+{
+	struct apm_mask m;
+
+	memset(l, 0, sizeof(*l));
+	for (unsigned int a = 0; a < 256; a++) {
+		struct apm_adapter_info ai;
+
+		if (!apm_host_get_adapter(h, a, &ai))
+			l->adapters.w[a / 64] |= 1ULL << (63 - a % 64);
+	}
+	for (int k = APM_LPAR_USAGE_DOMAINS; k <= APM_LPAR_CONTROL_DOMAINS; k++)
+		if (!apm_host_get_lpar_mask(h, (enum apm_lpar_mask)k, &m))
+			for (int i = 0; i < 4; i++)
+				l->domains.w[i] |= m.w[i];
+	for (unsigned int i = 0; i < apm_host_get_mdev_count(h); i++) {
+		struct apm_mdev *md = apm_host_get_mdev(h, i);
+
+		apm_mdev_get_mask(md, APM_SET_ADAPTERS, &m);
+		for (int k = 0; k < 4; k++)
+			l->adapters.w[k] |= m.w[k];
+		for (int s = APM_SET_DOMAINS; s <= APM_SET_CONTROL_DOMAINS; s++) {
+			apm_mdev_get_mask(md, (enum apm_mdev_set)s, &m);
+			for (int k = 0; k < 4; k++)
+				l->domains.w[k] |= m.w[k];
+		}
+	}
+}
+
+struct json_q {
+	FILE *f;
+	struct apm_host *h;
+	bool detail;
+	const char *sep;
+};
+
+static int json_queue(const struct apm_queue_info *q, void *data)
+{
+	struct json_q *j = data;
+	FILE *f = j->f;
+	struct apm_mdev *md = q->mdev >= 0 ? apm_host_get_mdev(j->h, (unsigned int)q->mdev) : NULL;
+
+	fprintf(f, "%s\n    {\"apqn\":\"%02x.%04x\",\"adapter\":%u,\"domain\":%u,\"exists\":%s,\"driver\":",
+		j->sep, q->adapter, q->domain, q->adapter, q->domain, q->exists ? "true" : "false");
+	json_str(f, q->driver);
+	fprintf(f, ",\"owner\":\"%s\",\"mdev\":", q->owner_host ? "host" : "vfio");
+	json_str(f, md ? apm_mdev_get_uuid(md) : NULL);
+	fprintf(f, ",\"in_guest_matrix\":%s,\"plugged\":%s,\"cell\":\"%s\"",
+		q->in_guest_matrix ? "true" : "false", q->plugged ? "true" : "false",
+		apm_cell_name(q->cell));
+	if (j->detail) {
+		struct apm_queue_detail d;
+
+		if (q->exists && !apm_host_get_queue_detail(j->h, q->adapter, q->domain, &d)) {
+			fputs(",\"status\":", f);
+			json_str(f, d.status[0] ? d.status : NULL);
+			fputs(",\"config\":", f);
+			json_bool_or_null(f, d.config);
+			fputs(",\"chkstop\":", f);
+			json_bool_or_null(f, d.chkstop);
+			fputs(",\"online\":", f);
+			json_bool_or_null(f, d.online);
+		} else {
+			fputs(",\"status\":null,\"config\":null,\"chkstop\":null,\"online\":null", f);
+		}
+	}
+	fputc('}', f);
+	j->sep = ",";
+	return 0;
+}
+
+struct json_f {
+	FILE *f;
+	int mdev;
+	const char *sep;
+};
+
+static int json_filtered(const struct apm_queue_info *q, void *data)
+{
+	struct json_f *j = data;
+
+	if (q->mdev != j->mdev || q->in_guest_matrix)
+		return 0;
+	fprintf(j->f, "%s{\"apqn\":\"%02x.%04x\",\"code\":\"%s\",\"reason\":", j->sep, q->adapter,
+		q->domain, apm_filter_name(q->filter));
+	json_str(j->f, q->reason);
+	fputc('}', j->f);
+	j->sep = ",";
+	return 0;
+}
+
+static void show_json(FILE *f, struct apm_host *h, bool detail)
+{
+	struct json_q jq = { .f = f, .h = h, .detail = detail, .sep = "" };
+	char apmask[68], aqmask[68];
+	struct apm_mask m, usage, control;
+	struct listed l;
+	int dom, urc, crc;
+
+	listed_ids(h, &l);
+	fprintf(f, "{\"schema\":1,\n \"host\":{\"kind\":\"%s\",\"max_adapter_id\":%u,\"max_domain_id\":%u,",
+		apm_host_get_kind(h) == APM_HOST_SIM ? "sim" : "sysfs", apm_host_get_max_adapter_id(h),
+		apm_host_get_max_domain_id(h));
+	fputs("\"bus_features\":", f);
+	json_words(f, apm_host_get_bus_features(h));
+	fputs(",\"matrix_features\":", f);
+	if (apm_host_get_matrix_features(h))
+		json_words(f, apm_host_get_matrix_features(h));
+	else
+		fputs("null", f);
+	fprintf(f, ",\"vfio_ap_loaded\":%s,\"ap_domain\":",
+		apm_host_vfio_ap_loaded(h) ? "true" : "false");
+	if (apm_host_get_ap_domain(h, &dom) || dom < 0)
+		fputs("null", f);
+	else
+		fprintf(f, "%d", dom);
+	fputs(",\"bindings_complete\":", f);
+	json_bool_or_null(f, apm_host_bindings_complete(h));
+	fprintf(f, ",\"profile\":\"%s\"},\n", apm_host_get_profile(h));
+	apm_host_get_apmask(h, &m);
+	apm_mask_format(&m, apmask);
+	apm_host_get_aqmask(h, &m);
+	apm_mask_format(&m, aqmask);
+	fprintf(f, " \"apmask\":\"%s\",\"aqmask\":\"%s\",\n \"adapters\":[", apmask, aqmask);
+	const char *sep = "";
+
+	for (unsigned int a = 0; a < 256; a++) {
+		struct apm_adapter_info ai;
+
+		if (!apm_mask_test(&l.adapters, a))
+			continue;
+		if (apm_host_get_adapter(h, a, &ai)) {
+			memset(&ai, 0, sizeof(ai));
+			ai.id = a;
+			ai.hwtype = ai.raw_hwtype = ai.config = ai.chkstop = ai.online = -1;
+		}
+		fprintf(f, "%s\n    {\"id\":%u,\"hwtype\":", sep, a);
+		json_int_or_null(f, ai.hwtype);
+		fputs(",\"raw_hwtype\":", f);
+		json_int_or_null(f, ai.raw_hwtype);
+		fputs(",\"type\":", f);
+		json_str(f, ai.type[0] ? ai.type : NULL);
+		fputs(",\"mode\":", f);
+		json_str(f, ai.mode);
+		fprintf(f, ",\"in_lpar\":%s,\"config\":", ai.in_lpar ? "true" : "false");
+		json_bool_or_null(f, ai.config);
+		fputs(",\"chkstop\":", f);
+		json_bool_or_null(f, ai.chkstop);
+		fputs(",\"online\":", f);
+		json_bool_or_null(f, ai.online);
+		fputc('}', f);
+		sep = ",";
+	}
+	fputs("],\n \"domains\":[", f);
+	urc = apm_host_get_lpar_mask(h, APM_LPAR_USAGE_DOMAINS, &usage);
+	crc = apm_host_get_lpar_mask(h, APM_LPAR_CONTROL_DOMAINS, &control);
+	sep = "";
+	for (unsigned int d = 0; d < 256; d++) {
+		if (!apm_mask_test(&l.domains, d))
+			continue;
+		fprintf(f, "%s\n    {\"id\":%u,\"usage\":", sep, d);
+		json_bool_or_null(f, urc ? -1 : apm_mask_test(&usage, d));
+		fputs(",\"control\":", f);
+		json_bool_or_null(f, crc ? -1 : apm_mask_test(&control, d));
+		fputc('}', f);
+		sep = ",";
+	}
+	fputs("],\n \"queues\":[", f);
+	apm_host_foreach_queue(h, json_queue, &jq);
+	fputs("],\n \"mdevs\":[", f);
+	sep = "";
+	for (unsigned int i = 0; i < apm_host_get_mdev_count(h); i++) {
+		struct apm_mdev *md = apm_host_get_mdev(h, i);
+		struct apm_mask set[6];
+		struct json_f jf = { .f = f, .mdev = (int)i, .sep = "" };
+		static const char *const names[] = { "adapters", "domains", "control_domains",
+						     "guest_adapters", "guest_domains",
+						     "guest_control_domains" };
+
+		for (int k = 0; k < 6; k++)
+			apm_mdev_get_mask(md, (enum apm_mdev_set)k, &set[k]);
+		fprintf(f, "%s\n    {\"uuid\":\"%s\",\"guest\":", sep, apm_mdev_get_uuid(md));
+		json_str(f, apm_mdev_get_guest(md));
+		fputs(",\"in_use\":", f);
+		json_bool_or_null(f, apm_mdev_in_use(md));
+		for (int k = 0; k < 3; k++) {
+			fprintf(f, ",\"%s\":", names[k]);
+			json_ids(f, &set[k]);
+		}
+		fputs(",\"matrix\":", f);
+		json_apqns(f, &set[0], &set[1]);
+		for (int k = 3; k < 6; k++) {
+			fprintf(f, ",\"%s\":", names[k]);
+			json_ids(f, &set[k]);
+		}
+		fputs(",\"guest_matrix\":", f);
+		json_apqns(f, &set[3], &set[4]);
+		fputs(",\"filtered\":[", f);
+		apm_host_foreach_queue(h, json_filtered, &jf);
+		fputs("]}", f);
+		sep = ",";
+	}
+	fputs("]}\n", f);
+}
+
+/* ---------------------------------------------------------------- text */
+
+static char mdev_letter(unsigned int i)
+{
+	return i < 26 ? (char)('A' + i) : i < 52 ? (char)('a' + i - 26) : '#';
+}
+
+struct grid {
+	char cell[256][256][3];
+	bool any[256][256];
+};
+
+static int grid_queue(const struct apm_queue_info *q, void *data)
+{
+	struct grid *g = data;
+	char *c = g->cell[q->adapter][q->domain];
+	char l = q->mdev >= 0 ? mdev_letter((unsigned int)q->mdev) : ' ';
+
+	g->any[q->adapter][q->domain] = true;
+	switch (q->cell) {
+	case APM_CELL_HOST:
+		strcpy(c, " h");
+		break;
+	case APM_CELL_FREE:
+		strcpy(c, " f");
+		break;
+	case APM_CELL_UNBOUND:
+		strcpy(c, " u");
+		break;
+	case APM_CELL_ASSIGNED:
+		c[0] = l, c[1] = ' ', c[2] = '\0';
+		break;
+	case APM_CELL_PLUGGED:
+		c[0] = l, c[1] = '*', c[2] = '\0';
+		break;
+	case APM_CELL_FILTERED:
+		c[0] = l, c[1] = '~', c[2] = '\0';
+		break;
+	case APM_CELL_ABSENT:
+		c[0] = l, c[1] = '?', c[2] = '\0';
+		break;
+	default:
+		c[0] = l, c[1] = '!', c[2] = '\0';
+		break;
+	}
+	return 0;
+}
+
+static const char *tri(int v, const char *yes, const char *no)
+{
+	return v < 0 ? "-" : v ? yes : no;
+}
+
+static void show_text(FILE *f, struct apm_host *h)
+{
+	struct apm_ctx *ctx = apm_host_get_ctx(h);
+	struct apm_mask m, usage, control;
+	struct grid *g = calloc(1, sizeof(*g));
+	char hex[68], ranges[1024];
+	struct listed l;
+	int dom, urc, crc;
+
+	if (!g)
+		return;
+	listed_ids(h, &l);
+	fprintf(f, "host: %s %s, kernel profile %s, max adapter 0x%02x, max domain 0x%02x\n",
+		apm_host_get_kind(h) == APM_HOST_SIM ? "SIMULATED" : "sysfs", apm_ctx_get_source(ctx),
+		apm_host_get_profile(h), apm_host_get_max_adapter_id(h), apm_host_get_max_domain_id(h));
+	fprintf(f, "bus features: %s; matrix features: %s; vfio_ap %s\n",
+		apm_host_get_bus_features(h) ? apm_host_get_bus_features(h) : "(none)",
+		apm_host_get_matrix_features(h) ? apm_host_get_matrix_features(h) : "(none)",
+		apm_host_vfio_ap_loaded(h) ? "loaded" : "NOT loaded");
+	if (apm_host_get_ap_domain(h, &dom))
+		fprintf(f, "ap_domain: unknown");
+	else if (dom < 0)
+		fprintf(f, "ap_domain: none");
+	else
+		fprintf(f, "ap_domain: 0x%02x", dom);
+	fprintf(f, "; bindings %s\n", apm_host_bindings_complete(h) == 1 ? "complete" :
+				      apm_host_bindings_complete(h) == 0 ? "INCOMPLETE" :
+									   "unknown");
+	apm_host_get_apmask(h, &m);
+	apm_mask_format(&m, hex);
+	apm_mask_format_ranges(&m, ranges, sizeof(ranges));
+	fprintf(f, "apmask: %s (host adapters: %s)\n", hex, ranges[0] ? ranges : "none");
+	apm_host_get_aqmask(h, &m);
+	apm_mask_format(&m, hex);
+	apm_mask_format_ranges(&m, ranges, sizeof(ranges));
+	fprintf(f, "aqmask: %s (host domains: %s)\n", hex, ranges[0] ? ranges : "none");
+
+	fprintf(f, "\nadapters:\n  ID    TYPE   MODE   LPAR  CONFIG  CHKSTOP  ONLINE\n");
+	for (unsigned int a = 0; a < 256; a++) {
+		struct apm_adapter_info ai;
+
+		if (!apm_mask_test(&l.adapters, a))
+			continue;
+		if (apm_host_get_adapter(h, a, &ai)) {
+			fprintf(f, "  0x%02x  -      -      no    -       -        -\n", a);
+			continue;
+		}
+		fprintf(f, "  0x%02x  %-6s %-6s %-5s %-7s %-8s %s\n", a, ai.type[0] ? ai.type : "-",
+			ai.mode ? ai.mode : "-", ai.in_lpar ? "yes" : "no", tri(ai.config, "on", "off"),
+			tri(ai.chkstop, "yes", "no"), tri(ai.online, "yes", "no"));
+	}
+
+	apm_host_foreach_queue(h, grid_queue, g);
+	urc = apm_host_get_lpar_mask(h, APM_LPAR_USAGE_DOMAINS, &usage);
+	crc = apm_host_get_lpar_mask(h, APM_LPAR_CONTROL_DOMAINS, &control);
+	fprintf(f, "\ngrid (rows adapters, columns domains; U usage, C control, B both):\n      ");
+	for (unsigned int d = 0; d < 256; d++)
+		if (apm_mask_test(&l.domains, d))
+			fprintf(f, " %02x", d);
+	fprintf(f, "\n      ");
+	for (unsigned int d = 0; d < 256; d++) {
+		bool u = !urc && apm_mask_test(&usage, d), c = !crc && apm_mask_test(&control, d);
+
+		if (apm_mask_test(&l.domains, d))
+			fprintf(f, "  %c", u && c ? 'B' : u ? 'U' : c ? 'C' : '-');
+	}
+	fputc('\n', f);
+	for (unsigned int a = 0; a < 256; a++) {
+		if (!apm_mask_test(&l.adapters, a))
+			continue;
+		fprintf(f, "  %02x  ", a);
+		for (unsigned int d = 0; d < 256; d++)
+			if (apm_mask_test(&l.domains, d))
+				fprintf(f, " %s", g->any[a][d] ? g->cell[a][d] : " .");
+		fputc('\n', f);
+	}
+	fprintf(f, "  h host  f free for vfio_ap  u unbound  . no queue\n"
+		   "  X assigned to mdev X  X* plugged into its running guest  X~ filtered out of the guest\n"
+		   "  X? over-provisioned (no queue device)  X! conflict (owned by the host)\n");
+
+	fprintf(f, "\nmdevs:\n");
+	if (!apm_host_get_mdev_count(h))
+		fprintf(f, "  (none)\n");
+	for (unsigned int i = 0; i < apm_host_get_mdev_count(h); i++) {
+		struct apm_mdev *md = apm_host_get_mdev(h, i);
+		struct apm_mask set[6];
+		char r[3][512];
+		int use = apm_mdev_in_use(md);
+
+		for (int k = 0; k < 6; k++)
+			apm_mdev_get_mask(md, (enum apm_mdev_set)k, &set[k]);
+		for (int k = 0; k < 3; k++)
+			apm_mask_format_ranges(&set[k], r[k], sizeof(r[k]));
+		fprintf(f, "  %c %s  %s\n", mdev_letter(i), apm_mdev_get_uuid(md),
+			use == 1 ? (apm_mdev_get_guest(md) ? apm_mdev_get_guest(md) : "in use (guest unknown)") :
+			use == 0 ? "not in use" :
+				   "in use: unknown (no permission)");
+		fprintf(f, "    adapters %s; domains %s; control domains %s\n", r[0][0] ? r[0] : "none",
+			r[1][0] ? r[1] : "none", r[2][0] ? r[2] : "none");
+		unsigned int n = 0;
+
+		fprintf(f, "    guest matrix:");
+		for (unsigned int a = 0; a < 256; a++)
+			for (unsigned int q = 0; apm_mask_test(&set[3], a) && q < 256; q++)
+				if (apm_mask_test(&set[4], q) && n++ < 16)
+					fprintf(f, " %02x.%04x", a, q);
+		fprintf(f, "%s%s\n", n > 16 ? " ..." : "", n ? "" : " (empty)");
+		for (unsigned int a = 0; a < 256; a++)
+			for (unsigned int q = 0; apm_mask_test(&set[0], a) && q < 256; q++) {
+				struct apm_queue_info qi;
+
+				if (!apm_mask_test(&set[1], q) || apm_host_get_queue(h, a, q, &qi) ||
+				    qi.in_guest_matrix)
+					continue;
+				fprintf(f, "    not in guest: %02x.%04x %s: %s\n", a, q,
+					apm_filter_name(qi.filter), qi.reason);
+			}
+	}
+	if (*apm_host_get_warnings(h))
+		fprintf(f, "\nwarnings:\n%s", apm_host_get_warnings(h));
+	free(g);
+}
+
+/* ----------------------------------------------------------- the guest */
+
+/* As lszcrypt prints inside the guest: its view is the guest_matrix. */
+static int show_guest(struct cli *cli, struct apm_host *h, const char *uuid)
+{
+	struct apm_mdev *md = apm_host_find_mdev(h, uuid);
+	struct apm_mask apm, aqm;
+
+	if (!md) {
+		fprintf(stderr, "%s: there is no mdev %s on this host\n", cli->prog, uuid);
+		return EXIT_USAGE;
+	}
+	apm_mdev_get_mask(md, APM_SET_GUEST_ADAPTERS, &apm);
+	apm_mdev_get_mask(md, APM_SET_GUEST_DOMAINS, &aqm);
+	printf("CARD.DOMAIN TYPE  MODE\n------------------------------\n");
+	for (unsigned int a = 0; a < 256; a++) {
+		struct apm_adapter_info ai;
+		const char *mode;
+
+		if (!apm_mask_test(&apm, a) || apm_host_get_adapter(h, a, &ai))
+			continue;
+		mode = !ai.mode ? "-" : !strcmp(ai.mode, "cca") ? "CCA-Coproc" :
+				       !strcmp(ai.mode, "ep11") ? "EP11-Coproc" :
+								  "Accelerator";
+		printf("%02x          %-5s %s\n", a, ai.type[0] ? ai.type : "-", mode);
+		for (unsigned int q = 0; q < 256; q++)
+			if (apm_mask_test(&aqm, q))
+				printf("%02x.%04x     %-5s %s\n", a, q, ai.type[0] ? ai.type : "-", mode);
+	}
+	return EXIT_OK;
+}
+
+int cmd_show(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "detail", no_argument, NULL, 'd' },
+		{ "guest", required_argument, NULL, 'g' },
+		{ NULL, 0, NULL, 0 },
+	};
+	bool json = false, detail = false;
+	const char *guest = NULL;
+	struct apm_host *h;
+	int c, rc;
+
+	optind = 1;
+	while (argc > 0 && (c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'd':
+			detail = true;
+			break;
+		case 'g':
+			guest = optarg;
+			break;
+		default:
+			return EXIT_USAGE;
+		}
+	}
+	if (argc > 0 && optind < argc) {
+		usage_error(cli, "show: unexpected argument '%s'", argv[optind]);
+		return EXIT_USAGE;
+	}
+	rc = load_host(cli, detail ? APM_LOAD_DETAIL : 0, &h);
+	if (rc)
+		return EXIT_REFUSED;
+	if (guest)
+		rc = show_guest(cli, h, guest);
+	else if (json)
+		show_json(stdout, h, detail);
+	else
+		show_text(stdout, h);
+	apm_host_unref(h);
+	return rc;
+}

@@ -1,0 +1,303 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * backend-fs.c - the seam on the real filesystem.
+ *
+ * The sysfs root is opened once as a directory fd and every access is an
+ * *at() call on a relative path, so tests point the whole library at a
+ * fixture tree without LD_PRELOAD tricks.  Events come from a libudev
+ * monitor on the "kernel" netlink source, which needs no udevd (minimal
+ * VMs and containers have none).  In-use detection scans /proc/<pid>/fd
+ * for an open /dev/vfio/<group>.
+ */
+#include "config.h"
+
+#include <ctype.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <libudev.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "apm-private.h"
+
+struct fs_backend {
+	int rootfd;
+	char *proc;
+	struct udev *udev;
+	struct udev_monitor *mon;
+};
+
+int apm_backend_fs_new(const char *root, const char *proc_root, void **out)
+{
+	struct fs_backend *fs = calloc(1, sizeof(*fs));
+
+	if (!fs)
+		return -ENOMEM;
+	fs->rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fs->rootfd < 0) {
+		int rc = -errno;
+
+		free(fs);
+		return rc;
+	}
+	fs->proc = strdup(proc_root);
+	if (!fs->proc) {
+		close(fs->rootfd);
+		free(fs);
+		return -ENOMEM;
+	}
+	*out = fs;
+	return 0;
+}
+
+static void fs_destroy(void *be)
+{
+	struct fs_backend *fs = be;
+
+	if (fs->mon)
+		udev_monitor_unref(fs->mon);
+	if (fs->udev)
+		udev_unref(fs->udev);
+	close(fs->rootfd);
+	free(fs->proc);
+	free(fs);
+}
+
+static int fs_read(void *be, const char *path, char *buf, size_t size)
+{
+	struct fs_backend *fs = be;
+	size_t len = 0;
+	int fd, rc = 0;
+
+	fd = openat(fs->rootfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	while (len + 1 < size) {
+		ssize_t n = read(fd, buf + len, size - 1 - len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			rc = -errno;
+			break;
+		}
+		if (n == 0)
+			break;
+		len += (size_t)n;
+	}
+	close(fd);
+	buf[len] = '\0';
+	return rc ? rc : (int)len;
+}
+
+static int fs_write(void *be, const char *path, const char *buf, size_t len)
+{
+	struct fs_backend *fs = be;
+	ssize_t n;
+	int fd, rc = 0;
+
+	fd = openat(fs->rootfd, path, O_WRONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	/* One write of the whole value: sysfs stores see exactly this buffer. */
+	do
+		n = write(fd, buf, len);
+	while (n < 0 && errno == EINTR);
+	if (n < 0)
+		rc = -errno;
+	else if ((size_t)n != len)
+		rc = -EIO;
+	if (close(fd) && !rc && errno != EINTR)
+		rc = -errno;
+	return rc;
+}
+
+static int fs_list(void *be, const char *path, apm_list_fn fn, void *data)
+{
+	struct fs_backend *fs = be;
+	struct dirent *de;
+	DIR *d;
+	int fd, rc = 0;
+
+	fd = openat(fs->rootfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	d = fdopendir(fd);
+	if (!d) {
+		rc = -errno;
+		close(fd);
+		return rc;
+	}
+	while (!rc && (de = readdir(d)))
+		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+			rc = fn(de->d_name, data);
+	closedir(d);
+	return rc;
+}
+
+static int fs_readlink(void *be, const char *path, char *buf, size_t size)
+{
+	struct fs_backend *fs = be;
+	ssize_t n = readlinkat(fs->rootfd, path, buf, size - 1);
+
+	if (n < 0)
+		return -errno;
+	buf[n] = '\0';
+	return (int)n;
+}
+
+static int fs_can_write(void *be, const char *path)
+{
+	struct fs_backend *fs = be;
+
+	/* W_OK, not a uid check: capabilities and ACLs decide, as for the write. */
+	return faccessat(fs->rootfd, path, W_OK, AT_EACCESS) == 0;
+}
+
+/* QEMU's "-name guest=NAME,..." or "-name NAME". */
+static void guest_from_cmdline(const char *cmd, size_t len, char *name, size_t size)
+{
+	const char *end = cmd + len;
+
+	name[0] = '\0';
+	for (const char *a = cmd; a < end; a += strlen(a) + 1) {
+		const char *v = a + strlen(a) + 1;
+
+		if (strcmp(a, "-name") || v >= end)
+			continue;
+		if (!strncmp(v, "guest=", 6))
+			v += 6;
+		snprintf(name, size, "%.*s", (int)strcspn(v, ","), v);
+		return;
+	}
+}
+
+static int fs_vfio_holder(void *be, int group, char *name, size_t size)
+{
+	struct fs_backend *fs = be;
+	char want[64], path[1024], link[256];
+	bool denied = false;
+	struct dirent *pe;
+	DIR *proc;
+
+	snprintf(want, sizeof(want), "/dev/vfio/%d", group);
+	proc = opendir(fs->proc);
+	if (!proc)
+		return -EACCES;
+	while ((pe = readdir(proc))) {
+		struct dirent *fe;
+		DIR *fds;
+
+		if (!isdigit((unsigned char)pe->d_name[0]))
+			continue;
+		snprintf(path, sizeof(path), "%s/%s/fd", fs->proc, pe->d_name);
+		fds = opendir(path);
+		if (!fds) {
+			if (errno == EACCES || errno == EPERM)
+				denied = true;
+			continue;
+		}
+		while ((fe = readdir(fds))) {
+			ssize_t n;
+
+			if (fe->d_name[0] == '.')
+				continue;
+			snprintf(path, sizeof(path), "%s/%s/fd/%s", fs->proc, pe->d_name, fe->d_name);
+			n = readlink(path, link, sizeof(link) - 1);
+			if (n < 0)
+				continue;
+			link[n] = '\0';
+			if (strcmp(link, want))
+				continue;
+			closedir(fds);
+			snprintf(path, sizeof(path), "%s/%s/cmdline", fs->proc, pe->d_name);
+			int fd = open(path, O_RDONLY | O_CLOEXEC);
+			char cmd[4096];
+			ssize_t len = fd >= 0 ? read(fd, cmd, sizeof(cmd) - 1) : -1;
+
+			if (fd >= 0)
+				close(fd);
+			name[0] = '\0';
+			if (len > 0) {
+				cmd[len] = '\0';
+				guest_from_cmdline(cmd, (size_t)len, name, size);
+			}
+			closedir(proc);
+			return 1;
+		}
+		closedir(fds);
+	}
+	closedir(proc);
+	return denied ? -EACCES : 0;
+}
+
+static int fs_event_fd(void *be)
+{
+	struct fs_backend *fs = be;
+
+	if (fs->mon)
+		return udev_monitor_get_fd(fs->mon);
+	fs->udev = udev_new();
+	if (!fs->udev)
+		return -ENOMEM;
+	/* "kernel": uevents straight from the kernel, no udevd required. */
+	fs->mon = udev_monitor_new_from_netlink(fs->udev, "kernel");
+	if (!fs->mon)
+		return -EPROTONOSUPPORT;
+	udev_monitor_filter_add_match_subsystem_devtype(fs->mon, "ap", NULL);
+	udev_monitor_filter_add_match_subsystem_devtype(fs->mon, "mdev", NULL);
+	udev_monitor_filter_add_match_subsystem_devtype(fs->mon, "matrix", NULL);
+	if (udev_monitor_enable_receiving(fs->mon) < 0)
+		return -errno ? -errno : -EIO;
+	return udev_monitor_get_fd(fs->mon);
+}
+
+static int fs_read_event(void *be, struct apm_event *ev)
+{
+	struct fs_backend *fs = be;
+	struct udev_list_entry *e;
+	struct udev_device *d;
+
+	if (!fs->mon)
+		return -EAGAIN;
+	d = udev_monitor_receive_device(fs->mon);
+	if (!d)
+		return -EAGAIN;
+	snprintf(ev->action, sizeof(ev->action), "%s", udev_device_get_action(d) ?: "");
+	snprintf(ev->devpath, sizeof(ev->devpath), "%s", udev_device_get_devpath(d) ?: "");
+	snprintf(ev->subsystem, sizeof(ev->subsystem), "%s", udev_device_get_subsystem(d) ?: "");
+	udev_list_entry_foreach(e, udev_device_get_properties_list_entry(d))
+	{
+		if (ev->nprops >= ARRAY_SIZE(ev->props))
+			break;
+		/* The kernel's APMASK= value ends with '\n' (spec §4.2): strip it. */
+		snprintf(ev->props[ev->nprops], sizeof(ev->props[0]), "%s=%s",
+			 udev_list_entry_get_name(e), udev_list_entry_get_value(e));
+		apm_strip(ev->props[ev->nprops++]);
+	}
+	udev_device_unref(d);
+	return 0;
+}
+
+static int fs_transaction(void *be, int (*fn)(void *data), void *data)
+{
+	(void)be;
+	return fn(data);
+}
+
+const struct apm_backend_ops apm_backend_fs_ops = {
+	.name = "sysfs",
+	.read = fs_read,
+	.write = fs_write,
+	.list = fs_list,
+	.readlink = fs_readlink,
+	.can_write = fs_can_write,
+	.vfio_holder = fs_vfio_holder,
+	.event_fd = fs_event_fd,
+	.read_event = fs_read_event,
+	.transaction = fs_transaction,
+	.destroy = fs_destroy,
+};

@@ -1,0 +1,358 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * libapmatrix.h - the one public header of libapmatrix.
+ *
+ * libapmatrix models the s390 AP bus and the vfio_ap mediated-device driver
+ * of a host: which APQN (adapter, domain) belongs to the host's zcrypt
+ * drivers, which to vfio_ap, which mdev holds it and whether a running
+ * guest really has it.  It reads and writes the host only through a narrow
+ * seam (files under a sysfs root plus an event source) that is implemented
+ * twice: the real filesystem, and a simulated host that answers with the
+ * kernel's paths, strings and errnos.
+ *
+ * Conventions (as libkmod):
+ *  - objects are opaque and reference counted; *_unref() is NULL-safe and
+ *    returns NULL once the object is freed;
+ *  - functions that can fail return 0 or a negative errno, results come
+ *    back through out-parameters;
+ *  - objects handed out by a getter are borrowed from their parent unless
+ *    the documentation says "new reference";
+ *  - logging goes to a caller-supplied function; the library keeps no
+ *    global state.
+ *
+ * IDs are unsigned integers 0..255; APQNs are written "%02x.%04x".
+ */
+#ifndef LIBAPMATRIX_H
+#define LIBAPMATRIX_H
+
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+struct apm_ctx;
+struct apm_host;
+struct apm_mdev;
+struct apm_event;
+struct apm_change;
+
+/* A 256-bit AP mask, bit 0 = the most significant bit of w[0] (s390 order). */
+struct apm_mask {
+	uint64_t w[4];
+};
+
+bool apm_mask_test(const struct apm_mask *m, unsigned int bit);
+/* buf gets "0x" + 64 hex digits + NUL: at least 67 bytes. */
+void apm_mask_format(const struct apm_mask *m, char *buf);
+/*
+ * Parse SPEC exactly as the kernel's apmask/aqmask store does (absolute hex
+ * or a +/- list applied to *cur).  Returns 0 or -EINVAL.  Since: 1
+ */
+int apm_mask_parse(const char *spec, const struct apm_mask *cur, struct apm_mask *out);
+/* "0-3,8,0x10-0x1f" style list of the set bits (hex), into buf. */
+int apm_mask_format_ranges(const struct apm_mask *m, char *buf, size_t size);
+
+/* ------------------------------------------------------------------ ctx */
+
+typedef void (*apm_log_fn)(void *data, int priority, const char *file, int line, const char *fn,
+			   const char *format, va_list args);
+
+enum apm_host_kind {
+	APM_HOST_SYSFS = 0,
+	APM_HOST_SIM,
+};
+
+/*
+ * A context on the real filesystem: root is the sysfs mount ("/sys" when
+ * NULL).  Fails with -ENOENT when root does not exist.  Events come from a
+ * libudev monitor on the "kernel" netlink source.  Since: 1
+ */
+int apm_ctx_new_sysfs(const char *root, struct apm_ctx **ctx);
+/*
+ * A context on the simulated host.  With file == NULL the built-in default
+ * scenario lives in memory; otherwise the state lives in file, which is
+ * created from the built-in scenario when missing.  A malformed file fails
+ * with -EINVAL and a log message naming file:line.  Since: 1
+ */
+int apm_ctx_new_sim(const char *file, struct apm_ctx **ctx);
+struct apm_ctx *apm_ctx_ref(struct apm_ctx *ctx);
+struct apm_ctx *apm_ctx_unref(struct apm_ctx *ctx);
+void apm_ctx_set_log_fn(struct apm_ctx *ctx, apm_log_fn fn, void *data);
+void apm_ctx_set_log_priority(struct apm_ctx *ctx, int priority);
+int apm_ctx_get_log_priority(const struct apm_ctx *ctx);
+enum apm_host_kind apm_ctx_get_kind(const struct apm_ctx *ctx);
+/* The sysfs root, the simulation file, or "(built-in)". */
+const char *apm_ctx_get_source(const struct apm_ctx *ctx);
+/* Where /proc is looked for (in-use detection); default "/proc". */
+int apm_ctx_set_proc_root(struct apm_ctx *ctx, const char *dir);
+/* Refuse every write with -EROFS. */
+void apm_ctx_set_read_only(struct apm_ctx *ctx, bool ro);
+bool apm_ctx_is_read_only(const struct apm_ctx *ctx);
+/* Path of the lock multi-step changes take (default /run/lock/s390apconfig.lock). */
+int apm_ctx_set_lock_path(struct apm_ctx *ctx, const char *path);
+
+/*
+ * Raw seam access, paths relative to the root ("bus/ap/apmask").
+ * read returns the number of bytes read (NUL-terminated in buf) or -errno;
+ * write returns 0 or the kernel's -errno (a short write is -EIO).
+ */
+int apm_ctx_read_attr(struct apm_ctx *ctx, const char *path, char *buf, size_t size);
+int apm_ctx_write_attr(struct apm_ctx *ctx, const char *path, const char *buf, size_t len);
+/* 1 if path may be written (access W_OK, or the sim and not read-only), else 0. */
+int apm_ctx_can_write(struct apm_ctx *ctx, const char *path);
+
+/* -------------------------------------------------------------- events */
+
+/* An fd to poll for POLLIN; then call apm_ctx_read_event() until -EAGAIN. */
+int apm_ctx_get_event_fd(struct apm_ctx *ctx);
+/* 0 and a new reference in *ev, or -EAGAIN when nothing is pending. */
+int apm_ctx_read_event(struct apm_ctx *ctx, struct apm_event **ev);
+struct apm_event *apm_event_unref(struct apm_event *ev);
+const char *apm_event_get_action(const struct apm_event *ev);
+const char *apm_event_get_devpath(const struct apm_event *ev);
+const char *apm_event_get_subsystem(const struct apm_event *ev);
+/* The value of property key ("APMASK", "DRIVER", ...), or NULL. */
+const char *apm_event_get_property(const struct apm_event *ev, const char *key);
+/* All properties as "K=V" strings, one after the other. */
+const char *apm_event_get_property_at(const struct apm_event *ev, unsigned int i);
+
+/* ---------------------------------------------------------------- host */
+
+#define APM_LOAD_DETAIL (1u << 0) /* also read every queue's attributes */
+
+/*
+ * Read a snapshot of the host.  Cheap: the bus files, the driver
+ * directories (the binding of every queue at once), card and mdev files;
+ * per-queue attributes only with APM_LOAD_DETAIL or apm_host_get_queue_detail().
+ * -ENOENT when root has no AP bus.  Since: 1
+ */
+int apm_host_load(struct apm_ctx *ctx, unsigned int flags, struct apm_host **host);
+struct apm_host *apm_host_ref(struct apm_host *host);
+struct apm_host *apm_host_unref(struct apm_host *host);
+/* The context the host was loaded from (borrowed). */
+struct apm_ctx *apm_host_get_ctx(const struct apm_host *host);
+
+enum apm_host_kind apm_host_get_kind(const struct apm_host *host);
+unsigned int apm_host_get_max_adapter_id(const struct apm_host *host);
+unsigned int apm_host_get_max_domain_id(const struct apm_host *host);
+/* "4.20", "6.0", "6.10", "6.13" or "6.19" (the generation, see doc/profiles). */
+const char *apm_host_get_profile(const struct apm_host *host);
+/* Space-separated bus features in kernel order; NULL when the file is missing. */
+const char *apm_host_get_bus_features(const struct apm_host *host);
+/* matrix `features`, NULL when missing. */
+const char *apm_host_get_matrix_features(const struct apm_host *host);
+bool apm_host_vfio_ap_loaded(const struct apm_host *host);
+/* 0 and *domain (-1: none selected), or -ENOENT. */
+int apm_host_get_ap_domain(const struct apm_host *host, int *domain);
+/* 1 complete, 0 not, -ENOENT when `bindings` is missing. */
+int apm_host_bindings_complete(const struct apm_host *host);
+void apm_host_get_apmask(const struct apm_host *host, struct apm_mask *m);
+void apm_host_get_aqmask(const struct apm_host *host, struct apm_mask *m);
+
+enum apm_lpar_mask {
+	APM_LPAR_ADAPTERS = 0,
+	APM_LPAR_USAGE_DOMAINS,
+	APM_LPAR_CONTROL_DOMAINS,
+};
+/* 0, or -EOPNOTSUPP when the file reads "not supported" (no QCI), -ENOENT. */
+int apm_host_get_lpar_mask(const struct apm_host *host, enum apm_lpar_mask which,
+			   struct apm_mask *m);
+/* Loader warnings (truncated attributes, unreadable files), one per line or "". */
+const char *apm_host_get_warnings(const struct apm_host *host);
+
+struct apm_adapter_info {
+	unsigned int id;
+	bool in_lpar;	  /* in ap_adapter_mask (or a card device exists) */
+	bool has_card;	  /* a cardXX device exists */
+	int hwtype;	  /* -1 when unknown */
+	int raw_hwtype;	  /* -1 when the attribute is missing */
+	char type[16];	  /* zcrypt `type`, "" when unknown */
+	const char *mode; /* "cca", "ep11", "accel" or NULL */
+	int config;	  /* 1/0, -1 when the attribute is missing */
+	int chkstop;
+	int online;	  /* zcrypt online, -1 when not bound to cex4card */
+	uint32_t functions;
+	char driver[32];  /* card driver, "" when unbound */
+};
+/* 0, or -ENOENT when the adapter has no card and is not in the LPAR. */
+int apm_host_get_adapter(const struct apm_host *host, unsigned int id,
+			 struct apm_adapter_info *info);
+
+enum apm_cell {
+	APM_CELL_HOST = 0, /* owned by the default (zcrypt) drivers */
+	APM_CELL_FREE,	   /* vfio_ap, bound, in no mdev */
+	APM_CELL_UNBOUND,  /* vfio_ap by the masks, but no driver bound */
+	APM_CELL_ASSIGNED, /* in an mdev's guest_matrix, no guest running */
+	APM_CELL_PLUGGED,  /* in the guest_matrix of an mdev in use */
+	APM_CELL_FILTERED, /* in an mdev, filtered out of its guest_matrix */
+	APM_CELL_ABSENT,   /* in an mdev, no queue device (over-provisioned) */
+	APM_CELL_CONFLICT, /* in an mdev, but owned by the host */
+	APM_CELL_COUNT,
+};
+const char *apm_cell_name(enum apm_cell cell);
+
+/* Why an APQN of an mdev is not in its guest_matrix. */
+enum apm_filter {
+	APM_FILTER_NONE = 0,
+	APM_FILTER_ADAPTER_NOT_IN_LPAR,
+	APM_FILTER_DOMAIN_NOT_IN_LPAR,
+	APM_FILTER_NO_QUEUE_DEVICE,
+	APM_FILTER_QUEUE_NOT_BOUND,
+	APM_FILTER_RESET_FAILED,
+	APM_FILTER_ADAPTER_DROPPED,
+	APM_FILTER_STALE,
+};
+const char *apm_filter_name(enum apm_filter code);
+
+struct apm_queue_info {
+	unsigned int adapter, domain;
+	bool exists;		/* a queue device XX.YYYY exists */
+	const char *driver;	/* bound driver name or NULL */
+	bool owner_host;	/* apmask bit and aqmask bit set */
+	int mdev;		/* index of the mdev whose matrix holds it, or -1 */
+	bool in_guest_matrix;
+	bool plugged;		/* in_guest_matrix and the mdev is in use */
+	enum apm_cell cell;
+	enum apm_filter filter; /* when in an mdev and not in its guest_matrix */
+	char reason[320];	/* the filter reason, one sentence */
+};
+int apm_host_get_queue(const struct apm_host *host, unsigned int adapter, unsigned int domain,
+		       struct apm_queue_info *info);
+/* Calls fn for every APQN `show` lists (existing queues and mdev APQNs), sorted. */
+int apm_host_foreach_queue(const struct apm_host *host,
+			   int (*fn)(const struct apm_queue_info *q, void *data), void *data);
+
+struct apm_queue_detail {
+	char status[16];	/* vfio_ap `status`, "" when missing */
+	int config, chkstop, online; /* -1 when missing */
+	char se_bind[32], se_associate[32];
+};
+/* Reads the queue's own attributes through the seam (on demand). */
+int apm_host_get_queue_detail(struct apm_host *host, unsigned int adapter, unsigned int domain,
+			      struct apm_queue_detail *d);
+
+unsigned int apm_host_get_mdev_count(const struct apm_host *host);
+/* Borrowed; sorted by uuid. */
+struct apm_mdev *apm_host_get_mdev(const struct apm_host *host, unsigned int i);
+/* By full uuid or an unambiguous prefix (>= 4 chars); NULL when none/ambiguous. */
+struct apm_mdev *apm_host_find_mdev(const struct apm_host *host, const char *uuid);
+int apm_host_mdev_index(const struct apm_host *host, const struct apm_mdev *mdev);
+
+const char *apm_mdev_get_uuid(const struct apm_mdev *mdev);
+/* Guest name, or NULL when unknown or not running. */
+const char *apm_mdev_get_guest(const struct apm_mdev *mdev);
+/* 1 in use, 0 not, -1 unknown (no permission to look). */
+int apm_mdev_in_use(const struct apm_mdev *mdev);
+enum apm_mdev_set {
+	APM_SET_ADAPTERS = 0,
+	APM_SET_DOMAINS,
+	APM_SET_CONTROL_DOMAINS,
+	APM_SET_GUEST_ADAPTERS,
+	APM_SET_GUEST_DOMAINS,
+	APM_SET_GUEST_CONTROL_DOMAINS,
+};
+void apm_mdev_get_mask(const struct apm_mdev *mdev, enum apm_mdev_set which,
+		       struct apm_mask *m);
+/* false when the kernel has no guest_matrix (static generation). */
+bool apm_mdev_has_guest_matrix(const struct apm_mdev *mdev);
+
+/* ------------------------------------------------------------- changes */
+
+/*
+ * A change is planned against a snapshot, predicted with the kernel's rules,
+ * then applied: its writes go through the seam, the kernel's real errno is
+ * recorded next to the prediction, the host is re-read and verified.
+ */
+enum apm_res {
+	APM_RES_ADAPTER = 0,
+	APM_RES_DOMAIN,
+	APM_RES_CONTROL_DOMAIN,
+};
+
+int apm_change_new_mask(struct apm_host *host, bool aqmask, const char *spec,
+			struct apm_change **change);
+int apm_change_new_assign(struct apm_host *host, const char *uuid, enum apm_res res,
+			  bool unassign, const unsigned int *ids, size_t n,
+			  struct apm_change **change);
+/* uuid NULL: generate one. */
+int apm_change_new_mdev_create(struct apm_host *host, const char *uuid,
+			       struct apm_change **change);
+int apm_change_new_mdev_remove(struct apm_host *host, const char *uuid,
+			       struct apm_change **change);
+int apm_change_new_config(struct apm_host *host, unsigned int adapter, bool on,
+			  struct apm_change **change);
+int apm_change_new_rescan(struct apm_host *host, struct apm_change **change);
+
+enum apm_sim_op {
+	APM_SIM_GUEST_START = 0, /* arg: uuid, name */
+	APM_SIM_GUEST_STOP,	 /* arg: uuid */
+	APM_SIM_SE_CONFIG,	 /* id, on */
+	APM_SIM_CHKSTOP,	 /* id, on */
+	APM_SIM_LPAR_ADD_ADAPTER, /* id, name = card type (NULL: CEX8C) */
+	APM_SIM_LPAR_REMOVE_ADAPTER,
+	APM_SIM_LPAR_ADD_USAGE_DOMAIN,
+	APM_SIM_LPAR_REMOVE_USAGE_DOMAIN,
+	APM_SIM_LPAR_ADD_CONTROL_DOMAIN,
+	APM_SIM_LPAR_REMOVE_CONTROL_DOMAIN,
+	APM_SIM_SCAN,
+};
+struct apm_sim_arg {
+	const char *uuid;
+	const char *name;
+	unsigned int id;
+	bool on;
+	bool strict; /* LPAR changes: require the LPAR's adapters configured off */
+};
+/* Simulated-host events; on a real host -EOPNOTSUPP.  Since: 1 */
+int apm_change_new_sim(struct apm_host *host, enum apm_sim_op op, const struct apm_sim_arg *arg,
+		       struct apm_change **change);
+
+struct apm_change *apm_change_ref(struct apm_change *change);
+struct apm_change *apm_change_unref(struct apm_change *change);
+
+/*
+ * Apply: takes the config lock when the change has several steps, writes in
+ * order and stops at the first refusal, then re-reads the host.
+ * Returns 0 when every step succeeded, else the first step's -errno.
+ */
+int apm_change_apply(struct apm_change *change);
+
+/* The predicted errno of the first step that the rules refuse (0: all ok). */
+int apm_change_get_prediction(const struct apm_change *change);
+/* After apply: true when the kernel's answer differed from the prediction. */
+bool apm_change_get_mismatch(const struct apm_change *change);
+/* One sentence per refused step; "" when all is well. */
+const char *apm_change_get_explanation(const struct apm_change *change);
+/* Human-readable lines describing the change (parsed mask, APQNs moving...). */
+const char *apm_change_get_preview(const struct apm_change *change);
+/* Notes gathered while applying (guest lost resources, verification). */
+const char *apm_change_get_notes(const struct apm_change *change);
+/* For UUID-creating changes. */
+const char *apm_change_get_uuid(const struct apm_change *change);
+/* The snapshot after apply (borrowed), or NULL. */
+struct apm_host *apm_change_get_result(const struct apm_change *change);
+
+struct apm_step_info {
+	const char *what;  /* "assign domain 0x47" */
+	const char *path;  /* relative to the root */
+	const char *value; /* what is written */
+	int predicted;	   /* 0 or -errno, 1 = no-op */
+	int actual;	   /* 0 or -errno; only when applied */
+	bool applied;	   /* the write was attempted */
+};
+unsigned int apm_change_get_step_count(const struct apm_change *change);
+int apm_change_get_step(const struct apm_change *change, unsigned int i,
+			struct apm_step_info *info);
+
+/* "EBUSY" for -EBUSY etc. */
+const char *apm_errno_name(int err);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,890 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * sim-file.c - the simulated host's state file (INI, libinih) and the
+ * built-in default scenario.  The format is documented in doc/scenario.md.
+ *
+ * Parsing is strict: an unknown section or key, a bad ID list, a type name
+ * that is no zcrypt card type, an APQN in two mdevs: each is an error that
+ * names file:line, and nothing of a refused file is used.  Values that can
+ * be derived (queue bindings from the masks, guest shadows from the filter)
+ * may be left out; the writer leaves out exactly those.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <ini.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "sim.h"
+
+const char sim_builtin_scenario[] =
+	"; apmatrix built-in scenario: the example of the kernel's vfio-ap document\n"
+	"[host]\n"
+	"profile = 6.13\n"
+	"max_adapter_id = 255\n"
+	"max_domain_id = 255\n"
+	"features = APSC APXA QACT RC8A\n"
+	"apmask = 0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff\n"
+	"aqmask = -4,-0x47,-0xab,-0xff\n"
+	"ap_domain = 1\n"
+	"\n"
+	"[lpar]\n"
+	"adapters = 0x04:CEX5C,0x05:CEX5C,0x06:CEX5A\n"
+	"usage_domains = 0x01,0x04,0x47,0xab,0xff\n"
+	"control_domains = 0x01,0x02,0x04,0x47,0xab,0xff\n"
+	"\n"
+	"[adapter 0x04]\n"
+	"config = 0\n"
+	"\n"
+	"[mdev 62177883-f1bb-47f0-914d-32a22e3a8804]\n"
+	"adapters = 0x05,0x06\n"
+	"domains = 0x04,0xab\n"
+	"control_domains = 0xab\n"
+	"guest = Guest1\n"
+	"\n"
+	"[mdev cef03c3c-903d-4ecc-9a83-40694cb8aee4]\n"
+	"adapters = 0x05,0x0a\n"
+	"domains = 0x47,0xff\n"
+	"guest = Guest2\n"
+	"\n"
+	"[mdev 8f2a7c10-5d3e-4b6a-9c1f-0e7d2b4a6c58]\n"
+	"adapters = 0x06\n"
+	"domains = 0x47,0xff\n";
+
+#define HAVE_SHADOW_APM (1u << 0)
+#define HAVE_SHADOW_AQM (1u << 1)
+#define HAVE_SHADOW_ADM (1u << 2)
+
+struct parse {
+	struct apm_ctx *ctx;
+	const char *name;
+	struct sim_state *s;
+	FILE *f;
+	int line;
+	int newlines;
+	int errors;
+	/* inih hands over continuation lines as the same key again: join them. */
+	char last_section[64], last_key[32];
+	char acc[16384];
+	char section[64];
+	bool have_aqmask_spec, have_apmask_spec;
+	char apmask_spec[160], aqmask_spec[160];
+	bool have_seen;
+	/* Queue keys are applied after the devices exist. */
+	struct qkey {
+		unsigned int a, q;
+		char key[24];
+		char val[40];
+		int line;
+	} *qkeys;
+	unsigned int nqkeys;
+	unsigned int *shadow_flags; /* per mdev */
+	bool adapter_keys[APR_BITS];
+	int ad_config[APR_BITS], ad_se_config[APR_BITS], ad_chkstop[APR_BITS],
+		ad_se_chkstop[APR_BITS], ad_online[APR_BITS], ad_card_driver[APR_BITS];
+	unsigned long long ad_requests[APR_BITS];
+};
+
+static void perr(struct parse *p, const char *fmt, ...) APM_PRINTF(2, 3);
+static void perr(struct parse *p, const char *fmt, ...)
+{
+	char msg[256];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	err(p->ctx, "%s:%d: %s", p->name, p->line, msg);
+	p->errors++;
+}
+
+/*
+ * Counts the newlines handed to inih, so errors name the right line (the
+ * system library is built without INI_HANDLER_LINENO).  The count is taken
+ * before a line is handed over, so it is the number of the line being parsed.
+ */
+static char *reader(char *str, int num, void *stream)
+{
+	struct parse *p = stream;
+	char *r;
+
+	p->line = p->newlines + 1;
+	r = fgets(str, num, p->f);
+	if (r && strchr(r, '\n'))
+		p->newlines++;
+	return r;
+}
+
+/* One ID: decimal or 0x hex (the CLI's rule), 0..max. */
+static int parse_one_id(const char *s, unsigned int max, unsigned int *id)
+{
+	char *end;
+	unsigned long v;
+
+	while (*s == ' ')
+		s++;
+	if (!*s || *s == '-' || *s == '+')
+		return -EINVAL;
+	v = strtoul(s, &end, 0);
+	while (*end == ' ')
+		end++;
+	if (*end || v > max)
+		return -EINVAL;
+	*id = (unsigned int)v;
+	return 0;
+}
+
+/* "0x04,5,0x40-0x4f" (empty: no IDs). */
+static int parse_ids(const char *v, unsigned int max, struct apr_mask *m)
+{
+	char buf[2048], *tok, *save;
+
+	apr_mask_zero(m);
+	if (strlen(v) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, v);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *dash = strchr(tok + 1, '-');
+		unsigned int a, z;
+
+		if (dash)
+			*dash = '\0';
+		if (parse_one_id(tok, max, &a) || (dash && parse_one_id(dash + 1, max, &z)))
+			return -EINVAL;
+		if (!dash)
+			z = a;
+		if (a > z)
+			return -EINVAL;
+		for (unsigned int i = a; i <= z; i++)
+			apr_mask_set(m, i);
+	}
+	return 0;
+}
+
+static int parse_bool(const char *v, bool *b)
+{
+	if (!strcmp(v, "1") || !strcasecmp(v, "yes") || !strcasecmp(v, "on") ||
+	    !strcasecmp(v, "true"))
+		*b = true;
+	else if (!strcmp(v, "0") || !strcasecmp(v, "no") || !strcasecmp(v, "off") ||
+		 !strcasecmp(v, "false"))
+		*b = false;
+	else
+		return -EINVAL;
+	return 0;
+}
+
+static int parse_ull(const char *v, unsigned long long *r)
+{
+	char *end;
+
+	if (!*v || *v == '-')
+		return -EINVAL;
+	*r = strtoull(v, &end, 0);
+	return *end ? -EINVAL : 0;
+}
+
+static int host_key(struct parse *p, const char *k, const char *v)
+{
+	struct sim_state *s = p->s;
+	unsigned long long u = 0;
+	bool b;
+
+	if (!strcmp(k, "profile")) {
+		if (apr_profile_parse(v, &s->profile)) {
+			perr(p, "unknown kernel profile '%s' (4.20, 6.0, 6.10, 6.13, 6.19)", v);
+		}
+	} else if (!strcmp(k, "max_adapter_id") || !strcmp(k, "max_domain_id")) {
+		if (parse_ull(v, &u) || u > 255) {
+			perr(p, "%s must be 0..255, not '%s'", k, v);
+			return 1;
+		}
+		if (k[4] == 'a')
+			s->max_apid = (unsigned int)u;
+		else
+			s->max_apqi = (unsigned int)u;
+	} else if (!strcmp(k, "features")) {
+		snprintf(s->features, sizeof(s->features), "%s", v);
+	} else if (!strcmp(k, "apmask") || !strcmp(k, "aqmask")) {
+		/* Kept as text: a +/- spec applies to the all-ones start (as at boot). */
+		if (strlen(v) >= sizeof(p->apmask_spec)) {
+			perr(p, "%s too long", k);
+			return 1;
+		}
+		strcpy(k[1] == 'p' ? p->apmask_spec : p->aqmask_spec, v);
+		*(k[1] == 'p' ? &p->have_apmask_spec : &p->have_aqmask_spec) = true;
+	} else if (!strcmp(k, "ap_domain")) {
+		char *end;
+		long d = strtol(v, &end, 0);
+
+		if (*end || d < -1 || d > 255)
+			perr(p, "ap_domain must be -1..255, not '%s'", v);
+		s->ap_domain = (int)d;
+	} else if (!strcmp(k, "config_time")) {
+		if (parse_ull(v, &u) || u < 5 || u > 120)
+			perr(p, "config_time must be 5..120, not '%s'", v);
+		s->config_time = (int)u;
+	} else if (!strcmp(k, "poll_thread")) {
+		if (parse_bool(v, &s->poll_thread))
+			perr(p, "poll_thread: expected yes or no, not '%s'", v);
+	} else if (!strcmp(k, "poll_timeout")) {
+		if (parse_ull(v, &s->poll_timeout))
+			perr(p, "bad poll_timeout '%s'", v);
+	} else if (!strcmp(k, "scans") || !strcmp(k, "complete_count")) {
+		if (parse_ull(v, &u))
+			perr(p, "bad %s '%s'", k, v);
+		*(k[0] == 's' ? &s->scans : &s->complete_count) = u;
+	} else if (!strcmp(k, "vfio_ap") || !strcmp(k, "sclp") || !strcmp(k, "bindings_armed")) {
+		if (parse_bool(v, &b))
+			perr(p, "%s: expected yes or no, not '%s'", k, v);
+		if (!strcmp(k, "vfio_ap"))
+			s->vfio_ap = b;
+		else if (!strcmp(k, "sclp"))
+			s->sclp = b;
+		else
+			s->bindings_armed = b;
+	} else if (!strcmp(k, "next_iommu_group")) {
+		if (parse_ull(v, &u) || u > 1000000)
+			perr(p, "bad next_iommu_group '%s'", v);
+		s->next_group = (int)u;
+	} else {
+		perr(p, "unknown key '%s' in [host]", k);
+	}
+	return 1;
+}
+
+static int lpar_adapters(struct parse *p, const char *v, struct apr_mask *apm)
+{
+	char buf[2048], *tok, *save;
+
+	apr_mask_zero(apm);
+	if (strlen(v) >= sizeof(buf))
+		return -EINVAL;
+	strcpy(buf, v);
+	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
+		char *colon = strchr(tok, ':');
+		const struct apr_card_type *t;
+		struct apr_mask ids;
+
+		if (!colon) {
+			perr(p, "adapter '%s' needs a type, e.g. 0x05:CEX8C", tok);
+			return -EINVAL;
+		}
+		*colon = '\0';
+		t = apr_card_type_lookup(apm_strip(colon + 1));
+		if (!t) {
+			perr(p, "'%s' is not a card type (CEX4A ... CEX8P)", colon + 1);
+			return -EINVAL;
+		}
+		if (parse_ids(tok, 255, &ids)) {
+			perr(p, "bad adapter ID '%s'", tok);
+			return -EINVAL;
+		}
+		for (unsigned int a = apr_mask_next(&ids, 0); a < APR_BITS;
+		     a = apr_mask_next(&ids, a + 1))
+			p->s->ad[a].type = t;
+		apr_mask_or(apm, apm, &ids);
+	}
+	return 0;
+}
+
+static int ids_key(struct parse *p, const char *k, const char *v, struct apr_mask *m)
+{
+	if (parse_ids(v, 255, m)) {
+		perr(p, "%s: bad ID list '%s' (IDs 0..255, decimal or 0x hex, ranges a-b)", k, v);
+		return -EINVAL;
+	}
+	return 0;
+}
+
+static int adapter_key(struct parse *p, unsigned int a, const char *k, const char *v)
+{
+	bool b;
+	int *slot = NULL;
+
+	if (!strcmp(k, "request_count")) {
+		if (parse_ull(v, &p->ad_requests[a]))
+			perr(p, "bad request_count '%s'", v);
+		return 1;
+	}
+	if (!strcmp(k, "card_driver")) {
+		if (strcmp(v, "cex4card") && strcmp(v, "none"))
+			perr(p, "card_driver must be cex4card or none, not '%s'", v);
+		p->ad_card_driver[a] = !strcmp(v, "cex4card");
+		return 1;
+	}
+	if (!strcmp(k, "config"))
+		slot = p->ad_config;
+	else if (!strcmp(k, "se_config"))
+		slot = p->ad_se_config;
+	else if (!strcmp(k, "chkstop"))
+		slot = p->ad_chkstop;
+	else if (!strcmp(k, "se_chkstop"))
+		slot = p->ad_se_chkstop;
+	else if (!strcmp(k, "online"))
+		slot = p->ad_online;
+	if (!slot) {
+		perr(p, "unknown key '%s' in [adapter 0x%02x]", k, a);
+		return 1;
+	}
+	if (parse_bool(v, &b))
+		perr(p, "%s: expected 0 or 1, not '%s'", k, v);
+	else
+		slot[a] = b;
+	return 1;
+}
+
+static int mdev_key(struct parse *p, unsigned int i, const char *k, const char *v)
+{
+	struct apr_mdev *m = &p->s->rm[i];
+	struct sim_mdev *x = &p->s->mdevs[i];
+	unsigned long long u = 0;
+
+	if (!strcmp(k, "adapters"))
+		ids_key(p, k, v, &m->apm);
+	else if (!strcmp(k, "domains"))
+		ids_key(p, k, v, &m->aqm);
+	else if (!strcmp(k, "control_domains"))
+		ids_key(p, k, v, &m->adm);
+	else if (!strcmp(k, "guest_adapters")) {
+		ids_key(p, k, v, &m->sapm);
+		p->shadow_flags[i] |= HAVE_SHADOW_APM;
+	} else if (!strcmp(k, "guest_domains")) {
+		ids_key(p, k, v, &m->saqm);
+		p->shadow_flags[i] |= HAVE_SHADOW_AQM;
+	} else if (!strcmp(k, "guest_control_domains")) {
+		ids_key(p, k, v, &m->sadm);
+		p->shadow_flags[i] |= HAVE_SHADOW_ADM;
+	} else if (!strcmp(k, "guest")) {
+		if (!*v || strlen(v) >= sizeof(x->guest) || strpbrk(v, " \t")) {
+			perr(p, "guest name '%s' must be 1..63 characters without blanks", v);
+			return 1;
+		}
+		snprintf(x->guest, sizeof(x->guest), "%s", v);
+		m->attached = true;
+	} else if (!strcmp(k, "iommu_group")) {
+		if (parse_ull(v, &u) || u > 1000000)
+			perr(p, "bad iommu_group '%s'", v);
+		x->group = (int)u;
+	} else if (!strcmp(k, "ignore_release")) {
+		if (parse_bool(v, &x->ignore_release))
+			perr(p, "ignore_release: expected yes or no, not '%s'", v);
+	} else {
+		perr(p, "unknown key '%s' in [mdev %s]", k, x->uuid);
+	}
+	return 1;
+}
+
+static int new_mdev(struct parse *p, const char *uuid)
+{
+	struct sim_state *s = p->s;
+	unsigned int n = s->nmdevs;
+	void *t1, *t2, *t3;
+
+	if (!apm_uuid_valid(uuid)) {
+		perr(p, "'%s' is not a UUID", uuid);
+		return -EINVAL;
+	}
+	for (unsigned int i = 0; i < n; i++)
+		if (!strcasecmp(s->mdevs[i].uuid, uuid)) {
+			perr(p, "mdev %s is defined twice", uuid);
+			return -EINVAL;
+		}
+	t1 = realloc(s->mdevs, (n + 1) * sizeof(*s->mdevs));
+	if (t1)
+		s->mdevs = t1;
+	t2 = realloc(s->rm, (n + 1) * sizeof(*s->rm));
+	if (t2)
+		s->rm = t2;
+	t3 = realloc(p->shadow_flags, (n + 1) * sizeof(*p->shadow_flags));
+	if (t3)
+		p->shadow_flags = t3;
+	if (!t1 || !t2 || !t3)
+		return -ENOMEM;
+	memset(&s->mdevs[n], 0, sizeof(s->mdevs[n]));
+	memset(&s->rm[n], 0, sizeof(s->rm[n]));
+	p->shadow_flags[n] = 0;
+	for (int i = 0; i < 36; i++)
+		s->mdevs[n].uuid[i] = (char)(uuid[i] >= 'A' && uuid[i] <= 'F' ? uuid[i] + 32 : uuid[i]);
+	s->mdevs[n].group = -1;
+	s->nmdevs++;
+	return 0;
+}
+
+static int handler(void *user, const char *section, const char *key, const char *value)
+{
+	struct parse *p = user;
+	struct sim_state *s = p->s;
+	unsigned int a, q;
+
+	if (strcmp(section, p->section)) {
+		snprintf(p->section, sizeof(p->section), "%s", section);
+		if (!strncmp(section, "mdev ", 5) && new_mdev(p, section + 5))
+			return 1;
+	}
+	if (!key)
+		return 1;
+	if (!strcmp(section, p->last_section) && !strcmp(key, p->last_key) &&
+	    strlen(p->acc) + strlen(value) + 2 < sizeof(p->acc)) {
+		strcat(p->acc, ",");
+		strcat(p->acc, value);
+	} else {
+		snprintf(p->last_section, sizeof(p->last_section), "%s", section);
+		snprintf(p->last_key, sizeof(p->last_key), "%s", key);
+		snprintf(p->acc, sizeof(p->acc), "%s", value);
+	}
+	value = p->acc;
+	if (!strcmp(section, "host"))
+		return host_key(p, key, value);
+	if (!strcmp(section, "lpar") || !strcmp(section, "bus")) {
+		bool bus = section[0] == 'b';
+
+		if (bus)
+			p->have_seen = true;
+		if (!strcmp(key, "adapters")) {
+			if (bus)
+				ids_key(p, key, value, &s->seen_apm);
+			else
+				lpar_adapters(p, value, &s->lpar_apm);
+		} else if (!strcmp(key, "usage_domains")) {
+			ids_key(p, key, value, bus ? &s->seen_aqm : &s->lpar_aqm);
+		} else if (!strcmp(key, "control_domains")) {
+			ids_key(p, key, value, bus ? &s->seen_adm : &s->lpar_adm);
+		} else {
+			perr(p, "unknown key '%s' in [%s]", key, section);
+		}
+		return 1;
+	}
+	if (!strncmp(section, "adapter ", 8)) {
+		if (parse_one_id(section + 8, 255, &a)) {
+			perr(p, "bad adapter ID in section [%s]", section);
+			return 1;
+		}
+		p->adapter_keys[a] = true;
+		return adapter_key(p, a, key, value);
+	}
+	if (!strncmp(section, "queue ", 6)) {
+		struct qkey *qk;
+
+		if (strlen(section + 6) != 7 || apm_parse_apqn(section + 6, &a, &q)) {
+			perr(p, "bad APQN in section [%s] (expected e.g. [queue 05.0047])", section);
+			return 1;
+		}
+		qk = realloc(p->qkeys, (p->nqkeys + 1) * sizeof(*qk));
+		if (!qk)
+			return 0;
+		p->qkeys = qk;
+		qk += p->nqkeys++;
+		qk->a = a;
+		qk->q = q;
+		qk->line = p->line;
+		snprintf(qk->key, sizeof(qk->key), "%s", key);
+		snprintf(qk->val, sizeof(qk->val), "%s", value);
+		return 1;
+	}
+	if (!strncmp(section, "mdev ", 5)) {
+		if (!s->nmdevs || strcasecmp(s->mdevs[s->nmdevs - 1].uuid, section + 5))
+			return 1; /* its header was refused */
+		return mdev_key(p, s->nmdevs - 1, key, value);
+	}
+	perr(p, "unknown section [%s]", section);
+	return 1;
+}
+
+static void queue_key(struct parse *p, const struct qkey *k)
+{
+	struct sim_queue *sq = &p->s->q[k->a][k->q];
+	unsigned long long u = 0;
+	bool b;
+
+	p->line = k->line;
+	if (!sq->exists) {
+		perr(p, "queue %02x.%04x does not exist (adapter or domain not on the bus)", k->a,
+		     k->q);
+		return;
+	}
+	if (!strcmp(k->key, "driver")) {
+		if (!strcmp(k->val, "none"))
+			sq->driver = SIM_DRV_NONE;
+		else if (!strcmp(k->val, "cex4queue"))
+			sq->driver = SIM_DRV_CEX4QUEUE;
+		else if (!strcmp(k->val, "vfio_ap") && p->s->vfio_ap)
+			sq->driver = SIM_DRV_VFIO_AP;
+		else
+			perr(p, "driver must be none, cex4queue or vfio_ap (when loaded), not '%s'",
+			     k->val);
+	} else if (!strcmp(k->key, "reset_rc")) {
+		if (parse_ull(k->val, &u) || u > 255)
+			perr(p, "reset_rc must be an AP response code 0..0xff, not '%s'", k->val);
+		sq->reset_rc = (unsigned char)u;
+	} else if (!strcmp(k->key, "override")) {
+		if (!strcmp(k->val, "cex4queue"))
+			sq->override = 1;
+		else if (!strcmp(k->val, "vfio_ap"))
+			sq->override = 2;
+		else if (!strcmp(k->val, "none"))
+			sq->override = 0;
+		else {
+			sq->override = 3;
+			snprintf(p->s->override_other, sizeof(p->s->override_other), "%.31s", k->val);
+		}
+	} else if (!strcmp(k->key, "request_count")) {
+		if (parse_ull(k->val, &sq->request_count))
+			perr(p, "bad request_count '%s'", k->val);
+	} else if (!strcmp(k->key, "config") || !strcmp(k->key, "chkstop") ||
+		   !strcmp(k->key, "online") || !strcmp(k->key, "uninitiated")) {
+		if (parse_bool(k->val, &b)) {
+			perr(p, "%s: expected 0 or 1, not '%s'", k->key, k->val);
+			return;
+		}
+		if (k->key[0] == 'c' && k->key[1] == 'o')
+			sq->config = b;
+		else if (k->key[0] == 'c')
+			sq->chkstop = b;
+		else if (k->key[0] == 'o')
+			sq->online = b;
+		else
+			sq->uninitiated = b;
+	} else {
+		perr(p, "unknown key '%s' in [queue %02x.%04x]", k->key, k->a, k->q);
+	}
+}
+
+static enum sim_drv default_driver(const struct sim_state *s, unsigned int a, unsigned int q)
+{
+	const struct sim_queue *sq = &s->q[a][q];
+
+	if (s->profile >= APR_PROFILE_6_19 && sq->override)
+		return sq->override == 2 && !s->vfio_ap ? SIM_DRV_NONE :
+		       sq->override <= 2		 ? (enum sim_drv)sq->override :
+							   SIM_DRV_NONE;
+	if (apr_mask_test(&s->apmask, a) && apr_mask_test(&s->aqmask, q))
+		return SIM_DRV_CEX4QUEUE;
+	return s->vfio_ap ? SIM_DRV_VFIO_AP : SIM_DRV_NONE;
+}
+
+/* Build the devices the bus has seen and apply per-queue keys. */
+static void finish(struct parse *p)
+{
+	struct sim_state *s = p->s;
+	struct apr_mask all, m;
+
+	apr_mask_fill(&all);
+	if (p->have_apmask_spec && apr_mask_parse(p->apmask_spec, &all, &m) == 0)
+		s->apmask = m;
+	else if (p->have_apmask_spec)
+		perr(p, "apmask '%s' is not valid mask syntax", p->apmask_spec);
+	if (p->have_aqmask_spec && apr_mask_parse(p->aqmask_spec, &all, &m) == 0)
+		s->aqmask = m;
+	else if (p->have_aqmask_spec)
+		perr(p, "aqmask '%s' is not valid mask syntax", p->aqmask_spec);
+	if (!p->have_seen) {
+		s->seen_apm = s->lpar_apm;
+		s->seen_aqm = s->lpar_aqm;
+		s->seen_adm = s->lpar_adm;
+	}
+	for (unsigned int a = 0; a < APR_BITS; a++) {
+		struct sim_adapter *ad = &s->ad[a];
+
+		if (p->adapter_keys[a] && !ad->type && !apr_mask_test(&s->seen_apm, a)) {
+			perr(p, "[adapter 0x%02x] is not in the LPAR", a);
+			continue;
+		}
+		ad->se_config = p->ad_se_config[a] >= 0 ? p->ad_se_config[a] :
+				p->ad_config[a] >= 0	? p->ad_config[a] :
+							  1;
+		ad->config = p->ad_config[a] >= 0 ? p->ad_config[a] : ad->se_config;
+		ad->se_chkstop = p->ad_se_chkstop[a] >= 0 ? p->ad_se_chkstop[a] :
+				 p->ad_chkstop[a] >= 0	  ? p->ad_chkstop[a] :
+							    0;
+		ad->chkstop = p->ad_chkstop[a] >= 0 ? p->ad_chkstop[a] : ad->se_chkstop;
+		ad->online = p->ad_online[a] >= 0 ? p->ad_online[a] : 1;
+		ad->request_count = p->ad_requests[a];
+		ad->has_card = ad->type && apr_mask_test(&s->seen_apm, a) && a <= s->max_apid;
+		ad->card_bound = ad->has_card && p->ad_card_driver[a] != 0;
+		if (!ad->has_card)
+			continue;
+		for (unsigned int q = 0; q < APR_BITS; q++) {
+			struct sim_queue *sq = &s->q[a][q];
+
+			if (!apr_mask_test(&s->seen_aqm, q) || q > s->max_apqi)
+				continue;
+			sq->exists = 1;
+			sq->config = ad->config;
+			sq->chkstop = ad->chkstop;
+			sq->online = ad->online;
+		}
+	}
+	/* Overrides first: they decide the default binding on 6.19. */
+	for (unsigned int i = 0; i < p->nqkeys; i++)
+		if (!strcmp(p->qkeys[i].key, "override"))
+			queue_key(p, &p->qkeys[i]);
+	for (unsigned int a = 0; a < APR_BITS; a++)
+		for (unsigned int q = 0; q < APR_BITS; q++)
+			if (s->q[a][q].exists)
+				s->q[a][q].driver = default_driver(s, a, q);
+	for (unsigned int i = 0; i < p->nqkeys; i++)
+		if (strcmp(p->qkeys[i].key, "override"))
+			queue_key(p, &p->qkeys[i]);
+}
+
+/* The kernel would never have let an APQN into two mdevs (spec §3.2 5b). */
+static void check_mdevs(struct parse *p)
+{
+	struct sim_state *s = p->s;
+	struct apr_host h;
+	struct apr_mask filtered;
+	int group = 0;
+
+	for (unsigned int i = 0; i < s->nmdevs; i++) {
+		struct apr_mdev *m = &s->rm[i];
+
+		for (unsigned int j = i + 1; j < s->nmdevs; j++) {
+			struct apr_mask a, q;
+
+			apr_mask_and(&a, &m->apm, &s->rm[j].apm);
+			apr_mask_and(&q, &m->aqm, &s->rm[j].aqm);
+			if (!apr_mask_empty(&a) && !apr_mask_empty(&q)) {
+				p->line = 0;
+				perr(p, "APQN %02x.%04x is in mdev %s and in mdev %s",
+				     apr_mask_next(&a, 0), apr_mask_next(&q, 0), s->mdevs[i].uuid,
+				     s->mdevs[j].uuid);
+			}
+		}
+		if (apr_mask_next(&m->apm, s->max_apid + 1) < APR_BITS ||
+		    apr_mask_next(&m->aqm, s->max_apqi + 1) < APR_BITS ||
+		    apr_mask_next(&m->adm, s->max_apqi + 1) < APR_BITS) {
+			p->line = 0;
+			perr(p, "mdev %s has IDs above max_adapter_id/max_domain_id", s->mdevs[i].uuid);
+		}
+		for (unsigned int j = 0; j < i; j++)
+			if (m->attached && s->rm[j].attached && !strcmp(s->mdevs[i].guest, s->mdevs[j].guest)) {
+				p->line = 0;
+				perr(p, "guest %s holds two mdevs (%s, %s); one per guest",
+				     s->mdevs[i].guest, s->mdevs[j].uuid, s->mdevs[i].uuid);
+			}
+		if (s->mdevs[i].group >= group)
+			group = s->mdevs[i].group + 1;
+	}
+	if (s->next_group < group)
+		s->next_group = group;
+	for (unsigned int i = 0; i < s->nmdevs; i++)
+		if (s->mdevs[i].group < 0)
+			s->mdevs[i].group = s->next_group++;
+	/* Shadows not stored are what the filter gives now. */
+	sim_rules_host(s, &h);
+	for (unsigned int i = 0; i < s->nmdevs; i++) {
+		struct apr_mdev t = s->rm[i];
+
+		apr_filter(&h, &t, &filtered);
+		apr_filter_cdoms(&h, &t);
+		if (!(p->shadow_flags[i] & HAVE_SHADOW_APM))
+			s->rm[i].sapm = t.sapm;
+		if (!(p->shadow_flags[i] & HAVE_SHADOW_AQM))
+			s->rm[i].saqm = t.saqm;
+		if (!(p->shadow_flags[i] & HAVE_SHADOW_ADM))
+			s->rm[i].sadm = t.sadm;
+	}
+}
+
+int sim_state_parse(struct apm_ctx *ctx, const char *name, FILE *f, struct sim_state *s)
+{
+	struct parse *p = calloc(1, sizeof(*p));
+	int rc;
+
+	if (!p)
+		return -ENOMEM;
+	p->ctx = ctx;
+	p->name = name;
+	p->s = s;
+	p->f = f;
+	for (int i = 0; i < APR_BITS; i++)
+		p->ad_config[i] = p->ad_se_config[i] = p->ad_chkstop[i] = p->ad_se_chkstop[i] =
+			p->ad_online[i] = p->ad_card_driver[i] = -1;
+	s->profile = APR_PROFILE_6_13;
+	s->max_apid = s->max_apqi = 255;
+	snprintf(s->features, sizeof(s->features), "APSC APXA QACT RC8A");
+	s->vfio_ap = true;
+	s->sclp = true;
+	apr_mask_fill(&s->apmask);
+	apr_mask_fill(&s->aqmask);
+	s->ap_domain = -1;
+	s->config_time = 30;
+	s->poll_timeout = 250000;
+	s->scans = 1;
+	s->complete_count = 1;
+
+	rc = ini_parse_stream(reader, p, handler, p);
+	if (rc > 0 && !p->errors) {
+		p->line = rc;
+		perr(p, "syntax error (expected [section] or key = value)");
+	} else if (rc < 0) {
+		perr(p, "cannot parse: %s", rc == -2 ? "out of memory" : "read error");
+	}
+	if (!p->errors)
+		finish(p);
+	if (!p->errors)
+		check_mdevs(p);
+	rc = p->errors ? -EINVAL : 0;
+	free(p->qkeys);
+	free(p->shadow_flags);
+	free(p);
+	return rc;
+}
+
+/* ------------------------------------------------------------- writing */
+
+/*
+ * inih (as Debian builds it) reads at most 200 bytes a line: long lists are
+ * continued on indented lines, which the parser joins with ','.
+ */
+struct wrap {
+	FILE *f;
+	int col;
+	bool first;
+};
+
+static void wrap_item(struct wrap *w, const char *item)
+{
+	int len = (int)strlen(item);
+
+	if (!w->first && w->col + len + 1 > 160) {
+		fputs("\n\t", w->f);
+		w->col = 8;
+	} else if (!w->first) {
+		fputc(',', w->f);
+		w->col++;
+	}
+	fputs(item, w->f);
+	w->col += len;
+	w->first = false;
+}
+
+static void put_ids(FILE *f, const char *key, const struct apr_mask *m)
+{
+	struct wrap w = { .f = f, .first = true };
+	char item[24];
+
+	w.col = fprintf(f, "%s = ", key);
+	for (unsigned int a = apr_mask_next(m, 0); a < APR_BITS;) {
+		unsigned int z = a;
+
+		while (z + 1 < APR_BITS && apr_mask_test(m, z + 1))
+			z++;
+		if (z == a)
+			snprintf(item, sizeof(item), "0x%02x", a);
+		else
+			snprintf(item, sizeof(item), "0x%02x-0x%02x", a, z);
+		wrap_item(&w, item);
+		a = apr_mask_next(m, z + 1);
+	}
+	fputc('\n', f);
+}
+
+static void put_mask(FILE *f, const char *key, const struct apr_mask *m)
+{
+	char t[APR_MASK_STRLEN + 1];
+
+	apr_mask_format(m, t);
+	fprintf(f, "%s = %s\n", key, t);
+}
+
+int sim_state_write(const struct sim_state *s, FILE *f)
+{
+	struct wrap w = { .f = f, .first = true };
+	char item[24];
+
+	fprintf(f, "; apmatrix simulated host state (doc/scenario.md)\n[host]\n");
+	fprintf(f, "profile = %s\n", apr_profile_name(s->profile));
+	fprintf(f, "max_adapter_id = %u\nmax_domain_id = %u\n", s->max_apid, s->max_apqi);
+	fprintf(f, "features = %s\n", s->features);
+	put_mask(f, "apmask", &s->apmask);
+	put_mask(f, "aqmask", &s->aqmask);
+	fprintf(f, "ap_domain = %d\nconfig_time = %d\npoll_thread = %d\npoll_timeout = %llu\n",
+		s->ap_domain, s->config_time, s->poll_thread, s->poll_timeout);
+	fprintf(f, "scans = %llu\ncomplete_count = %llu\nbindings_armed = %s\n", s->scans,
+		s->complete_count, s->bindings_armed ? "yes" : "no");
+	fprintf(f, "vfio_ap = %s\nsclp = %s\nnext_iommu_group = %d\n", s->vfio_ap ? "yes" : "no",
+		s->sclp ? "yes" : "no", s->next_group);
+
+	w.col = fprintf(f, "\n[lpar]\nadapters = ");
+	for (unsigned int a = 0; a < APR_BITS; a++)
+		if (apr_mask_test(&s->lpar_apm, a) && s->ad[a].type) {
+			snprintf(item, sizeof(item), "0x%02x:%s", a, s->ad[a].type->name);
+			wrap_item(&w, item);
+		}
+	fputc('\n', f);
+	put_ids(f, "usage_domains", &s->lpar_aqm);
+	put_ids(f, "control_domains", &s->lpar_adm);
+	fprintf(f, "\n[bus]\n");
+	put_ids(f, "adapters", &s->seen_apm);
+	put_ids(f, "usage_domains", &s->seen_aqm);
+	put_ids(f, "control_domains", &s->seen_adm);
+
+	for (unsigned int a = 0; a < APR_BITS; a++) {
+		const struct sim_adapter *ad = &s->ad[a];
+
+		if (!ad->type || (ad->config && ad->se_config && !ad->chkstop && !ad->se_chkstop &&
+				  ad->online && !ad->request_count && (ad->card_bound || !ad->has_card)))
+			continue;
+		fprintf(f, "\n[adapter 0x%02x]\nconfig = %d\nse_config = %d\n", a, ad->config,
+			ad->se_config);
+		fprintf(f, "chkstop = %d\nse_chkstop = %d\nonline = %d\n", ad->chkstop,
+			ad->se_chkstop, ad->online);
+		if (ad->request_count)
+			fprintf(f, "request_count = %llu\n", ad->request_count);
+		if (ad->has_card && !ad->card_bound)
+			fprintf(f, "card_driver = none\n");
+	}
+	for (unsigned int a = 0; a < APR_BITS; a++) {
+		const struct sim_adapter *ad = &s->ad[a];
+
+		for (unsigned int q = 0; q < APR_BITS; q++) {
+			const struct sim_queue *sq = &s->q[a][q];
+			enum sim_drv d;
+
+			if (!sq->exists)
+				continue;
+			d = default_driver(s, a, q);
+			if (sq->driver == d && sq->config == ad->config && sq->chkstop == ad->chkstop &&
+			    sq->online == ad->online && !sq->reset_rc && !sq->override &&
+			    !sq->request_count && !sq->uninitiated)
+				continue;
+			fprintf(f, "\n[queue %02x.%04x]\n", a, q);
+			if (sq->override)
+				fprintf(f, "override = %s\n",
+					sq->override == 1 ? "cex4queue" :
+					sq->override == 2 ? "vfio_ap" : s->override_other);
+			fprintf(f, "driver = %s\n", sq->driver == SIM_DRV_CEX4QUEUE ? "cex4queue" :
+						    sq->driver == SIM_DRV_VFIO_AP   ? "vfio_ap" :
+										      "none");
+			fprintf(f, "config = %d\nchkstop = %d\nonline = %d\n", sq->config, sq->chkstop,
+				sq->online);
+			if (sq->reset_rc)
+				fprintf(f, "reset_rc = 0x%02x\n", sq->reset_rc);
+			if (sq->request_count)
+				fprintf(f, "request_count = %llu\n", sq->request_count);
+			if (sq->uninitiated)
+				fprintf(f, "uninitiated = 1\n");
+		}
+	}
+	for (unsigned int i = 0; i < s->nmdevs; i++) {
+		const struct apr_mdev *m = &s->rm[i];
+
+		fprintf(f, "\n[mdev %s]\n", s->mdevs[i].uuid);
+		put_ids(f, "adapters", &m->apm);
+		put_ids(f, "domains", &m->aqm);
+		put_ids(f, "control_domains", &m->adm);
+		/* The guest's shadow depends on history (spec §3.4): store it. */
+		put_ids(f, "guest_adapters", &m->sapm);
+		put_ids(f, "guest_domains", &m->saqm);
+		put_ids(f, "guest_control_domains", &m->sadm);
+		fprintf(f, "iommu_group = %d\n", s->mdevs[i].group);
+		if (m->attached)
+			fprintf(f, "guest = %s\n", s->mdevs[i].guest);
+		if (s->mdevs[i].ignore_release)
+			fprintf(f, "ignore_release = yes\n");
+	}
+	return ferror(f) ? -EIO : 0;
+}
