@@ -95,7 +95,21 @@ struct listed {
 	struct apm_mask adapters, domains;
 };
 
-/* Adapters/domains in the LPAR or in some mdev (the JSON contract's rule). */
+static int listed_queue(const struct apm_queue_info *q, void *data)
+{
+	struct listed *l = data;
+
+	if (q->exists) {
+		l->adapters.w[q->adapter / 64] |= 1ULL << (63 - q->adapter % 64);
+		l->domains.w[q->domain / 64] |= 1ULL << (63 - q->domain % 64);
+	}
+	return 0;
+}
+
+/*
+ * Adapters/domains in the LPAR or in some mdev (the JSON contract's rule);
+ * where the LPAR masks read "not supported", the queue devices stand in.
+ */
 static void listed_ids(const struct apm_host *h, struct listed *l)
 {
 	struct apm_mask m;
@@ -111,6 +125,7 @@ static void listed_ids(const struct apm_host *h, struct listed *l)
 		if (!apm_host_get_lpar_mask(h, (enum apm_lpar_mask)k, &m))
 			for (int i = 0; i < 4; i++)
 				l->domains.w[i] |= m.w[i];
+	apm_host_foreach_queue(h, listed_queue, l);
 	for (unsigned int i = 0; i < apm_host_get_mdev_count(h); i++) {
 		struct apm_mdev *md = apm_host_get_mdev(h, i);
 

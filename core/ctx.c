@@ -23,7 +23,8 @@ static void log_stderr(void *data, int priority, const char *file, int line, con
 	(void)file;
 	(void)line;
 	(void)priority;
-	fprintf(stderr, "libapmatrix: %s: ", fn);
+	(void)fn;
+	fprintf(stderr, "libapmatrix: ");
 	vfprintf(stderr, format, args);
 	fputc('\n', stderr);
 }

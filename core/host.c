@@ -665,8 +665,8 @@ static enum apm_filter own_problem(const struct apm_host *h, unsigned int a, uns
 		return APM_FILTER_NO_QUEUE_DEVICE;
 	}
 	if (!(st & APR_Q_VFIO)) {
-		snprintf(reason, size, "queue %02x.%04x is %s, not bound to vfio_ap", a, q,
-			 drv ? "bound to another driver" : "not bound to any driver");
+		snprintf(reason, size, "queue %02x.%04x is not bound to any driver; vfio_ap must hold it",
+			 a, q);
 		if (drv)
 			snprintf(reason, size, "queue %02x.%04x is bound to %s, not to vfio_ap", a, q,
 				 h->drivers[drv - 1]);
@@ -737,7 +737,8 @@ APM_EXPORT int apm_host_get_queue(const struct apm_host *h, unsigned int a, unsi
 		if (!info->in_guest_matrix)
 			classify_filter(h, m, a, q, info);
 	}
-	if (i >= 0 && info->owner_host)
+	/* The cell follows the kernel's ownership (6.19: overrides); `owner` is the mask rule. */
+	if (i >= 0 && apr_default_owned(&h->rules, a, q))
 		info->cell = APM_CELL_CONFLICT;
 	else if (i >= 0 && !info->exists)
 		info->cell = APM_CELL_ABSENT;

@@ -68,6 +68,7 @@ struct parse {
 	char last_section[64], last_key[32];
 	char acc[16384];
 	char section[64];
+	int section_line;
 	bool have_aqmask_spec, have_apmask_spec;
 	char apmask_spec[160], aqmask_spec[160];
 	bool have_seen;
@@ -80,6 +81,7 @@ struct parse {
 	} *qkeys;
 	unsigned int nqkeys;
 	unsigned int *shadow_flags; /* per mdev */
+	int *mdev_line;		    /* per mdev: its section header */
 	bool adapter_keys[APR_BITS];
 	int ad_config[APR_BITS], ad_se_config[APR_BITS], ad_chkstop[APR_BITS],
 		ad_se_chkstop[APR_BITS], ad_online[APR_BITS], ad_card_driver[APR_BITS];
@@ -111,6 +113,8 @@ static char *reader(char *str, int num, void *stream)
 
 	p->line = p->newlines + 1;
 	r = fgets(str, num, p->f);
+	if (r && str[strspn(str, " \t")] == '[')
+		p->section_line = p->line;
 	if (r && strchr(r, '\n'))
 		p->newlines++;
 	return r;
@@ -402,6 +406,12 @@ static int new_mdev(struct parse *p, const char *uuid)
 		p->shadow_flags = t3;
 	if (!t1 || !t2 || !t3)
 		return -ENOMEM;
+	t3 = realloc(p->mdev_line, (n + 1) * sizeof(*p->mdev_line));
+	if (!t3)
+		return -ENOMEM;
+	p->mdev_line = t3;
+	/* inih calls us at the first key: the header is the last "[" line before it. */
+	p->mdev_line[n] = p->section_line;
 	memset(&s->mdevs[n], 0, sizeof(s->mdevs[n]));
 	memset(&s->rm[n], 0, sizeof(s->rm[n]));
 	p->shadow_flags[n] = 0;
@@ -646,7 +656,7 @@ static void check_mdevs(struct parse *p)
 			apr_mask_and(&a, &m->apm, &s->rm[j].apm);
 			apr_mask_and(&q, &m->aqm, &s->rm[j].aqm);
 			if (!apr_mask_empty(&a) && !apr_mask_empty(&q)) {
-				p->line = 0;
+				p->line = p->mdev_line[j];
 				perr(p, "APQN %02x.%04x is in mdev %s and in mdev %s",
 				     apr_mask_next(&a, 0), apr_mask_next(&q, 0), s->mdevs[i].uuid,
 				     s->mdevs[j].uuid);
@@ -655,12 +665,12 @@ static void check_mdevs(struct parse *p)
 		if (apr_mask_next(&m->apm, s->max_apid + 1) < APR_BITS ||
 		    apr_mask_next(&m->aqm, s->max_apqi + 1) < APR_BITS ||
 		    apr_mask_next(&m->adm, s->max_apqi + 1) < APR_BITS) {
-			p->line = 0;
+			p->line = p->mdev_line[i];
 			perr(p, "mdev %s has IDs above max_adapter_id/max_domain_id", s->mdevs[i].uuid);
 		}
 		for (unsigned int j = 0; j < i; j++)
 			if (m->attached && s->rm[j].attached && !strcmp(s->mdevs[i].guest, s->mdevs[j].guest)) {
-				p->line = 0;
+				p->line = p->mdev_line[i];
 				perr(p, "guest %s holds two mdevs (%s, %s); one per guest",
 				     s->mdevs[i].guest, s->mdevs[j].uuid, s->mdevs[i].uuid);
 			}
@@ -729,6 +739,7 @@ int sim_state_parse(struct apm_ctx *ctx, const char *name, FILE *f, struct sim_s
 	rc = p->errors ? -EINVAL : 0;
 	free(p->qkeys);
 	free(p->shadow_flags);
+	free(p->mdev_line);
 	free(p);
 	return rc;
 }

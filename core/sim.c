@@ -1074,10 +1074,48 @@ static enum node resolve(const struct sim_state *s, struct spath *sp, struct out
 		}
 		return N_DIR;
 	}
+	if (is(sp, 0, "bus") && is(sp, 1, "matrix") && s->vfio_ap) {
+		bool devs = is(sp, 2, "devices"), drvs = is(sp, 2, "drivers");
+
+		if (sp->n == 2) {
+			emit_name(l, "devices");
+			emit_name(l, "drivers");
+			return N_DIR;
+		}
+		if (sp->n == 3 && (devs || drvs)) {
+			emit_name(l, devs ? "matrix" : "vfio_ap");
+			return N_DIR;
+		}
+		if (sp->n == 4 && drvs && is(sp, 3, "vfio_ap")) {
+			emit_name(l, "matrix");
+			return N_DIR;
+		}
+		if ((sp->n == 4 && devs && is(sp, 3, "matrix")) ||
+		    (sp->n == 5 && drvs && is(sp, 3, "vfio_ap") && is(sp, 4, "matrix"))) {
+			snprintf(link, lsize, "%s../../../devices/vfio_ap/matrix", devs ? "" : "../");
+			return N_LINK;
+		}
+		return N_NONE;
+	}
 	if (is(sp, 0, "bus") && is(sp, 1, "mdev") && s->vfio_ap) {
 		if (sp->n == 2) {
 			emit_name(l, "devices");
+			emit_name(l, "drivers");
 			return N_DIR;
+		}
+		if (sp->n == 3 && is(sp, 2, "drivers")) {
+			emit_name(l, "vfio_ap_mdev");
+			return N_DIR;
+		}
+		if (sp->n == 4 && is(sp, 2, "drivers") && is(sp, 3, "vfio_ap_mdev")) {
+			for (unsigned int k = 0; k < s->nmdevs; k++)
+				emit_name(l, "%s", s->mdevs[k].uuid);
+			return N_DIR;
+		}
+		if (sp->n == 5 && is(sp, 2, "drivers") && is(sp, 3, "vfio_ap_mdev") &&
+		    find_mdev(s, sp->c[4]) >= 0) {
+			snprintf(link, lsize, "../../../../devices/vfio_ap/matrix/%s", sp->c[4]);
+			return N_LINK;
 		}
 		if (sp->n == 3 && is(sp, 2, "devices")) {
 			for (unsigned int k = 0; k < s->nmdevs; k++)
