@@ -1,0 +1,477 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * test-sim.c - the simulated host behind the seam: paths, exact strings,
+ * errnos, uevents and their order, scan-deferred effects, the state file.
+ * Everything goes through the public seam calls, as a client would.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "libapmatrix.h"
+
+#define G1 "62177883-f1bb-47f0-914d-32a22e3a8804"
+#define G2 "cef03c3c-903d-4ecc-9a83-40694cb8aee4"
+#define G3 "8f2a7c10-5d3e-4b6a-9c1f-0e7d2b4a6c58"
+#define MDEV(u, attr) "devices/vfio_ap/matrix/" u "/" attr
+
+static void quiet(void *d, int p, const char *f, int l, const char *fn, const char *fmt,
+		  va_list ap)
+{
+	(void)d, (void)p, (void)f, (void)l, (void)fn, (void)fmt, (void)ap;
+}
+
+static int setup(void **state)
+{
+	struct apm_ctx *ctx;
+
+	assert_int_equal(apm_ctx_new_sim(NULL, &ctx), 0);
+	apm_ctx_set_log_fn(ctx, quiet, NULL);
+	*state = ctx;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	apm_ctx_unref(*state);
+	return 0;
+}
+
+static const char *rd(struct apm_ctx *ctx, const char *path)
+{
+	static char buf[8192];
+	int rc = apm_ctx_read_attr(ctx, path, buf, sizeof(buf));
+
+	if (rc < 0)
+		snprintf(buf, sizeof(buf), "<%d>", rc);
+	return buf;
+}
+
+static int wr(struct apm_ctx *ctx, const char *path, const char *value)
+{
+	return apm_ctx_write_attr(ctx, path, value, strlen(value));
+}
+
+static void drain(struct apm_ctx *ctx)
+{
+	struct apm_event *ev;
+
+	while (!apm_ctx_read_event(ctx, &ev))
+		apm_event_unref(ev);
+}
+
+/* The events since the last drain, one "action devpath PROPS" line each. */
+static char *events(struct apm_ctx *ctx)
+{
+	static char out[16384];
+	struct apm_event *ev;
+	size_t at = 0;
+
+	out[0] = '\0';
+	while (!apm_ctx_read_event(ctx, &ev)) {
+		at += (size_t)snprintf(out + at, sizeof(out) - at, "%s %s", apm_event_get_action(ev),
+				       apm_event_get_devpath(ev));
+		for (unsigned int i = 0; apm_event_get_property_at(ev, i); i++)
+			at += (size_t)snprintf(out + at, sizeof(out) - at, " %s",
+					       apm_event_get_property_at(ev, i));
+		at += (size_t)snprintf(out + at, sizeof(out) - at, "\n");
+		apm_event_unref(ev);
+	}
+	return out;
+}
+
+/* Every file lszcrypt -V, -b and -d read (peers §1.1) exists with its format. */
+static void test_lszcrypt_files(void **state)
+{
+	struct apm_ctx *ctx = *state;
+	static const char *const bus[] = { "ap_domain", "ap_max_domain_id", "ap_usage_domain_mask",
+					   "ap_control_domain_mask", "features", "config_time",
+					   "poll_thread", "poll_timeout", "ap_interrupts", NULL };
+	static const char *const card[] = { "type", "hwtype", "ap_functions", "online", "config",
+					    "chkstop", "depth", "request_count", "pendingq_count",
+					    "requestq_count", "max_msg_size", "serialnr", NULL };
+	static const char *const zq[] = { "online", "config", "chkstop", "request_count",
+					  "pendingq_count", "requestq_count", "ap_functions", NULL };
+	char link[256];
+
+	for (int i = 0; bus[i]; i++) {
+		char p[64];
+
+		snprintf(p, sizeof(p), "bus/ap/%s", bus[i]);
+		assert_int_not_equal(rd(ctx, p)[0], '<');
+	}
+	for (int i = 0; card[i]; i++) {
+		char p[64];
+
+		snprintf(p, sizeof(p), "devices/ap/card05/%s", card[i]);
+		assert_int_not_equal(rd(ctx, p)[0], '<');
+		/* chzcrypt goes through the bus links. */
+		snprintf(p, sizeof(p), "bus/ap/devices/card05/%s", card[i]);
+		assert_int_not_equal(rd(ctx, p)[0], '<');
+	}
+	for (int i = 0; zq[i]; i++) {
+		char p[64];
+
+		snprintf(p, sizeof(p), "devices/ap/card05/05.0001/%s", zq[i]);
+		assert_int_not_equal(rd(ctx, p)[0], '<');
+	}
+	assert_string_equal(rd(ctx, "devices/ap/card05/type"), "CEX5C\n");
+	assert_string_equal(rd(ctx, "devices/ap/card05/hwtype"), "11\n");
+	assert_string_equal(rd(ctx, "devices/ap/card05/modalias"), "ap:t0B\n");
+	assert_string_equal(rd(ctx, "devices/ap/card05/ap_functions"), "0xF2000000\n");
+	assert_string_equal(rd(ctx, "devices/ap/card06/ap_functions"), "0x6A000000\n");
+	/* zcrypt attributes vanish on vfio_ap queues, `status` appears. */
+	assert_string_equal(rd(ctx, "devices/ap/card05/05.0047/online"), "<-2>");
+	assert_string_equal(rd(ctx, "devices/ap/card05/05.0047/status"), "in use\n");
+	assert_string_equal(rd(ctx, "devices/ap/card06/06.0047/status"), "assigned\n");
+	assert_string_equal(rd(ctx, "devices/ap/card04/04.0047/status"), "unassigned\n");
+	assert_string_equal(rd(ctx, "devices/ap/card05/05.0001/status"), "<-2>");
+	assert_true(apm_ctx_read_attr(ctx, "devices/ap/card05/05.0047/driver", link, sizeof(link)) < 0);
+	assert_string_equal(rd(ctx, "bus/ap/features"), "APSC APXA QACT RC8A\n");
+	assert_string_equal(rd(ctx, "bus/ap/ap_domain"), "1\n");
+	assert_string_equal(rd(ctx, "bus/ap/ap_max_adapter_id"), "255\n");
+	assert_string_equal(rd(ctx, "bus/ap/bindings"), "15/15 (complete)\n");
+	assert_string_equal(rd(ctx, "bus/ap/ap_usage_domain_mask"),
+			    "0x4800000000000000010000000000000000000000001000000000000000000001\n");
+	assert_string_equal(rd(ctx, "bus/ap/ap_control_domain_mask"),
+			    "0x6800000000000000010000000000000000000000001000000000000000000001\n");
+	assert_string_equal(rd(ctx, "bus/ap/apmask"),
+			    "0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff\n");
+	/* Config off: zcrypt online reads 0. */
+	assert_string_equal(rd(ctx, "devices/ap/card04/config"), "0\n");
+	assert_string_equal(rd(ctx, "devices/ap/card04/online"), "0\n");
+}
+
+static void test_matrix_device(void **state)
+{
+	struct apm_ctx *ctx = *state;
+	char link[256];
+
+	assert_string_equal(rd(ctx, "devices/vfio_ap/matrix/features"), "guest_matrix hotplug ap_config\n");
+	assert_string_equal(
+		rd(ctx, "devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/name"),
+		"VFIO AP Passthrough Device\n");
+	assert_string_equal(
+		rd(ctx, "devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/device_api"),
+		"vfio-ap\n");
+	assert_string_equal(
+		rd(ctx,
+		   "devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/available_instances"),
+		"65533\n");
+	/* mdevctl's paths. */
+	assert_string_equal(rd(ctx, "class/mdev_bus/matrix/mdev_supported_types/vfio_ap-passthrough/device_api"),
+			    "vfio-ap\n");
+	assert_string_equal(rd(ctx, "bus/mdev/devices/" G1 "/matrix"),
+			    "05.0004\n05.00ab\n06.0004\n06.00ab\n");
+	assert_true(apm_ctx_read_attr(ctx, MDEV(G1, "mdev_type"), link, sizeof(link)) < 0);
+	assert_string_equal(rd(ctx, MDEV(G1, "control_domains")), "00ab\n");
+	assert_string_equal(rd(ctx, MDEV(G2, "guest_matrix")), "05.0047\n05.00ff\n");
+	assert_string_equal(rd(ctx, MDEV(G2, "matrix")), "05.0047\n05.00ff\n0a.0047\n0a.00ff\n");
+	/* No guest: guest_matrix is the shadow, no error (the seed says ENODEV). */
+	assert_string_equal(rd(ctx, MDEV(G3, "guest_matrix")), "06.0047\n06.00ff\n");
+	assert_int_equal(strlen(rd(ctx, MDEV(G3, "ap_config"))), 201);
+	assert_string_equal(rd(ctx, MDEV(G3, "assign_adapter")), "<-13>");
+	assert_string_equal(rd(ctx, MDEV(G3, "nonexistent")), "<-2>");
+}
+
+static void test_write_edges(void **state)
+{
+	struct apm_ctx *ctx = *state;
+	char big[5000];
+
+	drain(ctx);
+	/* A 0-byte write never reaches the store: nothing happens. */
+	assert_int_equal(apm_ctx_write_attr(ctx, "bus/ap/apmask", "", 0), 0);
+	assert_string_equal(events(ctx), "");
+	/* kernfs refuses writes over a page. */
+	memset(big, '+', sizeof(big));
+	assert_int_equal(apm_ctx_write_attr(ctx, "bus/ap/apmask", big, 4097), -E2BIG);
+	/* A page of "+1," repeated is fine (and changes nothing). */
+	for (int i = 0; i + 3 <= 4096; i += 3)
+		memcpy(big + i, "+1,", 3);
+	big[4095] = '\n';
+	assert_int_equal(apm_ctx_write_attr(ctx, "bus/ap/apmask", big, 4096), 0);
+	/* An embedded NUL ends the text the store sees. */
+	assert_int_equal(apm_ctx_write_attr(ctx, "bus/ap/aqmask", "-5\0garbage", 10), 0);
+	assert_non_null(strstr(events(ctx), "AQMASK=0xf3ff"));
+	assert_int_equal(wr(ctx, "bus/ap/ap_max_domain_id", "3"), -EACCES);
+	assert_int_equal(wr(ctx, "bus/ap/nonexistent", "3"), -ENOENT);
+	assert_int_equal(wr(ctx, "bus/ap", "3"), -EISDIR);
+	assert_int_equal(wr(ctx, "bus/ap/config_time", "4"), -EINVAL);
+	assert_int_equal(wr(ctx, "bus/ap/config_time", "60"), 0);
+	assert_int_equal(wr(ctx, "bus/ap/ap_domain", "0x47"), -EINVAL); /* not in aqmask */
+	assert_int_equal(wr(ctx, "bus/ap/ap_domain", "2"), 0);
+	assert_int_equal(wr(ctx, "bus/ap/poll_thread", "maybe"), -EINVAL);
+}
+
+static void test_mask_reprobe_events(void **state)
+{
+	struct apm_ctx *ctx = *state;
+	const char *ev;
+
+	drain(ctx);
+	assert_int_equal(wr(ctx, "bus/ap/apmask", "-5\n"), 0);
+	ev = events(ctx);
+	/* Each default-owned queue of adapter 5 moves: unbind, bind, and last the mask event. */
+	assert_non_null(strstr(ev, "unbind /devices/ap/card05/05.0001 DEVTYPE=ap_queue MODE=cca DRIVER=cex4queue\n"
+				   "bind /devices/ap/card05/05.0001 DEVTYPE=ap_queue MODE=cca DRIVER=vfio_ap\n"));
+	assert_non_null(strstr(ev, "change /devices/ap APMASK=0xfbffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff\n"));
+	assert_null(strstr(strstr(ev, "APMASK="), "bind"));
+	assert_string_equal(rd(ctx, "devices/ap/card05/05.0001/request_count"), "-\n");
+	assert_string_equal(rd(ctx, "devices/ap/card05/05.0001/status"), "unassigned\n");
+	/* BINDINGS=complete only comes with the next scan. */
+	assert_null(strstr(ev, "BINDINGS"));
+	assert_int_equal(wr(ctx, "bus/ap/scans", "1"), 0);
+	assert_non_null(strstr(events(ctx), "change /devices/ap BINDINGS=complete COMPLETECOUNT=2\n"));
+	assert_string_equal(rd(ctx, "bus/ap/scans"), "2\n");
+	/* Taking back 05.0047 from Guest2: EBUSY, mask unchanged, no event. */
+	assert_int_equal(wr(ctx, "bus/ap/aqmask", "+0x47"), -EBUSY);
+	assert_string_equal(events(ctx), "");
+	/* Unchanged mask: success, nothing else. */
+	assert_int_equal(wr(ctx, "bus/ap/apmask", "-5"), 0);
+	assert_string_equal(events(ctx), "");
+	/* Adapter 5 back to the host: only its host-domain queues move (aqmask keeps 0x47). */
+	assert_int_equal(wr(ctx, "bus/ap/apmask", "+5"), 0);
+	assert_non_null(strstr(events(ctx), "bind /devices/ap/card05/05.0001 DEVTYPE=ap_queue MODE=cca DRIVER=cex4queue\n"));
+	assert_string_equal(rd(ctx, "devices/ap/card05/05.0047/status"), "in use\n");
+}
+
+static void test_mdev_lifecycle(void **state)
+{
+	struct apm_ctx *ctx = *state;
+	const char *create = "devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/create";
+
+	drain(ctx);
+	assert_int_equal(wr(ctx, create, "11111111-2222-3333-4444-55555555555"), -EINVAL);
+	assert_int_equal(wr(ctx, create, "11111111-2222-3333-4444-5555555555555"), -EINVAL);
+	assert_int_equal(wr(ctx, create, "1111111x-2222-3333-4444-555555555555"), -EINVAL);
+	assert_int_equal(wr(ctx, create, G1), -EEXIST);
+	assert_int_equal(wr(ctx, create, "ABCDEF00-2222-3333-4444-555555555555\n"), 0);
+	assert_non_null(strstr(events(ctx), "add /devices/vfio_ap/matrix/abcdef00-2222-3333-4444-555555555555"));
+	assert_string_equal(rd(ctx, MDEV("abcdef00-2222-3333-4444-555555555555", "matrix")), "");
+	assert_int_equal(wr(ctx, MDEV("abcdef00-2222-3333-4444-555555555555", "assign_domain"), "0x47"), 0);
+	assert_string_equal(rd(ctx, MDEV("abcdef00-2222-3333-4444-555555555555", "matrix")), ".0047\n");
+	assert_int_equal(wr(ctx, MDEV("abcdef00-2222-3333-4444-555555555555", "assign_adapter"), "6"),
+			 -EADDRINUSE);
+	assert_int_equal(wr(ctx, MDEV("abcdef00-2222-3333-4444-555555555555", "assign_adapter"), "4"), 0);
+	assert_int_equal(wr(ctx, MDEV("abcdef00-2222-3333-4444-555555555555", "remove"), "x"), -EINVAL);
+	assert_int_equal(wr(ctx, MDEV("abcdef00-2222-3333-4444-555555555555", "remove"), "0"), 0);
+	assert_int_equal(wr(ctx, MDEV("abcdef00-2222-3333-4444-555555555555", "remove"), "1"), 0);
+	assert_string_equal(rd(ctx, MDEV("abcdef00-2222-3333-4444-555555555555", "matrix")), "<-2>");
+	/* Removing Guest1's mdev while in use (6.5+): the guest is emptied and lets go. */
+	assert_int_equal(wr(ctx, MDEV(G1, "remove"), "1"), 0);
+	assert_string_equal(rd(ctx, "kernel/apsim/guests"), G2 " Guest2\n");
+	assert_string_equal(
+		rd(ctx,
+		   "devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/available_instances"),
+		"65534\n");
+}
+
+static void test_guests(void **state)
+{
+	struct apm_ctx *ctx = *state;
+
+	assert_int_equal(wr(ctx, "kernel/apsim/guest_start", G3 " Guest2"), -EPERM);
+	assert_int_equal(wr(ctx, "kernel/apsim/guest_start", G2 " other"), -EBUSY);
+	assert_int_equal(wr(ctx, "kernel/apsim/guest_start", "00000000-0000-0000-0000-000000000000 x"),
+			 -ENODEV);
+	assert_int_equal(wr(ctx, "kernel/apsim/guest_start", G3 " Guest3"), 0);
+	assert_string_equal(rd(ctx, "devices/ap/card06/06.00ff/status"), "in use\n");
+	/* Guest1 holds 06.0004 (EADDRINUSE); 06.0001 is the host's (EADDRNOTAVAIL). */
+	assert_int_equal(wr(ctx, MDEV(G3, "assign_domain"), "4"), -EADDRINUSE);
+	assert_int_equal(wr(ctx, MDEV(G3, "assign_domain"), "1"), -EADDRNOTAVAIL);
+	assert_int_equal(wr(ctx, MDEV(G3, "unassign_domain"), "0xff"), 0);
+	assert_string_equal(rd(ctx, MDEV(G3, "guest_matrix")), "06.0047\n");
+	assert_int_equal(wr(ctx, "kernel/apsim/guest_stop", G3), 0);
+	assert_string_equal(rd(ctx, "devices/ap/card06/06.0047/status"), "assigned\n");
+	assert_int_equal(wr(ctx, "kernel/apsim/guest_stop", G3), -EINVAL);
+}
+
+static void test_config_and_scan(void **state)
+{
+	struct apm_ctx *ctx = *state;
+	const char *ev;
+
+	drain(ctx);
+	/* Linux-side configure off: the card at once, the queues at the next scan. */
+	assert_int_equal(wr(ctx, "devices/ap/card05/config", "2"), -EINVAL);
+	assert_int_equal(wr(ctx, "devices/ap/card05/config", "0junk"), 0);
+	ev = events(ctx);
+	assert_non_null(strstr(ev, "change /devices/ap/card05 DEVTYPE=ap_card DEV_TYPE=000B MODALIAS=ap:t0B MODE=cca CONFIG=0\n"));
+	assert_string_equal(rd(ctx, "devices/ap/card05/05.0047/config"), "1\n");
+	assert_int_equal(wr(ctx, "devices/ap/card05/online", "1"), -ENODEV);
+	assert_int_equal(wr(ctx, "bus/ap/scans", "x"), 0);
+	ev = events(ctx);
+	assert_non_null(strstr(ev, "change /devices/ap/card05/05.0047 DEVTYPE=ap_queue MODE=cca CONFIG=0\n"));
+	assert_string_equal(rd(ctx, "devices/ap/card05/05.0047/config"), "0\n");
+	/* 6.6+: a deconfigured adapter stays in the guest's matrix (the seed says it goes). */
+	assert_string_equal(rd(ctx, MDEV(G2, "guest_matrix")), "05.0047\n05.00ff\n");
+	/* SE-side configure on: seen at the scan the notification forces. */
+	assert_int_equal(wr(ctx, "kernel/apsim/se_config", "5 1"), 0);
+	assert_string_equal(rd(ctx, "devices/ap/card05/config"), "1\n");
+	/* Checkstop: no uevent, the scan shows it, the queue stays passable. */
+	drain(ctx);
+	assert_int_equal(wr(ctx, "kernel/apsim/chkstop", "6 1"), 0);
+	assert_null(strstr(events(ctx), "CHKSTOP"));
+	assert_string_equal(rd(ctx, "devices/ap/card06/chkstop"), "1\n");
+	assert_string_equal(rd(ctx, MDEV(G1, "guest_matrix")), "05.0004\n05.00ab\n06.0004\n06.00ab\n");
+	/* zcrypt online on a checkstopped card: ENODEV. */
+	assert_int_equal(wr(ctx, "devices/ap/card06/online", "1"), -ENODEV);
+}
+
+static void test_lpar_changes(void **state)
+{
+	struct apm_ctx *ctx = *state;
+	const char *ev;
+
+	drain(ctx);
+	/* Adapter 6 leaves the LPAR: unplugged from Guest1 at once, devices removed. */
+	assert_int_equal(wr(ctx, "kernel/apsim/remove_adapter", "6"), 0);
+	ev = events(ctx);
+	assert_non_null(strstr(ev, "remove /devices/ap/card06/06.0004"));
+	assert_non_null(strstr(ev, "remove /devices/ap/card06 "));
+	assert_string_equal(rd(ctx, MDEV(G1, "guest_matrix")), "05.0004\n05.00ab\n");
+	assert_string_equal(rd(ctx, MDEV(G1, "matrix")), "05.0004\n05.00ab\n06.0004\n06.00ab\n");
+	/* It comes back: hot plugged at the end of the scan (over-provisioning). */
+	assert_int_equal(wr(ctx, "kernel/apsim/add_adapter", "6 CEX5A"), 0);
+	assert_string_equal(rd(ctx, MDEV(G1, "guest_matrix")), "05.0004\n05.00ab\n06.0004\n06.00ab\n");
+	assert_int_equal(wr(ctx, "kernel/apsim/add_adapter", "6 CEX5A"), -EEXIST);
+	assert_int_equal(wr(ctx, "kernel/apsim/add_adapter", "7 CEX9X"), -EINVAL);
+	/* Adapter 0x0a joins: Guest2 gets 0a.0047 and 0a.00ff. */
+	assert_int_equal(wr(ctx, "kernel/apsim/add_adapter", "0x0a CEX8P"), 0);
+	assert_string_equal(rd(ctx, MDEV(G2, "guest_matrix")), "05.0047\n05.00ff\n0a.0047\n0a.00ff\n");
+	/* A usage domain leaves: queues go, the guest loses the domain. */
+	assert_int_equal(wr(ctx, "kernel/apsim/remove_usage_domain", "0xff"), 0);
+	assert_string_equal(rd(ctx, MDEV(G2, "guest_matrix")), "05.0047\n0a.0047\n");
+	assert_string_equal(rd(ctx, "devices/ap/card05/05.00ff/config"), "<-2>");
+}
+
+static void test_state_file(void **state)
+{
+	char dir[] = "/tmp/apm-test-XXXXXX", path[64], bad[64], before[4096], after[4096];
+	struct apm_ctx *a, *b;
+	FILE *f;
+	int fd;
+	ssize_t n1, n2;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/host.ini", dir);
+	assert_int_equal(apm_ctx_new_sim(path, &a), 0); /* created from the built-in scenario */
+	apm_ctx_set_log_fn(a, quiet, NULL);
+	assert_int_equal(access(path, F_OK), 0);
+	assert_int_equal(wr(a, MDEV(G3, "unassign_domain"), "0xff"), 0);
+	assert_int_equal(wr(a, "kernel/apsim/guest_start", G3 " Guest3"), 0);
+	/* Another process (another context) sees the change. */
+	assert_int_equal(apm_ctx_new_sim(path, &b), 0);
+	apm_ctx_set_log_fn(b, quiet, NULL);
+	assert_string_equal(rd(b, MDEV(G3, "guest_matrix")), "06.0047\n");
+	assert_string_equal(rd(b, "kernel/apsim/guests"), G1 " Guest1\n" G2 " Guest2\n" G3 " Guest3\n");
+	assert_int_equal(wr(b, "kernel/apsim/guest_stop", G3), 0);
+	assert_string_equal(rd(a, "devices/ap/card06/06.0047/status"), "assigned\n");
+	apm_ctx_unref(b);
+	apm_ctx_unref(a);
+
+	/* A malformed file is refused and left as it was. */
+	snprintf(bad, sizeof(bad), "%s/bad.ini", dir);
+	f = fopen(bad, "w");
+	fprintf(f, "[host]\nprofile = 6.13\n[lpar]\nadapters = 0x04:CEX5C\nusage_domains = 4,zz\n");
+	fclose(f);
+	fd = open(bad, O_RDONLY);
+	n1 = read(fd, before, sizeof(before));
+	close(fd);
+	assert_int_equal(apm_ctx_new_sim(bad, &a), -EINVAL);
+	fd = open(bad, O_RDONLY);
+	n2 = read(fd, after, sizeof(after));
+	close(fd);
+	assert_int_equal(n1, n2);
+	assert_memory_equal(before, after, (size_t)n1);
+	unlink(bad);
+	unlink(path);
+	rmdir(dir);
+}
+
+static void test_other_profiles(void **state)
+{
+	char dir[] = "/tmp/apm-test-XXXXXX", path[64];
+	struct apm_ctx *ctx;
+	FILE *f;
+
+	(void)state;
+	assert_non_null(mkdtemp(dir));
+	snprintf(path, sizeof(path), "%s/old.ini", dir);
+	f = fopen(path, "w");
+	fprintf(f, "[host]\nprofile = 4.20\nmax_adapter_id = 63\nmax_domain_id = 15\nfeatures = -\n"
+		   "aqmask = -4\n[lpar]\nadapters = 2:CEX5C\nusage_domains = 4\ncontrol_domains = 4\n"
+		   "[mdev 5a5a5a5a-1111-4222-8333-444455556666]\nadapters = 2\ndomains = 4\nguest = legacy\n");
+	fclose(f);
+	assert_int_equal(apm_ctx_new_sim(path, &ctx), 0);
+	apm_ctx_set_log_fn(ctx, quiet, NULL);
+	assert_string_equal(rd(ctx, "bus/ap/ap_adapter_mask"), "not supported\n");
+	assert_string_equal(rd(ctx, "bus/ap/features"), "<-2>");
+	assert_string_equal(rd(ctx, "devices/vfio_ap/matrix/5a5a5a5a-1111-4222-8333-444455556666/guest_matrix"),
+			    "<-2>");
+	/* Static vfio_ap: no hot plug, a running guest blocks changes; remove is EBUSY. */
+	assert_int_equal(wr(ctx, "devices/vfio_ap/matrix/5a5a5a5a-1111-4222-8333-444455556666/assign_domain", "3"),
+			 -EBUSY);
+	assert_int_equal(wr(ctx, "devices/vfio_ap/matrix/5a5a5a5a-1111-4222-8333-444455556666/remove", "1"),
+			 -EBUSY);
+	/* No in-use check on masks: the host can take the queue back silently. */
+	assert_int_equal(wr(ctx, "bus/ap/aqmask", "+4"), 0);
+	assert_int_equal(wr(ctx, "devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/create",
+			    "5a5a5a5a-1111-4222-8333-444455556667"), 0);
+	assert_int_equal(wr(ctx, "devices/vfio_ap/matrix/5a5a5a5a-1111-4222-8333-444455556667/assign_adapter",
+			    "0x40"), -ENODEV);
+	apm_ctx_unref(ctx);
+	unlink(path);
+
+	/* 6.19: overrides and masks exclude each other. */
+	f = fopen(path, "w");
+	fprintf(f, "[host]\nprofile = 6.19\n[lpar]\nadapters = 5:CEX8C\nusage_domains = 1,0x47\n");
+	fclose(f);
+	assert_int_equal(apm_ctx_new_sim(path, &ctx), 0);
+	apm_ctx_set_log_fn(ctx, quiet, NULL);
+	assert_string_equal(rd(ctx, "devices/ap/card05/05.0047/driver_override"), "\n");
+	assert_int_equal(wr(ctx, "devices/ap/card05/05.0047/driver_override", "vfio_ap\n"), 0);
+	assert_int_equal(wr(ctx, "bus/ap/apmask", "-5"), -EINVAL);
+	/* The override decides only at the next probe. */
+	assert_int_equal(wr(ctx, "bus/ap/drivers/cex4queue/unbind", "05.0047"), 0);
+	assert_int_equal(wr(ctx, "bus/ap/drivers_probe", "05.0047"), 0);
+	assert_string_equal(rd(ctx, "devices/ap/card05/05.0047/status"), "unassigned\n");
+	assert_string_equal(rd(ctx, "bus/ap/bindings_complete_count"), "1\n");
+	assert_int_equal(wr(ctx, "devices/ap/card05/05.0047/driver_override", "\n"), 0);
+	assert_int_equal(wr(ctx, "bus/ap/apmask", "-5"), 0);
+	assert_int_equal(wr(ctx, "devices/ap/card05/05.0001/driver_override", "vfio_ap"), -EINVAL);
+	apm_ctx_unref(ctx);
+	unlink(path);
+	rmdir(dir);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test_setup_teardown(test_lszcrypt_files, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_matrix_device, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_write_edges, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mask_reprobe_events, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_mdev_lifecycle, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_guests, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_config_and_scan, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_lpar_changes, setup, teardown),
+		cmocka_unit_test(test_state_file),
+		cmocka_unit_test(test_other_profiles),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
