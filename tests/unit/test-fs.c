@@ -1,0 +1,251 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * test-fs.c - the real-filesystem seam against committed sysfs trees shaped
+ * like s390 hosts (tests/fixtures/sysfs): a 6.13 host, a static 5.x host
+ * with attributes missing, a host without vfio_ap; in-use and guest names
+ * from a fake /proc; writes through the seam.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "libapmatrix.h"
+
+#define G1 "62177883-f1bb-47f0-914d-32a22e3a8804"
+#define G2 "cef03c3c-903d-4ecc-9a83-40694cb8aee4"
+#define G3 "8f2a7c10-5d3e-4b6a-9c1f-0e7d2b4a6c58"
+
+static char tmp[64];
+
+static void quiet(void *d, int p, const char *f, int l, const char *fn, const char *fmt,
+		  va_list ap)
+{
+	(void)d, (void)p, (void)f, (void)l, (void)fn, (void)fmt, (void)ap;
+}
+
+/* Tests write to the tree: work on a copy (libkmod's rootfs-pristine). */
+static struct apm_ctx *open_copy(const char *name)
+{
+	char cmd[512], root[128];
+	struct apm_ctx *ctx;
+
+	snprintf(tmp, sizeof(tmp), "/tmp/apm-fs-XXXXXX");
+	assert_non_null(mkdtemp(tmp));
+	snprintf(cmd, sizeof(cmd), "cp -a '%s/sysfs/%s' '%s/sys'", FIXTURES, name, tmp);
+	assert_int_equal(system(cmd), 0);
+	snprintf(root, sizeof(root), "%s/sys", tmp);
+	assert_int_equal(apm_ctx_new_sysfs(root, &ctx), 0);
+	apm_ctx_set_log_fn(ctx, quiet, NULL);
+	return ctx;
+}
+
+static void cleanup(struct apm_ctx *ctx)
+{
+	char cmd[128];
+
+	apm_ctx_unref(ctx);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
+	assert_int_equal(system(cmd), 0);
+}
+
+static void fake_qemu(const char *pid, int group, const char *cmdline, size_t len)
+{
+	char path[256], target[300];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/proc/%s/fd", tmp, pid);
+	snprintf(target, sizeof(target), "mkdir -p '%s'", path);
+	assert_int_equal(system(target), 0);
+	snprintf(target, sizeof(target), "/dev/vfio/%d", group);
+	snprintf(path, sizeof(path), "%s/proc/%s/fd/7", tmp, pid);
+	assert_int_equal(symlink(target, path), 0);
+	snprintf(path, sizeof(path), "%s/proc/%s/cmdline", tmp, pid);
+	f = fopen(path, "w");
+	fwrite(cmdline, 1, len, f);
+	fclose(f);
+}
+
+static void test_host_613(void **state)
+{
+	static const char q1[] = "/usr/bin/qemu-system-s390x\0-name\0guest=Guest1,debug-threads=on\0";
+	static const char q2[] = "qemu\0-machine\0s390-ccw-virtio\0-name\0Guest2\0";
+	struct apm_ctx *ctx = open_copy("host-613");
+	struct apm_adapter_info ai;
+	struct apm_queue_info qi;
+	struct apm_queue_detail qd;
+	struct apm_mask m;
+	struct apm_host *h;
+	char proc[96];
+	int dom;
+
+	(void)state;
+	fake_qemu("4242", 0, q1, sizeof(q1));
+	fake_qemu("4343", 1, q2, sizeof(q2));
+	snprintf(proc, sizeof(proc), "%s/proc", tmp);
+	assert_int_equal(apm_ctx_set_proc_root(ctx, proc), 0);
+	assert_int_equal(apm_host_load(ctx, 0, &h), 0);
+	assert_string_equal(apm_host_get_profile(h), "6.13");
+	assert_int_equal(apm_host_get_max_adapter_id(h), 255);
+	assert_string_equal(apm_host_get_bus_features(h), "APSC APXA QACT RC8A");
+	assert_string_equal(apm_host_get_matrix_features(h), "guest_matrix hotplug ap_config");
+	assert_true(apm_host_vfio_ap_loaded(h));
+	assert_int_equal(apm_host_get_ap_domain(h, &dom), 0);
+	assert_int_equal(dom, 1);
+	assert_int_equal(apm_host_bindings_complete(h), 1);
+	apm_host_get_aqmask(h, &m);
+	assert_false(apm_mask_test(&m, 0x47));
+	assert_true(apm_mask_test(&m, 0x46));
+	assert_int_equal(apm_host_get_lpar_mask(h, APM_LPAR_CONTROL_DOMAINS, &m), 0);
+	assert_true(apm_mask_test(&m, 2));
+	assert_int_equal(apm_host_get_adapter(h, 4, &ai), 0);
+	assert_string_equal(ai.type, "CEX5C");
+	assert_string_equal(ai.mode, "cca");
+	assert_int_equal(ai.hwtype, 11);
+	assert_int_equal(ai.config, 0);
+	assert_int_equal(ai.online, 0);
+	assert_string_equal(ai.driver, "cex4card");
+	assert_int_equal(apm_host_get_adapter(h, 6, &ai), 0);
+	assert_string_equal(ai.mode, "accel");
+	assert_int_equal(apm_host_get_adapter(h, 7, &ai), -ENOENT);
+	/* Cells of the example. */
+	apm_host_get_queue(h, 5, 1, &qi);
+	assert_string_equal(qi.driver, "cex4queue");
+	assert_int_equal(qi.cell, APM_CELL_HOST);
+	apm_host_get_queue(h, 4, 4, &qi);
+	assert_int_equal(qi.cell, APM_CELL_FREE);
+	apm_host_get_queue(h, 5, 0x47, &qi);
+	assert_int_equal(qi.cell, APM_CELL_PLUGGED);
+	assert_string_equal(qi.driver, "vfio_ap");
+	apm_host_get_queue(h, 6, 0x47, &qi);
+	assert_int_equal(qi.cell, APM_CELL_ASSIGNED);
+	apm_host_get_queue(h, 0x0a, 0x47, &qi);
+	assert_int_equal(qi.cell, APM_CELL_ABSENT);
+	assert_int_equal(qi.filter, APM_FILTER_ADAPTER_NOT_IN_LPAR);
+	assert_false(qi.exists);
+	/* mdevs sorted by uuid, guests from /proc: both -name forms. */
+	assert_int_equal(apm_host_get_mdev_count(h), 3);
+	assert_string_equal(apm_mdev_get_uuid(apm_host_get_mdev(h, 0)), G1);
+	assert_string_equal(apm_mdev_get_uuid(apm_host_get_mdev(h, 1)), G3);
+	assert_string_equal(apm_mdev_get_guest(apm_host_find_mdev(h, G1)), "Guest1");
+	assert_string_equal(apm_mdev_get_guest(apm_host_find_mdev(h, "cef0")), "Guest2");
+	assert_int_equal(apm_mdev_in_use(apm_host_find_mdev(h, G3)), 0);
+	assert_null(apm_mdev_get_guest(apm_host_find_mdev(h, G3)));
+	assert_null(apm_host_find_mdev(h, "abc")); /* too short a prefix */
+	apm_mdev_get_mask(apm_host_find_mdev(h, G2), APM_SET_GUEST_ADAPTERS, &m);
+	assert_true(apm_mask_test(&m, 5) && !apm_mask_test(&m, 0x0a));
+	/* Per-queue attributes only on demand. */
+	assert_int_equal(apm_host_get_queue_detail(h, 5, 0x47, &qd), 0);
+	assert_string_equal(qd.status, "in use");
+	assert_int_equal(qd.config, 1);
+	assert_int_equal(qd.online, -1);
+	assert_int_equal(apm_host_get_queue_detail(h, 5, 1, &qd), 0);
+	assert_int_equal(qd.online, 1);
+	assert_string_equal(qd.status, "");
+	apm_host_unref(h);
+
+	/* No way to look into /proc: in use is "unknown", not false. */
+	snprintf(proc, sizeof(proc), "%s/no-such-proc", tmp);
+	apm_ctx_set_proc_root(ctx, proc);
+	assert_int_equal(apm_host_load(ctx, 0, &h), 0);
+	assert_int_equal(apm_mdev_in_use(apm_host_find_mdev(h, G3)), -1);
+	assert_int_equal(apm_mdev_in_use(apm_host_find_mdev(h, G1)), 1); /* status says "in use" */
+	assert_null(apm_mdev_get_guest(apm_host_find_mdev(h, G1)));
+	apm_host_unref(h);
+
+	/* Writes go to the file, errors come back as -errno. */
+	assert_int_equal(apm_ctx_write_attr(ctx, "bus/ap/apmask", "-5", 2), 0);
+	assert_int_equal(apm_ctx_write_attr(ctx, "bus/ap/nope", "-5", 2), -ENOENT);
+	assert_int_equal(apm_ctx_can_write(ctx, "bus/ap/apmask"), 1);
+	apm_ctx_set_read_only(ctx, true);
+	assert_int_equal(apm_ctx_write_attr(ctx, "bus/ap/apmask", "-5", 2), -EROFS);
+	assert_int_equal(apm_ctx_can_write(ctx, "bus/ap/apmask"), 0);
+	cleanup(ctx);
+}
+
+static void test_host_static(void **state)
+{
+	struct apm_ctx *ctx = open_copy("host-static");
+	struct apm_adapter_info ai;
+	struct apm_queue_info qi;
+	struct apm_mask m;
+	struct apm_host *h;
+	struct apm_mdev *md;
+
+	(void)state;
+	assert_int_equal(apm_host_load(ctx, APM_LOAD_DETAIL, &h), 0);
+	assert_string_equal(apm_host_get_profile(h), "4.20");
+	/* ap_max_adapter_id missing: 63; no QCI: "not supported". */
+	assert_int_equal(apm_host_get_max_adapter_id(h), 63);
+	assert_int_equal(apm_host_get_max_domain_id(h), 15);
+	assert_int_equal(apm_host_get_lpar_mask(h, APM_LPAR_ADAPTERS, &m), -EOPNOTSUPP);
+	assert_null(apm_host_get_bus_features(h));
+	assert_null(apm_host_get_matrix_features(h));
+	assert_int_equal(apm_host_bindings_complete(h), -ENOENT);
+	assert_int_equal(apm_host_get_adapter(h, 2, &ai), 0);
+	assert_int_equal(ai.config, -1);
+	assert_int_equal(ai.chkstop, -1);
+	assert_true(ai.in_lpar);
+	md = apm_host_get_mdev(h, 0);
+	assert_false(apm_mdev_has_guest_matrix(md));
+	apm_mdev_get_mask(md, APM_SET_GUEST_DOMAINS, &m);
+	assert_true(apm_mask_test(&m, 4)); /* the guest gets the matrix as it is */
+	apm_host_get_queue(h, 2, 4, &qi);
+	assert_int_equal(qi.cell, APM_CELL_ASSIGNED);
+	apm_host_unref(h);
+	cleanup(ctx);
+}
+
+static void test_no_vfio(void **state)
+{
+	struct apm_ctx *ctx = open_copy("no-vfio");
+	struct apm_queue_info qi;
+	struct apm_host *h;
+
+	(void)state;
+	assert_int_equal(apm_host_load(ctx, 0, &h), 0);
+	assert_false(apm_host_vfio_ap_loaded(h));
+	assert_int_equal(apm_host_get_mdev_count(h), 0);
+	assert_int_equal(apm_host_bindings_complete(h), 0);
+	apm_host_get_queue(h, 0, 4, &qi);
+	assert_int_equal(qi.cell, APM_CELL_UNBOUND);
+	assert_null(qi.driver);
+	apm_host_get_queue(h, 1, 1, &qi);
+	assert_int_equal(qi.cell, APM_CELL_HOST);
+	apm_host_unref(h);
+	cleanup(ctx);
+}
+
+static void test_no_ap_bus(void **state)
+{
+	struct apm_ctx *ctx;
+	struct apm_host *h;
+
+	(void)state;
+	assert_int_equal(apm_ctx_new_sysfs("/nonexistent-sysfs", &ctx), -ENOENT);
+	assert_int_equal(apm_ctx_new_sysfs("/tmp", &ctx), 0);
+	apm_ctx_set_log_fn(ctx, quiet, NULL);
+	assert_int_equal(apm_host_load(ctx, 0, &h), -ENOENT);
+	apm_ctx_unref(ctx);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_host_613),
+		cmocka_unit_test(test_host_static),
+		cmocka_unit_test(test_no_vfio),
+		cmocka_unit_test(test_no_ap_bus),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
