@@ -15,9 +15,9 @@
 #include "libapmatrix.h"
 #include "rules.h"
 
-#define APM_EXPORT __attribute__((visibility("default")))
+#define APM_EXPORT	 __attribute__((visibility("default")))
 #define APM_PRINTF(a, b) __attribute__((format(printf, a, b)))
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
+#define ARRAY_SIZE(a)	 (sizeof(a) / sizeof((a)[0]))
 
 _Static_assert(sizeof(struct apm_mask) == sizeof(struct apr_mask), "mask layouts differ");
 
@@ -81,18 +81,18 @@ struct apm_ctx {
 	int log_priority;
 };
 
-void apm_log(const struct apm_ctx *ctx, int priority, const char *file, int line,
-	     const char *fn, const char *format, ...) APM_PRINTF(6, 7);
+void apm_log(const struct apm_ctx *ctx, int priority, const char *file, int line, const char *fn,
+	     const char *format, ...) APM_PRINTF(6, 7);
 
-#define apm_log_cond(ctx, prio, ...)                                                     \
-	do {                                                                             \
-		if ((ctx)->log_priority >= (prio))                                       \
-			apm_log(ctx, prio, __FILE__, __LINE__, __func__, __VA_ARGS__);   \
+#define apm_log_cond(ctx, prio, ...)                                                               \
+	do {                                                                                       \
+		if ((ctx)->log_priority >= (prio))                                                 \
+			apm_log(ctx, prio, __FILE__, __LINE__, __func__, __VA_ARGS__);             \
 	} while (0)
-#define dbg(ctx, ...) apm_log_cond(ctx, LOG_DEBUG, __VA_ARGS__)
+#define dbg(ctx, ...)  apm_log_cond(ctx, LOG_DEBUG, __VA_ARGS__)
 #define info(ctx, ...) apm_log_cond(ctx, LOG_INFO, __VA_ARGS__)
 #define warn(ctx, ...) apm_log_cond(ctx, LOG_WARNING, __VA_ARGS__)
-#define err(ctx, ...) apm_log_cond(ctx, LOG_ERR, __VA_ARGS__)
+#define err(ctx, ...)  apm_log_cond(ctx, LOG_ERR, __VA_ARGS__)
 
 int apm_backend_fs_new(const char *root, const char *proc_root, void **be);
 extern const struct apm_backend_ops apm_backend_fs_ops;
@@ -101,8 +101,7 @@ extern const struct apm_backend_ops apm_backend_sim_ops;
 
 /* Seam helpers with logging (ctx.c). */
 int apm_read(struct apm_ctx *ctx, const char *path, char *buf, size_t size);
-int apm_readf(struct apm_ctx *ctx, char *buf, size_t size, const char *fmt, ...)
-	APM_PRINTF(4, 5);
+int apm_readf(struct apm_ctx *ctx, char *buf, size_t size, const char *fmt, ...) APM_PRINTF(4, 5);
 int apm_write(struct apm_ctx *ctx, const char *path, const char *buf, size_t len);
 
 /* ------------------------------------------------------------ snapshot */
@@ -110,12 +109,12 @@ int apm_write(struct apm_ctx *ctx, const char *path, const char *buf, size_t len
 struct apm_mdev {
 	struct apm_host *host; /* back pointer; the host's refcount covers us */
 	char uuid[37];
-	struct apr_mdev m;	/* assigned masks and the guest's shadow */
+	struct apr_mdev m; /* assigned masks and the guest's shadow */
 	bool has_guest_matrix;
 	bool has_ap_config;
-	bool truncated;		/* matrix/guest_matrix hit the sysfs page */
-	int iommu_group;	/* -1 when unknown */
-	int in_use;		/* 1, 0, -1 unknown */
+	bool truncated;	 /* matrix/guest_matrix hit the sysfs page */
+	int iommu_group; /* -1 when unknown */
+	int in_use;	 /* 1, 0, -1 unknown */
 	char guest[64];
 };
 
@@ -129,14 +128,14 @@ struct apm_card {
 	char driver[32];
 };
 
-#define APM_DRV_NONE 0 /* per-queue driver index: 0 none, else drivers[i - 1] */
+#define APM_DRV_NONE	0 /* per-queue driver index: 0 none, else drivers[i - 1] */
 #define APM_MAX_DRIVERS 8
 
 struct apm_host {
 	int refcount;
 	struct apm_ctx *ctx;
 	enum apm_host_kind kind;
-	struct apr_host rules;	/* profile, max IDs, masks, QCI */
+	struct apr_host rules; /* profile, max IDs, masks, QCI */
 	unsigned int max_apid, max_apqi;
 	char bus_features[64];
 	bool has_bus_features;
@@ -166,7 +165,7 @@ struct apm_host {
 };
 
 #define APM_Q_EXISTS 0x80
-#define APM_Q_DRV 0x0f
+#define APM_Q_DRV    0x0f
 
 void apm_host_warn(struct apm_host *host, const char *fmt, ...) APM_PRINTF(2, 3);
 unsigned int apm_host_queue_state(const void *data, unsigned int apid, unsigned int apqi);

@@ -205,7 +205,8 @@ static int fs_vfio_holder(void *be, int group, char *name, size_t size)
 
 			if (fe->d_name[0] == '.')
 				continue;
-			snprintf(path, sizeof(path), "%s/%s/fd/%s", fs->proc, pe->d_name, fe->d_name);
+			snprintf(path, sizeof(path), "%s/%s/fd/%s", fs->proc, pe->d_name,
+				 fe->d_name);
 			n = readlink(path, link, sizeof(link) - 1);
 			if (n < 0)
 				continue;
@@ -269,8 +270,7 @@ static int fs_read_event(void *be, struct apm_event *ev)
 	snprintf(ev->action, sizeof(ev->action), "%s", udev_device_get_action(d) ?: "");
 	snprintf(ev->devpath, sizeof(ev->devpath), "%s", udev_device_get_devpath(d) ?: "");
 	snprintf(ev->subsystem, sizeof(ev->subsystem), "%s", udev_device_get_subsystem(d) ?: "");
-	udev_list_entry_foreach(e, udev_device_get_properties_list_entry(d))
-	{
+	udev_list_entry_foreach(e, udev_device_get_properties_list_entry(d)) {
 		if (ev->nprops >= ARRAY_SIZE(ev->props))
 			break;
 		/* The kernel's APMASK= value ends with '\n' (spec §4.2): strip it. */

@@ -40,6 +40,8 @@ struct step {
 	int predicted;
 	int actual;
 	bool applied;
+	bool hold; /* refused before writing: it would block, or local policy (--strict) */
+	int alt;   /* an answer the rules cannot foresee (no SCLP facility): no mismatch */
 };
 
 struct apm_change {
@@ -156,19 +158,22 @@ static void explain_mask(struct apm_change *c, const char *name, const char *spe
 	switch (rc) {
 	case -EINVAL:
 		if (h->rules.profile >= APR_PROFILE_6_19 && h->rules.any_override)
-			apm_buf_printf(&c->explanation,
-				       "%s cannot change while queues have a driver_override (6.19 override mode: masks and overrides exclude each other); clear every queue's driver_override first\n",
-				       name);
+			apm_buf_printf(
+				&c->explanation,
+				"%s cannot change while queues have a driver_override (6.19 override mode: masks and overrides exclude each other); clear every queue's driver_override first\n",
+				name);
 		else
-			apm_buf_printf(&c->explanation,
-				       "'%s' is not a valid %s: use 0x followed by up to 64 hex digits (bit 0 leftmost), or a list like +5,-0x47,+0x10-0x1f with IDs 0..255 (a leading 0 means octal)\n",
-				       spec, name);
+			apm_buf_printf(
+				&c->explanation,
+				"'%s' is not a valid %s: use 0x followed by up to 64 hex digits (bit 0 leftmost), or a list like +5,-0x47,+0x10-0x1f with IDs 0..255 (a leading 0 means octal)\n",
+				spec, name);
 		break;
 	case -EBUSY:
 		mdev_label(h, cf->mdev, mdev, sizeof(mdev));
-		apm_buf_printf(&c->explanation,
-			       "%s %s cannot give APQN %02x.%04x back to the host: it is assigned to %s; unassign it there first (the kernel answers EBUSY; its document says 'Address already in use')\n",
-			       name, spec, cf->apid, cf->apqi, mdev);
+		apm_buf_printf(
+			&c->explanation,
+			"%s %s cannot give APQN %02x.%04x back to the host: it is assigned to %s; unassign it there first (the kernel answers EBUSY; its document says 'Address already in use')\n",
+			name, spec, cf->apid, cf->apqi, mdev);
 		break;
 	default:
 		break;
@@ -188,22 +193,25 @@ static void mask_preview(struct apm_change *c, bool aq, const struct apr_mask *n
 	apm_buf_printf(&c->preview, "  host (zcrypt) %s: %s\n", aq ? "domains" : "adapters",
 		       ranges[0] ? ranges : "none");
 	if (apr_mask_empty(newm))
-		apm_buf_printf(&c->preview,
-			       "  warning: an all-zero %s gives every APQN away from the host's zcrypt drivers\n",
-			       aq ? "aqmask" : "apmask");
+		apm_buf_printf(
+			&c->preview,
+			"  warning: an all-zero %s gives every APQN away from the host's zcrypt drivers\n",
+			aq ? "aqmask" : "apmask");
 	if (aq && h->has_ap_domain && h->ap_domain >= 0 &&
 	    apr_mask_test(old, (unsigned int)h->ap_domain) &&
 	    !apr_mask_test(newm, (unsigned int)h->ap_domain))
-		apm_buf_printf(&c->preview,
-			       "  warning: domain 0x%02x is the host's default domain (ap_domain); zcrypt loses it\n",
-			       h->ap_domain);
+		apm_buf_printf(
+			&c->preview,
+			"  warning: domain 0x%02x is the host's default domain (ap_domain); zcrypt loses it\n",
+			h->ap_domain);
 	for (unsigned int a = 0; a < APR_BITS; a++)
 		for (unsigned int q = 0; q < APR_BITS; q++) {
 			bool was, now;
 
 			if (!(h->queue[a][q] & APM_Q_EXISTS))
 				continue;
-			was = apr_mask_test(&h->rules.apmask, a) && apr_mask_test(&h->rules.aqmask, q);
+			was = apr_mask_test(&h->rules.apmask, a) &&
+			      apr_mask_test(&h->rules.aqmask, q);
 			now = apr_mask_test(aq ? &h->rules.apmask : newm, a) &&
 			      apr_mask_test(aq ? newm : &h->rules.aqmask, q);
 			if (was == now)
@@ -243,7 +251,8 @@ APM_EXPORT int apm_change_new_mask(struct apm_host *host, bool aq, const char *s
 	snprintf(s->what, sizeof(s->what), "write %s", name);
 	if (!*spec) {
 		/* A 0-byte write never reaches the store (spec §2.2). */
-		apm_buf_printf(&c->preview, "an empty write never reaches the kernel: nothing changes\n");
+		apm_buf_printf(&c->preview,
+			       "an empty write never reaches the kernel: nothing changes\n");
 		c->expect_mask = aq ? host->rules.aqmask : host->rules.apmask;
 		predict(c, s, 0);
 		*out = c;
@@ -254,7 +263,8 @@ APM_EXPORT int apm_change_new_mask(struct apm_host *host, bool aq, const char *s
 		mask_preview(c, aq, &newm);
 		c->expect_mask = newm;
 		if (rc == 1)
-			apm_buf_printf(&c->preview, "  the mask does not change: no re-probe, no uevent\n");
+			apm_buf_printf(&c->preview,
+				       "  the mask does not change: no re-probe, no uevent\n");
 		rc = 0;
 	} else {
 		explain_mask(c, name, spec, rc, &cf);
@@ -285,30 +295,35 @@ static void explain_assign(struct apm_change *c, int self, const char *what, int
 	mdev_label(h, self, me, sizeof(me));
 	switch (rc) {
 	case -ENODEV:
-		apm_buf_printf(&c->explanation,
-			       "%s cannot go to %s: it is above this host's maximum (adapters 0..0x%02x, domains 0..0x%02x: ap_max_adapter_id/ap_max_domain_id)\n",
-			       what, me, h->max_apid, h->max_apqi);
+		apm_buf_printf(
+			&c->explanation,
+			"%s cannot go to %s: it is above this host's maximum (adapters 0..0x%02x, domains 0..0x%02x: ap_max_adapter_id/ap_max_domain_id)\n",
+			what, me, h->max_apid, h->max_apqi);
 		break;
 	case -EADDRNOTAVAIL:
 		if (h->rules.profile == APR_PROFILE_STATIC)
-			apm_buf_printf(&c->explanation,
-				       "%s cannot go to %s: APQN %02x.%04x is not bound to vfio_ap (this kernel needs bound queues); free it with apmask/aqmask first\n",
-				       what, me, cf->apid, cf->apqi);
+			apm_buf_printf(
+				&c->explanation,
+				"%s cannot go to %s: APQN %02x.%04x is not bound to vfio_ap (this kernel needs bound queues); free it with apmask/aqmask first\n",
+				what, me, cf->apid, cf->apqi);
 		else
-			apm_buf_printf(&c->explanation,
-				       "%s cannot go to %s: APQN %02x.%04x is reserved for the host's zcrypt drivers by apmask/aqmask; free it first (e.g. apmatrix mask apmask -0x%02x or aqmask -0x%02x)\n",
-				       what, me, cf->apid, cf->apqi, cf->apid, cf->apqi);
+			apm_buf_printf(
+				&c->explanation,
+				"%s cannot go to %s: APQN %02x.%04x is reserved for the host's zcrypt drivers by apmask/aqmask; free it first (e.g. apmatrix mask apmask -0x%02x or aqmask -0x%02x)\n",
+				what, me, cf->apid, cf->apqi, cf->apid, cf->apqi);
 		break;
 	case -EADDRINUSE:
 		mdev_label(h, cf->mdev, other, sizeof(other));
-		apm_buf_printf(&c->explanation,
-			       "%s cannot go to %s: APQN %02x.%04x is already assigned to %s; unassign it there first\n",
-			       what, me, cf->apid, cf->apqi, other);
+		apm_buf_printf(
+			&c->explanation,
+			"%s cannot go to %s: APQN %02x.%04x is already assigned to %s; unassign it there first\n",
+			what, me, cf->apid, cf->apqi, other);
 		break;
 	case -EBUSY:
-		apm_buf_printf(&c->explanation,
-			       "%s cannot change while a guest uses %s: this kernel (static vfio_ap, before 6.0) has no hot plug; stop the guest first\n",
-			       what, me);
+		apm_buf_printf(
+			&c->explanation,
+			"%s cannot change while a guest uses %s: this kernel (static vfio_ap, before 6.0) has no hot plug; stop the guest first\n",
+			what, me);
 		break;
 	default:
 		apm_buf_printf(&c->explanation, "%s for %s: %s\n", what, me, apm_errno_name(rc));
@@ -384,13 +399,23 @@ static int plan_ap_config(struct apm_change *c, struct work *w, int i, const uns
 		return -ENOMEM;
 	snprintf(s->what, sizeof(s->what), "%s %zu %ss in one ap_config write",
 		 c->unassign ? "unassign" : "assign", n, res_name(c->res));
-	snprintf(what, sizeof(what), "%ss", res_name(c->res));
+	{
+		struct apr_mask asked;
+		char list[64];
+
+		apr_mask_zero(&asked);
+		for (size_t k = 0; k < n; k++)
+			apr_mask_set(&asked, ids[k]);
+		ids_text(&asked, list, sizeof(list));
+		snprintf(what, sizeof(what), "%ss %s", res_name(c->res), list);
+	}
 	rc = apr_check_ap_config(&w->h, w->m, w->n, i, cfg, &cf);
 	if (rc == -ENODEV)
-		apm_buf_printf(&c->explanation,
-			       "the %s cannot go to mdev %.8s…: one is above this host's maximum (0x%02x)\n",
-			       what, c->host->mdevs[i].uuid,
-			       c->res == APM_RES_ADAPTER ? w->h.max_apid : w->h.max_apqi);
+		apm_buf_printf(
+			&c->explanation,
+			"the %s cannot go to mdev %.8s…: one is above this host's maximum (0x%02x)\n",
+			what, c->host->mdevs[i].uuid,
+			c->res == APM_RES_ADAPTER ? w->h.max_apid : w->h.max_apqi);
 	else if (rc)
 		explain_assign(c, i, what, rc, &cf);
 	predict(c, s, rc);
@@ -426,8 +451,8 @@ static int plan_single(struct apm_change *c, struct work *w, int i, unsigned int
 	int rc;
 
 	snprintf(num, sizeof(num), "%u", id);
-	snprintf(path, sizeof(path), "devices/vfio_ap/matrix/%s/%sassign_%s", c->host->mdevs[i].uuid,
-		 c->unassign ? "un" : "", res_attr(c->res));
+	snprintf(path, sizeof(path), "devices/vfio_ap/matrix/%s/%sassign_%s",
+		 c->host->mdevs[i].uuid, c->unassign ? "un" : "", res_attr(c->res));
 	snprintf(what, sizeof(what), "%s 0x%02x", res_name(c->res), id);
 	s = add_step(c, path, num);
 	if (!s)
@@ -452,7 +477,10 @@ static int plan_single(struct apm_change *c, struct work *w, int i, unsigned int
 	if (c->unassign) {
 		apr_unassign(m, kind, id);
 	} else {
-		apr_mask_set(kind == APR_ADAPTER ? &m->apm : kind == APR_DOMAIN ? &m->aqm : &m->adm, id);
+		apr_mask_set(kind == APR_ADAPTER  ? &m->apm
+			     : kind == APR_DOMAIN ? &m->aqm
+						  : &m->adm,
+			     id);
 		if (kind == APR_CONTROL_DOMAIN)
 			apr_filter_cdoms(&w->h, m);
 		else
@@ -470,8 +498,10 @@ static void matrix_preview(struct apm_change *c, const struct apr_mdev *m)
 	ids_text(&m->apm, a, sizeof(a));
 	ids_text(&m->aqm, d, sizeof(d));
 	ids_text(&m->adm, cd, sizeof(cd));
-	apm_buf_printf(&c->preview, "  resulting matrix: adapters %s x domains %s = %u APQNs; control domains %s\n",
-		       a, d, apr_mask_weight(&m->apm) * apr_mask_weight(&m->aqm), cd);
+	apm_buf_printf(
+		&c->preview,
+		"  resulting matrix: adapters %s x domains %s = %u APQNs; control domains %s\n", a,
+		d, apr_mask_weight(&m->apm) * apr_mask_weight(&m->aqm), cd);
 }
 
 APM_EXPORT int apm_change_new_assign(struct apm_host *host, const char *uuid, enum apm_res res,
@@ -540,7 +570,8 @@ APM_EXPORT int apm_change_new_mdev_create(struct apm_host *host, const char *uui
 		return rc;
 	if (uuid) {
 		for (int i = 0; i < 36; i++)
-			c->uuid[i] = (char)(uuid[i] >= 'A' && uuid[i] <= 'F' ? uuid[i] + 32 : uuid[i]);
+			c->uuid[i] =
+				(char)(uuid[i] >= 'A' && uuid[i] <= 'F' ? uuid[i] + 32 : uuid[i]);
 	} else {
 		apm_uuid_generate(c->uuid);
 	}
@@ -552,12 +583,14 @@ APM_EXPORT int apm_change_new_mdev_create(struct apm_host *host, const char *uui
 	}
 	snprintf(s->what, sizeof(s->what), "create mdev %s", c->uuid);
 	if (!host->vfio_ap_loaded) {
-		apm_buf_printf(&c->explanation,
-			       "mdev %s cannot be created: the vfio_ap module is not loaded (modprobe vfio_ap)\n",
-			       c->uuid);
+		apm_buf_printf(
+			&c->explanation,
+			"mdev %s cannot be created: the vfio_ap module is not loaded (modprobe vfio_ap)\n",
+			c->uuid);
 		predict(c, s, -ENOENT);
 	} else if (apm_host_find_mdev(host, c->uuid)) {
-		apm_buf_printf(&c->explanation, "mdev %s already exists; pick another UUID\n", c->uuid);
+		apm_buf_printf(&c->explanation, "mdev %s already exists; pick another UUID\n",
+			       c->uuid);
 		predict(c, s, -EEXIST);
 	} else {
 		predict(c, s, 0);
@@ -595,19 +628,23 @@ APM_EXPORT int apm_change_new_mdev_remove(struct apm_host *host, const char *uui
 
 		/* spec §3.7: refused (≤5.15), blocks (6.0-6.4), empties the guest (6.5+). */
 		if (host->rules.profile == APR_PROFILE_STATIC) {
-			apm_buf_printf(&c->explanation,
-				       "mdev %s is in use by %s and this kernel refuses to remove it (EBUSY); stop the guest first\n",
-				       md->uuid, g);
+			apm_buf_printf(
+				&c->explanation,
+				"mdev %s is in use by %s and this kernel refuses to remove it (EBUSY); stop the guest first\n",
+				md->uuid, g);
 			predict(c, s, -EBUSY);
 		} else if (host->rules.profile == APR_PROFILE_6_0) {
-			apm_buf_printf(&c->explanation,
-				       "mdev %s is in use by %s: on this kernel generation the remove blocks until the guest releases the device; stop or detach the guest first\n",
-				       md->uuid, g);
+			apm_buf_printf(
+				&c->explanation,
+				"mdev %s is in use by %s: on this kernel generation the remove blocks until the guest releases the device; stop or detach the guest first\n",
+				md->uuid, g);
 			predict(c, s, -EDEADLK);
+			s->hold = true;
 		} else {
-			apm_buf_printf(&c->preview,
-				       "  %s is using mdev %s: the kernel clears the guest's AP masks at once (it loses every APQN) and asks QEMU to release the device; the remove returns when it does\n",
-				       g, md->uuid);
+			apm_buf_printf(
+				&c->preview,
+				"  %s is using mdev %s: the kernel clears the guest's AP masks at once (it loses every APQN) and asks QEMU to release the device; the remove returns when it does\n",
+				g, md->uuid);
 		}
 	}
 	*out = c;
@@ -637,22 +674,27 @@ APM_EXPORT int apm_change_new_config(struct apm_host *host, unsigned int adapter
 		apm_change_unref(c);
 		return -ENOMEM;
 	}
-	snprintf(s->what, sizeof(s->what), "configure adapter 0x%02x %s", adapter, on ? "on" : "off");
+	snprintf(s->what, sizeof(s->what), "configure adapter 0x%02x %s", adapter,
+		 on ? "on" : "off");
 	if (!host->cards[adapter].has_card) {
 		apm_buf_printf(&c->explanation, "adapter 0x%02x has no card device on this host\n",
 			       adapter);
 		predict(c, s, -ENOENT);
 	} else if (host->cards[adapter].config < 0) {
-		apm_buf_printf(&c->explanation,
-			       "card%02x has no config attribute: this kernel predates SCLP adapter configuration (≈5.10)\n",
-			       adapter);
+		apm_buf_printf(
+			&c->explanation,
+			"card%02x has no config attribute: this kernel predates SCLP adapter configuration (≈5.10)\n",
+			adapter);
 		predict(c, s, -ENOENT);
 	} else {
 		predict(c, s, 0);
+		/* Whether the machine has the SCLP facility shows only in the answer. */
+		s->alt = -EOPNOTSUPP;
 		if (!on)
-			apm_buf_printf(&c->preview,
-				       "  adapter 0x%02x goes to standby; its queues follow at the next AP bus scan; a guest keeps it in its matrix and sees it deconfigured\n",
-				       adapter);
+			apm_buf_printf(
+				&c->preview,
+				"  adapter 0x%02x goes to standby; its queues follow at the next AP bus scan; a guest keeps it in its matrix and sees it deconfigured\n",
+				adapter);
 	}
 	*out = c;
 	return 0;
@@ -701,6 +743,7 @@ APM_EXPORT int apm_change_new_sim(struct apm_host *host, enum apm_sim_op op,
 	char path[64], value[128];
 	struct step *s;
 	int rc, pred = 0;
+	bool strict_hold = false;
 
 	if ((unsigned int)op >= ARRAY_SIZE(attrs))
 		return -EINVAL;
@@ -722,16 +765,19 @@ APM_EXPORT int apm_change_new_sim(struct apm_host *host, enum apm_sim_op op,
 			apm_buf_printf(&c->explanation, "there is no mdev %s\n", arg->uuid);
 			pred = -ENODEV;
 		} else if (op == APM_SIM_GUEST_START && md->in_use == 1) {
-			apm_buf_printf(&c->explanation,
-				       "mdev %s is already used by %s: a VFIO group opens exclusively\n",
-				       md->uuid, md->guest[0] ? md->guest : "another guest");
+			apm_buf_printf(
+				&c->explanation,
+				"mdev %s is already used by %s: a VFIO group opens exclusively\n",
+				md->uuid, md->guest[0] ? md->guest : "another guest");
 			pred = -EBUSY;
 		} else if (op == APM_SIM_GUEST_START) {
 			for (unsigned int i = 0; i < host->nmdevs; i++)
-				if (host->mdevs[i].in_use == 1 && !strcmp(host->mdevs[i].guest, arg->name)) {
-					apm_buf_printf(&c->explanation,
-						       "guest %s already holds mdev %s: one vfio-ap device per guest\n",
-						       arg->name, host->mdevs[i].uuid);
+				if (host->mdevs[i].in_use == 1 &&
+				    !strcmp(host->mdevs[i].guest, arg->name)) {
+					apm_buf_printf(
+						&c->explanation,
+						"guest %s already holds mdev %s: one vfio-ap device per guest\n",
+						arg->name, host->mdevs[i].uuid);
 					pred = -EPERM;
 				}
 		} else if (md->in_use != 1) {
@@ -745,15 +791,16 @@ APM_EXPORT int apm_change_new_sim(struct apm_host *host, enum apm_sim_op op,
 	case APM_SIM_CHKSTOP:
 		snprintf(value, sizeof(value), "%u %d", arg->id, arg->on);
 		if (!apr_mask_test(&host->rules.qci_apm, arg->id)) {
-			apm_buf_printf(&c->explanation, "adapter 0x%02x is not in the LPAR\n", arg->id);
+			apm_buf_printf(&c->explanation, "adapter 0x%02x is not in the LPAR\n",
+				       arg->id);
 			pred = -ENODEV;
 		}
 		break;
 	case APM_SIM_LPAR_ADD_ADAPTER:
 		snprintf(value, sizeof(value), "%u %s", arg->id, arg->name ? arg->name : "CEX8C");
 		if (!apr_card_type_lookup(arg->name ? arg->name : "CEX8C")) {
-			apm_buf_printf(&c->explanation, "'%s' is not a card type (CEX4A ... CEX8P)\n",
-				       arg->name);
+			apm_buf_printf(&c->explanation,
+				       "'%s' is not a card type (CEX4A ... CEX8P)\n", arg->name);
 			pred = -EINVAL;
 		} else if (apr_mask_test(&host->rules.qci_apm, arg->id)) {
 			apm_buf_printf(&c->explanation, "adapter 0x%02x is already in the LPAR\n",
@@ -774,14 +821,17 @@ APM_EXPORT int apm_change_new_sim(struct apm_host *host, enum apm_sim_op op,
 			if (host->cards[a].has_card && host->cards[a].config == 1)
 				online++;
 		if (online) {
-			apm_buf_printf(&c->notes,
-				       "warning: a real HMC wants the LPAR's adapters configured off before its crypto controls change (%u configured on)\n",
-				       online);
+			apm_buf_printf(
+				&c->notes,
+				"warning: a real HMC wants the LPAR's adapters configured off before its crypto controls change (%u configured on)\n",
+				online);
 			if (arg->strict && !pred) {
-				apm_buf_printf(&c->explanation,
-					       "--strict: configure the LPAR's %u online adapters off first (apmatrix config ID off)\n",
-					       online);
+				apm_buf_printf(
+					&c->explanation,
+					"--strict: configure the LPAR's %u online adapters off first (apmatrix config ID off)\n",
+					online);
 				pred = -EBUSY;
+				strict_hold = true;
 			}
 		}
 	}
@@ -792,6 +842,7 @@ APM_EXPORT int apm_change_new_sim(struct apm_host *host, enum apm_sim_op op,
 	}
 	snprintf(s->what, sizeof(s->what), "sim %s %.100s", attrs[op], value);
 	predict(c, s, pred);
+	s->hold = strict_hold;
 	*out = c;
 	return 0;
 }
@@ -831,31 +882,36 @@ static int do_steps(void *data)
 
 		if (ctx->read_only)
 			s->actual = -EROFS;
-		else if (s->predicted == -EDEADLK)
-			s->actual = -EDEADLK; /* never start a write that would hang */
+		else if (s->hold)
+			s->actual = s->predicted; /* never start a write that would hang */
 		else if (!ctx->ops->can_write(ctx->be, s->path))
 			s->actual = -EACCES;
 		else {
 			s->applied = true;
 			s->actual = apm_write(ctx, s->path, s->value, strlen(s->value));
 		}
-		mismatch = s->applied && (pred_fail != (s->actual < 0) ||
-					  (pred_fail && s->actual != s->predicted));
+		mismatch =
+			s->applied && s->actual != s->alt &&
+			(pred_fail != (s->actual < 0) || (pred_fail && s->actual != s->predicted));
 		if (mismatch) {
 			c->mismatch = true;
-			apm_buf_printf(&c->explanation, "%s: the rules predicted %s, the kernel answered %s\n",
-				       s->what, pred_fail ? apm_errno_name(s->predicted) : "success",
+			apm_buf_printf(&c->explanation,
+				       "%s: the rules predicted %s, the kernel answered %s\n",
+				       s->what,
+				       pred_fail ? apm_errno_name(s->predicted) : "success",
 				       s->actual < 0 ? apm_errno_name(s->actual) : "success");
 		}
 		if (s->actual < 0) {
 			const char *h = hint(s->actual);
 
 			/* A refusal the rules foresaw is already explained. */
-			if (!pred_fail || mismatch || !s->applied)
-				apm_buf_printf(&c->explanation, "%s: %s%s%s%s\n", s->what,
-					       apm_errno_name(s->actual),
-					       s->applied ? " from the kernel" : "", h ? ": " : "",
+			if (s->applied && (!pred_fail || mismatch))
+				apm_buf_printf(&c->explanation, "%s: the kernel answered %s%s%s\n",
+					       s->what, apm_errno_name(s->actual), h ? ": " : "",
 					       h ? h : "");
+			else if (!s->applied && !s->hold)
+				apm_buf_printf(&c->explanation, "%s: not attempted: %s\n", s->what,
+					       h ? h : apm_errno_name(s->actual));
 			ap->rc = s->actual;
 			return 0;
 		}
@@ -872,8 +928,10 @@ static void verify(struct apm_change *c)
 	switch (c->kind) {
 	case CH_MASK:
 		if (!apr_mask_equal(c->aq ? &r->rules.aqmask : &r->rules.apmask, &c->expect_mask))
-			apm_buf_printf(&c->notes, "verification: %s reads back different from what was written\n",
-				       c->aq ? "aqmask" : "apmask");
+			apm_buf_printf(
+				&c->notes,
+				"verification: %s reads back different from what was written\n",
+				c->aq ? "aqmask" : "apmask");
 		break;
 	case CH_ASSIGN:
 		m = apm_host_find_mdev(r, c->uuid);
@@ -882,31 +940,39 @@ static void verify(struct apm_change *c)
 		else if (!apr_mask_equal(&m->m.apm, &c->expect.apm) ||
 			 !apr_mask_equal(&m->m.aqm, &c->expect.aqm) ||
 			 !apr_mask_equal(&m->m.adm, &c->expect.adm))
-			apm_buf_printf(&c->notes, "verification: mdev %s's matrix reads back different from the plan\n",
-				       c->uuid);
+			apm_buf_printf(
+				&c->notes,
+				"verification: mdev %s's matrix reads back different from the plan\n",
+				c->uuid);
 		else if (m->has_guest_matrix && !m->truncated &&
 			 (!apr_mask_equal(&m->m.sapm, &c->expect.sapm) ||
 			  !apr_mask_equal(&m->m.saqm, &c->expect.saqm)))
-			apm_buf_printf(&c->notes,
-				       "verification: the guest matrix of mdev %s differs from the rules' prediction\n",
-				       c->uuid);
+			apm_buf_printf(
+				&c->notes,
+				"verification: the guest matrix of mdev %s differs from the rules' prediction\n",
+				c->uuid);
 		break;
 	case CH_MDEV_CREATE:
 		if (!apm_host_find_mdev(r, c->uuid))
-			apm_buf_printf(&c->notes, "verification: mdev %s does not appear\n", c->uuid);
+			apm_buf_printf(&c->notes, "verification: mdev %s does not appear\n",
+				       c->uuid);
 		break;
 	case CH_MDEV_REMOVE:
 		if (apm_host_find_mdev(r, c->uuid))
-			apm_buf_printf(&c->notes, "verification: mdev %s is still there\n", c->uuid);
-		else if (c->host->mdevs[c->mdev].in_use == 1)
-			apm_buf_printf(&c->notes, "%s lost its AP resources: mdev %s was removed while in use\n",
-				       c->host->mdevs[c->mdev].guest[0] ? c->host->mdevs[c->mdev].guest :
-									  "the guest",
+			apm_buf_printf(&c->notes, "verification: mdev %s is still there\n",
 				       c->uuid);
+		else if (c->host->mdevs[c->mdev].in_use == 1)
+			apm_buf_printf(
+				&c->notes,
+				"%s lost its AP resources: mdev %s was removed while in use\n",
+				c->host->mdevs[c->mdev].guest[0] ? c->host->mdevs[c->mdev].guest
+								 : "the guest",
+				c->uuid);
 		break;
 	case CH_CONFIG:
 		if (r->cards[c->config_adapter].config != (int)c->config_on)
-			apm_buf_printf(&c->notes, "verification: card%02x/config does not read %d\n",
+			apm_buf_printf(&c->notes,
+				       "verification: card%02x/config does not read %d\n",
 				       c->config_adapter, c->config_on);
 		break;
 	default:

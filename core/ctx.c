@@ -29,8 +29,8 @@ static void log_stderr(void *data, int priority, const char *file, int line, con
 	fputc('\n', stderr);
 }
 
-void apm_log(const struct apm_ctx *ctx, int priority, const char *file, int line,
-	     const char *fn, const char *format, ...)
+void apm_log(const struct apm_ctx *ctx, int priority, const char *file, int line, const char *fn,
+	     const char *format, ...)
 {
 	va_list ap;
 
@@ -358,14 +358,30 @@ static const struct {
 	int err;
 	const char *name;
 } errno_names[] = {
-	{ EPERM, "EPERM" },	    { ENOENT, "ENOENT" },	  { EINTR, "EINTR" },
-	{ EIO, "EIO" },		    { E2BIG, "E2BIG" },		  { EAGAIN, "EAGAIN" },
-	{ ENOMEM, "ENOMEM" },	    { EACCES, "EACCES" },	  { EBUSY, "EBUSY" },
-	{ EEXIST, "EEXIST" },	    { ENODEV, "ENODEV" },	  { EINVAL, "EINVAL" },
-	{ ENOSPC, "ENOSPC" },	    { EROFS, "EROFS" },		  { ERANGE, "ERANGE" },
-	{ EUSERS, "EUSERS" },	    { EOPNOTSUPP, "EOPNOTSUPP" }, { EADDRINUSE, "EADDRINUSE" },
-	{ EADDRNOTAVAIL, "EADDRNOTAVAIL" }, { ERESTART, "ERESTARTSYS" }, { ENOTDIR, "ENOTDIR" },
-	{ EISDIR, "EISDIR" },	    { ETIMEDOUT, "ETIMEDOUT" },   { EDEADLK, "EDEADLK" },
+	{ EPERM, "EPERM" },
+	{ ENOENT, "ENOENT" },
+	{ EINTR, "EINTR" },
+	{ EIO, "EIO" },
+	{ E2BIG, "E2BIG" },
+	{ EAGAIN, "EAGAIN" },
+	{ ENOMEM, "ENOMEM" },
+	{ EACCES, "EACCES" },
+	{ EBUSY, "EBUSY" },
+	{ EEXIST, "EEXIST" },
+	{ ENODEV, "ENODEV" },
+	{ EINVAL, "EINVAL" },
+	{ ENOSPC, "ENOSPC" },
+	{ EROFS, "EROFS" },
+	{ ERANGE, "ERANGE" },
+	{ EUSERS, "EUSERS" },
+	{ EOPNOTSUPP, "EOPNOTSUPP" },
+	{ EADDRINUSE, "EADDRINUSE" },
+	{ EADDRNOTAVAIL, "EADDRNOTAVAIL" },
+	{ ERESTART, "ERESTARTSYS" },
+	{ ENOTDIR, "ENOTDIR" },
+	{ EISDIR, "EISDIR" },
+	{ ETIMEDOUT, "ETIMEDOUT" },
+	{ EDEADLK, "EDEADLK" },
 };
 
 APM_EXPORT const char *apm_errno_name(int err)

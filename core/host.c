@@ -21,7 +21,8 @@
 
 void apm_host_warn(struct apm_host *host, const char *fmt, ...)
 {
-	struct apm_buf b = { .s = host->warnings, .len = host->warnings_len,
+	struct apm_buf b = { .s = host->warnings,
+			     .len = host->warnings_len,
 			     .cap = host->warnings ? host->warnings_len + 1 : 0 };
 	char line[512];
 	va_list ap;
@@ -113,7 +114,8 @@ static int drv_entry(const char *name, void *data)
 	if (is_queue_name(name, &a, &q))
 		d->h->queue[a][q] = (d->h->queue[a][q] & APM_Q_EXISTS) | (unsigned char)d->drv;
 	else if (is_card_name(name, &a))
-		memcpy(d->h->cards[a].driver, d->h->drivers[d->drv - 1], sizeof(d->h->cards[a].driver));
+		memcpy(d->h->cards[a].driver, d->h->drivers[d->drv - 1],
+		       sizeof(d->h->cards[a].driver));
 	return 0;
 }
 
@@ -162,9 +164,10 @@ static void load_card(struct apm_host *h, unsigned int a)
 
 		c->functions = fn;
 		/* Mode precedence as the bus's MODE= (spec §4.1). */
-		c->mode = fn & 0x08000000u ? "accel" : fn & 0x10000000u ? "cca" :
-			  fn & 0x04000000u		 ? "ep11" :
-							   NULL;
+		c->mode = fn & 0x08000000u   ? "accel"
+			  : fn & 0x10000000u ? "cca"
+			  : fn & 0x04000000u ? "ep11"
+					     : NULL;
 	}
 	if (apm_readf(h->ctx, buf, sizeof(buf), "%s/config", base) > 0)
 		c->config = atoi(buf);
@@ -233,7 +236,8 @@ static void load_mdev(struct apm_host *h, struct apm_mdev *m)
 		rc = apm_readf(ctx, buf, sizeof(buf), "%s/matrix", base);
 		if (rc >= APR_PAGE_SIZE - 1) {
 			m->truncated = true;
-			apm_host_warn(h, "mdev %s: matrix exceeds the sysfs page and reads truncated",
+			apm_host_warn(h,
+				      "mdev %s: matrix exceeds the sysfs page and reads truncated",
 				      m->uuid);
 		}
 		if (rc >= 0 && apm_parse_matrix(buf, &m->m.apm, &m->m.aqm))
@@ -255,8 +259,10 @@ static void load_mdev(struct apm_host *h, struct apm_mdev *m)
 		m->has_guest_matrix = true;
 		if (rc >= APR_PAGE_SIZE - 1) {
 			m->truncated = true;
-			apm_host_warn(h, "mdev %s: guest_matrix exceeds the sysfs page and reads truncated",
-				      m->uuid);
+			apm_host_warn(
+				h,
+				"mdev %s: guest_matrix exceeds the sysfs page and reads truncated",
+				m->uuid);
 		}
 		apm_parse_matrix(buf, &m->m.sapm, &m->m.saqm);
 		/* No attribute shows the guest's control domains: the filter's rule (§3.5 step 4). */
@@ -291,8 +297,8 @@ static void load_in_use(struct apm_host *h, struct apm_mdev *m)
 		     q = apr_mask_next(&m->m.saqm, q + 1)) {
 			if (!(h->queue[a][q] & APM_Q_EXISTS))
 				continue;
-			if (apm_readf(ctx, buf, sizeof(buf), "devices/ap/card%02x/%02x.%04x/status", a,
-				      a, q) > 0)
+			if (apm_readf(ctx, buf, sizeof(buf), "devices/ap/card%02x/%02x.%04x/status",
+				      a, a, q) > 0)
 				status = !strncmp(buf, "in use", 6);
 			break;
 		}
@@ -393,9 +399,10 @@ APM_EXPORT int apm_host_load(struct apm_ctx *ctx, unsigned int flags, struct apm
 	if (h->max_apqi > 255)
 		h->max_apqi = 255;
 	h->lpar_rc[0] = read_mask(ctx, "bus/ap/ap_adapter_mask", (struct apr_mask *)&h->lpar[0]);
-	h->lpar_rc[1] = read_mask(ctx, "bus/ap/ap_usage_domain_mask", (struct apr_mask *)&h->lpar[1]);
-	h->lpar_rc[2] = read_mask(ctx, "bus/ap/ap_control_domain_mask",
-				  (struct apr_mask *)&h->lpar[2]);
+	h->lpar_rc[1] =
+		read_mask(ctx, "bus/ap/ap_usage_domain_mask", (struct apr_mask *)&h->lpar[1]);
+	h->lpar_rc[2] =
+		read_mask(ctx, "bus/ap/ap_control_domain_mask", (struct apr_mask *)&h->lpar[2]);
 	h->has_ap_domain = !read_int(ctx, "bus/ap/ap_domain", &h->ap_domain);
 	rc = apm_read(ctx, "bus/ap/bindings", buf, sizeof(buf));
 	h->bindings_complete = rc < 0 ? -ENOENT : strstr(buf, "(complete)") != NULL;
@@ -436,8 +443,8 @@ APM_EXPORT int apm_host_load(struct apm_ctx *ctx, unsigned int flags, struct apm
 		snprintf(h->matrix_features, sizeof(h->matrix_features), "%s", apm_strip(buf));
 	}
 	if (first_queue(h, &a, &q) &&
-	    apm_readf(ctx, buf, sizeof(buf), "devices/ap/card%02x/%02x.%04x/driver_override", a,
-		      a, q) >= 0)
+	    apm_readf(ctx, buf, sizeof(buf), "devices/ap/card%02x/%02x.%04x/driver_override", a, a,
+		      q) >= 0)
 		override_attr = true;
 	h->nmdevs = ml.n;
 	h->mdevs = calloc(ml.n ? ml.n : 1, sizeof(*h->mdevs));
@@ -456,9 +463,10 @@ APM_EXPORT int apm_host_load(struct apm_ctx *ctx, unsigned int flags, struct apm
 	for (unsigned int i = 0; i < h->nmdevs; i++)
 		load_mdev(h, &h->mdevs[i]);
 
-	h->rules.profile = apr_profile_detect(
-		h->nmdevs > 0, h->nmdevs && h->mdevs[0].has_guest_matrix,
-		h->nmdevs && h->mdevs[0].has_ap_config, h->has_matrix_features, override_attr);
+	h->rules.profile = apr_profile_detect(h->nmdevs > 0,
+					      h->nmdevs && h->mdevs[0].has_guest_matrix,
+					      h->nmdevs && h->mdevs[0].has_ap_config,
+					      h->has_matrix_features, override_attr);
 	h->rules.max_apid = h->max_apid;
 	h->rules.max_apqi = h->max_apqi;
 	h->rules.queue_state = apm_host_queue_state;
@@ -613,10 +621,10 @@ APM_EXPORT int apm_host_get_adapter(const struct apm_host *h, unsigned int id,
 }
 
 static const char *const cell_names[APM_CELL_COUNT] = {
-	[APM_CELL_HOST] = "host",	  [APM_CELL_FREE] = "free",
-	[APM_CELL_UNBOUND] = "unbound",	  [APM_CELL_ASSIGNED] = "assigned",
-	[APM_CELL_PLUGGED] = "plugged",	  [APM_CELL_FILTERED] = "filtered",
-	[APM_CELL_ABSENT] = "absent",	  [APM_CELL_CONFLICT] = "conflict",
+	[APM_CELL_HOST] = "host",	[APM_CELL_FREE] = "free",
+	[APM_CELL_UNBOUND] = "unbound", [APM_CELL_ASSIGNED] = "assigned",
+	[APM_CELL_PLUGGED] = "plugged", [APM_CELL_FILTERED] = "filtered",
+	[APM_CELL_ABSENT] = "absent",	[APM_CELL_CONFLICT] = "conflict",
 };
 
 APM_EXPORT const char *apm_cell_name(enum apm_cell cell)
@@ -648,33 +656,36 @@ static enum apm_filter own_problem(const struct apm_host *h, unsigned int a, uns
 	int drv = h->queue[a][q] & APM_Q_DRV;
 
 	if (!apr_mask_test(&h->rules.qci_apm, a)) {
-		snprintf(reason, size,
-			 "adapter 0x%02x is not in the LPAR's configuration (over-provisioned); it reaches the guest when it is added",
-			 a);
+		snprintf(
+			reason, size,
+			"adapter 0x%02x is not in the LPAR's configuration (over-provisioned); it reaches the guest when it is added",
+			a);
 		return APM_FILTER_ADAPTER_NOT_IN_LPAR;
 	}
 	if (!apr_mask_test(&h->rules.qci_aqm, q)) {
-		snprintf(reason, size,
-			 "domain 0x%02x is not a usage domain of the LPAR; it reaches the guest when it is added",
-			 q);
+		snprintf(
+			reason, size,
+			"domain 0x%02x is not a usage domain of the LPAR; it reaches the guest when it is added",
+			q);
 		return APM_FILTER_DOMAIN_NOT_IN_LPAR;
 	}
 	if (!(st & APR_Q_EXISTS)) {
-		snprintf(reason, size, "the AP bus has no queue device %02x.%04x (card type not supported?)",
-			 a, q);
+		snprintf(reason, size,
+			 "the AP bus has no queue device %02x.%04x (card type not supported?)", a,
+			 q);
 		return APM_FILTER_NO_QUEUE_DEVICE;
 	}
 	if (!(st & APR_Q_VFIO)) {
-		snprintf(reason, size, "queue %02x.%04x is not bound to any driver; vfio_ap must hold it",
-			 a, q);
+		snprintf(reason, size,
+			 "queue %02x.%04x is not bound to any driver; vfio_ap must hold it", a, q);
 		if (drv)
-			snprintf(reason, size, "queue %02x.%04x is bound to %s, not to vfio_ap", a, q,
-				 h->drivers[drv - 1]);
+			snprintf(reason, size, "queue %02x.%04x is bound to %s, not to vfio_ap", a,
+				 q, h->drivers[drv - 1]);
 		return APM_FILTER_QUEUE_NOT_BOUND;
 	}
 	if (!apr_queue_passable(&h->rules, st)) {
-		snprintf(reason, size, "the last reset of queue %02x.%04x did not complete normally", a,
-			 q);
+		snprintf(reason, size,
+			 "the last reset of queue %02x.%04x did not complete normally", a, q);
 		return APM_FILTER_RESET_FAILED;
 	}
 	return APM_FILTER_NONE;
@@ -691,22 +702,24 @@ static void classify_filter(const struct apm_host *h, const struct apm_mdev *m, 
 		return;
 	/* Another APQN of the adapter keeps the whole adapter out (spec §3.5 step 2). */
 	apr_mask_and(&doms, &m->m.aqm, &h->rules.qci_aqm);
-	for (unsigned int d = apr_mask_next(&doms, 0); d < APR_BITS; d = apr_mask_next(&doms, d + 1)) {
+	for (unsigned int d = apr_mask_next(&doms, 0); d < APR_BITS;
+	     d = apr_mask_next(&doms, d + 1)) {
 		char why[192];
 
 		if (d == q || own_problem(h, a, d, why, sizeof(why)) == APM_FILTER_NONE)
 			continue;
 		info->filter = APM_FILTER_ADAPTER_DROPPED;
 		snprintf(info->reason, sizeof(info->reason),
-			 "adapter 0x%02x is dropped from the guest because of APQN %02x.%04x: %s", a, a,
-			 d, why);
+			 "adapter 0x%02x is dropped from the guest because of APQN %02x.%04x: %s",
+			 a, a, d, why);
 		return;
 	}
 	apr_filter(&h->rules, &fresh, &filtered);
 	if (apr_mask_test(&fresh.sapm, a) && apr_mask_test(&fresh.saqm, q)) {
 		info->filter = APM_FILTER_STALE;
-		snprintf(info->reason, sizeof(info->reason),
-			 "unplugged by an earlier unassign or removal; the kernel adds it back at the next filter event (an assign, a queue bind, a configuration change)");
+		snprintf(
+			info->reason, sizeof(info->reason),
+			"unplugged by an earlier unassign or removal; the kernel adds it back at the next filter event (an assign, a queue bind, a configuration change)");
 		return;
 	}
 	info->filter = APM_FILTER_STALE;
@@ -732,7 +745,8 @@ APM_EXPORT int apm_host_get_queue(const struct apm_host *h, unsigned int a, unsi
 	if (i >= 0) {
 		const struct apm_mdev *m = &h->mdevs[i];
 
-		info->in_guest_matrix = apr_mask_test(&m->m.sapm, a) && apr_mask_test(&m->m.saqm, q);
+		info->in_guest_matrix = apr_mask_test(&m->m.sapm, a) &&
+					apr_mask_test(&m->m.saqm, q);
 		info->plugged = info->in_guest_matrix && m->in_use == 1;
 		if (!info->in_guest_matrix)
 			classify_filter(h, m, a, q, info);
@@ -879,7 +893,7 @@ APM_EXPORT int apm_mdev_in_use(const struct apm_mdev *m)
 APM_EXPORT void apm_mdev_get_mask(const struct apm_mdev *m, enum apm_mdev_set which,
 				  struct apm_mask *out)
 {
-	const struct apr_mask *src[] = { &m->m.apm,  &m->m.aqm,  &m->m.adm,
+	const struct apr_mask *src[] = { &m->m.apm,  &m->m.aqm,	 &m->m.adm,
 					 &m->m.sapm, &m->m.saqm, &m->m.sadm };
 
 	memcpy(out, which < ARRAY_SIZE(src) ? src[which] : src[0], sizeof(*out));

@@ -174,9 +174,9 @@ struct apm_adapter_info {
 	const char *mode; /* "cca", "ep11", "accel" or NULL */
 	int config;	  /* 1/0, -1 when the attribute is missing */
 	int chkstop;
-	int online;	  /* zcrypt online, -1 when not bound to cex4card */
+	int online; /* zcrypt online, -1 when not bound to cex4card */
 	uint32_t functions;
-	char driver[32];  /* card driver, "" when unbound */
+	char driver[32]; /* card driver, "" when unbound */
 };
 /* 0, or -ENOENT when the adapter has no card and is not in the LPAR. */
 int apm_host_get_adapter(const struct apm_host *host, unsigned int id,
@@ -210,12 +210,12 @@ const char *apm_filter_name(enum apm_filter code);
 
 struct apm_queue_info {
 	unsigned int adapter, domain;
-	bool exists;		/* a queue device XX.YYYY exists */
-	const char *driver;	/* bound driver name or NULL */
-	bool owner_host;	/* apmask bit and aqmask bit set */
-	int mdev;		/* index of the mdev whose matrix holds it, or -1 */
+	bool exists;	    /* a queue device XX.YYYY exists */
+	const char *driver; /* bound driver name or NULL */
+	bool owner_host;    /* apmask bit and aqmask bit set */
+	int mdev;	    /* index of the mdev whose matrix holds it, or -1 */
 	bool in_guest_matrix;
-	bool plugged;		/* in_guest_matrix and the mdev is in use */
+	bool plugged; /* in_guest_matrix and the mdev is in use */
 	enum apm_cell cell;
 	enum apm_filter filter; /* when in an mdev and not in its guest_matrix */
 	char reason[320];	/* the filter reason, one sentence */
@@ -227,7 +227,7 @@ int apm_host_foreach_queue(const struct apm_host *host,
 			   int (*fn)(const struct apm_queue_info *q, void *data), void *data);
 
 struct apm_queue_detail {
-	char status[16];	/* vfio_ap `status`, "" when missing */
+	char status[16];	     /* vfio_ap `status`, "" when missing */
 	int config, chkstop, online; /* -1 when missing */
 	char se_bind[32], se_associate[32];
 };
@@ -255,8 +255,7 @@ enum apm_mdev_set {
 	APM_SET_GUEST_DOMAINS,
 	APM_SET_GUEST_CONTROL_DOMAINS,
 };
-void apm_mdev_get_mask(const struct apm_mdev *mdev, enum apm_mdev_set which,
-		       struct apm_mask *m);
+void apm_mdev_get_mask(const struct apm_mdev *mdev, enum apm_mdev_set which, struct apm_mask *m);
 /* false when the kernel has no guest_matrix (static generation). */
 bool apm_mdev_has_guest_matrix(const struct apm_mdev *mdev);
 
@@ -275,23 +274,20 @@ enum apm_res {
 
 int apm_change_new_mask(struct apm_host *host, bool aqmask, const char *spec,
 			struct apm_change **change);
-int apm_change_new_assign(struct apm_host *host, const char *uuid, enum apm_res res,
-			  bool unassign, const unsigned int *ids, size_t n,
-			  struct apm_change **change);
+int apm_change_new_assign(struct apm_host *host, const char *uuid, enum apm_res res, bool unassign,
+			  const unsigned int *ids, size_t n, struct apm_change **change);
 /* uuid NULL: generate one. */
-int apm_change_new_mdev_create(struct apm_host *host, const char *uuid,
-			       struct apm_change **change);
-int apm_change_new_mdev_remove(struct apm_host *host, const char *uuid,
-			       struct apm_change **change);
+int apm_change_new_mdev_create(struct apm_host *host, const char *uuid, struct apm_change **change);
+int apm_change_new_mdev_remove(struct apm_host *host, const char *uuid, struct apm_change **change);
 int apm_change_new_config(struct apm_host *host, unsigned int adapter, bool on,
 			  struct apm_change **change);
 int apm_change_new_rescan(struct apm_host *host, struct apm_change **change);
 
 enum apm_sim_op {
-	APM_SIM_GUEST_START = 0, /* arg: uuid, name */
-	APM_SIM_GUEST_STOP,	 /* arg: uuid */
-	APM_SIM_SE_CONFIG,	 /* id, on */
-	APM_SIM_CHKSTOP,	 /* id, on */
+	APM_SIM_GUEST_START = 0,  /* arg: uuid, name */
+	APM_SIM_GUEST_STOP,	  /* arg: uuid */
+	APM_SIM_SE_CONFIG,	  /* id, on */
+	APM_SIM_CHKSTOP,	  /* id, on */
 	APM_SIM_LPAR_ADD_ADAPTER, /* id, name = card type (NULL: CEX8C) */
 	APM_SIM_LPAR_REMOVE_ADAPTER,
 	APM_SIM_LPAR_ADD_USAGE_DOMAIN,

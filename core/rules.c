@@ -9,7 +9,7 @@
  */
 #include "rules.h"
 
-#define MASK_WORD(bit) ((bit) / 64)
+#define MASK_WORD(bit)	((bit) / 64)
 #define MASK_SHIFT(bit) (63 - (bit) % 64)
 
 void apr_mask_zero(struct apr_mask *m)
@@ -544,10 +544,12 @@ int apr_check_unassign(const struct apr_host *h, const struct apr_mdev *m, enum 
  */
 bool apr_unassign(struct apr_mdev *m, enum apr_kind kind, unsigned int id)
 {
-	struct apr_mask *mask = kind == APR_ADAPTER ? &m->apm : kind == APR_DOMAIN ? &m->aqm : &m->adm;
-	struct apr_mask *shadow = kind == APR_ADAPTER ? &m->sapm :
-				  kind == APR_DOMAIN  ? &m->saqm :
-							&m->sadm;
+	struct apr_mask *mask = kind == APR_ADAPTER  ? &m->apm
+				: kind == APR_DOMAIN ? &m->aqm
+						     : &m->adm;
+	struct apr_mask *shadow = kind == APR_ADAPTER  ? &m->sapm
+				  : kind == APR_DOMAIN ? &m->saqm
+						       : &m->sadm;
 	bool in_guest = apr_mask_test(shadow, id);
 
 	apr_mask_clear(mask, id);
@@ -756,7 +758,8 @@ unsigned long apr_matrix_format(const struct apr_mask *apm, const struct apr_mas
 	if (size)
 		buf[0] = '\0';
 	if (a1 <= max_apid && q1 <= max_apqi) {
-		for (unsigned int a = a1; a <= max_apid && a < APR_BITS; a = apr_mask_next(apm, a + 1))
+		for (unsigned int a = a1; a <= max_apid && a < APR_BITS;
+		     a = apr_mask_next(apm, a + 1))
 			for (unsigned int q = q1; q <= max_apqi && q < APR_BITS;
 			     q = apr_mask_next(aqm, q + 1)) {
 				hex_id(line, a, 2);
@@ -767,7 +770,8 @@ unsigned long apr_matrix_format(const struct apr_mask *apm, const struct apr_mas
 				at = emit(buf, at, size, line);
 			}
 	} else if (a1 <= max_apid) {
-		for (unsigned int a = a1; a <= max_apid && a < APR_BITS; a = apr_mask_next(apm, a + 1)) {
+		for (unsigned int a = a1; a <= max_apid && a < APR_BITS;
+		     a = apr_mask_next(apm, a + 1)) {
 			hex_id(line, a, 2);
 			line[2] = '.';
 			line[3] = '\n';
@@ -775,7 +779,8 @@ unsigned long apr_matrix_format(const struct apr_mask *apm, const struct apr_mas
 			at = emit(buf, at, size, line);
 		}
 	} else if (q1 <= max_apqi) {
-		for (unsigned int q = q1; q <= max_apqi && q < APR_BITS; q = apr_mask_next(aqm, q + 1)) {
+		for (unsigned int q = q1; q <= max_apqi && q < APR_BITS;
+		     q = apr_mask_next(aqm, q + 1)) {
 			line[0] = '.';
 			hex_id(line + 1, q, 4);
 			line[5] = '\n';
@@ -787,11 +792,8 @@ unsigned long apr_matrix_format(const struct apr_mask *apm, const struct apr_mas
 }
 
 static const char *const profile_names[APR_PROFILE_COUNT] = {
-	[APR_PROFILE_STATIC] = "4.20",
-	[APR_PROFILE_6_0] = "6.0",
-	[APR_PROFILE_6_10] = "6.10",
-	[APR_PROFILE_6_13] = "6.13",
-	[APR_PROFILE_6_19] = "6.19",
+	[APR_PROFILE_STATIC] = "4.20", [APR_PROFILE_6_0] = "6.0",   [APR_PROFILE_6_10] = "6.10",
+	[APR_PROFILE_6_13] = "6.13",   [APR_PROFILE_6_19] = "6.19",
 };
 
 /*
@@ -843,20 +845,19 @@ int apr_profile_parse(const char *s, enum apr_profile *p)
  * in the top byte; card ap_functions keep only the top 16 bits.  Depth and
  * message size are what the simulated cards report.
  */
-#define F_CCA 0xf2000000u
-#define F_ACC 0x6a000000u
+#define F_CCA  0xf2000000u
+#define F_ACC  0x6a000000u
 #define F_EP11 0x86000000u
-#define CARD(gen, hw, qd, ml)                                                           \
-	{ "CEX" #gen "A", hw, "accel", "Accelerator", F_ACC, qd, 12288 },               \
-	{ "CEX" #gen "C", hw, "cca", "CCA-Coproc", F_CCA, qd, ml },                     \
-	{ "CEX" #gen "P", hw, "ep11", "EP11-Coproc", F_EP11, qd, ml }
+#define CARD(gen, hw, qd, ml)                                                                      \
+	{ "CEX" #gen "A", hw, "accel", "Accelerator", F_ACC, qd, 12288 },                          \
+		{ "CEX" #gen "C", hw, "cca", "CCA-Coproc", F_CCA, qd, ml },                        \
+	{                                                                                          \
+		"CEX" #gen "P", hw, "ep11", "EP11-Coproc", F_EP11, qd, ml                          \
+	}
 
 static const struct apr_card_type card_types[] = {
-	CARD(4, 10, 7, 12288),
-	CARD(5, 11, 7, 12288),
-	CARD(6, 12, 7, 12288),
-	CARD(7, 13, 15, 12288),
-	CARD(8, 14, 15, 65536),
+	CARD(4, 10, 7, 12288),	CARD(5, 11, 7, 12288),	CARD(6, 12, 7, 12288),
+	CARD(7, 13, 15, 12288), CARD(8, 14, 15, 65536),
 };
 
 const struct apr_card_type *apr_card_type_at(unsigned int i)

@@ -19,10 +19,10 @@
 
 #include "rules-compat.h"
 
-#define APR_BITS 256
-#define APR_MASK_STRLEN 66		/* "0x" + 64 hex digits */
-#define APR_AP_CONFIG_STRLEN 201	/* 3 masks, 2 commas, '\n' (spec §6.1) */
-#define APR_PAGE_SIZE 4096		/* sysfs show/store buffer */
+#define APR_BITS	     256
+#define APR_MASK_STRLEN	     66	  /* "0x" + 64 hex digits */
+#define APR_AP_CONFIG_STRLEN 201  /* 3 masks, 2 commas, '\n' (spec §6.1) */
+#define APR_PAGE_SIZE	     4096 /* sysfs show/store buffer */
 
 /* A 256-bit AP mask, MSB-first: bit n is (w[n / 64] >> (63 - n % 64)) & 1 (spec §0.2). */
 struct apr_mask {
@@ -43,12 +43,12 @@ enum apr_profile {
 };
 
 /* Answers of the queue_state callback, a bit set. */
-#define APR_Q_EXISTS (1u << 0)	   /* a queue device exists */
-#define APR_Q_VFIO (1u << 1)	   /* bound to vfio_ap */
+#define APR_Q_EXISTS	  (1u << 0) /* a queue device exists */
+#define APR_Q_VFIO	  (1u << 1) /* bound to vfio_ap */
 #define APR_Q_DEFAULT_DRV (1u << 2) /* bound to a default (zcrypt) driver */
-#define APR_Q_RESET_OK (1u << 3)   /* last reset passable (spec §3.5 step 3) */
-#define APR_Q_OVERRIDE (1u << 4)   /* 6.19: a driver_override is set */
-#define APR_Q_RESET_SOFT (1u << 5) /* last reset: deconfigured/checkstopped (03/04) */
+#define APR_Q_RESET_OK	  (1u << 3) /* last reset passable (spec §3.5 step 3) */
+#define APR_Q_OVERRIDE	  (1u << 4) /* 6.19: a driver_override is set */
+#define APR_Q_RESET_SOFT  (1u << 5) /* last reset: deconfigured/checkstopped (03/04) */
 
 /* What the rules need to know about the host. */
 struct apr_host {
@@ -59,7 +59,7 @@ struct apr_host {
 	struct apr_mask aqmask;
 	/* The QCI snapshot vfio_ap filters against (spec §3.5 step 1). */
 	struct apr_mask qci_apm, qci_aqm, qci_adm;
-	bool any_override;	/* 6.19: some queue has a driver_override */
+	bool any_override; /* 6.19: some queue has a driver_override */
 	unsigned int (*queue_state)(const void *data, unsigned int apid, unsigned int apqi);
 	const void *data;
 };
@@ -153,12 +153,12 @@ int apr_profile_parse(const char *s, enum apr_profile *p);
 
 /* Card types (spec §8.3, §8.4): everything a type name implies, in one table. */
 struct apr_card_type {
-	const char *name;	 /* "CEX5C" */
-	unsigned int hwtype;	 /* 10..14 */
-	const char *mode;	 /* "cca", "ep11", "accel" (uevent MODE=) */
-	const char *mode_text;	 /* lszcrypt: "CCA-Coproc", ... */
-	uint32_t functions;	 /* card ap_functions (top 16 bits) */
-	unsigned int depth;	 /* TAPQ qd */
+	const char *name;	   /* "CEX5C" */
+	unsigned int hwtype;	   /* 10..14 */
+	const char *mode;	   /* "cca", "ep11", "accel" (uevent MODE=) */
+	const char *mode_text;	   /* lszcrypt: "CCA-Coproc", ... */
+	uint32_t functions;	   /* card ap_functions (top 16 bits) */
+	unsigned int depth;	   /* TAPQ qd */
 	unsigned int max_msg_size; /* bytes */
 };
 const struct apr_card_type *apr_card_type_lookup(const char *name);

@@ -19,38 +19,7 @@
 #include "sim.h"
 
 const char sim_builtin_scenario[] =
-	"; apmatrix built-in scenario: the example of the kernel's vfio-ap document\n"
-	"[host]\n"
-	"profile = 6.13\n"
-	"max_adapter_id = 255\n"
-	"max_domain_id = 255\n"
-	"features = APSC APXA QACT RC8A\n"
-	"apmask = 0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff\n"
-	"aqmask = -4,-0x47,-0xab,-0xff\n"
-	"ap_domain = 1\n"
-	"\n"
-	"[lpar]\n"
-	"adapters = 0x04:CEX5C,0x05:CEX5C,0x06:CEX5A\n"
-	"usage_domains = 0x01,0x04,0x47,0xab,0xff\n"
-	"control_domains = 0x01,0x02,0x04,0x47,0xab,0xff\n"
-	"\n"
-	"[adapter 0x04]\n"
-	"config = 0\n"
-	"\n"
-	"[mdev 62177883-f1bb-47f0-914d-32a22e3a8804]\n"
-	"adapters = 0x05,0x06\n"
-	"domains = 0x04,0xab\n"
-	"control_domains = 0xab\n"
-	"guest = Guest1\n"
-	"\n"
-	"[mdev cef03c3c-903d-4ecc-9a83-40694cb8aee4]\n"
-	"adapters = 0x05,0x0a\n"
-	"domains = 0x47,0xff\n"
-	"guest = Guest2\n"
-	"\n"
-	"[mdev 8f2a7c10-5d3e-4b6a-9c1f-0e7d2b4a6c58]\n"
-	"adapters = 0x06\n"
-	"domains = 0x47,0xff\n";
+	"; apmatrix built-in scenario: the example of the kernel's vfio-ap document\n[host]\nprofile = 6.13\nmax_adapter_id = 255\nmax_domain_id = 255\nfeatures = APSC APXA QACT RC8A\napmask = 0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff\naqmask = -4,-0x47,-0xab,-0xff\nap_domain = 1\n\n[lpar]\nadapters = 0x04:CEX5C,0x05:CEX5C,0x06:CEX5A\nusage_domains = 0x01,0x04,0x47,0xab,0xff\ncontrol_domains = 0x01,0x02,0x04,0x47,0xab,0xff\n\n[adapter 0x04]\nconfig = 0\n\n[mdev 62177883-f1bb-47f0-914d-32a22e3a8804]\nadapters = 0x05,0x06\ndomains = 0x04,0xab\ncontrol_domains = 0xab\nguest = Guest1\n\n[mdev cef03c3c-903d-4ecc-9a83-40694cb8aee4]\nadapters = 0x05,0x0a\ndomains = 0x47,0xff\nguest = Guest2\n\n[mdev 8f2a7c10-5d3e-4b6a-9c1f-0e7d2b4a6c58]\nadapters = 0x06\ndomains = 0x47,0xff\n";
 
 #define HAVE_SHADOW_APM (1u << 0)
 #define HAVE_SHADOW_AQM (1u << 1)
@@ -78,7 +47,7 @@ struct parse {
 		char key[24];
 		char val[40];
 		int line;
-	} *qkeys;
+	} * qkeys;
 	unsigned int nqkeys;
 	unsigned int *shadow_flags; /* per mdev */
 	int *mdev_line;		    /* per mdev: its section header */
@@ -416,7 +385,8 @@ static int new_mdev(struct parse *p, const char *uuid)
 	memset(&s->rm[n], 0, sizeof(s->rm[n]));
 	p->shadow_flags[n] = 0;
 	for (int i = 0; i < 36; i++)
-		s->mdevs[n].uuid[i] = (char)(uuid[i] >= 'A' && uuid[i] <= 'F' ? uuid[i] + 32 : uuid[i]);
+		s->mdevs[n].uuid[i] =
+			(char)(uuid[i] >= 'A' && uuid[i] <= 'F' ? uuid[i] + 32 : uuid[i]);
 	s->mdevs[n].group = -1;
 	s->nmdevs++;
 	return 0;
@@ -478,7 +448,8 @@ static int handler(void *user, const char *section, const char *key, const char 
 		struct qkey *qk;
 
 		if (strlen(section + 6) != 7 || apm_parse_apqn(section + 6, &a, &q)) {
-			perr(p, "bad APQN in section [%s] (expected e.g. [queue 05.0047])", section);
+			perr(p, "bad APQN in section [%s] (expected e.g. [queue 05.0047])",
+			     section);
 			return 1;
 		}
 		qk = realloc(p->qkeys, (p->nqkeys + 1) * sizeof(*qk));
@@ -537,7 +508,8 @@ static void queue_key(struct parse *p, const struct qkey *k)
 			sq->override = 0;
 		else {
 			sq->override = 3;
-			snprintf(p->s->override_other, sizeof(p->s->override_other), "%.31s", k->val);
+			snprintf(p->s->override_other, sizeof(p->s->override_other), "%.31s",
+				 k->val);
 		}
 	} else if (!strcmp(k->key, "request_count")) {
 		if (parse_ull(k->val, &sq->request_count))
@@ -566,9 +538,9 @@ static enum sim_drv default_driver(const struct sim_state *s, unsigned int a, un
 	const struct sim_queue *sq = &s->q[a][q];
 
 	if (s->profile >= APR_PROFILE_6_19 && sq->override)
-		return sq->override == 2 && !s->vfio_ap ? SIM_DRV_NONE :
-		       sq->override <= 2		 ? (enum sim_drv)sq->override :
-							   SIM_DRV_NONE;
+		return sq->override == 2 && !s->vfio_ap ? SIM_DRV_NONE
+		       : sq->override <= 2		? (enum sim_drv)sq->override
+							: SIM_DRV_NONE;
 	if (apr_mask_test(&s->apmask, a) && apr_mask_test(&s->aqmask, q))
 		return SIM_DRV_CEX4QUEUE;
 	return s->vfio_ap ? SIM_DRV_VFIO_AP : SIM_DRV_NONE;
@@ -601,13 +573,13 @@ static void finish(struct parse *p)
 			perr(p, "[adapter 0x%02x] is not in the LPAR", a);
 			continue;
 		}
-		ad->se_config = p->ad_se_config[a] >= 0 ? p->ad_se_config[a] :
-				p->ad_config[a] >= 0	? p->ad_config[a] :
-							  1;
+		ad->se_config = p->ad_se_config[a] >= 0 ? p->ad_se_config[a]
+				: p->ad_config[a] >= 0	? p->ad_config[a]
+							: 1;
 		ad->config = p->ad_config[a] >= 0 ? p->ad_config[a] : ad->se_config;
-		ad->se_chkstop = p->ad_se_chkstop[a] >= 0 ? p->ad_se_chkstop[a] :
-				 p->ad_chkstop[a] >= 0	  ? p->ad_chkstop[a] :
-							    0;
+		ad->se_chkstop = p->ad_se_chkstop[a] >= 0 ? p->ad_se_chkstop[a]
+				 : p->ad_chkstop[a] >= 0  ? p->ad_chkstop[a]
+							  : 0;
 		ad->chkstop = p->ad_chkstop[a] >= 0 ? p->ad_chkstop[a] : ad->se_chkstop;
 		ad->online = p->ad_online[a] >= 0 ? p->ad_online[a] : 1;
 		ad->request_count = p->ad_requests[a];
@@ -666,10 +638,12 @@ static void check_mdevs(struct parse *p)
 		    apr_mask_next(&m->aqm, s->max_apqi + 1) < APR_BITS ||
 		    apr_mask_next(&m->adm, s->max_apqi + 1) < APR_BITS) {
 			p->line = p->mdev_line[i];
-			perr(p, "mdev %s has IDs above max_adapter_id/max_domain_id", s->mdevs[i].uuid);
+			perr(p, "mdev %s has IDs above max_adapter_id/max_domain_id",
+			     s->mdevs[i].uuid);
 		}
 		for (unsigned int j = 0; j < i; j++)
-			if (m->attached && s->rm[j].attached && !strcmp(s->mdevs[i].guest, s->mdevs[j].guest)) {
+			if (m->attached && s->rm[j].attached &&
+			    !strcmp(s->mdevs[i].guest, s->mdevs[j].guest)) {
 				p->line = p->mdev_line[i];
 				perr(p, "guest %s holds two mdevs (%s, %s); one per guest",
 				     s->mdevs[i].guest, s->mdevs[j].uuid, s->mdevs[i].uuid);
@@ -836,8 +810,9 @@ int sim_state_write(const struct sim_state *s, FILE *f)
 	for (unsigned int a = 0; a < APR_BITS; a++) {
 		const struct sim_adapter *ad = &s->ad[a];
 
-		if (!ad->type || (ad->config && ad->se_config && !ad->chkstop && !ad->se_chkstop &&
-				  ad->online && !ad->request_count && (ad->card_bound || !ad->has_card)))
+		if (!ad->type ||
+		    (ad->config && ad->se_config && !ad->chkstop && !ad->se_chkstop && ad->online &&
+		     !ad->request_count && (ad->card_bound || !ad->has_card)))
 			continue;
 		fprintf(f, "\n[adapter 0x%02x]\nconfig = %d\nse_config = %d\n", a, ad->config,
 			ad->se_config);
@@ -858,20 +833,23 @@ int sim_state_write(const struct sim_state *s, FILE *f)
 			if (!sq->exists)
 				continue;
 			d = default_driver(s, a, q);
-			if (sq->driver == d && sq->config == ad->config && sq->chkstop == ad->chkstop &&
-			    sq->online == ad->online && !sq->reset_rc && !sq->override &&
-			    !sq->request_count && !sq->uninitiated)
+			if (sq->driver == d && sq->config == ad->config &&
+			    sq->chkstop == ad->chkstop && sq->online == ad->online &&
+			    !sq->reset_rc && !sq->override && !sq->request_count &&
+			    !sq->uninitiated)
 				continue;
 			fprintf(f, "\n[queue %02x.%04x]\n", a, q);
 			if (sq->override)
 				fprintf(f, "override = %s\n",
-					sq->override == 1 ? "cex4queue" :
-					sq->override == 2 ? "vfio_ap" : s->override_other);
-			fprintf(f, "driver = %s\n", sq->driver == SIM_DRV_CEX4QUEUE ? "cex4queue" :
-						    sq->driver == SIM_DRV_VFIO_AP   ? "vfio_ap" :
-										      "none");
-			fprintf(f, "config = %d\nchkstop = %d\nonline = %d\n", sq->config, sq->chkstop,
-				sq->online);
+					sq->override == 1   ? "cex4queue"
+					: sq->override == 2 ? "vfio_ap"
+							    : s->override_other);
+			fprintf(f, "driver = %s\n",
+				sq->driver == SIM_DRV_CEX4QUEUE ? "cex4queue"
+				: sq->driver == SIM_DRV_VFIO_AP ? "vfio_ap"
+								: "none");
+			fprintf(f, "config = %d\nchkstop = %d\nonline = %d\n", sq->config,
+				sq->chkstop, sq->online);
 			if (sq->reset_rc)
 				fprintf(f, "reset_rc = 0x%02x\n", sq->reset_rc);
 			if (sq->request_count)

@@ -32,7 +32,7 @@
 #include "sim.h"
 
 #define SIM_MAX_INSTANCES 65536 /* 256 x 256 (spec §3.8) */
-#define SIM_EVENTS 4096
+#define SIM_EVENTS	  4096
 
 struct sim_backend {
 	struct apm_ctx *ctx; /* owner, not referenced */
@@ -341,8 +341,9 @@ static void revise_bindings(struct sim_backend *sb)
 					continue;
 			} else {
 				def = apr_mask_test(&s->apmask, a) && apr_mask_test(&s->aqmask, q);
-				if (sq->driver == SIM_DRV_NONE ? !def
-							       : def == (sq->driver == SIM_DRV_CEX4QUEUE))
+				if (sq->driver == SIM_DRV_NONE
+					    ? !def
+					    : def == (sq->driver == SIM_DRV_CEX4QUEUE))
 					continue;
 			}
 			unbind_queue(sb, a, q);
@@ -703,23 +704,34 @@ static bool qci(const struct sim_state *s)
 	return strcmp(s->features, "-") != 0;
 }
 
-static const char *const bus_ro[] = { "ap_control_domain_mask", "ap_usage_domain_mask",
-				      "ap_adapter_mask", "ap_interrupts", "ap_max_domain_id",
-				      "ap_max_adapter_id", "bindings", NULL };
+static const char *const bus_ro[] = {
+	"ap_control_domain_mask", "ap_usage_domain_mask", "ap_adapter_mask", "ap_interrupts",
+	"ap_max_domain_id",	  "ap_max_adapter_id",	  "bindings",	     NULL
+};
 static const char *const bus_rw[] = { "ap_domain", "config_time", "poll_thread", "poll_timeout",
-				      "apmask", "aqmask", "scans", NULL };
-static const char *const card_ro[] = { "hwtype", "raw_hwtype", "depth", "ap_functions",
-				       "requestq_count", "pendingq_count", "modalias", "chkstop",
-				       "max_msg_size", NULL };
-static const char *const queue_ro[] = { "requestq_count", "pendingq_count", "interrupt",
-					"config", "chkstop", "ap_functions", NULL };
-static const char *const mdev_wo[] = { "assign_adapter", "unassign_adapter", "assign_domain",
-				       "unassign_domain", "assign_control_domain",
-				       "unassign_control_domain", "remove", NULL };
-static const char *const apsim_wo[] = { "scan", "add_adapter", "remove_adapter",
-					"add_usage_domain", "remove_usage_domain",
-					"add_control_domain", "remove_control_domain", "se_config",
-					"chkstop", "guest_start", "guest_stop", NULL };
+				      "apmask",	   "aqmask",	  "scans",	 NULL };
+static const char *const card_ro[] = {
+	"hwtype",	  "raw_hwtype", "depth",   "ap_functions", "requestq_count",
+	"pendingq_count", "modalias",	"chkstop", "max_msg_size", NULL
+};
+static const char *const queue_ro[] = { "requestq_count", "pendingq_count", "interrupt", "config",
+					"chkstop",	  "ap_functions",   NULL };
+static const char *const mdev_wo[] = {
+	"assign_adapter",	 "unassign_adapter",	    "assign_domain", "unassign_domain",
+	"assign_control_domain", "unassign_control_domain", "remove",	     NULL
+};
+static const char *const apsim_wo[] = { "scan",
+					"add_adapter",
+					"remove_adapter",
+					"add_usage_domain",
+					"remove_usage_domain",
+					"add_control_domain",
+					"remove_control_domain",
+					"se_config",
+					"chkstop",
+					"guest_start",
+					"guest_stop",
+					NULL };
 
 static bool in_list(const char *const *l, const char *n)
 {
@@ -740,9 +752,9 @@ static enum node bus_node(const struct sim_state *s, const char *attr, struct ou
 		if (!qci(s))
 			outf(o, "not supported\n");
 		else
-			out_mask(o, attr[3] == 'c' ? &s->lpar_adm :
-				    attr[3] == 'u' ? &s->lpar_aqm :
-						     &s->lpar_apm);
+			out_mask(o, attr[3] == 'c'   ? &s->lpar_adm
+				    : attr[3] == 'u' ? &s->lpar_aqm
+						     : &s->lpar_apm);
 	} else if (!strcmp(attr, "config_time"))
 		outf(o, "%d\n", s->config_time);
 	else if (!strcmp(attr, "poll_thread"))
@@ -782,7 +794,7 @@ static enum node bus_node(const struct sim_state *s, const char *attr, struct ou
 static void list_bus(const struct sim_state *s, struct lister *l)
 {
 	static const char *const extra[] = { "drivers_autoprobe", "drivers_probe", "uevent",
-					     "devices", "drivers", NULL };
+					     "devices",		  "drivers",	   NULL };
 
 	emit_names(l, bus_ro);
 	emit_names(l, bus_rw);
@@ -835,7 +847,8 @@ static enum node card_node(const struct sim_state *s, unsigned int a, const char
 	else if (card_zcrypt(ad) && !strcmp(attr, "serialnr") && strcmp(t->mode, "accel"))
 		outf(o, "%s\n", "93AADFK9");
 	else if (!strcmp(attr, "uevent"))
-		outf(o, "DEV_TYPE=%04X\nMODALIAS=ap:t%02X\nMODE=%s\n", t->hwtype, t->hwtype, t->mode);
+		outf(o, "DEV_TYPE=%04X\nMODALIAS=ap:t%02X\nMODE=%s\n", t->hwtype, t->hwtype,
+		     t->mode);
 	else
 		return N_NONE;
 	if (!strcmp(attr, "request_count") || !strcmp(attr, "config") || !strcmp(attr, "online") ||
@@ -846,8 +859,8 @@ static enum node card_node(const struct sim_state *s, unsigned int a, const char
 
 static void list_card(const struct sim_state *s, unsigned int a, struct lister *l)
 {
-	static const char *const rw[] = { "request_count", "config", "uevent", "driver",
-					  "subsystem", NULL };
+	static const char *const rw[] = { "request_count", "config",	"uevent",
+					  "driver",	   "subsystem", NULL };
 
 	emit_names(l, card_ro);
 	emit_names(l, rw);
@@ -902,8 +915,8 @@ static enum node queue_node(const struct sim_state *s, unsigned int a, unsigned 
 		outf(o, "%s\n", override_name(s, sq->override));
 		return N_RW;
 	} else if (sq->driver == SIM_DRV_CEX4QUEUE && !strcmp(attr, "online")) {
-		outf(o, "%d\n", sq->online && sq->config && !sq->chkstop && ad->config &&
-				       !ad->chkstop);
+		outf(o, "%d\n",
+		     sq->online && sq->config && !sq->chkstop && ad->config && !ad->chkstop);
 		return N_RW;
 	} else if (sq->driver == SIM_DRV_CEX4QUEUE && !strcmp(attr, "load"))
 		outf(o, "0\n");
@@ -917,8 +930,7 @@ static enum node queue_node(const struct sim_state *s, unsigned int a, unsigned 
 	return N_RO;
 }
 
-static void list_queue(const struct sim_state *s, unsigned int a, unsigned int q,
-		       struct lister *l)
+static void list_queue(const struct sim_state *s, unsigned int a, unsigned int q, struct lister *l)
 {
 	static const char *const std[] = { "request_count", "reset", "uevent", "subsystem", NULL };
 	const struct sim_queue *sq = &s->q[a][q];
@@ -984,8 +996,8 @@ static enum node mdev_node(const struct sim_state *s, int i, const char *attr, s
 
 static void list_mdev(const struct sim_state *s, struct lister *l)
 {
-	static const char *const names[] = { "matrix", "control_domains", "uevent", "mdev_type",
-					     "driver", "iommu_group", "subsystem", NULL };
+	static const char *const names[] = { "matrix", "control_domains", "uevent",    "mdev_type",
+					     "driver", "iommu_group",	  "subsystem", NULL };
 
 	emit_names(l, mdev_wo);
 	emit_names(l, names);
@@ -999,12 +1011,44 @@ static void list_mdev(const struct sim_state *s, struct lister *l)
  * Resolve a canonical path: the node kind, its content (o may be NULL), its
  * directory entries (l may be NULL) or its link target (link may be NULL).
  */
+/*
+ * bus/ap/drivers/DRV/NAME exists only while device NAME is bound to DRV;
+ * it is a link to the device (spec §1.5).  Fills the link target.
+ */
+static bool ap_driver_has(const struct sim_state *s, const struct spath *sp, char *link,
+			  size_t lsize)
+{
+	static const char *const drvs[] = { "cex4card", "cex4queue", "vfio_ap" };
+	unsigned int a, q, d;
+
+	for (d = 0; d < 3 && strcmp(drvs[d], sp->c[3]); d++)
+		;
+	if (d == 3 || (d == 2 && !s->vfio_ap))
+		return false;
+	if (!parse_card(sp->c[4], &a)) {
+		if (d != 0 || !s->ad[a].card_bound)
+			return false;
+		if (link)
+			snprintf(link, lsize, "../../../../devices/ap/%s", sp->c[4]);
+		return true;
+	}
+	if (parse_queue(sp->c[4], &a, &q) || !s->q[a][q].exists || s->q[a][q].driver != d || !d)
+		return false;
+	if (link)
+		snprintf(link, lsize, "../../../../devices/ap/card%02x/%s", a, sp->c[4]);
+	return true;
+}
+
 static enum node resolve(const struct sim_state *s, struct spath *sp, struct out *o,
 			 struct lister *l, char *link, size_t lsize)
 {
 	unsigned int a, q;
 	int i;
 
+	if (sp->n >= 5 && is(sp, 0, "bus") && is(sp, 1, "ap") && is(sp, 2, "drivers") &&
+	    !is(sp, 4, "bind") && !is(sp, 4, "unbind") && !is(sp, 4, "uevent") &&
+	    !ap_driver_has(s, sp, NULL, 0))
+		return N_NONE;
 	canonical(s, sp);
 	if (sp->n == 0) {
 		emit_name(l, "bus");
@@ -1031,7 +1075,8 @@ static enum node resolve(const struct sim_state *s, struct spath *sp, struct out
 			return N_DIR;
 		}
 		if (is(sp, 2, "drivers")) {
-			static const char *const drvs[] = { "cex4card", "cex4queue", "vfio_ap", NULL };
+			static const char *const drvs[] = { "cex4card", "cex4queue", "vfio_ap",
+							    NULL };
 			int d;
 
 			if (sp->n == 3) {
@@ -1057,8 +1102,8 @@ static enum node resolve(const struct sim_state *s, struct spath *sp, struct out
 				}
 				return N_DIR;
 			}
-			if (sp->n == 5 && (is(sp, 4, "bind") || is(sp, 4, "unbind") ||
-					   is(sp, 4, "uevent")))
+			if (sp->n == 5 &&
+			    (is(sp, 4, "bind") || is(sp, 4, "unbind") || is(sp, 4, "uevent")))
 				return N_WO;
 			return N_NONE;
 		}
@@ -1092,7 +1137,8 @@ static enum node resolve(const struct sim_state *s, struct spath *sp, struct out
 		}
 		if ((sp->n == 4 && devs && is(sp, 3, "matrix")) ||
 		    (sp->n == 5 && drvs && is(sp, 3, "vfio_ap") && is(sp, 4, "matrix"))) {
-			snprintf(link, lsize, "%s../../../devices/vfio_ap/matrix", devs ? "" : "../");
+			snprintf(link, lsize, "%s../../../devices/vfio_ap/matrix",
+				 devs ? "" : "../");
 			return N_LINK;
 		}
 		return N_NONE;
@@ -1241,9 +1287,10 @@ static enum node resolve(const struct sim_state *s, struct spath *sp, struct out
 			if (!is(sp, 4, "vfio_ap-passthrough"))
 				return N_NONE;
 			if (sp->n == 5) {
-				static const char *const names[] = { "name", "device_api",
-								     "available_instances",
-								     "create", "devices", NULL };
+				static const char *const names[] = {
+					"name",	  "device_api", "available_instances",
+					"create", "devices",	NULL
+				};
 
 				emit_names(l, names);
 				return N_DIR;
@@ -1289,7 +1336,8 @@ static enum node resolve(const struct sim_state *s, struct spath *sp, struct out
 			return N_LINK;
 		}
 		if (is(sp, 4, "iommu_group")) {
-			snprintf(link, lsize, "../../../../kernel/iommu_groups/%d", s->mdevs[i].group);
+			snprintf(link, lsize, "../../../../kernel/iommu_groups/%d",
+				 s->mdevs[i].group);
 			return N_LINK;
 		}
 		return mdev_node(s, i, sp->c[4], o);
@@ -1405,8 +1453,12 @@ static int sim_readlink(void *be, const char *path, char *buf, size_t size)
 			return -ENOENT;
 		return snprintf(buf, size, "../../../devices/vfio_ap/matrix/%s", sp.c[3]);
 	}
+	if (sp.n == 5 && is(&sp, 0, "bus") && is(&sp, 1, "ap") && is(&sp, 2, "drivers") &&
+	    ap_driver_has(sb->s, &sp, buf, size))
+		return (int)strlen(buf);
 	if (sp.n == 3 && is(&sp, 0, "class") && is(&sp, 1, "mdev_bus") && is(&sp, 2, "matrix"))
-		return sb->s->vfio_ap ? snprintf(buf, size, "../../devices/vfio_ap/matrix") : -ENOENT;
+		return sb->s->vfio_ap ? snprintf(buf, size, "../../devices/vfio_ap/matrix")
+				      : -ENOENT;
 	n = resolve(sb->s, &sp, NULL, NULL, buf, size);
 	if (n == N_NONE)
 		return -ENOENT;
@@ -1455,7 +1507,8 @@ static int write_mask(struct sim_backend *sb, bool aq, const char *str)
 	rc = apr_mask_store(&h, s->rm, (int)s->nmdevs, aq, str, &newmask, &c);
 	if (rc < 0) {
 		if (rc == -EBUSY)
-			info(sb->ctx, "Can not reserve queue %02x.%04x for host driver: in use by mdev",
+			info(sb->ctx,
+			     "Can not reserve queue %02x.%04x for host driver: in use by mdev",
 			     c.apid, c.apqi);
 		return rc;
 	}
@@ -1526,8 +1579,7 @@ static int write_bus(struct sim_backend *sb, const char *attr, const char *buf)
 }
 
 /* Driver-core bind/unbind/drivers_probe (sysfs_streq: one trailing '\n' is fine). */
-static int write_driver(struct sim_backend *sb, const char *drv, const char *attr,
-			const char *buf)
+static int write_driver(struct sim_backend *sb, const char *drv, const char *attr, const char *buf)
 {
 	struct sim_state *s = sb->s;
 	char name[32];
@@ -1749,8 +1801,7 @@ static int mdev_remove(struct sim_backend *sb, int i, const char *buf)
 	return 0;
 }
 
-static int mdev_write(struct sim_backend *sb, int i, const char *attr, const char *buf,
-		      size_t len)
+static int mdev_write(struct sim_backend *sb, int i, const char *attr, const char *buf, size_t len)
 {
 	struct sim_state *s = sb->s;
 	struct apr_mdev *m = &s->rm[i];
@@ -1795,9 +1846,9 @@ static int mdev_write(struct sim_backend *sb, int i, const char *attr, const cha
 	if (!strncmp(attr, "assign_", 7) || !strncmp(attr, "unassign_", 9)) {
 		const char *what = attr + (attr[0] == 'a' ? 7 : 9);
 
-		kind = !strcmp(what, "adapter") ? APR_ADAPTER :
-		       !strcmp(what, "domain")	? APR_DOMAIN :
-						  APR_CONTROL_DOMAIN;
+		kind = !strcmp(what, "adapter")	 ? APR_ADAPTER
+		       : !strcmp(what, "domain") ? APR_DOMAIN
+						 : APR_CONTROL_DOMAIN;
 		if (attr[0] == 'a') {
 			rc = apr_check_assign(&h, s->rm, (int)s->nmdevs, i, kind, buf, &id, &c);
 			if (rc == -EADDRINUSE)
@@ -1806,7 +1857,9 @@ static int mdev_write(struct sim_backend *sb, int i, const char *attr, const cha
 				     c.apid, c.apqi, s->mdevs[c.mdev].uuid);
 			if (rc)
 				return rc < 0 ? rc : 0;
-			apr_mask_set(kind == APR_ADAPTER ? &m->apm : kind == APR_DOMAIN ? &m->aqm : &m->adm,
+			apr_mask_set(kind == APR_ADAPTER  ? &m->apm
+				     : kind == APR_DOMAIN ? &m->aqm
+							  : &m->adm,
 				     (unsigned int)id);
 			if (kind == APR_CONTROL_DOMAIN)
 				apr_filter_cdoms(&h, m);
@@ -1986,7 +2039,7 @@ static int sim_write(void *be, const char *path, const char *buf, size_t len)
 	else if (len > APR_PAGE_SIZE)
 		rc = -E2BIG; /* kernfs atomic_write_len */
 	else if (len == 0)
-		rc = 0;	     /* a 0-byte write never reaches the store (spec §2.2) */
+		rc = 0; /* a 0-byte write never reaches the store (spec §2.2) */
 	else {
 		/* The store sees a NUL-terminated copy: an embedded NUL ends the text. */
 		memcpy(text, buf, len);
@@ -2239,8 +2292,8 @@ static int sim_event_fd(void *be)
 		if (slash)
 			*slash = '\0';
 		sb->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-		if (sb->ifd >= 0 &&
-		    inotify_add_watch(sb->ifd, slash ? dir : ".", IN_MOVED_TO | IN_CLOSE_WRITE) >= 0) {
+		if (sb->ifd >= 0 && inotify_add_watch(sb->ifd, slash ? dir : ".",
+						      IN_MOVED_TO | IN_CLOSE_WRITE) >= 0) {
 			ee.data.fd = sb->ifd;
 			epoll_ctl(sb->epfd, EPOLL_CTL_ADD, sb->ifd, &ee);
 		}
@@ -2274,7 +2327,8 @@ static int sim_read_event(void *be, struct apm_event *ev)
 			snprintf(ev->action, sizeof(ev->action), "change");
 			snprintf(ev->devpath, sizeof(ev->devpath), "/");
 			snprintf(ev->subsystem, sizeof(ev->subsystem), "apmatrix");
-			snprintf(ev->props[ev->nprops++], sizeof(ev->props[0]), "SIM_STATE=changed");
+			snprintf(ev->props[ev->nprops++], sizeof(ev->props[0]),
+				 "SIM_STATE=changed");
 			return 0;
 		}
 	}

@@ -16,13 +16,13 @@ enum sim_drv {
 
 struct sim_adapter {
 	const struct apr_card_type *type; /* NULL: not in the LPAR */
-	bool has_card;	  /* the bus has a card device for it */
-	bool card_bound;  /* bound to cex4card */
-	bool config;	  /* card `config` as the bus last saw it */
-	bool se_config;	  /* the SE/HMC-side state (seen at the next scan) */
-	bool chkstop;	  /* seen by the bus */
-	bool se_chkstop;  /* the hardware state */
-	bool online;	  /* zcrypt online */
+	bool has_card;			  /* the bus has a card device for it */
+	bool card_bound;		  /* bound to cex4card */
+	bool config;			  /* card `config` as the bus last saw it */
+	bool se_config;			  /* the SE/HMC-side state (seen at the next scan) */
+	bool chkstop;			  /* seen by the bus */
+	bool se_chkstop;		  /* the hardware state */
+	bool online;			  /* zcrypt online */
 	unsigned long long request_count;
 };
 
@@ -32,9 +32,9 @@ struct sim_queue {
 	unsigned char chkstop : 1;
 	unsigned char online : 1;
 	unsigned char uninitiated : 1;
-	unsigned char driver : 2;  /* enum sim_drv */
-	unsigned char override;	   /* 6.19: 0 none, 1 cex4queue, 2 vfio_ap, 3 other */
-	unsigned char reset_rc;	   /* forced AP response code of resets, 0 normal */
+	unsigned char driver : 2; /* enum sim_drv */
+	unsigned char override;	  /* 6.19: 0 none, 1 cex4queue, 2 vfio_ap, 3 other */
+	unsigned char reset_rc;	  /* forced AP response code of resets, 0 normal */
 	unsigned long long request_count;
 };
 
@@ -65,8 +65,8 @@ struct sim_state {
 	int next_group;
 	struct sim_adapter ad[APR_BITS];
 	struct sim_queue (*q)[APR_BITS]; /* [apid][apqi] */
-	struct sim_mdev *mdevs;	/* sorted by creation */
-	struct apr_mdev *rm;	/* the rules' view, same index */
+	struct sim_mdev *mdevs;		 /* sorted by creation */
+	struct apr_mdev *rm;		 /* the rules' view, same index */
 	unsigned int nmdevs;
 	char override_other[32];
 };
