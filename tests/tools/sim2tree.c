@@ -2,7 +2,7 @@
 /*
  * sim2tree - write a host, as the seam sees it, into a sysfs-shaped tree.
  *
- * Usage: sim2tree [--sim FILE] DIR
+ * Usage: sim2tree [--skeleton] [--controls] [--sim FILE] DIR
  * Walks the simulated host (the built-in scenario or FILE) from its root:
  * directories become directories, attributes files with their current
  * content and sysfs modes, links symlinks.  The committed fixture trees
@@ -13,6 +13,7 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -24,6 +25,8 @@
 struct walk {
 	struct apm_ctx *ctx;
 	const char *out;
+	bool controls;
+	bool skeleton;
 	char path[1024];
 };
 
@@ -35,6 +38,17 @@ static int entry(const char *name, void *data)
 	size_t len = strlen(w->path);
 	int rc;
 
+	/*
+	 * --skeleton (the benchmark's 256 x 256 tree): no queue directories.
+	 * The loader reads nothing per queue but one `status` per mdev, and
+	 * a million small files would not fit a test machine.
+	 */
+	if (w->skeleton && len == 17 && !strncmp(w->path, "devices/ap/card", 15) &&
+	    strlen(name) == 7 && name[2] == '.')
+		return 0;
+	/* kernel/apsim is the simulated hypervisor, not part of a real host's sysfs. */
+	if (!len && !strcmp(name, "kernel") && !w->controls)
+		return 0;
 	snprintf(w->path + len, sizeof(w->path) - len, "%s%s", len ? "/" : "", name);
 	rc = visit(w);
 	if (rc && !getenv("SIM2TREE_QUIET"))
@@ -62,7 +76,9 @@ static int visit(struct walk *w)
 	rc = ctx->ops->read(ctx->be, w->path, buf, sizeof(buf));
 	/* Write-only attributes exist but cannot be read: mode 0200 (sysfs). */
 	fd = open(full, O_WRONLY | O_CREAT | O_TRUNC,
-		  rc == -EACCES ? 0200 : ctx->ops->can_write(ctx->be, w->path) ? 0644 : 0444);
+		  rc == -EACCES				  ? 0200
+		  : ctx->ops->can_write(ctx->be, w->path) ? 0644
+							  : 0444);
 	if (fd < 0)
 		return -errno;
 	if (rc > 0 && write(fd, buf, (size_t)rc) != rc)
@@ -77,13 +93,23 @@ int main(int argc, char **argv)
 	const char *file = NULL;
 	int rc;
 
+	if (argc > 1 && !strcmp(argv[1], "--skeleton")) {
+		w.skeleton = true;
+		argv++;
+		argc--;
+	}
+	if (argc > 1 && !strcmp(argv[1], "--controls")) {
+		w.controls = true;
+		argv++;
+		argc--;
+	}
 	if (argc == 4 && !strcmp(argv[1], "--sim")) {
 		file = argv[2];
 		argv += 2;
 		argc -= 2;
 	}
 	if (argc != 2) {
-		fprintf(stderr, "usage: sim2tree [--sim FILE] DIR\n");
+		fprintf(stderr, "usage: sim2tree [--skeleton] [--controls] [--sim FILE] DIR\n");
 		return 2;
 	}
 	w.out = argv[1];

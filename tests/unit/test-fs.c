@@ -27,8 +27,7 @@
 
 static char tmp[64];
 
-static void quiet(void *d, int p, const char *f, int l, const char *fn, const char *fmt,
-		  va_list ap)
+static void quiet(void *d, int p, const char *f, int l, const char *fn, const char *fmt, va_list ap)
 {
 	(void)d, (void)p, (void)f, (void)l, (void)fn, (void)fmt, (void)ap;
 }
@@ -77,7 +76,8 @@ static void fake_qemu(const char *pid, int group, const char *cmdline, size_t le
 
 static void test_host_613(void **state)
 {
-	static const char q1[] = "/usr/bin/qemu-system-s390x\0-name\0guest=Guest1,debug-threads=on\0";
+	static const char q1[] =
+		"/usr/bin/qemu-system-s390x\0-name\0guest=Guest1,debug-threads=on\0";
 	static const char q2[] = "qemu\0-machine\0s390-ccw-virtio\0-name\0Guest2\0";
 	struct apm_ctx *ctx = open_copy("host-613");
 	struct apm_adapter_info ai;

@@ -59,8 +59,8 @@ static void setup_host(struct apr_host *h, enum apr_profile p)
 		for (unsigned int q = 0; q < 256; q++)
 			if (apr_mask_test(&h->qci_aqm, q))
 				qstate[a][q] = APR_Q_EXISTS | APR_Q_RESET_OK |
-					       (apr_default_owned(h, a, q) ? APR_Q_DEFAULT_DRV :
-									     APR_Q_VFIO);
+					       (apr_default_owned(h, a, q) ? APR_Q_DEFAULT_DRV
+									   : APR_Q_VFIO);
 }
 
 static void setup_mdevs(struct apr_mdev m[3])
@@ -87,7 +87,8 @@ static void test_assign_order(void **state)
 	setup_mdevs(m);
 	/* Parse first, then the range, then "already assigned", then validation. */
 	assert_int_equal(apr_check_assign(&h, m, 3, 2, APR_ADAPTER, "x", &id, &c), -EINVAL);
-	assert_int_equal(apr_check_assign(&h, m, 3, 2, APR_ADAPTER, "99999999999999999999", &id, &c),
+	assert_int_equal(apr_check_assign(&h, m, 3, 2, APR_ADAPTER, "99999999999999999999", &id,
+					  &c),
 			 -ERANGE);
 	h.max_apid = 0x3f;
 	assert_int_equal(apr_check_assign(&h, m, 3, 2, APR_ADAPTER, "0x40", &id, &c), -ENODEV);
@@ -117,7 +118,8 @@ static void test_assign_order(void **state)
 	/* Control domains: no ownership, no sharing check. */
 	assert_int_equal(apr_check_assign(&h, m, 3, 2, APR_CONTROL_DOMAIN, "1", &id, &c), 0);
 	assert_int_equal(apr_check_assign(&h, m, 3, 1, APR_CONTROL_DOMAIN, "0xab", &id, &c), 0);
-	assert_int_equal(apr_check_assign(&h, m, 3, 2, APR_CONTROL_DOMAIN, "0x100", &id, &c), -ENODEV);
+	assert_int_equal(apr_check_assign(&h, m, 3, 2, APR_CONTROL_DOMAIN, "0x100", &id, &c),
+			 -ENODEV);
 }
 
 static void test_assign_static(void **state)
@@ -200,7 +202,8 @@ static void test_mask_store(void **state)
 
 static void test_ap_config(void **state)
 {
-	static const char z[] = "0x0000000000000000000000000000000000000000000000000000000000000000";
+	static const char z[] =
+		"0x0000000000000000000000000000000000000000000000000000000000000000";
 	struct apr_host h;
 	struct apr_mdev m[3];
 	struct apr_conflict c;
@@ -210,7 +213,8 @@ static void test_ap_config(void **state)
 	(void)state;
 	assert_int_equal(apr_ap_config_parse("0x40,0x80", 9, cfg), -EINVAL);
 	assert_int_equal(apr_ap_config_parse("0x40,0x80\n", 10, cfg), 0);
-	assert_true(apr_mask_test(&cfg[0], 1) && apr_mask_test(&cfg[1], 0) && apr_mask_empty(&cfg[2]));
+	assert_true(apr_mask_test(&cfg[0], 1) && apr_mask_test(&cfg[1], 0) &&
+		    apr_mask_empty(&cfg[2]));
 	assert_int_equal(apr_ap_config_parse(",,", 2, cfg), 0);
 	assert_true(apr_mask_empty(&cfg[0]) && apr_mask_empty(&cfg[1]));
 	assert_int_equal(apr_ap_config_parse("1,2,3,anything else", 19, cfg), 0);
@@ -353,10 +357,10 @@ static void test_profiles_and_cards(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_assign_order),   cmocka_unit_test(test_assign_static),
-		cmocka_unit_test(test_unassign),       cmocka_unit_test(test_mask_store),
-		cmocka_unit_test(test_ap_config),      cmocka_unit_test(test_filter_history),
-		cmocka_unit_test(test_cfg_removed),    cmocka_unit_test(test_queue_status),
+		cmocka_unit_test(test_assign_order),	   cmocka_unit_test(test_assign_static),
+		cmocka_unit_test(test_unassign),	   cmocka_unit_test(test_mask_store),
+		cmocka_unit_test(test_ap_config),	   cmocka_unit_test(test_filter_history),
+		cmocka_unit_test(test_cfg_removed),	   cmocka_unit_test(test_queue_status),
 		cmocka_unit_test(test_profiles_and_cards),
 	};
 

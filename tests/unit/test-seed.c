@@ -87,18 +87,20 @@ static void test_seed_examples(void **state)
 			unescape(fields[2]);
 			rc = apm_ctx_write_attr(ctx, fields[1], fields[2], strlen(fields[2]));
 			if (strcmp(apm_errno_name(rc), strcmp(want, "OK") ? want : "OK")) {
-				print_error("seed-examples.txt:%d: %s <- '%s': kernel says %s, got %s (%s)\n",
-					    lineno, fields[1], fields[2], want, apm_errno_name(rc),
-					    fields[4]);
+				print_error(
+					"seed-examples.txt:%d: %s <- '%s': kernel says %s, got %s (%s)\n",
+					lineno, fields[1], fields[2], want, apm_errno_name(rc),
+					fields[4]);
 				failed++;
 			}
 		} else if (line[0] == 'r') {
 			unescape(fields[2]);
 			rc = apm_ctx_read_attr(ctx, fields[1], buf, sizeof(buf));
 			if (rc < 0 || strcmp(buf, fields[2])) {
-				print_error("seed-examples.txt:%d: %s reads '%s', expected '%s' (%s)\n",
-					    lineno, fields[1], rc < 0 ? apm_errno_name(rc) : buf,
-					    fields[2], fields[3]);
+				print_error(
+					"seed-examples.txt:%d: %s reads '%s', expected '%s' (%s)\n",
+					lineno, fields[1], rc < 0 ? apm_errno_name(rc) : buf,
+					fields[2], fields[3]);
 				failed++;
 			}
 		} else {

@@ -19,15 +19,16 @@
 
 #include <cmocka.h>
 
+#include "apm-private.h"
 #include "libapmatrix.h"
 
-#define G1 "62177883-f1bb-47f0-914d-32a22e3a8804"
-#define G2 "cef03c3c-903d-4ecc-9a83-40694cb8aee4"
-#define G3 "8f2a7c10-5d3e-4b6a-9c1f-0e7d2b4a6c58"
+#define G1	      "62177883-f1bb-47f0-914d-32a22e3a8804"
+#define G2	      "cef03c3c-903d-4ecc-9a83-40694cb8aee4"
+#define G3	      "8f2a7c10-5d3e-4b6a-9c1f-0e7d2b4a6c58"
+#define GUESTS_ALL    G1 " Guest1\n" G2 " Guest2\n" G3 " Guest3\n"
 #define MDEV(u, attr) "devices/vfio_ap/matrix/" u "/" attr
 
-static void quiet(void *d, int p, const char *f, int l, const char *fn, const char *fmt,
-		  va_list ap)
+static void quiet(void *d, int p, const char *f, int l, const char *fn, const char *fmt, va_list ap)
 {
 	(void)d, (void)p, (void)f, (void)l, (void)fn, (void)fmt, (void)ap;
 }
@@ -80,8 +81,8 @@ static char *events(struct apm_ctx *ctx)
 
 	out[0] = '\0';
 	while (!apm_ctx_read_event(ctx, &ev)) {
-		at += (size_t)snprintf(out + at, sizeof(out) - at, "%s %s", apm_event_get_action(ev),
-				       apm_event_get_devpath(ev));
+		at += (size_t)snprintf(out + at, sizeof(out) - at, "%s %s",
+				       apm_event_get_action(ev), apm_event_get_devpath(ev));
 		for (unsigned int i = 0; apm_event_get_property_at(ev, i); i++)
 			at += (size_t)snprintf(out + at, sizeof(out) - at, " %s",
 					       apm_event_get_property_at(ev, i));
@@ -95,14 +96,33 @@ static char *events(struct apm_ctx *ctx)
 static void test_lszcrypt_files(void **state)
 {
 	struct apm_ctx *ctx = *state;
-	static const char *const bus[] = { "ap_domain", "ap_max_domain_id", "ap_usage_domain_mask",
-					   "ap_control_domain_mask", "features", "config_time",
-					   "poll_thread", "poll_timeout", "ap_interrupts", NULL };
-	static const char *const card[] = { "type", "hwtype", "ap_functions", "online", "config",
-					    "chkstop", "depth", "request_count", "pendingq_count",
-					    "requestq_count", "max_msg_size", "serialnr", NULL };
-	static const char *const zq[] = { "online", "config", "chkstop", "request_count",
-					  "pendingq_count", "requestq_count", "ap_functions", NULL };
+	static const char *const bus[] = { "ap_domain",
+					   "ap_max_domain_id",
+					   "ap_usage_domain_mask",
+					   "ap_control_domain_mask",
+					   "features",
+					   "config_time",
+					   "poll_thread",
+					   "poll_timeout",
+					   "ap_interrupts",
+					   NULL };
+	static const char *const card[] = { "type",
+					    "hwtype",
+					    "ap_functions",
+					    "online",
+					    "config",
+					    "chkstop",
+					    "depth",
+					    "request_count",
+					    "pendingq_count",
+					    "requestq_count",
+					    "max_msg_size",
+					    "serialnr",
+					    NULL };
+	static const char *const zq[] = { "online",	    "config",
+					  "chkstop",	    "request_count",
+					  "pendingq_count", "requestq_count",
+					  "ap_functions",   NULL };
 	char link[256];
 
 	for (int i = 0; bus[i]; i++) {
@@ -137,7 +157,8 @@ static void test_lszcrypt_files(void **state)
 	assert_string_equal(rd(ctx, "devices/ap/card06/06.0047/status"), "assigned\n");
 	assert_string_equal(rd(ctx, "devices/ap/card04/04.0047/status"), "unassigned\n");
 	assert_string_equal(rd(ctx, "devices/ap/card05/05.0001/status"), "<-2>");
-	assert_true(apm_ctx_read_attr(ctx, "devices/ap/card05/05.0047/driver", link, sizeof(link)) < 0);
+	assert_true(apm_ctx_read_attr(ctx, "devices/ap/card05/05.0047/driver", link, sizeof(link)) <
+		    0);
 	assert_string_equal(rd(ctx, "bus/ap/features"), "APSC APXA QACT RC8A\n");
 	assert_string_equal(rd(ctx, "bus/ap/ap_domain"), "1\n");
 	assert_string_equal(rd(ctx, "bus/ap/ap_max_adapter_id"), "255\n");
@@ -158,20 +179,24 @@ static void test_matrix_device(void **state)
 	struct apm_ctx *ctx = *state;
 	char link[256];
 
-	assert_string_equal(rd(ctx, "devices/vfio_ap/matrix/features"), "guest_matrix hotplug ap_config\n");
+	assert_string_equal(rd(ctx, "devices/vfio_ap/matrix/features"),
+			    "guest_matrix hotplug ap_config\n");
 	assert_string_equal(
 		rd(ctx, "devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/name"),
 		"VFIO AP Passthrough Device\n");
 	assert_string_equal(
-		rd(ctx, "devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/device_api"),
+		rd(ctx,
+		   "devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/device_api"),
 		"vfio-ap\n");
 	assert_string_equal(
 		rd(ctx,
 		   "devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/available_instances"),
 		"65533\n");
 	/* mdevctl's paths. */
-	assert_string_equal(rd(ctx, "class/mdev_bus/matrix/mdev_supported_types/vfio_ap-passthrough/device_api"),
-			    "vfio-ap\n");
+	assert_string_equal(
+		rd(ctx,
+		   "class/mdev_bus/matrix/mdev_supported_types/vfio_ap-passthrough/device_api"),
+		"vfio-ap\n");
 	assert_string_equal(rd(ctx, "bus/mdev/devices/" G1 "/matrix"),
 			    "05.0004\n05.00ab\n06.0004\n06.00ab\n");
 	assert_true(apm_ctx_read_attr(ctx, MDEV(G1, "mdev_type"), link, sizeof(link)) < 0);
@@ -183,6 +208,30 @@ static void test_matrix_device(void **state)
 	assert_int_equal(strlen(rd(ctx, MDEV(G3, "ap_config"))), 201);
 	assert_string_equal(rd(ctx, MDEV(G3, "assign_adapter")), "<-13>");
 	assert_string_equal(rd(ctx, MDEV(G3, "nonexistent")), "<-2>");
+}
+
+/* Driver directories hold links to the devices bound to them, nothing else (spec §1.5). */
+static void test_driver_links(void **state)
+{
+	struct apm_ctx *ctx = *state;
+	char link[256];
+	int rc;
+
+	rc = ctx->ops->readlink(ctx->be, "bus/ap/drivers/cex4card/card05", link, sizeof(link));
+	assert_true(rc > 0);
+	assert_string_equal(link, "../../../../devices/ap/card05");
+	rc = ctx->ops->readlink(ctx->be, "bus/ap/drivers/vfio_ap/05.0047", link, sizeof(link));
+	assert_true(rc > 0);
+	assert_string_equal(link, "../../../../devices/ap/card05/05.0047");
+	rc = ctx->ops->readlink(ctx->be, "bus/ap/drivers/cex4queue/05.0001", link, sizeof(link));
+	assert_true(rc > 0);
+	assert_string_equal(link, "../../../../devices/ap/card05/05.0001");
+	/* Bound elsewhere: no entry, not even through the link's target. */
+	assert_int_equal(ctx->ops->readlink(ctx->be, "bus/ap/drivers/cex4queue/05.0047", link,
+					    sizeof(link)),
+			 -ENOENT);
+	assert_string_equal(rd(ctx, "bus/ap/drivers/cex4queue/05.0047/online"), "<-2>");
+	assert_string_equal(rd(ctx, "bus/ap/drivers/vfio_ap/05.0047/status"), "in use\n");
 }
 
 static void test_write_edges(void **state)
@@ -224,16 +273,20 @@ static void test_mask_reprobe_events(void **state)
 	assert_int_equal(wr(ctx, "bus/ap/apmask", "-5\n"), 0);
 	ev = events(ctx);
 	/* Each default-owned queue of adapter 5 moves: unbind, bind, and last the mask event. */
-	assert_non_null(strstr(ev, "unbind /devices/ap/card05/05.0001 DEVTYPE=ap_queue MODE=cca DRIVER=cex4queue\n"
-				   "bind /devices/ap/card05/05.0001 DEVTYPE=ap_queue MODE=cca DRIVER=vfio_ap\n"));
-	assert_non_null(strstr(ev, "change /devices/ap APMASK=0xfbffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff\n"));
+	assert_non_null(strstr(
+		ev,
+		"unbind /devices/ap/card05/05.0001 DEVTYPE=ap_queue MODE=cca DRIVER=cex4queue\nbind /devices/ap/card05/05.0001 DEVTYPE=ap_queue MODE=cca DRIVER=vfio_ap\n"));
+	assert_non_null(strstr(
+		ev,
+		"change /devices/ap APMASK=0xfbffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff\n"));
 	assert_null(strstr(strstr(ev, "APMASK="), "bind"));
 	assert_string_equal(rd(ctx, "devices/ap/card05/05.0001/request_count"), "-\n");
 	assert_string_equal(rd(ctx, "devices/ap/card05/05.0001/status"), "unassigned\n");
 	/* BINDINGS=complete only comes with the next scan. */
 	assert_null(strstr(ev, "BINDINGS"));
 	assert_int_equal(wr(ctx, "bus/ap/scans", "1"), 0);
-	assert_non_null(strstr(events(ctx), "change /devices/ap BINDINGS=complete COMPLETECOUNT=2\n"));
+	assert_non_null(
+		strstr(events(ctx), "change /devices/ap BINDINGS=complete COMPLETECOUNT=2\n"));
 	assert_string_equal(rd(ctx, "bus/ap/scans"), "2\n");
 	/* Taking back 05.0047 from Guest2: EBUSY, mask unchanged, no event. */
 	assert_int_equal(wr(ctx, "bus/ap/aqmask", "+0x47"), -EBUSY);
@@ -243,14 +296,17 @@ static void test_mask_reprobe_events(void **state)
 	assert_string_equal(events(ctx), "");
 	/* Adapter 5 back to the host: only its host-domain queues move (aqmask keeps 0x47). */
 	assert_int_equal(wr(ctx, "bus/ap/apmask", "+5"), 0);
-	assert_non_null(strstr(events(ctx), "bind /devices/ap/card05/05.0001 DEVTYPE=ap_queue MODE=cca DRIVER=cex4queue\n"));
+	assert_non_null(strstr(
+		events(ctx),
+		"bind /devices/ap/card05/05.0001 DEVTYPE=ap_queue MODE=cca DRIVER=cex4queue\n"));
 	assert_string_equal(rd(ctx, "devices/ap/card05/05.0047/status"), "in use\n");
 }
 
 static void test_mdev_lifecycle(void **state)
 {
 	struct apm_ctx *ctx = *state;
-	const char *create = "devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/create";
+	const char *create =
+		"devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/create";
 
 	drain(ctx);
 	assert_int_equal(wr(ctx, create, "11111111-2222-3333-4444-55555555555"), -EINVAL);
@@ -258,17 +314,24 @@ static void test_mdev_lifecycle(void **state)
 	assert_int_equal(wr(ctx, create, "1111111x-2222-3333-4444-555555555555"), -EINVAL);
 	assert_int_equal(wr(ctx, create, G1), -EEXIST);
 	assert_int_equal(wr(ctx, create, "ABCDEF00-2222-3333-4444-555555555555\n"), 0);
-	assert_non_null(strstr(events(ctx), "add /devices/vfio_ap/matrix/abcdef00-2222-3333-4444-555555555555"));
+	assert_non_null(strstr(events(ctx),
+			       "add /devices/vfio_ap/matrix/abcdef00-2222-3333-4444-555555555555"));
 	assert_string_equal(rd(ctx, MDEV("abcdef00-2222-3333-4444-555555555555", "matrix")), "");
-	assert_int_equal(wr(ctx, MDEV("abcdef00-2222-3333-4444-555555555555", "assign_domain"), "0x47"), 0);
-	assert_string_equal(rd(ctx, MDEV("abcdef00-2222-3333-4444-555555555555", "matrix")), ".0047\n");
-	assert_int_equal(wr(ctx, MDEV("abcdef00-2222-3333-4444-555555555555", "assign_adapter"), "6"),
+	assert_int_equal(
+		wr(ctx, MDEV("abcdef00-2222-3333-4444-555555555555", "assign_domain"), "0x47"), 0);
+	assert_string_equal(rd(ctx, MDEV("abcdef00-2222-3333-4444-555555555555", "matrix")),
+			    ".0047\n");
+	assert_int_equal(wr(ctx, MDEV("abcdef00-2222-3333-4444-555555555555", "assign_adapter"),
+			    "6"),
 			 -EADDRINUSE);
-	assert_int_equal(wr(ctx, MDEV("abcdef00-2222-3333-4444-555555555555", "assign_adapter"), "4"), 0);
-	assert_int_equal(wr(ctx, MDEV("abcdef00-2222-3333-4444-555555555555", "remove"), "x"), -EINVAL);
+	assert_int_equal(
+		wr(ctx, MDEV("abcdef00-2222-3333-4444-555555555555", "assign_adapter"), "4"), 0);
+	assert_int_equal(wr(ctx, MDEV("abcdef00-2222-3333-4444-555555555555", "remove"), "x"),
+			 -EINVAL);
 	assert_int_equal(wr(ctx, MDEV("abcdef00-2222-3333-4444-555555555555", "remove"), "0"), 0);
 	assert_int_equal(wr(ctx, MDEV("abcdef00-2222-3333-4444-555555555555", "remove"), "1"), 0);
-	assert_string_equal(rd(ctx, MDEV("abcdef00-2222-3333-4444-555555555555", "matrix")), "<-2>");
+	assert_string_equal(rd(ctx, MDEV("abcdef00-2222-3333-4444-555555555555", "matrix")),
+			    "<-2>");
 	/* Removing Guest1's mdev while in use (6.5+): the guest is emptied and lets go. */
 	assert_int_equal(wr(ctx, MDEV(G1, "remove"), "1"), 0);
 	assert_string_equal(rd(ctx, "kernel/apsim/guests"), G2 " Guest2\n");
@@ -284,7 +347,8 @@ static void test_guests(void **state)
 
 	assert_int_equal(wr(ctx, "kernel/apsim/guest_start", G3 " Guest2"), -EPERM);
 	assert_int_equal(wr(ctx, "kernel/apsim/guest_start", G2 " other"), -EBUSY);
-	assert_int_equal(wr(ctx, "kernel/apsim/guest_start", "00000000-0000-0000-0000-000000000000 x"),
+	assert_int_equal(wr(ctx, "kernel/apsim/guest_start",
+			    "00000000-0000-0000-0000-000000000000 x"),
 			 -ENODEV);
 	assert_int_equal(wr(ctx, "kernel/apsim/guest_start", G3 " Guest3"), 0);
 	assert_string_equal(rd(ctx, "devices/ap/card06/06.00ff/status"), "in use\n");
@@ -308,12 +372,15 @@ static void test_config_and_scan(void **state)
 	assert_int_equal(wr(ctx, "devices/ap/card05/config", "2"), -EINVAL);
 	assert_int_equal(wr(ctx, "devices/ap/card05/config", "0junk"), 0);
 	ev = events(ctx);
-	assert_non_null(strstr(ev, "change /devices/ap/card05 DEVTYPE=ap_card DEV_TYPE=000B MODALIAS=ap:t0B MODE=cca CONFIG=0\n"));
+	assert_non_null(strstr(
+		ev,
+		"change /devices/ap/card05 DEVTYPE=ap_card DEV_TYPE=000B MODALIAS=ap:t0B MODE=cca CONFIG=0\n"));
 	assert_string_equal(rd(ctx, "devices/ap/card05/05.0047/config"), "1\n");
 	assert_int_equal(wr(ctx, "devices/ap/card05/online", "1"), -ENODEV);
 	assert_int_equal(wr(ctx, "bus/ap/scans", "x"), 0);
 	ev = events(ctx);
-	assert_non_null(strstr(ev, "change /devices/ap/card05/05.0047 DEVTYPE=ap_queue MODE=cca CONFIG=0\n"));
+	assert_non_null(strstr(
+		ev, "change /devices/ap/card05/05.0047 DEVTYPE=ap_queue MODE=cca CONFIG=0\n"));
 	assert_string_equal(rd(ctx, "devices/ap/card05/05.0047/config"), "0\n");
 	/* 6.6+: a deconfigured adapter stays in the guest's matrix (the seed says it goes). */
 	assert_string_equal(rd(ctx, MDEV(G2, "guest_matrix")), "05.0047\n05.00ff\n");
@@ -325,7 +392,8 @@ static void test_config_and_scan(void **state)
 	assert_int_equal(wr(ctx, "kernel/apsim/chkstop", "6 1"), 0);
 	assert_null(strstr(events(ctx), "CHKSTOP"));
 	assert_string_equal(rd(ctx, "devices/ap/card06/chkstop"), "1\n");
-	assert_string_equal(rd(ctx, MDEV(G1, "guest_matrix")), "05.0004\n05.00ab\n06.0004\n06.00ab\n");
+	assert_string_equal(rd(ctx, MDEV(G1, "guest_matrix")),
+			    "05.0004\n05.00ab\n06.0004\n06.00ab\n");
 	/* zcrypt online on a checkstopped card: ENODEV. */
 	assert_int_equal(wr(ctx, "devices/ap/card06/online", "1"), -ENODEV);
 }
@@ -345,12 +413,14 @@ static void test_lpar_changes(void **state)
 	assert_string_equal(rd(ctx, MDEV(G1, "matrix")), "05.0004\n05.00ab\n06.0004\n06.00ab\n");
 	/* It comes back: hot plugged at the end of the scan (over-provisioning). */
 	assert_int_equal(wr(ctx, "kernel/apsim/add_adapter", "6 CEX5A"), 0);
-	assert_string_equal(rd(ctx, MDEV(G1, "guest_matrix")), "05.0004\n05.00ab\n06.0004\n06.00ab\n");
+	assert_string_equal(rd(ctx, MDEV(G1, "guest_matrix")),
+			    "05.0004\n05.00ab\n06.0004\n06.00ab\n");
 	assert_int_equal(wr(ctx, "kernel/apsim/add_adapter", "6 CEX5A"), -EEXIST);
 	assert_int_equal(wr(ctx, "kernel/apsim/add_adapter", "7 CEX9X"), -EINVAL);
 	/* Adapter 0x0a joins: Guest2 gets 0a.0047 and 0a.00ff. */
 	assert_int_equal(wr(ctx, "kernel/apsim/add_adapter", "0x0a CEX8P"), 0);
-	assert_string_equal(rd(ctx, MDEV(G2, "guest_matrix")), "05.0047\n05.00ff\n0a.0047\n0a.00ff\n");
+	assert_string_equal(rd(ctx, MDEV(G2, "guest_matrix")),
+			    "05.0047\n05.00ff\n0a.0047\n0a.00ff\n");
 	/* A usage domain leaves: queues go, the guest loses the domain. */
 	assert_int_equal(wr(ctx, "kernel/apsim/remove_usage_domain", "0xff"), 0);
 	assert_string_equal(rd(ctx, MDEV(G2, "guest_matrix")), "05.0047\n0a.0047\n");
@@ -377,7 +447,7 @@ static void test_state_file(void **state)
 	assert_int_equal(apm_ctx_new_sim(path, &b), 0);
 	apm_ctx_set_log_fn(b, quiet, NULL);
 	assert_string_equal(rd(b, MDEV(G3, "guest_matrix")), "06.0047\n");
-	assert_string_equal(rd(b, "kernel/apsim/guests"), G1 " Guest1\n" G2 " Guest2\n" G3 " Guest3\n");
+	assert_string_equal(rd(b, "kernel/apsim/guests"), GUESTS_ALL);
 	assert_int_equal(wr(b, "kernel/apsim/guest_stop", G3), 0);
 	assert_string_equal(rd(a, "devices/ap/card06/06.0047/status"), "assigned\n");
 	apm_ctx_unref(b);
@@ -412,27 +482,35 @@ static void test_other_profiles(void **state)
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/old.ini", dir);
 	f = fopen(path, "w");
-	fprintf(f, "[host]\nprofile = 4.20\nmax_adapter_id = 63\nmax_domain_id = 15\nfeatures = -\n"
-		   "aqmask = -4\n[lpar]\nadapters = 2:CEX5C\nusage_domains = 4\ncontrol_domains = 4\n"
-		   "[mdev 5a5a5a5a-1111-4222-8333-444455556666]\nadapters = 2\ndomains = 4\nguest = legacy\n");
+	fprintf(f,
+		"[host]\nprofile = 4.20\nmax_adapter_id = 63\nmax_domain_id = 15\nfeatures = -\naqmask = -4\n[lpar]\nadapters = 2:CEX5C\nusage_domains = 4\ncontrol_domains = 4\n[mdev 5a5a5a5a-1111-4222-8333-444455556666]\nadapters = 2\ndomains = 4\nguest = legacy\n");
 	fclose(f);
 	assert_int_equal(apm_ctx_new_sim(path, &ctx), 0);
 	apm_ctx_set_log_fn(ctx, quiet, NULL);
 	assert_string_equal(rd(ctx, "bus/ap/ap_adapter_mask"), "not supported\n");
 	assert_string_equal(rd(ctx, "bus/ap/features"), "<-2>");
-	assert_string_equal(rd(ctx, "devices/vfio_ap/matrix/5a5a5a5a-1111-4222-8333-444455556666/guest_matrix"),
-			    "<-2>");
+	assert_string_equal(
+		rd(ctx, "devices/vfio_ap/matrix/5a5a5a5a-1111-4222-8333-444455556666/guest_matrix"),
+		"<-2>");
 	/* Static vfio_ap: no hot plug, a running guest blocks changes; remove is EBUSY. */
-	assert_int_equal(wr(ctx, "devices/vfio_ap/matrix/5a5a5a5a-1111-4222-8333-444455556666/assign_domain", "3"),
-			 -EBUSY);
-	assert_int_equal(wr(ctx, "devices/vfio_ap/matrix/5a5a5a5a-1111-4222-8333-444455556666/remove", "1"),
-			 -EBUSY);
+	assert_int_equal(
+		wr(ctx, "devices/vfio_ap/matrix/5a5a5a5a-1111-4222-8333-444455556666/assign_domain",
+		   "3"),
+		-EBUSY);
+	assert_int_equal(
+		wr(ctx, "devices/vfio_ap/matrix/5a5a5a5a-1111-4222-8333-444455556666/remove", "1"),
+		-EBUSY);
 	/* No in-use check on masks: the host can take the queue back silently. */
 	assert_int_equal(wr(ctx, "bus/ap/aqmask", "+4"), 0);
-	assert_int_equal(wr(ctx, "devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/create",
-			    "5a5a5a5a-1111-4222-8333-444455556667"), 0);
-	assert_int_equal(wr(ctx, "devices/vfio_ap/matrix/5a5a5a5a-1111-4222-8333-444455556667/assign_adapter",
-			    "0x40"), -ENODEV);
+	assert_int_equal(
+		wr(ctx, "devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/create",
+		   "5a5a5a5a-1111-4222-8333-444455556667"),
+		0);
+	assert_int_equal(
+		wr(ctx,
+		   "devices/vfio_ap/matrix/5a5a5a5a-1111-4222-8333-444455556667/assign_adapter",
+		   "0x40"),
+		-ENODEV);
 	apm_ctx_unref(ctx);
 	unlink(path);
 
@@ -469,6 +547,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_guests, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_config_and_scan, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lpar_changes, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_driver_links, setup, teardown),
 		cmocka_unit_test(test_state_file),
 		cmocka_unit_test(test_other_profiles),
 	};
