@@ -13,9 +13,9 @@
 #include "libapmatrix.h"
 
 /* Exit codes (a contract). */
-#define EXIT_OK 0
-#define EXIT_REFUSED 1
-#define EXIT_USAGE 2
+#define EXIT_OK	      0
+#define EXIT_REFUSED  1
+#define EXIT_USAGE    2
 #define EXIT_MISMATCH 3
 
 struct cli {

@@ -125,7 +125,8 @@ int cmd_mdev(struct cli *cli, int argc, char **argv)
 		return EXIT_USAGE;
 	}
 	if (argc == 3 && !strcmp(argv[1], "create") && strlen(argv[2]) != 36) {
-		usage_error(cli, "mdev create: '%s' is not a UUID (8-4-4-4-12 hex digits)", argv[2]);
+		usage_error(cli, "mdev create: '%s' is not a UUID (8-4-4-4-12 hex digits)",
+			    argv[2]);
 		return EXIT_USAGE;
 	}
 	if (load_host(cli, 0, &h))
@@ -136,7 +137,8 @@ int cmd_mdev(struct cli *cli, int argc, char **argv)
 		rc = apm_change_new_mdev_remove(h, argv[2], &c);
 	apm_host_unref(h);
 	if (rc == -EINVAL) {
-		usage_error(cli, "mdev create: '%s' is not a UUID (8-4-4-4-12 hex digits)", argv[2]);
+		usage_error(cli, "mdev create: '%s' is not a UUID (8-4-4-4-12 hex digits)",
+			    argv[2]);
 		return EXIT_USAGE;
 	}
 	if (rc == -ENODEV) {
@@ -174,7 +176,8 @@ int cmd_assign(struct cli *cli, int argc, char **argv, bool unassign)
 	else if (!strcmp(argv[2], "control-domain"))
 		res = APM_RES_CONTROL_DOMAIN;
 	else {
-		usage_error(cli, "%s: '%s' is not adapter, domain or control-domain", argv[0], argv[2]);
+		usage_error(cli, "%s: '%s' is not adapter, domain or control-domain", argv[0],
+			    argv[2]);
 		return EXIT_USAGE;
 	}
 	if (parse_id_list(argv[3], ids, &n, err, sizeof(err))) {
@@ -258,8 +261,9 @@ int cmd_rescan(struct cli *cli, int argc, char **argv)
 
 static int sim_usage(struct cli *cli)
 {
-	usage_error(cli, "usage: sim guest-start UUID NAME | guest-stop UUID | se-config ADAPTER on|off"
-			 " | chkstop ADAPTER on|off | lpar add|remove adapter|usage-domain|control-domain ID [TYPE] [--strict] | scan");
+	usage_error(
+		cli,
+		"usage: sim guest-start UUID NAME | guest-stop UUID | se-config ADAPTER on|off | chkstop ADAPTER on|off | lpar add|remove adapter|usage-domain|control-domain ID [TYPE] [--strict] | scan");
 	return EXIT_USAGE;
 }
 
@@ -280,8 +284,10 @@ int cmd_sim(struct cli *cli, int argc, char **argv)
 		arg.uuid = argv[2];
 		arg.name = argv[3];
 		if (!*arg.name || strpbrk(arg.name, " \t\n") || strlen(arg.name) > 63) {
-			usage_error(cli, "sim guest-start: '%s' is not a guest name (1..63 characters, no blanks)",
-				    arg.name);
+			usage_error(
+				cli,
+				"sim guest-start: '%s' is not a guest name (1..63 characters, no blanks)",
+				arg.name);
 			return EXIT_USAGE;
 		}
 	} else if (!strcmp(argv[1], "guest-stop") && argc == 3) {
@@ -305,7 +311,8 @@ int cmd_sim(struct cli *cli, int argc, char **argv)
 		else if (!strcmp(argv[3], "usage-domain"))
 			op = add ? APM_SIM_LPAR_ADD_USAGE_DOMAIN : APM_SIM_LPAR_REMOVE_USAGE_DOMAIN;
 		else if (!strcmp(argv[3], "control-domain"))
-			op = add ? APM_SIM_LPAR_ADD_CONTROL_DOMAIN : APM_SIM_LPAR_REMOVE_CONTROL_DOMAIN;
+			op = add ? APM_SIM_LPAR_ADD_CONTROL_DOMAIN
+				 : APM_SIM_LPAR_REMOVE_CONTROL_DOMAIN;
 		else
 			return sim_usage(cli);
 		if (argc == 6 && op != APM_SIM_LPAR_ADD_ADAPTER)

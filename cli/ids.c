@@ -25,8 +25,8 @@ int parse_id(const char *s, unsigned int *id, char *err, size_t errsize)
 		digits = s + 2;
 		base = 16;
 	} else if (s[0] == '0' && s[1]) {
-		snprintf(err, errsize, "'%s' is ambiguous: write %lu in decimal or 0x%lx in hex",
-			 s, strtoul(s, NULL, 10), strtoul(s, NULL, 10));
+		snprintf(err, errsize, "'%s' is ambiguous: write %lu in decimal or 0x%lx in hex", s,
+			 strtoul(s, NULL, 10), strtoul(s, NULL, 10));
 		return -EINVAL;
 	}
 	if (!*digits || !strchr("0123456789abcdefABCDEF", *digits) ||

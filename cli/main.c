@@ -55,43 +55,16 @@ int load_host(struct cli *cli, unsigned int flags, struct apm_host **host)
 
 static void help(const char *prog)
 {
-	printf("Usage: %s [OPTIONS] [COMMAND [ARGS]]\n"
-	       "\n"
-	       "Show and change s390 AP crypto pass-through (AP bus masks, vfio_ap mdevs).\n"
-	       "\n"
-	       "Options (before the command):\n"
-	       "  --sysfs DIR      use the sysfs mounted at DIR (default /sys)\n"
-	       "  --sim[=FILE]     use the simulated host; its state lives in FILE\n"
-	       "  --read-only      refuse every change\n"
-	       "  --help, --version\n"
-	       "\n"
-	       "Commands:\n"
-	       "  show [--json] [--detail] [--guest UUID]\n"
-	       "  mask apmask|aqmask SPEC [--dry-run]\n"
-	       "  mdev create [UUID] [--dry-run] | mdev remove UUID [--dry-run]\n"
-	       "  assign|unassign UUID adapter|domain|control-domain IDS [--dry-run]\n"
-	       "  config ADAPTER on|off [--dry-run]\n"
-	       "  rescan\n"
-	       "  sim guest-start UUID NAME | guest-stop UUID | se-config ADAPTER on|off\n"
-	       "      | chkstop ADAPTER on|off | lpar add|remove adapter|usage-domain|control-domain ID [TYPE] [--strict]\n"
-	       "      | scan\n"
-	       "\n"
-	       "IDs are decimal or 0x hex (5, 0x47, 4,0xab, 0x40-0x4f); APQNs are hex (05.0047).\n"
-	       "Mask SPECs use the kernel's syntax: 0x<hex> or +N,-N,+A-B.\n"
-	       "Exit: 0 done, 1 refused or partly applied, 2 usage, 3 the kernel's answer\n"
-	       "differed from the prediction.\n",
+	printf("Usage: %s [OPTIONS] [COMMAND [ARGS]]\n\nShow and change s390 AP crypto pass-through (AP bus masks, vfio_ap mdevs).\n\nOptions (before the command):\n  --sysfs DIR      use the sysfs mounted at DIR (default /sys)\n  --sim[=FILE]     use the simulated host; its state lives in FILE\n  --read-only      refuse every change\n  --help, --version\n\nCommands:\n  show [--json] [--detail] [--guest UUID]\n  mask apmask|aqmask SPEC [--dry-run]\n  mdev create [UUID] [--dry-run] | mdev remove UUID [--dry-run]\n  assign|unassign UUID adapter|domain|control-domain IDS [--dry-run]\n  config ADAPTER on|off [--dry-run]\n  rescan\n  sim guest-start UUID NAME | guest-stop UUID | se-config ADAPTER on|off\n      | chkstop ADAPTER on|off | lpar add|remove adapter|usage-domain|control-domain ID [TYPE] [--strict]\n      | scan\n\nIDs are decimal or 0x hex (5, 0x47, 4,0xab, 0x40-0x4f); APQNs are hex (05.0047).\nMask SPECs use the kernel's syntax: 0x<hex> or +N,-N,+A-B.\nExit: 0 done, 1 refused or partly applied, 2 usage, 3 the kernel's answer\ndiffered from the prediction.\n",
 	       prog);
 }
 
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "sysfs", required_argument, NULL, 's' },
-		{ "sim", optional_argument, NULL, 'S' },
-		{ "read-only", no_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },
-		{ NULL, 0, NULL, 0 },
+		{ "sysfs", required_argument, NULL, 's' }, { "sim", optional_argument, NULL, 'S' },
+		{ "read-only", no_argument, NULL, 'r' },   { "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },	   { NULL, 0, NULL, 0 },
 	};
 	struct cli cli = { .prog = "apmatrix" };
 	const char *sysfs = NULL, *simfile = NULL, *proc;
@@ -131,7 +104,8 @@ int main(int argc, char **argv)
 			sysfs = "/sys";
 		} else {
 			sim = true;
-			fprintf(stderr, "%s: no AP bus at /sys/bus/ap: using the built-in simulated host\n",
+			fprintf(stderr,
+				"%s: no AP bus at /sys/bus/ap: using the built-in simulated host\n",
 				cli.prog);
 		}
 	}

@@ -153,7 +153,8 @@ static int json_queue(const struct apm_queue_info *q, void *data)
 	FILE *f = j->f;
 	struct apm_mdev *md = q->mdev >= 0 ? apm_host_get_mdev(j->h, (unsigned int)q->mdev) : NULL;
 
-	fprintf(f, "%s\n    {\"apqn\":\"%02x.%04x\",\"adapter\":%u,\"domain\":%u,\"exists\":%s,\"driver\":",
+	fprintf(f,
+		"%s\n    {\"apqn\":\"%02x.%04x\",\"adapter\":%u,\"domain\":%u,\"exists\":%s,\"driver\":",
 		j->sep, q->adapter, q->domain, q->adapter, q->domain, q->exists ? "true" : "false");
 	json_str(f, q->driver);
 	fprintf(f, ",\"owner\":\"%s\",\"mdev\":", q->owner_host ? "host" : "vfio");
@@ -174,7 +175,8 @@ static int json_queue(const struct apm_queue_info *q, void *data)
 			fputs(",\"online\":", f);
 			json_bool_or_null(f, d.online);
 		} else {
-			fputs(",\"status\":null,\"config\":null,\"chkstop\":null,\"online\":null", f);
+			fputs(",\"status\":null,\"config\":null,\"chkstop\":null,\"online\":null",
+			      f);
 		}
 	}
 	fputc('}', f);
@@ -211,9 +213,10 @@ static void show_json(FILE *f, struct apm_host *h, bool detail)
 	int dom, urc, crc;
 
 	listed_ids(h, &l);
-	fprintf(f, "{\"schema\":1,\n \"host\":{\"kind\":\"%s\",\"max_adapter_id\":%u,\"max_domain_id\":%u,",
-		apm_host_get_kind(h) == APM_HOST_SIM ? "sim" : "sysfs", apm_host_get_max_adapter_id(h),
-		apm_host_get_max_domain_id(h));
+	fprintf(f,
+		"{\"schema\":1,\n \"host\":{\"kind\":\"%s\",\"max_adapter_id\":%u,\"max_domain_id\":%u,",
+		apm_host_get_kind(h) == APM_HOST_SIM ? "sim" : "sysfs",
+		apm_host_get_max_adapter_id(h), apm_host_get_max_domain_id(h));
 	fputs("\"bus_features\":", f);
 	json_words(f, apm_host_get_bus_features(h));
 	fputs(",\"matrix_features\":", f);
@@ -286,9 +289,9 @@ static void show_json(FILE *f, struct apm_host *h, bool detail)
 		struct apm_mdev *md = apm_host_get_mdev(h, i);
 		struct apm_mask set[6];
 		struct json_f jf = { .f = f, .mdev = (int)i, .sep = "" };
-		static const char *const names[] = { "adapters", "domains", "control_domains",
-						     "guest_adapters", "guest_domains",
-						     "guest_control_domains" };
+		static const char *const names[] = { "adapters",	"domains",
+						     "control_domains", "guest_adapters",
+						     "guest_domains",	"guest_control_domains" };
 
 		for (int k = 0; k < 6; k++)
 			apm_mdev_get_mask(md, (enum apm_mdev_set)k, &set[k]);
@@ -382,8 +385,9 @@ static void show_text(FILE *f, struct apm_host *h)
 		return;
 	listed_ids(h, &l);
 	fprintf(f, "host: %s %s, kernel profile %s, max adapter 0x%02x, max domain 0x%02x\n",
-		apm_host_get_kind(h) == APM_HOST_SIM ? "SIMULATED" : "sysfs", apm_ctx_get_source(ctx),
-		apm_host_get_profile(h), apm_host_get_max_adapter_id(h), apm_host_get_max_domain_id(h));
+		apm_host_get_kind(h) == APM_HOST_SIM ? "SIMULATED" : "sysfs",
+		apm_ctx_get_source(ctx), apm_host_get_profile(h), apm_host_get_max_adapter_id(h),
+		apm_host_get_max_domain_id(h));
 	fprintf(f, "bus features: %s; matrix features: %s; vfio_ap %s\n",
 		apm_host_get_bus_features(h) ? apm_host_get_bus_features(h) : "(none)",
 		apm_host_get_matrix_features(h) ? apm_host_get_matrix_features(h) : "(none)",
@@ -394,9 +398,10 @@ static void show_text(FILE *f, struct apm_host *h)
 		fprintf(f, "ap_domain: none");
 	else
 		fprintf(f, "ap_domain: 0x%02x", dom);
-	fprintf(f, "; bindings %s\n", apm_host_bindings_complete(h) == 1 ? "complete" :
-				      apm_host_bindings_complete(h) == 0 ? "INCOMPLETE" :
-									   "unknown");
+	fprintf(f, "; bindings %s\n",
+		apm_host_bindings_complete(h) == 1   ? "complete"
+		: apm_host_bindings_complete(h) == 0 ? "INCOMPLETE"
+						     : "unknown");
 	apm_host_get_apmask(h, &m);
 	apm_mask_format(&m, hex);
 	apm_mask_format_ranges(&m, ranges, sizeof(ranges));
@@ -417,8 +422,9 @@ static void show_text(FILE *f, struct apm_host *h)
 			continue;
 		}
 		fprintf(f, "  0x%02x  %-6s %-6s %-5s %-7s %-8s %s\n", a, ai.type[0] ? ai.type : "-",
-			ai.mode ? ai.mode : "-", ai.in_lpar ? "yes" : "no", tri(ai.config, "on", "off"),
-			tri(ai.chkstop, "yes", "no"), tri(ai.online, "yes", "no"));
+			ai.mode ? ai.mode : "-", ai.in_lpar ? "yes" : "no",
+			tri(ai.config, "on", "off"), tri(ai.chkstop, "yes", "no"),
+			tri(ai.online, "yes", "no"));
 	}
 
 	apm_host_foreach_queue(h, grid_queue, g);
@@ -445,9 +451,8 @@ static void show_text(FILE *f, struct apm_host *h)
 				fprintf(f, " %s", g->any[a][d] ? g->cell[a][d] : " .");
 		fputc('\n', f);
 	}
-	fprintf(f, "  h host  f free for vfio_ap  u unbound  . no queue\n"
-		   "  X assigned to mdev X  X* plugged into its running guest  X~ filtered out of the guest\n"
-		   "  X? over-provisioned (no queue device)  X! conflict (owned by the host)\n");
+	fprintf(f,
+		"  h host  f free for vfio_ap  u unbound  . no queue\n  X assigned to mdev X  X* plugged into its running guest  X~ filtered out of the guest\n  X? over-provisioned (no queue device)  X! conflict (owned by the host)\n");
 
 	fprintf(f, "\nmdevs:\n");
 	if (!apm_host_get_mdev_count(h))
@@ -463,11 +468,12 @@ static void show_text(FILE *f, struct apm_host *h)
 		for (int k = 0; k < 3; k++)
 			apm_mask_format_ranges(&set[k], r[k], sizeof(r[k]));
 		fprintf(f, "  %c %s  %s\n", mdev_letter(i), apm_mdev_get_uuid(md),
-			use == 1 ? (apm_mdev_get_guest(md) ? apm_mdev_get_guest(md) : "in use (guest unknown)") :
-			use == 0 ? "not in use" :
-				   "in use: unknown (no permission)");
-		fprintf(f, "    adapters %s; domains %s; control domains %s\n", r[0][0] ? r[0] : "none",
-			r[1][0] ? r[1] : "none", r[2][0] ? r[2] : "none");
+			use == 1   ? (apm_mdev_get_guest(md) ? apm_mdev_get_guest(md)
+							     : "in use (guest unknown)")
+			: use == 0 ? "not in use"
+				   : "in use: unknown (no permission)");
+		fprintf(f, "    adapters %s; domains %s; control domains %s\n",
+			r[0][0] ? r[0] : "none", r[1][0] ? r[1] : "none", r[2][0] ? r[2] : "none");
 		unsigned int n = 0;
 
 		fprintf(f, "    guest matrix:");
@@ -480,8 +486,8 @@ static void show_text(FILE *f, struct apm_host *h)
 			for (unsigned int q = 0; apm_mask_test(&set[0], a) && q < 256; q++) {
 				struct apm_queue_info qi;
 
-				if (!apm_mask_test(&set[1], q) || apm_host_get_queue(h, a, q, &qi) ||
-				    qi.in_guest_matrix)
+				if (!apm_mask_test(&set[1], q) ||
+				    apm_host_get_queue(h, a, q, &qi) || qi.in_guest_matrix)
 					continue;
 				fprintf(f, "    not in guest: %02x.%04x %s: %s\n", a, q,
 					apm_filter_name(qi.filter), qi.reason);
@@ -513,13 +519,15 @@ static int show_guest(struct cli *cli, struct apm_host *h, const char *uuid)
 
 		if (!apm_mask_test(&apm, a) || apm_host_get_adapter(h, a, &ai))
 			continue;
-		mode = !ai.mode ? "-" : !strcmp(ai.mode, "cca") ? "CCA-Coproc" :
-				       !strcmp(ai.mode, "ep11") ? "EP11-Coproc" :
-								  "Accelerator";
+		mode = !ai.mode			  ? "-"
+		       : !strcmp(ai.mode, "cca")  ? "CCA-Coproc"
+		       : !strcmp(ai.mode, "ep11") ? "EP11-Coproc"
+						  : "Accelerator";
 		printf("%02x          %-5s %s\n", a, ai.type[0] ? ai.type : "-", mode);
 		for (unsigned int q = 0; q < 256; q++)
 			if (apm_mask_test(&aqm, q))
-				printf("%02x.%04x     %-5s %s\n", a, q, ai.type[0] ? ai.type : "-", mode);
+				printf("%02x.%04x     %-5s %s\n", a, q, ai.type[0] ? ai.type : "-",
+				       mode);
 	}
 	return EXIT_OK;
 }

@@ -1,0 +1,56 @@
+#!/bin/sh
+# badinput.sh - bad input gets a clear message naming what is wrong and the
+# right exit code, and never touches the state file.
+. "$TOP_SRCDIR/tests/cli/lib.sh"
+scen=$TOP_SRCDIR/tests/scenarios
+
+run "create the state" 0 am show --json
+cp "$sim" "$work/before"
+unchanged() {
+	if cmp -s "$sim" "$work/before"; then ok "$1: state file unchanged"; else not_ok "$1: state file changed"; fi
+}
+
+run "malformed scenario" 2 "$APMATRIX" --sim="$scen/bad-line.ini" show
+expect_err "file:line named" <<T
+libapmatrix: $scen/bad-line.ini:6: 'CEX9Z' is not a card type (CEX4A ... CEX8P)
+apmatrix: cannot open $scen/bad-line.ini: Invalid argument
+T
+run "APQN in two mdevs" 2 "$APMATRIX" --sim="$scen/bad-overlap.ini" show
+expect_grep "overlap named with its line" err "bad-overlap.ini:13: APQN 05.0004 is in mdev 11111111-1111-4111-8111-111111111111 and in mdev 22222222-2222-4222-8222-222222222222"
+cp "$scen/bad-line.ini" "$work/bad.ini"
+run "malformed state file refused" 2 "$APMATRIX" --sim="$work/bad.ini" mask apmask -5
+if cmp -s "$scen/bad-line.ini" "$work/bad.ini"; then ok "malformed file left untouched"; else not_ok "malformed file left untouched"; fi
+printf '[host]\nprofile = 6.13\n[lpar]\nadapters = 0x04:CEX5C\nusage_domains = 0x01\n%0300d\n' 0 >"$work/long.ini"
+run "line longer than the parser's buffer" 2 "$APMATRIX" --sim="$work/long.ini" show
+expect_grep "long line reported" err "long.ini:6:"
+
+run "leading zero is ambiguous" 2 am assign 8f2a domain 010
+expect_err "ambiguous ID explained" <<'T'
+apmatrix: assign: '010' is ambiguous: write 10 in decimal or 0xa in hex
+Try 'apmatrix --help'.
+T
+unchanged "ambiguous ID"
+run "ID out of range" 2 am config 256 off
+expect_grep "range named" err "ID 256 is out of range"
+run "not a number" 2 am assign 8f2a adapter 0x1g
+expect_grep "bad ID named" err "'0x1g' is not an ID"
+run "backwards range" 2 am assign 8f2a adapter 0x10-0x08
+expect_grep "range named" err "range 0x10-0x08 runs backwards"
+run "negative" 2 am assign 8f2a adapter -1
+run "bad UUID" 2 am mdev create 62177883-f1bb-47f0-914d-32a22e3a88zz
+expect_grep "UUID named" err "'62177883-f1bb-47f0-914d-32a22e3a88zz' is not a UUID"
+run "ambiguous mdev prefix" 2 am mdev remove 6
+run "unknown command" 2 am frobnicate
+expect_grep "command named" err "unknown command 'frobnicate'"
+run "bad option" 2 "$APMATRIX" --bogus show
+run "sim and sysfs" 2 "$APMATRIX" --sim="$sim" --sysfs /sys show
+run "on/off" 2 am config 5 maybe
+expect_grep "on/off named" err "'maybe' is neither on nor off"
+run "guest name with a blank" 2 am sim guest-start 8f2a "a b"
+run "bad mask is refused, not guessed" 1 am mask aqmask "-4,+"
+unchanged "bad mask"
+run "sysfs root missing" 1 "$APMATRIX" --sysfs "$work/nothing" show
+expect_grep "root named" err "cannot open $work/nothing"
+run "help" 0 "$APMATRIX" --help
+run "version" 0 "$APMATRIX" --version
+done_testing

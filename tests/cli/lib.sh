@@ -1,0 +1,71 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# lib.sh - TAP helpers for the CLI tests: each test script sources this,
+# runs the real apmatrix binary on a private simulated host and compares
+# exit codes, stdout and stderr with what an operator must see.
+set -u
+: "${APMATRIX:?APMATRIX must name the apmatrix binary}"
+: "${TOP_SRCDIR:?}"
+: "${FIXTURES:=$TOP_SRCDIR/tests/fixtures}" # the fixture trees (make check copies them)
+n=0
+failed=0
+work=$(mktemp -d)
+trap 'rm -rf "$work"' EXIT
+sim="$work/host.ini"
+export LC_ALL=C
+
+am() { "$APMATRIX" --sim="$sim" "$@"; }
+
+ok() { n=$((n + 1)); echo "ok $n - $*"; }
+not_ok() { n=$((n + 1)); failed=$((failed + 1)); echo "not ok $n - $*"; }
+show_file() { sed 's/^/#   /' "$1"; }
+
+# run NAME WANT_RC CMD...: run, keep stdout/stderr for the checks that follow.
+run() {
+	name=$1 want=$2
+	shift 2
+	"$@" >"$work/out" 2>"$work/err"
+	rc=$?
+	if [ "$rc" -eq "$want" ]; then
+		ok "$name (exit $rc)"
+	else
+		not_ok "$name: exit $rc, want $want"
+		show_file "$work/out"
+		show_file "$work/err"
+	fi
+}
+
+# expect_out NAME < expected: stdout of the last run, exactly.
+expect_out() {
+	cat >"$work/want"
+	if diff -u "$work/want" "$work/out" >"$work/diff"; then ok "$1"; else not_ok "$1"; show_file "$work/diff"; fi
+}
+
+expect_err() {
+	cat >"$work/want"
+	if diff -u "$work/want" "$work/err" >"$work/diff"; then ok "$1"; else not_ok "$1"; show_file "$work/diff"; fi
+}
+
+# expect_grep NAME out|err FIXED-STRING: the text appears in stdout/stderr.
+expect_grep() {
+	if grep -qF -- "$3" "$work/$2"; then ok "$1"; else not_ok "$1: '$3' not in $2"; show_file "$work/$2"; fi
+}
+
+expect_no_grep() {
+	if grep -qF -- "$3" "$work/$2"; then not_ok "$1: '$3' in $2"; show_file "$work/$2"; else ok "$1"; fi
+}
+
+# json EXPR: evaluate a python expression on the JSON of `show --json` (j).
+json() {
+	am show --json >"$work/json" 2>/dev/null
+	python3 -c "import json,sys; j=json.load(open(sys.argv[1])); print($1)" "$work/json"
+}
+
+expect_json() {
+	got=$(json "$2")
+	if [ "$got" = "$3" ]; then ok "$1"; else not_ok "$1: $2 = $got, want $3"; fi
+}
+
+done_testing() {
+	echo "1..$n"
+	[ "$failed" -eq 0 ]
+}

@@ -1,0 +1,41 @@
+#!/bin/sh
+# show.sh - `apmatrix show` as text and as JSON (a contract) on the built-in scenario.
+. "$TOP_SRCDIR/tests/cli/lib.sh"
+exp=$TOP_SRCDIR/tests/cli/expected
+
+run "show on a new state file" 0 am show
+sed "s|$sim|SIM|" "$work/out" >"$work/out2" && mv "$work/out2" "$work/out"
+expect_out "show text" <"$exp/show-default.txt"
+
+run "show --json" 0 am show --json
+expect_out "show --json" <"$exp/show-default.json"
+if python3 -m json.tool "$work/out" >/dev/null; then ok "valid JSON"; else not_ok "valid JSON"; fi
+
+run "no command means show" 0 am
+expect_grep "header" out "host: SIMULATED"
+
+expect_json "schema" "j['schema']" "1"
+expect_json "host kind" "j['host']['kind']" "sim"
+expect_json "profile" "j['host']['profile']" "6.13"
+expect_json "adapter 4 configured off" "[a['config'] for a in j['adapters'] if a['id']==4][0]" "False"
+expect_json "over-provisioned adapter 0x0a listed" "[a['in_lpar'] for a in j['adapters'] if a['id']==10][0]" "False"
+expect_json "control-only domain 2" "[(d['usage'],d['control']) for d in j['domains'] if d['id']==2][0]" "(False, True)"
+expect_json "cells of the example" \
+	"sorted(set(q['cell'] for q in j['queues']))" \
+	"['absent', 'assigned', 'free', 'host', 'plugged']"
+expect_json "queues sorted" "[q['apqn'] for q in j['queues']] == sorted(q['apqn'] for q in j['queues'])" "True"
+expect_json "mdevs sorted" "[m['uuid'] for m in j['mdevs']] == sorted(m['uuid'] for m in j['mdevs'])" "True"
+expect_json "Guest2 filtered" "[f['code'] for m in j['mdevs'] if m['guest']=='Guest2' for f in m['filtered']]" \
+	"['adapter-not-in-lpar', 'adapter-not-in-lpar']"
+expect_json "owner is the mask rule" "[q['owner'] for q in j['queues'] if q['apqn'] in ('05.0001','05.0047')]" "['host', 'vfio']"
+
+run "show --json --detail" 0 am show --json --detail
+if python3 -c "import json,sys; q=[q for q in json.load(open(sys.argv[1]))['queues'] if q['apqn']=='05.0047'][0]; assert q['status']=='in use' and q['config'] is True and q['online'] is None" "$work/out"; then
+	ok "detail carries status/config/online"
+else
+	not_ok "detail carries status/config/online"
+fi
+
+run "show --read-only works" 0 "$APMATRIX" --sim="$sim" --read-only show --json
+run "unknown show option" 2 am show --bogus
+done_testing

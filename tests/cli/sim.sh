@@ -1,0 +1,57 @@
+#!/bin/sh
+# sim.sh - simulated-host events: guests, SE-side configure, checkstop, LPAR
+# changes (hot plug seen live), scans; refused on a real host.
+. "$TOP_SRCDIR/tests/cli/lib.sh"
+G2=cef03c3c-903d-4ecc-9a83-40694cb8aee4
+G3=8f2a7c10-5d3e-4b6a-9c1f-0e7d2b4a6c58
+
+run "second mdev for a guest" 1 am sim guest-start $G3 Guest2
+expect_err "EPERM explained" <<T
+apmatrix: EPERM: guest Guest2 already holds mdev $G2: one vfio-ap device per guest
+T
+run "mdev already held" 1 am sim guest-start $G2 other
+expect_grep "EBUSY explained" err "is already used by Guest2"
+run "start Guest3" 0 am sim guest-start $G3 Guest3
+expect_json "Guest3 plugged" "[q['cell'] for q in j['queues'] if q['apqn']=='06.0047'][0]" "plugged"
+run "stop Guest3" 0 am sim guest-stop $G3
+run "stop again" 1 am sim guest-stop $G3
+
+run "Linux-side configure off" 0 am config 5 off
+expect_json "card off at once" "[a['config'] for a in j['adapters'] if a['id']==5][0]" "False"
+run "detail before the scan" 0 am show --json --detail
+if python3 -c "import json,sys; q=[q for q in json.load(open(sys.argv[1]))['queues'] if q['apqn']=='05.0047'][0]; assert q['config'] is True" "$work/out"; then ok "queues follow only at the scan"; else not_ok "queues follow only at the scan"; fi
+run "rescan" 0 am rescan
+run "detail after the scan" 0 am show --json --detail
+if python3 -c "import json,sys; q=[q for q in json.load(open(sys.argv[1]))['queues'] if q['apqn']=='05.0047'][0]; assert q['config'] is False and q['plugged']" "$work/out"; then ok "deconfigured and still plugged (6.6+)"; else not_ok "deconfigured and still plugged (6.6+)"; fi
+run "SE-side configure on" 0 am sim se-config 5 on
+expect_json "seen at the forced scan" "[a['config'] for a in j['adapters'] if a['id']==5][0]" "True"
+run "checkstop" 0 am sim chkstop 6 on
+expect_json "chkstop shown" "[a['chkstop'] for a in j['adapters'] if a['id']==6][0]" "True"
+
+run "LPAR add adapter 0x0a" 0 am sim lpar add adapter 0x0a CEX8C
+expect_grep "HMC warning" out "warning: a real HMC wants the LPAR's adapters configured off"
+expect_json "over-provisioned adapter plugged" "[q['cell'] for q in j['queues'] if q['apqn']=='0a.0047'][0]" "plugged"
+run "LPAR remove usage domain" 0 am sim lpar remove usage-domain 0xff
+expect_json "guest lost the domain" "[m['guest_domains'] for m in j['mdevs'] if m['uuid']=='$G2'][0]" "[71]"
+run "strict refuses" 1 am sim lpar add usage-domain 0x10 --strict
+expect_err "strict explained" <<'T'
+apmatrix: EBUSY: --strict: configure the LPAR's 3 online adapters off first (apmatrix config ID off)
+T
+run "unknown card type" 1 am sim lpar add adapter 0x20 CEX9Z
+run "scan" 0 am sim scan
+run "refused on a real host" 1 "$APMATRIX" --sysfs "$FIXTURES/sysfs/host-613" sim scan
+expect_err "real-host refusal" <<'T'
+apmatrix: sim scan: this is a real host: simulated hardware and guests exist only on the simulated host (--sim) or with the apsim module
+T
+cat >"$work/nosclp.ini" <<'INI'
+[host]
+sclp = no
+[lpar]
+adapters = 5:CEX8C
+usage_domains = 1
+INI
+run "no SCLP facility" 1 "$APMATRIX" --sim="$work/nosclp.ini" config 5 off
+expect_err "EOPNOTSUPP explained" <<'T'
+apmatrix: EOPNOTSUPP: configure adapter 0x05 off: the kernel answered EOPNOTSUPP: SCLP adapter configuration is not available under z/VM or in a KVM guest
+T
+done_testing
