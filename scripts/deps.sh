@@ -1,0 +1,19 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# deps.sh - install what apmatrix needs to build and test, from Debian/Ubuntu
+# packages.  Does nothing when everything is there; uses sudo when not root.
+set -eu
+pkgs="build-essential autoconf automake libtool pkg-config libncurses-dev libudev-dev
+libinih-dev libcmocka-dev python3 clang-format strace bc uuid-runtime"
+missing=
+for p in $pkgs; do
+	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"
+done
+[ -z "$missing" ] && exit 0
+echo "deps.sh: installing:$missing" >&2
+sudo=
+[ "$(id -u)" -eq 0 ] || sudo=sudo
+export DEBIAN_FRONTEND=noninteractive
+$sudo apt-get update -qq
+# shellcheck disable=SC2086
+$sudo apt-get install -y -qq --no-install-recommends $missing >/dev/null
