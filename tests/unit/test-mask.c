@@ -14,20 +14,8 @@
 
 #include <cmocka.h>
 
+#include "mask-util.h"
 #include "rules.h"
-
-static struct apr_mask bits(int n, ...)
-{
-	struct apr_mask m;
-	va_list ap;
-
-	apr_mask_zero(&m);
-	va_start(ap, n);
-	while (n--)
-		apr_mask_set(&m, (unsigned int)va_arg(ap, int));
-	va_end(ap);
-	return m;
-}
 
 static void assert_mask(const struct apr_mask *m, const char *hex)
 {
@@ -48,11 +36,11 @@ static int parse(const char *s, const struct apr_mask *cur, struct apr_mask *out
 /* spec §0.2: adapters 1 and 7 -> 0x41 followed by zeros; MSB-first words. */
 static void test_format_bit_order(void **state)
 {
-	struct apr_mask m = bits(2, 1, 7);
+	struct apr_mask m = mask_of(2, 1, 7);
 
 	(void)state;
 	assert_mask(&m, "0x4100000000000000000000000000000000000000000000000000000000000000");
-	m = bits(2, 64, 255);
+	m = mask_of(2, 64, 255);
 	assert_mask(&m, "0x0000000000000000800000000000000000000000000000000000000000000001");
 	assert_int_equal(apr_mask_next(&m, 0), 64);
 	assert_int_equal(apr_mask_next(&m, 65), 255);
@@ -62,7 +50,7 @@ static void test_format_bit_order(void **state)
 
 static void test_absolute(void **state)
 {
-	struct apr_mask m, want = bits(2, 1, 7), junk = bits(1, 200);
+	struct apr_mask m, want = mask_of(2, 1, 7), junk = mask_of(1, 200);
 	char d64[80], d65[80];
 
 	(void)state;
@@ -80,7 +68,7 @@ static void test_absolute(void **state)
 	assert_int_equal(parse("0x41,", NULL, &m), -EINVAL);
 	/* Odd number of digits: right-zero-padded. */
 	assert_int_equal(parse("0x4", NULL, &m), 0);
-	want = bits(1, 1);
+	want = mask_of(1, 1);
 	assert_true(apr_mask_equal(&m, &want));
 	/* 64 digits fit, a 65th is "remaining text". */
 	strcpy(d64, "0x");
@@ -108,7 +96,7 @@ static void test_relative(void **state)
 	(void)state;
 	/* The kernel's own comment examples. */
 	assert_int_equal(parse("+0-15,+32,-128,-0xFF", NULL, &m), 0);
-	want = bits(0);
+	want = mask_of(0);
 	for (int i = 0; i <= 15; i++)
 		apr_mask_set(&want, (unsigned int)i);
 	apr_mask_set(&want, 32);
@@ -116,7 +104,7 @@ static void test_relative(void **state)
 	/* 0x128 = 296 >= 256: EINVAL on a real kernel, whatever the comment says. */
 	assert_int_equal(parse("-0-255,+1-16,+0x128", NULL, &m), -EINVAL);
 	assert_int_equal(parse("+1,+2,+3,+4,-5,-7-10", NULL, &m), 0);
-	want = bits(4, 1, 2, 3, 4);
+	want = mask_of(4, 1, 2, 3, 4);
 	assert_true(apr_mask_equal(&m, &want));
 	/* The last operation on a bit wins. */
 	assert_int_equal(parse("+0-255,-128", NULL, &m), 0);
@@ -130,12 +118,12 @@ static void test_relative(void **state)
 	assert_false(apr_mask_test(&m, 5) || apr_mask_test(&m, 6) || apr_mask_test(&m, 7));
 	/* Leading zero means octal: +010 is bit 8, +08 is an error. */
 	assert_int_equal(parse("+010", NULL, &m), 0);
-	want = bits(1, 8);
+	want = mask_of(1, 8);
 	assert_true(apr_mask_equal(&m, &want));
 	assert_int_equal(parse("+08", NULL, &m), -EINVAL);
 	/* Separators: ',' and '\n', repeated, also at the end. */
 	assert_int_equal(parse("+5,,\n,+6\n", NULL, &m), 0);
-	want = bits(2, 5, 6);
+	want = mask_of(2, 5, 6);
 	assert_true(apr_mask_equal(&m, &want));
 	assert_int_equal(parse("+5 ", NULL, &m), -EINVAL);
 	assert_int_equal(parse("+", NULL, &m), -EINVAL);
@@ -158,14 +146,14 @@ static void test_wraparound(void **state)
 
 	(void)state;
 	assert_int_equal(parse("+18446744073709551616", NULL, &m), 0);
-	want = bits(1, 0);
+	want = mask_of(1, 0);
 	assert_true(apr_mask_equal(&m, &want));
 	assert_int_equal(parse("+18446744073709551621", NULL, &m), 0);
-	want = bits(1, 5);
+	want = mask_of(1, 5);
 	assert_true(apr_mask_equal(&m, &want));
 	assert_int_equal(parse("+4294967296", NULL, &m), -EINVAL); /* 2^32: no int truncation */
 	assert_int_equal(parse("+0x10000000000000005", NULL, &m), 0);
-	want = bits(1, 5);
+	want = mask_of(1, 5);
 	assert_true(apr_mask_equal(&m, &want));
 }
 
@@ -218,7 +206,7 @@ static void test_kstrtoul(void **state)
 /* spec §1.6 formats and the sysfs page limit. */
 static void test_matrix_format(void **state)
 {
-	struct apr_mask apm = bits(2, 5, 6), aqm = bits(2, 4, 0xab), none = bits(0), all;
+	struct apr_mask apm = mask_of(2, 5, 6), aqm = mask_of(2, 4, 0xab), none = mask_of(0), all;
 	char *buf = malloc(APR_PAGE_SIZE);
 	unsigned long n;
 

@@ -14,6 +14,7 @@
 
 #include <cmocka.h>
 
+#include "mask-util.h"
 #include "rules.h"
 
 /* A tiny host: queue state from a table, everything bound to vfio_ap by default. */
@@ -23,19 +24,6 @@ static unsigned int qs(const void *data, unsigned int a, unsigned int q)
 {
 	(void)data;
 	return qstate[a][q];
-}
-
-static struct apr_mask ids(int n, ...)
-{
-	struct apr_mask m;
-	va_list ap;
-
-	apr_mask_zero(&m);
-	va_start(ap, n);
-	while (n--)
-		apr_mask_set(&m, (unsigned int)va_arg(ap, int));
-	va_end(ap);
-	return m;
 }
 
 /*
@@ -51,9 +39,9 @@ static void setup_host(struct apr_host *h, enum apr_profile p)
 	apr_mask_fill(&h->apmask);
 	apr_mask_fill(&h->aqmask);
 	apr_mask_parse("-4,-0x47,-0xab,-0xff", &h->aqmask, &h->aqmask);
-	h->qci_apm = ids(3, 4, 5, 6);
-	h->qci_aqm = ids(5, 1, 4, 0x47, 0xab, 0xff);
-	h->qci_adm = ids(6, 1, 2, 4, 0x47, 0xab, 0xff);
+	h->qci_apm = mask_of(3, 4, 5, 6);
+	h->qci_aqm = mask_of(5, 1, 4, 0x47, 0xab, 0xff);
+	h->qci_adm = mask_of(6, 1, 2, 4, 0x47, 0xab, 0xff);
 	h->queue_state = qs;
 	for (unsigned int a = 4; a <= 6; a++)
 		for (unsigned int q = 0; q < 256; q++)
@@ -66,13 +54,13 @@ static void setup_host(struct apr_host *h, enum apr_profile p)
 static void setup_mdevs(struct apr_mdev m[3])
 {
 	memset(m, 0, 3 * sizeof(*m));
-	m[0].apm = ids(2, 5, 6);
-	m[0].aqm = ids(2, 4, 0xab);
-	m[0].adm = ids(1, 0xab);
-	m[1].apm = ids(2, 5, 0x0a);
-	m[1].aqm = ids(2, 0x47, 0xff);
-	m[2].apm = ids(1, 6);
-	m[2].aqm = ids(2, 0x47, 0xff);
+	m[0].apm = mask_of(2, 5, 6);
+	m[0].aqm = mask_of(2, 4, 0xab);
+	m[0].adm = mask_of(1, 0xab);
+	m[1].apm = mask_of(2, 5, 0x0a);
+	m[1].aqm = mask_of(2, 0x47, 0xff);
+	m[2].apm = mask_of(1, 6);
+	m[2].aqm = mask_of(2, 0x47, 0xff);
 }
 
 static void test_assign_order(void **state)
@@ -106,7 +94,7 @@ static void test_assign_order(void **state)
 	assert_int_equal(c.apqi, 0x47);
 	assert_int_equal(c.mdev, 1);
 	/* Ownership is checked before sharing when both apply. */
-	m[2].aqm = ids(2, 1, 0x47);
+	m[2].aqm = mask_of(2, 1, 0x47);
 	assert_int_equal(apr_check_assign(&h, m, 3, 2, APR_ADAPTER, "5", &id, &c), -EADDRNOTAVAIL);
 	/* Over-provisioning: an adapter outside the LPAR is fine. */
 	setup_mdevs(m);
@@ -139,9 +127,9 @@ static void test_assign_static(void **state)
 	m[0].attached = false;
 	/* Queues must be bound to vfio_ap: 04.0047 is, 04.0001 is not. */
 	memset(&m[2], 0, sizeof(m[2]));
-	m[2].aqm = ids(1, 0x47);
+	m[2].aqm = mask_of(1, 0x47);
 	assert_int_equal(apr_check_assign(&h, m, 3, 2, APR_ADAPTER, "4", &id, &c), 0);
-	m[2].aqm = ids(2, 0x47, 1);
+	m[2].aqm = mask_of(2, 0x47, 1);
 	assert_int_equal(apr_check_assign(&h, m, 3, 2, APR_ADAPTER, "4", &id, &c), -EADDRNOTAVAIL);
 	assert_int_equal(c.apqi, 1);
 	/* No domains yet: some queue of the adapter must be bound; adapter 9 has none. */
@@ -188,7 +176,7 @@ static void test_mask_store(void **state)
 	assert_int_equal(c.apqi, 0x47);
 	assert_true(c.mdev == 1 || c.mdev == 2);
 	/* The in-use check crosses with the *current* other mask: apmask all ones. */
-	h.apmask = ids(0);
+	h.apmask = mask_of(0);
 	assert_int_equal(apr_mask_store(&h, m, 3, true, "+0x47", &n, &c), 0);
 	/* 6.19 asks about any APQN of a newly reserved domain. */
 	h.profile = APR_PROFILE_6_19;
@@ -230,16 +218,16 @@ static void test_ap_config(void **state)
 	setup_mdevs(m);
 	/* Ownership and sharing before the overflow check (ENODEV comes last). */
 	h.max_apid = 0x3f;
-	cfg[0] = ids(2, 5, 0x40);
-	cfg[1] = ids(1, 0x47);
-	cfg[2] = ids(0);
+	cfg[0] = mask_of(2, 5, 0x40);
+	cfg[1] = mask_of(1, 0x47);
+	cfg[2] = mask_of(0);
 	assert_int_equal(apr_check_ap_config(&h, m, 3, 2, cfg, &c), -EADDRINUSE);
-	cfg[1] = ids(1, 1);
+	cfg[1] = mask_of(1, 1);
 	assert_int_equal(apr_check_ap_config(&h, m, 3, 2, cfg, &c), -EADDRNOTAVAIL);
-	cfg[1] = ids(1, 4);
-	cfg[0] = ids(1, 0x40);
+	cfg[1] = mask_of(1, 4);
+	cfg[0] = mask_of(1, 0x40);
 	assert_int_equal(apr_check_ap_config(&h, m, 3, 2, cfg, &c), -ENODEV);
-	cfg[0] = ids(1, 4);
+	cfg[0] = mask_of(1, 4);
 	assert_int_equal(apr_check_ap_config(&h, m, 3, 2, cfg, &c), 0);
 }
 
@@ -282,7 +270,7 @@ static void test_filter_history(void **state)
 	assert_false(apr_mask_test(&m[0].sapm, 6));
 	assert_false(apr_queue_removed(&m[0], 6, 0xab));
 	/* Control domains need the LPAR's ADM only. */
-	m[0].adm = ids(2, 0xab, 0x99);
+	m[0].adm = mask_of(2, 0xab, 0x99);
 	assert_true(apr_filter_cdoms(&h, &m[0]));
 	assert_true(apr_mask_test(&m[0].sadm, 0xab) && !apr_mask_test(&m[0].sadm, 0x99));
 	/* Static vfio_ap passes the matrix unfiltered. */
@@ -295,7 +283,7 @@ static void test_cfg_removed(void **state)
 {
 	struct apr_host h;
 	struct apr_mdev m[3];
-	struct apr_mask f, gone_a = ids(1, 6), none = ids(0);
+	struct apr_mask f, gone_a = mask_of(1, 6), none = mask_of(0);
 
 	(void)state;
 	setup_host(&h, APR_PROFILE_6_13);
