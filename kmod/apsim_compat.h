@@ -1,0 +1,68 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * apsim_compat.h - the few kernel interfaces whose signatures changed
+ * between the target (Debian 12's 6.1) and newer kernels, in one place.
+ */
+#ifndef APSIM_COMPAT_H
+#define APSIM_COMPAT_H
+
+#include <linux/eventfd.h>
+#include <linux/version.h>
+
+/* bus_type became const in the bus attribute callbacks in 6.4. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+#define APSIM_BUS_CONST const
+#else
+#define APSIM_BUS_CONST
+#endif
+
+/* bus_type.uevent takes a const device since 6.3. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+#define APSIM_UEVENT_CONST const
+#else
+#define APSIM_UEVENT_CONST
+#endif
+
+/* bus_type.match takes a const driver since 6.11. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 11, 0)
+#define APSIM_MATCH_CONST const
+#else
+#define APSIM_MATCH_CONST
+#endif
+
+/* eventfd_signal() lost its count argument in 6.8. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
+#define apsim_eventfd_signal(ctx) eventfd_signal(ctx)
+#else
+#define apsim_eventfd_signal(ctx) eventfd_signal(ctx, 1)
+#endif
+
+/*
+ * Emulated-IOMMU VFIO devices need the iommufd callbacks since 6.2
+ * (without them vfio_register_emulated_iommu_dev() refuses the device).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#define APSIM_VFIO_IOMMUFD_OPS					\
+	.bind_iommufd = vfio_iommufd_emulated_bind,		\
+	.unbind_iommufd = vfio_iommufd_emulated_unbind,		\
+	.attach_ioas = vfio_iommufd_emulated_attach_ioas,
+#else
+#define APSIM_VFIO_IOMMUFD_OPS
+#endif
+
+/* The vfio core frees the device itself after ->release since 6.2. */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
+#define apsim_vfio_free(vdev) do { } while (0)
+#else
+#define apsim_vfio_free(vdev) vfio_free_device(vdev)
+#endif
+
+/*
+ * The vfio-ap device's interrupts: the release request (uapi enum
+ * VFIO_AP_REQ_IRQ_INDEX since 6.5, absent from 6.1's headers).  The
+ * config-change interrupt of 6.15 is not part of the emulated generation.
+ */
+#define APSIM_AP_REQ_IRQ_INDEX 0
+#define APSIM_AP_NUM_IRQS 1
+
+#endif
