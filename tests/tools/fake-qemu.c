@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * fake-qemu - attach a "guest" to a vfio-ap mdev the way QEMU does.
+ *
+ * Usage: fake-qemu -name guest=NAME -device vfio-ap,sysfsdev=/sys/bus/mdev/devices/UUID
+ *                  [-device ...] [--ignore-release] [--ready FILE]
+ *
+ * Several -device options attach in order, as one guest would; vfio_ap
+ * allows one vfio-ap device per guest, so a second one fails with EPERM
+ * and fake-qemu exits 1 naming it (the tests check that refusal).
+ * Opens the VFIO container and the mdev's group, sets the type1 IOMMU,
+ * gets the device and registers an eventfd for the release request, then
+ * holds the device until asked to let go (a remove of the mdev, 6.5+),
+ * until SIGTERM/SIGINT, or never with --ignore-release (then only a signal
+ * ends it).  --ready FILE is created once the device is held, so a test
+ * waits for it instead of sleeping.  Like QEMU it keeps -name on its
+ * command line, where apmatrix finds the guest's name.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <unistd.h>
+
+#include <linux/vfio.h>
+
+#define REQ_IRQ_INDEX 0 /* VFIO_AP_REQ_IRQ_INDEX */
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static int fail(const char *what)
+{
+	fprintf(stderr, "fake-qemu: %s: %s\n", what, strerror(errno));
+	return 1;
+}
+
+static int set_request_eventfd(int dev, int efd)
+{
+	char buf[sizeof(struct vfio_irq_set) + sizeof(int32_t)];
+	struct vfio_irq_set *set = (struct vfio_irq_set *)buf;
+	int32_t fd = efd;
+
+	memset(buf, 0, sizeof(buf));
+	set->argsz = sizeof(buf);
+	set->flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER;
+	set->index = REQ_IRQ_INDEX;
+	set->start = 0;
+	set->count = 1;
+	memcpy(set->data, &fd, sizeof(fd));
+	return ioctl(dev, VFIO_DEVICE_SET_IRQS, set);
+}
+
+/* Attach one mdev: container, group, IOMMU, device, request eventfd. */
+static int attach(const char *sysfsdev, int container, bool first, int *devfd, int efd)
+{
+	struct vfio_group_status status = { .argsz = sizeof(status) };
+	struct vfio_device_info info = { .argsz = sizeof(info) };
+	char link[PATH_MAX], path[PATH_MAX + 32], *group;
+	const char *uuid;
+	ssize_t n;
+	int grp, dev;
+
+	uuid = strrchr(sysfsdev, '/');
+	uuid = uuid ? uuid + 1 : sysfsdev;
+	snprintf(path, sizeof(path), "%s/iommu_group", sysfsdev);
+	n = readlink(path, link, sizeof(link) - 1);
+	if (n < 0)
+		return fail(path);
+	link[n] = '\0';
+	group = strrchr(link, '/');
+	group = group ? group + 1 : link;
+	snprintf(path, sizeof(path), "/dev/vfio/%s", group);
+	grp = open(path, O_RDWR);
+	if (grp < 0)
+		return fail(path);
+	if (ioctl(grp, VFIO_GROUP_GET_STATUS, &status))
+		return fail("VFIO_GROUP_GET_STATUS");
+	if (!(status.flags & VFIO_GROUP_FLAGS_VIABLE)) {
+		fprintf(stderr, "fake-qemu: group %s is not viable\n", group);
+		return 1;
+	}
+	if (ioctl(grp, VFIO_GROUP_SET_CONTAINER, &container))
+		return fail("VFIO_GROUP_SET_CONTAINER");
+	if (first && ioctl(container, VFIO_SET_IOMMU, VFIO_TYPE1v2_IOMMU))
+		return fail("VFIO_SET_IOMMU");
+	dev = ioctl(grp, VFIO_GROUP_GET_DEVICE_FD, uuid);
+	if (dev < 0) {
+		fprintf(stderr, "fake-qemu: %s: ", uuid);
+		return fail("VFIO_GROUP_GET_DEVICE_FD");
+	}
+	if (ioctl(dev, VFIO_DEVICE_GET_INFO, &info))
+		return fail("VFIO_DEVICE_GET_INFO");
+	if (!(info.flags & VFIO_DEVICE_FLAGS_AP)) {
+		fprintf(stderr, "fake-qemu: %s is not a vfio-ap device\n", uuid);
+		return 1;
+	}
+	if (set_request_eventfd(dev, efd))
+		return fail("VFIO_DEVICE_SET_IRQS");
+	*devfd = dev;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	const char *sysfsdev[8], *ready = NULL;
+	int ndev = 0, devs[8], container, efd;
+	bool ignore = false;
+
+	for (int i = 1; i < argc; i++) {
+		if (!strcmp(argv[i], "-device") && i + 1 < argc) {
+			const char *s = strstr(argv[++i], "sysfsdev=");
+
+			if (s && ndev < 8)
+				sysfsdev[ndev++] = s + 9;
+		} else if (!strcmp(argv[i], "-name") && i + 1 < argc) {
+			i++; /* read by apmatrix from /proc/PID/cmdline */
+		} else if (!strcmp(argv[i], "--ignore-release")) {
+			ignore = true;
+		} else if (!strcmp(argv[i], "--ready") && i + 1 < argc) {
+			ready = argv[++i];
+		} else {
+			fprintf(stderr, "fake-qemu: unknown argument '%s'\n", argv[i]);
+			return 2;
+		}
+	}
+	if (!ndev) {
+		fprintf(stderr, "usage: fake-qemu -name guest=NAME "
+				"-device vfio-ap,sysfsdev=/sys/bus/mdev/devices/UUID "
+				"[--ignore-release] [--ready FILE]\n");
+		return 2;
+	}
+	signal(SIGTERM, on_signal);
+	signal(SIGINT, on_signal);
+	container = open("/dev/vfio/vfio", O_RDWR);
+	if (container < 0)
+		return fail("/dev/vfio/vfio");
+	efd = eventfd(0, EFD_CLOEXEC);
+	if (efd < 0)
+		return fail("eventfd");
+	for (int i = 0; i < ndev; i++)
+		if (attach(sysfsdev[i], container, i == 0, &devs[i], efd))
+			return 1;
+	if (ready) {
+		int fd = open(ready, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		if (fd < 0)
+			return fail(ready);
+		close(fd);
+	}
+	while (!stop) {
+		struct pollfd p = { .fd = efd, .events = POLLIN };
+		uint64_t v;
+
+		if (poll(&p, 1, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return fail("poll");
+		}
+		if (read(efd, &v, sizeof(v)) != sizeof(v))
+			continue;
+		if (!ignore) {
+			fprintf(stderr, "fake-qemu: release requested: letting go\n");
+			break;
+		}
+	}
+	for (int i = 0; i < ndev; i++)
+		close(devs[i]);
+	close(container);
+	return 0;
+}
