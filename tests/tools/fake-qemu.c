@@ -99,8 +99,9 @@ static int attach(const char *sysfsdev, int container, bool first, int *devfd, i
 		return fail("VFIO_SET_IOMMU");
 	dev = ioctl(grp, VFIO_GROUP_GET_DEVICE_FD, uuid);
 	if (dev < 0) {
-		fprintf(stderr, "fake-qemu: %s: ", uuid);
-		return fail("VFIO_GROUP_GET_DEVICE_FD");
+		fprintf(stderr, "fake-qemu: %s: VFIO_GROUP_GET_DEVICE_FD: %s\n", uuid,
+			strerror(errno));
+		return 1;
 	}
 	if (ioctl(dev, VFIO_DEVICE_GET_INFO, &info))
 		return fail("VFIO_DEVICE_GET_INFO");
