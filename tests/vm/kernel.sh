@@ -41,7 +41,7 @@ PY
 
 vm_prepare() { # vm_prepare DIR
 	d=$1
-	vm_need linux-headers-amd64 qemu-system-x86 busybox-static cpio kmod python3 ||
+	vm_need linux-headers-amd64 qemu-system-x86 busybox-static cpio kmod python3 mdevctl ||
 		return 1
 	KV=$(dpkg-query -W -f='${Depends}' linux-headers-amd64 |
 		sed -n 's/.*linux-headers-\([0-9][^ ,]*-amd64\).*/\1/p')
