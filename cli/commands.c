@@ -263,8 +263,82 @@ static int sim_usage(struct cli *cli)
 {
 	usage_error(
 		cli,
-		"usage: sim guest-start UUID NAME | guest-stop UUID | se-config ADAPTER on|off | chkstop ADAPTER on|off | lpar add|remove adapter|usage-domain|control-domain ID [TYPE] [--strict] | scan");
+		"usage: sim guest-start UUID NAME | guest-stop UUID | se-config ADAPTER on|off | chkstop ADAPTER on|off | lpar add|remove adapter|usage-domain|control-domain ID [TYPE] [--strict] | scan | export --modparams");
 	return EXIT_USAGE;
+}
+
+/*
+ * sim export --modparams: the LPAR of this host as apsim's module
+ * parameters (a contract of kmod/), so one scenario runs on both hosts.
+ * What parameters cannot carry (mdevs, masks, configured-off adapters) is
+ * named on stderr: a test sets it up with apmatrix commands after loading.
+ */
+static int sim_export(struct cli *cli, int argc, char **argv)
+{
+	char adapters[256 * 12] = "", usage[1024], control[1024];
+	struct apm_mask lpar[3], m;
+	struct apm_adapter_info info;
+	struct apm_host *h;
+	size_t at = 0;
+	int rc;
+
+	if (argc != 3 || strcmp(argv[2], "--modparams"))
+		return sim_usage(cli);
+	if (load_host(cli, 0, &h))
+		return EXIT_REFUSED;
+	for (int k = 0; k < 3; k++) {
+		rc = apm_host_get_lpar_mask(h, (enum apm_lpar_mask)k, &lpar[k]);
+		if (rc) {
+			fprintf(stderr,
+				"%s: sim export: this host does not tell its LPAR's %s (%s)\n",
+				cli->prog,
+				k == 0	 ? "adapters"
+				: k == 1 ? "usage domains"
+					 : "control domains",
+				strerror(-rc));
+			apm_host_unref(h);
+			return EXIT_REFUSED;
+		}
+	}
+	for (unsigned int a = 0; a < 256; a++) {
+		if (!apm_mask_test(&lpar[0], a))
+			continue;
+		if (apm_host_get_adapter(h, a, &info) || !info.type[0]) {
+			fprintf(stderr,
+				"%s: sim export: adapter 0x%02x is in the LPAR but its type is unknown (no card device bound to cex4card)\n",
+				cli->prog, a);
+			apm_host_unref(h);
+			return EXIT_REFUSED;
+		}
+		at += (size_t)snprintf(adapters + at, sizeof(adapters) - at, "%s0x%02x:%s",
+				       at ? "," : "", a, info.type);
+		if (info.config == 0 || info.chkstop == 1)
+			fprintf(stderr,
+				"%s: sim export: adapter 0x%02x is %s: not a module parameter\n",
+				cli->prog, a, info.config == 0 ? "configured off" : "checkstopped");
+	}
+	apm_mask_format_ranges(&lpar[1], usage, sizeof(usage));
+	apm_mask_format_ranges(&lpar[2], control, sizeof(control));
+	printf("adapters=%s domains=%s control_domains=%s max_adapter_id=%u max_domain_id=%u\n",
+	       adapters, usage, control, apm_host_get_max_adapter_id(h),
+	       apm_host_get_max_domain_id(h));
+	if (apm_host_get_mdev_count(h))
+		fprintf(stderr, "%s: sim export: %u mdevs are not module parameters\n", cli->prog,
+			apm_host_get_mdev_count(h));
+	apm_host_get_apmask(h, &m);
+	for (int k = 0; k < 2; k++) {
+		bool full = true;
+
+		for (int w = 0; w < 4; w++)
+			full &= m.w[w] == UINT64_MAX;
+		if (!full)
+			fprintf(stderr,
+				"%s: sim export: %s is not all ones: not a module parameter\n",
+				cli->prog, k ? "aqmask" : "apmask");
+		apm_host_get_aqmask(h, &m);
+	}
+	apm_host_unref(h);
+	return 0;
 }
 
 int cmd_sim(struct cli *cli, int argc, char **argv)
@@ -279,6 +353,8 @@ int cmd_sim(struct cli *cli, int argc, char **argv)
 
 	if (argc < 2)
 		return sim_usage(cli);
+	if (!strcmp(argv[1], "export"))
+		return sim_export(cli, argc, argv);
 	if (!strcmp(argv[1], "guest-start") && argc == 4) {
 		op = APM_SIM_GUEST_START;
 		arg.uuid = argv[2];

@@ -1,0 +1,117 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# t-conformance.sh - the simulated host and apsim are the same host.
+#
+# One scenario of apmatrix commands (mask changes, create/remove,
+# assign/unassign, ap_config, guest attach/detach, remove while attached,
+# config off/on both ways, LPAR add/remove, checkstop, scans) runs against
+# the simulated host in a state file and against /sys with apsim loaded.
+# After every step the exit codes, the errnos named on stderr and
+# `apmatrix show --json --detail` (host.kind aside) must be identical.
+# The starting LPAR is translated into apsim's module parameters by
+# `apmatrix sim export --modparams`.
+. "$APM_TOP/tests/vm/lib.sh"
+
+st=$W/state.ini
+cat >"$st" <<INI
+[host]
+ap_domain = 1
+[lpar]
+adapters = 4:CEX5C,5:CEX5C,6:CEX5A
+usage_domains = 1,4,0x47,0xab,0xff
+control_domains = 1,2,4,0x47,0xab,0xff
+INI
+params=$("$APMATRIX" --sim="$st" sim export --modparams) && ok "export --modparams: $params" ||
+	not_ok "export --modparams"
+load $params || { not_ok "insmod apsim $params"; done_testing; exit 1; }
+
+norm() { # the JSON without host.kind; one queue per line (field order is fixed)
+	sed 's/"kind":"[a-z]*",//; s/},{/},\n{/g'
+}
+
+compare() { # compare STEP-NAME
+	"$APMATRIX" --sim="$st" show --json --detail | norm >"$W/a.json"
+	"$APMATRIX" --sysfs /sys show --json --detail | norm >"$W/b.json"
+	if ! grep -q '"mdevs"' "$W/a.json" || ! grep -q '"mdevs"' "$W/b.json"; then
+		not_ok "$1: both hosts show"
+	elif cmp -s "$W/a.json" "$W/b.json"; then
+		ok "$1: same host"
+	else
+		not_ok "$1: same host"
+		diff -u "$W/a.json" "$W/b.json" | head -40 | sed 's/^/# /'
+	fi
+}
+
+errnos() { grep -o 'E[A-Z]\{3,\}' "$1" | sort -u | tr '\n' ' '; }
+
+step() { # step ARGS...: the same apmatrix command on both hosts
+	"$APMATRIX" --sim="$st" "$@" >/dev/null 2>"$W/a.err"
+	ra=$?
+	"$APMATRIX" --sysfs /sys "$@" >/dev/null 2>"$W/b.err"
+	rb=$?
+	is "$*: exit codes" "$ra $(errnos "$W/a.err")" "$rb $(errnos "$W/b.err")"
+	[ "$ra" = "$rb" ] || sed 's/^/# sim: /' "$W/a.err"
+	[ "$ra" = "$rb" ] || sed 's/^/# sys: /' "$W/b.err"
+	compare "$*"
+}
+
+guest_start() { # UUID NAME: the simulated QEMU there, fake-qemu here
+	"$APMATRIX" --sim="$st" sim guest-start "$1" "$2" >/dev/null 2>&1
+	attach "$2" "$1" || not_ok "fake-qemu $2: $(cat "$W/fq.err")"
+	eval "pid_$2=$qpid"
+	compare "guest $2 starts"
+}
+
+guest_stop() { # UUID NAME
+	"$APMATRIX" --sim="$st" sim guest-stop "$1" >/dev/null 2>&1
+	eval "p=\$pid_$2"
+	kill "$p" && wait "$p" 2>/dev/null
+	compare "guest $2 stops"
+}
+
+compare "after loading"
+step mask aqmask -4,-0x47,-0xab,-0xff
+step mask apmask +4
+for u in $G1 $G2 $G3; do step mdev create $u; done
+step assign $G1 adapter 5,6
+step assign $G1 domain 4,0xab
+step assign $G1 control-domain 0xab
+step assign $G2 adapter 5
+step assign $G2 domain 0x47,0xff
+step assign $G3 adapter 6
+step assign $G3 domain 0x47
+step assign $G3 domain 0xff
+step assign $G3 adapter 5
+step assign $G3 domain 1
+step mask aqmask +0x47
+guest_start $G1 Guest1
+guest_start $G2 Guest2
+step assign $G2 adapter 0x0a
+step sim lpar add adapter 0x0a CEX5C
+step unassign $G2 domain 0xff
+step assign $G2 control-domain 2,0x10
+step config 5 off
+step rescan
+step config 5 on
+step rescan
+step sim se-config 6 off
+step sim se-config 6 on
+step sim chkstop 6 on
+step sim chkstop 6 off
+step sim lpar remove usage-domain 0xab
+step sim lpar add usage-domain 0xab
+step sim lpar add control-domain 0x10
+step unassign $G1 adapter 6
+step assign $G1 adapter 6
+guest_stop $G1 Guest1
+step mdev remove $G2
+eval "p=\$pid_Guest2"
+wait "$p" 2>/dev/null
+compare "Guest2 let go"
+step mdev remove $G1
+step sim lpar remove adapter 0x0a
+step unassign $G3 domain 0x47,0xff
+step mask aqmask +4,+0x47,+0xab,+0xff
+step mdev remove $G3
+step mask aqmask 0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff
+unload && ok "rmmod" || not_ok "rmmod"
+done_testing
