@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * apsim.h - the simulated s390 AP host shared by the module's three parts:
+ * The simulated s390 AP host shared by the module's three parts:
  * apsim_main.c (parameters, the LPAR and its control tree, bus scans),
  * apsim_bus.c (the "ap" bus, its cards, queues and drivers) and
  * apsim_vfio.c (the vfio_ap matrix device and its mediated devices).
@@ -70,9 +70,9 @@ struct apsim_mdev {
 };
 
 struct apsim {
-	struct mutex scan_mutex;
-	struct mutex perms;
-	struct mutex lock;
+	struct mutex scan_mutex;	/* one scan at a time, see above */
+	struct mutex perms;	/* apmask, aqmask */
+	struct mutex lock;	/* the rest of the model */
 
 	unsigned int max_apid, max_apqi;
 	bool apxa;

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * apsim_bus.c - the s390 "ap" bus as user space sees it (spec §1.2-§1.5,
+ * The s390 "ap" bus as user space sees it (spec §1.2-§1.5,
  * §2, §4.1): the bus and its attributes, the root device /sys/devices/ap,
  * card and queue devices with their attributes, and the drivers cex4card,
  * cex4queue and vfio_ap (queues) with the probe gate of the masks.
@@ -201,7 +201,7 @@ static ssize_t mask_store(bool aq, const char *buf, size_t count)
 	struct apr_conflict c;
 	struct apr_host h;
 	char var[16 + APR_MASK_STRLEN + 2], t[APR_MASK_STRLEN + 1];
-	char *envp[] = { var, NULL };
+	char *envp[2];
 	int rc;
 
 	if (mutex_lock_interruptible(&apsim.perms))
@@ -228,6 +228,8 @@ static ssize_t mask_store(bool aq, const char *buf, size_t count)
 	apr_mask_format(&newmask, t);
 	/* The kernel's value carries its trailing newline (spec §4.2). */
 	snprintf(var, sizeof(var), "%s=%s\n", aq ? "AQMASK" : "APMASK", t);
+	envp[0] = var;
+	envp[1] = NULL;
 	kobject_uevent_env(&apsim.ap_root->kobj, KOBJ_CHANGE, envp);
 	return count;
 }

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * apsim_compat.h - the few kernel interfaces whose signatures changed
+ * The few kernel interfaces whose signatures changed
  * between the target (Debian 12's 6.1) and newer kernels, in one place.
  */
 #ifndef APSIM_COMPAT_H

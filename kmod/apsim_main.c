@@ -90,15 +90,19 @@ void apsim_rules_host(struct apr_host *h)
 
 void apsim_card_uevent(struct apsim_card *card, const char *var)
 {
-	char *envp[] = { (char *)var, NULL };
+	char *envp[2];
 
+	envp[0] = (char *)var;
+	envp[1] = NULL;
 	kobject_uevent_env(&card->dev.kobj, KOBJ_CHANGE, envp);
 }
 
 void apsim_queue_uevent(struct apsim_queue *q, const char *var)
 {
-	char *envp[] = { (char *)var, NULL };
+	char *envp[2];
 
+	envp[0] = (char *)var;
+	envp[1] = NULL;
 	kobject_uevent_env(&q->dev.kobj, KOBJ_CHANGE, envp);
 }
 
@@ -185,8 +189,7 @@ void apsim_scan(void)
 	struct apr_mask gone[3], add[3], t;
 	unsigned int i, total, bound;
 	char cnt[40];
-	char *initscan[] = { "INITSCAN=done", NULL };
-	char *complete[] = { "BINDINGS=complete", cnt, NULL };
+	char *initscan[2], *complete[3];
 	bool first, send_complete = false;
 
 	mutex_lock(&apsim.scan_mutex);
@@ -258,6 +261,11 @@ void apsim_scan(void)
 			}
 	mutex_unlock(&apsim.perms);
 	mutex_unlock(&apsim.lock);
+	initscan[0] = "INITSCAN=done";
+	initscan[1] = NULL;
+	complete[0] = "BINDINGS=complete";
+	complete[1] = cnt;
+	complete[2] = NULL;
 	if (first)
 		root_uevent(initscan);
 	if (send_complete)

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * apsim_vfio.c - the vfio_ap side (spec §1.6, §3, §6): the root device
+ * The vfio_ap side (spec §1.6, §3, §6): the root device
  * vfio_ap, the matrix bus, device and driver, the mdev parent with its
  * vfio_ap-passthrough type, every mdev attribute, and one VFIO device per
  * mdev (emulated IOMMU) that a process opens the way QEMU does.

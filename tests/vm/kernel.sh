@@ -72,3 +72,19 @@ vm_prepare() { # vm_prepare DIR
 		rm -rf "$ir"
 	fi
 }
+
+# vm_checkpatch DIR: checkpatch.pl (with the files it reads) from Debian's
+# linux-source, unpacked once into DIR/checkpatch; prints its path.
+vm_checkpatch() {
+	d=$1/checkpatch
+	if [ ! -f "$d/scripts/checkpatch.pl" ]; then
+		vm_need linux-source >&2 || return 1
+		tarball=$(ls /usr/src/linux-source-*.tar.xz 2>/dev/null | tail -1)
+		[ -n "$tarball" ] || { echo "vm: no /usr/src/linux-source-*.tar.xz" >&2; return 1; }
+		top=$(basename "$tarball" .tar.xz)
+		mkdir -p "$d"
+		tar -xJf "$tarball" -C "$d" --strip-components=1 "$top/scripts/checkpatch.pl" \
+			"$top/scripts/spelling.txt" "$top/scripts/const_structs.checkpatch" || return 1
+	fi
+	echo "$d/scripts/checkpatch.pl"
+}
