@@ -847,8 +847,8 @@ static enum node card_node(const struct sim_state *s, unsigned int a, const char
 	else if (card_zcrypt(ad) && !strcmp(attr, "serialnr") && strcmp(t->mode, "accel"))
 		outf(o, "%s\n", "93AADFK9");
 	else if (!strcmp(attr, "uevent"))
-		outf(o, "DEV_TYPE=%04X\nMODALIAS=ap:t%02X\nMODE=%s\n", t->hwtype, t->hwtype,
-		     t->mode);
+		outf(o, "DEVTYPE=ap_card\n%sDEV_TYPE=%04X\nMODALIAS=ap:t%02X\nMODE=%s\n",
+		     ad->card_bound ? "DRIVER=cex4card\n" : "", t->hwtype, t->hwtype, t->mode);
 	else
 		return N_NONE;
 	if (!strcmp(attr, "request_count") || !strcmp(attr, "config") || !strcmp(attr, "online") ||
@@ -923,6 +923,10 @@ static enum node queue_node(const struct sim_state *s, unsigned int a, unsigned 
 	else if (sq->driver == SIM_DRV_VFIO_AP && !strcmp(attr, "status"))
 		outf(o, "%s\n", apr_queue_status(s->rm, (int)s->nmdevs, a, q));
 	else if (!strcmp(attr, "uevent")) {
+		/* DEVTYPE from the device type, DRIVER from the driver core, then the bus's. */
+		outf(o, "DEVTYPE=ap_queue\n");
+		if (sq->driver)
+			outf(o, "DRIVER=%s\n", drv_names[sq->driver]);
 		outf(o, "MODE=%s\n", ad->type->mode);
 		return N_RW;
 	} else
@@ -988,7 +992,8 @@ static enum node mdev_node(const struct sim_state *s, int i, const char *attr, s
 		outf(o, "%s,%s,%s\n", t[0], t[1], t[2]);
 		return N_RW;
 	} else if (!strcmp(attr, "uevent")) {
-		outf(o, "MDEV_TYPE=vfio_ap-passthrough\n");
+		/* The driver core's view: the mdev bus adds nothing (6.1 mdev core). */
+		outf(o, "DRIVER=vfio_ap_mdev\n");
 		return N_RW;
 	}
 	return N_RO;
@@ -1754,7 +1759,8 @@ static int mdev_create(struct sim_backend *sb, const char *buf, size_t len)
 		char path[128];
 
 		snprintf(path, sizeof(path), "/devices/vfio_ap/matrix/%s", uuid);
-		ev_add(sb, "add", path, "mdev", "MDEV_TYPE=vfio_ap-passthrough", NULL);
+		ev_add(sb, "add", path, "mdev", NULL);
+		ev_add(sb, "bind", path, "mdev", "DRIVER=vfio_ap_mdev", NULL);
 	}
 	sb->dirty = true;
 	return 0;
@@ -1769,7 +1775,8 @@ static void mdev_delete(struct sim_backend *sb, int i)
 	memmove(&s->mdevs[i], &s->mdevs[i + 1], (s->nmdevs - (unsigned)i - 1) * sizeof(*s->mdevs));
 	memmove(&s->rm[i], &s->rm[i + 1], (s->nmdevs - (unsigned)i - 1) * sizeof(*s->rm));
 	s->nmdevs--;
-	ev_add(sb, "remove", path, "mdev", "MDEV_TYPE=vfio_ap-passthrough", NULL);
+	ev_add(sb, "unbind", path, "mdev", NULL);
+	ev_add(sb, "remove", path, "mdev", NULL);
 	sb->dirty = true;
 }
 

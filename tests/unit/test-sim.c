@@ -232,6 +232,13 @@ static void test_driver_links(void **state)
 			 -ENOENT);
 	assert_string_equal(rd(ctx, "bus/ap/drivers/cex4queue/05.0047/online"), "<-2>");
 	assert_string_equal(rd(ctx, "bus/ap/drivers/vfio_ap/05.0047/status"), "in use\n");
+	/* uevent files as the 6.1 driver core writes them (checked against apsim). */
+	assert_string_equal(rd(ctx, "devices/ap/card05/05.0001/uevent"),
+			    "DEVTYPE=ap_queue\nDRIVER=cex4queue\nMODE=cca\n");
+	assert_string_equal(
+		rd(ctx, "devices/ap/card05/uevent"),
+		"DEVTYPE=ap_card\nDRIVER=cex4card\nDEV_TYPE=000B\nMODALIAS=ap:t0B\nMODE=cca\n");
+	assert_string_equal(rd(ctx, MDEV(G1, "uevent")), "DRIVER=vfio_ap_mdev\n");
 }
 
 static void test_write_edges(void **state)

@@ -11,11 +11,21 @@ is "bad adapters= refused, named" 1 "$(dmesg | grep -c 'adapters: unknown card t
 load domains=4,0x100 2>/dev/null && unload
 is "bad domains= refused, named" 1 "$(dmesg | grep -c "domains: '0x100' is not an ID")"
 
-load control_domains=1,2,4,0x47,0xab,0xff || { not_ok "insmod apsim"; done_testing; exit 1; }
-ok "insmod apsim"
+# A machine without APXA answers 63/15 and does not list the facility.
+load max_adapter_id=63 max_domain_id=15 domains=1-15 || not_ok "insmod with small IDs"
+is "no APXA: features" "APSC QACT RC8A" "$(rd $S/bus/ap/features)"
+is "no APXA: max domain" 15 "$(rd $S/bus/ap/ap_max_domain_id)"
+is "no APXA: facility bit off" 0 "$(( $(rd $S/devices/ap/card05/ap_functions) & 0x02000000 ))"
+answer "no APXA: domain 16 is above the maximum" EINVAL $S/bus/ap/ap_domain 16
+unload
+
 "$B/tests/tools/uevmon" ap "$W/mon.ready" >"$W/uev" &
 mon=$!
-while [ ! -f "$W/mon.ready" ]; do sleep 0.05; done
+"$B/tests/tools/uevmon" matrix "$W/mmon.ready" >"$W/muev" &
+mmon=$!
+while [ ! -f "$W/mon.ready" ] || [ ! -f "$W/mmon.ready" ]; do sleep 0.05; done
+load control_domains=1,2,4,0x47,0xab,0xff || { not_ok "insmod apsim"; done_testing; exit 1; }
+ok "insmod apsim"
 
 # Bus attributes (spec §1.2) and lszcrypt -b's files.
 for f in ap_domain ap_max_domain_id ap_usage_domain_mask ap_control_domain_mask features \
@@ -102,6 +112,7 @@ answer "SE-side configure off of an adapter not in the LPAR" ENODEV $S/kernel/ap
 answer "remove adapter 0x0a" OK $S/kernel/apsim/remove_adapter 0x0a
 is "card0a gone" 0 "$([ -d $S/devices/ap/card0a ] && echo 1 || echo 0)"
 
+sleep 0.3
 kill $mon
 wait $mon 2>/dev/null
 ev() { grep -c -- "$1" "$W/uev"; }
@@ -109,7 +120,7 @@ is "uevent AQMASK= on /devices/ap" 1 \
 	"$(ev '^change /devices/ap AQMASK=0xf7fffffffffffffffeffffffffffffffffffffffffeffffffffffffffffffffe$')"
 is "uevents of 05.0047 moving to vfio_ap, in order" \
 	"unbind DEVTYPE=ap_queue MODE=cca|bind DEVTYPE=ap_queue DRIVER=vfio_ap MODE=cca" \
-	"$(grep '^u\?n\?bind /devices/ap/card05/05.0047 ' "$W/uev" | head -2 |
+	"$(grep '^u\?n\?bind /devices/ap/card05/05.0047 ' "$W/uev" | grep -A1 '^unbind' | head -2 |
 		sed 's| /devices/ap/card05/05.0047||' | tr '\n' '|' | sed 's/|$//')"
 is "the mask uevent comes after the re-probe pass" "bind" \
 	"$(grep -B1 '^change /devices/ap AQMASK' "$W/uev" | head -1 | cut -d' ' -f1)"
@@ -123,5 +134,11 @@ is "remove of card0a" 1 "$(ev '^remove /devices/ap/card0a ')"
 is "no uevent for checkstop" 0 "$(ev 'card06 .*CHKSTOP')"
 
 unload && ok "rmmod" || not_ok "rmmod"
+sleep 0.3
+kill $mmon
+wait $mmon 2>/dev/null
+is "INITSCAN=done once, at load" 1 "$(ev '^change /devices/ap INITSCAN=done$')"
+is "MDEV_STATE=registered at load" 1 "$(grep -c '^change /devices/vfio_ap/matrix .*MDEV_STATE=registered$' "$W/muev")"
+is "MDEV_STATE=unregistered at unload" 1 "$(grep -c '^change /devices/vfio_ap/matrix .*MDEV_STATE=unregistered$' "$W/muev")"
 is "nothing left" 0 "$(ls $S/bus | grep -c '^ap$\|^matrix$')"
 done_testing
