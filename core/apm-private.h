@@ -116,6 +116,13 @@ struct apm_mdev {
 	int iommu_group; /* -1 when unknown */
 	int in_use;	 /* 1, 0, -1 unknown */
 	char guest[64];
+	/*
+	 * Computed once at load, for the filter reasons of its APQNs: what the
+	 * filter would give now, and per adapter the first assigned domain whose
+	 * queue cannot be passed (-1: none), which drops the whole adapter.
+	 */
+	struct apr_mask fresh_sapm, fresh_saqm;
+	short bad_domain[APR_BITS];
 };
 
 struct apm_card {
@@ -152,6 +159,7 @@ struct apm_host {
 	char drivers[APM_MAX_DRIVERS][32];
 	bool driver_default[APM_MAX_DRIVERS];
 	unsigned int ndrivers;
+	int vfio_drv; /* driver index of vfio_ap, 0 when it binds nothing */
 	/* Per APQN: bit 7 = queue device exists, low bits = driver index. */
 	unsigned char queue[APR_BITS][APR_BITS];
 	unsigned char *override; /* 6.19: [a][q] override driver index + 1, or NULL */

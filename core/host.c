@@ -79,6 +79,8 @@ static int driver_index(struct apm_host *h, const char *name)
 	snprintf(h->drivers[h->ndrivers], sizeof(h->drivers[0]), "%s", name);
 	/* Every AP driver but vfio_ap carries the DEFAULT flag (spec §1.5). */
 	h->driver_default[h->ndrivers] = strcmp(name, "vfio_ap") != 0;
+	if (!h->driver_default[h->ndrivers])
+		h->vfio_drv = (int)h->ndrivers + 1;
 	return (int)++h->ndrivers;
 }
 
@@ -315,6 +317,8 @@ static void load_in_use(struct apm_host *h, struct apm_mdev *m)
 	m->m.attached = m->in_use == 1;
 }
 
+static void prepare_filter(struct apm_host *h, struct apm_mdev *m);
+
 unsigned int apm_host_queue_state(const void *data, unsigned int a, unsigned int q)
 {
 	const struct apm_host *h = data;
@@ -326,7 +330,7 @@ unsigned int apm_host_queue_state(const void *data, unsigned int a, unsigned int
 	if (!(v & APM_Q_EXISTS))
 		return 0;
 	st |= APR_Q_EXISTS;
-	if (drv && !strcmp(h->drivers[drv - 1], "vfio_ap"))
+	if (drv && drv == h->vfio_drv)
 		st |= APR_Q_VFIO;
 	else if (drv && h->driver_default[drv - 1])
 		st |= APR_Q_DEFAULT_DRV;
@@ -481,6 +485,7 @@ APM_EXPORT int apm_host_load(struct apm_ctx *ctx, unsigned int flags, struct apm
 	for (unsigned int i = 0; i < h->nmdevs; i++) {
 		load_in_use(h, &h->mdevs[i]);
 		h->rmdevs[i] = h->mdevs[i].m;
+		prepare_filter(h, &h->mdevs[i]);
 	}
 	if (flags & APM_LOAD_DETAIL) {
 		h->details = calloc(APR_BITS * APR_BITS, sizeof(*h->details));
@@ -694,36 +699,55 @@ static enum apm_filter own_problem(const struct apm_host *h, unsigned int a, uns
 static void classify_filter(const struct apm_host *h, const struct apm_mdev *m, unsigned int a,
 			    unsigned int q, struct apm_queue_info *info)
 {
-	struct apr_mdev fresh = m->m;
-	struct apr_mask filtered, doms;
+	char why[192];
+	int d;
 
 	info->filter = own_problem(h, a, q, info->reason, sizeof(info->reason));
 	if (info->filter != APM_FILTER_NONE)
 		return;
 	/* Another APQN of the adapter keeps the whole adapter out (spec §3.5 step 2). */
-	apr_mask_and(&doms, &m->m.aqm, &h->rules.qci_aqm);
-	for (unsigned int d = apr_mask_next(&doms, 0); d < APR_BITS;
-	     d = apr_mask_next(&doms, d + 1)) {
-		char why[192];
-
-		if (d == q || own_problem(h, a, d, why, sizeof(why)) == APM_FILTER_NONE)
-			continue;
+	d = m->bad_domain[a];
+	if (d >= 0) {
+		own_problem(h, a, (unsigned int)d, why, sizeof(why));
 		info->filter = APM_FILTER_ADAPTER_DROPPED;
 		snprintf(info->reason, sizeof(info->reason),
 			 "adapter 0x%02x is dropped from the guest because of APQN %02x.%04x: %s",
 			 a, a, d, why);
 		return;
 	}
-	apr_filter(&h->rules, &fresh, &filtered);
-	if (apr_mask_test(&fresh.sapm, a) && apr_mask_test(&fresh.saqm, q)) {
-		info->filter = APM_FILTER_STALE;
+	info->filter = APM_FILTER_STALE;
+	if (apr_mask_test(&m->fresh_sapm, a) && apr_mask_test(&m->fresh_saqm, q))
 		snprintf(
 			info->reason, sizeof(info->reason),
 			"unplugged by an earlier unassign or removal; the kernel adds it back at the next filter event (an assign, a queue bind, a configuration change)");
-		return;
+	else
+		snprintf(info->reason, sizeof(info->reason), "not in the guest's matrix");
+}
+
+/* The per-mdev facts classify_filter needs, once per load rather than per APQN. */
+static void prepare_filter(struct apm_host *h, struct apm_mdev *m)
+{
+	struct apr_mdev fresh = m->m;
+	struct apr_mask filtered, doms;
+
+	apr_filter(&h->rules, &fresh, &filtered);
+	m->fresh_sapm = fresh.sapm;
+	m->fresh_saqm = fresh.saqm;
+	apr_mask_and(&doms, &m->m.aqm, &h->rules.qci_aqm);
+	for (unsigned int a = 0; a < APR_BITS; a++) {
+		m->bad_domain[a] = -1;
+		if (!apr_mask_test(&m->m.apm, a))
+			continue;
+		for (unsigned int d = apr_mask_next(&doms, 0); d < APR_BITS;
+		     d = apr_mask_next(&doms, d + 1)) {
+			char why[8];
+
+			if (own_problem(h, a, d, why, sizeof(why)) != APM_FILTER_NONE) {
+				m->bad_domain[a] = (short)d;
+				break;
+			}
+		}
 	}
-	info->filter = APM_FILTER_STALE;
-	snprintf(info->reason, sizeof(info->reason), "not in the guest's matrix");
 }
 
 APM_EXPORT int apm_host_get_queue(const struct apm_host *h, unsigned int a, unsigned int q,

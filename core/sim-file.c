@@ -25,6 +25,9 @@ const char sim_builtin_scenario[] =
 #define HAVE_SHADOW_AQM (1u << 1)
 #define HAVE_SHADOW_ADM (1u << 2)
 
+/* A value with its continuation lines joined: 256 "0xNN:CEX8C," items fit. */
+#define SIM_VALUE_MAX 16384
+
 struct parse {
 	struct apm_ctx *ctx;
 	const char *name;
@@ -35,7 +38,7 @@ struct parse {
 	int errors;
 	/* inih hands over continuation lines as the same key again: join them. */
 	char last_section[64], last_key[32];
-	char acc[16384];
+	char acc[SIM_VALUE_MAX];
 	char section[64];
 	int section_line;
 	bool have_aqmask_spec, have_apmask_spec;
@@ -111,7 +114,7 @@ static int parse_one_id(const char *s, unsigned int max, unsigned int *id)
 /* "0x04,5,0x40-0x4f" (empty: no IDs). */
 static int parse_ids(const char *v, unsigned int max, struct apr_mask *m)
 {
-	char buf[2048], *tok, *save;
+	char buf[SIM_VALUE_MAX], *tok, *save;
 
 	apr_mask_zero(m);
 	if (strlen(v) >= sizeof(buf))
@@ -229,7 +232,7 @@ static int host_key(struct parse *p, const char *k, const char *v)
 
 static int lpar_adapters(struct parse *p, const char *v, struct apr_mask *apm)
 {
-	char buf[2048], *tok, *save;
+	char buf[SIM_VALUE_MAX], *tok, *save;
 
 	apr_mask_zero(apm);
 	if (strlen(v) >= sizeof(buf))

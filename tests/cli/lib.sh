@@ -54,6 +54,9 @@ expect_no_grep() {
 	if grep -qF -- "$3" "$work/$2"; then not_ok "$1: '$3' in $2"; show_file "$work/$2"; else ok "$1"; fi
 }
 
+# is NAME WANT GOT
+is() { if [ "$2" = "$3" ]; then ok "$1"; else not_ok "$1: got '$3', want '$2'"; fi; }
+
 # json EXPR: evaluate a python expression on the JSON of `show --json` (j).
 json() {
 	am show --json >"$work/json" 2>/dev/null

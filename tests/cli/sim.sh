@@ -54,4 +54,17 @@ run "no SCLP facility" 1 "$APMATRIX" --sim="$work/nosclp.ini" config 5 off
 expect_err "EOPNOTSUPP explained" <<'T'
 apmatrix: EOPNOTSUPP: configure adapter 0x05 off: the kernel answered EOPNOTSUPP: SCLP adapter configuration is not available under z/VM or in a KVM guest
 T
+
+# A full 256-adapter LPAR: its lists span many continuation lines and must
+# read back whole after every change (they were cut at 2 KiB once).
+cat >"$work/big.ini" <<'INI'
+[lpar]
+adapters = 0-255:CEX8C
+usage_domains = 0-3
+INI
+run "256 adapters: a mask write" 0 "$APMATRIX" --sim="$work/big.ini" mask apmask -0xf0-0xff
+run "256 adapters: read back" 0 "$APMATRIX" --sim="$work/big.ini" show --json
+is "256 adapters: all of them after the round trip" 256 "$(grep -c '"in_lpar":true' "$work/out")"
+run "256 adapters: export" 0 "$APMATRIX" --sim="$work/big.ini" sim export --modparams
+is "export lists the last adapter" 1 "$(grep -c '0xff:CEX8C domains=0x00-0x03 ' "$work/out")"
 done_testing
