@@ -18,6 +18,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "tui.h"
 
 static void log_to_stderr(void *data, int priority, const char *file, int line, const char *fn,
 			  const char *format, va_list args)
@@ -55,7 +56,7 @@ int load_host(struct cli *cli, unsigned int flags, struct apm_host **host)
 
 static void help(const char *prog)
 {
-	printf("Usage: %s [OPTIONS] [COMMAND [ARGS]]\n\nShow and change s390 AP crypto pass-through (AP bus masks, vfio_ap mdevs).\n\nOptions (before the command):\n  --sysfs DIR      use the sysfs mounted at DIR (default /sys)\n  --sim[=FILE]     use the simulated host; its state lives in FILE\n  --read-only      refuse every change\n  --help, --version\n\nCommands:\n  show [--json] [--detail] [--guest UUID]\n  mask apmask|aqmask SPEC [--dry-run]\n  mdev create [UUID] [--dry-run] | mdev remove UUID [--dry-run]\n  assign|unassign UUID adapter|domain|control-domain IDS [--dry-run]\n  config ADAPTER on|off [--dry-run]\n  rescan\n  sim guest-start UUID NAME | guest-stop UUID | se-config ADAPTER on|off\n      | chkstop ADAPTER on|off | lpar add|remove adapter|usage-domain|control-domain ID [TYPE] [--strict]\n      | scan | export --modparams\n\nIDs are decimal or 0x hex (5, 0x47, 4,0xab, 0x40-0x4f); APQNs are hex (05.0047).\nMask SPECs use the kernel's syntax: 0x<hex> or +N,-N,+A-B.\nExit: 0 done, 1 refused or partly applied, 2 usage, 3 the kernel's answer\ndiffered from the prediction.\n",
+	printf("Usage: %s [OPTIONS] [COMMAND [ARGS]]\n\nShow and change s390 AP crypto pass-through (AP bus masks, vfio_ap mdevs).\n\nOptions (before the command):\n  --sysfs DIR      use the sysfs mounted at DIR (default /sys)\n  --sim[=FILE]     use the simulated host; its state lives in FILE\n  --read-only      refuse every change\n  --help, --version\n\nCommands (none: the console on a terminal, else show):\n  tui [--theme NAME|PATH] [--mono] [--ascii] [--script FILE --size WxH] [--list-actions]\n  show [--json] [--detail] [--guest UUID]\n  mask apmask|aqmask SPEC [--dry-run]\n  mdev create [UUID] [--dry-run] | mdev remove UUID [--dry-run]\n  assign|unassign UUID adapter|domain|control-domain IDS [--dry-run]\n  config ADAPTER on|off [--dry-run]\n  rescan\n  sim guest-start UUID NAME | guest-stop UUID | se-config ADAPTER on|off\n      | chkstop ADAPTER on|off | lpar add|remove adapter|usage-domain|control-domain ID [TYPE] [--strict]\n      | scan | export --modparams\n\nIDs are decimal or 0x hex (5, 0x47, 4,0xab, 0x40-0x4f); APQNs are hex (05.0047).\nMask SPECs use the kernel's syntax: 0x<hex> or +N,-N,+A-B.\nExit: 0 done, 1 refused or partly applied, 2 usage, 3 the kernel's answer\ndiffered from the prediction.\n",
 	       prog);
 }
 
@@ -125,7 +126,10 @@ int main(int argc, char **argv)
 
 	argc -= optind;
 	argv += optind;
-	if (argc == 0 || !strcmp(argv[0], "show"))
+	if ((argc == 0 && isatty(STDOUT_FILENO) && isatty(STDIN_FILENO)) ||
+	    (argc > 0 && !strcmp(argv[0], "tui")))
+		rc = tui_main(cli.ctx, cli.prog, argc, argv, cli.read_only);
+	else if (argc == 0 || !strcmp(argv[0], "show"))
 		rc = cmd_show(&cli, argc, argv);
 	else if (!strcmp(argv[0], "mask"))
 		rc = cmd_mask(&cli, argc, argv);

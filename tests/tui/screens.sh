@@ -1,0 +1,136 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# screens.sh - scripted screen tests of the console, in the way tig tests
+# itself: the real binary runs headless from a script of keys and :actions,
+# advancing only when idle; :save-display writes the screen's text and its
+# role map (which theme role drew each cell), compared with expected/.
+# APM_UPDATE_EXPECTED=1 rewrites the expected files (review the diff!).
+. "$TOP_SRCDIR/tests/cli/lib.sh"
+exp=$TOP_SRCDIR/tests/tui/expected
+cd "$work" || exit 1
+# UTF-8 unless a test asks for ASCII (C.UTF-8 is built into glibc).
+export LC_ALL=C.UTF-8
+
+# screens NAME [tui options]: run script $work/NAME.script on a fresh host.ini.
+screens() {
+	name=$1
+	shift
+	rm -f host.ini
+	"$APMATRIX" --sim=host.ini tui --script "$name.script" --size 100x30 "$@" >out 2>err
+	rc=$?
+	is "$name: the script ran" 0 "$rc"
+	[ "$rc" -eq 0 ] || show_file err
+	for f in "$name".*.txt; do
+		[ -f "$f" ] || continue
+		for g in "$f" "$f.roles"; do
+			if [ "${APM_UPDATE_EXPECTED:-}" = 1 ]; then
+				cp "$g" "$exp/$g"
+			fi
+			if cmp -s "$g" "$exp/$g"; then
+				ok "$name: $g"
+			else
+				not_ok "$name: $g differs from expected/"
+				diff -u "$exp/$g" "$g" | head -30 | sed 's/^/#   /'
+			fi
+		done
+	done
+}
+
+# Navigation: arrows, hjkl, go to an APQN, show all, help.
+cat >nav.script <<'S'
+:save-display nav.1.txt
+<Down><Right><Right>
+:save-display nav.2.txt
+jjlh
+g0a.0047<Enter>
+:save-display nav.3.txt
+*
+:save-display nav.4.txt
+?
+:save-display nav.5.txt
+q
+S
+screens nav
+
+# An assignment the rules refuse: preview, verdict, confirmation, explanation.
+cat >assign.script <<'S'
+<Tab><Tab>
+jj
+a
+:save-display assign.1.txt
+y
+:save-display assign.2.txt
+S
+screens assign
+
+# A mask toggle that gives away the host's default domain: the preview warns.
+cat >mask.script <<'S'
+M
+:save-display mask.1.txt
+n
+:save-display mask.2.txt
+S
+screens mask
+
+# Create with a typed UUID, then remove it (forked: the write could block).
+cat >mdev.script <<'S'
+N0b9f1a8e-1111-4222-8333-944445555666<Enter>
+y
+:next-mdev 0b9f1a8e
+j
+a
+y
+:save-display mdev.1.txt
+X
+:save-display mdev.2.txt
+y
+:save-display mdev.3.txt
+S
+screens mdev
+
+# Hot plug seen: Guest3 starts on mdev B; an assignment reaches it at once.
+cat >guest.script <<'S'
+<Tab>
+GGuest3<Enter>
+y
+:save-display guest.1.txt
+<Tab><Tab><Tab>
+jj
+X
+y
+:save-display guest.2.txt
+S
+screens guest
+
+# Monochrome and ASCII: the same meaning without colour and without UTF-8.
+cat >modes.script <<'S'
+:save-display modes.1.txt
+:resize 60x20
+:save-display modes.2.txt
+:resize 100x30
+:save-display modes.3.txt
+S
+screens modes --mono --ascii
+
+# A malformed theme: errors name file:line, the built-in values stay.
+cat >bad.ini <<'INI'
+[roles]
+cell_host = white, default
+cell_free = greenish, default
+no_such_role = red
+cursor = black, white, blinking
+INI
+cat >theme.script <<'S'
+:save-display theme.1.txt
+S
+screens theme --theme "$work/bad.ini"
+is "theme errors name file:line (colour)" 1 "$(grep -c "bad.ini:3: 'greenish' is not a colour" err)"
+is "theme errors name file:line (role)" 1 "$(grep -c "bad.ini:4: unknown role 'no_such_role'" err)"
+is "theme errors name file:line (attribute)" 1 "$(grep -c "bad.ini:5: 'blinking' is not an attribute" err)"
+
+# Every action of the table is in --list-actions (the manual's table).
+"$APMATRIX" --sim=host.ini tui --list-actions >actions.txt
+is "list-actions: one line per action" 30 "$(wc -l <actions.txt)"
+is "unknown script action named with file:line" 1 \
+	"$(printf ':no-such\n' >bad.script; "$APMATRIX" --sim=host.ini tui --script bad.script --size 100x30 2>&1 | grep -c "bad.script:1: unknown action 'no-such'")"
+done_testing
