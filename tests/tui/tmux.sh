@@ -1,0 +1,50 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# tmux.sh - the console in a real terminal: tmux runs the binary, keys go
+# in with send-keys, the screen comes back with capture-pane.  Also checks
+# that a change made by another apmatrix process on the same state file
+# shows up live (inotify), that resizing redraws, and that q restores the
+# terminal and exits 0.
+. "$TOP_SRCDIR/tests/cli/lib.sh"
+if ! command -v tmux >/dev/null; then
+	echo "1..0 # SKIP tmux is not installed (scripts/deps.sh installs it)"
+	exit 0
+fi
+cd "$work" || exit 1
+export LC_ALL=C.UTF-8 TERM=xterm-256color
+sock=$work/tmux.sock
+t() { tmux -S "$sock" "$@"; }
+# wait_for TEXT: poll the pane (the program draws asynchronously) for up to 10 s.
+wait_for() {
+	i=0
+	while [ $i -lt 100 ]; do
+		t capture-pane -p -t apm >pane 2>/dev/null
+		grep -qF -- "$1" pane && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+
+"$APMATRIX" --sim=host.ini show >/dev/null 2>&1
+t new-session -d -s apm -x 100 -y 30 "'$APMATRIX' --sim=host.ini; echo EXIT=\$?; sleep 5"
+wait_for "SIMULATED host" && ok "the console starts in a terminal" || { not_ok "the console starts"; show_file pane; }
+wait_for "mdevs (Tab selects)" && ok "panels drawn" || not_ok "panels drawn"
+t send-keys -t apm j l
+wait_for "APQN 05.0002" && ok "keys move the cursor" || { not_ok "keys move the cursor"; show_file pane; }
+
+# Another process starts a guest on mdev B: the console shows it without a key.
+"$APMATRIX" --sim=host.ini sim guest-start 8f2a7c10-5d3e-4b6a-9c1f-0e7d2b4a6c58 Guest3 >/dev/null 2>&1
+wait_for "Guest3" && ok "a change by another process shows up live" || { not_ok "live update"; show_file pane; }
+grep -q "06 CEX5A accel    h  .  A\* B\* A\* B\*" pane && ok "hot plug visible in the grid" ||
+	{ not_ok "hot plug visible in the grid"; show_file pane; }
+
+t resize-window -t apm -x 70 -y 20 2>/dev/null || t resize-pane -t apm -x 70 -y 20
+wait_for "terminal too small" && ok "too small after a resize" || { not_ok "too small after a resize"; show_file pane; }
+t resize-window -t apm -x 100 -y 30 2>/dev/null || t resize-pane -t apm -x 100 -y 30
+wait_for "mdevs (Tab selects)" && ok "redrawn after growing again" || { not_ok "redrawn after growing"; show_file pane; }
+
+t send-keys -t apm q
+wait_for "EXIT=0" && ok "q quits with 0" || { not_ok "q quits with 0"; show_file pane; }
+t kill-server 2>/dev/null
+done_testing
