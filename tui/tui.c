@@ -325,6 +325,64 @@ static void draw_grid(struct app *app, int gy, int gw, int gh)
 	}
 }
 
+/*
+ * Warnings the kernel does not give (one line each, at most max): an mdev
+ * whose control domain is a usage domain of the host or of another mdev
+ * (its guest could change those keys), and control domains without any
+ * usage domain (ap-check refuses to start such an mdev).
+ */
+static int host_warnings(struct app *app, char lines[][96], int max)
+{
+	unsigned int n = apm_host_get_mdev_count(app->host);
+	struct apm_mask lpar_u, aqmask;
+	bool hu = !apm_host_get_lpar_mask(app->host, APM_LPAR_USAGE_DOMAINS, &lpar_u);
+	int k = 0;
+
+	apm_host_get_aqmask(app->host, &aqmask);
+	for (unsigned int i = 0; i < n && k < max; i++) {
+		struct apm_mdev *m = apm_host_get_mdev(app->host, i);
+		char l = app_mdev_letter(app, apm_mdev_get_uuid(m));
+		struct apm_mask cd, ud;
+		bool any_u = false;
+
+		apm_mdev_get_mask(m, APM_SET_CONTROL_DOMAINS, &cd);
+		apm_mdev_get_mask(m, APM_SET_DOMAINS, &ud);
+		for (int w = 0; w < 4; w++)
+			any_u |= ud.w[w] != 0;
+		for (unsigned int d = 0; d < 256 && k < max; d++) {
+			if (!apm_mask_test(&cd, d))
+				continue;
+			if (hu && apm_mask_test(&lpar_u, d) && apm_mask_test(&aqmask, d)) {
+				snprintf(lines[k++], 96, "%c: control 0x%02x is a host usage dom.",
+					 l, d);
+				continue;
+			}
+			for (unsigned int j = 0; j < n && k < max; j++) {
+				struct apm_mask od;
+
+				if (j == i)
+					continue;
+				apm_mdev_get_mask(apm_host_get_mdev(app->host, j), APM_SET_DOMAINS,
+						  &od);
+				if (apm_mask_test(&od, d)) {
+					snprintf(lines[k++], 96,
+						 "%c: control 0x%02x is %c's usage dom.", l, d,
+						 app_mdev_letter(
+							 app, apm_mdev_get_uuid(apm_host_get_mdev(
+								      app->host, j))));
+					break;
+				}
+			}
+		}
+		for (int w = 0; w < 4 && !any_u && k < max; w++)
+			if (cd.w[w]) {
+				snprintf(lines[k++], 96, "%c: control but no usage domains", l);
+				break;
+			}
+	}
+	return k;
+}
+
 static void draw_panel(struct app *app, int px, int py, int ph)
 {
 	struct screen *s = &app->scr;
@@ -351,6 +409,13 @@ static void draw_panel(struct app *app, int px, int py, int ph)
 	}
 	if (!n)
 		screen_put(s, px, y++, w, ROLE_DIM, "none: N creates one");
+	{
+		char warn[3][96];
+		int nw = host_warnings(app, warn, 3);
+
+		for (int i = 0; i < nw; i++)
+			screen_printf(s, px, y++, w, ROLE_WARNING, "! %s", warn[i]);
+	}
 	y++;
 	screen_put(s, px, y++, w, ROLE_TITLE, "legend");
 	{

@@ -102,6 +102,26 @@ y
 S
 screens guest
 
+# Warnings the kernel does not give: a control domain that is a host usage
+# domain or another mdev's usage domain, control domains without usage domains.
+cat >warn.script <<'S'
+:next-mdev 8f2a7c10
+:goto 05.0001
+c
+y
+:goto 05.0047
+:next-mdev 62177883
+c
+y
+N0b9f1a8e-1111-4222-8333-944445555666<Enter>
+y
+:next-mdev 0b9f1a8e
+c
+y
+:save-display warn.1.txt
+S
+screens warn
+
 # Monochrome and ASCII: the same meaning without colour and without UTF-8.
 cat >modes.script <<'S'
 :save-display modes.1.txt
