@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include <curses.h>
+#include <ini.h>
 
 #include "tui.h"
 
@@ -512,12 +513,49 @@ const struct action actions[] = {
 	{ NULL, 0, 0, NULL, NULL, NULL, 0 },
 };
 
-const struct action *action_by_key(int key)
+const struct action *action_by_key(const struct app *app, int key)
 {
-	for (const struct action *a = actions; a->name; a++)
-		if (key && (a->key == key || a->key2 == key))
+	int i = 0;
+
+	if (!key)
+		return NULL;
+	/* Bindings from config.ini win over the table's keys. */
+	for (const struct action *a = actions; a->name; a++, i++)
+		if (app->key_override[i] == key)
+			return a;
+	i = 0;
+	for (const struct action *a = actions; a->name; a++, i++)
+		if ((!app->key_override[i] && a->key == key) || a->key2 == key)
 			return a;
 	return NULL;
+}
+
+int key_parse(const char *name)
+{
+	static const struct {
+		const char *name;
+		int key;
+	} names[] = {
+		{ "Tab", '\t' },	{ "S-Tab", KEY_BTAB },
+		{ "Enter", '\n' },	{ "Esc", 27 },
+		{ "Space", ' ' },	{ "Up", KEY_UP },
+		{ "Down", KEY_DOWN },	{ "Left", KEY_LEFT },
+		{ "Right", KEY_RIGHT }, { "PgUp", KEY_PPAGE },
+		{ "PgDn", KEY_NPAGE },	{ "Home", KEY_HOME },
+		{ "End", KEY_END },	{ "Backspace", KEY_BACKSPACE },
+	};
+	int n;
+
+	if (strlen(name) == 1 && isgraph((unsigned char)name[0]))
+		return (unsigned char)name[0];
+	if (name[0] == '^' && strlen(name) == 2 && isalpha((unsigned char)name[1]))
+		return toupper((unsigned char)name[1]) - '@';
+	if (name[0] == 'F' && sscanf(name + 1, "%d", &n) == 1 && n >= 1 && n <= 12)
+		return KEY_F(n);
+	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
+		if (!strcmp(name, names[i].name))
+			return names[i].key;
+	return -1;
 }
 
 const struct action *action_by_name(const char *name)
@@ -620,6 +658,104 @@ void action_child_done(struct app *app)
 	else
 		app_log(app, ROLE_OK, "%s: done", app->child_what);
 	app_reload(app);
+}
+
+/* ------------------------------------------------------------ config.ini */
+
+struct config_parse {
+	struct app *app;
+	const char **theme;
+	char theme_buf[256];
+	FILE *errors, *f;
+	const char *file;
+	int line, nerr;
+};
+
+static char *config_reader(char *str, int num, void *stream)
+{
+	struct config_parse *p = stream;
+	char *r = fgets(str, num, p->f);
+
+	if (r)
+		p->line++;
+	return r;
+}
+
+static void config_err(struct config_parse *p, const char *what, const char *name)
+{
+	char safe[48];
+	size_t i;
+
+	for (i = 0; name[i] && i < sizeof(safe) - 1; i++)
+		safe[i] = isprint((unsigned char)name[i]) ? name[i] : '?';
+	safe[i] = '\0';
+	if (p->errors)
+		fprintf(p->errors, "%s:%d: %s '%s'\n", p->file, p->line, what, safe);
+	app_log(p->app, ROLE_ERROR, "%s:%d: %s '%s'", p->file, p->line, what, safe);
+	p->nerr++;
+}
+
+static int config_handler(void *user, const char *section, const char *key, const char *value)
+{
+	struct config_parse *p = user;
+	const struct action *a;
+
+	if (!key)
+		return 1;
+	if (!strcmp(section, "ui") && !strcmp(key, "theme")) {
+		snprintf(p->theme_buf, sizeof(p->theme_buf), "%s", value);
+		if (!*p->theme)
+			*p->theme = p->theme_buf;
+	} else if (!strcmp(section, "ui") && !strcmp(key, "interval")) {
+		int ms = atoi(value);
+
+		if (ms < 100 || ms > 600000)
+			config_err(p, "interval must be 100..600000 ms, not", value);
+		else
+			p->app->interval_ms = ms;
+	} else if (!strcmp(section, "keys")) {
+		int code = key_parse(value);
+
+		a = action_by_name(key);
+		if (!a)
+			config_err(p, "no such action (apmatrix tui --list-actions):", key);
+		else if (code < 0)
+			config_err(p, "not a key name (x, ^X, Tab, F1, Up, PgDn, ...):", value);
+		else {
+			int i = (int)(a - actions);
+
+			p->app->key_override[i] = code;
+			snprintf(p->app->key_override_name[i], sizeof(p->app->key_override_name[0]),
+				 "%s", value);
+		}
+	} else {
+		config_err(p, "unknown setting", key);
+	}
+	return 1;
+}
+
+int config_load(struct app *app, const char **theme, FILE *errors)
+{
+	struct config_parse p = { .app = app, .theme = theme, .errors = errors };
+	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
+	char path[1024];
+
+	if (xdg && *xdg)
+		snprintf(path, sizeof(path), "%s/apmatrix/config.ini", xdg);
+	else
+		snprintf(path, sizeof(path), "%s/.config/apmatrix/config.ini", home ? home : "");
+	p.f = fopen(path, "r");
+	if (!p.f)
+		return errno == ENOENT ? 0 : -errno;
+	p.file = path;
+	ini_parse_stream(config_reader, &p, config_handler, &p);
+	fclose(p.f);
+	/* The theme name must outlive the parse. */
+	if (*theme == p.theme_buf) {
+		snprintf(app->config_theme, sizeof(app->config_theme), "%s", p.theme_buf);
+		*theme = app->config_theme;
+	}
+	return p.nerr ? -EINVAL : 0;
 }
 
 void actions_print(FILE *f)

@@ -562,7 +562,9 @@ static void draw_help(struct app *app)
 		if (y >= s->h - 1)
 			break;
 		screen_printf(s, 0, y++, s->w, (a->flags & ACT_SIM_ONLY) ? ROLE_DIM : ROLE_TEXT,
-			      "%-8s %-24s %s", a->keyname, a->name, a->help);
+			      "%-8s %-24s %s",
+			      app->key_override[i] ? app->key_override_name[i] : a->keyname,
+			      a->name, a->help);
 	}
 }
 
@@ -632,7 +634,7 @@ static void handle_key(struct app *app, int key)
 		app->help = false;
 		return;
 	}
-	a = action_by_key(key);
+	a = action_by_key(app, key);
 	if (a)
 		action_run(app, a, NULL);
 }
@@ -901,6 +903,7 @@ int tui_main(struct apm_ctx *ctx, const char *prog, int argc, char **argv, bool 
 			return 2;
 		}
 	}
+	config_load(app, &theme, stderr);
 	if (app->interval_ms < 100)
 		app->interval_ms = 100;
 	/* A broken theme costs its roles, not the console: errors go to stderr and the log. */

@@ -126,6 +126,10 @@ struct app {
 	/* Cells that changed at the last reload, highlighted until the next. */
 	unsigned char changed[256][256];
 	int interval_ms;
+	/* Key bindings from config.ini: replace an action's first key. */
+	int key_override[64];
+	char key_override_name[64][16];
+	char config_theme[256]; /* [ui] theme of config.ini */
 };
 
 /* tui.c */
@@ -148,7 +152,11 @@ struct action {
 #define ACT_MUTATES  (1u << 0) /* offered only where the host is writable */
 #define ACT_SIM_ONLY (1u << 1) /* the simulated hypervisor (or apsim's control tree) */
 extern const struct action actions[];
-const struct action *action_by_key(int key);
+const struct action *action_by_key(const struct app *app, int key);
+/* "x", "^X", "Tab", "Enter", "F1".."F12", "Up", "PgDn", ...: a key code, or -1. */
+int key_parse(const char *name);
+/* config.ini: [ui] theme, interval; [keys] ACTION = KEY.  Errors name file:line. */
+int config_load(struct app *app, const char **theme, FILE *errors);
 const struct action *action_by_name(const char *name);
 int action_run(struct app *app, const struct action *a, const char *arg);
 /* The confirmation of app->pending: yes applies it, no drops it. */

@@ -148,6 +148,28 @@ is "theme errors name file:line (colour)" 1 "$(grep -c "bad.ini:3: 'greenish' is
 is "theme errors name file:line (role)" 1 "$(grep -c "bad.ini:4: unknown role 'no_such_role'" err)"
 is "theme errors name file:line (attribute)" 1 "$(grep -c "bad.ini:5: 'blinking' is not an attribute" err)"
 
+# config.ini: theme, interval and a key binding; a bad line names file:line.
+mkdir -p cfg/apmatrix
+cat >cfg/apmatrix/config.ini <<'INI'
+[ui]
+theme = mono
+interval = 2000
+[keys]
+assign-adapter = x
+toggle-apmask = F5
+remove-mdev = nokey
+INI
+cat >config.script <<'S'
+:next-mdev 8f2a7c10
+x
+:save-display config.1.txt
+n
+?
+:save-display config.2.txt
+S
+XDG_CONFIG_HOME=$work/cfg screens config
+is "config.ini error names file:line" 1 "$(grep -c "cfg/apmatrix/config.ini:7: not a key name (x, ^X, Tab, F1, Up, PgDn, ...): 'nokey'" err)"
+
 # Every action of the table is in --list-actions (the manual's table).
 "$APMATRIX" --sim=host.ini tui --list-actions >actions.txt
 is "list-actions: one line per action" 30 "$(wc -l <actions.txt)"
