@@ -167,7 +167,7 @@ n
 ?
 :save-display config.2.txt
 S
-XDG_CONFIG_HOME=$work/cfg screens config
+XDG_CONFIG_HOME=cfg screens config
 is "config.ini error names file:line" 1 "$(grep -c "cfg/apmatrix/config.ini:7: not a key name (x, ^X, Tab, F1, Up, PgDn, ...): 'nokey'" err)"
 
 # Every action of the table is in --list-actions (the manual's table).
