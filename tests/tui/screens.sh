@@ -63,6 +63,16 @@ y
 S
 screens assign
 
+# An unassign from a running guest: the preview names the guest and the APQNs it loses.
+cat >unplug.script <<'S'
+:goto 06.0004
+A
+:save-display unplug.1.txt
+y
+:save-display unplug.2.txt
+S
+screens unplug
+
 # A mask toggle that gives away the host's default domain: the preview warns.
 cat >mask.script <<'S'
 M
