@@ -24,3 +24,5 @@ if command -v strace >/dev/null; then
 else
 	echo "(strace not installed: no syscall count for apmatrix show --json)"
 fi
+echo "== the console"
+sh "$(dirname "$0")/tui.sh" "$b"

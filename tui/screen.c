@@ -160,17 +160,19 @@ static int role_attr(const struct theme *t, int role)
 	return e->attrs | (has_colors() ? COLOR_PAIR(role + 1) : 0);
 }
 
+/*
+ * A new size starts from a blank screen (the caller cleared the terminal),
+ * so blank cells are never sent: a full paint costs only what is drawn.
+ */
 void screen_flush_curses(struct screen *s, struct screen *shown, const struct theme *t)
 {
-	bool full = shown->w != s->w || shown->h != s->h;
-
-	if (full && screen_resize(shown, s->w, s->h))
+	if ((shown->w != s->w || shown->h != s->h) && screen_resize(shown, s->w, s->h))
 		return;
 	for (int y = 0; y < s->h; y++)
 		for (int x = 0; x < s->w; x++) {
 			struct cell *c = &s->c[y * s->w + x], *o = &shown->c[y * s->w + x];
 
-			if (!full && c->role == o->role && !strcmp(c->g, o->g))
+			if (c->role == o->role && !strcmp(c->g, o->g))
 				continue;
 			attrset(role_attr(t, c->role));
 			mvaddstr(y, x, c->g);

@@ -178,8 +178,13 @@ int app_reload(struct app *app)
 	}
 	memset(app->changed, 0, sizeof(app->changed));
 	if (app->host) {
-		for (unsigned int a = 0; a < app->na; a++)
-			for (unsigned int q = 0; q < app->nq; q++) {
+		/* Only the cells on screen can flash: diff the viewport, not 65536 APQNs. */
+		unsigned int a_end = (unsigned int)(app->top + app->rows);
+		unsigned int q_end = (unsigned int)(app->left + app->cols);
+
+		for (unsigned int a = (unsigned int)app->top; a < app->na && a < a_end; a++)
+			for (unsigned int q = (unsigned int)app->left; q < app->nq && q < q_end;
+			     q++) {
 				struct apm_queue_info o, n;
 				unsigned int ia = app->ids_a[a], iq = app->ids_q[q];
 
@@ -258,8 +263,9 @@ static void draw_axes(struct app *app, int gx, int gy, int cols)
 			      q == app->cur_q ? ROLE_CURSOR : ROLE_AXIS, "%02x ", q);
 		mk[0] = u && k ? 'B' : u ? 'U' : k ? 'C' : ' ';
 		mk[1] = (int)q == ap_domain ? 'd' : ' ';
-		mk[2] = '\0';
-		screen_put(s, gx + c * CELL_W, gy + 1, 2, ROLE_AXIS, mk);
+		mk[2] = ' ';
+		mk[3] = '\0';
+		screen_put(s, gx + c * CELL_W, gy + 1, CELL_W, ROLE_AXIS, mk);
 		/* The selected mdev's control domains: + in its guest, - filtered out. */
 		if (apm_mask_test(&cd, q))
 			screen_put(s, gx + c * CELL_W, gy + 2, 1,
@@ -273,6 +279,9 @@ static void draw_grid(struct app *app, int gy, int gw, int gh)
 	struct screen *s = &app->scr;
 	int cols = (gw - GRID_X) / CELL_W, rows = gh - 3;
 	int ia = 0, iq = 0;
+
+	app->rows = rows;
+	app->cols = cols;
 
 	for (unsigned int i = 0; i < app->na; i++)
 		if (app->ids_a[i] == app->cur_a)
@@ -312,7 +321,7 @@ static void draw_grid(struct app *app, int gy, int gw, int gh)
 			unsigned int q = app->ids_q[app->left + c];
 			struct apm_queue_info qi;
 			enum role role;
-			char g[4];
+			char g[8];
 
 			apm_host_get_queue(app->host, a, q, &qi);
 			role = cell_look(app, &qi, g);
@@ -320,7 +329,9 @@ static void draw_grid(struct app *app, int gy, int gw, int gh)
 				role = ROLE_CURSOR;
 			else if (app->changed[a][q])
 				role = ROLE_CHANGED;
-			screen_put(s, GRID_X + c * CELL_W, y, 2, role, g);
+			/* The blank after a cell keeps its role: one attribute run, fewer bytes. */
+			strcat(g, " ");
+			screen_put(s, GRID_X + c * CELL_W, y, CELL_W, role, g);
 		}
 	}
 }

@@ -101,6 +101,7 @@ struct app {
 	unsigned int cur_a, cur_q;
 	unsigned int ids_a[256], ids_q[256], na, nq;
 	int top, left;	       /* scroll offsets into ids_a / ids_q */
+	int rows, cols;	       /* the grid's size at the last draw */
 	int sel_mdev;	       /* index into the host's mdevs, -1 none */
 	char letters[256][37]; /* uuid of each mdev letter slot, "" free */
 
