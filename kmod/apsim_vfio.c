@@ -294,7 +294,8 @@ static ssize_t control_domains_show(struct device *dev, struct device_attribute 
 }
 static DEVICE_ATTR_RO(control_domains);
 
-static ssize_t matrix_show(struct device *dev, struct device_attribute *attr, char *buf)
+/* matrix and guest_matrix: the assigned matrix, or the shadow APCB (spec §1.6, §3.5). */
+static ssize_t show_matrix(struct device *dev, char *buf, bool shadow)
 {
 	struct apsim_mdev *m = to_amdev(dev);
 	struct apr_mdev *r;
@@ -302,25 +303,22 @@ static ssize_t matrix_show(struct device *dev, struct device_attribute *attr, ch
 
 	mutex_lock(&apsim.lock);
 	r = rm_of(m);
-	n = apr_matrix_format(&r->apm, &r->aqm, apsim.max_apid, apsim.max_apqi, buf, PAGE_SIZE);
+	n = apr_matrix_format(shadow ? &r->sapm : &r->apm, shadow ? &r->saqm : &r->aqm,
+			      apsim.max_apid, apsim.max_apqi, buf, PAGE_SIZE);
 	mutex_unlock(&apsim.lock);
 	return n;
 }
+
+static ssize_t matrix_show(struct device *dev, struct device_attribute *attr, char *buf)
+{
+	return show_matrix(dev, buf, false);
+}
 static DEVICE_ATTR_RO(matrix);
 
-/* The shadow APCB, whether or not a guest holds the device (spec §3.5). */
+/* Whether or not a guest holds the device: "is or will be" given to it. */
 static ssize_t guest_matrix_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
-	struct apsim_mdev *m = to_amdev(dev);
-	struct apr_mdev *r;
-	ssize_t n;
-
-	mutex_lock(&apsim.lock);
-	r = rm_of(m);
-	n = apr_matrix_format(&r->sapm, &r->saqm, apsim.max_apid, apsim.max_apqi, buf,
-			      PAGE_SIZE);
-	mutex_unlock(&apsim.lock);
-	return n;
+	return show_matrix(dev, buf, true);
 }
 static DEVICE_ATTR_RO(guest_matrix);
 

@@ -97,35 +97,38 @@ static enum role cell_look(struct app *app, const struct apm_queue_info *q, char
 							     app->host, (unsigned int)q->mdev)))
 			      : ' ';
 
-	switch (q->cell) {
-	case APM_CELL_HOST:
-		strcpy(g, q->exists ? "h " : ". ");
-		return q->exists ? ROLE_CELL_HOST : ROLE_CELL_EMPTY;
-	case APM_CELL_FREE:
-		strcpy(g, "f ");
-		return ROLE_CELL_FREE;
-	case APM_CELL_UNBOUND:
-		strcpy(g, "u ");
-		return ROLE_CELL_UNBOUND;
-	case APM_CELL_ASSIGNED:
-		g[0] = l, g[1] = ' ', g[2] = '\0';
-		return ROLE_CELL_ASSIGNED;
-	case APM_CELL_PLUGGED:
-		g[0] = l, g[1] = '*', g[2] = '\0';
-		return ROLE_CELL_PLUGGED;
-	case APM_CELL_FILTERED:
-		g[0] = l, g[1] = '~', g[2] = '\0';
-		return ROLE_CELL_FILTERED;
-	case APM_CELL_ABSENT:
-		g[0] = l, g[1] = '?', g[2] = '\0';
-		return ROLE_CELL_ABSENT;
-	case APM_CELL_CONFLICT:
-		g[0] = l, g[1] = '!', g[2] = '\0';
-		return ROLE_CELL_CONFLICT;
-	default:
+	/* The mdev classes: the mdev's letter and a mark; the others: a fixed glyph. */
+	static const struct {
+		enum role role;
+		char mark; /* 0: not an mdev class */
+		const char *glyph;
+	} look[APM_CELL_COUNT] = {
+		[APM_CELL_HOST] = { ROLE_CELL_HOST, 0, "h " },
+		[APM_CELL_FREE] = { ROLE_CELL_FREE, 0, "f " },
+		[APM_CELL_UNBOUND] = { ROLE_CELL_UNBOUND, 0, "u " },
+		[APM_CELL_ASSIGNED] = { ROLE_CELL_ASSIGNED, ' ', NULL },
+		[APM_CELL_PLUGGED] = { ROLE_CELL_PLUGGED, '*', NULL },
+		[APM_CELL_FILTERED] = { ROLE_CELL_FILTERED, '~', NULL },
+		[APM_CELL_ABSENT] = { ROLE_CELL_ABSENT, '?', NULL },
+		[APM_CELL_CONFLICT] = { ROLE_CELL_CONFLICT, '!', NULL },
+	};
+
+	if (q->cell >= APM_CELL_COUNT) {
 		strcpy(g, "  ");
 		return ROLE_TEXT;
 	}
+	if (q->cell == APM_CELL_HOST && !q->exists) {
+		strcpy(g, ". ");
+		return ROLE_CELL_EMPTY;
+	}
+	if (look[q->cell].glyph) {
+		strcpy(g, look[q->cell].glyph);
+	} else {
+		g[0] = l;
+		g[1] = look[q->cell].mark;
+		g[2] = '\0';
+	}
+	return look[q->cell].role;
 }
 
 /* The rows and columns shown: the LPAR's and the assigned IDs, or all. */
