@@ -371,25 +371,41 @@ static void guest_delta(struct apm_change *c, int i, const struct apr_mdev *befo
 	apm_buf_free(&lose);
 }
 
-static int plan_ap_config(struct apm_change *c, struct work *w, int i, const unsigned int *ids,
-			  size_t n)
+/* Set or clear ids in mask (unassign: clear). */
+static void apply_ids(struct apr_mask *mask, const unsigned int *ids, size_t n, bool clear)
+{
+	for (size_t k = 0; k < n; k++) {
+		if (clear)
+			apr_mask_clear(mask, ids[k]);
+		else
+			apr_mask_set(mask, ids[k]);
+	}
+}
+
+/* "adapters 0x05-0x06" for the explanations. */
+static void ids_named(const char *kind, const unsigned int *ids, size_t n, char *out, size_t size)
+{
+	struct apr_mask asked;
+	char list[64];
+
+	apr_mask_zero(&asked);
+	apply_ids(&asked, ids, n, false);
+	ids_text(&asked, list, sizeof(list));
+	snprintf(out, size, "%ss %s", kind, list);
+}
+
+/* One all-or-nothing ap_config write that installs cfg (spec §6.2). */
+static int plan_ap_config_masks(struct apm_change *c, struct work *w, int i,
+				const struct apr_mask cfg[3], const char *what, const char *step)
 {
 	struct apr_mdev *m = &w->m[i];
-	struct apr_mask cfg[3] = { m->apm, m->aqm, m->adm };
-	struct apr_mask *target = &cfg[c->res];
-	char hex[3][APR_MASK_STRLEN + 1], value[240], path[128], what[96];
+	char hex[3][APR_MASK_STRLEN + 1], value[240], path[128];
 	struct apr_conflict cf = { 0 };
 	struct apr_mdev before = *m;
 	struct apr_mask filtered;
 	struct step *s;
 	int rc;
 
-	for (size_t k = 0; k < n; k++) {
-		if (c->unassign)
-			apr_mask_clear(target, ids[k]);
-		else
-			apr_mask_set(target, ids[k]);
-	}
 	for (int k = 0; k < 3; k++)
 		apr_mask_format(&cfg[k], hex[k]);
 	snprintf(value, sizeof(value), "%s,%s,%s\n", hex[0], hex[1], hex[2]);
@@ -397,25 +413,13 @@ static int plan_ap_config(struct apm_change *c, struct work *w, int i, const uns
 	s = add_step(c, path, value);
 	if (!s)
 		return -ENOMEM;
-	snprintf(s->what, sizeof(s->what), "%s %zu %ss in one ap_config write",
-		 c->unassign ? "unassign" : "assign", n, res_name(c->res));
-	{
-		struct apr_mask asked;
-		char list[64];
-
-		apr_mask_zero(&asked);
-		for (size_t k = 0; k < n; k++)
-			apr_mask_set(&asked, ids[k]);
-		ids_text(&asked, list, sizeof(list));
-		snprintf(what, sizeof(what), "%ss %s", res_name(c->res), list);
-	}
+	snprintf(s->what, sizeof(s->what), "%s", step);
 	rc = apr_check_ap_config(&w->h, w->m, w->n, i, cfg, &cf);
 	if (rc == -ENODEV)
 		apm_buf_printf(
 			&c->explanation,
-			"the %s cannot go to mdev %.8s…: one is above this host's maximum (0x%02x)\n",
-			what, c->host->mdevs[i].uuid,
-			c->res == APM_RES_ADAPTER ? w->h.max_apid : w->h.max_apqi);
+			"the %s cannot go to mdev %.8s…: one is above this host's maximum (adapters 0x%02x, domains 0x%02x)\n",
+			what, c->host->mdevs[i].uuid, w->h.max_apid, w->h.max_apqi);
 	else if (rc)
 		explain_assign(c, i, what, rc, &cf);
 	predict(c, s, rc);
@@ -436,6 +440,20 @@ static int plan_ap_config(struct apm_change *c, struct work *w, int i, const uns
 	apr_filter_cdoms(&w->h, m);
 	guest_delta(c, i, &before, m);
 	return 0;
+}
+
+static int plan_ap_config(struct apm_change *c, struct work *w, int i, const unsigned int *ids,
+			  size_t n)
+{
+	struct apr_mdev *m = &w->m[i];
+	struct apr_mask cfg[3] = { m->apm, m->aqm, m->adm };
+	char what[96], step[96];
+
+	apply_ids(&cfg[c->res], ids, n, c->unassign);
+	ids_named(res_name(c->res), ids, n, what, sizeof(what));
+	snprintf(step, sizeof(step), "%s %zu %ss in one ap_config write",
+		 c->unassign ? "unassign" : "assign", n, res_name(c->res));
+	return plan_ap_config_masks(c, w, i, cfg, what, step);
 }
 
 static int plan_single(struct apm_change *c, struct work *w, int i, unsigned int id)
@@ -545,6 +563,97 @@ APM_EXPORT int apm_change_new_assign(struct apm_host *host, const char *uuid, en
 			rc = plan_single(c, &w, i, ids[k]);
 	c->expect = w.m[i];
 	matrix_preview(c, &w.m[i]);
+	free(w.m);
+	if (rc) {
+		apm_change_unref(c);
+		return rc;
+	}
+	*out = c;
+	return 0;
+}
+
+/*
+ * The rows and columns of a selection: adapters and domains together, in
+ * one ap_config write where the kernel has it (all or nothing), else
+ * adapter by adapter, then domain by domain.
+ */
+APM_EXPORT int apm_change_new_assign_matrix(struct apm_host *host, const char *uuid, bool unassign,
+					    const unsigned int *adapters, size_t na,
+					    const unsigned int *domains, size_t nd,
+					    struct apm_change **out)
+{
+	struct apm_mdev *md = apm_host_find_mdev(host, uuid);
+	struct apm_change *c;
+	struct work w;
+	int rc, i;
+
+	if (!md || (!na && !nd))
+		return md ? -EINVAL : -ENODEV;
+	for (size_t k = 0; k < na; k++)
+		if (adapters[k] > 255)
+			return -ERANGE;
+	for (size_t k = 0; k < nd; k++)
+		if (domains[k] > 255)
+			return -ERANGE;
+	rc = change_new(host, CH_ASSIGN, &c);
+	if (rc)
+		return rc;
+	rc = work_init(&w, host);
+	if (rc) {
+		apm_change_unref(c);
+		return rc;
+	}
+	i = apm_host_mdev_index(host, md);
+	c->mdev = i;
+	c->unassign = unassign;
+	memcpy(c->uuid, md->uuid, sizeof(c->uuid));
+	apm_buf_printf(&c->preview, "%s adapters", unassign ? "unassign" : "assign");
+	for (size_t k = 0; k < na; k++)
+		apm_buf_printf(&c->preview, " 0x%02x", adapters[k]);
+	apm_buf_printf(&c->preview, " and domains");
+	for (size_t k = 0; k < nd; k++)
+		apm_buf_printf(&c->preview, " 0x%02x", domains[k]);
+	apm_buf_printf(&c->preview, " %s mdev %s%s%s%s\n", unassign ? "from" : "to", md->uuid,
+		       md->guest[0] ? " (" : "", md->guest, md->guest[0] ? ")" : "");
+	if (md->has_ap_config) {
+		struct apr_mdev *m = &w.m[i];
+		struct apr_mask cfg[3] = { m->apm, m->aqm, m->adm };
+		char what[200], a[96], d[96], step[96];
+
+		apply_ids(&cfg[0], adapters, na, unassign);
+		apply_ids(&cfg[1], domains, nd, unassign);
+		ids_named("adapter", adapters, na, a, sizeof(a));
+		ids_named("domain", domains, nd, d, sizeof(d));
+		snprintf(what, sizeof(what), "%s and %s", a, d);
+		snprintf(step, sizeof(step),
+			 "%s %zu adapters and %zu domains in one ap_config write",
+			 unassign ? "unassign" : "assign", na, nd);
+		c->res = APM_RES_ADAPTER;
+		rc = plan_ap_config_masks(c, &w, i, cfg, what, step);
+	} else {
+		c->res = APM_RES_ADAPTER;
+		for (size_t k = 0; k < na && !rc; k++)
+			rc = plan_single(c, &w, i, adapters[k]);
+		c->res = APM_RES_DOMAIN;
+		for (size_t k = 0; k < nd && !rc; k++)
+			rc = plan_single(c, &w, i, domains[k]);
+	}
+	c->expect = w.m[i];
+	matrix_preview(c, &w.m[i]);
+	if (c->prediction < 0) {
+		/* Refused: nothing changes, but the operator should see what was asked. */
+		struct apr_mdev req = c->host->mdevs[i].m;
+		char a[512], d[512];
+
+		apply_ids(&req.apm, adapters, na, unassign);
+		apply_ids(&req.aqm, domains, nd, unassign);
+		ids_text(&req.apm, a, sizeof(a));
+		ids_text(&req.aqm, d, sizeof(d));
+		apm_buf_printf(
+			&c->preview,
+			"  asked for: adapters %s x domains %s = %u APQNs (refused: nothing changes)\n",
+			a, d, apr_mask_weight(&req.apm) * apr_mask_weight(&req.aqm));
+	}
 	free(w.m);
 	if (rc) {
 		apm_change_unref(c);

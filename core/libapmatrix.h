@@ -276,6 +276,11 @@ int apm_change_new_mask(struct apm_host *host, bool aqmask, const char *spec,
 			struct apm_change **change);
 int apm_change_new_assign(struct apm_host *host, const char *uuid, enum apm_res res, bool unassign,
 			  const unsigned int *ids, size_t n, struct apm_change **change);
+/* Adapters and domains at once (a selection's rows and columns).  Since: 1 */
+int apm_change_new_assign_matrix(struct apm_host *host, const char *uuid, bool unassign,
+				 const unsigned int *adapters, size_t na,
+				 const unsigned int *domains, size_t nd,
+				 struct apm_change **change);
 /* uuid NULL: generate one. */
 int apm_change_new_mdev_create(struct apm_host *host, const char *uuid, struct apm_change **change);
 int apm_change_new_mdev_remove(struct apm_host *host, const char *uuid, struct apm_change **change);

@@ -283,6 +283,74 @@ static int act_unassign_control(struct app *app, const char *arg)
 	return assign(app, APM_RES_CONTROL_DOMAIN, true);
 }
 
+static int select_mode(struct app *app, int mode)
+{
+	if ((int)app->sel == mode) {
+		app->sel = SEL_NONE;
+		return 0;
+	}
+	app->sel = mode;
+	app->anchor_a = app->cur_a;
+	app->anchor_q = app->cur_q;
+	return 0;
+}
+
+static int act_mark(struct app *app, const char *arg)
+{
+	return select_mode(app, SEL_RECT);
+}
+
+static int act_select_row(struct app *app, const char *arg)
+{
+	return select_mode(app, SEL_ROW);
+}
+
+static int act_select_column(struct app *app, const char *arg)
+{
+	return select_mode(app, SEL_COLUMN);
+}
+
+/* A matrix is adapters x domains: the preview shows the whole cross product. */
+static int assign_selection(struct app *app, bool un)
+{
+	unsigned int ads[256], doms[256];
+	struct apm_mdev *m = selected(app);
+	struct apm_change *c;
+	char what[128];
+	size_t na, nd;
+	int rc;
+
+	if (!m) {
+		app_log(app, ROLE_WARNING, "select an mdev first (Tab), or create one (N)");
+		return -ENOENT;
+	}
+	app_selection(app, ads, &na, doms, &nd);
+	if (!na && !nd) {
+		app_log(app, ROLE_WARNING,
+			"nothing selected: v marks a rectangle, V a row, b a column");
+		return -EINVAL;
+	}
+	snprintf(what, sizeof(what), "%s %zu adapter%s and %zu domain%s %s mdev %c",
+		 un ? "unassign" : "assign", na, na == 1 ? "" : "s", nd, nd == 1 ? "" : "s",
+		 un ? "from" : "to", app_mdev_letter(app, apm_mdev_get_uuid(m)));
+	rc = apm_change_new_assign_matrix(app->host, apm_mdev_get_uuid(m), un, ads, na, doms, nd,
+					  &c);
+	if (rc)
+		return plan_failed(app, what, rc);
+	app->sel = SEL_NONE;
+	return propose(app, c, what, false);
+}
+
+static int act_assign_selection(struct app *app, const char *arg)
+{
+	return assign_selection(app, false);
+}
+
+static int act_unassign_selection(struct app *app, const char *arg)
+{
+	return assign_selection(app, true);
+}
+
 static int create_done(struct app *app, const char *text)
 {
 	struct apm_change *c;
@@ -472,6 +540,12 @@ const struct action actions[] = {
 	{ "goto", 'g', 0, "g", "go to an APQN (AA.DDDD)", act_goto, 0 },
 	{ "show-all", '*', 0, "*", "show every adapter and domain 0..max, or only the used ones",
 	  act_show_all, 0 },
+	{ "mark", 'v', 0, "v", "start a rectangle selection at the cursor (again: clear it)",
+	  act_mark, 0 },
+	{ "select-row", 'V', 0, "V", "select the cursor's whole row (again: clear it)",
+	  act_select_row, 0 },
+	{ "select-column", 'b', 0, "b", "select the cursor's whole column (again: clear it)",
+	  act_select_column, 0 },
 	{ "next-mdev", KEY_TAB, 0, "Tab", "select the next mdev (or the one named)", act_next_mdev,
 	  0 },
 	{ "prev-mdev", KEY_BTAB, 0, "S-Tab", "select the previous mdev", act_prev_mdev, 0 },
@@ -494,6 +568,12 @@ const struct action actions[] = {
 	  ACT_MUTATES },
 	{ "unassign-control-domain", 'C', 0, "C", "unassign the column's control domain",
 	  act_unassign_control, ACT_MUTATES },
+	{ "assign-selection", 'S', 0, "S",
+	  "assign the selection's adapters and domains to the selected mdev (one ap_config write)",
+	  act_assign_selection, ACT_MUTATES },
+	{ "unassign-selection", 'U', 0, "U",
+	  "unassign the selection's adapters and domains from the selected mdev",
+	  act_unassign_selection, ACT_MUTATES },
 	{ "create-mdev", 'N', 0, "N", "create an mdev (UUID typed or generated)", act_create,
 	  ACT_MUTATES },
 	{ "remove-mdev", 'X', 0, "X", "remove the selected mdev (its guest loses its AP resources)",

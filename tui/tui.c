@@ -206,6 +206,57 @@ int app_reload(struct app *app)
 	return 0;
 }
 
+/* ---------------------------------------------------------- selection */
+
+static int index_of(const unsigned int *ids, unsigned int n, unsigned int id)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (ids[i] == id)
+			return (int)i;
+	return -1;
+}
+
+void app_selection(const struct app *app, unsigned int *ads, size_t *na, unsigned int *doms,
+		   size_t *nd)
+{
+	int a0 = index_of(app->ids_a, app->na, app->anchor_a);
+	int a1 = index_of(app->ids_a, app->na, app->cur_a);
+	int q0 = index_of(app->ids_q, app->nq, app->anchor_q);
+	int q1 = index_of(app->ids_q, app->nq, app->cur_q);
+
+	*na = *nd = 0;
+	if (app->sel == SEL_NONE || a0 < 0 || a1 < 0 || q0 < 0 || q1 < 0)
+		return;
+	if (app->sel != SEL_COLUMN)
+		for (int i = a0 < a1 ? a0 : a1; i <= (a0 < a1 ? a1 : a0); i++)
+			ads[(*na)++] = app->ids_a[i];
+	if (app->sel != SEL_ROW)
+		for (int i = q0 < q1 ? q0 : q1; i <= (q0 < q1 ? q1 : q0); i++)
+			doms[(*nd)++] = app->ids_q[i];
+}
+
+static bool in_selection(const struct app *app, unsigned int a, unsigned int q)
+{
+	int ia = index_of(app->ids_a, app->na, a), iq = index_of(app->ids_q, app->nq, q);
+	int a0 = index_of(app->ids_a, app->na, app->anchor_a);
+	int a1 = index_of(app->ids_a, app->na, app->cur_a);
+	int q0 = index_of(app->ids_q, app->nq, app->anchor_q);
+	int q1 = index_of(app->ids_q, app->nq, app->cur_q);
+	bool in_a = ia >= (a0 < a1 ? a0 : a1) && ia <= (a0 < a1 ? a1 : a0);
+	bool in_q = iq >= (q0 < q1 ? q0 : q1) && iq <= (q0 < q1 ? q1 : q0);
+
+	switch (app->sel) {
+	case SEL_RECT:
+		return in_a && in_q;
+	case SEL_ROW:
+		return in_a;
+	case SEL_COLUMN:
+		return in_q;
+	default:
+		return false;
+	}
+}
+
 /* -------------------------------------------------------------- draw */
 
 static void draw_header(struct app *app)
@@ -328,12 +379,17 @@ static void draw_grid(struct app *app, int gy, int gw, int gh)
 
 			apm_host_get_queue(app->host, a, q, &qi);
 			role = cell_look(app, &qi, g);
-			if (a == app->cur_a && q == app->cur_q)
-				role = ROLE_CURSOR;
-			else if (app->changed[a][q])
-				role = ROLE_CHANGED;
 			/* The blank after a cell keeps its role: one attribute run, fewer bytes. */
 			strcat(g, " ");
+			if (a == app->cur_a && q == app->cur_q) {
+				role = ROLE_CURSOR;
+			} else if (in_selection(app, a, q)) {
+				/* Marked by glyph too: '<' after a selected cell. */
+				role = ROLE_SELECTED;
+				g[2] = '<';
+			} else if (app->changed[a][q]) {
+				role = ROLE_CHANGED;
+			}
 			screen_put(s, GRID_X + c * CELL_W, y, CELL_W, role, g);
 		}
 	}
@@ -525,6 +581,15 @@ static void draw_status(struct app *app)
 	} else if (app->child > 0) {
 		screen_printf(s, 0, y, s->w, ROLE_TEXT, "%s: waiting for the kernel...",
 			      app->child_what);
+	} else if (app->sel != SEL_NONE) {
+		unsigned int ads[256], doms[256];
+		size_t na, nd;
+
+		app_selection(app, ads, &na, doms, &nd);
+		screen_printf(
+			s, 0, y, s->w, ROLE_SELECTED,
+			"selection: %zu adapter%s x %zu domain%s; S assigns it, U unassigns, v clears",
+			na, na == 1 ? "" : "s", nd, nd == 1 ? "" : "s");
 	} else {
 		screen_put(s, 0, y, s->w, ROLE_DIM, "?: help  q: quit  Tab: select mdev  g: go to");
 	}

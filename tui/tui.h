@@ -100,9 +100,12 @@ struct app {
 	/* Cursor on the grid, in APQN terms, and the visible ids. */
 	unsigned int cur_a, cur_q;
 	unsigned int ids_a[256], ids_q[256], na, nq;
-	int top, left;	       /* scroll offsets into ids_a / ids_q */
-	int rows, cols;	       /* the grid's size at the last draw */
-	int sel_mdev;	       /* index into the host's mdevs, -1 none */
+	int top, left;	/* scroll offsets into ids_a / ids_q */
+	int rows, cols; /* the grid's size at the last draw */
+	int sel_mdev;	/* index into the host's mdevs, -1 none */
+	/* The selection: a rectangle from the anchor to the cursor, a row or a column. */
+	enum { SEL_NONE, SEL_RECT, SEL_ROW, SEL_COLUMN } sel;
+	unsigned int anchor_a, anchor_q;
 	char letters[256][37]; /* uuid of each mdev letter slot, "" free */
 
 	/* A change waiting for the operator's yes, with its preview. */
@@ -140,6 +143,10 @@ int app_reload(struct app *app);
 void app_draw(struct app *app);
 char app_mdev_letter(struct app *app, const char *uuid);
 int tui_main(struct apm_ctx *ctx, const char *prog, int argc, char **argv, bool read_only);
+
+/* tui.c: the selection's adapters and domains (either may be empty). */
+void app_selection(const struct app *app, unsigned int *ads, size_t *na, unsigned int *doms,
+		   size_t *nd);
 
 /* actions.c */
 struct action {

@@ -73,6 +73,34 @@ y
 S
 screens unplug
 
+# A selection: a rectangle of two adapters x two domains assigned to a new
+# mdev; the preview shows the whole cross product and the rules' verdict.
+cat >select.script <<'EOS'
+N0b9f1a8e-1111-4222-8333-944445555666<Enter>
+y
+:next-mdev 0b9f1a8e
+:goto 04.0047
+v
+jj
+l
+:save-display select.1.txt
+S
+S
+:save-display select.2.txt
+n
+:goto 04.0047
+v
+l
+S
+y
+:save-display select.3.txt
+:goto 04.0004
+b
+:save-display select.4.txt
+S
+EOS
+screens select
+
 # A mask toggle that gives away the host's default domain: the preview warns.
 cat >mask.script <<'S'
 M
@@ -182,7 +210,7 @@ is "config.ini error names file:line" 1 "$(grep -c "cfg/apmatrix/config.ini:7: n
 
 # Every action of the table is in --list-actions (the manual's table).
 "$APMATRIX" --sim=host.ini tui --list-actions >actions.txt
-is "list-actions: one line per action" 30 "$(wc -l <actions.txt)"
+is "list-actions: one line per action" 35 "$(wc -l <actions.txt)"
 is "unknown script action named with file:line" 1 \
 	"$(printf ':no-such\n' >bad.script; "$APMATRIX" --sim=host.ini tui --script bad.script --size 100x30 2>&1 | grep -c "bad.script:1: unknown action 'no-such'")"
 done_testing

@@ -241,6 +241,46 @@ static void test_driver_links(void **state)
 	assert_string_equal(rd(ctx, MDEV(G1, "uevent")), "DRIVER=vfio_ap_mdev\n");
 }
 
+/* A selection's adapters and domains in one change: one ap_config write, all or nothing. */
+static void test_assign_matrix(void **state)
+{
+	struct apm_ctx *ctx = *state;
+	const unsigned int ads[] = { 4, 6 }, doms[] = { 0x47, 0xff }, bad[] = { 5 };
+	struct apm_step_info si;
+	struct apm_change *c;
+	struct apm_host *h;
+
+	assert_int_equal(apm_host_load(ctx, 0, &h), 0);
+	assert_int_equal(
+		wr(ctx, "devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/create",
+		   "0b9f1a8e-1111-4222-8333-944445555666"),
+		0);
+	apm_host_unref(h);
+	assert_int_equal(apm_host_load(ctx, 0, &h), 0);
+	/* 06.0047 belongs to Guest3's mdev: the whole write is refused, nothing changes. */
+	assert_int_equal(apm_change_new_assign_matrix(h, "0b9f1a8e", false, ads, 2, doms, 2, &c),
+			 0);
+	assert_int_equal(apm_change_get_step_count(c), 1);
+	assert_int_equal(apm_change_get_step(c, 0, &si), 0);
+	assert_non_null(strstr(si.path, "/ap_config"));
+	assert_int_equal(apm_change_get_prediction(c), -EADDRINUSE);
+	assert_int_equal(apm_change_apply(c), -EADDRINUSE);
+	apm_change_unref(c);
+	assert_string_equal(rd(ctx, MDEV("0b9f1a8e-1111-4222-8333-944445555666", "matrix")), "");
+	/* Adapter 4 alone with the two domains: accepted, the cross product appears. */
+	assert_int_equal(apm_change_new_assign_matrix(h, "0b9f1a8e", false, ads, 1, doms, 2, &c),
+			 0);
+	assert_int_equal(apm_change_get_prediction(c), 0);
+	assert_non_null(strstr(apm_change_get_preview(c), "= 2 APQNs"));
+	assert_int_equal(apm_change_apply(c), 0);
+	apm_change_unref(c);
+	assert_string_equal(rd(ctx, MDEV("0b9f1a8e-1111-4222-8333-944445555666", "matrix")),
+			    "04.0047\n04.00ff\n");
+	assert_int_equal(apm_change_new_assign_matrix(h, "nonexistent", false, bad, 1, doms, 1, &c),
+			 -ENODEV);
+	apm_host_unref(h);
+}
+
 static void test_write_edges(void **state)
 {
 	struct apm_ctx *ctx = *state;
@@ -555,6 +595,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_config_and_scan, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_lpar_changes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_driver_links, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_assign_matrix, setup, teardown),
 		cmocka_unit_test(test_state_file),
 		cmocka_unit_test(test_other_profiles),
 	};
