@@ -510,6 +510,75 @@ static int act_chkstop(struct app *app, const char *arg)
 	return adapter_state(app, true);
 }
 
+/* "ID [TYPE]" for an adapter, "ID" for a domain: the HMC's Change LPAR Cryptographic Controls. */
+static int lpar_add_done(struct app *app, const char *text, bool adapter)
+{
+	struct apm_sim_arg arg = { 0 };
+	char id[16] = "", type[16] = "", what[64], *end;
+	unsigned long v;
+
+	if (sscanf(text, "%15s %15s", id, type) < 1 || (!adapter && type[0])) {
+		app_log(app, ROLE_ERROR, "'%s': write %s", text,
+			adapter ? "ID [TYPE], e.g. 0x0a CEX8C" : "an ID, e.g. 0x47");
+		return -EINVAL;
+	}
+	v = strtoul(id, &end, 0);
+	if (*end || end == id || v > 255 || (id[0] == '0' && id[1] && id[1] != 'x')) {
+		app_log(app, ROLE_ERROR, "'%s' is not an ID: decimal or 0x hex, 0..255", id);
+		return -EINVAL;
+	}
+	arg.id = (unsigned int)v;
+	arg.name = type[0] ? type : NULL;
+	snprintf(what, sizeof(what), "LPAR: add %s 0x%02x%s%s",
+		 adapter ? "adapter" : "usage domain", arg.id, type[0] ? " " : "", type);
+	return sim_op(app, adapter ? APM_SIM_LPAR_ADD_ADAPTER : APM_SIM_LPAR_ADD_USAGE_DOMAIN, &arg,
+		      what);
+}
+
+static int lpar_add_adapter_done(struct app *app, const char *text)
+{
+	return lpar_add_done(app, text, true);
+}
+
+static int lpar_add_domain_done(struct app *app, const char *text)
+{
+	return lpar_add_done(app, text, false);
+}
+
+static int act_lpar_add_adapter(struct app *app, const char *arg)
+{
+	if (arg)
+		return lpar_add_adapter_done(app, arg);
+	prompt(app, "LPAR: add adapter (ID [TYPE]): ", lpar_add_adapter_done);
+	return 0;
+}
+
+static int act_lpar_add_domain(struct app *app, const char *arg)
+{
+	if (arg)
+		return lpar_add_domain_done(app, arg);
+	prompt(app, "LPAR: add usage domain (ID): ", lpar_add_domain_done);
+	return 0;
+}
+
+static int act_lpar_remove_adapter(struct app *app, const char *arg)
+{
+	struct apm_sim_arg sa = { .id = app->cur_a };
+	char what[64];
+
+	snprintf(what, sizeof(what), "LPAR: remove adapter 0x%02x", app->cur_a);
+	return sim_op(app, APM_SIM_LPAR_REMOVE_ADAPTER, &sa, what);
+}
+
+static int act_lpar_remove_domain(struct app *app, const char *arg)
+{
+	struct apm_sim_arg sa = { .id = app->cur_q };
+	char what[64];
+
+	snprintf(what, sizeof(what), "LPAR: remove usage domain 0x%02x", app->cur_q);
+	return sim_op(app, APM_SIM_LPAR_REMOVE_USAGE_DOMAIN, &sa, what);
+}
+
 static int act_refresh(struct app *app, const char *arg)
 {
 	return app_reload(app);
@@ -587,6 +656,14 @@ const struct action actions[] = {
 	  act_se_config, ACT_MUTATES | ACT_SIM_ONLY },
 	{ "chkstop", 'K', 0, "K", "checkstop the row's adapter, or end it", act_chkstop,
 	  ACT_MUTATES | ACT_SIM_ONLY },
+	{ "lpar-add-adapter", '+', 0, "+", "HMC: add an adapter to the LPAR (ID [TYPE])",
+	  act_lpar_add_adapter, ACT_MUTATES | ACT_SIM_ONLY },
+	{ "lpar-remove-adapter", '-', 0, "-", "HMC: remove the row's adapter from the LPAR",
+	  act_lpar_remove_adapter, ACT_MUTATES | ACT_SIM_ONLY },
+	{ "lpar-add-domain", '>', 0, ">", "HMC: add a usage domain to the LPAR (ID)",
+	  act_lpar_add_domain, ACT_MUTATES | ACT_SIM_ONLY },
+	{ "lpar-remove-domain", '<', 0, "<", "HMC: remove the column's usage domain from the LPAR",
+	  act_lpar_remove_domain, ACT_MUTATES | ACT_SIM_ONLY },
 	{ "refresh", 'r', 12, "r/^L", "re-read the host", act_refresh, 0 },
 	{ "help", '?', KEY_F(1), "?/F1", "this help", act_help, 0 },
 	{ "quit", 'q', 0, "q", "quit", act_quit, 0 },

@@ -117,7 +117,8 @@ static enum role cell_look(struct app *app, const struct apm_queue_info *q, char
 		strcpy(g, "  ");
 		return ROLE_TEXT;
 	}
-	if (q->cell == APM_CELL_HOST && !q->exists) {
+	/* No queue device and in no mdev: nothing there, whoever the masks name. */
+	if (!q->exists && q->mdev < 0) {
 		strcpy(g, ". ");
 		return ROLE_CELL_EMPTY;
 	}

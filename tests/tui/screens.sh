@@ -101,6 +101,19 @@ S
 EOS
 screens select
 
+# The HMC's side on the simulated host: the over-provisioned adapter 0x0a
+# arrives and is plugged into Guest2 at once; a usage domain leaves the LPAR.
+cat >lpar.script <<'EOS'
++0x0a CEX5C<Enter>
+y
+:save-display lpar.1.txt
+:goto 05.0047
+<
+y
+:save-display lpar.2.txt
+EOS
+screens lpar
+
 # A mask toggle that gives away the host's default domain: the preview warns.
 cat >mask.script <<'S'
 M
@@ -210,7 +223,7 @@ is "config.ini error names file:line" 1 "$(grep -c "cfg/apmatrix/config.ini:7: n
 
 # Every action of the table is in --list-actions (the manual's table).
 "$APMATRIX" --sim=host.ini tui --list-actions >actions.txt
-is "list-actions: one line per action" 35 "$(wc -l <actions.txt)"
+is "list-actions: one line per action" 39 "$(wc -l <actions.txt)"
 is "unknown script action named with file:line" 1 \
 	"$(printf ':no-such\n' >bad.script; "$APMATRIX" --sim=host.ini tui --script bad.script --size 100x30 2>&1 | grep -c "bad.script:1: unknown action 'no-such'")"
 done_testing
