@@ -64,6 +64,7 @@ struct apm_change {
 	bool unassign;
 	unsigned int config_adapter;
 	bool config_on;
+	bool online_only; /* CH_CONFIG for zcrypt online: nothing to verify on the card */
 	bool no_lock;
 };
 
@@ -809,6 +810,78 @@ APM_EXPORT int apm_change_new_config(struct apm_host *host, unsigned int adapter
 	return 0;
 }
 
+/*
+ * zcrypt's online attribute of a card (domain < 0) or of a queue (spec §1.3,
+ * §1.4): present only while bound to cex4card/cex4queue; going online needs
+ * the card (and queue) configured and not checkstopped, and a queue needs
+ * its card online.  The queue's own config follows its card at each scan.
+ */
+APM_EXPORT int apm_change_new_online(struct apm_host *host, unsigned int adapter, int domain,
+				     bool on, struct apm_change **out)
+{
+	const struct apm_card *card;
+	struct apm_change *c;
+	struct step *s;
+	char path[64], who[24];
+	int rc, drv;
+
+	if (adapter > 255 || domain > 255)
+		return -ERANGE;
+	rc = change_new(host, CH_CONFIG, &c);
+	if (rc)
+		return rc;
+	c->config_adapter = adapter;
+	c->config_on = on;
+	c->online_only = true;
+	card = &host->cards[adapter];
+	if (domain < 0) {
+		snprintf(path, sizeof(path), "devices/ap/card%02x/online", adapter);
+		snprintf(who, sizeof(who), "card%02x", adapter);
+	} else {
+		snprintf(path, sizeof(path), "devices/ap/card%02x/%02x.%04x/online", adapter,
+			 adapter, domain);
+		snprintf(who, sizeof(who), "queue %02x.%04x", adapter, domain);
+	}
+	s = add_step(c, path, on ? "1" : "0");
+	if (!s) {
+		apm_change_unref(c);
+		return -ENOMEM;
+	}
+	snprintf(s->what, sizeof(s->what), "set %s %s", who, on ? "online" : "offline");
+	drv = domain < 0 ? 0 : host->queue[adapter][domain] & APM_Q_DRV;
+	if (!card->has_card || (domain >= 0 && !(host->queue[adapter][domain] & APM_Q_EXISTS))) {
+		apm_buf_printf(&c->explanation, "there is no %s on this host\n", who);
+		predict(c, s, -ENOENT);
+	} else if ((domain < 0 && card->online < 0) ||
+		   (domain >= 0 && (!drv || !host->driver_default[drv - 1]))) {
+		apm_buf_printf(
+			&c->explanation,
+			"%s is not bound to a zcrypt driver, so it has no online attribute; online/offline is zcrypt's, vfio_ap queues go to guests instead\n",
+			who);
+		predict(c, s, -ENOENT);
+	} else if (on && (card->config == 0 || card->chkstop == 1)) {
+		apm_buf_printf(&c->explanation,
+			       "%s cannot go online: adapter 0x%02x is %s; configure it on first\n",
+			       who, adapter,
+			       card->chkstop == 1 ? "checkstopped" : "configured off");
+		predict(c, s, -ENODEV);
+	} else if (on && domain >= 0 && card->online == 0) {
+		apm_buf_printf(
+			&c->explanation,
+			"%s cannot go online while card%02x is offline; set the card online first\n",
+			who, adapter);
+		predict(c, s, -EINVAL);
+	} else {
+		predict(c, s, 0);
+		if (domain < 0)
+			apm_buf_printf(&c->preview,
+				       "  every zcrypt queue of card%02x follows it %s\n", adapter,
+				       on ? "online" : "offline (pending requests are flushed)");
+	}
+	*out = c;
+	return 0;
+}
+
 APM_EXPORT int apm_change_new_rescan(struct apm_host *host, struct apm_change **out)
 {
 	struct apm_change *c;
@@ -1079,6 +1152,8 @@ static void verify(struct apm_change *c)
 				c->uuid);
 		break;
 	case CH_CONFIG:
+		if (c->online_only)
+			break;
 		if (r->cards[c->config_adapter].config != (int)c->config_on)
 			apm_buf_printf(&c->notes,
 				       "verification: card%02x/config does not read %d\n",

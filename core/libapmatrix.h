@@ -287,6 +287,9 @@ int apm_change_new_mdev_remove(struct apm_host *host, const char *uuid, struct a
 int apm_change_new_config(struct apm_host *host, unsigned int adapter, bool on,
 			  struct apm_change **change);
 int apm_change_new_rescan(struct apm_host *host, struct apm_change **change);
+/* zcrypt online/offline of a card (domain < 0) or a queue.  Since: 1 */
+int apm_change_new_online(struct apm_host *host, unsigned int adapter, int domain, bool on,
+			  struct apm_change **change);
 
 enum apm_sim_op {
 	APM_SIM_GUEST_START = 0,  /* arg: uuid, name */

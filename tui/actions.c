@@ -427,6 +427,45 @@ static int act_config(struct app *app, const char *arg)
 	return propose(app, c, what, false);
 }
 
+/* zcrypt online/offline of the cursor's queue, or (arg "card") of its card. */
+static int act_online(struct app *app, const char *arg)
+{
+	bool card = arg && !strcmp(arg, "card");
+	struct apm_adapter_info info;
+	struct apm_change *c;
+	char what[64];
+	bool on;
+	int rc;
+
+	if (apm_host_get_adapter(app->host, app->cur_a, &info) || !info.has_card) {
+		app_log(app, ROLE_ERROR, "adapter 0x%02x has no card device", app->cur_a);
+		return -ENODEV;
+	}
+	if (card) {
+		on = info.online != 1;
+	} else {
+		char path[64], buf[8];
+
+		snprintf(path, sizeof(path), "devices/ap/card%02x/%02x.%04x/online", app->cur_a,
+			 app->cur_a, app->cur_q);
+		on = apm_ctx_read_attr(app->ctx, path, buf, sizeof(buf)) > 0 && buf[0] == '0';
+	}
+	if (card)
+		snprintf(what, sizeof(what), "card%02x %s", app->cur_a, on ? "online" : "offline");
+	else
+		snprintf(what, sizeof(what), "queue %02x.%04x %s", app->cur_a, app->cur_q,
+			 on ? "online" : "offline");
+	rc = apm_change_new_online(app->host, app->cur_a, card ? -1 : (int)app->cur_q, on, &c);
+	if (rc)
+		return plan_failed(app, what, rc);
+	return propose(app, c, what, false);
+}
+
+static int act_online_card(struct app *app, const char *arg)
+{
+	return act_online(app, "card");
+}
+
 static int sim_op(struct app *app, enum apm_sim_op op, struct apm_sim_arg *arg, const char *what)
 {
 	struct apm_change *c;
@@ -650,6 +689,10 @@ const struct action actions[] = {
 	{ "rescan", 's', 0, "s", "rescan the AP bus (bus/ap/scans)", act_rescan, ACT_MUTATES },
 	{ "config", 'f', 0, "f", "configure the row's adapter off/on (SCLP, the card's config)",
 	  act_config, ACT_MUTATES },
+	{ "online", 'o', 0, "o", "zcrypt: set the cursor's queue online/offline", act_online,
+	  ACT_MUTATES },
+	{ "online-card", 'O', 0, "O", "zcrypt: set the row's card online/offline", act_online_card,
+	  ACT_MUTATES },
 	{ "guest", 'G', 0, "G", "start a guest on the selected mdev, or stop it", act_guest,
 	  ACT_MUTATES | ACT_SIM_ONLY },
 	{ "se-config", 'E', 0, "E", "SE/HMC side: configure the row's adapter off/on",

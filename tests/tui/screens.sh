@@ -114,6 +114,23 @@ y
 EOS
 screens lpar
 
+# zcrypt online/offline: the card and a queue; a queue of an offline card
+# cannot go online (EINVAL), a configured-off card not at all (ENODEV).
+cat >online.script <<'EOS'
+:goto 05.0001
+O
+y
+:save-display online.1.txt
+o
+y
+:save-display online.2.txt
+:goto 04.0001
+O
+:save-display online.3.txt
+n
+EOS
+screens online
+
 # A mask toggle that gives away the host's default domain: the preview warns.
 cat >mask.script <<'S'
 M
@@ -223,7 +240,7 @@ is "config.ini error names file:line" 1 "$(grep -c "cfg/apmatrix/config.ini:7: n
 
 # Every action of the table is in --list-actions (the manual's table).
 "$APMATRIX" --sim=host.ini tui --list-actions >actions.txt
-is "list-actions: one line per action" 39 "$(wc -l <actions.txt)"
+is "list-actions: one line per action" 41 "$(wc -l <actions.txt)"
 is "unknown script action named with file:line" 1 \
 	"$(printf ':no-such\n' >bad.script; "$APMATRIX" --sim=host.ini tui --script bad.script --size 100x30 2>&1 | grep -c "bad.script:1: unknown action 'no-such'")"
 done_testing
