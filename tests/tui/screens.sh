@@ -241,6 +241,8 @@ is "config.ini error names file:line" 1 "$(grep -c "cfg/apmatrix/config.ini:7: n
 # Every action of the table is in --list-actions (the manual's table).
 "$APMATRIX" --sim=host.ini tui --list-actions >actions.txt
 is "list-actions: one line per action" 41 "$(wc -l <actions.txt)"
+sh "$TOP_SRCDIR/doc/man.sh" "$APMATRIX" test >apmatrix.1
+is "the manual's table has every action" 41 "$(sed -n '/^\.TS/,/^\.TE/p' apmatrix.1 | grep -c '	')"
 is "unknown script action named with file:line" 1 \
 	"$(printf ':no-such\n' >bad.script; "$APMATRIX" --sim=host.ini tui --script bad.script --size 100x30 2>&1 | grep -c "bad.script:1: unknown action 'no-such'")"
 done_testing
