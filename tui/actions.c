@@ -618,6 +618,20 @@ static int act_lpar_remove_domain(struct app *app, const char *arg)
 	return sim_op(app, APM_SIM_LPAR_REMOVE_USAGE_DOMAIN, &sa, what);
 }
 
+static int act_filter(struct app *app, const char *arg)
+{
+	if (!app->filter && app->sel_mdev < 0) {
+		app_log(app, ROLE_WARNING,
+			"select an mdev first (Tab): the filter shows its matrix");
+		return -ENOENT;
+	}
+	app->filter = !app->filter;
+	app_log(app, ROLE_TEXT,
+		app->filter ? "showing only the selected mdev's adapters and domains"
+			    : "filter off");
+	return 0;
+}
+
 static int act_refresh(struct app *app, const char *arg)
 {
 	return app_reload(app);
@@ -707,6 +721,8 @@ const struct action actions[] = {
 	  act_lpar_add_domain, ACT_MUTATES | ACT_SIM_ONLY },
 	{ "lpar-remove-domain", '<', 0, "<", "HMC: remove the column's usage domain from the LPAR",
 	  act_lpar_remove_domain, ACT_MUTATES | ACT_SIM_ONLY },
+	{ "filter", '/', 0, "/", "show only the selected mdev's adapters and domains (again: all)",
+	  act_filter, 0 },
 	{ "refresh", 'r', 12, "r/^L", "re-read the host", act_refresh, 0 },
 	{ "help", '?', KEY_F(1), "?/F1", "this help", act_help, 0 },
 	{ "quit", 'q', 0, "q", "quit", act_quit, 0 },
@@ -771,6 +787,14 @@ int action_run(struct app *app, const struct action *a, const char *arg)
 	if ((a->flags & ACT_MUTATES) && apm_ctx_is_read_only(app->ctx)) {
 		app_log(app, ROLE_ERROR, "%s: read-only: no change is made (--read-only)", a->name);
 		return -EROFS;
+	}
+	/* On a real host: only where the kernel's files may be written (access W_OK, not uid). */
+	if ((a->flags & ACT_MUTATES) && apm_ctx_get_kind(app->ctx) == APM_HOST_SYSFS &&
+	    !apm_ctx_can_write(app->ctx, "bus/ap/apmask")) {
+		app_log(app, ROLE_ERROR,
+			"%s: %s/bus/ap is not writable for this user: nothing is changed", a->name,
+			apm_ctx_get_source(app->ctx));
+		return -EACCES;
 	}
 	if (app->pending || app->child > 0) {
 		app_log(app, ROLE_WARNING, "%s: finish the pending change first (y/n)", a->name);

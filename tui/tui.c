@@ -154,6 +154,22 @@ static void visible_ids(struct app *app)
 		}
 	}
 	app->na = app->nq = 0;
+	if (app->filter && app->sel_mdev >= 0) {
+		struct apm_mdev *m = apm_host_get_mdev(app->host, (unsigned int)app->sel_mdev);
+		struct apm_mask s[3];
+
+		for (int k = 0; k < 3; k++)
+			apm_mdev_get_mask(m, (enum apm_mdev_set)k, &s[k]);
+		for (unsigned int a = 0; a < 256; a++)
+			if (apm_mask_test(&s[0], a))
+				app->ids_a[app->na++] = a;
+		for (unsigned int q = 0; q < 256; q++)
+			if (apm_mask_test(&s[1], q) || apm_mask_test(&s[2], q))
+				app->ids_q[app->nq++] = q;
+		if (app->na && app->nq)
+			return;
+		app->na = app->nq = 0;
+	}
 	for (unsigned int a = 0; a <= maxa && a < 256; a++) {
 		struct apm_adapter_info info;
 		bool in = !apm_host_get_adapter(app->host, a, &info) &&
@@ -462,7 +478,7 @@ static void draw_panel(struct app *app, int px, int py, int ph)
 	struct apm_adapter_info info;
 	int y = py, w = s->w - px;
 
-	screen_put(s, px, y++, w, ROLE_TITLE, "mdevs (Tab selects)");
+	screen_put(s, px, y++, w, ROLE_TITLE, "mdevs (Tab), APQNs assigned/in guest");
 	for (unsigned int i = 0; i < n && y < py + 8; i++) {
 		struct apm_mdev *m = apm_host_get_mdev(app->host, i);
 		struct apm_mask set[2];
@@ -470,13 +486,30 @@ static void draw_panel(struct app *app, int px, int py, int ph)
 
 		apm_mdev_get_mask(m, APM_SET_ADAPTERS, &set[0]);
 		apm_mdev_get_mask(m, APM_SET_DOMAINS, &set[1]);
-		screen_printf(s, px, y++, w, (int)i == app->sel_mdev ? ROLE_SELECTED : ROLE_TEXT,
-			      "%c %.8s %-10.10s %s", app_mdev_letter(app, apm_mdev_get_uuid(m)),
-			      apm_mdev_get_uuid(m),
-			      apm_mdev_get_guest(m) ? apm_mdev_get_guest(m) : "-",
-			      use == 1	 ? "in use"
-			      : use == 0 ? "idle"
-					 : "?");
+		{
+			struct apm_mask gm[2];
+			unsigned int na = 0, nd = 0, ga = 0, gd = 0;
+
+			apm_mdev_get_mask(m, APM_SET_GUEST_ADAPTERS, &gm[0]);
+			apm_mdev_get_mask(m, APM_SET_GUEST_DOMAINS, &gm[1]);
+			for (unsigned int b = 0; b < 256; b++) {
+				na += apm_mask_test(&set[0], b);
+				nd += apm_mask_test(&set[1], b);
+				ga += apm_mask_test(&gm[0], b);
+				gd += apm_mask_test(&gm[1], b);
+			}
+			/* Counts: APQNs assigned / in the guest's matrix. */
+			screen_printf(s, px, y++, w,
+				      (int)i == app->sel_mdev ? ROLE_SELECTED : ROLE_TEXT,
+				      "%c %.8s %-8.8s %-6s %u/%u",
+				      app_mdev_letter(app, apm_mdev_get_uuid(m)),
+				      apm_mdev_get_uuid(m),
+				      apm_mdev_get_guest(m) ? apm_mdev_get_guest(m) : "-",
+				      use == 1	 ? "in use"
+				      : use == 0 ? "idle"
+						 : "?",
+				      na * nd, ga * gd);
+		}
 	}
 	if (!n)
 		screen_put(s, px, y++, w, ROLE_DIM, "none: N creates one");

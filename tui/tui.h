@@ -94,6 +94,7 @@ struct app {
 	bool ascii, mono;
 	bool quit;
 	bool show_all;
+	bool filter; /* only the selected mdev's adapters and domains */
 	struct theme theme;
 	struct screen scr, shown;
 

@@ -131,6 +131,33 @@ n
 EOS
 screens online
 
+# The filter: only the selected mdev's adapters and domains.
+cat >filter.script <<'EOS'
+:next-mdev cef03c3c
+/
+:save-display filter.1.txt
+EOS
+screens filter
+
+# A real host whose sysfs this user cannot write: changes are not offered.
+cp -R "$FIXTURES/sysfs/host-613" ro-sys
+chmod -R a-w ro-sys
+cat >ro.script <<'EOS'
+m
+:save-display ro.1.txt
+EOS
+as_user=
+# root may write anything: look through the eyes of an ordinary user.
+if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
+	chmod 755 "$work"
+	chmod 777 .
+	as_user="setpriv --reuid=65534 --regid=65534 --clear-groups"
+fi
+$as_user "$APMATRIX" --sysfs ro-sys tui --script ro.script --size 100x30 >out 2>err
+is "not writable: the change is not offered" 1 "$(grep -c 'is not writable for this user' ro.1.txt)"
+is "not writable: nothing pending" 0 "$(grep -c 'y: do it' ro.1.txt)"
+chmod -R u+w ro-sys
+
 # A mask toggle that gives away the host's default domain: the preview warns.
 cat >mask.script <<'S'
 M
@@ -240,9 +267,9 @@ is "config.ini error names file:line" 1 "$(grep -c "cfg/apmatrix/config.ini:7: n
 
 # Every action of the table is in --list-actions (the manual's table).
 "$APMATRIX" --sim=host.ini tui --list-actions >actions.txt
-is "list-actions: one line per action" 41 "$(wc -l <actions.txt)"
+is "list-actions: one line per action" 42 "$(wc -l <actions.txt)"
 sh "$TOP_SRCDIR/doc/man.sh" "$APMATRIX" test >apmatrix.1
-is "the manual's table has every action" 41 "$(sed -n '/^\.TS/,/^\.TE/p' apmatrix.1 | grep -c '	')"
+is "the manual's table has every action" 42 "$(sed -n '/^\.TS/,/^\.TE/p' apmatrix.1 | grep -c '	')"
 is "unknown script action named with file:line" 1 \
 	"$(printf ':no-such\n' >bad.script; "$APMATRIX" --sim=host.ini tui --script bad.script --size 100x30 2>&1 | grep -c "bad.script:1: unknown action 'no-such'")"
 done_testing

@@ -29,7 +29,7 @@ wait_for() {
 "$APMATRIX" --sim=host.ini show >/dev/null 2>&1
 t new-session -d -s apm -x 100 -y 30 "'$APMATRIX' --sim=host.ini; echo EXIT=\$?; sleep 5"
 wait_for "SIMULATED host" && ok "the console starts in a terminal" || { not_ok "the console starts"; show_file pane; }
-wait_for "mdevs (Tab selects)" && ok "panels drawn" || not_ok "panels drawn"
+wait_for "mdevs (Tab)" && ok "panels drawn" || not_ok "panels drawn"
 t send-keys -t apm j l
 wait_for "APQN 05.0002" && ok "keys move the cursor" || { not_ok "keys move the cursor"; show_file pane; }
 
@@ -42,7 +42,7 @@ grep -q "06 CEX5A accel    h  .  A\* B\* A\* B\*" pane && ok "hot plug visible i
 t resize-window -t apm -x 70 -y 20 2>/dev/null || t resize-pane -t apm -x 70 -y 20
 wait_for "terminal too small" && ok "too small after a resize" || { not_ok "too small after a resize"; show_file pane; }
 t resize-window -t apm -x 100 -y 30 2>/dev/null || t resize-pane -t apm -x 100 -y 30
-wait_for "mdevs (Tab selects)" && ok "redrawn after growing again" || { not_ok "redrawn after growing"; show_file pane; }
+wait_for "mdevs (Tab)" && ok "redrawn after growing again" || { not_ok "redrawn after growing"; show_file pane; }
 
 t send-keys -t apm q
 wait_for "EXIT=0" && ok "q quits with 0" || { not_ok "q quits with 0"; show_file pane; }
