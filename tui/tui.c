@@ -888,6 +888,13 @@ static void drain_events(struct app *app)
 	app_reload(app);
 }
 
+/* Whatever path leaves the program (exit() on a fatal error too), the terminal comes back. */
+static void restore_terminal(void)
+{
+	if (stdscr && !isendwin())
+		endwin();
+}
+
 static int run_terminal(struct app *app)
 {
 	struct pollfd pfd[4];
@@ -898,6 +905,7 @@ static int run_terminal(struct app *app)
 	signal(SIGINT, on_signal);
 	signal(SIGTERM, on_signal);
 	signal(SIGWINCH, on_signal);
+	atexit(restore_terminal);
 	initscr();
 	cbreak();
 	noecho();
