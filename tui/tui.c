@@ -586,7 +586,24 @@ static void draw_panel(struct app *app, int px, int py, int ph)
 			}
 		}
 	}
-	screen_put(s, px, y < py + ph ? y : py + ph - 1, w, ROLE_DIM, "SE bind/associate: n/a");
+	/*
+	 * SE bind/association exist only when this host is itself a Secure
+	 * Execution guest (APSB); the queue's attributes are read on demand.
+	 */
+	{
+		const char *feat = apm_host_get_bus_features(app->host);
+		struct apm_queue_detail d;
+		int sy = y < py + ph ? y : py + ph - 1;
+
+		if (feat && strstr(feat, "APSB") && qi.exists &&
+		    !apm_host_get_queue_detail(app->host, app->cur_a, app->cur_q, &d) &&
+		    (d.se_bind[0] || d.se_associate[0]))
+			screen_printf(s, px, sy, w, ROLE_TEXT, "SE: %s, %s",
+				      d.se_bind[0] ? d.se_bind : "-",
+				      d.se_associate[0] ? d.se_associate : "-");
+		else
+			screen_put(s, px, sy, w, ROLE_DIM, "SE bind/associate: n/a");
+	}
 }
 
 static void draw_log(struct app *app, int y0)

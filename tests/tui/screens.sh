@@ -158,6 +158,22 @@ is "not writable: the change is not offered" 1 "$(grep -c 'is not writable for t
 is "not writable: nothing pending" 0 "$(grep -c 'y: do it' ro.1.txt)"
 chmod -R u+w ro-sys
 
+# A host that is itself a Secure Execution guest (APSB): the queue's SE
+# bind and association state in the details; elsewhere "n/a".
+cp -R "$FIXTURES/sysfs/host-613" se-sys
+chmod -R u+w se-sys
+echo "APSC APXA QACT RC8A APSB" >se-sys/bus/ap/features
+echo bound >se-sys/devices/ap/card05/05.0004/se_bind
+echo "associated 5" >se-sys/devices/ap/card05/05.0004/se_associate
+cat >se.script <<'EOS'
+:goto 05.0004
+:save-display se.1.txt
+EOS
+"$APMATRIX" --sysfs se-sys tui --script se.script --size 100x30 >out 2>err
+is "SE state of the queue shown" 1 "$(grep -c 'SE: bound, associated 5' se.1.txt)"
+"$APMATRIX" --sim=se.ini tui --script se.script --size 100x30 >out 2>err
+is "no APSB: n/a" 1 "$(grep -c 'SE bind/associate: n/a' se.1.txt)"
+
 # A mask toggle that gives away the host's default domain: the preview warns.
 cat >mask.script <<'S'
 M
