@@ -396,10 +396,39 @@ APM_EXPORT const char *apm_errno_name(int err)
 	return "E?";
 }
 
+static int hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
 int apm_parse_apqn(const char *s, unsigned int *apid, unsigned int *apqi)
 {
 	char *end;
 	unsigned long a, q;
+
+	/*
+	 * The kernel's names are exactly "%02x.%04x": parsed by hand, since a
+	 * 256 x 256 host lists 65536 of them several times per load.
+	 */
+	if (s[0] && s[1] && s[2] == '.' && s[3] && s[4] && s[5] && s[6] && !s[7]) {
+		int d[6] = { hexval(s[0]), hexval(s[1]), hexval(s[3]),
+			     hexval(s[4]), hexval(s[5]), hexval(s[6]) };
+		bool ok = true;
+
+		for (int i = 0; i < 6; i++)
+			ok &= d[i] >= 0;
+		if (ok && !d[2] && !d[3]) {
+			*apid = (unsigned int)(d[0] << 4 | d[1]);
+			*apqi = (unsigned int)(d[4] << 4 | d[5]);
+			return 0;
+		}
+	}
 
 	a = strtoul(s, &end, 16);
 	if (end == s || *end != '.' || a > 255)
