@@ -990,6 +990,34 @@ APM_EXPORT int apm_change_new_sim(struct apm_host *host, enum apm_sim_op op,
 			pred = -EEXIST;
 		}
 		break;
+	case APM_SIM_LPAR_REMOVE_ADAPTER:
+	case APM_SIM_LPAR_ADD_USAGE_DOMAIN:
+	case APM_SIM_LPAR_REMOVE_USAGE_DOMAIN:
+	case APM_SIM_LPAR_ADD_CONTROL_DOMAIN:
+	case APM_SIM_LPAR_REMOVE_CONTROL_DOMAIN: {
+		/* What is in the LPAR now: adding it again is EEXIST, removing what is not ENODEV. */
+		bool add = op == APM_SIM_LPAR_ADD_USAGE_DOMAIN ||
+			   op == APM_SIM_LPAR_ADD_CONTROL_DOMAIN;
+		const struct apr_mask *m = op == APM_SIM_LPAR_REMOVE_ADAPTER ? &host->rules.qci_apm
+					   : op <= APM_SIM_LPAR_REMOVE_USAGE_DOMAIN
+						   ? &host->rules.qci_aqm
+						   : &host->rules.qci_adm;
+		const char *what = op == APM_SIM_LPAR_REMOVE_ADAPTER	    ? "adapter"
+				   : op <= APM_SIM_LPAR_REMOVE_USAGE_DOMAIN ? "usage domain"
+									    : "control domain";
+
+		snprintf(value, sizeof(value), "%u", arg->id);
+		if (add && apr_mask_test(m, arg->id)) {
+			apm_buf_printf(&c->explanation, "%s 0x%02x is already in the LPAR\n", what,
+				       arg->id);
+			pred = -EEXIST;
+		} else if (!add && !apr_mask_test(m, arg->id)) {
+			apm_buf_printf(&c->explanation, "%s 0x%02x is not in the LPAR\n", what,
+				       arg->id);
+			pred = -ENODEV;
+		}
+		break;
+	}
 	default:
 		snprintf(value, sizeof(value), "%u", arg->id);
 		if (op == APM_SIM_SCAN)

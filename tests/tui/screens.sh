@@ -174,6 +174,55 @@ is "SE state of the queue shown" 1 "$(grep -c 'SE: bound, associated 5' se.1.txt
 "$APMATRIX" --sim=se.ini tui --script se.script --size 100x30 >out 2>err
 is "no APSB: n/a" 1 "$(grep -c 'SE bind/associate: n/a' se.1.txt)"
 
+# The remaining actions, each once, with what the log says: an apmask
+# toggle (adapter 5 to vfio_ap), paging, the
+# previous mdev, an assignment hot-plugged into a running guest, domain and
+# control-domain unassigns, configure off/on, a rescan, the SE side and a
+# checkstop, a guest stop, removing an adapter that is not in the LPAR
+# (ENODEV, foreseen by the rules), help on and off.
+cat >all.script <<'EOS'
+:goto 05.0001
+m
+y
+<PgDn><PgUp><End><Home>
+<S-Tab>
+:goto 05.0047
+d
+y
+:save-display all.1.txt
+D
+y
+c
+y
+C
+y
+:goto 04.0001
+f
+y
+s
+y
+:goto 06.0001
+E
+y
+E
+y
+K
+y
+:save-display all.2.txt
+K
+y
+:next-mdev 62177883
+G
+y
+:goto 0a.0047
+-
+y
+??
+:save-display all.3.txt
+q
+EOS
+screens all
+
 # A mask toggle that gives away the host's default domain: the preview warns.
 cat >mask.script <<'S'
 M
