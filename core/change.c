@@ -523,6 +523,28 @@ static void matrix_preview(struct apm_change *c, const struct apr_mdev *m)
 		d, apr_mask_weight(&m->apm) * apr_mask_weight(&m->aqm), cd);
 }
 
+/* The start of every assignment change: the mdev, a fresh change and its work copy. */
+static int assign_begin(struct apm_host *host, struct apm_mdev *md, bool unassign,
+			struct apm_change **out, struct work *w, int *idx)
+{
+	struct apm_change *c;
+	int rc = change_new(host, CH_ASSIGN, &c);
+
+	if (rc)
+		return rc;
+	rc = work_init(w, host);
+	if (rc) {
+		apm_change_unref(c);
+		return rc;
+	}
+	*idx = apm_host_mdev_index(host, md);
+	c->mdev = *idx;
+	c->unassign = unassign;
+	memcpy(c->uuid, md->uuid, sizeof(c->uuid));
+	*out = c;
+	return 0;
+}
+
 APM_EXPORT int apm_change_new_assign(struct apm_host *host, const char *uuid, enum apm_res res,
 				     bool unassign, const unsigned int *ids, size_t n,
 				     struct apm_change **out)
@@ -537,19 +559,10 @@ APM_EXPORT int apm_change_new_assign(struct apm_host *host, const char *uuid, en
 	for (size_t k = 0; k < n; k++)
 		if (ids[k] > 255)
 			return -ERANGE;
-	rc = change_new(host, CH_ASSIGN, &c);
+	rc = assign_begin(host, md, unassign, &c, &w, &i);
 	if (rc)
 		return rc;
-	rc = work_init(&w, host);
-	if (rc) {
-		apm_change_unref(c);
-		return rc;
-	}
-	i = apm_host_mdev_index(host, md);
-	c->mdev = i;
 	c->res = res;
-	c->unassign = unassign;
-	memcpy(c->uuid, md->uuid, sizeof(c->uuid));
 	apm_buf_printf(&c->preview, "%s %s%s of mdev %s%s%s%s:", unassign ? "unassign" : "assign",
 		       res_name(res), n > 1 ? "s" : "", md->uuid, md->guest[0] ? " (" : "",
 		       md->guest, md->guest[0] ? ")" : "");
@@ -596,18 +609,9 @@ APM_EXPORT int apm_change_new_assign_matrix(struct apm_host *host, const char *u
 	for (size_t k = 0; k < nd; k++)
 		if (domains[k] > 255)
 			return -ERANGE;
-	rc = change_new(host, CH_ASSIGN, &c);
+	rc = assign_begin(host, md, unassign, &c, &w, &i);
 	if (rc)
 		return rc;
-	rc = work_init(&w, host);
-	if (rc) {
-		apm_change_unref(c);
-		return rc;
-	}
-	i = apm_host_mdev_index(host, md);
-	c->mdev = i;
-	c->unassign = unassign;
-	memcpy(c->uuid, md->uuid, sizeof(c->uuid));
 	apm_buf_printf(&c->preview, "%s adapters", unassign ? "unassign" : "assign");
 	for (size_t k = 0; k < na; k++)
 		apm_buf_printf(&c->preview, " 0x%02x", adapters[k]);

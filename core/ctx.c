@@ -396,17 +396,6 @@ APM_EXPORT const char *apm_errno_name(int err)
 	return "E?";
 }
 
-static int hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 int apm_parse_apqn(const char *s, unsigned int *apid, unsigned int *apqi)
 {
 	char *end;
@@ -417,8 +406,8 @@ int apm_parse_apqn(const char *s, unsigned int *apid, unsigned int *apqi)
 	 * 256 x 256 host lists 65536 of them several times per load.
 	 */
 	if (s[0] && s[1] && s[2] == '.' && s[3] && s[4] && s[5] && s[6] && !s[7]) {
-		int d[6] = { hexval(s[0]), hexval(s[1]), hexval(s[3]),
-			     hexval(s[4]), hexval(s[5]), hexval(s[6]) };
+		int d[6] = { apr_hexval(s[0]), apr_hexval(s[1]), apr_hexval(s[3]),
+			     apr_hexval(s[4]), apr_hexval(s[5]), apr_hexval(s[6]) };
 		bool ok = true;
 
 		for (int i = 0; i < 6; i++)

@@ -121,7 +121,7 @@ void apr_mask_format(const struct apr_mask *m, char *buf)
 	*buf = '\0';
 }
 
-static int hexval(char c)
+int apr_hexval(char c)
 {
 	if (c >= '0' && c <= '9')
 		return c - '0';
@@ -148,7 +148,7 @@ static const char *hex_to_mask(const char *s, struct apr_mask *out)
 		s++;
 	if (*s == 'x')
 		s++;
-	for (; (v = hexval(*s)) >= 0 && i < APR_BITS; s++, i += 4)
+	for (; (v = apr_hexval(*s)) >= 0 && i < APR_BITS; s++, i += 4)
 		for (int n = 0; n < 4; n++)
 			if (v & (0x8 >> n))
 				apr_mask_set(out, i + n);
@@ -181,14 +181,14 @@ unsigned long long apr_simple_strtoul(const char *s, const char **end)
 	int d;
 
 	if (s[0] == '0') {
-		if ((s[1] == 'x' || s[1] == 'X') && hexval(s[2]) >= 0) {
+		if ((s[1] == 'x' || s[1] == 'X') && apr_hexval(s[2]) >= 0) {
 			base = 16;
 			s += 2;
 		} else {
 			base = 8;
 		}
 	}
-	for (; (d = hexval(*s)) >= 0 && (unsigned int)d < base; s++)
+	for (; (d = apr_hexval(*s)) >= 0 && (unsigned int)d < base; s++)
 		v = v * base + (unsigned int)d;
 	if (end)
 		*end = s;
@@ -263,14 +263,14 @@ int apr_kstrtoul(const char *s, unsigned long long *res)
 	if (*s == '+')
 		s++;
 	if (s[0] == '0') {
-		if ((s[1] == 'x' || s[1] == 'X') && hexval(s[2]) >= 0) {
+		if ((s[1] == 'x' || s[1] == 'X') && apr_hexval(s[2]) >= 0) {
 			base = 16;
 			s += 2;
 		} else {
 			base = 8;
 		}
 	}
-	for (; (d = hexval(*s)) >= 0 && (unsigned int)d < base; s++, n++) {
+	for (; (d = apr_hexval(*s)) >= 0 && (unsigned int)d < base; s++, n++) {
 		if (v > (~0ULL - (unsigned int)d) / base)
 			overflow = true;
 		v = v * base + (unsigned int)d;

@@ -103,6 +103,9 @@ void apr_mask_format(const struct apr_mask *m, char *buf);
 int apr_mask_parse(const char *str, const struct apr_mask *cur, struct apr_mask *out);
 int apr_mask_parse_absolute(const char *str, const char **end, struct apr_mask *out);
 
+/* The value of a hex digit, or -1. */
+int apr_hexval(char c);
+
 /* Numbers (spec §3.1): kstrtoul(base 0), simple_strtoul(base 0). */
 int apr_kstrtoul(const char *s, unsigned long long *res);
 unsigned long long apr_simple_strtoul(const char *s, const char **end);
