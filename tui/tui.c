@@ -551,9 +551,19 @@ static void draw_panel(struct app *app, int px, int py, int ph)
 	/* The cell under the cursor. */
 	apm_host_get_queue(app->host, app->cur_a, app->cur_q, &qi);
 	screen_printf(s, px, y++, w, ROLE_TITLE, "APQN %02x.%04x", app->cur_a, app->cur_q);
-	screen_printf(s, px, y++, w, ROLE_TEXT, "%s, driver %s",
-		      qi.exists ? "queue device" : "no queue device",
-		      qi.driver ? qi.driver : "none");
+	{
+		struct apm_queue_detail d = { .status = "" };
+
+		/* vfio_ap's own word for the queue, read on demand. */
+		if (qi.driver && !strcmp(qi.driver, "vfio_ap"))
+			apm_host_get_queue_detail(app->host, app->cur_a, app->cur_q, &d);
+		if (qi.exists)
+			screen_printf(s, px, y++, w, ROLE_TEXT, "queue: driver %s%s%s",
+				      qi.driver ? qi.driver : "none", d.status[0] ? ", " : "",
+				      d.status);
+		else
+			screen_put(s, px, y++, w, ROLE_TEXT, "no queue device");
+	}
 	screen_printf(s, px, y++, w, ROLE_TEXT, "owner %s, cell %s",
 		      qi.owner_host ? "host" : "vfio", apm_cell_name(qi.cell));
 	if (!apm_host_get_adapter(app->host, app->cur_a, &info))

@@ -23,6 +23,10 @@ INI
 params=$("$APMATRIX" --sim="$st" sim export --modparams) && ok "export --modparams: $params" ||
 	not_ok "export --modparams"
 load $params || { not_ok "insmod apsim $params"; done_testing; exit 1; }
+# The bus also scans every config_time seconds, as on a real machine; the
+# simulated host scans only when told.  Push the periodic scan beyond the
+# test's minute so that scan-deferred effects show at the same step on both.
+answer "config_time 120" OK $S/bus/ap/config_time 120
 
 norm() { # the JSON without host.kind; one queue per line (field order is fixed)
 	sed 's/"kind":"[a-z]*",//; s/},{/},\n{/g'
