@@ -44,8 +44,13 @@ static const char *const role_names[ROLE_COUNT] = {
 	[ROLE_CHANGED] = "changed",
 };
 
-/* One letter per role in the role map of a dump. */
-static const char role_letters[ROLE_COUNT + 1] = "tdHSlaehfuAPFXCcTsWEOx";
+/*
+ * One letter per role in the role map of a dump, in role order: t text,
+ * d dim, H header, S simulated, l label, a axis, e empty, h host, f free,
+ * u unbound, A assigned, P plugged, F filtered, z absent, C conflict,
+ * c cursor, T title, s selected, W warning, E error, O ok, ~ changed.
+ */
+static const char role_letters[ROLE_COUNT + 1] = "tdHSlaehfuAPFzCcTsWEO~";
 
 const char *role_name(enum role r)
 {
