@@ -243,6 +243,8 @@ void apsim_scan(void)
 	mutex_unlock(&apsim.lock);
 
 	apsim_count_queues(&total, &bound);
+	/* perms before lock, the order of every other path (see apsim.h). */
+	mutex_lock(&apsim.perms);
 	mutex_lock(&apsim.lock);
 	first = !apsim.scans++;
 	/* Edge-triggered BINDINGS=complete (≈6.12+, spec §4.2). */
@@ -252,15 +254,14 @@ void apsim_scan(void)
 		send_complete = true;
 	}
 	/* Default-domain auto selection (spec §1.2). */
-	mutex_lock(&apsim.perms);
 	if (apsim.ap_domain < 0)
 		for (i = 0; i <= apsim.max_apqi; i++)
 			if (apr_mask_test(&apsim.lpar_aqm, i) && apr_mask_test(&apsim.aqmask, i)) {
 				apsim.ap_domain = i;
 				break;
 			}
-	mutex_unlock(&apsim.perms);
 	mutex_unlock(&apsim.lock);
+	mutex_unlock(&apsim.perms);
 	initscan[0] = "INITSCAN=done";
 	initscan[1] = NULL;
 	complete[0] = "BINDINGS=complete";
