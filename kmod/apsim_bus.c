@@ -565,16 +565,20 @@ static ssize_t card_online_store(struct device *dev, struct device_attribute *at
 				 const char *buf, size_t count)
 {
 	struct apsim_card *card = to_card(dev);
-	DECLARE_BITMAP(changed, APR_BITS);
-	unsigned int i;
+	struct apsim_queue **changed;
+	unsigned int i, n = 0;
 	long v;
 
 	if (apr_scan_int(buf, &v) || (v != 0 && v != 1))
 		return -EINVAL;
-	bitmap_zero(changed, APR_BITS);
+	/* The queues that changed, held: a scan may drop them from the table meanwhile. */
+	changed = kcalloc(APR_BITS, sizeof(*changed), GFP_KERNEL);
+	if (!changed)
+		return -ENOMEM;
 	mutex_lock(&apsim.lock);
 	if (v && (!card->config || card->chkstop)) {
 		mutex_unlock(&apsim.lock);
+		kfree(changed);
 		return -ENODEV;
 	}
 	card->online = v;
@@ -584,17 +588,16 @@ static ssize_t card_online_store(struct device *dev, struct device_attribute *at
 		if (!q || q->drv != APSIM_DRV_CEX4QUEUE || q->online == v)
 			continue;
 		q->online = v;
-		__set_bit(i, changed);
 		get_device(&q->dev);
+		changed[n++] = q;
 	}
 	mutex_unlock(&apsim.lock);
 	apsim_card_uevent(card, v ? "ONLINE=1" : "ONLINE=0");
-	for_each_set_bit(i, changed, APR_BITS) {
-		struct apsim_queue *q = card->queues[i];
-
-		apsim_queue_uevent(q, v ? "ONLINE=1" : "ONLINE=0");
-		put_device(&q->dev);
+	for (i = 0; i < n; i++) {
+		apsim_queue_uevent(changed[i], v ? "ONLINE=1" : "ONLINE=0");
+		put_device(&changed[i]->dev);
 	}
+	kfree(changed);
 	return count;
 }
 
