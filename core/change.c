@@ -29,6 +29,7 @@ enum change_kind {
 	CH_MDEV_CREATE,
 	CH_MDEV_REMOVE,
 	CH_CONFIG,
+	CH_ONLINE, /* zcrypt online: the re-read shows it, nothing to verify */
 	CH_RESCAN,
 	CH_SIM,
 };
@@ -64,7 +65,6 @@ struct apm_change {
 	bool unassign;
 	unsigned int config_adapter;
 	bool config_on;
-	bool online_only; /* CH_CONFIG for zcrypt online: nothing to verify on the card */
 	bool no_lock;
 };
 
@@ -831,12 +831,9 @@ APM_EXPORT int apm_change_new_online(struct apm_host *host, unsigned int adapter
 
 	if (adapter > 255 || domain > 255)
 		return -ERANGE;
-	rc = change_new(host, CH_CONFIG, &c);
+	rc = change_new(host, CH_ONLINE, &c);
 	if (rc)
 		return rc;
-	c->config_adapter = adapter;
-	c->config_on = on;
-	c->online_only = true;
 	card = &host->cards[adapter];
 	if (domain < 0) {
 		snprintf(path, sizeof(path), "devices/ap/card%02x/online", adapter);
@@ -1184,8 +1181,6 @@ static void verify(struct apm_change *c)
 				c->uuid);
 		break;
 	case CH_CONFIG:
-		if (c->online_only)
-			break;
 		if (r->cards[c->config_adapter].config != (int)c->config_on)
 			apm_buf_printf(&c->notes,
 				       "verification: card%02x/config does not read %d\n",
