@@ -523,6 +523,15 @@ static void matrix_preview(struct apm_change *c, const struct apr_mdev *m)
 		d, apr_mask_weight(&m->apm) * apr_mask_weight(&m->aqm), cd);
 }
 
+/* Adapter and domain IDs stop at 255 (spec §0.3). */
+static bool ids_in_range(const unsigned int *ids, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if (ids[k] > 255)
+			return false;
+	return true;
+}
+
 /* The start of every assignment change: the mdev, a fresh change and its work copy. */
 static int assign_begin(struct apm_host *host, struct apm_mdev *md, bool unassign,
 			struct apm_change **out, struct work *w, int *idx)
@@ -556,9 +565,8 @@ APM_EXPORT int apm_change_new_assign(struct apm_host *host, const char *uuid, en
 
 	if (!md || !n)
 		return md ? -EINVAL : -ENODEV;
-	for (size_t k = 0; k < n; k++)
-		if (ids[k] > 255)
-			return -ERANGE;
+	if (!ids_in_range(ids, n))
+		return -ERANGE;
 	rc = assign_begin(host, md, unassign, &c, &w, &i);
 	if (rc)
 		return rc;
@@ -603,12 +611,8 @@ APM_EXPORT int apm_change_new_assign_matrix(struct apm_host *host, const char *u
 
 	if (!md || (!na && !nd))
 		return md ? -EINVAL : -ENODEV;
-	for (size_t k = 0; k < na; k++)
-		if (adapters[k] > 255)
-			return -ERANGE;
-	for (size_t k = 0; k < nd; k++)
-		if (domains[k] > 255)
-			return -ERANGE;
+	if (!ids_in_range(adapters, na) || !ids_in_range(domains, nd))
+		return -ERANGE;
 	rc = assign_begin(host, md, unassign, &c, &w, &i);
 	if (rc)
 		return rc;
