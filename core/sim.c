@@ -232,7 +232,11 @@ static void ev_queue(struct sim_backend *sb, const char *action, unsigned int a,
 	ev_add(sb, action, path, "ap", "DEVTYPE=ap_queue", mode, extra, NULL);
 }
 
-static const char *const drv_names[] = { NULL, "cex4queue", "vfio_ap" };
+/*
+ * The AP bus's drivers in registration order (spec §1.5): a queue's enum
+ * sim_drv indexes it (never with SIM_DRV_NONE), 0 is the card driver.
+ */
+static const char *const ap_drivers[] = { "cex4card", "cex4queue", "vfio_ap", NULL };
 
 /* ------------------------------------------------- binding (spec §1.5) */
 
@@ -274,7 +278,7 @@ static void unbind_queue(struct sim_backend *sb, unsigned int a, unsigned int q)
 		return;
 	if (sq->driver == SIM_DRV_VFIO_AP)
 		vfio_remove_queue(sb->s, a, q);
-	snprintf(drv, sizeof(drv), "DRIVER=%s", drv_names[sq->driver]);
+	snprintf(drv, sizeof(drv), "DRIVER=%s", ap_drivers[sq->driver]);
 	sq->driver = SIM_DRV_NONE;
 	ev_queue(sb, "unbind", a, q, drv);
 }
@@ -311,7 +315,7 @@ static int bind_queue(struct sim_backend *sb, unsigned int a, unsigned int q, en
 		sq->uninitiated = false;
 		sq->online = sb->s->ad[a].online;
 	}
-	snprintf(name, sizeof(name), "DRIVER=%s", drv_names[drv]);
+	snprintf(name, sizeof(name), "DRIVER=%s", ap_drivers[drv]);
 	ev_queue(sb, "bind", a, q, name);
 	sb->s->bindings_armed = true;
 	return 0;
@@ -938,7 +942,7 @@ static enum node queue_node(const struct sim_state *s, unsigned int a, unsigned 
 		/* DEVTYPE from the device type, DRIVER from the driver core, then the bus's. */
 		outf(o, "DEVTYPE=ap_queue\n");
 		if (sq->driver)
-			outf(o, "DRIVER=%s\n", drv_names[sq->driver]);
+			outf(o, "DRIVER=%s\n", ap_drivers[sq->driver]);
 		outf(o, "MODE=%s\n", ad->type->mode);
 		return N_RW;
 	} else
@@ -1035,10 +1039,9 @@ static void list_mdev(const struct sim_state *s, struct lister *l)
 static bool ap_driver_has(const struct sim_state *s, const struct spath *sp, char *link,
 			  size_t lsize)
 {
-	static const char *const drvs[] = { "cex4card", "cex4queue", "vfio_ap" };
 	unsigned int a, q, d;
 
-	for (d = 0; d < 3 && strcmp(drvs[d], sp->c[3]); d++)
+	for (d = 0; d < 3 && strcmp(ap_drivers[d], sp->c[3]); d++)
 		;
 	if (d == 3 || (d == 2 && !s->vfio_ap))
 		return false;
@@ -1092,19 +1095,17 @@ static enum node resolve(const struct sim_state *s, struct spath *sp, struct out
 			return N_DIR;
 		}
 		if (is(sp, 2, "drivers")) {
-			static const char *const drvs[] = { "cex4card", "cex4queue", "vfio_ap",
-							    NULL };
 			int d;
 
 			if (sp->n == 3) {
-				for (d = 0; drvs[d]; d++)
+				for (d = 0; ap_drivers[d]; d++)
 					if (d < 2 || s->vfio_ap)
-						emit_name(l, "%s", drvs[d]);
+						emit_name(l, "%s", ap_drivers[d]);
 				return N_DIR;
 			}
-			for (d = 0; drvs[d] && strcmp(drvs[d], sp->c[3]); d++)
+			for (d = 0; ap_drivers[d] && strcmp(ap_drivers[d], sp->c[3]); d++)
 				;
-			if (!drvs[d] || (d == 2 && !s->vfio_ap))
+			if (!ap_drivers[d] || (d == 2 && !s->vfio_ap))
 				return N_NONE;
 			if (sp->n == 4) {
 				emit_name(l, "bind");
@@ -1251,7 +1252,7 @@ static enum node resolve(const struct sim_state *s, struct spath *sp, struct out
 			if (!s->q[a][q].driver)
 				return N_NONE;
 			snprintf(link, lsize, "../../../../bus/ap/drivers/%s",
-				 drv_names[s->q[a][q].driver]);
+				 ap_drivers[s->q[a][q].driver]);
 			return N_LINK;
 		}
 		if (sp->n == 5 && is(sp, 4, "subsystem")) {
