@@ -113,8 +113,7 @@ extern struct apsim apsim;
 /* apsim_main.c */
 void apsim_rules_host(struct apr_host *h);
 void apsim_scan(void);
-void apsim_card_uevent(struct apsim_card *card, const char *var);
-void apsim_queue_uevent(struct apsim_queue *q, const char *var);
+void apsim_change_uevent(struct device *dev, const char *var);
 
 /* apsim_bus.c */
 extern struct bus_type apsim_ap_bus;

@@ -353,6 +353,17 @@ static int ap_bus_uevent(APSIM_UEVENT_CONST struct device *dev, struct kobj_ueve
 	return add_uevent_var(env, "MODE=%s", t->mode);
 }
 
+/* Default-owned by the masks (spec §1.5): apmask bit and aqmask bit set. */
+static bool mask_owned(const struct apsim_queue *q)
+{
+	bool owned;
+
+	mutex_lock(&apsim.perms);
+	owned = apr_mask_test(&apsim.apmask, q->apid) && apr_mask_test(&apsim.aqmask, q->apqi);
+	mutex_unlock(&apsim.perms);
+	return owned;
+}
+
 /* The probe gate (spec §1.5): default drivers take default-owned APQNs only. */
 static int ap_bus_probe(struct device *dev)
 {
@@ -369,9 +380,7 @@ static int ap_bus_probe(struct device *dev)
 		return 0;
 	}
 	q = to_queue(dev);
-	mutex_lock(&apsim.perms);
-	owned = apr_mask_test(&apsim.apmask, q->apid) && apr_mask_test(&apsim.aqmask, q->apqi);
-	mutex_unlock(&apsim.perms);
+	owned = mask_owned(q);
 	if (owned != d->is_default)
 		return -ENODEV;
 	mutex_lock(&apsim.lock);
@@ -498,7 +507,7 @@ static ssize_t card_config_store(struct device *dev, struct device_attribute *at
 	apsim.se_config[card->apid] = v;
 	card->config = v;
 	mutex_unlock(&apsim.lock);
-	apsim_card_uevent(card, v ? "CONFIG=1" : "CONFIG=0");
+	apsim_change_uevent(&card->dev, v ? "CONFIG=1" : "CONFIG=0");
 	return count;
 }
 
@@ -592,9 +601,9 @@ static ssize_t card_online_store(struct device *dev, struct device_attribute *at
 		changed[n++] = q;
 	}
 	mutex_unlock(&apsim.lock);
-	apsim_card_uevent(card, v ? "ONLINE=1" : "ONLINE=0");
+	apsim_change_uevent(&card->dev, v ? "ONLINE=1" : "ONLINE=0");
 	for (i = 0; i < n; i++) {
-		apsim_queue_uevent(changed[i], v ? "ONLINE=1" : "ONLINE=0");
+		apsim_change_uevent(&changed[i]->dev, v ? "ONLINE=1" : "ONLINE=0");
 		put_device(&changed[i]->dev);
 	}
 	kfree(changed);
@@ -752,7 +761,7 @@ static ssize_t queue_online_store(struct device *dev, struct device_attribute *a
 	mutex_unlock(&apsim.lock);
 	if (rc)
 		return rc;
-	apsim_queue_uevent(q, v ? "ONLINE=1" : "ONLINE=0");
+	apsim_change_uevent(&q->dev, v ? "ONLINE=1" : "ONLINE=0");
 	return count;
 }
 
@@ -942,9 +951,7 @@ static int revise_one(struct device *dev, void *data)
 	if (!is_queue(dev))
 		return 0;
 	q = to_queue(dev);
-	mutex_lock(&apsim.perms);
-	owned = apr_mask_test(&apsim.apmask, q->apid) && apr_mask_test(&apsim.aqmask, q->apqi);
-	mutex_unlock(&apsim.perms);
+	owned = mask_owned(q);
 	switch (READ_ONCE(q->drv)) {
 	case APSIM_DRV_NONE:
 		if (owned)

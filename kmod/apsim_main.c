@@ -88,22 +88,14 @@ void apsim_rules_host(struct apr_host *h)
 
 /* ---------------------------------------------------------- uevents */
 
-void apsim_card_uevent(struct apsim_card *card, const char *var)
+/* A change uevent with one variable (CONFIG=, ONLINE=) on a card or queue. */
+void apsim_change_uevent(struct device *dev, const char *var)
 {
 	char *envp[2];
 
 	envp[0] = (char *)var;
 	envp[1] = NULL;
-	kobject_uevent_env(&card->dev.kobj, KOBJ_CHANGE, envp);
-}
-
-void apsim_queue_uevent(struct apsim_queue *q, const char *var)
-{
-	char *envp[2];
-
-	envp[0] = (char *)var;
-	envp[1] = NULL;
-	kobject_uevent_env(&q->dev.kobj, KOBJ_CHANGE, envp);
+	kobject_uevent_env(&dev->kobj, KOBJ_CHANGE, envp);
 }
 
 static void root_uevent(char **envp)
@@ -138,10 +130,10 @@ static void scan_config(struct apsim_card *card)
 	}
 	mutex_unlock(&apsim.lock);
 	if (cfg_changed)
-		apsim_card_uevent(card, card->config ? "CONFIG=1" : "CONFIG=0");
+		apsim_change_uevent(&card->dev, card->config ? "CONFIG=1" : "CONFIG=0");
 	/* The scan owns the queue table: the queues cannot go away meanwhile. */
 	for_each_set_bit(i, changed, APR_BITS)
-		apsim_queue_uevent(card->queues[i], card->config ? "CONFIG=1" : "CONFIG=0");
+		apsim_change_uevent(&card->queues[i]->dev, card->config ? "CONFIG=1" : "CONFIG=0");
 }
 
 static void scan_devices(void)
