@@ -31,20 +31,12 @@ static struct apm_mdev *selected(struct app *app)
 	return apm_host_get_mdev(app->host, (unsigned int)app->sel_mdev);
 }
 
-static int pos_of(const unsigned int *ids, unsigned int n, unsigned int id)
-{
-	for (unsigned int i = 0; i < n; i++)
-		if (ids[i] == id)
-			return (int)i;
-	return -1;
-}
-
 /* ---------------------------------------------------------- movement */
 
 static int move_by(struct app *app, int da, int dq)
 {
-	int ia = pos_of(app->ids_a, app->na, app->cur_a);
-	int iq = pos_of(app->ids_q, app->nq, app->cur_q);
+	int ia = id_index(app->ids_a, app->na, app->cur_a);
+	int iq = id_index(app->ids_q, app->nq, app->cur_q);
 
 	if (!app->na || !app->nq)
 		return 0;
@@ -107,7 +99,7 @@ static int goto_apqn(struct app *app, const char *text)
 			"'%s' is not an APQN: write it as AA.DDDD in hex, e.g. 05.0047", text);
 		return -EINVAL;
 	}
-	if (pos_of(app->ids_a, app->na, a) < 0 || pos_of(app->ids_q, app->nq, q) < 0) {
+	if (id_index(app->ids_a, app->na, a) < 0 || id_index(app->ids_q, app->nq, q) < 0) {
 		app->show_all = true;
 		app_log(app, ROLE_TEXT, "showing all adapters and domains to reach %02x.%04x", a,
 			q);
@@ -887,35 +879,22 @@ void action_child_done(struct app *app)
 /* ------------------------------------------------------------ config.ini */
 
 struct config_parse {
+	struct ini_src src; /* first: the stream inih reads */
 	struct app *app;
 	const char **theme;
 	char theme_buf[256];
-	FILE *errors, *f;
-	const char *file;
-	int line, nerr;
+	FILE *errors;
+	int nerr;
 };
-
-static char *config_reader(char *str, int num, void *stream)
-{
-	struct config_parse *p = stream;
-	char *r = fgets(str, num, p->f);
-
-	if (r)
-		p->line++;
-	return r;
-}
 
 static void config_err(struct config_parse *p, const char *what, const char *name)
 {
 	char safe[48];
-	size_t i;
 
-	for (i = 0; name[i] && i < sizeof(safe) - 1; i++)
-		safe[i] = isprint((unsigned char)name[i]) ? name[i] : '?';
-	safe[i] = '\0';
+	safe_text(name, safe, sizeof(safe));
 	if (p->errors)
-		fprintf(p->errors, "%s:%d: %s '%s'\n", p->file, p->line, what, safe);
-	app_log(p->app, ROLE_ERROR, "%s:%d: %s '%s'", p->file, p->line, what, safe);
+		fprintf(p->errors, "%s:%d: %s '%s'\n", p->src.file, p->src.line, what, safe);
+	app_log(p->app, ROLE_ERROR, "%s:%d: %s '%s'", p->src.file, p->src.line, what, safe);
 	p->nerr++;
 }
 
@@ -968,12 +947,12 @@ int config_load(struct app *app, const char **theme, FILE *errors)
 		snprintf(path, sizeof(path), "%s/apmatrix/config.ini", xdg);
 	else
 		snprintf(path, sizeof(path), "%s/.config/apmatrix/config.ini", home ? home : "");
-	p.f = fopen(path, "r");
-	if (!p.f)
+	p.src.f = fopen(path, "r");
+	if (!p.src.f)
 		return errno == ENOENT ? 0 : -errno;
-	p.file = path;
-	ini_parse_stream(config_reader, &p, config_handler, &p);
-	fclose(p.f);
+	p.src.file = path;
+	ini_parse_stream(ini_src_reader, &p, config_handler, &p);
+	fclose(p.src.f);
 	/* The theme name must outlive the parse. */
 	if (*theme == p.theme_buf) {
 		snprintf(app->config_theme, sizeof(app->config_theme), "%s", p.theme_buf);

@@ -250,38 +250,42 @@ static void theme_builtin(struct theme *t, bool mono)
 	snprintf(t->name, sizeof(t->name), "%s", mono ? "mono (built-in)" : "default (built-in)");
 }
 
+/* inih reads through us so that errors can name the line. */
+char *ini_src_reader(char *str, int num, void *stream)
+{
+	struct ini_src *src = stream;
+	char *r = fgets(str, num, src->f);
+
+	if (r)
+		src->line++;
+	return r;
+}
+
+void safe_text(const char *in, char *out, size_t size)
+{
+	size_t i;
+
+	for (i = 0; in[i] && i < size - 1; i++)
+		out[i] = isprint((unsigned char)in[i]) ? in[i] : '?';
+	out[i] = '\0';
+}
+
 struct theme_parse {
+	struct ini_src src; /* first: the stream inih reads */
 	struct theme *t;
-	const char *file;
 	FILE *errors;
-	FILE *f;
-	int line;
 	int nerr;
 	bool mono;
 };
 
-/* inih reads through us so that errors can name the line. */
-static char *theme_reader(char *str, int num, void *stream)
-{
-	struct theme_parse *p = stream;
-	char *r = fgets(str, num, p->f);
-
-	if (r)
-		p->line++;
-	return r;
-}
-
 static void theme_err(struct theme_parse *p, const char *fmt, const char *what)
 {
 	char safe[64];
-	size_t i;
 
 	/* Theme text never reaches the terminal unfiltered. */
-	for (i = 0; what[i] && i < sizeof(safe) - 1; i++)
-		safe[i] = isprint((unsigned char)what[i]) ? what[i] : '?';
-	safe[i] = '\0';
+	safe_text(what, safe, sizeof(safe));
 	if (p->errors) {
-		fprintf(p->errors, "%s:%d: ", p->file, p->line);
+		fprintf(p->errors, "%s:%d: ", p->src.file, p->src.line);
 		fprintf(p->errors, fmt, safe);
 		fputc('\n', p->errors);
 	}
@@ -377,16 +381,16 @@ int theme_load(struct theme *t, const char *name, bool mono, FILE *errors)
 	theme_builtin(t, mono);
 	if (!name)
 		return 0;
-	p.f = theme_open(name, path, sizeof(path));
-	if (!p.f) {
+	p.src.f = theme_open(name, path, sizeof(path));
+	if (!p.src.f) {
 		if (errors)
 			fprintf(errors, "theme '%s': not found (%s); using the built-in theme\n",
 				name, strerror(errno));
 		return -ENOENT;
 	}
-	p.file = path;
-	ini_parse_stream(theme_reader, &p, theme_handler, &p);
-	fclose(p.f);
+	p.src.file = path;
+	ini_parse_stream(ini_src_reader, &p, theme_handler, &p);
+	fclose(p.src.f);
 	snprintf(t->name, sizeof(t->name), "%s", name);
 	return p.nerr ? -EINVAL : 0;
 }

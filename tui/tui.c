@@ -225,7 +225,7 @@ int app_reload(struct app *app)
 
 /* ---------------------------------------------------------- selection */
 
-static int index_of(const unsigned int *ids, unsigned int n, unsigned int id)
+int id_index(const unsigned int *ids, unsigned int n, unsigned int id)
 {
 	for (unsigned int i = 0; i < n; i++)
 		if (ids[i] == id)
@@ -236,10 +236,10 @@ static int index_of(const unsigned int *ids, unsigned int n, unsigned int id)
 void app_selection(const struct app *app, unsigned int *ads, size_t *na, unsigned int *doms,
 		   size_t *nd)
 {
-	int a0 = index_of(app->ids_a, app->na, app->anchor_a);
-	int a1 = index_of(app->ids_a, app->na, app->cur_a);
-	int q0 = index_of(app->ids_q, app->nq, app->anchor_q);
-	int q1 = index_of(app->ids_q, app->nq, app->cur_q);
+	int a0 = id_index(app->ids_a, app->na, app->anchor_a);
+	int a1 = id_index(app->ids_a, app->na, app->cur_a);
+	int q0 = id_index(app->ids_q, app->nq, app->anchor_q);
+	int q1 = id_index(app->ids_q, app->nq, app->cur_q);
 
 	*na = *nd = 0;
 	if (app->sel == SEL_NONE || a0 < 0 || a1 < 0 || q0 < 0 || q1 < 0)
@@ -254,11 +254,11 @@ void app_selection(const struct app *app, unsigned int *ads, size_t *na, unsigne
 
 static bool in_selection(const struct app *app, unsigned int a, unsigned int q)
 {
-	int ia = index_of(app->ids_a, app->na, a), iq = index_of(app->ids_q, app->nq, q);
-	int a0 = index_of(app->ids_a, app->na, app->anchor_a);
-	int a1 = index_of(app->ids_a, app->na, app->cur_a);
-	int q0 = index_of(app->ids_q, app->nq, app->anchor_q);
-	int q1 = index_of(app->ids_q, app->nq, app->cur_q);
+	int ia = id_index(app->ids_a, app->na, a), iq = id_index(app->ids_q, app->nq, q);
+	int a0 = id_index(app->ids_a, app->na, app->anchor_a);
+	int a1 = id_index(app->ids_a, app->na, app->cur_a);
+	int q0 = id_index(app->ids_q, app->nq, app->anchor_q);
+	int q1 = id_index(app->ids_q, app->nq, app->cur_q);
 	bool in_a = ia >= (a0 < a1 ? a0 : a1) && ia <= (a0 < a1 ? a1 : a0);
 	bool in_q = iq >= (q0 < q1 ? q0 : q1) && iq <= (q0 < q1 ? q1 : q0);
 

@@ -59,6 +59,20 @@ const char *role_name(enum role r);
 /* Load NAME (a theme in the search path) or PATH; errors name file:line. */
 int theme_load(struct theme *t, const char *name_or_path, bool mono, FILE *errors);
 
+/*
+ * An INI file read through inih with its line counted, so that errors can
+ * name file:line (the system libinih has no INI_HANDLER_LINENO).  Put it
+ * first in the parser's state and pass that state as the stream.
+ */
+struct ini_src {
+	FILE *f;
+	const char *file;
+	int line;
+};
+char *ini_src_reader(char *str, int num, void *stream);
+/* Text from a file, made printable before it reaches a terminal or a log. */
+void safe_text(const char *in, char *out, size_t size);
+
 /* The screen: one role and one glyph (UTF-8, at most 4 bytes) per cell. */
 struct cell {
 	char g[5];
@@ -145,6 +159,8 @@ void app_draw(struct app *app);
 char app_mdev_letter(struct app *app, const char *uuid);
 int tui_main(struct apm_ctx *ctx, const char *prog, int argc, char **argv, bool read_only);
 
+/* tui.c: the position of id in a list of visible IDs, or -1. */
+int id_index(const unsigned int *ids, unsigned int n, unsigned int id);
 /* tui.c: the selection's adapters and domains (either may be empty). */
 void app_selection(const struct app *app, unsigned int *ads, size_t *na, unsigned int *doms,
 		   size_t *nd);
