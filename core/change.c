@@ -37,12 +37,13 @@ enum change_kind {
 struct step {
 	char what[160];
 	char path[160];
-	char value[240];
+	char *value; /* whole, however long: what is previewed is what is written */
 	int predicted;
 	int actual;
 	bool applied;
-	bool hold; /* refused before writing: it would block, or local policy (--strict) */
-	int alt;   /* an answer the rules cannot foresee (no SCLP facility): no mismatch */
+	bool hold;    /* refused before writing: it would block, or local policy (--strict) */
+	bool has_alt; /* alt is an answer the rules cannot foresee: no mismatch */
+	int alt;      /* (no SCLP facility: EOPNOTSUPP) */
 };
 
 struct apm_change {
@@ -123,14 +124,18 @@ static int change_new(struct apm_host *host, enum change_kind kind, struct apm_c
 static struct step *add_step(struct apm_change *c, const char *path, const char *value)
 {
 	struct step *s = realloc(c->steps, (c->nsteps + 1) * sizeof(*s));
+	char *v;
 
 	if (!s)
 		return NULL;
 	c->steps = s;
+	v = strdup(value);
+	if (!v)
+		return NULL;
 	s += c->nsteps++;
 	memset(s, 0, sizeof(*s));
 	snprintf(s->path, sizeof(s->path), "%s", path);
-	snprintf(s->value, sizeof(s->value), "%s", value);
+	s->value = v;
 	return s;
 }
 
@@ -256,6 +261,16 @@ APM_EXPORT int apm_change_new_mask(struct apm_host *host, bool aq, const char *s
 			       "an empty write never reaches the kernel: nothing changes\n");
 		c->expect_mask = aq ? host->rules.aqmask : host->rules.apmask;
 		predict(c, s, 0);
+		*out = c;
+		return 0;
+	}
+	if (strlen(spec) > APR_PAGE_SIZE) {
+		/* kernfs takes a sysfs write whole or not at all (atomic_write_len). */
+		apm_buf_printf(
+			&c->explanation,
+			"the %s SPEC is %zu bytes long: a sysfs attribute takes at most %d bytes in one write, so the kernel refuses all of it (E2BIG) and nothing changes\n",
+			name, strlen(spec), APR_PAGE_SIZE);
+		predict(c, s, -E2BIG);
 		*out = c;
 		return 0;
 	}
@@ -807,6 +822,7 @@ APM_EXPORT int apm_change_new_config(struct apm_host *host, unsigned int adapter
 	} else {
 		predict(c, s, 0);
 		/* Whether the machine has the SCLP facility shows only in the answer. */
+		s->has_alt = true;
 		s->alt = -EOPNOTSUPP;
 		if (!on)
 			apm_buf_printf(
@@ -1105,8 +1121,9 @@ static int do_steps(void *data)
 			s->applied = true;
 			s->actual = apm_write(ctx, s->path, s->value, strlen(s->value));
 		}
+		/* A refusal the rules predicted and the kernel did not give is a mismatch too. */
 		mismatch =
-			s->applied && s->actual != s->alt &&
+			s->applied && !(s->has_alt && s->actual == s->alt) &&
 			(pred_fail != (s->actual < 0) || (pred_fail && s->actual != s->predicted));
 		if (mismatch) {
 			c->mismatch = true;
@@ -1251,6 +1268,8 @@ APM_EXPORT struct apm_change *apm_change_unref(struct apm_change *c)
 	apm_buf_free(&c->preview);
 	apm_buf_free(&c->explanation);
 	apm_buf_free(&c->notes);
+	for (unsigned int i = 0; i < c->nsteps; i++)
+		free(c->steps[i].value);
 	free(c->steps);
 	free(c);
 	return NULL;

@@ -49,6 +49,18 @@ run "read-only refuses" 1 "$APMATRIX" --sim="$sim" --read-only mask apmask +5
 expect_err "read-only explained" <<'T'
 apmatrix: EROFS: write apmask: not attempted: read-only mode
 T
+# A long SPEC is written whole: its last term (-0xff) must reach the kernel.
+long=+0x01
+i=0
+while [ $i -lt 60 ]; do long="$long,+0x01"; i=$((i + 1)); done
+long="$long,-0xff"
+run "a ${#long}-byte SPEC" 0 am mask apmask "$long"
+expect_json "its last term took adapter 0xff, not 0x0f" "j['apmask'][2:]" "f9fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe"
+huge=$long
+while [ ${#huge} -le 4096 ]; do huge="$huge,+0x01"; done
+run "a SPEC longer than a sysfs page" 1 am mask apmask "$huge"
+expect_grep "E2BIG predicted and named" err "SPEC is ${#huge} bytes long: a sysfs attribute takes at most 4096 bytes in one write"
+expect_json "nothing changed" "j['apmask'][2:]" "f9fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe"
 run "missing SPEC" 2 am mask apmask
 run "bad mask name" 2 am mask bmask +1
 done_testing
