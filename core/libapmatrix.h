@@ -352,6 +352,17 @@ unsigned int apm_change_get_step_count(const struct apm_change *change);
 int apm_change_get_step(const struct apm_change *change, unsigned int i,
 			struct apm_step_info *info);
 
+/*
+ * Text for a terminal: printable UTF-8 as it is, every other byte (C0, DEL,
+ * the C1 range, invalid UTF-8) as \xNN; with APM_TEXT_KEEP_NEWLINE (or _TAB)
+ * those stay.  Writes at most size bytes including the NUL, never half a
+ * character or escape, and returns the length the whole escaped text needs.
+ * in and out must not overlap.
+ */
+#define APM_TEXT_KEEP_NEWLINE (1u << 0)
+#define APM_TEXT_KEEP_TAB     (1u << 1)
+size_t apm_text_escape(const char *in, char *out, size_t size, unsigned int flags);
+
 /* "EBUSY" for -EBUSY etc. */
 const char *apm_errno_name(int err);
 
