@@ -28,7 +28,7 @@ static void log_to_stderr(void *data, int priority, const char *file, int line, 
 	(void)file;
 	(void)line;
 	(void)fn;
-	fprintf(stderr, "%s: %s", cli->prog, priority <= LOG_ERR ? "" : "note: ");
+	fprintf(stderr, "%s: %s", cli->prog, priority <= LOG_WARNING ? "" : "note: ");
 	vfprintf(stderr, format, args);
 	fputc('\n', stderr);
 }
@@ -56,7 +56,7 @@ int load_host(struct cli *cli, unsigned int flags, struct apm_host **host)
 
 static void help(const char *prog)
 {
-	printf("Usage: %s [OPTIONS] [COMMAND [ARGS]]\n\nShow and change s390 AP crypto pass-through (AP bus masks, vfio_ap mdevs).\n\nOptions (before the command):\n  --sysfs DIR      use the sysfs mounted at DIR (default /sys)\n  --sim[=FILE]     use the simulated host; its state lives in FILE\n  --read-only      refuse every change\n  --help, --version\n\nCommands (none: the console on a terminal, else show):\n  tui [--theme NAME|PATH] [--mono] [--ascii] [--script FILE --size WxH] [--list-actions]\n  show [--json] [--detail] [--guest UUID]\n  mask apmask|aqmask SPEC [--dry-run]\n  mdev create [UUID] [--dry-run] | mdev remove UUID [--dry-run]\n  assign|unassign UUID adapter|domain|control-domain IDS [--dry-run]\n  config ADAPTER on|off [--dry-run]\n  rescan\n  sim guest-start UUID NAME | guest-stop UUID | se-config ADAPTER on|off\n      | chkstop ADAPTER on|off | lpar add|remove adapter|usage-domain|control-domain ID [TYPE] [--strict]\n      | scan | export --modparams\n\nIDs are decimal or 0x hex (5, 0x47, 4,0xab, 0x40-0x4f); APQNs are hex (05.0047).\nMask SPECs use the kernel's syntax: 0x<hex> or +N,-N,+A-B.\nExit: 0 done, 1 refused or partly applied, 2 usage, 3 the kernel's answer\ndiffered from the prediction.\n",
+	printf("Usage: %s [OPTIONS] [COMMAND [ARGS]]\n\nShow and change s390 AP crypto pass-through (AP bus masks, vfio_ap mdevs).\n\nOptions (before the command):\n  --sysfs DIR      use the sysfs mounted at DIR (default /sys)\n  --sim[=FILE]     use the simulated host; its state lives in FILE\n  --read-only      refuse every change\n  --lock-wait S    wait at most S seconds for the AP configuration lock (90)\n  --lock-parent    hold that lock in the parent process's name (as a callout)\n  --help, --version\n\nCommands (none: the console on a terminal, else show):\n  tui [--theme NAME|PATH] [--mono] [--ascii] [--script FILE --size WxH] [--list-actions]\n  show [--json] [--detail] [--guest UUID]\n  mask apmask|aqmask SPEC [--dry-run]\n  mdev create [UUID] [--dry-run] | mdev remove UUID [--dry-run]\n  assign|unassign UUID adapter|domain|control-domain IDS [--dry-run]\n  config ADAPTER on|off [--dry-run]\n  rescan\n  sim guest-start UUID NAME | guest-stop UUID | se-config ADAPTER on|off\n      | chkstop ADAPTER on|off | lpar add|remove adapter|usage-domain|control-domain ID [TYPE] [--strict]\n      | scan | export --modparams\n\nIDs are decimal or 0x hex (5, 0x47, 4,0xab, 0x40-0x4f); APQNs are hex (05.0047).\nMask SPECs use the kernel's syntax: 0x<hex> or +N,-N,+A-B.\nExit: 0 done, 1 refused or partly applied, 2 usage, 3 the kernel's answer\ndiffered from the prediction.\n",
 	       prog);
 }
 
@@ -65,8 +65,12 @@ int main(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "sysfs", required_argument, NULL, 's' }, { "sim", optional_argument, NULL, 'S' },
 		{ "read-only", no_argument, NULL, 'r' },   { "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },	   { NULL, 0, NULL, 0 },
+		{ "version", no_argument, NULL, 'V' },	   { "lock-wait", required_argument, NULL, 'w' },
+		{ "lock-parent", no_argument, NULL, 'P' }, { NULL, 0, NULL, 0 },
 	};
+	long lock_wait = -1;
+	bool lock_parent = false;
+	char *end;
 	struct cli cli = { .prog = "apmatrix" };
 	const char *sysfs = NULL, *simfile = NULL, *proc;
 	bool sim = false;
@@ -84,6 +88,17 @@ int main(int argc, char **argv)
 			break;
 		case 'r':
 			cli.read_only = true;
+			break;
+		case 'w':
+			lock_wait = strtol(optarg, &end, 10);
+			if (end == optarg || *end || lock_wait < 0 || lock_wait > 86400) {
+				usage_error(&cli, "--lock-wait: '%s' is not a number of seconds (0..86400)",
+					    optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'P':
+			lock_parent = true;
 			break;
 		case 'h':
 			help(cli.prog);
@@ -123,6 +138,9 @@ int main(int argc, char **argv)
 		apm_ctx_set_proc_root(cli.ctx, proc);
 	if (secure_getenv("APMATRIX_LOCK"))
 		apm_ctx_set_lock_path(cli.ctx, secure_getenv("APMATRIX_LOCK"));
+	if (lock_wait >= 0)
+		apm_ctx_set_lock_wait(cli.ctx, (unsigned int)lock_wait * 1000);
+	apm_ctx_set_lock_parent(cli.ctx, lock_parent);
 
 	argc -= optind;
 	argv += optind;

@@ -75,6 +75,8 @@ struct apm_ctx {
 	char *source;
 	char *proc_root;
 	char *lock_path;
+	bool lock_parent;	   /* the lock is taken in the parent's name (a callout) */
+	unsigned int lock_wait_ms; /* how long to wait for it before giving up */
 	bool read_only;
 	apm_log_fn log_fn;
 	void *log_data;
@@ -94,10 +96,17 @@ void apm_log(const struct apm_ctx *ctx, int priority, const char *file, int line
 #define warn(ctx, ...) apm_log_cond(ctx, LOG_WARNING, __VA_ARGS__)
 #define err(ctx, ...)  apm_log_cond(ctx, LOG_ERR, __VA_ARGS__)
 
-int apm_backend_fs_new(const char *root, const char *proc_root, void **be);
+int apm_backend_fs_new(struct apm_ctx *ctx, const char *root, const char *proc_root, void **be);
 extern const struct apm_backend_ops apm_backend_fs_ops;
 int apm_backend_sim_new(struct apm_ctx *ctx, const char *file, void **be);
 extern const struct apm_backend_ops apm_backend_sim_ops;
+
+/*
+ * The AP configuration lock s390-tools share (lock.c).  *taken says whether
+ * this call created it (false when it was held in our owner's name already).
+ */
+int apm_lock_take(struct apm_ctx *ctx, bool *taken);
+void apm_lock_release(struct apm_ctx *ctx, bool taken);
 
 /* Seam helpers with logging (ctx.c). */
 int apm_read(struct apm_ctx *ctx, const char *path, char *buf, size_t size);

@@ -24,18 +24,20 @@
 #include "apm-private.h"
 
 struct fs_backend {
+	struct apm_ctx *ctx; /* owner, not referenced */
 	int rootfd;
 	char *proc;
 	struct udev *udev;
 	struct udev_monitor *mon;
 };
 
-int apm_backend_fs_new(const char *root, const char *proc_root, void **out)
+int apm_backend_fs_new(struct apm_ctx *ctx, const char *root, const char *proc_root, void **out)
 {
 	struct fs_backend *fs = calloc(1, sizeof(*fs));
 
 	if (!fs)
 		return -ENOMEM;
+	fs->ctx = ctx;
 	fs->rootfd = open(root, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fs->rootfd < 0) {
 		int rc = -errno;
@@ -282,10 +284,21 @@ static int fs_read_event(void *be, struct apm_event *ev)
 	return 0;
 }
 
+/*
+ * Every change runs under the AP configuration lock, so chzdev, ap-check
+ * (mdevctl's callout) and a second apmatrix cannot interleave with it.
+ */
 static int fs_transaction(void *be, int (*fn)(void *data), void *data)
 {
-	(void)be;
-	return fn(data);
+	struct fs_backend *fs = be;
+	bool taken;
+	int rc = apm_lock_take(fs->ctx, &taken);
+
+	if (rc)
+		return rc;
+	rc = fn(data);
+	apm_lock_release(fs->ctx, taken);
+	return rc;
 }
 
 const struct apm_backend_ops apm_backend_fs_ops = {

@@ -15,10 +15,8 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/file.h>
 #include <unistd.h>
 
 #include "apm-private.h"
@@ -66,7 +64,6 @@ struct apm_change {
 	bool unassign;
 	unsigned int config_adapter;
 	bool config_on;
-	bool no_lock;
 };
 
 /* The rules' working copy, advanced by every step predicted to succeed. */
@@ -957,7 +954,6 @@ APM_EXPORT int apm_change_new_sim(struct apm_host *host, enum apm_sim_op op,
 	rc = change_new(host, CH_SIM, &c);
 	if (rc)
 		return rc;
-	c->no_lock = true;
 	switch (op) {
 	case APM_SIM_GUEST_START:
 	case APM_SIM_GUEST_STOP:
@@ -1212,37 +1208,26 @@ static void verify(struct apm_change *c)
 	}
 }
 
-/* /run/lock/s390apconfig.lock: the lock chzdev and ap-check take. */
-static int take_lock(struct apm_change *c)
-{
-	struct apm_ctx *ctx = c->host->ctx;
-	int fd = open(ctx->lock_path, O_RDWR | O_CREAT | O_CLOEXEC, 0644);
-
-	if (fd < 0) {
-		apm_buf_printf(&c->notes, "warning: cannot open the config lock %s: %s\n",
-			       ctx->lock_path, strerror(errno));
-		return -1;
-	}
-	if (flock(fd, LOCK_EX)) {
-		close(fd);
-		return -1;
-	}
-	return fd;
-}
-
 APM_EXPORT int apm_change_apply(struct apm_change *c)
 {
 	struct apm_ctx *ctx = c->host->ctx;
 	struct apply ap = { .c = c };
-	int lockfd = -1, rc;
+	int rc;
 
-	if (ctx->kind == APM_HOST_SYSFS && c->nsteps > 1 && !c->no_lock)
-		lockfd = take_lock(c);
-	rc = ctx->ops->transaction(ctx->be, do_steps, &ap);
+	/*
+	 * The backend's transaction serialises with every other writer (the AP
+	 * configuration lock on a real host, the state file's lock on the
+	 * simulated one).  Read-only mode writes nothing, not even a lock.
+	 */
+	if (ctx->read_only)
+		rc = do_steps(&ap);
+	else
+		rc = ctx->ops->transaction(ctx->be, do_steps, &ap);
+	if (rc && !ap.rc)
+		apm_buf_printf(&c->explanation, "nothing was written: %s%s\n", apm_errno_name(rc),
+			       rc == -ETIMEDOUT ? " (the AP configuration lock stayed taken)" : "");
 	if (!rc)
 		rc = ap.rc;
-	if (lockfd >= 0)
-		close(lockfd);
 	apm_host_unref(c->result);
 	c->result = NULL;
 	if (!apm_host_load(ctx, 0, &c->result) && !rc)

@@ -45,8 +45,9 @@ static int log_priority_from_env(void)
 {
 	const char *e = secure_getenv("APMATRIX_LOG");
 
+	/* Warnings reach the caller's sink by default: "waiting for the lock" is one. */
 	if (!e)
-		return LOG_ERR;
+		return LOG_WARNING;
 	if (!strcmp(e, "debug"))
 		return LOG_DEBUG;
 	if (!strcmp(e, "info"))
@@ -69,6 +70,7 @@ static int ctx_alloc(enum apm_host_kind kind, const char *source, struct apm_ctx
 	ctx->source = strdup(source);
 	ctx->proc_root = strdup("/proc");
 	ctx->lock_path = strdup("/run/lock/s390apconfig.lock");
+	ctx->lock_wait_ms = 90 * 1000; /* libap: 3000 retries, about 30 ms apart */
 	if (!ctx->source || !ctx->proc_root || !ctx->lock_path) {
 		apm_ctx_unref(ctx);
 		return -ENOMEM;
@@ -88,7 +90,7 @@ APM_EXPORT int apm_ctx_new_sysfs(const char *root, struct apm_ctx **out)
 	if (rc)
 		return rc;
 	ctx->ops = &apm_backend_fs_ops;
-	rc = apm_backend_fs_new(root, ctx->proc_root, &ctx->be);
+	rc = apm_backend_fs_new(ctx, root, ctx->proc_root, &ctx->be);
 	if (rc) {
 		apm_ctx_unref(ctx);
 		return rc;
@@ -183,12 +185,22 @@ APM_EXPORT int apm_ctx_set_proc_root(struct apm_ctx *ctx, const char *dir)
 	/* The fs backend keeps its own copy of the root paths. */
 	ctx->ops->destroy(ctx->be);
 	ctx->be = NULL;
-	return apm_backend_fs_new(ctx->source, ctx->proc_root, &ctx->be);
+	return apm_backend_fs_new(ctx, ctx->source, ctx->proc_root, &ctx->be);
 }
 
 APM_EXPORT int apm_ctx_set_lock_path(struct apm_ctx *ctx, const char *path)
 {
 	return replace_str(&ctx->lock_path, path);
+}
+
+APM_EXPORT void apm_ctx_set_lock_wait(struct apm_ctx *ctx, unsigned int ms)
+{
+	ctx->lock_wait_ms = ms;
+}
+
+APM_EXPORT void apm_ctx_set_lock_parent(struct apm_ctx *ctx, bool parent)
+{
+	ctx->lock_parent = parent;
 }
 
 APM_EXPORT void apm_ctx_set_read_only(struct apm_ctx *ctx, bool ro)

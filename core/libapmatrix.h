@@ -92,8 +92,16 @@ int apm_ctx_set_proc_root(struct apm_ctx *ctx, const char *dir);
 /* Refuse every write with -EROFS. */
 void apm_ctx_set_read_only(struct apm_ctx *ctx, bool ro);
 bool apm_ctx_is_read_only(const struct apm_ctx *ctx);
-/* Path of the lock multi-step changes take (default /run/lock/s390apconfig.lock). */
+/*
+ * The AP configuration lock every change on a real host holds, the one
+ * chzdev and ap-check take (default /run/lock/s390apconfig.lock): its path,
+ * how long to wait for it before a change fails with -ETIMEDOUT (default
+ * 90 s, as s390-tools' libap), and whether it is taken in the parent
+ * process's name, as ap-check does when mdevctl runs it as a callout.
+ */
 int apm_ctx_set_lock_path(struct apm_ctx *ctx, const char *path);
+void apm_ctx_set_lock_wait(struct apm_ctx *ctx, unsigned int ms);
+void apm_ctx_set_lock_parent(struct apm_ctx *ctx, bool parent);
 
 /*
  * Raw seam access, paths relative to the root ("bus/ap/apmask").
