@@ -16,6 +16,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "ini-lines.h"
 #include "sim.h"
 
 const char sim_builtin_scenario[] =
@@ -29,18 +30,14 @@ const char sim_builtin_scenario[] =
 #define SIM_VALUE_MAX 16384
 
 struct parse {
+	struct ini_lines in; /* first: the stream inih reads */
 	struct apm_ctx *ctx;
-	const char *name;
 	struct sim_state *s;
-	FILE *f;
-	int line;
-	int newlines;
 	int errors;
 	/* inih hands over continuation lines as the same key again: join them. */
 	char last_section[64], last_key[32];
 	char acc[SIM_VALUE_MAX];
 	char section[64];
-	int section_line;
 	bool have_aqmask_spec, have_apmask_spec;
 	char apmask_spec[160], aqmask_spec[160];
 	bool have_seen;
@@ -69,27 +66,8 @@ static void perr(struct parse *p, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	err(p->ctx, "%s:%d: %s", p->name, p->line, msg);
+	err(p->ctx, "%s:%d: %s", p->in.name, p->in.line, msg);
 	p->errors++;
-}
-
-/*
- * Counts the newlines handed to inih, so errors name the right line (the
- * system library is built without INI_HANDLER_LINENO).  The count is taken
- * before a line is handed over, so it is the number of the line being parsed.
- */
-static char *reader(char *str, int num, void *stream)
-{
-	struct parse *p = stream;
-	char *r;
-
-	p->line = p->newlines + 1;
-	r = fgets(str, num, p->f);
-	if (r && str[strspn(str, " \t")] == '[')
-		p->section_line = p->line;
-	if (r && strchr(r, '\n'))
-		p->newlines++;
-	return r;
 }
 
 /* One ID: decimal or 0x hex (the CLI's rule), 0..max. */
@@ -383,7 +361,7 @@ static int new_mdev(struct parse *p, const char *uuid)
 		return -ENOMEM;
 	p->mdev_line = t3;
 	/* inih calls us at the first key: the header is the last "[" line before it. */
-	p->mdev_line[n] = p->section_line;
+	p->mdev_line[n] = p->in.section_line;
 	memset(&s->mdevs[n], 0, sizeof(s->mdevs[n]));
 	memset(&s->rm[n], 0, sizeof(s->rm[n]));
 	p->shadow_flags[n] = 0;
@@ -462,7 +440,7 @@ static int handler(void *user, const char *section, const char *key, const char 
 		qk += p->nqkeys++;
 		qk->a = a;
 		qk->q = q;
-		qk->line = p->line;
+		qk->line = p->in.line;
 		snprintf(qk->key, sizeof(qk->key), "%s", key);
 		snprintf(qk->val, sizeof(qk->val), "%s", value);
 		return 1;
@@ -482,7 +460,7 @@ static void queue_key(struct parse *p, const struct qkey *k)
 	unsigned long long u = 0;
 	bool b;
 
-	p->line = k->line;
+	p->in.line = k->line;
 	if (!sq->exists) {
 		perr(p, "queue %02x.%04x does not exist (adapter or domain not on the bus)", k->a,
 		     k->q);
@@ -631,7 +609,7 @@ static void check_mdevs(struct parse *p)
 			apr_mask_and(&a, &m->apm, &s->rm[j].apm);
 			apr_mask_and(&q, &m->aqm, &s->rm[j].aqm);
 			if (!apr_mask_empty(&a) && !apr_mask_empty(&q)) {
-				p->line = p->mdev_line[j];
+				p->in.line = p->mdev_line[j];
 				perr(p, "APQN %02x.%04x is in mdev %s and in mdev %s",
 				     apr_mask_next(&a, 0), apr_mask_next(&q, 0), s->mdevs[i].uuid,
 				     s->mdevs[j].uuid);
@@ -640,14 +618,14 @@ static void check_mdevs(struct parse *p)
 		if (apr_mask_next(&m->apm, s->max_apid + 1) < APR_BITS ||
 		    apr_mask_next(&m->aqm, s->max_apqi + 1) < APR_BITS ||
 		    apr_mask_next(&m->adm, s->max_apqi + 1) < APR_BITS) {
-			p->line = p->mdev_line[i];
+			p->in.line = p->mdev_line[i];
 			perr(p, "mdev %s has IDs above max_adapter_id/max_domain_id",
 			     s->mdevs[i].uuid);
 		}
 		for (unsigned int j = 0; j < i; j++)
 			if (m->attached && s->rm[j].attached &&
 			    !strcmp(s->mdevs[i].guest, s->mdevs[j].guest)) {
-				p->line = p->mdev_line[i];
+				p->in.line = p->mdev_line[i];
 				perr(p, "guest %s holds two mdevs (%s, %s); one per guest",
 				     s->mdevs[i].guest, s->mdevs[j].uuid, s->mdevs[i].uuid);
 			}
@@ -683,9 +661,9 @@ int sim_state_parse(struct apm_ctx *ctx, const char *name, FILE *f, struct sim_s
 	if (!p)
 		return -ENOMEM;
 	p->ctx = ctx;
-	p->name = name;
+
 	p->s = s;
-	p->f = f;
+	ini_lines_init(&p->in, f, name);
 	for (int i = 0; i < APR_BITS; i++)
 		p->ad_config[i] = p->ad_se_config[i] = p->ad_chkstop[i] = p->ad_se_chkstop[i] =
 			p->ad_online[i] = p->ad_card_driver[i] = -1;
@@ -702,9 +680,9 @@ int sim_state_parse(struct apm_ctx *ctx, const char *name, FILE *f, struct sim_s
 	s->scans = 1;
 	s->complete_count = 1;
 
-	rc = ini_parse_stream(reader, p, handler, p);
+	rc = ini_parse_stream(ini_lines_reader, p, handler, p);
 	if (rc > 0 && !p->errors) {
-		p->line = rc;
+		p->in.line = rc;
 		perr(p, "syntax error (expected [section] or key = value)");
 	} else if (rc < 0) {
 		perr(p, "cannot parse: %s", rc == -2 ? "out of memory" : "read error");

@@ -879,7 +879,7 @@ void action_child_done(struct app *app)
 /* ------------------------------------------------------------ config.ini */
 
 struct config_parse {
-	struct ini_src src; /* first: the stream inih reads */
+	struct ini_lines src; /* first: the stream inih reads */
 	struct app *app;
 	const char **theme;
 	char theme_buf[256];
@@ -893,8 +893,8 @@ static void config_err(struct config_parse *p, const char *what, const char *nam
 
 	safe_text(name, safe, sizeof(safe));
 	if (p->errors)
-		fprintf(p->errors, "%s:%d: %s '%s'\n", p->src.file, p->src.line, what, safe);
-	app_log(p->app, ROLE_ERROR, "%s:%d: %s '%s'", p->src.file, p->src.line, what, safe);
+		fprintf(p->errors, "%s:%d: %s '%s'\n", p->src.name, p->src.line, what, safe);
+	app_log(p->app, ROLE_ERROR, "%s:%d: %s '%s'", p->src.name, p->src.line, what, safe);
 	p->nerr++;
 }
 
@@ -950,8 +950,8 @@ int config_load(struct app *app, const char **theme, FILE *errors)
 	p.src.f = fopen(path, "r");
 	if (!p.src.f)
 		return errno == ENOENT ? 0 : -errno;
-	p.src.file = path;
-	ini_parse_stream(ini_src_reader, &p, config_handler, &p);
+	p.src.name = path;
+	ini_parse_stream(ini_lines_reader, &p, config_handler, &p);
 	fclose(p.src.f);
 	/* The theme name must outlive the parse. */
 	if (*theme == p.theme_buf) {

@@ -251,16 +251,6 @@ static void theme_builtin(struct theme *t, bool mono)
 }
 
 /* inih reads through us so that errors can name the line. */
-char *ini_src_reader(char *str, int num, void *stream)
-{
-	struct ini_src *src = stream;
-	char *r = fgets(str, num, src->f);
-
-	if (r)
-		src->line++;
-	return r;
-}
-
 void safe_text(const char *in, char *out, size_t size)
 {
 	size_t i;
@@ -271,7 +261,7 @@ void safe_text(const char *in, char *out, size_t size)
 }
 
 struct theme_parse {
-	struct ini_src src; /* first: the stream inih reads */
+	struct ini_lines src; /* first: the stream inih reads */
 	struct theme *t;
 	FILE *errors;
 	int nerr;
@@ -285,7 +275,7 @@ static void theme_err(struct theme_parse *p, const char *fmt, const char *what)
 	/* Theme text never reaches the terminal unfiltered. */
 	safe_text(what, safe, sizeof(safe));
 	if (p->errors) {
-		fprintf(p->errors, "%s:%d: ", p->src.file, p->src.line);
+		fprintf(p->errors, "%s:%d: ", p->src.name, p->src.line);
 		fprintf(p->errors, fmt, safe);
 		fputc('\n', p->errors);
 	}
@@ -388,8 +378,8 @@ int theme_load(struct theme *t, const char *name, bool mono, FILE *errors)
 				name, strerror(errno));
 		return -ENOENT;
 	}
-	p.src.file = path;
-	ini_parse_stream(ini_src_reader, &p, theme_handler, &p);
+	p.src.name = path;
+	ini_parse_stream(ini_lines_reader, &p, theme_handler, &p);
 	fclose(p.src.f);
 	snprintf(t->name, sizeof(t->name), "%s", name);
 	return p.nerr ? -EINVAL : 0;

@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
+#include "ini-lines.h"
 #include "libapmatrix.h"
 
 /* Theme roles: what a cell means, never only how it looks. */
@@ -59,17 +60,6 @@ const char *role_name(enum role r);
 /* Load NAME (a theme in the search path) or PATH; errors name file:line. */
 int theme_load(struct theme *t, const char *name_or_path, bool mono, FILE *errors);
 
-/*
- * An INI file read through inih with its line counted, so that errors can
- * name file:line (the system libinih has no INI_HANDLER_LINENO).  Put it
- * first in the parser's state and pass that state as the stream.
- */
-struct ini_src {
-	FILE *f;
-	const char *file;
-	int line;
-};
-char *ini_src_reader(char *str, int num, void *stream);
 /* Text from a file, made printable before it reaches a terminal or a log. */
 void safe_text(const char *in, char *out, size_t size);
 

@@ -307,6 +307,14 @@ screens theme --theme "$work/bad.ini"
 is "theme errors name file:line (colour)" 1 "$(grep -c "bad.ini:3: 'greenish' is not a colour" err)"
 is "theme errors name file:line (role)" 1 "$(grep -c "bad.ini:4: unknown role 'no_such_role'" err)"
 is "theme errors name file:line (attribute)" 1 "$(grep -c "bad.ini:5: 'blinking' is not an attribute" err)"
+# A comment longer than inih's 200-byte buffer still counts as one line.
+{
+	echo "[roles]"
+	printf '; %0300d\n' 0
+	echo "cell_free = greenish, default"
+} >long.ini
+screens theme --theme "$work/long.ini"
+is "a line after a long one is named right" 1 "$(grep -c "long.ini:3: 'greenish' is not a colour" err)"
 
 # config.ini: theme, interval and a key binding; a bad line names file:line.
 mkdir -p cfg/apmatrix
