@@ -63,10 +63,14 @@ static void help(const char *prog)
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
-		{ "sysfs", required_argument, NULL, 's' }, { "sim", optional_argument, NULL, 'S' },
-		{ "read-only", no_argument, NULL, 'r' },   { "help", no_argument, NULL, 'h' },
-		{ "version", no_argument, NULL, 'V' },	   { "lock-wait", required_argument, NULL, 'w' },
-		{ "lock-parent", no_argument, NULL, 'P' }, { NULL, 0, NULL, 0 },
+		{ "sysfs", required_argument, NULL, 's' },
+		{ "sim", optional_argument, NULL, 'S' },
+		{ "read-only", no_argument, NULL, 'r' },
+		{ "help", no_argument, NULL, 'h' },
+		{ "version", no_argument, NULL, 'V' },
+		{ "lock-wait", required_argument, NULL, 'w' },
+		{ "lock-parent", no_argument, NULL, 'P' },
+		{ NULL, 0, NULL, 0 },
 	};
 	long lock_wait = -1;
 	bool lock_parent = false;
@@ -92,8 +96,10 @@ int main(int argc, char **argv)
 		case 'w':
 			lock_wait = strtol(optarg, &end, 10);
 			if (end == optarg || *end || lock_wait < 0 || lock_wait > 86400) {
-				usage_error(&cli, "--lock-wait: '%s' is not a number of seconds (0..86400)",
-					    optarg);
+				usage_error(
+					&cli,
+					"--lock-wait: '%s' is not a number of seconds (0..86400)",
+					optarg);
 				return EXIT_USAGE;
 			}
 			break;

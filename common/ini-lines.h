@@ -28,10 +28,10 @@
 
 struct ini_lines {
 	FILE *f;
-	const char *name;  /* for messages: "FILE:LINE: ..." */
-	int line;	   /* the line inih is parsing now (1-based) */
-	int section_line;  /* the line of the last [section] header */
-	int newlines;	   /* newlines handed to inih so far */
+	const char *name; /* for messages: "FILE:LINE: ..." */
+	int line;	  /* the line inih is parsing now (1-based) */
+	int section_line; /* the line of the last [section] header */
+	int newlines;	  /* newlines handed to inih so far */
 };
 
 void ini_lines_init(struct ini_lines *in, FILE *f, const char *name);

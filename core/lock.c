@@ -258,8 +258,8 @@ int apm_lock_take(struct apm_ctx *ctx, bool *taken)
 			err(ctx,
 			    "gave up waiting for the AP configuration lock %s after %u s: held by %s (pid %d, uid %u)",
 			    path, ctx->lock_wait_ms / 1000,
-			    pid > 0 ? (name[0] ? name : "an unknown process") : "nobody yet",
-			    pid, (unsigned int)uid);
+			    pid > 0 ? (name[0] ? name : "an unknown process") : "nobody yet", pid,
+			    (unsigned int)uid);
 			rc = -ETIMEDOUT;
 			break;
 		}
