@@ -10,85 +10,97 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <json-c/json.h>
+
 #include "cli.h"
 
 /* ---------------------------------------------------------------- JSON */
 
-static void json_str(FILE *f, const char *s)
-{
-	if (!s) {
-		fputs("null", f);
-		return;
-	}
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
+/*
+ * Every value is built and escaped by json-c; only the fixed frame (the
+ * top-level keys and the line breaks the contract's layout has) is ours.
+ * Text from outside (guest names, sysfs text, file contents) first goes
+ * through apm_text_escape(), so the JSON is valid UTF-8 without control
+ * characters a terminal would obey, whatever the host holds.
+ */
+#define JSON_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
 
-		if (ch == '"' || ch == '\\')
-			fprintf(f, "\\%c", ch);
-		else if (ch == '\n')
-			fputs("\\n", f);
-		else if (ch < 0x20)
-			fprintf(f, "\\u%04x", ch);
-		else
-			fputc(ch, f);
-	}
-	fputc('"', f);
+static json_object *json_text(const char *s)
+{
+	size_t need;
+	char *buf;
+	json_object *o;
+
+	if (!s)
+		return NULL;
+	need = apm_text_escape(s, NULL, 0, APM_TEXT_KEEP_NEWLINE | APM_TEXT_KEEP_TAB);
+	if (need == strlen(s))
+		return json_object_new_string(s);
+	buf = malloc(need + 1);
+	if (!buf)
+		return NULL;
+	apm_text_escape(s, buf, need + 1, APM_TEXT_KEEP_NEWLINE | APM_TEXT_KEEP_TAB);
+	o = json_object_new_string(buf);
+	free(buf);
+	return o;
 }
 
-static void json_bool_or_null(FILE *f, int v)
+/* -1 stands for "unknown" in the library's tri-state getters. */
+static json_object *json_tri(int v)
 {
-	fputs(v < 0 ? "null" : v ? "true" : "false", f);
+	return v < 0 ? NULL : json_object_new_boolean(v);
 }
 
-static void json_int_or_null(FILE *f, int v)
+static json_object *json_int_or_null(int v)
 {
-	if (v < 0)
-		fputs("null", f);
-	else
-		fprintf(f, "%d", v);
+	return v < 0 ? NULL : json_object_new_int(v);
 }
 
-static void json_ids(FILE *f, const struct apm_mask *m)
+static json_object *json_ids(const struct apm_mask *m)
 {
-	const char *sep = "";
+	json_object *a = json_object_new_array();
 
-	fputc('[', f);
 	for (unsigned int i = 0; i < 256; i++)
-		if (apm_mask_test(m, i)) {
-			fprintf(f, "%s%u", sep, i);
-			sep = ",";
-		}
-	fputc(']', f);
+		if (apm_mask_test(m, i))
+			json_object_array_add(a, json_object_new_int((int)i));
+	return a;
 }
 
-static void json_apqns(FILE *f, const struct apm_mask *apm, const struct apm_mask *aqm)
+static json_object *json_apqns(const struct apm_mask *apm, const struct apm_mask *aqm)
 {
-	const char *sep = "";
+	json_object *a = json_object_new_array();
+	char apqn[8];
 
-	fputc('[', f);
-	for (unsigned int a = 0; a < 256; a++)
-		for (unsigned int q = 0; apm_mask_test(apm, a) && q < 256; q++)
+	for (unsigned int ad = 0; ad < 256; ad++)
+		for (unsigned int q = 0; apm_mask_test(apm, ad) && q < 256; q++)
 			if (apm_mask_test(aqm, q)) {
-				fprintf(f, "%s\"%02x.%04x\"", sep, a, q);
-				sep = ",";
+				snprintf(apqn, sizeof(apqn), "%02x.%04x", ad, q);
+				json_object_array_add(a, json_object_new_string(apqn));
 			}
-	fputc(']', f);
+	return a;
 }
 
-static void json_words(FILE *f, const char *s)
+static json_object *json_words(const char *s)
 {
 	char buf[256], *tok, *save;
-	const char *sep = "";
+	json_object *a = json_object_new_array();
 
-	fputc('[', f);
 	snprintf(buf, sizeof(buf), "%s", s && strcmp(s, "-") ? s : "");
-	for (tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save)) {
-		fputs(sep, f);
-		json_str(f, tok);
-		sep = ",";
-	}
-	fputc(']', f);
+	for (tok = strtok_r(buf, " ", &save); tok; tok = strtok_r(NULL, " ", &save))
+		json_object_array_add(a, json_text(tok));
+	return a;
+}
+
+/* Writes o in the contract's compact form and drops it. */
+static void json_put(FILE *f, json_object *o)
+{
+	fputs(json_object_to_json_string_ext(o, JSON_FLAGS), f);
+	json_object_put(o);
+}
+
+static void json_add(json_object *o, const char *key, json_object *v)
+{
+	json_object_object_add(o, key, v);
 }
 
 struct listed {
@@ -150,121 +162,148 @@ struct json_q {
 static int json_queue(const struct apm_queue_info *q, void *data)
 {
 	struct json_q *j = data;
-	FILE *f = j->f;
 	struct apm_mdev *md = q->mdev >= 0 ? apm_host_get_mdev(j->h, (unsigned int)q->mdev) : NULL;
+	json_object *o = json_object_new_object();
+	char apqn[8];
 
-	fprintf(f,
-		"%s\n    {\"apqn\":\"%02x.%04x\",\"adapter\":%u,\"domain\":%u,\"exists\":%s,\"driver\":",
-		j->sep, q->adapter, q->domain, q->adapter, q->domain, q->exists ? "true" : "false");
-	json_str(f, q->driver);
-	fprintf(f, ",\"owner\":\"%s\",\"mdev\":", q->owner_host ? "host" : "vfio");
-	json_str(f, md ? apm_mdev_get_uuid(md) : NULL);
-	fprintf(f, ",\"in_guest_matrix\":%s,\"plugged\":%s,\"cell\":\"%s\"",
-		q->in_guest_matrix ? "true" : "false", q->plugged ? "true" : "false",
-		apm_cell_name(q->cell));
+	snprintf(apqn, sizeof(apqn), "%02x.%04x", q->adapter, q->domain);
+	json_add(o, "apqn", json_object_new_string(apqn));
+	json_add(o, "adapter", json_object_new_int((int)q->adapter));
+	json_add(o, "domain", json_object_new_int((int)q->domain));
+	json_add(o, "exists", json_object_new_boolean(q->exists));
+	json_add(o, "driver", json_text(q->driver));
+	json_add(o, "owner", json_object_new_string(q->owner_host ? "host" : "vfio"));
+	json_add(o, "mdev", md ? json_object_new_string(apm_mdev_get_uuid(md)) : NULL);
+	json_add(o, "in_guest_matrix", json_object_new_boolean(q->in_guest_matrix));
+	json_add(o, "plugged", json_object_new_boolean(q->plugged));
+	json_add(o, "cell", json_object_new_string(apm_cell_name(q->cell)));
 	if (j->detail) {
 		struct apm_queue_detail d;
+		bool have = q->exists &&
+			    !apm_host_get_queue_detail(j->h, q->adapter, q->domain, &d);
 
-		if (q->exists && !apm_host_get_queue_detail(j->h, q->adapter, q->domain, &d)) {
-			fputs(",\"status\":", f);
-			json_str(f, d.status[0] ? d.status : NULL);
-			fputs(",\"config\":", f);
-			json_bool_or_null(f, d.config);
-			fputs(",\"chkstop\":", f);
-			json_bool_or_null(f, d.chkstop);
-			fputs(",\"online\":", f);
-			json_bool_or_null(f, d.online);
-		} else {
-			fputs(",\"status\":null,\"config\":null,\"chkstop\":null,\"online\":null",
-			      f);
-		}
+		json_add(o, "status", have && d.status[0] ? json_text(d.status) : NULL);
+		json_add(o, "config", have ? json_tri(d.config) : NULL);
+		json_add(o, "chkstop", have ? json_tri(d.chkstop) : NULL);
+		json_add(o, "online", have ? json_tri(d.online) : NULL);
 	}
-	fputc('}', f);
+	fprintf(j->f, "%s\n    ", j->sep);
+	json_put(j->f, o);
 	j->sep = ",";
 	return 0;
 }
 
-struct json_f {
-	FILE *f;
-	int mdev;
-	const char *sep;
-};
-
-static int json_filtered(const struct apm_queue_info *q, void *data)
+static json_object *json_host(struct apm_host *h)
 {
-	struct json_f *j = data;
+	json_object *o = json_object_new_object();
+	int dom;
 
-	if (q->mdev != j->mdev || q->in_guest_matrix)
-		return 0;
-	fprintf(j->f, "%s{\"apqn\":\"%02x.%04x\",\"code\":\"%s\",\"reason\":", j->sep, q->adapter,
-		q->domain, apm_filter_name(q->filter));
-	json_str(j->f, q->reason);
-	fputc('}', j->f);
-	j->sep = ",";
-	return 0;
+	json_add(o, "kind",
+		 json_object_new_string(apm_host_get_kind(h) == APM_HOST_SIM ? "sim" : "sysfs"));
+	json_add(o, "max_adapter_id", json_object_new_int((int)apm_host_get_max_adapter_id(h)));
+	json_add(o, "max_domain_id", json_object_new_int((int)apm_host_get_max_domain_id(h)));
+	json_add(o, "bus_features", json_words(apm_host_get_bus_features(h)));
+	json_add(o, "matrix_features",
+		 apm_host_get_matrix_features(h) ? json_words(apm_host_get_matrix_features(h))
+						 : NULL);
+	json_add(o, "vfio_ap_loaded", json_object_new_boolean(apm_host_vfio_ap_loaded(h)));
+	json_add(o, "ap_domain",
+		 apm_host_get_ap_domain(h, &dom) || dom < 0 ? NULL : json_object_new_int(dom));
+	json_add(o, "bindings_complete", json_tri(apm_host_bindings_complete(h)));
+	json_add(o, "profile", json_object_new_string(apm_host_get_profile(h)));
+	return o;
+}
+
+static json_object *json_adapter(const struct apm_host *h, unsigned int a)
+{
+	json_object *o = json_object_new_object();
+	struct apm_adapter_info ai;
+
+	if (apm_host_get_adapter(h, a, &ai)) {
+		memset(&ai, 0, sizeof(ai));
+		ai.id = a;
+		ai.hwtype = ai.raw_hwtype = ai.config = ai.chkstop = ai.online = -1;
+	}
+	json_add(o, "id", json_object_new_int((int)a));
+	json_add(o, "hwtype", json_int_or_null(ai.hwtype));
+	json_add(o, "raw_hwtype", json_int_or_null(ai.raw_hwtype));
+	json_add(o, "type", ai.type[0] ? json_text(ai.type) : NULL);
+	json_add(o, "mode", ai.mode ? json_object_new_string(ai.mode) : NULL);
+	json_add(o, "in_lpar", json_object_new_boolean(ai.in_lpar));
+	json_add(o, "config", json_tri(ai.config));
+	json_add(o, "chkstop", json_tri(ai.chkstop));
+	json_add(o, "online", json_tri(ai.online));
+	return o;
+}
+
+static json_object *json_mdev(struct apm_host *h, unsigned int i)
+{
+	static const char *const names[] = { "adapters",	"domains",
+					     "control_domains", "guest_adapters",
+					     "guest_domains",	"guest_control_domains" };
+	struct apm_mdev *md = apm_host_get_mdev(h, i);
+	json_object *o = json_object_new_object(), *filtered = json_object_new_array();
+	struct apm_mask set[6];
+
+	for (int k = 0; k < 6; k++)
+		apm_mdev_get_mask(md, (enum apm_mdev_set)k, &set[k]);
+	json_add(o, "uuid", json_object_new_string(apm_mdev_get_uuid(md)));
+	json_add(o, "guest", json_text(apm_mdev_get_guest(md)));
+	json_add(o, "in_use", json_tri(apm_mdev_in_use(md)));
+	for (int k = 0; k < 3; k++)
+		json_add(o, names[k], json_ids(&set[k]));
+	json_add(o, "matrix", json_apqns(&set[0], &set[1]));
+	for (int k = 3; k < 6; k++)
+		json_add(o, names[k], json_ids(&set[k]));
+	json_add(o, "guest_matrix", json_apqns(&set[3], &set[4]));
+	/* Only this mdev's matrix: a walk over every queue per mdev is quadratic. */
+	for (unsigned int a = 0; a < 256; a++)
+		for (unsigned int q = 0; apm_mask_test(&set[0], a) && q < 256; q++) {
+			struct apm_queue_info qi;
+			json_object *fo;
+			char apqn[8];
+
+			if (!apm_mask_test(&set[1], q) || apm_host_get_queue(h, a, q, &qi) ||
+			    qi.mdev != (int)i || qi.in_guest_matrix)
+				continue;
+			fo = json_object_new_object();
+			snprintf(apqn, sizeof(apqn), "%02x.%04x", a, q);
+			json_add(fo, "apqn", json_object_new_string(apqn));
+			json_add(fo, "code", json_object_new_string(apm_filter_name(qi.filter)));
+			json_add(fo, "reason", json_text(qi.reason));
+			json_object_array_add(filtered, fo);
+		}
+	json_add(o, "filtered", filtered);
+	return o;
 }
 
 static void show_json(FILE *f, struct apm_host *h, bool detail)
 {
 	struct json_q jq = { .f = f, .h = h, .detail = detail, .sep = "" };
-	char apmask[68], aqmask[68];
 	struct apm_mask m, usage, control;
+	char apmask[68], aqmask[68];
+	const char *sep = "";
 	struct listed l;
-	int dom, urc, crc;
+	json_object *o;
+	int urc, crc;
 
 	listed_ids(h, &l);
-	fprintf(f,
-		"{\"schema\":1,\n \"host\":{\"kind\":\"%s\",\"max_adapter_id\":%u,\"max_domain_id\":%u,",
-		apm_host_get_kind(h) == APM_HOST_SIM ? "sim" : "sysfs",
-		apm_host_get_max_adapter_id(h), apm_host_get_max_domain_id(h));
-	fputs("\"bus_features\":", f);
-	json_words(f, apm_host_get_bus_features(h));
-	fputs(",\"matrix_features\":", f);
-	if (apm_host_get_matrix_features(h))
-		json_words(f, apm_host_get_matrix_features(h));
-	else
-		fputs("null", f);
-	fprintf(f, ",\"vfio_ap_loaded\":%s,\"ap_domain\":",
-		apm_host_vfio_ap_loaded(h) ? "true" : "false");
-	if (apm_host_get_ap_domain(h, &dom) || dom < 0)
-		fputs("null", f);
-	else
-		fprintf(f, "%d", dom);
-	fputs(",\"bindings_complete\":", f);
-	json_bool_or_null(f, apm_host_bindings_complete(h));
-	fprintf(f, ",\"profile\":\"%s\"},\n", apm_host_get_profile(h));
+	fputs("{\"schema\":1,\n \"host\":", f);
+	json_put(f, json_host(h));
 	apm_host_get_apmask(h, &m);
 	apm_mask_format(&m, apmask);
 	apm_host_get_aqmask(h, &m);
 	apm_mask_format(&m, aqmask);
-	fprintf(f, " \"apmask\":\"%s\",\"aqmask\":\"%s\",\n \"adapters\":[", apmask, aqmask);
-	const char *sep = "";
-
+	fputs(",\n \"apmask\":", f);
+	json_put(f, json_object_new_string(apmask));
+	fputs(",\"aqmask\":", f);
+	json_put(f, json_object_new_string(aqmask));
+	fputs(",\n \"adapters\":[", f);
 	for (unsigned int a = 0; a < 256; a++) {
-		struct apm_adapter_info ai;
-
 		if (!apm_mask_test(&l.adapters, a))
 			continue;
-		if (apm_host_get_adapter(h, a, &ai)) {
-			memset(&ai, 0, sizeof(ai));
-			ai.id = a;
-			ai.hwtype = ai.raw_hwtype = ai.config = ai.chkstop = ai.online = -1;
-		}
-		fprintf(f, "%s\n    {\"id\":%u,\"hwtype\":", sep, a);
-		json_int_or_null(f, ai.hwtype);
-		fputs(",\"raw_hwtype\":", f);
-		json_int_or_null(f, ai.raw_hwtype);
-		fputs(",\"type\":", f);
-		json_str(f, ai.type[0] ? ai.type : NULL);
-		fputs(",\"mode\":", f);
-		json_str(f, ai.mode);
-		fprintf(f, ",\"in_lpar\":%s,\"config\":", ai.in_lpar ? "true" : "false");
-		json_bool_or_null(f, ai.config);
-		fputs(",\"chkstop\":", f);
-		json_bool_or_null(f, ai.chkstop);
-		fputs(",\"online\":", f);
-		json_bool_or_null(f, ai.online);
-		fputc('}', f);
+		fprintf(f, "%s\n    ", sep);
+		json_put(f, json_adapter(h, a));
 		sep = ",";
 	}
 	fputs("],\n \"domains\":[", f);
@@ -274,11 +313,12 @@ static void show_json(FILE *f, struct apm_host *h, bool detail)
 	for (unsigned int d = 0; d < 256; d++) {
 		if (!apm_mask_test(&l.domains, d))
 			continue;
-		fprintf(f, "%s\n    {\"id\":%u,\"usage\":", sep, d);
-		json_bool_or_null(f, urc ? -1 : apm_mask_test(&usage, d));
-		fputs(",\"control\":", f);
-		json_bool_or_null(f, crc ? -1 : apm_mask_test(&control, d));
-		fputc('}', f);
+		o = json_object_new_object();
+		json_add(o, "id", json_object_new_int((int)d));
+		json_add(o, "usage", json_tri(urc ? -1 : apm_mask_test(&usage, d)));
+		json_add(o, "control", json_tri(crc ? -1 : apm_mask_test(&control, d)));
+		fprintf(f, "%s\n    ", sep);
+		json_put(f, o);
 		sep = ",";
 	}
 	fputs("],\n \"queues\":[", f);
@@ -286,41 +326,8 @@ static void show_json(FILE *f, struct apm_host *h, bool detail)
 	fputs("],\n \"mdevs\":[", f);
 	sep = "";
 	for (unsigned int i = 0; i < apm_host_get_mdev_count(h); i++) {
-		struct apm_mdev *md = apm_host_get_mdev(h, i);
-		struct apm_mask set[6];
-		struct json_f jf = { .f = f, .mdev = (int)i, .sep = "" };
-		static const char *const names[] = { "adapters",	"domains",
-						     "control_domains", "guest_adapters",
-						     "guest_domains",	"guest_control_domains" };
-
-		for (int k = 0; k < 6; k++)
-			apm_mdev_get_mask(md, (enum apm_mdev_set)k, &set[k]);
-		fprintf(f, "%s\n    {\"uuid\":\"%s\",\"guest\":", sep, apm_mdev_get_uuid(md));
-		json_str(f, apm_mdev_get_guest(md));
-		fputs(",\"in_use\":", f);
-		json_bool_or_null(f, apm_mdev_in_use(md));
-		for (int k = 0; k < 3; k++) {
-			fprintf(f, ",\"%s\":", names[k]);
-			json_ids(f, &set[k]);
-		}
-		fputs(",\"matrix\":", f);
-		json_apqns(f, &set[0], &set[1]);
-		for (int k = 3; k < 6; k++) {
-			fprintf(f, ",\"%s\":", names[k]);
-			json_ids(f, &set[k]);
-		}
-		fputs(",\"guest_matrix\":", f);
-		json_apqns(f, &set[3], &set[4]);
-		fputs(",\"filtered\":[", f);
-		/* Only this mdev's matrix: a walk over every queue per mdev is quadratic. */
-		for (unsigned int a = 0; a < 256; a++)
-			for (unsigned int q = 0; apm_mask_test(&set[0], a) && q < 256; q++) {
-				struct apm_queue_info qi;
-
-				if (apm_mask_test(&set[1], q) && !apm_host_get_queue(h, a, q, &qi))
-					json_filtered(&qi, &jf);
-			}
-		fputs("]}", f);
+		fprintf(f, "%s\n    ", sep);
+		json_put(f, json_mdev(h, i));
 		sep = ",";
 	}
 	fputs("]}\n", f);
