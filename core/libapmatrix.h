@@ -360,6 +360,219 @@ unsigned int apm_change_get_step_count(const struct apm_change *change);
 int apm_change_get_step(const struct apm_change *change, unsigned int i,
 			struct apm_step_info *info);
 
+/* ---------------------------------------------- persistent configuration */
+
+/*
+ * What survives a reboot lives outside sysfs, in the files of three other
+ * tools, all under one configuration root ("/" on a real host):
+ *  - mdevctl's definitions, ROOT/etc/mdevctl.d/matrix/UUID (started at boot
+ *    when "start" is "auto");
+ *  - chzdev's persistent masks, ROOT/etc/udev/rules.d/41-ap.rules;
+ *  - libvirt's domains, ROOT/etc/libvirt/qemu/NAME.xml (defined) and
+ *    ROOT/run/libvirt/qemu/NAME.xml (running).
+ * struct apm_config reads them (strictly: a malformed file is reported as
+ * FILE:LINE and left out, nothing else is affected) and compares them with
+ * a loaded host; struct apm_persist writes them, atomically, after the
+ * checks ap-check and chzdev make.  Since: 3
+ */
+struct apm_config;
+struct apm_def;
+struct apm_persist;
+
+enum apm_config_dir {
+	APM_CONFIG_MDEVCTL = 0, /* mdevctl's root: DIR/etc/mdevctl.d (MDEVCTL_ENV_ROOT) */
+	APM_CONFIG_UDEV,	/* chzdev's --base: DIR/etc/udev/rules.d/41-ap.rules */
+	APM_CONFIG_LIBVIRT,	/* DIR/etc/libvirt/qemu, DIR/run/libvirt/qemu */
+};
+
+/*
+ * A configuration of the host ctx reaches, rooted at root.  root NULL picks
+ * the default: "/" for a sysfs host; FILE.d for a simulated host whose
+ * state lives in FILE (so a simulated host keeps its own /etc); none for
+ * the built-in simulated host, which keeps nothing (the configuration is
+ * empty and every write is refused with -EOPNOTSUPP).  mdevctl's
+ * definitions are read where mdevctl reads them: under $MDEVCTL_ENV_ROOT
+ * when that is set (mdevctl 1.3+), unless apm_config_set_dir() says
+ * otherwise.  Nothing is read before apm_config_load().  Since: 3
+ */
+int apm_config_new(struct apm_ctx *ctx, const char *root, struct apm_config **cfg);
+struct apm_config *apm_config_ref(struct apm_config *cfg);
+struct apm_config *apm_config_unref(struct apm_config *cfg);
+/* Redirects one tool's files (before apm_config_load()).  Since: 3 */
+int apm_config_set_dir(struct apm_config *cfg, enum apm_config_dir which, const char *dir);
+/*
+ * (Re)reads every file.  Returns 0, or -ENOMEM; files that cannot be read
+ * or parsed are listed by apm_config_get_errors() and left out.  Since: 3
+ */
+int apm_config_load(struct apm_config *cfg);
+/* The root, or NULL when there is none (the built-in simulated host).  Since: 3 */
+const char *apm_config_get_root(const struct apm_config *cfg);
+/* The definitions' directory, the rule file, libvirt's /etc and /run directories. */
+enum apm_config_path {
+	APM_PATH_MDEVCTL = 0,
+	APM_PATH_RULE,
+	APM_PATH_LIBVIRT_ETC,
+	APM_PATH_LIBVIRT_RUN,
+};
+/* The path (NULL without a root).  Since: 3 */
+const char *apm_config_get_path(const struct apm_config *cfg, enum apm_config_path which);
+/* "FILE:LINE: reason" per file left out, one a line; "" when none.  Since: 3 */
+const char *apm_config_get_errors(const struct apm_config *cfg);
+/* Notes that are not errors (a rule not as chzdev writes it, skipped names).  Since: 3 */
+const char *apm_config_get_notes(const struct apm_config *cfg);
+
+/* Definitions, sorted by uuid; borrowed from cfg.  Since: 3 */
+unsigned int apm_config_get_def_count(const struct apm_config *cfg);
+struct apm_def *apm_config_get_def(const struct apm_config *cfg, unsigned int i);
+/* By full uuid (either case); NULL when not defined.  Since: 3 */
+struct apm_def *apm_config_find_def(const struct apm_config *cfg, const char *uuid);
+const char *apm_def_get_uuid(const struct apm_def *def);
+const char *apm_def_get_path(const struct apm_def *def);
+bool apm_def_get_autostart(const struct apm_def *def);
+/*
+ * What `mdevctl start` assigns (APM_SET_ADAPTERS, _DOMAINS or
+ * _CONTROL_DOMAINS; the guest sets are empty).  Since: 3
+ */
+void apm_def_get_mask(const struct apm_def *def, enum apm_mdev_set which, struct apm_mask *m);
+/* The "attrs" list in file order: 0 with key and value (borrowed), or -ENOENT.  Since: 3 */
+unsigned int apm_def_get_attr_count(const struct apm_def *def);
+int apm_def_get_attr(const struct apm_def *def, unsigned int i, const char **key,
+		     const char **value);
+
+/*
+ * The mask 41-ap.rules sets: 0 with *m, -ENOENT when the rule (or that mask
+ * in it) is missing, -EINVAL when the rule could not be read.  Since: 3
+ */
+int apm_config_get_mask(const struct apm_config *cfg, bool aqmask, struct apm_mask *m);
+
+/* A libvirt domain that uses an mdev. */
+struct apm_guest_info {
+	const char *name;  /* the domain's <name>: untrusted text */
+	const char *path;  /* its status file when it runs, else its definition */
+	bool running;	   /* /run/libvirt/qemu/NAME.xml exists */
+	const char *state; /* domstatus state ("running", "paused"), "" when not running */
+	bool defined;	   /* its /etc definition has the mdev */
+	bool live;	   /* its running definition has the mdev */
+};
+/* The i-th domain (by name) that has uuid in either XML: 0, or -ENOENT.  Since: 3 */
+int apm_config_get_guest(const struct apm_config *cfg, const char *uuid, unsigned int i,
+			 struct apm_guest_info *info);
+
+/* One mdev that is active on the host, defined, or both. */
+struct apm_mdev_state {
+	const char *uuid;
+	struct apm_mdev *mdev; /* the active mdev (borrowed from the host), or NULL */
+	struct apm_def *def;   /* its definition (borrowed from cfg), or NULL */
+	/* Active, and not defined or defined with other APQNs or control domains. */
+	bool lost_at_reboot;
+	unsigned int only_active, only_defined; /* APQNs in one matrix, not the other */
+	bool control_differs;
+};
+/* fn for every mdev active or defined, sorted by uuid; stops at fn's non-zero.  Since: 3 */
+int apm_config_foreach_mdev(const struct apm_config *cfg, const struct apm_host *host,
+			    int (*fn)(const struct apm_mdev_state *st, void *data), void *data);
+/* 0 with *st, -ENOENT when uuid is neither active nor defined.  Since: 3 */
+int apm_config_get_mdev_state(const struct apm_config *cfg, const struct apm_host *host,
+			      const char *uuid, struct apm_mdev_state *st);
+/*
+ * The APQNs of uuid's active matrix that its definition lacks (only_active)
+ * and the reverse, sorted.  Since: 3
+ */
+int apm_config_foreach_apqn_diff(const struct apm_config *cfg, const struct apm_host *host,
+				 const char *uuid,
+				 int (*fn)(unsigned int adapter, unsigned int domain,
+					   bool only_active, void *data),
+				 void *data);
+/*
+ * The APQNs (of the host's queues and every mdev, active or defined) whose
+ * owner at the next boot, by the masks 41-ap.rules sets, differs from the
+ * owner now; a mask the rule does not set stays as it is.  Since: 3
+ */
+int apm_config_foreach_owner_diff(const struct apm_config *cfg, const struct apm_host *host,
+				  int (*fn)(unsigned int adapter, unsigned int domain,
+					    bool host_now, void *data),
+				  void *data);
+
+/* What the configuration holds that will fail, now or at the next boot. */
+enum apm_finding_code {
+	APM_FINDING_AUTOSTART_OVERLAP = 0, /* two autostart definitions share an APQN */
+	APM_FINDING_PERSISTENT_MASK, /* an autostart APQN the persistent masks give the host */
+	APM_FINDING_ACTIVE_OVERLAP,  /* a definition not active has an APQN an active mdev holds */
+	APM_FINDING_ACTIVE_MASK,     /* a definition not active has an APQN the host owns now */
+	APM_FINDING_CONTROL_ONLY,    /* control domains without a usage domain */
+	APM_FINDING_GUEST_UNPLUGGED, /* a running domain's mdev is not held: QEMU let it go */
+	APM_FINDING_GUEST_DETACHED,  /* a running domain was started with, now runs without it */
+	APM_FINDING_GUEST_NO_MDEV,   /* a domain uses an mdev neither active nor defined */
+	APM_FINDING_COUNT,
+};
+/* "autostart-overlap", "persistent-mask", ...  Since: 3 */
+const char *apm_finding_name(enum apm_finding_code code);
+struct apm_finding {
+	enum apm_finding_code code;
+	const char *uuid;    /* the mdev */
+	const char *other;   /* the other mdev or the domain name, or NULL */
+	int adapter, domain; /* the first APQN concerned, -1 when none */
+	bool at_boot;	     /* it fails at the next boot (else: now, on a start) */
+	const char *text;    /* one sentence naming the APQN, the mdev and what happens */
+};
+/* fn for every finding, by mdev; stops at fn's non-zero.  Since: 3 */
+int apm_config_foreach_finding(const struct apm_config *cfg, const struct apm_host *host,
+			       int (*fn)(const struct apm_finding *f, void *data), void *data);
+
+/*
+ * Writing the configuration.  A persist is planned against a loaded
+ * configuration and host, checked (the refusals ap-check makes when mdevctl
+ * defines or starts a definition, and chzdev's check of persistent masks
+ * against autostart definitions), then applied: under the AP configuration
+ * lock (the state file's lock on a simulated host) the configuration is
+ * read again and checked again, then the file is written to a temporary
+ * file, fsync()ed and renamed over the old one (or removed), so it is
+ * never half-written.  Nothing is written in read-only mode (-EROFS) or
+ * without a root (-EOPNOTSUPP).  Since: 3
+ */
+enum apm_start {
+	APM_START_KEEP = 0, /* the existing definition's start, else manual */
+	APM_START_MANUAL,
+	APM_START_AUTO,
+};
+/* The active mdev uuid's configuration as its definition.  -ENODEV: not active.  Since: 3 */
+int apm_persist_new_mdev(struct apm_config *cfg, struct apm_host *host, const char *uuid,
+			 enum apm_start start, struct apm_persist **p);
+/*
+ * A definition with the given sets (adapters, domains, control domains;
+ * NULL: none), for an mdev that need not be active yet.  -EINVAL: not a
+ * uuid.  Since: 3
+ */
+int apm_persist_new_define(struct apm_config *cfg, struct apm_host *host, const char *uuid,
+			   enum apm_start start, const struct apm_mask *sets,
+			   struct apm_persist **p);
+/* Removes uuid's definition.  -ENOENT: not defined.  Since: 3 */
+int apm_persist_new_undefine(struct apm_config *cfg, const char *uuid, struct apm_persist **p);
+/* The host's active masks as 41-ap.rules, as chzdev writes it.  Since: 3 */
+int apm_persist_new_masks(struct apm_config *cfg, struct apm_host *host, struct apm_persist **p);
+struct apm_persist *apm_persist_ref(struct apm_persist *p);
+struct apm_persist *apm_persist_unref(struct apm_persist *p);
+/* "define mdev UUID (autostart)", "remove the definition of ...", "write the masks".  Since: 3 */
+const char *apm_persist_get_what(const struct apm_persist *p);
+/* The file written or removed.  Since: 3 */
+const char *apm_persist_get_path(const struct apm_persist *p);
+/* Its new content, NULL when it is removed.  Since: 3 */
+const char *apm_persist_get_content(const struct apm_persist *p);
+/* 0 when the checks pass, else the -errno apply returns without writing.  Since: 3 */
+int apm_persist_get_prediction(const struct apm_persist *p);
+/* One sentence per refusal (the APQN, the mdev, ap-check's words); "" when none.  Since: 3 */
+const char *apm_persist_get_explanation(const struct apm_persist *p);
+/* Warnings that do not refuse (what will still fail, and when).  Since: 3 */
+const char *apm_persist_get_notes(const struct apm_persist *p);
+/*
+ * Re-reads and re-checks under the lock, then writes.  0, or -errno: the
+ * refusal (-EADDRINUSE an APQN is taken, -EADDRNOTAVAIL the host's by the
+ * masks, -EINVAL control domains without a usage domain, -EIO a file that
+ * cannot be read, -EEXIST a file not as its tool writes it), -EROFS,
+ * -ETIMEDOUT (the lock), or the errno of the write.  Since: 3
+ */
+int apm_persist_apply(struct apm_persist *p);
+
 /*
  * Text for a terminal: printable UTF-8 as it is, every other byte (C0, DEL,
  * the C1 range, invalid UTF-8) as \xNN; with APM_TEXT_KEEP_NEWLINE (or _TAB)

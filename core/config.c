@@ -1,0 +1,1011 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * config.c - struct apm_config: the persistent configuration of a host
+ * (mdevctl's definitions, chzdev's masks, libvirt's domains) read from a
+ * configuration root, and compared with a loaded host.
+ *
+ * The files belong to other tools and anyone with root may edit them, so
+ * each is read whole, without following a symbolic link, size-bounded and
+ * parsed strictly (mdevctl.c, udev-rule.c, libvirt.c).  One malformed file
+ * is reported as FILE:LINE and left out; the others are still read.  The
+ * host is read only through the public API.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "persist.h"
+
+/* ------------------------------------------------------------- files */
+
+int apm_config_read_file(const char *path, char **text, size_t *len)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
+	struct stat st;
+	size_t at = 0;
+	char *buf;
+
+	if (fd < 0)
+		return errno == ELOOP ? -ELOOP : -errno;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
+		close(fd);
+		return -EINVAL;
+	}
+	if (st.st_size > APM_CONFIG_FILE_MAX) {
+		close(fd);
+		return -EFBIG;
+	}
+	buf = malloc((size_t)st.st_size + 1);
+	if (!buf) {
+		close(fd);
+		return -ENOMEM;
+	}
+	/* Read to the end, whatever fstat said: the file may grow meanwhile. */
+	for (;;) {
+		ssize_t n = read(fd, buf + at, (size_t)st.st_size + 1 - at);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0) {
+			int e = -errno;
+
+			free(buf);
+			close(fd);
+			return e;
+		}
+		if (n == 0)
+			break;
+		at += (size_t)n;
+		if (at > (size_t)st.st_size) {
+			free(buf);
+			close(fd);
+			return -EFBIG;
+		}
+	}
+	close(fd);
+	buf[at] = '\0';
+	*text = buf;
+	*len = at;
+	return 0;
+}
+
+static char *join(const char *dir, const char *rel)
+{
+	size_t n = strlen(dir);
+	char *p;
+
+	while (n > 1 && dir[n - 1] == '/')
+		n--;
+	if (asprintf(&p, "%.*s%s%s", (int)n, dir, n == 1 && dir[0] == '/' ? "" : "/", rel) < 0)
+		return NULL;
+	return p;
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* The regular names in dir, sorted; -ENOENT when dir is missing. */
+static int list_dir(const char *dir, char ***names, unsigned int *n)
+{
+	DIR *d = opendir(dir);
+	struct dirent *de;
+	char **v = NULL;
+	unsigned int cnt = 0;
+
+	*names = NULL;
+	*n = 0;
+	if (!d)
+		return -errno;
+	while ((de = readdir(d))) {
+		char **nv;
+
+		if (de->d_name[0] == '.')
+			continue; /* ".", "..", and our own temporary files */
+		nv = realloc(v, (cnt + 1) * sizeof(*v));
+		if (!nv || !(nv[cnt] = strdup(de->d_name))) {
+			v = nv ? nv : v;
+			for (unsigned int i = 0; i < cnt; i++)
+				free(v[i]);
+			free(v);
+			closedir(d);
+			return -ENOMEM;
+		}
+		v = nv;
+		cnt++;
+	}
+	closedir(d);
+	if (cnt)
+		qsort(v, cnt, sizeof(*v), cmp_str);
+	*names = v;
+	*n = cnt;
+	return 0;
+}
+
+static void free_names(char **v, unsigned int n)
+{
+	for (unsigned int i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+/* ------------------------------------------------------------ object */
+
+APM_EXPORT int apm_config_new(struct apm_ctx *ctx, const char *root, struct apm_config **out)
+{
+	struct apm_config *cfg = calloc(1, sizeof(*cfg));
+	const char *env;
+
+	if (!cfg)
+		return -ENOMEM;
+	cfg->refcount = 1;
+	cfg->ctx = apm_ctx_ref(ctx);
+	if (root)
+		cfg->root = strdup(root);
+	else if (ctx->kind == APM_HOST_SYSFS)
+		cfg->root = strdup("/");
+	else if (strcmp(ctx->source, "(built-in)") && asprintf(&cfg->root, "%s.d", ctx->source) < 0)
+		cfg->root = NULL;
+	if ((root || ctx->kind == APM_HOST_SYSFS || strcmp(ctx->source, "(built-in)")) &&
+	    !cfg->root) {
+		apm_config_unref(cfg);
+		return -ENOMEM;
+	}
+	/* mdevctl 1.3+: one root for sys/, etc/ and usr/lib/ (src/environment.rs). */
+	env = ctx->kind == APM_HOST_SYSFS ? secure_getenv("MDEVCTL_ENV_ROOT") : NULL;
+	if (env && *env && apm_config_set_dir(cfg, APM_CONFIG_MDEVCTL, env)) {
+		apm_config_unref(cfg);
+		return -ENOMEM;
+	}
+	*out = cfg;
+	return 0;
+}
+
+APM_EXPORT int apm_config_set_dir(struct apm_config *cfg, enum apm_config_dir which,
+				  const char *dir)
+{
+	char *d;
+
+	if ((unsigned int)which >= ARRAY_SIZE(cfg->dirs) || !dir)
+		return -EINVAL;
+	d = strdup(dir);
+	if (!d)
+		return -ENOMEM;
+	free(cfg->dirs[which]);
+	cfg->dirs[which] = d;
+	return 0;
+}
+
+static void clear_guest(struct apm_guest *g)
+{
+	free(g->name);
+	free(g->path);
+	free(g->def_uuids);
+	free(g->live_uuids);
+}
+
+static void clear_loaded(struct apm_config *cfg)
+{
+	for (unsigned int i = 0; i < cfg->ndefs; i++) {
+		apm_def_clear(cfg->defs[i]);
+		free(cfg->defs[i]->path);
+		free(cfg->defs[i]);
+	}
+	free(cfg->defs);
+	cfg->defs = NULL;
+	cfg->ndefs = 0;
+	free(cfg->broken);
+	cfg->broken = NULL;
+	cfg->nbroken = 0;
+	memset(&cfg->rule, 0, sizeof(cfg->rule));
+	cfg->rule_broken = false;
+	for (unsigned int i = 0; i < cfg->nguests; i++)
+		clear_guest(&cfg->guests[i]);
+	free(cfg->guests);
+	cfg->guests = NULL;
+	cfg->nguests = 0;
+	apm_buf_free(&cfg->errors);
+	apm_buf_free(&cfg->notes);
+	free(cfg->mdevctl_dir);
+	free(cfg->rule_path);
+	free(cfg->libvirt_etc);
+	free(cfg->libvirt_run);
+	cfg->mdevctl_dir = cfg->rule_path = cfg->libvirt_etc = cfg->libvirt_run = NULL;
+}
+
+APM_EXPORT struct apm_config *apm_config_ref(struct apm_config *cfg)
+{
+	if (cfg)
+		cfg->refcount++;
+	return cfg;
+}
+
+APM_EXPORT struct apm_config *apm_config_unref(struct apm_config *cfg)
+{
+	if (!cfg || --cfg->refcount > 0)
+		return NULL;
+	clear_loaded(cfg);
+	for (size_t i = 0; i < ARRAY_SIZE(cfg->dirs); i++)
+		free(cfg->dirs[i]);
+	free(cfg->root);
+	apm_ctx_unref(cfg->ctx);
+	free(cfg);
+	return NULL;
+}
+
+static const char *dir_for(const struct apm_config *cfg, enum apm_config_dir which)
+{
+	return cfg->dirs[which] ? cfg->dirs[which] : cfg->root;
+}
+
+static int make_paths(struct apm_config *cfg)
+{
+	if (!dir_for(cfg, APM_CONFIG_MDEVCTL) && !dir_for(cfg, APM_CONFIG_UDEV) &&
+	    !dir_for(cfg, APM_CONFIG_LIBVIRT))
+		return 0;
+	cfg->mdevctl_dir = join(dir_for(cfg, APM_CONFIG_MDEVCTL), "etc/mdevctl.d/matrix");
+	cfg->rule_path = join(dir_for(cfg, APM_CONFIG_UDEV), "etc/udev/rules.d/" APM_RULE_NAME);
+	cfg->libvirt_etc = join(dir_for(cfg, APM_CONFIG_LIBVIRT), "etc/libvirt/qemu");
+	cfg->libvirt_run = join(dir_for(cfg, APM_CONFIG_LIBVIRT), "run/libvirt/qemu");
+	return cfg->mdevctl_dir && cfg->rule_path && cfg->libvirt_etc && cfg->libvirt_run ? 0
+											  : -ENOMEM;
+}
+
+static void read_error(struct apm_config *cfg, const char *path, int rc)
+{
+	apm_buf_printf(&cfg->errors, "%s: %s\n", path,
+		       rc == -ELOOP    ? "a symbolic link: not read"
+		       : rc == -EINVAL ? "not a regular file: not read"
+		       : rc == -EFBIG  ? "larger than any file of its kind: not read"
+				       : strerror(-rc));
+}
+
+static int add_broken(struct apm_config *cfg, const char *uuid)
+{
+	char(*b)[37] = realloc(cfg->broken, (cfg->nbroken + 1) * sizeof(*b));
+
+	if (!b)
+		return -ENOMEM;
+	cfg->broken = b;
+	snprintf(b[cfg->nbroken++], 37, "%s", uuid);
+	return 0;
+}
+
+static void lower(char *s)
+{
+	for (; *s; s++)
+		if (*s >= 'A' && *s <= 'F')
+			*s = (char)(*s + 32);
+}
+
+static int load_def(struct apm_config *cfg, const char *name)
+{
+	struct apm_def *def, **v;
+	char *path = join(cfg->mdevctl_dir, name), *text;
+	size_t len;
+	int rc;
+
+	if (!path)
+		return -ENOMEM;
+	rc = apm_config_read_file(path, &text, &len);
+	if (rc == -ENOMEM) {
+		free(path);
+		return rc;
+	}
+	if (rc == -EINVAL) {
+		/* mdevctl skips what is not a regular file */
+		apm_buf_printf(&cfg->notes, "%s: not a regular file: mdevctl ignores it\n", path);
+		free(path);
+		return 0;
+	}
+	def = calloc(1, sizeof(*def));
+	if (!def) {
+		free(path);
+		if (!rc)
+			free(text);
+		return -ENOMEM;
+	}
+	snprintf(def->uuid, sizeof(def->uuid), "%s", name);
+	lower(def->uuid);
+	def->cfg = cfg;
+	def->path = path;
+	if (rc) {
+		read_error(cfg, path, rc);
+	} else {
+		rc = apm_mdevctl_parse(text, len, path, def, &cfg->errors);
+		free(text);
+	}
+	if (rc) {
+		rc = rc == -ENOMEM ? rc : add_broken(cfg, def->uuid);
+		free(def->path);
+		free(def);
+		return rc;
+	}
+	v = realloc(cfg->defs, (cfg->ndefs + 1) * sizeof(*v));
+	if (!v) {
+		apm_def_clear(def);
+		free(def->path);
+		free(def);
+		return -ENOMEM;
+	}
+	cfg->defs = v;
+	v[cfg->ndefs++] = def;
+	return 0;
+}
+
+static int load_defs(struct apm_config *cfg)
+{
+	char **names;
+	unsigned int n;
+	int rc = list_dir(cfg->mdevctl_dir, &names, &n);
+
+	if (rc == -ENOENT)
+		return 0;
+	if (rc) {
+		read_error(cfg, cfg->mdevctl_dir, rc);
+		return rc == -ENOMEM ? rc : 0;
+	}
+	for (unsigned int i = 0; i < n && !rc; i++) {
+		if (!apm_uuid_valid(names[i])) {
+			apm_buf_printf(
+				&cfg->notes,
+				"%s/%s: not a UUID: mdevctl ignores it (\"Can't determine uuid\")\n",
+				cfg->mdevctl_dir, names[i]);
+			continue;
+		}
+		rc = load_def(cfg, names[i]);
+	}
+	free_names(names, n);
+	return rc;
+}
+
+static int load_rule(struct apm_config *cfg)
+{
+	char *text;
+	size_t len;
+	int rc = apm_config_read_file(cfg->rule_path, &text, &len);
+
+	if (rc == -ENOENT)
+		return 0;
+	if (rc == -ENOMEM)
+		return rc;
+	if (rc) {
+		read_error(cfg, cfg->rule_path, rc);
+		cfg->rule.exists = true;
+		cfg->rule_broken = true;
+		return 0;
+	}
+	rc = apm_rule_parse(text, len, cfg->rule_path, &cfg->rule, &cfg->errors, &cfg->notes);
+	free(text);
+	if (rc == -ENOMEM)
+		return rc;
+	if (rc) {
+		memset(&cfg->rule, 0, sizeof(cfg->rule));
+		cfg->rule.exists = true;
+		cfg->rule_broken = true;
+	}
+	return 0;
+}
+
+static struct apm_guest *guest_named(struct apm_config *cfg, const char *name)
+{
+	struct apm_guest *g;
+
+	for (unsigned int i = 0; i < cfg->nguests; i++)
+		if (!strcmp(cfg->guests[i].name, name))
+			return &cfg->guests[i];
+	g = realloc(cfg->guests, (cfg->nguests + 1) * sizeof(*g));
+	if (!g)
+		return NULL;
+	cfg->guests = g;
+	g = &g[cfg->nguests];
+	memset(g, 0, sizeof(*g));
+	g->name = strdup(name);
+	if (!g->name)
+		return NULL;
+	cfg->nguests++;
+	return g;
+}
+
+static int load_domain(struct apm_config *cfg, const char *dir, const char *file, bool run)
+{
+	struct apm_domxml d;
+	struct apm_guest *g;
+	char *path = join(dir, file), *text;
+	size_t len;
+	int rc;
+
+	if (!path)
+		return -ENOMEM;
+	rc = apm_config_read_file(path, &text, &len);
+	if (rc) {
+		if (rc != -ENOMEM)
+			read_error(cfg, path, rc);
+		free(path);
+		return rc == -ENOMEM ? rc : 0;
+	}
+	rc = apm_domxml_parse(text, len, path, &d, &cfg->errors);
+	free(text);
+	if (rc) {
+		free(path);
+		return rc == -ENOMEM ? rc : 0;
+	}
+	/* A status file is a running domain whatever its root says. */
+	g = guest_named(cfg, d.name);
+	if (!g) {
+		apm_domxml_clear(&d);
+		free(path);
+		return -ENOMEM;
+	}
+	if (run) {
+		g->running = true;
+		snprintf(g->state, sizeof(g->state), "%s", d.state[0] ? d.state : "running");
+		free(g->path);
+		g->path = path;
+		free(g->live_uuids);
+		g->live_uuids = d.uuids;
+		g->nlive = d.nuuids;
+	} else {
+		g->defined = true;
+		if (!g->path)
+			g->path = path;
+		else
+			free(path);
+		free(g->def_uuids);
+		g->def_uuids = d.uuids;
+		g->ndef = d.nuuids;
+	}
+	d.uuids = NULL;
+	apm_domxml_clear(&d);
+	return 0;
+}
+
+static int load_domains(struct apm_config *cfg, const char *dir, bool run)
+{
+	char **names;
+	unsigned int n;
+	int rc = list_dir(dir, &names, &n);
+
+	if (rc == -ENOENT)
+		return 0;
+	if (rc) {
+		read_error(cfg, dir, rc);
+		return rc == -ENOMEM ? rc : 0;
+	}
+	for (unsigned int i = 0; i < n && !rc; i++) {
+		size_t l = strlen(names[i]);
+
+		/* autostart/, networks/, NAME.pid, NAME.log: not domains */
+		if (l > 4 && !strcmp(names[i] + l - 4, ".xml"))
+			rc = load_domain(cfg, dir, names[i], run);
+	}
+	free_names(names, n);
+	return rc;
+}
+
+static int cmp_def(const void *a, const void *b)
+{
+	return strcmp((*(struct apm_def *const *)a)->uuid, (*(struct apm_def *const *)b)->uuid);
+}
+
+static int cmp_guest(const void *a, const void *b)
+{
+	return strcmp(((const struct apm_guest *)a)->name, ((const struct apm_guest *)b)->name);
+}
+
+APM_EXPORT int apm_config_load(struct apm_config *cfg)
+{
+	int rc;
+
+	clear_loaded(cfg);
+	cfg->loaded = true;
+	rc = make_paths(cfg);
+	if (rc || !cfg->mdevctl_dir)
+		return rc;
+	rc = load_defs(cfg);
+	if (!rc)
+		rc = load_rule(cfg);
+	if (!rc)
+		rc = load_domains(cfg, cfg->libvirt_etc, false);
+	if (!rc)
+		rc = load_domains(cfg, cfg->libvirt_run, true);
+	if (rc) {
+		clear_loaded(cfg);
+		return rc;
+	}
+	/* Two names may differ only in case; mdevctl's names are lower case. */
+	if (cfg->ndefs)
+		qsort(cfg->defs, cfg->ndefs, sizeof(*cfg->defs), cmp_def);
+	if (cfg->nguests)
+		qsort(cfg->guests, cfg->nguests, sizeof(*cfg->guests), cmp_guest);
+	return 0;
+}
+
+/* ----------------------------------------------------------- getters */
+
+APM_EXPORT const char *apm_config_get_root(const struct apm_config *cfg)
+{
+	return cfg->root;
+}
+
+APM_EXPORT const char *apm_config_get_path(const struct apm_config *cfg, enum apm_config_path which)
+{
+	switch (which) {
+	case APM_PATH_MDEVCTL:
+		return cfg->mdevctl_dir;
+	case APM_PATH_RULE:
+		return cfg->rule_path;
+	case APM_PATH_LIBVIRT_ETC:
+		return cfg->libvirt_etc;
+	case APM_PATH_LIBVIRT_RUN:
+		return cfg->libvirt_run;
+	}
+	return NULL;
+}
+
+APM_EXPORT const char *apm_config_get_errors(const struct apm_config *cfg)
+{
+	return cfg->errors.s ? cfg->errors.s : "";
+}
+
+APM_EXPORT const char *apm_config_get_notes(const struct apm_config *cfg)
+{
+	return cfg->notes.s ? cfg->notes.s : "";
+}
+
+APM_EXPORT unsigned int apm_config_get_def_count(const struct apm_config *cfg)
+{
+	return cfg->ndefs;
+}
+
+APM_EXPORT struct apm_def *apm_config_get_def(const struct apm_config *cfg, unsigned int i)
+{
+	return i < cfg->ndefs ? cfg->defs[i] : NULL;
+}
+
+struct apm_def *apm_config_def(const struct apm_config *cfg, const char *uuid)
+{
+	char u[37];
+
+	if (!uuid || strlen(uuid) != 36)
+		return NULL;
+	memcpy(u, uuid, sizeof(u));
+	lower(u);
+	for (unsigned int i = 0; i < cfg->ndefs; i++)
+		if (!strcmp(cfg->defs[i]->uuid, u))
+			return cfg->defs[i];
+	return NULL;
+}
+
+bool apm_config_def_broken(const struct apm_config *cfg, const char *uuid)
+{
+	char u[37];
+
+	if (!uuid || strlen(uuid) != 36)
+		return false;
+	memcpy(u, uuid, sizeof(u));
+	lower(u);
+	for (unsigned int i = 0; i < cfg->nbroken; i++)
+		if (!strcmp(cfg->broken[i], u))
+			return true;
+	return false;
+}
+
+APM_EXPORT struct apm_def *apm_config_find_def(const struct apm_config *cfg, const char *uuid)
+{
+	return apm_config_def(cfg, uuid);
+}
+
+APM_EXPORT const char *apm_def_get_uuid(const struct apm_def *def)
+{
+	return def->uuid;
+}
+
+APM_EXPORT const char *apm_def_get_path(const struct apm_def *def)
+{
+	return def->path;
+}
+
+APM_EXPORT bool apm_def_get_autostart(const struct apm_def *def)
+{
+	return def->autostart;
+}
+
+APM_EXPORT void apm_def_get_mask(const struct apm_def *def, enum apm_mdev_set which,
+				 struct apm_mask *m)
+{
+	const struct apr_mask *src = which == APM_SET_ADAPTERS		? &def->apm
+				     : which == APM_SET_DOMAINS		? &def->aqm
+				     : which == APM_SET_CONTROL_DOMAINS ? &def->adm
+									: NULL;
+
+	memset(m, 0, sizeof(*m));
+	if (src)
+		memcpy(m, src, sizeof(*m));
+}
+
+APM_EXPORT unsigned int apm_def_get_attr_count(const struct apm_def *def)
+{
+	return def->nattrs;
+}
+
+APM_EXPORT int apm_def_get_attr(const struct apm_def *def, unsigned int i, const char **key,
+				const char **value)
+{
+	if (i >= def->nattrs)
+		return -ENOENT;
+	*key = def->attrs[i].key;
+	*value = def->attrs[i].value;
+	return 0;
+}
+
+APM_EXPORT int apm_config_get_mask(const struct apm_config *cfg, bool aqmask, struct apm_mask *m)
+{
+	if (cfg->rule_broken)
+		return -EINVAL;
+	if (!(aqmask ? cfg->rule.has_aqmask : cfg->rule.has_apmask))
+		return -ENOENT;
+	memcpy(m, aqmask ? &cfg->rule.aqmask : &cfg->rule.apmask, sizeof(*m));
+	return 0;
+}
+
+static bool has_uuid(char (*v)[37], unsigned int n, const char *uuid)
+{
+	for (unsigned int i = 0; i < n; i++)
+		if (!strcmp(v[i], uuid))
+			return true;
+	return false;
+}
+
+APM_EXPORT int apm_config_get_guest(const struct apm_config *cfg, const char *uuid, unsigned int i,
+				    struct apm_guest_info *info)
+{
+	char u[37];
+
+	if (!uuid || strlen(uuid) != 36)
+		return -ENOENT;
+	memcpy(u, uuid, sizeof(u));
+	lower(u);
+	for (unsigned int k = 0; k < cfg->nguests; k++) {
+		const struct apm_guest *g = &cfg->guests[k];
+		bool def = has_uuid(g->def_uuids, g->ndef, u),
+		     live = has_uuid(g->live_uuids, g->nlive, u);
+
+		if (!def && !live)
+			continue;
+		if (i--)
+			continue;
+		info->name = g->name;
+		info->path = g->path;
+		info->running = g->running;
+		info->state = g->running ? g->state : "";
+		info->defined = def;
+		info->live = live;
+		return 0;
+	}
+	return -ENOENT;
+}
+
+/* -------------------------------------------------------- comparison */
+
+static void mdev_sets(const struct apm_mdev *md, struct apr_mask sets[3])
+{
+	struct apm_mask m;
+
+	for (int k = 0; k < 3; k++) {
+		apm_mdev_get_mask(md, (enum apm_mdev_set)k, &m);
+		sets[k] = *to_apr(&m);
+	}
+}
+
+static void fill_state(const struct apm_config *cfg, struct apm_mdev *md, struct apm_def *def,
+		       struct apm_mdev_state *st)
+{
+	struct apr_mask act[3], a, q;
+	unsigned int both;
+
+	(void)cfg;
+	memset(st, 0, sizeof(*st));
+	st->mdev = md;
+	st->def = def;
+	st->uuid = md ? apm_mdev_get_uuid(md) : def->uuid;
+	if (md)
+		mdev_sets(md, act);
+	else
+		memset(act, 0, sizeof(act));
+	if (!def) {
+		st->lost_at_reboot = true;
+		st->only_active = apr_mask_weight(&act[0]) * apr_mask_weight(&act[1]);
+		return;
+	}
+	apr_mask_and(&a, &act[0], &def->apm);
+	apr_mask_and(&q, &act[1], &def->aqm);
+	both = apr_mask_weight(&a) * apr_mask_weight(&q);
+	st->only_active = apr_mask_weight(&act[0]) * apr_mask_weight(&act[1]) - both;
+	st->only_defined = apr_mask_weight(&def->apm) * apr_mask_weight(&def->aqm) - both;
+	st->control_differs = !apr_mask_equal(&act[2], &def->adm);
+	st->lost_at_reboot = md && (st->only_active || st->only_defined || st->control_differs);
+}
+
+APM_EXPORT int apm_config_foreach_mdev(const struct apm_config *cfg, const struct apm_host *host,
+				       int (*fn)(const struct apm_mdev_state *st, void *data),
+				       void *data)
+{
+	unsigned int nh = apm_host_get_mdev_count(host), i = 0, j = 0;
+	struct apm_mdev_state st;
+	int rc = 0;
+
+	/* Both lists are sorted by uuid: merge them. */
+	while (!rc && (i < nh || j < cfg->ndefs)) {
+		struct apm_mdev *md = i < nh ? apm_host_get_mdev(host, i) : NULL;
+		struct apm_def *def = j < cfg->ndefs ? cfg->defs[j] : NULL;
+		int c = !md ? 1 : !def ? -1 : strcmp(apm_mdev_get_uuid(md), def->uuid);
+
+		fill_state(cfg, c <= 0 ? md : NULL, c >= 0 ? def : NULL, &st);
+		i += c <= 0;
+		j += c >= 0;
+		rc = fn(&st, data);
+	}
+	return rc;
+}
+
+static struct apm_mdev *host_mdev(const struct apm_host *host, const char *uuid)
+{
+	for (unsigned int i = 0; i < apm_host_get_mdev_count(host); i++)
+		if (!strcasecmp(apm_mdev_get_uuid(apm_host_get_mdev(host, i)), uuid))
+			return apm_host_get_mdev(host, i);
+	return NULL;
+}
+
+APM_EXPORT int apm_config_get_mdev_state(const struct apm_config *cfg, const struct apm_host *host,
+					 const char *uuid, struct apm_mdev_state *st)
+{
+	struct apm_mdev *md = uuid ? host_mdev(host, uuid) : NULL;
+	struct apm_def *def = apm_config_def(cfg, uuid);
+
+	if (!md && !def)
+		return -ENOENT;
+	fill_state(cfg, md, def, st);
+	return 0;
+}
+
+APM_EXPORT int apm_config_foreach_apqn_diff(const struct apm_config *cfg,
+					    const struct apm_host *host, const char *uuid,
+					    int (*fn)(unsigned int adapter, unsigned int domain,
+						      bool only_active, void *data),
+					    void *data)
+{
+	struct apm_mdev *md = uuid ? host_mdev(host, uuid) : NULL;
+	struct apm_def *def = apm_config_def(cfg, uuid);
+	struct apr_mask act[3], none[3];
+	const struct apr_mask *side[2][2];
+	int rc = 0;
+
+	if (!md && !def)
+		return -ENOENT;
+	memset(none, 0, sizeof(none));
+	if (md)
+		mdev_sets(md, act);
+	else
+		memset(act, 0, sizeof(act));
+	side[0][0] = &act[0];
+	side[0][1] = &act[1];
+	side[1][0] = def ? &def->apm : &none[0];
+	side[1][1] = def ? &def->aqm : &none[1];
+	for (int s = 0; s < 2 && !rc; s++) {
+		const struct apr_mask *pa = side[s][0], *pq = side[s][1];
+		const struct apr_mask *oa = side[!s][0], *oq = side[!s][1];
+
+		for (unsigned int a = apr_mask_next(pa, 0); a < APR_BITS && !rc;
+		     a = apr_mask_next(pa, a + 1))
+			for (unsigned int q = apr_mask_next(pq, 0); q < APR_BITS && !rc;
+			     q = apr_mask_next(pq, q + 1))
+				if (!apr_mask_test(oa, a) || !apr_mask_test(oq, q))
+					rc = fn(a, q, s == 0, data);
+	}
+	return rc;
+}
+
+struct owner_walk {
+	unsigned char seen[APR_BITS][APR_BITS / 8];
+	struct apr_mask now_ap, now_aq, boot_ap, boot_aq;
+	int (*fn)(unsigned int adapter, unsigned int domain, bool host_now, void *data);
+	void *data;
+};
+
+static void mark(struct owner_walk *w, unsigned int a, unsigned int q)
+{
+	w->seen[a][q / 8] |= (unsigned char)(1u << (q % 8));
+}
+
+static int mark_queue(const struct apm_queue_info *q, void *data)
+{
+	mark(data, q->adapter, q->domain);
+	return 0;
+}
+
+static void mark_product(struct owner_walk *w, const struct apr_mask *apm,
+			 const struct apr_mask *aqm)
+{
+	for (unsigned int a = apr_mask_next(apm, 0); a < APR_BITS; a = apr_mask_next(apm, a + 1))
+		for (unsigned int q = apr_mask_next(aqm, 0); q < APR_BITS;
+		     q = apr_mask_next(aqm, q + 1))
+			mark(w, a, q);
+}
+
+APM_EXPORT int apm_config_foreach_owner_diff(
+	const struct apm_config *cfg, const struct apm_host *host,
+	int (*fn)(unsigned int adapter, unsigned int domain, bool host_now, void *data), void *data)
+{
+	struct owner_walk *w = calloc(1, sizeof(*w));
+	struct apm_mask m;
+	int rc = 0;
+
+	if (!w)
+		return -ENOMEM;
+	w->fn = fn;
+	w->data = data;
+	apm_host_get_apmask(host, &m);
+	w->now_ap = *to_apr(&m);
+	apm_host_get_aqmask(host, &m);
+	w->now_aq = *to_apr(&m);
+	w->boot_ap = cfg->rule.has_apmask && !cfg->rule_broken ? cfg->rule.apmask : w->now_ap;
+	w->boot_aq = cfg->rule.has_aqmask && !cfg->rule_broken ? cfg->rule.aqmask : w->now_aq;
+	apm_host_foreach_queue(host, mark_queue, w);
+	for (unsigned int i = 0; i < cfg->ndefs; i++)
+		mark_product(w, &cfg->defs[i]->apm, &cfg->defs[i]->aqm);
+	for (unsigned int a = 0; a < APR_BITS && !rc; a++)
+		for (unsigned int q = 0; q < APR_BITS && !rc; q++) {
+			bool now, boot;
+
+			if (!(w->seen[a][q / 8] & (1u << (q % 8))))
+				continue;
+			now = apr_mask_test(&w->now_ap, a) && apr_mask_test(&w->now_aq, q);
+			boot = apr_mask_test(&w->boot_ap, a) && apr_mask_test(&w->boot_aq, q);
+			if (now != boot)
+				rc = fn(a, q, now, data);
+		}
+	free(w);
+	return rc;
+}
+
+/* ---------------------------------------------------------- findings */
+
+static const char *const finding_names[] = {
+	[APM_FINDING_AUTOSTART_OVERLAP] = "autostart-overlap",
+	[APM_FINDING_PERSISTENT_MASK] = "persistent-mask",
+	[APM_FINDING_ACTIVE_OVERLAP] = "active-overlap",
+	[APM_FINDING_ACTIVE_MASK] = "active-mask",
+	[APM_FINDING_CONTROL_ONLY] = "control-only",
+	[APM_FINDING_GUEST_UNPLUGGED] = "guest-unplugged",
+	[APM_FINDING_GUEST_DETACHED] = "guest-detached",
+	[APM_FINDING_GUEST_NO_MDEV] = "guest-no-mdev",
+};
+
+APM_EXPORT const char *apm_finding_name(enum apm_finding_code code)
+{
+	return (unsigned int)code < APM_FINDING_COUNT ? finding_names[code] : "unknown";
+}
+
+void apm_finding_add(struct apm_finding_list *l, enum apm_finding_code code, const char *uuid,
+		     const char *other, int adapter, int domain, bool at_boot, const char *fmt, ...)
+{
+	struct apm_finding *f;
+	va_list ap;
+	char *text;
+
+	if (l->n == l->cap) {
+		unsigned int cap = l->cap ? l->cap * 2 : 8;
+
+		f = realloc(l->v, cap * sizeof(*f));
+		if (!f)
+			return;
+		l->v = f;
+		l->cap = cap;
+	}
+	va_start(ap, fmt);
+	if (vasprintf(&text, fmt, ap) < 0)
+		text = NULL;
+	va_end(ap);
+	f = &l->v[l->n];
+	f->code = code;
+	f->uuid = strdup(uuid);
+	f->other = other ? strdup(other) : NULL;
+	f->adapter = adapter;
+	f->domain = domain;
+	f->at_boot = at_boot;
+	f->text = text;
+	if (!f->uuid || !f->text || (other && !f->other)) {
+		free((char *)f->uuid);
+		free((char *)f->other);
+		free(text);
+		return;
+	}
+	l->n++;
+}
+
+/*
+ * What libvirt's XML says beside what the host shows: a running domain
+ * whose live definition has an mdev no process holds lost it at the QEMU
+ * level (device_del, or the guest dropped it) without libvirt noticing; a
+ * running domain whose persistent definition has the mdev and whose live
+ * one does not was detached live (virsh detach-device --live); a domain
+ * whose mdev is neither active nor defined cannot get it at its next start.
+ */
+static void guest_findings(const struct apm_config *cfg, const struct apm_host *host,
+			   struct apm_finding_list *l)
+{
+	for (unsigned int k = 0; k < cfg->nguests; k++) {
+		const struct apm_guest *g = &cfg->guests[k];
+		char name[160];
+
+		apm_text_escape(g->name, name, sizeof(name), 0);
+		for (unsigned int i = 0; i < g->nlive; i++) {
+			const char *u = g->live_uuids[i];
+			struct apm_mdev *md = host_mdev(host, u);
+
+			if (!g->running || (md && apm_mdev_in_use(md) != 0))
+				continue;
+			apm_finding_add(
+				l, APM_FINDING_GUEST_UNPLUGGED, u, g->name, -1, -1, false,
+				md ? "guest %s runs and its live definition has mdev %s, but no process holds the mdev: QEMU released it (a hot unplug at the QEMU level, not through libvirt), so the guest has no crypto adapters; `virsh detach-device` and `virsh attach-device` %s plug it in again"
+				   : "guest %s runs and its live definition has mdev %s, which no longer exists: the guest has lost its crypto adapters (the mdev was removed under it)%s",
+				name, u, md ? name : "");
+		}
+		for (unsigned int i = 0; i < g->ndef; i++) {
+			const char *u = g->def_uuids[i];
+			struct apm_mdev *md = host_mdev(host, u);
+
+			if (g->running && !has_uuid(g->live_uuids, g->nlive, u))
+				apm_finding_add(
+					l, APM_FINDING_GUEST_DETACHED, u, g->name, -1, -1, false,
+					"guest %s is defined with mdev %s but runs without it (detached live, `virsh detach-device --live`): it gets the mdev again at its next start%s",
+					name, u,
+					md ? ""
+					   : ", which fails, because the mdev does not exist now");
+			else if (!g->running && !md && !apm_config_def(cfg, u))
+				apm_finding_add(
+					l, APM_FINDING_GUEST_NO_MDEV, u, g->name, -1, -1, true,
+					"guest %s (defined, not running) uses mdev %s, which is neither active nor defined: the guest cannot start until the mdev exists",
+					name, u);
+		}
+	}
+}
+
+static int cmp_finding(const void *a, const void *b)
+{
+	const struct apm_finding *x = a, *y = b;
+	int c = strcmp(x->uuid, y->uuid);
+
+	return c ? c : (int)x->code - (int)y->code;
+}
+
+APM_EXPORT int apm_config_foreach_finding(const struct apm_config *cfg, const struct apm_host *host,
+					  int (*fn)(const struct apm_finding *f, void *data),
+					  void *data)
+{
+	struct apm_finding_list l = { 0 };
+	int rc = 0;
+
+	apm_check_findings(cfg, host, &l);
+	guest_findings(cfg, host, &l);
+	if (l.n)
+		qsort(l.v, l.n, sizeof(*l.v), cmp_finding);
+	for (unsigned int i = 0; i < l.n; i++) {
+		if (!rc)
+			rc = fn(&l.v[i], data);
+		free((char *)l.v[i].uuid);
+		free((char *)l.v[i].other);
+		free((char *)l.v[i].text);
+	}
+	free(l.v);
+	return rc;
+}

@@ -1,0 +1,198 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * libvirt.c - which libvirt domain uses a vfio-ap mdev, from its XML.
+ *
+ * libvirt keeps a defined domain in /etc/libvirt/qemu/NAME.xml (a <domain>
+ * document) and, while it runs, its live definition in
+ * /run/libvirt/qemu/NAME.xml (a <domstatus state='running' ...> document
+ * holding the <domain>).  A vfio-ap mdev appears in either as
+ *   <hostdev mode='subsystem' type='mdev' model='vfio-ap'>
+ *     <source><address uuid='UUID'/></source>
+ *   </hostdev>
+ * under <devices> (libvirt docs/formatdomain.rst, "Host device assignment").
+ * The XML is parsed with libxml2, without the network, without entity
+ * substitution and without DTDs; a malformed file is refused with the
+ * parser's line and message.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <libxml/parser.h>
+#include <libxml/tree.h>
+
+#include "persist.h"
+
+static int APM_PRINTF(4, 5)
+	fail(struct apm_buf *err, const char *name, long line, const char *fmt, ...)
+{
+	char msg[320];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	apm_buf_printf(err, "%s:%ld: %s\n", name, line > 0 ? line : 1, msg);
+	return -EINVAL;
+}
+
+static bool named(const xmlNode *n, const char *name)
+{
+	return n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, name);
+}
+
+static const xmlNode *child(const xmlNode *n, const char *name)
+{
+	for (const xmlNode *c = n ? n->children : NULL; c; c = c->next)
+		if (named(c, name))
+			return c;
+	return NULL;
+}
+
+/* An attribute's value into buf ("" when missing); false when it does not fit. */
+static bool attr(const xmlNode *n, const char *name, char *buf, size_t size)
+{
+	xmlChar *v = xmlGetProp(n, (const xmlChar *)name);
+	bool fits = true;
+
+	buf[0] = '\0';
+	if (v) {
+		fits = strlen((const char *)v) < size;
+		if (fits)
+			strcpy(buf, (const char *)v);
+		xmlFree(v);
+	}
+	return fits;
+}
+
+static int add_uuid(struct apm_domxml *d, const char *uuid)
+{
+	char(*u)[37];
+
+	for (unsigned int i = 0; i < d->nuuids; i++)
+		if (!strcmp(d->uuids[i], uuid))
+			return 0;
+	u = realloc(d->uuids, (d->nuuids + 1) * sizeof(*u));
+	if (!u)
+		return -ENOMEM;
+	d->uuids = u;
+	for (int i = 0; i < 37; i++)
+		u[d->nuuids][i] = (char)(uuid[i] >= 'A' && uuid[i] <= 'F' ? uuid[i] + 32 : uuid[i]);
+	d->nuuids++;
+	return 0;
+}
+
+static int hostdevs(struct apm_domxml *d, const xmlNode *devices, const char *name,
+		    struct apm_buf *err)
+{
+	for (const xmlNode *h = devices ? devices->children : NULL; h; h = h->next) {
+		char mode[16], type[16], model[16], uuid[40];
+		const xmlNode *addr;
+		int rc;
+
+		if (!named(h, "hostdev"))
+			continue;
+		if (!attr(h, "mode", mode, sizeof(mode)) || !attr(h, "type", type, sizeof(type)) ||
+		    !attr(h, "model", model, sizeof(model)))
+			continue; /* longer than any value that matters here */
+		if (strcmp(mode, "subsystem") || strcmp(type, "mdev") || strcmp(model, "vfio-ap"))
+			continue;
+		addr = child(child(h, "source"), "address");
+		if (!addr)
+			return fail(
+				err, name, xmlGetLineNo(h),
+				"a vfio-ap hostdev without <source><address uuid=.../></source>");
+		if (!attr(addr, "uuid", uuid, sizeof(uuid)) || !apm_uuid_valid(uuid))
+			return fail(err, name, xmlGetLineNo(addr),
+				    "a vfio-ap hostdev's address has no valid uuid");
+		rc = add_uuid(d, uuid);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+static int parse_doc(struct apm_domxml *d, const xmlNode *root, const char *name,
+		     struct apm_buf *err)
+{
+	const xmlNode *dom = root, *n;
+	xmlChar *text;
+
+	if (named(root, "domstatus")) {
+		d->status = true;
+		if (!attr(root, "state", d->state, sizeof(d->state)))
+			d->state[0] = '\0';
+		dom = child(root, "domain");
+		if (!dom)
+			return fail(err, name, xmlGetLineNo(root),
+				    "a <domstatus> without <domain>");
+	} else if (!named(root, "domain")) {
+		return fail(
+			err, name, xmlGetLineNo(root),
+			"the root element is neither <domain> nor <domstatus>: not a libvirt domain");
+	}
+	n = child(dom, "name");
+	text = n ? xmlNodeGetContent(n) : NULL;
+	if (!text || !*text) {
+		xmlFree(text);
+		return fail(err, name, xmlGetLineNo(n ? n : dom), "the domain has no <name>");
+	}
+	d->name = strdup((const char *)text);
+	xmlFree(text);
+	if (!d->name)
+		return -ENOMEM;
+	return hostdevs(d, child(dom, "devices"), name, err);
+}
+
+int apm_domxml_parse(const char *text, size_t len, const char *name, struct apm_domxml *d,
+		     struct apm_buf *err)
+{
+	xmlParserCtxtPtr ctxt;
+	xmlDocPtr doc;
+	int rc;
+
+	memset(d, 0, sizeof(*d));
+	if (len > APM_CONFIG_FILE_MAX)
+		return fail(err, name, 1, "larger than %d bytes: not a libvirt domain",
+			    APM_CONFIG_FILE_MAX);
+	ctxt = xmlNewParserCtxt();
+	if (!ctxt)
+		return -ENOMEM;
+	doc = xmlCtxtReadMemory(ctxt, text, (int)len, name, NULL,
+				XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	if (!doc) {
+		const xmlError *e = xmlCtxtGetLastError(ctxt);
+		char msg[200], esc[256];
+		size_t n;
+
+		snprintf(msg, sizeof(msg), "%s", e && e->message ? e->message : "not XML");
+		n = strlen(msg);
+		while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
+			msg[--n] = '\0';
+		/* libxml2 quotes the document in its messages */
+		apm_text_escape(msg, esc, sizeof(esc), 0);
+		rc = fail(err, name, e ? e->line : 1, "malformed XML: %s", esc);
+		xmlFreeParserCtxt(ctxt);
+		return rc;
+	}
+	if (xmlDocGetRootElement(doc))
+		rc = parse_doc(d, xmlDocGetRootElement(doc), name, err);
+	else
+		rc = fail(err, name, 1, "no root element: not a libvirt domain");
+	xmlFreeDoc(doc);
+	xmlFreeParserCtxt(ctxt);
+	if (rc)
+		apm_domxml_clear(d);
+	return rc;
+}
+
+void apm_domxml_clear(struct apm_domxml *d)
+{
+	free(d->name);
+	free(d->uuids);
+	memset(d, 0, sizeof(*d));
+}

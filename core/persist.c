@@ -1,0 +1,539 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * persist.c - struct apm_persist: writing an mdevctl definition or
+ * chzdev's rule, or removing a definition, as a change like any other.
+ *
+ * Planned against a loaded configuration and host, with ap-check's and
+ * chzdev's refusals (apcheck.c) decided before anything is written; then
+ * applied under the backend's serialisation (the AP configuration lock
+ * chzdev and ap-check take on a real host, the state file's lock on a
+ * simulated one): the files are read and checked once more there, so a
+ * definition another tool wrote in between is not overlooked, and the new
+ * file is written beside the old one, fsync()ed and renamed over it.  A
+ * reader never sees half a file; a crash leaves the old file or the new
+ * one, and at worst a temporary file the next write removes.
+ */
+#include "config.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "persist.h"
+
+enum persist_kind {
+	P_DEFINE = 0,
+	P_UNDEFINE,
+	P_MASKS,
+};
+
+struct apm_persist {
+	int refcount;
+	struct apm_config *cfg;
+	struct apm_host *host;
+	enum persist_kind kind;
+	char uuid[37];
+	bool autostart;
+	struct apr_mask sets[3]; /* P_DEFINE: adapters, domains, control domains */
+	char *what, *path;
+	struct apm_buf content; /* P_DEFINE, P_MASKS */
+	int prediction;
+	struct apm_buf explanation, notes;
+};
+
+#define TMP_TAG ".apmatrix-"
+
+static int persist_alloc(struct apm_config *cfg, struct apm_host *host, enum persist_kind kind,
+			 struct apm_persist **out)
+{
+	struct apm_persist *p;
+
+	if (!cfg->loaded)
+		return -EINVAL;
+	p = calloc(1, sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	p->refcount = 1;
+	p->cfg = apm_config_ref(cfg);
+	p->host = apm_host_ref(host);
+	p->kind = kind;
+	*out = p;
+	return 0;
+}
+
+/* Refusals that have nothing to do with the content. */
+static int can_write(const struct apm_persist *p, struct apm_buf *why)
+{
+	if (!p->cfg->root && !p->cfg->mdevctl_dir) {
+		apm_buf_printf(
+			why,
+			"the built-in simulated host keeps nothing between commands: a simulated host with a state file (--sim=FILE) keeps its configuration beside it\n");
+		return -EOPNOTSUPP;
+	}
+	if (p->cfg->ctx->read_only) {
+		apm_buf_printf(why, "read-only mode: nothing is written\n");
+		return -EROFS;
+	}
+	return 0;
+}
+
+/* The checks, against cfg (the planning one, or a fresh one under the lock). */
+static int check(struct apm_persist *p, const struct apm_config *cfg, struct apm_buf *why)
+{
+	struct apm_check_def d = {
+		.uuid = p->uuid,
+		.autostart = p->autostart,
+		.apm = &p->sets[0],
+		.aqm = &p->sets[1],
+		.adm = &p->sets[2],
+	};
+	struct apm_mask m[2];
+
+	switch (p->kind) {
+	case P_DEFINE:
+		/* Overwriting a file nobody could read would lose what it held. */
+		if (apm_config_def_broken(cfg, p->uuid)) {
+			apm_buf_printf(
+				why,
+				"%s/%s cannot be read (see the errors): apmatrix does not overwrite it; fix it, or remove it with `apmatrix unpersist %s`\n",
+				cfg->mdevctl_dir, p->uuid, p->uuid);
+			return -EIO;
+		}
+		return apm_check_definition(cfg, p->host, &d, why);
+	case P_UNDEFINE:
+		if (!apm_config_def(cfg, p->uuid) && !apm_config_def_broken(cfg, p->uuid)) {
+			apm_buf_printf(why, "mdev %s is not defined (no %s/%s)\n", p->uuid,
+				       cfg->mdevctl_dir, p->uuid);
+			return -ENOENT;
+		}
+		return 0;
+	case P_MASKS:
+		if (cfg->rule_broken) {
+			apm_buf_printf(
+				why,
+				"%s cannot be read (see the errors): apmatrix does not overwrite it; fix or remove it first\n",
+				cfg->rule_path);
+			return -EIO;
+		}
+		if (cfg->rule.foreign_line) {
+			apm_buf_printf(
+				why,
+				"%s:%u is not as chzdev writes the rule, and writing the masks replaces the whole file: edit it by hand, or remove it first\n",
+				cfg->rule_path, cfg->rule.foreign_line);
+			return -EEXIST;
+		}
+		apm_host_get_apmask(p->host, &m[0]);
+		apm_host_get_aqmask(p->host, &m[1]);
+		return apm_check_masks(cfg, to_apr(&m[0]), to_apr(&m[1]), why);
+	}
+	return -EINVAL;
+}
+
+static int plan(struct apm_persist *p)
+{
+	int rc = can_write(p, &p->explanation), crc;
+
+	crc = check(p, p->cfg, &p->explanation);
+	p->prediction = rc ? rc : crc;
+	return p->what && p->path ? 0 : -ENOMEM;
+}
+
+/* What libvirt's domains say about the mdev still holds after the write. */
+static int note_finding(const struct apm_finding *f, void *data)
+{
+	struct apm_persist *p = data;
+
+	if (!strcmp(f->uuid, p->uuid) &&
+	    (f->code == APM_FINDING_GUEST_UNPLUGGED || f->code == APM_FINDING_GUEST_DETACHED))
+		apm_buf_printf(&p->notes, "warning: %s\n", f->text);
+	return 0;
+}
+
+static int define(struct apm_config *cfg, struct apm_host *host, const char *uuid,
+		  enum apm_start start, const struct apr_mask sets[3], struct apm_persist **out)
+{
+	struct apm_persist *p;
+	struct apm_def *old;
+	int rc;
+
+	if (!uuid || !apm_uuid_valid(uuid))
+		return -EINVAL;
+	rc = persist_alloc(cfg, host, P_DEFINE, &p);
+	if (rc)
+		return rc;
+	for (int i = 0; i < 37; i++)
+		p->uuid[i] = (char)(uuid[i] >= 'A' && uuid[i] <= 'F' ? uuid[i] + 32 : uuid[i]);
+	old = apm_config_def(cfg, p->uuid);
+	p->autostart = start == APM_START_AUTO ||
+		       (start == APM_START_KEEP && old && old->autostart);
+	memcpy(p->sets, sets, sizeof(p->sets));
+	if (asprintf(&p->what, "%s mdev %s (%s)", old ? "redefine" : "define", p->uuid,
+		     p->autostart ? "autostart" : "manual start") < 0)
+		p->what = NULL;
+	p->path = cfg->mdevctl_dir ? malloc(strlen(cfg->mdevctl_dir) + 38) : strdup("");
+	if (p->path && cfg->mdevctl_dir)
+		sprintf(p->path, "%s/%s", cfg->mdevctl_dir, p->uuid);
+	rc = apm_mdevctl_format(p->autostart, &p->sets[0], &p->sets[1], &p->sets[2], &p->content);
+	if (!rc)
+		rc = plan(p);
+	if (!rc && !p->prediction) {
+		struct apm_check_def d = {
+			.uuid = p->uuid,
+			.autostart = p->autostart,
+			.apm = &p->sets[0],
+			.aqm = &p->sets[1],
+			.adm = &p->sets[2],
+		};
+
+		apm_check_definition_warnings(cfg, host, &d, &p->notes);
+	}
+	if (!rc)
+		rc = apm_config_foreach_finding(cfg, host, note_finding, p);
+	if (rc) {
+		apm_persist_unref(p);
+		return rc;
+	}
+	*out = p;
+	return 0;
+}
+
+APM_EXPORT int apm_persist_new_mdev(struct apm_config *cfg, struct apm_host *host, const char *uuid,
+				    enum apm_start start, struct apm_persist **p)
+{
+	struct apm_mdev *md = uuid ? apm_host_find_mdev(host, uuid) : NULL;
+	struct apr_mask sets[3];
+	struct apm_mask m;
+
+	if (!md || strcasecmp(apm_mdev_get_uuid(md), uuid))
+		return -ENODEV;
+	for (int k = 0; k < 3; k++) {
+		apm_mdev_get_mask(md, (enum apm_mdev_set)k, &m);
+		sets[k] = *to_apr(&m);
+	}
+	return define(cfg, host, apm_mdev_get_uuid(md), start, sets, p);
+}
+
+APM_EXPORT int apm_persist_new_define(struct apm_config *cfg, struct apm_host *host,
+				      const char *uuid, enum apm_start start,
+				      const struct apm_mask *sets, struct apm_persist **p)
+{
+	struct apr_mask s[3];
+
+	memset(s, 0, sizeof(s));
+	if (sets)
+		memcpy(s, sets, sizeof(s));
+	return define(cfg, host, uuid, start, s, p);
+}
+
+APM_EXPORT int apm_persist_new_undefine(struct apm_config *cfg, const char *uuid,
+					struct apm_persist **out)
+{
+	struct apm_persist *p;
+	int rc;
+
+	if (!uuid || !apm_uuid_valid(uuid))
+		return -EINVAL;
+	if (!apm_config_def(cfg, uuid) && !apm_config_def_broken(cfg, uuid))
+		return -ENOENT;
+	rc = persist_alloc(cfg, NULL, P_UNDEFINE, &p);
+	if (rc)
+		return rc;
+	for (int i = 0; i < 37; i++)
+		p->uuid[i] = (char)(uuid[i] >= 'A' && uuid[i] <= 'F' ? uuid[i] + 32 : uuid[i]);
+	if (asprintf(&p->what, "remove the definition of mdev %s", p->uuid) < 0)
+		p->what = NULL;
+	if (asprintf(&p->path, "%s/%s", cfg->mdevctl_dir, p->uuid) < 0)
+		p->path = NULL;
+	rc = plan(p);
+	if (rc) {
+		apm_persist_unref(p);
+		return rc;
+	}
+	*out = p;
+	return 0;
+}
+
+APM_EXPORT int apm_persist_new_masks(struct apm_config *cfg, struct apm_host *host,
+				     struct apm_persist **out)
+{
+	struct apm_persist *p;
+	struct apm_mask m[2];
+	int rc = persist_alloc(cfg, host, P_MASKS, &p);
+
+	if (rc)
+		return rc;
+	apm_host_get_apmask(host, &m[0]);
+	apm_host_get_aqmask(host, &m[1]);
+	p->what = strdup("write the active apmask and aqmask as the persistent masks");
+	p->path = strdup(cfg->rule_path ? cfg->rule_path : "");
+	rc = apm_rule_format(to_apr(&m[0]), to_apr(&m[1]), &p->content);
+	if (!rc)
+		rc = plan(p);
+	if (rc) {
+		apm_persist_unref(p);
+		return rc;
+	}
+	*out = p;
+	return 0;
+}
+
+APM_EXPORT struct apm_persist *apm_persist_ref(struct apm_persist *p)
+{
+	if (p)
+		p->refcount++;
+	return p;
+}
+
+APM_EXPORT struct apm_persist *apm_persist_unref(struct apm_persist *p)
+{
+	if (!p || --p->refcount > 0)
+		return NULL;
+	apm_config_unref(p->cfg);
+	apm_host_unref(p->host);
+	free(p->what);
+	free(p->path);
+	apm_buf_free(&p->content);
+	apm_buf_free(&p->explanation);
+	apm_buf_free(&p->notes);
+	free(p);
+	return NULL;
+}
+
+APM_EXPORT const char *apm_persist_get_what(const struct apm_persist *p)
+{
+	return p->what;
+}
+
+APM_EXPORT const char *apm_persist_get_path(const struct apm_persist *p)
+{
+	return p->path;
+}
+
+APM_EXPORT const char *apm_persist_get_content(const struct apm_persist *p)
+{
+	return p->kind == P_UNDEFINE ? NULL : p->content.s ? p->content.s : "";
+}
+
+APM_EXPORT int apm_persist_get_prediction(const struct apm_persist *p)
+{
+	return p->prediction;
+}
+
+APM_EXPORT const char *apm_persist_get_explanation(const struct apm_persist *p)
+{
+	return p->explanation.s ? p->explanation.s : "";
+}
+
+APM_EXPORT const char *apm_persist_get_notes(const struct apm_persist *p)
+{
+	return p->notes.s ? p->notes.s : "";
+}
+
+/* ------------------------------------------------------------- files */
+
+/* mkdir -p of path's directory, as mdevctl (create_dir_all) and chzdev do. */
+static int make_parents(const char *path)
+{
+	char *dir = strdup(path), *slash;
+	int rc = 0;
+
+	if (!dir)
+		return -ENOMEM;
+	slash = strrchr(dir, '/');
+	if (slash && slash != dir) {
+		*slash = '\0';
+		for (char *p = strchr(dir + 1, '/');; p = strchr(p + 1, '/')) {
+			if (p)
+				*p = '\0';
+			if (mkdir(dir, 0755) && errno != EEXIST) {
+				rc = -errno;
+				break;
+			}
+			if (!p)
+				break;
+			*p = '/';
+		}
+	}
+	free(dir);
+	return rc;
+}
+
+static int open_dir_of(const char *path, char **base)
+{
+	char *dir = strdup(path), *slash;
+	int fd;
+
+	if (!dir)
+		return -ENOMEM;
+	slash = strrchr(dir, '/');
+	*base = (char *)path + (slash ? (size_t)(slash - dir) + 1 : 0);
+	if (slash)
+		*(slash == dir ? slash + 1 : slash) = '\0';
+	fd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	free(dir);
+	return fd < 0 ? -errno : fd;
+}
+
+/* Temporary files a killed writer left: removed by the next one, under the lock. */
+static void remove_leftovers(int dfd, const char *base)
+{
+	int fd = dup(dfd);
+	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
+	size_t bl = strlen(base);
+	struct dirent *de;
+
+	if (!d) {
+		if (fd >= 0)
+			close(fd);
+		return;
+	}
+	while ((de = readdir(d)))
+		if (de->d_name[0] == '.' && !strncmp(de->d_name + 1, base, bl) &&
+		    !strncmp(de->d_name + 1 + bl, TMP_TAG, strlen(TMP_TAG)))
+			unlinkat(dfd, de->d_name, 0);
+	closedir(d);
+}
+
+static int write_all(int fd, const char *s, size_t len)
+{
+	while (len) {
+		ssize_t n = write(fd, s, len);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -errno;
+		s += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int write_atomic(const char *path, const char *content, size_t len)
+{
+	char *base, tmp[300];
+	struct stat st;
+	mode_t mode = 0644;
+	int dfd, fd, rc;
+
+	rc = make_parents(path);
+	if (rc)
+		return rc;
+	dfd = open_dir_of(path, &base);
+	if (dfd < 0)
+		return dfd;
+	remove_leftovers(dfd, base);
+	if (!fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW)) {
+		if (!S_ISREG(st.st_mode)) {
+			close(dfd);
+			return -EISDIR; /* a link or a directory: never written through */
+		}
+		mode = st.st_mode & 07777;
+	}
+	for (int i = 0;; i++) {
+		if ((size_t)snprintf(tmp, sizeof(tmp), ".%s" TMP_TAG "%d-%d", base, (int)getpid(),
+				     i) >= sizeof(tmp)) {
+			close(dfd);
+			return -ENAMETOOLONG;
+		}
+		fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
+		if (fd >= 0 || errno != EEXIST)
+			break;
+	}
+	if (fd < 0) {
+		rc = -errno;
+		close(dfd);
+		return rc;
+	}
+	rc = write_all(fd, content, len);
+	if (!rc && fchmod(fd, mode))
+		rc = -errno;
+	if (!rc && fsync(fd))
+		rc = -errno;
+	if (close(fd) && !rc)
+		rc = -errno;
+	if (!rc && renameat(dfd, tmp, dfd, base))
+		rc = -errno;
+	if (rc)
+		unlinkat(dfd, tmp, 0);
+	else if (fsync(dfd))
+		rc = -errno; /* the rename is not durable yet: say so */
+	close(dfd);
+	return rc;
+}
+
+static int remove_file(const char *path)
+{
+	char *base;
+	int dfd = open_dir_of(path, &base), rc = 0;
+
+	if (dfd < 0)
+		return dfd;
+	if (unlinkat(dfd, base, 0))
+		rc = -errno;
+	else if (fsync(dfd))
+		rc = -errno;
+	close(dfd);
+	return rc;
+}
+
+/* Under the backend's lock: read everything again, check again, write. */
+static int apply_locked(void *data)
+{
+	struct apm_persist *p = data;
+	struct apm_config *fresh;
+	struct apm_buf why = { 0 };
+	int rc;
+
+	rc = apm_config_new(p->cfg->ctx, p->cfg->root, &fresh);
+	if (rc)
+		return rc;
+	for (size_t i = 0; i < ARRAY_SIZE(p->cfg->dirs) && !rc; i++)
+		if (p->cfg->dirs[i])
+			rc = apm_config_set_dir(fresh, (enum apm_config_dir)i, p->cfg->dirs[i]);
+	if (!rc)
+		rc = apm_config_load(fresh);
+	if (!rc) {
+		rc = check(p, fresh, &why);
+		if (rc) {
+			apm_buf_printf(&p->explanation,
+				       "the configuration changed since it was read: %s",
+				       why.s ? why.s : "\n");
+		}
+	}
+	apm_buf_free(&why);
+	apm_config_unref(fresh);
+	if (rc)
+		return rc;
+	if (p->kind == P_UNDEFINE)
+		rc = remove_file(p->path);
+	else
+		rc = write_atomic(p->path, p->content.s, p->content.len);
+	if (rc)
+		apm_buf_printf(&p->explanation, "%s: %s %s\n", p->path,
+			       p->kind == P_UNDEFINE ? "cannot remove it:" : "cannot write it:",
+			       rc == -EISDIR
+				       ? "it is not a regular file (a symbolic link or a directory)"
+				       : strerror(-rc));
+	return rc;
+}
+
+APM_EXPORT int apm_persist_apply(struct apm_persist *p)
+{
+	struct apm_ctx *ctx = p->cfg->ctx;
+	int rc;
+
+	if (p->prediction)
+		return p->prediction;
+	rc = ctx->ops->transaction(ctx->be, apply_locked, p);
+	if (rc == -ETIMEDOUT)
+		apm_buf_printf(&p->explanation,
+			       "nothing was written: the AP configuration lock stayed taken\n");
+	if (!rc)
+		rc = apm_config_load(p->cfg);
+	return rc;
+}

@@ -1,0 +1,173 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * persist.h - layouts and internal interfaces of the persistent
+ * configuration: what mdevctl.c, udev-rule.c, libvirt.c, apcheck.c,
+ * config.c and persist.c share.  Never installed.
+ *
+ * The readers are strict and bounded (they are fuzzed): each takes the
+ * whole text of one file, refuses what its tool would refuse or misread,
+ * and says why as "FILE:LINE: sentence" into an apm_buf.
+ */
+#ifndef APM_PERSIST_H
+#define APM_PERSIST_H
+
+#include "apm-private.h"
+
+/* Larger files are refused before they are read: none of these is near it. */
+#define APM_CONFIG_FILE_MAX (1024 * 1024)
+
+/* ------------------------------------------------- mdevctl (mdevctl.c) */
+
+#define APM_MDEV_TYPE "vfio_ap-passthrough"
+
+struct apm_def_attr {
+	char *key, *value;
+};
+
+/* One definition file, /etc/mdevctl.d/matrix/UUID. */
+struct apm_def {
+	struct apm_config *cfg; /* back pointer; the config's refcount covers us */
+	char uuid[37];		/* lower case, as the kernel names the mdev */
+	char *path;
+	bool autostart;
+	unsigned int nattrs;
+	struct apm_def_attr *attrs; /* in file order */
+	/* What `mdevctl start` assigns, the attributes written in order. */
+	struct apr_mask apm, aqm, adm;
+};
+
+/*
+ * Parse text (len bytes, not necessarily NUL-terminated) of file name into
+ * def (attrs and masks; uuid and path are the caller's).  0, -ENOMEM, or
+ * -EINVAL with "name:line: reason\n" appended to err.
+ */
+int apm_mdevctl_parse(const char *text, size_t len, const char *name, struct apm_def *def,
+		      struct apm_buf *err);
+void apm_def_clear(struct apm_def *def);
+/*
+ * A definition exactly as `mdevctl define --uuid U` writes it for an active
+ * mdev whose attributes ap-check supplies: adapters, domains, control
+ * domains, each ascending, in decimal.  0 or -ENOMEM.
+ */
+int apm_mdevctl_format(bool autostart, const struct apr_mask *apm, const struct apr_mask *aqm,
+		       const struct apr_mask *adm, struct apm_buf *out);
+
+/* --------------------------------------- chzdev's rule (udev-rule.c) */
+
+#define APM_RULE_NAME "41-ap.rules"
+
+struct apm_rule {
+	bool exists;
+	bool has_apmask, has_aqmask;
+	struct apr_mask apmask, aqmask;
+	bool add_trigger, change_trigger, loads_vfio_ap;
+	/* 0 when the file is byte for byte what chzdev writes for its masks. */
+	unsigned int foreign_line;
+};
+
+/* 0, -ENOMEM, or -EINVAL with "name:line: reason\n" in err.  Notes go to notes. */
+int apm_rule_parse(const char *text, size_t len, const char *name, struct apm_rule *rule,
+		   struct apm_buf *err, struct apm_buf *notes);
+/* The rule chzdev writes for these masks (NULL: that mask not set). */
+int apm_rule_format(const struct apr_mask *apmask, const struct apr_mask *aqmask,
+		    struct apm_buf *out);
+
+/* ------------------------------------------------ libvirt (libvirt.c) */
+
+/* One domain XML file: its name and the vfio-ap mdevs it uses. */
+struct apm_domxml {
+	char *name;
+	bool status;	/* a <domstatus> document: the domain runs */
+	char state[16]; /* its state attribute ("running", "paused"), "" */
+	unsigned int nuuids;
+	char (*uuids)[37]; /* lower case */
+};
+
+/* 0, -ENOMEM, or -EINVAL with "name:line: reason\n" in err. */
+int apm_domxml_parse(const char *text, size_t len, const char *name, struct apm_domxml *d,
+		     struct apm_buf *err);
+void apm_domxml_clear(struct apm_domxml *d);
+
+/* ------------------------------------------------------ the object */
+
+/* A libvirt domain, its defined (/etc) and running (/run) XML merged. */
+struct apm_guest {
+	char *name;
+	char *path;   /* the running status file, else the definition */
+	bool defined; /* /etc/libvirt/qemu/NAME.xml exists */
+	bool running; /* /run/libvirt/qemu/NAME.xml exists */
+	char state[16];
+	unsigned int ndef, nlive;
+	char (*def_uuids)[37], (*live_uuids)[37];
+};
+
+struct apm_config {
+	int refcount;
+	struct apm_ctx *ctx;
+	char *root;    /* NULL: the built-in simulated host keeps nothing */
+	char *dirs[3]; /* per enum apm_config_dir, NULL: from root */
+	char *mdevctl_dir, *rule_path, *libvirt_etc, *libvirt_run;
+	bool loaded;
+	struct apm_def **defs; /* sorted by uuid */
+	unsigned int ndefs;
+	/* Definitions that could not be read: "uuid" each, 37 bytes. */
+	char (*broken)[37];
+	unsigned int nbroken;
+	struct apm_rule rule;
+	bool rule_broken;
+	struct apm_guest *guests; /* sorted by name */
+	unsigned int nguests;
+	struct apm_buf errors, notes;
+};
+
+/* Read a whole regular file (never through a symlink), at most APM_CONFIG_FILE_MAX. */
+int apm_config_read_file(const char *path, char **text, size_t *len);
+struct apm_def *apm_config_def(const struct apm_config *cfg, const char *uuid);
+bool apm_config_def_broken(const struct apm_config *cfg, const char *uuid);
+
+/* ------------------------------------------------ checks (apcheck.c) */
+
+/*
+ * The masks ap-check compares autostart definitions with: the rule's, and
+ * where the rule does not set one, the active one (libap: ap_read_udev_masks).
+ */
+void apm_check_boot_masks(const struct apm_config *cfg, const struct apm_host *host,
+			  struct apr_mask *apmask, struct apr_mask *aqmask, bool from_rule[2]);
+
+/* What a new or rewritten definition would meet (persist.c, before writing). */
+struct apm_check_def {
+	const char *uuid;
+	bool autostart;
+	const struct apr_mask *apm, *aqm, *adm;
+};
+/*
+ * Appends one sentence per refusal to why (naming the APQN and the mdev,
+ * quoting ap-check); returns 0 or the -errno of the first refusal.
+ */
+int apm_check_definition(const struct apm_config *cfg, const struct apm_host *host,
+			 const struct apm_check_def *d, struct apm_buf *why);
+/* The warnings ("warning: ..." lines) a definition that passes still meets at boot. */
+void apm_check_definition_warnings(const struct apm_config *cfg, const struct apm_host *host,
+				   const struct apm_check_def *d, struct apm_buf *out);
+/* chzdev's check of new persistent masks against autostart definitions. */
+int apm_check_masks(const struct apm_config *cfg, const struct apr_mask *apmask,
+		    const struct apr_mask *aqmask, struct apm_buf *why);
+
+/* Findings gathered before they are handed out sorted (config.c). */
+struct apm_finding_list {
+	struct apm_finding *v;
+	unsigned int n, cap;
+};
+void apm_finding_add(struct apm_finding_list *l, enum apm_finding_code code, const char *uuid,
+		     const char *other, int adapter, int domain, bool at_boot, const char *fmt, ...)
+	APM_PRINTF(8, 9);
+/* ap-check's refusals, as they stand on the configuration now. */
+void apm_check_findings(const struct apm_config *cfg, const struct apm_host *host,
+			struct apm_finding_list *l);
+
+/* The first APQN in both apm x aqm products, 0 with it, -ENOENT when none. */
+int apm_apqn_overlap(const struct apr_mask *apm1, const struct apr_mask *aqm1,
+		     const struct apr_mask *apm2, const struct apr_mask *aqm2, unsigned int *apid,
+		     unsigned int *apqi, unsigned int *count);
+
+#endif
