@@ -74,21 +74,39 @@ static const char *more(unsigned int count, char *buf, size_t size)
  * Which mask gives the APQN to the host: both bits are set, so name the
  * one a fix would change, the one that is not all ones.
  */
-static const char *which_mask(const struct apr_mask *apmask, const struct apr_mask *aqmask)
+enum blame {
+	BLAME_AQMASK = 0,
+	BLAME_APMASK,
+	BLAME_BOTH,
+};
+
+static enum blame which_mask(const struct apr_mask *apmask, const struct apr_mask *aqmask)
 {
 	if (apr_mask_full(apmask))
-		return "aqmask";
+		return BLAME_AQMASK;
 	if (apr_mask_full(aqmask))
-		return "apmask";
-	return "apmask and aqmask";
+		return BLAME_APMASK;
+	return BLAME_BOTH;
+}
+
+static const char *const blame_gives[] = {
+	[BLAME_AQMASK] = "aqmask gives",
+	[BLAME_APMASK] = "apmask gives",
+	[BLAME_BOTH] = "apmask and aqmask give",
+};
+
+/* chzdev names the mask whose new bits conflict; with both, the aqmask. */
+static const char *blame_name(enum blame b)
+{
+	return b == BLAME_APMASK ? "apmask" : "aqmask";
 }
 
 /* Whether the mask(s) which_mask() names come from 41-ap.rules. */
-static bool from_rule_for(const bool from_rule[2], const char *which)
+static bool from_rule_for(const bool from_rule[2], enum blame b)
 {
-	if (!strcmp(which, "aqmask"))
+	if (b == BLAME_AQMASK)
 		return from_rule[1];
-	if (!strcmp(which, "apmask"))
+	if (b == BLAME_APMASK)
 		return from_rule[0];
 	return from_rule[0] && from_rule[1];
 }
@@ -157,14 +175,14 @@ int apm_check_definition(const struct apm_config *cfg, const struct apm_host *ho
 	}
 	apm_check_boot_masks(cfg, host, &apmask, &aqmask, from_rule);
 	if (!apm_apqn_overlap(d->apm, d->aqm, &apmask, &aqmask, &a, &q, &n)) {
-		const char *w = which_mask(&apmask, &aqmask);
-
+		enum blame w = which_mask(&apmask, &aqmask);
 		bool pers = from_rule_for(from_rule, w);
 
 		apm_buf_printf(
 			why,
-			"mdev %s would autostart with %02x.%04x%s, which the %s %s gives to the host%s: it would fail to start at boot (ap-check: \"APQN %u.%u is not defined for vfio_ap-passthrough use by the persistent ap bus mask settings\")\n",
-			d->uuid, a, q, more(n, buf, sizeof(buf)), pers ? "persistent" : "active", w,
+			"mdev %s would autostart with %02x.%04x%s, which the %s %s to the host%s: it would fail to start at boot (ap-check: \"APQN %u.%u is not defined for vfio_ap-passthrough use by the persistent ap bus mask settings\")\n",
+			d->uuid, a, q, more(n, buf, sizeof(buf)), pers ? "persistent" : "active",
+			blame_gives[w],
 			pers ? ""
 			     : " (41-ap.rules does not set it, so ap-check takes the active one)",
 			a, q);
@@ -199,9 +217,9 @@ void apm_check_definition_warnings(const struct apm_config *cfg, const struct ap
 	if (!apm_apqn_overlap(d->apm, d->aqm, &apmask, &aqmask, &a, &q, &n))
 		apm_buf_printf(
 			out,
-			"warning: mdev %s would autostart with %02x.%04x%s, which the kernel's default %s gives to the host at boot (41-ap.rules does not set it): it would fail to start at boot; `apmatrix persist masks` makes the active masks persistent\n",
+			"warning: mdev %s would autostart with %02x.%04x%s, which the kernel's default %s to the host at boot (41-ap.rules does not set it): it would fail to start at boot; `apmatrix persist masks` makes the active masks persistent\n",
 			d->uuid, a, q, more(n, buf, sizeof(buf)),
-			!from_rule[1] ? "aqmask" : "apmask");
+			blame_gives[!from_rule[1] ? BLAME_AQMASK : BLAME_APMASK]);
 }
 
 int apm_check_masks(const struct apm_config *cfg, const struct apr_mask *apmask,
@@ -213,7 +231,7 @@ int apm_check_masks(const struct apm_config *cfg, const struct apr_mask *apmask,
 
 	for (unsigned int i = 0; i < cfg->ndefs; i++) {
 		const struct apm_def *d = cfg->defs[i];
-		const char *w;
+		enum blame w;
 
 		if (!d->autostart || apm_apqn_overlap(&d->apm, &d->aqm, apmask, aqmask, &a, &q, &n))
 			continue;
@@ -221,8 +239,8 @@ int apm_check_masks(const struct apm_config *cfg, const struct apr_mask *apmask,
 		apm_buf_printf(
 			why,
 			"the persistent %s would give %02x.%04x%s to the host, which mdev %s autostarts with: it would fail to start at boot (chzdev: \"persistent %s conflicts with defined autostart mdev %s APQN %u.%u\")\n",
-			w, a, q, more(n, buf, sizeof(buf)), d->uuid,
-			strcmp(w, "apmask") ? "aqmask" : "apmask", d->uuid, a, q);
+			w == BLAME_BOTH ? "apmask and aqmask" : blame_name(w), a, q,
+			more(n, buf, sizeof(buf)), d->uuid, blame_name(w), d->uuid, a, q);
 		if (!rc)
 			rc = -EADDRNOTAVAIL;
 	}
@@ -268,9 +286,9 @@ static void start_findings(const struct apm_def *d, const struct apm_host *host,
 	if (!apm_apqn_overlap(&d->apm, &d->aqm, &apmask, &aqmask, &a, &q, &n))
 		apm_finding_add(
 			l, APM_FINDING_ACTIVE_MASK, d->uuid, NULL, (int)a, (int)q, false,
-			"mdev %s is defined with %02x.%04x%s, which the active %s gives to the host: `mdevctl start %s` fails now (ap-check: \"APQN %u.%u is not allowed for vfio_ap-passthrough use by the active ap bus mask settings\")",
-			d->uuid, a, q, more(n, buf, sizeof(buf)), which_mask(&apmask, &aqmask),
-			d->uuid, a, q);
+			"mdev %s is defined with %02x.%04x%s, which the active %s to the host: `mdevctl start %s` fails now (ap-check: \"APQN %u.%u is not allowed for vfio_ap-passthrough use by the active ap bus mask settings\")",
+			d->uuid, a, q, more(n, buf, sizeof(buf)),
+			blame_gives[which_mask(&apmask, &aqmask)], d->uuid, a, q);
 }
 
 void apm_check_findings(const struct apm_config *cfg, const struct apm_host *host,
@@ -315,15 +333,15 @@ void apm_check_findings(const struct apm_config *cfg, const struct apm_host *hos
 			}
 			if (!cfg->rule_broken &&
 			    !apm_apqn_overlap(&d->apm, &d->aqm, &apmask, &aqmask, &a, &q, &n)) {
-				const char *w = which_mask(&apmask, &aqmask);
+				enum blame w = which_mask(&apmask, &aqmask);
 				bool pers = from_rule_for(from_rule, w);
 
 				apm_finding_add(
 					l, APM_FINDING_PERSISTENT_MASK, d->uuid, NULL, (int)a,
 					(int)q, true,
-					"mdev %s autostarts with %02x.%04x%s, which the %s %s gives to the host%s: it will fail to start at boot",
+					"mdev %s autostarts with %02x.%04x%s, which the %s %s to the host%s: it will fail to start at boot",
 					d->uuid, a, q, more(n, buf, sizeof(buf)),
-					pers ? "persistent" : "kernel's default", w,
+					pers ? "persistent" : "kernel's default", blame_gives[w],
 					pers ? "" : " (41-ap.rules does not set it)");
 			}
 		}

@@ -148,9 +148,29 @@ static int parse_doc(struct apm_domxml *d, const xmlNode *root, const char *name
 	return hostdevs(d, child(dom, "devices"), name, err);
 }
 
+/* The first error is the one that says what is wrong; later ones follow from it. */
+struct first_error {
+	bool have;
+	int line;
+	char msg[200];
+};
+
+static void keep_first(void *data, xmlErrorPtr e)
+{
+	xmlParserCtxtPtr ctxt = data;
+	struct first_error *fe = ctxt->_private;
+
+	if (fe->have || !e)
+		return;
+	fe->have = true;
+	fe->line = e->line;
+	snprintf(fe->msg, sizeof(fe->msg), "%s", e->message ? e->message : "not XML");
+}
+
 int apm_domxml_parse(const char *text, size_t len, const char *name, struct apm_domxml *d,
 		     struct apm_buf *err)
 {
+	struct first_error fe = { 0 };
 	xmlParserCtxtPtr ctxt;
 	xmlDocPtr doc;
 	int rc;
@@ -162,20 +182,20 @@ int apm_domxml_parse(const char *text, size_t len, const char *name, struct apm_
 	ctxt = xmlNewParserCtxt();
 	if (!ctxt)
 		return -ENOMEM;
+	/* Errors come here, per context: nothing goes to libxml2's global handler. */
+	ctxt->_private = &fe;
+	ctxt->sax->serror = keep_first;
 	doc = xmlCtxtReadMemory(ctxt, text, (int)len, name, NULL,
 				XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
 	if (!doc) {
-		const xmlError *e = xmlCtxtGetLastError(ctxt);
-		char msg[200], esc[256];
-		size_t n;
+		char esc[256];
+		size_t n = strlen(fe.msg);
 
-		snprintf(msg, sizeof(msg), "%s", e && e->message ? e->message : "not XML");
-		n = strlen(msg);
-		while (n && (msg[n - 1] == '\n' || msg[n - 1] == ' '))
-			msg[--n] = '\0';
+		while (n && (fe.msg[n - 1] == '\n' || fe.msg[n - 1] == ' '))
+			fe.msg[--n] = '\0';
 		/* libxml2 quotes the document in its messages */
-		apm_text_escape(msg, esc, sizeof(esc), 0);
-		rc = fail(err, name, e ? e->line : 1, "malformed XML: %s", esc);
+		apm_text_escape(fe.have ? fe.msg : "not XML", esc, sizeof(esc), 0);
+		rc = fail(err, name, fe.have ? fe.line : 1, "malformed XML: %s", esc);
 		xmlFreeParserCtxt(ctxt);
 		return rc;
 	}

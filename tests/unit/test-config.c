@@ -479,6 +479,29 @@ static void test_masks(void **state)
 	apm_ctx_unref(ctx);
 }
 
+/* chzdev's both.rules gives adapters 0-3,5 and domains 0-0x46,0x48-0xaa to the host. */
+static void test_both_masks(void **state)
+{
+	struct apm_ctx *ctx = sim();
+	struct apm_config *cfg;
+	struct finds f = { 0 };
+	struct apm_host *h;
+
+	(void)state;
+	sh("rm -f '%s/etc/mdevctl.d/matrix/33333333-3333-4333-8333-333333333333'", root);
+	sh("cp '%s/udev/both.rules' '%s/etc/udev/rules.d/41-ap.rules'", FIXTURES_SRC, root);
+	put("etc/mdevctl.d/matrix/33333333-3333-4333-8333-333333333333",
+	    "{\"mdev_type\": \"vfio_ap-passthrough\", \"start\": \"auto\", \"attrs\": [{\"assign_adapter\": \"5\"}, {\"assign_domain\": \"4\"}]}");
+	cfg = load(ctx);
+	assert_int_equal(apm_host_load(ctx, 0, &h), 0);
+	assert_int_equal(apm_config_foreach_finding(cfg, h, collect_finding, &f), 0);
+	assert_true(says(&f, APM_FINDING_PERSISTENT_MASK,
+			 "mdev 33333333-3333-4333-8333-333333333333 autostarts with 05.0004, which the persistent apmask and aqmask give to the host: it will fail to start at boot"));
+	apm_host_unref(h);
+	apm_config_unref(cfg);
+	apm_ctx_unref(ctx);
+}
+
 /* Read-only and the built-in simulated host: nothing is written. */
 static void test_refusals(void **state)
 {
@@ -542,6 +565,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_persist, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_control_only, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_masks, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_both_masks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_env_root, setup, teardown),
 	};
