@@ -2,7 +2,8 @@
 /*
  * cli.h - the apmatrix command line: shared declarations of its files.
  * main.c parses global options and dispatches, show.c prints the host,
- * commands.c plans and applies changes, ids.c parses operator input.
+ * commands.c plans and applies changes, persist.c writes the persistent
+ * configuration, ids.c parses operator input.
  */
 #ifndef APMATRIX_CLI_H
 #define APMATRIX_CLI_H
@@ -31,6 +32,8 @@ int cmd_assign(struct cli *cli, int argc, char **argv, bool unassign);
 int cmd_config(struct cli *cli, int argc, char **argv);
 int cmd_rescan(struct cli *cli, int argc, char **argv);
 int cmd_sim(struct cli *cli, int argc, char **argv);
+int cmd_persist(struct cli *cli, int argc, char **argv);
+int cmd_unpersist(struct cli *cli, int argc, char **argv);
 
 /* "5", "0x47": decimal or 0x hex; a leading 0 is refused as ambiguous. */
 int parse_id(const char *s, unsigned int *id, char *err, size_t errsize);
@@ -38,5 +41,11 @@ int parse_id(const char *s, unsigned int *id, char *err, size_t errsize);
 int parse_id_list(const char *s, unsigned int *ids, size_t *n, char *err, size_t errsize);
 void usage_error(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int load_host(struct cli *cli, unsigned int flags, struct apm_host **host);
+/* The persistent configuration: root, else $APMATRIX_CONFIG_ROOT, else the host's default. */
+int load_config(struct cli *cli, const char *root, struct apm_config **cfg);
+/* Preview, check, write (or only show with dry_run) a persist; consumes p. */
+int run_persist(struct cli *cli, struct apm_persist *p, bool dry_run);
+/* Each line of text, escaped for the terminal, after prefix. */
+void print_escaped_lines(FILE *f, const char *prefix, const char *text);
 
 #endif

@@ -112,16 +112,61 @@ int cmd_mask(struct cli *cli, int argc, char **argv)
 	return run_change(cli, c, dry);
 }
 
+/*
+ * mdev create --persist: the definition is planned and checked before the
+ * mdev is created, so a refusal leaves nothing behind; it is written once
+ * the kernel created the mdev.
+ */
+static int plan_create_persist(struct cli *cli, struct apm_host *h, struct apm_change *c,
+			       bool autostart, struct apm_persist **p)
+{
+	struct apm_config *cfg;
+	int rc;
+
+	if (load_config(cli, NULL, &cfg))
+		return EXIT_REFUSED;
+	if (apm_config_find_def(cfg, apm_change_get_uuid(c))) {
+		fprintf(stderr,
+			"%s: mdev create --persist: mdev %s is defined already (%s): start it with `mdevctl start --uuid %s`, or unpersist it first\n",
+			cli->prog, apm_change_get_uuid(c),
+			apm_def_get_path(apm_config_find_def(cfg, apm_change_get_uuid(c))),
+			apm_change_get_uuid(c));
+		apm_config_unref(cfg);
+		return EXIT_REFUSED;
+	}
+	rc = apm_persist_new_define(cfg, h, apm_change_get_uuid(c),
+				    autostart ? APM_START_AUTO : APM_START_MANUAL, NULL, p);
+	apm_config_unref(cfg);
+	if (rc)
+		return plan_failed(cli, "mdev create --persist", rc);
+	if (apm_persist_get_prediction(*p)) {
+		int pred = apm_persist_get_prediction(*p);
+		char prefix[64];
+
+		snprintf(prefix, sizeof(prefix), "%s: %s: ", cli->prog, apm_errno_name(pred));
+		print_lines(stderr, prefix, apm_persist_get_explanation(*p));
+		fprintf(stderr, "%s: nothing was created\n", cli->prog);
+		*p = apm_persist_unref(*p);
+		return EXIT_REFUSED;
+	}
+	return EXIT_OK;
+}
+
 int cmd_mdev(struct cli *cli, int argc, char **argv)
 {
 	bool dry = take_flag(&argc, argv, "--dry-run");
+	bool persist = take_flag(&argc, argv, "--persist"),
+	     autostart = take_flag(&argc, argv, "--auto");
+	struct apm_persist *p = NULL;
 	struct apm_change *c;
 	struct apm_host *h;
 	int rc;
 
 	if (argc < 2 || (strcmp(argv[1], "create") && strcmp(argv[1], "remove")) ||
-	    (!strcmp(argv[1], "create") && argc > 3) || (!strcmp(argv[1], "remove") && argc != 3)) {
-		usage_error(cli, "usage: mdev create [UUID] | mdev remove UUID");
+	    (!strcmp(argv[1], "create") && argc > 3) || (!strcmp(argv[1], "remove") && argc != 3) ||
+	    ((persist || autostart) && strcmp(argv[1], "create")) || (autostart && !persist)) {
+		usage_error(cli,
+			    "usage: mdev create [UUID] [--persist [--auto]] | mdev remove UUID");
 		return EXIT_USAGE;
 	}
 	if (argc == 3 && !strcmp(argv[1], "create") && strlen(argv[2]) != 36) {
@@ -135,22 +180,45 @@ int cmd_mdev(struct cli *cli, int argc, char **argv)
 		rc = apm_change_new_mdev_create(h, argc == 3 ? argv[2] : NULL, &c);
 	else
 		rc = apm_change_new_mdev_remove(h, argv[2], &c);
-	apm_host_unref(h);
 	if (rc == -EINVAL) {
+		apm_host_unref(h);
 		usage_error(cli, "mdev create: '%s' is not a UUID (8-4-4-4-12 hex digits)",
 			    argv[2]);
 		return EXIT_USAGE;
 	}
 	if (rc == -ENODEV) {
+		apm_host_unref(h);
 		fprintf(stderr, "%s: there is no mdev %s (or the prefix is ambiguous)\n", cli->prog,
 			argv[2]);
 		return EXIT_USAGE;
 	}
-	if (rc)
+	if (rc) {
+		apm_host_unref(h);
 		return plan_failed(cli, "mdev", rc);
+	}
+	if (persist) {
+		rc = plan_create_persist(cli, h, c, autostart, &p);
+		if (rc) {
+			apm_host_unref(h);
+			apm_change_unref(c);
+			return rc;
+		}
+	}
+	apm_host_unref(h);
 	if (!strcmp(argv[1], "create"))
 		printf("mdev %s\n", apm_change_get_uuid(c));
-	return run_change(cli, c, dry);
+	rc = run_change(cli, c, dry);
+	if (p && rc != EXIT_OK) {
+		apm_persist_unref(p);
+		if (!dry)
+			fprintf(stderr,
+				"%s: the mdev was not created, so no definition was written\n",
+				cli->prog);
+		return rc;
+	}
+	if (p)
+		rc = run_persist(cli, p, dry);
+	return rc;
 }
 
 int cmd_assign(struct cli *cli, int argc, char **argv, bool unassign)

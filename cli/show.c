@@ -10,9 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include <json-c/json.h>
-
 #include "cli.h"
+#include "json.h"
 
 /* ---------------------------------------------------------------- JSON */
 
@@ -25,7 +24,7 @@
  */
 #define JSON_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
 
-static json_object *json_text(const char *s)
+json_object *json_text(const char *s)
 {
 	size_t need;
 	char *buf;
@@ -56,7 +55,7 @@ static json_object *json_int_or_null(int v)
 	return v < 0 ? NULL : json_object_new_int(v);
 }
 
-static json_object *json_ids(const struct apm_mask *m)
+json_object *json_ids(const struct apm_mask *m)
 {
 	json_object *a = json_object_new_array();
 
@@ -66,7 +65,7 @@ static json_object *json_ids(const struct apm_mask *m)
 	return a;
 }
 
-static json_object *json_apqns(const struct apm_mask *apm, const struct apm_mask *aqm)
+json_object *json_apqns(const struct apm_mask *apm, const struct apm_mask *aqm)
 {
 	json_object *a = json_object_new_array();
 	char apqn[8];
@@ -91,8 +90,7 @@ static json_object *json_words(const char *s)
 	return a;
 }
 
-/* Writes o in the contract's compact form and drops it. */
-static void json_put(FILE *f, json_object *o)
+void json_put(FILE *f, json_object *o)
 {
 	fputs(json_object_to_json_string_ext(o, JSON_FLAGS), f);
 	json_object_put(o);
@@ -236,7 +234,7 @@ static json_object *json_adapter(const struct apm_host *h, unsigned int a)
 	return o;
 }
 
-static json_object *json_mdev(struct apm_host *h, unsigned int i)
+json_object *json_mdev(struct apm_host *h, unsigned int i)
 {
 	static const char *const names[] = { "adapters",	"domains",
 					     "control_domains", "guest_adapters",
@@ -277,7 +275,7 @@ static json_object *json_mdev(struct apm_host *h, unsigned int i)
 	return o;
 }
 
-static void show_json(FILE *f, struct apm_host *h, bool detail)
+static void show_json(FILE *f, struct apm_host *h, const struct apm_config *cfg, bool detail)
 {
 	struct json_q jq = { .f = f, .h = h, .detail = detail, .sep = "" };
 	struct apm_mask m, usage, control;
@@ -324,13 +322,10 @@ static void show_json(FILE *f, struct apm_host *h, bool detail)
 	fputs("],\n \"queues\":[", f);
 	apm_host_foreach_queue(h, json_queue, &jq);
 	fputs("],\n \"mdevs\":[", f);
-	sep = "";
-	for (unsigned int i = 0; i < apm_host_get_mdev_count(h); i++) {
-		fprintf(f, "%s\n    ", sep);
-		json_put(f, json_mdev(h, i));
-		sep = ",";
-	}
-	fputs("]}\n", f);
+	json_persist_mdevs(f, h, cfg);
+	fputs("]", f);
+	json_persist_top(f, h, cfg);
+	fputs("}\n", f);
 }
 
 /* ---------------------------------------------------------------- text */
@@ -386,7 +381,7 @@ static const char *tri(int v, const char *yes, const char *no)
 	return v < 0 ? "-" : v ? yes : no;
 }
 
-static void show_text(FILE *f, struct apm_host *h)
+static void show_text(FILE *f, struct apm_host *h, const struct apm_config *cfg)
 {
 	struct apm_ctx *ctx = apm_host_get_ctx(h);
 	struct apm_mask m, usage, control;
@@ -424,6 +419,7 @@ static void show_text(FILE *f, struct apm_host *h)
 	apm_mask_format(&m, hex);
 	apm_mask_format_ranges(&m, ranges, sizeof(ranges));
 	fprintf(f, "aqmask: %s (host domains: %s)\n", hex, ranges[0] ? ranges : "none");
+	text_persist_masks(f, h, cfg);
 
 	fprintf(f, "\nadapters:\n  ID    TYPE   MODE   LPAR  CONFIG  CHKSTOP  ONLINE\n");
 	for (unsigned int a = 0; a < 256; a++) {
@@ -506,9 +502,12 @@ static void show_text(FILE *f, struct apm_host *h)
 				fprintf(f, "    not in guest: %02x.%04x %s: %s\n", a, q,
 					apm_filter_name(qi.filter), qi.reason);
 			}
+		text_persist_mdev(f, h, cfg, apm_mdev_get_uuid(md));
 	}
+	text_persist_defined(f, h, cfg);
 	if (*apm_host_get_warnings(h))
 		fprintf(f, "\nwarnings:\n%s", apm_host_get_warnings(h));
+	text_persist_warnings(f, h, cfg, !*apm_host_get_warnings(h));
 	free(g);
 }
 
@@ -556,6 +555,7 @@ int cmd_show(struct cli *cli, int argc, char **argv)
 	};
 	bool json = false, detail = false;
 	const char *guest = NULL;
+	struct apm_config *cfg = NULL;
 	struct apm_host *h;
 	int c, rc;
 
@@ -582,12 +582,17 @@ int cmd_show(struct cli *cli, int argc, char **argv)
 	rc = load_host(cli, detail ? APM_LOAD_DETAIL : 0, &h);
 	if (rc)
 		return EXIT_REFUSED;
+	if (!guest && load_config(cli, NULL, &cfg)) {
+		apm_host_unref(h);
+		return EXIT_REFUSED;
+	}
 	if (guest)
 		rc = show_guest(cli, h, guest);
 	else if (json)
-		show_json(stdout, h, detail);
+		show_json(stdout, h, cfg, detail);
 	else
-		show_text(stdout, h);
+		show_text(stdout, h, cfg);
+	apm_config_unref(cfg);
 	apm_host_unref(h);
 	return rc;
 }

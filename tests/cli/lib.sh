@@ -12,6 +12,10 @@ work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
 sim="$work/host.ini"
 export LC_ALL=C
+# The persistent configuration (mdevctl, 41-ap.rules, libvirt) of every
+# host the tests make lives here, never in this machine's /etc.
+APMATRIX_CONFIG_ROOT=$work/root
+export APMATRIX_CONFIG_ROOT
 
 am() { "$APMATRIX" --sim="$sim" "$@"; }
 

@@ -4,10 +4,11 @@
 exp=$TOP_SRCDIR/tests/cli/expected
 
 run "show on a new state file" 0 am show
-sed "s|$sim|SIM|" "$work/out" >"$work/out2" && mv "$work/out2" "$work/out"
+sed "s|$sim|SIM|; s|$work|WORK|g" "$work/out" >"$work/out2" && mv "$work/out2" "$work/out"
 expect_out "show text" <"$exp/show-default.txt"
 
 run "show --json" 0 am show --json
+sed "s|$work|WORK|g" "$work/out" >"$work/out2" && mv "$work/out2" "$work/out"
 expect_out "show --json" <"$exp/show-default.json"
 if python3 -m json.tool "$work/out" >/dev/null; then ok "valid JSON"; else not_ok "valid JSON"; fi
 

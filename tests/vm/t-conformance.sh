@@ -12,6 +12,9 @@
 . "$APM_TOP/tests/vm/lib.sh"
 
 st=$W/state.ini
+# Both hosts read one persistent configuration (none), not their defaults.
+APMATRIX_CONFIG_ROOT=$W/root
+export APMATRIX_CONFIG_ROOT
 cat >"$st" <<INI
 [host]
 ap_domain = 1

@@ -1,0 +1,39 @@
+/* SPDX-License-Identifier: GPL-2.0-or-later */
+/*
+ * json.h - the JSON helpers of `show --json` (show.c), shared with the
+ * persistent configuration's part of it (show-persist.c).  Every value is
+ * a json-c object; text from outside passes through apm_text_escape().
+ */
+#ifndef APMATRIX_CLI_JSON_H
+#define APMATRIX_CLI_JSON_H
+
+#include <stdio.h>
+
+#include <json-c/json.h>
+
+#include "libapmatrix.h"
+
+/* A JSON string of untrusted text (NULL: JSON null). */
+json_object *json_text(const char *s);
+/* [5,6] of the set bits. */
+json_object *json_ids(const struct apm_mask *m);
+/* ["05.0004",...] of the cross product. */
+json_object *json_apqns(const struct apm_mask *apm, const struct apm_mask *aqm);
+/* Writes o in the contract's compact form and drops it. */
+void json_put(FILE *f, json_object *o);
+/* An active mdev's record (schema 1). */
+json_object *json_mdev(struct apm_host *h, unsigned int i);
+
+/* show-persist.c: the mdevs active or defined, each with its persistence. */
+void json_persist_mdevs(FILE *f, struct apm_host *h, const struct apm_config *cfg);
+/* show-persist.c: the persistent masks, findings and errors (top-level keys). */
+void json_persist_top(FILE *f, struct apm_host *h, const struct apm_config *cfg);
+
+/* show-persist.c, the text form. */
+void text_persist_masks(FILE *f, struct apm_host *h, const struct apm_config *cfg);
+void text_persist_mdev(FILE *f, struct apm_host *h, const struct apm_config *cfg, const char *uuid);
+void text_persist_defined(FILE *f, struct apm_host *h, const struct apm_config *cfg);
+/* The findings, errors and notes; true when it printed any. */
+bool text_persist_warnings(FILE *f, struct apm_host *h, const struct apm_config *cfg, bool header);
+
+#endif

@@ -1,0 +1,239 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * persist.c - the commands that write the persistent configuration:
+ * `persist UUID [--auto|--manual]` (an mdevctl definition of the active
+ * mdev), `unpersist UUID`, `persist masks [--base DIR]` (chzdev's rule),
+ * and the definition `mdev create --persist` writes.  Each is planned,
+ * checked as ap-check and chzdev check, previewed, then applied.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "cli.h"
+
+int load_config(struct cli *cli, const char *root, struct apm_config **cfg)
+{
+	const char *env = secure_getenv("APMATRIX_CONFIG_ROOT");
+	int rc;
+
+	rc = apm_config_new(cli->ctx, root ? root : env && *env ? env : NULL, cfg);
+	if (!rc) {
+		rc = apm_config_load(*cfg);
+		if (rc)
+			*cfg = apm_config_unref(*cfg);
+	}
+	if (rc)
+		fprintf(stderr, "%s: cannot read the persistent configuration: %s\n", cli->prog,
+			strerror(-rc));
+	return rc;
+}
+
+/* Text from files or the library, escaped, one line after the other. */
+void print_escaped_lines(FILE *f, const char *prefix, const char *text)
+{
+	char line[1024];
+
+	while (*text) {
+		const char *nl = strchr(text, '\n');
+		size_t len = nl ? (size_t)(nl - text) : strlen(text);
+		char *copy = strndup(text, len);
+
+		if (!copy)
+			return;
+		apm_text_escape(copy, line, sizeof(line), APM_TEXT_KEEP_TAB);
+		fprintf(f, "%s%s\n", prefix, line);
+		free(copy);
+		text += len + (nl ? 1 : 0);
+	}
+}
+
+/*
+ * The plan (what, where, warnings), then the dry run's content or the
+ * write, and what happened.  Consumes p.
+ */
+int run_persist(struct cli *cli, struct apm_persist *p, bool dry_run)
+{
+	int pred = apm_persist_get_prediction(p), rc;
+	const char *content = apm_persist_get_content(p);
+	char prefix[64];
+
+	print_escaped_lines(stdout, "", apm_persist_get_what(p));
+	print_escaped_lines(stdout, "  file: ", apm_persist_get_path(p));
+	print_escaped_lines(stdout, "", apm_persist_get_notes(p));
+	if (dry_run) {
+		printf("prediction: %s\n", pred ? apm_errno_name(pred) : "OK");
+		if (content) {
+			printf("  would write:\n");
+			print_escaped_lines(stdout, "    ", content);
+		} else {
+			printf("  would remove it\n");
+		}
+		print_escaped_lines(stdout, "  ", apm_persist_get_explanation(p));
+		apm_persist_unref(p);
+		return pred ? EXIT_REFUSED : EXIT_OK;
+	}
+	rc = apm_persist_apply(p);
+	if (rc) {
+		printf("refused: %s (%s)\n", apm_persist_get_what(p), apm_errno_name(rc));
+		snprintf(prefix, sizeof(prefix), "%s: %s: ", cli->prog, apm_errno_name(rc));
+		print_escaped_lines(stderr, prefix, apm_persist_get_explanation(p));
+		fprintf(stderr, "%s: nothing was written\n", cli->prog);
+	} else {
+		printf("applied: %s\n", apm_persist_get_what(p));
+	}
+	apm_persist_unref(p);
+	return rc ? EXIT_REFUSED : EXIT_OK;
+}
+
+static bool take(int *argc, char **argv, const char *flag)
+{
+	bool found = false;
+	int j = 0;
+
+	for (int i = 0; i < *argc; i++) {
+		if (!strcmp(argv[i], flag))
+			found = true;
+		else
+			argv[j++] = argv[i];
+	}
+	*argc = j;
+	return found;
+}
+
+/* "--base DIR" out of argv; NULL when absent, "" on a missing DIR. */
+static const char *take_value(int *argc, char **argv, const char *flag)
+{
+	const char *v = NULL;
+	int j = 0;
+
+	for (int i = 0; i < *argc; i++) {
+		if (!strcmp(argv[i], flag)) {
+			v = i + 1 < *argc ? argv[++i] : "";
+			continue;
+		}
+		argv[j++] = argv[i];
+	}
+	*argc = j;
+	return v;
+}
+
+static int persist_masks(struct cli *cli, int argc, char **argv, bool dry)
+{
+	const char *base = take_value(&argc, argv, "--base");
+	struct apm_config *cfg;
+	struct apm_persist *p;
+	struct apm_host *h;
+	int rc;
+
+	if (argc != 2 || (base && !*base)) {
+		usage_error(cli, "usage: persist masks [--base DIR] [--dry-run]");
+		return EXIT_USAGE;
+	}
+	if (load_host(cli, 0, &h))
+		return EXIT_REFUSED;
+	/* chzdev's --base: every file it reads and writes is under DIR. */
+	if (load_config(cli, base, &cfg)) {
+		apm_host_unref(h);
+		return EXIT_REFUSED;
+	}
+	rc = apm_persist_new_masks(cfg, h, &p);
+	apm_config_unref(cfg);
+	apm_host_unref(h);
+	if (rc) {
+		fprintf(stderr, "%s: persist masks: %s\n", cli->prog, strerror(-rc));
+		return EXIT_REFUSED;
+	}
+	return run_persist(cli, p, dry);
+}
+
+int cmd_persist(struct cli *cli, int argc, char **argv)
+{
+	bool dry = take(&argc, argv, "--dry-run");
+	bool autostart = take(&argc, argv, "--auto"), manual = take(&argc, argv, "--manual");
+	struct apm_config *cfg;
+	struct apm_persist *p;
+	struct apm_host *h;
+	struct apm_mdev *md;
+	int rc;
+
+	if (argc >= 2 && !strcmp(argv[1], "masks") && !autostart && !manual)
+		return persist_masks(cli, argc, argv, dry);
+	if (argc != 2 || (autostart && manual)) {
+		usage_error(
+			cli,
+			"usage: persist UUID [--auto|--manual] [--dry-run] | persist masks [--base DIR] [--dry-run]");
+		return EXIT_USAGE;
+	}
+	if (load_host(cli, 0, &h))
+		return EXIT_REFUSED;
+	md = apm_host_find_mdev(h, argv[1]);
+	if (!md) {
+		fprintf(stderr,
+			"%s: there is no active mdev %s (or the prefix is ambiguous): persist writes an active mdev's configuration\n",
+			cli->prog, argv[1]);
+		apm_host_unref(h);
+		return EXIT_USAGE;
+	}
+	if (load_config(cli, NULL, &cfg)) {
+		apm_host_unref(h);
+		return EXIT_REFUSED;
+	}
+	rc = apm_persist_new_mdev(cfg, h, apm_mdev_get_uuid(md),
+				  autostart ? APM_START_AUTO
+				  : manual  ? APM_START_MANUAL
+					    : APM_START_KEEP,
+				  &p);
+	apm_config_unref(cfg);
+	apm_host_unref(h);
+	if (rc) {
+		fprintf(stderr, "%s: persist: %s\n", cli->prog, strerror(-rc));
+		return EXIT_REFUSED;
+	}
+	return run_persist(cli, p, dry);
+}
+
+int cmd_unpersist(struct cli *cli, int argc, char **argv)
+{
+	bool dry = take(&argc, argv, "--dry-run");
+	const char *uuid = NULL;
+	struct apm_config *cfg;
+	struct apm_persist *p;
+	unsigned int matches = 0;
+	int rc;
+
+	if (argc != 2) {
+		usage_error(cli, "usage: unpersist UUID [--dry-run]");
+		return EXIT_USAGE;
+	}
+	if (load_config(cli, NULL, &cfg))
+		return EXIT_REFUSED;
+	/* A full uuid, or a prefix of one definition, as for mdevs. */
+	for (unsigned int i = 0; i < apm_config_get_def_count(cfg); i++) {
+		const char *u = apm_def_get_uuid(apm_config_get_def(cfg, i));
+
+		if (!strcasecmp(u, argv[1]) ||
+		    (strlen(argv[1]) >= 4 && !strncasecmp(u, argv[1], strlen(argv[1])))) {
+			uuid = u;
+			matches++;
+		}
+	}
+	if (matches != 1 && strlen(argv[1]) == 36)
+		uuid = argv[1], matches = 1; /* an unreadable definition is removable too */
+	rc = matches == 1 ? apm_persist_new_undefine(cfg, uuid, &p) : -ENOENT;
+	if (rc == -ENOENT || rc == -EINVAL) {
+		fprintf(stderr,
+			"%s: there is no definition of mdev %s (or the prefix is ambiguous)\n",
+			cli->prog, argv[1]);
+		apm_config_unref(cfg);
+		return EXIT_USAGE;
+	}
+	apm_config_unref(cfg);
+	if (rc) {
+		fprintf(stderr, "%s: unpersist: %s\n", cli->prog, strerror(-rc));
+		return EXIT_REFUSED;
+	}
+	return run_persist(cli, p, dry);
+}
