@@ -69,6 +69,9 @@ static bool attr(const xmlNode *n, const char *name, char *buf, size_t size)
 	return fits;
 }
 
+/* QEMU takes one vfio-ap device per guest; a few more are read, not thousands. */
+#define MAX_VFIO_AP 64
+
 static int add_uuid(struct apm_domxml *d, const char *uuid)
 {
 	char(*u)[37];
@@ -109,6 +112,10 @@ static int hostdevs(struct apm_domxml *d, const xmlNode *devices, const char *na
 		if (!attr(addr, "uuid", uuid, sizeof(uuid)) || !apm_uuid_valid(uuid))
 			return fail(err, name, xmlGetLineNo(addr),
 				    "a vfio-ap hostdev's address has no valid uuid");
+		if (d->nuuids == MAX_VFIO_AP)
+			return fail(err, name, xmlGetLineNo(h),
+				    "more than %d vfio-ap hostdevs (QEMU takes one per guest)",
+				    MAX_VFIO_AP);
 		rc = add_uuid(d, uuid);
 		if (rc)
 			return rc;

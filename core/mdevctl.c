@@ -153,10 +153,22 @@ static struct apr_mask *def_set(struct apm_def *def, int what)
 	return what == 0 ? &def->apm : what == 1 ? &def->aqm : &def->adm;
 }
 
-/* Replays one attribute as `mdevctl start` writes it and the kernel takes it. */
-static int replay(struct apm_def *def, const char *key, const char *value, const char *name,
-		  unsigned int line, struct apm_buf *err)
+/* Where attrs[idx] is: its line is found only when there is something to say. */
+struct where {
+	const char *text, *name;
+	size_t len, idx;
+};
+
+static unsigned int where_line(const struct where *w)
 {
+	return line_at(w->text, w->len, element_offset(w->text, w->len, w->idx));
+}
+
+/* Replays one attribute as `mdevctl start` writes it and the kernel takes it. */
+static int replay(struct apm_def *def, const char *key, const char *value, const struct where *w,
+		  struct apm_buf *err)
+{
+	const char *name = w->name;
 	unsigned long long id;
 	struct apr_mask cfg[3];
 	char q[80];
@@ -168,7 +180,7 @@ static int replay(struct apm_def *def, const char *key, const char *value, const
 			/* vfio_ap_ops.c: ap_config_store, three absolute masks */
 			if (apr_ap_config_parse(value, strlen(value), cfg))
 				return fail(
-					err, name, line,
+					err, name, where_line(w),
 					"ap_config value '%s' is not three masks 0x...,0x...,0x... (the kernel refuses it)",
 					quote(value, q, sizeof(q)));
 			def->apm = cfg[0];
@@ -178,7 +190,7 @@ static int replay(struct apm_def *def, const char *key, const char *value, const
 		}
 		if (apr_kstrtoul(value, &id) || id >= APR_BITS)
 			return fail(
-				err, name, line,
+				err, name, where_line(w),
 				"%s value '%s' is not an ID 0..255 the kernel reads (decimal, 0x hex or 0 octal)",
 				key, quote(value, q, sizeof(q)));
 		if (known_attrs[i].kind == ATTR_ASSIGN)
@@ -188,18 +200,22 @@ static int replay(struct apm_def *def, const char *key, const char *value, const
 		return 0;
 	}
 	return fail(
-		err, name, line,
+		err, name, where_line(w),
 		"'%s' is not an attribute of a vfio_ap mdev: `mdevctl start` would fail writing it",
 		quote(key, q, sizeof(q)));
 }
 
-static int add_attr(struct apm_def *def, const char *key, const char *value)
+static int add_attr(struct apm_def *def, const char *key, const char *value, size_t *cap)
 {
-	struct apm_def_attr *a = realloc(def->attrs, (def->nattrs + 1) * sizeof(*a));
+	struct apm_def_attr *a = def->attrs;
 
-	if (!a)
-		return -ENOMEM;
-	def->attrs = a;
+	if (def->nattrs == *cap) {
+		*cap = *cap ? *cap * 2 : 8;
+		a = realloc(def->attrs, *cap * sizeof(*a));
+		if (!a)
+			return -ENOMEM;
+		def->attrs = a;
+	}
 	a[def->nattrs].key = strdup(key);
 	a[def->nattrs].value = strdup(value);
 	if (!a[def->nattrs].key || !a[def->nattrs].value) {
@@ -211,39 +227,51 @@ static int add_attr(struct apm_def *def, const char *key, const char *value)
 	return 0;
 }
 
+/* "\u0000" inside a JSON string: C text would stop there. */
+static bool has_nul(json_object *s)
+{
+	return (size_t)json_object_get_string_len(s) != strlen(json_object_get_string(s));
+}
+
 static int parse_attrs(struct apm_def *def, json_object *attrs, const char *text, size_t len,
 		       const char *name, struct apm_buf *err)
 {
-	unsigned int line = line_at(text, len, member_offset(text, len, "attrs"));
-	size_t n;
+	struct where w = { .text = text, .name = name, .len = len };
+	size_t n, cap = 0;
 
 	/* mdevctl: a missing or null "attrs" is no attributes. */
 	if (!attrs)
 		return 0;
 	if (!json_object_is_type(attrs, json_type_array))
-		return fail(err, name, line, "\"attrs\" is not a list");
+		return fail(err, name, line_at(text, len, member_offset(text, len, "attrs")),
+			    "\"attrs\" is not a list");
 	n = json_object_array_length(attrs);
 	for (size_t i = 0; i < n; i++) {
 		json_object *a = json_object_array_get_idx(attrs, i);
-		unsigned int eline = line_at(text, len, element_offset(text, len, i));
 		char q[80];
 		int rc;
 
+		w.idx = i;
 		if (!json_object_is_type(a, json_type_object) || json_object_object_length(a) != 1)
 			return fail(
-				err, name, eline,
+				err, name, where_line(&w),
 				"attrs[%zu] is not an object with one attribute (mdevctl refuses it)",
 				i);
 		json_object_object_foreach(a, key, val)
 		{
 			if (!json_object_is_type(val, json_type_string))
 				return fail(
-					err, name, eline,
+					err, name, where_line(&w),
 					"attrs[%zu] (%s): the value is not a string (mdevctl refuses it)",
 					i, quote(key, q, sizeof(q)));
-			rc = replay(def, key, json_object_get_string(val), name, eline, err);
+			if (has_nul(val))
+				return fail(
+					err, name, where_line(&w),
+					"attrs[%zu] (%s): a NUL character (\\u0000) in the value",
+					i, quote(key, q, sizeof(q)));
+			rc = replay(def, key, json_object_get_string(val), &w, err);
 			if (!rc)
-				rc = add_attr(def, key, json_object_get_string(val));
+				rc = add_attr(def, key, json_object_get_string(val), &cap);
 			if (rc)
 				return rc;
 		}
@@ -268,7 +296,7 @@ static int parse_object(struct apm_def *def, json_object *root, const char *text
 			    "\"mdev_type\" is %s (mdevctl refuses the definition)",
 			    type ? "not a string" : "missing");
 	s = json_object_get_string(type);
-	if (strcmp(s, APM_MDEV_TYPE))
+	if (has_nul(type) || strcmp(s, APM_MDEV_TYPE))
 		return fail(err, name, line_at(text, len, member_offset(text, len, "mdev_type")),
 			    "\"mdev_type\" is '%s', not %s (the matrix device's only type)",
 			    quote(s, q, sizeof(q)), APM_MDEV_TYPE);
@@ -278,7 +306,7 @@ static int parse_object(struct apm_def *def, json_object *root, const char *text
 			    start ? "not a string" : "missing");
 	s = json_object_get_string(start);
 	/* mdevctl takes anything but "auto" as manual; ap-check refuses it. */
-	if (strcmp(s, "auto") && strcmp(s, "manual"))
+	if (has_nul(start) || (strcmp(s, "auto") && strcmp(s, "manual")))
 		return fail(err, name, line_at(text, len, member_offset(text, len, "start")),
 			    "\"start\" is '%s', neither auto nor manual (ap-check refuses it)",
 			    quote(s, q, sizeof(q)));

@@ -190,6 +190,30 @@ static void test_mdevctl_malformed(void **state)
 	}
 }
 
+/* The reader stays linear: a megabyte of attributes parses in well under a second. */
+static void test_mdevctl_large(void **state)
+{
+	struct apm_buf text = { 0 }, err = { 0 };
+	struct apm_def d;
+
+	(void)state;
+	apm_buf_printf(
+		&text,
+		"{\"mdev_type\": \"vfio_ap-passthrough\", \"start\": \"auto\", \"attrs\": [");
+	for (unsigned int i = 0; i < 30000; i++)
+		apm_buf_printf(&text, "%s\n{\"assign_domain\": \"%u\"}", i ? "," : "", i % 256);
+	apm_buf_printf(&text, ",\n{\"bogus\": \"1\"}]}");
+	assert_int_equal(apm_mdevctl_parse(text.s, text.len, "x", &d, &err), -EINVAL);
+	assert_non_null(strstr(err.s, "x:30002: 'bogus' is not an attribute"));
+	apm_buf_free(&err);
+	memcpy(strstr(text.s, ",\n{\"bogus"), "]}\0", 3);
+	assert_int_equal(apm_mdevctl_parse(text.s, strlen(text.s), "x", &d, &err), 0);
+	assert_int_equal(d.nattrs, 30000);
+	assert_true(apr_mask_full(&d.aqm));
+	apm_def_clear(&d);
+	apm_buf_free(&text);
+}
+
 /* Replayed in order: unassign and ap_config as mdevctl start writes them. */
 static void test_mdevctl_replay(void **state)
 {
@@ -387,13 +411,19 @@ static void test_domxml_malformed(void **state)
 		{ "<!DOCTYPE d [<!ENTITY e SYSTEM \"http://example.com/x\">]><domain><name>&e;</name></domain>",
 		  "g:1:" },
 		{ "", "g:1: malformed XML" },
+		{ "<domain><name>x</name><devices>\n<hostdev mode='subsystem' type='mdev' model='vfio-ap'><source><address uuid='62177883-f1bb-47f0-914d-32a22e3a8804'/></source></hostdev>\n</devices></domain>",
+		  NULL },
 	};
 
 	(void)state;
 	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
 		struct apm_buf err = { 0 };
 		struct apm_domxml d;
-		int rc = apm_domxml_parse(cases[i].text, strlen(cases[i].text), "g", &d, &err);
+		int rc;
+
+		if (!cases[i].want)
+			continue;
+		rc = apm_domxml_parse(cases[i].text, strlen(cases[i].text), "g", &d, &err);
 
 		if (rc != -EINVAL || !err.s || !strstr(err.s, cases[i].want))
 			fail_msg("case %zu: rc %d '%s' lacks '%s'", i, rc, err.s ? err.s : "",
@@ -403,6 +433,26 @@ static void test_domxml_malformed(void **state)
 	}
 }
 
+/* QEMU takes one vfio-ap device per guest: 64 are read, the 65th is refused. */
+static void test_domxml_many(void **state)
+{
+	struct apm_buf x = { 0 }, err = { 0 };
+	struct apm_domxml d;
+
+	(void)state;
+	apm_buf_printf(&x, "<domain><name>x</name><devices>");
+	for (unsigned int i = 0; i < 65; i++)
+		apm_buf_printf(
+			&x,
+			"\n<hostdev mode='subsystem' type='mdev' model='vfio-ap'><source><address uuid='%08x-f1bb-47f0-914d-32a22e3a8804'/></source></hostdev>",
+			i);
+	apm_buf_printf(&x, "</devices></domain>");
+	assert_int_equal(apm_domxml_parse(x.s, x.len, "g", &d, &err), -EINVAL);
+	assert_non_null(strstr(err.s, "g:66: more than 64 vfio-ap hostdevs"));
+	apm_buf_free(&x);
+	apm_buf_free(&err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -410,7 +460,8 @@ int main(void)
 		cmocka_unit_test(test_mdevctl_malformed), cmocka_unit_test(test_mdevctl_replay),
 		cmocka_unit_test(test_rule_fixtures),	  cmocka_unit_test(test_rule_malformed),
 		cmocka_unit_test(test_rule_foreign),	  cmocka_unit_test(test_domxml),
-		cmocka_unit_test(test_domxml_malformed),
+		cmocka_unit_test(test_domxml_malformed),  cmocka_unit_test(test_mdevctl_large),
+		cmocka_unit_test(test_domxml_many),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
