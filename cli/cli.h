@@ -39,6 +39,8 @@ int cmd_unpersist(struct cli *cli, int argc, char **argv);
 int parse_id(const char *s, unsigned int *id, char *err, size_t errsize);
 /* "4,0xab,0x40-0x4f" into a sorted, de-duplicated array of at most 256. */
 int parse_id_list(const char *s, unsigned int *ids, size_t *n, char *err, size_t errsize);
+/* Removes every flag from argv; true when there was one. */
+bool take_flag(int *argc, char **argv, const char *flag);
 void usage_error(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 int load_host(struct cli *cli, unsigned int flags, struct apm_host **host);
 /* The persistent configuration: root, else $APMATRIX_CONFIG_ROOT, else the host's default. */

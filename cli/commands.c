@@ -12,7 +12,7 @@
 
 #include "cli.h"
 
-static bool take_flag(int *argc, char **argv, const char *flag)
+bool take_flag(int *argc, char **argv, const char *flag)
 {
 	bool found = false;
 	int j = 0;
@@ -144,7 +144,7 @@ static int plan_create_persist(struct cli *cli, struct apm_host *h, struct apm_c
 		char prefix[64];
 
 		snprintf(prefix, sizeof(prefix), "%s: %s: ", cli->prog, apm_errno_name(pred));
-		print_lines(stderr, prefix, apm_persist_get_explanation(*p));
+		print_escaped_lines(stderr, prefix, apm_persist_get_explanation(*p));
 		fprintf(stderr, "%s: nothing was created\n", cli->prog);
 		*p = apm_persist_unref(*p);
 		return EXIT_REFUSED;

@@ -88,21 +88,6 @@ int run_persist(struct cli *cli, struct apm_persist *p, bool dry_run)
 	return rc ? EXIT_REFUSED : EXIT_OK;
 }
 
-static bool take(int *argc, char **argv, const char *flag)
-{
-	bool found = false;
-	int j = 0;
-
-	for (int i = 0; i < *argc; i++) {
-		if (!strcmp(argv[i], flag))
-			found = true;
-		else
-			argv[j++] = argv[i];
-	}
-	*argc = j;
-	return found;
-}
-
 /* "--base DIR" out of argv; NULL when absent, "" on a missing DIR. */
 static const char *take_value(int *argc, char **argv, const char *flag)
 {
@@ -151,8 +136,9 @@ static int persist_masks(struct cli *cli, int argc, char **argv, bool dry)
 
 int cmd_persist(struct cli *cli, int argc, char **argv)
 {
-	bool dry = take(&argc, argv, "--dry-run");
-	bool autostart = take(&argc, argv, "--auto"), manual = take(&argc, argv, "--manual");
+	bool dry = take_flag(&argc, argv, "--dry-run");
+	bool autostart = take_flag(&argc, argv, "--auto"),
+	     manual = take_flag(&argc, argv, "--manual");
 	struct apm_config *cfg;
 	struct apm_persist *p;
 	struct apm_host *h;
@@ -197,7 +183,7 @@ int cmd_persist(struct cli *cli, int argc, char **argv)
 
 int cmd_unpersist(struct cli *cli, int argc, char **argv)
 {
-	bool dry = take(&argc, argv, "--dry-run");
+	bool dry = take_flag(&argc, argv, "--dry-run");
 	const char *uuid = NULL;
 	struct apm_config *cfg;
 	struct apm_persist *p;

@@ -61,6 +61,21 @@ void apm_check_boot_masks(const struct apm_config *cfg, const struct apm_host *h
 	*aqmask = from_rule[1] ? cfg->rule.aqmask : *to_apr(&m);
 }
 
+/*
+ * The masks at boot: a mask 41-ap.rules does not set keeps the kernel's
+ * default, every bit set (ap_bus.c: apm_show/aqm_show of a fresh bus),
+ * unless ap.apmask=/ap.aqmask= is on the kernel command line.
+ */
+static void kernel_boot_masks(const struct apm_config *cfg, const struct apm_host *host,
+			      struct apr_mask *apmask, struct apr_mask *aqmask, bool from_rule[2])
+{
+	apm_check_boot_masks(cfg, host, apmask, aqmask, from_rule);
+	if (!from_rule[0])
+		apr_mask_fill(apmask);
+	if (!from_rule[1])
+		apr_mask_fill(aqmask);
+}
+
 static const char *more(unsigned int count, char *buf, size_t size)
 {
 	if (count > 1)
@@ -207,13 +222,9 @@ void apm_check_definition_warnings(const struct apm_config *cfg, const struct ap
 
 	if (!d->autostart || cfg->rule_broken)
 		return;
-	apm_check_boot_masks(cfg, host, &apmask, &aqmask, from_rule);
+	kernel_boot_masks(cfg, host, &apmask, &aqmask, from_rule);
 	if (from_rule[0] && from_rule[1])
 		return;
-	if (!from_rule[0])
-		apr_mask_fill(&apmask);
-	if (!from_rule[1])
-		apr_mask_fill(&aqmask);
 	if (!apm_apqn_overlap(d->apm, d->aqm, &apmask, &aqmask, &a, &q, &n))
 		apm_buf_printf(
 			out,
@@ -299,16 +310,7 @@ void apm_check_findings(const struct apm_config *cfg, const struct apm_host *hos
 	bool from_rule[2];
 	char buf[32];
 
-	/*
-	 * At boot a mask 41-ap.rules does not set keeps the kernel's default,
-	 * every bit set (ap_bus.c: apm_show/aqm_show of a fresh bus), unless
-	 * ap.apmask=/ap.aqmask= is on the kernel command line.
-	 */
-	apm_check_boot_masks(cfg, host, &apmask, &aqmask, from_rule);
-	if (!from_rule[0])
-		apr_mask_fill(&apmask);
-	if (!from_rule[1])
-		apr_mask_fill(&aqmask);
+	kernel_boot_masks(cfg, host, &apmask, &aqmask, from_rule);
 	for (unsigned int i = 0; i < cfg->ndefs; i++) {
 		const struct apm_def *d = cfg->defs[i];
 

@@ -25,6 +25,18 @@
 
 /* ------------------------------------------------------------- files */
 
+int apm_file_error(struct apm_buf *err, const char *name, long line, const char *fmt, ...)
+{
+	char msg[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	apm_buf_printf(err, "%s:%ld: %s\n", name, line > 0 ? line : 1, msg);
+	return -EINVAL;
+}
+
 int apm_config_read_file(const char *path, char **text, size_t *len)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
@@ -571,15 +583,21 @@ APM_EXPORT struct apm_def *apm_config_get_def(const struct apm_config *cfg, unsi
 	return i < cfg->ndefs ? cfg->defs[i] : NULL;
 }
 
+/* uuid in lower case into u; false when it cannot be one. */
+static bool lower_uuid(const char *uuid, char u[37])
+{
+	if (!uuid || strlen(uuid) != 36)
+		return false;
+	memcpy(u, uuid, 37);
+	lower(u);
+	return true;
+}
+
 struct apm_def *apm_config_def(const struct apm_config *cfg, const char *uuid)
 {
 	char u[37];
 
-	if (!uuid || strlen(uuid) != 36)
-		return NULL;
-	memcpy(u, uuid, sizeof(u));
-	lower(u);
-	for (unsigned int i = 0; i < cfg->ndefs; i++)
+	for (unsigned int i = 0; lower_uuid(uuid, u) && i < cfg->ndefs; i++)
 		if (!strcmp(cfg->defs[i]->uuid, u))
 			return cfg->defs[i];
 	return NULL;
@@ -589,11 +607,7 @@ bool apm_config_def_broken(const struct apm_config *cfg, const char *uuid)
 {
 	char u[37];
 
-	if (!uuid || strlen(uuid) != 36)
-		return false;
-	memcpy(u, uuid, sizeof(u));
-	lower(u);
-	for (unsigned int i = 0; i < cfg->nbroken; i++)
+	for (unsigned int i = 0; lower_uuid(uuid, u) && i < cfg->nbroken; i++)
 		if (!strcmp(cfg->broken[i], u))
 			return true;
 	return false;
@@ -670,10 +684,8 @@ APM_EXPORT int apm_config_get_guest(const struct apm_config *cfg, const char *uu
 {
 	char u[37];
 
-	if (!uuid || strlen(uuid) != 36)
+	if (!lower_uuid(uuid, u))
 		return -ENOENT;
-	memcpy(u, uuid, sizeof(u));
-	lower(u);
 	for (unsigned int k = 0; k < cfg->nguests; k++) {
 		const struct apm_guest *g = &cfg->guests[k];
 		bool def = has_uuid(g->def_uuids, g->ndef, u),

@@ -27,19 +27,6 @@
 
 #include "persist.h"
 
-static int APM_PRINTF(4, 5)
-	fail(struct apm_buf *err, const char *name, long line, const char *fmt, ...)
-{
-	char msg[320];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	apm_buf_printf(err, "%s:%ld: %s\n", name, line > 0 ? line : 1, msg);
-	return -EINVAL;
-}
-
 static bool named(const xmlNode *n, const char *name)
 {
 	return n->type == XML_ELEMENT_NODE && !strcmp((const char *)n->name, name);
@@ -106,16 +93,17 @@ static int hostdevs(struct apm_domxml *d, const xmlNode *devices, const char *na
 			continue;
 		addr = child(child(h, "source"), "address");
 		if (!addr)
-			return fail(
+			return apm_file_error(
 				err, name, xmlGetLineNo(h),
 				"a vfio-ap hostdev without <source><address uuid=.../></source>");
 		if (!attr(addr, "uuid", uuid, sizeof(uuid)) || !apm_uuid_valid(uuid))
-			return fail(err, name, xmlGetLineNo(addr),
-				    "a vfio-ap hostdev's address has no valid uuid");
+			return apm_file_error(err, name, xmlGetLineNo(addr),
+					      "a vfio-ap hostdev's address has no valid uuid");
 		if (d->nuuids == MAX_VFIO_AP)
-			return fail(err, name, xmlGetLineNo(h),
-				    "more than %d vfio-ap hostdevs (QEMU takes one per guest)",
-				    MAX_VFIO_AP);
+			return apm_file_error(
+				err, name, xmlGetLineNo(h),
+				"more than %d vfio-ap hostdevs (QEMU takes one per guest)",
+				MAX_VFIO_AP);
 		rc = add_uuid(d, uuid);
 		if (rc)
 			return rc;
@@ -135,10 +123,10 @@ static int parse_doc(struct apm_domxml *d, const xmlNode *root, const char *name
 			d->state[0] = '\0';
 		dom = child(root, "domain");
 		if (!dom)
-			return fail(err, name, xmlGetLineNo(root),
-				    "a <domstatus> without <domain>");
+			return apm_file_error(err, name, xmlGetLineNo(root),
+					      "a <domstatus> without <domain>");
 	} else if (!named(root, "domain")) {
-		return fail(
+		return apm_file_error(
 			err, name, xmlGetLineNo(root),
 			"the root element is neither <domain> nor <domstatus>: not a libvirt domain");
 	}
@@ -146,7 +134,8 @@ static int parse_doc(struct apm_domxml *d, const xmlNode *root, const char *name
 	text = n ? xmlNodeGetContent(n) : NULL;
 	if (!text || !*text) {
 		xmlFree(text);
-		return fail(err, name, xmlGetLineNo(n ? n : dom), "the domain has no <name>");
+		return apm_file_error(err, name, xmlGetLineNo(n ? n : dom),
+				      "the domain has no <name>");
 	}
 	d->name = strdup((const char *)text);
 	xmlFree(text);
@@ -184,8 +173,8 @@ int apm_domxml_parse(const char *text, size_t len, const char *name, struct apm_
 
 	memset(d, 0, sizeof(*d));
 	if (len > APM_CONFIG_FILE_MAX)
-		return fail(err, name, 1, "larger than %d bytes: not a libvirt domain",
-			    APM_CONFIG_FILE_MAX);
+		return apm_file_error(err, name, 1, "larger than %d bytes: not a libvirt domain",
+				      APM_CONFIG_FILE_MAX);
 	ctxt = xmlNewParserCtxt();
 	if (!ctxt)
 		return -ENOMEM;
@@ -202,14 +191,14 @@ int apm_domxml_parse(const char *text, size_t len, const char *name, struct apm_
 			fe.msg[--n] = '\0';
 		/* libxml2 quotes the document in its messages */
 		apm_text_escape(fe.have ? fe.msg : "not XML", esc, sizeof(esc), 0);
-		rc = fail(err, name, fe.have ? fe.line : 1, "malformed XML: %s", esc);
+		rc = apm_file_error(err, name, fe.have ? fe.line : 1, "malformed XML: %s", esc);
 		xmlFreeParserCtxt(ctxt);
 		return rc;
 	}
 	if (xmlDocGetRootElement(doc))
 		rc = parse_doc(d, xmlDocGetRootElement(doc), name, err);
 	else
-		rc = fail(err, name, 1, "no root element: not a libvirt domain");
+		rc = apm_file_error(err, name, 1, "no root element: not a libvirt domain");
 	xmlFreeDoc(doc);
 	xmlFreeParserCtxt(ctxt);
 	if (rc)

@@ -106,19 +106,6 @@ static size_t element_offset(const char *text, size_t len, size_t idx)
 	return i;
 }
 
-static int APM_PRINTF(4, 5)
-	fail(struct apm_buf *err, const char *name, unsigned int line, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	apm_buf_printf(err, "%s:%u: %s\n", name, line, msg);
-	return -EINVAL;
-}
-
 /* File text quoted in a message: escaped for a terminal and cut short. */
 static const char *quote(const char *s, char *buf, size_t size)
 {
@@ -179,7 +166,7 @@ static int replay(struct apm_def *def, const char *key, const char *value, const
 		if (known_attrs[i].kind == ATTR_AP_CONFIG) {
 			/* vfio_ap_ops.c: ap_config_store, three absolute masks */
 			if (apr_ap_config_parse(value, strlen(value), cfg))
-				return fail(
+				return apm_file_error(
 					err, name, where_line(w),
 					"ap_config value '%s' is not three masks 0x...,0x...,0x... (the kernel refuses it)",
 					quote(value, q, sizeof(q)));
@@ -189,7 +176,7 @@ static int replay(struct apm_def *def, const char *key, const char *value, const
 			return 0;
 		}
 		if (apr_kstrtoul(value, &id) || id >= APR_BITS)
-			return fail(
+			return apm_file_error(
 				err, name, where_line(w),
 				"%s value '%s' is not an ID 0..255 the kernel reads (decimal, 0x hex or 0 octal)",
 				key, quote(value, q, sizeof(q)));
@@ -199,7 +186,7 @@ static int replay(struct apm_def *def, const char *key, const char *value, const
 			apr_mask_clear(def_set(def, known_attrs[i].what), (unsigned int)id);
 		return 0;
 	}
-	return fail(
+	return apm_file_error(
 		err, name, where_line(w),
 		"'%s' is not an attribute of a vfio_ap mdev: `mdevctl start` would fail writing it",
 		quote(key, q, sizeof(q)));
@@ -243,8 +230,9 @@ static int parse_attrs(struct apm_def *def, json_object *attrs, const char *text
 	if (!attrs)
 		return 0;
 	if (!json_object_is_type(attrs, json_type_array))
-		return fail(err, name, line_at(text, len, member_offset(text, len, "attrs")),
-			    "\"attrs\" is not a list");
+		return apm_file_error(err, name,
+				      line_at(text, len, member_offset(text, len, "attrs")),
+				      "\"attrs\" is not a list");
 	n = json_object_array_length(attrs);
 	for (size_t i = 0; i < n; i++) {
 		json_object *a = json_object_array_get_idx(attrs, i);
@@ -253,19 +241,19 @@ static int parse_attrs(struct apm_def *def, json_object *attrs, const char *text
 
 		w.idx = i;
 		if (!json_object_is_type(a, json_type_object) || json_object_object_length(a) != 1)
-			return fail(
+			return apm_file_error(
 				err, name, where_line(&w),
 				"attrs[%zu] is not an object with one attribute (mdevctl refuses it)",
 				i);
 		json_object_object_foreach(a, key, val)
 		{
 			if (!json_object_is_type(val, json_type_string))
-				return fail(
+				return apm_file_error(
 					err, name, where_line(&w),
 					"attrs[%zu] (%s): the value is not a string (mdevctl refuses it)",
 					i, quote(key, q, sizeof(q)));
 			if (has_nul(val))
-				return fail(
+				return apm_file_error(
 					err, name, where_line(&w),
 					"attrs[%zu] (%s): a NUL character (\\u0000) in the value",
 					i, quote(key, q, sizeof(q)));
@@ -287,29 +275,33 @@ static int parse_object(struct apm_def *def, json_object *root, const char *text
 	char q[80];
 
 	if (!json_object_is_type(root, json_type_object))
-		return fail(err, name, 1, "not a JSON object: not an mdevctl definition");
+		return apm_file_error(err, name, 1, "not a JSON object: not an mdevctl definition");
 	json_object_object_get_ex(root, "mdev_type", &type);
 	json_object_object_get_ex(root, "start", &start);
 	json_object_object_get_ex(root, "attrs", &attrs);
 	if (!json_object_is_type(type, json_type_string))
-		return fail(err, name, line_at(text, len, member_offset(text, len, "mdev_type")),
-			    "\"mdev_type\" is %s (mdevctl refuses the definition)",
-			    type ? "not a string" : "missing");
+		return apm_file_error(err, name,
+				      line_at(text, len, member_offset(text, len, "mdev_type")),
+				      "\"mdev_type\" is %s (mdevctl refuses the definition)",
+				      type ? "not a string" : "missing");
 	s = json_object_get_string(type);
 	if (has_nul(type) || strcmp(s, APM_MDEV_TYPE))
-		return fail(err, name, line_at(text, len, member_offset(text, len, "mdev_type")),
-			    "\"mdev_type\" is '%s', not %s (the matrix device's only type)",
-			    quote(s, q, sizeof(q)), APM_MDEV_TYPE);
+		return apm_file_error(
+			err, name, line_at(text, len, member_offset(text, len, "mdev_type")),
+			"\"mdev_type\" is '%s', not %s (the matrix device's only type)",
+			quote(s, q, sizeof(q)), APM_MDEV_TYPE);
 	if (!json_object_is_type(start, json_type_string))
-		return fail(err, name, line_at(text, len, member_offset(text, len, "start")),
-			    "\"start\" is %s (mdevctl refuses the definition)",
-			    start ? "not a string" : "missing");
+		return apm_file_error(err, name,
+				      line_at(text, len, member_offset(text, len, "start")),
+				      "\"start\" is %s (mdevctl refuses the definition)",
+				      start ? "not a string" : "missing");
 	s = json_object_get_string(start);
 	/* mdevctl takes anything but "auto" as manual; ap-check refuses it. */
 	if (has_nul(start) || (strcmp(s, "auto") && strcmp(s, "manual")))
-		return fail(err, name, line_at(text, len, member_offset(text, len, "start")),
-			    "\"start\" is '%s', neither auto nor manual (ap-check refuses it)",
-			    quote(s, q, sizeof(q)));
+		return apm_file_error(
+			err, name, line_at(text, len, member_offset(text, len, "start")),
+			"\"start\" is '%s', neither auto nor manual (ap-check refuses it)",
+			quote(s, q, sizeof(q)));
 	def->autostart = !strcmp(s, "auto");
 	return parse_attrs(def, attrs, text, len, name, err);
 }
@@ -331,12 +323,13 @@ int apm_mdevctl_parse(const char *text, size_t len, const char *name, struct apm
 	apr_mask_zero(&def->aqm);
 	apr_mask_zero(&def->adm);
 	if (len > APM_CONFIG_FILE_MAX || len > INT32_MAX)
-		return fail(err, name, 1, "larger than %d bytes: not an mdevctl definition",
-			    APM_CONFIG_FILE_MAX);
+		return apm_file_error(err, name, 1,
+				      "larger than %d bytes: not an mdevctl definition",
+				      APM_CONFIG_FILE_MAX);
 	nul = memchr(text, '\0', len);
 	if (nul)
-		return fail(err, name, line_at(text, len, (size_t)(nul - text)),
-			    "a NUL byte: not JSON text");
+		return apm_file_error(err, name, line_at(text, len, (size_t)(nul - text)),
+				      "a NUL byte: not JSON text");
 	tok = json_tokener_new_ex(DEF_MAX_DEPTH);
 	if (!tok)
 		return -ENOMEM;
@@ -353,9 +346,9 @@ int apm_mdevctl_parse(const char *text, size_t len, const char *name, struct apm
 	json_tokener_free(tok);
 	if (!root || jerr != json_tokener_success) {
 		json_object_put(root);
-		return fail(err, name, line_at(text, len, end), "malformed JSON: %s",
-			    jerr == json_tokener_success ? "not a JSON value"
-							 : json_tokener_error_desc(jerr));
+		return apm_file_error(err, name, line_at(text, len, end), "malformed JSON: %s",
+				      jerr == json_tokener_success ? "not a JSON value"
+								   : json_tokener_error_desc(jerr));
 	}
 	rc = parse_object(def, root, text, len, name, err);
 	json_object_put(root);

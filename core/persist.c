@@ -81,16 +81,22 @@ static int can_write(const struct apm_persist *p, struct apm_buf *why)
 	return 0;
 }
 
-/* The checks, against cfg (the planning one, or a fresh one under the lock). */
-static int check(struct apm_persist *p, const struct apm_config *cfg, struct apm_buf *why)
+/* The definition a P_DEFINE would write, as the checks see it. */
+static struct apm_check_def check_def(const struct apm_persist *p)
 {
-	struct apm_check_def d = {
+	return (struct apm_check_def){
 		.uuid = p->uuid,
 		.autostart = p->autostart,
 		.apm = &p->sets[0],
 		.aqm = &p->sets[1],
 		.adm = &p->sets[2],
 	};
+}
+
+/* The checks, against cfg (the planning one, or a fresh one under the lock). */
+static int check(struct apm_persist *p, const struct apm_config *cfg, struct apm_buf *why)
+{
+	struct apm_check_def d = check_def(p);
 	struct apm_mask m[2];
 
 	switch (p->kind) {
@@ -181,13 +187,7 @@ static int define(struct apm_config *cfg, struct apm_host *host, const char *uui
 	if (!rc)
 		rc = plan(p);
 	if (!rc && !p->prediction) {
-		struct apm_check_def d = {
-			.uuid = p->uuid,
-			.autostart = p->autostart,
-			.apm = &p->sets[0],
-			.aqm = &p->sets[1],
-			.adm = &p->sets[2],
-		};
+		struct apm_check_def d = check_def(p);
 
 		apm_check_definition_warnings(cfg, host, &d, &p->notes);
 	}

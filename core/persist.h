@@ -120,6 +120,9 @@ struct apm_config {
 	struct apm_buf errors, notes;
 };
 
+/* "name:line: sentence\n" into err; returns -EINVAL (the readers' one error form). */
+int apm_file_error(struct apm_buf *err, const char *name, long line, const char *fmt, ...)
+	APM_PRINTF(4, 5);
 /* Read a whole regular file (never through a symlink), at most APM_CONFIG_FILE_MAX. */
 int apm_config_read_file(const char *path, char **text, size_t *len);
 struct apm_def *apm_config_def(const struct apm_config *cfg, const char *uuid);

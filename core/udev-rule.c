@@ -34,19 +34,6 @@ struct pair {
 	char op[3];
 };
 
-static int APM_PRINTF(4, 5)
-	fail(struct apm_buf *err, const char *name, unsigned int line, const char *fmt, ...)
-{
-	char msg[256];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	apm_buf_printf(err, "%s:%u: %s\n", name, line, msg);
-	return -EINVAL;
-}
-
 static bool is_key_char(char c)
 {
 	return (c >= 'A' && c <= 'Z') || (c >= 'a' && c <= 'z') || c == '_';
@@ -205,17 +192,18 @@ static int parse_pairs(const struct pair *p, unsigned int np, const char *name, 
 			continue;
 		/* libap takes the value of such a pair whatever its operator. */
 		if (ap && aq)
-			return fail(err, name, line, "one ATTR{...} names both masks");
+			return apm_file_error(err, name, line, "one ATTR{...} names both masks");
 		if (strcmp(p[i].op, "="))
-			return fail(
+			return apm_file_error(
 				err, name, line,
 				"the %s is set with '%s', not '=' (ap-check would read it as set)",
 				ap ? "apmask" : "aqmask", p[i].op);
 		if (seen[aq])
-			return fail(err, name, line, "the %s is set again (first on line %u)",
-				    ap ? "apmask" : "aqmask", seen[aq]);
+			return apm_file_error(err, name, line,
+					      "the %s is set again (first on line %u)",
+					      ap ? "apmask" : "aqmask", seen[aq]);
 		if (mask_value(&p[i], aq ? &r->aqmask : &r->apmask))
-			return fail(
+			return apm_file_error(
 				err, name, line,
 				"the %s value is not \"0x\" and 64 hex digits as chzdev writes it (libap cannot read it)",
 				ap ? "apmask" : "aqmask");
@@ -251,8 +239,8 @@ int apm_rule_parse(const char *text, size_t len, const char *name, struct apm_ru
 	memset(r, 0, sizeof(*r));
 	r->exists = true;
 	if (len > APM_CONFIG_FILE_MAX)
-		return fail(err, name, 1, "larger than %d bytes: not chzdev's rule",
-			    APM_CONFIG_FILE_MAX);
+		return apm_file_error(err, name, 1, "larger than %d bytes: not chzdev's rule",
+				      APM_CONFIG_FILE_MAX);
 	while (at < len) {
 		const char *s = text + at, *nl = memchr(s, '\n', len - at), *why;
 		size_t n = nl ? (size_t)(nl - s) : len - at;
@@ -260,7 +248,7 @@ int apm_rule_parse(const char *text, size_t len, const char *name, struct apm_ru
 		at += n + (nl ? 1 : 0);
 		line++;
 		if (memchr(s, '\0', n))
-			return fail(err, name, line, "a NUL byte: not a udev rule");
+			return apm_file_error(err, name, line, "a NUL byte: not a udev rule");
 		while (n && (*s == ' ' || *s == '\t'))
 			s++, n--;
 		while (n && (s[n - 1] == ' ' || s[n - 1] == '\t' || s[n - 1] == '\r'))
@@ -268,12 +256,12 @@ int apm_rule_parse(const char *text, size_t len, const char *name, struct apm_ru
 		if (!n || *s == '#')
 			continue;
 		if (s[n - 1] == '\\')
-			return fail(
+			return apm_file_error(
 				err, name, line,
 				"a continued line: chzdev writes none, and libap does not join them");
 		why = split_line(s, n, p, &np);
 		if (why)
-			return fail(err, name, line, "%s", why);
+			return apm_file_error(err, name, line, "%s", why);
 		rc = parse_pairs(p, np, name, line, r, seen, err);
 		if (rc)
 			return rc;
