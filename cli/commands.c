@@ -12,21 +12,6 @@
 
 #include "cli.h"
 
-bool take_flag(int *argc, char **argv, const char *flag)
-{
-	bool found = false;
-	int j = 0;
-
-	for (int i = 0; i < *argc; i++) {
-		if (!strcmp(argv[i], flag))
-			found = true;
-		else
-			argv[j++] = argv[i];
-	}
-	*argc = j;
-	return found;
-}
-
 static void print_lines(FILE *f, const char *prefix, const char *text)
 {
 	while (*text) {

@@ -1,6 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * main.c - apmatrix: global options, picking the host, dispatch.
+ * main.c - apmatrix: global options, picking the host, dispatch, and the
+ * helpers every command shares (loading the host and its persistent
+ * configuration, usage errors, flags, escaped output).
  *
  * With neither --sysfs nor --sim the real /sys is used when it has an AP
  * bus, else the built-in simulated host (said on stderr), so the tool does
@@ -52,6 +54,57 @@ int load_host(struct cli *cli, unsigned int flags, struct apm_host **host)
 		fprintf(stderr, "%s: cannot read the host at %s: %s\n", cli->prog,
 			apm_ctx_get_source(cli->ctx), strerror(-rc));
 	return rc;
+}
+
+bool take_flag(int *argc, char **argv, const char *flag)
+{
+	bool found = false;
+	int j = 0;
+
+	for (int i = 0; i < *argc; i++) {
+		if (!strcmp(argv[i], flag))
+			found = true;
+		else
+			argv[j++] = argv[i];
+	}
+	*argc = j;
+	return found;
+}
+
+int load_config(struct cli *cli, const char *root, struct apm_config **cfg)
+{
+	const char *env = secure_getenv("APMATRIX_CONFIG_ROOT");
+	int rc;
+
+	rc = apm_config_new(cli->ctx, root ? root : env && *env ? env : NULL, cfg);
+	if (!rc) {
+		rc = apm_config_load(*cfg);
+		if (rc)
+			*cfg = apm_config_unref(*cfg);
+	}
+	if (rc)
+		fprintf(stderr, "%s: cannot read the persistent configuration: %s\n", cli->prog,
+			strerror(-rc));
+	return rc;
+}
+
+/* Text from files or the library, escaped, one line after the other. */
+void print_escaped_lines(FILE *f, const char *prefix, const char *text)
+{
+	char line[1024];
+
+	while (*text) {
+		const char *nl = strchr(text, '\n');
+		size_t len = nl ? (size_t)(nl - text) : strlen(text);
+		char *copy = strndup(text, len);
+
+		if (!copy)
+			return;
+		apm_text_escape(copy, line, sizeof(line), APM_TEXT_KEEP_TAB);
+		fprintf(f, "%s%s\n", prefix, line);
+		free(copy);
+		text += len + (nl ? 1 : 0);
+	}
 }
 
 static void help(const char *prog)

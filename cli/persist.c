@@ -14,42 +14,6 @@
 
 #include "cli.h"
 
-int load_config(struct cli *cli, const char *root, struct apm_config **cfg)
-{
-	const char *env = secure_getenv("APMATRIX_CONFIG_ROOT");
-	int rc;
-
-	rc = apm_config_new(cli->ctx, root ? root : env && *env ? env : NULL, cfg);
-	if (!rc) {
-		rc = apm_config_load(*cfg);
-		if (rc)
-			*cfg = apm_config_unref(*cfg);
-	}
-	if (rc)
-		fprintf(stderr, "%s: cannot read the persistent configuration: %s\n", cli->prog,
-			strerror(-rc));
-	return rc;
-}
-
-/* Text from files or the library, escaped, one line after the other. */
-void print_escaped_lines(FILE *f, const char *prefix, const char *text)
-{
-	char line[1024];
-
-	while (*text) {
-		const char *nl = strchr(text, '\n');
-		size_t len = nl ? (size_t)(nl - text) : strlen(text);
-		char *copy = strndup(text, len);
-
-		if (!copy)
-			return;
-		apm_text_escape(copy, line, sizeof(line), APM_TEXT_KEEP_TAB);
-		fprintf(f, "%s%s\n", prefix, line);
-		free(copy);
-		text += len + (nl ? 1 : 0);
-	}
-}
-
 /*
  * The plan (what, where, warnings), then the dry run's content or the
  * write, and what happened.  Consumes p.

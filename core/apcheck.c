@@ -25,10 +25,49 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "persist.h"
+
+void apm_finding_add(struct apm_finding_list *l, enum apm_finding_code code, const char *uuid,
+		     const char *other, int adapter, int domain, bool at_boot, const char *fmt, ...)
+{
+	struct apm_finding *f;
+	va_list ap;
+	char *text;
+
+	if (l->n == l->cap) {
+		unsigned int cap = l->cap ? l->cap * 2 : 8;
+
+		f = realloc(l->v, cap * sizeof(*f));
+		if (!f)
+			return;
+		l->v = f;
+		l->cap = cap;
+	}
+	va_start(ap, fmt);
+	if (vasprintf(&text, fmt, ap) < 0)
+		text = NULL;
+	va_end(ap);
+	f = &l->v[l->n];
+	f->code = code;
+	f->uuid = strdup(uuid);
+	f->other = other ? strdup(other) : NULL;
+	f->adapter = adapter;
+	f->domain = domain;
+	f->at_boot = at_boot;
+	f->text = text;
+	if (!f->uuid || !f->text || (other && !f->other)) {
+		free((char *)f->uuid);
+		free((char *)f->other);
+		free(text);
+		return;
+	}
+	l->n++;
+}
 
 int apm_apqn_overlap(const struct apr_mask *apm1, const struct apr_mask *aqm1,
 		     const struct apr_mask *apm2, const struct apr_mask *aqm2, unsigned int *apid,

@@ -23,71 +23,6 @@
 
 #include "persist.h"
 
-/* ------------------------------------------------------------- files */
-
-int apm_file_error(struct apm_buf *err, const char *name, long line, const char *fmt, ...)
-{
-	char msg[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(msg, sizeof(msg), fmt, ap);
-	va_end(ap);
-	apm_buf_printf(err, "%s:%ld: %s\n", name, line > 0 ? line : 1, msg);
-	return -EINVAL;
-}
-
-int apm_config_read_file(const char *path, char **text, size_t *len)
-{
-	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
-	struct stat st;
-	size_t at = 0;
-	char *buf;
-
-	if (fd < 0)
-		return errno == ELOOP ? -ELOOP : -errno;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode)) {
-		close(fd);
-		return -EINVAL;
-	}
-	if (st.st_size > APM_CONFIG_FILE_MAX) {
-		close(fd);
-		return -EFBIG;
-	}
-	buf = malloc((size_t)st.st_size + 1);
-	if (!buf) {
-		close(fd);
-		return -ENOMEM;
-	}
-	/* Read to the end, whatever fstat said: the file may grow meanwhile. */
-	for (;;) {
-		ssize_t n = read(fd, buf + at, (size_t)st.st_size + 1 - at);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0) {
-			int e = -errno;
-
-			free(buf);
-			close(fd);
-			return e;
-		}
-		if (n == 0)
-			break;
-		at += (size_t)n;
-		if (at > (size_t)st.st_size) {
-			free(buf);
-			close(fd);
-			return -EFBIG;
-		}
-	}
-	close(fd);
-	buf[at] = '\0';
-	*text = buf;
-	*len = at;
-	return 0;
-}
-
 static char *join(const char *dir, const char *rel)
 {
 	size_t n = strlen(dir);
@@ -905,43 +840,6 @@ static const char *const finding_names[] = {
 APM_EXPORT const char *apm_finding_name(enum apm_finding_code code)
 {
 	return (unsigned int)code < APM_FINDING_COUNT ? finding_names[code] : "unknown";
-}
-
-void apm_finding_add(struct apm_finding_list *l, enum apm_finding_code code, const char *uuid,
-		     const char *other, int adapter, int domain, bool at_boot, const char *fmt, ...)
-{
-	struct apm_finding *f;
-	va_list ap;
-	char *text;
-
-	if (l->n == l->cap) {
-		unsigned int cap = l->cap ? l->cap * 2 : 8;
-
-		f = realloc(l->v, cap * sizeof(*f));
-		if (!f)
-			return;
-		l->v = f;
-		l->cap = cap;
-	}
-	va_start(ap, fmt);
-	if (vasprintf(&text, fmt, ap) < 0)
-		text = NULL;
-	va_end(ap);
-	f = &l->v[l->n];
-	f->code = code;
-	f->uuid = strdup(uuid);
-	f->other = other ? strdup(other) : NULL;
-	f->adapter = adapter;
-	f->domain = domain;
-	f->at_boot = at_boot;
-	f->text = text;
-	if (!f->uuid || !f->text || (other && !f->other)) {
-		free((char *)f->uuid);
-		free((char *)f->other);
-		free(text);
-		return;
-	}
-	l->n++;
 }
 
 /*

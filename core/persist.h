@@ -156,7 +156,7 @@ void apm_check_definition_warnings(const struct apm_config *cfg, const struct ap
 int apm_check_masks(const struct apm_config *cfg, const struct apr_mask *apmask,
 		    const struct apr_mask *aqmask, struct apm_buf *why);
 
-/* Findings gathered before they are handed out sorted (config.c). */
+/* Findings gathered before they are handed out sorted (config.c), added here. */
 struct apm_finding_list {
 	struct apm_finding *v;
 	unsigned int n, cap;
