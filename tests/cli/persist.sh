@@ -135,6 +135,26 @@ cp "$work/rule.before" "$RULE"
 run "--base without DIR" 2 am persist masks --base
 run "masks with --auto" 2 am persist masks --auto
 
+# A write to /etc is a change like any other: under the AP configuration lock.
+cp -a "$FIXTURES/sysfs/host-613" "$work/lk"
+APMATRIX_LOCK=$work/run/lock/s390apconfig.lock
+export APMATRIX_LOCK
+mkdir -p "$work/run/lock"
+sleep 60 &
+holder=$!
+echo "$holder" >"$APMATRIX_LOCK"
+run "persist masks waits for the lock, then gives up" 1 "$APMATRIX" --sysfs "$work/lk" --lock-wait 1 persist masks --base "$work/lk-base"
+expect_grep "says who holds it" err "waiting for the AP configuration lock held by sleep (pid $holder"
+expect_grep "and that nothing was written" err "nothing was written: the AP configuration lock stayed taken"
+is "no rule" no "$([ -e "$work/lk-base/etc/udev/rules.d/41-ap.rules" ] && echo yes || echo no)"
+kill "$holder"
+wait "$holder" 2>/dev/null
+rm -f "$APMATRIX_LOCK"
+run "with the lock free it writes" 0 "$APMATRIX" --sysfs "$work/lk" persist masks --base "$work/lk-base"
+is "the rule" yes "$([ -f "$work/lk-base/etc/udev/rules.d/41-ap.rules" ] && echo yes)"
+is "and no lock is left" no "$([ -e "$APMATRIX_LOCK" ] && echo yes || echo no)"
+unset APMATRIX_LOCK
+
 # chzdev and lszdev from s390-tools on the other side, with --base.
 if peers_build "$TOP_BUILDDIR/peers"; then
 	SYSFS_ROOT=$work/tree
