@@ -193,17 +193,28 @@ static const char *dir_for(const struct apm_config *cfg, enum apm_config_dir whi
 	return cfg->dirs[which] ? cfg->dirs[which] : cfg->root;
 }
 
+/* DIR/rel into *path; a tool without a directory has no path (NULL). */
+static int path_under(const struct apm_config *cfg, enum apm_config_dir which, const char *rel,
+		      char **path)
+{
+	const char *dir = dir_for(cfg, which);
+
+	*path = dir ? join(dir, rel) : NULL;
+	return dir && !*path ? -ENOMEM : 0;
+}
+
 static int make_paths(struct apm_config *cfg)
 {
-	if (!dir_for(cfg, APM_CONFIG_MDEVCTL) && !dir_for(cfg, APM_CONFIG_UDEV) &&
-	    !dir_for(cfg, APM_CONFIG_LIBVIRT))
-		return 0;
-	cfg->mdevctl_dir = join(dir_for(cfg, APM_CONFIG_MDEVCTL), "etc/mdevctl.d/matrix");
-	cfg->rule_path = join(dir_for(cfg, APM_CONFIG_UDEV), "etc/udev/rules.d/" APM_RULE_NAME);
-	cfg->libvirt_etc = join(dir_for(cfg, APM_CONFIG_LIBVIRT), "etc/libvirt/qemu");
-	cfg->libvirt_run = join(dir_for(cfg, APM_CONFIG_LIBVIRT), "run/libvirt/qemu");
-	return cfg->mdevctl_dir && cfg->rule_path && cfg->libvirt_etc && cfg->libvirt_run ? 0
-											  : -ENOMEM;
+	int rc = path_under(cfg, APM_CONFIG_MDEVCTL, "etc/mdevctl.d/matrix", &cfg->mdevctl_dir);
+
+	if (!rc)
+		rc = path_under(cfg, APM_CONFIG_UDEV, "etc/udev/rules.d/" APM_RULE_NAME,
+				&cfg->rule_path);
+	if (!rc)
+		rc = path_under(cfg, APM_CONFIG_LIBVIRT, "etc/libvirt/qemu", &cfg->libvirt_etc);
+	if (!rc)
+		rc = path_under(cfg, APM_CONFIG_LIBVIRT, "run/libvirt/qemu", &cfg->libvirt_run);
+	return rc;
 }
 
 static void read_error(struct apm_config *cfg, const char *path, int rc)
@@ -455,14 +466,13 @@ APM_EXPORT int apm_config_load(struct apm_config *cfg)
 	clear_loaded(cfg);
 	cfg->loaded = true;
 	rc = make_paths(cfg);
-	if (rc || !cfg->mdevctl_dir)
-		return rc;
-	rc = load_defs(cfg);
-	if (!rc)
+	if (!rc && cfg->mdevctl_dir)
+		rc = load_defs(cfg);
+	if (!rc && cfg->rule_path)
 		rc = load_rule(cfg);
-	if (!rc)
+	if (!rc && cfg->libvirt_etc)
 		rc = load_domains(cfg, cfg->libvirt_etc, false);
-	if (!rc)
+	if (!rc && cfg->libvirt_run)
 		rc = load_domains(cfg, cfg->libvirt_run, true);
 	if (rc) {
 		clear_loaded(cfg);

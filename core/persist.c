@@ -68,7 +68,7 @@ static int persist_alloc(struct apm_config *cfg, struct apm_host *host, enum per
 /* Refusals that have nothing to do with the content. */
 static int can_write(const struct apm_persist *p, struct apm_buf *why)
 {
-	if (!p->cfg->root && !p->cfg->mdevctl_dir) {
+	if (!(p->kind == P_MASKS ? p->cfg->rule_path : p->cfg->mdevctl_dir)) {
 		apm_buf_printf(
 			why,
 			"the built-in simulated host keeps nothing between commands: a simulated host with a state file (--sim=FILE) keeps its configuration beside it\n");
@@ -529,6 +529,10 @@ APM_EXPORT int apm_persist_apply(struct apm_persist *p)
 
 	if (p->prediction)
 		return p->prediction;
+	/* Read-only may have been set since the plan was made. */
+	rc = can_write(p, &p->explanation);
+	if (rc)
+		return rc;
 	rc = ctx->ops->transaction(ctx->be, apply_locked, p);
 	if (rc == -ETIMEDOUT)
 		apm_buf_printf(&p->explanation,

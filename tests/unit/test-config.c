@@ -495,8 +495,9 @@ static void test_both_masks(void **state)
 	cfg = load(ctx);
 	assert_int_equal(apm_host_load(ctx, 0, &h), 0);
 	assert_int_equal(apm_config_foreach_finding(cfg, h, collect_finding, &f), 0);
-	assert_true(says(&f, APM_FINDING_PERSISTENT_MASK,
-			 "mdev 33333333-3333-4333-8333-333333333333 autostarts with 05.0004, which the persistent apmask and aqmask give to the host: it will fail to start at boot"));
+	assert_true(says(
+		&f, APM_FINDING_PERSISTENT_MASK,
+		"mdev 33333333-3333-4333-8333-333333333333 autostarts with 05.0004, which the persistent apmask and aqmask give to the host: it will fail to start at boot"));
 	apm_host_unref(h);
 	apm_config_unref(cfg);
 	apm_ctx_unref(ctx);
@@ -526,6 +527,22 @@ static void test_refusals(void **state)
 	assert_int_equal(apm_persist_new_mdev(none, h, G3, APM_START_MANUAL, &p), 0);
 	assert_int_equal(apm_persist_apply(p), -EOPNOTSUPP);
 	apm_persist_unref(p);
+	/* one tool redirected, the others without a root: only that one is read */
+	assert_int_equal(apm_config_set_dir(none, APM_CONFIG_MDEVCTL, root), 0);
+	assert_int_equal(apm_config_load(none), 0);
+	assert_int_equal(apm_config_get_def_count(none), 2);
+	assert_null(apm_config_get_path(none, APM_PATH_RULE));
+	assert_int_equal(apm_persist_new_masks(none, h, &p), 0);
+	assert_int_equal(apm_persist_get_prediction(p), -EOPNOTSUPP);
+	apm_persist_unref(p);
+	/* read-only set after the plan still writes nothing */
+	assert_int_equal(apm_persist_new_mdev(cfg, h, G3, APM_START_MANUAL, &p), 0);
+	assert_int_equal(apm_persist_get_prediction(p), 0);
+	apm_ctx_set_read_only(ctx, true);
+	assert_int_equal(apm_persist_apply(p), -EROFS);
+	apm_ctx_set_read_only(ctx, false);
+	apm_persist_unref(p);
+	assert_false(exists("etc/mdevctl.d/matrix/" G3));
 	apm_config_unref(none);
 	apm_host_unref(h);
 	apm_config_unref(cfg);
