@@ -396,9 +396,10 @@ enum apm_config_dir {
  * otherwise.  Nothing is read before apm_config_load().  Since: 3
  */
 int apm_config_new(struct apm_ctx *ctx, const char *root, struct apm_config **cfg);
+/* New reference / drop one (NULL-safe; NULL once freed).  The config holds ctx.  Since: 3 */
 struct apm_config *apm_config_ref(struct apm_config *cfg);
 struct apm_config *apm_config_unref(struct apm_config *cfg);
-/* Redirects one tool's files (before apm_config_load()).  Since: 3 */
+/* Redirects one tool's files (before apm_config_load()); 0, -EINVAL, -ENOMEM.  Since: 3 */
 int apm_config_set_dir(struct apm_config *cfg, enum apm_config_dir which, const char *dir);
 /*
  * (Re)reads every file.  Returns 0, or -ENOMEM; files that cannot be read
@@ -421,11 +422,12 @@ const char *apm_config_get_errors(const struct apm_config *cfg);
 /* Notes that are not errors (a rule not as chzdev writes it, skipped names).  Since: 3 */
 const char *apm_config_get_notes(const struct apm_config *cfg);
 
-/* Definitions, sorted by uuid; borrowed from cfg.  Since: 3 */
+/* The definitions that could be read, sorted by uuid; borrowed from cfg (NULL past the end).  Since: 3 */
 unsigned int apm_config_get_def_count(const struct apm_config *cfg);
 struct apm_def *apm_config_get_def(const struct apm_config *cfg, unsigned int i);
 /* By full uuid (either case); NULL when not defined.  Since: 3 */
 struct apm_def *apm_config_find_def(const struct apm_config *cfg, const char *uuid);
+/* Its uuid (lower case), its file, and whether "start" is "auto" (borrowed).  Since: 3 */
 const char *apm_def_get_uuid(const struct apm_def *def);
 const char *apm_def_get_path(const struct apm_def *def);
 bool apm_def_get_autostart(const struct apm_def *def);
@@ -434,7 +436,7 @@ bool apm_def_get_autostart(const struct apm_def *def);
  * _CONTROL_DOMAINS; the guest sets are empty).  Since: 3
  */
 void apm_def_get_mask(const struct apm_def *def, enum apm_mdev_set which, struct apm_mask *m);
-/* The "attrs" list in file order: 0 with key and value (borrowed), or -ENOENT.  Since: 3 */
+/* The "attrs" list in file order: its length; the i-th as 0 with key and value (borrowed), or -ENOENT.  Since: 3 */
 unsigned int apm_def_get_attr_count(const struct apm_def *def);
 int apm_def_get_attr(const struct apm_def *def, unsigned int i, const char **key,
 		     const char **value);
@@ -550,6 +552,7 @@ int apm_persist_new_define(struct apm_config *cfg, struct apm_host *host, const 
 int apm_persist_new_undefine(struct apm_config *cfg, const char *uuid, struct apm_persist **p);
 /* The host's active masks as 41-ap.rules, as chzdev writes it.  Since: 3 */
 int apm_persist_new_masks(struct apm_config *cfg, struct apm_host *host, struct apm_persist **p);
+/* New reference / drop one (NULL-safe).  A persist holds its config and host.  Since: 3 */
 struct apm_persist *apm_persist_ref(struct apm_persist *p);
 struct apm_persist *apm_persist_unref(struct apm_persist *p);
 /* "define mdev UUID (autostart)", "remove the definition of ...", "write the masks".  Since: 3 */
