@@ -219,6 +219,19 @@ static int make_paths(struct apm_config *cfg)
 
 static void read_error(struct apm_config *cfg, const char *path, int rc)
 {
+	/*
+	 * libvirt keeps its domains readable by root only: without permission
+	 * there is nothing wrong with them, apmatrix just cannot know them.
+	 */
+	bool libvirt =
+		(cfg->libvirt_etc && !strncmp(path, cfg->libvirt_etc, strlen(cfg->libvirt_etc))) ||
+		(cfg->libvirt_run && !strncmp(path, cfg->libvirt_run, strlen(cfg->libvirt_run)));
+
+	if (rc == -EACCES && libvirt) {
+		apm_buf_printf(&cfg->notes,
+			       "%s: no permission to read it: its guests are not known\n", path);
+		return;
+	}
 	apm_buf_printf(&cfg->errors, "%s: %s\n", path,
 		       rc == -ELOOP    ? "a symbolic link: not read"
 		       : rc == -EINVAL ? "not a regular file: not read"

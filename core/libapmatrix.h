@@ -568,7 +568,8 @@ const char *apm_persist_get_explanation(const struct apm_persist *p);
 /* Warnings that do not refuse (what will still fail, and when).  Since: 3 */
 const char *apm_persist_get_notes(const struct apm_persist *p);
 /*
- * Re-reads and re-checks under the lock, then writes.  0, or -errno: the
+ * Re-reads and re-checks under the lock, then writes; on success the
+ * persist's configuration (the caller's cfg) is loaded again.  0, or -errno: the
  * refusal (-EADDRINUSE an APQN is taken, -EADDRNOTAVAIL the host's by the
  * masks, -EINVAL control domains without a usage domain, -EIO a file that
  * cannot be read, -EEXIST a file not as its tool writes it), -EROFS,
