@@ -1,13 +1,13 @@
 /* SPDX-License-Identifier: LGPL-2.1-or-later */
 /*
- * rules-compat.h - the only headers the freestanding rules unit needs.
+ * compat.h - the only headers the freestanding kernel model needs.
  *
  * In the kernel (kmod/apsim.ko) they come from linux/; in user space from
  * the C library's freestanding headers plus <errno.h> for the errno values
- * (macros only: the rules call no library function).
+ * (macros only: the model calls no library function).
  */
-#ifndef APMATRIX_RULES_COMPAT_H
-#define APMATRIX_RULES_COMPAT_H
+#ifndef APMATRIX_MODEL_COMPAT_H
+#define APMATRIX_MODEL_COMPAT_H
 
 #ifdef __KERNEL__
 #include <linux/errno.h>

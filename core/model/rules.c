@@ -4,315 +4,14 @@
  *
  * Freestanding on purpose: kmod/ compiles this very file, so the simulated
  * host in libapmatrix and the kernel module cannot drift apart.  Every
- * function names the spec section it follows; where the in-tree
- * documentation and the kernel's code disagree, this follows the code.
+ * function names the kernel function it follows; where the in-tree
+ * documentation (Documentation/arch/s390/vfio-ap.rst) and the kernel's
+ * code disagree, this follows the code.
  */
 #include "rules.h"
 
-#define MASK_WORD(bit)	((bit) / 64)
-#define MASK_SHIFT(bit) (63 - (bit) % 64)
-
-void apr_mask_zero(struct apr_mask *m)
-{
-	for (int i = 0; i < 4; i++)
-		m->w[i] = 0;
-}
-
-void apr_mask_fill(struct apr_mask *m)
-{
-	for (int i = 0; i < 4; i++)
-		m->w[i] = ~(uint64_t)0;
-}
-
-bool apr_mask_test(const struct apr_mask *m, unsigned int bit)
-{
-	if (bit >= APR_BITS)
-		return false;
-	return (m->w[MASK_WORD(bit)] >> MASK_SHIFT(bit)) & 1;
-}
-
-void apr_mask_set(struct apr_mask *m, unsigned int bit)
-{
-	if (bit < APR_BITS)
-		m->w[MASK_WORD(bit)] |= (uint64_t)1 << MASK_SHIFT(bit);
-}
-
-void apr_mask_clear(struct apr_mask *m, unsigned int bit)
-{
-	if (bit < APR_BITS)
-		m->w[MASK_WORD(bit)] &= ~((uint64_t)1 << MASK_SHIFT(bit));
-}
-
-bool apr_mask_equal(const struct apr_mask *a, const struct apr_mask *b)
-{
-	for (int i = 0; i < 4; i++)
-		if (a->w[i] != b->w[i])
-			return false;
-	return true;
-}
-
-bool apr_mask_empty(const struct apr_mask *m)
-{
-	return !(m->w[0] | m->w[1] | m->w[2] | m->w[3]);
-}
-
-bool apr_mask_full(const struct apr_mask *m)
-{
-	return !~(m->w[0] & m->w[1] & m->w[2] & m->w[3]);
-}
-
-unsigned int apr_mask_weight(const struct apr_mask *m)
-{
-	unsigned int n = 0;
-
-	for (int i = 0; i < 4; i++)
-		for (uint64_t w = m->w[i]; w; w &= w - 1)
-			n++;
-	return n;
-}
-
-void apr_mask_and(struct apr_mask *r, const struct apr_mask *a, const struct apr_mask *b)
-{
-	for (int i = 0; i < 4; i++)
-		r->w[i] = a->w[i] & b->w[i];
-}
-
-void apr_mask_andnot(struct apr_mask *r, const struct apr_mask *a, const struct apr_mask *b)
-{
-	for (int i = 0; i < 4; i++)
-		r->w[i] = a->w[i] & ~b->w[i];
-}
-
-void apr_mask_or(struct apr_mask *r, const struct apr_mask *a, const struct apr_mask *b)
-{
-	for (int i = 0; i < 4; i++)
-		r->w[i] = a->w[i] | b->w[i];
-}
-
-unsigned int apr_mask_next(const struct apr_mask *m, unsigned int from)
-{
-	while (from < APR_BITS) {
-		uint64_t w = m->w[MASK_WORD(from)] << (from % 64);
-
-		if (w) {
-			unsigned int n = 0;
-
-			while (!(w & ((uint64_t)1 << 63))) {
-				w <<= 1;
-				n++;
-			}
-			return from + n;
-		}
-		from = (from / 64 + 1) * 64;
-	}
-	return APR_BITS;
-}
-
-static const char hexdigits[] = "0123456789abcdef";
-
-/* spec §2.5: "0x%016lx%016lx%016lx%016lx" of the s390 bit order. */
-void apr_mask_format(const struct apr_mask *m, char *buf)
-{
-	*buf++ = '0';
-	*buf++ = 'x';
-	for (int i = 0; i < 4; i++)
-		for (int s = 60; s >= 0; s -= 4)
-			*buf++ = hexdigits[(m->w[i] >> s) & 0xf];
-	*buf = '\0';
-}
-
-int apr_hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /*
- * spec §2.2, the kernel's hex2bitmap: optional "0x" (lower-case x only) or a
- * bare "x", up to 64 hex digits filled in from bit 0, right-zero-padded.
- * Parsing stops at the first non-hex character or after 256 bits; *end
- * then points there, and the caller decides what may follow.
- */
-static const char *hex_to_mask(const char *s, struct apr_mask *out)
-{
-	unsigned int i = 0;
-	int v;
-
-	apr_mask_zero(out);
-	if (s[0] == '0' && s[1] == 'x')
-		s++;
-	if (*s == 'x')
-		s++;
-	for (; (v = apr_hexval(*s)) >= 0 && i < APR_BITS; s++, i += 4)
-		for (int n = 0; n < 4; n++)
-			if (v & (0x8 >> n))
-				apr_mask_set(out, i + n);
-	return s;
-}
-
-int apr_mask_parse_absolute(const char *str, const char **end, struct apr_mask *out)
-{
-	const char *s = hex_to_mask(str, out);
-
-	if (end) {
-		*end = s;
-		return 0;
-	}
-	if (*s == '\n')
-		s++;
-	return *s ? -EINVAL : 0;
-}
-
-/*
- * simple_strtoul(base 0) as the relative mask form uses it: "0x" only counts
- * as a prefix when a hex digit follows, a leading 0 means octal, and the
- * value wraps modulo 2^64 without an error (spec §2.3; the range check
- * afterwards is the only guard, exactly as in the kernel).
- */
-unsigned long long apr_simple_strtoul(const char *s, const char **end)
-{
-	unsigned long long v = 0;
-	unsigned int base = 10;
-	int d;
-
-	if (s[0] == '0') {
-		if ((s[1] == 'x' || s[1] == 'X') && apr_hexval(s[2]) >= 0) {
-			base = 16;
-			s += 2;
-		} else {
-			base = 8;
-		}
-	}
-	for (; (d = apr_hexval(*s)) >= 0 && (unsigned int)d < base; s++)
-		v = v * base + (unsigned int)d;
-	if (end)
-		*end = s;
-	return v;
-}
-
-/* spec §2.3, the kernel's modify_bitmap applied to a copy of cur. */
-static int modify_mask(const char *s, struct apr_mask *m)
-{
-	while (*s) {
-		char sign = *s++;
-		unsigned long long a, z;
-		const char *np;
-
-		if (sign != '+' && sign != '-')
-			return -EINVAL;
-		a = z = apr_simple_strtoul(s, &np);
-		if (np == s || a >= APR_BITS)
-			return -EINVAL;
-		s = np;
-		if (*s == '-') {
-			s++;
-			z = apr_simple_strtoul(s, &np);
-			if (np == s || a > z || z >= APR_BITS)
-				return -EINVAL;
-			s = np;
-		}
-		for (unsigned long long i = a; i <= z; i++) {
-			if (sign == '+')
-				apr_mask_set(m, (unsigned int)i);
-			else
-				apr_mask_clear(m, (unsigned int)i);
-		}
-		while (*s == ',' || *s == '\n')
-			s++;
-	}
-	return 0;
-}
-
-/*
- * spec §2.1: the first character picks the form.  str is the NUL-terminated
- * text the sysfs store received; a 0-byte write never gets here (§2.2).
- * out is only written on success, so a failed parse leaves nothing behind.
- */
-int apr_mask_parse(const char *str, const struct apr_mask *cur, struct apr_mask *out)
-{
-	struct apr_mask m;
-	int rc;
-
-	if (*str == '+' || *str == '-') {
-		m = *cur;
-		rc = modify_mask(str, &m);
-	} else {
-		rc = apr_mask_parse_absolute(str, NULL, &m);
-	}
-	if (!rc)
-		*out = m;
-	return rc;
-}
-
-/*
- * spec §3.1, kstrtoul(s, 0): optional '+', 0x/0X hex (a hex digit must
- * follow), leading-0 octal, one trailing '\n'; overflow is -ERANGE.
- */
-int apr_kstrtoul(const char *s, unsigned long long *res)
-{
-	unsigned long long v = 0;
-	unsigned int base = 10, n = 0;
-	bool overflow = false;
-	int d;
-
-	if (*s == '+')
-		s++;
-	if (s[0] == '0') {
-		if ((s[1] == 'x' || s[1] == 'X') && apr_hexval(s[2]) >= 0) {
-			base = 16;
-			s += 2;
-		} else {
-			base = 8;
-		}
-	}
-	for (; (d = apr_hexval(*s)) >= 0 && (unsigned int)d < base; s++, n++) {
-		if (v > (~0ULL - (unsigned int)d) / base)
-			overflow = true;
-		v = v * base + (unsigned int)d;
-	}
-	if (overflow)
-		return -ERANGE;
-	if (!n)
-		return -EINVAL;
-	if (*s == '\n')
-		s++;
-	if (*s)
-		return -EINVAL;
-	*res = v;
-	return 0;
-}
-
-/*
- * sscanf("%d") as used by the card `config` and zcrypt `online` stores:
- * optional white space and sign, decimal digits; whatever follows is
- * ignored (spec §5.1 "lenient").
- */
-int apr_scan_int(const char *s, long *res)
-{
-	bool neg = false;
-	long v = 0;
-	int n = 0;
-
-	while (*s == ' ' || *s == '\t' || *s == '\n')
-		s++;
-	if (*s == '+' || *s == '-')
-		neg = *s++ == '-';
-	for (; *s >= '0' && *s <= '9'; s++, n++)
-		if (v < 100000000)
-			v = v * 10 + (*s - '0');
-	if (!n)
-		return -EINVAL;
-	*res = neg ? -v : v;
-	return 0;
-}
-
-/*
- * spec §1.5 and §3.2 step 5a: an APQN is default-owned when its adapter is
+ * ap_bus.c: ap_owned_by_def_drv: an APQN is default-owned when its adapter is
  * in apmask and its domain in aqmask.  On 6.19 a bound queue with a
  * driver_override is owned by whichever driver it is bound to.
  */
@@ -342,7 +41,7 @@ static bool first_common(const struct apr_mask *apm1, const struct apr_mask *aqm
 	return true;
 }
 
-/* spec §3.2 step 5b, vfio_ap_mdev_verify_no_sharing(). */
+/* vfio_ap_ops.c: vfio_ap_mdev_verify_no_sharing. */
 static int check_sharing(const struct apr_mdev *mdevs, int n, int self, const struct apr_mask *apm,
 			 const struct apr_mask *aqm, struct apr_conflict *c)
 {
@@ -357,7 +56,10 @@ static int check_sharing(const struct apr_mdev *mdevs, int n, int self, const st
 	return 0;
 }
 
-/* spec §3.2 step 5: validate a whole matrix; the first default-owned APQN wins. */
+/*
+ * vfio_ap_ops.c: vfio_ap_mdev_validate_masks: validate a whole matrix; the
+ * first default-owned APQN wins (ap_apqn_in_matrix_owned_by_def_drv).
+ */
 int apr_check_matrix(const struct apr_host *h, const struct apr_mdev *mdevs, int n, int self,
 		     const struct apr_mask *apm, const struct apr_mask *aqm, struct apr_conflict *c)
 {
@@ -374,7 +76,9 @@ int apr_check_matrix(const struct apr_host *h, const struct apr_mdev *mdevs, int
 }
 
 /*
- * spec §2.4 step 4 (6.0-6.18) and its 6.19 variant: setting bits hands
+ * ap_bus.c: __verify_card_reservations/__verify_queue_reservations with
+ * vfio_ap_ops.c: vfio_ap_mdev_resource_in_use (6.0-6.18; 6.19 asks about
+ * every APQN of the reserved IDs): setting bits hands
  * APQNs back to the default drivers; refuse with -EBUSY when one of them is
  * in an mdev's matrix.  The static generation had no such check.
  */
@@ -404,7 +108,7 @@ static int check_in_use(const struct apr_host *h, const struct apr_mdev *mdevs, 
 }
 
 /*
- * The apmask/aqmask store (spec §2.4) minus locking and re-probing: on 6.19
+ * ap_bus.c: apmask_store/aqmask_store minus locking and re-probing: on 6.19
  * -EINVAL while any driver_override is set, then the parse (-EINVAL), then
  * the in-use check (-EBUSY).  Returns 1 when the mask would not change
  * (then nothing else happens: no re-probe, no uevent) and 0 when *newmask
@@ -439,7 +143,8 @@ static const struct apr_mask *kind_mask(const struct apr_mdev *m, enum apr_kind 
 }
 
 /*
- * Static vfio_ap (spec §3.6, G1): every APQN of the new adapter (domain)
+ * Static vfio_ap (5.x vfio_ap_ops.c: vfio_ap_mdev_verify_queues_reserved_for_apid):
+ * every APQN of the new adapter (domain)
  * with the assigned domains (adapters) must be bound to vfio_ap; with none
  * assigned, at least one queue of it must be.
  */
@@ -471,8 +176,9 @@ static int check_static_bound(const struct apr_host *h, enum apr_kind kind, unsi
 }
 
 /*
- * assign_adapter / assign_domain / assign_control_domain (spec §3.2, §3.3,
- * and the G1 order of §3.6).  Returns a negative errno, 1 when the ID is
+ * vfio_ap_ops.c: assign_adapter_store / assign_domain_store /
+ * assign_control_domain_store, and the static generation's order (guest
+ * attached: EBUSY first).  Returns a negative errno, 1 when the ID is
  * already assigned (success, nothing changes), 0 when the caller is to set
  * the bit and re-filter.  *id receives the parsed number.
  */
@@ -515,7 +221,7 @@ int apr_check_assign(const struct apr_host *h, const struct apr_mdev *mdevs, int
 }
 
 /*
- * unassign_* (spec §3.4; G1 §3.6): parse, range, "not assigned" is a no-op
+ * vfio_ap_ops.c: unassign_*_store: parse, range, "not assigned" is a no-op
  * success (1).  0 means the caller is to call apr_unassign().
  */
 int apr_check_unassign(const struct apr_host *h, const struct apr_mdev *m, enum apr_kind kind,
@@ -536,7 +242,9 @@ int apr_check_unassign(const struct apr_host *h, const struct apr_mdev *m, enum 
 }
 
 /*
- * spec §3.4: clear the bit; if it was in the guest, drop it from the shadow
+ * vfio_ap_ops.c: vfio_ap_mdev_hot_unplug_adapter/_domain (and
+ * unassign_control_domain_store): clear the bit; if it was in the guest,
+ * drop it from the shadow
  * too.  The adapter filter is deliberately not re-run, so an adapter that
  * was filtered only because of the removed domain stays out of the guest
  * until the next filter event: guest state depends on history.
@@ -558,7 +266,8 @@ bool apr_unassign(struct apr_mdev *m, enum apr_kind kind, unsigned int id)
 }
 
 /*
- * spec §6.2 steps 1 and 3: at most 201 bytes are looked at; fields end at
+ * vfio_ap_ops.c: ap_config_store (6.10+): at most 201 bytes are looked at;
+ * fields end at
  * ',' or '\n'; a missing third field (no delimiter after the second) is
  * -EINVAL, an empty one is an all-zero mask.
  */
@@ -599,7 +308,7 @@ int apr_ap_config_parse(const char *buf, unsigned long len, struct apr_mask out[
 }
 
 /*
- * spec §6.2 steps 4-5: ownership, sharing, then the overflow check (ENODEV
+ * vfio_ap_ops.c: ap_config_store: ownership, sharing, then the overflow check (ENODEV
  * comes after the others).  0 means install cfg and re-filter.
  */
 int apr_check_ap_config(const struct apr_host *h, const struct apr_mdev *mdevs, int n, int self,
@@ -617,7 +326,7 @@ int apr_check_ap_config(const struct apr_host *h, const struct apr_mdev *mdevs, 
 }
 
 /*
- * spec §3.5 step 3: bound to vfio_ap (hence linked to the mdev holding the
+ * vfio_ap_ops.c: _queue_passable: bound to vfio_ap (hence linked to the mdev holding the
  * APQN) and the last reset answered normally; since 6.6 also deconfigured
  * (03) or checkstopped (04).  The 6.0 profile stands for 6.0-6.9 and keeps
  * the older, stricter rule.
@@ -632,7 +341,7 @@ bool apr_queue_passable(const struct apr_host *h, unsigned int st)
 }
 
 /*
- * spec §3.5 steps 1-2: the shadow APCB from scratch.  apm_filtered gets the
+ * vfio_ap_ops.c: vfio_ap_mdev_filter_matrix: the shadow APCB from scratch.  apm_filtered gets the
  * adapters dropped because one of their APQNs is not passable.  The static
  * generation passes the matrix unfiltered.  Returns true when the shadow
  * APM or AQM changed.
@@ -666,7 +375,7 @@ out:
 	return !apr_mask_equal(&papm, &m->sapm) || !apr_mask_equal(&paqm, &m->saqm);
 }
 
-/* spec §3.5 step 4: control domains need no queue, only the host's ADM. */
+/* vfio_ap_ops.c: vfio_ap_mdev_filter_cdoms: control domains need no queue, only the host's ADM. */
 bool apr_filter_cdoms(const struct apr_host *h, struct apr_mdev *m)
 {
 	struct apr_mask prev = m->sadm;
@@ -679,7 +388,7 @@ bool apr_filter_cdoms(const struct apr_host *h, struct apr_mdev *m)
 }
 
 /*
- * spec §3.9 "Remove": a queue of the guest leaves vfio_ap, so its whole
+ * vfio_ap_ops.c: vfio_ap_mdev_remove_queue: a queue of the guest leaves vfio_ap, so its whole
  * adapter leaves the guest.  Returns true when the shadow changed.
  */
 bool apr_queue_removed(struct apr_mdev *m, unsigned int apid, unsigned int apqi)
@@ -690,7 +399,7 @@ bool apr_queue_removed(struct apr_mdev *m, unsigned int apid, unsigned int apqi)
 	return true;
 }
 
-/* spec §5.2 step 1: resources that left the LPAR leave every shadow at once. */
+/* vfio_ap_ops.c: vfio_ap_on_cfg_changed: what left the LPAR leaves every shadow at once. */
 bool apr_cfg_removed(struct apr_mdev *m, const struct apr_mask *apm_gone,
 		     const struct apr_mask *aqm_gone, const struct apr_mask *adm_gone)
 {
@@ -711,7 +420,7 @@ int apr_mdev_holding(const struct apr_mdev *mdevs, int n, unsigned int apid, uns
 	return -1;
 }
 
-/* spec §1.4 `status` of a queue bound to vfio_ap (the late-2023 semantics). */
+/* vfio_ap_ops.c: status_show of a queue bound to vfio_ap (the late-2023 semantics). */
 const char *apr_queue_status(const struct apr_mdev *mdevs, int n, unsigned int apid,
 			     unsigned int apqi)
 {
@@ -726,70 +435,6 @@ const char *apr_queue_status(const struct apr_mdev *mdevs, int n, unsigned int a
 }
 
 /* Append s to buf like scnprintf(): never past size - 1 bytes. */
-static unsigned long emit(char *buf, unsigned long at, unsigned long size, const char *s)
-{
-	while (*s && at + 1 < size)
-		buf[at++] = *s++;
-	if (size)
-		buf[at] = '\0';
-	return at;
-}
-
-static void hex_id(char *out, unsigned int v, int digits)
-{
-	for (int i = digits - 1; i >= 0; i--, v >>= 4)
-		out[i] = hexdigits[v & 0xf];
-	out[digits] = '\0';
-}
-
-/*
- * spec §1.6: "%02lx.%04lx\n" per APQN, adapters outer; "%02lx.\n" or
- * ".%04lx\n" when one dimension is empty.  Like the kernel, output stops at
- * the sysfs buffer (size - 1 bytes), so a huge matrix reads truncated.
- */
-unsigned long apr_matrix_format(const struct apr_mask *apm, const struct apr_mask *aqm,
-				unsigned int max_apid, unsigned int max_apqi, char *buf,
-				unsigned long size)
-{
-	unsigned int a1 = apr_mask_next(apm, 0), q1 = apr_mask_next(aqm, 0);
-	unsigned long at = 0;
-	char line[16];
-
-	if (size)
-		buf[0] = '\0';
-	if (a1 <= max_apid && q1 <= max_apqi) {
-		for (unsigned int a = a1; a <= max_apid && a < APR_BITS;
-		     a = apr_mask_next(apm, a + 1))
-			for (unsigned int q = q1; q <= max_apqi && q < APR_BITS;
-			     q = apr_mask_next(aqm, q + 1)) {
-				hex_id(line, a, 2);
-				line[2] = '.';
-				hex_id(line + 3, q, 4);
-				line[7] = '\n';
-				line[8] = '\0';
-				at = emit(buf, at, size, line);
-			}
-	} else if (a1 <= max_apid) {
-		for (unsigned int a = a1; a <= max_apid && a < APR_BITS;
-		     a = apr_mask_next(apm, a + 1)) {
-			hex_id(line, a, 2);
-			line[2] = '.';
-			line[3] = '\n';
-			line[4] = '\0';
-			at = emit(buf, at, size, line);
-		}
-	} else if (q1 <= max_apqi) {
-		for (unsigned int q = q1; q <= max_apqi && q < APR_BITS;
-		     q = apr_mask_next(aqm, q + 1)) {
-			line[0] = '.';
-			hex_id(line + 1, q, 4);
-			line[5] = '\n';
-			line[6] = '\0';
-			at = emit(buf, at, size, line);
-		}
-	}
-	return at;
-}
 
 static const char *const profile_names[APR_PROFILE_COUNT] = {
 	[APR_PROFILE_STATIC] = "4.20", [APR_PROFILE_6_0] = "6.0",   [APR_PROFILE_6_10] = "6.10",
@@ -797,7 +442,7 @@ static const char *const profile_names[APR_PROFILE_COUNT] = {
 };
 
 /*
- * spec §7: the generation shows in which attributes exist.  Without an mdev
+ * The generation shows in which attributes exist.  Without an mdev
  * the per-mdev attributes cannot be seen; the bus `features` file (6.4+)
  * then still proves the dynamic generation.
  */
@@ -820,19 +465,10 @@ const char *apr_profile_name(enum apr_profile p)
 	return p < APR_PROFILE_COUNT ? profile_names[p] : "?";
 }
 
-static bool streq(const char *a, const char *b)
-{
-	while (*a && *a == *b) {
-		a++;
-		b++;
-	}
-	return *a == *b;
-}
-
 int apr_profile_parse(const char *s, enum apr_profile *p)
 {
 	for (int i = 0; i < APR_PROFILE_COUNT; i++)
-		if (streq(s, profile_names[i])) {
+		if (apr_streq(s, profile_names[i])) {
 			*p = (enum apr_profile)i;
 			return 0;
 		}
@@ -840,7 +476,7 @@ int apr_profile_parse(const char *s, enum apr_profile *p)
 }
 
 /*
- * spec §8.3/§8.4.  Facility words: APSC 0x80, 4K MEX 0x40, 4K CRT 0x20,
+ * ap_bus.h: AP_FUNC_* and the TAPQ facility word.  APSC 0x80, 4K MEX 0x40, 4K CRT 0x20,
  * then the mode bit (CCA 0x10, accelerator 0x08, EP11 0x04) and APXA 0x02,
  * in the top byte; card ap_functions keep only the top 16 bits.  Depth and
  * message size are what the simulated cards report.
@@ -870,7 +506,7 @@ const struct apr_card_type *apr_card_type_lookup(const char *name)
 	const struct apr_card_type *t;
 
 	for (unsigned int i = 0; (t = apr_card_type_at(i)); i++)
-		if (streq(name, t->name))
+		if (apr_streq(name, t->name))
 			return t;
 	return NULL;
 }

@@ -5,8 +5,8 @@
  * This unit is freestanding: no libc calls, no allocation, fixed 256-bit
  * masks.  It is compiled into libapmatrix (prediction, the simulated host)
  * and into kmod/apsim.ko, so both answer every write with the same errno in
- * the same order.  Each rule cites the section of ../shared/spec/kernel-abi.md
- * ("spec §N") it implements.
+ * the same order.  Each rule names the kernel function it reproduces;
+ * doc/kernel-abi.md describes the behaviour in one place.
  *
  * The rules never own state.  Callers describe the host in struct apr_host
  * and the mediated devices in struct apr_mdev; questions about individual
@@ -17,20 +17,11 @@
 #ifndef APMATRIX_RULES_H
 #define APMATRIX_RULES_H
 
-#include "rules-compat.h"
-
-#define APR_BITS	     256
-#define APR_MASK_STRLEN	     66	  /* "0x" + 64 hex digits */
-#define APR_AP_CONFIG_STRLEN 201  /* 3 masks, 2 commas, '\n' (spec §6.1) */
-#define APR_PAGE_SIZE	     4096 /* sysfs show/store buffer */
-
-/* A 256-bit AP mask, MSB-first: bit n is (w[n / 64] >> (63 - n % 64)) & 1 (spec §0.2). */
-struct apr_mask {
-	uint64_t w[4];
-};
+#include "mask.h"
 
 /*
- * Kernel generations the rules distinguish (spec §7).  The profile is
+ * Kernel generations the rules distinguish (doc/kernel-abi.md, "Kernel
+ * generations").  The profile is
  * detected from the attributes a host has, never from uname.
  */
 enum apr_profile {
@@ -46,18 +37,18 @@ enum apr_profile {
 #define APR_Q_EXISTS	  (1u << 0) /* a queue device exists */
 #define APR_Q_VFIO	  (1u << 1) /* bound to vfio_ap */
 #define APR_Q_DEFAULT_DRV (1u << 2) /* bound to a default (zcrypt) driver */
-#define APR_Q_RESET_OK	  (1u << 3) /* last reset passable (spec §3.5 step 3) */
+#define APR_Q_RESET_OK	  (1u << 3) /* last reset answered normally (response code 0) */
 #define APR_Q_OVERRIDE	  (1u << 4) /* 6.19: a driver_override is set */
 #define APR_Q_RESET_SOFT  (1u << 5) /* last reset: deconfigured/checkstopped (03/04) */
 
 /* What the rules need to know about the host. */
 struct apr_host {
 	enum apr_profile profile;
-	unsigned int max_apid;	/* apm_max (spec §1.6) */
+	unsigned int max_apid;	/* ap_max_adapter_id (the matrix's apm_max) */
 	unsigned int max_apqi;	/* aqm_max = adm_max */
 	struct apr_mask apmask; /* /sys/bus/ap/apmask */
 	struct apr_mask aqmask;
-	/* The QCI snapshot vfio_ap filters against (spec §3.5 step 1). */
+	/* The QCI snapshot vfio_ap filters against (vfio_ap_ops.c: vfio_ap_mdev_filter_matrix). */
 	struct apr_mask qci_apm, qci_aqm, qci_adm;
 	bool any_override; /* 6.19: some queue has a driver_override */
 	unsigned int (*queue_state)(const void *data, unsigned int apid, unsigned int apqi);
@@ -67,7 +58,7 @@ struct apr_host {
 /* One mediated device: its assigned matrix and its guest's shadow APCB. */
 struct apr_mdev {
 	struct apr_mask apm, aqm, adm;	  /* assigned (matrix, control_domains) */
-	struct apr_mask sapm, saqm, sadm; /* shadow = guest_matrix (spec §3.5) */
+	struct apr_mask sapm, saqm, sadm; /* shadow APCB = guest_matrix */
 	bool attached;			  /* a guest holds the VFIO device */
 };
 
@@ -82,35 +73,6 @@ struct apr_conflict {
 	unsigned int apid, apqi;
 	int mdev; /* index into the mdev array, -1 when none */
 };
-
-/* Masks (spec §0.2, §2). */
-void apr_mask_zero(struct apr_mask *m);
-void apr_mask_fill(struct apr_mask *m);
-bool apr_mask_test(const struct apr_mask *m, unsigned int bit);
-void apr_mask_set(struct apr_mask *m, unsigned int bit);
-void apr_mask_clear(struct apr_mask *m, unsigned int bit);
-bool apr_mask_equal(const struct apr_mask *a, const struct apr_mask *b);
-bool apr_mask_empty(const struct apr_mask *m);
-bool apr_mask_full(const struct apr_mask *m);
-unsigned int apr_mask_weight(const struct apr_mask *m);
-void apr_mask_and(struct apr_mask *r, const struct apr_mask *a, const struct apr_mask *b);
-void apr_mask_andnot(struct apr_mask *r, const struct apr_mask *a, const struct apr_mask *b);
-void apr_mask_or(struct apr_mask *r, const struct apr_mask *a, const struct apr_mask *b);
-/* Next set bit at or after from, or APR_BITS. */
-unsigned int apr_mask_next(const struct apr_mask *m, unsigned int from);
-/* "0x" + 64 lower-case hex digits + NUL: buf must hold APR_MASK_STRLEN + 1. */
-void apr_mask_format(const struct apr_mask *m, char *buf);
-int apr_mask_parse(const char *str, const struct apr_mask *cur, struct apr_mask *out);
-int apr_mask_parse_absolute(const char *str, const char **end, struct apr_mask *out);
-
-/* The value of a hex digit, or -1. */
-int apr_hexval(char c);
-
-/* Numbers (spec §3.1): kstrtoul(base 0), simple_strtoul(base 0). */
-int apr_kstrtoul(const char *s, unsigned long long *res);
-unsigned long long apr_simple_strtoul(const char *s, const char **end);
-/* sscanf("%d") as the card config / zcrypt online stores use it (spec §1.3, §5.1). */
-int apr_scan_int(const char *s, long *res);
 
 /* Ownership and the write checks. */
 bool apr_default_owned(const struct apr_host *h, unsigned int apid, unsigned int apqi);
@@ -128,7 +90,7 @@ int apr_check_matrix(const struct apr_host *h, const struct apr_mdev *mdevs, int
 		     const struct apr_mask *apm, const struct apr_mask *aqm,
 		     struct apr_conflict *c);
 
-/* Effects on the shadow APCB (spec §3.2 step 7, §3.4, §3.5, §3.9). */
+/* Effects on the shadow APCB (vfio_ap_ops.c: filter, hot unplug, probe/remove). */
 bool apr_queue_passable(const struct apr_host *h, unsigned int qstate);
 bool apr_filter(const struct apr_host *h, struct apr_mdev *m, struct apr_mask *apm_filtered);
 bool apr_filter_cdoms(const struct apr_host *h, struct apr_mdev *m);
@@ -137,24 +99,19 @@ bool apr_queue_removed(struct apr_mdev *m, unsigned int apid, unsigned int apqi)
 bool apr_cfg_removed(struct apr_mdev *m, const struct apr_mask *apm_gone,
 		     const struct apr_mask *aqm_gone, const struct apr_mask *adm_gone);
 
-/* Queue `status` (spec §1.4): "assigned", "unassigned" or "in use". */
+/* Queue `status` (vfio_ap_ops.c: status_show): "assigned", "unassigned" or "in use". */
 const char *apr_queue_status(const struct apr_mdev *mdevs, int n, unsigned int apid,
 			     unsigned int apqi);
 /* Index of the mdev whose matrix holds the APQN, or -1. */
 int apr_mdev_holding(const struct apr_mdev *mdevs, int n, unsigned int apid, unsigned int apqi);
 
-/* matrix / guest_matrix read format (spec §1.6), truncated at size like sysfs. */
-unsigned long apr_matrix_format(const struct apr_mask *apm, const struct apr_mask *aqm,
-				unsigned int max_apid, unsigned int max_apqi, char *buf,
-				unsigned long size);
-
-/* Kernel generations (spec §7). */
+/* Kernel generations. */
 enum apr_profile apr_profile_detect(bool mdev_seen, bool guest_matrix, bool ap_config,
 				    bool matrix_features, bool driver_override);
 const char *apr_profile_name(enum apr_profile p);
 int apr_profile_parse(const char *s, enum apr_profile *p);
 
-/* Card types (spec §8.3, §8.4): everything a type name implies, in one table. */
+/* Card types (ap_bus.h: AP_DEVICE_TYPE_*, the TAPQ facility bits): one table. */
 struct apr_card_type {
 	const char *name;	   /* "CEX5C" */
 	unsigned int hwtype;	   /* 10..14 */

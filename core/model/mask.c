@@ -1,0 +1,380 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * mask.c - AP masks and the kernel's number parsers (see mask.h).
+ *
+ * Freestanding on purpose: kmod/ compiles this very file.  Each parser
+ * follows the kernel function it names, including its oddities (octal
+ * after a leading 0, values that wrap), because user space sees exactly
+ * those answers.
+ */
+#include "mask.h"
+
+#define MASK_WORD(bit)	((bit) / 64)
+#define MASK_SHIFT(bit) (63 - (bit) % 64)
+
+void apr_mask_zero(struct apr_mask *m)
+{
+	for (int i = 0; i < 4; i++)
+		m->w[i] = 0;
+}
+
+void apr_mask_fill(struct apr_mask *m)
+{
+	for (int i = 0; i < 4; i++)
+		m->w[i] = ~(uint64_t)0;
+}
+
+bool apr_mask_test(const struct apr_mask *m, unsigned int bit)
+{
+	if (bit >= APR_BITS)
+		return false;
+	return (m->w[MASK_WORD(bit)] >> MASK_SHIFT(bit)) & 1;
+}
+
+void apr_mask_set(struct apr_mask *m, unsigned int bit)
+{
+	if (bit < APR_BITS)
+		m->w[MASK_WORD(bit)] |= (uint64_t)1 << MASK_SHIFT(bit);
+}
+
+void apr_mask_clear(struct apr_mask *m, unsigned int bit)
+{
+	if (bit < APR_BITS)
+		m->w[MASK_WORD(bit)] &= ~((uint64_t)1 << MASK_SHIFT(bit));
+}
+
+bool apr_mask_equal(const struct apr_mask *a, const struct apr_mask *b)
+{
+	for (int i = 0; i < 4; i++)
+		if (a->w[i] != b->w[i])
+			return false;
+	return true;
+}
+
+bool apr_mask_empty(const struct apr_mask *m)
+{
+	return !(m->w[0] | m->w[1] | m->w[2] | m->w[3]);
+}
+
+bool apr_mask_full(const struct apr_mask *m)
+{
+	return !~(m->w[0] & m->w[1] & m->w[2] & m->w[3]);
+}
+
+unsigned int apr_mask_weight(const struct apr_mask *m)
+{
+	unsigned int n = 0;
+
+	for (int i = 0; i < 4; i++)
+		for (uint64_t w = m->w[i]; w; w &= w - 1)
+			n++;
+	return n;
+}
+
+void apr_mask_and(struct apr_mask *r, const struct apr_mask *a, const struct apr_mask *b)
+{
+	for (int i = 0; i < 4; i++)
+		r->w[i] = a->w[i] & b->w[i];
+}
+
+void apr_mask_andnot(struct apr_mask *r, const struct apr_mask *a, const struct apr_mask *b)
+{
+	for (int i = 0; i < 4; i++)
+		r->w[i] = a->w[i] & ~b->w[i];
+}
+
+void apr_mask_or(struct apr_mask *r, const struct apr_mask *a, const struct apr_mask *b)
+{
+	for (int i = 0; i < 4; i++)
+		r->w[i] = a->w[i] | b->w[i];
+}
+
+unsigned int apr_mask_next(const struct apr_mask *m, unsigned int from)
+{
+	while (from < APR_BITS) {
+		uint64_t w = m->w[MASK_WORD(from)] << (from % 64);
+
+		if (w) {
+			unsigned int n = 0;
+
+			while (!(w & ((uint64_t)1 << 63))) {
+				w <<= 1;
+				n++;
+			}
+			return from + n;
+		}
+		from = (from / 64 + 1) * 64;
+	}
+	return APR_BITS;
+}
+
+static const char hexdigits[] = "0123456789abcdef";
+
+/* ap_bus.c: apmask_show prints the four words with "0x%016lx%016lx%016lx%016lx". */
+void apr_mask_format(const struct apr_mask *m, char *buf)
+{
+	*buf++ = '0';
+	*buf++ = 'x';
+	for (int i = 0; i < 4; i++)
+		for (int s = 60; s >= 0; s -= 4)
+			*buf++ = hexdigits[(m->w[i] >> s) & 0xf];
+	*buf = '\0';
+}
+
+int apr_hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
+
+/*
+ * ap_bus.c: hex2bitmap: optional "0x" (lower-case x only) or a bare "x",
+ * up to 64 hex digits filled in from bit 0, right-zero-padded.
+ * Parsing stops at the first non-hex character or after 256 bits; *end
+ * then points there, and the caller decides what may follow.
+ */
+static const char *hex_to_mask(const char *s, struct apr_mask *out)
+{
+	unsigned int i = 0;
+	int v;
+
+	apr_mask_zero(out);
+	if (s[0] == '0' && s[1] == 'x')
+		s++;
+	if (*s == 'x')
+		s++;
+	for (; (v = apr_hexval(*s)) >= 0 && i < APR_BITS; s++, i += 4)
+		for (int n = 0; n < 4; n++)
+			if (v & (0x8 >> n))
+				apr_mask_set(out, i + n);
+	return s;
+}
+
+int apr_mask_parse_absolute(const char *str, const char **end, struct apr_mask *out)
+{
+	const char *s = hex_to_mask(str, out);
+
+	if (end) {
+		*end = s;
+		return 0;
+	}
+	if (*s == '\n')
+		s++;
+	return *s ? -EINVAL : 0;
+}
+
+/*
+ * simple_strtoul(base 0) as the relative mask form uses it: "0x" only counts
+ * as a prefix when a hex digit follows, a leading 0 means octal, and the
+ * value wraps modulo 2^64 without an error (lib/vsprintf.c: simple_strtoull;
+ * ap_bus.c: modify_bitmap range-checks afterwards, and that check
+ * is the only guard).
+ */
+unsigned long long apr_simple_strtoul(const char *s, const char **end)
+{
+	unsigned long long v = 0;
+	unsigned int base = 10;
+	int d;
+
+	if (s[0] == '0') {
+		if ((s[1] == 'x' || s[1] == 'X') && apr_hexval(s[2]) >= 0) {
+			base = 16;
+			s += 2;
+		} else {
+			base = 8;
+		}
+	}
+	for (; (d = apr_hexval(*s)) >= 0 && (unsigned int)d < base; s++)
+		v = v * base + (unsigned int)d;
+	if (end)
+		*end = s;
+	return v;
+}
+
+/* ap_bus.c: modify_bitmap, applied to a copy of cur. */
+static int modify_mask(const char *s, struct apr_mask *m)
+{
+	while (*s) {
+		char sign = *s++;
+		unsigned long long a, z;
+		const char *np;
+
+		if (sign != '+' && sign != '-')
+			return -EINVAL;
+		a = z = apr_simple_strtoul(s, &np);
+		if (np == s || a >= APR_BITS)
+			return -EINVAL;
+		s = np;
+		if (*s == '-') {
+			s++;
+			z = apr_simple_strtoul(s, &np);
+			if (np == s || a > z || z >= APR_BITS)
+				return -EINVAL;
+			s = np;
+		}
+		for (unsigned long long i = a; i <= z; i++) {
+			if (sign == '+')
+				apr_mask_set(m, (unsigned int)i);
+			else
+				apr_mask_clear(m, (unsigned int)i);
+		}
+		while (*s == ',' || *s == '\n')
+			s++;
+	}
+	return 0;
+}
+
+/*
+ * ap_bus.c: ap_parse_bitmap_str: the first character picks the form.  str
+ * is the NUL-terminated text the store received; a 0-byte write never gets
+ * here (fs/kernfs/file.c: kernfs_fop_write_iter returns before the store).
+ * out is only written on success, so a failed parse leaves nothing behind.
+ */
+int apr_mask_parse(const char *str, const struct apr_mask *cur, struct apr_mask *out)
+{
+	struct apr_mask m;
+	int rc;
+
+	if (*str == '+' || *str == '-') {
+		m = *cur;
+		rc = modify_mask(str, &m);
+	} else {
+		rc = apr_mask_parse_absolute(str, NULL, &m);
+	}
+	if (!rc)
+		*out = m;
+	return rc;
+}
+
+/*
+ * lib/kstrtox.c: kstrtoull(s, 0): optional '+', 0x/0X hex (a hex digit must
+ * follow), leading-0 octal, one trailing '\n'; overflow is -ERANGE.
+ */
+int apr_kstrtoul(const char *s, unsigned long long *res)
+{
+	unsigned long long v = 0;
+	unsigned int base = 10, n = 0;
+	bool overflow = false;
+	int d;
+
+	if (*s == '+')
+		s++;
+	if (s[0] == '0') {
+		if ((s[1] == 'x' || s[1] == 'X') && apr_hexval(s[2]) >= 0) {
+			base = 16;
+			s += 2;
+		} else {
+			base = 8;
+		}
+	}
+	for (; (d = apr_hexval(*s)) >= 0 && (unsigned int)d < base; s++, n++) {
+		if (v > (~0ULL - (unsigned int)d) / base)
+			overflow = true;
+		v = v * base + (unsigned int)d;
+	}
+	if (overflow)
+		return -ERANGE;
+	if (!n)
+		return -EINVAL;
+	if (*s == '\n')
+		s++;
+	if (*s)
+		return -EINVAL;
+	*res = v;
+	return 0;
+}
+
+/*
+ * sscanf("%d") as used by the card `config` and zcrypt `online` stores:
+ * optional white space and sign, decimal digits; whatever follows is
+ * ignored (ap_card.c: config_store, zcrypt_card.c: online_store).
+ */
+int apr_scan_int(const char *s, long *res)
+{
+	bool neg = false;
+	long v = 0;
+	int n = 0;
+
+	while (*s == ' ' || *s == '\t' || *s == '\n')
+		s++;
+	if (*s == '+' || *s == '-')
+		neg = *s++ == '-';
+	for (; *s >= '0' && *s <= '9'; s++, n++)
+		if (v < 100000000)
+			v = v * 10 + (*s - '0');
+	if (!n)
+		return -EINVAL;
+	*res = neg ? -v : v;
+	return 0;
+}
+
+static unsigned long emit(char *buf, unsigned long at, unsigned long size, const char *s)
+{
+	while (*s && at + 1 < size)
+		buf[at++] = *s++;
+	if (size)
+		buf[at] = '\0';
+	return at;
+}
+
+static void hex_id(char *out, unsigned int v, int digits)
+{
+	for (int i = digits - 1; i >= 0; i--, v >>= 4)
+		out[i] = hexdigits[v & 0xf];
+	out[digits] = '\0';
+}
+
+/*
+ * vfio_ap_ops.c: vfio_ap_mdev_matrix_show: "%02lx.%04lx\n" per APQN,
+ * adapters outer; "%02lx.\n" or ".%04lx\n" when one dimension is empty.
+ * Like the kernel, output stops at the sysfs buffer (size - 1 bytes), so a
+ * huge matrix reads truncated.
+ */
+unsigned long apr_matrix_format(const struct apr_mask *apm, const struct apr_mask *aqm,
+				unsigned int max_apid, unsigned int max_apqi, char *buf,
+				unsigned long size)
+{
+	unsigned int a1 = apr_mask_next(apm, 0), q1 = apr_mask_next(aqm, 0);
+	unsigned long at = 0;
+	char line[16];
+
+	if (size)
+		buf[0] = '\0';
+	if (a1 <= max_apid && q1 <= max_apqi) {
+		for (unsigned int a = a1; a <= max_apid && a < APR_BITS;
+		     a = apr_mask_next(apm, a + 1))
+			for (unsigned int q = q1; q <= max_apqi && q < APR_BITS;
+			     q = apr_mask_next(aqm, q + 1)) {
+				hex_id(line, a, 2);
+				line[2] = '.';
+				hex_id(line + 3, q, 4);
+				line[7] = '\n';
+				line[8] = '\0';
+				at = emit(buf, at, size, line);
+			}
+	} else if (a1 <= max_apid) {
+		for (unsigned int a = a1; a <= max_apid && a < APR_BITS;
+		     a = apr_mask_next(apm, a + 1)) {
+			hex_id(line, a, 2);
+			line[2] = '.';
+			line[3] = '\n';
+			line[4] = '\0';
+			at = emit(buf, at, size, line);
+		}
+	} else if (q1 <= max_apqi) {
+		for (unsigned int q = q1; q <= max_apqi && q < APR_BITS;
+		     q = apr_mask_next(aqm, q + 1)) {
+			line[0] = '.';
+			hex_id(line + 1, q, 4);
+			line[5] = '\n';
+			line[6] = '\0';
+			at = emit(buf, at, size, line);
+		}
+	}
+	return at;
+}
