@@ -1,0 +1,247 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * hv.c - the hypervisor's side of the kernel model: what the HMC/SE does
+ * to the LPAR (adapters and domains added or removed, an adapter
+ * configured off or on, a checkstop) and the test controls (injected
+ * faults).  These are the files of the control tree kernel/apsim/, which
+ * the simulated host and kmod/apsim.ko both offer (see model.h).
+ *
+ * Freestanding: kmod/ compiles this very file.  Each change becomes
+ * visible to the bus at its next scan, which the caller runs at once, as
+ * the machine's configuration-change notification makes the bus do.
+ */
+#include "model.h"
+
+static int refuse(struct apr_model *m, int err, enum apr_why why, unsigned int apid,
+		  unsigned int apqi)
+{
+	struct apr_refusal r = { .err = err, .why = why, .apid = apid, .apqi = apqi, .mdev = -1 };
+
+	m->why = r;
+	return err;
+}
+
+static bool blank(char c)
+{
+	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+}
+
+/*
+ * "ID" or "ID WORD": outer blanks trimmed, the ID in kstrtoul's syntax
+ * and below APR_BITS, one word after the first space (word NULL: none may
+ * follow).  At most 47 characters, as the control files take them.
+ */
+int apr_hv_parse(const char *buf, unsigned int *id, char *word, unsigned long wsize)
+{
+	char tmp[48], *p, *sp = NULL;
+	unsigned long long v;
+	unsigned long n;
+	int rc;
+
+	if (!apr_strlcpy(tmp, buf, sizeof(tmp)))
+		return -EINVAL;
+	for (p = tmp; blank(*p); p++)
+		;
+	for (n = apr_strlen(p); n && blank(p[n - 1]); n--)
+		p[n - 1] = '\0';
+	for (char *s = p; *s; s++)
+		if (*s == ' ') {
+			*s = '\0';
+			sp = s + 1;
+			break;
+		}
+	rc = apr_kstrtoul(p, &v);
+	if (rc)
+		return rc;
+	if (v >= APR_BITS)
+		return -EINVAL;
+	*id = (unsigned int)v;
+	if (!word)
+		return sp ? -EINVAL : 0;
+	while (sp && blank(*sp))
+		sp++;
+	return apr_strlcpy(word, sp ? sp : "", wsize) ? 0 : -EINVAL;
+}
+
+/* add_adapter "ID [TYPE]": a card of TYPE (CEX8C) joins the LPAR, configured on. */
+int apr_hv_add_adapter(struct apr_model *m, const char *buf)
+{
+	const struct apr_card_type *t;
+	char word[16];
+	unsigned int id;
+
+	if (apr_hv_parse(buf, &id, word, sizeof(word)))
+		return refuse(m, -EINVAL, APR_WHY_SYNTAX, 0, 0);
+	t = apr_card_type_lookup(word[0] ? word : "CEX8C");
+	if (!t)
+		return refuse(m, -EINVAL, APR_WHY_NO_TYPE, id, 0);
+	if (apr_mask_test(&m->lpar_apm, id))
+		return refuse(m, -EEXIST, APR_WHY_IN_LPAR, id, 0);
+	m->card[id].type = t;
+	m->card[id].se_config = true;
+	m->card[id].se_chkstop = false;
+	apr_mask_set(&m->lpar_apm, id);
+	return 0;
+}
+
+int apr_hv_remove_adapter(struct apr_model *m, const char *buf)
+{
+	unsigned int id;
+
+	if (apr_hv_parse(buf, &id, NULL, 0))
+		return refuse(m, -EINVAL, APR_WHY_SYNTAX, 0, 0);
+	if (!apr_mask_test(&m->lpar_apm, id))
+		return refuse(m, -ENODEV, APR_WHY_NOT_IN_LPAR, id, 0);
+	apr_mask_clear(&m->lpar_apm, id);
+	return 0;
+}
+
+/* {add,remove}_{usage,control}_domain "ID". */
+int apr_hv_domain(struct apr_model *m, bool usage, bool add, const char *buf)
+{
+	struct apr_mask *lpar = usage ? &m->lpar_aqm : &m->lpar_adm;
+	unsigned int id;
+
+	if (apr_hv_parse(buf, &id, NULL, 0))
+		return refuse(m, -EINVAL, APR_WHY_SYNTAX, 0, 0);
+	if (add == apr_mask_test(lpar, id))
+		return refuse(m, add ? -EEXIST : -ENODEV,
+			      add ? APR_WHY_IN_LPAR : APR_WHY_NOT_IN_LPAR, 0, id);
+	if (add)
+		apr_mask_set(lpar, id);
+	else
+		apr_mask_clear(lpar, id);
+	return 0;
+}
+
+/* "ID 0|1" for an adapter of the LPAR. */
+static int adapter_state(struct apr_model *m, const char *buf, unsigned int *id, bool *on)
+{
+	char word[8];
+	long v;
+
+	if (apr_hv_parse(buf, id, word, sizeof(word)) || apr_scan_int(word, &v) ||
+	    (v != 0 && v != 1))
+		return refuse(m, -EINVAL, APR_WHY_SYNTAX, 0, 0);
+	if (!m->card[*id].type || !apr_mask_test(&m->lpar_apm, *id))
+		return refuse(m, -ENODEV, APR_WHY_NOT_IN_LPAR, *id, 0);
+	*on = v;
+	return 0;
+}
+
+/* se_config "ID 0|1": the SE configures the adapter off or on (sclp_ap.c's other side). */
+int apr_hv_se_config(struct apr_model *m, const char *buf)
+{
+	unsigned int id;
+	bool on;
+	int rc = adapter_state(m, buf, &id, &on);
+
+	if (!rc)
+		m->card[id].se_config = on;
+	return rc;
+}
+
+/* chkstop "ID 0|1": the adapter checkstops or recovers. */
+int apr_hv_chkstop(struct apr_model *m, const char *buf)
+{
+	unsigned int id;
+	bool on;
+	int rc = adapter_state(m, buf, &id, &on);
+
+	if (!rc)
+		m->card[id].se_chkstop = on;
+	return rc;
+}
+
+/* ------------------------------------------------------------- faults */
+
+int apr_fault_arm(struct apr_model *m, const char *path, int err, unsigned int count)
+{
+	struct apr_fault *free_slot = NULL;
+
+	if (!path[0] || apr_strlen(path) >= APR_FAULT_PATH_MAX || err < 0 || err > 4095)
+		return -EINVAL;
+	for (unsigned int i = 0; i < APR_FAULTS; i++) {
+		struct apr_fault *f = &m->fault[i];
+
+		if (f->path[0] && apr_streq(f->path, path)) {
+			free_slot = f;
+			break;
+		}
+		if (!f->path[0] && !free_slot)
+			free_slot = f;
+	}
+	if (!free_slot)
+		return count ? -ENOSPC : 0;
+	if (!count) {
+		free_slot->path[0] = '\0';
+		return 0;
+	}
+	apr_strlcpy(free_slot->path, path, APR_FAULT_PATH_MAX);
+	free_slot->err = err;
+	free_slot->count = count;
+	return 0;
+}
+
+int apr_fault_take(struct apr_model *m, const char *path, int *err)
+{
+	for (unsigned int i = 0; i < APR_FAULTS; i++) {
+		struct apr_fault *f = &m->fault[i];
+
+		if (!f->path[0] || !apr_streq(f->path, path))
+			continue;
+		*err = f->err ? -f->err : 0;
+		if (!--f->count)
+			f->path[0] = '\0';
+		return 1;
+	}
+	return 0;
+}
+
+/* Split the next blank-separated word off *s into out; false when none. */
+static bool next_word(const char **s, char *out, unsigned long size)
+{
+	const char *p = *s;
+	unsigned long n = 0;
+
+	while (blank(*p))
+		p++;
+	if (!*p)
+		return false;
+	while (*p && !blank(*p)) {
+		if (n + 1 >= size)
+			return false;
+		out[n++] = *p++;
+	}
+	out[n] = '\0';
+	*s = p;
+	return true;
+}
+
+int apr_fault_store(struct apr_model *m, const char *buf)
+{
+	char path[APR_FAULT_PATH_MAX], what[16], num[16];
+	unsigned long long count = 1;
+	const char *p = buf;
+	int err = 0;
+
+	if (!next_word(&p, path, sizeof(path)) || !next_word(&p, what, sizeof(what)))
+		return refuse(m, -EINVAL, APR_WHY_SYNTAX, 0, 0);
+	if (next_word(&p, num, sizeof(num)) &&
+	    (apr_kstrtoul(num, &count) || !count || count > 1000000))
+		return refuse(m, -EINVAL, APR_WHY_SYNTAX, 0, 0);
+	while (blank(*p))
+		p++;
+	if (*p)
+		return refuse(m, -EINVAL, APR_WHY_SYNTAX, 0, 0);
+	while (path[0] == '/')
+		for (unsigned int i = 0; path[i]; i++)
+			path[i] = path[i + 1];
+	if (apr_streq(what, "off"))
+		count = 0;
+	else if (!apr_streq(what, "ok") && apr_errno_parse(what, &err))
+		return refuse(m, -EINVAL, APR_WHY_SYNTAX, 0, 0);
+	if (apr_fault_arm(m, path, err, (unsigned int)count))
+		return refuse(m, -ENOSPC, APR_WHY_FULL, 0, 0);
+	return 0;
+}

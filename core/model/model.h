@@ -1,0 +1,351 @@
+/* SPDX-License-Identifier: LGPL-2.1-or-later */
+/*
+ * model.h - the kernel model: one host's AP bus and vfio_ap state, with
+ * operations that check and apply exactly as the kernel does.
+ *
+ * The rules (rules.h) answer "would the kernel accept this?"; the model
+ * also holds the state and applies the effects.  Every operation returns
+ * the kernel's errno in the kernel's order and changes the model only on
+ * success, so the simulated host, kmod/apsim.ko and the planner's
+ * predictions (an operation run on a copy) cannot drift apart.
+ *
+ * Freestanding, like the rules: no library calls, no allocation, no locks.
+ * The caller hands in the per-APQN table and the mdev arrays with their
+ * capacity, and serialises calls.  What is plumbing stays with the caller:
+ * the model never adds or removes a device, never binds a driver and never
+ * sends a uevent.  It reports the kernel's own change events through the
+ * notify callback, and it offers per-queue hooks (apr_bus_needs_reprobe,
+ * apr_bus_probe, apr_bus_remove, the apr_scan_* steps) so that the caller's
+ * driver core - the real one in apsim, a small one in the simulated host -
+ * drives the re-probe and scan loops in the kernel's order.
+ *
+ * Return convention of the operations: a negative errno (m->why tells the
+ * details), 0 when the change was applied, APR_NOOP (1) when the kernel
+ * accepts the write and nothing changes.
+ */
+#ifndef APMATRIX_MODEL_H
+#define APMATRIX_MODEL_H
+
+#include "rules.h"
+
+#define APR_NOOP 1
+
+#define APR_MAX_INSTANCES     65536 /* mdev_core.c: MDEV_MAX_INSTANCES of vfio_ap's type */
+#define APR_UUID_LEN	      36
+#define APR_GUEST_NAME_MAX    64 /* with the NUL */
+#define APR_OVERRIDE_NAME_MAX 32 /* with the NUL */
+#define APR_OVERRIDE_OTHERS   4	 /* distinct driver names an override may name */
+#define APR_FEATURES_MAX      64 /* bus `features`, with the NUL */
+#define APR_FAULTS	      8
+#define APR_FAULT_PATH_MAX    128
+
+/* The AP bus's queue drivers in registration order (cex4card is the card's). */
+enum apr_drv {
+	APR_DRV_NONE = 0,
+	APR_DRV_CEX4QUEUE, /* zcrypt, AP_DRIVER_FLAG_DEFAULT */
+	APR_DRV_VFIO_AP,
+};
+
+/* 6.19 driver_override: none, one of the two drivers, or another name. */
+#define APR_OVR_NONE	  0
+#define APR_OVR_CEX4QUEUE 1 /* = APR_DRV_CEX4QUEUE */
+#define APR_OVR_VFIO_AP	  2 /* = APR_DRV_VFIO_AP */
+#define APR_OVR_OTHER	  3 /* + i: m->override_name[i] */
+
+/* One APQN; the caller's table holds APR_BITS x APR_BITS of them. */
+struct apr_queue {
+	uint8_t exists : 1;	 /* the bus has the queue device */
+	uint8_t config : 1;	 /* as the bus last saw it */
+	uint8_t chkstop : 1;	 /* as the bus last saw it */
+	uint8_t online : 1;	 /* zcrypt online */
+	uint8_t uninitiated : 1; /* moved to vfio_ap outside a scan, not reset since */
+	uint8_t driver;		 /* enum apr_drv */
+	uint8_t override;	 /* APR_OVR_* */
+	uint8_t reset_rc;	 /* forced AP response code of resets; 0: normal */
+};
+
+struct apr_card {
+	const struct apr_card_type *type; /* the LPAR's card; NULL: none configured */
+	bool se_config, se_chkstop;	  /* the SE/HMC side, seen at the next scan */
+	bool present;			  /* the bus has the card device */
+	bool bound;			  /* bound to cex4card */
+	bool config, chkstop;		  /* as the bus last saw them */
+	bool online;			  /* zcrypt online */
+	uint64_t request_count;
+};
+
+/* Per mdev, parallel to its struct apr_mdev. */
+struct apr_mdev_info {
+	char uuid[APR_UUID_LEN + 1]; /* lower case */
+	int group;		     /* its IOMMU group */
+	char guest[APR_GUEST_NAME_MAX];
+	bool ignore_release; /* the guest does not honour a release request */
+	bool refilter;	     /* gained resources in the running scan */
+};
+
+/* Test control: the next count writes to path answer err (0: no effect). */
+struct apr_fault {
+	char path[APR_FAULT_PATH_MAX]; /* "" when the slot is free */
+	int err;
+	unsigned int count;
+};
+
+/* Which rule refused the last operation: the explanations' key. */
+enum apr_why {
+	APR_WHY_NONE = 0,
+	APR_WHY_SYNTAX,		/* the text does not parse */
+	APR_WHY_RANGE,		/* an ID above the host's maximum */
+	APR_WHY_OVERRIDES,	/* 6.19: masks and driver_overrides exclude each other */
+	APR_WHY_IN_USE,		/* apid.apqi is in mdev's matrix */
+	APR_WHY_HOST_OWNED,	/* apid.apqi belongs to the default drivers */
+	APR_WHY_NOT_BOUND,	/* static vfio_ap: apid.apqi is not bound to vfio_ap */
+	APR_WHY_SHARED,		/* apid.apqi is already in mdev */
+	APR_WHY_GUEST_RUNNING,	/* static vfio_ap: a guest holds the mdev */
+	APR_WHY_WOULD_BLOCK,	/* the write would wait for the guest to let go */
+	APR_WHY_EXISTS,		/* an mdev with that uuid exists */
+	APR_WHY_FULL,		/* no more instances */
+	APR_WHY_NO_MDEV,	/* no such mdev */
+	APR_WHY_ATTACHED,	/* the mdev is held by another guest (mdev = it) */
+	APR_WHY_GUEST_HOLDS,	/* the guest holds mdev already */
+	APR_WHY_NOT_ATTACHED,	/* no guest holds the mdev */
+	APR_WHY_NO_TYPE,	/* not a card type */
+	APR_WHY_IN_LPAR,	/* apid (or the domain in apqi) is in the LPAR already */
+	APR_WHY_NOT_IN_LPAR,	/* ... is not in the LPAR */
+	APR_WHY_NO_SCLP,	/* no SCLP AP configuration facility */
+	APR_WHY_CONFIGURED_OFF, /* card apid is configured off */
+	APR_WHY_CHECKSTOPPED,	/* card apid is checkstopped */
+	APR_WHY_CARD_OFFLINE,	/* the queue's card is offline */
+	APR_WHY_MASKS_SET,	/* 6.19: a driver_override needs both masks all ones */
+	APR_WHY_NO_DEVICE,	/* no such card or queue, or not bound there */
+	APR_WHY_BOUND,		/* the device is bound already */
+	APR_WHY_PROBE,		/* the driver's probe refused the device */
+	APR_WHY_FAULT,		/* an injected fault */
+};
+
+struct apr_refusal {
+	int err;
+	enum apr_why why;
+	unsigned int apid, apqi; /* the APQN (or adapter, domain) concerned */
+	int mdev;		 /* the other mdev concerned, or -1 */
+};
+
+/* The kernel's own change events (the driver core's add/bind/... are the caller's). */
+enum apr_event_kind {
+	APR_EV_CARD_CONFIG,	  /* CONFIG=value on card apid */
+	APR_EV_QUEUE_CONFIG,	  /* CONFIG=value on queue apid.apqi */
+	APR_EV_CARD_ONLINE,	  /* ONLINE=value */
+	APR_EV_QUEUE_ONLINE,	  /* ONLINE=value */
+	APR_EV_MASK,		  /* APMASK= (value 0) or AQMASK= (value 1) on the bus root */
+	APR_EV_INITSCAN,	  /* INITSCAN=done on the bus root */
+	APR_EV_BINDINGS_COMPLETE, /* BINDINGS=complete COMPLETECOUNT=value */
+};
+
+struct apr_event {
+	enum apr_event_kind kind;
+	unsigned int apid, apqi;
+	unsigned long long value;
+};
+
+struct apr_notify {
+	void (*event)(void *data, const struct apr_event *ev);
+};
+
+struct apr_model {
+	enum apr_profile profile;
+	unsigned int max_apid, max_apqi;
+	char features[APR_FEATURES_MAX]; /* bus features; "-": the machine has no QCI */
+	bool vfio_ap;			 /* the vfio_ap module is loaded */
+	bool sclp;			 /* SCLP AP (de)configuration is available */
+
+	/* The bus. */
+	struct apr_mask apmask, aqmask;
+	int ap_domain; /* -1: none selected */
+	int config_time;
+	bool poll_thread;
+	uint64_t poll_timeout;
+	uint64_t scans;
+	uint64_t complete_count;
+	bool bindings_armed; /* a binding changed since the last BINDINGS=complete */
+
+	/* The hypervisor's side, and what the bus saw of it at its last scan. */
+	struct apr_mask lpar_apm, lpar_aqm, lpar_adm;
+	struct apr_mask seen_apm, seen_aqm, seen_adm;
+
+	struct apr_card card[APR_BITS];
+	struct apr_queue (*q)[APR_BITS]; /* the caller's [apid][apqi] table */
+	uint64_t (*requests)[APR_BITS];	 /* per-queue request counts, or NULL */
+	char override_name[APR_OVERRIDE_OTHERS][APR_OVERRIDE_NAME_MAX];
+
+	/* vfio_ap: the mdevs in creation order, two parallel caller arrays. */
+	struct apr_mdev *rm;
+	struct apr_mdev_info *mdev;
+	unsigned int nmdevs, cap;
+	int next_group;
+
+	struct apr_fault fault[APR_FAULTS];
+	struct apr_refusal why; /* the last refusal's details */
+
+	const struct apr_notify *notify;
+	void *notify_data;
+};
+
+/* ---------------------------------------------------------------- model */
+
+/*
+ * A host as the kernel boots it: no devices yet (the first scan finds the
+ * LPAR's), both masks all ones, the 6.13 generation, 256 x 256 IDs.
+ */
+void apr_model_init(struct apr_model *m, struct apr_queue (*q)[APR_BITS],
+		    uint64_t (*requests)[APR_BITS], struct apr_mdev *rm, struct apr_mdev_info *info,
+		    unsigned int cap);
+/* Hand in bigger mdev arrays (the contents are copied over by the caller). */
+void apr_model_set_mdevs(struct apr_model *m, struct apr_mdev *rm, struct apr_mdev_info *info,
+			 unsigned int cap);
+/* Copy src into dst's buffers; -ENOSPC when dst cannot hold src's mdevs. */
+int apr_model_copy(struct apr_model *dst, const struct apr_model *src);
+void apr_model_set_notify(struct apr_model *m, const struct apr_notify *n, void *data);
+
+/* The queue state the rules ask about (APR_Q_*); data is the model. */
+unsigned int apr_model_queue_state(const void *data, unsigned int apid, unsigned int apqi);
+/* The rules' view of the model (valid while the model is unchanged). */
+void apr_model_rules_host(const struct apr_model *m, struct apr_host *h);
+bool apr_model_has_qci(const struct apr_model *m);
+/* Index of the mdev (uuid in any case), or -1. */
+int apr_model_find_mdev(const struct apr_model *m, const char *uuid);
+
+/* ------------------------------------------------------------------ bus */
+
+/* apmask (aq false) / aqmask store; 0 means: run the re-probe pass, then apr_bus_mask_done. */
+int apr_bus_mask_store(struct apr_model *m, bool aq, const char *buf);
+/* The APMASK=/AQMASK= event that ends a mask change. */
+void apr_bus_mask_done(struct apr_model *m, bool aq);
+/* Does the queue's driver disagree with its owner (the re-probe pass's question)? */
+bool apr_bus_needs_reprobe(const struct apr_model *m, unsigned int apid, unsigned int apqi);
+/* The probe gate and the bind effects; -ENODEV when drv may not take the queue. */
+int apr_bus_probe(struct apr_model *m, unsigned int apid, unsigned int apqi, enum apr_drv drv,
+		  bool in_scan);
+/* The unbind effects (vfio_ap's remove callback on the shadow). */
+void apr_bus_remove(struct apr_model *m, unsigned int apid, unsigned int apqi);
+/* cex4card takes / lets go of a card. */
+void apr_bus_card_probe(struct apr_model *m, unsigned int apid);
+void apr_bus_card_remove(struct apr_model *m, unsigned int apid);
+/* bound / total queue devices, for `bindings`. */
+unsigned int apr_bus_count_queues(const struct apr_model *m, unsigned int *bound);
+
+int apr_bus_ap_domain_store(struct apr_model *m, const char *buf);
+int apr_bus_config_time_store(struct apr_model *m, const char *buf);
+int apr_bus_poll_thread_store(struct apr_model *m, const char *buf);
+int apr_bus_poll_timeout_store(struct apr_model *m, const char *buf);
+
+/* Card `config` (SCLP), zcrypt `online` of a card and of a queue. */
+int apr_card_config_store(struct apr_model *m, unsigned int apid, const char *buf);
+int apr_card_online_store(struct apr_model *m, unsigned int apid, const char *buf);
+int apr_queue_online_store(struct apr_model *m, unsigned int apid, unsigned int apqi,
+			   const char *buf);
+void apr_card_request_count_store(struct apr_model *m, unsigned int apid);
+void apr_queue_request_count_store(struct apr_model *m, unsigned int apid, unsigned int apqi);
+uint64_t apr_queue_request_count(const struct apr_model *m, unsigned int apid, unsigned int apqi);
+void apr_queue_reset_store(struct apr_model *m, unsigned int apid, unsigned int apqi);
+/* 6.19 driver_override; the name it shows into buf (size APR_OVERRIDE_NAME_MAX). */
+int apr_queue_override_store(struct apr_model *m, unsigned int apid, unsigned int apqi,
+			     const char *buf, unsigned long len);
+const char *apr_queue_override_name(const struct apr_model *m, unsigned int apid,
+				    unsigned int apqi);
+/* The APR_OVR_* value for a driver name (a new "other" slot if needed), or -ENOSPC. */
+int apr_override_value(struct apr_model *m, const char *name);
+
+/* ----------------------------------------------------------------- scan */
+
+/*
+ * One AP bus scan (ap_bus.c: ap_scan_bus with vfio_ap's on_cfg_changed and
+ * on_scan_complete), as steps the caller's loop runs in this order:
+ *   apr_scan_begin;
+ *   for each apid: if a card is present but not wanted, remove its queues
+ *     (unbind first: apr_bus_remove, then apr_scan_queue_gone) and the card
+ *     (apr_bus_card_remove, apr_scan_card_gone); if wanted: add the card
+ *     (apr_scan_card_new, then bind cex4card: apr_bus_card_probe), remove
+ *     its unwanted queues and add its wanted ones (apr_scan_queue_new, then
+ *     probe the drivers in order with in_scan set); then apr_scan_config;
+ *   apr_scan_end.
+ */
+void apr_scan_begin(struct apr_model *m);
+bool apr_scan_card_wanted(const struct apr_model *m, unsigned int apid);
+bool apr_scan_queue_wanted(const struct apr_model *m, unsigned int apid, unsigned int apqi);
+void apr_scan_card_new(struct apr_model *m, unsigned int apid);
+void apr_scan_card_gone(struct apr_model *m, unsigned int apid);
+void apr_scan_queue_new(struct apr_model *m, unsigned int apid, unsigned int apqi);
+void apr_scan_queue_gone(struct apr_model *m, unsigned int apid, unsigned int apqi);
+void apr_scan_config(struct apr_model *m, unsigned int apid);
+void apr_scan_end(struct apr_model *m);
+
+/* ----------------------------------------------------------------- vfio */
+
+/*
+ * vfio_ap's queue callbacks (vfio_ap_mdev_probe_queue, _remove_queue);
+ * apr_bus_probe and apr_bus_remove call them.  A probe during a scan
+ * leaves the filter to the scan's end.
+ */
+void apr_vfio_queue_probed(struct apr_model *m, unsigned int apid, unsigned int apqi, bool in_scan);
+void apr_vfio_queue_removed(struct apr_model *m, unsigned int apid, unsigned int apqi);
+/* Recompute mdev i's shadow APCB (vfio_ap_mdev_filter_matrix and _cdoms). */
+void apr_vfio_refilter(struct apr_model *m, unsigned int i);
+
+int apr_vfio_assign(struct apr_model *m, unsigned int i, enum apr_kind kind, const char *buf);
+int apr_vfio_unassign(struct apr_model *m, unsigned int i, enum apr_kind kind, const char *buf);
+int apr_vfio_ap_config_store(struct apr_model *m, unsigned int i, const char *buf,
+			     unsigned long len);
+/* ap_config's text into buf (APR_AP_CONFIG_STRLEN + 1 bytes). */
+void apr_vfio_ap_config_show(const struct apr_model *m, unsigned int i, char *buf);
+/*
+ * `create` of the mdev type: the new mdev's index in *index.  -ENOSPC when
+ * the caller's arrays are full (grow them, apr_model_set_mdevs, call again).
+ */
+int apr_vfio_mdev_create(struct apr_model *m, const char *buf, unsigned long len,
+			 unsigned int *index);
+/*
+ * `remove` of an mdev: APR_NOOP for "0", else 0 when the mdev is to go
+ * (the caller removes the device, then apr_vfio_mdev_delete).  A guest
+ * holding it: static vfio_ap refuses (-EBUSY); 6.0 and a guest that ignores
+ * release requests make the kernel's write wait (-EDEADLK stands for it);
+ * 6.5+ (vfio_ap_ops.c: vfio_ap_mdev_request) empties the guest, which lets go.
+ */
+int apr_vfio_mdev_remove_store(struct apr_model *m, unsigned int i, const char *buf);
+void apr_vfio_mdev_delete(struct apr_model *m, unsigned int i);
+/* 6.5+ vfio_ap_mdev_request: the guest loses every AP resource at once. */
+void apr_vfio_mdev_request(struct apr_model *m, unsigned int i);
+/* A guest (the VFIO device's opener) attaches to / detaches from mdev i. */
+int apr_vfio_guest_attach(struct apr_model *m, unsigned int i, const char *guest);
+int apr_vfio_guest_detach(struct apr_model *m, unsigned int i);
+unsigned int apr_vfio_available_instances(const struct apr_model *m);
+
+/* ------------------------------------------------------- the hypervisor */
+
+/*
+ * The HMC/SE side (the control tree kernel/apsim/): each change is seen by
+ * the bus at its next scan, which the caller runs at once (the CHSC
+ * notification).  Text as the control files take it: "ID", "ID WORD".
+ */
+int apr_hv_parse(const char *buf, unsigned int *id, char *word, unsigned long wsize);
+int apr_hv_add_adapter(struct apr_model *m, const char *buf);
+int apr_hv_remove_adapter(struct apr_model *m, const char *buf);
+int apr_hv_domain(struct apr_model *m, bool usage, bool add, const char *buf);
+int apr_hv_se_config(struct apr_model *m, const char *buf);
+int apr_hv_chkstop(struct apr_model *m, const char *buf);
+
+/*
+ * kernel/apsim/fault: "PATH ERRNO [COUNT]" arms the next COUNT (1) writes
+ * to PATH to answer -ERRNO (a number or a name such as EBUSY; 0 or "ok":
+ * succeed without effect); "PATH off" disarms.
+ */
+int apr_fault_store(struct apr_model *m, const char *buf);
+int apr_fault_arm(struct apr_model *m, const char *path, int err, unsigned int count);
+/* 1 and *err when a fault answers this write (one use consumed), else 0. */
+int apr_fault_take(struct apr_model *m, const char *path, int *err);
+/* The errno's name ("EBUSY"), or NULL when the model does not know it. */
+const char *apr_errno_name(int err);
+int apr_errno_parse(const char *s, int *err);
+
+/* The uuid check of the mdev core (mdev_sysfs.c: create_store via uuid_parse). */
+bool apr_uuid_valid(const char *s, unsigned long len);
+
+#endif
