@@ -29,14 +29,6 @@ void apr_model_init(struct apr_model *m, struct apr_queue (*q)[APR_BITS],
 	apr_mask_fill(&m->aqmask);
 	m->q = q;
 	m->requests = requests;
-	for (unsigned int a = 0; a < APR_BITS; a++)
-		for (unsigned int i = 0; i < APR_BITS; i++) {
-			struct apr_queue zero = { 0 };
-
-			q[a][i] = zero;
-			if (requests)
-				requests[a][i] = 0;
-		}
 	apr_model_set_mdevs(m, rm, info, cap);
 	m->why.mdev = -1;
 }

@@ -193,7 +193,9 @@ struct apr_model {
 
 /*
  * A host as the kernel boots it: no devices yet (the first scan finds the
- * LPAR's), both masks all ones, the 6.13 generation, 256 x 256 IDs.
+ * LPAR's), both masks all ones, the 6.13 generation, 256 x 256 IDs.  The
+ * tables are the caller's and come zeroed (kzalloc, calloc): the model
+ * does not touch a page the host does not use.
  */
 void apr_model_init(struct apr_model *m, struct apr_queue (*q)[APR_BITS],
 		    uint64_t (*requests)[APR_BITS], struct apr_mdev *rm, struct apr_mdev_info *info,

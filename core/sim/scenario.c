@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * sim-file.c - the simulated host's state file (INI, libinih) and the
- * built-in default scenario.  The format is documented in doc/scenario.md.
+ * scenario.c - the simulated host's state file format (INI, libinih) and
+ * the built-in default scenario.  The format is documented in
+ * doc/scenario.md; what it describes is a kernel model (core/model/).
  *
  * Parsing is strict: an unknown section or key, a bad ID list, a type name
  * that is no zcrypt card type, an APQN in two mdevs: each is an error that
@@ -32,7 +33,8 @@ const char sim_builtin_scenario[] =
 struct parse {
 	struct ini_lines in; /* first: the stream inih reads */
 	struct apm_ctx *ctx;
-	struct sim_state *s;
+	struct sim_state *st;
+	struct apr_model *s;
 	int errors;
 	/* inih hands over continuation lines as the same key again: join them. */
 	char last_section[64], last_key[32];
@@ -141,7 +143,7 @@ static int parse_ull(const char *v, unsigned long long *r)
 
 static int host_key(struct parse *p, const char *k, const char *v)
 {
-	struct sim_state *s = p->s;
+	struct apr_model *s = p->s;
 	unsigned long long u = 0;
 	bool b;
 
@@ -183,12 +185,16 @@ static int host_key(struct parse *p, const char *k, const char *v)
 		if (parse_bool(v, &s->poll_thread))
 			perr(p, "poll_thread: expected yes or no, not '%s'", v);
 	} else if (!strcmp(k, "poll_timeout")) {
-		if (parse_ull(v, &s->poll_timeout))
+		if (parse_ull(v, &u))
 			perr(p, "bad poll_timeout '%s'", v);
+		s->poll_timeout = u;
 	} else if (!strcmp(k, "scans") || !strcmp(k, "complete_count")) {
 		if (parse_ull(v, &u))
 			perr(p, "bad %s '%s'", k, v);
-		*(k[0] == 's' ? &s->scans : &s->complete_count) = u;
+		if (k[0] == 's')
+			s->scans = u;
+		else
+			s->complete_count = u;
 	} else if (!strcmp(k, "vfio_ap") || !strcmp(k, "sclp") || !strcmp(k, "bindings_armed")) {
 		if (parse_bool(v, &b))
 			perr(p, "%s: expected yes or no, not '%s'", k, v);
@@ -237,7 +243,7 @@ static int lpar_adapters(struct parse *p, const char *v, struct apr_mask *apm)
 		}
 		for (unsigned int a = apr_mask_next(&ids, 0); a < APR_BITS;
 		     a = apr_mask_next(&ids, a + 1))
-			p->s->ad[a].type = t;
+			p->s->card[a].type = t;
 		apr_mask_or(apm, apm, &ids);
 	}
 	return 0;
@@ -292,7 +298,7 @@ static int adapter_key(struct parse *p, unsigned int a, const char *k, const cha
 static int mdev_key(struct parse *p, unsigned int i, const char *k, const char *v)
 {
 	struct apr_mdev *m = &p->s->rm[i];
-	struct sim_mdev *x = &p->s->mdevs[i];
+	struct apr_mdev_info *x = &p->s->mdev[i];
 	unsigned long long u = 0;
 
 	if (!strcmp(k, "adapters"))
@@ -332,43 +338,38 @@ static int mdev_key(struct parse *p, unsigned int i, const char *k, const char *
 
 static int new_mdev(struct parse *p, const char *uuid)
 {
-	struct sim_state *s = p->s;
+	struct apr_model *s = p->s;
 	unsigned int n = s->nmdevs;
-	void *t1, *t2, *t3;
+	void *t3;
 
 	if (!apm_uuid_valid(uuid)) {
 		perr(p, "'%s' is not a UUID", uuid);
 		return -EINVAL;
 	}
 	for (unsigned int i = 0; i < n; i++)
-		if (!strcasecmp(s->mdevs[i].uuid, uuid)) {
+		if (!strcasecmp(s->mdev[i].uuid, uuid)) {
 			perr(p, "mdev %s is defined twice", uuid);
 			return -EINVAL;
 		}
-	t1 = realloc(s->mdevs, (n + 1) * sizeof(*s->mdevs));
-	if (t1)
-		s->mdevs = t1;
-	t2 = realloc(s->rm, (n + 1) * sizeof(*s->rm));
-	if (t2)
-		s->rm = t2;
-	t3 = realloc(p->shadow_flags, (n + 1) * sizeof(*p->shadow_flags));
-	if (t3)
-		p->shadow_flags = t3;
-	if (!t1 || !t2 || !t3)
+	if (sim_state_reserve(p->st, n + 1))
 		return -ENOMEM;
+	t3 = realloc(p->shadow_flags, (n + 1) * sizeof(*p->shadow_flags));
+	if (!t3)
+		return -ENOMEM;
+	p->shadow_flags = t3;
 	t3 = realloc(p->mdev_line, (n + 1) * sizeof(*p->mdev_line));
 	if (!t3)
 		return -ENOMEM;
 	p->mdev_line = t3;
 	/* inih calls us at the first key: the header is the last "[" line before it. */
 	p->mdev_line[n] = p->in.section_line;
-	memset(&s->mdevs[n], 0, sizeof(s->mdevs[n]));
+	memset(&s->mdev[n], 0, sizeof(s->mdev[n]));
 	memset(&s->rm[n], 0, sizeof(s->rm[n]));
 	p->shadow_flags[n] = 0;
 	for (int i = 0; i < 36; i++)
-		s->mdevs[n].uuid[i] =
+		s->mdev[n].uuid[i] =
 			(char)(uuid[i] >= 'A' && uuid[i] <= 'F' ? uuid[i] + 32 : uuid[i]);
-	s->mdevs[n].group = -1;
+	s->mdev[n].group = -1;
 	s->nmdevs++;
 	return 0;
 }
@@ -376,7 +377,7 @@ static int new_mdev(struct parse *p, const char *uuid)
 static int handler(void *user, const char *section, const char *key, const char *value)
 {
 	struct parse *p = user;
-	struct sim_state *s = p->s;
+	struct apr_model *s = p->s;
 	unsigned int a, q;
 
 	if (strcmp(section, p->section)) {
@@ -446,7 +447,7 @@ static int handler(void *user, const char *section, const char *key, const char 
 		return 1;
 	}
 	if (!strncmp(section, "mdev ", 5)) {
-		if (!s->nmdevs || strcasecmp(s->mdevs[s->nmdevs - 1].uuid, section + 5))
+		if (!s->nmdevs || strcasecmp(s->mdev[s->nmdevs - 1].uuid, section + 5))
 			return 1; /* its header was refused */
 		return mdev_key(p, s->nmdevs - 1, key, value);
 	}
@@ -456,7 +457,7 @@ static int handler(void *user, const char *section, const char *key, const char 
 
 static void queue_key(struct parse *p, const struct qkey *k)
 {
-	struct sim_queue *sq = &p->s->q[k->a][k->q];
+	struct apr_queue *sq = &p->s->q[k->a][k->q];
 	unsigned long long u = 0;
 	bool b;
 
@@ -468,11 +469,11 @@ static void queue_key(struct parse *p, const struct qkey *k)
 	}
 	if (!strcmp(k->key, "driver")) {
 		if (!strcmp(k->val, "none"))
-			sq->driver = SIM_DRV_NONE;
+			sq->driver = APR_DRV_NONE;
 		else if (!strcmp(k->val, "cex4queue"))
-			sq->driver = SIM_DRV_CEX4QUEUE;
+			sq->driver = APR_DRV_CEX4QUEUE;
 		else if (!strcmp(k->val, "vfio_ap") && p->s->vfio_ap)
-			sq->driver = SIM_DRV_VFIO_AP;
+			sq->driver = APR_DRV_VFIO_AP;
 		else
 			perr(p, "driver must be none, cex4queue or vfio_ap (when loaded), not '%s'",
 			     k->val);
@@ -481,20 +482,18 @@ static void queue_key(struct parse *p, const struct qkey *k)
 			perr(p, "reset_rc must be an AP response code 0..0xff, not '%s'", k->val);
 		sq->reset_rc = (unsigned char)u;
 	} else if (!strcmp(k->key, "override")) {
-		if (!strcmp(k->val, "cex4queue"))
-			sq->override = 1;
-		else if (!strcmp(k->val, "vfio_ap"))
-			sq->override = 2;
-		else if (!strcmp(k->val, "none"))
-			sq->override = 0;
-		else {
-			sq->override = 3;
-			snprintf(p->s->override_other, sizeof(p->s->override_other), "%.31s",
-				 k->val);
-		}
+		int v = strcmp(k->val, "none") ? apr_override_value(p->s, k->val) : APR_OVR_NONE;
+
+		if (v < 0)
+			perr(p,
+			     "override must be none or a driver's name (1..%d letters, digits, _ . -; at most %d others than cex4queue and vfio_ap), not '%s'",
+			     APR_OVERRIDE_NAME_MAX - 1, APR_OVERRIDE_OTHERS, k->val);
+		else
+			sq->override = (uint8_t)v;
 	} else if (!strcmp(k->key, "request_count")) {
-		if (parse_ull(k->val, &sq->request_count))
+		if (parse_ull(k->val, &u))
 			perr(p, "bad request_count '%s'", k->val);
+		p->st->req[k->a][k->q] = u;
 	} else if (!strcmp(k->key, "config") || !strcmp(k->key, "chkstop") ||
 		   !strcmp(k->key, "online") || !strcmp(k->key, "uninitiated")) {
 		if (parse_bool(k->val, &b)) {
@@ -514,23 +513,23 @@ static void queue_key(struct parse *p, const struct qkey *k)
 	}
 }
 
-static enum sim_drv default_driver(const struct sim_state *s, unsigned int a, unsigned int q)
+static enum apr_drv default_driver(const struct apr_model *s, unsigned int a, unsigned int q)
 {
-	const struct sim_queue *sq = &s->q[a][q];
+	const struct apr_queue *sq = &s->q[a][q];
 
 	if (s->profile >= APR_PROFILE_6_19 && sq->override)
-		return sq->override == 2 && !s->vfio_ap ? SIM_DRV_NONE
-		       : sq->override <= 2		? (enum sim_drv)sq->override
-							: SIM_DRV_NONE;
+		return sq->override == 2 && !s->vfio_ap ? APR_DRV_NONE
+		       : sq->override <= 2		? (enum apr_drv)sq->override
+							: APR_DRV_NONE;
 	if (apr_mask_test(&s->apmask, a) && apr_mask_test(&s->aqmask, q))
-		return SIM_DRV_CEX4QUEUE;
-	return s->vfio_ap ? SIM_DRV_VFIO_AP : SIM_DRV_NONE;
+		return APR_DRV_CEX4QUEUE;
+	return s->vfio_ap ? APR_DRV_VFIO_AP : APR_DRV_NONE;
 }
 
 /* Build the devices the bus has seen and apply per-queue keys. */
 static void finish(struct parse *p)
 {
-	struct sim_state *s = p->s;
+	struct apr_model *s = p->s;
 	struct apr_mask all, m;
 
 	apr_mask_fill(&all);
@@ -548,7 +547,7 @@ static void finish(struct parse *p)
 		s->seen_adm = s->lpar_adm;
 	}
 	for (unsigned int a = 0; a < APR_BITS; a++) {
-		struct sim_adapter *ad = &s->ad[a];
+		struct apr_card *ad = &s->card[a];
 
 		if (p->adapter_keys[a] && !ad->type && !apr_mask_test(&s->seen_apm, a)) {
 			perr(p, "[adapter 0x%02x] is not in the LPAR", a);
@@ -564,12 +563,12 @@ static void finish(struct parse *p)
 		ad->chkstop = p->ad_chkstop[a] >= 0 ? p->ad_chkstop[a] : ad->se_chkstop;
 		ad->online = p->ad_online[a] >= 0 ? p->ad_online[a] : 1;
 		ad->request_count = p->ad_requests[a];
-		ad->has_card = ad->type && apr_mask_test(&s->seen_apm, a) && a <= s->max_apid;
-		ad->card_bound = ad->has_card && p->ad_card_driver[a] != 0;
-		if (!ad->has_card)
+		ad->present = ad->type && apr_mask_test(&s->seen_apm, a) && a <= s->max_apid;
+		ad->bound = ad->present && p->ad_card_driver[a] != 0;
+		if (!ad->present)
 			continue;
 		for (unsigned int q = 0; q < APR_BITS; q++) {
-			struct sim_queue *sq = &s->q[a][q];
+			struct apr_queue *sq = &s->q[a][q];
 
 			if (!apr_mask_test(&s->seen_aqm, q) || q > s->max_apqi)
 				continue;
@@ -592,10 +591,10 @@ static void finish(struct parse *p)
 			queue_key(p, &p->qkeys[i]);
 }
 
-/* The kernel would never have let an APQN into two mdevs (spec §3.2 5b). */
+/* The kernel never lets an APQN into two mdevs (vfio_ap_mdev_verify_no_sharing). */
 static void check_mdevs(struct parse *p)
 {
-	struct sim_state *s = p->s;
+	struct apr_model *s = p->s;
 	struct apr_host h;
 	struct apr_mask filtered;
 	int group = 0;
@@ -611,8 +610,8 @@ static void check_mdevs(struct parse *p)
 			if (!apr_mask_empty(&a) && !apr_mask_empty(&q)) {
 				p->in.line = p->mdev_line[j];
 				perr(p, "APQN %02x.%04x is in mdev %s and in mdev %s",
-				     apr_mask_next(&a, 0), apr_mask_next(&q, 0), s->mdevs[i].uuid,
-				     s->mdevs[j].uuid);
+				     apr_mask_next(&a, 0), apr_mask_next(&q, 0), s->mdev[i].uuid,
+				     s->mdev[j].uuid);
 			}
 		}
 		if (apr_mask_next(&m->apm, s->max_apid + 1) < APR_BITS ||
@@ -620,25 +619,25 @@ static void check_mdevs(struct parse *p)
 		    apr_mask_next(&m->adm, s->max_apqi + 1) < APR_BITS) {
 			p->in.line = p->mdev_line[i];
 			perr(p, "mdev %s has IDs above max_adapter_id/max_domain_id",
-			     s->mdevs[i].uuid);
+			     s->mdev[i].uuid);
 		}
 		for (unsigned int j = 0; j < i; j++)
 			if (m->attached && s->rm[j].attached &&
-			    !strcmp(s->mdevs[i].guest, s->mdevs[j].guest)) {
+			    !strcmp(s->mdev[i].guest, s->mdev[j].guest)) {
 				p->in.line = p->mdev_line[i];
 				perr(p, "guest %s holds two mdevs (%s, %s); one per guest",
-				     s->mdevs[i].guest, s->mdevs[j].uuid, s->mdevs[i].uuid);
+				     s->mdev[i].guest, s->mdev[j].uuid, s->mdev[i].uuid);
 			}
-		if (s->mdevs[i].group >= group)
-			group = s->mdevs[i].group + 1;
+		if (s->mdev[i].group >= group)
+			group = s->mdev[i].group + 1;
 	}
 	if (s->next_group < group)
 		s->next_group = group;
 	for (unsigned int i = 0; i < s->nmdevs; i++)
-		if (s->mdevs[i].group < 0)
-			s->mdevs[i].group = s->next_group++;
+		if (s->mdev[i].group < 0)
+			s->mdev[i].group = s->next_group++;
 	/* Shadows not stored are what the filter gives now. */
-	sim_rules_host(s, &h);
+	apr_model_rules_host(s, &h);
 	for (unsigned int i = 0; i < s->nmdevs; i++) {
 		struct apr_mdev t = s->rm[i];
 
@@ -653,15 +652,16 @@ static void check_mdevs(struct parse *p)
 	}
 }
 
-int sim_state_parse(struct apm_ctx *ctx, const char *name, FILE *f, struct sim_state *s)
+int sim_state_parse(struct apm_ctx *ctx, const char *name, FILE *f, struct sim_state *st)
 {
 	struct parse *p = calloc(1, sizeof(*p));
+	struct apr_model *s = &st->m;
 	int rc;
 
 	if (!p)
 		return -ENOMEM;
 	p->ctx = ctx;
-
+	p->st = st;
 	p->s = s;
 	ini_lines_init(&p->in, f, name);
 	for (int i = 0; i < APR_BITS; i++)
@@ -679,6 +679,7 @@ int sim_state_parse(struct apm_ctx *ctx, const char *name, FILE *f, struct sim_s
 	s->poll_timeout = 250000;
 	s->scans = 1;
 	s->complete_count = 1;
+	s->bindings_armed = false;
 
 	rc = ini_parse_stream(ini_lines_reader, p, handler, p);
 	if (rc > 0 && !p->errors) {
@@ -756,8 +757,9 @@ static void put_mask(FILE *f, const char *key, const struct apr_mask *m)
 	fprintf(f, "%s = %s\n", key, t);
 }
 
-int sim_state_write(const struct sim_state *s, FILE *f)
+int sim_state_write(const struct sim_state *st, FILE *f)
 {
+	const struct apr_model *s = &st->m;
 	struct wrap w = { .f = f, .first = true };
 	char item[24];
 
@@ -768,16 +770,17 @@ int sim_state_write(const struct sim_state *s, FILE *f)
 	put_mask(f, "apmask", &s->apmask);
 	put_mask(f, "aqmask", &s->aqmask);
 	fprintf(f, "ap_domain = %d\nconfig_time = %d\npoll_thread = %d\npoll_timeout = %llu\n",
-		s->ap_domain, s->config_time, s->poll_thread, s->poll_timeout);
-	fprintf(f, "scans = %llu\ncomplete_count = %llu\nbindings_armed = %s\n", s->scans,
-		s->complete_count, s->bindings_armed ? "yes" : "no");
+		s->ap_domain, s->config_time, s->poll_thread, (unsigned long long)s->poll_timeout);
+	fprintf(f, "scans = %llu\ncomplete_count = %llu\nbindings_armed = %s\n",
+		(unsigned long long)s->scans, (unsigned long long)s->complete_count,
+		s->bindings_armed ? "yes" : "no");
 	fprintf(f, "vfio_ap = %s\nsclp = %s\nnext_iommu_group = %d\n", s->vfio_ap ? "yes" : "no",
 		s->sclp ? "yes" : "no", s->next_group);
 
 	w.col = fprintf(f, "\n[lpar]\nadapters = ");
 	for (unsigned int a = 0; a < APR_BITS; a++)
-		if (apr_mask_test(&s->lpar_apm, a) && s->ad[a].type) {
-			snprintf(item, sizeof(item), "0x%02x:%s", a, s->ad[a].type->name);
+		if (apr_mask_test(&s->lpar_apm, a) && s->card[a].type) {
+			snprintf(item, sizeof(item), "0x%02x:%s", a, s->card[a].type->name);
 			wrap_item(&w, item);
 		}
 	fputc('\n', f);
@@ -789,52 +792,48 @@ int sim_state_write(const struct sim_state *s, FILE *f)
 	put_ids(f, "control_domains", &s->seen_adm);
 
 	for (unsigned int a = 0; a < APR_BITS; a++) {
-		const struct sim_adapter *ad = &s->ad[a];
+		const struct apr_card *ad = &s->card[a];
 
-		if (!ad->type ||
-		    (ad->config && ad->se_config && !ad->chkstop && !ad->se_chkstop && ad->online &&
-		     !ad->request_count && (ad->card_bound || !ad->has_card)))
+		if (!ad->type || (ad->config && ad->se_config && !ad->chkstop && !ad->se_chkstop &&
+				  ad->online && !ad->request_count && (ad->bound || !ad->present)))
 			continue;
 		fprintf(f, "\n[adapter 0x%02x]\nconfig = %d\nse_config = %d\n", a, ad->config,
 			ad->se_config);
 		fprintf(f, "chkstop = %d\nse_chkstop = %d\nonline = %d\n", ad->chkstop,
 			ad->se_chkstop, ad->online);
 		if (ad->request_count)
-			fprintf(f, "request_count = %llu\n", ad->request_count);
-		if (ad->has_card && !ad->card_bound)
+			fprintf(f, "request_count = %llu\n", (unsigned long long)ad->request_count);
+		if (ad->present && !ad->bound)
 			fprintf(f, "card_driver = none\n");
 	}
 	for (unsigned int a = 0; a < APR_BITS; a++) {
-		const struct sim_adapter *ad = &s->ad[a];
+		const struct apr_card *ad = &s->card[a];
 
 		for (unsigned int q = 0; q < APR_BITS; q++) {
-			const struct sim_queue *sq = &s->q[a][q];
-			enum sim_drv d;
+			const struct apr_queue *sq = &s->q[a][q];
+			enum apr_drv d;
 
 			if (!sq->exists)
 				continue;
 			d = default_driver(s, a, q);
 			if (sq->driver == d && sq->config == ad->config &&
 			    sq->chkstop == ad->chkstop && sq->online == ad->online &&
-			    !sq->reset_rc && !sq->override && !sq->request_count &&
-			    !sq->uninitiated)
+			    !sq->reset_rc && !sq->override && !st->req[a][q] && !sq->uninitiated)
 				continue;
 			fprintf(f, "\n[queue %02x.%04x]\n", a, q);
 			if (sq->override)
-				fprintf(f, "override = %s\n",
-					sq->override == 1   ? "cex4queue"
-					: sq->override == 2 ? "vfio_ap"
-							    : s->override_other);
+				fprintf(f, "override = %s\n", apr_queue_override_name(s, a, q));
 			fprintf(f, "driver = %s\n",
-				sq->driver == SIM_DRV_CEX4QUEUE ? "cex4queue"
-				: sq->driver == SIM_DRV_VFIO_AP ? "vfio_ap"
+				sq->driver == APR_DRV_CEX4QUEUE ? "cex4queue"
+				: sq->driver == APR_DRV_VFIO_AP ? "vfio_ap"
 								: "none");
 			fprintf(f, "config = %d\nchkstop = %d\nonline = %d\n", sq->config,
 				sq->chkstop, sq->online);
 			if (sq->reset_rc)
 				fprintf(f, "reset_rc = 0x%02x\n", sq->reset_rc);
-			if (sq->request_count)
-				fprintf(f, "request_count = %llu\n", sq->request_count);
+			if (st->req[a][q])
+				fprintf(f, "request_count = %llu\n",
+					(unsigned long long)st->req[a][q]);
 			if (sq->uninitiated)
 				fprintf(f, "uninitiated = 1\n");
 		}
@@ -842,18 +841,18 @@ int sim_state_write(const struct sim_state *s, FILE *f)
 	for (unsigned int i = 0; i < s->nmdevs; i++) {
 		const struct apr_mdev *m = &s->rm[i];
 
-		fprintf(f, "\n[mdev %s]\n", s->mdevs[i].uuid);
+		fprintf(f, "\n[mdev %s]\n", s->mdev[i].uuid);
 		put_ids(f, "adapters", &m->apm);
 		put_ids(f, "domains", &m->aqm);
 		put_ids(f, "control_domains", &m->adm);
-		/* The guest's shadow depends on history (spec §3.4): store it. */
+		/* The guest's shadow depends on history (unassign does not re-filter): store it. */
 		put_ids(f, "guest_adapters", &m->sapm);
 		put_ids(f, "guest_domains", &m->saqm);
 		put_ids(f, "guest_control_domains", &m->sadm);
-		fprintf(f, "iommu_group = %d\n", s->mdevs[i].group);
+		fprintf(f, "iommu_group = %d\n", s->mdev[i].group);
 		if (m->attached)
-			fprintf(f, "guest = %s\n", s->mdevs[i].guest);
-		if (s->mdevs[i].ignore_release)
+			fprintf(f, "guest = %s\n", s->mdev[i].guest);
+		if (s->mdev[i].ignore_release)
 			fprintf(f, "ignore_release = yes\n");
 	}
 	return ferror(f) ? -EIO : 0;

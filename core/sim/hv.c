@@ -1,0 +1,180 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * hv.c - kernel/apsim/, the simulated host's control tree (the one
+ * kmod/apsim.ko offers): the HMC/SE side of the LPAR, the simulated
+ * QEMU's guests, and injected faults.  A change of the LPAR makes the bus
+ * scan at once, as the machine's configuration-change notification does.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "sim.h"
+
+enum hv_op {
+	HV_ADD_ADAPTER,
+	HV_REMOVE_ADAPTER,
+	HV_ADD_USAGE,
+	HV_REMOVE_USAGE,
+	HV_ADD_CONTROL,
+	HV_REMOVE_CONTROL,
+	HV_SE_CONFIG,
+	HV_CHKSTOP,
+};
+
+static int store_scan(struct sim *s, const struct sim_at *at, const char *buf, size_t len)
+{
+	(void)at, (void)buf, (void)len;
+	sim_bus_scan(s);
+	return 0;
+}
+
+/* An LPAR change (arg: enum hv_op), then the scan it causes. */
+static int store_lpar(struct sim *s, const struct sim_at *at, const char *buf, size_t len)
+{
+	struct apr_model *m = sim_model(s);
+	int rc;
+
+	(void)len;
+	switch (at->node->arg) {
+	case HV_ADD_ADAPTER:
+		rc = apr_hv_add_adapter(m, buf);
+		break;
+	case HV_REMOVE_ADAPTER:
+		rc = apr_hv_remove_adapter(m, buf);
+		break;
+	case HV_ADD_USAGE:
+	case HV_REMOVE_USAGE:
+		rc = apr_hv_domain(m, true, at->node->arg == HV_ADD_USAGE, buf);
+		break;
+	case HV_ADD_CONTROL:
+	case HV_REMOVE_CONTROL:
+		rc = apr_hv_domain(m, false, at->node->arg == HV_ADD_CONTROL, buf);
+		break;
+	case HV_SE_CONFIG:
+		rc = apr_hv_se_config(m, buf);
+		break;
+	default:
+		rc = apr_hv_chkstop(m, buf);
+		break;
+	}
+	if (rc)
+		return rc;
+	sim_bus_scan(s);
+	return 0;
+}
+
+/* "UUID[ REST]": the mdev named first; rest points after one blank. */
+static int mdev_arg(struct sim *s, const char *buf, const char **rest)
+{
+	struct apr_model *m = sim_model(s);
+	char uuid[APR_UUID_LEN + 1];
+	size_t n = strcspn(buf, " \n");
+	int i;
+
+	if (n != APR_UUID_LEN)
+		i = -1;
+	else {
+		memcpy(uuid, buf, n);
+		uuid[n] = '\0';
+		i = apr_model_find_mdev(m, uuid);
+	}
+	if (i < 0) {
+		m->why = (struct apr_refusal){ .err = -ENODEV, .why = APR_WHY_NO_MDEV, .mdev = -1 };
+		return -ENODEV;
+	}
+	*rest = buf[n] == ' ' ? buf + n + 1 : buf + n;
+	return i;
+}
+
+/*
+ * guest_start "UUID NAME": the simulated QEMU opens the mdev for guest
+ * NAME (all of the rest but one trailing '\n', kept exactly or refused).
+ */
+static int store_guest_start(struct sim *s, const struct sim_at *at, const char *buf, size_t len)
+{
+	char name[APR_GUEST_NAME_MAX + 1];
+	const char *rest;
+	size_t n;
+	int i = mdev_arg(s, buf, &rest);
+
+	(void)at, (void)len;
+	if (i < 0)
+		return i;
+	n = strlen(rest);
+	if (n && rest[n - 1] == '\n')
+		n--;
+	if (n > APR_GUEST_NAME_MAX)
+		n = APR_GUEST_NAME_MAX; /* too long either way: the model refuses it */
+	memcpy(name, rest, n);
+	name[n] = '\0';
+	return apr_vfio_guest_attach(sim_model(s), (unsigned int)i, name);
+}
+
+static int store_guest_stop(struct sim *s, const struct sim_at *at, const char *buf, size_t len)
+{
+	const char *rest;
+	int i = mdev_arg(s, buf, &rest);
+
+	(void)at, (void)len;
+	if (i < 0)
+		return i;
+	return apr_vfio_guest_detach(sim_model(s), (unsigned int)i);
+}
+
+static int show_guests(const struct sim *s, const struct sim_at *at, struct sim_out *o)
+{
+	const struct apr_model *m = sim_model(s);
+
+	(void)at;
+	for (unsigned int i = 0; i < m->nmdevs; i++)
+		if (m->rm[i].attached)
+			sim_printf(o, "%s %s\n", m->mdev[i].uuid, m->mdev[i].guest);
+	return 0;
+}
+
+/* "PATH ERRNO COUNT" per armed fault ("ok": the write succeeds without effect). */
+static int show_faults(const struct sim *s, const struct sim_at *at, struct sim_out *o)
+{
+	const struct apr_model *m = sim_model(s);
+
+	(void)at;
+	for (unsigned int i = 0; i < APR_FAULTS; i++) {
+		const struct apr_fault *f = &m->fault[i];
+		const char *name = apr_errno_name(f->err);
+
+		if (!f->path[0])
+			continue;
+		if (!f->err)
+			sim_printf(o, "%s ok %u\n", f->path, f->count);
+		else if (name)
+			sim_printf(o, "%s %s %u\n", f->path, name, f->count);
+		else
+			sim_printf(o, "%s %d %u\n", f->path, f->err, f->count);
+	}
+	return 0;
+}
+
+static int store_fault(struct sim *s, const struct sim_at *at, const char *buf, size_t len)
+{
+	(void)at, (void)len;
+	return apr_fault_store(sim_model(s), buf);
+}
+
+const struct sim_node sim_kernel_apsim[] = {
+	{ "scan", SIM_FILE, 0200, .store = store_scan },
+	{ "add_adapter", SIM_FILE, 0200, .arg = HV_ADD_ADAPTER, .store = store_lpar },
+	{ "remove_adapter", SIM_FILE, 0200, .arg = HV_REMOVE_ADAPTER, .store = store_lpar },
+	{ "add_usage_domain", SIM_FILE, 0200, .arg = HV_ADD_USAGE, .store = store_lpar },
+	{ "remove_usage_domain", SIM_FILE, 0200, .arg = HV_REMOVE_USAGE, .store = store_lpar },
+	{ "add_control_domain", SIM_FILE, 0200, .arg = HV_ADD_CONTROL, .store = store_lpar },
+	{ "remove_control_domain", SIM_FILE, 0200, .arg = HV_REMOVE_CONTROL, .store = store_lpar },
+	{ "se_config", SIM_FILE, 0200, .arg = HV_SE_CONFIG, .store = store_lpar },
+	{ "chkstop", SIM_FILE, 0200, .arg = HV_CHKSTOP, .store = store_lpar },
+	{ "guest_start", SIM_FILE, 0200, .store = store_guest_start },
+	{ "guest_stop", SIM_FILE, 0200, .store = store_guest_stop },
+	{ "guests", SIM_FILE, 0444, .show = show_guests },
+	{ "fault", SIM_FILE, 0644, .show = show_faults, .store = store_fault },
+	SIM_END,
+};
