@@ -3,7 +3,7 @@
  * cli.h - the apmatrix command line: shared declarations of its files.
  * main.c parses global options and dispatches, show.c prints the host,
  * commands.c plans and applies changes, persist.c writes the persistent
- * configuration, ids.c parses operator input.
+ * configuration (IDs are parsed by libapmatrix).
  */
 #ifndef APMATRIX_CLI_H
 #define APMATRIX_CLI_H
@@ -35,10 +35,6 @@ int cmd_sim(struct cli *cli, int argc, char **argv);
 int cmd_persist(struct cli *cli, int argc, char **argv);
 int cmd_unpersist(struct cli *cli, int argc, char **argv);
 
-/* "5", "0x47": decimal or 0x hex; a leading 0 is refused as ambiguous. */
-int parse_id(const char *s, unsigned int *id, char *err, size_t errsize);
-/* "4,0xab,0x40-0x4f" into a sorted, de-duplicated array of at most 256. */
-int parse_id_list(const char *s, unsigned int *ids, size_t *n, char *err, size_t errsize);
 /* Removes every flag from argv; true when there was one. */
 bool take_flag(int *argc, char **argv, const char *flag);
 void usage_error(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -233,7 +233,7 @@ int cmd_assign(struct cli *cli, int argc, char **argv, bool unassign)
 			    argv[2]);
 		return EXIT_USAGE;
 	}
-	if (parse_id_list(argv[3], ids, &n, err, sizeof(err))) {
+	if (apm_parse_id_list(argv[3], ids, &n, err, sizeof(err))) {
 		usage_error(cli, "%s: %s", argv[0], err);
 		return EXIT_USAGE;
 	}
@@ -277,7 +277,7 @@ int cmd_config(struct cli *cli, int argc, char **argv)
 		usage_error(cli, "usage: config ADAPTER on|off");
 		return EXIT_USAGE;
 	}
-	if (parse_id(argv[1], &id, err, sizeof(err))) {
+	if (apm_parse_id(argv[1], &id, err, sizeof(err))) {
 		usage_error(cli, "config: %s", err);
 		return EXIT_USAGE;
 	}
@@ -424,7 +424,7 @@ int cmd_sim(struct cli *cli, int argc, char **argv)
 		arg.uuid = argv[2];
 	} else if ((!strcmp(argv[1], "se-config") || !strcmp(argv[1], "chkstop")) && argc == 4) {
 		op = argv[1][0] == 's' ? APM_SIM_SE_CONFIG : APM_SIM_CHKSTOP;
-		if (parse_id(argv[2], &arg.id, err, sizeof(err))) {
+		if (apm_parse_id(argv[2], &arg.id, err, sizeof(err))) {
 			usage_error(cli, "sim %s: %s", argv[1], err);
 			return EXIT_USAGE;
 		}
@@ -446,7 +446,7 @@ int cmd_sim(struct cli *cli, int argc, char **argv)
 			return sim_usage(cli);
 		if (argc == 6 && op != APM_SIM_LPAR_ADD_ADAPTER)
 			return sim_usage(cli);
-		if (parse_id(argv[4], &arg.id, err, sizeof(err))) {
+		if (apm_parse_id(argv[4], &arg.id, err, sizeof(err))) {
 			usage_error(cli, "sim lpar: %s", err);
 			return EXIT_USAGE;
 		}

@@ -591,6 +591,17 @@ size_t apm_text_escape(const char *in, char *out, size_t size, unsigned int flag
 /* "EBUSY" for -EBUSY etc. */
 const char *apm_errno_name(int err);
 
+/*
+ * IDs as operators write them: decimal or 0x hex, 0..255; a leading 0
+ * ("010", octal to the kernel) is refused as ambiguous.  apm_parse_id_list
+ * takes a ','-separated list of IDs and ranges A-B and returns them sorted
+ * and de-duplicated in ids (room for 256) with their number in *n.  Both
+ * return 0, or -EINVAL / -ERANGE with a sentence naming the offending text
+ * in err (which may be NULL).  Since: 4
+ */
+int apm_parse_id(const char *s, unsigned int *id, char *err, size_t errsize);
+int apm_parse_id_list(const char *s, unsigned int *ids, size_t *n, char *err, size_t errsize);
+
 #ifdef __cplusplus
 }
 #endif

@@ -34,9 +34,9 @@ static bool blank(char c)
 int apr_hv_parse(const char *buf, unsigned int *id, char *word, unsigned long wsize)
 {
 	char tmp[48], *p, *sp = NULL;
-	unsigned long long v;
+	struct apr_ids_error e;
+	struct apr_mask one;
 	unsigned long n;
-	int rc;
 
 	if (!apr_strlcpy(tmp, buf, sizeof(tmp)))
 		return -EINVAL;
@@ -50,12 +50,9 @@ int apr_hv_parse(const char *buf, unsigned int *id, char *word, unsigned long ws
 			sp = s + 1;
 			break;
 		}
-	rc = apr_kstrtoul(p, &v);
-	if (rc)
-		return rc;
-	if (v >= APR_BITS)
-		return -EINVAL;
-	*id = (unsigned int)v;
+	if (apr_ids_parse(p, APR_BITS - 1, APR_IDS_KERNEL | APR_IDS_SINGLE, &one, NULL, NULL, &e))
+		return e.why == APR_IDS_OVERFLOW ? -ERANGE : -EINVAL;
+	*id = apr_mask_next(&one, 0);
 	if (!word)
 		return sp ? -EINVAL : 0;
 	while (sp && blank(*sp))

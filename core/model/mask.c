@@ -289,6 +289,186 @@ int apr_kstrtoul(const char *s, unsigned long long *res)
 	return 0;
 }
 
+static bool id_blank(char c)
+{
+	return c == ' ' || c == '\t';
+}
+
+/*
+ * One ID of text[0..len) in the syntax flags ask for.  0 and *v, or the
+ * reason it is none.
+ */
+static enum apr_ids_why id_token(const char *t, unsigned long len, unsigned int flags,
+				 unsigned long long *v)
+{
+	unsigned int base = 10;
+	unsigned long i = 0;
+	unsigned long long r = 0;
+	bool overflow = false;
+
+	if ((flags & APR_IDS_KERNEL) && i < len && t[i] == '+')
+		i++;
+	if (i + 2 <= len && t[i] == '0' && (t[i + 1] == 'x' || t[i + 1] == 'X') &&
+	    (i + 2 < len && apr_hexval(t[i + 2]) >= 0)) {
+		base = 16;
+		i += 2;
+	} else if (i < len && t[i] == '0' && i + 1 < len) {
+		if (flags & APR_IDS_HUMAN) {
+			/* "010": 8 for the kernel, 10 for the operator: refuse to guess. */
+			for (r = 0; i < len && t[i] >= '0' && t[i] <= '9'; i++)
+				r = r < 100000000 ? r * 10 + (unsigned int)(t[i] - '0') : r;
+			*v = r;
+			return i == len ? APR_IDS_AMBIGUOUS : APR_IDS_NOT_ID;
+		}
+		base = 8;
+	}
+	if (i == len)
+		return APR_IDS_NOT_ID;
+	for (; i < len; i++) {
+		int d = apr_hexval(t[i]);
+
+		if (d < 0 || (unsigned int)d >= base)
+			return APR_IDS_NOT_ID;
+		if (r > (~0ULL - (unsigned int)d) / base)
+			overflow = true;
+		r = r * base + (unsigned int)d;
+	}
+	if (overflow)
+		return APR_IDS_OVERFLOW;
+	*v = r;
+	return APR_IDS_OK;
+}
+
+static int ids_fail(struct apr_ids_error *e, enum apr_ids_why why, unsigned long at,
+		    unsigned long len, unsigned long long value)
+{
+	int err = why == APR_IDS_TOO_BIG || why == APR_IDS_OVERFLOW ? -ERANGE : -EINVAL;
+
+	if (e) {
+		e->err = err;
+		e->why = why;
+		e->at = at;
+		e->len = len;
+		e->value = value;
+	}
+	return err;
+}
+
+/* Trim blanks off [*at, *at + *len) when flags allow them. */
+static void ids_trim(const char *s, unsigned int flags, unsigned long *at, unsigned long *len)
+{
+	if (!(flags & APR_IDS_BLANKS))
+		return;
+	while (*len && id_blank(s[*at])) {
+		(*at)++;
+		(*len)--;
+	}
+	while (*len && id_blank(s[*at + *len - 1]))
+		(*len)--;
+}
+
+static int ids_item(const char *s, unsigned long at, unsigned long len, unsigned int max,
+		    unsigned int flags, struct apr_mask *m, apr_ids_fn fn, void *data,
+		    struct apr_ids_error *e)
+{
+	unsigned long lo_at = at, lo_len, hi_at = 0, hi_len = 0, suf = len;
+	unsigned long long lo, hi;
+	enum apr_ids_why why;
+	int rc;
+
+	for (unsigned long i = 0; (flags & APR_IDS_SUFFIX) && i < len; i++)
+		if (s[at + i] == ':') {
+			suf = i;
+			break;
+		}
+	lo_len = suf;
+	/* A range's dash comes after the first character: "-1" is no range. */
+	for (unsigned long i = 1; !(flags & APR_IDS_SINGLE) && i < suf; i++)
+		if (s[at + i] == '-') {
+			lo_len = i;
+			hi_at = at + i + 1;
+			hi_len = suf - i - 1;
+			break;
+		}
+	ids_trim(s, flags, &lo_at, &lo_len);
+	why = id_token(s + lo_at, lo_len, flags, &lo);
+	if (why == APR_IDS_AMBIGUOUS)
+		return ids_fail(e, why, lo_at, lo_len, lo);
+	hi = lo;
+	if (!why && hi_at) {
+		ids_trim(s, flags, &hi_at, &hi_len);
+		why = id_token(s + hi_at, hi_len, flags, &hi);
+		if (why == APR_IDS_AMBIGUOUS)
+			return ids_fail(e, why, hi_at, hi_len, hi);
+	}
+	/* What is no ID names the whole item as written (a range too). */
+	if (why)
+		return ids_fail(e, why, at, suf, 0);
+	if (lo > max)
+		return ids_fail(e, APR_IDS_TOO_BIG, lo_at, lo_len, lo);
+	if (hi > max)
+		return ids_fail(e, APR_IDS_TOO_BIG, hi_at, hi_len, hi);
+	if (lo > hi)
+		return ids_fail(e, APR_IDS_BACKWARDS, at, suf, lo);
+	if (fn) {
+		rc = fn(data, (unsigned int)lo, (unsigned int)hi,
+			suf < len ? s + at + suf + 1 : NULL, suf < len ? len - suf - 1 : 0);
+		if (rc < 0) {
+			ids_fail(e, APR_IDS_STOPPED, at, len, 0);
+			if (e)
+				e->err = rc;
+			return rc;
+		}
+	}
+	for (unsigned long long i = lo; m && i <= hi; i++)
+		apr_mask_set(m, (unsigned int)i);
+	return 0;
+}
+
+int apr_ids_parse(const char *s, unsigned int max, unsigned int flags, struct apr_mask *out,
+		  apr_ids_fn fn, void *data, struct apr_ids_error *e)
+{
+	unsigned long len = apr_strlen(s), at = 0, items = 0;
+	struct apr_mask m;
+	int rc;
+
+	apr_mask_zero(&m);
+	if ((flags & APR_IDS_NEWLINE) && len && s[len - 1] == '\n')
+		len--;
+	while (at <= len) {
+		unsigned long end = at, a, n;
+
+		while (end < len && s[end] != ',')
+			end++;
+		a = at;
+		n = end - at;
+		ids_trim(s, flags, &a, &n);
+		if (!n) {
+			/* An empty item: fine only where the writer may leave one. */
+			if (!(flags & APR_IDS_EMPTY))
+				return ids_fail(e, APR_IDS_NO_LIST, 0, len, 0);
+		} else {
+			if ((flags & APR_IDS_SINGLE) && items)
+				return ids_fail(e, APR_IDS_NOT_ID, 0, len, 0);
+			rc = ids_item(s, a, n, max, flags, &m, fn, data, e);
+			if (rc) {
+				if (e) {
+					e->item = a;
+					e->item_len = n;
+				}
+				return rc;
+			}
+			items++;
+		}
+		at = end + 1;
+	}
+	if (!items && !(flags & APR_IDS_EMPTY))
+		return ids_fail(e, APR_IDS_NO_LIST, 0, len, 0);
+	if (out)
+		*out = m;
+	return 0;
+}
+
 /*
  * sscanf("%d") as used by the card `config` and zcrypt `online` stores:
  * optional white space and sign, decimal digits; whatever follows is

@@ -64,6 +64,52 @@ unsigned long long apr_simple_strtoul(const char *s, const char **end);
 int apr_scan_int(const char *s, long *res);
 
 /*
+ * ID lists, "ID[-ID][:SUFFIX],...", as each writer of them spells IDs.
+ * One parser with strictness flags: the operator's command line
+ * (APR_IDS_HUMAN), the state file (APR_IDS_C | APR_IDS_BLANKS |
+ * APR_IDS_EMPTY), module parameters and control files (APR_IDS_KERNEL).
+ */
+#define APR_IDS_HUMAN	(1u << 0) /* decimal or 0x hex; a leading 0 is ambiguous */
+#define APR_IDS_C	(1u << 1) /* strtoul base 0: a leading 0 means octal */
+#define APR_IDS_KERNEL	(1u << 2) /* kstrtoul base 0: also an optional '+' */
+#define APR_IDS_BLANKS	(1u << 3) /* blanks around IDs are fine */
+#define APR_IDS_EMPTY	(1u << 4) /* an empty list, empty items (a trailing ',') are fine */
+#define APR_IDS_SUFFIX	(1u << 5) /* items may end in ":TEXT", handed to the callback */
+#define APR_IDS_SINGLE	(1u << 6) /* exactly one ID, no range */
+#define APR_IDS_NEWLINE (1u << 7) /* one trailing '\n' is fine (a sysfs write) */
+
+enum apr_ids_why {
+	APR_IDS_OK = 0,
+	APR_IDS_NOT_ID,	   /* the text is no ID in the syntax asked for */
+	APR_IDS_AMBIGUOUS, /* a leading 0 (APR_IDS_HUMAN): value is the decimal reading */
+	APR_IDS_TOO_BIG,   /* above max: value is the ID */
+	APR_IDS_OVERFLOW,  /* does not fit 64 bits */
+	APR_IDS_BACKWARDS, /* a range A-B with A > B */
+	APR_IDS_NO_LIST,   /* empty, or an empty item */
+	APR_IDS_STOPPED,   /* the callback refused the item (its errno in err) */
+};
+
+struct apr_ids_error {
+	int err; /* -EINVAL, -ERANGE, or the callback's */
+	enum apr_ids_why why;
+	unsigned long at, len;	      /* the offending text: s[at], len bytes */
+	unsigned long item, item_len; /* the whole item it is in */
+	unsigned long long value;
+};
+
+/* Per item: IDs lo..hi and its suffix (NULL when none); a negative return stops. */
+typedef int (*apr_ids_fn)(void *data, unsigned int lo, unsigned int hi, const char *suffix,
+			  unsigned long suffix_len);
+
+/*
+ * Parse s into out (may be NULL), calling fn (may be NULL) per item.  0, or
+ * -EINVAL / -ERANGE with e (may be NULL) naming the text at fault; out is
+ * written only on success.
+ */
+int apr_ids_parse(const char *s, unsigned int max, unsigned int flags, struct apr_mask *out,
+		  apr_ids_fn fn, void *data, struct apr_ids_error *e);
+
+/*
  * matrix / guest_matrix text (vfio_ap_ops.c: vfio_ap_mdev_matrix_show),
  * truncated at size like a sysfs page.  Returns the length written.
  */

@@ -17,6 +17,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "explain.h"
 #include "ini-lines.h"
 #include "sim.h"
 
@@ -72,50 +73,20 @@ static void perr(struct parse *p, const char *fmt, ...)
 	p->errors++;
 }
 
-/* One ID: decimal or 0x hex (the CLI's rule), 0..max. */
-static int parse_one_id(const char *s, unsigned int max, unsigned int *id)
+/* IDs in the state file: as operators write them, blanks and empty lists allowed. */
+#define FILE_IDS (APR_IDS_HUMAN | APR_IDS_BLANKS | APR_IDS_EMPTY)
+
+/* An ID list of key k; errors name the text at fault. */
+static int ids_key(struct parse *p, const char *k, const char *v, struct apr_mask *m)
 {
-	char *end;
-	unsigned long v;
+	struct apr_ids_error e;
+	char why[256];
 
-	while (*s == ' ')
-		s++;
-	if (!*s || *s == '-' || *s == '+')
-		return -EINVAL;
-	v = strtoul(s, &end, 0);
-	while (*end == ' ')
-		end++;
-	if (*end || v > max)
-		return -EINVAL;
-	*id = (unsigned int)v;
-	return 0;
-}
-
-/* "0x04,5,0x40-0x4f" (empty: no IDs). */
-static int parse_ids(const char *v, unsigned int max, struct apr_mask *m)
-{
-	char buf[SIM_VALUE_MAX], *tok, *save;
-
-	apr_mask_zero(m);
-	if (strlen(v) >= sizeof(buf))
-		return -EINVAL;
-	strcpy(buf, v);
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		char *dash = strchr(tok + 1, '-');
-		unsigned int a, z;
-
-		if (dash)
-			*dash = '\0';
-		if (parse_one_id(tok, max, &a) || (dash && parse_one_id(dash + 1, max, &z)))
-			return -EINVAL;
-		if (!dash)
-			z = a;
-		if (a > z)
-			return -EINVAL;
-		for (unsigned int i = a; i <= z; i++)
-			apr_mask_set(m, i);
-	}
-	return 0;
+	if (!apr_ids_parse(v, APR_BITS - 1, FILE_IDS, m, NULL, NULL, &e))
+		return 0;
+	apm_explain_ids(v, &e, why, sizeof(why));
+	perr(p, "%s: %s", k, why);
+	return -EINVAL;
 }
 
 static int parse_bool(const char *v, bool *b)
@@ -214,48 +185,48 @@ static int host_key(struct parse *p, const char *k, const char *v)
 	return 1;
 }
 
-static int lpar_adapters(struct parse *p, const char *v, struct apr_mask *apm)
+/* [lpar] adapters: every item names its card type, "0x05:CEX8C". */
+static int lpar_adapter(void *data, unsigned int lo, unsigned int hi, const char *type,
+			unsigned long len)
 {
-	char buf[SIM_VALUE_MAX], *tok, *save;
+	struct parse *p = data;
+	const struct apr_card_type *t;
+	char name[16] = "";
 
-	apr_mask_zero(apm);
-	if (strlen(v) >= sizeof(buf))
+	if (!type) {
+		perr(p, "adapter 0x%02x needs a type, e.g. 0x%02x:CEX8C", lo, lo);
 		return -EINVAL;
-	strcpy(buf, v);
-	for (tok = strtok_r(buf, ",", &save); tok; tok = strtok_r(NULL, ",", &save)) {
-		char *colon = strchr(tok, ':');
-		const struct apr_card_type *t;
-		struct apr_mask ids;
-
-		if (!colon) {
-			perr(p, "adapter '%s' needs a type, e.g. 0x05:CEX8C", tok);
-			return -EINVAL;
-		}
-		*colon = '\0';
-		t = apr_card_type_lookup(apm_strip(colon + 1));
-		if (!t) {
-			perr(p, "'%s' is not a card type (CEX4A ... CEX8P)", colon + 1);
-			return -EINVAL;
-		}
-		if (parse_ids(tok, 255, &ids)) {
-			perr(p, "bad adapter ID '%s'", tok);
-			return -EINVAL;
-		}
-		for (unsigned int a = apr_mask_next(&ids, 0); a < APR_BITS;
-		     a = apr_mask_next(&ids, a + 1))
-			p->s->card[a].type = t;
-		apr_mask_or(apm, apm, &ids);
 	}
+	while (len && (*type == ' ' || *type == '\t')) {
+		type++;
+		len--;
+	}
+	while (len && (type[len - 1] == ' ' || type[len - 1] == '\t'))
+		len--;
+	if (len < sizeof(name))
+		snprintf(name, sizeof(name), "%.*s", (int)len, type);
+	t = apr_card_type_lookup(name);
+	if (!t) {
+		perr(p, "'%.*s' is not a card type (CEX4A ... CEX8P)", (int)len, type);
+		return -EINVAL;
+	}
+	for (unsigned int a = lo; a <= hi; a++)
+		p->s->card[a].type = t;
 	return 0;
 }
 
-static int ids_key(struct parse *p, const char *k, const char *v, struct apr_mask *m)
+static int lpar_adapters(struct parse *p, const char *v, struct apr_mask *apm)
 {
-	if (parse_ids(v, 255, m)) {
-		perr(p, "%s: bad ID list '%s' (IDs 0..255, decimal or 0x hex, ranges a-b)", k, v);
-		return -EINVAL;
+	struct apr_ids_error e;
+	char why[256];
+
+	if (!apr_ids_parse(v, APR_BITS - 1, FILE_IDS | APR_IDS_SUFFIX, apm, lpar_adapter, p, &e))
+		return 0;
+	if (e.why != APR_IDS_STOPPED) {
+		apm_explain_ids(v, &e, why, sizeof(why));
+		perr(p, "adapters: %s", why);
 	}
-	return 0;
+	return -EINVAL;
 }
 
 static int adapter_key(struct parse *p, unsigned int a, const char *k, const char *v)
@@ -419,10 +390,15 @@ static int handler(void *user, const char *section, const char *key, const char 
 		return 1;
 	}
 	if (!strncmp(section, "adapter ", 8)) {
-		if (parse_one_id(section + 8, 255, &a)) {
+		struct apr_mask one;
+
+		if (apr_ids_parse(section + 8, APR_BITS - 1, FILE_IDS | APR_IDS_SINGLE, &one, NULL,
+				  NULL, NULL) ||
+		    apr_mask_empty(&one)) {
 			perr(p, "bad adapter ID in section [%s]", section);
 			return 1;
 		}
+		a = apr_mask_next(&one, 0);
 		p->adapter_keys[a] = true;
 		return adapter_key(p, a, key, value);
 	}

@@ -37,6 +37,17 @@ expect_grep "bad ID named" err "'0x1g' is not an ID"
 run "backwards range" 2 am assign 8f2a adapter 0x10-0x08
 expect_grep "range named" err "range 0x10-0x08 runs backwards"
 run "negative" 2 am assign 8f2a adapter -1
+expect_grep "negative ID named" err "'-1' is not an ID (decimal or 0x hex, 0..255)"
+run "half a range" 2 am assign 8f2a adapter 5-
+expect_grep "half range named" err "'5-' is not an ID range"
+run "a prefix without digits" 2 am assign 8f2a adapter 0x-5
+expect_grep "whole range named" err "'0x-5' is not an ID range"
+run "commas only are a usage error" 2 am assign 8f2a adapter ,,,
+expect_grep "no list named" err "',,,' is not a list of IDs"
+unchanged "bad ID lists"
+printf '[lpar]\nadapters = 0x04:CEX5C\nusage_domains = 1,010\n' >"$work/octal.ini"
+run "state file: a leading zero is ambiguous there too" 2 "$APMATRIX" --sim="$work/octal.ini" show
+expect_grep "file, line and text named" err "octal.ini:3: usage_domains: '010' is ambiguous: write 10 in decimal or 0xa in hex"
 run "bad UUID" 2 am mdev create 62177883-f1bb-47f0-914d-32a22e3a88zz
 expect_grep "UUID named" err "'62177883-f1bb-47f0-914d-32a22e3a88zz' is not a UUID"
 run "ambiguous mdev prefix" 2 am mdev remove 6

@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * test-mask.c - the mask syntax of spec §2 and the number parsers of §3.1,
- * against the answers of the kernel's hex2bitmap/modify_bitmap/kstrtoul.
+ * test-mask.c - the mask syntax and the number parsers, against the answers
+ * of the kernel's hex2bitmap/modify_bitmap/kstrtoul, and the one ID-list
+ * parser with each writer's strictness.
  */
 #include "config.h"
 
@@ -33,7 +34,7 @@ static int parse(const char *s, const struct apr_mask *cur, struct apr_mask *out
 	return apr_mask_parse(s, cur ? cur : &zero, out);
 }
 
-/* spec §0.2: adapters 1 and 7 -> 0x41 followed by zeros; MSB-first words. */
+/* set_bit_inv order: adapters 1 and 7 -> 0x41 followed by zeros; MSB-first words. */
 static void test_format_bit_order(void **state)
 {
 	struct apr_mask m = mask_of(2, 1, 7);
@@ -136,7 +137,7 @@ static void test_relative(void **state)
 }
 
 /*
- * spec §2.3: numbers are simple_strtoul values in an unsigned long; they
+ * ap_bus.c: modify_bitmap: numbers are simple_strtoul values in an unsigned long; they
  * wrap modulo 2^64 unchecked, and only the range check guards.  So 2^64
  * is bit 0 on a 64-bit kernel.
  */
@@ -203,7 +204,7 @@ static void test_kstrtoul(void **state)
 	assert_int_equal(apr_kstrtoul("18446744073709551616", &v), -ERANGE);
 }
 
-/* spec §1.6 formats and the sysfs page limit. */
+/* vfio_ap_mdev_matrix_show formats and the sysfs page limit. */
 static void test_matrix_format(void **state)
 {
 	struct apr_mask apm = mask_of(2, 5, 6), aqm = mask_of(2, 4, 0xab), none = mask_of(0), all;
@@ -245,13 +246,95 @@ static void test_scan_int(void **state)
 	assert_int_equal(apr_scan_int("x", &v), -EINVAL);
 }
 
+struct item_log {
+	char text[128];
+};
+
+static int log_item(void *data, unsigned int lo, unsigned int hi, const char *suffix,
+		    unsigned long len)
+{
+	struct item_log *l = data;
+	size_t n = strlen(l->text);
+
+	snprintf(l->text + n, sizeof(l->text) - n, "%u-%u:%.*s;", lo, hi, (int)len,
+		 suffix ? suffix : "");
+	return lo == 99 ? -ENOSPC : 0;
+}
+
+static void assert_ids_error(const char *s, unsigned int flags, int err, enum apr_ids_why why,
+			     const char *text)
+{
+	struct apr_ids_error e;
+	struct apr_mask m;
+
+	assert_int_equal(apr_ids_parse(s, 255, flags, &m, NULL, NULL, &e), err);
+	assert_int_equal(e.why, why);
+	assert_int_equal(e.len, strlen(text));
+	assert_memory_equal(s + e.at, text, e.len);
+}
+
+static void test_ids(void **state)
+{
+	const unsigned int human = APR_IDS_HUMAN,
+			   file = APR_IDS_HUMAN | APR_IDS_BLANKS | APR_IDS_EMPTY;
+	struct item_log log = { "" };
+	struct apr_ids_error e;
+	struct apr_mask m;
+
+	(void)state;
+	assert_int_equal(apr_ids_parse("4,0xab,0x40-0x42,0", 255, human, &m, NULL, NULL, NULL), 0);
+	assert_int_equal(apr_mask_weight(&m), 6);
+	assert_true(apr_mask_test(&m, 0) && apr_mask_test(&m, 0x41) && apr_mask_test(&m, 0xab));
+	/* The operator's syntax: what the text names is what is refused. */
+	assert_ids_error("010", human, -EINVAL, APR_IDS_AMBIGUOUS, "010");
+	assert_ids_error("5,0x1g", human, -EINVAL, APR_IDS_NOT_ID, "0x1g");
+	assert_ids_error("-1", human, -EINVAL, APR_IDS_NOT_ID, "-1");
+	assert_ids_error("5-", human, -EINVAL, APR_IDS_NOT_ID, "5-");
+	assert_ids_error("0x-5", human, -EINVAL, APR_IDS_NOT_ID, "0x-5");
+	assert_ids_error("1-010", human, -EINVAL, APR_IDS_AMBIGUOUS, "010");
+	assert_ids_error("256", human, -ERANGE, APR_IDS_TOO_BIG, "256");
+	assert_ids_error("0x10-0x08", human, -EINVAL, APR_IDS_BACKWARDS, "0x10-0x08");
+	assert_ids_error(",,,", human, -EINVAL, APR_IDS_NO_LIST, ",,,");
+	assert_ids_error("", human, -EINVAL, APR_IDS_NO_LIST, "");
+	assert_ids_error("1, 2", human, -EINVAL, APR_IDS_NOT_ID, " 2");
+	assert_ids_error("99999999999999999999", human, -ERANGE, APR_IDS_OVERFLOW,
+			 "99999999999999999999");
+	/* The state file: blanks and empty lists. */
+	assert_int_equal(apr_ids_parse(" 1 , 2 - 3 ,", 255, file, &m, NULL, NULL, NULL), 0);
+	assert_int_equal(apr_mask_weight(&m), 3);
+	assert_int_equal(apr_ids_parse("", 255, file, &m, NULL, NULL, NULL), 0);
+	assert_true(apr_mask_empty(&m));
+	/* The kernel's syntax: '+', octal, one '\n'; exactly one ID. */
+	assert_int_equal(apr_ids_parse("+010\n", 255,
+				       APR_IDS_KERNEL | APR_IDS_SINGLE | APR_IDS_NEWLINE, &m, NULL,
+				       NULL, NULL),
+			 0);
+	assert_true(apr_mask_test(&m, 8));
+	assert_ids_error("5-6", APR_IDS_KERNEL | APR_IDS_SINGLE, -EINVAL, APR_IDS_NOT_ID, "5-6");
+	assert_ids_error("08", APR_IDS_C, -EINVAL, APR_IDS_NOT_ID, "08");
+	/* Suffixes go to the callback, which may stop the parse. */
+	assert_int_equal(apr_ids_parse("4:CEX5C,5-6:CEX8P", 255, APR_IDS_HUMAN | APR_IDS_SUFFIX, &m,
+				       log_item, &log, NULL),
+			 0);
+	assert_string_equal(log.text, "4-4:CEX5C;5-6:CEX8P;");
+	assert_int_equal(apr_ids_parse("99:x", 255, APR_IDS_HUMAN | APR_IDS_SUFFIX, &m, log_item,
+				       &log, &e),
+			 -ENOSPC);
+	assert_int_equal(e.why, APR_IDS_STOPPED);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_format_bit_order), cmocka_unit_test(test_absolute),
-		cmocka_unit_test(test_relative),	 cmocka_unit_test(test_wraparound),
-		cmocka_unit_test(test_round_trip),	 cmocka_unit_test(test_kstrtoul),
-		cmocka_unit_test(test_matrix_format),	 cmocka_unit_test(test_scan_int),
+		cmocka_unit_test(test_format_bit_order),
+		cmocka_unit_test(test_absolute),
+		cmocka_unit_test(test_relative),
+		cmocka_unit_test(test_wraparound),
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_kstrtoul),
+		cmocka_unit_test(test_matrix_format),
+		cmocka_unit_test(test_scan_int),
+		cmocka_unit_test(test_ids),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
