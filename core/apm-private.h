@@ -13,7 +13,7 @@
 #include <syslog.h>
 
 #include "libapmatrix.h"
-#include "rules.h"
+#include "model.h"
 
 #define APM_EXPORT	 __attribute__((visibility("default")))
 #define APM_PRINTF(a, b) __attribute__((format(printf, a, b)))
@@ -108,10 +108,19 @@ extern const struct apm_backend_ops apm_backend_sim_ops;
 int apm_lock_take(struct apm_ctx *ctx, bool *taken);
 void apm_lock_release(struct apm_ctx *ctx, bool taken);
 
-/* Seam helpers with logging (ctx.c). */
+/*
+ * The one way through the seam (ctx.c): nothing else calls ctx->ops.
+ * apm_can_write answers for the backend whatever the read-only mode;
+ * apm_write refuses in read-only mode.
+ */
 int apm_read(struct apm_ctx *ctx, const char *path, char *buf, size_t size);
 int apm_readf(struct apm_ctx *ctx, char *buf, size_t size, const char *fmt, ...) APM_PRINTF(4, 5);
 int apm_write(struct apm_ctx *ctx, const char *path, const char *buf, size_t len);
+int apm_list(struct apm_ctx *ctx, const char *path, apm_list_fn fn, void *data);
+int apm_readlink(struct apm_ctx *ctx, const char *path, char *buf, size_t size);
+bool apm_can_write(struct apm_ctx *ctx, const char *path);
+int apm_vfio_holder(struct apm_ctx *ctx, int group, char *name, size_t size);
+int apm_transaction(struct apm_ctx *ctx, int (*fn)(void *data), void *data);
 
 /* ------------------------------------------------------------ snapshot */
 
@@ -177,6 +186,13 @@ struct apm_host {
 	struct apr_mdev *rmdevs; /* the rules' view of mdevs, same order */
 	bool detail;
 	struct apm_queue_detail *details; /* [a * 256 + q] when detail loaded */
+	/*
+	 * The kernel model of what was read: predictions run on a copy of it.
+	 * Its mdev arrays are rmdevs and minfo, its queue table mq.
+	 */
+	struct apr_model model;
+	struct apr_queue (*mq)[APR_BITS];
+	struct apr_mdev_info *minfo;
 	char *warnings;
 	size_t warnings_len;
 };
@@ -185,13 +201,12 @@ struct apm_host {
 #define APM_Q_DRV    0x0f
 
 void apm_host_warn(struct apm_host *host, const char *fmt, ...) APM_PRINTF(2, 3);
-unsigned int apm_host_queue_state(const void *data, unsigned int apid, unsigned int apqi);
 
 /* ------------------------------------------------------------- helpers */
 
 /* Parse "05.0047"; 0 or -EINVAL. */
 int apm_parse_apqn(const char *s, unsigned int *apid, unsigned int *apqi);
-/* Lines of an mdev matrix attribute into masks (spec §1.6). */
+/* Lines of an mdev matrix attribute into masks (vfio_ap_mdev_matrix_show). */
 int apm_parse_matrix(const char *text, struct apr_mask *apm, struct apr_mask *aqm);
 bool apm_uuid_valid(const char *s);
 void apm_uuid_generate(char out[37]);

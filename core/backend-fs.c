@@ -275,7 +275,7 @@ static int fs_read_event(void *be, struct apm_event *ev)
 	udev_list_entry_foreach(e, udev_device_get_properties_list_entry(d)) {
 		if (ev->nprops >= ARRAY_SIZE(ev->props))
 			break;
-		/* The kernel's APMASK= value ends with '\n' (spec §4.2): strip it. */
+		/* The kernel's APMASK= value ends with '\n' (ap_send_mask_changed_uevent): strip it. */
 		snprintf(ev->props[ev->nprops], sizeof(ev->props[0]), "%s=%s",
 			 udev_list_entry_get_name(e), udev_list_entry_get_value(e));
 		apm_strip(ev->props[ev->nprops++]);

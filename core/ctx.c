@@ -219,7 +219,7 @@ int apm_read(struct apm_ctx *ctx, const char *path, char *buf, size_t size)
 
 	if (rc < 0) {
 		buf[0] = '\0';
-		/* Missing attributes are normal on older kernels (spec §7). */
+		/* Missing attributes are normal on older kernels (doc/kernel-abi.md). */
 		dbg(ctx, "read %s: %s", path, strerror(-rc));
 	}
 	return rc;
@@ -247,6 +247,35 @@ int apm_write(struct apm_ctx *ctx, const char *path, const char *buf, size_t len
 	return rc;
 }
 
+int apm_list(struct apm_ctx *ctx, const char *path, apm_list_fn fn, void *data)
+{
+	int rc = ctx->ops->list(ctx->be, path, fn, data);
+
+	if (rc < 0)
+		dbg(ctx, "list %s: %s", path, strerror(-rc));
+	return rc;
+}
+
+int apm_readlink(struct apm_ctx *ctx, const char *path, char *buf, size_t size)
+{
+	return ctx->ops->readlink(ctx->be, path, buf, size);
+}
+
+bool apm_can_write(struct apm_ctx *ctx, const char *path)
+{
+	return ctx->ops->can_write(ctx->be, path) == 1;
+}
+
+int apm_vfio_holder(struct apm_ctx *ctx, int group, char *name, size_t size)
+{
+	return ctx->ops->vfio_holder(ctx->be, group, name, size);
+}
+
+int apm_transaction(struct apm_ctx *ctx, int (*fn)(void *data), void *data)
+{
+	return ctx->ops->transaction(ctx->be, fn, data);
+}
+
 APM_EXPORT int apm_ctx_read_attr(struct apm_ctx *ctx, const char *path, char *buf, size_t size)
 {
 	return apm_read(ctx, path, buf, size);
@@ -262,7 +291,7 @@ APM_EXPORT int apm_ctx_can_write(struct apm_ctx *ctx, const char *path)
 {
 	if (ctx->read_only)
 		return 0;
-	return ctx->ops->can_write(ctx->be, path);
+	return apm_can_write(ctx, path);
 }
 
 APM_EXPORT int apm_ctx_get_event_fd(struct apm_ctx *ctx)
@@ -366,46 +395,14 @@ APM_EXPORT int apm_mask_format_ranges(const struct apm_mask *m, char *buf, size_
 	return 0;
 }
 
-static const struct {
-	int err;
-	const char *name;
-} errno_names[] = {
-	{ EPERM, "EPERM" },
-	{ ENOENT, "ENOENT" },
-	{ EINTR, "EINTR" },
-	{ EIO, "EIO" },
-	{ E2BIG, "E2BIG" },
-	{ EAGAIN, "EAGAIN" },
-	{ ENOMEM, "ENOMEM" },
-	{ EACCES, "EACCES" },
-	{ EBUSY, "EBUSY" },
-	{ EEXIST, "EEXIST" },
-	{ ENODEV, "ENODEV" },
-	{ EINVAL, "EINVAL" },
-	{ ENOSPC, "ENOSPC" },
-	{ EROFS, "EROFS" },
-	{ ERANGE, "ERANGE" },
-	{ EUSERS, "EUSERS" },
-	{ EOPNOTSUPP, "EOPNOTSUPP" },
-	{ EADDRINUSE, "EADDRINUSE" },
-	{ EADDRNOTAVAIL, "EADDRNOTAVAIL" },
-	{ ERESTART, "ERESTARTSYS" },
-	{ ENOTDIR, "ENOTDIR" },
-	{ EISDIR, "EISDIR" },
-	{ ETIMEDOUT, "ETIMEDOUT" },
-	{ EDEADLK, "EDEADLK" },
-};
-
+/* The errno names are the model's table (core/model/model.c). */
 APM_EXPORT const char *apm_errno_name(int err)
 {
-	if (err < 0)
-		err = -err;
+	const char *name = apr_errno_name(err);
+
 	if (!err)
 		return "OK";
-	for (size_t i = 0; i < ARRAY_SIZE(errno_names); i++)
-		if (errno_names[i].err == err)
-			return errno_names[i].name;
-	return "E?";
+	return name ? name : "E?";
 }
 
 int apm_parse_apqn(const char *s, unsigned int *apid, unsigned int *apqi)
@@ -443,7 +440,7 @@ int apm_parse_apqn(const char *s, unsigned int *apid, unsigned int *apqi)
 	return 0;
 }
 
-/* spec §1.6: "AA.DDDD", "AA." or ".DDDD" lines. */
+/* vfio_ap_mdev_matrix_show: "AA.DDDD", "AA." or ".DDDD" lines. */
 int apm_parse_matrix(const char *text, struct apr_mask *apm, struct apr_mask *aqm)
 {
 	apr_mask_zero(apm);

@@ -6,7 +6,9 @@
  * binding of every queue at once), reads the card and mdev files, and
  * nothing per queue: a 256 x 256 host costs a few hundred reads, not the
  * ~62 per APQN lszcrypt -V needs.  Per-queue attributes are read on demand.
- * Every attribute spec §7 calls optional may be missing.
+ * Every attribute a kernel generation lacks may be missing.  The snapshot
+ * also holds a kernel model (core/model/) of what it read, on which the
+ * planner predicts changes.
  */
 #include "config.h"
 
@@ -77,30 +79,11 @@ static int driver_index(struct apm_host *h, const char *name)
 	if (h->ndrivers == APM_MAX_DRIVERS)
 		return 0;
 	snprintf(h->drivers[h->ndrivers], sizeof(h->drivers[0]), "%s", name);
-	/* Every AP driver but vfio_ap carries the DEFAULT flag (spec §1.5). */
+	/* Every AP driver but vfio_ap carries AP_DRIVER_FLAG_DEFAULT (ap_bus.h). */
 	h->driver_default[h->ndrivers] = strcmp(name, "vfio_ap") != 0;
 	if (!h->driver_default[h->ndrivers])
 		h->vfio_drv = (int)h->ndrivers + 1;
 	return (int)++h->ndrivers;
-}
-
-static bool is_queue_name(const char *n, unsigned int *a, unsigned int *q)
-{
-	return strlen(n) == 7 && n[2] == '.' && !apm_parse_apqn(n, a, q);
-}
-
-static bool is_card_name(const char *n, unsigned int *a)
-{
-	char *end;
-	unsigned long v;
-
-	if (strncmp(n, "card", 4) || strlen(n) != 6)
-		return false;
-	v = strtoul(n + 4, &end, 16);
-	if (*end)
-		return false;
-	*a = (unsigned int)v;
-	return true;
 }
 
 struct drv_list {
@@ -113,9 +96,9 @@ static int drv_entry(const char *name, void *data)
 	struct drv_list *d = data;
 	unsigned int a, q;
 
-	if (is_queue_name(name, &a, &q))
+	if (apr_queue_name(name, &a, &q))
 		d->h->queue[a][q] = (d->h->queue[a][q] & APM_Q_EXISTS) | (unsigned char)d->drv;
-	else if (is_card_name(name, &a))
+	else if (apr_card_name(name, &a))
 		memcpy(d->h->cards[a].driver, d->h->drivers[d->drv - 1],
 		       sizeof(d->h->cards[a].driver));
 	return 0;
@@ -130,7 +113,7 @@ static int drivers_entry(const char *name, void *data)
 	if (!d.drv)
 		return 0;
 	snprintf(path, sizeof(path), "bus/ap/drivers/%s", name);
-	h->ctx->ops->list(h->ctx->be, path, drv_entry, &d);
+	apm_list(h->ctx, path, drv_entry, &d);
 	return 0;
 }
 
@@ -139,9 +122,9 @@ static int device_entry(const char *name, void *data)
 	struct apm_host *h = data;
 	unsigned int a, q;
 
-	if (is_queue_name(name, &a, &q))
+	if (apr_queue_name(name, &a, &q))
 		h->queue[a][q] |= APM_Q_EXISTS;
-	else if (is_card_name(name, &a)) {
+	else if (apr_card_name(name, &a)) {
 		h->cards[a].has_card = true;
 		apr_mask_set(&h->card_present, a);
 	}
@@ -165,7 +148,7 @@ static void load_card(struct apm_host *h, unsigned int a)
 		uint32_t fn = (uint32_t)strtoul(buf, NULL, 16);
 
 		c->functions = fn;
-		/* Mode precedence as the bus's MODE= (spec §4.1). */
+		/* Mode precedence as the bus's MODE= (ap_bus.c: ap_uevent). */
 		c->mode = fn & 0x08000000u   ? "accel"
 			  : fn & 0x10000000u ? "cca"
 			  : fn & 0x04000000u ? "ep11"
@@ -227,7 +210,7 @@ static void load_mdev(struct apm_host *h, struct apm_mdev *m)
 	snprintf(base, sizeof(base), "devices/vfio_ap/matrix/%s", m->uuid);
 	m->iommu_group = -1;
 	m->in_use = 0;
-	/* ap_config gives all three masks complete in 201 bytes (spec §6.1). */
+	/* ap_config gives all three masks complete in 201 bytes (vfio_ap_ops.c: ap_config_show). */
 	rc = apm_readf(ctx, buf, sizeof(buf), "%s/ap_config", base);
 	if (rc > 0 && !apr_ap_config_parse(buf, (unsigned long)rc, cfg)) {
 		m->has_ap_config = true;
@@ -275,7 +258,7 @@ static void load_mdev(struct apm_host *h, struct apm_mdev *m)
 		m->m.saqm = m->m.aqm;
 		m->m.sadm = m->m.adm;
 	}
-	rc = ctx->ops->readlink(ctx->be, strcat(base, "/iommu_group"), link, sizeof(link));
+	rc = apm_readlink(ctx, strcat(base, "/iommu_group"), link, sizeof(link));
 	if (rc > 0) {
 		const char *slash = strrchr(link, '/');
 
@@ -305,7 +288,7 @@ static void load_in_use(struct apm_host *h, struct apm_mdev *m)
 			break;
 		}
 	if (m->iommu_group >= 0)
-		holder = ctx->ops->vfio_holder(ctx->be, m->iommu_group, m->guest, sizeof(m->guest));
+		holder = apm_vfio_holder(ctx, m->iommu_group, m->guest, sizeof(m->guest));
 	if (holder == 1 || status == 1)
 		m->in_use = 1;
 	else if (holder < 0)
@@ -319,29 +302,89 @@ static void load_in_use(struct apm_host *h, struct apm_mdev *m)
 
 static void prepare_filter(struct apm_host *h, struct apm_mdev *m);
 
-unsigned int apm_host_queue_state(const void *data, unsigned int a, unsigned int q)
+/*
+ * The kernel model of what was read.  What the loader does not read stands
+ * for what the kernel shows then: a queue follows its card's configuration
+ * and checkstop, its last reset answered as such a queue's does, a zcrypt
+ * online attribute that is missing means no zcrypt driver holds the card.
+ */
+static const struct apr_card_type *card_type(const struct apm_card *c)
 {
-	const struct apm_host *h = data;
-	unsigned char v = h->queue[a][q];
-	const struct apm_card *c = &h->cards[a];
-	unsigned int st = 0;
-	int drv = v & APM_Q_DRV;
+	const struct apr_card_type *t = apr_card_type_lookup(c->type);
 
-	if (!(v & APM_Q_EXISTS))
-		return 0;
-	st |= APR_Q_EXISTS;
-	if (drv && drv == h->vfio_drv)
-		st |= APR_Q_VFIO;
-	else if (drv && h->driver_default[drv - 1])
-		st |= APR_Q_DEFAULT_DRV;
-	if (h->override && h->override[a * APR_BITS + q])
-		st |= APR_Q_OVERRIDE;
-	/* Queues follow their card's configuration and checkstop state. */
-	if (c->config == 0 || c->chkstop == 1)
-		st |= APR_Q_RESET_SOFT;
-	else
-		st |= APR_Q_RESET_OK;
-	return st;
+	for (unsigned int i = 0; !t && apr_card_type_at(i); i++)
+		if ((int)apr_card_type_at(i)->hwtype == c->hwtype && c->mode &&
+		    !strcmp(apr_card_type_at(i)->mode, c->mode))
+			t = apr_card_type_at(i);
+	return t ? t : apr_card_type_lookup("CEX8C");
+}
+
+static int populate_model(struct apm_host *h)
+{
+	struct apr_model *m = &h->model;
+
+	h->mq = calloc(APR_BITS, sizeof(*h->mq));
+	h->minfo = calloc(h->nmdevs ? h->nmdevs : 1, sizeof(*h->minfo));
+	if (!h->mq || !h->minfo)
+		return -ENOMEM;
+	apr_model_init(m, h->mq, NULL, h->rmdevs, h->minfo, h->nmdevs);
+	m->profile = h->rules.profile;
+	m->max_apid = h->max_apid;
+	m->max_apqi = h->max_apqi;
+	snprintf(m->features, sizeof(m->features), "%s",
+		 h->lpar_rc[0] == -EOPNOTSUPP ? "-" : h->bus_features);
+	m->vfio_ap = h->vfio_ap_loaded;
+	m->apmask = h->rules.apmask;
+	m->aqmask = h->rules.aqmask;
+	m->ap_domain = h->has_ap_domain ? h->ap_domain : -1;
+	m->scans = 1;
+	m->bindings_armed = h->bindings_complete == 0;
+	m->lpar_apm = m->seen_apm = h->rules.qci_apm;
+	m->lpar_aqm = m->seen_aqm = h->rules.qci_aqm;
+	m->lpar_adm = m->seen_adm = h->rules.qci_adm;
+	for (unsigned int a = 0; a < APR_BITS; a++) {
+		const struct apm_card *c = &h->cards[a];
+		struct apr_card *mc = &m->card[a];
+
+		if (!c->has_card && !apr_mask_test(&m->lpar_apm, a))
+			continue;
+		mc->type = card_type(c);
+		mc->present = c->has_card;
+		mc->bound = c->online >= 0;
+		mc->config = mc->se_config = c->config != 0;
+		mc->chkstop = mc->se_chkstop = c->chkstop == 1;
+		mc->online = c->online != 0;
+		for (unsigned int q = 0; c->has_card && q < APR_BITS; q++) {
+			struct apr_queue *mq = &h->mq[a][q];
+			int drv = h->queue[a][q] & APM_Q_DRV;
+
+			if (!(h->queue[a][q] & APM_Q_EXISTS))
+				continue;
+			mq->exists = 1;
+			mq->config = mc->config;
+			mq->chkstop = mc->chkstop;
+			mq->online = mc->online;
+			if (drv && drv == h->vfio_drv)
+				mq->driver = APR_DRV_VFIO_AP;
+			else if (drv && h->driver_default[drv - 1])
+				mq->driver = APR_DRV_CEX4QUEUE;
+			if (h->override && h->override[a * APR_BITS + q]) {
+				int v = apr_override_value(
+					m, h->drivers[h->override[a * APR_BITS + q] - 1]);
+
+				mq->override = (uint8_t)(v > 0 ? v : APR_OVR_OTHER);
+			}
+		}
+	}
+	for (unsigned int i = 0; i < h->nmdevs; i++) {
+		memcpy(h->minfo[i].uuid, h->mdevs[i].uuid, sizeof(h->minfo[i].uuid));
+		h->minfo[i].group = h->mdevs[i].iommu_group;
+		if (h->minfo[i].group >= m->next_group)
+			m->next_group = h->minfo[i].group + 1;
+	}
+	m->nmdevs = h->nmdevs;
+	apr_model_rules_host(m, &h->rules);
+	return 0;
 }
 
 static void load_overrides(struct apm_host *h)
@@ -395,7 +438,7 @@ APM_EXPORT int apm_host_load(struct apm_ctx *ctx, unsigned int flags, struct apm
 		apm_host_warn(h, "bus/ap/apmask: unreadable (%s)", apm_errno_name(rc));
 	if (read_mask(ctx, "bus/ap/aqmask", &h->rules.aqmask))
 		apm_host_warn(h, "bus/ap/aqmask: unreadable");
-	/* Without QCI/APXA the limits are 63 and 15 (spec §1.2). */
+	/* Without QCI/APXA the limits are 63 and 15 (ap_bus.c: ap_max_adapter_id). */
 	h->max_apid = read_int(ctx, "bus/ap/ap_max_adapter_id", &v) ? 63 : (unsigned int)v;
 	h->max_apqi = read_int(ctx, "bus/ap/ap_max_domain_id", &v) ? 15 : (unsigned int)v;
 	if (h->max_apid > 255)
@@ -416,8 +459,8 @@ APM_EXPORT int apm_host_load(struct apm_ctx *ctx, unsigned int flags, struct apm
 		snprintf(h->bus_features, sizeof(h->bus_features), "%s", apm_strip(buf));
 	}
 
-	ctx->ops->list(ctx->be, "bus/ap/devices", device_entry, h);
-	ctx->ops->list(ctx->be, "bus/ap/drivers", drivers_entry, h);
+	apm_list(ctx, "bus/ap/devices", device_entry, h);
+	apm_list(ctx, "bus/ap/drivers", drivers_entry, h);
 	for (a = 0; a < APR_BITS; a++)
 		if (h->cards[a].has_card)
 			load_card(h, a);
@@ -439,7 +482,7 @@ APM_EXPORT int apm_host_load(struct apm_ctx *ctx, unsigned int flags, struct apm
 	else
 		h->rules.qci_adm = h->rules.qci_aqm;
 
-	rc = ctx->ops->list(ctx->be, "devices/vfio_ap/matrix", matrix_entry, &ml);
+	rc = apm_list(ctx, "devices/vfio_ap/matrix", matrix_entry, &ml);
 	h->vfio_ap_loaded = rc == 0;
 	if (ml.features) {
 		h->has_matrix_features = true;
@@ -471,20 +514,20 @@ APM_EXPORT int apm_host_load(struct apm_ctx *ctx, unsigned int flags, struct apm
 					      h->nmdevs && h->mdevs[0].has_guest_matrix,
 					      h->nmdevs && h->mdevs[0].has_ap_config,
 					      h->has_matrix_features, override_attr);
-	h->rules.max_apid = h->max_apid;
-	h->rules.max_apqi = h->max_apqi;
-	h->rules.queue_state = apm_host_queue_state;
-	h->rules.data = h;
 	if (h->rules.profile >= APR_PROFILE_6_19 && apr_mask_full(&h->rules.apmask) &&
-	    apr_mask_full(&h->rules.aqmask)) {
+	    apr_mask_full(&h->rules.aqmask))
 		load_overrides(h);
-		for (unsigned int i = 0; h->override && i < APR_BITS * APR_BITS; i++)
-			if (h->override[i])
-				h->rules.any_override = true;
+	for (unsigned int i = 0; i < h->nmdevs; i++)
+		h->rmdevs[i] = h->mdevs[i].m;
+	rc = populate_model(h);
+	if (rc) {
+		apm_host_unref(h);
+		return rc;
 	}
 	for (unsigned int i = 0; i < h->nmdevs; i++) {
 		load_in_use(h, &h->mdevs[i]);
-		h->rmdevs[i] = h->mdevs[i].m;
+		h->rmdevs[i].attached = h->mdevs[i].m.attached;
+		memcpy(h->minfo[i].guest, h->mdevs[i].guest, sizeof(h->minfo[i].guest));
 		prepare_filter(h, &h->mdevs[i]);
 	}
 	if (flags & APM_LOAD_DETAIL) {
@@ -514,6 +557,8 @@ APM_EXPORT struct apm_host *apm_host_unref(struct apm_host *h)
 	apm_ctx_unref(h->ctx);
 	free(h->mdevs);
 	free(h->rmdevs);
+	free(h->minfo);
+	free(h->mq);
 	free(h->override);
 	free(h->details);
 	free(h->warnings);
@@ -657,7 +702,7 @@ APM_EXPORT const char *apm_filter_name(enum apm_filter code)
 static enum apm_filter own_problem(const struct apm_host *h, unsigned int a, unsigned int q,
 				   char *reason, size_t size)
 {
-	unsigned int st = apm_host_queue_state(h, a, q);
+	unsigned int st = apr_model_queue_state(&h->model, a, q);
 	int drv = h->queue[a][q] & APM_Q_DRV;
 
 	if (!apr_mask_test(&h->rules.qci_apm, a)) {
@@ -705,7 +750,7 @@ static void classify_filter(const struct apm_host *h, const struct apm_mdev *m, 
 	info->filter = own_problem(h, a, q, info->reason, sizeof(info->reason));
 	if (info->filter != APM_FILTER_NONE)
 		return;
-	/* Another APQN of the adapter keeps the whole adapter out (spec §3.5 step 2). */
+	/* Another APQN of the adapter keeps it out (vfio_ap_ops.c: vfio_ap_mdev_filter_matrix). */
 	d = m->bad_domain[a];
 	if (d >= 0) {
 		own_problem(h, a, (unsigned int)d, why, sizeof(why));

@@ -132,6 +132,48 @@ int apr_hexval(char c)
 	return -1;
 }
 
+/* n hex digits at s as a number, or -1 (a NUL is no digit: nothing is read past it). */
+static int hex_digits(const char *s, int n)
+{
+	int v = 0;
+
+	for (int i = 0; i < n; i++) {
+		int d = apr_hexval(s[i]);
+
+		if (d < 0)
+			return -1;
+		v = v << 4 | d;
+	}
+	return v;
+}
+
+bool apr_card_name(const char *s, unsigned int *apid)
+{
+	int a;
+
+	if (s[0] != 'c' || s[1] != 'a' || s[2] != 'r' || s[3] != 'd')
+		return false;
+	a = hex_digits(s + 4, 2);
+	if (a < 0 || s[6])
+		return false;
+	*apid = (unsigned int)a;
+	return true;
+}
+
+bool apr_queue_name(const char *s, unsigned int *apid, unsigned int *apqi)
+{
+	int a = hex_digits(s, 2), q;
+
+	if (a < 0 || s[2] != '.')
+		return false;
+	q = hex_digits(s + 3, 4);
+	if (q < 0 || q > 0xff || s[7])
+		return false;
+	*apid = (unsigned int)a;
+	*apqi = (unsigned int)q;
+	return true;
+}
+
 /*
  * ap_bus.c: hex2bitmap: optional "0x" (lower-case x only) or a bare "x",
  * up to 64 hex digits filled in from bit 0, right-zero-padded.

@@ -56,6 +56,13 @@ int apr_mask_parse_absolute(const char *str, const char **end, struct apr_mask *
 /* The value of a hex digit, or -1. */
 int apr_hexval(char c);
 
+/*
+ * The AP bus's device names (ap_bus.c: ap_scan_adapter "card%02x",
+ * ap_scan_domains "%02x.%04x"), exactly: true and the IDs, or false.
+ */
+bool apr_card_name(const char *s, unsigned int *apid);
+bool apr_queue_name(const char *s, unsigned int *apid, unsigned int *apqi);
+
 /* kstrtoul(s, 0) (lib/kstrtox.c): 0, -EINVAL or -ERANGE. */
 int apr_kstrtoul(const char *s, unsigned long long *res);
 /* simple_strtoull(s, end, 0) (lib/vsprintf.c): wraps, never fails. */

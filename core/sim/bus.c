@@ -123,25 +123,6 @@ void sim_bus_scan(struct sim *s)
 
 /* ------------------------------------------------------- name parsing */
 
-static bool parse_card(const char *name, unsigned int *a)
-{
-	int h, l;
-
-	if (strncmp(name, "card", 4) || strlen(name) != 6)
-		return false;
-	h = apr_hexval(name[4]);
-	l = apr_hexval(name[5]);
-	if (h < 0 || l < 0)
-		return false;
-	*a = (unsigned int)(h << 4 | l);
-	return true;
-}
-
-static bool parse_queue(const char *name, unsigned int *a, unsigned int *q)
-{
-	return strlen(name) == 7 && name[2] == '.' && !apm_parse_apqn(name, a, q);
-}
-
 /* A device name as the driver core's bind files take it: up to a '\n'. */
 static void device_name(const char *buf, char *name, size_t size)
 {
@@ -354,7 +335,7 @@ static int store_drivers_probe(struct sim *s, const struct sim_at *at, const cha
 
 	(void)at, (void)len;
 	device_name(buf, name, sizeof(name));
-	if (!parse_queue(name, &a, &q) || !m->q[a][q].exists)
+	if (!apr_queue_name(name, &a, &q) || !m->q[a][q].exists)
 		return -ENODEV;
 	if (m->q[a][q].driver)
 		return APR_NOOP;
@@ -398,9 +379,9 @@ static void each_device(const struct sim *s, const struct sim_at *at, struct sim
 
 static const struct sim_node *match_device(const struct sim *s, const char *name, struct sim_at *at)
 {
-	if (parse_card(name, &at->apid))
+	if (apr_card_name(name, &at->apid))
 		return M(s)->card[at->apid].present ? &card_link : NULL;
-	if (parse_queue(name, &at->apid, &at->apqi))
+	if (apr_queue_name(name, &at->apid, &at->apqi))
 		return M(s)->q[at->apid][at->apqi].exists ? &queue_link : NULL;
 	return NULL;
 }
@@ -428,9 +409,9 @@ static void each_bound(const struct sim *s, const struct sim_at *at, struct sim_
 
 static const struct sim_node *match_bound(const struct sim *s, const char *name, struct sim_at *at)
 {
-	if (!at->drv && parse_card(name, &at->apid))
+	if (!at->drv && apr_card_name(name, &at->apid))
 		return M(s)->card[at->apid].bound ? &bound_card : NULL;
-	if (at->drv && parse_queue(name, &at->apid, &at->apqi))
+	if (at->drv && apr_queue_name(name, &at->apid, &at->apqi))
 		return M(s)->q[at->apid][at->apqi].exists &&
 				       M(s)->q[at->apid][at->apqi].driver == at->drv
 			       ? &bound_queue
@@ -449,7 +430,7 @@ static int driver_bind(struct sim *s, const struct sim_at *at, const char *buf, 
 
 	device_name(buf, name, sizeof(name));
 	if (!at->drv) {
-		if (!parse_card(name, &a) || !m->card[a].present)
+		if (!apr_card_name(name, &a) || !m->card[a].present)
 			return -ENODEV;
 		if (bind == m->card[a].bound)
 			return bind ? -EBUSY : -ENODEV;
@@ -460,7 +441,7 @@ static int driver_bind(struct sim *s, const struct sim_at *at, const char *buf, 
 		sim_uevent_card(s, bind ? "bind" : "unbind", a, "DRIVER=cex4card");
 		return 0;
 	}
-	if (!parse_queue(name, &a, &q) || !m->q[a][q].exists)
+	if (!apr_queue_name(name, &a, &q) || !m->q[a][q].exists)
 		return -ENODEV;
 	if (!bind) {
 		if (m->q[a][q].driver != at->drv)
@@ -834,7 +815,7 @@ static const struct sim_node *match_queue(const struct sim *s, const char *name,
 {
 	unsigned int a, q;
 
-	if (!parse_queue(name, &a, &q) || a != at->apid || !M(s)->q[a][q].exists)
+	if (!apr_queue_name(name, &a, &q) || a != at->apid || !M(s)->q[a][q].exists)
 		return NULL;
 	at->apqi = q;
 	return &queue_node;
@@ -880,7 +861,7 @@ static void each_card(const struct sim *s, const struct sim_at *at, struct sim_l
 
 static const struct sim_node *match_card(const struct sim *s, const char *name, struct sim_at *at)
 {
-	if (!parse_card(name, &at->apid) || !M(s)->card[at->apid].present)
+	if (!apr_card_name(name, &at->apid) || !M(s)->card[at->apid].present)
 		return NULL;
 	return &card_node;
 }

@@ -405,7 +405,7 @@ static int handler(void *user, const char *section, const char *key, const char 
 	if (!strncmp(section, "queue ", 6)) {
 		struct qkey *qk;
 
-		if (strlen(section + 6) != 7 || apm_parse_apqn(section + 6, &a, &q)) {
+		if (!apr_queue_name(section + 6, &a, &q)) {
 			perr(p, "bad APQN in section [%s] (expected e.g. [queue 05.0047])",
 			     section);
 			return 1;
