@@ -12,7 +12,7 @@
 #include <errno.h>
 #include <string.h>
 
-#include "apm-private.h"
+#include "change.h"
 #include "explain.h"
 
 /* ------------------------------------------------------------- IDs */
@@ -85,4 +85,270 @@ APM_EXPORT int apm_parse_id_list(const char *s, unsigned int *ids, size_t *n, ch
 	for (unsigned int i = apr_mask_next(&m, 0); i < APR_BITS; i = apr_mask_next(&m, i + 1))
 		ids[(*n)++] = i;
 	return 0;
+}
+
+/* ---------------------------------------------------------- errnos */
+
+APM_EXPORT const char *apm_strerror(enum apm_op op, int err)
+{
+	switch (-err) {
+	case EOPNOTSUPP:
+		return op == APM_OP_CONFIG
+			       ? "SCLP adapter configuration is not available under z/VM or in a KVM guest"
+			       : "this host does not offer it";
+	case EACCES:
+		return "no permission to write it (run as root)";
+	case EROFS:
+		return "read-only mode";
+	case EDEADLK:
+		return "the write would block until the guest releases the device";
+	default:
+		return NULL;
+	}
+}
+
+/* ------------------------------------------------------ refusals */
+
+static const struct apr_refusal *why(const struct apm_change *c)
+{
+	return &apm_change_model(c)->why;
+}
+
+void apm_explain_mask(struct apm_change *c, const char *name, const char *spec, int rc)
+{
+	const struct apr_refusal *w = why(c);
+	char mdev[96];
+
+	switch (rc) {
+	case -E2BIG:
+		/* kernfs takes a sysfs write whole or not at all (atomic_write_len). */
+		apm_buf_printf(
+			&c->explanation,
+			"the %s SPEC is %zu bytes long: a sysfs attribute takes at most %d bytes in one write, so the kernel refuses all of it (E2BIG) and nothing changes\n",
+			name, strlen(spec), APR_PAGE_SIZE);
+		break;
+	case -EINVAL:
+		if (w->why == APR_WHY_OVERRIDES)
+			apm_buf_printf(
+				&c->explanation,
+				"%s cannot change while queues have a driver_override (6.19 override mode: masks and overrides exclude each other); clear every queue's driver_override first\n",
+				name);
+		else
+			apm_buf_printf(
+				&c->explanation,
+				"'%s' is not a valid %s: use 0x followed by up to 64 hex digits (bit 0 leftmost), or a list like +5,-0x47,+0x10-0x1f with IDs 0..255 (a leading 0 means octal)\n",
+				spec, name);
+		break;
+	case -EBUSY:
+		apm_mdev_label(c->host, w->mdev, mdev, sizeof(mdev));
+		apm_buf_printf(
+			&c->explanation,
+			"%s %s cannot give APQN %02x.%04x back to the host: it is assigned to %s; unassign it there first (the kernel answers EBUSY; its document says 'Address already in use')\n",
+			name, spec, w->apid, w->apqi, mdev);
+		break;
+	default:
+		break;
+	}
+}
+
+void apm_explain_assign(struct apm_change *c, int self, const char *what, int rc)
+{
+	const struct apm_host *h = c->host;
+	const struct apr_refusal *w = why(c);
+	char me[96], other[96];
+
+	apm_mdev_label(h, self, me, sizeof(me));
+	switch (rc) {
+	case -ENODEV:
+		apm_buf_printf(
+			&c->explanation,
+			"%s cannot go to %s: it is above this host's maximum (adapters 0..0x%02x, domains 0..0x%02x: ap_max_adapter_id/ap_max_domain_id)\n",
+			what, me, h->max_apid, h->max_apqi);
+		break;
+	case -EADDRNOTAVAIL:
+		if (w->why == APR_WHY_NOT_BOUND)
+			apm_buf_printf(
+				&c->explanation,
+				"%s cannot go to %s: APQN %02x.%04x is not bound to vfio_ap (this kernel needs bound queues); free it with apmask/aqmask first\n",
+				what, me, w->apid, w->apqi);
+		else
+			apm_buf_printf(
+				&c->explanation,
+				"%s cannot go to %s: APQN %02x.%04x is reserved for the host's zcrypt drivers by apmask/aqmask; free it first (e.g. apmatrix mask apmask -0x%02x or aqmask -0x%02x)\n",
+				what, me, w->apid, w->apqi, w->apid, w->apqi);
+		break;
+	case -EADDRINUSE:
+		apm_mdev_label(h, w->mdev, other, sizeof(other));
+		apm_buf_printf(
+			&c->explanation,
+			"%s cannot go to %s: APQN %02x.%04x is already assigned to %s; unassign it there first\n",
+			what, me, w->apid, w->apqi, other);
+		break;
+	case -EBUSY:
+		apm_buf_printf(
+			&c->explanation,
+			"%s cannot change while a guest uses %s: this kernel (static vfio_ap, before 6.0) has no hot plug; stop the guest first\n",
+			what, me);
+		break;
+	default:
+		apm_buf_printf(&c->explanation, "%s for %s: %s\n", what, me, apm_errno_name(rc));
+		break;
+	}
+}
+
+void apm_explain_ap_config(struct apm_change *c, int self, const char *what, int rc)
+{
+	if (rc == -ENODEV)
+		apm_buf_printf(
+			&c->explanation,
+			"the %s cannot go to mdev %.8s…: one is above this host's maximum (adapters 0x%02x, domains 0x%02x)\n",
+			what, c->host->mdevs[self].uuid, c->host->max_apid, c->host->max_apqi);
+	else
+		apm_explain_assign(c, self, what, rc);
+}
+
+void apm_explain_mdev_create(struct apm_change *c, int rc)
+{
+	if (rc == -ENOENT)
+		apm_buf_printf(
+			&c->explanation,
+			"mdev %s cannot be created: the vfio_ap module is not loaded (modprobe vfio_ap)\n",
+			c->uuid);
+	else if (rc == -EEXIST)
+		apm_buf_printf(&c->explanation, "mdev %s already exists; pick another UUID\n",
+			       c->uuid);
+	else
+		apm_buf_printf(&c->explanation, "mdev %s cannot be created: %s\n", c->uuid,
+			       apm_errno_name(rc));
+}
+
+/* vfio_ap's remove while in use: refused (≤5.15), blocks (6.0-6.4), empties the guest (6.5+). */
+void apm_explain_mdev_remove(struct apm_change *c, const struct apm_mdev *md, int rc)
+{
+	const char *g = md->guest[0] ? md->guest : "its guest";
+
+	if (rc == -EBUSY)
+		apm_buf_printf(
+			&c->explanation,
+			"mdev %s is in use by %s and this kernel refuses to remove it (EBUSY); stop the guest first\n",
+			md->uuid, g);
+	else if (rc == -EDEADLK)
+		apm_buf_printf(
+			&c->explanation,
+			"mdev %s is in use by %s: on this kernel generation the remove blocks until the guest releases the device; stop or detach the guest first\n",
+			md->uuid, g);
+	else if (rc < 0)
+		apm_buf_printf(&c->explanation, "mdev %s cannot be removed: %s\n", md->uuid,
+			       apm_errno_name(rc));
+	else if (md->in_use == 1)
+		apm_buf_printf(
+			&c->preview,
+			"  %s is using mdev %s: the kernel clears the guest's AP masks at once (it loses every APQN) and asks QEMU to release the device; the remove returns when it does\n",
+			g, md->uuid);
+}
+
+void apm_explain_config(struct apm_change *c, unsigned int adapter, int rc)
+{
+	if (rc == -ENOENT && !c->host->cards[adapter].has_card)
+		apm_buf_printf(&c->explanation, "adapter 0x%02x has no card device on this host\n",
+			       adapter);
+	else if (rc == -ENOENT)
+		apm_buf_printf(
+			&c->explanation,
+			"card%02x has no config attribute: this kernel predates SCLP adapter configuration (≈5.10)\n",
+			adapter);
+	else
+		apm_buf_printf(&c->explanation, "configure adapter 0x%02x: %s\n", adapter,
+			       apm_errno_name(rc));
+}
+
+void apm_explain_online(struct apm_change *c, unsigned int adapter, int domain, const char *who,
+			int rc)
+{
+	const struct apm_host *h = c->host;
+	const struct apm_card *card = &h->cards[adapter];
+
+	if (rc == -ENOENT &&
+	    (!card->has_card || (domain >= 0 && !(h->queue[adapter][domain] & APM_Q_EXISTS))))
+		apm_buf_printf(&c->explanation, "there is no %s on this host\n", who);
+	else if (rc == -ENOENT)
+		apm_buf_printf(
+			&c->explanation,
+			"%s is not bound to a zcrypt driver, so it has no online attribute; online/offline is zcrypt's, vfio_ap queues go to guests instead\n",
+			who);
+	else if (rc == -ENODEV)
+		apm_buf_printf(&c->explanation,
+			       "%s cannot go online: adapter 0x%02x is %s; configure it on first\n",
+			       who, adapter,
+			       card->chkstop == 1 ? "checkstopped" : "configured off");
+	else if (rc == -EINVAL && why(c)->why == APR_WHY_CARD_OFFLINE)
+		apm_buf_printf(
+			&c->explanation,
+			"%s cannot go online while card%02x is offline; set the card online first\n",
+			who, adapter);
+	else
+		apm_buf_printf(&c->explanation, "set %s online/offline: %s\n", who,
+			       apm_errno_name(rc));
+}
+
+void apm_explain_hv(struct apm_change *c, int op, const struct apm_sim_arg *arg, int rc)
+{
+	const struct apm_host *h = c->host;
+	const struct apm_mdev *md;
+	const struct apr_refusal *w = why(c);
+	const char *what = op == APM_SIM_LPAR_ADD_ADAPTER || op == APM_SIM_LPAR_REMOVE_ADAPTER
+				   ? "adapter"
+			   : op <= APM_SIM_LPAR_REMOVE_USAGE_DOMAIN ? "usage domain"
+								    : "control domain";
+	unsigned int id = arg->id;
+
+	switch (op) {
+	case APM_SIM_GUEST_START:
+	case APM_SIM_GUEST_STOP:
+		md = apm_host_find_mdev(h, arg->uuid);
+		if (!md)
+			apm_buf_printf(&c->explanation, "there is no mdev %s\n", arg->uuid);
+		else if (rc == -EBUSY)
+			apm_buf_printf(
+				&c->explanation,
+				"mdev %s is already used by %s: a VFIO group opens exclusively\n",
+				md->uuid, md->guest[0] ? md->guest : "another guest");
+		else if (rc == -EPERM && w->mdev >= 0)
+			apm_buf_printf(
+				&c->explanation,
+				"guest %s already holds mdev %s: one vfio-ap device per guest\n",
+				arg->name, h->mdevs[w->mdev].uuid);
+		else if (rc == -EINVAL && op == APM_SIM_GUEST_STOP)
+			apm_buf_printf(&c->explanation, "no guest is using mdev %s\n", md->uuid);
+		else if (rc == -EINVAL)
+			apm_buf_printf(
+				&c->explanation,
+				"that is not a guest name: 1..63 printable characters without blanks\n");
+		else
+			apm_buf_printf(&c->explanation, "mdev %s: %s\n", md->uuid,
+				       apm_errno_name(rc));
+		return;
+	case APM_SIM_SE_CONFIG:
+	case APM_SIM_CHKSTOP:
+		if (rc == -ENODEV)
+			apm_buf_printf(&c->explanation, "adapter 0x%02x is not in the LPAR\n", id);
+		else
+			apm_buf_printf(&c->explanation, "adapter 0x%02x: %s\n", id,
+				       apm_errno_name(rc));
+		return;
+	case APM_SIM_SCAN:
+		apm_buf_printf(&c->explanation, "scan: %s\n", apm_errno_name(rc));
+		return;
+	default:
+		break;
+	}
+	if (rc == -EINVAL && w->why == APR_WHY_NO_TYPE)
+		apm_buf_printf(&c->explanation, "'%s' is not a card type (CEX4A ... CEX8P)\n",
+			       arg->name);
+	else if (rc == -EEXIST)
+		apm_buf_printf(&c->explanation, "%s 0x%02x is already in the LPAR\n", what, id);
+	else if (rc == -ENODEV)
+		apm_buf_printf(&c->explanation, "%s 0x%02x is not in the LPAR\n", what, id);
+	else
+		apm_buf_printf(&c->explanation, "%s 0x%02x: %s\n", what, id, apm_errno_name(rc));
 }

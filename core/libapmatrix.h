@@ -323,6 +323,24 @@ struct apm_sim_arg {
 int apm_change_new_sim(struct apm_host *host, enum apm_sim_op op, const struct apm_sim_arg *arg,
 		       struct apm_change **change);
 
+/* What a change does, for apm_strerror().  Since: 4 */
+enum apm_op {
+	APM_OP_MASK = 0,
+	APM_OP_ASSIGN,
+	APM_OP_MDEV_CREATE,
+	APM_OP_MDEV_REMOVE,
+	APM_OP_CONFIG,
+	APM_OP_ONLINE,
+	APM_OP_RESCAN,
+	APM_OP_SIM,
+};
+/*
+ * What the kernel's answer -err means for op, as a phrase for an operator
+ * ("SCLP adapter configuration is not available under z/VM or in a KVM
+ * guest"); NULL when the errno's name says it all.  Static text.  Since: 4
+ */
+const char *apm_strerror(enum apm_op op, int err);
+
 struct apm_change *apm_change_ref(struct apm_change *change);
 struct apm_change *apm_change_unref(struct apm_change *change);
 

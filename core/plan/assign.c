@@ -1,0 +1,339 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * assign.c - the planner of assignments: adapters, domains and control
+ * domains assigned to or taken from an mdev, one attribute write per ID,
+ * or all of them in one all-or-nothing ap_config write where the kernel
+ * has it (6.10+).  The preview shows the resulting cross product and what
+ * a running guest gains and loses, the way the scratch host's shadow moves.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "change.h"
+
+struct assign_request {
+	const char *uuid;
+	bool unassign;
+	bool matrix; /* adapters and domains at once (a selection) */
+	enum apm_res res;
+	const unsigned int *ids; /* res's IDs, or the adapters of a matrix */
+	size_t n;
+	const unsigned int *domains; /* a matrix's domains */
+	size_t nd;
+};
+
+static const char *res_name(enum apm_res r)
+{
+	return r == APM_RES_ADAPTER ? "adapter" : r == APM_RES_DOMAIN ? "domain" : "control domain";
+}
+
+static const char *res_attr(enum apm_res r)
+{
+	return r == APM_RES_ADAPTER ? "adapter" : r == APM_RES_DOMAIN ? "domain" : "control_domain";
+}
+
+/* What the guest gains and loses between two shadows. */
+static void guest_delta(struct apm_change *c, int i, const struct apr_mdev *before,
+			const struct apr_mdev *after)
+{
+	const struct apm_mdev *m = &c->host->mdevs[i];
+	struct apm_buf gain = { 0 }, lose = { 0 };
+	unsigned int ng = 0, nl = 0;
+
+	for (unsigned int a = 0; a < APR_BITS; a++) {
+		bool ba = apr_mask_test(&before->sapm, a), aa = apr_mask_test(&after->sapm, a);
+
+		if (!ba && !aa)
+			continue;
+		for (unsigned int q = 0; q < APR_BITS; q++) {
+			bool b = ba && apr_mask_test(&before->saqm, q);
+			bool n = aa && apr_mask_test(&after->saqm, q);
+
+			if (b && !n && nl++ < 24)
+				apm_buf_printf(&lose, " %02x.%04x", a, q);
+			if (!b && n && ng++ < 24)
+				apm_buf_printf(&gain, " %02x.%04x", a, q);
+		}
+	}
+	if (m->in_use == 1 || m->guest[0]) {
+		const char *g = m->guest[0] ? m->guest : "its guest";
+
+		if (nl)
+			apm_buf_printf(&c->preview, "  hot unplug from %s:%s%s\n", g, lose.s,
+				       nl > 24 ? " ..." : "");
+		if (ng)
+			apm_buf_printf(&c->preview, "  hot plug into %s:%s%s\n", g, gain.s,
+				       ng > 24 ? " ..." : "");
+	} else if (nl || ng) {
+		apm_buf_printf(&c->preview, "  guest matrix:%s%s%s%s (no guest running)\n",
+			       ng ? " +" : "", ng ? gain.s : "", nl ? " -" : "", nl ? lose.s : "");
+	}
+	apm_buf_free(&gain);
+	apm_buf_free(&lose);
+}
+
+/* Set or clear ids in mask (unassign: clear). */
+static void apply_ids(struct apr_mask *mask, const unsigned int *ids, size_t n, bool clear)
+{
+	for (size_t k = 0; k < n; k++) {
+		if (clear)
+			apr_mask_clear(mask, ids[k]);
+		else
+			apr_mask_set(mask, ids[k]);
+	}
+}
+
+/* "adapters 0x05-0x06" for the explanations. */
+static void ids_named(const char *kind, const unsigned int *ids, size_t n, char *out, size_t size)
+{
+	struct apr_mask asked;
+	char list[64];
+
+	apr_mask_zero(&asked);
+	apply_ids(&asked, ids, n, false);
+	apm_ids_text(&asked, list, sizeof(list));
+	snprintf(out, size, "%ss %s", kind, list);
+}
+
+/* A write on the scratch host, with the guest's gains and losses in the preview. */
+static int try_write(struct apm_change *c, struct step *s)
+{
+	struct apr_mdev before = apm_change_model(c)->rm[c->mdev];
+	int rc = apm_change_try(c, s);
+
+	if (!rc)
+		guest_delta(c, c->mdev, &before, &apm_change_model(c)->rm[c->mdev]);
+	return rc;
+}
+
+/* One all-or-nothing ap_config write that installs cfg (vfio_ap_ops.c: ap_config_store). */
+static int plan_ap_config(struct apm_change *c, const struct apr_mask cfg[3], const char *what,
+			  const char *step)
+{
+	char hex[3][APR_MASK_STRLEN + 1], value[APR_AP_CONFIG_STRLEN + 1], path[128];
+	struct step *s;
+	int rc;
+
+	for (int k = 0; k < 3; k++)
+		apr_mask_format(&cfg[k], hex[k]);
+	snprintf(value, sizeof(value), "%s,%s,%s\n", hex[0], hex[1], hex[2]);
+	snprintf(path, sizeof(path), "devices/vfio_ap/matrix/%s/ap_config", c->uuid);
+	s = apm_change_step(c, path, value, "%s", step);
+	if (!s)
+		return -ENOMEM;
+	rc = try_write(c, s);
+	if (rc < 0)
+		apm_explain_ap_config(c, c->mdev, what, rc);
+	apm_change_predict(c, s, rc < 0 ? rc : 0);
+	return 0;
+}
+
+static int plan_single(struct apm_change *c, enum apm_res res, bool unassign, unsigned int id)
+{
+	char path[160], what[64], num[16];
+	struct step *s;
+	int rc;
+
+	snprintf(num, sizeof(num), "%u", id);
+	snprintf(path, sizeof(path), "devices/vfio_ap/matrix/%s/%sassign_%s", c->uuid,
+		 unassign ? "un" : "", res_attr(res));
+	snprintf(what, sizeof(what), "%s 0x%02x", res_name(res), id);
+	s = apm_change_step(c, path, num, "%s %s", unassign ? "unassign" : "assign", what);
+	if (!s)
+		return -ENOMEM;
+	rc = try_write(c, s);
+	if (rc < 0)
+		apm_explain_assign(c, c->mdev, what, rc);
+	else if (rc == APR_NOOP)
+		apm_buf_printf(&c->preview, "  %s is %s: nothing changes\n", what,
+			       unassign ? "not assigned" : "already assigned");
+	apm_change_predict(c, s, rc);
+	return 0;
+}
+
+/* The matrix an mdev will have: the cross product, not just the cells named. */
+static void matrix_preview(struct apm_change *c, const struct apr_mdev *m)
+{
+	char a[512], d[512], cd[512];
+
+	apm_ids_text(&m->apm, a, sizeof(a));
+	apm_ids_text(&m->aqm, d, sizeof(d));
+	apm_ids_text(&m->adm, cd, sizeof(cd));
+	apm_buf_printf(
+		&c->preview,
+		"  resulting matrix: adapters %s x domains %s = %u APQNs; control domains %s\n", a,
+		d, apr_mask_weight(&m->apm) * apr_mask_weight(&m->aqm), cd);
+}
+
+static void ids_preview(struct apm_change *c, const unsigned int *ids, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		apm_buf_printf(&c->preview, " 0x%02x", ids[k]);
+}
+
+static int plan_ids(struct apm_change *c, const struct assign_request *r)
+{
+	const struct apm_mdev *md = &c->host->mdevs[c->mdev];
+	const struct apr_mdev *m = &apm_change_model(c)->rm[c->mdev];
+	int rc = 0;
+
+	apm_buf_printf(&c->preview,
+		       "%s %s%s of mdev %s%s%s%s:", r->unassign ? "unassign" : "assign",
+		       res_name(r->res), r->n > 1 ? "s" : "", md->uuid, md->guest[0] ? " (" : "",
+		       md->guest, md->guest[0] ? ")" : "");
+	ids_preview(c, r->ids, r->n);
+	apm_buf_printf(&c->preview, "\n");
+	/* Several IDs go in one all-or-nothing ap_config write where the kernel has it. */
+	if (r->n > 1 && md->has_ap_config) {
+		struct apr_mask cfg[3] = { m->apm, m->aqm, m->adm };
+		char what[96], step[96];
+
+		apply_ids(&cfg[r->res], r->ids, r->n, r->unassign);
+		ids_named(res_name(r->res), r->ids, r->n, what, sizeof(what));
+		snprintf(step, sizeof(step), "%s %zu %ss in one ap_config write",
+			 r->unassign ? "unassign" : "assign", r->n, res_name(r->res));
+		rc = plan_ap_config(c, cfg, what, step);
+	} else {
+		for (size_t k = 0; k < r->n && !rc; k++)
+			rc = plan_single(c, r->res, r->unassign, r->ids[k]);
+	}
+	return rc;
+}
+
+/* The rows and columns of a selection, one ap_config write where the kernel has it. */
+static int plan_matrix(struct apm_change *c, const struct assign_request *r)
+{
+	const struct apm_mdev *md = &c->host->mdevs[c->mdev];
+	const struct apr_mdev *m = &apm_change_model(c)->rm[c->mdev];
+	int rc = 0;
+
+	apm_buf_printf(&c->preview, "%s adapters", r->unassign ? "unassign" : "assign");
+	ids_preview(c, r->ids, r->n);
+	apm_buf_printf(&c->preview, " and domains");
+	ids_preview(c, r->domains, r->nd);
+	apm_buf_printf(&c->preview, " %s mdev %s%s%s%s\n", r->unassign ? "from" : "to", md->uuid,
+		       md->guest[0] ? " (" : "", md->guest, md->guest[0] ? ")" : "");
+	if (md->has_ap_config) {
+		struct apr_mask cfg[3] = { m->apm, m->aqm, m->adm };
+		char what[200], a[96], d[96], step[96];
+
+		apply_ids(&cfg[0], r->ids, r->n, r->unassign);
+		apply_ids(&cfg[1], r->domains, r->nd, r->unassign);
+		ids_named("adapter", r->ids, r->n, a, sizeof(a));
+		ids_named("domain", r->domains, r->nd, d, sizeof(d));
+		snprintf(what, sizeof(what), "%s and %s", a, d);
+		snprintf(step, sizeof(step),
+			 "%s %zu adapters and %zu domains in one ap_config write",
+			 r->unassign ? "unassign" : "assign", r->n, r->nd);
+		rc = plan_ap_config(c, cfg, what, step);
+	} else {
+		for (size_t k = 0; k < r->n && !rc; k++)
+			rc = plan_single(c, APM_RES_ADAPTER, r->unassign, r->ids[k]);
+		for (size_t k = 0; k < r->nd && !rc; k++)
+			rc = plan_single(c, APM_RES_DOMAIN, r->unassign, r->domains[k]);
+	}
+	return rc;
+}
+
+/* A refused selection changes nothing, but the operator should see what was asked. */
+static void asked_for(struct apm_change *c, const struct assign_request *r)
+{
+	struct apr_mdev req = c->host->mdevs[c->mdev].m;
+	char a[512], d[512];
+
+	apply_ids(&req.apm, r->ids, r->n, r->unassign);
+	apply_ids(&req.aqm, r->domains, r->nd, r->unassign);
+	apm_ids_text(&req.apm, a, sizeof(a));
+	apm_ids_text(&req.aqm, d, sizeof(d));
+	apm_buf_printf(
+		&c->preview,
+		"  asked for: adapters %s x domains %s = %u APQNs (refused: nothing changes)\n", a,
+		d, apr_mask_weight(&req.apm) * apr_mask_weight(&req.aqm));
+}
+
+static int plan(struct apm_change *c, const void *request)
+{
+	const struct assign_request *r = request;
+	struct apm_mdev *md = apm_host_find_mdev(c->host, r->uuid);
+	int rc;
+
+	c->mdev = apm_host_mdev_index(c->host, md);
+	memcpy(c->uuid, md->uuid, sizeof(c->uuid));
+	rc = r->matrix ? plan_matrix(c, r) : plan_ids(c, r);
+	c->u.expect = apm_change_model(c)->rm[c->mdev];
+	matrix_preview(c, &c->u.expect);
+	if (r->matrix && c->prediction < 0)
+		asked_for(c, r);
+	return rc;
+}
+
+/* Does the re-read mdev have the matrix the scratch host ended with? */
+static void verify(struct apm_change *c)
+{
+	const struct apm_mdev *m = apm_host_find_mdev(c->result, c->uuid);
+	const struct apr_mdev *want = &c->u.expect;
+
+	if (!m)
+		apm_buf_printf(&c->notes, "verification: mdev %s is gone\n", c->uuid);
+	else if (!apr_mask_equal(&m->m.apm, &want->apm) || !apr_mask_equal(&m->m.aqm, &want->aqm) ||
+		 !apr_mask_equal(&m->m.adm, &want->adm))
+		apm_buf_printf(
+			&c->notes,
+			"verification: mdev %s's matrix reads back different from the plan\n",
+			c->uuid);
+	else if (m->has_guest_matrix && !m->truncated &&
+		 (!apr_mask_equal(&m->m.sapm, &want->sapm) ||
+		  !apr_mask_equal(&m->m.saqm, &want->saqm)))
+		apm_buf_printf(
+			&c->notes,
+			"verification: the guest matrix of mdev %s differs from the rules' prediction\n",
+			c->uuid);
+}
+
+const struct apm_planner apm_plan_assign = { .op = APM_OP_ASSIGN, .plan = plan, .verify = verify };
+
+/* Adapter and domain IDs stop at 255 (ap_bus.h: AP_DEVICES, AP_DOMAINS). */
+static bool ids_in_range(const unsigned int *ids, size_t n)
+{
+	for (size_t k = 0; k < n; k++)
+		if (ids[k] > 255)
+			return false;
+	return true;
+}
+
+APM_EXPORT int apm_change_new_assign(struct apm_host *host, const char *uuid, enum apm_res res,
+				     bool unassign, const unsigned int *ids, size_t n,
+				     struct apm_change **out)
+{
+	struct assign_request r = {
+		.uuid = uuid, .unassign = unassign, .res = res, .ids = ids, .n = n
+	};
+
+	if (!apm_host_find_mdev(host, uuid) || !n)
+		return apm_host_find_mdev(host, uuid) ? -EINVAL : -ENODEV;
+	if (!ids_in_range(ids, n))
+		return -ERANGE;
+	return apm_change_plan(host, &apm_plan_assign, &r, out);
+}
+
+APM_EXPORT int apm_change_new_assign_matrix(struct apm_host *host, const char *uuid, bool unassign,
+					    const unsigned int *adapters, size_t na,
+					    const unsigned int *domains, size_t nd,
+					    struct apm_change **out)
+{
+	struct assign_request r = { .uuid = uuid,
+				    .unassign = unassign,
+				    .matrix = true,
+				    .ids = adapters,
+				    .n = na,
+				    .domains = domains,
+				    .nd = nd };
+
+	if (!apm_host_find_mdev(host, uuid) || (!na && !nd))
+		return apm_host_find_mdev(host, uuid) ? -EINVAL : -ENODEV;
+	if (!ids_in_range(adapters, na) || !ids_in_range(domains, nd))
+		return -ERANGE;
+	return apm_change_plan(host, &apm_plan_assign, &r, out);
+}

@@ -1,0 +1,116 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * mask.c - the planner of apmask/aqmask changes: one write of the SPEC as
+ * it is; the preview shows the mask it gives and the APQNs that change
+ * owner, the prediction is the scratch host's answer.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <string.h>
+
+#include "change.h"
+
+struct mask_request {
+	bool aq;
+	const char *spec;
+};
+
+static void preview(struct apm_change *c, bool aq, const struct apr_mask *newm)
+{
+	const struct apm_host *h = c->host;
+	const struct apr_mask *old = aq ? &h->rules.aqmask : &h->rules.apmask;
+	char hex[APR_MASK_STRLEN + 1], ranges[1024];
+	unsigned int shown = 0, total = 0;
+
+	apr_mask_format(newm, hex);
+	apm_mask_format_ranges((const struct apm_mask *)newm, ranges, sizeof(ranges));
+	apm_buf_printf(&c->preview, "%s: %s\n", aq ? "aqmask" : "apmask", hex);
+	apm_buf_printf(&c->preview, "  host (zcrypt) %s: %s\n", aq ? "domains" : "adapters",
+		       ranges[0] ? ranges : "none");
+	if (apr_mask_empty(newm))
+		apm_buf_printf(
+			&c->preview,
+			"  warning: an all-zero %s gives every APQN away from the host's zcrypt drivers\n",
+			aq ? "aqmask" : "apmask");
+	if (aq && h->has_ap_domain && h->ap_domain >= 0 &&
+	    apr_mask_test(old, (unsigned int)h->ap_domain) &&
+	    !apr_mask_test(newm, (unsigned int)h->ap_domain))
+		apm_buf_printf(
+			&c->preview,
+			"  warning: domain 0x%02x is the host's default domain (ap_domain); zcrypt loses it\n",
+			h->ap_domain);
+	for (unsigned int a = 0; a < APR_BITS; a++)
+		for (unsigned int q = 0; q < APR_BITS; q++) {
+			bool was, now;
+
+			if (!(h->queue[a][q] & APM_Q_EXISTS))
+				continue;
+			was = apr_mask_test(&h->rules.apmask, a) &&
+			      apr_mask_test(&h->rules.aqmask, q);
+			now = apr_mask_test(aq ? &h->rules.apmask : newm, a) &&
+			      apr_mask_test(aq ? newm : &h->rules.aqmask, q);
+			if (was == now)
+				continue;
+			total++;
+			if (shown++ < 32)
+				apm_buf_printf(&c->preview, "  %02x.%04x: %s -> %s\n", a, q,
+					       was ? "host" : "vfio_ap", now ? "host" : "vfio_ap");
+		}
+	if (total > 32)
+		apm_buf_printf(&c->preview, "  ... and %u more APQNs change owner\n", total - 32);
+	if (!total)
+		apm_buf_printf(&c->preview, "  no existing queue changes owner\n");
+}
+
+static int plan(struct apm_change *c, const void *request)
+{
+	const struct mask_request *r = request;
+	const char *name = r->aq ? "aqmask" : "apmask";
+	const struct apr_model *m = apm_change_model(c);
+	struct step *s;
+	char path[32];
+	int rc;
+
+	c->u.mask.aq = r->aq;
+	c->u.mask.expect = r->aq ? c->host->rules.aqmask : c->host->rules.apmask;
+	snprintf(path, sizeof(path), "bus/ap/%s", name);
+	s = apm_change_step(c, path, r->spec, "write %s", name);
+	if (!s)
+		return -ENOMEM;
+	rc = apm_change_try(c, s);
+	if (!*r->spec) {
+		apm_buf_printf(&c->preview,
+			       "an empty write never reaches the kernel: nothing changes\n");
+	} else if (rc >= 0) {
+		c->u.mask.expect = r->aq ? m->aqmask : m->apmask;
+		preview(c, r->aq, &c->u.mask.expect);
+		if (rc == APR_NOOP)
+			apm_buf_printf(&c->preview,
+				       "  the mask does not change: no re-probe, no uevent\n");
+	} else {
+		apm_explain_mask(c, name, r->spec, rc);
+	}
+	apm_change_predict(c, s, rc < 0 ? rc : 0);
+	return 0;
+}
+
+static void verify(struct apm_change *c)
+{
+	const struct apm_host *r = c->result;
+
+	if (!apr_mask_equal(c->u.mask.aq ? &r->rules.aqmask : &r->rules.apmask, &c->u.mask.expect))
+		apm_buf_printf(&c->notes,
+			       "verification: %s reads back different from what was written\n",
+			       c->u.mask.aq ? "aqmask" : "apmask");
+}
+
+const struct apm_planner apm_plan_mask = { .op = APM_OP_MASK, .plan = plan, .verify = verify };
+
+APM_EXPORT int apm_change_new_mask(struct apm_host *host, bool aq, const char *spec,
+				   struct apm_change **out)
+{
+	struct mask_request r = { .aq = aq, .spec = spec };
+
+	return apm_change_plan(host, &apm_plan_mask, &r, out);
+}
