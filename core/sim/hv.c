@@ -134,24 +134,31 @@ static int show_guests(const struct sim *s, const struct sim_at *at, struct sim_
 	return 0;
 }
 
+const char *sim_fault_answer(const struct apr_fault *f, char *buf, size_t size)
+{
+	const char *name = apr_errno_name(f->err);
+
+	if (!f->err)
+		return "ok";
+	if (name)
+		return name;
+	snprintf(buf, size, "%d", f->err);
+	return buf;
+}
+
 /* "PATH ERRNO COUNT" per armed fault ("ok": the write succeeds without effect). */
 static int show_faults(const struct sim *s, const struct sim_at *at, struct sim_out *o)
 {
 	const struct apr_model *m = sim_model(s);
+	char num[16];
 
 	(void)at;
 	for (unsigned int i = 0; i < APR_FAULTS; i++) {
 		const struct apr_fault *f = &m->fault[i];
-		const char *name = apr_errno_name(f->err);
 
-		if (!f->path[0])
-			continue;
-		if (!f->err)
-			sim_printf(o, "%s ok %u\n", f->path, f->count);
-		else if (name)
-			sim_printf(o, "%s %s %u\n", f->path, name, f->count);
-		else
-			sim_printf(o, "%s %d %u\n", f->path, f->err, f->count);
+		if (f->path[0])
+			sim_printf(o, "%s %s %u\n", f->path, sim_fault_answer(f, num, sizeof(num)),
+				   f->count);
 	}
 	return 0;
 }

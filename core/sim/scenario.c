@@ -307,6 +307,19 @@ static int mdev_key(struct parse *p, unsigned int i, const char *k, const char *
 	return 1;
 }
 
+/* [faults] PATH = ERRNO|ok [COUNT]: the next COUNT writes to PATH answer so. */
+static int fault_key(struct parse *p, const char *k, const char *v)
+{
+	char line[APR_FAULT_PATH_MAX + 64];
+
+	if (snprintf(line, sizeof(line), "%s %s", k, v) >= (int)sizeof(line) ||
+	    apr_fault_store(p->s, line))
+		perr(p,
+		     "fault %s = %s: expected PATH = ERRNO|ok [COUNT] (ERRNO a name such as EBUSY or a number, COUNT 1..1000000, at most %d faults)",
+		     k, v, APR_FAULTS);
+	return 1;
+}
+
 static int new_mdev(struct parse *p, const char *uuid)
 {
 	struct apr_model *s = p->s;
@@ -368,6 +381,8 @@ static int handler(void *user, const char *section, const char *key, const char 
 		snprintf(p->acc, sizeof(p->acc), "%s", value);
 	}
 	value = p->acc;
+	if (!strcmp(section, "faults"))
+		return fault_key(p, key, value);
 	if (!strcmp(section, "host"))
 		return host_key(p, key, value);
 	if (!strcmp(section, "lpar") || !strcmp(section, "bus")) {
@@ -830,6 +845,16 @@ int sim_state_write(const struct sim_state *st, FILE *f)
 			fprintf(f, "guest = %s\n", s->mdev[i].guest);
 		if (s->mdev[i].ignore_release)
 			fprintf(f, "ignore_release = yes\n");
+	}
+	for (unsigned int i = 0, first = 1; i < APR_FAULTS; i++) {
+		const struct apr_fault *t = &s->fault[i];
+		char num[16];
+
+		if (!t->path[0])
+			continue;
+		fprintf(f, "%s%s = %s %u\n", first ? "\n[faults]\n" : "", t->path,
+			sim_fault_answer(t, num, sizeof(num)), t->count);
+		first = 0;
 	}
 	return ferror(f) ? -EIO : 0;
 }

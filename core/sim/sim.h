@@ -199,6 +199,9 @@ void sim_file_unlock(struct sim_file *f);
 /* Replace the file with st, atomically. */
 int sim_file_save(struct sim_file *f, const struct sim_state *st);
 
+/* How an armed fault answers: "ok", an errno's name, or its number (in buf). */
+const char *sim_fault_answer(const struct apr_fault *f, char *buf, size_t size);
+
 /* --------------------------------------------------------- driver core */
 
 /* ap_bus.c: ap_bus_revise_bindings: the re-probe pass after a mask change. */

@@ -474,6 +474,35 @@ static void test_lpar_changes(void **state)
 	assert_string_equal(rd(ctx, "devices/ap/card05/05.00ff/config"), "<-2>");
 }
 
+/* kernel/apsim/fault: the next writes to a path answer a chosen errno, or nothing happens. */
+static void test_faults(void **state)
+{
+	struct apm_ctx *ctx = *state;
+
+	assert_int_equal(wr(ctx, "kernel/apsim/fault", "bus/ap/apmask EBUSY 2"), 0);
+	assert_string_equal(rd(ctx, "kernel/apsim/fault"), "bus/ap/apmask EBUSY 2\n");
+	assert_int_equal(wr(ctx, "bus/ap/apmask", "-5"), -EBUSY);
+	assert_int_equal(wr(ctx, "bus/ap/apmask", "-5"), -EBUSY);
+	assert_string_equal(rd(ctx, "kernel/apsim/fault"), "");
+	assert_int_equal(wr(ctx, "bus/ap/apmask", "-5"), 0);
+	/* The path is the device's, whichever link the write goes through. */
+	assert_int_equal(wr(ctx, "kernel/apsim/fault", "/devices/ap/card05/05.0001/reset 5"), 0);
+	assert_string_equal(rd(ctx, "kernel/apsim/fault"),
+			    "devices/ap/card05/05.0001/reset EIO 1\n");
+	assert_int_equal(wr(ctx, "bus/ap/devices/05.0001/reset", "1"), -EIO);
+	/* "ok": accepted without effect. */
+	assert_int_equal(wr(ctx, "kernel/apsim/fault", "bus/ap/apmask ok"), 0);
+	assert_int_equal(wr(ctx, "bus/ap/apmask", "+5"), 0);
+	assert_string_equal(rd(ctx, "bus/ap/apmask"),
+			    "0xfbffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff\n");
+	assert_int_equal(wr(ctx, "kernel/apsim/fault", "x"), -EINVAL);
+	assert_int_equal(wr(ctx, "kernel/apsim/fault", "x EWHAT"), -EINVAL);
+	assert_int_equal(wr(ctx, "kernel/apsim/fault", "x EIO 1 2"), -EINVAL);
+	assert_int_equal(wr(ctx, "kernel/apsim/fault", "bus/ap/aqmask EIO 3"), 0);
+	assert_int_equal(wr(ctx, "kernel/apsim/fault", "bus/ap/aqmask off"), 0);
+	assert_int_equal(wr(ctx, "bus/ap/aqmask", "-1"), 0);
+}
+
 static void test_state_file(void **state)
 {
 	char dir[] = "/tmp/apm-test-XXXXXX", path[64], bad[64], before[4096], after[4096];
@@ -596,6 +625,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_lpar_changes, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_driver_links, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_assign_matrix, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_faults, setup, teardown),
 		cmocka_unit_test(test_state_file),
 		cmocka_unit_test(test_other_profiles),
 	};
