@@ -210,6 +210,7 @@ int apm_parse_apqn(const char *s, unsigned int *apid, unsigned int *apqi);
 int apm_parse_matrix(const char *text, struct apr_mask *apm, struct apr_mask *aqm);
 bool apm_uuid_valid(const char *s);
 void apm_uuid_generate(char out[37]);
+void apm_random_bytes(unsigned char *b, size_t n);
 char *apm_strip(char *s);
 /* Growable string. */
 struct apm_buf {

@@ -166,6 +166,14 @@ static int do_steps(void *data)
 	return 0;
 }
 
+static bool written(const struct apm_change *c)
+{
+	for (unsigned int k = 0; k < c->nsteps; k++)
+		if (c->steps[k].applied)
+			return true;
+	return false;
+}
+
 APM_EXPORT int apm_change_apply(struct apm_change *c)
 {
 	struct apm_ctx *ctx = c->host->ctx;
@@ -181,9 +189,18 @@ APM_EXPORT int apm_change_apply(struct apm_change *c)
 		rc = do_steps(&ap);
 	else
 		rc = apm_transaction(ctx, do_steps, &ap);
-	if (rc && !ap.rc)
+	if (rc && !ap.rc && written(c)) {
+		/* The backend could not keep what the steps did (a full disk): none of it counts. */
+		for (unsigned int k = 0; k < c->nsteps; k++)
+			if (c->steps[k].applied && c->steps[k].actual >= 0)
+				c->steps[k].actual = rc;
+		apm_buf_printf(&c->explanation,
+			       "nothing of this change was kept: the host could not save it (%s)\n",
+			       apm_errno_name(rc));
+	} else if (rc && !ap.rc) {
 		apm_buf_printf(&c->explanation, "nothing was written: %s%s\n", apm_errno_name(rc),
 			       rc == -ETIMEDOUT ? " (the AP configuration lock stayed taken)" : "");
+	}
 	if (!rc)
 		rc = ap.rc;
 	apm_host_unref(c->result);

@@ -11,6 +11,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/random.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -495,17 +496,20 @@ bool apm_uuid_valid(const char *s)
 	return true;
 }
 
+void apm_random_bytes(unsigned char *b, size_t n)
+{
+	ssize_t got = getrandom(b, n, GRND_NONBLOCK);
+
+	if (got != (ssize_t)n)
+		for (size_t i = 0; i < n; i++)
+			b[i] = (unsigned char)rand();
+}
+
 void apm_uuid_generate(char out[37])
 {
 	unsigned char b[16];
-	int fd = open("/dev/urandom", O_RDONLY | O_CLOEXEC);
-	ssize_t n = fd >= 0 ? read(fd, b, sizeof(b)) : -1;
 
-	if (fd >= 0)
-		close(fd);
-	if (n != (ssize_t)sizeof(b))
-		for (size_t i = 0; i < sizeof(b); i++)
-			b[i] = (unsigned char)rand();
+	apm_random_bytes(b, sizeof(b));
 	b[6] = (b[6] & 0x0f) | 0x40; /* version 4 */
 	b[8] = (b[8] & 0x3f) | 0x80; /* RFC 4122 variant */
 	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",

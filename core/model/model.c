@@ -209,6 +209,9 @@ static const struct {
 	{ EDEADLK, "EDEADLK" },
 	{ ENXIO, "ENXIO" },
 	{ EFAULT, "EFAULT" },
+	{ EFBIG, "EFBIG" },
+	{ EBADF, "EBADF" },
+	{ ELOOP, "ELOOP" },
 	{ EAGAIN, "EWOULDBLOCK" },
 };
 

@@ -51,9 +51,12 @@ static int save(struct sim_backend *sb)
 		return 0;
 	sb->sim.dirty = false;
 	rc = sim_file_save(&sb->file, sb->sim.st);
-	if (rc)
-		err(sb->ctx, "%s: cannot save the simulated host: %s", sb->file.path,
-		    strerror(-rc));
+	if (rc) {
+		/* Nothing that is not in the file happened: the state is the file's again. */
+		err(sb->ctx, "%s: cannot save the simulated host (%s): the change is undone",
+		    sb->file.path, strerror(-rc));
+		sim_file_revert(&sb->file, &sb->sim.st);
+	}
 	return rc;
 }
 
@@ -164,8 +167,9 @@ static int sim_event_fd(void *be)
 		if (slash)
 			*slash = '\0';
 		sb->ifd = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
-		if (sb->ifd >= 0 && inotify_add_watch(sb->ifd, slash ? dir : ".",
-						      IN_MOVED_TO | IN_CLOSE_WRITE) >= 0) {
+		if (sb->ifd >= 0 &&
+		    inotify_add_watch(sb->ifd, slash ? dir : ".",
+				      IN_MOVED_TO | IN_CLOSE_WRITE | IN_CREATE) >= 0) {
 			ee.data.fd = sb->ifd;
 			epoll_ctl(sb->epfd, EPOLL_CTL_ADD, sb->ifd, &ee);
 		}

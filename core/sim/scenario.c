@@ -38,7 +38,7 @@ struct parse {
 	struct apr_model *s;
 	int errors;
 	/* inih hands over continuation lines as the same key again: join them. */
-	char last_section[64], last_key[32];
+	char last_section[64], last_key[APR_FAULT_PATH_MAX];
 	char acc[SIM_VALUE_MAX];
 	char section[64];
 	bool have_aqmask_spec, have_apmask_spec;
@@ -61,15 +61,17 @@ struct parse {
 };
 
 static void perr(struct parse *p, const char *fmt, ...) APM_PRINTF(2, 3);
+/* An error at the current line; the file's text in it is escaped for the terminal. */
 static void perr(struct parse *p, const char *fmt, ...)
 {
-	char msg[256];
+	char msg[512], shown[1024];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	err(p->ctx, "%s:%d: %s", p->in.name, p->in.line, msg);
+	apm_text_escape(msg, shown, sizeof(shown), 0);
+	err(p->ctx, "%s:%d: %s", p->in.name, p->in.line, shown);
 	p->errors++;
 }
 
@@ -132,11 +134,15 @@ static int host_key(struct parse *p, const char *k, const char *v)
 		else
 			s->max_apqi = (unsigned int)u;
 	} else if (!strcmp(k, "features")) {
-		snprintf(s->features, sizeof(s->features), "%s", v);
+		if (!apr_strlcpy(s->features, v, sizeof(s->features)))
+			perr(p, "features is %zu characters long: at most %zu", strlen(v),
+			     sizeof(s->features) - 1);
 	} else if (!strcmp(k, "apmask") || !strcmp(k, "aqmask")) {
 		/* Kept as text: a +/- spec applies to the all-ones start (as at boot). */
 		if (strlen(v) >= sizeof(p->apmask_spec)) {
-			perr(p, "%s too long", k);
+			perr(p,
+			     "%s is %zu characters long: at most %zu (the writer uses the 66 of 0x and 64 hex digits)",
+			     k, strlen(v), sizeof(p->apmask_spec) - 1);
 			return 1;
 		}
 		strcpy(k[1] == 'p' ? p->apmask_spec : p->aqmask_spec, v);
@@ -364,6 +370,12 @@ static int handler(void *user, const char *section, const char *key, const char 
 	struct apr_model *s = p->s;
 	unsigned int a, q;
 
+	/* Strict means strict: nothing is cut short to fit a buffer. */
+	if (strlen(section) >= sizeof(p->section)) {
+		perr(p, "section name [%.40s...] is too long (at most %zu characters)", section,
+		     sizeof(p->section) - 1);
+		return 1;
+	}
 	if (strcmp(section, p->section)) {
 		snprintf(p->section, sizeof(p->section), "%s", section);
 		if (!strncmp(section, "mdev ", 5) && new_mdev(p, section + 5))
@@ -371,8 +383,16 @@ static int handler(void *user, const char *section, const char *key, const char 
 	}
 	if (!key)
 		return 1;
-	if (!strcmp(section, p->last_section) && !strcmp(key, p->last_key) &&
-	    strlen(p->acc) + strlen(value) + 2 < sizeof(p->acc)) {
+	if (strlen(key) >= sizeof(p->last_key)) {
+		perr(p, "unknown key '%.40s...' in [%s]", key, section);
+		return 1;
+	}
+	if (!strcmp(section, p->last_section) && !strcmp(key, p->last_key)) {
+		/* A continuation line: joined to the value before it. */
+		if (strlen(p->acc) + strlen(value) + 2 > sizeof(p->acc)) {
+			perr(p, "%s is longer than %zu characters", key, sizeof(p->acc) - 1);
+			return 1;
+		}
 		strcat(p->acc, ",");
 		strcat(p->acc, value);
 	} else {
@@ -435,6 +455,11 @@ static int handler(void *user, const char *section, const char *key, const char 
 		qk->line = p->in.line;
 		snprintf(qk->key, sizeof(qk->key), "%s", key);
 		snprintf(qk->val, sizeof(qk->val), "%s", value);
+		if (strlen(key) >= sizeof(qk->key))
+			perr(p, "unknown key '%s' in [queue %02x.%04x]", key, a, q);
+		else if (strlen(value) >= sizeof(qk->val))
+			perr(p, "%s = '%.40s...' is too long (at most %zu characters)", key, value,
+			     sizeof(qk->val) - 1);
 		return 1;
 	}
 	if (!strncmp(section, "mdev ", 5)) {
@@ -694,6 +719,13 @@ int sim_state_parse(struct apm_ctx *ctx, const char *name, FILE *f, struct sim_s
 /* ------------------------------------------------------------- writing */
 
 /*
+ * The first and the last line of every file apmatrix writes: a file that
+ * starts with the one and lacks the other was cut short.
+ */
+static const char header[] = "; apmatrix simulated host state (doc/scenario.md)";
+static const char end_marker[] = "; end of the apmatrix state";
+
+/*
  * inih (as Debian builds it) reads at most 200 bytes a line: long lists are
  * continued on indented lines, which the parser joins with ','.
  */
@@ -754,7 +786,7 @@ int sim_state_write(const struct sim_state *st, FILE *f)
 	struct wrap w = { .f = f, .first = true };
 	char item[24];
 
-	fprintf(f, "; apmatrix simulated host state (doc/scenario.md)\n[host]\n");
+	fprintf(f, "%s\n[host]\n", header);
 	fprintf(f, "profile = %s\n", apr_profile_name(s->profile));
 	fprintf(f, "max_adapter_id = %u\nmax_domain_id = %u\n", s->max_apid, s->max_apqi);
 	fprintf(f, "features = %s\n", s->features);
@@ -856,5 +888,25 @@ int sim_state_write(const struct sim_state *st, FILE *f)
 			sim_fault_answer(t, num, sizeof(num)), t->count);
 		first = 0;
 	}
+	fprintf(f, "%s\n", end_marker);
 	return ferror(f) ? -EIO : 0;
+}
+
+int sim_state_incomplete(const char *text, size_t len)
+{
+	size_t hl = strlen(header), el = strlen(end_marker), end = len;
+	int lines = 0;
+
+	if (!len)
+		return 1;
+	for (size_t i = 0; i < len; i++)
+		lines += text[i] == '\n';
+	if (len < hl + 1 || memcmp(text, header, hl) || text[hl] != '\n')
+		return 0; /* written by hand: nothing tells where it should end */
+	if (end && text[end - 1] == '\n')
+		end--;
+	if (end >= el && !memcmp(text + end - el, end_marker, el) &&
+	    (end == el || text[end - el - 1] == '\n'))
+		return 0;
+	return lines + (text[len - 1] != '\n');
 }

@@ -48,6 +48,12 @@ extern const char sim_builtin_scenario[];
 /* Parse a state file; errors name file:line through the log.  0 or -EINVAL. */
 int sim_state_parse(struct apm_ctx *ctx, const char *name, FILE *f, struct sim_state *st);
 int sim_state_write(const struct sim_state *st, FILE *f);
+/*
+ * 0 when text (len bytes) is a whole state file: not empty, and when
+ * apmatrix wrote it (its first line says so), ending with its end marker.
+ * Else the line to name in the error.
+ */
+int sim_state_incomplete(const char *text, size_t len);
 
 /* ------------------------------------------------------------ the host */
 
@@ -178,14 +184,19 @@ bool sim_tree_can_write(struct sim *s, const char *path);
 struct sim_file {
 	struct apm_ctx *ctx;
 	char *path;
+	bool absent; /* missing: *st is the built-in scenario, not yet written */
 	dev_t dev;
 	ino_t ino;
 	struct timespec mtime;
 	int lockfd;
-	int depth; /* nested locks */
+	int depth;  /* nested locks */
+	bool swept; /* temporary files of killed writers removed */
 };
 
-/* Load path into *st; a missing file is created with builtin() first. */
+/*
+ * Load path into *st; a missing file leaves builtin()'s scenario in *st and
+ * is created at the first use that may write.
+ */
 int sim_file_open(struct sim_file *f, struct apm_ctx *ctx, const char *path, struct sim_state **st,
 		  int (*builtin)(struct apm_ctx *, struct sim_state *));
 void sim_file_close(struct sim_file *f);
@@ -196,8 +207,10 @@ int sim_file_refresh(struct sim_file *f, struct sim_state **st);
 /* Take the lock (nesting), re-reading the file when it changed. */
 int sim_file_lock(struct sim_file *f, struct sim_state **st);
 void sim_file_unlock(struct sim_file *f);
-/* Replace the file with st, atomically. */
+/* Replace the file with st, atomically and durably; the lock is held. */
 int sim_file_save(struct sim_file *f, const struct sim_state *st);
+/* Read the (unchanged) file back into *st: undo a change that was not saved. */
+int sim_file_revert(struct sim_file *f, struct sim_state **st);
 
 /* How an armed fault answers: "ok", an errno's name, or its number (in buf). */
 const char *sim_fault_answer(const struct apr_fault *f, char *buf, size_t size);

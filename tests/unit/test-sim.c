@@ -514,8 +514,18 @@ static void test_state_file(void **state)
 	(void)state;
 	assert_non_null(mkdtemp(dir));
 	snprintf(path, sizeof(path), "%s/host.ini", dir);
-	assert_int_equal(apm_ctx_new_sim(path, &a), 0); /* created from the built-in scenario */
+	/* A missing file: read-only uses never write it... */
+	assert_int_equal(apm_ctx_new_sim(path, &a), 0);
 	apm_ctx_set_log_fn(a, quiet, NULL);
+	apm_ctx_set_read_only(a, true);
+	assert_string_equal(rd(a, MDEV(G3, "guest_matrix")), "06.0047\n06.00ff\n");
+	assert_int_equal(access(path, F_OK), -1);
+	apm_ctx_unref(a);
+	/* ... the first other use creates it from the built-in scenario. */
+	assert_int_equal(apm_ctx_new_sim(path, &a), 0);
+	apm_ctx_set_log_fn(a, quiet, NULL);
+	assert_int_equal(access(path, F_OK), -1);
+	assert_string_equal(rd(a, MDEV(G3, "guest_matrix")), "06.0047\n06.00ff\n");
 	assert_int_equal(access(path, F_OK), 0);
 	assert_int_equal(wr(a, MDEV(G3, "unassign_domain"), "0xff"), 0);
 	assert_int_equal(wr(a, "kernel/apsim/guest_start", G3 " Guest3"), 0);
