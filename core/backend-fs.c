@@ -95,6 +95,19 @@ static int fs_read(void *be, const char *path, char *buf, size_t size)
 	return rc ? rc : (int)len;
 }
 
+/*
+ * fs/kernfs/file.c: kernfs_fop_open refuses to open an attribute for
+ * writing when its mode has no write bit at all, whoever asks (root's
+ * CAP_DAC_OVERRIDE does not help there).  A sysfs-shaped tree of regular
+ * files would let root write anything, so the seam asks the mode itself.
+ */
+static bool writable_mode(int fd)
+{
+	struct stat st;
+
+	return fstat(fd, &st) == 0 && (st.st_mode & 0222);
+}
+
 static int fs_write(void *be, const char *path, const char *buf, size_t len)
 {
 	struct fs_backend *fs = be;
@@ -104,6 +117,11 @@ static int fs_write(void *be, const char *path, const char *buf, size_t len)
 	fd = openat(fs->rootfd, path, O_WRONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
+	/* kernfs refuses an attribute without a write bit, even to root: so does a tree. */
+	if (!writable_mode(fd)) {
+		close(fd);
+		return -EACCES;
+	}
 	/* One write of the whole value: sysfs stores see exactly this buffer. */
 	do
 		n = write(fd, buf, len);
@@ -155,7 +173,11 @@ static int fs_can_write(void *be, const char *path)
 {
 	struct fs_backend *fs = be;
 
-	/* W_OK, not a uid check: capabilities and ACLs decide, as for the write. */
+	struct stat st;
+
+	/* A write bit in the mode, as kernfs wants; then W_OK: capabilities and ACLs decide. */
+	if (fstatat(fs->rootfd, path, &st, 0) || S_ISDIR(st.st_mode) || !(st.st_mode & 0222))
+		return 0;
 	return faccessat(fs->rootfd, path, W_OK, AT_EACCESS) == 0;
 }
 

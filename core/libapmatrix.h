@@ -110,7 +110,7 @@ void apm_ctx_set_lock_parent(struct apm_ctx *ctx, bool parent);
  */
 int apm_ctx_read_attr(struct apm_ctx *ctx, const char *path, char *buf, size_t size);
 int apm_ctx_write_attr(struct apm_ctx *ctx, const char *path, const char *buf, size_t len);
-/* 1 if path may be written (access W_OK, or the sim and not read-only), else 0. */
+/* 1 if path may be written (a write bit and access W_OK, or the sim), and not read-only; else 0. */
 int apm_ctx_can_write(struct apm_ctx *ctx, const char *path);
 
 /* -------------------------------------------------------------- events */

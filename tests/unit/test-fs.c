@@ -166,6 +166,10 @@ static void test_host_613(void **state)
 	assert_int_equal(apm_ctx_write_attr(ctx, "bus/ap/apmask", "-5", 2), 0);
 	assert_int_equal(apm_ctx_write_attr(ctx, "bus/ap/nope", "-5", 2), -ENOENT);
 	assert_int_equal(apm_ctx_can_write(ctx, "bus/ap/apmask"), 1);
+	/* A read-only attribute (0444) stays read-only, even for root, as in kernfs. */
+	assert_int_equal(apm_ctx_can_write(ctx, "bus/ap/ap_max_adapter_id"), 0);
+	assert_int_equal(apm_ctx_write_attr(ctx, "bus/ap/ap_max_adapter_id", "3", 1), -EACCES);
+	assert_int_equal(apm_ctx_can_write(ctx, "bus/ap"), 0);
 	apm_ctx_set_read_only(ctx, true);
 	assert_int_equal(apm_ctx_write_attr(ctx, "bus/ap/apmask", "-5", 2), -EROFS);
 	assert_int_equal(apm_ctx_can_write(ctx, "bus/ap/apmask"), 0);
