@@ -4,8 +4,11 @@
 # itself: the real binary runs headless from a script of keys and :actions,
 # advancing only when idle; :save-display writes the screen's text and its
 # role map (which theme role drew each cell), compared with expected/.
-# APM_UPDATE_EXPECTED=1 rewrites the expected files (review the diff!).
+# As a test it only compares.  Rewriting the expected files is a command of
+# its own, `make update-screens` (screens.sh --update): review the diff!
 . "$TOP_SRCDIR/tests/cli/lib.sh"
+update=
+[ "${1:-}" = --update ] && update=1
 exp=$TOP_SRCDIR/tests/tui/expected
 cd "$work" || exit 1
 # UTF-8 unless a test asks for ASCII (C.UTF-8 is built into glibc).
@@ -20,13 +23,14 @@ screens() {
 	rc=$?
 	is "$name: the script ran" 0 "$rc"
 	[ "$rc" -eq 0 ] || show_file err
+	saved=0
 	for f in "$name".*.txt; do
 		[ -f "$f" ] || continue
+		saved=$((saved + 1))
 		for g in "$f" "$f.roles"; do
-			if [ "${APM_UPDATE_EXPECTED:-}" = 1 ]; then
-				cp "$g" "$exp/$g"
-			fi
-			if cmp -s "$g" "$exp/$g"; then
+			if [ -n "$update" ]; then
+				cp "$g" "$exp/$g" && echo "# updated tests/tui/expected/$g"
+			elif cmp -s "$g" "$exp/$g"; then
 				ok "$name: $g"
 			else
 				not_ok "$name: $g differs from expected/"
@@ -34,6 +38,8 @@ screens() {
 			fi
 		done
 	done
+	# A script that saves no screen compares nothing: that is a broken test.
+	[ "$saved" -gt 0 ] && ok "$name: screens saved ($saved)" || not_ok "$name: the script saved no screen"
 }
 
 # Navigation: arrows, hjkl, go to an APQN, show all, help.
