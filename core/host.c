@@ -250,7 +250,7 @@ static void load_mdev(struct apm_host *h, struct apm_mdev *m)
 				m->uuid);
 		}
 		apm_parse_matrix(buf, &m->m.sapm, &m->m.saqm);
-		/* No attribute shows the guest's control domains: the filter's rule (§3.5 step 4). */
+		/* No attribute shows the guest's control domains: the filter's rule (vfio_ap_mdev_filter_cdoms). */
 		apr_mask_and(&m->m.sadm, &m->m.adm, &h->rules.qci_adm);
 	} else {
 		/* Static vfio_ap: the guest gets the assigned matrix as it is. */

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * test-rules.c - the kernel's checks in the kernel's order, per profile
- * (spec §2.4, §3.2-§3.6, §6), the hot-plug filter with its history
- * dependence (§3.4, §3.5), queue status (§1.4), profiles and card types.
+ * (apmask_store, assign_*_store, ap_config_store), the hot-plug filter
+ * with its history dependence (unassign does not re-filter), queue status,
+ * profiles and card types (doc/kernel-abi.md).
  */
 #include "config.h"
 

@@ -210,7 +210,7 @@ static void test_matrix_device(void **state)
 	assert_string_equal(rd(ctx, MDEV(G3, "nonexistent")), "<-2>");
 }
 
-/* Driver directories hold links to the devices bound to them, nothing else (spec §1.5). */
+/* Driver directories hold links to the devices bound to them, nothing else (drivers/base/bus.c). */
 static void test_driver_links(void **state)
 {
 	struct apm_ctx *ctx = *state;
