@@ -40,6 +40,7 @@ int apm_change_plan(struct apm_host *host, const struct apm_planner *p, const vo
 		apm_change_unref(c);
 		return -ENOMEM;
 	}
+	c->why = &sim_model(c->scratch)->why;
 	rc = p->plan(c, request);
 	if (rc) {
 		apm_change_unref(c);
@@ -87,25 +88,6 @@ void apm_change_predict(struct apm_change *c, struct step *s, int rc)
 struct apr_model *apm_change_model(const struct apm_change *c)
 {
 	return sim_model(c->scratch);
-}
-
-void apm_mdev_label(const struct apm_host *host, int i, char *out, size_t size)
-{
-	const struct apm_mdev *m = &host->mdevs[i];
-
-	if (m->guest[0])
-		snprintf(out, size, "mdev %.8s… (%s)", m->uuid, m->guest);
-	else if (m->in_use == 1)
-		snprintf(out, size, "mdev %.8s… (in use by a guest)", m->uuid);
-	else
-		snprintf(out, size, "mdev %.8s…", m->uuid);
-}
-
-void apm_ids_text(const struct apr_mask *m, char *out, size_t size)
-{
-	apm_mask_format_ranges((const struct apm_mask *)m, out, size);
-	if (!out[0])
-		snprintf(out, size, "none");
 }
 
 /* ---------------------------------------------------------------- apply */

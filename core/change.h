@@ -44,7 +44,8 @@ struct apm_change {
 	bool mismatch;
 	struct apm_buf preview, explanation, notes;
 	char uuid[37];
-	struct sim *scratch; /* the predictor */
+	struct sim *scratch;	       /* the predictor */
+	const struct apr_refusal *why; /* its last refusal's details */
 	/* What the host should look like afterwards, for the planner's verify. */
 	int mdev; /* index in host, -1 */
 	union {
@@ -84,11 +85,6 @@ void apm_change_predict(struct apm_change *c, struct step *s, int rc);
 /* The scratch host's model: the host as the steps so far leave it. */
 struct apr_model *apm_change_model(const struct apm_change *c);
 
-/* "mdev 8f2a7c10… (guest Guest3)" for mdev i of c's host. */
-void apm_mdev_label(const struct apm_host *host, int i, char *out, size_t size);
-/* "0x05-0x06" or "none". */
-void apm_ids_text(const struct apr_mask *m, char *out, size_t size);
-
 /* The planners (core/plan/). */
 extern const struct apm_planner apm_plan_mask;
 extern const struct apm_planner apm_plan_assign;
@@ -100,6 +96,11 @@ extern const struct apm_planner apm_plan_rescan;
 extern const struct apm_planner apm_plan_hv;
 
 /* --------------------------------------------------- the text (explain.c) */
+
+/* "mdev 8f2a7c10… (guest Guest3)" for mdev i of c's host. */
+void apm_mdev_label(const struct apm_host *host, int i, char *out, size_t size);
+/* "0x05-0x06" or "none". */
+void apm_ids_text(const struct apr_mask *m, char *out, size_t size);
 
 /* A refused mask write: why and what to do. */
 void apm_explain_mask(struct apm_change *c, const char *name, const char *spec, int rc);

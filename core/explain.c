@@ -109,9 +109,28 @@ APM_EXPORT const char *apm_strerror(enum apm_op op, int err)
 
 /* ------------------------------------------------------ refusals */
 
+void apm_mdev_label(const struct apm_host *host, int i, char *out, size_t size)
+{
+	const struct apm_mdev *m = &host->mdevs[i];
+
+	if (m->guest[0])
+		snprintf(out, size, "mdev %.8s… (%s)", m->uuid, m->guest);
+	else if (m->in_use == 1)
+		snprintf(out, size, "mdev %.8s… (in use by a guest)", m->uuid);
+	else
+		snprintf(out, size, "mdev %.8s…", m->uuid);
+}
+
+void apm_ids_text(const struct apr_mask *m, char *out, size_t size)
+{
+	apm_mask_format_ranges((const struct apm_mask *)m, out, size);
+	if (!out[0])
+		snprintf(out, size, "none");
+}
+
 static const struct apr_refusal *why(const struct apm_change *c)
 {
-	return &apm_change_model(c)->why;
+	return c->why;
 }
 
 void apm_explain_mask(struct apm_change *c, const char *name, const char *spec, int rc)
@@ -305,7 +324,7 @@ void apm_explain_hv(struct apm_change *c, int op, const struct apm_sim_arg *arg,
 	switch (op) {
 	case APM_SIM_GUEST_START:
 	case APM_SIM_GUEST_STOP:
-		md = apm_host_find_mdev(h, arg->uuid);
+		md = c->mdev >= 0 ? &h->mdevs[c->mdev] : NULL;
 		if (!md)
 			apm_buf_printf(&c->explanation, "there is no mdev %s\n", arg->uuid);
 		else if (rc == -EBUSY)

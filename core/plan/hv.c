@@ -47,6 +47,7 @@ static void value_of(struct apm_change *c, const struct hv_request *r, char *val
 			 r->op == APM_SIM_GUEST_START ? arg->name : "");
 		if (md)
 			memcpy(c->uuid, md->uuid, sizeof(c->uuid));
+		c->mdev = apm_host_mdev_index(c->host, md);
 		break;
 	case APM_SIM_SE_CONFIG:
 	case APM_SIM_CHKSTOP:

@@ -1,0 +1,225 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * util.c - the library's small shared helpers: the public mask functions,
+ * errno names, APQN and matrix text, UUIDs, random bytes, strings and the
+ * growable buffer.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "apm-private.h"
+
+APM_EXPORT bool apm_mask_test(const struct apm_mask *m, unsigned int bit)
+{
+	return apr_mask_test(to_apr(m), bit);
+}
+
+APM_EXPORT void apm_mask_format(const struct apm_mask *m, char *buf)
+{
+	apr_mask_format(to_apr(m), buf);
+}
+
+APM_EXPORT int apm_mask_parse(const char *spec, const struct apm_mask *cur, struct apm_mask *out)
+{
+	return apr_mask_parse(spec, to_apr(cur), (struct apr_mask *)out);
+}
+
+APM_EXPORT int apm_mask_format_ranges(const struct apm_mask *m, char *buf, size_t size)
+{
+	const struct apr_mask *r = to_apr(m);
+	size_t at = 0;
+	int n;
+
+	buf[0] = '\0';
+	for (unsigned int a = apr_mask_next(r, 0); a < APR_BITS;) {
+		unsigned int z = a;
+
+		while (z + 1 < APR_BITS && apr_mask_test(r, z + 1))
+			z++;
+		if (z == a)
+			n = snprintf(buf + at, size - at, "%s0x%02x", at ? "," : "", a);
+		else
+			n = snprintf(buf + at, size - at, "%s0x%02x-0x%02x", at ? "," : "", a, z);
+		if (n < 0 || (size_t)n >= size - at)
+			return -ENOSPC;
+		at += (size_t)n;
+		a = apr_mask_next(r, z + 1);
+	}
+	return 0;
+}
+
+/* The errno names are the model's table (core/model/model.c). */
+APM_EXPORT const char *apm_errno_name(int err)
+{
+	const char *name = apr_errno_name(err);
+
+	if (!err)
+		return "OK";
+	return name ? name : "E?";
+}
+
+int apm_parse_apqn(const char *s, unsigned int *apid, unsigned int *apqi)
+{
+	char *end;
+	unsigned long a, q;
+
+	/*
+	 * The kernel's names are exactly "%02x.%04x": parsed by hand, since a
+	 * 256 x 256 host lists 65536 of them several times per load.
+	 */
+	if (s[0] && s[1] && s[2] == '.' && s[3] && s[4] && s[5] && s[6] && !s[7]) {
+		int d[6] = { apr_hexval(s[0]), apr_hexval(s[1]), apr_hexval(s[3]),
+			     apr_hexval(s[4]), apr_hexval(s[5]), apr_hexval(s[6]) };
+		bool ok = true;
+
+		for (int i = 0; i < 6; i++)
+			ok &= d[i] >= 0;
+		if (ok && !d[2] && !d[3]) {
+			*apid = (unsigned int)(d[0] << 4 | d[1]);
+			*apqi = (unsigned int)(d[4] << 4 | d[5]);
+			return 0;
+		}
+	}
+
+	a = strtoul(s, &end, 16);
+	if (end == s || *end != '.' || a > 255)
+		return -EINVAL;
+	s = end + 1;
+	q = strtoul(s, &end, 16);
+	if (end == s || *end || q > 255)
+		return -EINVAL;
+	*apid = (unsigned int)a;
+	*apqi = (unsigned int)q;
+	return 0;
+}
+
+/* vfio_ap_mdev_matrix_show: "AA.DDDD", "AA." or ".DDDD" lines. */
+int apm_parse_matrix(const char *text, struct apr_mask *apm, struct apr_mask *aqm)
+{
+	apr_mask_zero(apm);
+	apr_mask_zero(aqm);
+	while (*text) {
+		const char *nl = strchr(text, '\n');
+		size_t len = nl ? (size_t)(nl - text) : strlen(text);
+		char line[16];
+		char *dot, *end;
+
+		if (len && len < sizeof(line)) {
+			memcpy(line, text, len);
+			line[len] = '\0';
+			dot = strchr(line, '.');
+			if (!dot)
+				return -EINVAL;
+			*dot = '\0';
+			if (line[0]) {
+				unsigned long a = strtoul(line, &end, 16);
+
+				if (*end || a > 255)
+					return -EINVAL;
+				apr_mask_set(apm, (unsigned int)a);
+			}
+			if (dot[1]) {
+				unsigned long q = strtoul(dot + 1, &end, 16);
+
+				if (*end || q > 255)
+					return -EINVAL;
+				apr_mask_set(aqm, (unsigned int)q);
+			}
+		}
+		if (!nl)
+			break;
+		text = nl + 1;
+	}
+	return 0;
+}
+
+bool apm_uuid_valid(const char *s)
+{
+	if (strlen(s) != 36)
+		return false;
+	for (int i = 0; i < 36; i++) {
+		if (i == 8 || i == 13 || i == 18 || i == 23) {
+			if (s[i] != '-')
+				return false;
+		} else if (!strchr("0123456789abcdefABCDEF", s[i])) {
+			return false;
+		}
+	}
+	return true;
+}
+
+void apm_random_bytes(unsigned char *b, size_t n)
+{
+	ssize_t got = getrandom(b, n, GRND_NONBLOCK);
+
+	if (got != (ssize_t)n)
+		for (size_t i = 0; i < n; i++)
+			b[i] = (unsigned char)rand();
+}
+
+void apm_uuid_generate(char out[37])
+{
+	unsigned char b[16];
+
+	apm_random_bytes(b, sizeof(b));
+	b[6] = (b[6] & 0x0f) | 0x40; /* version 4 */
+	b[8] = (b[8] & 0x3f) | 0x80; /* RFC 4122 variant */
+	snprintf(out, 37, "%02x%02x%02x%02x-%02x%02x-%02x%02x-%02x%02x-%02x%02x%02x%02x%02x%02x",
+		 b[0], b[1], b[2], b[3], b[4], b[5], b[6], b[7], b[8], b[9], b[10], b[11], b[12],
+		 b[13], b[14], b[15]);
+}
+
+char *apm_strip(char *s)
+{
+	size_t n = strlen(s);
+
+	while (n && (s[n - 1] == '\n' || s[n - 1] == ' ' || s[n - 1] == '\t'))
+		s[--n] = '\0';
+	while (*s == ' ' || *s == '\t')
+		s++;
+	return s;
+}
+
+void apm_buf_printf(struct apm_buf *b, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	for (;;) {
+		size_t room = b->cap - b->len;
+
+		va_start(ap, fmt);
+		n = vsnprintf(b->s ? b->s + b->len : NULL, b->s ? room : 0, fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			return;
+		if (b->s && (size_t)n < room) {
+			b->len += (size_t)n;
+			return;
+		}
+		size_t cap = b->cap ? b->cap * 2 : 256;
+
+		while (cap < b->len + (size_t)n + 1)
+			cap *= 2;
+		char *s = realloc(b->s, cap);
+
+		if (!s)
+			return;
+		if (!b->s)
+			s[0] = '\0';
+		b->s = s;
+		b->cap = cap;
+	}
+}
+
+void apm_buf_free(struct apm_buf *b)
+{
+	free(b->s);
+	b->s = NULL;
+	b->len = b->cap = 0;
+}
