@@ -121,17 +121,6 @@ void apr_mask_format(const struct apr_mask *m, char *buf)
 	*buf = '\0';
 }
 
-int apr_hexval(char c)
-{
-	if (c >= '0' && c <= '9')
-		return c - '0';
-	if (c >= 'a' && c <= 'f')
-		return c - 'a' + 10;
-	if (c >= 'A' && c <= 'F')
-		return c - 'A' + 10;
-	return -1;
-}
-
 /* n hex digits at s as a number, or -1 (a NUL is no digit: nothing is read past it). */
 static int hex_digits(const char *s, int n)
 {

@@ -53,8 +53,17 @@ int apr_mask_parse(const char *str, const struct apr_mask *cur, struct apr_mask 
  */
 int apr_mask_parse_absolute(const char *str, const char **end, struct apr_mask *out);
 
-/* The value of a hex digit, or -1. */
-int apr_hexval(char c);
+/* The value of a hex digit, or -1 (inline: names of 65536 queues go through it). */
+static inline int apr_hexval(char c)
+{
+	if (c >= '0' && c <= '9')
+		return c - '0';
+	if (c >= 'a' && c <= 'f')
+		return c - 'a' + 10;
+	if (c >= 'A' && c <= 'F')
+		return c - 'A' + 10;
+	return -1;
+}
 
 /*
  * The AP bus's device names (ap_bus.c: ap_scan_adapter "card%02x",
