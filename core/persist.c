@@ -533,7 +533,7 @@ APM_EXPORT int apm_persist_apply(struct apm_persist *p)
 	rc = can_write(p, &p->explanation);
 	if (rc)
 		return rc;
-	rc = ctx->ops->transaction(ctx->be, apply_locked, p);
+	rc = apm_transaction(ctx, apply_locked, p);
 	if (rc == -ETIMEDOUT)
 		apm_buf_printf(&p->explanation,
 			       "nothing was written: the AP configuration lock stayed taken\n");
