@@ -100,6 +100,8 @@ static json_object *json_inactive(const char *uuid)
 	json_object *o = json_object_new_object();
 
 	json_add(o, "uuid", json_object_new_string(uuid));
+	/* Defined but not active: not on the grid, so no label. */
+	json_add(o, "label", NULL);
 	json_add(o, "guest", NULL);
 	json_add(o, "in_use", json_object_new_boolean(false));
 	for (size_t i = 0; i < sizeof(sets) / sizeof(sets[0]); i++)

@@ -246,6 +246,7 @@ json_object *json_mdev(struct apm_host *h, unsigned int i)
 	for (int k = 0; k < 6; k++)
 		apm_mdev_get_mask(md, (enum apm_mdev_set)k, &set[k]);
 	json_add(o, "uuid", json_object_new_string(apm_mdev_get_uuid(md)));
+	json_add(o, "label", json_object_new_string(apm_mdev_get_label(md)));
 	json_add(o, "guest", json_text(apm_mdev_get_guest(md)));
 	json_add(o, "in_use", json_tri(apm_mdev_in_use(md)));
 	for (int k = 0; k < 3; k++)
@@ -330,49 +331,36 @@ static void show_json(FILE *f, struct apm_host *h, const struct apm_config *cfg,
 
 /* ---------------------------------------------------------------- text */
 
-static char mdev_letter(unsigned int i)
-{
-	return i < 26 ? (char)('A' + i) : i < 52 ? (char)('a' + i - 26) : '#';
-}
-
+/* A cell as the grid prints it: the mdev's label and its class's mark, or a glyph. */
 struct grid {
-	char cell[256][256][3];
+	char cell[256][256][APM_MDEV_LABEL_MAX + 2];
 	bool any[256][256];
+	struct apm_host *h;
+	int width; /* of a label */
 };
 
 static int grid_queue(const struct apm_queue_info *q, void *data)
 {
+	static const char marks[APM_CELL_COUNT] = {
+		[APM_CELL_ASSIGNED] = ' ', [APM_CELL_PLUGGED] = '*',  [APM_CELL_FILTERED] = '~',
+		[APM_CELL_ABSENT] = '?',   [APM_CELL_CONFLICT] = '!',
+	};
 	struct grid *g = data;
 	char *c = g->cell[q->adapter][q->domain];
-	char l = q->mdev >= 0 ? mdev_letter((unsigned int)q->mdev) : ' ';
+	size_t size = sizeof(g->cell[0][0]);
 
 	g->any[q->adapter][q->domain] = true;
-	switch (q->cell) {
-	case APM_CELL_HOST:
-		strcpy(c, " h");
-		break;
-	case APM_CELL_FREE:
-		strcpy(c, " f");
-		break;
-	case APM_CELL_UNBOUND:
-		strcpy(c, " u");
-		break;
-	case APM_CELL_ASSIGNED:
-		c[0] = l, c[1] = ' ', c[2] = '\0';
-		break;
-	case APM_CELL_PLUGGED:
-		c[0] = l, c[1] = '*', c[2] = '\0';
-		break;
-	case APM_CELL_FILTERED:
-		c[0] = l, c[1] = '~', c[2] = '\0';
-		break;
-	case APM_CELL_ABSENT:
-		c[0] = l, c[1] = '?', c[2] = '\0';
-		break;
-	default:
-		c[0] = l, c[1] = '!', c[2] = '\0';
-		break;
-	}
+	if (q->cell == APM_CELL_HOST || q->cell == APM_CELL_FREE || q->cell == APM_CELL_UNBOUND)
+		snprintf(c, size, "%*s", g->width + 1,
+			 q->cell == APM_CELL_HOST   ? "h"
+			 : q->cell == APM_CELL_FREE ? "f"
+						    : "u");
+	else
+		snprintf(c, size, "%-*s%c", g->width,
+			 q->mdev >= 0 ? apm_mdev_get_label(
+						apm_host_get_mdev(g->h, (unsigned int)q->mdev))
+				      : "",
+			 q->cell < APM_CELL_COUNT && marks[q->cell] ? marks[q->cell] : '!');
 	return 0;
 }
 
@@ -392,6 +380,8 @@ static void show_text(FILE *f, struct apm_host *h, const struct apm_config *cfg)
 
 	if (!g)
 		return;
+	g->h = h;
+	g->width = (int)apm_host_get_label_width(h);
 	listed_ids(h, &l);
 	fprintf(f, "host: %s %s, kernel profile %s, max adapter 0x%02x, max domain 0x%02x\n",
 		apm_host_get_kind(h) == APM_HOST_SIM ? "SIMULATED" : "sysfs",
@@ -440,16 +430,17 @@ static void show_text(FILE *f, struct apm_host *h, const struct apm_config *cfg)
 	apm_host_foreach_queue(h, grid_queue, g);
 	urc = apm_host_get_lpar_mask(h, APM_LPAR_USAGE_DOMAINS, &usage);
 	crc = apm_host_get_lpar_mask(h, APM_LPAR_CONTROL_DOMAINS, &control);
+	/* A column is a blank and width + 1 characters: a label and its mark. */
 	fprintf(f, "\ngrid (rows adapters, columns domains; U usage, C control, B both):\n      ");
 	for (unsigned int d = 0; d < 256; d++)
 		if (apm_mask_test(&l.domains, d))
-			fprintf(f, " %02x", d);
+			fprintf(f, " %*s%02x", g->width - 1, "", d);
 	fprintf(f, "\n      ");
 	for (unsigned int d = 0; d < 256; d++) {
 		bool u = !urc && apm_mask_test(&usage, d), c = !crc && apm_mask_test(&control, d);
 
 		if (apm_mask_test(&l.domains, d))
-			fprintf(f, "  %c", u && c ? 'B' : u ? 'U' : c ? 'C' : '-');
+			fprintf(f, " %*c", g->width + 1, u && c ? 'B' : u ? 'U' : c ? 'C' : '-');
 	}
 	fputc('\n', f);
 	for (unsigned int a = 0; a < 256; a++) {
@@ -458,11 +449,12 @@ static void show_text(FILE *f, struct apm_host *h, const struct apm_config *cfg)
 		fprintf(f, "  %02x  ", a);
 		for (unsigned int d = 0; d < 256; d++)
 			if (apm_mask_test(&l.domains, d))
-				fprintf(f, " %s", g->any[a][d] ? g->cell[a][d] : " .");
+				fprintf(f, " %*s", g->width + 1,
+					g->any[a][d] ? g->cell[a][d] : ".");
 		fputc('\n', f);
 	}
 	fprintf(f,
-		"  h host  f free for vfio_ap  u unbound  . no queue\n  X assigned to mdev X  X* plugged into its running guest  X~ filtered out of the guest\n  X? over-provisioned (no queue device)  X! conflict (owned by the host)\n");
+		"  h host  f free for vfio_ap  u unbound  . no queue\n  X assigned to the mdev labelled X  X* plugged into its running guest  X~ filtered out of the guest\n  X? over-provisioned (no queue device)  X! conflict (owned by the host)\n");
 
 	fprintf(f, "\nmdevs:\n");
 	if (!apm_host_get_mdev_count(h))
@@ -477,7 +469,8 @@ static void show_text(FILE *f, struct apm_host *h, const struct apm_config *cfg)
 			apm_mdev_get_mask(md, (enum apm_mdev_set)k, &set[k]);
 		for (int k = 0; k < 3; k++)
 			apm_mask_format_ranges(&set[k], r[k], sizeof(r[k]));
-		fprintf(f, "  %c %s  %s\n", mdev_letter(i), apm_mdev_get_uuid(md),
+		fprintf(f, "  %-*s %s  %s\n", g->width, apm_mdev_get_label(md),
+			apm_mdev_get_uuid(md),
 			use == 1   ? (apm_mdev_get_guest(md) ? apm_mdev_get_guest(md)
 							     : "in use (guest unknown)")
 			: use == 0 ? "not in use"
@@ -514,13 +507,23 @@ static void show_text(FILE *f, struct apm_host *h, const struct apm_config *cfg)
 /* ----------------------------------------------------------- the guest */
 
 /* As lszcrypt prints inside the guest: its view is the guest_matrix. */
-static int show_guest(struct cli *cli, struct apm_host *h, const char *uuid)
+static int show_guest(struct cli *cli, struct apm_host *h, const char *name)
 {
-	struct apm_mdev *md = apm_host_find_mdev(h, uuid);
 	struct apm_mask apm, aqm;
+	struct apm_mdev *md;
+	char safe[160];
+	int rc = apm_host_lookup_mdev(h, name, &md);
 
-	if (!md) {
-		fprintf(stderr, "%s: there is no mdev %s on this host\n", cli->prog, uuid);
+	if (rc) {
+		apm_text_escape(name, safe, sizeof(safe), 0);
+		if (rc == -ENOTUNIQ)
+			fprintf(stderr,
+				"%s: '%s' names several mdevs: give more of the UUID, or the label\n",
+				cli->prog, safe);
+		else
+			fprintf(stderr,
+				"%s: no mdev has the label, guest name or UUID '%s' on this host (a UUID prefix needs 4 characters or more)\n",
+				cli->prog, safe);
 		return EXIT_USAGE;
 	}
 	apm_mdev_get_mask(md, APM_SET_GUEST_ADAPTERS, &apm);

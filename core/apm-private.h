@@ -124,6 +124,8 @@ int apm_transaction(struct apm_ctx *ctx, int (*fn)(void *data), void *data);
 
 /* ------------------------------------------------------------ snapshot */
 
+#define APM_LABEL_SIZE (APM_MDEV_LABEL_MAX + 1)
+
 struct apm_mdev {
 	struct apm_host *host; /* back pointer; the host's refcount covers us */
 	char uuid[37];
@@ -134,6 +136,7 @@ struct apm_mdev {
 	int iommu_group; /* -1 when unknown */
 	int in_use;	 /* 1, 0, -1 unknown */
 	char guest[64];
+	char label[APM_LABEL_SIZE]; /* label.c */
 	/*
 	 * Computed once at load, for the filter reasons of its APQNs: what the
 	 * filter would give now, and per adapter the first assigned domain whose
@@ -195,12 +198,17 @@ struct apm_host {
 	struct apr_mdev_info *minfo;
 	char *warnings;
 	size_t warnings_len;
+	unsigned int label_width; /* the longest mdev label */
 };
 
 #define APM_Q_EXISTS 0x80
 #define APM_Q_DRV    0x0f
 
 void apm_host_warn(struct apm_host *host, const char *fmt, ...) APM_PRINTF(2, 3);
+/* label.c: labels for n UUIDs in ascending order; the widest label's length or -errno. */
+int apm_label_assign(const char *const *uuids, unsigned int n, char (*labels)[APM_LABEL_SIZE]);
+/* label.c: label the host's mdevs (sorted by UUID); 0 or -ENOMEM. */
+int apm_host_label_mdevs(struct apm_host *host);
 
 /* ------------------------------------------------------------- helpers */
 

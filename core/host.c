@@ -507,6 +507,10 @@ APM_EXPORT int apm_host_load(struct apm_ctx *ctx, unsigned int flags, struct apm
 	}
 	free(ml.uuids);
 	qsort(h->mdevs, h->nmdevs, sizeof(*h->mdevs), cmp_uuid);
+	if (apm_host_label_mdevs(h)) {
+		apm_host_unref(h);
+		return -ENOMEM;
+	}
 	for (unsigned int i = 0; i < h->nmdevs; i++)
 		load_mdev(h, &h->mdevs[i]);
 

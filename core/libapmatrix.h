@@ -267,6 +267,27 @@ void apm_mdev_get_mask(const struct apm_mdev *mdev, enum apm_mdev_set which, str
 /* false when the kernel has no guest_matrix (static generation). */
 bool apm_mdev_has_guest_matrix(const struct apm_mdev *mdev);
 
+/*
+ * An mdev's label: the short name every client shows for it (the grid's
+ * cells, `show`, `show --json`, the console), the same in all of them.  It
+ * depends on the UUID only: a capital letter, or where two mdevs' letters
+ * meet, the letter and digits ("K4"); never one of the grid's glyphs or
+ * column markers (B C D F H U, nor I O X).  At most APM_MDEV_LABEL_MAX
+ * characters; owned by the host.  Since: 5
+ */
+#define APM_MDEV_LABEL_MAX 6
+const char *apm_mdev_get_label(const struct apm_mdev *mdev);
+/* The longest label of the host's mdevs in characters (1 when there are none).  Since: 5 */
+unsigned int apm_host_get_label_width(const struct apm_host *host);
+/*
+ * The mdev an operator means by name: its whole UUID; else its label, its
+ * guest's name or a prefix of its UUID of at least 4 characters, whichever
+ * matches.  0 and *mdev (borrowed); -ENOENT when nothing matches; -ENOTUNIQ
+ * when several mdevs do (a shared prefix, two guests of that name, a label
+ * that is another mdev's guest name).  Since: 5
+ */
+int apm_host_lookup_mdev(const struct apm_host *host, const char *name, struct apm_mdev **mdev);
+
 /* ------------------------------------------------------------- changes */
 
 /*

@@ -25,7 +25,7 @@ is the default.
 .B tui \\fR[\\-\\-theme NAME|PATH] [\\-\\-mono] [\\-\\-ascii] [\\-\\-interval MS] [\\-\\-script FILE \\-\\-size WxH] [\\-\\-list\\-actions]
 The console.
 .TP
-.B show \\fR[\\-\\-json] [\\-\\-detail] [\\-\\-guest UUID]
+.B show \\fR[\\-\\-json] [\\-\\-detail] [\\-\\-guest NAME]
 The host, its masks, the grid and the mdevs.
 .TP
 .B mask apmask\\fR|\\fBaqmask \\fISPEC\\fR [\\-\\-dry\\-run]

@@ -44,6 +44,24 @@ CARD.DOMAIN TYPE  MODE
 T
 run "unknown mdev" 2 am show --guest 00000000
 expect_err "unknown mdev message" <<'T'
-apmatrix: there is no mdev 00000000 on this host
+apmatrix: no mdev has the label, guest name or UUID '00000000' on this host (a UUID prefix needs 4 characters or more)
 T
+
+# The same table by the guest's name and by the mdev's label.
+am show --guest cef03c3c >"$work/by-uuid"
+run "Guest2's view by its name" 0 am show --guest Guest2
+if cmp -s "$work/by-uuid" "$work/out"; then ok "by name: the same table"; else not_ok "by name: the same table"; show_file "$work/out"; fi
+label=$(json "[m['label'] for m in j['mdevs'] if m['guest']=='Guest2'][0]")
+run "Guest2's view by its mdev's label $label" 0 am show --guest "$label"
+if cmp -s "$work/by-uuid" "$work/out"; then ok "by label: the same table"; else not_ok "by label: the same table"; show_file "$work/out"; fi
+run "a guest name is case-sensitive" 2 am show --guest guest2
+# A prefix two mdevs share names neither; a guest name that is text from
+# the host reaches the terminal escaped.
+run "a second mdev under the prefix cef03c3c" 0 am mdev create cef03c3c-0000-4000-8000-000000000000
+run "an ambiguous prefix" 2 am show --guest cef03c3c
+expect_err "ambiguous: says so" <<'T'
+apmatrix: 'cef03c3c' names several mdevs: give more of the UUID, or the label
+T
+run "a name with a control character" 2 am show --guest "$(printf 'x\033[2J')"
+expect_grep "escaped" err "'x\\x1b[2J'"
 done_testing

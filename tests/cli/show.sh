@@ -37,6 +37,37 @@ else
 	not_ok "detail carries status/config/online"
 fi
 
+# Labels: one per mdev in show --json, the same in the text's grid and list.
+expect_json "labels" "[(m['label'], m['guest']) for m in j['mdevs']]" \
+	"[('V', 'Guest1'), ('Y', None), ('J', 'Guest2')]"
+
+# 64 mdevs (more than single letters): every label distinct, two characters
+# where needed, never a glyph or a marker, the grid's columns wide enough.
+cp "$TOP_SRCDIR/tests/scenarios/many-mdevs.ini" "$work/many.ini"
+run "show, 64 mdevs" 0 "$APMATRIX" --sim="$work/many.ini" show
+cp "$work/out" "$work/many.txt"
+run "show --json, 64 mdevs" 0 "$APMATRIX" --sim="$work/many.ini" show --json
+if python3 - "$work/out" "$work/many.txt" <<'PY'
+import json, re, sys
+j = json.load(open(sys.argv[1]))
+text = open(sys.argv[2]).read().splitlines()
+labels = [m['label'] for m in j['mdevs']]
+assert len(labels) == 64 and len(set(labels)) == 64, labels
+for l in labels:
+    assert re.fullmatch(r'[AEGJKLMNPQRSTVWYZ][0-9]?', l), l
+# The grid: a row per adapter, a 4-wide column per domain; each cell is its mdev's label.
+rows = {l[2:4]: l[7:] for l in text if re.match(r'  0[0-3]   ', l)}
+for m in j['mdevs']:
+    a, d = m['adapters'][0], m['domains'][0]
+    cell = rows['%02x' % a][d * 4:d * 4 + 3]
+    assert cell.rstrip(' *') == m['label'], (m['uuid'], cell, m['label'])
+    assert cell[2] == ('*' if m['guest'] else ' '), cell
+    # The mdev list names it with the same label.
+    assert '  %-2s %s  ' % (m['label'], m['uuid']) in '\n'.join(text), m['uuid']
+assert '#' not in '\n'.join(text)
+PY
+then ok "64 mdevs: distinct labels, the same in the grid, the list and JSON"; else not_ok "64 mdevs: labels"; fi
+
 run "show --read-only works" 0 "$APMATRIX" --sim="$sim" --read-only show --json
 run "unknown show option" 2 am show --bogus
 done_testing
