@@ -24,6 +24,7 @@
 #ifndef APMATRIX_INI_LINES_H
 #define APMATRIX_INI_LINES_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 struct ini_lines {
@@ -32,6 +33,15 @@ struct ini_lines {
 	int line;	  /* the line inih is parsing now (1-based) */
 	int section_line; /* the line of the last [section] header */
 	int newlines;	  /* newlines handed to inih so far */
+	/*
+	 * Optional: called (with line set) for each line inih will reject
+	 * without calling the handler, a section header without ']' or a line
+	 * that is neither a comment nor NAME = VALUE.  inih itself reports only
+	 * the first such line; this sees them all.
+	 */
+	void (*bad_line)(struct ini_lines *in, const char *why);
+	bool in_line;	 /* the last piece handed over did not end its line */
+	bool after_name; /* a NAME = VALUE line was seen: indented lines continue it */
 };
 
 void ini_lines_init(struct ini_lines *in, FILE *f, const char *name);
