@@ -25,9 +25,11 @@ done
 # One more mdev on adapter 0x00 without domains: assigning it 0x0f later adds exactly one APQN.
 "$A" --sim=max.ini mdev create 00000010-0000-4000-8000-000000000010 >/dev/null 2>&1
 "$A" --sim=max.ini assign 00000010-0000-4000-8000-000000000010 adapter 0 >/dev/null 2>&1
-: >script0
+# A script saves a screen (one that saves none is refused): both save one, once.
+echo ":save-display $work/screen.txt" >script0
 : >script
 for i in $(seq 1 50); do echo ":refresh" >>script; done
+echo ":save-display $work/screen.txt" >>script
 t0=$(date +%s%N)
 "$A" --sim=max.ini tui --script script0 --size 200x60 >/dev/null 2>&1
 t1=$(date +%s%N)

@@ -1,11 +1,14 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0-or-later
-# man.sh - write apmatrix(1).  The console's actions come from the binary's
-# own table (apmatrix tui --list-actions), so the manual cannot drift from
-# the keys.  Usage: sh doc/man.sh APMATRIX VERSION > apmatrix.1
+# man.sh - write apmatrix(1).  The console's actions and the grid's legend
+# come from the binary's own tables (apmatrix tui --list-actions,
+# --list-legend), so the manual cannot drift from the keys or the glyphs.
+# Usage: sh doc/man.sh APMATRIX VERSION > apmatrix.1
 set -eu
 bin=$1
 version=$2
+# roff: a backslash is written \\ and a line must not start with . or '.
+esc() { sed -e 's/\\/\\\\/g' -e "s/^\\([.']\\)/\\\\\\&\\1/"; }
 cat <<EOT
 .TH APMATRIX 1 "" "apmatrix $version" "User Commands"
 .SH NAME
@@ -22,22 +25,32 @@ Without a command on a terminal it opens the console; otherwise
 is the default.
 .SH COMMANDS
 .TP
-.B tui \\fR[\\-\\-theme NAME|PATH] [\\-\\-mono] [\\-\\-ascii] [\\-\\-interval MS] [\\-\\-script FILE \\-\\-size WxH] [\\-\\-list\\-actions]
+.B tui \\fR[\\-\\-theme NAME|PATH] [\\-\\-mono] [\\-\\-ascii] [\\-\\-interval MS] [\\-\\-script FILE \\-\\-size WxH] [\\-\\-list\\-actions] [\\-\\-list\\-legend]
 The console.
+MS is a number of milliseconds, 100 to 600000 (default 1000): how often the host is read
+again, since vfio_ap sends no uevent for guests or assignments.
 .TP
 .B show \\fR[\\-\\-json] [\\-\\-detail] [\\-\\-guest NAME]
 The host, its masks, the grid and the mdevs.
+With \\fB\\-\\-guest\\fR, what lszcrypt inside that guest lists; NAME is the guest's name,
+the mdev's label, its UUID or a UUID prefix of at least 4 characters.
 .TP
 .B mask apmask\\fR|\\fBaqmask \\fISPEC\\fR [\\-\\-dry\\-run]
-Write a mask in the kernel's syntax.
+Write a mask in the kernel's syntax (see MASKS).
 .TP
-.B mdev create \\fR[\\fIUUID\\fR] [\\-\\-persist [\\-\\-auto]] | \\fBmdev remove \\fIUUID
+.B mdev create \\fR[\\fIUUID\\fR] [\\-\\-persist [\\-\\-auto]] [\\-\\-dry\\-run]
+Create an mdev of type vfio_ap\\-passthrough (a UUID is made when none is given).
 With \\fB\\-\\-persist\\fR the new mdev is also defined for mdevctl (manual start,
 or autostart with \\fB\\-\\-auto\\fR); the definition is checked before the mdev is created.
 .TP
-.B assign\\fR|\\fBunassign \\fIUUID\\fR adapter|domain|control\\-domain \\fIIDS\\fR [\\-\\-dry\\-run]
+.B mdev remove \\fIUUID\\fR [\\-\\-dry\\-run]
+Remove it; a running guest loses every AP resource of the mdev at once.
 .TP
-.B config \\fIADAPTER\\fR on|off
+.B assign\\fR|\\fBunassign \\fIUUID\\fR adapter|domain|control\\-domain \\fIIDS\\fR [\\-\\-dry\\-run]
+IDS are decimal or 0x hex, lists and ranges: 5, 0x47, 4,0xab, 0x40\\-0x4f.
+Several IDs go in one ap_config write where the kernel has it.
+.TP
+.B config \\fIADAPTER\\fR on|off [\\-\\-dry\\-run]
 .TP
 .B rescan
 .TP
@@ -73,19 +86,59 @@ names the libvirt domain that uses each mdev (running, or defined and not runnin
 and a hot unplug at the QEMU level), and warns what will fail to start at the next boot.
 Every write is atomic (a temporary file, fsync, rename) and taken under the AP
 configuration lock; \\fB\\-\\-read\\-only\\fR writes nothing.
+.SH MASKS
+A SPEC keeps the kernel's syntax.
+\\fB0x\\fIhex\\fR is an absolute mask, left-aligned: the first hex digit holds IDs 0\\-3
+(0x8 is ID 0 alone, 0x41 IDs 1 and 7).
+A list of \\fB+\\fIN\\fR, \\fB\\-\\fIN\\fR and \\fB+\\fIA\\fB\\-\\fIB\\fR sets or clears
+those bits of the current mask.
+A set bit in both apmask and aqmask gives the queue to the host's zcrypt drivers;
+a cleared one gives it to vfio_ap.
+\\fB\\-\\-dry\\-run\\fR prints the parsed mask, the APQNs that would change owner and any refusal.
+.SH THE GRID
+Rows are adapters, columns domains, a cell an APQN (05.0047: adapter 0x05, domain 0x47).
+Every cell shows its class by colour and by glyph:
+EOT
+# A glyph and its meaning become a tagged paragraph; the notes after them, plain ones.
+"$bin" --sim tui --list-legend 2>/dev/null | esc | awk '
+	/^[^ ]{1,3}   / { g = $1; sub(/^[^ ]+ +/, ""); printf ".TP 5\n.B %s\n%s\n", g, $0; next }
+	{ printf ".PP\n%s\n", $0 }'
+cat <<EOT
 .SH CONSOLE ACTIONS
 Keys, names (for \\fB:name\\fR in scripts and \\fB[keys]\\fR in config.ini) and what they do:
 .TS
 l l l.
 EOT
 "$bin" --sim tui --list-actions 2>/dev/null | while IFS= read -r line; do
-	key=$(printf '%s' "$line" | cut -c1-8 | sed 's/ *$//')
+	key=$(printf '%s' "$line" | cut -c1-8 | sed 's/ *$//' | esc)
 	name=$(printf '%s' "$line" | cut -c10-34 | sed 's/ *$//')
 	help=$(printf '%s' "$line" | cut -c35- | sed 's/\\/\\\\/g')
 	printf '%s\t%s\t%s\n' "$key" "$name" "$help"
 done
 cat <<EOT
 .TE
+.SH EXAMPLES
+.TP
+.B apmatrix show \\-\\-json \\-\\-detail
+The host as JSON, with each queue's status, online, config and checkstop state.
+.TP
+.B apmatrix mask aqmask \\-0x47 \\-\\-dry\\-run
+What giving domain 0x47 to vfio_ap would move, without writing.
+.TP
+.B apmatrix mdev create 0b9f1a8e\\-1111\\-4222\\-8333\\-944445555666
+.TP
+.B apmatrix assign 0b9f1a8e adapter 5,6
+.TP
+.B apmatrix assign 0b9f1a8e domain 0x47
+Adapters 5 and 6 and domain 0x47: the matrix 05.0047 and 06.0047.
+Each write is predicted first; a refusal names the APQN and who holds it.
+.TP
+.B apmatrix show \\-\\-guest Guest2
+What lszcrypt inside Guest2 lists.
+.TP
+.B apmatrix \\-\\-sim=host.ini
+The console on a simulated host whose state lives in host.ini, so that a second shell's
+commands on the same file show up in it.
 .SH FILES
 .TP
 .I \$XDG_CONFIG_HOME/apmatrix/config.ini
@@ -114,6 +167,7 @@ The root of the files above instead of \\fI/\\fR (a simulated host with a state 
 0 done; 1 refused or partly applied; 2 usage error; 3 the kernel's answer differed from the prediction.
 .SH SEE ALSO
 .BR lszcrypt (8),
+.BR chzcrypt (8),
 .BR mdevctl (8),
 .BR chzdev (8),
 .BR lszdev (8)

@@ -2,115 +2,87 @@
 /*
  * actions.c - every action of the console, declared once.
  *
- * The table below is the only place an action exists: its name (for
- * `:name` in scripts and the help), its default keys and its help text.
- * Key handling, the help screen and `apmatrix tui --list-actions` (the
- * manual's table) all read it.  Changes go through libapmatrix: planned,
- * shown with the rules' preview and verdict, confirmed, applied, explained.
+ * The table at the end is the only place an action exists: its name (for
+ * `:name` in scripts and config.ini), its default keys and its help text.
+ * Key handling, the help view and `apmatrix tui --list-actions` (the
+ * manual's table) all read it.  A handler returns what must happen next
+ * (REACT_* flags) and never draws or reloads by itself; a change is only
+ * described here (struct plan) and goes through pending.c: planned, shown,
+ * confirmed, planned again, applied, explained.
  */
 #include <ctype.h>
 #include <errno.h>
-#include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <curses.h>
-#include <ini.h>
 
 #include "tui.h"
 
-#define KEY_TAB	     '\t'
-#define KEY_BACKTAB_ KEY_BTAB
+#define KEY_TAB '\t'
 
-static struct apm_mdev *selected(struct app *app)
-{
-	if (app->sel_mdev < 0 || (unsigned int)app->sel_mdev >= apm_host_get_mdev_count(app->host))
-		return NULL;
-	return apm_host_get_mdev(app->host, (unsigned int)app->sel_mdev);
-}
+static const char no_mdev[] = "no mdev selected: Tab or = selects one, N creates one";
 
 /* ---------------------------------------------------------- movement */
 
-static int move_by(struct app *app, int da, int dq)
+static unsigned int move_by(struct app *app, int da, int dq)
 {
 	int ia = id_index(app->ids_a, app->na, app->cur_a);
 	int iq = id_index(app->ids_q, app->nq, app->cur_q);
 
 	if (!app->na || !app->nq)
-		return 0;
+		return REACT_NONE;
 	ia = ia < 0 ? 0 : ia + da;
 	iq = iq < 0 ? 0 : iq + dq;
 	ia = ia < 0 ? 0 : ia >= (int)app->na ? (int)app->na - 1 : ia;
 	iq = iq < 0 ? 0 : iq >= (int)app->nq ? (int)app->nq - 1 : iq;
 	app->cur_a = app->ids_a[ia];
 	app->cur_q = app->ids_q[iq];
-	return 0;
+	return REACT_REDRAW;
 }
 
-static int act_up(struct app *app, const char *arg)
+static unsigned int act_up(struct app *app, const char *arg)
 {
 	return move_by(app, -1, 0);
 }
 
-static int act_down(struct app *app, const char *arg)
+static unsigned int act_down(struct app *app, const char *arg)
 {
 	return move_by(app, 1, 0);
 }
 
-static int act_left(struct app *app, const char *arg)
+static unsigned int act_left(struct app *app, const char *arg)
 {
 	return move_by(app, 0, -1);
 }
 
-static int act_right(struct app *app, const char *arg)
+static unsigned int act_right(struct app *app, const char *arg)
 {
 	return move_by(app, 0, 1);
 }
 
-static int act_page_up(struct app *app, const char *arg)
+static unsigned int act_page_up(struct app *app, const char *arg)
 {
 	return move_by(app, -10, 0);
 }
 
-static int act_page_down(struct app *app, const char *arg)
+static unsigned int act_page_down(struct app *app, const char *arg)
 {
 	return move_by(app, 10, 0);
 }
 
-static int act_home(struct app *app, const char *arg)
+static unsigned int act_home(struct app *app, const char *arg)
 {
 	return move_by(app, 0, -256);
 }
 
-static int act_end(struct app *app, const char *arg)
+static unsigned int act_end(struct app *app, const char *arg)
 {
 	return move_by(app, 0, 256);
 }
 
-static int goto_apqn(struct app *app, const char *text)
-{
-	unsigned int a, q;
-	char end;
-
-	if (sscanf(text, "%2x.%4x%c", &a, &q, &end) != 2 || a > 255 || q > 255) {
-		app_log(app, ROLE_ERROR,
-			"'%s' is not an APQN: write it as AA.DDDD in hex, e.g. 05.0047", text);
-		return -EINVAL;
-	}
-	if (id_index(app->ids_a, app->na, a) < 0 || id_index(app->ids_q, app->nq, q) < 0) {
-		app->show_all = true;
-		app_log(app, ROLE_TEXT, "showing all adapters and domains to reach %02x.%04x", a,
-			q);
-		app_draw(app);
-	}
-	app->cur_a = a;
-	app->cur_q = q;
-	return 0;
-}
-
-static void prompt(struct app *app, const char *label, int (*done)(struct app *, const char *))
+void prompt(struct app *app, const char *label,
+	    unsigned int (*done)(struct app *app, const char *text))
 {
 	app->prompting = true;
 	snprintf(app->prompt_label, sizeof(app->prompt_label), "%s", label);
@@ -118,528 +90,599 @@ static void prompt(struct app *app, const char *label, int (*done)(struct app *,
 	app->prompt_done = done;
 }
 
-static int act_goto(struct app *app, const char *arg)
+static unsigned int goto_apqn(struct app *app, const char *text)
+{
+	unsigned int a, q;
+	char end;
+
+	if (sscanf(text, "%2x.%4x%c", &a, &q, &end) != 2 || a > 255 || q > 255) {
+		app_log(app, ROLE_ERROR,
+			"'%s' is not an APQN: write it as AA.DDDD in hex, e.g. 05.0047", text);
+		return REACT_REDRAW;
+	}
+	if (id_index(app->ids_a, app->na, a) < 0 || id_index(app->ids_q, app->nq, q) < 0) {
+		if (app->filter)
+			app_log(app, ROLE_TEXT, "filter off to reach %02x.%04x", a, q);
+		app->filter = false;
+		app->show_all = true;
+		app_layout_ids(app);
+		if (id_index(app->ids_a, app->na, a) < 0 || id_index(app->ids_q, app->nq, q) < 0) {
+			app_log(app, ROLE_ERROR,
+				"%02x.%04x is beyond this host's IDs (max %02x/%02x)", a, q,
+				apm_host_get_max_adapter_id(app->host),
+				apm_host_get_max_domain_id(app->host));
+			return REACT_REDRAW;
+		}
+		app_log(app, ROLE_TEXT, "showing all adapters and domains to reach %02x.%04x", a,
+			q);
+	}
+	app->cur_a = a;
+	app->cur_q = q;
+	return REACT_REDRAW;
+}
+
+static unsigned int act_goto(struct app *app, const char *arg)
 {
 	if (arg)
 		return goto_apqn(app, arg);
 	prompt(app, "go to APQN (AA.DDDD): ", goto_apqn);
-	return 0;
+	return REACT_REDRAW;
 }
 
-static int act_show_all(struct app *app, const char *arg)
+static unsigned int act_show_all(struct app *app, const char *arg)
 {
 	app->show_all = !app->show_all;
 	app_log(app, ROLE_TEXT,
 		app->show_all ? "showing every adapter and domain 0..max"
 			      : "showing the LPAR's and the assigned IDs");
-	return 0;
+	return REACT_RELAYOUT | REACT_REDRAW;
 }
 
-static int select_step(struct app *app, int d)
+static unsigned int select_step(struct app *app, int d)
 {
-	int n = (int)apm_host_get_mdev_count(app->host);
+	int n = (int)apm_host_get_mdev_count(app->host), i = app->sel_index;
 
 	if (!n) {
 		app_log(app, ROLE_WARNING, "no mdev to select: create one with N");
-		app->sel_mdev = -1;
-		return 0;
+		app_select(app, NULL);
+		return REACT_REDRAW;
 	}
-	app->sel_mdev = app->sel_mdev < 0 ? (d > 0 ? 0 : n - 1) : (app->sel_mdev + d + n) % n;
-	return 0;
+	i = i < 0 ? (d > 0 ? 0 : n - 1) : (i + d + n) % n;
+	app_select(app, apm_host_get_mdev(app->host, (unsigned int)i));
+	return REACT_REDRAW | REACT_RELAYOUT;
 }
 
-static int act_next_mdev(struct app *app, const char *arg)
+static unsigned int select_done(struct app *app, const char *text)
 {
-	if (arg) {
-		struct apm_mdev *m = apm_host_find_mdev(app->host, arg);
+	if (*text)
+		app_select_name(app, text);
+	return REACT_REDRAW | REACT_RELAYOUT;
+}
 
-		if (!m) {
-			app_log(app, ROLE_ERROR, "there is no mdev %s", arg);
-			return -ENOENT;
-		}
-		app->sel_mdev = apm_host_mdev_index(app->host, m);
-		return 0;
-	}
+static unsigned int act_next_mdev(struct app *app, const char *arg)
+{
+	if (arg)
+		return select_done(app, arg);
 	return select_step(app, 1);
 }
 
-static int act_prev_mdev(struct app *app, const char *arg)
+static unsigned int act_prev_mdev(struct app *app, const char *arg)
 {
 	return select_step(app, -1);
 }
 
+static unsigned int act_select_mdev(struct app *app, const char *arg)
+{
+	if (arg)
+		return select_done(app, arg);
+	prompt(app, "select mdev (label, guest name, UUID or prefix): ", select_done);
+	return REACT_REDRAW;
+}
+
+static unsigned int act_select_owner(struct app *app, const char *arg)
+{
+	struct apm_queue_info qi;
+
+	apm_host_get_queue(app->host, app->cur_a, app->cur_q, &qi);
+	if (qi.mdev < 0) {
+		app_log(app, ROLE_WARNING, "%02x.%04x is in no mdev", app->cur_a, app->cur_q);
+		return REACT_REDRAW;
+	}
+	app_select(app, apm_host_get_mdev(app->host, (unsigned int)qi.mdev));
+	return REACT_REDRAW | REACT_RELAYOUT;
+}
+
 /* ----------------------------------------------------------- changes */
 
-/* Show the plan and wait for yes; refusals the rules foresee are shown too. */
-static int propose(struct app *app, struct apm_change *c, const char *what, bool fork_it)
+static unsigned int toggle_mask(struct app *app, bool aq)
 {
-	const char *expl = apm_change_get_explanation(c);
-
-	app->pending = c;
-	app->pending_fork = fork_it;
-	snprintf(app->pending_what, sizeof(app->pending_what), "%s", what);
-	if (apm_change_get_prediction(c) && expl && *expl)
-		app_log(app, ROLE_WARNING, "%s: the kernel will refuse: %s", what, expl);
-	if (app->headless)
-		app_draw(app);
-	return 0;
-}
-
-static int plan_failed(struct app *app, const char *what, int rc)
-{
-	app_log(app, ROLE_ERROR, "%s: cannot plan: %s", what, strerror(-rc));
-	return rc;
-}
-
-static int toggle_mask(struct app *app, bool aq)
-{
-	struct apm_mask m;
-	struct apm_change *c;
-	char spec[16], what[64];
+	struct plan pl = { .kind = PLAN_MASK }, *p = &pl;
 	unsigned int id = aq ? app->cur_q : app->cur_a;
-	int rc;
+	struct apm_mask m;
 
 	if (aq)
 		apm_host_get_aqmask(app->host, &m);
 	else
 		apm_host_get_apmask(app->host, &m);
-	snprintf(spec, sizeof(spec), "%c%u", apm_mask_test(&m, id) ? '-' : '+', id);
-	snprintf(what, sizeof(what), "%s %s (%s 0x%02x %s)", aq ? "aqmask" : "apmask", spec,
-		 aq ? "domain" : "adapter", id,
+	p->aq = aq;
+	snprintf(p->spec, sizeof(p->spec), "%c%u", apm_mask_test(&m, id) ? '-' : '+', id);
+	snprintf(p->what, sizeof(p->what), "%s %c%u (%s 0x%02x %s)", aq ? "aqmask" : "apmask",
+		 apm_mask_test(&m, id) ? '-' : '+', id, aq ? "domain" : "adapter", id,
 		 apm_mask_test(&m, id) ? "to vfio_ap" : "back to the host");
-	rc = apm_change_new_mask(app->host, aq, spec, &c);
-	if (rc)
-		return plan_failed(app, what, rc);
-	return propose(app, c, what, false);
+	return pending_propose(app, p);
 }
 
-static int act_toggle_apmask(struct app *app, const char *arg)
+static unsigned int act_toggle_apmask(struct app *app, const char *arg)
 {
 	return toggle_mask(app, false);
 }
 
-static int act_toggle_aqmask(struct app *app, const char *arg)
+static unsigned int act_toggle_aqmask(struct app *app, const char *arg)
 {
 	return toggle_mask(app, true);
 }
 
-static int assign(struct app *app, enum apm_res res, bool un)
+static unsigned int assign(struct app *app, enum apm_res res, bool un)
 {
 	static const char *const kinds[] = { "adapter", "domain", "control domain" };
-	struct apm_mdev *m = selected(app);
-	struct apm_change *c;
-	unsigned int id = res == APM_RES_ADAPTER ? app->cur_a : app->cur_q;
-	char what[128];
-	int rc;
+	struct apm_mdev *m = app_mdev(app);
+	struct plan pl = { .kind = PLAN_ASSIGN }, *p = &pl;
+	char name[64];
 
 	if (!m) {
-		app_log(app, ROLE_WARNING, "select an mdev first (Tab), or create one (N)");
-		return -ENOENT;
+		app_log(app, ROLE_WARNING, "%s", no_mdev);
+		return REACT_REDRAW;
 	}
-	snprintf(what, sizeof(what), "%s %s 0x%02x %s mdev %c (%.8s)", un ? "unassign" : "assign",
-		 kinds[res], id, un ? "from" : "to", app_mdev_letter(app, apm_mdev_get_uuid(m)),
-		 apm_mdev_get_uuid(m));
-	rc = apm_change_new_assign(app->host, apm_mdev_get_uuid(m), res, un, &id, 1, &c);
-	if (rc)
-		return plan_failed(app, what, rc);
-	return propose(app, c, what, false);
+	app_mdev_name(app, m, name, sizeof(name));
+	snprintf(p->uuid, sizeof(p->uuid), "%s", apm_mdev_get_uuid(m));
+	p->res = res;
+	p->un = un;
+	p->ids[0] = res == APM_RES_ADAPTER ? app->cur_a : app->cur_q;
+	p->n = 1;
+	snprintf(p->what, sizeof(p->what), "%s %s 0x%02x %s %s", un ? "unassign" : "assign",
+		 kinds[res], p->ids[0], un ? "from" : "to", name);
+	return pending_propose(app, p);
 }
 
-static int act_assign_adapter(struct app *app, const char *arg)
+static unsigned int act_assign_adapter(struct app *app, const char *arg)
 {
 	return assign(app, APM_RES_ADAPTER, false);
 }
 
-static int act_unassign_adapter(struct app *app, const char *arg)
+static unsigned int act_unassign_adapter(struct app *app, const char *arg)
 {
 	return assign(app, APM_RES_ADAPTER, true);
 }
 
-static int act_assign_domain(struct app *app, const char *arg)
+static unsigned int act_assign_domain(struct app *app, const char *arg)
 {
 	return assign(app, APM_RES_DOMAIN, false);
 }
 
-static int act_unassign_domain(struct app *app, const char *arg)
+static unsigned int act_unassign_domain(struct app *app, const char *arg)
 {
 	return assign(app, APM_RES_DOMAIN, true);
 }
 
-static int act_assign_control(struct app *app, const char *arg)
+static unsigned int act_assign_control(struct app *app, const char *arg)
 {
 	return assign(app, APM_RES_CONTROL_DOMAIN, false);
 }
 
-static int act_unassign_control(struct app *app, const char *arg)
+static unsigned int act_unassign_control(struct app *app, const char *arg)
 {
 	return assign(app, APM_RES_CONTROL_DOMAIN, true);
 }
 
-static int select_mode(struct app *app, int mode)
+static unsigned int select_mode(struct app *app, int mode)
 {
 	if ((int)app->sel == mode) {
 		app->sel = SEL_NONE;
-		return 0;
+		return REACT_REDRAW;
 	}
 	app->sel = mode;
 	app->anchor_a = app->cur_a;
 	app->anchor_q = app->cur_q;
-	return 0;
+	return REACT_REDRAW;
 }
 
-static int act_mark(struct app *app, const char *arg)
+static unsigned int act_mark(struct app *app, const char *arg)
 {
 	return select_mode(app, SEL_RECT);
 }
 
-static int act_select_row(struct app *app, const char *arg)
+static unsigned int act_select_row(struct app *app, const char *arg)
 {
 	return select_mode(app, SEL_ROW);
 }
 
-static int act_select_column(struct app *app, const char *arg)
+static unsigned int act_select_column(struct app *app, const char *arg)
 {
 	return select_mode(app, SEL_COLUMN);
 }
 
 /* A matrix is adapters x domains: the preview shows the whole cross product. */
-static int assign_selection(struct app *app, bool un)
+static unsigned int assign_selection(struct app *app, bool un)
 {
-	unsigned int ads[256], doms[256];
-	struct apm_mdev *m = selected(app);
-	struct apm_change *c;
-	char what[128];
-	size_t na, nd;
-	int rc;
+	struct apm_mdev *m = app_mdev(app);
+	struct plan pl = { .kind = PLAN_MATRIX }, *p = &pl;
 
 	if (!m) {
-		app_log(app, ROLE_WARNING, "select an mdev first (Tab), or create one (N)");
-		return -ENOENT;
+		app_log(app, ROLE_WARNING, "%s", no_mdev);
+		return REACT_REDRAW;
 	}
-	app_selection(app, ads, &na, doms, &nd);
-	if (!na && !nd) {
+	app_selection(app, p->ads, &p->na, p->doms, &p->nd);
+	if (!p->na && !p->nd) {
 		app_log(app, ROLE_WARNING,
 			"nothing selected: v marks a rectangle, V a row, b a column");
-		return -EINVAL;
+		return REACT_REDRAW;
 	}
-	snprintf(what, sizeof(what), "%s %zu adapter%s and %zu domain%s %s mdev %c",
-		 un ? "unassign" : "assign", na, na == 1 ? "" : "s", nd, nd == 1 ? "" : "s",
-		 un ? "from" : "to", app_mdev_letter(app, apm_mdev_get_uuid(m)));
-	rc = apm_change_new_assign_matrix(app->host, apm_mdev_get_uuid(m), un, ads, na, doms, nd,
-					  &c);
-	if (rc)
-		return plan_failed(app, what, rc);
+	snprintf(p->uuid, sizeof(p->uuid), "%s", apm_mdev_get_uuid(m));
+	p->un = un;
+	snprintf(p->what, sizeof(p->what), "%s %zu adapter%s and %zu domain%s %s mdev %s",
+		 un ? "unassign" : "assign", p->na, p->na == 1 ? "" : "s", p->nd,
+		 p->nd == 1 ? "" : "s", un ? "from" : "to", apm_mdev_get_label(m));
 	app->sel = SEL_NONE;
-	return propose(app, c, what, false);
+	return pending_propose(app, p);
 }
 
-static int act_assign_selection(struct app *app, const char *arg)
+static unsigned int act_assign_selection(struct app *app, const char *arg)
 {
 	return assign_selection(app, false);
 }
 
-static int act_unassign_selection(struct app *app, const char *arg)
+static unsigned int act_unassign_selection(struct app *app, const char *arg)
 {
 	return assign_selection(app, true);
 }
 
-static int create_done(struct app *app, const char *text)
+static unsigned int create_done(struct app *app, const char *text)
 {
-	struct apm_change *c;
-	int rc = apm_change_new_mdev_create(app->host, *text ? text : NULL, &c);
+	struct plan pl = { .kind = PLAN_CREATE }, *p = &pl;
+	size_t n = strspn(text, "0123456789abcdefABCDEF-");
 
-	if (rc)
-		return plan_failed(app, "create mdev", rc);
-	return propose(app, c, "create mdev", false);
+	/* The kernel's answer to a malformed UUID is a bare EINVAL: say what is wrong. */
+	if (*text && (strlen(text) != 36 || n != 36 || text[8] != '-' || text[13] != '-' ||
+		      text[18] != '-' || text[23] != '-')) {
+		app_log(app, ROLE_ERROR,
+			"'%s' is not a UUID: 8-4-4-4-12 hex digits, e.g. 0b9f1a8e-1111-4222-8333-944445555666 (empty: one is made)",
+			text);
+		return REACT_REDRAW;
+	}
+	snprintf(p->uuid, sizeof(p->uuid), "%s", text);
+	snprintf(p->what, sizeof(p->what), "create mdev%s%s", *text ? " " : "", text);
+	return pending_propose(app, p);
 }
 
-static int act_create(struct app *app, const char *arg)
+static unsigned int act_create(struct app *app, const char *arg)
 {
 	if (arg)
 		return create_done(app, arg);
 	prompt(app, "create mdev, UUID (empty: generate one): ", create_done);
-	return 0;
+	return REACT_REDRAW;
 }
 
-static int act_remove(struct app *app, const char *arg)
+static unsigned int act_remove(struct app *app, const char *arg)
 {
-	struct apm_mdev *m = selected(app);
-	struct apm_change *c;
-	char what[128];
-	int rc;
+	struct apm_mdev *m = app_mdev(app);
+	struct plan pl = { .kind = PLAN_REMOVE }, *p = &pl;
+	char guest[80] = "";
 
 	if (!m) {
-		app_log(app, ROLE_WARNING, "select the mdev to remove first (Tab)");
-		return -ENOENT;
+		app_log(app, ROLE_WARNING, "%s", no_mdev);
+		return REACT_REDRAW;
 	}
-	snprintf(what, sizeof(what), "remove mdev %c %s%s%s",
-		 app_mdev_letter(app, apm_mdev_get_uuid(m)), apm_mdev_get_uuid(m),
-		 apm_mdev_get_guest(m) ? ": guest " : "",
-		 apm_mdev_get_guest(m) ? apm_mdev_get_guest(m) : "");
-	rc = apm_change_new_mdev_remove(app->host, apm_mdev_get_uuid(m), &c);
-	if (rc)
-		return plan_failed(app, what, rc);
+	if (apm_mdev_get_guest(m))
+		apm_text_escape(apm_mdev_get_guest(m), guest, sizeof(guest), 0);
+	snprintf(p->uuid, sizeof(p->uuid), "%s", apm_mdev_get_uuid(m));
+	snprintf(p->what, sizeof(p->what), "remove mdev %s %s%s%s", apm_mdev_get_label(m),
+		 apm_mdev_get_uuid(m), guest[0] ? ": guest " : "", guest);
 	if (apm_mdev_in_use(m) == 1)
 		app_log(app, ROLE_WARNING, "%s loses every AP resource at once if you confirm",
-			apm_mdev_get_guest(m) ? apm_mdev_get_guest(m) : "its guest");
+			guest[0] ? guest : "its guest");
 	/* The kernel's remove can block until the guest lets go: never in this process. */
-	return propose(app, c, what,
-		       apm_ctx_get_kind(app->ctx) == APM_HOST_SYSFS ||
-			       strcmp(apm_ctx_get_source(app->ctx), "(built-in)"));
+	p->fork = apm_ctx_get_kind(app->ctx) == APM_HOST_SYSFS ||
+		  strcmp(apm_ctx_get_source(app->ctx), "(built-in)");
+	return pending_propose(app, p);
 }
 
-static int act_rescan(struct app *app, const char *arg)
+static unsigned int act_rescan(struct app *app, const char *arg)
 {
-	struct apm_change *c;
-	int rc = apm_change_new_rescan(app->host, &c);
+	struct plan pl = { .kind = PLAN_RESCAN }, *p = &pl;
 
-	if (rc)
-		return plan_failed(app, "rescan", rc);
-	return propose(app, c, "rescan the AP bus", false);
+	snprintf(p->what, sizeof(p->what), "rescan the AP bus");
+	return pending_propose(app, p);
 }
 
-static int act_config(struct app *app, const char *arg)
+static unsigned int act_config(struct app *app, const char *arg)
 {
+	struct plan pl = { .kind = PLAN_CONFIG }, *p = &pl;
 	struct apm_adapter_info info;
-	struct apm_change *c;
-	char what[64];
-	bool on;
-	int rc;
 
 	if (apm_host_get_adapter(app->host, app->cur_a, &info) || !info.has_card) {
 		app_log(app, ROLE_ERROR, "adapter 0x%02x has no card device to configure",
 			app->cur_a);
-		return -ENODEV;
+		return REACT_REDRAW;
 	}
-	on = info.config == 0;
-	snprintf(what, sizeof(what), "configure adapter 0x%02x %s", app->cur_a, on ? "on" : "off");
-	rc = apm_change_new_config(app->host, app->cur_a, on, &c);
-	if (rc)
-		return plan_failed(app, what, rc);
-	return propose(app, c, what, false);
+	p->adapter = app->cur_a;
+	p->on = info.config == 0;
+	snprintf(p->what, sizeof(p->what), "configure adapter 0x%02x %s", app->cur_a,
+		 p->on ? "on" : "off");
+	return pending_propose(app, p);
 }
 
 /* zcrypt online/offline of the cursor's queue, or (arg "card") of its card. */
-static int act_online(struct app *app, const char *arg)
+static unsigned int act_online(struct app *app, const char *arg)
 {
+	struct plan pl = { .kind = PLAN_ONLINE }, *p = &pl;
 	bool card = arg && !strcmp(arg, "card");
 	struct apm_adapter_info info;
-	struct apm_change *c;
-	char what[64];
-	bool on;
-	int rc;
 
 	if (apm_host_get_adapter(app->host, app->cur_a, &info) || !info.has_card) {
 		app_log(app, ROLE_ERROR, "adapter 0x%02x has no card device", app->cur_a);
-		return -ENODEV;
+		return REACT_REDRAW;
 	}
 	if (card) {
-		on = info.online != 1;
+		p->on = info.online != 1;
 	} else {
-		char path[64], buf[8];
+		struct apm_queue_detail d;
 
-		snprintf(path, sizeof(path), "devices/ap/card%02x/%02x.%04x/online", app->cur_a,
-			 app->cur_a, app->cur_q);
-		on = apm_ctx_read_attr(app->ctx, path, buf, sizeof(buf)) > 0 && buf[0] == '0';
+		p->on = !apm_host_get_queue_detail(app->host, app->cur_a, app->cur_q, &d) &&
+			d.online == 0;
 	}
+	p->adapter = app->cur_a;
+	p->domain = card ? -1 : (int)app->cur_q;
 	if (card)
-		snprintf(what, sizeof(what), "card%02x %s", app->cur_a, on ? "online" : "offline");
+		snprintf(p->what, sizeof(p->what), "card%02x %s", app->cur_a,
+			 p->on ? "online" : "offline");
 	else
-		snprintf(what, sizeof(what), "queue %02x.%04x %s", app->cur_a, app->cur_q,
-			 on ? "online" : "offline");
-	rc = apm_change_new_online(app->host, app->cur_a, card ? -1 : (int)app->cur_q, on, &c);
-	if (rc)
-		return plan_failed(app, what, rc);
-	return propose(app, c, what, false);
+		snprintf(p->what, sizeof(p->what), "queue %02x.%04x %s", app->cur_a, app->cur_q,
+			 p->on ? "online" : "offline");
+	return pending_propose(app, p);
 }
 
-static int act_online_card(struct app *app, const char *arg)
+static unsigned int act_online_card(struct app *app, const char *arg)
 {
 	return act_online(app, "card");
 }
 
-static int sim_op(struct app *app, enum apm_sim_op op, struct apm_sim_arg *arg, const char *what)
+static unsigned int sim_op(struct app *app, struct plan *p)
 {
-	struct apm_change *c;
-	int rc = apm_change_new_sim(app->host, op, arg, &c);
-
-	if (rc == -EOPNOTSUPP) {
-		app_log(app, ROLE_ERROR,
-			"%s: this is a real host: simulated hardware and guests exist only on the simulated host or with apsim",
-			what);
-		return rc;
-	}
-	if (rc)
-		return plan_failed(app, what, rc);
-	return propose(app, c, what, false);
+	p->kind = PLAN_SIM;
+	return pending_propose(app, p);
 }
 
-static int guest_done(struct app *app, const char *name)
+static unsigned int guest_done(struct app *app, const char *name)
 {
-	struct apm_mdev *m = selected(app);
-	struct apm_sim_arg arg = { .name = name };
-	char what[128];
-
-	if (!m)
-		return -ENOENT;
-	arg.uuid = apm_mdev_get_uuid(m);
-	if (!*name || strpbrk(name, " \t")) {
-		app_log(app, ROLE_ERROR, "'%s' is not a guest name (1..63 characters, no blanks)",
-			name);
-		return -EINVAL;
-	}
-	snprintf(what, sizeof(what), "start guest %s on mdev %c", name,
-		 app_mdev_letter(app, arg.uuid));
-	return sim_op(app, APM_SIM_GUEST_START, &arg, what);
-}
-
-static int act_guest(struct app *app, const char *arg)
-{
-	struct apm_mdev *m = selected(app);
-	struct apm_sim_arg sa = { 0 };
-	char what[128];
+	struct apm_mdev *m = app_mdev(app);
+	struct plan pl = { .kind = PLAN_SIM }, *p = &pl;
 
 	if (!m) {
-		app_log(app, ROLE_WARNING, "select an mdev first (Tab)");
-		return -ENOENT;
+		app_log(app, ROLE_WARNING, "%s", no_mdev);
+		return REACT_REDRAW;
+	}
+	if (!*name || strlen(name) > 63 || strpbrk(name, " \t")) {
+		app_log(app, ROLE_ERROR, "'%s' is not a guest name (1..63 characters, no blanks)",
+			name);
+		return REACT_REDRAW;
+	}
+	p->op = APM_SIM_GUEST_START;
+	snprintf(p->uuid, sizeof(p->uuid), "%s", apm_mdev_get_uuid(m));
+	snprintf(p->name, sizeof(p->name), "%s", name);
+	snprintf(p->what, sizeof(p->what), "start guest %s on mdev %s", name,
+		 apm_mdev_get_label(m));
+	return sim_op(app, p);
+}
+
+static unsigned int act_guest(struct app *app, const char *arg)
+{
+	struct apm_mdev *m = app_mdev(app);
+	struct plan pl = { .kind = PLAN_SIM }, *p = &pl;
+
+	if (!m) {
+		app_log(app, ROLE_WARNING, "%s", no_mdev);
+		return REACT_REDRAW;
 	}
 	if (apm_mdev_in_use(m) != 1) {
 		if (arg)
 			return guest_done(app, arg);
 		prompt(app, "guest name: ", guest_done);
-		return 0;
+		return REACT_REDRAW;
 	}
-	sa.uuid = apm_mdev_get_uuid(m);
-	snprintf(what, sizeof(what), "stop guest %s",
-		 apm_mdev_get_guest(m) ? apm_mdev_get_guest(m) : "");
-	return sim_op(app, APM_SIM_GUEST_STOP, &sa, what);
+	p->op = APM_SIM_GUEST_STOP;
+	snprintf(p->uuid, sizeof(p->uuid), "%s", apm_mdev_get_uuid(m));
+	snprintf(p->what, sizeof(p->what), "stop guest %s on mdev %s",
+		 apm_mdev_get_guest(m) ? apm_mdev_get_guest(m) : "", apm_mdev_get_label(m));
+	return sim_op(app, p);
 }
 
-static int adapter_state(struct app *app, bool chk)
+static unsigned int adapter_state(struct app *app, bool chk)
 {
+	struct plan pl = { .kind = PLAN_SIM }, *p = &pl;
 	struct apm_adapter_info info;
-	struct apm_sim_arg arg = { .id = app->cur_a };
-	char what[64];
 
 	if (apm_host_get_adapter(app->host, app->cur_a, &info)) {
 		app_log(app, ROLE_ERROR, "adapter 0x%02x is not in the LPAR", app->cur_a);
-		return -ENODEV;
+		return REACT_REDRAW;
 	}
-	arg.on = chk ? info.chkstop != 1 : info.config == 0;
-	snprintf(what, sizeof(what), "%s adapter 0x%02x %s", chk ? "checkstop" : "SE: configure",
-		 app->cur_a, arg.on ? "on" : "off");
-	return sim_op(app, chk ? APM_SIM_CHKSTOP : APM_SIM_SE_CONFIG, &arg, what);
+	p->op = chk ? APM_SIM_CHKSTOP : APM_SIM_SE_CONFIG;
+	p->sa.id = app->cur_a;
+	p->sa.on = chk ? info.chkstop != 1 : info.config == 0;
+	snprintf(p->what, sizeof(p->what), "%s adapter 0x%02x %s",
+		 chk ? "checkstop" : "SE: configure", app->cur_a, p->sa.on ? "on" : "off");
+	return sim_op(app, p);
 }
 
-static int act_se_config(struct app *app, const char *arg)
+static unsigned int act_se_config(struct app *app, const char *arg)
 {
 	return adapter_state(app, false);
 }
 
-static int act_chkstop(struct app *app, const char *arg)
+static unsigned int act_chkstop(struct app *app, const char *arg)
 {
 	return adapter_state(app, true);
 }
 
 /* "ID [TYPE]" for an adapter, "ID" for a domain: the HMC's Change LPAR Cryptographic Controls. */
-static int lpar_add_done(struct app *app, const char *text, bool adapter)
+static unsigned int lpar_add_done(struct app *app, const char *text, bool adapter)
 {
-	struct apm_sim_arg arg = { 0 };
-	char id[16] = "", type[16] = "", what[64], *end;
+	struct plan pl = { .kind = PLAN_SIM }, *p = &pl;
+	char id[16] = "", type[16] = "", *end;
 	unsigned long v;
 
 	if (sscanf(text, "%15s %15s", id, type) < 1 || (!adapter && type[0])) {
 		app_log(app, ROLE_ERROR, "'%s': write %s", text,
 			adapter ? "ID [TYPE], e.g. 0x0a CEX8C" : "an ID, e.g. 0x47");
-		return -EINVAL;
+		return REACT_REDRAW;
 	}
 	v = strtoul(id, &end, 0);
 	if (*end || end == id || v > 255 || (id[0] == '0' && id[1] && id[1] != 'x')) {
 		app_log(app, ROLE_ERROR, "'%s' is not an ID: decimal or 0x hex, 0..255", id);
-		return -EINVAL;
+		return REACT_REDRAW;
 	}
-	arg.id = (unsigned int)v;
-	arg.name = type[0] ? type : NULL;
-	snprintf(what, sizeof(what), "LPAR: add %s 0x%02x%s%s",
-		 adapter ? "adapter" : "usage domain", arg.id, type[0] ? " " : "", type);
-	return sim_op(app, adapter ? APM_SIM_LPAR_ADD_ADAPTER : APM_SIM_LPAR_ADD_USAGE_DOMAIN, &arg,
-		      what);
+	p->op = adapter ? APM_SIM_LPAR_ADD_ADAPTER : APM_SIM_LPAR_ADD_USAGE_DOMAIN;
+	p->sa.id = (unsigned int)v;
+	snprintf(p->name, sizeof(p->name), "%s", type);
+	snprintf(p->what, sizeof(p->what), "LPAR: add %s 0x%02x%s%s",
+		 adapter ? "adapter" : "usage domain", p->sa.id, type[0] ? " " : "", type);
+	return sim_op(app, p);
 }
 
-static int lpar_add_adapter_done(struct app *app, const char *text)
+static unsigned int lpar_add_adapter_done(struct app *app, const char *text)
 {
 	return lpar_add_done(app, text, true);
 }
 
-static int lpar_add_domain_done(struct app *app, const char *text)
+static unsigned int lpar_add_domain_done(struct app *app, const char *text)
 {
 	return lpar_add_done(app, text, false);
 }
 
-static int act_lpar_add_adapter(struct app *app, const char *arg)
+static unsigned int act_lpar_add_adapter(struct app *app, const char *arg)
 {
 	if (arg)
 		return lpar_add_adapter_done(app, arg);
 	prompt(app, "LPAR: add adapter (ID [TYPE]): ", lpar_add_adapter_done);
-	return 0;
+	return REACT_REDRAW;
 }
 
-static int act_lpar_add_domain(struct app *app, const char *arg)
+static unsigned int act_lpar_add_domain(struct app *app, const char *arg)
 {
 	if (arg)
 		return lpar_add_domain_done(app, arg);
 	prompt(app, "LPAR: add usage domain (ID): ", lpar_add_domain_done);
-	return 0;
+	return REACT_REDRAW;
 }
 
-static int act_lpar_remove_adapter(struct app *app, const char *arg)
+static unsigned int act_lpar_remove_adapter(struct app *app, const char *arg)
 {
-	struct apm_sim_arg sa = { .id = app->cur_a };
-	char what[64];
+	struct plan pl = { .kind = PLAN_SIM }, *p = &pl;
 
-	snprintf(what, sizeof(what), "LPAR: remove adapter 0x%02x", app->cur_a);
-	return sim_op(app, APM_SIM_LPAR_REMOVE_ADAPTER, &sa, what);
+	p->op = APM_SIM_LPAR_REMOVE_ADAPTER;
+	p->sa.id = app->cur_a;
+	snprintf(p->what, sizeof(p->what), "LPAR: remove adapter 0x%02x", app->cur_a);
+	return sim_op(app, p);
 }
 
-static int act_lpar_remove_domain(struct app *app, const char *arg)
+static unsigned int act_lpar_remove_domain(struct app *app, const char *arg)
 {
-	struct apm_sim_arg sa = { .id = app->cur_q };
-	char what[64];
+	struct plan pl = { .kind = PLAN_SIM }, *p = &pl;
 
-	snprintf(what, sizeof(what), "LPAR: remove usage domain 0x%02x", app->cur_q);
-	return sim_op(app, APM_SIM_LPAR_REMOVE_USAGE_DOMAIN, &sa, what);
+	p->op = APM_SIM_LPAR_REMOVE_USAGE_DOMAIN;
+	p->sa.id = app->cur_q;
+	snprintf(p->what, sizeof(p->what), "LPAR: remove usage domain 0x%02x", app->cur_q);
+	return sim_op(app, p);
 }
 
-static int act_filter(struct app *app, const char *arg)
+/* -------------------------------------------------------------- views */
+
+static unsigned int act_filter(struct app *app, const char *arg)
 {
-	if (!app->filter && app->sel_mdev < 0) {
-		app_log(app, ROLE_WARNING,
-			"select an mdev first (Tab): the filter shows its matrix");
-		return -ENOENT;
+	struct apm_mdev *m = app_mdev(app);
+
+	if (!app->filter && !m) {
+		app_log(app, ROLE_WARNING, "%s (the filter shows its matrix)", no_mdev);
+		return REACT_REDRAW;
 	}
 	app->filter = !app->filter;
-	app_log(app, ROLE_TEXT,
-		app->filter ? "showing only the selected mdev's adapters and domains"
-			    : "filter off");
-	return 0;
+	if (app->filter)
+		app_log(app, ROLE_TEXT, "showing only mdev %s's adapters and domains",
+			apm_mdev_get_label(m));
+	else
+		app_log(app, ROLE_TEXT, "filter off");
+	return REACT_RELAYOUT | REACT_REDRAW;
 }
 
-static int act_refresh(struct app *app, const char *arg)
+static unsigned int act_details(struct app *app, const char *arg)
 {
-	return app_reload(app);
+	struct doc d = { 0 };
+	char title[32];
+
+	detail_doc(app, &d, 1000);
+	snprintf(title, sizeof(title), "APQN %02x.%04x", app->cur_a, app->cur_q);
+	text_open(app, title, &d, false);
+	return REACT_REDRAW;
 }
 
-static int act_help(struct app *app, const char *arg)
+static unsigned int act_log(struct app *app, const char *arg)
 {
-	app->help = !app->help;
-	app->help_top = 0;
-	return 0;
+	struct doc d = { 0 };
+
+	for (unsigned int i = app->log_n < LOG_MAX ? app->log_n : LOG_MAX; i-- > 0;) {
+		const struct log_entry *e = app_log_entry(app, i);
+
+		doc_add_lines(&d, (enum role)e->role, 2, e->text);
+		if (e->repeat > 1)
+			doc_add(&d, ROLE_DIM, 2, "  (%u times)", e->repeat);
+	}
+	text_open(app, "log (newest last)", &d, true);
+	return REACT_REDRAW;
 }
 
-static int act_quit(struct app *app, const char *arg)
+static unsigned int act_refresh(struct app *app, const char *arg)
 {
-	app->quit = true;
-	return 0;
+	return REACT_RELOAD | REACT_REDRAW;
+}
+
+static unsigned int act_repaint(struct app *app, const char *arg)
+{
+	return REACT_REPAINT | REACT_REDRAW;
+}
+
+static unsigned int act_help(struct app *app, const char *arg)
+{
+	app->help.top = 0;
+	app_open(app, &app->help);
+	return REACT_REDRAW;
+}
+
+static unsigned int command_done(struct app *app, const char *text)
+{
+	char name[64] = "";
+	const char *arg = text + strcspn(text, " ");
+	const struct action *a;
+
+	snprintf(name, sizeof(name), "%.*s", (int)strcspn(text, " "), text);
+	arg += strspn(arg, " ");
+	a = action_by_name(name);
+	if (!a) {
+		app_log(app, ROLE_ERROR, "no action '%s' (? lists them)", name);
+		return REACT_REDRAW;
+	}
+	return action_run(app, a, *arg ? arg : NULL);
+}
+
+static unsigned int act_command(struct app *app, const char *arg)
+{
+	if (arg)
+		return command_done(app, arg);
+	prompt(app, ":", command_done);
+	return REACT_REDRAW;
+}
+
+static unsigned int act_quit(struct app *app, const char *arg)
+{
+	return REACT_QUIT;
 }
 
 const struct action actions[] = {
@@ -663,6 +706,10 @@ const struct action actions[] = {
 	{ "next-mdev", KEY_TAB, 0, "Tab", "select the next mdev (or the one named)", act_next_mdev,
 	  0 },
 	{ "prev-mdev", KEY_BTAB, 0, "S-Tab", "select the previous mdev", act_prev_mdev, 0 },
+	{ "select-mdev", '=', 0, "=", "select an mdev by label, guest name, UUID or UUID prefix",
+	  act_select_mdev, 0 },
+	{ "select-owner", '.', 0, ".", "select the mdev that holds the cell under the cursor",
+	  act_select_owner, 0 },
 	{ "toggle-apmask", 'm', 0, "m",
 	  "toggle the apmask bit of the adapter row (host <-> vfio_ap), with a preview",
 	  act_toggle_apmask, ACT_MUTATES },
@@ -688,8 +735,8 @@ const struct action actions[] = {
 	{ "unassign-selection", 'U', 0, "U",
 	  "unassign the selection's adapters and domains from the selected mdev",
 	  act_unassign_selection, ACT_MUTATES },
-	{ "create-mdev", 'N', 0, "N", "create an mdev (UUID typed or generated)", act_create,
-	  ACT_MUTATES },
+	{ "create-mdev", 'N', 0, "N", "create an mdev (UUID typed or generated) and select it",
+	  act_create, ACT_MUTATES },
 	{ "remove-mdev", 'X', 0, "X", "remove the selected mdev (its guest loses its AP resources)",
 	  act_remove, ACT_MUTATES },
 	{ "rescan", 's', 0, "s", "rescan the AP bus (bus/ap/scans)", act_rescan, ACT_MUTATES },
@@ -715,8 +762,13 @@ const struct action actions[] = {
 	  act_lpar_remove_domain, ACT_MUTATES | ACT_SIM_ONLY },
 	{ "filter", '/', 0, "/", "show only the selected mdev's adapters and domains (again: all)",
 	  act_filter, 0 },
-	{ "refresh", 'r', 12, "r/^L", "re-read the host", act_refresh, 0 },
-	{ "help", '?', KEY_F(1), "?/F1", "this help", act_help, 0 },
+	{ "details", 'i', 0, "i", "the cell under the cursor, all of it", act_details, 0 },
+	{ "log", 'L', 0, "L", "the whole log, scrollable", act_log, 0 },
+	{ "refresh", 'r', 0, "r", "re-read the host", act_refresh, 0 },
+	{ "repaint", 12, 0, "^L", "repaint the terminal from scratch", act_repaint, 0 },
+	{ "command", ':', 0, ":", "run an action by name, with an argument (:goto 05.0047)",
+	  act_command, 0 },
+	{ "help", '?', KEY_F(1), "?/F1", "this help: actions, the grid's glyphs", act_help, 0 },
 	{ "quit", 'q', 0, "q", "quit", act_quit, 0 },
 	{ NULL, 0, 0, NULL, NULL, NULL, 0 },
 };
@@ -738,34 +790,6 @@ const struct action *action_by_key(const struct app *app, int key)
 	return NULL;
 }
 
-int key_parse(const char *name)
-{
-	static const struct {
-		const char *name;
-		int key;
-	} names[] = {
-		{ "Tab", '\t' },	{ "S-Tab", KEY_BTAB },
-		{ "Enter", '\n' },	{ "Esc", 27 },
-		{ "Space", ' ' },	{ "Up", KEY_UP },
-		{ "Down", KEY_DOWN },	{ "Left", KEY_LEFT },
-		{ "Right", KEY_RIGHT }, { "PgUp", KEY_PPAGE },
-		{ "PgDn", KEY_NPAGE },	{ "Home", KEY_HOME },
-		{ "End", KEY_END },	{ "Backspace", KEY_BACKSPACE },
-	};
-	int n;
-
-	if (strlen(name) == 1 && isgraph((unsigned char)name[0]))
-		return (unsigned char)name[0];
-	if (name[0] == '^' && strlen(name) == 2 && isalpha((unsigned char)name[1]))
-		return toupper((unsigned char)name[1]) - '@';
-	if (name[0] == 'F' && sscanf(name + 1, "%d", &n) == 1 && n >= 1 && n <= 12)
-		return KEY_F(n);
-	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
-		if (!strcmp(name, names[i].name))
-			return names[i].key;
-	return -1;
-}
-
 const struct action *action_by_name(const char *name)
 {
 	for (const struct action *a = actions; a->name; a++)
@@ -774,11 +798,11 @@ const struct action *action_by_name(const char *name)
 	return NULL;
 }
 
-int action_run(struct app *app, const struct action *a, const char *arg)
+unsigned int action_run(struct app *app, const struct action *a, const char *arg)
 {
 	if ((a->flags & ACT_MUTATES) && apm_ctx_is_read_only(app->ctx)) {
 		app_log(app, ROLE_ERROR, "%s: read-only: no change is made (--read-only)", a->name);
-		return -EROFS;
+		return REACT_REDRAW;
 	}
 	/* On a real host: only where the kernel's files may be written (access W_OK, not uid). */
 	if ((a->flags & ACT_MUTATES) && apm_ctx_get_kind(app->ctx) == APM_HOST_SYSFS &&
@@ -786,179 +810,13 @@ int action_run(struct app *app, const struct action *a, const char *arg)
 		app_log(app, ROLE_ERROR,
 			"%s: %s/bus/ap is not writable for this user: nothing is changed", a->name,
 			apm_ctx_get_source(app->ctx));
-		return -EACCES;
+		return REACT_REDRAW;
 	}
-	if (app->pending || app->child > 0) {
+	if ((a->flags & ACT_MUTATES) && (app->pending || app->child > 0)) {
 		app_log(app, ROLE_WARNING, "%s: finish the pending change first (y/n)", a->name);
-		return -EBUSY;
+		return REACT_REDRAW;
 	}
 	return a->fn(app, arg);
-}
-
-static void log_result(struct app *app, struct apm_change *c, const char *what, int rc)
-{
-	const char *notes = apm_change_get_notes(c), *expl = apm_change_get_explanation(c);
-
-	if (!rc) {
-		app_log(app, ROLE_OK, "%s: done", what);
-	} else {
-		app_log(app, ROLE_ERROR, "%s: refused: %s", what, apm_errno_name(rc));
-		if (expl && *expl)
-			app_log(app, ROLE_ERROR, "%s", expl);
-	}
-	if (apm_change_get_mismatch(c))
-		app_log(app, ROLE_WARNING,
-			"the kernel's answer differed from the rules' prediction (%s)",
-			apm_errno_name(apm_change_get_prediction(c)));
-	if (notes && *notes)
-		app_log(app, ROLE_TEXT, "%s", notes);
-}
-
-void action_confirm(struct app *app, bool yes)
-{
-	struct apm_change *c = app->pending;
-	int p[2], rc;
-
-	if (!c)
-		return;
-	app->pending = NULL;
-	if (!yes) {
-		app_log(app, ROLE_DIM, "%s: cancelled, nothing written", app->pending_what);
-		apm_change_unref(c);
-		return;
-	}
-	if (app->pending_fork && !pipe(p)) {
-		pid_t pid = fork();
-
-		if (pid == 0) {
-			int err;
-
-			close(p[0]);
-			err = -apm_change_apply(c);
-			if (write(p[1], &err, sizeof(err)) < 0)
-				_exit(2);
-			_exit(0);
-		}
-		close(p[1]);
-		if (pid > 0) {
-			app->child = pid;
-			app->child_pipe = p[0];
-			snprintf(app->child_what, sizeof(app->child_what), "%s", app->pending_what);
-			app_log(app, ROLE_TEXT,
-				"%s: in progress (the kernel may wait for a guest to let go)...",
-				app->pending_what);
-			apm_change_unref(c);
-			return;
-		}
-		close(p[0]);
-	}
-	rc = apm_change_apply(c);
-	log_result(app, c, app->pending_what, rc);
-	apm_change_unref(c);
-	app_reload(app);
-}
-
-void action_child_done(struct app *app)
-{
-	int err = EIO, status;
-
-	if (app->child <= 0)
-		return;
-	if (read(app->child_pipe, &err, sizeof(err)) != sizeof(err))
-		err = EIO;
-	close(app->child_pipe);
-	waitpid(app->child, &status, 0);
-	app->child = 0;
-	if (err)
-		app_log(app, ROLE_ERROR, "%s: refused: %s", app->child_what, apm_errno_name(-err));
-	else
-		app_log(app, ROLE_OK, "%s: done", app->child_what);
-	app_reload(app);
-}
-
-/* ------------------------------------------------------------ config.ini */
-
-struct config_parse {
-	struct ini_lines src; /* first: the stream inih reads */
-	struct app *app;
-	const char **theme;
-	char theme_buf[256];
-	FILE *errors;
-	int nerr;
-};
-
-static void config_err(struct config_parse *p, const char *what, const char *name)
-{
-	char safe[48];
-
-	safe_text(name, safe, sizeof(safe));
-	if (p->errors)
-		fprintf(p->errors, "%s:%d: %s '%s'\n", p->src.name, p->src.line, what, safe);
-	app_log(p->app, ROLE_ERROR, "%s:%d: %s '%s'", p->src.name, p->src.line, what, safe);
-	p->nerr++;
-}
-
-static int config_handler(void *user, const char *section, const char *key, const char *value)
-{
-	struct config_parse *p = user;
-	const struct action *a;
-
-	if (!key)
-		return 1;
-	if (!strcmp(section, "ui") && !strcmp(key, "theme")) {
-		snprintf(p->theme_buf, sizeof(p->theme_buf), "%s", value);
-		if (!*p->theme)
-			*p->theme = p->theme_buf;
-	} else if (!strcmp(section, "ui") && !strcmp(key, "interval")) {
-		int ms = atoi(value);
-
-		if (ms < 100 || ms > 600000)
-			config_err(p, "interval must be 100..600000 ms, not", value);
-		else
-			p->app->interval_ms = ms;
-	} else if (!strcmp(section, "keys")) {
-		int code = key_parse(value);
-
-		a = action_by_name(key);
-		if (!a)
-			config_err(p, "no such action (apmatrix tui --list-actions):", key);
-		else if (code < 0)
-			config_err(p, "not a key name (x, ^X, Tab, F1, Up, PgDn, ...):", value);
-		else {
-			int i = (int)(a - actions);
-
-			p->app->key_override[i] = code;
-			snprintf(p->app->key_override_name[i], sizeof(p->app->key_override_name[0]),
-				 "%s", value);
-		}
-	} else {
-		config_err(p, "unknown setting", key);
-	}
-	return 1;
-}
-
-int config_load(struct app *app, const char **theme, FILE *errors)
-{
-	struct config_parse p = { .app = app, .theme = theme, .errors = errors };
-	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-	char path[1024];
-
-	if (xdg && *xdg)
-		snprintf(path, sizeof(path), "%s/apmatrix/config.ini", xdg);
-	else
-		snprintf(path, sizeof(path), "%s/.config/apmatrix/config.ini", home ? home : "");
-	p.src.f = fopen(path, "r");
-	if (!p.src.f)
-		return errno == ENOENT ? 0 : -errno;
-	p.src.name = path;
-	ini_parse_stream(ini_lines_reader, &p, config_handler, &p);
-	fclose(p.src.f);
-	/* The theme name must outlive the parse. */
-	if (*theme == p.theme_buf) {
-		snprintf(app->config_theme, sizeof(app->config_theme), "%s", p.theme_buf);
-		*theme = app->config_theme;
-	}
-	return p.nerr ? -EINVAL : 0;
 }
 
 void actions_print(FILE *f)

@@ -1,67 +1,28 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * screen.c - the cell buffer the console draws into, and its themes.
+ * screen.c - the cell buffer the console draws into, the areas that keep
+ * each panel inside its own rectangle, and text laid out in them.
  *
  * Everything is drawn into a buffer of (glyph, role) cells first.  A
  * terminal gets only the cells that changed since the last flush (so a
  * one-cell change costs a few bytes), and a headless run dumps the buffer:
  * its text and a role map, one letter per cell, which the scripted tests
- * compare.  Themes map roles to colours and attributes (the INI files in themes/).
+ * compare.  A panel draws only through its struct area: nothing it writes
+ * can land in another panel or on the status line, text that does not fit
+ * ends in an ellipsis, and paragraphs wrap at word boundaries.
  */
-#include <ctype.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include <curses.h>
-#include <ini.h>
-
 #include "tui.h"
-
-static const char *const role_names[ROLE_COUNT] = {
-	[ROLE_TEXT] = "text",
-	[ROLE_DIM] = "dim",
-	[ROLE_HEADER] = "header",
-	[ROLE_SIM] = "simulated",
-	[ROLE_LABEL] = "label",
-	[ROLE_AXIS] = "axis",
-	[ROLE_CELL_EMPTY] = "cell_empty",
-	[ROLE_CELL_HOST] = "cell_host",
-	[ROLE_CELL_FREE] = "cell_free",
-	[ROLE_CELL_UNBOUND] = "cell_unbound",
-	[ROLE_CELL_ASSIGNED] = "cell_assigned",
-	[ROLE_CELL_PLUGGED] = "cell_plugged",
-	[ROLE_CELL_FILTERED] = "cell_filtered",
-	[ROLE_CELL_ABSENT] = "cell_absent",
-	[ROLE_CELL_CONFLICT] = "cell_conflict",
-	[ROLE_CURSOR] = "cursor",
-	[ROLE_TITLE] = "title",
-	[ROLE_SELECTED] = "selected",
-	[ROLE_WARNING] = "warning",
-	[ROLE_ERROR] = "error",
-	[ROLE_OK] = "ok",
-	[ROLE_CHANGED] = "changed",
-};
-
-/*
- * One letter per role in the role map of a dump, in role order: t text,
- * d dim, H header, S simulated, l label, a axis, e empty, h host, f free,
- * u unbound, A assigned, P plugged, F filtered, z absent, C conflict,
- * c cursor, T title, s selected, W warning, E error, O ok, ~ changed.
- */
-static const char role_letters[ROLE_COUNT + 1] = "tdHSlaehfuAPFzCcTsWEO~";
-
-const char *role_name(enum role r)
-{
-	return r < ROLE_COUNT ? role_names[r] : "?";
-}
 
 /* ------------------------------------------------------------ buffer */
 
 int screen_resize(struct screen *s, int w, int h)
 {
-	struct cell *c = calloc((size_t)w * (size_t)h, sizeof(*c));
+	struct cell *c = calloc((size_t)(w > 0 ? w : 1) * (size_t)(h > 0 ? h : 1), sizeof(*c));
 
 	if (!c)
 		return -ENOMEM;
@@ -81,10 +42,56 @@ void screen_clear(struct screen *s)
 	}
 }
 
-/* Length of the UTF-8 sequence starting with byte b (1 for anything odd). */
-static int u8len(unsigned char b)
+/*
+ * The length of the printable UTF-8 character at p (1..4), or 0 when the
+ * bytes there must not reach a terminal: C0 and C1 controls, DEL, stray or
+ * missing continuation bytes, overlong forms (text from a file may hold any
+ * of them; apm_text_escape() has made most of it visible already).
+ */
+static int u8char(const unsigned char *p)
 {
-	return b >= 0xf0 ? 4 : b >= 0xe0 ? 3 : b >= 0xc0 ? 2 : 1;
+	int n = p[0] < 0x80		      ? 1
+		: p[0] >= 0xc2 && p[0] < 0xe0 ? 2
+		: p[0] >= 0xe0 && p[0] < 0xf0 ? 3
+		: p[0] >= 0xf0 && p[0] < 0xf5 ? 4
+					      : 0;
+
+	if (n == 1)
+		return p[0] >= 0x20 && p[0] != 0x7f;
+	for (int i = 1; i < n; i++)
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+	if ((n == 2 && p[0] == 0xc2 && p[1] < 0xa0) || (n == 3 && p[0] == 0xe0 && p[1] < 0xa0) ||
+	    (n == 4 && p[0] == 0xf0 && p[1] < 0x90))
+		return 0;
+	return n;
+}
+
+/* Columns a text takes (one per character; the console has no wide glyphs). */
+int text_cols(const char *text)
+{
+	int n = 0;
+
+	while (*text) {
+		int k = u8char((const unsigned char *)text);
+
+		text += k ? k : 1;
+		n++;
+	}
+	return n;
+}
+
+/* The byte offset of column col in text (or its end). */
+static size_t text_offset(const char *text, int col)
+{
+	const char *p = text;
+
+	while (*p && col-- > 0) {
+		int k = u8char((const unsigned char *)p);
+
+		p += k ? k : 1;
+	}
+	return (size_t)(p - text);
 }
 
 int screen_put(struct screen *s, int x, int y, int max, enum role r, const char *text)
@@ -94,42 +101,28 @@ int screen_put(struct screen *s, int x, int y, int max, enum role r, const char 
 	if (y < 0 || y >= s->h)
 		return 0;
 	while (*text && col < max && x + col < s->w) {
-		int n = u8len((unsigned char)*text);
+		const unsigned char *p = (const unsigned char *)text;
+		int n = u8char(p);
 		struct cell *c;
 
 		if (x + col < 0) {
-			text += n;
+			text += n ? n : 1;
 			col++;
 			continue;
 		}
 		c = &s->c[y * s->w + x + col];
-		/* Control characters never reach the terminal (theme or host text). */
-		if ((unsigned char)*text < 0x20 || *text == 0x7f) {
+		/* Control and broken bytes never reach the terminal (theme or host text). */
+		if (!n || (n > 1 && s->ascii)) {
 			strcpy(c->g, "?");
-			text++;
-		} else if (n > 1 && s->ascii) {
-			strcpy(c->g, "?");
-			text += n;
 		} else {
 			memcpy(c->g, text, (size_t)n);
 			c->g[n] = '\0';
-			text += n;
 		}
+		text += n ? n : 1;
 		c->role = (unsigned char)r;
 		col++;
 	}
 	return col;
-}
-
-int screen_printf(struct screen *s, int x, int y, int max, enum role r, const char *fmt, ...)
-{
-	char buf[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(buf, sizeof(buf), fmt, ap);
-	va_end(ap);
-	return screen_put(s, x, y, max, r, buf);
 }
 
 void screen_fill(struct screen *s, int x, int y, int n, enum role r, const char *glyph)
@@ -151,7 +144,7 @@ int screen_dump(const struct screen *s, FILE *text, FILE *roles)
 		if (text)
 			fputc('\n', text);
 		for (int x = 0; roles && x <= last; x++)
-			fputc(role_letters[s->c[y * s->w + x].role], roles);
+			fputc(role_letter(s->c[y * s->w + x].role), roles);
 		if (roles)
 			fputc('\n', roles);
 	}
@@ -168,11 +161,14 @@ static int role_attr(const struct theme *t, int role)
 /*
  * A new size starts from a blank screen (the caller cleared the terminal),
  * so blank cells are never sent: a full paint costs only what is drawn.
+ * Returns the number of cells sent.
  */
-void screen_flush_curses(struct screen *s, struct screen *shown, const struct theme *t)
+int screen_flush_curses(struct screen *s, struct screen *shown, const struct theme *t)
 {
+	int sent = 0;
+
 	if ((shown->w != s->w || shown->h != s->h) && screen_resize(shown, s->w, s->h))
-		return;
+		return 0;
 	for (int y = 0; y < s->h; y++)
 		for (int x = 0; x < s->w; x++) {
 			struct cell *c = &s->c[y * s->w + x], *o = &shown->c[y * s->w + x];
@@ -182,205 +178,247 @@ void screen_flush_curses(struct screen *s, struct screen *shown, const struct th
 			attrset(role_attr(t, c->role));
 			mvaddstr(y, x, c->g);
 			*o = *c;
+			sent++;
 		}
 	attrset(A_NORMAL);
+	return sent;
 }
 
-/* ------------------------------------------------------------ themes */
+/* ------------------------------------------------------------- areas */
 
-static const struct {
-	const char *name;
-	short value;
-} colours[] = {
-	{ "default", -1 },
-	{ "black", COLOR_BLACK },
-	{ "red", COLOR_RED },
-	{ "green", COLOR_GREEN },
-	{ "yellow", COLOR_YELLOW },
-	{ "blue", COLOR_BLUE },
-	{ "magenta", COLOR_MAGENTA },
-	{ "cyan", COLOR_CYAN },
-	{ "white", COLOR_WHITE },
-};
-
-static const struct {
-	const char *name;
-	int value;
-} attributes[] = {
-	{ "normal", A_NORMAL },	  { "bold", A_BOLD },		{ "dim", A_DIM },
-	{ "reverse", A_REVERSE }, { "underline", A_UNDERLINE }, { "standout", A_STANDOUT },
-};
-
-/* The built-in dark theme; a theme file overrides roles one by one. */
-static void theme_builtin(struct theme *t, bool mono)
+const char *ellipsis(const struct screen *s)
 {
-	static const struct {
-		short fg, bg;
-		int attrs, mono_attrs;
-	} d[ROLE_COUNT] = {
-		[ROLE_TEXT] = { -1, -1, A_NORMAL, A_NORMAL },
-		[ROLE_DIM] = { -1, -1, A_DIM, A_DIM },
-		[ROLE_HEADER] = { COLOR_WHITE, COLOR_BLUE, A_BOLD, A_REVERSE },
-		[ROLE_SIM] = { COLOR_BLACK, COLOR_YELLOW, A_BOLD, A_REVERSE | A_BOLD },
-		[ROLE_LABEL] = { COLOR_CYAN, -1, A_NORMAL, A_NORMAL },
-		[ROLE_AXIS] = { COLOR_CYAN, -1, A_BOLD, A_BOLD },
-		[ROLE_CELL_EMPTY] = { -1, -1, A_DIM, A_DIM },
-		[ROLE_CELL_HOST] = { COLOR_WHITE, -1, A_NORMAL, A_NORMAL },
-		[ROLE_CELL_FREE] = { COLOR_GREEN, -1, A_NORMAL, A_NORMAL },
-		[ROLE_CELL_UNBOUND] = { COLOR_YELLOW, -1, A_NORMAL, A_UNDERLINE },
-		[ROLE_CELL_ASSIGNED] = { COLOR_CYAN, -1, A_BOLD, A_BOLD },
-		[ROLE_CELL_PLUGGED] = { COLOR_BLACK, COLOR_GREEN, A_BOLD, A_BOLD | A_UNDERLINE },
-		[ROLE_CELL_FILTERED] = { COLOR_MAGENTA, -1, A_NORMAL, A_DIM },
-		[ROLE_CELL_ABSENT] = { COLOR_BLUE, -1, A_NORMAL, A_DIM },
-		[ROLE_CELL_CONFLICT] = { COLOR_WHITE, COLOR_RED, A_BOLD, A_STANDOUT },
-		[ROLE_CURSOR] = { COLOR_BLACK, COLOR_WHITE, A_BOLD, A_REVERSE },
-		[ROLE_TITLE] = { COLOR_YELLOW, -1, A_BOLD, A_BOLD },
-		[ROLE_SELECTED] = { COLOR_BLACK, COLOR_CYAN, A_NORMAL, A_REVERSE },
-		[ROLE_WARNING] = { COLOR_YELLOW, -1, A_BOLD, A_BOLD },
-		[ROLE_ERROR] = { COLOR_RED, -1, A_BOLD, A_BOLD | A_UNDERLINE },
-		[ROLE_OK] = { COLOR_GREEN, -1, A_NORMAL, A_NORMAL },
-		[ROLE_CHANGED] = { COLOR_BLACK, COLOR_YELLOW, A_BOLD, A_REVERSE },
-	};
-
-	for (int r = 0; r < ROLE_COUNT; r++) {
-		t->e[r].fg = mono ? -1 : d[r].fg;
-		t->e[r].bg = mono ? -1 : d[r].bg;
-		t->e[r].attrs = mono ? d[r].mono_attrs : d[r].attrs;
-	}
-	snprintf(t->name, sizeof(t->name), "%s", mono ? "mono (built-in)" : "default (built-in)");
+	return s->ascii ? "~" : "\u2026";
 }
 
-/* inih reads through us so that errors can name the line. */
-void safe_text(const char *in, char *out, size_t size)
+struct area area_sub(const struct area *a, int x, int y, int w, int h)
 {
-	size_t i;
+	struct area r = { a->x + x, a->y + y, w, h };
 
-	for (i = 0; in[i] && i < size - 1; i++)
-		out[i] = isprint((unsigned char)in[i]) ? in[i] : '?';
-	out[i] = '\0';
+	/* Never larger than the parent: a child cannot draw outside it. */
+	if (r.x + r.w > a->x + a->w)
+		r.w = a->x + a->w - r.x;
+	if (r.y + r.h > a->y + a->h)
+		r.h = a->y + a->h - r.y;
+	if (r.w < 0)
+		r.w = 0;
+	if (r.h < 0)
+		r.h = 0;
+	return r;
 }
 
-struct theme_parse {
-	struct ini_lines src; /* first: the stream inih reads */
-	struct theme *t;
-	FILE *errors;
-	int nerr;
-	bool mono;
-};
-
-static void theme_err(struct theme_parse *p, const char *fmt, const char *what)
+void area_clear(struct screen *s, const struct area *a)
 {
-	char safe[64];
-
-	/* Theme text never reaches the terminal unfiltered. */
-	safe_text(what, safe, sizeof(safe));
-	if (p->errors) {
-		fprintf(p->errors, "%s:%d: ", p->src.name, p->src.line);
-		fprintf(p->errors, fmt, safe);
-		fputc('\n', p->errors);
-	}
-	p->nerr++;
+	for (int y = 0; y < a->h; y++)
+		screen_fill(s, a->x, a->y + y, a->w, ROLE_TEXT, " ");
 }
 
-static int theme_handler(void *user, const char *section, const char *key, const char *value)
+int area_put(struct screen *s, const struct area *a, int col, int row, enum role r,
+	     const char *text)
 {
-	struct theme_parse *p = user;
-	struct theme_entry e = { -1, -1, A_NORMAL };
-	char buf[128], *tok, *save;
-	int role, field = 0;
-
-	if (!key)
-		return 1;
-	if (strcmp(section, "roles")) {
-		theme_err(p, "unknown section [%s] (only [roles])", section);
-		return 1;
-	}
-	for (role = 0; role < ROLE_COUNT && strcmp(role_names[role], key); role++)
-		;
-	if (role == ROLE_COUNT) {
-		theme_err(p, "unknown role '%s'; the built-in value stays", key);
-		return 1;
-	}
-	snprintf(buf, sizeof(buf), "%s", value);
-	for (tok = strtok_r(buf, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save), field++) {
-		bool found = false;
-
-		if (field < 2) {
-			for (size_t i = 0; i < sizeof(colours) / sizeof(colours[0]); i++)
-				if (!strcmp(tok, colours[i].name)) {
-					if (field == 0)
-						e.fg = colours[i].value;
-					else
-						e.bg = colours[i].value;
-					found = true;
-				}
-		} else {
-			for (size_t i = 0; i < sizeof(attributes) / sizeof(attributes[0]); i++)
-				if (!strcmp(tok, attributes[i].name)) {
-					e.attrs |= attributes[i].value;
-					found = true;
-				}
-		}
-		if (!found) {
-			theme_err(p,
-				  field < 2 ? "'%s' is not a colour; the built-in value stays"
-					    : "'%s' is not an attribute; the built-in value stays",
-				  tok);
-			return 1;
-		}
-	}
-	if (p->mono) {
-		e.fg = -1;
-		e.bg = -1;
-	}
-	p->t->e[role] = e;
-	return 1;
-}
-
-/* NAME in $XDG_CONFIG_HOME/apmatrix/themes, then the installed themes; or a PATH. */
-static FILE *theme_open(const char *name, char *path, size_t size)
-{
-	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-	FILE *f;
-
-	if (strchr(name, '/')) {
-		snprintf(path, size, "%s", name);
-		return fopen(path, "r");
-	}
-	if (xdg && *xdg)
-		snprintf(path, size, "%s/apmatrix/themes/%s.ini", xdg, name);
-	else
-		snprintf(path, size, "%s/.config/apmatrix/themes/%s.ini", home ? home : "", name);
-	f = fopen(path, "r");
-	if (f)
-		return f;
-	snprintf(path, size, "%s/%s.ini", THEMEDIR, name);
-	f = fopen(path, "r");
-	if (f)
-		return f;
-	/* From a build tree, before installation. */
-	snprintf(path, size, "%s/themes/%s.ini", TOP_SRCDIR, name);
-	return fopen(path, "r");
-}
-
-int theme_load(struct theme *t, const char *name, bool mono, FILE *errors)
-{
-	struct theme_parse p = { .t = t, .errors = errors, .mono = mono };
-	char path[1024];
-
-	theme_builtin(t, mono);
-	if (!name)
+	if (row < 0 || row >= a->h || col >= a->w)
 		return 0;
-	p.src.f = theme_open(name, path, sizeof(path));
-	if (!p.src.f) {
-		if (errors)
-			fprintf(errors, "theme '%s': not found (%s); using the built-in theme\n",
-				name, strerror(errno));
-		return -ENOENT;
+	return screen_put(s, a->x + col, a->y + row, a->w - col, r, text);
+}
+
+int area_cut(struct screen *s, const struct area *a, int col, int row, int max, enum role r,
+	     const char *text)
+{
+	int room = a->w - col < max ? a->w - col : max;
+	int ew = text_cols(ellipsis(s));
+	char buf[1024];
+
+	if (row < 0 || row >= a->h || room <= 0)
+		return 0;
+	if (text_cols(text) <= room)
+		return area_put(s, a, col, row, r, text);
+	if (room <= ew)
+		return area_put(s, a, col, row, r, ellipsis(s));
+	snprintf(buf, sizeof(buf), "%.*s%s", (int)text_offset(text, room - ew), text, ellipsis(s));
+	return area_put(s, a, col, row, r, buf);
+}
+
+int area_printf(struct screen *s, const struct area *a, int col, int row, enum role r,
+		const char *fmt, ...)
+{
+	char buf[1024];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(buf, sizeof(buf), fmt, ap);
+	va_end(ap);
+	return area_cut(s, a, col, row, a->w, r, buf);
+}
+
+/*
+ * A comma-separated list cut to max columns at an item boundary, so a
+ * range is never shown half ("0x06-0x4" of "0x06-0x46"): the items that
+ * fit and an ellipsis.  Returns the columns the result takes.
+ */
+int list_fit(const struct screen *s, const char *list, int max, char *out, size_t size)
+{
+	int ew = text_cols(ellipsis(s));
+	size_t keep = 0;
+
+	if (text_cols(list) <= max) {
+		snprintf(out, size, "%s", list);
+		return text_cols(out);
 	}
-	p.src.name = path;
-	ini_parse_stream(ini_lines_reader, &p, theme_handler, &p);
-	fclose(p.src.f);
-	snprintf(t->name, sizeof(t->name), "%s", name);
-	return p.nerr ? -EINVAL : 0;
+	for (size_t i = 0; list[i]; i++)
+		if (list[i] == ',' && (int)i + 1 + ew <= max)
+			keep = i + 1;
+	if (!keep && max < ew) {
+		out[0] = '\0';
+		return 0;
+	}
+	snprintf(out, size, "%.*s%s", (int)keep, list, ellipsis(s));
+	return text_cols(out);
+}
+
+/* -------------------------------------------------------------- docs */
+
+void doc_add(struct doc *d, enum role r, int indent, const char *fmt, ...)
+{
+	struct para *p;
+	va_list ap;
+	char *text;
+
+	va_start(ap, fmt);
+	if (vasprintf(&text, fmt, ap) < 0)
+		text = NULL;
+	va_end(ap);
+	if (!text)
+		return;
+	if (d->n == d->cap) {
+		unsigned int cap = d->cap ? d->cap * 2 : 16;
+
+		p = realloc(d->p, cap * sizeof(*p));
+		if (!p) {
+			free(text);
+			return;
+		}
+		d->p = p;
+		d->cap = cap;
+	}
+	d->p[d->n++] = (struct para){ .role = (unsigned char)r,
+				      .indent = (unsigned char)indent,
+				      .text = text };
+}
+
+/* Each line of a multi-line text as its own paragraph. */
+void doc_add_lines(struct doc *d, enum role r, int indent, const char *text)
+{
+	while (text && *text) {
+		size_t n = strcspn(text, "\n");
+
+		doc_add(d, r, indent, "%.*s", (int)n, text);
+		text += n + (text[n] == '\n');
+	}
+}
+
+void doc_clear(struct doc *d)
+{
+	for (unsigned int i = 0; i < d->n; i++)
+		free(d->p[i].text);
+	d->n = 0;
+}
+
+void doc_free(struct doc *d)
+{
+	doc_clear(d);
+	free(d->p);
+	d->p = NULL;
+	d->cap = 0;
+}
+
+/*
+ * The next line of text at width w: its length in bytes (*next: where the
+ * line after it starts).  Breaks after the last blank that fits; a word
+ * wider than the line (never a UUID where the width allows one) is cut.
+ */
+static size_t wrap_line(const char *text, int w, const char **next)
+{
+	size_t brk = 0, end = text_offset(text, w);
+
+	if (!text[end]) {
+		*next = text + end;
+		return end;
+	}
+	for (size_t i = 0; i <= end; i++)
+		if (text[i] == ' ')
+			brk = i;
+	if (!brk) {
+		*next = text + end;
+		return end;
+	}
+	*next = text + brk + 1;
+	return brk;
+}
+
+/* Calls fn for every line of d laid out at width w; returns the number of lines. */
+static int doc_layout(const struct doc *d, int w,
+		      void (*fn)(void *data, int line, const struct para *p, bool first,
+				 const char *text, size_t len),
+		      void *data)
+{
+	int line = 0;
+
+	for (unsigned int i = 0; i < d->n; i++) {
+		const struct para *p = &d->p[i];
+		const char *t = p->text;
+		bool first = true;
+
+		do {
+			int room = w - (first ? 0 : p->indent);
+			const char *next;
+			size_t len;
+
+			if (room < 1)
+				room = 1;
+			len = wrap_line(t, room, &next);
+			if (fn)
+				fn(data, line, p, first, t, len);
+			line++;
+			first = false;
+			t = next;
+		} while (*t);
+	}
+	return line;
+}
+
+int doc_lines(const struct doc *d, int width)
+{
+	return doc_layout(d, width, NULL, NULL);
+}
+
+struct doc_draw {
+	struct screen *s;
+	const struct area *a;
+	int top, rows; /* the first line shown, the rows that hold lines */
+};
+
+static void draw_line(void *data, int line, const struct para *p, bool first, const char *text,
+		      size_t len)
+{
+	struct doc_draw *dd = data;
+	char buf[1024];
+
+	if (line < dd->top || line - dd->top >= dd->rows)
+		return;
+	snprintf(buf, sizeof(buf), "%.*s", (int)len, text);
+	area_put(dd->s, dd->a, first ? 0 : p->indent, line - dd->top, (enum role)p->role, buf);
+}
+
+int doc_draw(struct screen *s, const struct area *a, const struct doc *d, int top, bool *cut)
+{
+	int total = doc_lines(d, a->w);
+	struct doc_draw dd = { s, a, top, a->h };
+
+	/* The last row says there is more (the caller's), rather than showing half of it. */
+	if (cut && total - top > a->h)
+		dd.rows = a->h - 1;
+	doc_layout(d, a->w, draw_line, &dd);
+	if (cut)
+		*cut = total - top > a->h;
+	return total;
 }

@@ -2,12 +2,26 @@
 /*
  * tui.h - the operator console: shared declarations of its files.
  *
- * screen.c  the cell buffer everything is drawn into, its flush to curses
- *           (or to a file in headless runs) and the colour themes;
- * actions.c every action, declared once (name, key, help): the table drives
- *           key handling, the help screen and the manual;
- * tui.c     the app: layout and drawing, the main loop (keys, the host's
- *           events, the refresh interval) and the script runner of tests.
+ * theme.c    the theme roles (theme.h) and the theme files;
+ * screen.c   the cell buffer, its flush to curses or to a test's dump, the
+ *            areas panels draw through, wrapped text (struct doc);
+ * app.c      the app's state: the host snapshot and its reload, the
+ *            selected mdev (by UUID), the visible IDs and the cursor, the log
+ *            and the library's log sink;
+ * layout.c   where each view goes on a screen of any size, and the frame;
+ * view-*.c   the views, each with its own draw and keys (struct view_ops):
+ *            grid, mdevs (list and warnings), detail (the cell under the
+ *            cursor), log, help, text (any text whole, scrollable) and
+ *            preview (a change waiting for yes);
+ * pending.c  a change from its plan to the operator's yes: the preview,
+ *            the re-plan on a fresh host at yes, the apply, its child;
+ * actions.c  every action, declared once (name, keys, help);
+ * config.c   key names and config.ini;
+ * tui.c      the terminal loop (keys, events, the interval, signals), the
+ *            test scripts, the options.
+ *
+ * Handlers never draw or reload themselves: they return what must happen
+ * (REACT_* flags) and the loop does it once.
  */
 #ifndef APMATRIX_TUI_H
 #define APMATRIX_TUI_H
@@ -16,52 +30,10 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#include "ini-lines.h"
 #include "libapmatrix.h"
+#include "theme.h"
 
-/* Theme roles: what a cell means, never only how it looks. */
-enum role {
-	ROLE_TEXT = 0,
-	ROLE_DIM,
-	ROLE_HEADER,
-	ROLE_SIM,
-	ROLE_LABEL,
-	ROLE_AXIS,
-	ROLE_CELL_EMPTY,
-	ROLE_CELL_HOST,
-	ROLE_CELL_FREE,
-	ROLE_CELL_UNBOUND,
-	ROLE_CELL_ASSIGNED,
-	ROLE_CELL_PLUGGED,
-	ROLE_CELL_FILTERED,
-	ROLE_CELL_ABSENT,
-	ROLE_CELL_CONFLICT,
-	ROLE_CURSOR,
-	ROLE_TITLE,
-	ROLE_SELECTED,
-	ROLE_WARNING,
-	ROLE_ERROR,
-	ROLE_OK,
-	ROLE_CHANGED,
-	ROLE_COUNT,
-};
-
-struct theme_entry {
-	short fg, bg; /* curses colours, -1 default */
-	int attrs;    /* A_BOLD, ... */
-};
-
-struct theme {
-	struct theme_entry e[ROLE_COUNT];
-	char name[64];
-};
-
-const char *role_name(enum role r);
-/* Load NAME (a theme in the search path) or PATH; errors name file:line. */
-int theme_load(struct theme *t, const char *name_or_path, bool mono, FILE *errors);
-
-/* Text from a file, made printable before it reaches a terminal or a log. */
-void safe_text(const char *in, char *out, size_t size);
+/* ------------------------------------------------------------ screen.c */
 
 /* The screen: one role and one glyph (UTF-8, at most 4 bytes) per cell. */
 struct cell {
@@ -79,106 +51,308 @@ int screen_resize(struct screen *s, int w, int h);
 void screen_clear(struct screen *s);
 /* Writes text at (x, y) with role, clipped at max columns; returns columns used. */
 int screen_put(struct screen *s, int x, int y, int max, enum role r, const char *text);
-int screen_printf(struct screen *s, int x, int y, int max, enum role r, const char *fmt, ...)
-	__attribute__((format(printf, 6, 7)));
 void screen_fill(struct screen *s, int x, int y, int n, enum role r, const char *glyph);
 /* The text (one line per row, trailing blanks cut) and the role map (one letter per cell). */
 int screen_dump(const struct screen *s, FILE *text, FILE *roles);
 /* Copy to curses; only cells that changed since the last flush are written. */
-void screen_flush_curses(struct screen *s, struct screen *shown, const struct theme *t);
+int screen_flush_curses(struct screen *s, struct screen *shown, const struct theme *t);
+/* Columns of a UTF-8 text. */
+int text_cols(const char *text);
+/* "…", or "~" in ASCII mode. */
+const char *ellipsis(const struct screen *s);
 
-#define LOG_LINES 64
+/* A rectangle of the screen that a view draws into, and never outside. */
+struct area {
+	int x, y, w, h;
+};
+
+/* The part of a at (x, y) of w x h, cut to a. */
+struct area area_sub(const struct area *a, int x, int y, int w, int h);
+void area_clear(struct screen *s, const struct area *a);
+/* Text at (col, row) of a, clipped to a; returns the columns used. */
+int area_put(struct screen *s, const struct area *a, int col, int row, enum role r,
+	     const char *text);
+/* As area_put in at most max columns, ending in an ellipsis when it is cut. */
+int area_cut(struct screen *s, const struct area *a, int col, int row, int max, enum role r,
+	     const char *text);
+int area_printf(struct screen *s, const struct area *a, int col, int row, enum role r,
+		const char *fmt, ...) __attribute__((format(printf, 6, 7)));
+/* A list "a,b,c" cut at an item boundary to max columns, with an ellipsis. */
+int list_fit(const struct screen *s, const char *list, int max, char *out, size_t size);
+
+/* Paragraphs of text with a role each, laid out with word wrap. */
+struct para {
+	unsigned char role;
+	unsigned char indent; /* of the lines after the first */
+	char *text;
+};
+struct doc {
+	struct para *p;
+	unsigned int n, cap;
+};
+void doc_add(struct doc *d, enum role r, int indent, const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+void doc_add_lines(struct doc *d, enum role r, int indent, const char *text);
+void doc_clear(struct doc *d);
+void doc_free(struct doc *d);
+int doc_lines(const struct doc *d, int width);
+/*
+ * Lines of d from line top on in a, wrapped; returns the number of lines of
+ * the whole text.  With cut: when it does not fit, *cut is true and the last
+ * row is left blank for the caller to say so.
+ */
+int doc_draw(struct screen *s, const struct area *a, const struct doc *d, int top, bool *cut);
+
+/* -------------------------------------------------------------- views */
+
+/* What a handler asks of the loop. */
+#define REACT_NONE     0u
+#define REACT_REDRAW   (1u << 0) /* draw the screen again */
+#define REACT_RELOAD   (1u << 1) /* re-read the host (the operator asked) */
+#define REACT_RELAYOUT (1u << 2) /* the visible IDs or the panels change */
+#define REACT_REPAINT  (1u << 3) /* repaint the terminal from scratch */
+#define REACT_QUIT     (1u << 4)
+#define REACT_PASS     (1u << 5) /* a view's key(): not mine, try the actions */
+
+struct app;
+struct view;
+
+struct view_ops {
+	const char *name;
+	void (*draw)(struct app *app, struct view *v, const struct area *a);
+	/* A key while the view has the focus: REACT_* flags. */
+	unsigned int (*key)(struct app *app, struct view *v, int key);
+};
+
+struct view {
+	const struct view_ops *ops;
+	int top;  /* the first line shown, for views that scroll */
+	int rows; /* the lines it had at its last draw */
+	int lines;
+};
+
+extern const struct view_ops grid_view, mdevs_view, detail_view, log_view, help_view, text_view,
+	preview_view;
+
+/* view-grid.c: what a cell shows, the same for the grid and the detail view. */
+struct cell_look {
+	enum role role;
+	char glyph[APM_MDEV_LABEL_MAX + 2]; /* a label and its mark, or h f u . */
+	const char *name;		    /* "free", "plugged", "no queue", ... */
+	const char *what;		    /* one sentence */
+};
+void cell_look(const struct app *app, const struct apm_queue_info *q, struct cell_look *look);
+/* The width of a grid column: the longest label, its mark and a blank. */
+int grid_cell_w(const struct app *app);
+#define GRID_X 19 /* the row labels and a blank */
+
+/* view-mdevs.c: the warnings the kernel does not give, one paragraph each. */
+void host_warnings(struct app *app, struct doc *d, int max);
+/* view-detail.c: the details of the cell under the cursor. */
+void detail_doc(struct app *app, struct doc *d, int width);
+/* view-text.c: open text whole (d is taken over), in a scrollable view over the panels. */
+void text_open(struct app *app, const char *title, struct doc *d, bool at_end);
+/* view-text.c: the scroll keys of a view of lines (REACT_PASS: not one). */
+unsigned int scroll_key(struct view *v, int key);
+/* view-text.c: lines of d from v->top under a title row, scrolled. */
+void scroll_draw(struct app *app, struct view *v, const struct area *a, const char *title,
+		 const struct doc *d);
+/* view-mdevs.c: the rows the mdev list and its warnings want (list_rows: of mdevs). */
+int mdevs_rows(struct app *app, int width, int max_list, int *list_rows);
+/* view-help.c: the legend of glyphs and markers, for help and the manual. */
+void legend_doc(struct doc *d);
+
+/* ---------------------------------------------------------- pending.c */
+
+/* A change as the operator asked for it: enough to plan it again on a fresh host. */
+enum plan_kind {
+	PLAN_MASK,
+	PLAN_ASSIGN,
+	PLAN_MATRIX,
+	PLAN_CREATE,
+	PLAN_REMOVE,
+	PLAN_CONFIG,
+	PLAN_RESCAN,
+	PLAN_ONLINE,
+	PLAN_SIM,
+};
+
+struct plan {
+	enum plan_kind kind;
+	char what[160]; /* "assign adapter 0x05 to mdev J (cef03c3c…)" */
+	bool fork;	/* apply in a child: the kernel's write can block (remove) */
+	bool aq;	/* mask: aqmask, else apmask */
+	char spec[24];
+	char uuid[37];
+	enum apm_res res;
+	bool un;
+	unsigned int ids[256], ads[256], doms[256];
+	size_t n, na, nd;
+	unsigned int adapter;
+	int domain;
+	bool on;
+	enum apm_sim_op op;
+	struct apm_sim_arg sa;
+	char name[64];
+};
+
+struct pending {
+	struct plan plan;
+	struct apm_change *c;
+	bool stale;	/* an event came after the preview was made */
+	char note[200]; /* why it is shown again */
+};
+
+/* Plan it on app->host and show its preview: REACT_* flags. */
+unsigned int pending_propose(struct app *app, const struct plan *p);
+/* y: re-plan on a fresh host; apply if nothing changed, else show the new preview. */
+unsigned int pending_confirm(struct app *app);
+unsigned int pending_cancel(struct app *app);
+/* Whether y is offered: the rules accept it and it changes something. */
+bool pending_offers_yes(const struct pending *p, const char **why);
+/* The host was re-read while a preview is open (event: from outside). */
+void pending_host_changed(struct app *app, bool event);
+/* The forked change's end: reap, log, reload. */
+unsigned int pending_child_done(struct app *app);
+
+/* -------------------------------------------------------------- app.c */
+
+#define LOG_MAX 500
+
+struct log_entry {
+	char *text; /* escaped, may hold several lines */
+	unsigned char role;
+	unsigned int repeat; /* the same text again: counted, not added */
+};
 
 struct app {
 	struct apm_ctx *ctx;
 	struct apm_host *host;
 	const char *prog;
-	bool read_only;
 	bool headless;
 	bool ascii, mono;
 	bool quit;
-	bool show_all;
-	bool filter; /* only the selected mdev's adapters and domains */
 	struct theme theme;
 	struct screen scr, shown;
 
-	/* Cursor on the grid, in APQN terms, and the visible ids. */
+	/* The grid: the cursor in APQN terms, the visible IDs, their scroll. */
 	unsigned int cur_a, cur_q;
 	unsigned int ids_a[256], ids_q[256], na, nq;
 	int top, left;	/* scroll offsets into ids_a / ids_q */
 	int rows, cols; /* the grid's size at the last draw */
-	int sel_mdev;	/* index into the host's mdevs, -1 none */
+	bool show_all;
+	bool filter; /* only the selected mdev's adapters and domains */
 	/* The selection: a rectangle from the anchor to the cursor, a row or a column. */
 	enum { SEL_NONE, SEL_RECT, SEL_ROW, SEL_COLUMN } sel;
 	unsigned int anchor_a, anchor_q;
-	char letters[256][37]; /* uuid of each mdev letter slot, "" free */
-
-	/* A change waiting for the operator's yes, with its preview. */
-	struct apm_change *pending;
-	char pending_what[128];
-	bool pending_fork; /* apply in a child: the write may block (remove) */
-	pid_t child;
-	int child_pipe;
-	char child_what[128];
-
-	/* A one-line prompt (goto, create, guest name). */
-	bool prompting;
-	char prompt_label[48];
-	char prompt_buf[64];
-	int (*prompt_done)(struct app *app, const char *text);
-
-	bool help;
-	int help_top;
-	char log[LOG_LINES][160];
-	unsigned char log_role[LOG_LINES];
-	unsigned int log_n;
 	/* Cells that changed at the last reload, highlighted until the next. */
 	unsigned char changed[256][256];
+
+	/* The selected mdev, by UUID ("" none) and its index in the snapshot (-1). */
+	char sel_uuid[37];
+	int sel_index;
+
+	/* The views: the panels, and the one over them that has the keys (or NULL). */
+	struct view grid, mdevs, detail, log, help, text, preview;
+	struct view *modal;
+	char text_title[96];
+	struct doc text_doc;
+
+	/* A change waiting for the operator's yes, with its preview. */
+	struct pending *pending;
+	pid_t child;
+	int child_pipe;
+	struct plan child_plan;
+
+	/* A one-line prompt (goto, create, guest name, select). */
+	bool prompting;
+	char prompt_label[64];
+	char prompt_buf[128];
+	unsigned int (*prompt_done)(struct app *app, const char *text);
+
+	struct log_entry log_ring[LOG_MAX];
+	unsigned int log_n;
+
 	int interval_ms;
+	long long next_reload_ms; /* the interval's next re-read (monotonic) */
+	unsigned int reloads;	  /* how often the host was read (the tests count) */
 	/* Key bindings from config.ini: replace an action's first key. */
 	int key_override[64];
 	char key_override_name[64][16];
 	char config_theme[256]; /* [ui] theme of config.ini */
 };
 
-/* tui.c */
 void app_log(struct app *app, enum role r, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+/* The i-th newest log entry (0: the last), or NULL. */
+const struct log_entry *app_log_entry(const struct app *app, unsigned int i);
+/* Sends the library's messages to the log (nothing may print behind curses). */
+void app_log_sink(struct app *app);
+/* Re-read the host: 0 or -errno (logged). */
 int app_reload(struct app *app);
-void app_draw(struct app *app);
-char app_mdev_letter(struct app *app, const char *uuid);
-int tui_main(struct apm_ctx *ctx, const char *prog, int argc, char **argv, bool read_only);
+/* Adopt a snapshot (a new reference is taken); highlights what changed. */
+void app_set_host(struct app *app, struct apm_host *h);
+/* Events from the host: logs them; with reload, re-reads. Returns how many. */
+int app_drain_events(struct app *app, bool reload);
+/* The selected mdev in the current snapshot, or NULL. */
+struct apm_mdev *app_mdev(const struct app *app);
+void app_select(struct app *app, const struct apm_mdev *m);
+/* Select by label, guest name, UUID or prefix; logs why not.  0 or -errno. */
+int app_select_name(struct app *app, const char *name);
+/* The visible IDs from the host, the filter and show-all; the cursor kept in them. */
+void app_layout_ids(struct app *app);
+/* "mdev J (cef03c3c…)" for messages. */
+void app_mdev_name(const struct app *app, const struct apm_mdev *m, char *buf, size_t size);
+/* A UUID cut on purpose ("cef03c3c…") unless w columns hold it whole. */
+void uuid_fit(const struct screen *s, const char *uuid, int w, char *buf, size_t size);
+long long now_ms(void);
 
-/* tui.c: the position of id in a list of visible IDs, or -1. */
+/* The position of id in a list of visible IDs, or -1. */
 int id_index(const unsigned int *ids, unsigned int n, unsigned int id);
-/* tui.c: the selection's adapters and domains (either may be empty). */
+/* The selection's adapters and domains (either may be empty). */
 void app_selection(const struct app *app, unsigned int *ads, size_t *na, unsigned int *doms,
 		   size_t *nd);
+bool app_in_selection(const struct app *app, unsigned int a, unsigned int q);
 
-/* actions.c */
+/* ----------------------------------------------------------- layout.c */
+
+#define MIN_W 80
+#define MIN_H 24
+void app_draw(struct app *app);
+void app_open(struct app *app, struct view *v);
+void app_close(struct app *app);
+
+/* ---------------------------------------------------------- actions.c */
+
 struct action {
 	const char *name;
 	int key, key2;	     /* curses key codes or characters, 0 none */
 	const char *keyname; /* as shown in the help */
 	const char *help;
-	int (*fn)(struct app *app, const char *arg);
+	unsigned int (*fn)(struct app *app, const char *arg);
 	unsigned int flags;
 };
 #define ACT_MUTATES  (1u << 0) /* offered only where the host is writable */
 #define ACT_SIM_ONLY (1u << 1) /* the simulated hypervisor (or apsim's control tree) */
 extern const struct action actions[];
 const struct action *action_by_key(const struct app *app, int key);
+const struct action *action_by_name(const char *name);
+unsigned int action_run(struct app *app, const struct action *a, const char *arg);
+/* The manual's table of actions (apmatrix tui --list-actions). */
+void actions_print(FILE *f);
+/* Open the one-line prompt; done gets the text at Enter. */
+void prompt(struct app *app, const char *label,
+	    unsigned int (*done)(struct app *app, const char *text));
+
+/* ----------------------------------------------------------- config.c */
+
 /* "x", "^X", "Tab", "Enter", "F1".."F12", "Up", "PgDn", ...: a key code, or -1. */
 int key_parse(const char *name);
 /* config.ini: [ui] theme, interval; [keys] ACTION = KEY.  Errors name file:line. */
-int config_load(struct app *app, const char **theme, FILE *errors);
-const struct action *action_by_name(const char *name);
-int action_run(struct app *app, const struct action *a, const char *arg);
-/* The confirmation of app->pending: yes applies it, no drops it. */
-void action_confirm(struct app *app, bool yes);
-/* The forked remove's end: reap, log, reload. */
-void action_child_done(struct app *app);
-/* The manual's table of actions (apmatrix tui --list-actions). */
-void actions_print(FILE *f);
+int config_load(struct app *app, const char **theme, report_fn report, void *data);
+
+/* -------------------------------------------------------------- tui.c */
+
+int tui_main(struct apm_ctx *ctx, const char *prog, int argc, char **argv, bool read_only);
 
 #endif

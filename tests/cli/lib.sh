@@ -9,7 +9,8 @@ set -u
 n=0
 failed=0
 work=$(mktemp -d)
-trap 'rm -rf "$work"' EXIT
+# KEEP=1 keeps the work directory (named on stderr) for a look after a failure.
+trap '[ -n "${KEEP:-}" ] && echo "# kept $work" >&2 || rm -rf "$work"' EXIT
 sim="$work/host.ini"
 export LC_ALL=C
 # The persistent configuration (mdevctl, 41-ap.rules, libvirt) of every

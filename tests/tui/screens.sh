@@ -4,6 +4,8 @@
 # itself: the real binary runs headless from a script of keys and :actions,
 # advancing only when idle; :save-display writes the screen's text and its
 # role map (which theme role drew each cell), compared with expected/.
+# `:shell CMD` plays another process changing the host (its events are then
+# handled as the terminal loop would), `:tick` the refresh interval.
 # As a test it only compares.  Rewriting the expected files is a command of
 # its own, `make update-screens` (screens.sh --update): review the diff!
 . "$TOP_SRCDIR/tests/cli/lib.sh"
@@ -14,12 +16,33 @@ cd "$work" || exit 1
 # UTF-8 unless a test asks for ASCII (C.UTF-8 is built into glibc).
 export LC_ALL=C.UTF-8
 
-# screens NAME [tui options]: run script $work/NAME.script on a fresh host.ini.
+# compare FILE: a saved screen (text and roles) against expected/.
+compare() {
+	for g in "$1" "$1.roles"; do
+		if [ -n "$update" ]; then
+			cp "$g" "$exp/$g" && echo "# updated tests/tui/expected/$g"
+		elif cmp -s "$g" "$exp/$g"; then
+			ok "$name: $g"
+		else
+			not_ok "$name: $g differs from expected/"
+			diff -u "$exp/$g" "$g" | head -30 | sed 's/^/#   /'
+		fi
+	done
+}
+
+# screens NAME [--size WxH] [tui options]: run $work/NAME.script on a fresh
+# host.ini (a copy of $host when that is set), compare every screen it saved.
 screens() {
 	name=$1
 	shift
-	rm -f host.ini
-	"$APMATRIX" --sim=host.ini tui --script "$name.script" --size 100x30 "$@" >out 2>err
+	size=100x30
+	if [ "${1:-}" = --size ]; then
+		size=$2
+		shift 2
+	fi
+	rm -f host.ini "$name".*.txt "$name".*.txt.roles
+	[ -z "${host:-}" ] || cp "$host" host.ini
+	"$APMATRIX" --sim=host.ini tui --script "$name.script" --size "$size" "$@" >out 2>err
 	rc=$?
 	is "$name: the script ran" 0 "$rc"
 	[ "$rc" -eq 0 ] || show_file err
@@ -27,19 +50,18 @@ screens() {
 	for f in "$name".*.txt; do
 		[ -f "$f" ] || continue
 		saved=$((saved + 1))
-		for g in "$f" "$f.roles"; do
-			if [ -n "$update" ]; then
-				cp "$g" "$exp/$g" && echo "# updated tests/tui/expected/$g"
-			elif cmp -s "$g" "$exp/$g"; then
-				ok "$name: $g"
-			else
-				not_ok "$name: $g differs from expected/"
-				diff -u "$exp/$g" "$g" | head -30 | sed 's/^/#   /'
-			fi
-		done
+		compare "$f"
 	done
 	# A script that saves no screen compares nothing: that is a broken test.
 	[ "$saved" -gt 0 ] && ok "$name: screens saved ($saved)" || not_ok "$name: the script saved no screen"
+}
+
+# has NAME FILE TEXT: a saved screen shows TEXT; hasnt: it does not.
+has() {
+	if grep -qF -- "$3" "$2"; then ok "$1"; else not_ok "$1: '$3' not on $2"; show_file "$2"; fi
+}
+hasnt() {
+	if grep -qF -- "$3" "$2"; then not_ok "$1: '$3' on $2"; show_file "$2"; else ok "$1"; fi
 }
 
 # Navigation: arrows, hjkl, go to an APQN, show all, help.
@@ -58,7 +80,8 @@ q
 S
 screens nav
 
-# An assignment the rules refuse: preview, verdict, confirmation, explanation.
+# An assignment the rules refuse: preview, verdict and explanation; y is
+# not offered (it only says why) and nothing is written.
 cat >assign.script <<'S'
 <Tab><Tab>
 jj
@@ -128,8 +151,8 @@ O
 y
 :save-display online.1.txt
 o
-y
 :save-display online.2.txt
+n
 :goto 04.0001
 O
 :save-display online.3.txt
@@ -181,26 +204,33 @@ is "SE state of the queue shown" 1 "$(grep -c 'SE: bound, associated 5' se.1.txt
 is "no APSB: n/a" 1 "$(grep -c 'SE bind/associate: n/a' se.1.txt)"
 
 # The remaining actions, each once, with what the log says: an apmask
-# toggle (adapter 5 to vfio_ap), paging, the
-# previous mdev, an assignment hot-plugged into a running guest, domain and
-# control-domain unassigns, configure off/on, a rescan, the SE side and a
-# checkstop, a guest stop, removing an adapter that is not in the LPAR
-# (ENODEV, foreseen by the rules), help on and off.
-cat >all.script <<'EOS'
+# toggle (adapter 5 to vfio_ap), paging, the previous mdev, an adapter
+# hot-plugged into a running guest and back, a control domain, an assign
+# that changes nothing (y not offered), a domain unassign, configure
+# off/on, a rescan, the SE side and a checkstop, a guest stop, removing an
+# adapter that is not in the LPAR (ENODEV, foreseen by the rules), help on
+# and off.
+cat >all.script <<'EOF'
 :goto 05.0001
 m
 y
 <PgDn><PgUp><End><Home>
 <S-Tab>
-:goto 05.0047
-d
+:next-mdev 62177883
+:goto 04.0004
+a
 y
 :save-display all.1.txt
-D
+A
 y
 c
 y
 C
+y
+d
+:save-display all.2.txt
+n
+D
 y
 :goto 04.0001
 f
@@ -214,7 +244,7 @@ E
 y
 K
 y
-:save-display all.2.txt
+:save-display all.3.txt
 K
 y
 :next-mdev 62177883
@@ -222,11 +252,12 @@ G
 y
 :goto 0a.0047
 -
-y
+:save-display all.4.txt
+n
 ??
-:save-display all.3.txt
+:save-display all.5.txt
 q
-EOS
+EOF
 screens all
 
 # A mask toggle that gives away the host's default domain: the preview warns.
@@ -298,28 +329,38 @@ cat >modes.script <<'S'
 S
 screens modes --mono --ascii
 
-# A malformed theme: errors name file:line, the built-in values stay.
+# A malformed theme: every bad line is named with file:line (lines inih
+# itself rejects too, which it reports only the first of), on stderr and in
+# the log; the built-in values stay.
 cat >bad.ini <<'INI'
 [roles]
 cell_host = white, default
 cell_free = greenish, default
 no_such_role = red
 cursor = black, white, blinking
+this line is not a setting
+[roles
+cell_host = purple, default
 INI
 cat >theme.script <<'S'
 :save-display theme.1.txt
 S
-screens theme --theme "$work/bad.ini"
+screens theme --theme ./bad.ini
 is "theme errors name file:line (colour)" 1 "$(grep -c "bad.ini:3: 'greenish' is not a colour" err)"
 is "theme errors name file:line (role)" 1 "$(grep -c "bad.ini:4: unknown role 'no_such_role'" err)"
 is "theme errors name file:line (attribute)" 1 "$(grep -c "bad.ini:5: 'blinking' is not an attribute" err)"
+is "theme errors: a line that is no setting" 1 "$(grep -c "bad.ini:6: not NAME = VALUE" err)"
+is "theme errors: a section without ]" 1 "$(grep -c "bad.ini:7: a section header needs its ']'" err)"
+is "theme errors: and the line after it" 1 "$(grep -c "bad.ini:8: 'purple' is not a colour" err)"
+is "every theme error is in the log too" 1 "$(grep -c "bad.ini:8: 'purple'" theme.1.txt)"
 # A comment longer than inih's 200-byte buffer still counts as one line.
 {
 	echo "[roles]"
 	printf '; %0300d\n' 0
 	echo "cell_free = greenish, default"
 } >long.ini
-screens theme --theme "$work/long.ini"
+sed 's/theme\.1/longtheme.1/' theme.script >longtheme.script
+screens longtheme --theme ./long.ini
 is "a line after a long one is named right" 1 "$(grep -c "long.ini:3: 'greenish' is not a colour" err)"
 
 # config.ini: theme, interval and a key binding; a bad line names file:line.
@@ -344,11 +385,300 @@ S
 XDG_CONFIG_HOME=cfg screens config
 is "config.ini error names file:line" 1 "$(grep -c "cfg/apmatrix/config.ini:7: not a key name (x, ^X, Tab, F1, Up, PgDn, ...): 'nokey'" err)"
 
+# ------------------------------------------------ identity that never moves
+
+# The selection is held by UUID.  Another process creates an mdev that sorts
+# first and takes Y's letter (8f2a7c10 becomes Y2): the selection stays on
+# 8f2a7c10 and the next assign goes there.  When another process removes
+# it, nothing is selected and every mdev action says so.  N selects the
+# mdev it creates.
+cat >identity.script <<'EOS'
+:next-mdev 8f2a7c10
+:shell "$APMATRIX" --sim=host.ini mdev create 00000000-0000-4000-8000-000000000001 >/dev/null
+:save-display identity.1.txt
+:goto 04.0047
+a
+:save-display identity.2.txt
+n
+:shell "$APMATRIX" --sim=host.ini mdev remove 8f2a7c10-5d3e-4b6a-9c1f-0e7d2b4a6c58 >/dev/null
+:save-display identity.3.txt
+a
+X
+G
+:save-display identity.4.txt
+N0b9f1a8e-1111-4222-8333-944445555666<Enter>
+y
+:save-display identity.5.txt
+EOS
+screens identity
+has "a create elsewhere: the same mdev stays selected" identity.1.txt "mdev Y2 (8f2a7c10…)  ?: help"
+has "the next assign goes to it" identity.2.txt "assign adapter 0x04 to mdev Y2 (8f2a7c10…)"
+has "removed elsewhere: nothing selected" identity.3.txt "no mdev selected  ?: help"
+has "and the log says so" identity.3.txt "mdev 8f2a7c10… is gone: no mdev selected"
+has "every mdev action then: no mdev selected (a, X, G: said once, counted)" identity.4.txt \
+	"no mdev selected: Tab or = selects one, N creates one (3 times)"
+has "N selects the mdev it created" identity.5.txt "(0b9f1a8e…)  ?: help"
+# With a generated UUID too.
+printf 'N<Enter>\ny\n:save-display gen.1.txt\n' >gen.script
+rm -f host.ini
+"$APMATRIX" --sim=host.ini tui --script gen.script --size 100x30 >out 2>err
+new=$("$APMATRIX" --sim=host.ini show --json | python3 -c "import json,sys; print([m['uuid'][:8] for m in json.load(sys.stdin)['mdevs'] if m['uuid'][:8] not in ('62177883','8f2a7c10','cef03c3c')][0])")
+has "N with a generated UUID selects it too" gen.1.txt "($new…)  ?: help"
+
+# The console's mdev selection takes a guest name, a UUID prefix, a label;
+# a prefix too short is refused with the rule; "." selects the owner of the
+# cell under the cursor.
+cat >pick.script <<'EOS'
+=Guest2<Enter>
+:save-display pick.1.txt
+=8f2a<Enter>
+:save-display pick.2.txt
+=v<Enter>
+:save-display pick.3.txt
+=cef<Enter>
+:save-display pick.4.txt
+:goto 06.0047
+.
+:save-display pick.5.txt
+:goto 04.0001
+.
+:save-display pick.6.txt
+EOS
+screens pick
+has "by guest name" pick.1.txt "mdev J (cef03c3c…)  ?: help"
+has "by UUID prefix" pick.2.txt "mdev Y (8f2a7c10…)  ?: help"
+has "by label (any case)" pick.3.txt "mdev V (62177883…)  ?: help"
+has "a short prefix: the rule" pick.4.txt "(a UUID prefix needs 4 characters or more)"
+has "and the selection stays" pick.4.txt "mdev V (62177883…)  ?: help"
+has "the owner of the cell under the cursor" pick.5.txt "mdev Y (8f2a7c10…)  ?: help"
+has "a cell in no mdev: says so" pick.6.txt "04.0001 is in no mdev"
+
+# ------------------------------------------ a verdict fresh at the yes
+
+# A preview the kernel would accept; then another process assigns adapter 4
+# to Guest2's mdev: the open preview is marked stale, and y plans it again:
+# the new verdict (EADDRINUSE, naming the holder) is shown, y is no longer
+# offered, nothing is written and no false rules/kernel mismatch is told.
+# Then a preview that an unrelated change overtakes: y plans it again,
+# finds the same change and applies it.
+cat >stale.script <<'EOS'
+:next-mdev 8f2a7c10
+:goto 04.0047
+a
+:save-display stale.1.txt
+:shell "$APMATRIX" --sim=host.ini assign cef03c3c adapter 4 >/dev/null
+:save-display stale.2.txt
+y
+:save-display stale.3.txt
+n
+:goto 06.0004
+c
+:shell "$APMATRIX" --sim=host.ini sim lpar add usage-domain 0x10 >/dev/null
+:save-display stale.4.txt
+y
+:save-display stale.5.txt
+EOS
+screens stale
+has "accepted at first" stale.1.txt "rules' verdict: the kernel will accept it"
+hasnt "not stale before any event" stale.1.txt "STALE"
+has "an event marks the open preview stale" stale.2.txt "STALE: the host changed after this preview was made"
+has "y planned it again: the new verdict" stale.3.txt "the verdict is now EADDRINUSE (was accept)"
+has "naming the new holder" stale.3.txt "already assigned to mdev cef03c3c…"
+hasnt "y is not offered on the refusal" stale.3.txt "y: do it"
+hasnt "no false mismatch" stale.3.txt "differed from the rules' prediction"
+is "nothing was written" "[6]" \
+	"$("$APMATRIX" --sim=host.ini show --json | python3 -c "import json,sys; print([m['adapters'] for m in json.load(sys.stdin)['mdevs'] if m['uuid'].startswith('8f2a7c10')][0])")"
+has "an unrelated change: stale too" stale.4.txt "STALE"
+has "y found the same change and applied it" stale.5.txt "assign control domain 0x04 to mdev Y (8f2a7c10…): done"
+
+# A change reads the host twice: at y (planned again on what is there) and
+# in its apply, whose snapshot the console then shows; the change's own
+# events are logged, not read again.  (It used to be three reads.)
+rm -f host.ini
+printf ':reads\n:next-mdev 8f2a7c10\n:goto 04.0047\na\ny\n:reads\n:save-display reads.1.txt\n' >reads.script
+"$APMATRIX" --sim=host.ini tui --script reads.script --size 100x30 >out 2>err
+is "at start: one read" "reads.script:1: 1 reads of the host" "$(sed -n 1p out)"
+is "one change: two more" "reads.script:6: 3 reads of the host" "$(sed -n 2p out)"
+has "and the change is on screen" reads.1.txt "assign adapter 0x04 to mdev Y (8f2a7c10…): done"
+
+# y is offered only when the rules accept the change and it changes something.
+has "a refusal: y not offered" assign.1.txt "n, Esc: close (the rules foresee the kernel's refusal)"
+hasnt "a refusal: no y" assign.1.txt "y: do it"
+has "no change: y not offered" all.2.txt "n, Esc: close (nothing changes: the host is already so)"
+has "y pressed anyway: not done, said why" assign.2.txt "not done: the rules foresee the kernel's refusal"
+
+# ------------------------------------------ a layout that uses the terminal
+
+# layout_ok FILE W H: W x H, no line longer, the rule between the grid and
+# the panel unbroken on every body row, the status line last.
+layout_ok() {
+	if python3 - "$@" <<'PY'
+import sys
+f, w, h = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+rows = open(f, encoding='utf-8').read().split('\n')[:-1]
+assert len(rows) == h, (len(rows), h)
+assert all(len(r) <= w for r in rows), [r for r in rows if len(r) > w]
+log_h = 4 + (max(h - 30, 0)) // 4
+body = rows[2:h - 1 - (log_h + 1)]
+cols = {r.index('\u2502') for r in body if '\u2502' in r}
+assert len(cols) == 1 and all(len(r) > min(cols) and r[min(cols)] == '\u2502' for r in body), cols
+assert rows[h - 1 - (log_h + 1)].startswith('\u2500' * 10), rows[h - 1 - (log_h + 1)]
+PY
+	then ok "$1: ${2}x$3, panels inside their areas"; else not_ok "$1: layout"; show_file "$1"; fi
+}
+
+# 80 x 24: the longest detail (a filtered APQN's reason) is cut with a way
+# to all of it (i); a preview longer than its room scrolls; the log opens
+# whole (L); nothing writes into another panel or the status line.
+cat >small.script <<'EOS'
+:goto 0a.0047
+:save-display small.1.txt
+i
+:save-display small.2.txt
+q
+:goto 05.0001
+M
+:save-display small.3.txt
+<Down><Down>
+:save-display small.4.txt
+n
+L
+:save-display small.5.txt
+q
+:goto 04.0001
+:save-display small.6.txt
+EOS
+screens small --size 80x24
+layout_ok small.1.txt 80 24
+layout_ok small.6.txt 80 24
+has "the detail is cut with a way to all of it" small.1.txt "… i: all of it"
+has "i: the whole detail" small.2.txt "it reaches the guest when it is added"
+has "leftover detail text is cleared" small.6.txt "APQN 04.0001"
+hasnt "no stale detail under a new cell" small.6.txt "adapter-not-in-lpar"
+has "a cut list ends in an ellipsis, never half a range" small.1.txt "0x05-0x46,…"
+has "a UUID is cut on purpose" small.1.txt "cef03c3c…"
+
+# A preview longer than its room scrolls (and says where it is): an apmask
+# toggle that moves 64 APQNs at 80 x 24 (the library lists 32 of them).
+printf '[lpar]\nadapters = 0-3:CEX8C\nusage_domains = 0-63\n' >long-lpar.ini
+host=$work/long-lpar.ini
+cat >scroll.script <<'EOS'
+m
+:save-display scroll.1.txt
+<End>
+:save-display scroll.2.txt
+EOS
+screens scroll --size 80x24
+unset host
+has "the preview says how much there is" scroll.1.txt "lines 1-14 of 36"
+has "scrolled to its end" scroll.2.txt "and 32 more APQNs change owner"
+has "and says so" scroll.2.txt "lines 23-36 of 36"
+
+# 200 x 60: the side panel grows, UUIDs are whole, the log is taller.
+cat >wide.script <<'EOS'
+:goto 0a.0047
+:save-display wide.1.txt
+EOS
+screens wide --size 200x60
+layout_ok wide.1.txt 200 60
+has "UUIDs whole where there is room" wide.1.txt "cef03c3c-903d-4ecc-9a83-40694cb8aee4 Guest2"
+is "the panel grows with the terminal" 1 "$(python3 -c "import sys; r=open('wide.1.txt',encoding='utf-8').read().split(chr(10))[3]; print(int(len(r)-r.index(chr(0x2502)) > 60))")"
+
+# 64 mdevs: two-character labels, the grid's columns as wide; the mdev list
+# scrolls with "+N more" and keeps the selected mdev on screen whatever it is.
+host=$TOP_SRCDIR/tests/scenarios/many-mdevs.ini
+{
+	echo ":save-display many.1.txt"
+	echo ":select-mdev vm40"
+	echo ":save-display many.2.txt"
+	i=0
+	while [ $i -lt 64 ]; do
+		echo "<Tab>"
+		echo ":save-display tab-$i.txt"
+		i=$((i + 1))
+	done
+} >many.script
+screens many
+unset host
+hasnt "no '#' for the mdevs after the 52nd" many.1.txt "#"
+has "+N more" many.1.txt "+55 more"
+if python3 - <<'PY'
+import re
+for i in range(64):
+    rows = open('tab-%d.txt' % i, encoding='utf-8').read().split('\n')
+    label = re.match(r'mdev (\S+) \(', rows[29]).group(1)
+    panel = [r.split('\u2502', 1)[1] for r in rows[2:23] if '\u2502' in r]
+    assert any(p.startswith(label + ' ') and '\u2026' in p for p in panel), (i, label)
+PY
+then ok "64 mdevs: Tab through all, the selected one is always in the list"; else not_ok "64 mdevs: the selection scrolled out of the list"; fi
+
+# The filter: shown in the header while on; the cursor moves into its view;
+# when another process empties the mdev the filter ends, and a later
+# reload never turns it on again.
+cat >filter2.script <<'EOS'
+:next-mdev cef03c3c
+:goto 04.0001
+/
+:save-display filter2.1.txt
+:shell "$APMATRIX" --sim=host.ini unassign cef03c3c adapter 5,0x0a >/dev/null
+:save-display filter2.2.txt
+:shell "$APMATRIX" --sim=host.ini assign cef03c3c adapter 5 >/dev/null
+:tick
+:save-display filter2.3.txt
+EOS
+screens filter2
+has "the filter in the header" filter2.1.txt "FILTER: mdev J only (/ ends it)"
+has "the cursor moved into the filtered view" filter2.1.txt "APQN 05.0047"
+has "emptied elsewhere: the filter ends, said" filter2.2.txt "filter off: mdev J has no adapters or no domains"
+hasnt "and is gone from the header" filter2.2.txt "FILTER:"
+hasnt "a reload does not turn it on again" filter2.3.txt "FILTER:"
+
+# The detail and the grid agree: 05.0005 has no queue, the grid shows '.'.
+cat >agree.script <<'EOS'
+*
+:goto 05.0005
+:save-display agree.1.txt
+EOS
+screens agree
+has "no queue: the detail says what the grid shows" agree.1.txt "cell no queue: no queue device"
+
+# A state file another process breaks while the console is open: the
+# library's message goes to the log (its sink), nothing to the terminal;
+# the message at every poll is counted, not repeated.
+cat >broken.script <<'EOS'
+:shell printf '[adapter 0x05]\nbogus line\n' >>host.ini
+:save-display broken.1.txt
+:tick
+:tick
+:save-display broken.2.txt
+EOS
+screens broken
+is "nothing printed behind the screen" "" "$(cat err)"
+has "the state file's error in the log, with its line" broken.1.txt "host.ini:66: syntax error"
+is "at every read: counted, not repeated" "$(grep -c '^host.ini:66: syntax error' broken.1.txt)" \
+	"$(grep -c '^host.ini:66: syntax error.* times)$' broken.2.txt)"
+rm -f host.ini
+
+# --interval takes a number of milliseconds, nothing else.
+"$APMATRIX" --sim=host.ini tui --interval abc --script agree.script --size 100x30 >out 2>err
+is "--interval abc is refused" 2 "$?"
+has "and says why" err "--interval 'abc': a number of milliseconds, 100..600000"
+"$APMATRIX" --sim=host.ini tui --interval 50 --script agree.script --size 100x30 >out 2>err
+is "--interval below 100 is refused" 2 "$?"
+
 # Every action of the table is in --list-actions (the manual's table).
 "$APMATRIX" --sim=host.ini tui --list-actions >actions.txt
-is "list-actions: one line per action" 42 "$(wc -l <actions.txt)"
+is "list-actions: one line per action" 48 "$(wc -l <actions.txt)"
 sh "$TOP_SRCDIR/doc/man.sh" "$APMATRIX" test >apmatrix.1
-is "the manual's table has every action" 42 "$(sed -n '/^\.TS/,/^\.TE/p' apmatrix.1 | grep -c '	')"
+is "the manual's table has every action" 48 "$(sed -n '/^\.TS/,/^\.TE/p' apmatrix.1 | grep -c '	')"
+is "the manual has the grid's legend (from the binary)" "$("$APMATRIX" tui --list-legend | wc -l)" \
+	"$(sed -n '/^\.SH THE GRID/,/^\.SH CONSOLE/p' apmatrix.1 | grep -c '^\.TP 5\|^\.PP')"
+is "the manual explains the mask syntax" 1 "$(grep -c '^\.SH MASKS' apmatrix.1)"
+is "the manual has mdev create and mdev remove" 2 "$(grep -c '^\.B mdev \(create\|remove\)' apmatrix.1)"
+is "the manual has EXAMPLES" 1 "$(grep -c '^\.SH EXAMPLES' apmatrix.1)"
+if command -v groff >/dev/null; then
+	is "the manual is clean roff" "" "$(groff -man -Tutf8 -ww -z apmatrix.1 2>&1)"
+fi
 is "unknown script action named with file:line" 1 \
 	"$(printf ':no-such\n' >bad.script; "$APMATRIX" --sim=host.ini tui --script bad.script --size 100x30 2>&1 | grep -c "bad.script:1: unknown action 'no-such'")"
 done_testing

@@ -33,11 +33,33 @@ wait_for "mdevs (Tab)" && ok "panels drawn" || not_ok "panels drawn"
 t send-keys -t apm j l
 wait_for "APQN 05.0002" && ok "keys move the cursor" || { not_ok "keys move the cursor"; show_file pane; }
 
-# Another process starts a guest on mdev B: the console shows it without a key.
+# Another process starts a guest on mdev Y: the console shows it without a key.
 "$APMATRIX" --sim=host.ini sim guest-start 8f2a7c10-5d3e-4b6a-9c1f-0e7d2b4a6c58 Guest3 >/dev/null 2>&1
 wait_for "Guest3" && ok "a change by another process shows up live" || { not_ok "live update"; show_file pane; }
-grep -q "06 CEX5A accel    h  .  A\* B\* A\* B\*" pane && ok "hot plug visible in the grid" ||
+grep -q "06 CEX5A accel      h  . V\* Y\* V\* Y\*" pane && ok "hot plug visible in the grid" ||
 	{ not_ok "hot plug visible in the grid"; show_file pane; }
+
+# Text written to the terminal behind the program's back: ^L repaints it all.
+printf '\033[12;10HGARBAGE-BEHIND-CURSES' >"$(t display -p -t apm '#{pane_tty}')"
+wait_for "GARBAGE-BEHIND-CURSES" && ok "text painted over the screen from outside" ||
+	not_ok "the outside text shows"
+t send-keys -t apm C-l
+i=0
+while [ $i -lt 50 ] && t capture-pane -p -t apm | grep -q GARBAGE; do sleep 0.1; i=$((i + 1)); done
+t capture-pane -p -t apm >pane
+if ! grep -q GARBAGE pane && grep -q "mdevs (Tab)" pane; then ok "^L repaints from scratch"; else
+	not_ok "^L repaints from scratch"; show_file pane; fi
+
+# A state file another process breaks: the library's message lands in the
+# log rows, never painted over the grid or the panels (the log sink).
+printf '[adapter 0x05]\nbogus line\n' >>host.ini
+wait_for "syntax error" && ok "the broken state file is reported" || { not_ok "reported"; show_file pane; }
+rows=$(grep -n "syntax error" pane | cut -d: -f1 | tr '\n' ' ')
+bad=0
+for r in $rows; do [ "$r" -ge 26 ] && [ "$r" -le 29 ] || bad=1; done
+[ "$bad" -eq 0 ] && grep -q "^ SIMULATED host" pane && ok "only in the log's rows (lines $rows)" ||
+	{ not_ok "printed outside the log: lines $rows"; show_file pane; }
+sed -i '/^bogus line$/d' host.ini
 
 t resize-window -t apm -x 70 -y 20 2>/dev/null || t resize-pane -t apm -x 70 -y 20
 wait_for "terminal too small" && ok "too small after a resize" || { not_ok "too small after a resize"; show_file pane; }

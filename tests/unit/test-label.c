@@ -21,7 +21,7 @@
 
 #define MANY 2000
 
-static char uuid_buf[MANY][37];
+static char uuid_buf[MANY][64];
 static const char *uuids[MANY];
 static char labels[MANY][APM_LABEL_SIZE], again[MANY][APM_LABEL_SIZE];
 
@@ -30,7 +30,7 @@ static void make_uuids(unsigned int n, unsigned int seed)
 {
 	for (unsigned int i = 0; i < n; i++) {
 		snprintf(uuid_buf[i], sizeof(uuid_buf[i]), "%08x-%04x-4%03x-8%03x-%012x",
-			 i * 2654435761u % 0xffffffffu, i, seed & 0xfff, i & 0xfff,
+			 i * 2654435761u % 0xffffffffu, i & 0xffff, seed & 0xfff, i & 0xfff,
 			 (i + 1) * (seed + 7));
 		uuids[i] = uuid_buf[i];
 	}

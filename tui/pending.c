@@ -1,0 +1,336 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * pending.c - a change from the operator's key to the kernel's answer.
+ *
+ * An action describes the change it wants (struct plan); it is planned on
+ * the snapshot the operator is looking at and its preview shown.  At y the
+ * host may have moved on (mdevctl, chzdev or a second apmatrix), so the
+ * change is planned again on a fresh read: when the verdict, the preview
+ * or the writes differ, the new preview is shown and asked again, never
+ * applied blindly.  The apply's own snapshot of the host after the change
+ * becomes the console's; the events the change itself caused are logged,
+ * not read again.  A remove runs in a child process: the kernel's write
+ * can block until the guest lets go.
+ *
+ * Every change the console makes is planned in plan_make() and applied
+ * here: the library's change calls stay in this file.
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "tui.h"
+
+static int plan_make(struct apm_host *h, const struct plan *p, struct apm_change **c)
+{
+	switch (p->kind) {
+	case PLAN_MASK:
+		return apm_change_new_mask(h, p->aq, p->spec, c);
+	case PLAN_ASSIGN:
+		return apm_change_new_assign(h, p->uuid, p->res, p->un, p->ids, p->n, c);
+	case PLAN_MATRIX:
+		return apm_change_new_assign_matrix(h, p->uuid, p->un, p->ads, p->na, p->doms,
+						    p->nd, c);
+	case PLAN_CREATE:
+		return apm_change_new_mdev_create(h, p->uuid[0] ? p->uuid : NULL, c);
+	case PLAN_REMOVE:
+		return apm_change_new_mdev_remove(h, p->uuid, c);
+	case PLAN_CONFIG:
+		return apm_change_new_config(h, p->adapter, p->on, c);
+	case PLAN_RESCAN:
+		return apm_change_new_rescan(h, c);
+	case PLAN_ONLINE:
+		return apm_change_new_online(h, p->adapter, p->domain, p->on, c);
+	case PLAN_SIM: {
+		struct apm_sim_arg sa = p->sa;
+
+		sa.uuid = p->uuid[0] ? p->uuid : NULL;
+		sa.name = p->name[0] ? p->name : NULL;
+		return apm_change_new_sim(h, p->op, &sa, c);
+	}
+	}
+	return -EINVAL;
+}
+
+bool pending_offers_yes(const struct pending *p, const char **why)
+{
+	unsigned int n = apm_change_get_step_count(p->c);
+	bool any = false;
+
+	*why = NULL;
+	if (apm_change_get_prediction(p->c)) {
+		*why = "the rules foresee the kernel's refusal";
+		return false;
+	}
+	for (unsigned int i = 0; i < n; i++) {
+		struct apm_step_info st;
+
+		if (!apm_change_get_step(p->c, i, &st) && st.predicted != 1)
+			any = true;
+	}
+	if (!any) {
+		*why = "nothing changes: the host is already so";
+		return false;
+	}
+	return true;
+}
+
+static bool same_text(const char *a, const char *b)
+{
+	return !strcmp(a ? a : "", b ? b : "");
+}
+
+/* Whether two plans of one change on two snapshots would do and say the same. */
+static bool same_change(const struct apm_change *a, const struct apm_change *b)
+{
+	unsigned int n = apm_change_get_step_count(a);
+
+	if (apm_change_get_prediction(a) != apm_change_get_prediction(b) ||
+	    n != apm_change_get_step_count(b) ||
+	    !same_text(apm_change_get_explanation(a), apm_change_get_explanation(b)) ||
+	    !same_text(apm_change_get_preview(a), apm_change_get_preview(b)))
+		return false;
+	for (unsigned int i = 0; i < n; i++) {
+		struct apm_step_info x, y;
+
+		if (apm_change_get_step(a, i, &x) || apm_change_get_step(b, i, &y) ||
+		    x.predicted != y.predicted || !same_text(x.path, y.path) ||
+		    !same_text(x.value, y.value))
+			return false;
+	}
+	return true;
+}
+
+static void close_pending(struct app *app)
+{
+	if (!app->pending)
+		return;
+	apm_change_unref(app->pending->c);
+	free(app->pending);
+	app->pending = NULL;
+	if (app->modal == &app->preview)
+		app_close(app);
+}
+
+unsigned int pending_propose(struct app *app, const struct plan *p)
+{
+	struct pending *pd = calloc(1, sizeof(*pd));
+	const char *expl;
+	int rc;
+
+	if (!pd)
+		return REACT_NONE;
+	pd->plan = *p;
+	rc = plan_make(app->host, p, &pd->c);
+	if (rc == -EOPNOTSUPP && p->kind == PLAN_SIM) {
+		app_log(app, ROLE_ERROR,
+			"%s: this is a real host: simulated hardware and guests exist only on the simulated host or with apsim",
+			p->what);
+		free(pd);
+		return REACT_REDRAW;
+	}
+	if (rc) {
+		app_log(app, ROLE_ERROR, "%s: cannot plan: %s", p->what, strerror(-rc));
+		free(pd);
+		return REACT_REDRAW;
+	}
+	/* A generated UUID is kept: planned again at y, it must be the same mdev. */
+	if (p->kind == PLAN_CREATE && !p->uuid[0] && apm_change_get_uuid(pd->c))
+		snprintf(pd->plan.uuid, sizeof(pd->plan.uuid), "%s", apm_change_get_uuid(pd->c));
+	expl = apm_change_get_explanation(pd->c);
+	if (apm_change_get_prediction(pd->c) && expl && *expl)
+		app_log(app, ROLE_WARNING, "%s: the kernel will refuse: %s", p->what, expl);
+	app->pending = pd;
+	app->preview.top = 0;
+	app_open(app, &app->preview);
+	return REACT_REDRAW;
+}
+
+unsigned int pending_cancel(struct app *app)
+{
+	if (app->pending)
+		app_log(app, ROLE_DIM, "%s: cancelled, nothing written", app->pending->plan.what);
+	close_pending(app);
+	return REACT_REDRAW;
+}
+
+void pending_host_changed(struct app *app, bool event)
+{
+	struct apm_change *c;
+
+	if (!app->pending || app->pending->stale)
+		return;
+	if (event) {
+		app->pending->stale = true;
+		return;
+	}
+	/* No event on a real host tells of another process's assignment: compare. */
+	if (plan_make(app->host, &app->pending->plan, &c))
+		return;
+	if (!same_change(c, app->pending->c))
+		app->pending->stale = true;
+	apm_change_unref(c);
+}
+
+static void log_result(struct app *app, struct apm_change *c, const char *what, int rc)
+{
+	const char *notes = apm_change_get_notes(c), *expl = apm_change_get_explanation(c);
+
+	if (!rc) {
+		app_log(app, ROLE_OK, "%s: done", what);
+	} else {
+		app_log(app, ROLE_ERROR, "%s: refused: %s", what, apm_errno_name(rc));
+		if (expl && *expl)
+			app_log(app, ROLE_ERROR, "%s", expl);
+	}
+	if (apm_change_get_mismatch(c))
+		app_log(app, ROLE_WARNING,
+			"the kernel's answer differed from the rules' prediction (%s)",
+			apm_errno_name(apm_change_get_prediction(c)));
+	if (notes && *notes)
+		app_log(app, ROLE_TEXT, "%s", notes);
+}
+
+/* What selecting after a change means: N selects the new mdev. */
+static void after_change(struct app *app, const struct plan *p, int rc)
+{
+	struct apm_mdev *m;
+
+	if (!rc && p->kind == PLAN_CREATE && !apm_host_lookup_mdev(app->host, p->uuid, &m))
+		app_select(app, m);
+}
+
+static unsigned int apply_in_child(struct app *app, struct apm_change *c, const struct plan *p)
+{
+	int fds[2];
+	pid_t pid;
+
+	if (pipe(fds))
+		return REACT_NONE;
+	pid = fork();
+	if (pid == 0) {
+		int err;
+
+		close(fds[0]);
+		err = -apm_change_apply(c);
+		if (write(fds[1], &err, sizeof(err)) < 0)
+			_exit(2);
+		_exit(0);
+	}
+	close(fds[1]);
+	if (pid < 0) {
+		close(fds[0]);
+		app_log(app, ROLE_ERROR, "%s: cannot fork: %s", p->what, strerror(errno));
+		return REACT_REDRAW;
+	}
+	app->child = pid;
+	app->child_pipe = fds[0];
+	app->child_plan = *p;
+	app_log(app, ROLE_TEXT, "%s: in progress (the kernel may wait for a guest to let go)...",
+		p->what);
+	return REACT_REDRAW;
+}
+
+unsigned int pending_confirm(struct app *app)
+{
+	struct pending *pd = app->pending;
+	struct apm_host *fresh;
+	struct apm_change *c;
+	const char *why;
+	int rc;
+
+	if (!pd)
+		return REACT_NONE;
+	if (!pending_offers_yes(pd, &why)) {
+		app_log(app, ROLE_WARNING, "%s: not done: %s", pd->plan.what, why);
+		return REACT_REDRAW;
+	}
+	/* The preview may be older than the host: plan again on what is there now. */
+	rc = apm_host_load(app->ctx, 0, &fresh);
+	app->reloads++;
+	if (rc) {
+		app_log(app, ROLE_ERROR, "%s: cannot read the host again: %s; nothing written",
+			pd->plan.what, strerror(-rc));
+		return REACT_REDRAW;
+	}
+	app_set_host(app, fresh);
+	apm_host_unref(fresh);
+	rc = plan_make(app->host, &pd->plan, &c);
+	if (rc) {
+		app_log(app, ROLE_ERROR, "%s: cannot plan it again: %s; nothing written",
+			pd->plan.what, strerror(-rc));
+		close_pending(app);
+		return REACT_REDRAW;
+	}
+	if (!same_change(c, pd->c)) {
+		int was = apm_change_get_prediction(pd->c), now = apm_change_get_prediction(c);
+
+		if (was != now)
+			snprintf(
+				pd->note, sizeof(pd->note),
+				"The host changed since the last preview: the verdict is now %s (was %s). This is the new preview.",
+				now ? apm_errno_name(now) : "accept",
+				was ? apm_errno_name(was) : "accept");
+		else
+			snprintf(
+				pd->note, sizeof(pd->note),
+				"The host changed since the last preview: what the change touches is different now. This is the new preview.");
+		app_log(app, ROLE_WARNING, "%s: the host changed; look at the new preview",
+			pd->plan.what);
+		apm_change_unref(pd->c);
+		pd->c = c;
+		pd->stale = false;
+		app->preview.top = 0;
+		return REACT_REDRAW;
+	}
+	apm_change_unref(pd->c);
+	pd->c = c;
+	if (pd->plan.fork) {
+		struct plan p = pd->plan;
+		unsigned int r;
+
+		apm_change_ref(c);
+		close_pending(app);
+		r = apply_in_child(app, c, &p);
+		apm_change_unref(c);
+		return r;
+	}
+	rc = apm_change_apply(c);
+	app->reloads++;
+	/* The apply read the host after its writes: that snapshot, not another read. */
+	if (apm_change_get_result(c))
+		app_set_host(app, apm_change_get_result(c));
+	else
+		app_reload(app);
+	/* The change's own events are logged, not read again; its result is the last line. */
+	app_drain_events(app, false);
+	log_result(app, c, pd->plan.what, rc);
+	after_change(app, &pd->plan, rc);
+	close_pending(app);
+	return REACT_REDRAW | REACT_RELAYOUT;
+}
+
+unsigned int pending_child_done(struct app *app)
+{
+	int err = EIO, status;
+
+	if (app->child <= 0)
+		return REACT_NONE;
+	if (read(app->child_pipe, &err, sizeof(err)) != sizeof(err))
+		err = EIO;
+	close(app->child_pipe);
+	waitpid(app->child, &status, 0);
+	app->child = 0;
+	/* The child's writes are another process's: read the host once, then its events. */
+	app_reload(app);
+	app_drain_events(app, false);
+	if (err)
+		app_log(app, ROLE_ERROR, "%s: refused: %s", app->child_plan.what,
+			apm_errno_name(-err));
+	else
+		app_log(app, ROLE_OK, "%s: done", app->child_plan.what);
+	after_change(app, &app->child_plan, -err);
+	return REACT_REDRAW | REACT_RELAYOUT;
+}

@@ -1,0 +1,186 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * view-grid.c - the adapter x domain grid: rows are adapters, columns
+ * domains, a cell an APQN drawn with its class as a role (colour) *and* a
+ * glyph, so nothing depends on colour.  A cell an mdev holds shows the
+ * mdev's label (core/label.c) and a mark; a column is as wide as the
+ * longest label needs.  The cursor is always a visible cell (app.c keeps
+ * it there) and the view scrolls to keep it in sight.
+ */
+#include <string.h>
+
+#include "tui.h"
+
+int grid_cell_w(const struct app *app)
+{
+	return (int)apm_host_get_label_width(app->host) + 2;
+}
+
+void cell_look(const struct app *app, const struct apm_queue_info *q, struct cell_look *look)
+{
+	static const struct {
+		enum role role;
+		char mark;	   /* after the label; 0: not an mdev's cell */
+		const char *glyph; /* the others */
+		const char *name, *what;
+	} looks[APM_CELL_COUNT] = {
+		[APM_CELL_HOST] = { ROLE_CELL_HOST, 0, "h", "host",
+				    "the host's zcrypt drivers own it (apmask and aqmask)" },
+		[APM_CELL_FREE] = { ROLE_CELL_FREE, 0, "f", "free",
+				    "bound to vfio_ap, in no mdev: free to assign" },
+		[APM_CELL_UNBOUND] = { ROLE_CELL_UNBOUND, 0, "u", "unbound",
+				       "vfio_ap's by the masks, but no driver is bound" },
+		[APM_CELL_ASSIGNED] = { ROLE_CELL_ASSIGNED, ' ', NULL, "assigned",
+					"in the mdev's guest matrix; no guest runs" },
+		[APM_CELL_PLUGGED] = { ROLE_CELL_PLUGGED, '*', NULL, "plugged",
+				       "plugged into the mdev's running guest" },
+		[APM_CELL_FILTERED] = { ROLE_CELL_FILTERED, '~', NULL, "filtered",
+					"assigned, but filtered out of the guest" },
+		[APM_CELL_ABSENT] = { ROLE_CELL_ABSENT, '?', NULL, "absent",
+				      "assigned, but no queue device (over-provisioned)" },
+		[APM_CELL_CONFLICT] = { ROLE_CELL_CONFLICT, '!', NULL, "conflict",
+					"assigned, but the host owns it by the masks" },
+	};
+	int w = (int)apm_host_get_label_width(app->host);
+
+	if (q->cell >= APM_CELL_COUNT) {
+		*look = (struct cell_look){ ROLE_TEXT, "", "unknown",
+					    "the library knows no class" };
+		return;
+	}
+	/* No queue device and in no mdev: nothing there, whoever the masks name. */
+	if (!q->exists && q->mdev < 0) {
+		*look = (struct cell_look){ ROLE_CELL_EMPTY, "", "no queue",
+					    "no queue device: nothing to own or assign" };
+		snprintf(look->glyph, sizeof(look->glyph), "%*s", w + 1, ".");
+		return;
+	}
+	look->role = looks[q->cell].role;
+	look->name = looks[q->cell].name;
+	look->what = looks[q->cell].what;
+	if (looks[q->cell].glyph)
+		snprintf(look->glyph, sizeof(look->glyph), "%*s", w + 1, looks[q->cell].glyph);
+	else
+		snprintf(look->glyph, sizeof(look->glyph), "%-*s%c", w,
+			 q->mdev >= 0 ? apm_mdev_get_label(
+						apm_host_get_mdev(app->host, (unsigned int)q->mdev))
+				      : "",
+			 looks[q->cell].mark);
+}
+
+/* Column markers (lszcrypt -d: U usage, C control, B both) and the selected mdev's control domains. */
+static void draw_axes(struct app *app, const struct area *a, int cols, int cw)
+{
+	struct screen *s = &app->scr;
+	struct apm_mask lpar_u, lpar_c, cd = { { 0 } }, gcd = { { 0 } };
+	bool hu = !apm_host_get_lpar_mask(app->host, APM_LPAR_USAGE_DOMAINS, &lpar_u);
+	bool hc = !apm_host_get_lpar_mask(app->host, APM_LPAR_CONTROL_DOMAINS, &lpar_c);
+	struct apm_mdev *m = app_mdev(app);
+	int ap_domain = -1;
+
+	apm_host_get_ap_domain(app->host, &ap_domain);
+	if (m) {
+		apm_mdev_get_mask(m, APM_SET_CONTROL_DOMAINS, &cd);
+		apm_mdev_get_mask(m, APM_SET_GUEST_CONTROL_DOMAINS, &gcd);
+	}
+	area_put(s, a, 0, 0, ROLE_DIM, "adapter    domain");
+	area_put(s, a, 0, 1, ROLE_DIM, "  U/C/B,d default");
+	if (m)
+		area_printf(s, a, 0, 2, ROLE_DIM, "  %s control", apm_mdev_get_label(m));
+	for (int c = 0; c < cols && app->left + c < (int)app->nq; c++) {
+		unsigned int q = app->ids_q[app->left + c];
+		bool u = hu && apm_mask_test(&lpar_u, q), k = hc && apm_mask_test(&lpar_c, q);
+		int x = GRID_X + c * cw;
+		char mk[3];
+
+		area_printf(s, a, x, 0, q == app->cur_q ? ROLE_CURSOR : ROLE_AXIS, "%*s%02x ",
+			    cw - 3, "", q);
+		mk[0] = u && k ? 'B' : u ? 'U' : k ? 'C' : ' ';
+		mk[1] = (int)q == ap_domain ? 'd' : ' ';
+		mk[2] = '\0';
+		area_printf(s, a, x, 1, ROLE_AXIS, "%*s%s ", cw - 3, "", mk);
+		/* The selected mdev's control domains: + in its guest, - filtered out. */
+		if (apm_mask_test(&cd, q))
+			area_put(s, a, x + cw - 3, 2,
+				 apm_mask_test(&gcd, q) ? ROLE_OK : ROLE_WARNING,
+				 apm_mask_test(&gcd, q) ? "+" : "-");
+	}
+}
+
+static void grid_draw(struct app *app, struct view *v, const struct area *a)
+{
+	struct screen *s = &app->scr;
+	int cw = grid_cell_w(app);
+	int cols = (a->w - GRID_X) / cw, rows = a->h - 3;
+	int ia = id_index(app->ids_a, app->na, app->cur_a);
+	int iq = id_index(app->ids_q, app->nq, app->cur_q);
+
+	(void)v;
+	if (cols < 1)
+		cols = 1;
+	if (rows < 1)
+		rows = 1;
+	app->rows = rows;
+	app->cols = cols;
+	/* Keep the cursor in view; labels stay fixed. */
+	if (ia >= 0 && ia < app->top)
+		app->top = ia;
+	if (ia >= app->top + rows)
+		app->top = ia - rows + 1;
+	if (iq >= 0 && iq < app->left)
+		app->left = iq;
+	if (iq >= app->left + cols)
+		app->left = iq - cols + 1;
+	if (app->top > (int)app->na - rows)
+		app->top = (int)app->na - rows > 0 ? (int)app->na - rows : 0;
+	if (app->left > (int)app->nq - cols)
+		app->left = (int)app->nq - cols > 0 ? (int)app->nq - cols : 0;
+	draw_axes(app, a, cols, cw);
+	for (int r = 0; r < rows && app->top + r < (int)app->na; r++) {
+		unsigned int ad = app->ids_a[app->top + r];
+		struct apm_adapter_info info;
+		int y = 3 + r;
+
+		if (!apm_host_get_adapter(app->host, ad, &info)) {
+			const char *state = info.chkstop == 1  ? "CHK"
+					    : info.config == 0 ? "off"
+					    : !info.in_lpar    ? "n/l"
+							       : "";
+
+			area_printf(s, a, 0, y, ad == app->cur_a ? ROLE_CURSOR : ROLE_LABEL,
+				    "%02x %-5s %-5s %-3s ", ad, info.type[0] ? info.type : "-",
+				    info.mode ? info.mode : "-", state);
+		} else {
+			area_printf(s, a, 0, y, ad == app->cur_a ? ROLE_CURSOR : ROLE_DIM,
+				    "%02x  not in LPAR    ", ad);
+		}
+		for (int c = 0; c < cols && app->left + c < (int)app->nq; c++) {
+			unsigned int q = app->ids_q[app->left + c];
+			struct apm_queue_info qi;
+			struct cell_look look;
+			enum role role;
+			char g[16];
+
+			apm_host_get_queue(app->host, ad, q, &qi);
+			cell_look(app, &qi, &look);
+			role = look.role;
+			/* The blank after a cell keeps its role: one attribute run, fewer bytes. */
+			snprintf(g, sizeof(g), "%s ", look.glyph);
+			if (ad == app->cur_a && q == app->cur_q) {
+				role = ROLE_CURSOR;
+			} else if (app->sel != SEL_NONE && app_in_selection(app, ad, q)) {
+				/* Marked by glyph too: '<' after a selected cell. */
+				role = ROLE_SELECTED;
+				g[cw - 1] = '<';
+			} else if (app->changed[ad][q]) {
+				role = ROLE_CHANGED;
+			}
+			area_put(s, a, GRID_X + c * cw, y, role, g);
+		}
+	}
+}
+
+const struct view_ops grid_view = {
+	.name = "grid",
+	.draw = grid_draw,
+};

@@ -1,0 +1,81 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * view-help.c - the help over the panels: every action with its keys (from
+ * the one action table), the grid's glyphs and markers, and the mask
+ * syntax.  The legend is written here once; the manual prints it too
+ * (apmatrix tui --list-legend).
+ */
+#include <curses.h>
+#include <string.h>
+
+#include "tui.h"
+
+void legend_doc(struct doc *d)
+{
+	static const char *const lines[] = {
+		"h   the host's (zcrypt) queue: apmask and aqmask both give it to the host",
+		"f   free: bound to vfio_ap, in no mdev",
+		"u   unbound: vfio_ap's by the masks, but no driver bound",
+		".   no queue device and in no mdev",
+		"X   assigned to the mdev labelled X (no guest runs)",
+		"X*  plugged into the mdev's running guest",
+		"X~  in the mdev, filtered out of its guest (the detail says why)",
+		"X?  in the mdev, no queue device (over-provisioned)",
+		"X!  in the mdev, but the host owns it by the masks (a conflict)",
+		"<   after a cell: in the selection (v, V, b)",
+		"column markers: U usage domain, C control domain, B both (lszcrypt -d); "
+		"d the host's default domain (ap_domain)",
+		"under them, the selected mdev's control domains: + in its guest, - filtered out",
+		"row states: off configured off, CHK checkstopped, n/l not in the LPAR",
+		"labels are the same as `apmatrix show` prints: a capital letter, or a letter and "
+		"digits where two mdevs' letters meet",
+	};
+
+	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
+		doc_add(d, ROLE_TEXT, 4, "%s", lines[i]);
+}
+
+static void help_doc(struct app *app, struct doc *d)
+{
+	int i = 0;
+
+	doc_add(d, ROLE_TITLE, 0, "actions (keys; the name for :name in scripts and [keys])");
+	for (const struct action *a = actions; a->name; a++, i++)
+		doc_add(d, (a->flags & ACT_SIM_ONLY) ? ROLE_DIM : ROLE_TEXT, 34, "%-8s %-24s %s",
+			app->key_override[i] ? app->key_override_name[i] : a->keyname, a->name,
+			a->help);
+	doc_add(d, ROLE_TEXT, 0, "%s", "");
+	doc_add(d, ROLE_TITLE, 0, "the grid");
+	legend_doc(d);
+	doc_add(d, ROLE_TEXT, 0, "%s", "");
+	doc_add(d, ROLE_TITLE, 0, "masks (m, M) and IDs");
+	doc_add(d, ROLE_TEXT, 4,
+		"m and M toggle one bit of apmask/aqmask with the kernel's +N/-N syntax; the "
+		"preview names what changes owner before anything is written");
+}
+
+static void help_draw(struct app *app, struct view *v, const struct area *a)
+{
+	struct doc d = { 0 };
+
+	help_doc(app, &d);
+	scroll_draw(app, v, a, "apmatrix help", &d);
+	area_put(&app->scr, a, 0, a->h - 1, ROLE_DIM,
+		 "Up/Down PgUp/PgDn: scroll  q, Esc, ?: close");
+	doc_free(&d);
+}
+
+static unsigned int help_key(struct app *app, struct view *v, int key)
+{
+	if (key == 'q' || key == 27 || key == '?' || key == KEY_F(1)) {
+		app_close(app);
+		return REACT_REDRAW;
+	}
+	return scroll_key(v, key) == REACT_PASS ? REACT_NONE : REACT_REDRAW;
+}
+
+const struct view_ops help_view = {
+	.name = "help",
+	.draw = help_draw,
+	.key = help_key,
+};

@@ -1,0 +1,184 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * view-mdevs.c - the mdev list beside the grid (label, UUID, guest, use,
+ * APQNs assigned / in the guest) and the warnings the kernel does not give.
+ *
+ * The list scrolls so that the selected mdev is always on screen; the mdevs
+ * it leaves out are counted ("+N more").  A UUID is shortened on purpose
+ * (cef03c3c…) and whole where the panel is wide enough.
+ */
+#include <string.h>
+
+#include "tui.h"
+
+static unsigned int weight(const struct apm_mask *m)
+{
+	unsigned int n = 0;
+
+	for (int w = 0; w < 4; w++)
+		n += (unsigned int)__builtin_popcountll(m->w[w]);
+	return n;
+}
+
+/*
+ * Warnings the kernel does not give (one paragraph each, at most max): an
+ * mdev whose control domain is a usage domain of the host or of another
+ * mdev (its guest could change those keys), and control domains without
+ * any usage domain (ap-check refuses to start such an mdev).
+ */
+void host_warnings(struct app *app, struct doc *d, int max)
+{
+	unsigned int n = apm_host_get_mdev_count(app->host);
+	struct apm_mask lpar_u, aqmask;
+	bool hu = !apm_host_get_lpar_mask(app->host, APM_LPAR_USAGE_DOMAINS, &lpar_u);
+	int k = 0;
+
+	apm_host_get_aqmask(app->host, &aqmask);
+	for (unsigned int i = 0; i < n && k < max; i++) {
+		struct apm_mdev *m = apm_host_get_mdev(app->host, i);
+		const char *l = apm_mdev_get_label(m);
+		struct apm_mask cd, ud;
+
+		apm_mdev_get_mask(m, APM_SET_CONTROL_DOMAINS, &cd);
+		apm_mdev_get_mask(m, APM_SET_DOMAINS, &ud);
+		for (unsigned int dom = 0; dom < 256 && k < max; dom++) {
+			if (!apm_mask_test(&cd, dom))
+				continue;
+			if (hu && apm_mask_test(&lpar_u, dom) && apm_mask_test(&aqmask, dom)) {
+				doc_add(d, ROLE_WARNING, 2,
+					"! %s: control domain 0x%02x is a usage domain of the host",
+					l, dom);
+				k++;
+				continue;
+			}
+			for (unsigned int j = 0; j < n && k < max; j++) {
+				struct apm_mask od;
+
+				if (j == i)
+					continue;
+				apm_mdev_get_mask(apm_host_get_mdev(app->host, j), APM_SET_DOMAINS,
+						  &od);
+				if (apm_mask_test(&od, dom)) {
+					doc_add(d, ROLE_WARNING, 2,
+						"! %s: control domain 0x%02x is a usage domain of %s",
+						l, dom,
+						apm_mdev_get_label(
+							apm_host_get_mdev(app->host, j)));
+					k++;
+					break;
+				}
+			}
+		}
+		if (!weight(&ud) && weight(&cd) && k < max) {
+			doc_add(d, ROLE_WARNING, 2, "! %s: control domains but no usage domains",
+				l);
+			k++;
+		}
+	}
+}
+
+/* One row: label, UUID, guest, use, APQNs assigned / in the guest. */
+static void mdev_row(struct app *app, const struct area *a, int y, const struct apm_mdev *m,
+		     bool selected)
+{
+	struct screen *s = &app->scr;
+	int lw = (int)apm_host_get_label_width(app->host), use = apm_mdev_in_use(m);
+	struct apm_mask set[4];
+	char uuid[48], guest[64], tail[32];
+	int x = 0, gw, tw;
+	enum role r = selected ? ROLE_SELECTED : ROLE_TEXT;
+
+	for (int k = 0; k < 2; k++)
+		apm_mdev_get_mask(m, (enum apm_mdev_set)k, &set[k]);
+	apm_mdev_get_mask(m, APM_SET_GUEST_ADAPTERS, &set[2]);
+	apm_mdev_get_mask(m, APM_SET_GUEST_DOMAINS, &set[3]);
+	snprintf(tail, sizeof(tail), " %-6s %u/%u",
+		 use == 1   ? "in use"
+		 : use == 0 ? "idle"
+			    : "?",
+		 weight(&set[0]) * weight(&set[1]), weight(&set[2]) * weight(&set[3]));
+	tw = text_cols(tail);
+	/* The whole UUID where the row still has room for a guest's name after it. */
+	uuid_fit(s, apm_mdev_get_uuid(m), a->w - lw - 1 - tw - 12, uuid, sizeof(uuid));
+	apm_text_escape(apm_mdev_get_guest(m) ? apm_mdev_get_guest(m) : "-", guest, sizeof(guest),
+			0);
+	if (selected)
+		screen_fill(s, a->x, a->y + y, a->w, r, " ");
+	x += area_printf(s, a, x, y, r, "%-*s ", lw, apm_mdev_get_label(m));
+	x += area_printf(s, a, x, y, r, "%s ", uuid);
+	gw = a->w - x - tw;
+	if (gw < 1)
+		gw = 1;
+	area_cut(s, a, x, y, gw, r, guest);
+	area_put(s, a, a->w - tw > x + 1 ? a->w - tw : x + 1, y, r, tail);
+}
+
+/* How many rows the list wants: a title, the mdevs (or "none"), the warnings. */
+int mdevs_rows(struct app *app, int width, int max_list, int *list_rows)
+{
+	unsigned int n = apm_host_get_mdev_count(app->host);
+	struct doc d = { 0 };
+	int rows = n ? (int)n : 1, w;
+
+	if (rows > max_list)
+		rows = max_list;
+	host_warnings(app, &d, 3);
+	w = doc_lines(&d, width);
+	doc_free(&d);
+	*list_rows = rows;
+	return 1 + rows + w;
+}
+
+static void mdevs_draw(struct app *app, struct view *v, const struct area *a)
+{
+	static const char *const titles[] = {
+		"mdevs (Tab), APQNs assigned/in guest",
+		"mdevs (Tab), APQNs assigned/guest",
+		"mdevs (Tab)",
+		"mdevs",
+	};
+	struct screen *s = &app->scr;
+	unsigned int n = apm_host_get_mdev_count(app->host);
+	int list = v->rows, sel = app->sel_index, shown;
+	struct doc d = { 0 };
+	struct area wa;
+
+	/* A heading is never cut: the longest one that fits. */
+	for (size_t i = 0; i < sizeof(titles) / sizeof(titles[0]); i++)
+		if (text_cols(titles[i]) <= a->w || i + 1 == sizeof(titles) / sizeof(titles[0])) {
+			area_put(s, a, 0, 0, ROLE_TITLE, titles[i]);
+			break;
+		}
+	if (!n) {
+		area_put(s, a, 0, 1, ROLE_DIM, "none: N creates one");
+	} else {
+		/* When they do not all fit, the last row counts the others. */
+		shown = (int)n <= list ? (int)n : list - 1;
+		if (shown < 1)
+			shown = 1;
+		if (sel >= 0 && sel < v->top)
+			v->top = sel;
+		if (sel >= v->top + shown)
+			v->top = sel - shown + 1;
+		if (v->top > (int)n - shown)
+			v->top = (int)n - shown;
+		if (v->top < 0)
+			v->top = 0;
+		for (int i = 0; i < shown && v->top + i < (int)n; i++)
+			mdev_row(app, a, 1 + i,
+				 apm_host_get_mdev(app->host, (unsigned int)(v->top + i)),
+				 v->top + i == sel);
+		if (shown < (int)n)
+			area_printf(s, a, 0, 1 + shown, ROLE_DIM, "+%d more (%d above, %d below)",
+				    (int)n - shown, v->top, (int)n - shown - v->top);
+	}
+	host_warnings(app, &d, 3);
+	wa = area_sub(a, 0, 1 + list, a->w, a->h - 1 - list);
+	doc_draw(s, &wa, &d, 0, NULL);
+	doc_free(&d);
+}
+
+const struct view_ops mdevs_view = {
+	.name = "mdevs",
+	.draw = mdevs_draw,
+};
