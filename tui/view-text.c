@@ -53,21 +53,30 @@ void scroll_draw(struct app *app, struct view *v, const struct area *a, const ch
 		 const struct doc *d)
 {
 	struct screen *s = &app->scr;
-	struct area body = area_sub(a, 0, 1, a->w, a->h - 2);
+	struct doc head = { 0 };
+	struct area top, body;
 	char pos[48];
-	int pw;
+	int pw, th;
 
 	area_clear(s, a);
+	/* A title is never cut: it wraps, beside where the text is. */
+	doc_add(&head, ROLE_TITLE, 2, "%s", title);
+	th = doc_lines(&head, a->w - 22);
+	if (th > 3)
+		th = 3;
+	top = area_sub(a, 0, 0, a->w - 22, th);
+	body = area_sub(a, 0, th, a->w, a->h - th - 1);
 	v->rows = body.h;
 	v->lines = doc_lines(d, body.w);
 	if (v->top > v->lines - v->rows)
 		v->top = v->lines - v->rows > 0 ? v->lines - v->rows : 0;
-	snprintf(pos, sizeof(pos), "  lines %d-%d of %d", v->lines ? v->top + 1 : 0,
+	snprintf(pos, sizeof(pos), "lines %d-%d of %d", v->lines ? v->top + 1 : 0,
 		 v->top + v->rows < v->lines ? v->top + v->rows : v->lines, v->lines);
 	pw = text_cols(pos);
-	area_cut(s, a, 0, 0, a->w - pw, ROLE_TITLE, title);
+	doc_draw(s, &top, &head, 0, NULL);
 	area_put(s, a, a->w - pw, 0, ROLE_DIM, pos);
 	doc_draw(s, &body, d, v->top, NULL);
+	doc_free(&head);
 }
 
 static void text_draw(struct app *app, struct view *v, const struct area *a)

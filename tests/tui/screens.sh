@@ -418,6 +418,11 @@ has "and the log says so" identity.3.txt "mdev 8f2a7c10… is gone: no mdev sele
 has "every mdev action then: no mdev selected (a, X, G: said once, counted)" identity.4.txt \
 	"no mdev selected: Tab or = selects one, N creates one (3 times)"
 has "N selects the mdev it created" identity.5.txt "(0b9f1a8e…)  ?: help"
+# A malformed UUID is named and explained, not answered with a bare errno.
+printf 'Nnot-a-uuid<Enter>\n:save-display badu.1.txt\n' >badu.script
+rm -f host.ini
+"$APMATRIX" --sim=host.ini tui --script badu.script --size 100x30 >out 2>err
+has "N with a malformed UUID: what is wrong" badu.1.txt "'not-a-uuid' is not a UUID: 8-4-4-4-12 hex digits"
 # With a generated UUID too.
 printf 'N<Enter>\ny\n:save-display gen.1.txt\n' >gen.script
 rm -f host.ini
