@@ -23,6 +23,9 @@ if ! git -C "$top" rev-parse --git-dir >/dev/null 2>&1; then
 fi
 work=$(mktemp -d)
 trap '[ -n "${KEEP:-}" ] || rm -rf "$work"' EXIT
+# Where a user would clone: a directory others may enter (the screen tests
+# look through an ordinary user's eyes, who must reach the build).
+chmod 755 "$work"
 
 # The first fenced block of README.md, which must be its first lines.
 cmd1=$(sed -n '2p' "$top/README.md")
@@ -61,7 +64,7 @@ one() { # run command 1 with no terminal: ./apmatrix prints `show`
 }
 
 one first
-APM_RUN_ALL_NESTED=1 sh -c "$cmd2" </dev/null >"$work/cmd2.log" 2>&1
+KEEP= APM_RUN_ALL_NESTED=1 sh -c "$cmd2" </dev/null >"$work/cmd2.log" 2>&1
 rc=$?
 last=$(tail -1 "$work/cmd2.log")
 if [ "$rc" -eq 0 ] && echo "$last" | grep -Eq '^[0-9]+ passed, 0 failed$'; then

@@ -20,7 +20,7 @@
 
 #include "tui.h"
 
-long long now_ms(void)
+long long app_now_ms(void)
 {
 	struct timespec ts;
 
@@ -275,7 +275,7 @@ void app_set_host(struct app *app, struct apm_host *h)
 	}
 	app_select(app, m);
 	app_layout_ids(app);
-	app->next_reload_ms = now_ms() + app->interval_ms;
+	app->next_reload_ms = app_now_ms() + app->interval_ms;
 }
 
 int app_reload(struct app *app)
@@ -284,7 +284,7 @@ int app_reload(struct app *app)
 	int rc = apm_host_load(app->ctx, 0, &h);
 
 	app->reloads++;
-	app->next_reload_ms = now_ms() + app->interval_ms;
+	app->next_reload_ms = app_now_ms() + app->interval_ms;
 	if (rc) {
 		app_log(app, ROLE_ERROR, "cannot read the host at %s: %s",
 			apm_ctx_get_source(app->ctx), strerror(-rc));

@@ -266,7 +266,7 @@ static int run_terminal(struct app *app)
 	curs_set(0);
 	start_colours(app);
 	screen_resize(&app->scr, COLS, LINES);
-	app->next_reload_ms = now_ms() + app->interval_ms;
+	app->next_reload_ms = app_now_ms() + app->interval_ms;
 	while (!app->quit) {
 		long long wait;
 		int nfd = 0, rc;
@@ -284,11 +284,11 @@ static int run_terminal(struct app *app)
 		if (app->child > 0)
 			pfd[nfd++] = (struct pollfd){ .fd = app->child_pipe, .events = POLLIN };
 		/* The interval is a deadline: keys pressed meanwhile do not postpone it. */
-		wait = app->next_reload_ms - now_ms();
+		wait = app->next_reload_ms - app_now_ms();
 		rc = poll(pfd, (nfds_t)nfd, wait > 0 ? (int)wait : 0);
 		if (rc < 0 && errno != EINTR)
 			break;
-		if (now_ms() >= app->next_reload_ms) {
+		if (app_now_ms() >= app->next_reload_ms) {
 			/* No uevent tells of guests or assignments: look at an interval. */
 			app_reload(app);
 		}

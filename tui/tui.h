@@ -305,7 +305,7 @@ void app_layout_ids(struct app *app);
 void app_mdev_name(const struct app *app, const struct apm_mdev *m, char *buf, size_t size);
 /* A UUID cut on purpose ("cef03c3c…") unless w columns hold it whole. */
 void uuid_fit(const struct screen *s, const char *uuid, int w, char *buf, size_t size);
-long long now_ms(void);
+long long app_now_ms(void);
 
 /* The position of id in a list of visible IDs, or -1. */
 int id_index(const unsigned int *ids, unsigned int n, unsigned int id);

@@ -183,6 +183,8 @@ if [ "$(id -u)" -eq 0 ] && command -v setpriv >/dev/null; then
 	as_user="setpriv --reuid=65534 --regid=65534 --clear-groups"
 fi
 $as_user "$APMATRIX" --sysfs ro-sys tui --script ro.script --size 100x30 >out 2>err
+# An ordinary user must reach the build: a checkout in a private directory is not.
+[ -s ro.1.txt ] || { not_ok "not writable: no screen as uid 65534 (can it reach $APMATRIX?)"; show_file err; }
 is "not writable: the change is not offered" 1 "$(grep -c 'is not writable for this user' ro.1.txt)"
 is "not writable: nothing pending" 0 "$(grep -c 'y: do it' ro.1.txt)"
 chmod -R u+w ro-sys
