@@ -275,6 +275,7 @@ void app_set_host(struct app *app, struct apm_host *h)
 	}
 	app_select(app, m);
 	app_layout_ids(app);
+	warnings_compute(app);
 	app->next_reload_ms = app_now_ms() + app->interval_ms;
 }
 

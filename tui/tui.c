@@ -364,6 +364,7 @@ static void app_free(struct app *app)
 	for (unsigned int i = 0; i < LOG_MAX; i++)
 		free(app->log_ring[i].text);
 	doc_free(&app->text_doc);
+	doc_free(&app->warnings);
 	apm_host_unref(app->host);
 	free(app->scr.c);
 	free(app->shown.c);

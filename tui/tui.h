@@ -9,6 +9,7 @@
  *            selected mdev (by UUID), the visible IDs and the cursor, the log
  *            and the library's log sink;
  * layout.c   where each view goes on a screen of any size, and the frame;
+ * warnings.c what the kernel lets pass but an operator must know;
  * view-*.c   the views, each with its own draw and keys (struct view_ops):
  *            grid, mdevs (list and warnings), detail (the cell under the
  *            cursor), log, help, text (any text whole, scrollable) and
@@ -146,8 +147,10 @@ void cell_look(const struct app *app, const struct apm_queue_info *q, struct cel
 int grid_cell_w(const struct app *app);
 #define GRID_X 19 /* the row labels and a blank */
 
-/* view-mdevs.c: the warnings the kernel does not give, one paragraph each. */
-void host_warnings(struct app *app, struct doc *d, int max);
+/* warnings.c: the warnings the kernel does not give, of app->host, into app->warnings. */
+void warnings_compute(struct app *app);
+/* warnings.c: the first few, and how many more, for the panel under the mdevs. */
+void warnings_shown(const struct app *app, struct doc *d);
 /* view-detail.c: the details of the cell under the cursor. */
 void detail_doc(struct app *app, struct doc *d, int width);
 /* view-text.c: open text whole (d is taken over), in a scrollable view over the panels. */
@@ -247,6 +250,9 @@ struct app {
 	unsigned int anchor_a, anchor_q;
 	/* Cells that changed at the last reload, highlighted until the next. */
 	unsigned char changed[256][256];
+
+	/* The warnings the kernel does not give, of this snapshot. */
+	struct doc warnings;
 
 	/* The selected mdev, by UUID ("" none) and its index in the snapshot (-1). */
 	char sel_uuid[37];

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
  * view-mdevs.c - the mdev list beside the grid (label, UUID, guest, use,
- * APQNs assigned / in the guest) and the warnings the kernel does not give.
+ * APQNs assigned / in the guest) and under it the warnings (warnings.c).
  *
  * The list scrolls so that the selected mdev is always on screen; the mdevs
  * it leaves out are counted ("+N more").  A UUID is shortened on purpose
@@ -18,63 +18,6 @@ static unsigned int weight(const struct apm_mask *m)
 	for (int w = 0; w < 4; w++)
 		n += (unsigned int)__builtin_popcountll(m->w[w]);
 	return n;
-}
-
-/*
- * Warnings the kernel does not give (one paragraph each, at most max): an
- * mdev whose control domain is a usage domain of the host or of another
- * mdev (its guest could change those keys), and control domains without
- * any usage domain (ap-check refuses to start such an mdev).
- */
-void host_warnings(struct app *app, struct doc *d, int max)
-{
-	unsigned int n = apm_host_get_mdev_count(app->host);
-	struct apm_mask lpar_u, aqmask;
-	bool hu = !apm_host_get_lpar_mask(app->host, APM_LPAR_USAGE_DOMAINS, &lpar_u);
-	int k = 0;
-
-	apm_host_get_aqmask(app->host, &aqmask);
-	for (unsigned int i = 0; i < n && k < max; i++) {
-		struct apm_mdev *m = apm_host_get_mdev(app->host, i);
-		const char *l = apm_mdev_get_label(m);
-		struct apm_mask cd, ud;
-
-		apm_mdev_get_mask(m, APM_SET_CONTROL_DOMAINS, &cd);
-		apm_mdev_get_mask(m, APM_SET_DOMAINS, &ud);
-		for (unsigned int dom = 0; dom < 256 && k < max; dom++) {
-			if (!apm_mask_test(&cd, dom))
-				continue;
-			if (hu && apm_mask_test(&lpar_u, dom) && apm_mask_test(&aqmask, dom)) {
-				doc_add(d, ROLE_WARNING, 2,
-					"! %s: control domain 0x%02x is a usage domain of the host",
-					l, dom);
-				k++;
-				continue;
-			}
-			for (unsigned int j = 0; j < n && k < max; j++) {
-				struct apm_mask od;
-
-				if (j == i)
-					continue;
-				apm_mdev_get_mask(apm_host_get_mdev(app->host, j), APM_SET_DOMAINS,
-						  &od);
-				if (apm_mask_test(&od, dom)) {
-					doc_add(d, ROLE_WARNING, 2,
-						"! %s: control domain 0x%02x is a usage domain of %s",
-						l, dom,
-						apm_mdev_get_label(
-							apm_host_get_mdev(app->host, j)));
-					k++;
-					break;
-				}
-			}
-		}
-		if (!weight(&ud) && weight(&cd) && k < max) {
-			doc_add(d, ROLE_WARNING, 2, "! %s: control domains but no usage domains",
-				l);
-			k++;
-		}
-	}
 }
 
 /* One row: label, UUID, guest, use, APQNs assigned / in the guest. */
@@ -122,7 +65,7 @@ int mdevs_rows(struct app *app, int width, int max_list, int *list_rows)
 
 	if (rows > max_list)
 		rows = max_list;
-	host_warnings(app, &d, 3);
+	warnings_shown(app, &d);
 	w = doc_lines(&d, width);
 	doc_free(&d);
 	*list_rows = rows;
@@ -172,7 +115,7 @@ static void mdevs_draw(struct app *app, struct view *v, const struct area *a)
 			area_printf(s, a, 0, 1 + shown, ROLE_DIM, "+%d more (%d above, %d below)",
 				    (int)n - shown, v->top, (int)n - shown - v->top);
 	}
-	host_warnings(app, &d, 3);
+	warnings_shown(app, &d);
 	wa = area_sub(a, 0, 1 + list, a->w, a->h - 1 - list);
 	doc_draw(s, &wa, &d, 0, NULL);
 	doc_free(&d);
