@@ -64,6 +64,12 @@ one() { # run command 1 with no terminal: ./apmatrix prints `show`
 }
 
 one first
+# The clone is not beside the project's s390-tools source (../shared/peers):
+# name it, so the inner run tests against s390-tools as this one does.
+if [ -z "${APM_PEERS:-}" ] && peers=$(TOP_SRCDIR=$top && . "$top/tests/lib/peers.sh" && peers_tarball); then
+	APM_PEERS=$peers
+	export APM_PEERS
+fi
 KEEP= APM_RUN_ALL_NESTED=1 sh -c "$cmd2" </dev/null >"$work/cmd2.log" 2>&1
 rc=$?
 last=$(tail -1 "$work/cmd2.log")
