@@ -195,6 +195,8 @@ static int run_script(struct app *app, const char *file)
 		}
 		react(app, r);
 		script_idle(app);
+		/* As the terminal loop does after each key or event: a frame. */
+		app_draw(app);
 	}
 	fclose(f);
 	if (!rc && !saved) {
