@@ -227,6 +227,7 @@ int area_cut(struct screen *s, const struct area *a, int col, int row, int max, 
 	int room = a->w - col < max ? a->w - col : max;
 	int ew = text_cols(ellipsis(s));
 	char buf[1024];
+	size_t cut;
 
 	if (row < 0 || row >= a->h || room <= 0)
 		return 0;
@@ -234,7 +235,18 @@ int area_cut(struct screen *s, const struct area *a, int col, int row, int max, 
 		return area_put(s, a, col, row, r, text);
 	if (room <= ew)
 		return area_put(s, a, col, row, r, ellipsis(s));
-	snprintf(buf, sizeof(buf), "%.*s%s", (int)text_offset(text, room - ew), text, ellipsis(s));
+	cut = text_offset(text, room - ew);
+	/*
+	 * Never half a word as long as a UUID or shorter: the ellipsis goes
+	 * after the last whole word (a UUID is cut only on purpose, uuid_fit).
+	 */
+	if (cut && text[cut] != ' ' && text[cut - 1] != ' ')
+		for (size_t k = cut - 1, n = 0; k > 0 && n <= 36; k--, n++)
+			if (text[k] == ' ') {
+				cut = k + 1;
+				break;
+			}
+	snprintf(buf, sizeof(buf), "%.*s%s", (int)cut, text, ellipsis(s));
 	return area_put(s, a, col, row, r, buf);
 }
 
