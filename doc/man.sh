@@ -151,7 +151,7 @@ Themes: [roles] ROLE = foreground, background, attributes.
 Taken by multi-step changes, as by chzdev and ap\\-check.
 .TP
 .I /etc/mdevctl.d/matrix/UUID
-mdevctl's definitions (under \\fI\\\$MDEVCTL_ENV_ROOT\\fR when that is set, as mdevctl 1.3+).
+mdevctl's definitions (under \\fI\$MDEVCTL_ENV_ROOT\\fR when that is set, as mdevctl 1.3+).
 .TP
 .I /etc/udev/rules.d/41\\-ap.rules
 chzdev's persistent apmask and aqmask.

@@ -22,18 +22,22 @@ static void log_draw(struct app *app, struct view *v, const struct area *a)
 		count = a->h - 1;
 	for (int row = 1, i = count - 1; i >= 0; row++, i--) {
 		const struct log_entry *e = app_log_entry(app, (unsigned int)i);
-		char line[1024];
+		char line[1024], tail[48] = "";
 		size_t n;
+		int x;
 
 		if (!e)
 			break;
 		n = strcspn(e->text, "\n");
-		snprintf(line, sizeof(line), "%.*s%s", (int)n, e->text,
-			 e->text[n] ? " (L: the rest)" : "");
+		snprintf(line, sizeof(line), "%.*s", (int)n, e->text);
+		/* What is said about the entry is never cut: the text gives way. */
+		if (e->text[n])
+			snprintf(tail, sizeof(tail), " (L: the rest)");
 		if (e->repeat > 1)
-			snprintf(line + strlen(line), sizeof(line) - strlen(line), " (%u times)",
+			snprintf(tail + strlen(tail), sizeof(tail) - strlen(tail), " (%u times)",
 				 e->repeat);
-		area_cut(s, a, 0, row, a->w, (enum role)e->role, line);
+		x = area_cut(s, a, 0, row, a->w - text_cols(tail), (enum role)e->role, line);
+		area_put(s, a, x, row, (enum role)e->role, tail);
 	}
 }
 

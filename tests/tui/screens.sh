@@ -328,7 +328,8 @@ has "a guest's adapter configured off" all.1.txt "! V: Guest1 has adapter 0x04, 
 has "a guest's adapter checkstopped" all.3.txt "! V: Guest1 has adapter 0x06, checkstopped"
 rm -f host.ini
 "$APMATRIX" --sim=host.ini show >/dev/null
-printf '[queue 05.0004]\nconfig = no\n' >>host.ini
+# Before the state file's end marker: a file cut short is refused.
+sed -i 's/^; end of the apmatrix state$/[queue 05.0004]\nconfig = no\n&/' host.ini
 cp host.ini deconf.ini
 host=$work/deconf.ini
 printf ':save-display deconf.1.txt\ni\n:save-display deconf.2.txt\n' >deconf.script
@@ -669,7 +670,7 @@ has "no queue: the detail says what the grid shows" agree.1.txt "cell no queue: 
 # library's message goes to the log (its sink), nothing to the terminal;
 # the message at every poll is counted, not repeated.
 cat >broken.script <<'EOS'
-:shell printf '[adapter 0x05]\nbogus line\n' >>host.ini
+:shell sed -i 's/^; end of the apmatrix state$/bogus line\n&/' host.ini
 :save-display broken.1.txt
 :tick
 :tick
@@ -677,9 +678,15 @@ cat >broken.script <<'EOS'
 EOS
 screens broken
 is "nothing printed behind the screen" "" "$(cat err)"
-has "the state file's error in the log, with its line" broken.1.txt "host.ini:66: syntax error"
-is "at every read: counted, not repeated" "$(grep -c '^host.ini:66: syntax error' broken.1.txt)" \
-	"$(grep -c '^host.ini:66: syntax error.* times)$' broken.2.txt)"
+has "the state file's error in the log, with its line" broken.1.txt "host.ini:65: syntax error"
+n1=$(grep -c '^host.ini:65: ' broken.1.txt)
+n2=$(grep -c '^host.ini:65: ' broken.2.txt)
+if [ "$n2" -le "$n1" ] && grep -q '^host.ini:65: .* times)$' broken.2.txt; then
+	ok "at every read: counted, not repeated ($n1 lines, then $n2)"
+else
+	not_ok "at every read: counted, not repeated ($n1 lines, then $n2)"
+	show_file broken.2.txt
+fi
 rm -f host.ini
 
 # --interval takes a number of milliseconds, nothing else.

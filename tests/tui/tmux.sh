@@ -52,7 +52,7 @@ if ! grep -q GARBAGE pane && grep -q "mdevs (Tab)" pane; then ok "^L repaints fr
 
 # A state file another process breaks: the library's message lands in the
 # log rows, never painted over the grid or the panels (the log sink).
-printf '[adapter 0x05]\nbogus line\n' >>host.ini
+sed -i 's/^; end of the apmatrix state$/bogus line\n&/' host.ini
 wait_for "syntax error" && ok "the broken state file is reported" || { not_ok "reported"; show_file pane; }
 rows=$(grep -n "syntax error" pane | cut -d: -f1 | tr '\n' ' ')
 bad=0
