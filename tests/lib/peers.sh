@@ -11,7 +11,8 @@
 # unpacked tree and exports the programs' paths:
 #   PEER_LSZCRYPT PEER_CHZCRYPT PEER_LSZDEV PEER_CHZDEV PEER_APCHECK PEER_LOCKFILE
 # It returns 1 with the reason in peers_why when the source is not there or
-# does not build.  The tarball is found at $APM_PEERS (a directory or the
+# does not build.  peers_use DIR sets the same from a tree peers_build made
+# before (the VM tests: built on the host, run in the VM), building nothing.  The tarball is found at $APM_PEERS (a directory or the
 # tarball itself), else ../shared/peers beside the checkout.
 # Under CI=true a missing peer is the caller's failure, never a skip.
 
@@ -53,6 +54,16 @@ peers_build() {
 			return 1
 		fi
 		touch "$stamp"
+	fi
+	peers_use "$dir"
+}
+
+peers_use() {
+	PEERS=$1/s390-tools
+	peers_why=
+	if [ ! -f "$1/stamp" ]; then
+		peers_why="s390-tools' programs were not built in $1"
+		return 1
 	fi
 	PEER_LSZCRYPT=$PEERS/zconf/zcrypt/lszcrypt
 	PEER_CHZCRYPT=$PEERS/zconf/zcrypt/chzcrypt
