@@ -36,7 +36,7 @@ find $S/bus/ap $S/devices/ap $S/kernel/apsim $M -maxdepth 3 -type f -perm -u=w \
 is "writable files found" 1 "$([ "$(wc -l <"$W/files")" -gt 40 ] && echo 1)"
 
 gen() { # gen SEED: N lines "FILE<TAB>VALUE"
-	awk -v seed="$1" -v n="$N" -v g2="$G2" -v g3="$G3" '
+	awk -v seed="$1" -v n="$N" -v g2="$G2" -v g3="$G3" -v pool="$G2 $G3 $P1 $P2" '
 	BEGIN { srand(seed) }
 	{ f[nf++] = $0 }
 	function hex(len,   s, i) { s = ""; for (i = 0; i < len; i++) s = s substr("0123456789abcdef", int(rand() * 16) + 1, 1); return s }
@@ -58,7 +58,15 @@ gen() { # gen SEED: N lines "FILE<TAB>VALUE"
 		if (r == 12) return "card0" int(rand() * 8)
 		return int(rand() * 2)
 	}
-	END { for (i = 0; i < n; i++) printf "%s\t%s\n", f[int(rand() * nf)], val() }' "$W/files"
+	# Half the writes to `create` bring back a pool mdev the writes to the
+	# `remove` files take away: otherwise most writes would meet ENOENT.
+	END {
+		np = split(pool, P, " ")
+		for (i = 0; i < n; i++) {
+			t = f[int(rand() * nf)]
+			printf "%s\t%s\n", t, t ~ /\/create$/ && rand() < .5 ? P[1 + int(rand() * np)] : val()
+		}
+	}' "$W/files"
 }
 
 # writer SEED: rounds of N writes (one sysw process each, seeds SEED*1000+r)
@@ -90,37 +98,40 @@ churn_ops() {
 	}'
 }
 churn() { # churn SEED: the second process, C ops; logs each op's answer
-	gpid=
-	churn_ops "$1" | head -n "$C" | while read -r op a b c; do
-		case $op in
-		mask) r=$("$SYSW" $S/bus/ap/$a "$b") ;;
-		create) r=$("$SYSW" $T/create "$a") ;;
-		remove) r=$("$SYSW" $M/"$a"/remove 1) ;;
-		assign | unassign) r=$("$SYSW" $M/"$a"/${op}_$b "$c") ;;
-		attach)
-			if [ -n "$gpid" ] && kill -0 "$gpid" 2>/dev/null; then
-				r=busy
-			else
-				"$FAKEQEMU" -name guest=churn -device "vfio-ap,sysfsdev=$S/bus/mdev/devices/$a" \
-					>/dev/null 2>&1 &
-				gpid=$!
-				r=started
-			fi ;;
-		detach)
-			if [ -n "$gpid" ]; then
-				kill "$gpid" 2>/dev/null
-				wait "$gpid" 2>/dev/null
-				gpid=
-			fi
-			r=done ;;
-		esac
-		echo "$op $r"
-	done >"$W/churn"
-	# The churn's own guest leaves before the writers are told to stop.
-	if [ -n "$gpid" ]; then
-		kill "$gpid" 2>/dev/null
-		wait "$gpid" 2>/dev/null
-	fi
+	churn_ops "$1" | head -n "$C" | {
+		gpid=
+		while read -r op a b c; do
+			case $op in
+			mask) r=$("$SYSW" $S/bus/ap/$a "$b") ;;
+			create) r=$("$SYSW" $T/create "$a") ;;
+			remove) r=$("$SYSW" $M/"$a"/remove 1) ;;
+			assign | unassign) r=$("$SYSW" $M/"$a"/${op}_$b "$c") ;;
+			attach)
+				if [ -n "$gpid" ] && kill -0 "$gpid" 2>/dev/null; then
+					r=busy
+				else
+					"$FAKEQEMU" -name guest=churn -device "vfio-ap,sysfsdev=$S/bus/mdev/devices/$a" \
+						>/dev/null 2>&1 &
+					gpid=$!
+					r=started
+				fi ;;
+			detach)
+				if [ -n "$gpid" ]; then
+					kill "$gpid" 2>/dev/null
+					wait "$gpid" 2>/dev/null
+					gpid=
+				fi
+				r=done ;;
+			esac
+			echo "$op $r"
+		done
+		# The churn's own guest leaves before the writers are told to stop (in
+		# this subshell: the pipeline's, where gpid lives).
+		if [ -n "$gpid" ]; then
+			kill "$gpid" 2>/dev/null
+			wait "$gpid" 2>/dev/null
+		fi
+	} >"$W/churn"
 	touch "$W/churned"
 }
 
