@@ -2,8 +2,9 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # run.sh - `make bench`: load a maximal host (256 x 256, 16 mdevs) on the
 # simulated host and from a sysfs-shaped tree, print time, calls, RSS, and
-# the syscalls of `apmatrix show --json` (strace), beside what lszcrypt -V
-# would need for the same host (~62 files per APQN, peers.md §1.1).
+# the syscalls of `apmatrix show --json` (strace), and s390-tools' lszcrypt
+# -V (built from ../shared/peers) against show --json on a full tree of the
+# same host: wall, CPU, syscalls, peak RSS and their ratio.
 set -eu
 b=${1:-.}
 work=$(mktemp -d)
@@ -20,9 +21,30 @@ if command -v strace >/dev/null; then
 	strace -f -c -o "$work/strace" "$b/apmatrix" --sysfs "$work/sys" show --json >/dev/null
 	calls=$(awk '/^100.00/ {print $4}' "$work/strace")
 	echo "tree   apmatrix show --json: $calls syscalls in all (strace -c)"
-	echo "peer   lszcrypt -V on this host: about $((62 * 65536)) file reads (62 per APQN)"
 else
 	echo "(strace not installed: no syscall count for apmatrix show --json)"
+fi
+
+# The peer on the same host: s390-tools' lszcrypt -V reads every card and
+# queue file of a full tree (queue directories and all), where show --json
+# reads what the loader needs.  lszcrypt comes from ../shared/peers.
+echo "== the peer beside us: lszcrypt -V and show --json on a full 256 x 256 tree"
+top=$(cd "$(dirname "$0")/.." && pwd)
+TOP_SRCDIR=$top
+. "$top/tests/lib/peers.sh"
+. "$top/bench/measure.sh"
+if peers_build "$b/peers"; then
+	start=$(date +%s.%N)
+	SIM2TREE_QUIET=1 "$b/tests/tools/sim2tree" --sim "$work/max.ini" "$work/full"
+	echo "tree   full tree written in $(echo "$(date +%s.%N) - $start" | bc 2>/dev/null || echo '?') s: $(find "$work/full" | wc -l) entries"
+	measure env SYSFS_ROOT="$work/full" "$PEER_LSZCRYPT" -V
+	keep lsz "peer   SYSFS_ROOT=TREE lszcrypt -V"
+	measure "$b/apmatrix" --sysfs "$work/full" show --json
+	keep apm "apmatrix --sysfs TREE show --json"
+	compare lsz apm
+	rm -rf "$work/full"
+else
+	echo "peer   lszcrypt: NOT MEASURED: $peers_why"
 fi
 echo "== the console"
 sh "$(dirname "$0")/tui.sh" "$b"

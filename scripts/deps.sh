@@ -4,7 +4,8 @@
 # packages.  Does nothing when everything is there; uses sudo when not root.
 set -eu
 pkgs="build-essential autoconf automake libtool pkg-config libncurses-dev libudev-dev
-libinih-dev libjson-c-dev libxml2-dev libcmocka-dev python3 clang-format strace bc uuid-runtime tmux"
+libinih-dev libjson-c-dev libxml2-dev libcmocka-dev python3 clang-format strace bc uuid-runtime tmux
+time"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

@@ -4,7 +4,8 @@
 # 256 adapters x 256 domains (65536 queue devices), 16 mdevs of 16 adapters
 # x 256 domains each: the module's load time and memory, a mask write that
 # moves every queue to vfio_ap, and `apmatrix show --json` on /sys (time,
-# syscalls) beside mdevctl list, the peer that reads the same mdevs.
+# syscalls) beside its peers on the same host: s390-tools' lszcrypt -V
+# (every card and queue) and mdevctl list (the mdevs), with the ratios.
 # Figures only: nothing here passes or fails on time.
 . "$APM_TOP/tests/vm/lib.sh"
 
@@ -45,6 +46,24 @@ mdevctl list >/dev/null 2>&1
 t=$(now)
 mdevctl list >"$W/mdevctl"
 echo "peer   mdevctl list (the same 16 mdevs, no queues): $(since "$t") s, $(wc -l <"$W/mdevctl") lines"
+
+# The peers measured beside us on the same host (bench/measure.sh): wall,
+# CPU, syscalls, peak RSS and the ratio.  lszcrypt reads every card and
+# queue; mdevctl list reads the mdevs, the part of show --json it covers.
+. "$APM_TOP/bench/measure.sh"
+. "$APM_TOP/tests/lib/peers.sh"
+measure "$APMATRIX" --sysfs /sys show --json
+keep apm "apmatrix --sysfs /sys show --json"
+if peers_use "$APM_VM_DIR/peers"; then
+	measure "$PEER_LSZCRYPT" -V
+	keep lsz "peer   lszcrypt -V (s390-tools)"
+	compare lsz apm
+else
+	echo "peer   lszcrypt: NOT MEASURED: $peers_why"
+fi
+measure mdevctl list
+keep mdevctl "peer   mdevctl list (16 mdevs)"
+compare mdevctl apm
 t=$(now)
 rmmod apsim
 echo "apsim  unload with 16 mdevs: $(since "$t") s"
