@@ -80,3 +80,16 @@ peers_use() {
 	done
 	return 0
 }
+
+# peers_missing WHAT: the TAP line for checks that cannot run without the
+# peers, through the caller's TAP helpers (n, not_ok): a failure under
+# CI=true, elsewhere a skip said loudly.
+peers_missing() {
+	if [ "${CI:-}" = true ]; then
+		not_ok "s390-tools' clients must run in CI ($1): $peers_why"
+	else
+		echo "# ######## SKIPPED: $1: $peers_why"
+		n=$((n + 1))
+		echo "ok $n # SKIP $peers_why"
+	fi
+}
