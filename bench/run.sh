@@ -38,7 +38,7 @@ if peers_build "$b/peers"; then
 	SIM2TREE_QUIET=1 "$b/tests/tools/sim2tree" --sim "$work/max.ini" "$work/full"
 	echo "tree   full tree written in $(echo "$(date +%s.%N) - $start" | bc 2>/dev/null || echo '?') s: $(find "$work/full" | wc -l) entries"
 	measure env SYSFS_ROOT="$work/full" "$PEER_LSZCRYPT" -V
-	keep lsz "peer   SYSFS_ROOT=TREE lszcrypt -V"
+	keep lsz "SYSFS_ROOT=TREE lszcrypt -V (peer)"
 	measure "$b/apmatrix" --sysfs "$work/full" show --json
 	keep apm "apmatrix --sysfs TREE show --json"
 	compare lsz apm

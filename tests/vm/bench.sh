@@ -52,17 +52,18 @@ echo "peer   mdevctl list (the same 16 mdevs, no queues): $(since "$t") s, $(wc 
 # queue; mdevctl list reads the mdevs, the part of show --json it covers.
 . "$APM_TOP/bench/measure.sh"
 . "$APM_TOP/tests/lib/peers.sh"
+MEASURE_CALLS=kernel
 measure "$APMATRIX" --sysfs /sys show --json
 keep apm "apmatrix --sysfs /sys show --json"
 if peers_use "$APM_VM_DIR/peers"; then
 	measure "$PEER_LSZCRYPT" -V
-	keep lsz "peer   lszcrypt -V (s390-tools)"
+	keep lsz "lszcrypt -V (peer)"
 	compare lsz apm
 else
 	echo "peer   lszcrypt: NOT MEASURED: $peers_why"
 fi
 measure mdevctl list
-keep mdevctl "peer   mdevctl list (16 mdevs)"
+keep mdevctl "mdevctl list (peer, 16 mdevs)"
 compare mdevctl apm
 t=$(now)
 rmmod apsim
