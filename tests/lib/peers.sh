@@ -39,6 +39,21 @@ peers_build() {
 	fi
 	PEERS=$dir/s390-tools
 	stamp=$dir/stamp
+	# Tests running at once (make -j) build once: the others wait for it
+	# on DIR.lock (flock, fd 9) and then find the stamp.
+	mkdir -p "$(dirname "$dir")" && exec 9>"$dir.lock" && flock 9 || {
+		peers_why="cannot lock $dir.lock"
+		return 1
+	}
+	peers_unpack_build "$tarball"
+	rc=$?
+	flock -u 9
+	exec 9>&-
+	[ $rc -eq 0 ] && peers_use "$dir"
+}
+
+peers_unpack_build() { # peers_unpack_build TARBALL: into $dir, unless $stamp is newer
+	tarball=$1
 	if [ ! -f "$stamp" ] || [ "$tarball" -nt "$stamp" ]; then
 		rm -rf "$dir" && mkdir -p "$dir" || return 1
 		if ! tar -xJf "$tarball" -C "$dir"; then
@@ -55,7 +70,6 @@ peers_build() {
 		fi
 		touch "$stamp"
 	fi
-	peers_use "$dir"
 }
 
 peers_use() {
