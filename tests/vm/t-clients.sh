@@ -14,7 +14,7 @@
 # (sim2tree, SYSFS_ROOT=) and must print what they print on /sys.
 #
 # HWTYPE, QDEPTH, FUNCTIONS and the message size are the cards' TAPQ answers,
-# i.e. the simulated hardware (core/rules.c card_types: queue depth 7 for
+# i.e. the simulated hardware (core/model/rules.c card_types: queue depth 7 for
 # CEX4..6, 15 for CEX7/8; facility words CCA 0xF2, accelerator 0x6A, EP11
 # 0x86 with APXA 0x02 only where the machine has APXA); the kernel prints
 # them as TAPQ gives them (ap_card.c depth_show, ap_functions_show with the
