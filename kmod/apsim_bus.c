@@ -1,12 +1,18 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The s390 "ap" bus as user space sees it (spec §1.2-§1.5,
- * §2, §4.1): the bus and its attributes, the root device /sys/devices/ap,
- * card and queue devices with their attributes, and the drivers cex4card,
- * cex4queue and vfio_ap (queues) with the probe gate of the masks.
+ * The s390 "ap" bus as user space sees it: the bus and its attributes
+ * (ap_bus.c: ap_bus_attrs), the root device /sys/devices/ap, card and
+ * queue devices with their attributes (ap_card.c, ap_queue.c) and the
+ * drivers cex4card, cex4queue (zcrypt_cex4.c, zcrypt_card.c,
+ * zcrypt_queue.c) and vfio_ap (vfio_ap_drv.c), bound by the driver core.
+ * Every check and effect is the kernel model's: probe and remove callbacks
+ * ask it and tell it (apr_bus_probe, apr_bus_remove), the re-probe pass
+ * after a mask change asks it which queues to re-probe.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/kernel.h>
-#include <linux/kstrtox.h>
+#include <linux/lockdep.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
@@ -15,8 +21,7 @@
 
 struct apsim_driver {
 	struct device_driver drv;
-	enum apsim_drv kind;	/* APSIM_DRV_NONE: the card driver */
-	bool is_default;	/* AP_DRIVER_FLAG_DEFAULT */
+	enum apr_drv kind; /* APR_DRV_NONE: the card driver */
 };
 
 static struct apsim_driver cex4card_driver, cex4queue_driver, vfio_ap_queue_driver;
@@ -46,104 +51,99 @@ static int emit_mask(char *buf, const struct apr_mask *m)
 	return sysfs_emit(buf, "%s\n", t);
 }
 
-/* The facility word a card of this type reports; no APXA on a small machine. */
-static u32 functions(const struct apr_card_type *t)
-{
-	u32 fn = t->functions;
+/* One value of the model, read under its lock (u64 holds every field read so). */
+#define model_read(expr)                   \
+	({                                 \
+		u64 __v;                   \
+		mutex_lock(&apsim.lock);   \
+		__v = (expr);              \
+		mutex_unlock(&apsim.lock); \
+		__v;                       \
+	})
 
-	if (!apsim.apxa)
-		fn &= ~0x02000000u;
-	return fn;
+/* A bus attribute's write: the fault check, then the model's operation. */
+static ssize_t bus_write(const char *name, int (*op)(struct apr_model *m, const char *buf),
+			 const char *buf, size_t count)
+{
+	ssize_t fault = apsim_fault("bus/ap", name, count);
+	int rc;
+
+	if (fault)
+		return fault;
+	mutex_lock(&apsim.lock);
+	rc = op(&apsim.m, buf);
+	mutex_unlock(&apsim.lock);
+	return rc < 0 ? rc : count;
 }
 
 /* ---------------------------------------------------- bus attributes */
 
 static ssize_t ap_domain_show(APSIM_BUS_CONST struct bus_type *bus, char *buf)
 {
-	return sysfs_emit(buf, "%d\n", READ_ONCE(apsim.ap_domain));
+	return sysfs_emit(buf, "%d\n", (int)model_read(apsim.m.ap_domain));
 }
 
-/* sscanf("%i"): decimal, 0x hex or leading-0 octal; trailing text ignored. */
 static ssize_t ap_domain_store(APSIM_BUS_CONST struct bus_type *bus, const char *buf,
 			       size_t count)
 {
-	unsigned long long v;
-	const char *p = buf, *end;
-	int rc = -EINVAL;
-
-	if (*p == '+')
-		p++;
-	if (*p == '-')
-		return -EINVAL;
-	v = apr_simple_strtoul(p, &end);
-	if (end == p)
-		return -EINVAL;
-	mutex_lock(&apsim.perms);
-	if (v <= apsim.max_apqi && apr_mask_test(&apsim.aqmask, v)) {
-		WRITE_ONCE(apsim.ap_domain, (int)v);
-		rc = count;
-	}
-	mutex_unlock(&apsim.perms);
-	return rc;
+	return bus_write("ap_domain", apr_bus_ap_domain_store, buf, count);
 }
 
+/* ap_bus.c: ap_*_mask_show: the QCI's masks ("not supported" without QCI). */
 static ssize_t lpar_mask_show(char *buf, const struct apr_mask *m)
 {
 	ssize_t rc;
 
 	mutex_lock(&apsim.lock);
-	rc = emit_mask(buf, m);
+	if (apr_model_has_qci(&apsim.m))
+		rc = emit_mask(buf, m);
+	else
+		rc = sysfs_emit(buf, "not supported\n");
 	mutex_unlock(&apsim.lock);
 	return rc;
 }
 
 static ssize_t ap_control_domain_mask_show(APSIM_BUS_CONST struct bus_type *bus, char *buf)
 {
-	return lpar_mask_show(buf, &apsim.lpar_adm);
+	return lpar_mask_show(buf, &apsim.m.lpar_adm);
 }
 
 static ssize_t ap_usage_domain_mask_show(APSIM_BUS_CONST struct bus_type *bus, char *buf)
 {
-	return lpar_mask_show(buf, &apsim.lpar_aqm);
+	return lpar_mask_show(buf, &apsim.m.lpar_aqm);
 }
 
 static ssize_t ap_adapter_mask_show(APSIM_BUS_CONST struct bus_type *bus, char *buf)
 {
-	return lpar_mask_show(buf, &apsim.lpar_apm);
+	return lpar_mask_show(buf, &apsim.m.lpar_apm);
 }
 
 static ssize_t config_time_show(APSIM_BUS_CONST struct bus_type *bus, char *buf)
 {
-	return sysfs_emit(buf, "%d\n", READ_ONCE(apsim.config_time));
+	return sysfs_emit(buf, "%d\n", (int)model_read(apsim.m.config_time));
 }
 
+/* ap_bus.c: config_time_store: the periodic scan's timer restarts with the new time. */
 static ssize_t config_time_store(APSIM_BUS_CONST struct bus_type *bus, const char *buf,
 				 size_t count)
 {
-	long v;
+	ssize_t rc = bus_write("config_time", apr_bus_config_time_store, buf, count);
 
-	if (apr_scan_int(buf, &v) || v < 5 || v > 120)
-		return -EINVAL;
-	WRITE_ONCE(apsim.config_time, (int)v);
-	mod_delayed_work(system_wq, &apsim.scan_work, v * HZ);
-	return count;
+	if (rc == count)
+		mod_delayed_work(system_wq, &apsim.scan_work,
+				 model_read(apsim.m.config_time) * HZ);
+	return rc;
 }
 
 static ssize_t poll_thread_show(APSIM_BUS_CONST struct bus_type *bus, char *buf)
 {
-	return sysfs_emit(buf, "%d\n", READ_ONCE(apsim.poll_thread));
+	return sysfs_emit(buf, "%d\n", (int)model_read(apsim.m.poll_thread));
 }
 
 static ssize_t poll_thread_store(APSIM_BUS_CONST struct bus_type *bus, const char *buf,
 				 size_t count)
 {
-	bool on;
-	int rc = kstrtobool(buf, &on);
-
-	if (rc)
-		return rc;
-	WRITE_ONCE(apsim.poll_thread, on);
-	return count;
+	return bus_write("poll_thread", apr_bus_poll_thread_store, buf, count);
 }
 
 static ssize_t ap_interrupts_show(APSIM_BUS_CONST struct bus_type *bus, char *buf)
@@ -153,90 +153,102 @@ static ssize_t ap_interrupts_show(APSIM_BUS_CONST struct bus_type *bus, char *bu
 
 static ssize_t poll_timeout_show(APSIM_BUS_CONST struct bus_type *bus, char *buf)
 {
-	return sysfs_emit(buf, "%llu\n", READ_ONCE(apsim.poll_timeout));
+	return sysfs_emit(buf, "%llu\n", model_read(apsim.m.poll_timeout));
 }
 
 static ssize_t poll_timeout_store(APSIM_BUS_CONST struct bus_type *bus, const char *buf,
 				  size_t count)
 {
-	unsigned long long v;
-	int rc = apr_kstrtoul(buf, &v);
-
-	if (rc)
-		return rc;
-	if (v > 120000000000ULL)
-		return -EINVAL;
-	WRITE_ONCE(apsim.poll_timeout, v);
-	return count;
+	return bus_write("poll_timeout", apr_bus_poll_timeout_store, buf, count);
 }
 
 static ssize_t ap_max_domain_id_show(APSIM_BUS_CONST struct bus_type *bus, char *buf)
 {
-	return sysfs_emit(buf, "%u\n", apsim.max_apqi);
+	return sysfs_emit(buf, "%u\n", apsim.m.max_apqi);
 }
 
 static ssize_t ap_max_adapter_id_show(APSIM_BUS_CONST struct bus_type *bus, char *buf)
 {
-	return sysfs_emit(buf, "%u\n", apsim.max_apid);
+	return sysfs_emit(buf, "%u\n", apsim.m.max_apid);
 }
 
-static ssize_t mask_show(char *buf, const struct apr_mask *m)
+/* ap_bus.c: apmask_show: under the permissions mutex, interruptibly. */
+static ssize_t mask_show(char *buf, bool aq)
 {
 	ssize_t rc;
 
 	if (mutex_lock_interruptible(&apsim.perms))
 		return -ERESTARTSYS;
-	rc = emit_mask(buf, m);
+	mutex_lock(&apsim.lock);
+	rc = emit_mask(buf, aq ? &apsim.m.aqmask : &apsim.m.apmask);
+	mutex_unlock(&apsim.lock);
 	mutex_unlock(&apsim.perms);
 	return rc;
 }
 
 /*
- * spec §2.4: parse, compare, in-use check (EBUSY), commit; then, with the
- * mutex released, the re-probe pass and the change uevent, in that order.
+ * ap_bus.c: __ap_revise_reserved: re-probe a queue whose driver disagrees
+ * with the masks (the model's question).  device_reprobe unbinds it and
+ * lets the drivers try again in registration order.
+ */
+static int revise_one(struct device *dev, void *data)
+{
+	struct apsim_queue *q;
+	bool reprobe;
+	int rc;
+
+	if (!is_queue(dev))
+		return 0;
+	q = to_queue(dev);
+	mutex_lock(&apsim.lock);
+	reprobe = apr_bus_needs_reprobe(&apsim.m, q->apid, q->apqi);
+	mutex_unlock(&apsim.lock);
+	if (!reprobe)
+		return 0;
+	rc = device_reprobe(dev);
+	if (rc)
+		dev_dbg(dev, "reprobe failed: %d\n", rc);
+	return 0;
+}
+
+/*
+ * ap_bus.c: apmask_store / aqmask_store: the model checks and commits
+ * under the permissions mutex; then, with it released, the re-probe pass
+ * (ap_bus_revise_bindings) and the mask's change uevent, in that order.
  */
 static ssize_t mask_store(bool aq, const char *buf, size_t count)
 {
-	struct apr_mask newmask;
-	struct apr_conflict c;
-	struct apr_host h;
-	char var[16 + APR_MASK_STRLEN + 2], t[APR_MASK_STRLEN + 1];
-	char *envp[2];
+	ssize_t fault;
+	struct apr_refusal why;
 	int rc;
 
+	fault = apsim_fault("bus/ap", aq ? "aqmask" : "apmask", count);
+	if (fault)
+		return fault;
 	if (mutex_lock_interruptible(&apsim.perms))
 		return -ERESTARTSYS;
 	mutex_lock(&apsim.lock);
-	apsim_rules_host(&h);
-	rc = apr_mask_store(&h, apsim.rm, apsim.nmdevs, aq, buf, &newmask, &c);
-	if (rc == -EBUSY)
-		pr_warn("Can not reserve queue %02x.%04x for host driver: in use by mdev\n",
-			c.apid, c.apqi);
-	if (!rc) {
-		if (aq)
-			apsim.aqmask = newmask;
-		else
-			apsim.apmask = newmask;
-	}
+	rc = apr_bus_mask_store(&apsim.m, aq, buf);
+	why = apsim.m.why;
 	mutex_unlock(&apsim.lock);
 	mutex_unlock(&apsim.perms);
+	if (rc == -EBUSY)
+		pr_warn("Can not reserve queue %02x.%04x for host driver: in use by mdev\n",
+			why.apid, why.apqi);
 	if (rc < 0)
 		return rc;
-	if (rc == 1)
-		return count;	/* unchanged: no re-probe, no uevent */
-	apsim_revise_bindings();
-	apr_mask_format(&newmask, t);
-	/* The kernel's value carries its trailing newline (spec §4.2). */
-	snprintf(var, sizeof(var), "%s=%s\n", aq ? "AQMASK" : "APMASK", t);
-	envp[0] = var;
-	envp[1] = NULL;
-	kobject_uevent_env(&apsim.ap_root->kobj, KOBJ_CHANGE, envp);
+	if (rc == APR_NOOP)
+		return count; /* unchanged: no re-probe, no uevent */
+	bus_for_each_dev(&apsim_ap_bus, NULL, NULL, revise_one);
+	mutex_lock(&apsim.lock);
+	apr_bus_mask_done(&apsim.m, aq);
+	mutex_unlock(&apsim.lock);
 	return count;
 }
 
 static ssize_t apmask_show(APSIM_BUS_CONST struct bus_type *bus, char *buf)
 {
-	return mask_show(buf, &apsim.apmask);
+	return mask_show(buf, false);
 }
 
 static ssize_t apmask_store(APSIM_BUS_CONST struct bus_type *bus, const char *buf, size_t count)
@@ -246,7 +258,7 @@ static ssize_t apmask_store(APSIM_BUS_CONST struct bus_type *bus, const char *bu
 
 static ssize_t aqmask_show(APSIM_BUS_CONST struct bus_type *bus, char *buf)
 {
-	return mask_show(buf, &apsim.aqmask);
+	return mask_show(buf, true);
 }
 
 static ssize_t aqmask_store(APSIM_BUS_CONST struct bus_type *bus, const char *buf, size_t count)
@@ -256,13 +268,17 @@ static ssize_t aqmask_store(APSIM_BUS_CONST struct bus_type *bus, const char *bu
 
 static ssize_t scans_show(APSIM_BUS_CONST struct bus_type *bus, char *buf)
 {
-	return sysfs_emit(buf, "%llu\n", READ_ONCE(apsim.scans));
+	return sysfs_emit(buf, "%llu\n", model_read(apsim.m.scans));
 }
 
-/* Any content forces a synchronous scan once the initial one is done. */
+/* ap_bus.c: scans_store: any content forces a synchronous scan once the first one is done. */
 static ssize_t scans_store(APSIM_BUS_CONST struct bus_type *bus, const char *buf, size_t count)
 {
-	if (READ_ONCE(apsim.scans))
+	ssize_t fault = apsim_fault("bus/ap", "scans", count);
+
+	if (fault)
+		return fault;
+	if (model_read(apsim.m.scans))
 		apsim_scan();
 	return count;
 }
@@ -270,15 +286,24 @@ static ssize_t scans_store(APSIM_BUS_CONST struct bus_type *bus, const char *buf
 static ssize_t bindings_show(APSIM_BUS_CONST struct bus_type *bus, char *buf)
 {
 	unsigned int total, bound;
+	u64 scans;
 
-	apsim_count_queues(&total, &bound);
+	mutex_lock(&apsim.lock);
+	total = apr_bus_count_queues(&apsim.m, &bound);
+	scans = apsim.m.scans;
+	mutex_unlock(&apsim.lock);
 	return sysfs_emit(buf, "%u/%u%s\n", bound, total,
-			  READ_ONCE(apsim.scans) && bound == total ? " (complete)" : "");
+			  scans && bound == total ? " (complete)" : "");
 }
 
 static ssize_t features_show(APSIM_BUS_CONST struct bus_type *bus, char *buf)
 {
-	return sysfs_emit(buf, "APSC %sQACT RC8A\n", apsim.apxa ? "APXA " : "");
+	return sysfs_emit(buf, "%s\n", apsim.m.features);
+}
+
+static ssize_t bindings_complete_count_show(APSIM_BUS_CONST struct bus_type *bus, char *buf)
+{
+	return sysfs_emit(buf, "%llu\n", model_read(apsim.m.complete_count));
 }
 
 static BUS_ATTR_RW(ap_domain);
@@ -296,8 +321,9 @@ static BUS_ATTR_RW(aqmask);
 static BUS_ATTR_RW(scans);
 static BUS_ATTR_RO(bindings);
 static BUS_ATTR_RO(features);
+static BUS_ATTR_RO(bindings_complete_count);
 
-/* The kernel's order (spec §1.2), minus 6.19's bindings_complete_count. */
+/* ap_bus.c: ap_bus_attrs, in the kernel's order. */
 static struct attribute *ap_bus_attrs[] = {
 	&bus_attr_ap_domain.attr,
 	&bus_attr_ap_control_domain_mask.attr,
@@ -314,9 +340,22 @@ static struct attribute *ap_bus_attrs[] = {
 	&bus_attr_scans.attr,
 	&bus_attr_bindings.attr,
 	&bus_attr_features.attr,
+	&bus_attr_bindings_complete_count.attr,
 	NULL,
 };
-ATTRIBUTE_GROUPS(ap_bus);
+
+/* The generation's attributes (apr_profile_has); the profile is fixed at load. */
+static umode_t ap_bus_visible(struct kobject *kobj, struct attribute *attr, int n)
+{
+	return apr_profile_has(apsim.m.profile, APR_DIR_BUS, attr->name) ? attr->mode : 0;
+}
+
+static const struct attribute_group ap_bus_group = {
+	.attrs = ap_bus_attrs,
+	.is_visible = ap_bus_visible,
+};
+
+static const struct attribute_group *ap_bus_groups[] = { &ap_bus_group, NULL };
 
 /* ----------------------------------------------------- bus callbacks */
 
@@ -326,11 +365,11 @@ static int ap_bus_match(struct device *dev, APSIM_MATCH_CONST struct device_driv
 
 	/* Every simulated type is CEX4..CEX8 (hwtype 10..14): the id tables match. */
 	if (is_card(dev))
-		return d->kind == APSIM_DRV_NONE;
-	return is_queue(dev) && d->kind != APSIM_DRV_NONE;
+		return d->kind == APR_DRV_NONE;
+	return is_queue(dev) && d->kind != APR_DRV_NONE;
 }
 
-/* spec §4.1: DEV_TYPE, MODALIAS and MODE on cards, MODE on queues. */
+/* ap_bus.c: ap_uevent: DEV_TYPE, MODALIAS and MODE on cards, MODE on queues. */
 static int ap_bus_uevent(APSIM_UEVENT_CONST struct device *dev, struct kobj_uevent_env *env)
 {
 	const struct apr_card_type *t;
@@ -341,7 +380,7 @@ static int ap_bus_uevent(APSIM_UEVENT_CONST struct device *dev, struct kobj_ueve
 	else if (is_queue(dev))
 		t = to_queue(dev)->card->type;
 	else
-		return 0;	/* the root device carries nothing */
+		return 0; /* the root device carries nothing */
 	if (is_card(dev)) {
 		rc = add_uevent_var(env, "DEV_TYPE=%04X", t->hwtype);
 		if (rc)
@@ -353,67 +392,41 @@ static int ap_bus_uevent(APSIM_UEVENT_CONST struct device *dev, struct kobj_ueve
 	return add_uevent_var(env, "MODE=%s", t->mode);
 }
 
-/* Default-owned by the masks (spec §1.5): apmask bit and aqmask bit set. */
-static bool mask_owned(const struct apsim_queue *q)
-{
-	bool owned;
-
-	mutex_lock(&apsim.perms);
-	owned = apr_mask_test(&apsim.apmask, q->apid) && apr_mask_test(&apsim.aqmask, q->apqi);
-	mutex_unlock(&apsim.perms);
-	return owned;
-}
-
-/* The probe gate (spec §1.5): default drivers take default-owned APQNs only. */
+/*
+ * ap_bus.c: ap_device_probe: the model's gate (the masks, 6.19's
+ * driver_override) and the bind effects (zcrypt online, vfio_ap's probe
+ * callback and its hot plug outside a scan).
+ */
 static int ap_bus_probe(struct device *dev)
 {
 	struct apsim_driver *d = to_apsim_driver(dev->driver);
 	struct apsim_queue *q;
-	bool owned;
+	int rc;
 
-	if (is_card(dev)) {
-		struct apsim_card *card = to_card(dev);
-
-		mutex_lock(&apsim.lock);
-		card->bound = true;
-		mutex_unlock(&apsim.lock);
-		return 0;
-	}
-	q = to_queue(dev);
-	owned = mask_owned(q);
-	if (owned != d->is_default)
-		return -ENODEV;
 	mutex_lock(&apsim.lock);
-	q->drv = d->kind;
-	if (d->kind == APSIM_DRV_CEX4QUEUE) {
-		q->uninitiated = false;
-		q->online = q->card->online;
+	if (is_card(dev)) {
+		apr_bus_card_probe(&apsim.m, to_card(dev)->apid);
+		rc = 0;
 	} else {
-		/* A queue moved over outside a scan starts uninitiated (spec §1.4). */
-		q->uninitiated = apsim.scanner != current;
+		q = to_queue(dev);
+		rc = apr_bus_probe(&apsim.m, q->apid, q->apqi, d->kind, apsim_in_scan());
 	}
-	apsim.bindings_armed = true;
 	mutex_unlock(&apsim.lock);
-	if (d->kind == APSIM_DRV_VFIO_AP)
-		apsim_vfio_probe_queue(q);
-	return 0;
+	return rc;
 }
 
+/* ap_bus.c: ap_device_remove, with vfio_ap's remove callback (the adapter leaves the guest). */
 static void ap_bus_remove(struct device *dev)
 {
 	struct apsim_queue *q;
 
-	if (is_card(dev)) {
-		mutex_lock(&apsim.lock);
-		to_card(dev)->bound = false;
-		mutex_unlock(&apsim.lock);
-		return;
-	}
-	q = to_queue(dev);
-	if (q->drv == APSIM_DRV_VFIO_AP)
-		apsim_vfio_remove_queue(q);
 	mutex_lock(&apsim.lock);
-	q->drv = APSIM_DRV_NONE;
+	if (is_card(dev)) {
+		apr_bus_card_remove(&apsim.m, to_card(dev)->apid);
+	} else {
+		q = to_queue(dev);
+		apr_bus_remove(&apsim.m, q->apid, q->apqi);
+	}
 	mutex_unlock(&apsim.lock);
 }
 
@@ -427,6 +440,27 @@ struct bus_type apsim_ap_bus = {
 };
 
 /* ----------------------------------------------------- card attributes */
+
+static const struct apr_card *card_of(struct device *dev)
+{
+	return &apsim.m.card[to_card(dev)->apid];
+}
+
+/* A card attribute's write: the fault check, then the model's operation on the card. */
+static ssize_t card_write(struct device *dev, struct device_attribute *attr,
+			  int (*op)(struct apr_model *m, unsigned int apid, const char *buf),
+			  const char *buf, size_t count)
+{
+	ssize_t fault = apsim_dev_fault(dev, attr->attr.name, count);
+	int rc;
+
+	if (fault)
+		return fault;
+	mutex_lock(&apsim.lock);
+	rc = op(&apsim.m, to_card(dev)->apid, buf);
+	mutex_unlock(&apsim.lock);
+	return rc < 0 ? rc : count;
+}
 
 static ssize_t hwtype_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
@@ -446,33 +480,25 @@ static ssize_t depth_show(struct device *dev, struct device_attribute *attr, cha
 }
 static DEVICE_ATTR_RO(depth);
 
+/* ap_card.c: ap_functions_show: a card keeps the top 16 bits. */
 static ssize_t card_ap_functions_show(struct device *dev, struct device_attribute *attr,
 				      char *buf)
 {
-	/* Cards keep the top 16 bits only (spec §1.3). */
-	return sysfs_emit(buf, "0x%08X\n", functions(to_card(dev)->type) & 0xffff0000u);
+	return sysfs_emit(buf, "0x%08X\n",
+			  apr_model_functions(&apsim.m, to_card(dev)->type) & 0xffff0000u);
 }
 
 static ssize_t card_request_count_show(struct device *dev, struct device_attribute *attr,
 				       char *buf)
 {
-	return sysfs_emit(buf, "%llu\n", READ_ONCE(to_card(dev)->request_count));
+	return sysfs_emit(buf, "%llu\n", model_read(card_of(dev)->request_count));
 }
 
-/* Any write resets the card's counter and those of all its queues. */
+/* ap_card.c: request_count_store: any write clears the card's and its queues' counters. */
 static ssize_t card_request_count_store(struct device *dev, struct device_attribute *attr,
 					const char *buf, size_t count)
 {
-	struct apsim_card *card = to_card(dev);
-	unsigned int i;
-
-	mutex_lock(&apsim.lock);
-	card->request_count = 0;
-	for (i = 0; i < APR_BITS; i++)
-		if (card->queues[i])
-			card->queues[i]->request_count = 0;
-	mutex_unlock(&apsim.lock);
-	return count;
+	return card_write(dev, attr, apr_card_request_count_store, buf, count);
 }
 
 static ssize_t zero_show(struct device *dev, struct device_attribute *attr, char *buf)
@@ -488,32 +514,19 @@ static DEVICE_ATTR_RO(modalias);
 
 static ssize_t card_config_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%d\n", READ_ONCE(to_card(dev)->config));
+	return sysfs_emit(buf, "%d\n", (int)model_read(card_of(dev)->config));
 }
 
-/*
- * SCLP configure/deconfigure (spec §5.1): the card's flag and its CONFIG=
- * uevent at once, even for a no-op; the queues follow at the next scan.
- */
+/* ap_card.c: config_store (SCLP configure/deconfigure, the CONFIG= uevent). */
 static ssize_t card_config_store(struct device *dev, struct device_attribute *attr,
 				 const char *buf, size_t count)
 {
-	struct apsim_card *card = to_card(dev);
-	long v;
-
-	if (apr_scan_int(buf, &v) || (v != 0 && v != 1))
-		return -EINVAL;
-	mutex_lock(&apsim.lock);
-	apsim.se_config[card->apid] = v;
-	card->config = v;
-	mutex_unlock(&apsim.lock);
-	apsim_change_uevent(&card->dev, v ? "CONFIG=1" : "CONFIG=0");
-	return count;
+	return card_write(dev, attr, apr_card_config_store, buf, count);
 }
 
 static ssize_t card_chkstop_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%d\n", READ_ONCE(to_card(dev)->chkstop));
+	return sysfs_emit(buf, "%d\n", (int)model_read(card_of(dev)->chkstop));
 }
 
 static ssize_t max_msg_size_show(struct device *dev, struct device_attribute *attr, char *buf)
@@ -535,6 +548,7 @@ static struct device_attribute dev_attr_card_config =
 static struct device_attribute dev_attr_card_chkstop =
 	__ATTR(chkstop, 0444, card_chkstop_show, NULL);
 
+/* ap_card.c: ap_card_dev_attrs. */
 static struct attribute *ap_card_attrs[] = {
 	&dev_attr_hwtype.attr,
 	&dev_attr_raw_hwtype.attr,
@@ -551,7 +565,7 @@ static struct attribute *ap_card_attrs[] = {
 };
 ATTRIBUTE_GROUPS(ap_card);
 
-/* zcrypt's card attributes, present while bound to cex4card. */
+/* zcrypt's card attributes, present while bound to cex4card (zcrypt_card.c). */
 static ssize_t type_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
 	return sysfs_emit(buf, "%s\n", to_card(dev)->type->name);
@@ -560,54 +574,16 @@ static DEVICE_ATTR_RO(type);
 
 static ssize_t card_online_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
-	struct apsim_card *card = to_card(dev);
-	int on;
+	unsigned int a = to_card(dev)->apid;
 
-	mutex_lock(&apsim.lock);
-	on = card->online && card->config && !card->chkstop;
-	mutex_unlock(&apsim.lock);
-	return sysfs_emit(buf, "%d\n", on);
+	return sysfs_emit(buf, "%d\n", (int)model_read(apr_card_online(&apsim.m, a)));
 }
 
-/* spec §1.3: ONLINE= on the card always, then on each queue that changed. */
+/* zcrypt_card.c: online_store: ONLINE= on the card, then on each queue that changed. */
 static ssize_t card_online_store(struct device *dev, struct device_attribute *attr,
 				 const char *buf, size_t count)
 {
-	struct apsim_card *card = to_card(dev);
-	struct apsim_queue **changed;
-	unsigned int i, n = 0;
-	long v;
-
-	if (apr_scan_int(buf, &v) || (v != 0 && v != 1))
-		return -EINVAL;
-	/* The queues that changed, held: a scan may drop them from the table meanwhile. */
-	changed = kcalloc(APR_BITS, sizeof(*changed), GFP_KERNEL);
-	if (!changed)
-		return -ENOMEM;
-	mutex_lock(&apsim.lock);
-	if (v && (!card->config || card->chkstop)) {
-		mutex_unlock(&apsim.lock);
-		kfree(changed);
-		return -ENODEV;
-	}
-	card->online = v;
-	for (i = 0; i < APR_BITS; i++) {
-		struct apsim_queue *q = card->queues[i];
-
-		if (!q || q->drv != APSIM_DRV_CEX4QUEUE || q->online == v)
-			continue;
-		q->online = v;
-		get_device(&q->dev);
-		changed[n++] = q;
-	}
-	mutex_unlock(&apsim.lock);
-	apsim_change_uevent(&card->dev, v ? "ONLINE=1" : "ONLINE=0");
-	for (i = 0; i < n; i++) {
-		apsim_change_uevent(&changed[i]->dev, v ? "ONLINE=1" : "ONLINE=0");
-		put_device(&changed[i]->dev);
-	}
-	kfree(changed);
-	return count;
+	return card_write(dev, attr, apr_card_online_store, buf, count);
 }
 
 static ssize_t serialnr_show(struct device *dev, struct device_attribute *attr, char *buf)
@@ -620,7 +596,7 @@ static struct device_attribute dev_attr_card_online =
 	__ATTR(online, 0644, card_online_show, card_online_store);
 static struct device_attribute dev_attr_card_load = __ATTR(load, 0444, zero_show, NULL);
 
-/* Coprocessors (CCA, EP11) have a serial number; accelerators do not. */
+/* Coprocessors (CCA, EP11) have a serial number; accelerators do not (zcrypt_cex4.c). */
 static umode_t zcrypt_card_visible(struct kobject *kobj, struct attribute *attr, int n)
 {
 	struct apsim_card *card = to_card(kobj_to_dev(kobj));
@@ -647,21 +623,51 @@ static const struct attribute_group *zcrypt_card_groups[] = { &zcrypt_card_group
 
 /* ---------------------------------------------------- queue attributes */
 
+static const struct apr_queue *queue_of(struct device *dev)
+{
+	struct apsim_queue *q = to_queue(dev);
+
+	return &apsim.q[q->apid][q->apqi];
+}
+
+/* A queue attribute's write: the fault check, then the model's operation on the queue. */
+static ssize_t queue_write(struct device *dev, struct device_attribute *attr,
+			   int (*op)(struct apr_model *m, unsigned int apid, unsigned int apqi,
+				     const char *buf),
+			   const char *buf, size_t count)
+{
+	struct apsim_queue *q = to_queue(dev);
+	ssize_t fault = apsim_dev_fault(dev, attr->attr.name, count);
+	int rc;
+
+	if (fault)
+		return fault;
+	mutex_lock(&apsim.lock);
+	rc = op(&apsim.m, q->apid, q->apqi, buf);
+	mutex_unlock(&apsim.lock);
+	return rc < 0 ? rc : count;
+}
+
 static ssize_t queue_request_count_show(struct device *dev, struct device_attribute *attr,
 					char *buf)
 {
 	struct apsim_queue *q = to_queue(dev);
+	bool uninitiated;
+	u64 n;
 
-	if (READ_ONCE(q->uninitiated))
+	mutex_lock(&apsim.lock);
+	uninitiated = queue_of(dev)->uninitiated;
+	n = apr_queue_request_count(&apsim.m, q->apid, q->apqi);
+	mutex_unlock(&apsim.lock);
+	if (uninitiated)
 		return sysfs_emit(buf, "-\n");
-	return sysfs_emit(buf, "%llu\n", READ_ONCE(q->request_count));
+	return sysfs_emit(buf, "%llu\n", n);
 }
 
 static ssize_t queue_request_count_store(struct device *dev, struct device_attribute *attr,
 					 const char *buf, size_t count)
 {
-	WRITE_ONCE(to_queue(dev)->request_count, 0);
-	return count;
+	return queue_write(dev, attr, apr_queue_request_count_store, buf, count);
 }
 
 static ssize_t reset_show(struct device *dev, struct device_attribute *attr, char *buf)
@@ -669,18 +675,17 @@ static ssize_t reset_show(struct device *dev, struct device_attribute *attr, cha
 	return sysfs_emit(buf, "No Reset Timer set.\n");
 }
 
-/* The state machine restarts with a reset: the queue is initialised after it. */
+/* ap_queue.c: reset_store: the state machine restarts, the queue is initialised. */
 static ssize_t reset_store(struct device *dev, struct device_attribute *attr, const char *buf,
 			   size_t count)
 {
-	WRITE_ONCE(to_queue(dev)->uninitiated, false);
-	return count;
+	return queue_write(dev, attr, apr_queue_reset_store, buf, count);
 }
 static DEVICE_ATTR_RW(reset);
 
 static ssize_t interrupt_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
-	bool bound = READ_ONCE(to_queue(dev)->drv) != APSIM_DRV_NONE;
+	bool bound = model_read(queue_of(dev)->driver) != APR_DRV_NONE;
 
 	return sysfs_emit(buf, bound ? "Interrupts enabled.\n" : "Interrupts disabled.\n");
 }
@@ -688,19 +693,51 @@ static DEVICE_ATTR_RO(interrupt);
 
 static ssize_t queue_config_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%d\n", READ_ONCE(to_queue(dev)->config));
+	return sysfs_emit(buf, "%d\n", (int)model_read(queue_of(dev)->config));
 }
 
 static ssize_t queue_chkstop_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%d\n", READ_ONCE(to_queue(dev)->chkstop));
+	return sysfs_emit(buf, "%d\n", (int)model_read(queue_of(dev)->chkstop));
 }
 
 static ssize_t queue_ap_functions_show(struct device *dev, struct device_attribute *attr,
 				       char *buf)
 {
-	return sysfs_emit(buf, "0x%08X\n", functions(to_queue(dev)->card->type));
+	return sysfs_emit(buf, "0x%08X\n",
+			  apr_model_functions(&apsim.m, to_queue(dev)->card->type));
 }
+
+static ssize_t driver_override_show(struct device *dev, struct device_attribute *attr, char *buf)
+{
+	struct apsim_queue *q = to_queue(dev);
+	ssize_t rc;
+
+	mutex_lock(&apsim.lock);
+	rc = sysfs_emit(buf, "%s\n", apr_queue_override_name(&apsim.m, q->apid, q->apqi));
+	mutex_unlock(&apsim.lock);
+	return rc;
+}
+
+/* ap_queue.c: driver_override_store (6.19), under ap_attr_mutex like the mask writes. */
+static ssize_t driver_override_store(struct device *dev, struct device_attribute *attr,
+				     const char *buf, size_t count)
+{
+	ssize_t fault;
+	struct apsim_queue *q = to_queue(dev);
+	int rc;
+
+	fault = apsim_dev_fault(dev, attr->attr.name, count);
+	if (fault)
+		return fault;
+	mutex_lock(&apsim.perms);
+	mutex_lock(&apsim.lock);
+	rc = apr_queue_override_store(&apsim.m, q->apid, q->apqi, buf, count);
+	mutex_unlock(&apsim.lock);
+	mutex_unlock(&apsim.perms);
+	return rc < 0 ? rc : count;
+}
+static DEVICE_ATTR_RW(driver_override);
 
 static struct device_attribute dev_attr_queue_request_count =
 	__ATTR(request_count, 0644, queue_request_count_show, queue_request_count_store);
@@ -715,6 +752,7 @@ static struct device_attribute dev_attr_queue_chkstop =
 static struct device_attribute dev_attr_queue_ap_functions =
 	__ATTR(ap_functions, 0444, queue_ap_functions_show, NULL);
 
+/* ap_queue.c: ap_queue_dev_attrs. */
 static struct attribute *ap_queue_attrs[] = {
 	&dev_attr_queue_request_count.attr,
 	&dev_attr_queue_requestq_count.attr,
@@ -724,45 +762,35 @@ static struct attribute *ap_queue_attrs[] = {
 	&dev_attr_queue_config.attr,
 	&dev_attr_queue_chkstop.attr,
 	&dev_attr_queue_ap_functions.attr,
+	&dev_attr_driver_override.attr,
 	NULL,
 };
-ATTRIBUTE_GROUPS(ap_queue);
 
-/* zcrypt's queue attributes, present while bound to cex4queue. */
+static umode_t ap_queue_visible(struct kobject *kobj, struct attribute *attr, int n)
+{
+	return apr_profile_has(apsim.m.profile, APR_DIR_QUEUE, attr->name) ? attr->mode : 0;
+}
+
+static const struct attribute_group ap_queue_group = {
+	.attrs = ap_queue_attrs,
+	.is_visible = ap_queue_visible,
+};
+
+static const struct attribute_group *ap_queue_groups[] = { &ap_queue_group, NULL };
+
+/* zcrypt's queue attributes, present while bound to cex4queue (zcrypt_queue.c). */
 static ssize_t queue_online_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
 	struct apsim_queue *q = to_queue(dev);
-	struct apsim_card *card = q->card;
-	int on;
+	bool on = model_read(apr_queue_online(&apsim.m, q->apid, q->apqi));
 
-	mutex_lock(&apsim.lock);
-	on = q->online && q->config && !q->chkstop && card->config && !card->chkstop;
-	mutex_unlock(&apsim.lock);
 	return sysfs_emit(buf, "%d\n", on);
 }
 
 static ssize_t queue_online_store(struct device *dev, struct device_attribute *attr,
 				  const char *buf, size_t count)
 {
-	struct apsim_queue *q = to_queue(dev);
-	struct apsim_card *card = q->card;
-	int rc = 0;
-	long v;
-
-	if (apr_scan_int(buf, &v) || (v != 0 && v != 1))
-		return -EINVAL;
-	mutex_lock(&apsim.lock);
-	if (v && (!q->config || q->chkstop || !card->config || card->chkstop))
-		rc = -ENODEV;
-	else if (v && !card->online)
-		rc = -EINVAL;
-	else
-		q->online = v;
-	mutex_unlock(&apsim.lock);
-	if (rc)
-		return rc;
-	apsim_change_uevent(&q->dev, v ? "ONLINE=1" : "ONLINE=0");
-	return count;
+	return queue_write(dev, attr, apr_queue_online_store, buf, count);
 }
 
 static struct device_attribute dev_attr_queue_online =
@@ -776,14 +804,14 @@ static struct attribute *zcrypt_queue_attrs[] = {
 };
 ATTRIBUTE_GROUPS(zcrypt_queue);
 
-/* vfio_ap's queue attribute (spec §1.4), present while bound to vfio_ap. */
+/* vfio_ap's queue attribute, present while bound to vfio_ap (vfio_ap_ops.c: status_show). */
 static ssize_t status_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
 	struct apsim_queue *q = to_queue(dev);
 	const char *st;
 
 	mutex_lock(&apsim.lock);
-	st = apr_queue_status(apsim.rm, apsim.nmdevs, q->apid, q->apqi);
+	st = apr_queue_status(apsim.m.rm, apsim.m.nmdevs, q->apid, q->apqi);
 	mutex_unlock(&apsim.lock);
 	return sysfs_emit(buf, "%s\n", st);
 }
@@ -804,8 +832,7 @@ static struct apsim_driver cex4card_driver = {
 		.owner = THIS_MODULE,
 		.dev_groups = zcrypt_card_groups,
 	},
-	.kind = APSIM_DRV_NONE,
-	.is_default = true,
+	.kind = APR_DRV_NONE,
 };
 
 static struct apsim_driver cex4queue_driver = {
@@ -815,8 +842,7 @@ static struct apsim_driver cex4queue_driver = {
 		.owner = THIS_MODULE,
 		.dev_groups = zcrypt_queue_groups,
 	},
-	.kind = APSIM_DRV_CEX4QUEUE,
-	.is_default = true,
+	.kind = APR_DRV_CEX4QUEUE,
 };
 
 static struct apsim_driver vfio_ap_queue_driver = {
@@ -826,8 +852,7 @@ static struct apsim_driver vfio_ap_queue_driver = {
 		.owner = THIS_MODULE,
 		.dev_groups = vfio_queue_groups,
 	},
-	.kind = APSIM_DRV_VFIO_AP,
-	.is_default = false,
+	.kind = APR_DRV_VFIO_AP,
 };
 
 /* --------------------------------------------------- cards and queues */
@@ -845,18 +870,18 @@ static void queue_release(struct device *dev)
 	kfree(q);
 }
 
-/* Called by the scan, which serialises every change of the device tables. */
-struct apsim_card *apsim_card_create(unsigned int apid, const struct apr_card_type *type)
+/*
+ * The scan's new card (ap_bus.c: ap_scan_adapter): the model sees it, then
+ * device_add binds cex4card.  Called by the scan only, which serialises
+ * every change of the device tables.
+ */
+struct apsim_card *apsim_card_add(unsigned int apid)
 {
 	struct apsim_card *card = kzalloc(sizeof(*card), GFP_KERNEL);
 
 	if (!card)
 		return NULL;
 	card->apid = apid;
-	card->type = type;
-	card->config = apsim.se_config[apid];
-	card->chkstop = apsim.se_chkstop[apid];
-	card->online = true;
 	device_initialize(&card->dev);
 	card->dev.bus = &apsim_ap_bus;
 	card->dev.parent = apsim.ap_root;
@@ -866,11 +891,14 @@ struct apsim_card *apsim_card_create(unsigned int apid, const struct apr_card_ty
 	if (dev_set_name(&card->dev, "card%02x", apid))
 		goto err;
 	mutex_lock(&apsim.lock);
+	apr_scan_card_new(&apsim.m, apid);
+	card->type = apsim.m.card[apid].type;
 	apsim.cards[apid] = card;
 	mutex_unlock(&apsim.lock);
 	if (device_add(&card->dev)) {
 		mutex_lock(&apsim.lock);
 		apsim.cards[apid] = NULL;
+		apr_scan_card_gone(&apsim.m, apid);
 		mutex_unlock(&apsim.lock);
 		goto err;
 	}
@@ -881,31 +909,35 @@ err:
 	return NULL;
 }
 
-void apsim_card_destroy(struct apsim_card *card)
+/* The card and its queues leave: device_del unbinds first (the remove callbacks). */
+void apsim_card_del(struct apsim_card *card)
 {
-	unsigned int i;
+	unsigned int q;
 
-	for (i = 0; i < APR_BITS; i++)
-		if (card->queues[i])
-			apsim_queue_destroy(card->queues[i]);
+	for (q = 0; q < APR_BITS; q++)
+		if (card->queues[q])
+			apsim_queue_del(card->queues[q]);
+	mutex_lock(&apsim.lock);
+	card->dying = true;
+	mutex_unlock(&apsim.lock);
 	device_del(&card->dev);
 	mutex_lock(&apsim.lock);
 	apsim.cards[card->apid] = NULL;
+	apr_scan_card_gone(&apsim.m, card->apid);
 	mutex_unlock(&apsim.lock);
 	put_device(&card->dev);
 }
 
-struct apsim_queue *apsim_queue_create(struct apsim_card *card, unsigned int apqi)
+/* ap_bus.c: ap_scan_domains: a new queue; device_add probes the drivers in order. */
+void apsim_queue_add(struct apsim_card *card, unsigned int apqi)
 {
 	struct apsim_queue *q = kzalloc(sizeof(*q), GFP_KERNEL);
 
 	if (!q)
-		return NULL;
+		goto err_nomem;
 	q->card = card;
 	q->apid = card->apid;
 	q->apqi = apqi;
-	q->config = apsim.se_config[card->apid];
-	q->chkstop = apsim.se_chkstop[card->apid];
 	get_device(&card->dev);
 	device_initialize(&q->dev);
 	q->dev.bus = &apsim_ap_bus;
@@ -916,92 +948,35 @@ struct apsim_queue *apsim_queue_create(struct apsim_card *card, unsigned int apq
 	if (dev_set_name(&q->dev, "%02x.%04x", card->apid, apqi))
 		goto err;
 	mutex_lock(&apsim.lock);
+	apr_scan_queue_new(&apsim.m, card->apid, apqi);
 	card->queues[apqi] = q;
 	mutex_unlock(&apsim.lock);
-	/* device_add probes: the gate picks exactly one driver (spec §1.5). */
 	if (device_add(&q->dev)) {
 		mutex_lock(&apsim.lock);
 		card->queues[apqi] = NULL;
+		apr_scan_queue_gone(&apsim.m, card->apid, apqi);
 		mutex_unlock(&apsim.lock);
 		goto err;
 	}
-	return q;
+	return;
 err:
-	pr_err("cannot create queue %02x.%04x\n", card->apid, apqi);
 	put_device(&q->dev);
-	return NULL;
+err_nomem:
+	pr_err("cannot create queue %02x.%04x\n", card->apid, apqi);
 }
 
-void apsim_queue_destroy(struct apsim_queue *q)
+void apsim_queue_del(struct apsim_queue *q)
 {
-	/* device_del unbinds first: vfio_ap's remove unplugs the APQN (spec §3.9). */
+	mutex_lock(&apsim.lock);
+	q->dying = true;
+	mutex_unlock(&apsim.lock);
+	/* device_del unbinds first: vfio_ap's remove unplugs the adapter. */
 	device_del(&q->dev);
 	mutex_lock(&apsim.lock);
 	q->card->queues[q->apqi] = NULL;
+	apr_scan_queue_gone(&apsim.m, q->apid, q->apqi);
 	mutex_unlock(&apsim.lock);
 	put_device(&q->dev);
-}
-
-static int revise_one(struct device *dev, void *data)
-{
-	struct apsim_queue *q;
-	bool owned;
-	int rc;
-
-	if (!is_queue(dev))
-		return 0;
-	q = to_queue(dev);
-	owned = mask_owned(q);
-	switch (READ_ONCE(q->drv)) {
-	case APSIM_DRV_NONE:
-		if (owned)
-			return 0;	/* nothing to move: vfio_ap may be all that is missing */
-		break;
-	case APSIM_DRV_CEX4QUEUE:
-		if (owned)
-			return 0;
-		break;
-	case APSIM_DRV_VFIO_AP:
-		if (!owned)
-			return 0;
-		break;
-	}
-	rc = device_reprobe(dev);
-	if (rc)
-		dev_dbg(dev, "reprobe failed: %d\n", rc);
-	return 0;
-}
-
-/* spec §2.4 step 6: synchronous re-probe pass in bus order. */
-void apsim_revise_bindings(void)
-{
-	int rc = bus_for_each_dev(&apsim_ap_bus, NULL, NULL, revise_one);
-
-	if (rc)
-		pr_debug("revise bindings: %d\n", rc);
-}
-
-void apsim_count_queues(unsigned int *total, unsigned int *bound)
-{
-	unsigned int a, i;
-
-	*total = 0;
-	*bound = 0;
-	mutex_lock(&apsim.lock);
-	for (a = 0; a < APR_BITS; a++) {
-		struct apsim_card *card = apsim.cards[a];
-
-		if (!card)
-			continue;
-		for (i = 0; i < APR_BITS; i++) {
-			if (!card->queues[i])
-				continue;
-			(*total)++;
-			if (card->queues[i]->drv != APSIM_DRV_NONE)
-				(*bound)++;
-		}
-	}
-	mutex_unlock(&apsim.lock);
 }
 
 /* ---------------------------------------------------- init and exit */
@@ -1049,7 +1024,7 @@ void apsim_bus_exit(void)
 
 	for (a = 0; a < APR_BITS; a++)
 		if (apsim.cards[a])
-			apsim_card_destroy(apsim.cards[a]);
+			apsim_card_del(apsim.cards[a]);
 	driver_unregister(&vfio_ap_queue_driver.drv);
 	driver_unregister(&cex4queue_driver.drv);
 	driver_unregister(&cex4card_driver.drv);

@@ -3,25 +3,26 @@
  * apsim - the s390 AP bus and the vfio_ap matrix device on any Linux.
  *
  * This file owns the simulated machine: the module parameters that
- * describe the LPAR, the control tree /sys/kernel/apsim/ through which
- * tests play the HMC/SE (adapters and domains added or removed, SE-side
- * configure, checkstop), and the AP bus scan that makes such changes
- * visible (spec §5), run synchronously after each of them, on a `scans`
- * write and every config_time seconds, as on a real machine.
- *
- * The kernel's rules (mask syntax, ownership, assignment checks and their
- * errno order, the hot-plug filter) come from rules.c, the very unit the
- * apmatrix library compiles for its simulated host.
+ * describe the LPAR, the kernel model that holds the host, the change
+ * uevents the model reports, the control tree /sys/kernel/apsim/ through
+ * which tests play the HMC/SE (adapters and domains added or removed,
+ * SE-side configure, checkstop) and inject faults, and the driver-core
+ * side of the AP bus scan (ap_bus.c: ap_scan_bus), run synchronously after
+ * each LPAR change, on a `scans` write and every config_time seconds, as
+ * on a real machine.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/kernel.h>
 #include <linux/kobject.h>
-#include <linux/kstrtox.h>
+#include <linux/lockdep.h>
 #include <linux/module.h>
 #include <linux/moduleparam.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/string.h>
 #include <linux/sysfs.h>
+#include <linux/vmalloc.h>
 
 #include "apsim.h"
 
@@ -48,374 +49,346 @@ static unsigned int max_domain_id = 255;
 module_param(max_domain_id, uint, 0444);
 MODULE_PARM_DESC(max_domain_id, "ap_max_domain_id, 0..255");
 
-/* --------------------------------------------------------- the rules */
-
-static unsigned int queue_state(const void *data, unsigned int apid, unsigned int apqi)
-{
-	const struct apsim_card *card = apsim.cards[apid];
-	const struct apsim_queue *q = card ? card->queues[apqi] : NULL;
-	unsigned int st;
-
-	if (!q)
-		return 0;
-	st = APR_Q_EXISTS;
-	if (q->drv == APSIM_DRV_VFIO_AP)
-		st |= APR_Q_VFIO;
-	else if (q->drv == APSIM_DRV_CEX4QUEUE)
-		st |= APR_Q_DEFAULT_DRV;
-	/* A reset answers 0, or 03/04 when deconfigured or checkstopped (spec §3.5). */
-	if (q->config && !q->chkstop)
-		st |= APR_Q_RESET_OK;
-	else
-		st |= APR_Q_RESET_SOFT;
-	return st;
-}
-
-/* The rules' view of this host; apsim.lock held. */
-void apsim_rules_host(struct apr_host *h)
-{
-	memset(h, 0, sizeof(*h));
-	h->profile = APR_PROFILE_6_13;
-	h->max_apid = apsim.max_apid;
-	h->max_apqi = apsim.max_apqi;
-	h->apmask = apsim.apmask;
-	h->aqmask = apsim.aqmask;
-	h->qci_apm = apsim.qci_apm;
-	h->qci_aqm = apsim.qci_aqm;
-	h->qci_adm = apsim.qci_adm;
-	h->queue_state = queue_state;
-}
-
-/* ---------------------------------------------------------- uevents */
+/* ------------------------------------------------------ change uevents */
 
 /* A change uevent with one variable (CONFIG=, ONLINE=) on a card or queue. */
-void apsim_change_uevent(struct device *dev, const char *var)
+void apsim_uevent(struct device *dev, const char *var)
 {
-	char *envp[2];
+	char *envp[2] = { (char *)var, NULL };
 
-	envp[0] = (char *)var;
-	envp[1] = NULL;
 	kobject_uevent_env(&dev->kobj, KOBJ_CHANGE, envp);
 }
 
-static void root_uevent(char **envp)
+/* The device an event is about, or NULL when it is going away. */
+static struct device *event_device(const struct apr_event *ev, bool queue)
 {
-	kobject_uevent_env(&apsim.ap_root->kobj, KOBJ_CHANGE, envp);
+	struct apsim_card *card = apsim.cards[ev->apid];
+	struct apsim_queue *q;
+
+	if (!card || card->dying)
+		return NULL;
+	if (!queue)
+		return &card->dev;
+	q = card->queues[ev->apqi];
+	return q && !q->dying ? &q->dev : NULL;
+}
+
+/*
+ * The kernel's own change events, as the model reports them from inside
+ * its operations (ap_bus.c: ap_send_config_uevent, ap_send_online_uevent,
+ * ap_send_mask_changed_uevent - its value ends in a newline -,
+ * ap_send_init_scan_done_uevent, ap_send_bindings_complete_uevent).
+ */
+static void apsim_event(void *data, const struct apr_event *ev)
+{
+	char var[16 + APR_MASK_STRLEN], cnt[40], t[APR_MASK_STRLEN + 1];
+	char *envp[3] = { var, NULL, NULL };
+	struct device *dev = apsim.ap_root;
+
+	lockdep_assert_held(&apsim.lock);
+	switch (ev->kind) {
+	case APR_EV_CARD_CONFIG:
+	case APR_EV_QUEUE_CONFIG:
+		snprintf(var, sizeof(var), "CONFIG=%d", ev->value ? 1 : 0);
+		dev = event_device(ev, ev->kind == APR_EV_QUEUE_CONFIG);
+		break;
+	case APR_EV_CARD_ONLINE:
+	case APR_EV_QUEUE_ONLINE:
+		snprintf(var, sizeof(var), "ONLINE=%d", ev->value ? 1 : 0);
+		dev = event_device(ev, ev->kind == APR_EV_QUEUE_ONLINE);
+		break;
+	case APR_EV_MASK:
+		apr_mask_format(ev->value ? &apsim.m.aqmask : &apsim.m.apmask, t);
+		snprintf(var, sizeof(var), "%s=%s\n", ev->value ? "AQMASK" : "APMASK", t);
+		break;
+	case APR_EV_INITSCAN:
+		strscpy(var, "INITSCAN=done", sizeof(var));
+		break;
+	case APR_EV_BINDINGS_COMPLETE:
+		strscpy(var, "BINDINGS=complete", sizeof(var));
+		snprintf(cnt, sizeof(cnt), "COMPLETECOUNT=%llu", ev->value);
+		envp[1] = cnt;
+		break;
+	}
+	if (dev)
+		kobject_uevent_env(&dev->kobj, KOBJ_CHANGE, envp);
+}
+
+static const struct apr_notify apsim_notify = { .event = apsim_event };
+
+/* ---------------------------------------------------------- faults */
+
+/*
+ * A fault armed for dir/name (kernel/apsim/fault) answers instead of the
+ * store: 0 when none does, else what the store is to return (its errno,
+ * or count for "ok").  Paths are the device's own, as in the simulated
+ * host: devices/ap/card05/05.0047/online, bus/ap/apmask.
+ */
+static bool faults_armed(void)
+{
+	bool armed;
+
+	mutex_lock(&apsim.lock);
+	armed = apr_fault_armed(&apsim.m);
+	mutex_unlock(&apsim.lock);
+	return armed;
+}
+
+ssize_t apsim_fault(const char *dir, const char *name, size_t count)
+{
+	char *path;
+	int err = 0, hit;
+
+	if (!faults_armed())
+		return 0;
+	path = kasprintf(GFP_KERNEL, "%s/%s", dir, name);
+	if (!path)
+		return -ENOMEM;
+	mutex_lock(&apsim.lock);
+	hit = apr_fault_take(&apsim.m, path, &err);
+	mutex_unlock(&apsim.lock);
+	if (hit)
+		pr_info("%s: injected fault: %s\n", path, err ? apr_errno_name(err) : "ok");
+	kfree(path);
+	if (!hit)
+		return 0;
+	return err ? err : count;
+}
+
+/* The same for an attribute of dev, whose path is its kobject's. */
+ssize_t apsim_dev_fault(struct device *dev, const char *name, size_t count)
+{
+	char *dir;
+	ssize_t rc;
+
+	if (!faults_armed())
+		return 0;
+	dir = kobject_get_path(&dev->kobj, GFP_KERNEL);
+	if (!dir)
+		return -ENOMEM;
+	rc = apsim_fault(dir + 1, name, count);
+	kfree(dir);
+	return rc;
 }
 
 /* --------------------------------------------------------- the scan */
 
-/* spec §5.1, §5.3: SE-side configure and checkstop become visible. */
-static void scan_config(struct apsim_card *card)
+bool apsim_in_scan(void)
 {
-	unsigned int a = card->apid, i;
-	bool cfg_changed;
-	DECLARE_BITMAP(changed, APR_BITS);
-
-	bitmap_zero(changed, APR_BITS);
-	mutex_lock(&apsim.lock);
-	cfg_changed = card->config != apsim.se_config[a];
-	card->config = apsim.se_config[a];
-	card->chkstop = apsim.se_chkstop[a];
-	for (i = 0; i < APR_BITS; i++) {
-		struct apsim_queue *q = card->queues[i];
-
-		if (!q)
-			continue;
-		if (q->config != apsim.se_config[a]) {
-			q->config = apsim.se_config[a];
-			__set_bit(i, changed);
-		}
-		q->chkstop = apsim.se_chkstop[a];
-	}
-	mutex_unlock(&apsim.lock);
-	if (cfg_changed)
-		apsim_change_uevent(&card->dev, card->config ? "CONFIG=1" : "CONFIG=0");
-	/* The scan owns the queue table: the queues cannot go away meanwhile. */
-	for_each_set_bit(i, changed, APR_BITS)
-		apsim_change_uevent(&card->queues[i]->dev, card->config ? "CONFIG=1" : "CONFIG=0");
+	return READ_ONCE(apsim.scanner) == current;
 }
 
-static void scan_devices(void)
+/* ap_bus.c: ap_scan_adapter and ap_scan_domains for one adapter. */
+static void scan_adapter(unsigned int a)
 {
-	struct apr_mask apm, aqm;
-	unsigned int a, i;
+	DECLARE_BITMAP(gone, APR_BITS);
+	DECLARE_BITMAP(added, APR_BITS);
+	struct apsim_card *card;
+	unsigned int q;
+	bool want;
 
 	mutex_lock(&apsim.lock);
-	apm = apsim.lpar_apm;
-	aqm = apsim.lpar_aqm;
+	want = apr_scan_card_wanted(&apsim.m, a);
+	card = apsim.cards[a];
 	mutex_unlock(&apsim.lock);
-	for (a = 0; a < APR_BITS; a++) {
-		struct apsim_card *card = apsim.cards[a];
-		bool want = apr_mask_test(&apm, a) && apsim.lpar_type[a] && a <= apsim.max_apid;
-
-		if (card && !want) {
-			apsim_card_destroy(card);
-			continue;
-		}
-		if (!want)
-			continue;
-		if (!card)
-			card = apsim_card_create(a, apsim.lpar_type[a]);
-		if (!card)
-			continue;
-		for (i = 0; i < APR_BITS; i++) {
-			bool wq = apr_mask_test(&aqm, i) && i <= apsim.max_apqi;
-
-			if (card->queues[i] && !wq)
-				apsim_queue_destroy(card->queues[i]);
-			else if (!card->queues[i] && wq)
-				apsim_queue_create(card, i);
-		}
-		scan_config(card);
+	if (!want) {
+		if (card)
+			apsim_card_del(card);
+		return;
 	}
+	if (!card)
+		card = apsim_card_add(a);
+	if (!card)
+		return;
+	bitmap_zero(gone, APR_BITS);
+	bitmap_zero(added, APR_BITS);
+	mutex_lock(&apsim.lock);
+	for (q = 0; q < APR_BITS; q++) {
+		bool wq = apr_scan_queue_wanted(&apsim.m, a, q);
+
+		if (card->queues[q] && !wq)
+			__set_bit(q, gone);
+		else if (!card->queues[q] && wq)
+			__set_bit(q, added);
+	}
+	mutex_unlock(&apsim.lock);
+	/* The scan owns the device tables: the queues found stay until it deletes them. */
+	for_each_set_bit(q, gone, APR_BITS)
+		apsim_queue_del(card->queues[q]);
+	for_each_set_bit(q, added, APR_BITS)
+		apsim_queue_add(card, q);
+	mutex_lock(&apsim.lock);
+	apr_scan_config(&apsim.m, a);
+	mutex_unlock(&apsim.lock);
 }
 
 /*
- * One AP bus scan (BUS ap_scan_bus with vfio_ap's on_cfg_changed and
- * on_scan_complete, spec §5.2): what left the LPAR leaves the guests first,
- * then devices go and come, then mdevs that gained resources are filtered.
+ * One AP bus scan (ap_bus.c: ap_scan_bus with vfio_ap's on_cfg_changed
+ * and on_scan_complete), the model's steps in the model's order: what
+ * left the LPAR leaves the guests first, then devices go and come, then
+ * mdevs that gained resources are filtered.
  */
 void apsim_scan(void)
 {
-	struct apr_mask gone[3], add[3], t;
-	unsigned int i, total, bound;
-	char cnt[40];
-	char *initscan[2], *complete[3];
-	bool first, send_complete = false;
+	unsigned int a;
 
 	mutex_lock(&apsim.scan_mutex);
-	if (apsim.dying) {
-		mutex_unlock(&apsim.scan_mutex);
-		return;
-	}
-	apsim.scanner = current;
-
+	if (apsim.dying)
+		goto out;
+	WRITE_ONCE(apsim.scanner, current);
 	mutex_lock(&apsim.lock);
-	apr_mask_andnot(&gone[0], &apsim.qci_apm, &apsim.lpar_apm);
-	apr_mask_andnot(&gone[1], &apsim.qci_aqm, &apsim.lpar_aqm);
-	apr_mask_andnot(&gone[2], &apsim.qci_adm, &apsim.lpar_adm);
-	apr_mask_andnot(&add[0], &apsim.lpar_apm, &apsim.qci_apm);
-	apr_mask_andnot(&add[1], &apsim.lpar_aqm, &apsim.qci_aqm);
-	apr_mask_andnot(&add[2], &apsim.lpar_adm, &apsim.qci_adm);
-	for (i = 0; i < apsim.nmdevs; i++) {
-		struct apr_mdev *r = &apsim.rm[i];
-		bool gained;
-
-		apr_cfg_removed(r, &gone[0], &gone[1], &gone[2]);
-		apr_mask_and(&t, &add[0], &r->apm);
-		gained = !apr_mask_empty(&t);
-		apr_mask_and(&t, &add[1], &r->aqm);
-		gained |= !apr_mask_empty(&t);
-		apr_mask_and(&t, &add[2], &r->adm);
-		gained |= !apr_mask_empty(&t);
-		apsim.mdevs[i]->needs_filter |= gained;
-	}
-	apsim.qci_apm = apsim.lpar_apm;
-	apsim.qci_aqm = apsim.lpar_aqm;
-	apsim.qci_adm = apsim.lpar_adm;
-	if (!apr_mask_empty(&add[0]) || !apr_mask_empty(&add[1]))
-		apsim.bindings_armed = true;
+	apr_scan_begin(&apsim.m);
 	mutex_unlock(&apsim.lock);
-
-	scan_devices();
-
+	for (a = 0; a < APR_BITS; a++)
+		scan_adapter(a);
 	mutex_lock(&apsim.lock);
-	for (i = 0; i < apsim.nmdevs; i++) {
-		struct apr_host h;
-		struct apr_mask filtered;
-
-		if (!apsim.mdevs[i]->needs_filter)
-			continue;
-		apsim.mdevs[i]->needs_filter = false;
-		apsim_rules_host(&h);
-		apr_filter(&h, &apsim.rm[i], &filtered);
-		apr_filter_cdoms(&h, &apsim.rm[i]);
-	}
+	apr_scan_end(&apsim.m);
 	mutex_unlock(&apsim.lock);
-
-	apsim_count_queues(&total, &bound);
-	/* perms before lock, the order of every other path (see apsim.h). */
-	mutex_lock(&apsim.perms);
-	mutex_lock(&apsim.lock);
-	first = !apsim.scans++;
-	/* Edge-triggered BINDINGS=complete (≈6.12+, spec §4.2). */
-	if (apsim.bindings_armed && bound == total) {
-		apsim.bindings_armed = false;
-		snprintf(cnt, sizeof(cnt), "COMPLETECOUNT=%llu", ++apsim.complete_count);
-		send_complete = true;
-	}
-	/* Default-domain auto selection (spec §1.2). */
-	if (apsim.ap_domain < 0)
-		for (i = 0; i <= apsim.max_apqi; i++)
-			if (apr_mask_test(&apsim.lpar_aqm, i) && apr_mask_test(&apsim.aqmask, i)) {
-				apsim.ap_domain = i;
-				break;
-			}
-	mutex_unlock(&apsim.lock);
-	mutex_unlock(&apsim.perms);
-	initscan[0] = "INITSCAN=done";
-	initscan[1] = NULL;
-	complete[0] = "BINDINGS=complete";
-	complete[1] = cnt;
-	complete[2] = NULL;
-	if (first)
-		root_uevent(initscan);
-	if (send_complete)
-		root_uevent(complete);
-
-	apsim.scanner = NULL;
+	WRITE_ONCE(apsim.scanner, NULL);
+out:
 	mutex_unlock(&apsim.scan_mutex);
 }
 
 static void scan_work_fn(struct work_struct *work)
 {
+	int secs;
+
 	apsim_scan();
-	schedule_delayed_work(&apsim.scan_work, READ_ONCE(apsim.config_time) * HZ);
+	mutex_lock(&apsim.lock);
+	secs = apsim.m.config_time;
+	mutex_unlock(&apsim.lock);
+	schedule_delayed_work(&apsim.scan_work, secs * HZ);
 }
 
 /* ---------------------------------------------------- control tree */
 
-/* "ID" or "ID WORD": decimal or 0x hex, one optional word after a space. */
-static int ctl_parse(const char *buf, unsigned int *id, char *word, size_t wsize)
+/*
+ * A write to a control file that changes the LPAR: the model's operation,
+ * then the scan the machine's CHSC notification causes.
+ */
+static ssize_t lpar_write(struct kobj_attribute *attr, enum apr_hv_op op, const char *buf,
+			  size_t count)
 {
-	char tmp[48], *p, *sp;
-	unsigned long long v;
+	ssize_t fault = apsim_fault("kernel/apsim", attr->attr.name, count);
 	int rc;
 
-	if (strscpy(tmp, buf, sizeof(tmp)) < 0)
-		return -EINVAL;
-	p = strim(tmp);
-	sp = strchr(p, ' ');
-	if (sp)
-		*sp++ = '\0';
-	rc = apr_kstrtoul(p, &v);
+	if (fault)
+		return fault;
+	mutex_lock(&apsim.lock);
+	rc = apr_hv_write(&apsim.m, op, buf);
+	mutex_unlock(&apsim.lock);
 	if (rc)
 		return rc;
-	if (v >= APR_BITS)
-		return -EINVAL;
-	*id = v;
-	if (word) {
-		if (strscpy(word, sp ? skip_spaces(sp) : "", wsize) < 0)
-			return -EINVAL;
-	} else if (sp) {
-		return -EINVAL;
-	}
-	return 0;
+	apsim_scan();
+	return count;
 }
 
 static ssize_t scan_store(struct kobject *kobj, struct kobj_attribute *attr, const char *buf,
 			  size_t count)
 {
+	ssize_t fault = apsim_fault("kernel/apsim", attr->attr.name, count);
+
+	if (fault)
+		return fault;
 	apsim_scan();
 	return count;
 }
 
-/* "ID 0|1": the SE/HMC side configures the adapter off/on, or it checkstops. */
-static ssize_t adapter_state_store(struct kobject *kobj, struct kobj_attribute *attr,
-				   const char *buf, size_t count)
+/* "ID 0|1": the SE/HMC side configures the adapter off/on. */
+static ssize_t se_config_store(struct kobject *kobj, struct kobj_attribute *attr,
+			       const char *buf, size_t count)
 {
-	bool chk = !strcmp(attr->attr.name, "chkstop");
-	char word[8];
-	unsigned int id;
-	long v;
-	int rc;
-
-	rc = ctl_parse(buf, &id, word, sizeof(word));
-	if (rc)
-		return rc;
-	if (apr_scan_int(word, &v) || (v != 0 && v != 1))
-		return -EINVAL;
-	mutex_lock(&apsim.lock);
-	if (!apsim.lpar_type[id] || !apr_mask_test(&apsim.lpar_apm, id))
-		rc = -ENODEV;
-	else if (chk)
-		apsim.se_chkstop[id] = v;
-	else
-		apsim.se_config[id] = v;
-	mutex_unlock(&apsim.lock);
-	if (rc)
-		return rc;
-	apsim_scan();	/* the CHSC notification makes the bus scan at once */
-	return count;
+	return lpar_write(attr, APR_HV_SE_CONFIG, buf, count);
 }
 
-/* add_adapter "ID [TYPE]" (default CEX8C) and remove_adapter "ID". */
-static ssize_t adapter_store(struct kobject *kobj, struct kobj_attribute *attr,
-			     const char *buf, size_t count)
+/* "ID 0|1": the adapter checkstops or recovers. */
+static ssize_t chkstop_store(struct kobject *kobj, struct kobj_attribute *attr, const char *buf,
+			     size_t count)
 {
-	bool add = attr->attr.name[0] == 'a';
-	const struct apr_card_type *t = NULL;
-	char word[16];
-	unsigned int id;
-	int rc;
+	return lpar_write(attr, APR_HV_CHKSTOP, buf, count);
+}
 
-	rc = ctl_parse(buf, &id, add ? word : NULL, sizeof(word));
-	if (rc)
-		return rc;
-	if (add) {
-		t = apr_card_type_lookup(word[0] ? word : "CEX8C");
-		if (!t)
-			return -EINVAL;
+/* "ID [TYPE]" (default CEX8C). */
+static ssize_t add_adapter_store(struct kobject *kobj, struct kobj_attribute *attr,
+				 const char *buf, size_t count)
+{
+	return lpar_write(attr, APR_HV_ADD_ADAPTER, buf, count);
+}
+
+static ssize_t remove_adapter_store(struct kobject *kobj, struct kobj_attribute *attr,
+				    const char *buf, size_t count)
+{
+	return lpar_write(attr, APR_HV_REMOVE_ADAPTER, buf, count);
+}
+
+static ssize_t add_usage_domain_store(struct kobject *kobj, struct kobj_attribute *attr,
+				      const char *buf, size_t count)
+{
+	return lpar_write(attr, APR_HV_ADD_USAGE, buf, count);
+}
+
+static ssize_t remove_usage_domain_store(struct kobject *kobj, struct kobj_attribute *attr,
+					 const char *buf, size_t count)
+{
+	return lpar_write(attr, APR_HV_REMOVE_USAGE, buf, count);
+}
+
+static ssize_t add_control_domain_store(struct kobject *kobj, struct kobj_attribute *attr,
+					const char *buf, size_t count)
+{
+	return lpar_write(attr, APR_HV_ADD_CONTROL, buf, count);
+}
+
+static ssize_t remove_control_domain_store(struct kobject *kobj, struct kobj_attribute *attr,
+					   const char *buf, size_t count)
+{
+	return lpar_write(attr, APR_HV_REMOVE_CONTROL, buf, count);
+}
+
+/* "PATH ERRNO COUNT" per armed fault. */
+static ssize_t fault_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	char num[12];
+	int i, n = 0;
+
+	mutex_lock(&apsim.lock);
+	for (i = 0; i < APR_FAULTS; i++) {
+		const struct apr_fault *f = &apsim.m.fault[i];
+
+		if (f->path[0])
+			n += sysfs_emit_at(buf, n, "%s %s %u\n", f->path,
+					   apr_fault_answer(f, num, sizeof(num)), f->count);
 	}
-	mutex_lock(&apsim.lock);
-	if (add == apr_mask_test(&apsim.lpar_apm, id)) {
-		rc = add ? -EEXIST : -ENODEV;
-	} else if (add) {
-		apsim.lpar_type[id] = t;
-		apsim.se_config[id] = true;
-		apsim.se_chkstop[id] = false;
-		apr_mask_set(&apsim.lpar_apm, id);
-	} else {
-		apr_mask_clear(&apsim.lpar_apm, id);
-	}
 	mutex_unlock(&apsim.lock);
-	if (rc)
-		return rc;
-	apsim_scan();
-	return count;
+	return n;
 }
 
-/* {add,remove}_{usage,control}_domain "ID". */
-static ssize_t domain_store(struct kobject *kobj, struct kobj_attribute *attr,
-			    const char *buf, size_t count)
+/* "PATH ERRNO|ok [COUNT]" arms a fault, "PATH off" disarms it (apr_fault_store). */
+static ssize_t fault_store(struct kobject *kobj, struct kobj_attribute *attr, const char *buf,
+			   size_t count)
 {
-	bool add = attr->attr.name[0] == 'a';
-	bool usage = strstr(attr->attr.name, "usage");
-	struct apr_mask *m = usage ? &apsim.lpar_aqm : &apsim.lpar_adm;
-	unsigned int id;
+	ssize_t fault;
 	int rc;
 
-	rc = ctl_parse(buf, &id, NULL, 0);
-	if (rc)
-		return rc;
+	fault = apsim_fault("kernel/apsim", attr->attr.name, count);
+	if (fault)
+		return fault;
 	mutex_lock(&apsim.lock);
-	if (add == apr_mask_test(m, id))
-		rc = add ? -EEXIST : -ENODEV;
-	else if (add)
-		apr_mask_set(m, id);
-	else
-		apr_mask_clear(m, id);
+	rc = apr_fault_store(&apsim.m, buf);
 	mutex_unlock(&apsim.lock);
-	if (rc)
-		return rc;
-	apsim_scan();
-	return count;
+	return rc ? rc : count;
 }
 
-static struct kobj_attribute ctl_scan = __ATTR(scan, 0200, NULL, scan_store);
-static struct kobj_attribute ctl_se_config = __ATTR(se_config, 0200, NULL, adapter_state_store);
-static struct kobj_attribute ctl_chkstop = __ATTR(chkstop, 0200, NULL, adapter_state_store);
-static struct kobj_attribute ctl_add_adapter = __ATTR(add_adapter, 0200, NULL, adapter_store);
-static struct kobj_attribute ctl_remove_adapter =
-	__ATTR(remove_adapter, 0200, NULL, adapter_store);
-static struct kobj_attribute ctl_add_usage = __ATTR(add_usage_domain, 0200, NULL, domain_store);
-static struct kobj_attribute ctl_remove_usage =
-	__ATTR(remove_usage_domain, 0200, NULL, domain_store);
-static struct kobj_attribute ctl_add_control =
-	__ATTR(add_control_domain, 0200, NULL, domain_store);
-static struct kobj_attribute ctl_remove_control =
-	__ATTR(remove_control_domain, 0200, NULL, domain_store);
+static struct kobj_attribute ctl_scan = __ATTR_WO(scan);
+static struct kobj_attribute ctl_se_config = __ATTR_WO(se_config);
+static struct kobj_attribute ctl_chkstop = __ATTR_WO(chkstop);
+static struct kobj_attribute ctl_add_adapter = __ATTR_WO(add_adapter);
+static struct kobj_attribute ctl_remove_adapter = __ATTR_WO(remove_adapter);
+static struct kobj_attribute ctl_add_usage = __ATTR_WO(add_usage_domain);
+static struct kobj_attribute ctl_remove_usage = __ATTR_WO(remove_usage_domain);
+static struct kobj_attribute ctl_add_control = __ATTR_WO(add_control_domain);
+static struct kobj_attribute ctl_remove_control = __ATTR_WO(remove_control_domain);
+static struct kobj_attribute ctl_fault = __ATTR_RW(fault);
 
 static struct attribute *ctl_attrs[] = {
 	&ctl_scan.attr,
@@ -427,6 +400,7 @@ static struct attribute *ctl_attrs[] = {
 	&ctl_remove_usage.attr,
 	&ctl_add_control.attr,
 	&ctl_remove_control.attr,
+	&ctl_fault.attr,
 	NULL,
 };
 
@@ -434,87 +408,65 @@ static const struct attribute_group ctl_group = { .attrs = ctl_attrs };
 
 /* ------------------------------------------------ module parameters */
 
-/* One ID, decimal or 0x hex (kstrtouint base 0), at most max. */
-static int parse_id(const char *s, unsigned int max, unsigned int *id)
+enum param_kind {
+	PARAM_ADAPTERS,
+	PARAM_USAGE,
+	PARAM_CONTROL,
+};
+
+struct param {
+	const char *name;
+	enum param_kind kind;
+};
+
+/* One ID[-ID][:TYPE] item of a parameter; errors name the parameter and the item. */
+static int param_item(void *data, unsigned int lo, unsigned int hi, const char *suffix,
+		      unsigned long suffix_len)
 {
-	int rc = kstrtouint(s, 0, id);
+	const struct param *p = data;
+	const struct apr_card_type *t = NULL;
+	char type[16];
+	unsigned int id;
 
-	if (rc)
-		return rc;
-	return *id > max ? -ERANGE : 0;
-}
-
-/*
- * "ID[-ID][:TYPE],...": each range calls fn.  Errors name the parameter
- * and the item, so a failed insmod says what was wrong.
- */
-static int parse_list(const char *param, const char *value, unsigned int max, bool typed,
-		      void (*fn)(unsigned int id, const struct apr_card_type *t))
-{
-	char *copy, *p, *item;
-	int rc = 0;
-
-	if (!value)
-		return 0;
-	copy = kstrdup(value, GFP_KERNEL);
-	if (!copy)
-		return -ENOMEM;
-	p = strim(copy);
-	while ((item = strsep(&p, ",")) != NULL) {
-		const struct apr_card_type *t = NULL;
-		char *type = strchr(item, ':'), *dash;
-		unsigned int lo, hi, id;
-
-		if (!*item && !p)
-			break;	/* an empty list, or a trailing comma */
-		if (type)
-			*type++ = '\0';
-		if (typed != !!type) {
-			pr_err("%s: '%s': %s\n", param, item,
-			       typed ? "needs :TYPE (CEX4A..CEX8P)" : "takes no :TYPE");
-			rc = -EINVAL;
-			break;
-		}
-		if (type) {
-			t = apr_card_type_lookup(type);
-			if (!t) {
-				pr_err("%s: unknown card type '%s' (CEX4A..CEX8P)\n", param, type);
-				rc = -EINVAL;
-				break;
-			}
-		}
-		dash = strchr(item, '-');
-		if (dash)
-			*dash++ = '\0';
-		if (parse_id(item, max, &lo) || parse_id(dash ? dash : item, max, &hi) ||
-		    lo > hi) {
-			pr_err("%s: '%s%s%s' is not an ID or range in 0..%u\n", param, item,
-			       dash ? "-" : "", dash ? dash : "", max);
-			rc = -EINVAL;
-			break;
-		}
-		for (id = lo; id <= hi; id++)
-			fn(id, t);
+	if (p->kind == PARAM_ADAPTERS ? !suffix : !!suffix) {
+		pr_err("%s: %u-%u: %s\n", p->name, lo, hi,
+		       suffix ? "takes no :TYPE" : "needs :TYPE (CEX4A..CEX8P)");
+		return -EINVAL;
 	}
-	kfree(copy);
+	if (suffix) {
+		if (suffix_len < sizeof(type)) {
+			memcpy(type, suffix, suffix_len);
+			type[suffix_len] = '\0';
+			t = apr_card_type_lookup(type);
+		}
+		if (!t) {
+			pr_err("%s: unknown card type '%.*s' (CEX4A..CEX8P)\n", p->name,
+			       (int)suffix_len, suffix);
+			return -EINVAL;
+		}
+	}
+	for (id = lo; id <= hi; id++) {
+		if (p->kind == PARAM_ADAPTERS)
+			apr_hv_lpar_add(&apsim.m, id, t);
+		else
+			apr_mask_set(p->kind == PARAM_USAGE ? &apsim.m.lpar_aqm : &apsim.m.lpar_adm,
+				     id);
+	}
+	return 0;
+}
+
+static int parse_list(const char *name, enum param_kind kind, const char *value, unsigned int max)
+{
+	struct param p = { .name = name, .kind = kind };
+	struct apr_ids_error e;
+	int rc;
+
+	rc = apr_ids_parse(value, max, APR_IDS_KERNEL | APR_IDS_SUFFIX | APR_IDS_EMPTY, NULL,
+			   param_item, &p, &e);
+	if (rc && e.why != APR_IDS_STOPPED)
+		pr_err("%s: '%.*s' is not an ID or range in 0..%u\n", name, (int)e.item_len,
+		       value + e.item, max);
 	return rc;
-}
-
-static void add_adapter(unsigned int id, const struct apr_card_type *t)
-{
-	apr_mask_set(&apsim.lpar_apm, id);
-	apsim.lpar_type[id] = t;
-	apsim.se_config[id] = true;
-}
-
-static void add_usage(unsigned int id, const struct apr_card_type *t)
-{
-	apr_mask_set(&apsim.lpar_aqm, id);
-}
-
-static void add_control(unsigned int id, const struct apr_card_type *t)
-{
-	apr_mask_set(&apsim.lpar_adm, id);
 }
 
 static int parse_params(void)
@@ -529,22 +481,21 @@ static int parse_params(void)
 		pr_err("max_domain_id: %u is not in 0..255\n", max_domain_id);
 		return -EINVAL;
 	}
-	apsim.max_apid = max_adapter_id;
-	apsim.max_apqi = max_domain_id;
-	/* Without APXA the machine answers with 63/15 (spec §1.2). */
-	apsim.apxa = max_adapter_id > 63 || max_domain_id > 15;
-	rc = parse_list("adapters", adapters, max_adapter_id, true, add_adapter);
+	apsim.m.max_apid = max_adapter_id;
+	apsim.m.max_apqi = max_domain_id;
+	/* Without APXA the machine answers with 63/15 (ap_bus.c: ap_init_qci_info). */
+	if (max_adapter_id <= 63 && max_domain_id <= 15)
+		strscpy(apsim.m.features, "APSC QACT RC8A", sizeof(apsim.m.features));
+	rc = parse_list("adapters", PARAM_ADAPTERS, adapters ? adapters : "", max_adapter_id);
 	if (rc)
 		return rc;
-	rc = parse_list("domains", domains, max_domain_id, false, add_usage);
+	rc = parse_list("domains", PARAM_USAGE, domains ? domains : "", max_domain_id);
 	if (rc)
 		return rc;
 	if (control_domains)
-		rc = parse_list("control_domains", control_domains, max_domain_id, false,
-				add_control);
-	else
-		apsim.lpar_adm = apsim.lpar_aqm;
-	return rc;
+		return parse_list("control_domains", PARAM_CONTROL, control_domains, max_domain_id);
+	apsim.m.lpar_adm = apsim.m.lpar_aqm;
+	return 0;
 }
 
 /* ------------------------------------------------------ init and exit */
@@ -557,20 +508,19 @@ static int __init apsim_init(void)
 	mutex_init(&apsim.perms);
 	mutex_init(&apsim.lock);
 	INIT_DELAYED_WORK(&apsim.scan_work, scan_work_fn);
+	/* 64 Ki queues: zeroed, touched only where the host has queues. */
+	apsim.q = vzalloc(array_size(APR_BITS, sizeof(*apsim.q)));
+	if (!apsim.q)
+		return -ENOMEM;
+	apr_model_init(&apsim.m, apsim.q, NULL, NULL, NULL, 0);
+	apr_model_set_notify(&apsim.m, &apsim_notify, NULL);
 	rc = parse_params();
 	if (rc)
-		return rc;
-	/* Both masks start all ones, as on a real host (spec §1.2). */
-	apr_mask_fill(&apsim.apmask);
-	apr_mask_fill(&apsim.aqmask);
-	apsim.ap_domain = -1;
-	apsim.config_time = 30;
-	apsim.poll_timeout = 250000;
-	apsim.bindings_armed = true;
+		goto err_model;
 
 	rc = apsim_bus_init();
 	if (rc)
-		return rc;
+		goto err_model;
 	rc = apsim_vfio_init();
 	if (rc)
 		goto err_bus;
@@ -584,7 +534,7 @@ static int __init apsim_init(void)
 		goto err_ctl;
 	/* The initial scan: the devices exist when insmod returns. */
 	apsim_scan();
-	schedule_delayed_work(&apsim.scan_work, apsim.config_time * HZ);
+	schedule_delayed_work(&apsim.scan_work, apsim.m.config_time * HZ);
 	return 0;
 
 err_ctl:
@@ -593,6 +543,8 @@ err_vfio:
 	apsim_vfio_exit();
 err_bus:
 	apsim_bus_exit();
+err_model:
+	vfree(apsim.q);
 	return rc;
 }
 
@@ -607,6 +559,7 @@ static void __exit apsim_exit(void)
 	mutex_unlock(&apsim.scan_mutex);
 	apsim_vfio_exit();
 	apsim_bus_exit();
+	vfree(apsim.q);
 }
 
 module_init(apsim_init);

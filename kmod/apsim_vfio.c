@@ -1,24 +1,31 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * The vfio_ap side (spec §1.6, §3, §6): the root device
+ * The vfio_ap side (vfio_ap_drv.c, vfio_ap_ops.c): the root device
  * vfio_ap, the matrix bus, device and driver, the mdev parent with its
  * vfio_ap-passthrough type, every mdev attribute, and one VFIO device per
- * mdev (emulated IOMMU) that a process opens the way QEMU does.
+ * mdev (emulated IOMMU) that a process opens the way QEMU does.  What a
+ * write means - assignments, ap_config, the shadow a guest gets - is the
+ * kernel model's (model/vfio.c).
  *
  * The one intended difference from vfio_ap: opening needs no KVM (there is
  * none under TCG).  The opener stands for the guest: one vfio-ap mdev per
  * opener, status "in use" for the APQNs of its shadow APCB, and the release
  * request of a remove goes to the eventfd it registered.
  */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
 #include <linux/eventfd.h>
 #include <linux/file.h>
 #include <linux/kernel.h>
+#include <linux/lockdep.h>
 #include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <linux/vfio.h>
 
 #include "apsim.h"
+
+#define APSIM_MAX_INSTANCES APR_MAX_INSTANCES
 
 static struct device *vfio_root;
 static struct device matrix_dev;
@@ -37,6 +44,7 @@ static struct device_driver matrix_driver = {
 	.suppress_bind_attrs = true,
 };
 
+/* vfio_ap_drv.c: the matrix device's `features` (6.13+). */
 static ssize_t features_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
 	return sysfs_emit(buf, "guest_matrix hotplug ap_config\n");
@@ -47,7 +55,18 @@ static struct attribute *matrix_attrs[] = {
 	&dev_attr_features.attr,
 	NULL,
 };
-ATTRIBUTE_GROUPS(matrix);
+
+static umode_t matrix_visible(struct kobject *kobj, struct attribute *attr, int n)
+{
+	return apr_profile_has(apsim.m.profile, APR_DIR_MATRIX, attr->name) ? attr->mode : 0;
+}
+
+static const struct attribute_group matrix_group = {
+	.attrs = matrix_attrs,
+	.is_visible = matrix_visible,
+};
+
+static const struct attribute_group *matrix_groups[] = { &matrix_group, NULL };
 
 static void matrix_dev_release(struct device *dev)
 {
@@ -60,32 +79,61 @@ static struct apsim_mdev *to_amdev(struct device *dev)
 	return dev_get_drvdata(dev);
 }
 
-/* The rules' view of an mdev; apsim.lock held. */
+/* The model's view of an mdev. */
 static struct apr_mdev *rm_of(struct apsim_mdev *m)
 {
-	return &apsim.rm[m->idx];
+	lockdep_assert_held(&apsim.lock);
+	return &apsim.m.rm[m->idx];
 }
 
-static int table_add(struct apsim_mdev *m)
+/* Move the three parallel arrays to room for cap entries. */
+static int grow(unsigned int cap)
 {
-	if (apsim.nmdevs == apsim.cap) {
-		unsigned int cap = apsim.cap ? apsim.cap * 2 : 16;
-		struct apr_mdev *rm;
-		struct apsim_mdev **mx;
+	struct apr_mdev *rm = kvmalloc_array(cap, sizeof(*rm), GFP_KERNEL);
+	struct apr_mdev_info *info = kvmalloc_array(cap, sizeof(*info), GFP_KERNEL);
+	struct apsim_mdev **mdevs = kvmalloc_array(cap, sizeof(*mdevs), GFP_KERNEL);
+	unsigned int n = apsim.m.nmdevs;
 
-		rm = krealloc_array(apsim.rm, cap, sizeof(*rm), GFP_KERNEL);
-		if (!rm)
-			return -ENOMEM;
-		apsim.rm = rm;
-		mx = krealloc_array(apsim.mdevs, cap, sizeof(*mx), GFP_KERNEL);
-		if (!mx)
-			return -ENOMEM;
-		apsim.mdevs = mx;
-		apsim.cap = cap;
+	lockdep_assert_held(&apsim.lock);
+	if (!rm || !info || !mdevs) {
+		kvfree(rm);
+		kvfree(info);
+		kvfree(mdevs);
+		return -ENOMEM;
 	}
-	m->idx = apsim.nmdevs++;
-	memset(&apsim.rm[m->idx], 0, sizeof(apsim.rm[0]));
-	apsim.mdevs[m->idx] = m;
+	if (n) {
+		memcpy(rm, apsim.rm, n * sizeof(*rm));
+		memcpy(info, apsim.info, n * sizeof(*info));
+		memcpy(mdevs, apsim.mdevs, n * sizeof(*mdevs));
+	}
+	kvfree(apsim.rm);
+	kvfree(apsim.info);
+	kvfree(apsim.mdevs);
+	apsim.rm = rm;
+	apsim.info = info;
+	apsim.mdevs = mdevs;
+	apsim.cap = cap;
+	apr_model_set_mdevs(&apsim.m, rm, info, cap);
+	return 0;
+}
+
+/* mdev_sysfs.c: create_store's device reaches the model (the mdev core checked it). */
+static int table_add(struct apsim_mdev *m, const char *uuid)
+{
+	unsigned int idx;
+	int rc;
+
+	lockdep_assert_held(&apsim.lock);
+	rc = apr_vfio_mdev_create(&apsim.m, uuid, strlen(uuid), &idx);
+	if (rc == -ENOSPC) {
+		rc = grow(apsim.cap ? apsim.cap * 2 : 16);
+		if (!rc)
+			rc = apr_vfio_mdev_create(&apsim.m, uuid, strlen(uuid), &idx);
+	}
+	if (rc)
+		return rc;
+	apsim.mdevs[idx] = m;
+	m->idx = idx;
 	m->registered = true;
 	return 0;
 }
@@ -94,182 +142,133 @@ static void table_del(struct apsim_mdev *m)
 {
 	unsigned int i;
 
+	lockdep_assert_held(&apsim.lock);
 	if (!m->registered)
 		return;
-	for (i = m->idx; i + 1 < apsim.nmdevs; i++) {
-		apsim.rm[i] = apsim.rm[i + 1];
+	apr_vfio_mdev_delete(&apsim.m, m->idx);
+	for (i = m->idx; i < apsim.m.nmdevs; i++) {
 		apsim.mdevs[i] = apsim.mdevs[i + 1];
 		apsim.mdevs[i]->idx = i;
 	}
-	apsim.nmdevs--;
 	m->registered = false;
-}
-
-static void refilter(struct apsim_mdev *m)
-{
-	struct apr_mask filtered;
-	struct apr_host h;
-
-	apsim_rules_host(&h);
-	apr_filter(&h, rm_of(m), &filtered);
-	apr_filter_cdoms(&h, rm_of(m));
-}
-
-/* ------------------------------------------- queue probe and remove */
-
-/* spec §3.9 "Probe": a queue bound to vfio_ap may complete an adapter. */
-void apsim_vfio_probe_queue(struct apsim_queue *q)
-{
-	int i;
-
-	mutex_lock(&apsim.lock);
-	i = apr_mdev_holding(apsim.rm, apsim.nmdevs, q->apid, q->apqi);
-	/* During a host configuration change the filter waits for the scan's end. */
-	if (i >= 0 && apsim.scanner != current)
-		refilter(apsim.mdevs[i]);
-	mutex_unlock(&apsim.lock);
-}
-
-/* spec §3.9 "Remove": the whole adapter leaves the guest. */
-void apsim_vfio_remove_queue(struct apsim_queue *q)
-{
-	int i;
-
-	mutex_lock(&apsim.lock);
-	i = apr_mdev_holding(apsim.rm, apsim.nmdevs, q->apid, q->apqi);
-	if (i >= 0)
-		apr_queue_removed(&apsim.rm[i], q->apid, q->apqi);
-	mutex_unlock(&apsim.lock);
 }
 
 /* ------------------------------------------------- mdev attributes */
 
-static enum apr_kind kind_of(const char *name)
+/*
+ * vfio_ap_ops.c: assign_adapter_store and its kin: the model decides in
+ * the kernel's order.  Control domains do not take the permissions mutex
+ * (assign_control_domain_store takes only the update locks).
+ */
+static ssize_t do_assign(struct device *dev, struct device_attribute *attr, enum apr_kind kind,
+			 const char *buf, size_t count)
 {
-	if (strstr(name, "control_domain"))
-		return APR_CONTROL_DOMAIN;
-	if (strstr(name, "domain"))
-		return APR_DOMAIN;
-	return APR_ADAPTER;
-}
-
-/* spec §3.2-§3.3: the rules decide, in the kernel's order. */
-static ssize_t assign_store(struct device *dev, struct device_attribute *attr, const char *buf,
-			    size_t count)
-{
+	ssize_t fault;
 	struct apsim_mdev *m = to_amdev(dev);
-	enum apr_kind kind = kind_of(attr->attr.name);
-	struct apr_conflict c;
-	struct apr_host h;
-	struct apr_mdev *r;
-	unsigned long id;
+	struct apr_refusal why;
 	int rc;
 
-	/* Control domains do not take the permissions mutex (spec §3.10). */
+	fault = apsim_dev_fault(dev, attr->attr.name, count);
+	if (fault)
+		return fault;
 	if (kind != APR_CONTROL_DOMAIN)
 		mutex_lock(&apsim.perms);
 	mutex_lock(&apsim.lock);
-	apsim_rules_host(&h);
-	rc = apr_check_assign(&h, apsim.rm, apsim.nmdevs, m->idx, kind, buf, &id, &c);
-	if (rc == -EADDRINUSE)
+	rc = apr_vfio_assign(&apsim.m, m->idx, kind, buf);
+	why = apsim.m.why;
+	if (rc == -EADDRINUSE && why.mdev >= 0)
 		pr_warn("Userspace may not assign queue %02x.%04x to mdev: already assigned to %s\n",
-			c.apid, c.apqi, dev_name(&apsim.mdevs[c.mdev]->mdev->dev));
-	if (!rc) {
-		r = rm_of(m);
-		apr_mask_set(kind == APR_ADAPTER ? &r->apm :
-			     kind == APR_DOMAIN ? &r->aqm : &r->adm, id);
-		if (kind == APR_CONTROL_DOMAIN)
-			apr_filter_cdoms(&h, r);
-		else
-			refilter(m);
-	}
+			why.apid, why.apqi, apsim.info[why.mdev].uuid);
 	mutex_unlock(&apsim.lock);
 	if (kind != APR_CONTROL_DOMAIN)
 		mutex_unlock(&apsim.perms);
 	return rc < 0 ? rc : count;
 }
 
-/* spec §3.4: unassign does not re-run the adapter filter. */
-static ssize_t unassign_store(struct device *dev, struct device_attribute *attr,
-			      const char *buf, size_t count)
+/* vfio_ap_ops.c: unassign_*_store (update locks only): the model unplugs, no re-filter. */
+static ssize_t do_unassign(struct device *dev, struct device_attribute *attr,
+			   enum apr_kind kind, const char *buf, size_t count)
 {
+	ssize_t fault;
 	struct apsim_mdev *m = to_amdev(dev);
-	enum apr_kind kind = kind_of(attr->attr.name);
-	struct apr_host h;
-	unsigned long id;
 	int rc;
 
+	fault = apsim_dev_fault(dev, attr->attr.name, count);
+	if (fault)
+		return fault;
 	mutex_lock(&apsim.lock);
-	apsim_rules_host(&h);
-	rc = apr_check_unassign(&h, rm_of(m), kind, buf, &id);
-	if (!rc)
-		apr_unassign(rm_of(m), kind, id);
+	rc = apr_vfio_unassign(&apsim.m, m->idx, kind, buf);
 	mutex_unlock(&apsim.lock);
 	return rc < 0 ? rc : count;
 }
 
-static struct device_attribute dev_attr_assign_adapter =
-	__ATTR(assign_adapter, 0200, NULL, assign_store);
-static struct device_attribute dev_attr_unassign_adapter =
-	__ATTR(unassign_adapter, 0200, NULL, unassign_store);
-static struct device_attribute dev_attr_assign_domain =
-	__ATTR(assign_domain, 0200, NULL, assign_store);
-static struct device_attribute dev_attr_unassign_domain =
-	__ATTR(unassign_domain, 0200, NULL, unassign_store);
-static struct device_attribute dev_attr_assign_control_domain =
-	__ATTR(assign_control_domain, 0200, NULL, assign_store);
-static struct device_attribute dev_attr_unassign_control_domain =
-	__ATTR(unassign_control_domain, 0200, NULL, unassign_store);
+static ssize_t assign_adapter_store(struct device *dev, struct device_attribute *attr,
+				    const char *buf, size_t count)
+{
+	return do_assign(dev, attr, APR_ADAPTER, buf, count);
+}
+static DEVICE_ATTR_WO(assign_adapter);
+
+static ssize_t unassign_adapter_store(struct device *dev, struct device_attribute *attr,
+				      const char *buf, size_t count)
+{
+	return do_unassign(dev, attr, APR_ADAPTER, buf, count);
+}
+static DEVICE_ATTR_WO(unassign_adapter);
+
+static ssize_t assign_domain_store(struct device *dev, struct device_attribute *attr,
+				   const char *buf, size_t count)
+{
+	return do_assign(dev, attr, APR_DOMAIN, buf, count);
+}
+static DEVICE_ATTR_WO(assign_domain);
+
+static ssize_t unassign_domain_store(struct device *dev, struct device_attribute *attr,
+				     const char *buf, size_t count)
+{
+	return do_unassign(dev, attr, APR_DOMAIN, buf, count);
+}
+static DEVICE_ATTR_WO(unassign_domain);
+
+static ssize_t assign_control_domain_store(struct device *dev, struct device_attribute *attr,
+					   const char *buf, size_t count)
+{
+	return do_assign(dev, attr, APR_CONTROL_DOMAIN, buf, count);
+}
+static DEVICE_ATTR_WO(assign_control_domain);
+
+static ssize_t unassign_control_domain_store(struct device *dev, struct device_attribute *attr,
+					     const char *buf, size_t count)
+{
+	return do_unassign(dev, attr, APR_CONTROL_DOMAIN, buf, count);
+}
+static DEVICE_ATTR_WO(unassign_control_domain);
 
 static ssize_t ap_config_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
 	struct apsim_mdev *m = to_amdev(dev);
-	char t[3][APR_MASK_STRLEN + 1];
-	struct apr_mdev *r;
+	char t[APR_AP_CONFIG_STRLEN + 1];
 
 	mutex_lock(&apsim.lock);
-	r = rm_of(m);
-	apr_mask_format(&r->apm, t[0]);
-	apr_mask_format(&r->aqm, t[1]);
-	apr_mask_format(&r->adm, t[2]);
+	apr_vfio_ap_config_show(&apsim.m, m->idx, t);
 	mutex_unlock(&apsim.lock);
-	return sysfs_emit(buf, "%s,%s,%s\n", t[0], t[1], t[2]);
+	return sysfs_emit(buf, "%.200s\n", t); /* the three masks, then a newline */
 }
 
-/* spec §6.2: all or nothing; unplug what goes, then install and re-filter. */
+/* vfio_ap_ops.c: ap_config_store (6.10+): all or nothing, the model's. */
 static ssize_t ap_config_store(struct device *dev, struct device_attribute *attr,
 			       const char *buf, size_t count)
 {
+	ssize_t fault;
 	struct apsim_mdev *m = to_amdev(dev);
-	struct apr_mask cfg[3];
-	struct apr_conflict c;
-	struct apr_host h;
-	struct apr_mdev *r;
-	unsigned int b;
 	int rc;
 
-	rc = apr_ap_config_parse(buf, min_t(size_t, count, APR_AP_CONFIG_STRLEN), cfg);
-	if (rc)
-		return rc;
+	fault = apsim_dev_fault(dev, attr->attr.name, count);
+	if (fault)
+		return fault;
 	mutex_lock(&apsim.perms);
 	mutex_lock(&apsim.lock);
-	apsim_rules_host(&h);
-	rc = apr_check_ap_config(&h, apsim.rm, apsim.nmdevs, m->idx, cfg, &c);
-	if (!rc) {
-		r = rm_of(m);
-		for (b = 0; b < APR_BITS; b++) {
-			if (apr_mask_test(&r->apm, b) && !apr_mask_test(&cfg[0], b))
-				apr_unassign(r, APR_ADAPTER, b);
-			if (apr_mask_test(&r->aqm, b) && !apr_mask_test(&cfg[1], b))
-				apr_unassign(r, APR_DOMAIN, b);
-			if (apr_mask_test(&r->adm, b) && !apr_mask_test(&cfg[2], b))
-				apr_unassign(r, APR_CONTROL_DOMAIN, b);
-		}
-		r->apm = cfg[0];
-		r->aqm = cfg[1];
-		r->adm = cfg[2];
-		refilter(m);
-	}
+	rc = apr_vfio_ap_config_store(&apsim.m, m->idx, buf, count);
 	mutex_unlock(&apsim.lock);
 	mutex_unlock(&apsim.perms);
 	return rc < 0 ? rc : count;
@@ -286,7 +285,7 @@ static ssize_t control_domains_show(struct device *dev, struct device_attribute 
 
 	mutex_lock(&apsim.lock);
 	r = rm_of(m);
-	for (d = apr_mask_next(&r->adm, 0); d <= apsim.max_apqi && d < APR_BITS;
+	for (d = apr_mask_next(&r->adm, 0); d <= apsim.m.max_apqi && d < APR_BITS;
 	     d = apr_mask_next(&r->adm, d + 1))
 		n += sysfs_emit_at(buf, n, "%04x\n", d);
 	mutex_unlock(&apsim.lock);
@@ -294,7 +293,7 @@ static ssize_t control_domains_show(struct device *dev, struct device_attribute 
 }
 static DEVICE_ATTR_RO(control_domains);
 
-/* matrix and guest_matrix: the assigned matrix, or the shadow APCB (spec §1.6, §3.5). */
+/* vfio_ap_ops.c: vfio_ap_mdev_matrix_show: the assigned matrix, or the shadow APCB. */
 static ssize_t show_matrix(struct device *dev, char *buf, bool shadow)
 {
 	struct apsim_mdev *m = to_amdev(dev);
@@ -304,7 +303,7 @@ static ssize_t show_matrix(struct device *dev, char *buf, bool shadow)
 	mutex_lock(&apsim.lock);
 	r = rm_of(m);
 	n = apr_matrix_format(shadow ? &r->sapm : &r->apm, shadow ? &r->saqm : &r->aqm,
-			      apsim.max_apid, apsim.max_apqi, buf, PAGE_SIZE);
+			      apsim.m.max_apid, apsim.m.max_apqi, buf, PAGE_SIZE);
 	mutex_unlock(&apsim.lock);
 	return n;
 }
@@ -322,7 +321,7 @@ static ssize_t guest_matrix_show(struct device *dev, struct device_attribute *at
 }
 static DEVICE_ATTR_RO(guest_matrix);
 
-/* vfio_ap's attribute order (spec §1.6). */
+/* vfio_ap_ops.c: vfio_ap_mdev_attrs, in its order. */
 static struct attribute *mdev_attrs[] = {
 	&dev_attr_assign_adapter.attr,
 	&dev_attr_unassign_adapter.attr,
@@ -336,7 +335,19 @@ static struct attribute *mdev_attrs[] = {
 	&dev_attr_guest_matrix.attr,
 	NULL,
 };
-ATTRIBUTE_GROUPS(mdev);
+
+/* The generation's attributes (apr_profile_has: guest_matrix, ap_config). */
+static umode_t mdev_visible(struct kobject *kobj, struct attribute *attr, int n)
+{
+	return apr_profile_has(apsim.m.profile, APR_DIR_MDEV, attr->name) ? attr->mode : 0;
+}
+
+static const struct attribute_group mdev_group = {
+	.attrs = mdev_attrs,
+	.is_visible = mdev_visible,
+};
+
+static const struct attribute_group *mdev_groups[] = { &mdev_group, NULL };
 
 /* ------------------------------------------------------ VFIO device */
 
@@ -354,25 +365,20 @@ static void apsim_vfio_release_dev(struct vfio_device *vdev)
 }
 
 /*
- * The guest attaches: the current shadow is installed as it is (spec §3.5).
- * vfio_ap refuses a second vfio-ap device for the same KVM with EPERM; the
- * opening process stands for the KVM here.
+ * The guest attaches (vfio_ap_ops.c: vfio_ap_mdev_open_device,
+ * vfio_ap_mdev_set_kvm), the model's rules: a second vfio-ap device for
+ * the same KVM is EPERM.  The opening process stands for the KVM here.
  */
 static int apsim_vfio_open(struct vfio_device *vdev)
 {
 	struct apsim_mdev *m = container_of(vdev, struct apsim_mdev, vdev);
-	unsigned int i;
-	int rc = 0;
+	char guest[24];
+	int rc = -ENODEV;
 
+	snprintf(guest, sizeof(guest), "pid%d", current->tgid);
 	mutex_lock(&apsim.lock);
-	for (i = 0; i < apsim.nmdevs; i++)
-		if (apsim.mdevs[i] != m && apsim.rm[i].attached &&
-		    apsim.mdevs[i]->opener == current->tgid)
-			rc = -EPERM;
-	if (!rc && m->registered) {
-		rm_of(m)->attached = true;
-		m->opener = current->tgid;
-	}
+	if (m->registered)
+		rc = apr_vfio_guest_attach(&apsim.m, m->idx, guest);
 	mutex_unlock(&apsim.lock);
 	return rc;
 }
@@ -383,9 +389,8 @@ static void apsim_vfio_close(struct vfio_device *vdev)
 	struct eventfd_ctx *trigger;
 
 	mutex_lock(&apsim.lock);
-	if (m->registered)
-		rm_of(m)->attached = false;
-	m->opener = 0;
+	if (m->registered && apsim.m.rm[m->idx].attached)
+		apr_vfio_guest_detach(&apsim.m, m->idx);
 	trigger = m->req_trigger;
 	m->req_trigger = NULL;
 	mutex_unlock(&apsim.lock);
@@ -470,29 +475,27 @@ static long apsim_vfio_ioctl(struct vfio_device *vdev, unsigned int cmd, unsigne
 	case VFIO_DEVICE_SET_IRQS:
 		return set_irqs(m, arg);
 	case VFIO_DEVICE_RESET:
-		return 0;	/* every queue answers a reset at once */
+		return 0; /* every queue answers a reset at once */
 	default:
 		return -EOPNOTSUPP;
 	}
 }
 
 /*
- * spec §3.7 (6.5+): while a remove waits, the guest loses its AP
- * resources at once and its QEMU is asked to let go of the device.
+ * vfio_ap_ops.c: vfio_ap_mdev_request (6.5+): while a remove waits, the
+ * guest loses its AP resources at once (the model's) and its QEMU is asked
+ * to let go of the device.  6.0 had no request callback: the remove waits
+ * for the guest to exit.
  */
 static void apsim_vfio_request(struct vfio_device *vdev, unsigned int count)
 {
 	struct apsim_mdev *m = container_of(vdev, struct apsim_mdev, vdev);
-	struct apr_mdev *r;
+	bool request = apsim.m.profile >= APR_PROFILE_6_10;
 
 	mutex_lock(&apsim.lock);
-	if (m->registered) {
-		r = rm_of(m);
-		apr_mask_zero(&r->sapm);
-		apr_mask_zero(&r->saqm);
-		apr_mask_zero(&r->sadm);
-	}
-	if (m->req_trigger) {
+	if (request && m->registered)
+		apr_vfio_mdev_request(&apsim.m, m->idx);
+	if (request && m->req_trigger) {
 		if (!(count % 10))
 			dev_notice_ratelimited(vdev->dev, "Relaying device request to user (#%u)\n",
 					       count);
@@ -526,7 +529,7 @@ static int apsim_mdev_probe(struct mdev_device *mdev)
 	if (IS_ERR(m))
 		return PTR_ERR(m);
 	mutex_lock(&apsim.lock);
-	rc = table_add(m);
+	rc = table_add(m, dev_name(&mdev->dev));
 	mutex_unlock(&apsim.lock);
 	if (rc)
 		goto err_put;
@@ -632,9 +635,12 @@ void apsim_vfio_exit(void)
 	device_unregister(&matrix_dev);
 	bus_unregister(&matrix_bus);
 	root_device_unregister(vfio_root);
-	kfree(apsim.rm);
-	kfree(apsim.mdevs);
+	kvfree(apsim.rm);
+	kvfree(apsim.info);
+	kvfree(apsim.mdevs);
 	apsim.rm = NULL;
+	apsim.info = NULL;
 	apsim.mdevs = NULL;
 	apsim.cap = 0;
+	apr_model_set_mdevs(&apsim.m, NULL, NULL, 0);
 }

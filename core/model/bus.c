@@ -74,11 +74,17 @@ static bool mask_owned(const struct apr_model *m, unsigned int a, unsigned int q
 }
 
 /*
- * ap_bus.c: __ap_revise_reserved: a bound queue whose driver's DEFAULT
- * flag disagrees with the masks is re-probed; on 6.19 a queue with a
- * driver_override is left alone only while bound to that driver.  An
- * unbound default-owned queue is probed again (the kernel has no driver
- * to ask there); an unbound vfio-owned one waits for vfio_ap.
+ * ap_bus.c: __ap_revise_reserved (called by ap_bus_revise_bindings after
+ * apmask_store / aqmask_store, every version to date): a bound queue whose
+ * driver's DEFAULT flag disagrees with the masks is re-probed; on 6.19 a
+ * queue with a driver_override is left alone only while bound to that
+ * driver (device_match_driver_override).  For an unbound queue the kernel
+ * reads the flags of a NULL driver (to_ap_drv(dev->driver)->flags, no
+ * check): on s390 that read does not fault, it lands in the lowcore
+ * (offset 0x98 on 6.1: the high word of per_address, zero unless a PER
+ * event happened), so the driver counts as "not default": an unbound
+ * default-owned queue is re-probed (and the default driver takes it), an
+ * unbound vfio-owned one is left waiting for vfio_ap.
  */
 bool apr_bus_needs_reprobe(const struct apr_model *m, unsigned int a, unsigned int q)
 {
@@ -325,17 +331,22 @@ int apr_queue_online_store(struct apr_model *m, unsigned int a, unsigned int q, 
 }
 
 /* ap_card.c: request_count_store: any write clears the card's and its queues' counters. */
-void apr_card_request_count_store(struct apr_model *m, unsigned int a)
+int apr_card_request_count_store(struct apr_model *m, unsigned int a, const char *buf)
 {
+	(void)buf;
 	m->card[a].request_count = 0;
 	for (unsigned int q = 0; m->requests && q < APR_BITS; q++)
 		m->requests[a][q] = 0;
+	return 0;
 }
 
-void apr_queue_request_count_store(struct apr_model *m, unsigned int a, unsigned int q)
+int apr_queue_request_count_store(struct apr_model *m, unsigned int a, unsigned int q,
+				  const char *buf)
 {
+	(void)buf;
 	if (m->requests)
 		m->requests[a][q] = 0;
+	return 0;
 }
 
 uint64_t apr_queue_request_count(const struct apr_model *m, unsigned int a, unsigned int q)
@@ -344,9 +355,28 @@ uint64_t apr_queue_request_count(const struct apr_model *m, unsigned int a, unsi
 }
 
 /* ap_queue.c: reset_store: the state machine restarts, the queue is initialised. */
-void apr_queue_reset_store(struct apr_model *m, unsigned int a, unsigned int q)
+int apr_queue_reset_store(struct apr_model *m, unsigned int a, unsigned int q, const char *buf)
 {
+	(void)buf;
 	m->q[a][q].uninitiated = false;
+	return 0;
+}
+
+/* zcrypt_card.c: online_show. */
+bool apr_card_online(const struct apr_model *m, unsigned int a)
+{
+	const struct apr_card *c = &m->card[a];
+
+	return c->online && c->config && !c->chkstop;
+}
+
+/* zcrypt_queue.c: online_show. */
+bool apr_queue_online(const struct apr_model *m, unsigned int a, unsigned int q)
+{
+	const struct apr_queue *sq = &m->q[a][q];
+	const struct apr_card *c = &m->card[a];
+
+	return sq->online && sq->config && !sq->chkstop && c->config && !c->chkstop;
 }
 
 /* A driver's name as the model keeps it: what can be written back and read again. */

@@ -74,11 +74,16 @@ int apr_hv_add_adapter(struct apr_model *m, const char *buf)
 		return refuse(m, -EINVAL, APR_WHY_NO_TYPE, id, 0);
 	if (apr_mask_test(&m->lpar_apm, id))
 		return refuse(m, -EEXIST, APR_WHY_IN_LPAR, id, 0);
+	apr_hv_lpar_add(m, id, t);
+	return 0;
+}
+
+void apr_hv_lpar_add(struct apr_model *m, unsigned int id, const struct apr_card_type *t)
+{
 	m->card[id].type = t;
 	m->card[id].se_config = true;
 	m->card[id].se_chkstop = false;
 	apr_mask_set(&m->lpar_apm, id);
-	return 0;
 }
 
 int apr_hv_remove_adapter(struct apr_model *m, const char *buf)
@@ -150,6 +155,27 @@ int apr_hv_chkstop(struct apr_model *m, const char *buf)
 	return rc;
 }
 
+int apr_hv_write(struct apr_model *m, enum apr_hv_op op, const char *buf)
+{
+	switch (op) {
+	case APR_HV_ADD_ADAPTER:
+		return apr_hv_add_adapter(m, buf);
+	case APR_HV_REMOVE_ADAPTER:
+		return apr_hv_remove_adapter(m, buf);
+	case APR_HV_ADD_USAGE:
+	case APR_HV_REMOVE_USAGE:
+		return apr_hv_domain(m, true, op == APR_HV_ADD_USAGE, buf);
+	case APR_HV_ADD_CONTROL:
+	case APR_HV_REMOVE_CONTROL:
+		return apr_hv_domain(m, false, op == APR_HV_ADD_CONTROL, buf);
+	case APR_HV_SE_CONFIG:
+		return apr_hv_se_config(m, buf);
+	case APR_HV_CHKSTOP:
+		return apr_hv_chkstop(m, buf);
+	}
+	return refuse(m, -EINVAL, APR_WHY_SYNTAX, 0, 0);
+}
+
 /* ------------------------------------------------------------- faults */
 
 int apr_fault_arm(struct apr_model *m, const char *path, int err, unsigned int count)
@@ -193,6 +219,36 @@ int apr_fault_take(struct apr_model *m, const char *path, int *err)
 		return 1;
 	}
 	return 0;
+}
+
+bool apr_fault_armed(const struct apr_model *m)
+{
+	for (unsigned int i = 0; i < APR_FAULTS; i++)
+		if (m->fault[i].path[0])
+			return true;
+	return false;
+}
+
+const char *apr_fault_answer(const struct apr_fault *f, char *buf, unsigned long size)
+{
+	const char *name = apr_errno_name(f->err);
+	char digits[12];
+	unsigned int v = (unsigned int)f->err, n = 0;
+
+	if (!f->err)
+		return "ok";
+	if (name)
+		return name;
+	do {
+		digits[n++] = (char)('0' + v % 10);
+		v /= 10;
+	} while (v && n < sizeof(digits));
+	if (!size)
+		return "";
+	for (unsigned long i = 0; i < n && i + 1 < size; i++)
+		buf[i] = digits[n - 1 - i];
+	buf[n < size ? n : size - 1] = '\0';
+	return buf;
 }
 
 /* Split the next blank-separated word off *s into out; false when none. */

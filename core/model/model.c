@@ -143,6 +143,15 @@ bool apr_model_has_qci(const struct apr_model *m)
 	return !apr_streq(m->features, "-");
 }
 
+uint32_t apr_model_functions(const struct apr_model *m, const struct apr_card_type *t)
+{
+	uint32_t fn = t->functions;
+
+	if (!apr_model_has_qci(m) || (m->max_apid <= 63 && m->max_apqi <= 15))
+		fn &= ~0x02000000u;
+	return fn;
+}
+
 static char lower(char c)
 {
 	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;

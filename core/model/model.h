@@ -212,6 +212,11 @@ unsigned int apr_model_queue_state(const void *data, unsigned int apid, unsigned
 /* The rules' view of the model (valid while the model is unchanged). */
 void apr_model_rules_host(const struct apr_model *m, struct apr_host *h);
 bool apr_model_has_qci(const struct apr_model *m);
+/*
+ * The TAPQ facility word of a card of type t on this machine: without QCI,
+ * or with IDs that fit 63/15, there is no APXA (ap_bus.c: ap_init_qci_info).
+ */
+uint32_t apr_model_functions(const struct apr_model *m, const struct apr_card_type *t);
 /* Index of the mdev (uuid in any case), or -1. */
 int apr_model_find_mdev(const struct apr_model *m, const char *uuid);
 
@@ -244,10 +249,16 @@ int apr_card_config_store(struct apr_model *m, unsigned int apid, const char *bu
 int apr_card_online_store(struct apr_model *m, unsigned int apid, const char *buf);
 int apr_queue_online_store(struct apr_model *m, unsigned int apid, unsigned int apqi,
 			   const char *buf);
-void apr_card_request_count_store(struct apr_model *m, unsigned int apid);
-void apr_queue_request_count_store(struct apr_model *m, unsigned int apid, unsigned int apqi);
+/* Any write clears the counters (the text does not matter); 0. */
+int apr_card_request_count_store(struct apr_model *m, unsigned int apid, const char *buf);
+int apr_queue_request_count_store(struct apr_model *m, unsigned int apid, unsigned int apqi,
+				  const char *buf);
 uint64_t apr_queue_request_count(const struct apr_model *m, unsigned int apid, unsigned int apqi);
-void apr_queue_reset_store(struct apr_model *m, unsigned int apid, unsigned int apqi);
+int apr_queue_reset_store(struct apr_model *m, unsigned int apid, unsigned int apqi,
+			  const char *buf);
+/* zcrypt `online` as a card's and a queue's attribute shows it. */
+bool apr_card_online(const struct apr_model *m, unsigned int apid);
+bool apr_queue_online(const struct apr_model *m, unsigned int apid, unsigned int apqi);
 /* 6.19 driver_override; the name it shows into buf (size APR_OVERRIDE_NAME_MAX). */
 int apr_queue_override_store(struct apr_model *m, unsigned int apid, unsigned int apqi,
 			     const char *buf, unsigned long len);
@@ -328,7 +339,23 @@ unsigned int apr_vfio_available_instances(const struct apr_model *m);
  * notification).  Text as the control files take it: "ID", "ID WORD".
  */
 int apr_hv_parse(const char *buf, unsigned int *id, char *word, unsigned long wsize);
+
+/* The control files that change the LPAR, one operation each (apr_hv_write). */
+enum apr_hv_op {
+	APR_HV_ADD_ADAPTER,
+	APR_HV_REMOVE_ADAPTER,
+	APR_HV_ADD_USAGE,
+	APR_HV_REMOVE_USAGE,
+	APR_HV_ADD_CONTROL,
+	APR_HV_REMOVE_CONTROL,
+	APR_HV_SE_CONFIG,
+	APR_HV_CHKSTOP,
+};
+/* A write to the control file of op; the caller scans after a success. */
+int apr_hv_write(struct apr_model *m, enum apr_hv_op op, const char *buf);
 int apr_hv_add_adapter(struct apr_model *m, const char *buf);
+/* A card of type t joins the LPAR configured on (what add_adapter does once it parsed). */
+void apr_hv_lpar_add(struct apr_model *m, unsigned int id, const struct apr_card_type *t);
 int apr_hv_remove_adapter(struct apr_model *m, const char *buf);
 int apr_hv_domain(struct apr_model *m, bool usage, bool add, const char *buf);
 int apr_hv_se_config(struct apr_model *m, const char *buf);
@@ -343,6 +370,10 @@ int apr_fault_store(struct apr_model *m, const char *buf);
 int apr_fault_arm(struct apr_model *m, const char *path, int err, unsigned int count);
 /* 1 and *err when a fault answers this write (one use consumed), else 0. */
 int apr_fault_take(struct apr_model *m, const char *path, int *err);
+/* Is any fault armed (a cheap test before the path is built)? */
+bool apr_fault_armed(const struct apr_model *m);
+/* How f answers, as kernel/apsim/fault shows it: "ok", the errno's name or its number. */
+const char *apr_fault_answer(const struct apr_fault *f, char *buf, unsigned long size);
 /* The errno's name ("EBUSY"), or NULL when the model does not know it. */
 const char *apr_errno_name(int err);
 int apr_errno_parse(const char *s, int *err);

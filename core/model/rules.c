@@ -441,6 +441,28 @@ static const char *const profile_names[APR_PROFILE_COUNT] = {
 	[APR_PROFILE_6_13] = "6.13",   [APR_PROFILE_6_19] = "6.19",
 };
 
+/* The attributes later generations added, with the first generation that has them. */
+static const struct {
+	enum apr_dir dir;
+	const char *name;
+	enum apr_profile since;
+} added[] = {
+	{ APR_DIR_MDEV, "guest_matrix", APR_PROFILE_6_0 }, /* vfio_ap_ops.c: dynamic hot plug */
+	{ APR_DIR_BUS, "features", APR_PROFILE_6_10 },	   /* ap_bus.c: features_show (6.4) */
+	{ APR_DIR_MDEV, "ap_config", APR_PROFILE_6_10 },   /* vfio_ap_ops.c: ap_config_store */
+	{ APR_DIR_MATRIX, "features", APR_PROFILE_6_13 },  /* vfio_ap_drv.c: features_show */
+	{ APR_DIR_BUS, "bindings_complete_count", APR_PROFILE_6_19 },
+	{ APR_DIR_QUEUE, "driver_override", APR_PROFILE_6_19 },
+};
+
+bool apr_profile_has(enum apr_profile p, enum apr_dir dir, const char *name)
+{
+	for (unsigned int i = 0; i < sizeof(added) / sizeof(added[0]); i++)
+		if (added[i].dir == dir && apr_streq(added[i].name, name))
+			return p >= added[i].since;
+	return true;
+}
+
 /*
  * The generation shows in which attributes exist.  Without an mdev
  * the per-mdev attributes cannot be seen; the bus `features` file (6.4+)

@@ -109,6 +109,21 @@ int apr_mdev_holding(const struct apr_mdev *mdevs, int n, unsigned int apid, uns
 enum apr_profile apr_profile_detect(bool mdev_seen, bool guest_matrix, bool ap_config,
 				    bool matrix_features, bool driver_override);
 const char *apr_profile_name(enum apr_profile p);
+
+/* Where an attribute lives: the bus, a card, a queue, the matrix device, an mdev. */
+enum apr_dir {
+	APR_DIR_BUS,
+	APR_DIR_CARD,
+	APR_DIR_QUEUE,
+	APR_DIR_MATRIX,
+	APR_DIR_MDEV,
+};
+/*
+ * Does generation p have attribute name in dir?  True for every attribute
+ * but those a later generation added (the table in rules.c; the profiles
+ * are detected from them, apr_profile_detect).
+ */
+bool apr_profile_has(enum apr_profile p, enum apr_dir dir, const char *name);
 int apr_profile_parse(const char *s, enum apr_profile *p);
 
 /* Card types (ap_bus.h: AP_DEVICE_TYPE_*, the TAPQ facility bits): one table. */

@@ -294,16 +294,15 @@ static int show_bindings(const struct sim *s, const struct sim_at *at, struct si
 	return 0;
 }
 
-static bool is_6_19(const struct sim *s, const struct sim_at *at)
+/* The bus's and the queues' attributes of this host's generation. */
+static bool bus_has(const struct sim *s, const struct sim_at *at)
 {
-	(void)at;
-	return M(s)->profile >= APR_PROFILE_6_19;
+	return apr_profile_has(M(s)->profile, APR_DIR_BUS, at->node->name);
 }
 
-static bool is_6_10(const struct sim *s, const struct sim_at *at)
+static bool queue_has(const struct sim *s, const struct sim_at *at)
 {
-	(void)at;
-	return M(s)->profile >= APR_PROFILE_6_10;
+	return apr_profile_has(M(s)->profile, APR_DIR_QUEUE, at->node->name);
 }
 
 static int show_complete_count(const struct sim *s, const struct sim_at *at, struct sim_out *o)
@@ -515,8 +514,8 @@ const struct sim_node sim_bus_ap[] = {
 	{ "apmask", SIM_FILE, 0644, .show = show_mask, .store = store_mask },
 	{ "aqmask", SIM_FILE, 0644, .arg = 1, .show = show_mask, .store = store_mask },
 	{ "scans", SIM_FILE, 0644, .show = show_scans, .store = store_scans },
-	{ "features", SIM_FILE, 0444, .visible = is_6_10, .show = show_features },
-	{ "bindings_complete_count", SIM_FILE, 0444, .visible = is_6_19,
+	{ "features", SIM_FILE, 0444, .visible = bus_has, .show = show_features },
+	{ "bindings_complete_count", SIM_FILE, 0444, .visible = bus_has,
 	  .show = show_complete_count },
 	{ "drivers_autoprobe", SIM_FILE, 0644, .show = show_one, .store = store_noop },
 	{ "drivers_probe", SIM_FILE, 0200, .store = store_drivers_probe },
@@ -531,16 +530,6 @@ const struct sim_node sim_bus_ap[] = {
 static const struct apr_card *card(const struct sim *s, const struct sim_at *at)
 {
 	return &M(s)->card[at->apid];
-}
-
-/* The facility word: no APXA on a machine without QCI or with few adapters. */
-static uint32_t functions(const struct sim *s, const struct apr_card_type *t)
-{
-	uint32_t fn = t->functions;
-
-	if (!apr_model_has_qci(M(s)) || M(s)->max_apid <= 63)
-		fn &= ~0x02000000u;
-	return fn;
 }
 
 static int show_hwtype(const struct sim *s, const struct sim_at *at, struct sim_out *o)
@@ -558,7 +547,7 @@ static int show_depth(const struct sim *s, const struct sim_at *at, struct sim_o
 /* ap_card.c: ap_functions_show: a card keeps the top 16 bits. */
 static int show_card_functions(const struct sim *s, const struct sim_at *at, struct sim_out *o)
 {
-	sim_printf(o, "0x%08X\n", functions(s, card(s, at)->type) & 0xffff0000u);
+	sim_printf(o, "0x%08X\n", apr_model_functions(M(s), card(s, at)->type) & 0xffff0000u);
 	return 0;
 }
 
@@ -570,9 +559,8 @@ static int show_card_requests(const struct sim *s, const struct sim_at *at, stru
 
 static int store_card_requests(struct sim *s, const struct sim_at *at, const char *buf, size_t len)
 {
-	(void)buf, (void)len;
-	apr_card_request_count_store(sim_model(s), at->apid);
-	return 0;
+	(void)len;
+	return apr_card_request_count_store(sim_model(s), at->apid, buf);
 }
 
 static int show_modalias(const struct sim *s, const struct sim_at *at, struct sim_out *o)
@@ -623,9 +611,7 @@ static int show_type(const struct sim *s, const struct sim_at *at, struct sim_ou
 
 static int show_card_online(const struct sim *s, const struct sim_at *at, struct sim_out *o)
 {
-	const struct apr_card *c = card(s, at);
-
-	sim_printf(o, "%d\n", c->online && c->config && !c->chkstop);
+	sim_printf(o, "%d\n", apr_card_online(M(s), at->apid));
 	return 0;
 }
 
@@ -672,9 +658,8 @@ static int show_queue_requests(const struct sim *s, const struct sim_at *at, str
 
 static int store_queue_requests(struct sim *s, const struct sim_at *at, const char *buf, size_t len)
 {
-	(void)buf, (void)len;
-	apr_queue_request_count_store(sim_model(s), at->apid, at->apqi);
-	return 0;
+	(void)len;
+	return apr_queue_request_count_store(sim_model(s), at->apid, at->apqi, buf);
 }
 
 static int show_reset(const struct sim *s, const struct sim_at *at, struct sim_out *o)
@@ -686,9 +671,8 @@ static int show_reset(const struct sim *s, const struct sim_at *at, struct sim_o
 
 static int store_reset(struct sim *s, const struct sim_at *at, const char *buf, size_t len)
 {
-	(void)buf, (void)len;
-	apr_queue_reset_store(sim_model(s), at->apid, at->apqi);
-	return 0;
+	(void)len;
+	return apr_queue_reset_store(sim_model(s), at->apid, at->apqi, buf);
 }
 
 static int show_interrupt(const struct sim *s, const struct sim_at *at, struct sim_out *o)
@@ -711,7 +695,7 @@ static int show_queue_chkstop(const struct sim *s, const struct sim_at *at, stru
 
 static int show_queue_functions(const struct sim *s, const struct sim_at *at, struct sim_out *o)
 {
-	sim_printf(o, "0x%08X\n", functions(s, card(s, at)->type));
+	sim_printf(o, "0x%08X\n", apr_model_functions(M(s), card(s, at)->type));
 	return 0;
 }
 
@@ -743,10 +727,7 @@ static bool queue_vfio(const struct sim *s, const struct sim_at *at)
 
 static int show_queue_online(const struct sim *s, const struct sim_at *at, struct sim_out *o)
 {
-	const struct apr_queue *q = queue(s, at);
-	const struct apr_card *c = card(s, at);
-
-	sim_printf(o, "%d\n", q->online && q->config && !q->chkstop && c->config && !c->chkstop);
+	sim_printf(o, "%d\n", apr_queue_online(M(s), at->apid, at->apqi));
 	return 0;
 }
 
@@ -793,7 +774,7 @@ static const struct sim_node queue_dir[] = {
 	{ "uevent", SIM_FILE, 0644, .show = show_queue_uevent, .store = store_noop },
 	{ "subsystem", SIM_LINK, .target = "../../../../bus/ap" },
 	{ "driver", SIM_LINK, .visible = queue_bound, .link = link_queue_driver },
-	{ "driver_override", SIM_FILE, 0644, .visible = is_6_19, .show = show_override,
+	{ "driver_override", SIM_FILE, 0644, .visible = queue_has, .show = show_override,
 	  .store = store_override },
 	{ "online", SIM_FILE, 0644, .visible = queue_zcrypt, .show = show_queue_online,
 	  .store = store_queue_online },

@@ -12,17 +12,6 @@
 
 #include "sim.h"
 
-enum hv_op {
-	HV_ADD_ADAPTER,
-	HV_REMOVE_ADAPTER,
-	HV_ADD_USAGE,
-	HV_REMOVE_USAGE,
-	HV_ADD_CONTROL,
-	HV_REMOVE_CONTROL,
-	HV_SE_CONFIG,
-	HV_CHKSTOP,
-};
-
 static int store_scan(struct sim *s, const struct sim_at *at, const char *buf, size_t len)
 {
 	(void)at, (void)buf, (void)len;
@@ -30,35 +19,12 @@ static int store_scan(struct sim *s, const struct sim_at *at, const char *buf, s
 	return 0;
 }
 
-/* An LPAR change (arg: enum hv_op), then the scan it causes. */
+/* An LPAR change (arg: enum apr_hv_op), then the scan it causes. */
 static int store_lpar(struct sim *s, const struct sim_at *at, const char *buf, size_t len)
 {
-	struct apr_model *m = sim_model(s);
-	int rc;
+	int rc = apr_hv_write(sim_model(s), (enum apr_hv_op)at->node->arg, buf);
 
 	(void)len;
-	switch (at->node->arg) {
-	case HV_ADD_ADAPTER:
-		rc = apr_hv_add_adapter(m, buf);
-		break;
-	case HV_REMOVE_ADAPTER:
-		rc = apr_hv_remove_adapter(m, buf);
-		break;
-	case HV_ADD_USAGE:
-	case HV_REMOVE_USAGE:
-		rc = apr_hv_domain(m, true, at->node->arg == HV_ADD_USAGE, buf);
-		break;
-	case HV_ADD_CONTROL:
-	case HV_REMOVE_CONTROL:
-		rc = apr_hv_domain(m, false, at->node->arg == HV_ADD_CONTROL, buf);
-		break;
-	case HV_SE_CONFIG:
-		rc = apr_hv_se_config(m, buf);
-		break;
-	default:
-		rc = apr_hv_chkstop(m, buf);
-		break;
-	}
 	if (rc)
 		return rc;
 	sim_bus_scan(s);
@@ -134,18 +100,6 @@ static int show_guests(const struct sim *s, const struct sim_at *at, struct sim_
 	return 0;
 }
 
-const char *sim_fault_answer(const struct apr_fault *f, char *buf, size_t size)
-{
-	const char *name = apr_errno_name(f->err);
-
-	if (!f->err)
-		return "ok";
-	if (name)
-		return name;
-	snprintf(buf, size, "%d", f->err);
-	return buf;
-}
-
 /* "PATH ERRNO COUNT" per armed fault ("ok": the write succeeds without effect). */
 static int show_faults(const struct sim *s, const struct sim_at *at, struct sim_out *o)
 {
@@ -157,7 +111,7 @@ static int show_faults(const struct sim *s, const struct sim_at *at, struct sim_
 		const struct apr_fault *f = &m->fault[i];
 
 		if (f->path[0])
-			sim_printf(o, "%s %s %u\n", f->path, sim_fault_answer(f, num, sizeof(num)),
+			sim_printf(o, "%s %s %u\n", f->path, apr_fault_answer(f, num, sizeof(num)),
 				   f->count);
 	}
 	return 0;
@@ -171,14 +125,15 @@ static int store_fault(struct sim *s, const struct sim_at *at, const char *buf, 
 
 const struct sim_node sim_kernel_apsim[] = {
 	{ "scan", SIM_FILE, 0200, .store = store_scan },
-	{ "add_adapter", SIM_FILE, 0200, .arg = HV_ADD_ADAPTER, .store = store_lpar },
-	{ "remove_adapter", SIM_FILE, 0200, .arg = HV_REMOVE_ADAPTER, .store = store_lpar },
-	{ "add_usage_domain", SIM_FILE, 0200, .arg = HV_ADD_USAGE, .store = store_lpar },
-	{ "remove_usage_domain", SIM_FILE, 0200, .arg = HV_REMOVE_USAGE, .store = store_lpar },
-	{ "add_control_domain", SIM_FILE, 0200, .arg = HV_ADD_CONTROL, .store = store_lpar },
-	{ "remove_control_domain", SIM_FILE, 0200, .arg = HV_REMOVE_CONTROL, .store = store_lpar },
-	{ "se_config", SIM_FILE, 0200, .arg = HV_SE_CONFIG, .store = store_lpar },
-	{ "chkstop", SIM_FILE, 0200, .arg = HV_CHKSTOP, .store = store_lpar },
+	{ "add_adapter", SIM_FILE, 0200, .arg = APR_HV_ADD_ADAPTER, .store = store_lpar },
+	{ "remove_adapter", SIM_FILE, 0200, .arg = APR_HV_REMOVE_ADAPTER, .store = store_lpar },
+	{ "add_usage_domain", SIM_FILE, 0200, .arg = APR_HV_ADD_USAGE, .store = store_lpar },
+	{ "remove_usage_domain", SIM_FILE, 0200, .arg = APR_HV_REMOVE_USAGE, .store = store_lpar },
+	{ "add_control_domain", SIM_FILE, 0200, .arg = APR_HV_ADD_CONTROL, .store = store_lpar },
+	{ "remove_control_domain", SIM_FILE, 0200, .arg = APR_HV_REMOVE_CONTROL,
+	  .store = store_lpar },
+	{ "se_config", SIM_FILE, 0200, .arg = APR_HV_SE_CONFIG, .store = store_lpar },
+	{ "chkstop", SIM_FILE, 0200, .arg = APR_HV_CHKSTOP, .store = store_lpar },
 	{ "guest_start", SIM_FILE, 0200, .store = store_guest_start },
 	{ "guest_stop", SIM_FILE, 0200, .store = store_guest_stop },
 	{ "guests", SIM_FILE, 0444, .show = show_guests },

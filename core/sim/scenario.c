@@ -885,7 +885,7 @@ int sim_state_write(const struct sim_state *st, FILE *f)
 		if (!t->path[0])
 			continue;
 		fprintf(f, "%s%s = %s %u\n", first ? "\n[faults]\n" : "", t->path,
-			sim_fault_answer(t, num, sizeof(num)), t->count);
+			apr_fault_answer(t, num, sizeof(num)), t->count);
 		first = 0;
 	}
 	fprintf(f, "%s\n", end_marker);

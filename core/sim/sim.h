@@ -136,7 +136,8 @@ struct sim_dynamic {
  * store) or a link (target, relative to the node's directory, or what
  * link() prints, which may start with target).  visible() says whether
  * it exists on this host now (NULL: always).  arg is the node's own
- * parameter for functions several nodes share (at->node is the node).
+ * parameter for functions several nodes share; at->node is the node
+ * (also for visible()).
  * store returns 0, APR_NOOP or -errno, as the model's operations do.
  * The tables give name, kind and mode in that order, the rest by name.
  */
@@ -211,9 +212,6 @@ void sim_file_unlock(struct sim_file *f);
 int sim_file_save(struct sim_file *f, const struct sim_state *st);
 /* Read the (unchanged) file back into *st: undo a change that was not saved. */
 int sim_file_revert(struct sim_file *f, struct sim_state **st);
-
-/* How an armed fault answers: "ok", an errno's name, or its number (in buf). */
-const char *sim_fault_answer(const struct apr_fault *f, char *buf, size_t size);
 
 /* --------------------------------------------------------- driver core */
 

@@ -153,9 +153,16 @@ static int path_add(struct path *p, const char *text)
 	return 0;
 }
 
+/* Does n exist on this host now?  Its visible() sees n as at->node. */
 static bool visible(const struct sim *s, const struct sim_node *n, const struct sim_at *at)
 {
-	return !n->visible || n->visible(s, at);
+	struct sim_at here;
+
+	if (!n->visible)
+		return true;
+	here = *at;
+	here.node = n;
+	return n->visible(s, &here);
 }
 
 /* The child called name of directory dir, with at updated; NULL when none. */

@@ -222,22 +222,15 @@ static void link_iommu_group(const struct sim *s, const struct sim_at *at, struc
 	sim_printf(o, "../../../../kernel/iommu_groups/%d", M(s)->mdev[at->mdev].group);
 }
 
-static bool dynamic(const struct sim *s, const struct sim_at *at)
+/* The mdevs' and the matrix device's attributes of this host's generation. */
+static bool mdev_has(const struct sim *s, const struct sim_at *at)
 {
-	(void)at;
-	return M(s)->profile >= APR_PROFILE_6_0;
+	return apr_profile_has(M(s)->profile, APR_DIR_MDEV, at->node->name);
 }
 
-static bool has_ap_config(const struct sim *s, const struct sim_at *at)
+static bool matrix_has(const struct sim *s, const struct sim_at *at)
 {
-	(void)at;
-	return M(s)->profile >= APR_PROFILE_6_10;
-}
-
-static bool has_features(const struct sim *s, const struct sim_at *at)
-{
-	(void)at;
-	return M(s)->profile >= APR_PROFILE_6_13;
+	return apr_profile_has(M(s)->profile, APR_DIR_MATRIX, at->node->name);
 }
 
 /* vfio_ap_ops.c: vfio_ap_mdev_attrs, then the mdev core's. */
@@ -258,8 +251,8 @@ static const struct sim_node mdev_dir[] = {
 	{ "driver", SIM_LINK, .target = "../../../../bus/mdev/drivers/vfio_ap_mdev" },
 	{ "iommu_group", SIM_LINK, .link = link_iommu_group },
 	{ "subsystem", SIM_LINK, .target = "../../../../bus/mdev" },
-	{ "guest_matrix", SIM_FILE, 0444, .visible = dynamic, .show = show_guest_matrix },
-	{ "ap_config", SIM_FILE, 0644, .visible = has_ap_config, .show = show_ap_config,
+	{ "guest_matrix", SIM_FILE, 0444, .visible = mdev_has, .show = show_guest_matrix },
+	{ "ap_config", SIM_FILE, 0644, .visible = mdev_has, .show = show_ap_config,
 	  .store = store_ap_config },
 	SIM_END,
 };
@@ -352,7 +345,7 @@ static const struct sim_node matrix[] = {
 	{ "uevent", SIM_FILE, 0644, .show = show_empty, .store = store_noop },
 	{ "driver", SIM_LINK, .target = "../../../bus/matrix/drivers/vfio_ap" },
 	{ "subsystem", SIM_LINK, .target = "../../../bus/matrix" },
-	{ "features", SIM_FILE, 0444, .visible = has_features, .show = show_features },
+	{ "features", SIM_FILE, 0444, .visible = matrix_has, .show = show_features },
 	SIM_END,
 };
 

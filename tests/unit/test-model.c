@@ -388,7 +388,7 @@ static void test_card_attrs(void **state)
 	assert_int_equal(apr_card_config_store(m, 5, "1"), -EOPNOTSUPP);
 	h->req[4][1] = 7;
 	m->card[4].request_count = 9;
-	apr_card_request_count_store(m, 4);
+	apr_card_request_count_store(m, 4, "1");
 	assert_int_equal(apr_queue_request_count(m, 4, 1), 0);
 	assert_int_equal(apr_bus_ap_domain_store(m, "0x47"), -EINVAL); /* not in aqmask */
 	assert_int_equal(apr_bus_ap_domain_store(m, "1"), 0);
@@ -397,6 +397,21 @@ static void test_card_attrs(void **state)
 	assert_true(m->poll_thread);
 	assert_int_equal(apr_bus_poll_thread_store(m, "maybe"), -EINVAL);
 	assert_int_equal(apr_bus_poll_timeout_store(m, "120000000001"), -EINVAL);
+}
+
+/* ap_bus.c: __ap_revise_reserved on unbound queues (doc/kernel-abi.md, the re-probe pass). */
+static void test_unbound_reprobe(void **state)
+{
+	struct host *h = *state;
+	struct apr_model *m = &h->m;
+
+	apr_bus_remove(m, 5, 1);
+	apr_bus_remove(m, 5, 0x47);
+	assert_true(apr_bus_needs_reprobe(m, 5, 1));
+	assert_false(apr_bus_needs_reprobe(m, 5, 0x47));
+	assert_int_equal(mask_store(m, false, "-0x20"), 0);
+	assert_int_equal(m->q[5][1].driver, APR_DRV_CEX4QUEUE);
+	assert_int_equal(m->q[5][0x47].driver, APR_DRV_NONE);
 }
 
 static void test_overrides(void **state)
@@ -475,6 +490,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_guests, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_hypervisor, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_card_attrs, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unbound_reprobe, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_overrides, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_faults, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_copy, setup, teardown),

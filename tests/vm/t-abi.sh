@@ -75,6 +75,16 @@ is "vfio_ap queue status" unassigned "$(rd $c/05.0047/status)"
 is "vfio_ap queue has no online" no "$([ -e $c/05.0047/online ] && echo yes || echo no)"
 is "a queue moved by a mask write is uninitiated" - "$(rd $c/05.0047/request_count)"
 answer "unchanged mask: success" OK $S/bus/ap/aqmask "-4"
+# The re-probe pass on unbound queues (ap_bus.c: __ap_revise_reserved reads
+# no driver's flags as "not default", doc/kernel-abi.md): the next mask
+# change binds a default-owned one again, a vfio-owned one stays unbound.
+answer "unbind 05.0001 from cex4queue" OK $S/bus/ap/drivers/cex4queue/unbind 05.0001
+answer "unbind 05.0047 from vfio_ap" OK $S/bus/ap/drivers/vfio_ap/unbind 05.0047
+answer "an unrelated mask change" OK $S/bus/ap/apmask -0x20
+is "the default-owned queue is bound again" cex4queue "$(basename "$(readlink $c/05.0001/driver)")"
+is "the vfio-owned one is left unbound" "" "$(readlink $c/05.0047/driver)"
+answer "drivers_probe binds it" OK $S/bus/ap/drivers_probe 05.0047
+answer "the mask back" OK $S/bus/ap/apmask +0x20
 answer "ap_domain outside aqmask" EINVAL $S/bus/ap/ap_domain 4
 answer "ap_domain 0x1 (sscanf %i)" OK $S/bus/ap/ap_domain 0x1
 answer "config_time range" EINVAL $S/bus/ap/config_time 4
