@@ -157,6 +157,33 @@ struct json_q {
 	const char *sep;
 };
 
+/* One register of a queue's mkvps: {"register", "state", "pattern"} (null: none shown). */
+static int json_mkvp(const char *reg, const char *state, const char *pattern, void *data)
+{
+	json_object *o = json_object_new_object();
+
+	json_add(o, "register", json_text(reg));
+	json_add(o, "state", json_text(state));
+	json_add(o, "pattern", strcmp(pattern, "-") ? json_text(pattern) : NULL);
+	json_object_array_add(data, o);
+	return 0;
+}
+
+/* zcrypt's facts (detail only): null where the device has no such attribute. */
+static json_object *json_zcrypt(struct apm_host *h, unsigned int a, int d,
+				enum apm_zcrypt_info what)
+{
+	char buf[256];
+
+	if (apm_host_get_zcrypt_info(h, a, d, what, buf, sizeof(buf)))
+		return NULL;
+	if (what == APM_ZC_OP_MODES)
+		return json_words(buf);
+	if (what == APM_ZC_API_ORDINALNR)
+		return buf[0] ? json_object_new_int(atoi(buf)) : NULL;
+	return json_text(buf);
+}
+
 static int json_queue(const struct apm_queue_info *q, void *data)
 {
 	struct json_q *j = data;
@@ -184,6 +211,21 @@ static int json_queue(const struct apm_queue_info *q, void *data)
 		json_add(o, "config", have ? json_tri(d.config) : NULL);
 		json_add(o, "chkstop", have ? json_tri(d.chkstop) : NULL);
 		json_add(o, "online", have ? json_tri(d.online) : NULL);
+		if (have) {
+			json_object *mk = json_object_new_array();
+
+			if (apm_host_foreach_queue_mkvp(j->h, q->adapter, q->domain, json_mkvp,
+							mk)) {
+				json_object_put(mk);
+				mk = NULL;
+			}
+			json_add(o, "mkvps", mk);
+			json_add(o, "op_modes",
+				 json_zcrypt(j->h, q->adapter, (int)q->domain, APM_ZC_OP_MODES));
+		} else {
+			json_add(o, "mkvps", NULL);
+			json_add(o, "op_modes", NULL);
+		}
 	}
 	fprintf(j->f, "%s\n    ", j->sep);
 	json_put(j->f, o);
@@ -212,7 +254,7 @@ static json_object *json_host(struct apm_host *h)
 	return o;
 }
 
-static json_object *json_adapter(const struct apm_host *h, unsigned int a)
+static json_object *json_adapter(struct apm_host *h, unsigned int a, bool detail)
 {
 	json_object *o = json_object_new_object();
 	struct apm_adapter_info ai;
@@ -231,6 +273,12 @@ static json_object *json_adapter(const struct apm_host *h, unsigned int a)
 	json_add(o, "config", json_tri(ai.config));
 	json_add(o, "chkstop", json_tri(ai.chkstop));
 	json_add(o, "online", json_tri(ai.online));
+	if (detail) {
+		json_add(o, "serialnr", json_zcrypt(h, a, -1, APM_ZC_SERIALNR));
+		json_add(o, "api_ordinalnr", json_zcrypt(h, a, -1, APM_ZC_API_ORDINALNR));
+		json_add(o, "fw_version", json_zcrypt(h, a, -1, APM_ZC_FW_VERSION));
+		json_add(o, "op_modes", json_zcrypt(h, a, -1, APM_ZC_OP_MODES));
+	}
 	return o;
 }
 
@@ -302,7 +350,7 @@ static void show_json(FILE *f, struct apm_host *h, const struct apm_config *cfg,
 		if (!apm_mask_test(&l.adapters, a))
 			continue;
 		fprintf(f, "%s\n    ", sep);
-		json_put(f, json_adapter(h, a));
+		json_put(f, json_adapter(h, a, detail));
 		sep = ",";
 	}
 	fputs("],\n \"domains\":[", f);

@@ -915,6 +915,62 @@ APM_EXPORT int apm_host_get_queue_detail(struct apm_host *h, unsigned int a, uns
 	return 0;
 }
 
+/* "LABEL: STATE PATTERN" lines of a queue's mkvps (zcrypt_cex4.c: cca_mkvps_show, ep11_mkvps_show). */
+APM_EXPORT int apm_host_foreach_queue_mkvp(struct apm_host *h, unsigned int a, unsigned int q,
+					   int (*fn)(const char *reg, const char *state,
+						     const char *pattern, void *data),
+					   void *data)
+{
+	char buf[1024], *line, *save = NULL;
+	int rc;
+
+	if (a >= APR_BITS || q >= APR_BITS || !fn)
+		return -EINVAL;
+	rc = apm_readf(h->ctx, buf, sizeof(buf), "devices/ap/card%02x/%02x.%04x/mkvps", a, a, q);
+	if (rc < 0)
+		return rc;
+	for (line = strtok_r(buf, "\n", &save); line; line = strtok_r(NULL, "\n", &save)) {
+		char *colon = strchr(line, ':'), *state, *pattern;
+
+		if (!colon)
+			continue;
+		*colon = '\0';
+		state = colon + 1 + strspn(colon + 1, " ");
+		pattern = strchr(state, ' ');
+		if (pattern)
+			*pattern++ = '\0';
+		rc = fn(line, state, pattern && *pattern ? pattern : "-", data);
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
+APM_EXPORT int apm_host_get_zcrypt_info(struct apm_host *h, unsigned int a, int q,
+					enum apm_zcrypt_info what, char *buf, size_t size)
+{
+	static const char *const names[] = { "serialnr", "API_ordinalnr", "FW_version",
+					     "op_modes" };
+	char path[64], *t;
+	int rc;
+
+	if (a >= APR_BITS || q >= APR_BITS || (unsigned int)what >= ARRAY_SIZE(names) || !size)
+		return -EINVAL;
+	if (q < 0)
+		snprintf(path, sizeof(path), "devices/ap/card%02x/%s", a, names[what]);
+	else
+		snprintf(path, sizeof(path), "devices/ap/card%02x/%02x.%04x/%s", a, a, q,
+			 names[what]);
+	rc = apm_readf(h->ctx, buf, size, "%s", path);
+	if (rc < 0) {
+		buf[0] = '\0';
+		return rc;
+	}
+	t = apm_strip(buf);
+	memmove(buf, t, strlen(t) + 1);
+	return 0;
+}
+
 APM_EXPORT unsigned int apm_host_get_mdev_count(const struct apm_host *h)
 {
 	return h->nmdevs;

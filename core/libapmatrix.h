@@ -243,6 +243,40 @@ struct apm_queue_detail {
 int apm_host_get_queue_detail(struct apm_host *host, unsigned int adapter, unsigned int domain,
 			      struct apm_queue_detail *d);
 
+/*
+ * What zcrypt tells about a CCA or EP11 queue bound to cex4queue: its
+ * master-key verification patterns (the queue's `mkvps`, zcrypt_cex4.c:
+ * cca_mkvps_show for AES, APKA and ASYM, ep11_mkvps_show for the wrapping
+ * key WK).  fn is called per register in the kernel's order with its label
+ * ("AES CUR", "WK NEW"), its state as the kernel names it ("valid",
+ * "empty", ... or "-") and its pattern ("0x" and hex digits, or "-"); the
+ * strings are borrowed for the call.  Read through the seam on demand.
+ * Returns 0, the first non-zero value fn returned, -ENOENT when the queue
+ * has no `mkvps` (an accelerator, not bound to zcrypt, no such queue), or
+ * the read's -errno.  Since: 6
+ */
+int apm_host_foreach_queue_mkvp(struct apm_host *host, unsigned int adapter, unsigned int domain,
+				int (*fn)(const char *reg, const char *state, const char *pattern,
+					  void *data),
+				void *data);
+
+/* zcrypt's facts about a card or a queue (zcrypt_cex4.c).  Since: 6 */
+enum apm_zcrypt_info {
+	APM_ZC_SERIALNR = 0,  /* cards: CCA (8 characters) and EP11 (16) */
+	APM_ZC_API_ORDINALNR, /* EP11 cards */
+	APM_ZC_FW_VERSION,    /* EP11 cards: "MAJOR.MINOR" */
+	APM_ZC_OP_MODES,      /* EP11 cards and queues: mode names, blank-separated */
+};
+/*
+ * One of them for card adapter (domain < 0) or queue adapter.domain, as
+ * the attribute reads without its newline, into buf (size bytes; "" when
+ * the card does not answer).  Returns 0, -ENOENT when the device has no
+ * such attribute (another card kind, not bound to zcrypt), -EINVAL for a
+ * bad what or ID, or the read's -errno.  Since: 6
+ */
+int apm_host_get_zcrypt_info(struct apm_host *host, unsigned int adapter, int domain,
+			     enum apm_zcrypt_info what, char *buf, size_t size);
+
 unsigned int apm_host_get_mdev_count(const struct apm_host *host);
 /* Borrowed; sorted by uuid. */
 struct apm_mdev *apm_host_get_mdev(const struct apm_host *host, unsigned int i);

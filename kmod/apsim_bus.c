@@ -586,24 +586,38 @@ static ssize_t card_online_store(struct device *dev, struct device_attribute *at
 	return card_write(dev, attr, apr_card_online_store, buf, count);
 }
 
-static ssize_t serialnr_show(struct device *dev, struct device_attribute *attr, char *buf)
+/* zcrypt_cex4.c's card attributes (CCA: serialnr; EP11: these four), the model's text. */
+static ssize_t card_zcrypt_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%s\n", "93AADFK9");
+	ssize_t n;
+
+	mutex_lock(&apsim.lock);
+	n = apr_card_zcrypt_show(&apsim.m, to_card(dev)->apid, attr->attr.name, buf, PAGE_SIZE);
+	mutex_unlock(&apsim.lock);
+	return n;
 }
-static DEVICE_ATTR_RO(serialnr);
+
+static struct device_attribute dev_attr_serialnr = __ATTR(serialnr, 0444, card_zcrypt_show, NULL);
+static struct device_attribute dev_attr_api_ordinalnr =
+	__ATTR(API_ordinalnr, 0444, card_zcrypt_show, NULL);
+static struct device_attribute dev_attr_fw_version =
+	__ATTR(FW_version, 0444, card_zcrypt_show, NULL);
+static struct device_attribute dev_attr_card_op_modes =
+	__ATTR(op_modes, 0444, card_zcrypt_show, NULL);
 
 static struct device_attribute dev_attr_card_online =
 	__ATTR(online, 0644, card_online_show, card_online_store);
 static struct device_attribute dev_attr_card_load = __ATTR(load, 0444, zero_show, NULL);
 
-/* Coprocessors (CCA, EP11) have a serial number; accelerators do not (zcrypt_cex4.c). */
+/* zcrypt_card.c's attributes on every card, zcrypt_cex4.c's on those of their kind. */
 static umode_t zcrypt_card_visible(struct kobject *kobj, struct attribute *attr, int n)
 {
-	struct apsim_card *card = to_card(kobj_to_dev(kobj));
+	unsigned int a = to_card(kobj_to_dev(kobj))->apid;
 
-	if (attr == &dev_attr_serialnr.attr && !strcmp(card->type->mode, "accel"))
-		return 0;
-	return attr->mode;
+	if (attr == &dev_attr_type.attr || attr == &dev_attr_card_online.attr ||
+	    attr == &dev_attr_card_load.attr)
+		return attr->mode;
+	return model_read(apr_card_has_attr(&apsim.m, a, attr->name)) ? attr->mode : 0;
 }
 
 static struct attribute *zcrypt_card_attrs[] = {
@@ -611,6 +625,9 @@ static struct attribute *zcrypt_card_attrs[] = {
 	&dev_attr_card_online.attr,
 	&dev_attr_card_load.attr,
 	&dev_attr_serialnr.attr,
+	&dev_attr_api_ordinalnr.attr,
+	&dev_attr_fw_version.attr,
+	&dev_attr_card_op_modes.attr,
 	NULL,
 };
 
@@ -793,16 +810,49 @@ static ssize_t queue_online_store(struct device *dev, struct device_attribute *a
 	return queue_write(dev, attr, apr_queue_online_store, buf, count);
 }
 
+/* zcrypt_cex4.c's queue attributes (CCA: mkvps; EP11: mkvps, op_modes), the model's text. */
+static ssize_t queue_zcrypt_show(struct device *dev, struct device_attribute *attr, char *buf)
+{
+	struct apsim_queue *q = to_queue(dev);
+	ssize_t n;
+
+	mutex_lock(&apsim.lock);
+	n = apr_queue_zcrypt_show(&apsim.m, q->apid, q->apqi, attr->attr.name, buf, PAGE_SIZE);
+	mutex_unlock(&apsim.lock);
+	return n;
+}
+
 static struct device_attribute dev_attr_queue_online =
 	__ATTR(online, 0644, queue_online_show, queue_online_store);
 static struct device_attribute dev_attr_queue_load = __ATTR(load, 0444, zero_show, NULL);
+static struct device_attribute dev_attr_mkvps = __ATTR(mkvps, 0444, queue_zcrypt_show, NULL);
+static struct device_attribute dev_attr_queue_op_modes =
+	__ATTR(op_modes, 0444, queue_zcrypt_show, NULL);
+
+static umode_t zcrypt_queue_visible(struct kobject *kobj, struct attribute *attr, int n)
+{
+	struct apsim_queue *q = to_queue(kobj_to_dev(kobj));
+
+	if (attr == &dev_attr_queue_online.attr || attr == &dev_attr_queue_load.attr)
+		return attr->mode;
+	return model_read(apr_queue_has_attr(&apsim.m, q->apid, q->apqi, attr->name)) ?
+		       attr->mode : 0;
+}
 
 static struct attribute *zcrypt_queue_attrs[] = {
 	&dev_attr_queue_online.attr,
 	&dev_attr_queue_load.attr,
+	&dev_attr_mkvps.attr,
+	&dev_attr_queue_op_modes.attr,
 	NULL,
 };
-ATTRIBUTE_GROUPS(zcrypt_queue);
+
+static const struct attribute_group zcrypt_queue_group = {
+	.attrs = zcrypt_queue_attrs,
+	.is_visible = zcrypt_queue_visible,
+};
+
+static const struct attribute_group *zcrypt_queue_groups[] = { &zcrypt_queue_group, NULL };
 
 /* vfio_ap's queue attribute, present while bound to vfio_ap (vfio_ap_ops.c: status_show). */
 static ssize_t status_show(struct device *dev, struct device_attribute *attr, char *buf)

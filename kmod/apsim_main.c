@@ -49,6 +49,14 @@ static unsigned int max_domain_id = 255;
 module_param(max_domain_id, uint, 0444);
 MODULE_PARM_DESC(max_domain_id, "ap_max_domain_id, 0..255");
 
+static unsigned int mk_seed;
+module_param(mk_seed, uint, 0444);
+MODULE_PARM_DESC(mk_seed, "the host's master keys: every domain's patterns derive from it (default 0)");
+
+static unsigned int serial_seed;
+module_param(serial_seed, uint, 0444);
+MODULE_PARM_DESC(serial_seed, "the cards' serial numbers derive from it (default 0)");
+
 /* ------------------------------------------------------ change uevents */
 
 /* A change uevent with one variable (CONFIG=, ONLINE=) on a card or queue. */
@@ -345,6 +353,22 @@ static ssize_t remove_control_domain_store(struct kobject *kobj, struct kobj_att
 	return lpar_write(attr, APR_HV_REMOVE_CONTROL, buf, count);
 }
 
+/* Stores of the model that change no device: the fault check, the operation. */
+static ssize_t model_write(struct kobj_attribute *attr,
+			   int (*op)(struct apr_model *m, const char *buf), const char *buf,
+			   size_t count)
+{
+	ssize_t fault = apsim_fault("kernel/apsim", attr->attr.name, count);
+	int rc;
+
+	if (fault)
+		return fault;
+	mutex_lock(&apsim.lock);
+	rc = op(&apsim.m, buf);
+	mutex_unlock(&apsim.lock);
+	return rc ? rc : count;
+}
+
 /* "PATH ERRNO COUNT" per armed fault. */
 static ssize_t fault_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
 {
@@ -367,16 +391,49 @@ static ssize_t fault_show(struct kobject *kobj, struct kobj_attribute *attr, cha
 static ssize_t fault_store(struct kobject *kobj, struct kobj_attribute *attr, const char *buf,
 			   size_t count)
 {
-	ssize_t fault;
-	int rc;
+	return model_write(attr, apr_fault_store, buf, count);
+}
 
-	fault = apsim_fault("kernel/apsim", attr->attr.name, count);
-	if (fault)
-		return fault;
+/* "AA.DDDD|*.DDDD KEY VALUE": a master-key register set apart from mk_seed's (apr_mk_store). */
+static ssize_t mkvp_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	char line[160];
+	int i, n = 0;
+
 	mutex_lock(&apsim.lock);
-	rc = apr_fault_store(&apsim.m, buf);
+	for (i = 0; i < APR_MK_SETS; i++)
+		if (apsim.m.mk[i].used) {
+			apr_mk_format(&apsim.m.mk[i], line, sizeof(line));
+			n += sysfs_emit_at(buf, n, "%s\n", line);
+		}
 	mutex_unlock(&apsim.lock);
-	return rc ? rc : count;
+	return n;
+}
+
+static ssize_t mkvp_store(struct kobject *kobj, struct kobj_attribute *attr, const char *buf,
+			  size_t count)
+{
+	return model_write(attr, apr_mk_store, buf, count);
+}
+
+/* "ID KEY VALUE": a card's serialnr, api_ordinalnr, fw_version, op_modes (apr_card_info_store). */
+static ssize_t card_info_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	unsigned int a;
+	int n = 0;
+
+	mutex_lock(&apsim.lock);
+	for (a = 0; a < APR_BITS; a++)
+		if (apsim.m.card[a].info_set)
+			n += apr_card_info_format(&apsim.m, a, buf + n, PAGE_SIZE - n);
+	mutex_unlock(&apsim.lock);
+	return n;
+}
+
+static ssize_t card_info_store(struct kobject *kobj, struct kobj_attribute *attr,
+			       const char *buf, size_t count)
+{
+	return model_write(attr, apr_card_info_store, buf, count);
 }
 
 static struct kobj_attribute ctl_scan = __ATTR_WO(scan);
@@ -389,6 +446,8 @@ static struct kobj_attribute ctl_remove_usage = __ATTR_WO(remove_usage_domain);
 static struct kobj_attribute ctl_add_control = __ATTR_WO(add_control_domain);
 static struct kobj_attribute ctl_remove_control = __ATTR_WO(remove_control_domain);
 static struct kobj_attribute ctl_fault = __ATTR_RW(fault);
+static struct kobj_attribute ctl_mkvp = __ATTR_RW(mkvp);
+static struct kobj_attribute ctl_card_info = __ATTR_RW(card_info);
 
 static struct attribute *ctl_attrs[] = {
 	&ctl_scan.attr,
@@ -401,6 +460,8 @@ static struct attribute *ctl_attrs[] = {
 	&ctl_add_control.attr,
 	&ctl_remove_control.attr,
 	&ctl_fault.attr,
+	&ctl_mkvp.attr,
+	&ctl_card_info.attr,
 	NULL,
 };
 
@@ -483,6 +544,8 @@ static int parse_params(void)
 	}
 	apsim.m.max_apid = max_adapter_id;
 	apsim.m.max_apqi = max_domain_id;
+	apsim.m.mk_seed = mk_seed;
+	apsim.m.serial_seed = serial_seed;
 	/* Without APXA the machine answers with 63/15 (ap_bus.c: ap_init_qci_info). */
 	if (max_adapter_id <= 63 && max_domain_id <= 15)
 		strscpy(apsim.m.features, "APSC QACT RC8A", sizeof(apsim.m.features));

@@ -64,6 +64,14 @@ struct apr_queue {
 	uint8_t reset_rc;	 /* forced AP response code of resets; 0: normal */
 };
 
+#define APR_SERIAL_MAX 16 /* zcrypt_cex4.c: ep11_serialnr_show's %16.16s; CCA's are 8 */
+
+/* Which of a card's zcrypt facts were set (the others derive from the host's seed). */
+#define APR_INFO_SERIAL	  (1u << 0)
+#define APR_INFO_API	  (1u << 1)
+#define APR_INFO_FW	  (1u << 2)
+#define APR_INFO_OP_MODES (1u << 3)
+
 struct apr_card {
 	const struct apr_card_type *type; /* the LPAR's card; NULL: none configured */
 	bool se_config, se_chkstop;	  /* the SE/HMC side, seen at the next scan */
@@ -72,6 +80,62 @@ struct apr_card {
 	bool config, chkstop;		  /* as the bus last saw them */
 	bool online;			  /* zcrypt online */
 	uint64_t request_count;
+	/* What the card answers zcrypt's queries (zcrypt_cex4.c), where set. */
+	uint8_t info_set;		  /* APR_INFO_* */
+	char serial[APR_SERIAL_MAX + 1];  /* CCA and EP11 */
+	uint16_t api_ordinal, fw_version; /* EP11: API_ordinalnr, FW_version major << 8 | minor */
+	uint16_t op_modes;		  /* EP11: bits of zcrypt_cex4.c: ep11_op_modes */
+};
+
+/*
+ * Master-key registers (zcrypt_cex4.c: cca_mkvps_show for CCA queues,
+ * ep11_mkvps_show for EP11 queues).  The kernel shows AES, APKA and ASYM
+ * on CCA queues (no SYM/DES register) and the wrapping key on EP11 ones.
+ */
+enum apr_mk {
+	APR_MK_AES_NEW = 0,
+	APR_MK_AES_CUR,
+	APR_MK_AES_OLD,
+	APR_MK_APKA_NEW,
+	APR_MK_APKA_CUR,
+	APR_MK_APKA_OLD,
+	APR_MK_ASYM_NEW,
+	APR_MK_ASYM_CUR,
+	APR_MK_ASYM_OLD,
+	APR_MK_WK_CUR,
+	APR_MK_WK_NEW,
+	APR_MK_COUNT,
+	APR_MK_OP_MODES = APR_MK_COUNT, /* an EP11 queue's op_modes (vp[0..1]: the bits) */
+};
+
+/* A register's state, as the kernel names it; APR_MKS_NONE shows "- -". */
+enum apr_mk_state {
+	APR_MKS_NONE = 0,
+	APR_MKS_EMPTY,	     /* NEW (CCA), WK NEW */
+	APR_MKS_PARTIAL,     /* NEW (CCA) */
+	APR_MKS_FULL,	     /* NEW (CCA) */
+	APR_MKS_INVALID,     /* CUR, OLD, WK CUR */
+	APR_MKS_VALID,	     /* CUR, OLD, WK CUR */
+	APR_MKS_UNCOMMITTED, /* WK NEW */
+	APR_MKS_COMMITTED,   /* WK NEW */
+};
+
+#define APR_MKVP_MAX	32	/* bytes: AES and APKA 8, ASYM 16, WK 32 */
+#define APR_MKVP_STRLEN 80	/* "uncommitted 0x" + 64 hex digits, with the NUL */
+#define APR_MK_ANY	0xffffu /* an apid: every adapter of the domain */
+#define APR_MK_SETS	64	/* registers set apart from the seed's, at most */
+
+struct apr_mkvp {
+	uint8_t state;		  /* enum apr_mk_state */
+	uint8_t vp[APR_MKVP_MAX]; /* the pattern, big-endian, right-aligned in its length */
+};
+
+/* One register set apart from the seed's: of one APQN, or of a domain (apid APR_MK_ANY). */
+struct apr_mk_set {
+	bool used;
+	uint8_t reg; /* enum apr_mk */
+	uint16_t apid, apqi;
+	struct apr_mkvp v;
 };
 
 /* Per mdev, parallel to its struct apr_mdev. */
@@ -182,6 +246,10 @@ struct apr_model {
 	unsigned int nmdevs, cap;
 	int next_group;
 
+	/* zcrypt's answers: master keys and serial numbers derive from seeds, a few set apart. */
+	uint32_t mk_seed, serial_seed;
+	struct apr_mk_set mk[APR_MK_SETS];
+
 	struct apr_fault fault[APR_FAULTS];
 	struct apr_refusal why; /* the last refusal's details */
 
@@ -266,6 +334,66 @@ const char *apr_queue_override_name(const struct apr_model *m, unsigned int apid
 				    unsigned int apqi);
 /* The APR_OVR_* value for a driver name (a new "other" slot if needed), or -ENOSPC. */
 int apr_override_value(struct apr_model *m, const char *name);
+
+/* --------------------------------------------------------------- zcrypt */
+
+/*
+ * The attributes zcrypt's card and queue drivers add (zcrypt_cex4.c): CCA
+ * cards `serialnr`, EP11 cards `API_ordinalnr`, `FW_version`, `serialnr`,
+ * `op_modes`; CCA queues `mkvps`, EP11 queues `mkvps` and `op_modes`;
+ * accelerators none.  They exist while the card (queue) is bound to
+ * cex4card (cex4queue).
+ */
+bool apr_card_has_attr(const struct apr_model *m, unsigned int apid, const char *name);
+bool apr_queue_has_attr(const struct apr_model *m, unsigned int apid, unsigned int apqi,
+			const char *name);
+/*
+ * Their text as the kernel shows it into buf (size bytes, NUL-terminated):
+ * name is one of the above.  Returns the length.  What the card cannot
+ * answer (deconfigured, checkstopped; an EP11 queue offline) shows as the
+ * kernel's empty forms ("- -", "").
+ */
+unsigned long apr_card_zcrypt_show(const struct apr_model *m, unsigned int apid, const char *name,
+				   char *buf, unsigned long size);
+unsigned long apr_queue_zcrypt_show(const struct apr_model *m, unsigned int apid, unsigned int apqi,
+				    const char *name, char *buf, unsigned long size);
+
+/* Register r of queue apid.apqi: set for the APQN, for its domain, or derived from mk_seed. */
+void apr_queue_mkvp(const struct apr_model *m, unsigned int apid, unsigned int apqi, enum apr_mk r,
+		    struct apr_mkvp *v);
+uint16_t apr_queue_op_modes(const struct apr_model *m, unsigned int apid, unsigned int apqi);
+/* The register's key in the control file and the state file ("aes_cur"), its label ("AES CUR"). */
+const char *apr_mk_key(enum apr_mk r);
+const char *apr_mk_label(enum apr_mk r);
+/* A key's register (APR_MK_OP_MODES for "op_modes"), or -EINVAL. */
+int apr_mk_lookup(const char *key);
+/* "STATE [0xPATTERN]" of register r as the kernel spells states; 0 or -EINVAL. */
+int apr_mkvp_parse(enum apr_mk r, const char *text, struct apr_mkvp *v);
+/* The same back: "valid 0x1d5e..." (APR_MKVP_STRLEN bytes). */
+void apr_mkvp_format(enum apr_mk r, const struct apr_mkvp *v, char *buf);
+/* EP11 op modes ("FIPS2009 BSI2011", "-" for none) and back (a size of 128 holds all). */
+int apr_op_modes_parse(const char *text, uint16_t *bits);
+unsigned long apr_op_modes_format(uint16_t bits, char *buf, unsigned long size);
+/*
+ * Set register r (APR_MK_OP_MODES too) of apid.apqi apart from the seed
+ * (apid APR_MK_ANY: of the whole domain) to the text's value, or back to
+ * the seed's (text "off").  0, -EINVAL, or -ENOSPC (APR_MK_SETS in use).
+ */
+int apr_mk_set(struct apr_model *m, unsigned int apid, unsigned int apqi, int r, const char *text);
+/* kernel/apsim/mkvp: "AA.DDDD|*.DDDD KEY VALUE"; the line of set e (no newline). */
+int apr_mk_store(struct apr_model *m, const char *buf);
+unsigned long apr_mk_format(const struct apr_mk_set *e, char *buf, unsigned long size);
+/*
+ * A card's zcrypt facts apart from the seed: KEY serialnr (CCA: 1..8,
+ * EP11: 1..16 letters and digits), api_ordinalnr, fw_version (MAJOR.MINOR),
+ * op_modes; value "off" goes back to the seed's.  kernel/apsim/card_info
+ * takes "ID KEY VALUE".  0, -EINVAL, -ENODEV (no card of that kind).
+ */
+int apr_card_info_set(struct apr_model *m, unsigned int apid, const char *key, const char *value);
+int apr_card_info_store(struct apr_model *m, const char *buf);
+/* The card's set facts as "ID KEY VALUE" lines into buf; the length. */
+unsigned long apr_card_info_format(const struct apr_model *m, unsigned int apid, char *buf,
+				   unsigned long size);
 
 /* ----------------------------------------------------------------- scan */
 

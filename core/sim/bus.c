@@ -598,9 +598,16 @@ static bool card_bound(const struct sim *s, const struct sim_at *at)
 	return card(s, at)->bound;
 }
 
-static bool card_serial(const struct sim *s, const struct sim_at *at)
+/* zcrypt_cex4.c's card attributes of this card's kind (CCA, EP11). */
+static bool card_zcrypt(const struct sim *s, const struct sim_at *at)
 {
-	return card(s, at)->bound && strcmp(card(s, at)->type->mode, "accel");
+	return apr_card_has_attr(M(s), at->apid, at->node->name);
+}
+
+static int show_card_zcrypt(const struct sim *s, const struct sim_at *at, struct sim_out *o)
+{
+	o->len = apr_card_zcrypt_show(M(s), at->apid, at->node->name, o->buf, o->size);
+	return 0;
 }
 
 static int show_type(const struct sim *s, const struct sim_at *at, struct sim_out *o)
@@ -619,13 +626,6 @@ static int store_card_online(struct sim *s, const struct sim_at *at, const char 
 {
 	(void)len;
 	return apr_card_online_store(sim_model(s), at->apid, buf);
-}
-
-static int show_serialnr(const struct sim *s, const struct sim_at *at, struct sim_out *o)
-{
-	(void)s, (void)at;
-	sim_printf(o, "93AADFK9\n");
-	return 0;
 }
 
 /* The driver core's uevent file: DEVTYPE, DRIVER, then the bus's variables. */
@@ -720,6 +720,18 @@ static bool queue_zcrypt(const struct sim *s, const struct sim_at *at)
 	return queue(s, at)->driver == APR_DRV_CEX4QUEUE;
 }
 
+/* zcrypt_cex4.c's queue attributes of this queue's kind (CCA, EP11). */
+static bool queue_zcrypt_has(const struct sim *s, const struct sim_at *at)
+{
+	return apr_queue_has_attr(M(s), at->apid, at->apqi, at->node->name);
+}
+
+static int show_queue_zcrypt(const struct sim *s, const struct sim_at *at, struct sim_out *o)
+{
+	o->len = apr_queue_zcrypt_show(M(s), at->apid, at->apqi, at->node->name, o->buf, o->size);
+	return 0;
+}
+
 static bool queue_vfio(const struct sim *s, const struct sim_at *at)
 {
 	return queue(s, at)->driver == APR_DRV_VFIO_AP;
@@ -779,6 +791,8 @@ static const struct sim_node queue_dir[] = {
 	{ "online", SIM_FILE, 0644, .visible = queue_zcrypt, .show = show_queue_online,
 	  .store = store_queue_online },
 	{ "load", SIM_FILE, 0444, .visible = queue_zcrypt, .show = show_zero },
+	{ "mkvps", SIM_FILE, 0444, .visible = queue_zcrypt_has, .show = show_queue_zcrypt },
+	{ "op_modes", SIM_FILE, 0444, .visible = queue_zcrypt_has, .show = show_queue_zcrypt },
 	{ "status", SIM_FILE, 0444, .visible = queue_vfio, .show = show_status },
 	SIM_END,
 };
@@ -825,7 +839,10 @@ static const struct sim_node card_dir[] = {
 	{ "online", SIM_FILE, 0644, .visible = card_bound, .show = show_card_online,
 	  .store = store_card_online },
 	{ "load", SIM_FILE, 0444, .visible = card_bound, .show = show_zero },
-	{ "serialnr", SIM_FILE, 0444, .visible = card_serial, .show = show_serialnr },
+	{ "serialnr", SIM_FILE, 0444, .visible = card_zcrypt, .show = show_card_zcrypt },
+	{ "API_ordinalnr", SIM_FILE, 0444, .visible = card_zcrypt, .show = show_card_zcrypt },
+	{ "FW_version", SIM_FILE, 0444, .visible = card_zcrypt, .show = show_card_zcrypt },
+	{ "op_modes", SIM_FILE, 0444, .visible = card_zcrypt, .show = show_card_zcrypt },
 	SIM_END,
 };
 

@@ -123,6 +123,47 @@ static int store_fault(struct sim *s, const struct sim_at *at, const char *buf, 
 	return apr_fault_store(sim_model(s), buf);
 }
 
+/* mkvp: "AA.DDDD|*.DDDD KEY VALUE" sets a master-key register apart from mk_seed's. */
+static int store_mkvp(struct sim *s, const struct sim_at *at, const char *buf, size_t len)
+{
+	(void)at, (void)len;
+	return apr_mk_store(sim_model(s), buf);
+}
+
+static int show_mkvp(const struct sim *s, const struct sim_at *at, struct sim_out *o)
+{
+	const struct apr_model *m = sim_model(s);
+	char line[160];
+
+	(void)at;
+	for (unsigned int i = 0; i < APR_MK_SETS; i++)
+		if (m->mk[i].used) {
+			apr_mk_format(&m->mk[i], line, sizeof(line));
+			sim_printf(o, "%s\n", line);
+		}
+	return 0;
+}
+
+/* card_info: "ID KEY VALUE" sets a card's serialnr, api_ordinalnr, fw_version, op_modes. */
+static int store_card_info(struct sim *s, const struct sim_at *at, const char *buf, size_t len)
+{
+	(void)at, (void)len;
+	return apr_card_info_store(sim_model(s), buf);
+}
+
+static int show_card_info(const struct sim *s, const struct sim_at *at, struct sim_out *o)
+{
+	char lines[512];
+
+	(void)at;
+	for (unsigned int a = 0; a < APR_BITS; a++)
+		if (sim_model(s)->card[a].info_set) {
+			apr_card_info_format(sim_model(s), a, lines, sizeof(lines));
+			sim_printf(o, "%s", lines);
+		}
+	return 0;
+}
+
 const struct sim_node sim_kernel_apsim[] = {
 	{ "scan", SIM_FILE, 0200, .store = store_scan },
 	{ "add_adapter", SIM_FILE, 0200, .arg = APR_HV_ADD_ADAPTER, .store = store_lpar },
@@ -138,5 +179,7 @@ const struct sim_node sim_kernel_apsim[] = {
 	{ "guest_stop", SIM_FILE, 0200, .store = store_guest_stop },
 	{ "guests", SIM_FILE, 0444, .show = show_guests },
 	{ "fault", SIM_FILE, 0644, .show = show_faults, .store = store_fault },
+	{ "mkvp", SIM_FILE, 0644, .show = show_mkvp, .store = store_mkvp },
+	{ "card_info", SIM_FILE, 0644, .show = show_card_info, .store = store_card_info },
 	SIM_END,
 };

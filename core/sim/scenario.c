@@ -48,10 +48,10 @@ struct parse {
 	struct qkey {
 		unsigned int a, q;
 		char key[24];
-		char val[40];
+		char val[128];
 		int line;
-	} * qkeys;
-	unsigned int nqkeys;
+	} * qkeys, *akeys; /* akeys: [adapter] keys of zcrypt facts, applied with the types */
+	unsigned int nqkeys, nakeys;
 	unsigned int *shadow_flags; /* per mdev */
 	int *mdev_line;		    /* per mdev: its section header */
 	bool adapter_keys[APR_BITS];
@@ -181,6 +181,10 @@ static int host_key(struct parse *p, const char *k, const char *v)
 			s->sclp = b;
 		else
 			s->bindings_armed = b;
+	} else if (!strcmp(k, "mk_seed") || !strcmp(k, "serial_seed")) {
+		if (parse_ull(v, &u) || u > 0xffffffffull)
+			perr(p, "%s must be 0..4294967295, not '%s'", k, v);
+		*(k[0] == 'm' ? &s->mk_seed : &s->serial_seed) = (uint32_t)u;
 	} else if (!strcmp(k, "next_iommu_group")) {
 		if (parse_ull(v, &u) || u > 1000000)
 			perr(p, "bad next_iommu_group '%s'", v);
@@ -235,11 +239,39 @@ static int lpar_adapters(struct parse *p, const char *v, struct apr_mask *apm)
 	return -EINVAL;
 }
 
+/* A key kept for finish(): the queue's device or the card's type must exist first. */
+static void keep_key(struct parse *p, struct qkey **list, unsigned int *n, unsigned int a,
+		     unsigned int q, const char *key, const char *value, size_t max)
+{
+	struct qkey *qk = realloc(*list, (*n + 1) * sizeof(*qk));
+
+	if (!qk) {
+		perr(p, "out of memory");
+		return;
+	}
+	*list = qk;
+	qk += (*n)++;
+	qk->a = a;
+	qk->q = q;
+	qk->line = p->in.line;
+	snprintf(qk->key, sizeof(qk->key), "%s", key);
+	snprintf(qk->val, sizeof(qk->val), "%s", value);
+	if (strlen(key) >= sizeof(qk->key))
+		perr(p, "unknown key '%s' in [%s]", key, p->section);
+	else if (strlen(value) > max)
+		perr(p, "%s = '%.40s...' is too long (at most %zu characters)", key, value, max);
+}
+
 static int adapter_key(struct parse *p, unsigned int a, const char *k, const char *v)
 {
 	bool b;
 	int *slot = NULL;
 
+	if (!strcmp(k, "serialnr") || !strcmp(k, "api_ordinalnr") || !strcmp(k, "fw_version") ||
+	    !strcmp(k, "op_modes")) {
+		keep_key(p, &p->akeys, &p->nakeys, a, 0, k, v, sizeof(p->akeys->val) - 1);
+		return 1;
+	}
 	if (!strcmp(k, "request_count")) {
 		if (parse_ull(v, &p->ad_requests[a]))
 			perr(p, "bad request_count '%s'", v);
@@ -323,6 +355,31 @@ static int fault_key(struct parse *p, const char *k, const char *v)
 		perr(p,
 		     "fault %s = %s: expected PATH = ERRNO|ok [COUNT] (ERRNO a name such as EBUSY or a number, COUNT 1..1000000, at most %d faults)",
 		     k, v, APR_FAULTS);
+	return 1;
+}
+
+/* [masterkeys AA.DDDD] or [masterkeys *.DDDD]: registers set apart from mk_seed's. */
+static int masterkeys_key(struct parse *p, const char *where, const char *k, const char *v)
+{
+	char line[256];
+	int rc;
+
+	if (snprintf(line, sizeof(line), "%s %s %s", where, k, v) >= (int)sizeof(line)) {
+		perr(p, "%s = '%.40s...' is too long", k, v);
+		return 1;
+	}
+	rc = apr_mk_store(p->s, line);
+	if (rc == -ENOSPC)
+		perr(p, "%s: at most %d master-key registers are set apart from mk_seed's", k,
+		     APR_MK_SETS);
+	else if (rc && apr_mk_lookup(k) < 0)
+		perr(p,
+		     "unknown key '%s' in [masterkeys %s] (aes_new, aes_cur, aes_old, apka_*, asym_*, wk_cur, wk_new, op_modes)",
+		     k, where);
+	else if (rc)
+		perr(p,
+		     "[masterkeys %s] %s = %s: expected an APQN (05.0047) or a domain (*.0047) and STATE [0xPATTERN] as the kernel shows it (e.g. valid 0x1d5e...), or op_modes = FIPS2009 ...",
+		     where, k, v);
 	return 1;
 }
 
@@ -438,30 +495,16 @@ static int handler(void *user, const char *section, const char *key, const char 
 		return adapter_key(p, a, key, value);
 	}
 	if (!strncmp(section, "queue ", 6)) {
-		struct qkey *qk;
-
 		if (!apr_queue_name(section + 6, &a, &q)) {
 			perr(p, "bad APQN in section [%s] (expected e.g. [queue 05.0047])",
 			     section);
 			return 1;
 		}
-		qk = realloc(p->qkeys, (p->nqkeys + 1) * sizeof(*qk));
-		if (!qk)
-			return 0;
-		p->qkeys = qk;
-		qk += p->nqkeys++;
-		qk->a = a;
-		qk->q = q;
-		qk->line = p->in.line;
-		snprintf(qk->key, sizeof(qk->key), "%s", key);
-		snprintf(qk->val, sizeof(qk->val), "%s", value);
-		if (strlen(key) >= sizeof(qk->key))
-			perr(p, "unknown key '%s' in [queue %02x.%04x]", key, a, q);
-		else if (strlen(value) >= sizeof(qk->val))
-			perr(p, "%s = '%.40s...' is too long (at most %zu characters)", key, value,
-			     sizeof(qk->val) - 1);
+		keep_key(p, &p->qkeys, &p->nqkeys, a, q, key, value, 39);
 		return 1;
 	}
+	if (!strncmp(section, "masterkeys ", 11))
+		return masterkeys_key(p, section + 11, key, value);
 	if (!strncmp(section, "mdev ", 5)) {
 		if (!s->nmdevs || strcasecmp(s->mdev[s->nmdevs - 1].uuid, section + 5))
 			return 1; /* its header was refused */
@@ -594,6 +637,19 @@ static void finish(struct parse *p)
 			sq->online = ad->online;
 		}
 	}
+	for (unsigned int i = 0; i < p->nakeys; i++) {
+		const struct qkey *k = &p->akeys[i];
+		int rc = apr_card_info_set(s, k->a, k->key, k->val);
+
+		p->in.line = k->line;
+		if (rc == -ENODEV)
+			perr(p, "%s: adapter 0x%02x is no %s card", k->key, k->a,
+			     strcmp(k->key, "serialnr") ? "EP11" : "CCA or EP11");
+		else if (rc)
+			perr(p,
+			     "%s = %s: expected serialnr = 1..8 (CCA) or 1..16 (EP11) letters and digits, api_ordinalnr = N, fw_version = MAJOR.MINOR, op_modes = FIPS2009 ...",
+			     k->key, k->val);
+	}
 	/* Overrides first: they decide the default binding on 6.19. */
 	for (unsigned int i = 0; i < p->nqkeys; i++)
 		if (!strcmp(p->qkeys[i].key, "override"))
@@ -710,6 +766,7 @@ int sim_state_parse(struct apm_ctx *ctx, const char *name, FILE *f, struct sim_s
 		check_mdevs(p);
 	rc = p->errors ? -EINVAL : 0;
 	free(p->qkeys);
+	free(p->akeys);
 	free(p->shadow_flags);
 	free(p->mdev_line);
 	free(p);
@@ -780,6 +837,34 @@ static void put_mask(FILE *f, const char *key, const struct apr_mask *m)
 	fprintf(f, "%s = %s\n", key, t);
 }
 
+/* The registers set apart, a [masterkeys] section per APQN or domain. */
+static void put_masterkeys(FILE *f, const struct apr_model *s)
+{
+	bool done[APR_MK_SETS] = { false };
+
+	for (unsigned int i = 0; i < APR_MK_SETS; i++) {
+		char line[160], *key, *val;
+
+		if (!s->mk[i].used || done[i])
+			continue;
+		apr_mk_format(&s->mk[i], line, sizeof(line));
+		key = strchr(line, ' ');
+		*key = '\0';
+		fprintf(f, "\n[masterkeys %s]\n", line);
+		for (unsigned int j = i; j < APR_MK_SETS; j++) {
+			if (!s->mk[j].used || s->mk[j].apid != s->mk[i].apid ||
+			    s->mk[j].apqi != s->mk[i].apqi)
+				continue;
+			done[j] = true;
+			apr_mk_format(&s->mk[j], line, sizeof(line));
+			key = strchr(line, ' ') + 1;
+			val = strchr(key, ' ');
+			*val++ = '\0';
+			fprintf(f, "%s = %s\n", key, val);
+		}
+	}
+}
+
 int sim_state_write(const struct sim_state *st, FILE *f)
 {
 	const struct apr_model *s = &st->m;
@@ -799,6 +884,10 @@ int sim_state_write(const struct sim_state *st, FILE *f)
 		s->bindings_armed ? "yes" : "no");
 	fprintf(f, "vfio_ap = %s\nsclp = %s\nnext_iommu_group = %d\n", s->vfio_ap ? "yes" : "no",
 		s->sclp ? "yes" : "no", s->next_group);
+	if (s->mk_seed)
+		fprintf(f, "mk_seed = %u\n", s->mk_seed);
+	if (s->serial_seed)
+		fprintf(f, "serial_seed = %u\n", s->serial_seed);
 
 	w.col = fprintf(f, "\n[lpar]\nadapters = ");
 	for (unsigned int a = 0; a < APR_BITS; a++)
@@ -817,8 +906,11 @@ int sim_state_write(const struct sim_state *st, FILE *f)
 	for (unsigned int a = 0; a < APR_BITS; a++) {
 		const struct apr_card *ad = &s->card[a];
 
-		if (!ad->type || (ad->config && ad->se_config && !ad->chkstop && !ad->se_chkstop &&
-				  ad->online && !ad->request_count && (ad->bound || !ad->present)))
+		char lines[512];
+
+		if (!ad->type ||
+		    (ad->config && ad->se_config && !ad->chkstop && !ad->se_chkstop && ad->online &&
+		     !ad->request_count && (ad->bound || !ad->present) && !ad->info_set))
 			continue;
 		fprintf(f, "\n[adapter 0x%02x]\nconfig = %d\nse_config = %d\n", a, ad->config,
 			ad->se_config);
@@ -828,6 +920,16 @@ int sim_state_write(const struct sim_state *st, FILE *f)
 			fprintf(f, "request_count = %llu\n", (unsigned long long)ad->request_count);
 		if (ad->present && !ad->bound)
 			fprintf(f, "card_driver = none\n");
+		/* "0x05 KEY VALUE" lines, as card_info shows them: KEY = VALUE here. */
+		apr_card_info_format(s, a, lines, sizeof(lines));
+		for (char *l = lines, *nl; *l; l = nl + 1) {
+			char *key = strchr(l, ' ') + 1, *val = strchr(key, ' ');
+
+			nl = strchr(l, '\n');
+			*nl = '\0';
+			*val++ = '\0';
+			fprintf(f, "%s = %s\n", key, val);
+		}
 	}
 	for (unsigned int a = 0; a < APR_BITS; a++) {
 		const struct apr_card *ad = &s->card[a];
@@ -861,6 +963,7 @@ int sim_state_write(const struct sim_state *st, FILE *f)
 				fprintf(f, "uninitiated = 1\n");
 		}
 	}
+	put_masterkeys(f, s);
 	for (unsigned int i = 0; i < s->nmdevs; i++) {
 		const struct apr_mdev *m = &s->rm[i];
 

@@ -399,6 +399,121 @@ static void test_card_attrs(void **state)
 	assert_int_equal(apr_bus_poll_timeout_store(m, "120000000001"), -EINVAL);
 }
 
+static const char *zshow(struct apr_model *m, unsigned int a, int q, const char *name)
+{
+	static char buf[APR_PAGE_SIZE];
+
+	if (q < 0)
+		apr_card_zcrypt_show(m, a, name, buf, sizeof(buf));
+	else
+		apr_queue_zcrypt_show(m, a, (unsigned int)q, name, buf, sizeof(buf));
+	return buf;
+}
+
+/* zcrypt_cex4.c's attributes: formats, seeds, registers set apart, who has which. */
+static void test_zcrypt(void **state)
+{
+	struct host *h = *state;
+	struct apr_model *m = &h->m;
+	struct apr_mkvp v;
+	char line[160], aes[32];
+	const char *t;
+
+	/* CCA: serialnr on the card, mkvps on cex4queue's queues; accelerators neither. */
+	assert_true(apr_card_has_attr(m, 5, "serialnr"));
+	assert_false(apr_card_has_attr(m, 5, "API_ordinalnr"));
+	assert_false(apr_card_has_attr(m, 6, "serialnr"));
+	assert_true(apr_queue_has_attr(m, 5, 1, "mkvps"));
+	assert_false(apr_queue_has_attr(m, 5, 1, "op_modes"));
+	assert_false(apr_queue_has_attr(m, 5, 0x47, "mkvps")); /* vfio_ap's */
+	assert_false(apr_queue_has_attr(m, 6, 1, "mkvps"));
+	snprintf(line, sizeof(line), "%.20s", zshow(m, 5, -1, "serialnr"));
+	assert_int_equal(strlen(line), 9);
+	assert_memory_equal(line, "93AA", 4);
+	assert_string_not_equal(line, zshow(m, 4, -1, "serialnr"));
+	t = zshow(m, 5, 1, "mkvps");
+	assert_int_equal(strncmp(t, "AES NEW: empty 0x0000000000000000\nAES CUR: valid 0x", 51), 0);
+	assert_non_null(strstr(t, "\nASYM OLD: valid 0x"));
+	assert_int_equal(strlen(strstr(t, "ASYM CUR: valid 0x")), 2 * (18 + 32 + 1));
+	/* The domain's keys are the same on every adapter; another seed changes them. */
+	memcpy(aes, strstr(t, "AES CUR"), 31);
+	assert_non_null(strstr(zshow(m, 4, 1, "mkvps"), aes));
+	aes[31] = '\0';
+	m->mk_seed = 7;
+	assert_null(strstr(zshow(m, 5, 1, "mkvps"), aes));
+	m->mk_seed = 0;
+	/* A register set apart: one APQN, or the whole domain; the APQN's wins. */
+	assert_int_equal(apr_mk_store(m, "*.0001 aes_cur valid 0x1d5e"), 0);
+	assert_int_equal(apr_mk_store(m, "05.0001 aes_cur invalid 0xab"), 0);
+	assert_non_null(strstr(zshow(m, 4, 1, "mkvps"), "AES CUR: valid 0x0000000000001d5e\n"));
+	assert_non_null(strstr(zshow(m, 5, 1, "mkvps"), "AES CUR: invalid 0x00000000000000ab\n"));
+	apr_queue_mkvp(m, 5, 1, APR_MK_AES_CUR, &v);
+	assert_int_equal(v.state, APR_MKS_INVALID);
+	assert_int_equal(apr_mk_store(m, "05.0001 asym_new - "), 0);
+	assert_non_null(strstr(zshow(m, 5, 1, "mkvps"), "ASYM NEW: - -\n"));
+	apr_mk_format(&m->mk[1], line, sizeof(line));
+	assert_string_equal(line, "05.0001 aes_cur invalid 0x00000000000000ab");
+	assert_int_equal(apr_mk_store(m, "05.0001 aes_cur off"), 0);
+	assert_non_null(strstr(zshow(m, 5, 1, "mkvps"), "AES CUR: valid 0x0000000000001d5e\n"));
+	/* What the kernel cannot show is refused. */
+	assert_int_equal(apr_mk_store(m, "05.0001 aes_new valid 0x1"), -EINVAL);
+	assert_int_equal(apr_mk_store(m, "05.0001 aes_cur committed"), -EINVAL);
+	assert_int_equal(apr_mk_store(m, "05.0001 aes_cur valid 0x11223344556677889"), -EINVAL);
+	assert_int_equal(apr_mk_store(m, "05.0001 sym_cur valid 0x1"), -EINVAL);
+	assert_int_equal(apr_mk_store(m, "05.0001 wk_cur invalid 0x1"), -EINVAL);
+	assert_int_equal(apr_mk_store(m, "5.1 aes_cur valid 0x1"), -EINVAL);
+	assert_int_equal(apr_mk_store(m, "05.0001 aes_cur valid 0x1 more"), -EINVAL);
+	for (unsigned int d = 0; d < APR_MK_SETS - 2; d++) {
+		snprintf(line, sizeof(line), "*.%04x apka_old invalid 0x1", d);
+		assert_int_equal(apr_mk_store(m, line), 0);
+	}
+	assert_int_equal(apr_mk_store(m, "*.00fe apka_old invalid 0x1"), -ENOSPC);
+	assert_int_equal(m->why.why, APR_WHY_FULL);
+	for (unsigned int d = 0; d < APR_MK_SETS - 2; d++) {
+		snprintf(line, sizeof(line), "*.%04x apka_old off", d);
+		assert_int_equal(apr_mk_store(m, line), 0);
+	}
+	/* A deconfigured queue's card does not answer. */
+	m->q[5][1].config = false;
+	assert_non_null(strstr(zshow(m, 5, 1, "mkvps"), "AES CUR: - -\n"));
+	m->q[5][1].config = true;
+
+	/* EP11: card facts, the wrapping key, op modes; shown only while the queue is online. */
+	assert_int_equal(apr_hv_add_adapter(m, "7 CEX8P"), 0);
+	scan(m);
+	assert_true(apr_card_has_attr(m, 7, "op_modes"));
+	assert_true(apr_queue_has_attr(m, 7, 1, "op_modes"));
+	assert_string_equal(zshow(m, 7, -1, "API_ordinalnr"), "7\n");
+	assert_string_equal(zshow(m, 7, -1, "FW_version"), "8.1\n");
+	assert_string_equal(zshow(m, 7, -1, "op_modes"), "\n");
+	assert_int_equal(strlen(zshow(m, 7, -1, "serialnr")), 17);
+	assert_int_equal(apr_card_info_store(m, "7 serialnr ABC"), 0);
+	assert_string_equal(zshow(m, 7, -1, "serialnr"), "             ABC\n");
+	assert_int_equal(apr_card_info_store(m, "7 op_modes FIPS2009 BSI2011"), 0);
+	assert_string_equal(zshow(m, 7, -1, "op_modes"), "FIPS2009 BSI2011\n");
+	assert_int_equal(apr_card_info_store(m, "0x07 fw_version 7.15"), 0);
+	assert_string_equal(zshow(m, 7, -1, "FW_version"), "7.15\n");
+	apr_card_info_format(m, 7, line, sizeof(line));
+	assert_string_equal(
+		line, "0x07 serialnr ABC\n0x07 fw_version 7.15\n0x07 op_modes FIPS2009 BSI2011\n");
+	assert_int_equal(apr_card_info_store(m, "7 serialnr 0123456789ABCDEFG"), -EINVAL);
+	assert_int_equal(apr_card_info_store(m, "5 serialnr 0123456789"), -EINVAL); /* CCA: 8 */
+	assert_int_equal(apr_card_info_store(m, "5 api_ordinalnr 4"), -ENODEV);
+	assert_int_equal(apr_card_info_store(m, "6 serialnr X"), -ENODEV);
+	assert_int_equal(apr_card_info_store(m, "7 op_modes FIPS1999"), -EINVAL);
+	assert_int_equal(apr_card_info_store(m, "7 fw_version 7"), -EINVAL);
+	assert_int_equal(apr_card_info_store(m, "7 serialnr off"), 0);
+	assert_int_equal(strncmp(zshow(m, 7, -1, "serialnr"), "93AA", 4), 0);
+	t = zshow(m, 7, 1, "mkvps");
+	assert_int_equal(strncmp(t, "WK CUR: valid 0x", 16), 0);
+	assert_non_null(strstr(t, "\nWK NEW: empty -\n"));
+	assert_int_equal(apr_mk_store(m, "07.0001 op_modes FIPS2011"), 0);
+	assert_string_equal(zshow(m, 7, 1, "op_modes"), "FIPS2011\n");
+	assert_int_equal(apr_queue_online_store(m, 7, 1, "0"), 0);
+	assert_string_equal(zshow(m, 7, 1, "mkvps"), "WK CUR: - -\nWK NEW: - -\n");
+	assert_string_equal(zshow(m, 7, 1, "op_modes"), "\n");
+}
+
 /* ap_bus.c: __ap_revise_reserved on unbound queues (doc/kernel-abi.md, the re-probe pass). */
 static void test_unbound_reprobe(void **state)
 {
@@ -491,6 +606,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_hypervisor, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_card_attrs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unbound_reprobe, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_zcrypt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_overrides, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_faults, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_copy, setup, teardown),

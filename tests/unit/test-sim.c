@@ -536,6 +536,20 @@ static void test_state_file(void **state)
 	assert_string_equal(rd(b, "kernel/apsim/guests"), GUESTS_ALL);
 	assert_int_equal(wr(b, "kernel/apsim/guest_stop", G3), 0);
 	assert_string_equal(rd(a, "devices/ap/card06/06.0047/status"), "assigned\n");
+	/* zcrypt's facts set through the control tree live in the file, for another process too. */
+	assert_int_equal(wr(a, "kernel/apsim/mkvp", "05.0001 aes_cur valid 0x1d5e"), 0);
+	assert_int_equal(wr(a, "kernel/apsim/mkvp", "*.0004 apka_old invalid 0x2"), 0);
+	assert_int_equal(wr(a, "kernel/apsim/card_info", "5 serialnr 12345678"), 0);
+	assert_int_equal(wr(a, "kernel/apsim/card_info", "6 serialnr X"), -ENODEV);
+	assert_string_equal(rd(b, "kernel/apsim/mkvp"),
+			    "05.0001 aes_cur valid 0x0000000000001d5e\n"
+			    "*.0004 apka_old invalid 0x0000000000000002\n");
+	assert_string_equal(rd(b, "kernel/apsim/card_info"), "0x05 serialnr 12345678\n");
+	assert_string_equal(rd(b, "devices/ap/card05/serialnr"), "12345678\n");
+	assert_non_null(strstr(rd(b, "devices/ap/card05/05.0001/mkvps"),
+			       "AES CUR: valid 0x0000000000001d5e\n"));
+	assert_string_equal(rd(b, "devices/ap/card06/serialnr"), "<-2>");      /* an accelerator */
+	assert_string_equal(rd(b, "devices/ap/card05/05.0004/mkvps"), "<-2>"); /* vfio_ap's */
 	apm_ctx_unref(b);
 	apm_ctx_unref(a);
 
