@@ -266,9 +266,11 @@ static int scan_bit(struct apr_model *m, const char *buf, long *v)
 }
 
 /*
- * ap_card.c: config_store: SCLP (de)configure; the card's flag and its
- * CONFIG= uevent at once, even when nothing changes; the queues follow at
- * the next scan.
+ * ap_card.c: config_store (6.1 and the newest source alike): SCLP
+ * (de)configure; the card's flag and its CONFIG= uevent at once, even when
+ * nothing changes, and nothing else: the queues' config (and so their
+ * zcrypt online) follows at the next scan, the periodic one or one the
+ * machine's CHSC notification forces (ap_bus_force_rescan).
  */
 int apr_card_config_store(struct apr_model *m, unsigned int a, const char *buf)
 {
@@ -362,7 +364,7 @@ int apr_queue_reset_store(struct apr_model *m, unsigned int a, unsigned int q, c
 	return 0;
 }
 
-/* zcrypt_card.c: online_show. */
+/* zcrypt_card.c: online_show: the card's own config (and checkstop) and zcrypt flag. */
 bool apr_card_online(const struct apr_model *m, unsigned int a)
 {
 	const struct apr_card *c = &m->card[a];
@@ -370,13 +372,16 @@ bool apr_card_online(const struct apr_model *m, unsigned int a)
 	return c->online && c->config && !c->chkstop;
 }
 
-/* zcrypt_queue.c: online_show. */
+/*
+ * zcrypt_queue.c: online_show: the queue's own state only, not its card's:
+ * right after a card's `config` write (ap_card.c: config_store changes the
+ * card alone) its queues read online until the next scan tells them.
+ */
 bool apr_queue_online(const struct apr_model *m, unsigned int a, unsigned int q)
 {
 	const struct apr_queue *sq = &m->q[a][q];
-	const struct apr_card *c = &m->card[a];
 
-	return sq->online && sq->config && !sq->chkstop && c->config && !c->chkstop;
+	return sq->online && sq->config && !sq->chkstop;
 }
 
 /* A driver's name as the model keeps it: what can be written back and read again. */

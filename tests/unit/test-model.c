@@ -378,6 +378,9 @@ static void test_card_attrs(void **state)
 	assert_int_equal(apr_card_config_store(m, 5, "0junk"), 0);
 	assert_string_equal(h->events, "card-config 05.0000 0\n");
 	assert_true(m->q[5][1].config); /* the queues follow at the next scan */
+	assert_false(apr_card_online(m, 5));
+	assert_true(apr_queue_online(m, 5, 1)); /* zcrypt_queue.c: the queue's own state */
+	assert_int_equal(apr_queue_online_store(m, 5, 1, "1"), -ENODEV); /* its card's, though */
 	assert_int_equal(apr_card_online_store(m, 5, "1"), -ENODEV);
 	assert_int_equal(m->why.why, APR_WHY_CONFIGURED_OFF);
 	assert_int_equal(apr_card_online_store(m, 4, "0"), 0);

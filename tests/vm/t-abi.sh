@@ -94,9 +94,11 @@ answer "poll_thread kstrtobool" EINVAL $S/bus/ap/poll_thread maybe
 answer "card config off" OK $c/config 0
 is "card config" 0 "$(rd $c/config)"
 is "queue config before the scan" 1 "$(rd $c/05.0001/config)"
+is "queue online before the scan: its own state (zcrypt_queue.c)" 1 "$(rd $c/05.0001/online)"
 answer "zcrypt online while deconfigured" ENODEV $c/online 1
 answer "scan" OK $S/bus/ap/scans 1
 is "queue config after the scan" 0 "$(rd $c/05.0001/config)"
+is "queue online after the scan" 0 "$(rd $c/05.0001/online)"
 answer "card config on" OK $c/config 1
 answer "scan" OK $S/bus/ap/scans 1
 answer "zcrypt online 2" EINVAL $c/online 2
