@@ -15,13 +15,9 @@
  */
 #include "config.h"
 
-#include <dirent.h>
 #include <errno.h>
-#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "persist.h"
 
@@ -44,8 +40,6 @@ struct apm_persist {
 	int prediction;
 	struct apm_buf explanation, notes;
 };
-
-#define TMP_TAG ".apmatrix-"
 
 static int persist_alloc(struct apm_config *cfg, struct apm_host *host, enum persist_kind kind,
 			 struct apm_persist **out)
@@ -333,154 +327,6 @@ APM_EXPORT const char *apm_persist_get_notes(const struct apm_persist *p)
 	return p->notes.s ? p->notes.s : "";
 }
 
-/* ------------------------------------------------------------- files */
-
-/* mkdir -p of path's directory, as mdevctl (create_dir_all) and chzdev do. */
-static int make_parents(const char *path)
-{
-	char *dir = strdup(path), *slash;
-	int rc = 0;
-
-	if (!dir)
-		return -ENOMEM;
-	slash = strrchr(dir, '/');
-	if (slash && slash != dir) {
-		*slash = '\0';
-		for (char *p = strchr(dir + 1, '/');; p = strchr(p + 1, '/')) {
-			if (p)
-				*p = '\0';
-			if (mkdir(dir, 0755) && errno != EEXIST) {
-				rc = -errno;
-				break;
-			}
-			if (!p)
-				break;
-			*p = '/';
-		}
-	}
-	free(dir);
-	return rc;
-}
-
-static int open_dir_of(const char *path, char **base)
-{
-	char *dir = strdup(path), *slash;
-	int fd;
-
-	if (!dir)
-		return -ENOMEM;
-	slash = strrchr(dir, '/');
-	*base = (char *)path + (slash ? (size_t)(slash - dir) + 1 : 0);
-	if (slash)
-		*(slash == dir ? slash + 1 : slash) = '\0';
-	fd = open(slash ? dir : ".", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	free(dir);
-	return fd < 0 ? -errno : fd;
-}
-
-/* Temporary files a killed writer left: removed by the next one, under the lock. */
-static void remove_leftovers(int dfd, const char *base)
-{
-	int fd = dup(dfd);
-	DIR *d = fd >= 0 ? fdopendir(fd) : NULL;
-	size_t bl = strlen(base);
-	struct dirent *de;
-
-	if (!d) {
-		if (fd >= 0)
-			close(fd);
-		return;
-	}
-	while ((de = readdir(d)))
-		if (de->d_name[0] == '.' && !strncmp(de->d_name + 1, base, bl) &&
-		    !strncmp(de->d_name + 1 + bl, TMP_TAG, strlen(TMP_TAG)))
-			unlinkat(dfd, de->d_name, 0);
-	closedir(d);
-}
-
-static int write_all(int fd, const char *s, size_t len)
-{
-	while (len) {
-		ssize_t n = write(fd, s, len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n < 0)
-			return -errno;
-		s += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static int write_atomic(const char *path, const char *content, size_t len)
-{
-	char *base, tmp[300];
-	struct stat st;
-	mode_t mode = 0644;
-	int dfd, fd, rc;
-
-	rc = make_parents(path);
-	if (rc)
-		return rc;
-	dfd = open_dir_of(path, &base);
-	if (dfd < 0)
-		return dfd;
-	remove_leftovers(dfd, base);
-	if (!fstatat(dfd, base, &st, AT_SYMLINK_NOFOLLOW)) {
-		if (!S_ISREG(st.st_mode)) {
-			close(dfd);
-			return -EISDIR; /* a link or a directory: never written through */
-		}
-		mode = st.st_mode & 07777;
-	}
-	for (int i = 0;; i++) {
-		if ((size_t)snprintf(tmp, sizeof(tmp), ".%s" TMP_TAG "%d-%d", base, (int)getpid(),
-				     i) >= sizeof(tmp)) {
-			close(dfd);
-			return -ENAMETOOLONG;
-		}
-		fd = openat(dfd, tmp, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600);
-		if (fd >= 0 || errno != EEXIST)
-			break;
-	}
-	if (fd < 0) {
-		rc = -errno;
-		close(dfd);
-		return rc;
-	}
-	rc = write_all(fd, content, len);
-	if (!rc && fchmod(fd, mode))
-		rc = -errno;
-	if (!rc && fsync(fd))
-		rc = -errno;
-	if (close(fd) && !rc)
-		rc = -errno;
-	if (!rc && renameat(dfd, tmp, dfd, base))
-		rc = -errno;
-	if (rc)
-		unlinkat(dfd, tmp, 0);
-	else if (fsync(dfd))
-		rc = -errno; /* the rename is not durable yet: say so */
-	close(dfd);
-	return rc;
-}
-
-static int remove_file(const char *path)
-{
-	char *base;
-	int dfd = open_dir_of(path, &base), rc = 0;
-
-	if (dfd < 0)
-		return dfd;
-	if (unlinkat(dfd, base, 0))
-		rc = -errno;
-	else if (fsync(dfd))
-		rc = -errno;
-	close(dfd);
-	return rc;
-}
-
 /* Under the backend's lock: read everything again, check again, write. */
 static int apply_locked(void *data)
 {
@@ -510,9 +356,9 @@ static int apply_locked(void *data)
 	if (rc)
 		return rc;
 	if (p->kind == P_UNDEFINE)
-		rc = remove_file(p->path);
+		rc = apm_file_remove(p->path);
 	else
-		rc = write_atomic(p->path, p->content.s, p->content.len);
+		rc = apm_file_write_atomic(p->path, p->content.s, p->content.len, 0644);
 	if (rc)
 		apm_buf_printf(&p->explanation, "%s: %s %s\n", p->path,
 			       p->kind == P_UNDEFINE ? "cannot remove it:" : "cannot write it:",

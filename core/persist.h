@@ -11,6 +11,8 @@
 #ifndef APM_PERSIST_H
 #define APM_PERSIST_H
 
+#include <sys/types.h>
+
 #include "apm-private.h"
 
 /* Larger files are refused before they are read: none of these is near it. */
@@ -125,6 +127,17 @@ int apm_file_error(struct apm_buf *err, const char *name, long line, const char 
 	APM_PRINTF(4, 5);
 /* Read a whole regular file (never through a symlink), at most APM_CONFIG_FILE_MAX. */
 int apm_config_read_file(const char *path, char **text, size_t *len);
+/*
+ * Replace path with content, never half-written: its parents made as mkdir
+ * -p does, a temporary file beside it (O_EXCL, never through a link)
+ * written, given path's mode (new_mode for a new file), fsync()ed and
+ * renamed over it, the directory fsync()ed; temporary files a killed
+ * writer left are removed first.  -EISDIR when path is a link or a
+ * directory (never written through).  0 or -errno.
+ */
+int apm_file_write_atomic(const char *path, const char *content, size_t len, mode_t new_mode);
+/* unlink(path) and fsync its directory: 0 or -errno. */
+int apm_file_remove(const char *path);
 struct apm_def *apm_config_def(const struct apm_config *cfg, const char *uuid);
 bool apm_config_def_broken(const struct apm_config *cfg, const char *uuid);
 
