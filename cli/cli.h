@@ -3,7 +3,8 @@
  * cli.h - the apmatrix command line: shared declarations of its files.
  * main.c parses global options and dispatches, show.c prints the host,
  * commands.c plans and applies changes, persist.c writes the persistent
- * configuration (IDs are parsed by libapmatrix).
+ * configuration, undo.c reverts the last change (IDs are parsed by
+ * libapmatrix).
  */
 #ifndef APMATRIX_CLI_H
 #define APMATRIX_CLI_H
@@ -34,6 +35,7 @@ int cmd_rescan(struct cli *cli, int argc, char **argv);
 int cmd_sim(struct cli *cli, int argc, char **argv);
 int cmd_persist(struct cli *cli, int argc, char **argv);
 int cmd_unpersist(struct cli *cli, int argc, char **argv);
+int cmd_undo(struct cli *cli, int argc, char **argv);
 
 /* Removes every flag from argv; true when there was one. */
 bool take_flag(int *argc, char **argv, const char *flag);
@@ -43,6 +45,14 @@ int load_host(struct cli *cli, unsigned int flags, struct apm_host **host);
 int load_config(struct cli *cli, const char *root, struct apm_config **cfg);
 /* Preview, check, write (or only show with dry_run) a persist; consumes p. */
 int run_persist(struct cli *cli, struct apm_persist *p, bool dry_run);
+/* A change's dry run: the prediction, the writes, the refusal, the notes. */
+void print_dry_run(const struct apm_change *c);
+/* What of an applied change was done and why not (rc: the apply's); the exit code. */
+int print_applied(struct cli *cli, const struct apm_change *c, int rc);
+/* A persist's parts: what and where; the dry run; what happened (rc: the apply's). */
+void print_persist_plan(const struct apm_persist *p);
+void print_persist_dry_run(const struct apm_persist *p);
+int print_persist_applied(struct cli *cli, const struct apm_persist *p, int rc);
 /* Each line of text, escaped for the terminal, after prefix. */
 void print_escaped_lines(FILE *f, const char *prefix, const char *text);
 

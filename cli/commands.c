@@ -23,28 +23,29 @@ static void print_lines(FILE *f, const char *prefix, const char *text)
 	}
 }
 
-/* Plan done: preview, then either the prediction (dry run) or apply. */
-static int run_change(struct cli *cli, struct apm_change *c, bool dry_run)
+void print_dry_run(const struct apm_change *c)
 {
-	int pred = apm_change_get_prediction(c), rc, ret;
+	int pred = apm_change_get_prediction(c);
+	unsigned int n = apm_change_get_step_count(c);
+	struct apm_step_info si;
+
+	printf("prediction: %s\n", pred ? apm_errno_name(pred) : "OK");
+	for (unsigned int i = 0; i < n; i++) {
+		apm_change_get_step(c, i, &si);
+		printf("  would write '%s' to %s\n", si.value, si.path);
+	}
+	if (pred)
+		print_lines(stdout, "  ", apm_change_get_explanation(c));
+	fputs(apm_change_get_notes(c), stdout);
+}
+
+int print_applied(struct cli *cli, const struct apm_change *c, int rc)
+{
 	unsigned int n = apm_change_get_step_count(c);
 	struct apm_step_info si;
 	char prefix[64];
+	int ret;
 
-	fputs(apm_change_get_preview(c), stdout);
-	if (dry_run) {
-		printf("prediction: %s\n", pred ? apm_errno_name(pred) : "OK");
-		for (unsigned int i = 0; i < n; i++) {
-			apm_change_get_step(c, i, &si);
-			printf("  would write '%s' to %s\n", si.value, si.path);
-		}
-		if (pred)
-			print_lines(stdout, "  ", apm_change_get_explanation(c));
-		fputs(apm_change_get_notes(c), stdout);
-		apm_change_unref(c);
-		return pred ? EXIT_REFUSED : EXIT_OK;
-	}
-	rc = apm_change_apply(c);
 	for (unsigned int i = 0; i < n; i++) {
 		apm_change_get_step(c, i, &si);
 		if (!si.applied && si.actual == 0)
@@ -67,6 +68,21 @@ static int run_change(struct cli *cli, struct apm_change *c, bool dry_run)
 			print_lines(stderr, "apmatrix: ", apm_change_get_explanation(c));
 		ret = EXIT_MISMATCH;
 	}
+	return ret;
+}
+
+/* Plan done: preview, then either the prediction (dry run) or apply. */
+static int run_change(struct cli *cli, struct apm_change *c, bool dry_run)
+{
+	int pred = apm_change_get_prediction(c), ret;
+
+	fputs(apm_change_get_preview(c), stdout);
+	if (dry_run) {
+		print_dry_run(c);
+		apm_change_unref(c);
+		return pred ? EXIT_REFUSED : EXIT_OK;
+	}
+	ret = print_applied(cli, c, apm_change_apply(c));
 	apm_change_unref(c);
 	return ret;
 }

@@ -109,7 +109,7 @@ void print_escaped_lines(FILE *f, const char *prefix, const char *text)
 
 static void help(const char *prog)
 {
-	printf("Usage: %s [OPTIONS] [COMMAND [ARGS]]\n\nShow and change s390 AP crypto pass-through (AP bus masks, vfio_ap mdevs).\n\nOptions (before the command):\n  --sysfs DIR      use the sysfs mounted at DIR (default /sys)\n  --sim[=FILE]     use the simulated host; its state lives in FILE\n  --read-only      refuse every change\n  --lock-wait S    wait at most S seconds for the AP configuration lock (90)\n  --lock-parent    hold that lock in the parent process's name (as a callout)\n  --help, --version\n\nCommands (none: the console on a terminal, else show):\n  tui [--theme NAME|PATH] [--mono] [--ascii] [--interval MS] [--script FILE --size WxH]\n      [--list-actions] [--list-legend]\n  show [--json] [--detail] [--guest NAME]\n  mask apmask|aqmask SPEC [--dry-run]\n  mdev create [UUID] [--persist [--auto]] [--dry-run] | mdev remove UUID [--dry-run]\n  assign|unassign UUID adapter|domain|control-domain IDS [--dry-run]\n  config ADAPTER on|off [--dry-run]\n  rescan\n  persist UUID [--auto|--manual] [--dry-run] | unpersist UUID [--dry-run]\n  persist masks [--base DIR] [--dry-run]\n  sim guest-start UUID NAME | guest-stop UUID | se-config ADAPTER on|off\n      | chkstop ADAPTER on|off | lpar add|remove adapter|usage-domain|control-domain ID [TYPE] [--strict]\n      | scan | export --modparams\n\nIDs are decimal or 0x hex (5, 0x47, 4,0xab, 0x40-0x4f); APQNs are hex (05.0047).\nMask SPECs use the kernel's syntax: 0x<hex> or +N,-N,+A-B.\nOnly mdevctl definitions (persist) and 41-ap.rules (persist masks) survive a\nreboot; every other change is active only.\nExit: 0 done, 1 refused or partly applied, 2 usage, 3 the kernel's answer\ndiffered from the prediction.\n",
+	printf("Usage: %s [OPTIONS] [COMMAND [ARGS]]\n\nShow and change s390 AP crypto pass-through (AP bus masks, vfio_ap mdevs).\n\nOptions (before the command):\n  --sysfs DIR      use the sysfs mounted at DIR (default /sys)\n  --sim[=FILE]     use the simulated host; its state lives in FILE\n  --read-only      refuse every change\n  --lock-wait S    wait at most S seconds for the AP configuration lock (90)\n  --lock-parent    hold that lock in the parent process's name (as a callout)\n  --help, --version\n\nCommands (none: the console on a terminal, else show):\n  tui [--theme NAME|PATH] [--mono] [--ascii] [--interval MS] [--script FILE --size WxH]\n      [--list-actions] [--list-legend]\n  show [--json] [--detail] [--guest NAME]\n  mask apmask|aqmask SPEC [--dry-run]\n  mdev create [UUID] [--persist [--auto]] [--dry-run] | mdev remove UUID [--dry-run]\n  assign|unassign UUID adapter|domain|control-domain IDS [--dry-run]\n  config ADAPTER on|off [--dry-run]\n  rescan\n  persist UUID [--auto|--manual] [--dry-run] | unpersist UUID [--dry-run]\n  persist masks [--base DIR] [--dry-run]\n  undo [--dry-run]\n  sim guest-start UUID NAME | guest-stop UUID | se-config ADAPTER on|off\n      | chkstop ADAPTER on|off | lpar add|remove adapter|usage-domain|control-domain ID [TYPE] [--strict]\n      | scan | export --modparams\n\nIDs are decimal or 0x hex (5, 0x47, 4,0xab, 0x40-0x4f); APQNs are hex (05.0047).\nMask SPECs use the kernel's syntax: 0x<hex> or +N,-N,+A-B.\nOnly mdevctl definitions (persist) and 41-ap.rules (persist masks) survive a\nreboot; every other change is active only.\nEvery change is logged to syslog (authpriv); undo reverts the last one while\nthe host is as it left it.\nExit: 0 done, 1 refused or partly applied, 2 usage, 3 the kernel's answer\ndiffered from the prediction.\n",
 	       prog);
 }
 
@@ -197,6 +197,15 @@ int main(int argc, char **argv)
 		apm_ctx_set_proc_root(cli.ctx, proc);
 	if (secure_getenv("APMATRIX_LOCK"))
 		apm_ctx_set_lock_path(cli.ctx, secure_getenv("APMATRIX_LOCK"));
+	/* Audit and journal elsewhere (the tests; empty: none). */
+	if (secure_getenv("APMATRIX_SYSLOG"))
+		apm_ctx_set_syslog_path(cli.ctx, *secure_getenv("APMATRIX_SYSLOG")
+							 ? secure_getenv("APMATRIX_SYSLOG")
+							 : NULL);
+	if (secure_getenv("APMATRIX_JOURNAL"))
+		apm_ctx_set_journal_path(cli.ctx, *secure_getenv("APMATRIX_JOURNAL")
+							  ? secure_getenv("APMATRIX_JOURNAL")
+							  : NULL);
 	if (lock_wait >= 0)
 		apm_ctx_set_lock_wait(cli.ctx, (unsigned int)lock_wait * 1000);
 	apm_ctx_set_lock_parent(cli.ctx, lock_parent);
@@ -226,6 +235,8 @@ int main(int argc, char **argv)
 		rc = cmd_persist(&cli, argc, argv);
 	else if (!strcmp(argv[0], "unpersist"))
 		rc = cmd_unpersist(&cli, argc, argv);
+	else if (!strcmp(argv[0], "undo"))
+		rc = cmd_undo(&cli, argc, argv);
 	else {
 		usage_error(&cli, "unknown command '%s'", argv[0]);
 		rc = EXIT_USAGE;

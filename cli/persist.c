@@ -14,42 +14,60 @@
 
 #include "cli.h"
 
+void print_persist_plan(const struct apm_persist *p)
+{
+	print_escaped_lines(stdout, "", apm_persist_get_what(p));
+	print_escaped_lines(stdout, "  file: ", apm_persist_get_path(p));
+	print_escaped_lines(stdout, "", apm_persist_get_notes(p));
+}
+
+void print_persist_dry_run(const struct apm_persist *p)
+{
+	int pred = apm_persist_get_prediction(p);
+	const char *content = apm_persist_get_content(p);
+
+	printf("prediction: %s\n", pred ? apm_errno_name(pred) : "OK");
+	if (content) {
+		printf("  would write:\n");
+		print_escaped_lines(stdout, "    ", content);
+	} else {
+		printf("  would remove it\n");
+	}
+	print_escaped_lines(stdout, "  ", apm_persist_get_explanation(p));
+}
+
+int print_persist_applied(struct cli *cli, const struct apm_persist *p, int rc)
+{
+	char prefix[64];
+
+	if (rc) {
+		printf("refused: %s (%s)\n", apm_persist_get_what(p), apm_errno_name(rc));
+		snprintf(prefix, sizeof(prefix), "%s: %s: ", cli->prog, apm_errno_name(rc));
+		print_escaped_lines(stderr, prefix, apm_persist_get_explanation(p));
+		fprintf(stderr, "%s: nothing was written\n", cli->prog);
+		return EXIT_REFUSED;
+	}
+	printf("applied: %s\n", apm_persist_get_what(p));
+	return EXIT_OK;
+}
+
 /*
  * The plan (what, where, warnings), then the dry run's content or the
  * write, and what happened.  Consumes p.
  */
 int run_persist(struct cli *cli, struct apm_persist *p, bool dry_run)
 {
-	int pred = apm_persist_get_prediction(p), rc;
-	const char *content = apm_persist_get_content(p);
-	char prefix[64];
+	int pred = apm_persist_get_prediction(p), ret;
 
-	print_escaped_lines(stdout, "", apm_persist_get_what(p));
-	print_escaped_lines(stdout, "  file: ", apm_persist_get_path(p));
-	print_escaped_lines(stdout, "", apm_persist_get_notes(p));
+	print_persist_plan(p);
 	if (dry_run) {
-		printf("prediction: %s\n", pred ? apm_errno_name(pred) : "OK");
-		if (content) {
-			printf("  would write:\n");
-			print_escaped_lines(stdout, "    ", content);
-		} else {
-			printf("  would remove it\n");
-		}
-		print_escaped_lines(stdout, "  ", apm_persist_get_explanation(p));
+		print_persist_dry_run(p);
 		apm_persist_unref(p);
 		return pred ? EXIT_REFUSED : EXIT_OK;
 	}
-	rc = apm_persist_apply(p);
-	if (rc) {
-		printf("refused: %s (%s)\n", apm_persist_get_what(p), apm_errno_name(rc));
-		snprintf(prefix, sizeof(prefix), "%s: %s: ", cli->prog, apm_errno_name(rc));
-		print_escaped_lines(stderr, prefix, apm_persist_get_explanation(p));
-		fprintf(stderr, "%s: nothing was written\n", cli->prog);
-	} else {
-		printf("applied: %s\n", apm_persist_get_what(p));
-	}
+	ret = print_persist_applied(cli, p, apm_persist_apply(p));
 	apm_persist_unref(p);
-	return rc ? EXIT_REFUSED : EXIT_OK;
+	return ret;
 }
 
 /* "--base DIR" out of argv; NULL when absent, "" on a missing DIR. */

@@ -78,6 +78,10 @@ struct apm_ctx {
 	bool lock_parent;	   /* the lock is taken in the parent's name (a callout) */
 	unsigned int lock_wait_ms; /* how long to wait for it before giving up */
 	bool read_only;
+	char *syslog_path;  /* the audit's syslog socket, NULL none (audit.c) */
+	char *journal_path; /* undo's journal, NULL none (journal.c) */
+	apm_audit_fn audit_fn;
+	void *audit_data;
 	apm_log_fn log_fn;
 	void *log_data;
 	int log_priority;

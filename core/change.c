@@ -156,6 +156,79 @@ static bool written(const struct apm_change *c)
 	return false;
 }
 
+/* What the change does, for its audit line and its journal entry. */
+static void change_what(const struct apm_change *c, struct apm_buf *b)
+{
+	for (unsigned int k = 0; k < c->nsteps; k++) {
+		const struct step *s = &c->steps[k];
+
+		apm_buf_printf(b, "%s%s", k ? ", " : "", s->what);
+		/* A mask's SPEC is what the operator wrote: it says more than the step. */
+		if (c->planner->journal == APM_J_MASK)
+			apm_buf_printf(b, " %s", s->value);
+	}
+	if (c->planner->journal == APM_J_MATRIX)
+		apm_buf_printf(b, " (mdev %s)", c->uuid);
+}
+
+static enum apm_outcome outcome(const struct apm_change *c, int rc)
+{
+	if (!rc)
+		return c->mismatch ? APM_OUT_MISMATCH : APM_OUT_DONE;
+	for (unsigned int k = 0; k < c->nsteps; k++)
+		if (c->steps[k].applied && c->steps[k].actual >= 0)
+			return APM_OUT_PARTIAL;
+	return APM_OUT_REFUSED;
+}
+
+/*
+ * Under the backend's lock: what the change touches is read before the
+ * first write and after the last (that read is the change's result), so
+ * the record says exactly what this change did, whatever another process
+ * did before or after it.
+ */
+static int apply_locked(void *data)
+{
+	struct apply *ap = data;
+	struct apm_change *c = ap->c;
+	struct apm_ctx *ctx = c->host->ctx;
+	enum apm_jkind kind = c->planner->journal;
+	struct apm_buf what = { 0 };
+	struct apm_record rec;
+	struct apm_host *h = NULL;
+
+	change_what(c, &what);
+	apm_record_begin(&rec, ctx, kind, what.s ? what.s : "");
+	apm_buf_free(&what);
+	rec.undoes = c->undoes;
+	memcpy(rec.e.uuid, c->uuid, sizeof(rec.e.uuid));
+	rec.e.aq = c->u.mask.aq;
+	if (kind == APM_J_CONFIG || kind == APM_J_ONLINE) {
+		rec.e.adapter = c->u.config.adapter;
+		rec.e.domain = c->u.config.domain;
+	}
+	if (kind != APM_J_NONE) {
+		if (apm_host_load(ctx, 0, &h))
+			rec.e.kind = kind = APM_J_NONE; /* nothing to compare with: audited only */
+		else
+			apm_jstate_read(&rec.e, h, &rec.e.before);
+		apm_host_unref(h);
+	}
+	do_steps(ap);
+	apm_host_unref(c->result);
+	c->result = NULL;
+	if (apm_host_load(ctx, 0, &c->result))
+		rec.e.kind = APM_J_NONE;
+	else if (kind != APM_J_NONE)
+		apm_jstate_read(&rec.e, c->result, &rec.e.after);
+	if (written(c)) {
+		c->seq = apm_record_end(&rec, outcome(c, ap->rc), ap->rc, &c->notes);
+	} else {
+		apm_jentry_clear(&rec.e); /* nothing was attempted: nothing to record */
+	}
+	return 0;
+}
+
 APM_EXPORT int apm_change_apply(struct apm_change *c)
 {
 	struct apm_ctx *ctx = c->host->ctx;
@@ -167,10 +240,15 @@ APM_EXPORT int apm_change_apply(struct apm_change *c)
 	 * configuration lock on a real host, the state file's lock on the
 	 * simulated one).  Read-only mode writes nothing, not even a lock.
 	 */
-	if (ctx->read_only)
+	c->seq = 0;
+	if (ctx->read_only) {
 		rc = do_steps(&ap);
-	else
-		rc = apm_transaction(ctx, do_steps, &ap);
+		apm_host_unref(c->result);
+		c->result = NULL;
+		apm_host_load(ctx, 0, &c->result);
+	} else {
+		rc = apm_transaction(ctx, apply_locked, &ap);
+	}
 	if (rc && !ap.rc && written(c)) {
 		/* The backend could not keep what the steps did (a full disk): none of it counts. */
 		for (unsigned int k = 0; k < c->nsteps; k++)
@@ -179,15 +257,21 @@ APM_EXPORT int apm_change_apply(struct apm_change *c)
 		apm_buf_printf(&c->explanation,
 			       "nothing of this change was kept: the host could not save it (%s)\n",
 			       apm_errno_name(rc));
+		/* Nor is it a change to undo: the host is as it was. */
+		if (c->seq)
+			apm_journal_forget(ctx, c->seq);
+		apm_host_unref(c->result);
+		c->result = NULL;
+		apm_host_load(ctx, 0, &c->result);
 	} else if (rc && !ap.rc) {
 		apm_buf_printf(&c->explanation, "nothing was written: %s%s\n", apm_errno_name(rc),
 			       rc == -ETIMEDOUT ? " (the AP configuration lock stayed taken)" : "");
 	}
+	if (!c->result)
+		apm_host_load(ctx, 0, &c->result); /* the lock was not taken: nothing was read */
 	if (!rc)
 		rc = ap.rc;
-	apm_host_unref(c->result);
-	c->result = NULL;
-	if (!apm_host_load(ctx, 0, &c->result) && !rc && c->planner->verify)
+	if (c->result && !rc && c->planner->verify)
 		c->planner->verify(c);
 	return rc;
 }

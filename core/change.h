@@ -16,6 +16,7 @@
 #define APM_CHANGE_H
 
 #include "apm-private.h"
+#include "journal.h"
 
 struct sim;
 
@@ -44,6 +45,8 @@ struct apm_change {
 	bool mismatch;
 	struct apm_buf preview, explanation, notes;
 	char uuid[37];
+	unsigned long long undoes;     /* the journal entry this change reverts (undo.c), 0 */
+	unsigned long long seq;	       /* its own journal entry once applied, 0 none */
 	struct sim *scratch;	       /* the predictor */
 	const struct apr_refusal *why; /* its last refusal's details */
 	/* What the host should look like afterwards, for the planner's verify. */
@@ -56,14 +59,16 @@ struct apm_change {
 		struct apr_mdev expect; /* assignments */
 		struct {
 			unsigned int adapter;
+			int domain; /* online: -1 the card */
 			bool on;
-		} config;
+		} config; /* config and online */
 	} u;
 };
 
 /* One kind of change: plan a request into steps, check the re-read host. */
 struct apm_planner {
 	enum apm_op op;
+	enum apm_jkind journal; /* what the record of an applied change holds (journal.h) */
 	int (*plan)(struct apm_change *c, const void *request);
 	void (*verify)(struct apm_change *c); /* NULL: the re-read shows it */
 };
@@ -85,6 +90,19 @@ void apm_change_predict(struct apm_change *c, struct step *s, int rc);
 /* The scratch host's model: the host as the steps so far leave it. */
 struct apr_model *apm_change_model(const struct apm_change *c);
 
+/*
+ * plan/assign.c: steps that give the mdev c->uuid (index c->mdev of the
+ * scratch host) the matrix want: one ap_config write where the kernel has
+ * it, else one write per ID that differs, unassignments first.
+ */
+int apm_plan_set_matrix(struct apm_change *c, const struct apr_mask want[3], bool ap_config);
+/*
+ * plan/undo.c: give the mdev uuid back the matrix want; with recreate,
+ * create it first (it was removed).  0 and a new change, or -errno.
+ */
+int apm_change_new_restore(struct apm_host *host, const char *uuid, const struct apr_mask want[3],
+			   bool recreate, struct apm_change **change);
+
 /* The planners (core/plan/). */
 extern const struct apm_planner apm_plan_mask;
 extern const struct apm_planner apm_plan_assign;
@@ -94,6 +112,7 @@ extern const struct apm_planner apm_plan_config;
 extern const struct apm_planner apm_plan_online;
 extern const struct apm_planner apm_plan_rescan;
 extern const struct apm_planner apm_plan_hv;
+extern const struct apm_planner apm_plan_restore;
 
 /* --------------------------------------------------- the text (explain.c) */
 

@@ -32,7 +32,7 @@ int apm_file_error(struct apm_buf *err, const char *name, long line, const char 
 	return -EINVAL;
 }
 
-int apm_config_read_file(const char *path, char **text, size_t *len)
+int apm_file_read_stat(const char *path, char **text, size_t *len, struct stat *out)
 {
 	int fd = open(path, O_RDONLY | O_CLOEXEC | O_NOFOLLOW | O_NONBLOCK);
 	struct stat st;
@@ -80,7 +80,14 @@ int apm_config_read_file(const char *path, char **text, size_t *len)
 	buf[at] = '\0';
 	*text = buf;
 	*len = at;
+	if (out)
+		*out = st;
 	return 0;
+}
+
+int apm_config_read_file(const char *path, char **text, size_t *len)
+{
+	return apm_file_read_stat(path, text, len, NULL);
 }
 
 #define TMP_TAG ".apmatrix-"

@@ -54,6 +54,22 @@ static int log_priority_from_env(void)
 	return atoi(e) > 0 ? atoi(e) : LOG_ERR;
 }
 
+/* Where a host's changes are audited and journaled, unless the caller says otherwise. */
+static int ctx_defaults(struct apm_ctx *ctx, const char *simfile)
+{
+	if (ctx->kind == APM_HOST_SYSFS) {
+		ctx->syslog_path = strdup("/dev/log");
+		/* /run is a tmpfs: the journal goes at reboot, as the changes it records do. */
+		ctx->journal_path = strdup("/run/apmatrix/journal");
+		return ctx->syslog_path && ctx->journal_path ? 0 : -ENOMEM;
+	}
+	if (simfile && asprintf(&ctx->journal_path, "%s.journal", simfile) < 0) {
+		ctx->journal_path = NULL;
+		return -ENOMEM;
+	}
+	return 0;
+}
+
 static int ctx_alloc(enum apm_host_kind kind, const char *source, struct apm_ctx **out)
 {
 	struct apm_ctx *ctx = calloc(1, sizeof(*ctx));
@@ -86,6 +102,11 @@ APM_EXPORT int apm_ctx_new_sysfs(const char *root, struct apm_ctx **out)
 	rc = ctx_alloc(APM_HOST_SYSFS, root, &ctx);
 	if (rc)
 		return rc;
+	rc = ctx_defaults(ctx, NULL);
+	if (rc) {
+		apm_ctx_unref(ctx);
+		return rc;
+	}
 	ctx->ops = &apm_backend_fs_ops;
 	rc = apm_backend_fs_new(ctx, root, ctx->proc_root, &ctx->be);
 	if (rc) {
@@ -104,6 +125,11 @@ APM_EXPORT int apm_ctx_new_sim(const char *file, struct apm_ctx **out)
 	rc = ctx_alloc(APM_HOST_SIM, file ? file : "(built-in)", &ctx);
 	if (rc)
 		return rc;
+	rc = ctx_defaults(ctx, file);
+	if (rc) {
+		apm_ctx_unref(ctx);
+		return rc;
+	}
 	ctx->ops = &apm_backend_sim_ops;
 	rc = apm_backend_sim_new(ctx, file, &ctx->be);
 	if (rc) {
@@ -132,6 +158,8 @@ APM_EXPORT struct apm_ctx *apm_ctx_unref(struct apm_ctx *ctx)
 	free(ctx->source);
 	free(ctx->proc_root);
 	free(ctx->lock_path);
+	free(ctx->syslog_path);
+	free(ctx->journal_path);
 	free(ctx);
 	return NULL;
 }
@@ -198,6 +226,37 @@ APM_EXPORT void apm_ctx_set_lock_wait(struct apm_ctx *ctx, unsigned int ms)
 APM_EXPORT void apm_ctx_set_lock_parent(struct apm_ctx *ctx, bool parent)
 {
 	ctx->lock_parent = parent;
+}
+
+/* NULL or a copy of path. */
+static int replace_opt(char **dst, const char *src)
+{
+	if (src)
+		return replace_str(dst, src);
+	free(*dst);
+	*dst = NULL;
+	return 0;
+}
+
+APM_EXPORT void apm_ctx_set_audit_fn(struct apm_ctx *ctx, apm_audit_fn fn, void *data)
+{
+	ctx->audit_fn = fn;
+	ctx->audit_data = data;
+}
+
+APM_EXPORT int apm_ctx_set_syslog_path(struct apm_ctx *ctx, const char *path)
+{
+	return replace_opt(&ctx->syslog_path, path);
+}
+
+APM_EXPORT int apm_ctx_set_journal_path(struct apm_ctx *ctx, const char *path)
+{
+	return replace_opt(&ctx->journal_path, path);
+}
+
+APM_EXPORT const char *apm_ctx_get_journal_path(const struct apm_ctx *ctx)
+{
+	return ctx->journal_path;
 }
 
 APM_EXPORT void apm_ctx_set_read_only(struct apm_ctx *ctx, bool ro)

@@ -111,8 +111,14 @@ APM_EXPORT const char *apm_strerror(enum apm_op op, int err)
 
 void apm_mdev_label(const struct apm_host *host, int i, char *out, size_t size)
 {
-	const struct apm_mdev *m = &host->mdevs[i];
+	const struct apm_mdev *m;
 
+	/* An mdev the change itself creates (an undo's) is not in the snapshot. */
+	if (i < 0 || (unsigned int)i >= host->nmdevs) {
+		snprintf(out, size, "the mdev this change creates");
+		return;
+	}
+	m = &host->mdevs[i];
 	if (m->guest[0])
 		snprintf(out, size, "mdev %.8s… (%s)", m->uuid, m->guest);
 	else if (m->in_use == 1)
@@ -221,7 +227,7 @@ void apm_explain_ap_config(struct apm_change *c, int self, const char *what, int
 		apm_buf_printf(
 			&c->explanation,
 			"the %s cannot go to mdev %.8s…: one is above this host's maximum (adapters 0x%02x, domains 0x%02x)\n",
-			what, c->host->mdevs[self].uuid, c->host->max_apid, c->host->max_apqi);
+			what, c->uuid, c->host->max_apid, c->host->max_apqi);
 	else
 		apm_explain_assign(c, self, what, rc);
 }

@@ -104,6 +104,44 @@ void apm_ctx_set_lock_wait(struct apm_ctx *ctx, unsigned int ms);
 void apm_ctx_set_lock_parent(struct apm_ctx *ctx, bool parent);
 
 /*
+ * Audit.  Every change that is applied (apm_change_apply(),
+ * apm_persist_apply(), apm_undo_apply()) and writes or is refused by the
+ * kernel is recorded once, while the AP configuration lock is held: who
+ * applied it, what it did, and what it touched before and after.  The
+ * record goes to syslog, facility LOG_AUTHPRIV (the authorization log, as
+ * sudo's), ident "apmatrix", one line: "WHO host=HOST: TEXT"; and to the
+ * caller's audit function, if one is set.  Since: 6
+ */
+struct apm_audit {
+	int priority;	  /* LOG_NOTICE: done; LOG_WARNING: refused, partly applied, a mismatch */
+	const char *who;  /* "uid=0(root) login=alice tty=pts/1 ssh=192.0.2.7 pid=4242" */
+	const char *host; /* the sysfs root or the simulated host's state file */
+	/* "assign domain 0x47 to mdev …: done; before: …; after: …" (escaped, one line) */
+	const char *text;
+	bool syslogged; /* it reached the syslog socket */
+};
+/* Called once per record, after syslog; the record is borrowed for the call.  Since: 6 */
+typedef void (*apm_audit_fn)(void *data, const struct apm_audit *rec);
+void apm_ctx_set_audit_fn(struct apm_ctx *ctx, apm_audit_fn fn, void *data);
+/*
+ * The syslog socket the records are sent to, in the form syslog(3) sends
+ * them: default /dev/log for a sysfs host, none for a simulated host (its
+ * changes are played, not made; a test points this at a socket of its own).
+ * NULL: none.  0 or -ENOMEM.  Since: 6
+ */
+int apm_ctx_set_syslog_path(struct apm_ctx *ctx, const char *path);
+/*
+ * The journal `apmatrix undo` reads: every change that left the host
+ * different, newest last.  Default /run/apmatrix/journal for a sysfs host
+ * (lost at reboot, as the changes it records are), FILE.journal for a
+ * simulated host kept in FILE, none for the built-in simulated host.  NULL:
+ * none.  0 or -ENOMEM.  Since: 6
+ */
+int apm_ctx_set_journal_path(struct apm_ctx *ctx, const char *path);
+/* The journal's path, or NULL.  Since: 6 */
+const char *apm_ctx_get_journal_path(const struct apm_ctx *ctx);
+
+/*
  * Raw seam access, paths relative to the root ("bus/ap/apmask").
  * read returns the number of bytes read (NUL-terminated in buf) or -errno;
  * write returns 0 or the kernel's -errno (a short write is -EIO).
@@ -649,6 +687,65 @@ const char *apm_persist_get_notes(const struct apm_persist *p);
  * -ETIMEDOUT (the lock), or the errno of the write.  Since: 3
  */
 int apm_persist_apply(struct apm_persist *p);
+
+/* ---------------------------------------------------------------- undo */
+
+/*
+ * Undo reverts the last change apmatrix applied to a host: the newest entry
+ * of the host's journal (apm_ctx_set_journal_path()), whichever process
+ * and user made it; the AP configuration lock orders the entries.  It is
+ * possible only while the host is still as that change left it; then the
+ * inverse is planned like any change (a mask written back, an mdev's
+ * matrix given back in one ap_config write where the kernel has it, a
+ * removed mdev created again with its UUID and matrix, a created one
+ * removed, an adapter configured or set online the other way, a file put
+ * back as it was or removed again) and applied under the lock, after the
+ * journal and the host are read once more.  An undo done whole takes its
+ * entry out, so the next undo reverts the change before; it is not itself
+ * an entry (there is no redo); an undo done in part is one.  Rescans and
+ * the simulated hypervisor's and guests' events are not journaled.  Since: 6
+ */
+struct apm_undo;
+/*
+ * The undo of host's last change (cfg: the persistent configuration the
+ * checks of a file's return use; NULL: the host's default).  0 and a new
+ * undo, whatever its verdict (apm_undo_get_prediction()), or -ENOMEM.
+ * Since: 6
+ */
+int apm_undo_new(struct apm_host *host, struct apm_config *cfg, struct apm_undo **u);
+/* New reference / drop one (NULL-safe; NULL once freed).  Since: 6 */
+struct apm_undo *apm_undo_ref(struct apm_undo *u);
+struct apm_undo *apm_undo_unref(struct apm_undo *u);
+/* "undo change #12: assign domain 0x47 (mdev …)", or NULL when there is none.  Since: 6 */
+const char *apm_undo_get_what(const struct apm_undo *u);
+/* "made by uid=0(root) tty=pts/1 on 2026-05-01 12:00:03 UTC, pid 4242", or NULL.  Since: 6 */
+const char *apm_undo_get_origin(const struct apm_undo *u);
+/*
+ * 0: it can be undone.  -ENOENT: nothing to undo; -ESTALE: the host is not
+ * as the change left it; -EOPNOTSUPP: the host keeps no journal; -EPERM,
+ * -EINVAL: a journal not to be trusted, or malformed; else the refusal the
+ * inverse's rules predict.  Since: 6
+ */
+int apm_undo_get_prediction(const struct apm_undo *u);
+/* Why not, one sentence a line (naming the APQN, the mdev, the file); "" when it can.  Since: 6 */
+const char *apm_undo_get_explanation(const struct apm_undo *u);
+/* What the undo cannot put back (a guest's devices, requests in flight); "" when nothing.  Since: 6 */
+const char *apm_undo_get_notes(const struct apm_undo *u);
+/*
+ * The inverse: a change of the host, or a write of a file (borrowed; NULL
+ * when it is the other kind or there is none).  Its preview, steps,
+ * explanation and, after apply, its results are the undo's.  Since: 6
+ */
+struct apm_change *apm_undo_get_change(const struct apm_undo *u);
+struct apm_persist *apm_undo_get_persist(const struct apm_undo *u);
+/*
+ * Under the lock: the journal and the host read again, the change still
+ * the newest and the host still as it left it, the inverse planned again
+ * and applied.  0, the prediction, -EAGAIN (another change came first, or
+ * the inverse's verdict changed: look again), or the inverse's -errno.
+ * Since: 6
+ */
+int apm_undo_apply(struct apm_undo *u);
 
 /*
  * Text for a terminal: printable UTF-8 as it is, every other byte (C0, DEL,

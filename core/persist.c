@@ -19,12 +19,14 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "journal.h"
 #include "persist.h"
 
 enum persist_kind {
 	P_DEFINE = 0,
 	P_UNDEFINE,
 	P_MASKS,
+	P_RESTORE, /* a file put back as a journal entry says it was (undo.c) */
 };
 
 struct apm_persist {
@@ -36,7 +38,10 @@ struct apm_persist {
 	bool autostart;
 	struct apr_mask sets[3]; /* P_DEFINE: adapters, domains, control domains */
 	char *what, *path;
-	struct apm_buf content; /* P_DEFINE, P_MASKS */
+	struct apm_buf content;	   /* P_DEFINE, P_MASKS, P_RESTORE */
+	bool rule;		   /* P_RESTORE: the file is 41-ap.rules, else a definition */
+	bool remove;		   /* P_RESTORE: it did not exist: remove it */
+	unsigned long long undoes; /* P_RESTORE: the journal entry it reverts */
 	int prediction;
 	struct apm_buf explanation, notes;
 };
@@ -62,7 +67,8 @@ static int persist_alloc(struct apm_config *cfg, struct apm_host *host, enum per
 /* Refusals that have nothing to do with the content. */
 static int can_write(const struct apm_persist *p, struct apm_buf *why)
 {
-	if (!(p->kind == P_MASKS ? p->cfg->rule_path : p->cfg->mdevctl_dir)) {
+	if (!(p->kind == P_MASKS || (p->kind == P_RESTORE && p->rule) ? p->cfg->rule_path
+								      : p->cfg->mdevctl_dir)) {
 		apm_buf_printf(
 			why,
 			"the built-in simulated host keeps nothing between commands: a simulated host with a state file (--sim=FILE) keeps its configuration beside it\n");
@@ -85,6 +91,38 @@ static struct apm_check_def check_def(const struct apm_persist *p)
 		.aqm = &p->sets[1],
 		.adm = &p->sets[2],
 	};
+}
+
+/*
+ * A file put back is checked as the tool that reads it would check it
+ * now: another definition may have taken its APQNs since.  Removing one
+ * again is always possible.
+ */
+static int check_restore(struct apm_persist *p, const struct apm_config *cfg, struct apm_buf *why)
+{
+	struct apm_check_def d = check_def(p);
+	struct apm_buf err = { 0 }, notes = { 0 };
+	struct apm_rule rule;
+	struct apm_mask m[2];
+	int rc;
+
+	if (p->remove)
+		return 0;
+	if (!p->rule)
+		return apm_check_definition(cfg, p->host, &d, why);
+	rc = apm_rule_parse(p->content.s, p->content.len, p->path, &rule, &err, &notes);
+	apm_buf_free(&notes);
+	if (rc) {
+		apm_buf_printf(why, "%s", err.s ? err.s : "the rule cannot be read\n");
+		apm_buf_free(&err);
+		return rc;
+	}
+	apm_buf_free(&err);
+	/* A mask the rule does not set stays as it is at boot (libap: ap_read_udev_masks). */
+	apm_host_get_apmask(p->host, &m[0]);
+	apm_host_get_aqmask(p->host, &m[1]);
+	return apm_check_masks(cfg, rule.has_apmask ? &rule.apmask : to_apr(&m[0]),
+			       rule.has_aqmask ? &rule.aqmask : to_apr(&m[1]), why);
 }
 
 /* The checks, against cfg (the planning one, or a fresh one under the lock). */
@@ -129,6 +167,8 @@ static int check(struct apm_persist *p, const struct apm_config *cfg, struct apm
 		apm_host_get_apmask(p->host, &m[0]);
 		apm_host_get_aqmask(p->host, &m[1]);
 		return apm_check_masks(cfg, to_apr(&m[0]), to_apr(&m[1]), why);
+	case P_RESTORE:
+		return check_restore(p, cfg, why);
 	}
 	return -EINVAL;
 }
@@ -275,6 +315,52 @@ APM_EXPORT int apm_persist_new_masks(struct apm_config *cfg, struct apm_host *ho
 	return 0;
 }
 
+int apm_persist_new_restore(struct apm_config *cfg, struct apm_host *host,
+			    const struct apm_jentry *e, struct apm_persist **out)
+{
+	struct apm_persist *p;
+	int rc = persist_alloc(cfg, host, P_RESTORE, &p);
+
+	if (rc)
+		return rc;
+	p->rule = e->rule;
+	p->remove = !e->before.exists;
+	p->undoes = e->seq;
+	memcpy(p->uuid, e->uuid, sizeof(p->uuid));
+	p->path = strdup(e->path);
+	if (!p->remove)
+		apm_buf_printf(&p->content, "%s", e->before.content ? e->before.content : "");
+	if (p->rule)
+		p->what = strdup(p->remove ? "remove the persistent masks' rule again"
+					   : "write the persistent masks' rule back as it was");
+	else if (asprintf(&p->what, "%s mdev %s",
+			  p->remove ? "remove again the definition of"
+				    : "write back as it was the definition of",
+			  p->uuid) < 0)
+		p->what = NULL;
+	/* What is put back is checked as what is written anew. */
+	if (!p->remove && !p->rule) {
+		struct apm_def def = { 0 };
+		struct apm_buf err = { 0 };
+
+		rc = apm_mdevctl_parse(p->content.s, p->content.len, p->path, &def, &err);
+		p->autostart = def.autostart;
+		p->sets[0] = def.apm;
+		p->sets[1] = def.aqm;
+		p->sets[2] = def.adm;
+		apm_def_clear(&def);
+		apm_buf_free(&err);
+	}
+	if (!rc)
+		rc = plan(p);
+	if (rc) {
+		apm_persist_unref(p);
+		return rc;
+	}
+	*out = p;
+	return 0;
+}
+
 APM_EXPORT struct apm_persist *apm_persist_ref(struct apm_persist *p)
 {
 	if (p)
@@ -309,7 +395,7 @@ APM_EXPORT const char *apm_persist_get_path(const struct apm_persist *p)
 
 APM_EXPORT const char *apm_persist_get_content(const struct apm_persist *p)
 {
-	return p->kind == P_UNDEFINE ? NULL : p->content.s ? p->content.s : "";
+	return p->kind == P_UNDEFINE || p->remove ? NULL : p->content.s ? p->content.s : "";
 }
 
 APM_EXPORT int apm_persist_get_prediction(const struct apm_persist *p)
@@ -327,10 +413,40 @@ APM_EXPORT const char *apm_persist_get_notes(const struct apm_persist *p)
 	return p->notes.s ? p->notes.s : "";
 }
 
+/* Bigger files are written, audited, but not kept in the journal for undo. */
+#define JOURNAL_FILE_MAX (64 * 1024)
+
+/* The file as it is now, for the record; one that cannot be read is audited only. */
+static void file_state(const char *path, struct apm_jstate *s, struct apm_record *rec)
+{
+	size_t len;
+	int rc = apm_config_read_file(path, &s->content, &len);
+
+	s->exists = !rc;
+	if (rc == -ENOENT)
+		return;
+	if (rc || len > JOURNAL_FILE_MAX)
+		rec->e.kind = APM_J_NONE;
+}
+
+static void record_begin(struct apm_persist *p, struct apm_record *rec)
+{
+	apm_record_begin(rec, p->cfg->ctx, APM_J_FILE, p->what);
+	rec->undoes = p->undoes;
+	rec->e.path = strdup(p->path);
+	rec->e.rule = p->kind == P_MASKS || (p->kind == P_RESTORE && p->rule);
+	memcpy(rec->e.uuid, p->uuid, sizeof(rec->e.uuid));
+	if (!rec->e.path)
+		rec->e.kind = APM_J_NONE;
+	else
+		file_state(p->path, &rec->e.before, rec);
+}
+
 /* Under the backend's lock: read everything again, check again, write. */
 static int apply_locked(void *data)
 {
 	struct apm_persist *p = data;
+	struct apm_record rec;
 	struct apm_config *fresh;
 	struct apm_buf why = { 0 };
 	int rc;
@@ -355,16 +471,21 @@ static int apply_locked(void *data)
 	apm_config_unref(fresh);
 	if (rc)
 		return rc;
-	if (p->kind == P_UNDEFINE)
+	record_begin(p, &rec);
+	if (p->kind == P_UNDEFINE || p->remove)
 		rc = apm_file_remove(p->path);
 	else
 		rc = apm_file_write_atomic(p->path, p->content.s, p->content.len, 0644);
 	if (rc)
 		apm_buf_printf(&p->explanation, "%s: %s %s\n", p->path,
-			       p->kind == P_UNDEFINE ? "cannot remove it:" : "cannot write it:",
+			       p->kind == P_UNDEFINE || p->remove ? "cannot remove it:"
+								  : "cannot write it:",
 			       rc == -EISDIR
 				       ? "it is not a regular file (a symbolic link or a directory)"
 				       : strerror(-rc));
+	if (rec.e.kind == APM_J_FILE)
+		file_state(p->path, &rec.e.after, &rec);
+	apm_record_end(&rec, rc ? APM_OUT_REFUSED : APM_OUT_DONE, rc, &p->notes);
 	return rc;
 }
 

@@ -11,6 +11,7 @@
 #ifndef APM_PERSIST_H
 #define APM_PERSIST_H
 
+#include <sys/stat.h>
 #include <sys/types.h>
 
 #include "apm-private.h"
@@ -127,6 +128,8 @@ int apm_file_error(struct apm_buf *err, const char *name, long line, const char 
 	APM_PRINTF(4, 5);
 /* Read a whole regular file (never through a symlink), at most APM_CONFIG_FILE_MAX. */
 int apm_config_read_file(const char *path, char **text, size_t *len);
+/* The same, and the file's stat (of what was read, not of the name) into *st. */
+int apm_file_read_stat(const char *path, char **text, size_t *len, struct stat *st);
 /*
  * Replace path with content, never half-written: its parents made as mkdir
  * -p does, a temporary file beside it (O_EXCL, never through a link)

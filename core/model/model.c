@@ -221,6 +221,7 @@ static const struct {
 	{ EFBIG, "EFBIG" },
 	{ EBADF, "EBADF" },
 	{ ELOOP, "ELOOP" },
+	{ ESTALE, "ESTALE" },
 	{ EAGAIN, "EWOULDBLOCK" },
 };
 

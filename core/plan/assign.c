@@ -38,9 +38,14 @@ static const char *res_attr(enum apm_res r)
 static void guest_delta(struct apm_change *c, int i, const struct apr_mdev *before,
 			const struct apr_mdev *after)
 {
-	const struct apm_mdev *m = &c->host->mdevs[i];
+	const struct apm_mdev *m;
 	struct apm_buf gain = { 0 }, lose = { 0 };
 	unsigned int ng = 0, nl = 0;
+
+	/* An mdev the change creates itself (undo.c) has no guest to gain or lose. */
+	if (i < 0 || (unsigned int)i >= c->host->nmdevs)
+		return;
+	m = &c->host->mdevs[i];
 
 	for (unsigned int a = 0; a < APR_BITS; a++) {
 		bool ba = apr_mask_test(&before->sapm, a), aa = apr_mask_test(&after->sapm, a);
@@ -151,6 +156,31 @@ static int plan_single(struct apm_change *c, enum apm_res res, bool unassign, un
 			       unassign ? "not assigned" : "already assigned");
 	apm_change_predict(c, s, rc);
 	return 0;
+}
+
+int apm_plan_set_matrix(struct apm_change *c, const struct apr_mask want[3], bool ap_config)
+{
+	const struct apr_mdev *m = &apm_change_model(c)->rm[c->mdev];
+	const struct apr_mask cur[3] = { m->apm, m->aqm, m->adm };
+	char a[96], d[96], cd[96], what[340];
+	int rc = 0;
+
+	if (ap_config) {
+		apm_ids_text(&want[0], a, sizeof(a));
+		apm_ids_text(&want[1], d, sizeof(d));
+		apm_ids_text(&want[2], cd, sizeof(cd));
+		snprintf(what, sizeof(what), "adapters %s, domains %s and control domains %s", a, d,
+			 cd);
+		return plan_ap_config(c, want, what, "set the whole matrix in one ap_config write");
+	}
+	/* What goes first, then what comes: the order mdevctl's start writes them in. */
+	for (int un = 1; un >= 0; un--)
+		for (int k = 0; k < 3 && !rc; k++)
+			for (unsigned int id = 0; id < APR_BITS && !rc; id++)
+				if (apr_mask_test(&cur[k], id) != apr_mask_test(&want[k], id) &&
+				    apr_mask_test(&cur[k], id) == (bool)un)
+					rc = plan_single(c, (enum apm_res)k, un, id);
+	return rc;
 }
 
 /* The matrix an mdev will have: the cross product, not just the cells named. */
@@ -292,7 +322,12 @@ static void verify(struct apm_change *c)
 			c->uuid);
 }
 
-const struct apm_planner apm_plan_assign = { .op = APM_OP_ASSIGN, .plan = plan, .verify = verify };
+const struct apm_planner apm_plan_assign = {
+	.op = APM_OP_ASSIGN,
+	.journal = APM_J_MATRIX,
+	.plan = plan,
+	.verify = verify,
+};
 
 /* Adapter and domain IDs stop at 255 (ap_bus.h: AP_DEVICES, AP_DOMAINS). */
 static bool ids_in_range(const unsigned int *ids, size_t n)

@@ -26,6 +26,7 @@ static int plan_config(struct apm_change *c, const void *request)
 	int rc;
 
 	c->u.config.adapter = r->adapter;
+	c->u.config.domain = -1;
 	c->u.config.on = r->on;
 	snprintf(path, sizeof(path), "devices/ap/card%02x/config", r->adapter);
 	s = apm_change_step(c, path, r->on ? "1" : "0", "configure adapter 0x%02x %s", r->adapter,
@@ -59,6 +60,7 @@ static void verify_config(struct apm_change *c)
 
 const struct apm_planner apm_plan_config = {
 	.op = APM_OP_CONFIG,
+	.journal = APM_J_CONFIG,
 	.plan = plan_config,
 	.verify = verify_config,
 };
@@ -85,6 +87,9 @@ static int plan_online(struct apm_change *c, const void *request)
 	struct step *s;
 	int rc;
 
+	c->u.config.adapter = r->adapter;
+	c->u.config.domain = r->domain;
+	c->u.config.on = r->on;
 	if (r->domain < 0) {
 		snprintf(path, sizeof(path), "devices/ap/card%02x/online", r->adapter);
 		snprintf(who, sizeof(who), "card%02x", r->adapter);
@@ -108,7 +113,11 @@ static int plan_online(struct apm_change *c, const void *request)
 	return 0;
 }
 
-const struct apm_planner apm_plan_online = { .op = APM_OP_ONLINE, .plan = plan_online };
+const struct apm_planner apm_plan_online = {
+	.op = APM_OP_ONLINE,
+	.journal = APM_J_ONLINE,
+	.plan = plan_online,
+};
 
 APM_EXPORT int apm_change_new_online(struct apm_host *host, unsigned int adapter, int domain,
 				     bool on, struct apm_change **out)

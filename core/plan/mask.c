@@ -105,7 +105,12 @@ static void verify(struct apm_change *c)
 			       c->u.mask.aq ? "aqmask" : "apmask");
 }
 
-const struct apm_planner apm_plan_mask = { .op = APM_OP_MASK, .plan = plan, .verify = verify };
+const struct apm_planner apm_plan_mask = {
+	.op = APM_OP_MASK,
+	.journal = APM_J_MASK,
+	.plan = plan,
+	.verify = verify,
+};
 
 APM_EXPORT int apm_change_new_mask(struct apm_host *host, bool aq, const char *spec,
 				   struct apm_change **out)

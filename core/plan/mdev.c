@@ -45,6 +45,7 @@ static void verify_create(struct apm_change *c)
 
 const struct apm_planner apm_plan_mdev_create = {
 	.op = APM_OP_MDEV_CREATE,
+	.journal = APM_J_CREATE,
 	.plan = plan_create,
 	.verify = verify_create,
 };
@@ -92,6 +93,7 @@ static void verify_remove(struct apm_change *c)
 
 const struct apm_planner apm_plan_mdev_remove = {
 	.op = APM_OP_MDEV_REMOVE,
+	.journal = APM_J_REMOVE,
 	.plan = plan_remove,
 	.verify = verify_remove,
 };

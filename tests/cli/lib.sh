@@ -17,6 +17,11 @@ export LC_ALL=C
 # host the tests make lives here, never in this machine's /etc.
 APMATRIX_CONFIG_ROOT=$work/root
 export APMATRIX_CONFIG_ROOT
+# Nor does a test log to this machine's syslog or journal its changes in
+# its /run (the suite may run as root): audit.sh and undo.sh say otherwise.
+APMATRIX_SYSLOG=
+APMATRIX_JOURNAL=$work/run/apmatrix/journal
+export APMATRIX_SYSLOG APMATRIX_JOURNAL
 
 am() { "$APMATRIX" --sim="$sim" "$@"; }
 
