@@ -162,7 +162,11 @@ static void change_what(const struct apm_change *c, struct apm_buf *b)
 	for (unsigned int k = 0; k < c->nsteps; k++) {
 		const struct step *s = &c->steps[k];
 
-		apm_buf_printf(b, "%s%s", k ? ", " : "", s->what);
+		int len = (int)strlen(s->what);
+
+		while (len && s->what[len - 1] == ' ')
+			len--;
+		apm_buf_printf(b, "%s%.*s", k ? ", " : "", len, s->what);
 		/* A mask's SPEC is what the operator wrote: it says more than the step. */
 		if (c->planner->journal == APM_J_MASK)
 			apm_buf_printf(b, " %s", s->value);
