@@ -396,6 +396,8 @@ static void audit(struct apm_ctx *ctx, const struct apm_jentry *e, unsigned long
 	struct apm_audit rec;
 	int rc = 0;
 
+	if (undoes)
+		apm_buf_printf(&text, "undo of change #%llu: ", undoes);
 	apm_buf_printf(&text, "%s: ", e->what ? e->what : "a change");
 	switch (out) {
 	case APM_OUT_DONE:
@@ -411,8 +413,6 @@ static void audit(struct apm_ctx *ctx, const struct apm_jentry *e, unsigned long
 		apm_buf_printf(&text, "the kernel's answer differed from the prediction");
 		break;
 	}
-	if (undoes)
-		apm_buf_printf(&text, " (the undo of change #%llu)", undoes);
 	if (seq)
 		apm_buf_printf(&text, " [change #%llu]", seq);
 	if (e->kind != APM_J_NONE) {

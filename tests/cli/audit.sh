@@ -84,7 +84,7 @@ logged "a definition written" 0 persist "$G3"
 has_log "the file before and after, by what it says" \
 	"define mdev $G3 (manual start): done [change #5]; before: absent; after: manual start, adapters 0x06 domains 0x47,0xff control domains none"
 logged "undo" 0 undo
-has_log "the undo is logged as such" "remove again the definition of mdev $G3: done (the undo of change #5); before: manual start"
+has_log "the undo is logged as such" "undo of change #5: remove again the definition of mdev $G3: done; before: manual start"
 
 # Who: sudo's user, the SSH client, and untrusted text escaped into one line.
 SUDO_USER=$(printf 'al\033ice\nx')
