@@ -189,20 +189,6 @@ static json_object *json_lines(const char *text)
 	return a;
 }
 
-/* Whether the active mask survives a reboot: the rule sets it, to the same. */
-static bool mask_lost(const struct apm_config *cfg, struct apm_host *h, bool aq)
-{
-	struct apm_mask p, a;
-
-	if (apm_config_get_mask(cfg, aq, &p))
-		return true;
-	if (aq)
-		apm_host_get_aqmask(h, &a);
-	else
-		apm_host_get_apmask(h, &a);
-	return memcmp(&p, &a, sizeof(p)) != 0;
-}
-
 static json_object *json_mask(const struct apm_config *cfg, bool aq)
 {
 	struct apm_mask m;
@@ -226,8 +212,10 @@ void json_persist_top(FILE *f, struct apm_host *h, const struct apm_config *cfg)
 		 json_object_new_boolean(apm_config_get_mask(cfg, false, &m) != -EINVAL));
 	json_add(o, "apmask", json_mask(cfg, false));
 	json_add(o, "aqmask", json_mask(cfg, true));
-	json_add(o, "apmask_lost_at_reboot", json_object_new_boolean(mask_lost(cfg, h, false)));
-	json_add(o, "aqmask_lost_at_reboot", json_object_new_boolean(mask_lost(cfg, h, true)));
+	json_add(o, "apmask_lost_at_reboot",
+		 json_object_new_boolean(apm_config_mask_lost_at_reboot(cfg, h, false)));
+	json_add(o, "aqmask_lost_at_reboot",
+		 json_object_new_boolean(apm_config_mask_lost_at_reboot(cfg, h, true)));
 	apm_config_foreach_owner_diff(cfg, h, json_owner, owners);
 	json_add(o, "owner_differs", owners);
 	fputs(",\n \"persistent\":", f);
@@ -285,7 +273,7 @@ void text_persist_masks(FILE *f, struct apm_host *h, const struct apm_config *cf
 		else if (rc)
 			fprintf(f, "persistent %s: none (%s does not set it): %s\n", name,
 				esc(rule, path, sizeof(path)), LOST);
-		else if (!mask_lost(cfg, h, aq))
+		else if (!apm_config_mask_lost_at_reboot(cfg, h, aq))
 			fprintf(f, "persistent %s: the same (%s)\n", name,
 				esc(rule, path, sizeof(path)));
 		else {

@@ -637,6 +637,20 @@ static bool has_uuid(char (*v)[37], unsigned int n, const char *uuid)
 	return false;
 }
 
+APM_EXPORT bool apm_config_mask_lost_at_reboot(const struct apm_config *cfg,
+					       const struct apm_host *host, bool aqmask)
+{
+	struct apm_mask p, a;
+
+	if (apm_config_get_mask(cfg, aqmask, &p))
+		return true;
+	if (aqmask)
+		apm_host_get_aqmask(host, &a);
+	else
+		apm_host_get_apmask(host, &a);
+	return memcmp(&p, &a, sizeof(p)) != 0;
+}
+
 APM_EXPORT int apm_config_get_guest(const struct apm_config *cfg, const char *uuid, unsigned int i,
 				    struct apm_guest_info *info)
 {

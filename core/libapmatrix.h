@@ -557,6 +557,12 @@ int apm_def_get_attr(const struct apm_def *def, unsigned int i, const char **key
  * in it) is missing, -EINVAL when the rule could not be read.  Since: 3
  */
 int apm_config_get_mask(const struct apm_config *cfg, bool aqmask, struct apm_mask *m);
+/*
+ * Whether host's active apmask (aqmask) is lost at reboot: the rule does
+ * not set it, or sets another.  Since: 6
+ */
+bool apm_config_mask_lost_at_reboot(const struct apm_config *cfg, const struct apm_host *host,
+				    bool aqmask);
 
 /* A libvirt domain that uses an mdev. */
 struct apm_guest_info {
