@@ -14,6 +14,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <curses.h>
 
@@ -594,6 +595,83 @@ static unsigned int act_lpar_remove_domain(struct app *app, const char *arg)
 	return sim_op(app, p);
 }
 
+/* --------------------------------------------------- what survives */
+
+static unsigned int act_persist(struct app *app, const char *arg)
+{
+	struct apm_mdev *m = app_mdev(app);
+	struct plan pl = { .kind = PLAN_PERSIST }, *p = &pl;
+
+	if (!m) {
+		app_log(app, ROLE_WARNING, "%s", no_mdev);
+		return REACT_REDRAW;
+	}
+	if (arg && strcmp(arg, "auto") && strcmp(arg, "manual")) {
+		app_log(app, ROLE_ERROR, "persist: '%s': auto or manual (none: keep its start)",
+			arg);
+		return REACT_REDRAW;
+	}
+	p->start = !arg ? APM_START_KEEP : arg[0] == 'a' ? APM_START_AUTO : APM_START_MANUAL;
+	snprintf(p->uuid, sizeof(p->uuid), "%s", apm_mdev_get_uuid(m));
+	snprintf(p->what, sizeof(p->what), "persist mdev %s as its mdevctl definition%s%s",
+		 apm_mdev_get_label(m), arg ? ", " : "", arg ? arg : "");
+	return pending_propose(app, p);
+}
+
+/* The definition named (a UUID or a prefix of one), else the selected mdev's. */
+static unsigned int act_unpersist(struct app *app, const char *arg)
+{
+	struct plan pl = { .kind = PLAN_UNPERSIST }, *p = &pl;
+	struct apm_mdev *m = app_mdev(app);
+	unsigned int n = app->cfg ? apm_config_get_def_count(app->cfg) : 0, found = 0;
+
+	for (unsigned int i = 0; arg && i < n; i++) {
+		const char *u = apm_def_get_uuid(apm_config_get_def(app->cfg, i));
+
+		if (!strcasecmp(u, arg) ||
+		    (strlen(arg) >= 4 && !strncasecmp(u, arg, strlen(arg)))) {
+			snprintf(p->uuid, sizeof(p->uuid), "%s", u);
+			found++;
+		}
+	}
+	if (arg && found != 1) {
+		app_log(app, ROLE_ERROR,
+			"unpersist: %s definition has the UUID or prefix '%s' (4 characters or more)",
+			found ? "more than one" : "no", arg);
+		return REACT_REDRAW;
+	}
+	if (!arg && !m) {
+		app_log(app, ROLE_WARNING, "%s (or :unpersist UUID names a definition)", no_mdev);
+		return REACT_REDRAW;
+	}
+	if (!arg && (!app->cfg || !apm_config_find_def(app->cfg, apm_mdev_get_uuid(m)))) {
+		app_log(app, ROLE_WARNING, "mdev %s has no mdevctl definition to remove",
+			apm_mdev_get_label(m));
+		return REACT_REDRAW;
+	}
+	if (!arg)
+		snprintf(p->uuid, sizeof(p->uuid), "%s", apm_mdev_get_uuid(m));
+	snprintf(p->what, sizeof(p->what), "remove the mdevctl definition of mdev %.8s%s", p->uuid,
+		 ellipsis(&app->scr));
+	return pending_propose(app, p);
+}
+
+static unsigned int act_persist_masks(struct app *app, const char *arg)
+{
+	struct plan pl = { .kind = PLAN_PERSIST_MASKS }, *p = &pl;
+
+	snprintf(p->what, sizeof(p->what), "persist the active apmask and aqmask (41-ap.rules)");
+	return pending_propose(app, p);
+}
+
+static unsigned int act_undo(struct app *app, const char *arg)
+{
+	struct plan pl = { .kind = PLAN_UNDO }, *p = &pl;
+
+	snprintf(p->what, sizeof(p->what), "undo the last change");
+	return pending_propose(app, p);
+}
+
 /* -------------------------------------------------------------- views */
 
 static unsigned int act_filter(struct app *app, const char *arg)
@@ -765,6 +843,18 @@ const struct action actions[] = {
 	  act_lpar_add_domain, ACT_MUTATES | ACT_SIM_ONLY },
 	{ "lpar-remove-domain", '<', 0, "<", "HMC: remove the column's usage domain from the LPAR",
 	  act_lpar_remove_domain, ACT_MUTATES | ACT_SIM_ONLY },
+	{ "persist", 'p', 0, "p",
+	  "write the selected mdev as its mdevctl definition (:persist auto|manual sets its start)",
+	  act_persist, ACT_MUTATES },
+	{ "unpersist", 'P', 0, "P",
+	  "remove the selected mdev's mdevctl definition (:unpersist UUID: any definition)",
+	  act_unpersist, ACT_MUTATES },
+	{ "persist-masks", 'W', 0, "W",
+	  "write the active apmask and aqmask as 41-ap.rules (chzdev's)", act_persist_masks,
+	  ACT_MUTATES },
+	{ "undo", 'u', 0, "u",
+	  "undo the last change apmatrix made, while the host is as it left it", act_undo,
+	  ACT_MUTATES },
 	{ "filter", '/', 0, "/", "show only the selected mdev's adapters and domains (again: all)",
 	  act_filter, 0 },
 	{ "details", 'i', 0, "i", "the cell under the cursor, all of it", act_details, 0 },

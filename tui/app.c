@@ -89,9 +89,18 @@ static void library_log(void *data, int priority, const char *file, int line, co
 		buf);
 }
 
+/* The audit line of every change the library applies, in the log as in syslog. */
+static void library_audit(void *data, const struct apm_audit *rec)
+{
+	struct app *app = data;
+
+	app_log(app, ROLE_DIM, "audit: %s%s", rec->text, rec->syslogged ? " (syslog)" : "");
+}
+
 void app_log_sink(struct app *app)
 {
 	apm_ctx_set_log_fn(app->ctx, library_log, app);
+	apm_ctx_set_audit_fn(app->ctx, library_audit, app);
 }
 
 /* ---------------------------------------------------------- the mdev */
@@ -174,6 +183,8 @@ static void visible_ids(struct app *app)
 			used_q.w[w] |= s[1].w[w] | s[2].w[w];
 		}
 	}
+	/* What the definitions assign is on the grid too: it comes at the next start. */
+	persist_used(app, &used_a, &used_q);
 	app->na = app->nq = 0;
 	/* The filter ends when its mdev is gone or empty; nothing turns it on again. */
 	if (app->filter && !sel) {
@@ -274,6 +285,7 @@ void app_set_host(struct app *app, struct apm_host *h)
 		m = NULL;
 	}
 	app_select(app, m);
+	persist_reload(app);
 	app_layout_ids(app);
 	warnings_compute(app);
 	app->next_reload_ms = app_now_ms() + app->interval_ms;

@@ -12,6 +12,10 @@
  * not read again.  A remove runs in a child process: the kernel's write
  * can block until the guest lets go.
  *
+ * A proposal is one of three things the library plans: a change of the
+ * host (struct apm_change), a write of a persistent file (struct
+ * apm_persist: persist, unpersist, persist masks) or an undo (struct
+ * apm_undo, whose inverse is one of the other two); all go the same way.
  * Every change the console makes is planned in plan_make() and applied
  * here: the library's change calls stay in this file.
  */
@@ -23,7 +27,15 @@
 
 #include "tui.h"
 
-static int plan_make(struct apm_host *h, const struct plan *p, struct apm_change **c)
+void proposal_clear(struct proposal *pr)
+{
+	apm_change_unref(pr->c);
+	apm_persist_unref(pr->p);
+	apm_undo_unref(pr->u);
+	memset(pr, 0, sizeof(*pr));
+}
+
+static int change_make(struct apm_host *h, const struct plan *p, struct apm_change **c)
 {
 	switch (p->kind) {
 	case PLAN_MASK:
@@ -50,24 +62,105 @@ static int plan_make(struct apm_host *h, const struct plan *p, struct apm_change
 		sa.name = p->name[0] ? p->name : NULL;
 		return apm_change_new_sim(h, p->op, &sa, c);
 	}
+	default:
+		break;
 	}
 	return -EINVAL;
 }
 
+/* The persistent configuration is read again first: another tool may have written it. */
+static int plan_make(struct app *app, struct apm_host *h, const struct plan *p, struct proposal *pr)
+{
+	int rc;
+
+	memset(pr, 0, sizeof(*pr));
+	if (p->kind < PLAN_PERSIST)
+		return change_make(h, p, &pr->c);
+	if (!app->cfg)
+		return -ENOENT;
+	rc = apm_config_load(app->cfg);
+	if (rc)
+		return rc;
+	switch (p->kind) {
+	case PLAN_PERSIST:
+		return apm_persist_new_mdev(app->cfg, h, p->uuid, p->start, &pr->p);
+	case PLAN_UNPERSIST:
+		return apm_persist_new_undefine(app->cfg, p->uuid, &pr->p);
+	case PLAN_PERSIST_MASKS:
+		return apm_persist_new_masks(app->cfg, h, &pr->p);
+	case PLAN_UNDO:
+		rc = apm_undo_new(h, app->cfg, &pr->u);
+		if (!rc) {
+			pr->c = apm_change_ref(apm_undo_get_change(pr->u));
+			pr->p = apm_persist_ref(apm_undo_get_persist(pr->u));
+		}
+		return rc;
+	default:
+		break;
+	}
+	return -EINVAL;
+}
+
+int pending_prediction(const struct pending *p)
+{
+	if (p->pr.u)
+		return apm_undo_get_prediction(p->pr.u);
+	if (p->pr.p)
+		return apm_persist_get_prediction(p->pr.p);
+	return apm_change_get_prediction(p->pr.c);
+}
+
+const char *pending_explanation(const struct pending *p)
+{
+	if (p->pr.u)
+		return apm_undo_get_explanation(p->pr.u);
+	if (p->pr.p)
+		return apm_persist_get_explanation(p->pr.p);
+	return apm_change_get_explanation(p->pr.c);
+}
+
+void pending_preview(const struct pending *p, struct doc *d)
+{
+	const struct proposal *pr = &p->pr;
+
+	if (pr->u && apm_undo_get_what(pr->u)) {
+		doc_add_escaped(d, ROLE_TEXT, 2, apm_undo_get_what(pr->u));
+		doc_add_escaped(d, ROLE_DIM, 4, apm_undo_get_origin(pr->u));
+		doc_add_escaped(d, ROLE_WARNING, 4, apm_undo_get_notes(pr->u));
+	}
+	if (pr->c) {
+		doc_add_escaped(d, ROLE_TEXT, 2, apm_change_get_preview(pr->c));
+	} else if (pr->p) {
+		const char *content = apm_persist_get_content(pr->p);
+
+		doc_add_escaped(d, ROLE_TEXT, 2, apm_persist_get_what(pr->p));
+		doc_add(d, ROLE_TEXT, 4, "file: %s", "");
+		doc_add_escaped(d, ROLE_TEXT, 6, apm_persist_get_path(pr->p));
+		doc_add_escaped(d, ROLE_WARNING, 4, apm_persist_get_notes(pr->p));
+		doc_add(d, ROLE_TEXT, 4, "%s", content ? "writes:" : "removes it");
+		doc_add_escaped(d, ROLE_DIM, 6, content);
+	}
+}
+
 bool pending_offers_yes(const struct pending *p, const char **why)
 {
-	unsigned int n = apm_change_get_step_count(p->c);
+	unsigned int n;
 	bool any = false;
 
 	*why = NULL;
-	if (apm_change_get_prediction(p->c)) {
-		*why = "the rules foresee the kernel's refusal";
+	if (pending_prediction(p)) {
+		*why = p->pr.u	 ? "the undo is not possible"
+		       : p->pr.p ? "the checks refuse it"
+				 : "the rules foresee the kernel's refusal";
 		return false;
 	}
+	if (!p->pr.c)
+		return true; /* a file is written whole: there is no step that does nothing */
+	n = apm_change_get_step_count(p->pr.c);
 	for (unsigned int i = 0; i < n; i++) {
 		struct apm_step_info st;
 
-		if (!apm_change_get_step(p->c, i, &st) && st.predicted != 1)
+		if (!apm_change_get_step(p->pr.c, i, &st) && st.predicted != 1)
 			any = true;
 	}
 	if (!any) {
@@ -85,8 +178,11 @@ static bool same_text(const char *a, const char *b)
 /* Whether two plans of one change on two snapshots would do and say the same. */
 static bool same_change(const struct apm_change *a, const struct apm_change *b)
 {
-	unsigned int n = apm_change_get_step_count(a);
+	unsigned int n;
 
+	if (!a || !b)
+		return a == b;
+	n = apm_change_get_step_count(a);
 	if (apm_change_get_prediction(a) != apm_change_get_prediction(b) ||
 	    n != apm_change_get_step_count(b) ||
 	    !same_text(apm_change_get_explanation(a), apm_change_get_explanation(b)) ||
@@ -103,11 +199,34 @@ static bool same_change(const struct apm_change *a, const struct apm_change *b)
 	return true;
 }
 
+static bool same_persist(const struct apm_persist *a, const struct apm_persist *b)
+{
+	if (!a || !b)
+		return a == b;
+	return apm_persist_get_prediction(a) == apm_persist_get_prediction(b) &&
+	       same_text(apm_persist_get_what(a), apm_persist_get_what(b)) &&
+	       same_text(apm_persist_get_path(a), apm_persist_get_path(b)) &&
+	       same_text(apm_persist_get_content(a), apm_persist_get_content(b)) &&
+	       same_text(apm_persist_get_explanation(a), apm_persist_get_explanation(b)) &&
+	       same_text(apm_persist_get_notes(a), apm_persist_get_notes(b));
+}
+
+static bool same_proposal(const struct proposal *a, const struct proposal *b)
+{
+	if (!a->u != !b->u)
+		return false;
+	if (a->u && (apm_undo_get_prediction(a->u) != apm_undo_get_prediction(b->u) ||
+		     !same_text(apm_undo_get_what(a->u), apm_undo_get_what(b->u)) ||
+		     !same_text(apm_undo_get_explanation(a->u), apm_undo_get_explanation(b->u))))
+		return false;
+	return same_change(a->c, b->c) && same_persist(a->p, b->p);
+}
+
 static void close_pending(struct app *app)
 {
 	if (!app->pending)
 		return;
-	apm_change_unref(app->pending->c);
+	proposal_clear(&app->pending->pr);
 	free(app->pending);
 	app->pending = NULL;
 	if (app->modal == &app->preview)
@@ -123,7 +242,7 @@ unsigned int pending_propose(struct app *app, const struct plan *p)
 	if (!pd)
 		return REACT_NONE;
 	pd->plan = *p;
-	rc = plan_make(app->host, p, &pd->c);
+	rc = plan_make(app, app->host, p, &pd->pr);
 	if (rc == -EOPNOTSUPP && p->kind == PLAN_SIM) {
 		app_log(app, ROLE_ERROR,
 			"%s: this is a real host: simulated hardware and guests exist only on the simulated host or with apsim",
@@ -133,15 +252,20 @@ unsigned int pending_propose(struct app *app, const struct plan *p)
 	}
 	if (rc) {
 		app_log(app, ROLE_ERROR, "%s: cannot plan: %s", p->what, strerror(-rc));
+		proposal_clear(&pd->pr);
 		free(pd);
 		return REACT_REDRAW;
 	}
 	/* A generated UUID is kept: planned again at y, it must be the same mdev. */
-	if (p->kind == PLAN_CREATE && !p->uuid[0] && apm_change_get_uuid(pd->c))
-		snprintf(pd->plan.uuid, sizeof(pd->plan.uuid), "%s", apm_change_get_uuid(pd->c));
-	expl = apm_change_get_explanation(pd->c);
-	if (apm_change_get_prediction(pd->c) && expl && *expl)
-		app_log(app, ROLE_WARNING, "%s: the kernel will refuse: %s", p->what, expl);
+	if (p->kind == PLAN_CREATE && !p->uuid[0] && apm_change_get_uuid(pd->pr.c))
+		snprintf(pd->plan.uuid, sizeof(pd->plan.uuid), "%s", apm_change_get_uuid(pd->pr.c));
+	expl = pending_explanation(pd);
+	if (pending_prediction(pd) && expl && *expl)
+		app_log(app, ROLE_WARNING, "%s: %s: %s", p->what,
+			pd->pr.u   ? "not possible"
+			: pd->pr.p ? "refused by the checks"
+				   : "the kernel will refuse",
+			expl);
 	app->pending = pd;
 	app->preview.top = 0;
 	app_open(app, &app->preview);
@@ -158,7 +282,7 @@ unsigned int pending_cancel(struct app *app)
 
 void pending_host_changed(struct app *app, bool event)
 {
-	struct apm_change *c;
+	struct proposal pr;
 
 	if (!app->pending || app->pending->stale)
 		return;
@@ -167,28 +291,38 @@ void pending_host_changed(struct app *app, bool event)
 		return;
 	}
 	/* No event on a real host tells of another process's assignment: compare. */
-	if (plan_make(app->host, &app->pending->plan, &c))
+	if (plan_make(app, app->host, &app->pending->plan, &pr))
 		return;
-	if (!same_change(c, app->pending->c))
+	if (!same_proposal(&pr, &app->pending->pr))
 		app->pending->stale = true;
-	apm_change_unref(c);
+	proposal_clear(&pr);
 }
 
-static void log_result(struct app *app, struct apm_change *c, const char *what, int rc)
+static void log_result(struct app *app, const struct proposal *pr, const char *what, int rc)
 {
-	const char *notes = apm_change_get_notes(c), *expl = apm_change_get_explanation(c);
+	const char *notes, *expl;
 
+	if (pr->c) {
+		notes = apm_change_get_notes(pr->c);
+		expl = apm_change_get_explanation(pr->c);
+	} else {
+		notes = apm_persist_get_notes(pr->p);
+		expl = apm_persist_get_explanation(pr->p);
+	}
 	if (!rc) {
 		app_log(app, ROLE_OK, "%s: done", what);
 	} else {
 		app_log(app, ROLE_ERROR, "%s: refused: %s", what, apm_errno_name(rc));
+		/* An undo that the checks under the lock refused says so itself. */
+		if (pr->u && *apm_undo_get_explanation(pr->u))
+			app_log(app, ROLE_ERROR, "%s", apm_undo_get_explanation(pr->u));
 		if (expl && *expl)
 			app_log(app, ROLE_ERROR, "%s", expl);
 	}
-	if (apm_change_get_mismatch(c))
+	if (pr->c && apm_change_get_mismatch(pr->c))
 		app_log(app, ROLE_WARNING,
 			"the kernel's answer differed from the rules' prediction (%s)",
-			apm_errno_name(apm_change_get_prediction(c)));
+			apm_errno_name(apm_change_get_prediction(pr->c)));
 	if (notes && *notes)
 		app_log(app, ROLE_TEXT, "%s", notes);
 }
@@ -233,11 +367,28 @@ static unsigned int apply_in_child(struct app *app, struct apm_change *c, const 
 	return REACT_REDRAW;
 }
 
+/* Apply what the operator said yes to: a change, a file's write, an undo. */
+static int proposal_apply(struct proposal *pr)
+{
+	int rc;
+
+	if (pr->u) {
+		rc = apm_undo_apply(pr->u);
+		/* Planned again under the lock: the inverse that ran is the undo's latest. */
+		apm_change_unref(pr->c);
+		apm_persist_unref(pr->p);
+		pr->c = apm_change_ref(apm_undo_get_change(pr->u));
+		pr->p = apm_persist_ref(apm_undo_get_persist(pr->u));
+		return rc;
+	}
+	return pr->c ? apm_change_apply(pr->c) : apm_persist_apply(pr->p);
+}
+
 unsigned int pending_confirm(struct app *app)
 {
 	struct pending *pd = app->pending;
 	struct apm_host *fresh;
-	struct apm_change *c;
+	struct proposal pr;
 	const char *why;
 	int rc;
 
@@ -257,16 +408,19 @@ unsigned int pending_confirm(struct app *app)
 	}
 	app_set_host(app, fresh);
 	apm_host_unref(fresh);
-	rc = plan_make(app->host, &pd->plan, &c);
+	rc = plan_make(app, app->host, &pd->plan, &pr);
 	if (rc) {
 		app_log(app, ROLE_ERROR, "%s: cannot plan it again: %s; nothing written",
 			pd->plan.what, strerror(-rc));
 		close_pending(app);
 		return REACT_REDRAW;
 	}
-	if (!same_change(c, pd->c)) {
-		int was = apm_change_get_prediction(pd->c), now = apm_change_get_prediction(c);
+	if (!same_proposal(&pr, &pd->pr)) {
+		int was = pending_prediction(pd), now;
 
+		proposal_clear(&pd->pr);
+		pd->pr = pr;
+		now = pending_prediction(pd);
 		if (was != now)
 			snprintf(
 				pd->note, sizeof(pd->note),
@@ -279,34 +433,32 @@ unsigned int pending_confirm(struct app *app)
 				"The host changed since the last preview: what the change touches is different now. This is the new preview.");
 		app_log(app, ROLE_WARNING, "%s: the host changed; look at the new preview",
 			pd->plan.what);
-		apm_change_unref(pd->c);
-		pd->c = c;
 		pd->stale = false;
 		app->preview.top = 0;
 		return REACT_REDRAW;
 	}
-	apm_change_unref(pd->c);
-	pd->c = c;
+	proposal_clear(&pd->pr);
+	pd->pr = pr;
 	if (pd->plan.fork) {
 		struct plan p = pd->plan;
+		struct apm_change *c = apm_change_ref(pd->pr.c);
 		unsigned int r;
 
-		apm_change_ref(c);
 		close_pending(app);
 		r = apply_in_child(app, c, &p);
 		apm_change_unref(c);
 		return r;
 	}
-	rc = apm_change_apply(c);
+	rc = proposal_apply(&pd->pr);
 	app->reloads++;
 	/* The apply read the host after its writes: that snapshot, not another read. */
-	if (apm_change_get_result(c))
-		app_set_host(app, apm_change_get_result(c));
+	if (pd->pr.c && apm_change_get_result(pd->pr.c))
+		app_set_host(app, apm_change_get_result(pd->pr.c));
 	else
 		app_reload(app);
 	/* The change's own events are logged, not read again; its result is the last line. */
 	app_drain_events(app, false);
-	log_result(app, c, pd->plan.what, rc);
+	log_result(app, &pd->pr, pd->plan.what, rc);
 	after_change(app, &pd->plan, rc);
 	close_pending(app);
 	return REACT_REDRAW | REACT_RELAYOUT;

@@ -328,6 +328,18 @@ void doc_add_lines(struct doc *d, enum role r, int indent, const char *text)
 	}
 }
 
+void doc_add_escaped(struct doc *d, enum role r, int indent, const char *text)
+{
+	size_t need = apm_text_escape(text ? text : "", NULL, 0, APM_TEXT_KEEP_NEWLINE) + 1;
+	char *esc = malloc(need);
+
+	if (!esc)
+		return;
+	apm_text_escape(text ? text : "", esc, need, APM_TEXT_KEEP_NEWLINE);
+	doc_add_lines(d, r, indent, esc);
+	free(esc);
+}
+
 void doc_clear(struct doc *d)
 {
 	for (unsigned int i = 0; i < d->n; i++)

@@ -34,6 +34,7 @@
 	_(CELL_FILTERED, "cell_filtered", 'F', COLOR_MAGENTA, -1, A_NORMAL, A_DIM)                 \
 	_(CELL_ABSENT, "cell_absent", 'z', COLOR_BLUE, -1, A_NORMAL, A_DIM)                        \
 	_(CELL_CONFLICT, "cell_conflict", 'C', COLOR_WHITE, COLOR_RED, A_BOLD, A_STANDOUT)         \
+	_(CELL_DEFINED, "cell_defined", 'D', COLOR_BLUE, -1, A_UNDERLINE, A_DIM | A_UNDERLINE)     \
 	_(CURSOR, "cursor", 'c', COLOR_BLACK, COLOR_WHITE, A_BOLD, A_REVERSE)                      \
 	_(TITLE, "title", 'T', COLOR_YELLOW, -1, A_BOLD, A_BOLD)                                   \
 	_(SELECTED, "selected", 's', COLOR_BLACK, COLOR_CYAN, A_NORMAL, A_REVERSE)                 \

@@ -360,9 +360,11 @@ static int parse_int(const char *s, long lo, long hi, int *out)
 static void app_free(struct app *app)
 {
 	if (app->pending) {
-		apm_change_unref(app->pending->c);
+		proposal_clear(&app->pending->pr);
 		free(app->pending);
 	}
+	apm_config_unref(app->cfg);
+	free(app->cfg_errors);
 	for (unsigned int i = 0; i < LOG_MAX; i++)
 		free(app->log_ring[i].text);
 	doc_free(&app->text_doc);
@@ -470,6 +472,7 @@ int tui_main(struct apm_ctx *ctx, const char *prog, int argc, char **argv, bool 
 	}
 	/* The log goes away with the console; the library must not call into it. */
 	apm_ctx_set_log_fn(ctx, NULL, NULL);
+	apm_ctx_set_audit_fn(ctx, NULL, NULL);
 	app_free(app);
 	return rc;
 }

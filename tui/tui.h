@@ -10,12 +10,16 @@
  *            and the library's log sink;
  * layout.c   where each view goes on a screen of any size, and the frame;
  * warnings.c what the kernel lets pass but an operator must know;
+ * persistent.c what survives a reboot (mdevctl, 41-ap.rules, libvirt): the
+ *            cells assigned in a definition only, the mdevs defined but
+ *            not active, the lost-at-reboot markers, ap-check's findings;
  * view-*.c   the views, each with its own draw and keys (struct view_ops):
  *            grid, mdevs (list and warnings), detail (the cell under the
  *            cursor), log, help, text (any text whole, scrollable) and
  *            preview (a change waiting for yes);
  * pending.c  a change from its plan to the operator's yes: the preview,
- *            the re-plan on a fresh host at yes, the apply, its child;
+ *            the re-plan on a fresh host at yes, the apply, its child; a
+ *            change of the host, a persistent file's write, or an undo;
  * actions.c  every action, declared once (name, keys, help);
  * config.c   key names and config.ini;
  * tui.c      the terminal loop (keys, events, the interval, signals), the
@@ -94,6 +98,8 @@ struct doc {
 void doc_add(struct doc *d, enum role r, int indent, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 void doc_add_lines(struct doc *d, enum role r, int indent, const char *text);
+/* The same, for text from outside (files, the library's previews): escaped first. */
+void doc_add_escaped(struct doc *d, enum role r, int indent, const char *text);
 void doc_clear(struct doc *d);
 void doc_free(struct doc *d);
 int doc_lines(const struct doc *d, int width);
@@ -160,6 +166,22 @@ unsigned int scroll_key(struct view *v, int key);
 /* view-text.c: lines of d from v->top under a title row, scrolled. */
 void scroll_draw(struct app *app, struct view *v, const struct area *a, const char *title,
 		 const struct doc *d);
+/* persistent.c: (re)read the persistent configuration into app->cfg (with every snapshot). */
+void persist_reload(struct app *app);
+/* persistent.c: a cell in no active mdev that a definition assigns: its look; false when none. */
+bool persist_cell(const struct app *app, const struct apm_queue_info *q, struct cell_look *look);
+/* persistent.c: the adapters and domains the definitions assign, or'ed into the two masks. */
+void persist_used(const struct app *app, struct apm_mask *adapters, struct apm_mask *domains);
+/* persistent.c: an mdev at boot: "auto", "man" (defined), "diff" (defined otherwise), "lost". */
+const char *persist_boot(const struct app *app, const char *uuid);
+/* persistent.c: the mdevs defined but not active, sorted: their number (uuids, when given, borrowed). */
+unsigned int persist_defined(const struct app *app, const char **uuids);
+/* persistent.c: one line: the masks persistent, or "active only — lost at reboot". */
+void persist_masks_doc(const struct app *app, struct doc *d);
+/* persistent.c: ap-check's findings, as warnings. */
+void persist_warnings(struct app *app, struct doc *d);
+/* persistent.c: the definitions that assign the cell under the cursor. */
+void persist_detail(const struct app *app, struct doc *d);
 /* view-mdevs.c: the rows the mdev list and its warnings want (list_rows: of mdevs). */
 int mdevs_rows(struct app *app, int width, int max_list, int *list_rows);
 /* view-help.c: the legend of glyphs and markers, for help and the manual. */
@@ -178,6 +200,10 @@ enum plan_kind {
 	PLAN_RESCAN,
 	PLAN_ONLINE,
 	PLAN_SIM,
+	PLAN_PERSIST,	    /* uuid's definition from the active mdev (start) */
+	PLAN_UNPERSIST,	    /* uuid's definition removed */
+	PLAN_PERSIST_MASKS, /* the active masks as 41-ap.rules */
+	PLAN_UNDO,	    /* the last change reverted */
 };
 
 struct plan {
@@ -197,11 +223,19 @@ struct plan {
 	enum apm_sim_op op;
 	struct apm_sim_arg sa;
 	char name[64];
+	enum apm_start start; /* persist */
+};
+
+/* What a plan gives: a change of the host, a file to write, or an undo with its inverse. */
+struct proposal {
+	struct apm_change *c;  /* a change, or the undo's inverse change (a reference) */
+	struct apm_persist *p; /* a write, or the undo's inverse write (a reference) */
+	struct apm_undo *u;
 };
 
 struct pending {
 	struct plan plan;
-	struct apm_change *c;
+	struct proposal pr;
 	bool stale;	/* an event came after the preview was made */
 	char note[200]; /* why it is shown again */
 };
@@ -213,6 +247,11 @@ unsigned int pending_confirm(struct app *app);
 unsigned int pending_cancel(struct app *app);
 /* Whether y is offered: the rules accept it and it changes something. */
 bool pending_offers_yes(const struct pending *p, const char **why);
+/* The verdict (0: accepted), why not, and what it does, for the preview. */
+int pending_prediction(const struct pending *p);
+const char *pending_explanation(const struct pending *p);
+void pending_preview(const struct pending *p, struct doc *d);
+void proposal_clear(struct proposal *pr);
 /* The host was re-read while a preview is open (event: from outside). */
 void pending_host_changed(struct app *app, bool event);
 /* The forked change's end: reap, log, reload. */
@@ -231,6 +270,8 @@ struct log_entry {
 struct app {
 	struct apm_ctx *ctx;
 	struct apm_host *host;
+	struct apm_config *cfg; /* the persistent configuration, read with the host (or NULL) */
+	char *cfg_errors;	/* its files that could not be read, as last logged */
 	const char *prog;
 	bool headless;
 	bool ascii, mono;

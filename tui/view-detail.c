@@ -61,6 +61,7 @@ void detail_doc(struct app *app, struct doc *d, int width)
 			doc_add(d, ROLE_WARNING, 2, "not in its guest (%s): %s",
 				apm_filter_name(qi.filter), qi.reason);
 	}
+	persist_detail(app, d);
 	/*
 	 * SE bind/association exist only when this host is itself a Secure
 	 * Execution guest (APSB); the queue's attributes are read on demand.

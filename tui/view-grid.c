@@ -48,6 +48,9 @@ void cell_look(const struct app *app, const struct apm_queue_info *q, struct cel
 					    "the library knows no class" };
 		return;
 	}
+	/* Assigned in a definition, not on the host: that first, it comes at the next start. */
+	if (persist_cell(app, q, look))
+		return;
 	/* No queue device and in no mdev: nothing there, whoever the masks name. */
 	if (!q->exists && q->mdev < 0) {
 		*look = (struct cell_look){ ROLE_CELL_EMPTY, "", "no queue",

@@ -22,6 +22,8 @@ void legend_doc(struct doc *d)
 		"X~  in the mdev, filtered out of its guest (the detail says why)",
 		"X?  in the mdev, no queue device (over-provisioned)",
 		"X!  in the mdev, but the host owns it by the masks (a conflict)",
+		"X#  in mdev X's mdevctl definition, not assigned on the host (# alone: in the "
+		"definition of an mdev that is not active)",
 		"<   after a cell: in the selection (v, V, b)",
 		"column markers: U usage domain, C control domain, B both (lszcrypt -d); "
 		"d the host's default domain (ap_domain)",
@@ -29,6 +31,11 @@ void legend_doc(struct doc *d)
 		"row states: off configured off, CHK checkstopped, n/l not in the LPAR",
 		"labels are the same as `apmatrix show` prints: a capital letter, or a letter and "
 		"digits where two mdevs' letters meet",
+		"mdev list, last column, at boot: auto (autostart) or man (manual start) as defined, "
+		"diff defined otherwise, lost active only: lost at reboot; # rows are mdevs defined "
+		"but not active",
+		"under the list: whether apmask and aqmask are persistent (41-ap.rules) or active "
+		"only, lost at reboot",
 	};
 
 	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)

@@ -14,14 +14,21 @@
 static void preview_doc(struct app *app, struct doc *d)
 {
 	struct pending *p = app->pending;
-	int pred = apm_change_get_prediction(p->c);
+	int pred = pending_prediction(p);
 	const char *why;
 
-	if (pred)
+	if (pred && p->pr.u)
+		doc_add(d, ROLE_ERROR, 2, "verdict: %s: it cannot be undone", apm_errno_name(pred));
+	else if (pred && p->pr.p)
+		doc_add(d, ROLE_ERROR, 2, "verdict: %s: ap-check's and chzdev's checks refuse it",
+			apm_errno_name(pred));
+	else if (pred)
 		doc_add(d, ROLE_ERROR, 2, "rules' verdict: %s: the kernel will refuse it",
 			apm_errno_name(pred));
 	else if (!pending_offers_yes(p, &why))
 		doc_add(d, ROLE_WARNING, 2, "rules' verdict: %s", why);
+	else if (p->pr.u || p->pr.p)
+		doc_add(d, ROLE_OK, 2, "verdict: the checks pass");
 	else
 		doc_add(d, ROLE_OK, 2, "rules' verdict: the kernel will accept it");
 	if (p->stale)
@@ -29,8 +36,8 @@ static void preview_doc(struct app *app, struct doc *d)
 			"STALE: the host changed after this preview was made; y plans the change again on a fresh read first");
 	if (p->note[0])
 		doc_add(d, ROLE_WARNING, 2, "%s", p->note);
-	doc_add_lines(d, ROLE_ERROR, 2, apm_change_get_explanation(p->c));
-	doc_add_lines(d, ROLE_TEXT, 2, apm_change_get_preview(p->c));
+	doc_add_escaped(d, ROLE_ERROR, 2, pending_explanation(p));
+	pending_preview(p, d);
 }
 
 static void preview_draw(struct app *app, struct view *v, const struct area *a)

@@ -10,7 +10,9 @@
  *  - a running guest with an adapter configured off or checkstopped: the
  *    kernel keeps it in the guest's matrix (6.6+), but it does no work;
  *  - a queue of a running guest that is offline (zcrypt's online) or
- *    deconfigured: the guest sees it and cannot use it.
+ *    deconfigured: the guest sees it and cannot use it;
+ *  - ap-check's findings on the persistent configuration and the files
+ *    that could not be read (persistent.c).
  */
 #include <string.h>
 
@@ -109,6 +111,7 @@ void warnings_compute(struct app *app)
 		control_warnings(app, &app->warnings, i);
 		guest_warnings(app, &app->warnings, apm_host_get_mdev(app->host, i));
 	}
+	persist_warnings(app, &app->warnings);
 }
 
 void warnings_shown(const struct app *app, struct doc *d)

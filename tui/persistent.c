@@ -1,0 +1,206 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * persistent.c - what survives a reboot, in the console: the persistent
+ * configuration (mdevctl's definitions, chzdev's rule, libvirt's domains;
+ * struct apm_config) read again with every snapshot, and what the views
+ * make of it:
+ *
+ *  - a cell an mdev is assigned in its definition but not on the host:
+ *    its own look (ROLE_CELL_DEFINED and '#': "J#" for the active mdev J's
+ *    definition, "#" alone for an mdev defined but not active);
+ *  - the mdevs defined but not active, listed after the active ones;
+ *  - per mdev and for the masks, whether they are persistent, and the
+ *    "active only — lost at reboot" marker where they are not;
+ *  - ap-check's findings (what will fail to start, now or at boot) and
+ *    the files that could not be read, among the console's warnings.
+ */
+#include <stdlib.h>
+#include <string.h>
+
+#include "tui.h"
+
+void persist_reload(struct app *app)
+{
+	const char *root = secure_getenv("APMATRIX_CONFIG_ROOT");
+	const char *errors;
+	int rc = 0;
+
+	if (!app->cfg)
+		rc = apm_config_new(app->ctx, root && *root ? root : NULL, &app->cfg);
+	if (!rc)
+		rc = apm_config_load(app->cfg);
+	if (rc) {
+		app_log(app, ROLE_ERROR, "cannot read the persistent configuration: %s",
+			strerror(-rc));
+		app->cfg = apm_config_unref(app->cfg);
+		return;
+	}
+	/* Logged when they change; the warnings list them while they last. */
+	errors = apm_config_get_errors(app->cfg);
+	if (!strcmp(errors, app->cfg_errors ? app->cfg_errors : ""))
+		return;
+	if (*errors)
+		app_log(app, ROLE_WARNING, "not read: %s", errors);
+	free(app->cfg_errors);
+	app->cfg_errors = strdup(errors);
+}
+
+/* The definition of the mdev uuid, when it is active too: its mdev (borrowed). */
+static struct apm_mdev *active(const struct app *app, const char *uuid)
+{
+	struct apm_mdev *m = apm_host_find_mdev(app->host, uuid);
+
+	return m && !strcmp(apm_mdev_get_uuid(m), uuid) ? m : NULL;
+}
+
+bool persist_cell(const struct app *app, const struct apm_queue_info *q, struct cell_look *look)
+{
+	unsigned int n = app->cfg ? apm_config_get_def_count(app->cfg) : 0;
+	int w = (int)apm_host_get_label_width(app->host);
+
+	if (q->mdev >= 0)
+		return false;
+	for (unsigned int i = 0; i < n; i++) {
+		struct apm_def *d = apm_config_get_def(app->cfg, i);
+		struct apm_mask a, dm;
+		struct apm_mdev *m;
+
+		apm_def_get_mask(d, APM_SET_ADAPTERS, &a);
+		apm_def_get_mask(d, APM_SET_DOMAINS, &dm);
+		if (!apm_mask_test(&a, q->adapter) || !apm_mask_test(&dm, q->domain))
+			continue;
+		m = active(app, apm_def_get_uuid(d));
+		look->role = ROLE_CELL_DEFINED;
+		look->name = "defined";
+		if (m) {
+			look->what =
+				"in its mdev's mdevctl definition, not assigned on the host now";
+			snprintf(look->glyph, sizeof(look->glyph), "%-*s#", w,
+				 apm_mdev_get_label(m));
+		} else {
+			look->what = "in the mdevctl definition of an mdev that is not active";
+			snprintf(look->glyph, sizeof(look->glyph), "%*s", w + 1, "#");
+		}
+		return true;
+	}
+	return false;
+}
+
+void persist_used(const struct app *app, struct apm_mask *adapters, struct apm_mask *domains)
+{
+	unsigned int n = app->cfg ? apm_config_get_def_count(app->cfg) : 0;
+
+	for (unsigned int i = 0; i < n; i++) {
+		struct apm_mask s[3];
+
+		for (int k = 0; k < 3; k++)
+			apm_def_get_mask(apm_config_get_def(app->cfg, i), (enum apm_mdev_set)k,
+					 &s[k]);
+		for (int k = 0; k < 4; k++) {
+			adapters->w[k] |= s[0].w[k];
+			domains->w[k] |= s[1].w[k] | s[2].w[k];
+		}
+	}
+}
+
+const char *persist_boot(const struct app *app, const char *uuid)
+{
+	struct apm_mdev_state st;
+
+	if (!app->cfg || apm_config_get_mdev_state(app->cfg, app->host, uuid, &st))
+		return "lost";
+	if (st.mdev && st.lost_at_reboot)
+		return st.def ? "diff" : "lost";
+	return st.def && apm_def_get_autostart(st.def) ? "auto" : "man";
+}
+
+struct defined_list {
+	const char **uuids;
+	unsigned int n;
+};
+
+static int add_defined(const struct apm_mdev_state *st, void *data)
+{
+	struct defined_list *l = data;
+
+	if (!st->mdev && l->uuids)
+		l->uuids[l->n] = st->uuid;
+	l->n += !st->mdev;
+	return 0;
+}
+
+unsigned int persist_defined(const struct app *app, const char **uuids)
+{
+	struct defined_list l = { uuids, 0 };
+
+	if (app->cfg)
+		apm_config_foreach_mdev(app->cfg, app->host, add_defined, &l);
+	return l.n;
+}
+
+void persist_masks_doc(const struct app *app, struct doc *d)
+{
+	const char *dash = app->scr.ascii ? "-" : "\xe2\x80\x94";
+	bool lost[2];
+
+	for (int aq = 0; aq < 2; aq++)
+		lost[aq] = !app->cfg || apm_config_mask_lost_at_reboot(app->cfg, app->host, aq);
+	if (lost[0] || lost[1])
+		doc_add(d, ROLE_WARNING, 2, "%s%s%s: active only %s lost at reboot",
+			lost[0] ? "apmask" : "", lost[0] && lost[1] ? ", " : "",
+			lost[1] ? "aqmask" : "", dash);
+	else
+		doc_add(d, ROLE_OK, 2, "apmask, aqmask: persistent (41-ap.rules)");
+}
+
+static int add_finding(const struct apm_finding *f, void *data)
+{
+	char text[640];
+
+	apm_text_escape(f->text, text, sizeof(text), 0);
+	doc_add(data, ROLE_WARNING, 2, "! %s", text);
+	return 0;
+}
+
+void persist_warnings(struct app *app, struct doc *d)
+{
+	const char *errors = app->cfg ? apm_config_get_errors(app->cfg) : "";
+
+	if (app->cfg)
+		apm_config_foreach_finding(app->cfg, app->host, add_finding, d);
+	while (*errors) {
+		size_t n = strcspn(errors, "\n");
+		char *line = strndup(errors, n), text[640];
+
+		if (line) {
+			apm_text_escape(line, text, sizeof(text), 0);
+			doc_add(d, ROLE_WARNING, 2, "! not read: %s", text);
+			free(line);
+		}
+		errors += n + (errors[n] == '\n');
+	}
+}
+
+/* What the definitions say about the cell under the cursor, for the detail view. */
+void persist_detail(const struct app *app, struct doc *d)
+{
+	unsigned int n = app->cfg ? apm_config_get_def_count(app->cfg) : 0;
+	char uuid[48];
+
+	for (unsigned int i = 0; i < n; i++) {
+		struct apm_def *def = apm_config_get_def(app->cfg, i);
+		struct apm_mask a, dm;
+		struct apm_mdev *m;
+
+		apm_def_get_mask(def, APM_SET_ADAPTERS, &a);
+		apm_def_get_mask(def, APM_SET_DOMAINS, &dm);
+		if (!apm_mask_test(&a, app->cur_a) || !apm_mask_test(&dm, app->cur_q))
+			continue;
+		m = active(app, apm_def_get_uuid(def));
+		uuid_fit(&app->scr, apm_def_get_uuid(def), 0, uuid, sizeof(uuid));
+		doc_add(d, ROLE_CELL_DEFINED, 2, "defined for mdev %s%s%s (%s)%s",
+			m ? apm_mdev_get_label(m) : "", m ? " " : "", uuid,
+			apm_def_get_autostart(def) ? "autostart" : "manual start",
+			m ? "" : ", not active");
+	}
+}
