@@ -117,19 +117,8 @@ static void draw_status(struct app *app, int y, int w)
 /* The side panel: the mdevs and warnings, the legend when there is room, the details. */
 static void draw_panel(struct app *app, const struct area *a)
 {
-	static const struct {
-		enum role r;
-		const char *g, *text;
-	} leg[] = {
-		{ ROLE_CELL_HOST, "h ", "host" },	{ ROLE_CELL_FREE, "f ", "free" },
-		{ ROLE_CELL_UNBOUND, "u ", "unbound" }, { ROLE_CELL_ASSIGNED, "X ", "mdev X" },
-		{ ROLE_CELL_PLUGGED, "X*", "plugged" }, { ROLE_CELL_FILTERED, "X~", "filtered" },
-		{ ROLE_CELL_ABSENT, "X?", "absent" },	{ ROLE_CELL_CONFLICT, "X!", "conflict" },
-		{ ROLE_CELL_EMPTY, ". ", "no queue" },
-	};
 	int per_row = a->w / 12 > 0 ? a->w / 12 : 1;
-	int legend_h =
-		1 + (int)((sizeof(leg) / sizeof(leg[0]) + (size_t)per_row - 1) / (size_t)per_row);
+	int legend_h = 1 + (LOOK_COUNT + per_row - 1) / per_row;
 	int list, want, detail_min = 5, y = 0;
 	struct area ma, la, da;
 
@@ -147,12 +136,14 @@ static void draw_panel(struct app *app, const struct area *a)
 	if (a->h - y - legend_h - 1 >= detail_min + 2) {
 		la = area_sub(a, 0, y, a->w, legend_h);
 		area_put(&app->scr, &la, 0, 0, ROLE_TITLE, "legend (? for all)");
-		for (size_t i = 0; i < sizeof(leg) / sizeof(leg[0]); i++) {
-			int lx = (int)(i % (size_t)per_row) * 12,
-			    ly = 1 + (int)(i / (size_t)per_row);
+		/* The cells' looks, from the one table of them (view-grid.c). */
+		for (int i = 0; i < LOOK_COUNT; i++) {
+			int lx = i % per_row * 12, ly = 1 + i / per_row;
+			char g[8];
 
-			area_put(&app->scr, &la, lx, ly, leg[i].r, leg[i].g);
-			area_put(&app->scr, &la, lx + 3, ly, ROLE_TEXT, leg[i].text);
+			look_legend((enum look)i, g, sizeof(g));
+			area_put(&app->scr, &la, lx, ly, cell_looks[i].role, g);
+			area_put(&app->scr, &la, lx + 3, ly, ROLE_TEXT, cell_looks[i].key);
 		}
 		y += legend_h + 1;
 	}

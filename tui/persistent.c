@@ -56,7 +56,6 @@ static struct apm_mdev *active(const struct app *app, const char *uuid)
 bool persist_cell(const struct app *app, const struct apm_queue_info *q, struct cell_look *look)
 {
 	unsigned int n = app->cfg ? apm_config_get_def_count(app->cfg) : 0;
-	int w = (int)apm_host_get_label_width(app->host);
 
 	if (q->mdev >= 0)
 		return false;
@@ -70,17 +69,7 @@ bool persist_cell(const struct app *app, const struct apm_queue_info *q, struct 
 		if (!apm_mask_test(&a, q->adapter) || !apm_mask_test(&dm, q->domain))
 			continue;
 		m = active(app, apm_def_get_uuid(d));
-		look->role = ROLE_CELL_DEFINED;
-		look->name = "defined";
-		if (m) {
-			look->what =
-				"in its mdev's mdevctl definition, not assigned on the host now";
-			snprintf(look->glyph, sizeof(look->glyph), "%-*s#", w,
-				 apm_mdev_get_label(m));
-		} else {
-			look->what = "in the mdevctl definition of an mdev that is not active";
-			snprintf(look->glyph, sizeof(look->glyph), "%*s", w + 1, "#");
-		}
+		look_of(app, LOOK_DEFINED, m, look);
 		return true;
 	}
 	return false;

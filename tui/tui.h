@@ -149,6 +149,28 @@ struct cell_look {
 	const char *what;		    /* one sentence */
 };
 void cell_look(const struct app *app, const struct apm_queue_info *q, struct cell_look *look);
+/* The looks a cell can have: the library's classes (enum apm_cell), then these. */
+enum look {
+	LOOK_EMPTY = APM_CELL_COUNT, /* no queue device and in no mdev */
+	LOOK_DEFINED,		     /* in a definition, not on the host (persistent.c) */
+	LOOK_COUNT,
+};
+struct look_def {
+	enum role role;
+	char mark;	    /* after an mdev's label; ' ' none, 0 not an mdev's look */
+	const char *glyph;  /* the look without an mdev */
+	const char *name;   /* the detail's word: "free", "plugged" */
+	const char *key;    /* the side panel's legend: "free", "mdev X" */
+	const char *what;   /* the detail's sentence */
+	const char *legend; /* the help's and the manual's line */
+	const char *alone;  /* the detail's sentence for the glyph alone (NULL: what) */
+};
+/* view-grid.c: the one table of looks, in the legends' order. */
+extern const struct look_def cell_looks[LOOK_COUNT];
+/* view-grid.c: look k for a cell of mdev m (NULL: none). */
+void look_of(const struct app *app, enum look k, const struct apm_mdev *m, struct cell_look *look);
+/* view-grid.c: how the legends write look k's glyph: "h", "X*", "." */
+void look_legend(enum look k, char *glyph, size_t size);
 /* The width of a grid column: the longest label, its mark and a blank. */
 int grid_cell_w(const struct app *app);
 #define GRID_X 19 /* the row labels and a blank */

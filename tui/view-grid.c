@@ -16,33 +16,77 @@ int grid_cell_w(const struct app *app)
 	return (int)apm_host_get_label_width(app->host) + 2;
 }
 
-void cell_look(const struct app *app, const struct apm_queue_info *q, struct cell_look *look)
+/*
+ * Every look a cell can have, declared once: the grid draws it, the detail
+ * names it, the side panel's legend and the help's (so the manual's) list
+ * it, in this order.  The first APM_CELL_COUNT are the library's classes.
+ */
+const struct look_def cell_looks[LOOK_COUNT] = {
+	[APM_CELL_HOST] = { ROLE_CELL_HOST, 0, "h", "host", "host",
+			    "the host's zcrypt drivers own it (apmask and aqmask)",
+			    "the host's (zcrypt) queue: apmask and aqmask both give it to the host" },
+	[APM_CELL_FREE] = { ROLE_CELL_FREE, 0, "f", "free", "free",
+			    "bound to vfio_ap, in no mdev: free to assign",
+			    "free: bound to vfio_ap, in no mdev" },
+	[APM_CELL_UNBOUND] = { ROLE_CELL_UNBOUND, 0, "u", "unbound", "unbound",
+			       "vfio_ap's by the masks, but no driver is bound",
+			       "unbound: vfio_ap's by the masks, but no driver bound" },
+	[APM_CELL_ASSIGNED] = { ROLE_CELL_ASSIGNED, ' ', NULL, "assigned", "mdev X",
+				"in the mdev's guest matrix; no guest runs",
+				"assigned to the mdev labelled X (no guest runs)" },
+	[APM_CELL_PLUGGED] = { ROLE_CELL_PLUGGED, '*', NULL, "plugged", "plugged",
+			       "plugged into the mdev's running guest",
+			       "plugged into the mdev's running guest" },
+	[APM_CELL_FILTERED] = { ROLE_CELL_FILTERED, '~', NULL, "filtered", "filtered",
+				"assigned, but filtered out of the guest",
+				"in the mdev, filtered out of its guest (the detail says why)" },
+	[APM_CELL_ABSENT] = { ROLE_CELL_ABSENT, '?', NULL, "absent", "absent",
+			      "assigned, but no queue device (over-provisioned)",
+			      "in the mdev, no queue device (over-provisioned)" },
+	[APM_CELL_CONFLICT] = { ROLE_CELL_CONFLICT, '!', NULL, "conflict", "conflict",
+				"assigned, but the host owns it by the masks",
+				"in the mdev, but the host owns it by the masks (a conflict)" },
+	[LOOK_EMPTY] = { ROLE_CELL_EMPTY, 0, ".", "no queue", "no queue",
+			 "no queue device: nothing to own or assign",
+			 "no queue device and in no mdev" },
+	[LOOK_DEFINED] = { ROLE_CELL_DEFINED, '#', "#", "defined", "defined",
+			   "in its mdev's mdevctl definition, not assigned on the host now",
+			   "in mdev X's mdevctl definition, not assigned on the host (# alone: in "
+			   "the definition of an mdev that is not active)",
+			   "in the mdevctl definition of an mdev that is not active" },
+};
+
+void look_of(const struct app *app, enum look k, const struct apm_mdev *m, struct cell_look *look)
 {
-	static const struct {
-		enum role role;
-		char mark;	   /* after the label; 0: not an mdev's cell */
-		const char *glyph; /* the others */
-		const char *name, *what;
-	} looks[APM_CELL_COUNT] = {
-		[APM_CELL_HOST] = { ROLE_CELL_HOST, 0, "h", "host",
-				    "the host's zcrypt drivers own it (apmask and aqmask)" },
-		[APM_CELL_FREE] = { ROLE_CELL_FREE, 0, "f", "free",
-				    "bound to vfio_ap, in no mdev: free to assign" },
-		[APM_CELL_UNBOUND] = { ROLE_CELL_UNBOUND, 0, "u", "unbound",
-				       "vfio_ap's by the masks, but no driver is bound" },
-		[APM_CELL_ASSIGNED] = { ROLE_CELL_ASSIGNED, ' ', NULL, "assigned",
-					"in the mdev's guest matrix; no guest runs" },
-		[APM_CELL_PLUGGED] = { ROLE_CELL_PLUGGED, '*', NULL, "plugged",
-				       "plugged into the mdev's running guest" },
-		[APM_CELL_FILTERED] = { ROLE_CELL_FILTERED, '~', NULL, "filtered",
-					"assigned, but filtered out of the guest" },
-		[APM_CELL_ABSENT] = { ROLE_CELL_ABSENT, '?', NULL, "absent",
-				      "assigned, but no queue device (over-provisioned)" },
-		[APM_CELL_CONFLICT] = { ROLE_CELL_CONFLICT, '!', NULL, "conflict",
-					"assigned, but the host owns it by the masks" },
-	};
+	const struct look_def *l = &cell_looks[k];
 	int w = (int)apm_host_get_label_width(app->host);
 
+	look->role = l->role;
+	look->name = l->name;
+	look->what = l->what;
+	/* An mdev's cell: its label and the mark; else the glyph, right-aligned. */
+	if (l->mark && (m || !l->glyph)) {
+		snprintf(look->glyph, sizeof(look->glyph), "%-*s%c", w,
+			 m ? apm_mdev_get_label(m) : "", l->mark);
+	} else {
+		snprintf(look->glyph, sizeof(look->glyph), "%*s", w + 1, l->glyph);
+		if (l->alone)
+			look->what = l->alone;
+	}
+}
+
+void look_legend(enum look k, char *glyph, size_t size)
+{
+	const struct look_def *l = &cell_looks[k];
+
+	if (l->mark)
+		snprintf(glyph, size, "X%c", l->mark == ' ' ? '\0' : l->mark);
+	else
+		snprintf(glyph, size, "%s", l->glyph);
+}
+
+void cell_look(const struct app *app, const struct apm_queue_info *q, struct cell_look *look)
+{
 	if (q->cell >= APM_CELL_COUNT) {
 		*look = (struct cell_look){ ROLE_TEXT, "", "unknown",
 					    "the library knows no class" };
@@ -53,22 +97,11 @@ void cell_look(const struct app *app, const struct apm_queue_info *q, struct cel
 		return;
 	/* No queue device and in no mdev: nothing there, whoever the masks name. */
 	if (!q->exists && q->mdev < 0) {
-		*look = (struct cell_look){ ROLE_CELL_EMPTY, "", "no queue",
-					    "no queue device: nothing to own or assign" };
-		snprintf(look->glyph, sizeof(look->glyph), "%*s", w + 1, ".");
+		look_of(app, LOOK_EMPTY, NULL, look);
 		return;
 	}
-	look->role = looks[q->cell].role;
-	look->name = looks[q->cell].name;
-	look->what = looks[q->cell].what;
-	if (looks[q->cell].glyph)
-		snprintf(look->glyph, sizeof(look->glyph), "%*s", w + 1, looks[q->cell].glyph);
-	else
-		snprintf(look->glyph, sizeof(look->glyph), "%-*s%c", w,
-			 q->mdev >= 0 ? apm_mdev_get_label(
-						apm_host_get_mdev(app->host, (unsigned int)q->mdev))
-				      : "",
-			 looks[q->cell].mark);
+	look_of(app, (enum look)q->cell,
+		q->mdev >= 0 ? apm_host_get_mdev(app->host, (unsigned int)q->mdev) : NULL, look);
 }
 
 /* Column markers (lszcrypt -d: U usage, C control, B both) and the selected mdev's control domains. */

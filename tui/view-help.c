@@ -12,18 +12,8 @@
 
 void legend_doc(struct doc *d)
 {
+	/* After the cells' looks (view-grid.c's table), what else the grid and the list show. */
 	static const char *const lines[] = {
-		"h   the host's (zcrypt) queue: apmask and aqmask both give it to the host",
-		"f   free: bound to vfio_ap, in no mdev",
-		"u   unbound: vfio_ap's by the masks, but no driver bound",
-		".   no queue device and in no mdev",
-		"X   assigned to the mdev labelled X (no guest runs)",
-		"X*  plugged into the mdev's running guest",
-		"X~  in the mdev, filtered out of its guest (the detail says why)",
-		"X?  in the mdev, no queue device (over-provisioned)",
-		"X!  in the mdev, but the host owns it by the masks (a conflict)",
-		"X#  in mdev X's mdevctl definition, not assigned on the host (# alone: in the "
-		"definition of an mdev that is not active)",
 		"<   after a cell: in the selection (v, V, b)",
 		"column markers: U usage domain, C control domain, B both (lszcrypt -d); "
 		"d the host's default domain (ap_domain)",
@@ -37,7 +27,12 @@ void legend_doc(struct doc *d)
 		"under the list: whether apmask and aqmask are persistent (41-ap.rules) or active "
 		"only, lost at reboot",
 	};
+	char g[8];
 
+	for (int k = 0; k < LOOK_COUNT; k++) {
+		look_legend((enum look)k, g, sizeof(g));
+		doc_add(d, ROLE_TEXT, 4, "%-4s%s", g, cell_looks[k].legend);
+	}
 	for (size_t i = 0; i < sizeof(lines) / sizeof(lines[0]); i++)
 		doc_add(d, ROLE_TEXT, 4, "%s", lines[i]);
 }

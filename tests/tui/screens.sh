@@ -747,6 +747,7 @@ screens defined
 has "an mdev defined, not active: '#' in its cells" defined.1.txt "06 CEX5A accel      h  . V*  # V*  #"
 has "listed with '#', its start" defined.1.txt "# 8f2a7c10… -                      off    2/- auto"
 has "the detail says what the cell is" defined.1.txt "cell defined: in the mdevctl definition of an mdev"
+has "and for J#: J's own definition" defined.2.txt "cell defined: in its mdev's mdevctl definition,"
 has "and whose definition" defined.1.txt "defined for mdev 8f2a7c10… (autostart), not active"
 has "ap-check's finding among the warnings" defined.1.txt "! mdev 8f2a7c10-5d3e-4b6a-9c1f-0e7d2b4a6c58"
 has "J's definition has 05.00ff, J has not: J#" defined.2.txt "05 CEX5C cca        h  . V* J* V* J#"
