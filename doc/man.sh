@@ -72,6 +72,10 @@ Write the active apmask and aqmask as \\fI/etc/udev/rules.d/41\\-ap.rules\\fR, e
 Refused when it would give the host an APQN of an autostart definition (chzdev's check),
 or when the file holds rules chzdev does not write.
 .TP
+.B undo \\fR[\\-\\-dry\\-run]
+Revert the last change apmatrix applied to this host, while the host is still as that
+change left it (see AUDIT AND UNDO); otherwise refuse, saying what moved since.
+.TP
 .B sim \\fR... 
 Simulated-host events; see README.md.
 .SH WHAT IS PERSISTENT
@@ -86,6 +90,39 @@ names the libvirt domain that uses each mdev (running, or defined and not runnin
 and a hot unplug at the QEMU level), and warns what will fail to start at the next boot.
 Every write is atomic (a temporary file, fsync, rename) and taken under the AP
 configuration lock; \\fB\\-\\-read\\-only\\fR writes nothing.
+.SH AUDIT AND UNDO
+Every change apmatrix applies, from the command line or the console, is logged to syslog
+while the AP configuration lock is held: facility authpriv (the authorization log, as
+sudo's), ident apmatrix, priority notice when done and warning when refused, partly
+applied or not as predicted; one line with who made it (uid and name, the login user,
+\\fB\$SUDO_USER\\fR, the terminal, the SSH client), the host, what was done, how it ended
+and what it touched before and after.
+The console's log shows the same line.
+A dry run and \\fB\\-\\-read\\-only\\fR log nothing.
+.PP
+Every change that left the host different also goes into the host's journal, with what
+it touched before and after: \\fI/run/apmatrix/journal\\fR on a real host (lost at reboot, as
+the active state it records is), \\fIFILE.journal\\fR beside a simulated host kept in
+\\fIFILE\\fR.
+It is written only under the lock, whole and atomically, mode 0600, and used only when it
+is a regular file of the user's own that nobody else may write or replace.
+.PP
+.B undo
+reverts the newest entry for this host: the last change any apmatrix process applied
+to it, whoever made it (the preview says who and when).
+It refuses, changing nothing, when the host is no longer as that change left it
+("04.0004 was reassigned since, to mdev 62177883...", "the mdev is gone", "the apmask was
+changed since"), or when the way back is refused by the kernel's rules or ap\\-check's checks.
+The way back is a mask written back, an mdev's matrix given back (one ap_config write
+where the kernel has it), a removed mdev created again with its UUID and matrix, a
+created one removed, an adapter configured or a queue set online the other way, or a
+definition or 41\\-ap.rules put back byte for byte or removed again.
+It is planned again under the lock before it is applied.
+An undo done whole takes its entry out, so the next undo reverts the change before;
+there is no redo.
+What cannot be undone is said: a guest that lost a removed mdev's resources does not get
+the new mdev, and requests in flight when an adapter or queue went off are not replayed.
+Rescans and the simulated hypervisor's and guests' events are logged but not journaled.
 .SH MASKS
 A SPEC keeps the kernel's syntax.
 \\fB0x\\fIhex\\fR is an absolute mask, left-aligned: the first hex digit holds IDs 0\\-3
@@ -101,7 +138,7 @@ Every cell shows its class by colour and by glyph:
 EOT
 # A glyph and its meaning become a tagged paragraph; the notes after them, plain ones.
 "$bin" --sim tui --list-legend 2>/dev/null | esc | awk '
-	/^[^ ]{1,3}   / { g = $1; sub(/^[^ ]+ +/, ""); printf ".TP 5\n.B %s\n%s\n", g, $0; next }
+	/^(\\&)?[^ ][^ ]?  +[^ ]/ { g = $1; sub(/^[^ ]+ +/, ""); printf ".TP 5\n.B %s\n%s\n", g, $0; next }
 	{ printf ".PP\n%s\n", $0 }'
 cat <<EOT
 .SH CONSOLE ACTIONS
@@ -158,11 +195,25 @@ chzdev's persistent apmask and aqmask.
 .TP
 .I /etc/libvirt/qemu/*.xml\\fR, \\fI/run/libvirt/qemu/*.xml
 libvirt's defined and running domains.
+.TP
+.I /run/apmatrix/journal
+The changes undo can revert (\\fIFILE.journal\\fR for a simulated host kept in \\fIFILE\\fR).
+.TP
+.I /dev/log
+Where the audit lines go (syslog, facility authpriv).
 .SH ENVIRONMENT
 .TP
 .B APMATRIX_CONFIG_ROOT
 The root of the files above instead of \\fI/\\fR (a simulated host with a state file
 \\fIFILE\\fR keeps them under \\fIFILE.d\\fR).
+.TP
+.B APMATRIX_JOURNAL
+The journal instead of \\fI/run/apmatrix/journal\\fR or \\fIFILE.journal\\fR; empty: none (nothing
+can be undone).
+.TP
+.B APMATRIX_SYSLOG
+The syslog socket the audit lines go to instead of \\fI/dev/log\\fR (a simulated host
+sends them nowhere unless this is set); empty: none.
 .SH EXIT STATUS
 0 done; 1 refused or partly applied; 2 usage error; 3 the kernel's answer differed from the prediction.
 .SH SEE ALSO
