@@ -170,11 +170,57 @@ void persist_warnings(struct app *app, struct doc *d)
 	}
 }
 
-/* What the definitions say about the cell under the cursor, for the detail view. */
+struct owner_at_boot {
+	unsigned int adapter, domain;
+	int host_now; /* -1: the owner stays */
+};
+
+static int owner_diff(unsigned int adapter, unsigned int domain, bool host_now, void *data)
+{
+	struct owner_at_boot *o = data;
+
+	if (adapter != o->adapter || domain != o->domain)
+		return 0;
+	o->host_now = host_now;
+	return 1;
+}
+
+/*
+ * What the persistent configuration says about the cell under the cursor,
+ * for the detail view: the definitions that assign it, whether its active
+ * mdev's definition lacks it, and its owner at boot where 41-ap.rules
+ * makes it another.
+ */
 void persist_detail(const struct app *app, struct doc *d)
 {
 	unsigned int n = app->cfg ? apm_config_get_def_count(app->cfg) : 0;
+	const char *dash = app->scr.ascii ? "-" : "\xe2\x80\x94";
+	struct owner_at_boot o = { app->cur_a, app->cur_q, -1 };
+	struct apm_queue_info qi;
 	char uuid[48];
+
+	if (!app->cfg)
+		return;
+	/* Assigned on the host, not in the mdev's own definition: gone at its next start. */
+	if (!apm_host_get_queue(app->host, app->cur_a, app->cur_q, &qi) && qi.mdev >= 0) {
+		struct apm_mdev *m = apm_host_get_mdev(app->host, (unsigned int)qi.mdev);
+		struct apm_mdev_state st;
+		struct apm_mask a, dm;
+
+		if (!apm_config_get_mdev_state(app->cfg, app->host, apm_mdev_get_uuid(m), &st) &&
+		    st.def) {
+			apm_def_get_mask(st.def, APM_SET_ADAPTERS, &a);
+			apm_def_get_mask(st.def, APM_SET_DOMAINS, &dm);
+			if (!apm_mask_test(&a, app->cur_a) || !apm_mask_test(&dm, app->cur_q))
+				doc_add(d, ROLE_WARNING, 2,
+					"not in mdev %s's definition: active only %s lost at reboot",
+					apm_mdev_get_label(m), dash);
+		}
+	}
+	apm_config_foreach_owner_diff(app->cfg, app->host, owner_diff, &o);
+	if (o.host_now >= 0)
+		doc_add(d, ROLE_WARNING, 2, "at boot, 41-ap.rules's masks give it to %s",
+			o.host_now ? "vfio_ap" : "the host");
 
 	for (unsigned int i = 0; i < n; i++) {
 		struct apm_def *def = apm_config_get_def(app->cfg, i);

@@ -742,6 +742,15 @@ cat >defined.script <<'EOS'
 :save-display defined.1.txt
 :goto 05.00ff
 :save-display defined.2.txt
+:shell "$APMATRIX" --sim=host.ini persist masks >/dev/null
+:shell "$APMATRIX" --sim=host.ini mask apmask -4 >/dev/null
+:shell "$APMATRIX" --sim=host.ini assign cef03c3c adapter 4 >/dev/null
+:goto 04.0047
+i
+:save-display defined.3.txt
+q
+:goto 04.0001
+:save-display defined.4.txt
 EOS
 screens defined
 has "an mdev defined, not active: '#' in its cells" defined.1.txt "06 CEX5A accel      h  . V*  # V*  #"
@@ -753,6 +762,10 @@ has "ap-check's finding among the warnings" defined.1.txt "! mdev 8f2a7c10-5d3e-
 has "J's definition has 05.00ff, J has not: J#" defined.2.txt "05 CEX5C cca        h  . V* J* V* J#"
 has "and J differs from its definition" defined.2.txt "in use 2/1 diff"
 has "the detail names J's definition" defined.2.txt "defined for mdev J cef03c3c… (manual start)"
+has "J has 04.0047, its definition has not" defined.3.txt "not in mdev J's definition: active only — lost at reboot"
+hasnt "a cell the definition has is not marked so" defined.2.txt "not in mdev J's definition"
+has "the rule gives 04.0001 back to the host at boot" defined.4.txt "at boot, 41-ap.rules's masks give it to the host"
+hasnt "not where the owner stays" defined.3.txt "at boot, 41-ap.rules"
 if grep -q 'hhheeePPPDDDPPPDDD' defined.2.txt.roles; then
 	ok "the defined cells have their own role"
 else
