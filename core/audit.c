@@ -466,6 +466,8 @@ static void journal(struct apm_record *r, enum apm_outcome out, struct apm_journ
 	if (!rc && r->undoes && out == APM_OUT_DONE) {
 		apm_journal_drop(j, r->undoes);
 	} else if (!rc) {
+		r->e.partial = out == APM_OUT_PARTIAL;
+		r->e.undid = r->undoes;
 		rc = apm_journal_append(j, &r->e);
 		if (!rc)
 			*e = &j->e[j->n - 1];
@@ -474,6 +476,12 @@ static void journal(struct apm_record *r, enum apm_outcome out, struct apm_journ
 		rc = apm_journal_write(r->ctx, j, &why);
 	if (!rc && *e != &r->e)
 		*seq = (*e)->seq;
+	/* The undone change stays: first this undo's own part is to be undone. */
+	if (!rc && *seq && r->undoes && notes)
+		apm_buf_printf(
+			notes,
+			"undo: not done whole, so this undo is change #%llu of the journal: `apmatrix undo` reverts what it did; change #%llu stays, to be undone after it\n",
+			*seq, r->undoes);
 	if (rc && notes && !r->undoes)
 		apm_buf_printf(
 			notes,

@@ -90,6 +90,8 @@ static json_object *entry_json(const struct apm_jentry *e)
 	json_object_object_add(o, "domain", json_object_new_int(e->domain));
 	json_object_object_add(o, "path", str_or_null(e->path));
 	json_object_object_add(o, "rule", json_object_new_boolean(e->rule));
+	json_object_object_add(o, "partial", json_object_new_boolean(e->partial));
+	json_object_object_add(o, "undid", json_object_new_int64((int64_t)e->undid));
 	json_object_object_add(o, "before", state_json(&e->before));
 	json_object_object_add(o, "after", state_json(&e->after));
 	return o;
@@ -287,6 +289,14 @@ static bool entry_parse(json_object *o, struct apm_jentry *e)
 	e->domain = (int)v;
 	if ((e->kind == APM_J_FILE) != (e->path != NULL))
 		return false;
+	/* How the change ended: absent in an entry written before they were kept. */
+	if (member(o, "partial", json_type_null) && !get_bool(o, "partial", &e->partial))
+		return false;
+	if (member(o, "undid", json_type_null)) {
+		if (!get_int(o, "undid", 0, (long long)e->seq - 1, &v))
+			return false;
+		e->undid = (unsigned long long)v;
+	}
 	if (e->kind >= APM_J_MATRIX && e->kind <= APM_J_REMOVE && !apm_uuid_valid(e->uuid))
 		return false;
 	return state_parse(member(o, "before", json_type_object), &e->before) &&

@@ -57,13 +57,15 @@ struct apm_jentry {
 	char *host;		/* the context's source: the sysfs root, the state file */
 	struct apm_who who;
 	enum apm_jkind kind;
-	char *what;	      /* "assign domain 0x47 to mdev 6217…" */
-	char uuid[37];	      /* the mdev (matrix kinds, a definition's) */
-	bool aq;	      /* APM_J_MASK: aqmask */
-	unsigned int adapter; /* APM_J_CONFIG, APM_J_ONLINE */
-	int domain;	      /* APM_J_ONLINE: -1 the card */
-	char *path;	      /* APM_J_FILE */
-	bool rule;	      /* APM_J_FILE: 41-ap.rules, else an mdevctl definition */
+	char *what;		  /* "assign domain 0x47 to mdev 6217…" */
+	char uuid[37];		  /* the mdev (matrix kinds, a definition's) */
+	bool aq;		  /* APM_J_MASK: aqmask */
+	unsigned int adapter;	  /* APM_J_CONFIG, APM_J_ONLINE */
+	int domain;		  /* APM_J_ONLINE: -1 the card */
+	char *path;		  /* APM_J_FILE */
+	bool rule;		  /* APM_J_FILE: 41-ap.rules, else an mdevctl definition */
+	bool partial;		  /* applied in part: a step was refused after others were done */
+	unsigned long long undid; /* the entry this one undid in part (it stays), 0 none */
 	struct apm_jstate before, after;
 };
 

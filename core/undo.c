@@ -315,7 +315,15 @@ APM_EXPORT int apm_undo_new(struct apm_host *host, struct apm_config *cfg, struc
 	}
 	free(id);
 	if (u->e) {
-		if (asprintf(&u->what, "undo change #%llu: %s", u->e->seq, u->e->what) < 0)
+		char how[96] = "";
+
+		/* A change done in part is undone as far as it went: the entry has the host after it. */
+		if (u->e->undid)
+			snprintf(how, sizeof(how), " (the undo of change #%llu, done in part)",
+				 u->e->undid);
+		else if (u->e->partial)
+			snprintf(how, sizeof(how), " (done in part: a step was refused)");
+		if (asprintf(&u->what, "undo change #%llu%s: %s", u->e->seq, how, u->e->what) < 0)
 			u->what = NULL;
 		u->origin = origin(u->e);
 		u->prediction = check(u->e, host, &u->explanation);

@@ -120,6 +120,8 @@ definition or 41\\-ap.rules put back byte for byte or removed again.
 It is planned again under the lock before it is applied.
 An undo done whole takes its entry out, so the next undo reverts the change before;
 there is no redo.
+An undo done only in part is an entry of its own, undone first; a change refused half-way
+is undone as far as it went.
 What cannot be undone is said: a guest that lost a removed mdev's resources does not get
 the new mdev, and requests in flight when an adapter or queue went off are not replayed.
 Rescans and the simulated hypervisor's and guests' events are logged but not journaled.

@@ -67,6 +67,63 @@ run "static: assign adapter 3" 0 st assign 5a5a5a5a adapter 3
 run "static: undo" 0 st undo
 expect_grep "one write per ID" out "applied: unassign adapter 0x03"
 is "its own journal" yes "$([ -s "$work/static.ini.journal" ] && echo yes)"
+SJ=$work/static.ini.journal
+sentries() { python3 -c "import json,sys; print(len(json.load(open(sys.argv[1]))['entries']))" "$SJ"; }
+S5=5a5a5a5a-1111-4222-8333-444455556666
+sset() { "$APMATRIX" --sim="$work/static.ini" show --json |
+	python3 -c "import json,sys; j=json.load(sys.stdin); print([m['$1'] for m in j['mdevs'] if m['uuid']=='$S5'])"; }
+# arm PATH ERRNO: the static host's kernel answers the next write to PATH so.
+arm() { sed -i "/^; end of the apmatrix state/i [faults]\\n$1 = $2 1" "$work/static.ini"; }
+
+# A plan of several writes is one change: undone whole, in as many writes.
+run "static: two control domains, two writes" 0 st assign "$S5" control-domain 1,6
+run "static: undo --dry-run" 0 st undo --dry-run
+expect_grep "one change" out "undo change #2: assign control domain 0x01, assign control domain 0x06 (mdev $S5)"
+expect_grep "the first write back" out "would write '1' to devices/vfio_ap/matrix/$S5/unassign_control_domain"
+expect_grep "the second" out "would write '6' to devices/vfio_ap/matrix/$S5/unassign_control_domain"
+run "static: undo" 0 st undo
+expect_grep "both undone" out "applied: unassign control domain 0x06"
+is "static: control domain 0x04 alone again" "[[4]]" "$(sset control_domains)"
+is "static: the journal is empty" 0 "$(sentries)"
+
+# A plan applied in part (a later write refused): undone as far as it went.
+run "static: domain 6 then 0x10, above the maximum: refused in part" 1 st assign "$S5" domain 6,0x10
+expect_grep "the first went through" out "applied: assign domain 0x06"
+run "static: undo --dry-run" 0 st undo --dry-run
+expect_grep "says it was done in part" out "undo change #3 (done in part: a step was refused): assign domain 0x06, assign domain 0x10 (mdev $S5)"
+expect_grep "takes back what was done" out "would write '6' to devices/vfio_ap/matrix/$S5/unassign_domain"
+expect_no_grep "and nothing else" out "0x10\|'16'"
+run "static: undo" 0 st undo
+is "static: domain 0x04 alone again" "[[4]]" "$(sset domains)"
+
+# An undo done in part is a change of its own: undone first, then the
+# change it did not finish can be undone whole.
+run "static: remove the mdev" 0 st mdev remove "$S5"
+arm "devices/vfio_ap/matrix/$S5/assign_domain" EIO
+run "static: its undo fails half-way (the kernel answers EIO)" 3 st undo
+expect_grep "recreated" out "applied: create mdev $S5"
+expect_grep "then refused" out "refused: assign domain 0x04 (EIO)"
+expect_grep "says what it is now and what stays" out "undo: not done whole, so this undo is change #5 of the journal: \`apmatrix undo\` reverts what it did; change #4 stays, to be undone after it"
+is "static: two entries" 2 "$(sentries)"
+run "static: undo --dry-run" 0 st undo --dry-run
+expect_grep "names the half-done undo" out "undo change #5 (the undo of change #4, done in part): create mdev $S5"
+expect_grep "whose way back is a remove" out "would write '1' to devices/vfio_ap/matrix/$S5/remove"
+run "static: undo the half-done undo" 0 st undo
+is "static: the mdev is gone again" "[]" "$(sset uuid)"
+run "static: then the remove is undone whole" 0 st undo
+expect_grep "the remove's own entry" out "undo change #4: remove mdev $S5"
+is "static: back with its matrix" "[[2]]/[[4]]/[[4]]" "$(sset adapters)/$(sset domains)/$(sset control_domains)"
+is "static: nothing left" 0 "$(sentries)"
+
+# mdev create --persist is two changes, undone newest first: the definition, then the mdev.
+run "mdev create --persist" 0 am mdev create "$U2" --persist
+run "undo" 0 am undo
+expect_grep "the definition first" out "applied: remove again the definition of mdev $U2"
+is "no definition" no "$([ -e "$D/$U2" ] && echo yes || echo no)"
+expect_json "the mdev stays" "[m['uuid'] for m in j['mdevs'] if m['uuid']=='$U2']" "['$U2']"
+run "undo again" 0 am undo
+expect_grep "then the mdev" out "applied: remove mdev $U2"
+expect_json "gone" "[m['uuid'] for m in j['mdevs'] if m['uuid']=='$U2']" "[]"
 
 # mdev create and remove; remove comes back with its UUID and matrix.
 run "mdev create" 0 am mdev create "$U1"
