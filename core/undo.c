@@ -428,7 +428,8 @@ static int undo_locked(void *data)
 	last = !rc && id ? apm_journal_last(&j, id) : NULL;
 	free(id);
 	if (!rc && (!last || last->seq != u->e->seq)) {
-		if (last)
+		/* Newer than ours: a change came first; older or none: ours is gone, undone. */
+		if (last && last->seq > u->e->seq)
 			apm_buf_printf(
 				&u->explanation,
 				"another change came first: #%llu, %s; undo again to see what it would revert\n",
