@@ -6,6 +6,9 @@
 # reboot, played: apsim reloaded, the rule's masks applied as udev applies
 # them, `mdevctl start-parent-mdevs matrix` as udev runs it; the autostart
 # conflicts apmatrix warned about before are exactly the starts that fail.
+# Before it, undo against apsim: an assignment and a redefinition undone
+# (syslog's /dev/log bound by the test gets the audit lines), and an undo
+# refused because an echo into sysfs moved the mdev since.
 . "$APM_TOP/tests/vm/lib.sh"
 . "$APM_TOP/tests/lib/peers.sh"
 A="$APMATRIX --sysfs /sys"
@@ -13,12 +16,16 @@ D=/etc/mdevctl.d/matrix
 RULE=/etc/udev/rules.d/41-ap.rules
 U3=33333333-3333-4333-8333-333333333333
 U4=44444444-4444-4444-8444-444444444444
-mkdir -p /run/lock
-rm -rf "$D" "$RULE"
+rm -rf "$D" "$RULE" /run/apmatrix
+# A host without /run/lock (the VM's init makes it): apmatrix makes it, as
+# Debian's is, and leaves no lock file in it.
+rmdir /run/lock && is "no /run/lock" no "$([ -e /run/lock ] && echo yes || echo no)"
 
 modules="adapters=4:CEX5C,5:CEX5C,6:CEX5A domains=1,4,0x47,0xab,0xff"
 load $modules || { not_ok "insmod apsim"; done_testing; exit 1; }
 $A mask aqmask -4,-0x47,-0xab,-0xff >/dev/null && ok "domains for vfio_ap" || not_ok "aqmask"
+is "apmatrix made /run/lock, sticky and world-writable" "1777 directory" "$(stat -c '%a %F' /run/lock 2>&1)"
+is "and left no lock in it" "" "$(ls -A /run/lock)"
 $A mdev create $G1 >/dev/null && $A assign $G1 adapter 5,6 >/dev/null &&
 	$A assign $G1 domain 4,0xab >/dev/null && $A assign $G1 control-domain 0xab >/dev/null &&
 	ok "Guest1's mdev" || not_ok "Guest1's mdev"
@@ -43,7 +50,7 @@ $A persist $G2 >/dev/null
 
 # The persistent masks, read back by s390-tools' lszdev.
 $A persist masks >"$W/out" 2>&1 && ok "persist masks" || not_ok "persist masks: $(cat "$W/out")"
-if peers_build "$APM_BUILD/peers"; then
+if peers_use "$APM_VM_DIR/peers"; then
 	"$PEER_LSZDEV" -t ap >"$W/lsz" 2>&1
 	is "lszdev: the persistent apmask is the active one" 1 "$(grep -c '^  apmask     "0-255" *"0-255"$' "$W/lsz")"
 	is "lszdev: the persistent aqmask is the active one" 1 \
@@ -69,8 +76,55 @@ if peers_build "$APM_BUILD/peers"; then
 	is "naming $G1" 1 "$(grep -c "persistent aqmask conflicts with defined autostart mdev $G1 APQN 5.171" "$W/out")"
 	rm -f /etc/mdevctl.d/scripts.d/callouts/ap-check
 else
-	not_ok "s390-tools' lszdev, chzdev and ap-check: $peers_why (make check builds them)"
+	peers_missing "s390-tools' lszdev, chzdev and ap-check against what apmatrix persists"
 fi
+
+# logged ARGS...: apmatrix ARGS with /dev/log bound, as a syslog daemon
+# binds it; the messages it got are in $W/syslog, one a line.
+logged() {
+	python3 - "$W/syslog" $A "$@" >"$W/out" 2>"$W/err" <<'PY'
+import os, socket, subprocess, sys
+s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+s.bind("/dev/log")
+try:
+    rc = subprocess.call(sys.argv[2:])
+    s.setblocking(False)
+    with open(sys.argv[1], "wb") as f:
+        while True:
+            try:
+                f.write(s.recv(65536) + b"\n")
+            except BlockingIOError:
+                break
+finally:
+    os.unlink("/dev/log")
+sys.exit(rc)
+PY
+}
+# Undo, against apsim's sysfs: the journal in /run/apmatrix, each change
+# undone as it was made, a redefinition put back byte for byte.
+cp "$D/$G2" "$W/g2.manual"
+$A assign $G2 adapter 4 >/dev/null && ok "assign $G2 adapter 4" || not_ok "assign $G2 adapter 4"
+is "the journal is root's alone" "600 root" "$(stat -c '%a %U' /run/apmatrix/journal 2>&1)"
+$A persist $G2 --auto >/dev/null && ok "redefine $G2 --auto" || not_ok "persist $G2 --auto"
+logged undo && ok "undo the redefinition" || not_ok "undo: $(cat "$W/err")"
+cmp -s "$W/g2.manual" "$D/$G2" && ok "the manual definition is back, byte for byte" || not_ok "not the manual definition"
+is "mdevctl lists it manual again" 1 "$(mdevctl list --defined | grep -c "^$G2 matrix vfio_ap-passthrough manual")"
+is "syslog got the undo, authpriv.notice" 1 \
+	"$(grep -c "^<85>.* apmatrix\[[0-9]*\]: uid=0(root) .*host=/sys: undo of change #[0-9]*: write back as it was the definition of mdev $G2: done" "$W/syslog")"
+$A undo --dry-run >"$W/out" 2>&1
+is "then the assignment, named" 1 "$(grep -c "^undo change #[0-9]*: assign adapter 0x04 (mdev $G2)$" "$W/out")"
+logged undo && ok "undo the assignment" || not_ok "undo: $(cat "$W/err")"
+is "the matrix as it was" "05.0047" "$(rd $M/$G2/matrix)"
+is "syslog got it with before and after" 1 \
+	"$(grep -c "undo of change #[0-9]*: .*: done; before: adapters 0x04-0x05 domains 0x47 .*; after: adapters 0x05 domains 0x47" "$W/syslog")"
+# Another tool moved the mdev since: the undo is refused, naming what moved.
+$A assign $G2 domain 0xff >/dev/null && ok "assign $G2 domain 0xff" || not_ok "assign domain 0xff"
+answer "an echo into sysfs takes it away again" OK $M/$G2/unassign_domain 0xff
+$A undo >"$W/out" 2>"$W/err" && not_ok "undo refused" || ok "undo refused"
+is "naming what moved" 1 "$(grep -c "^apmatrix: undo: ESTALE: domain 0xff was taken from mdev $G2 since$" "$W/err")"
+is "and that nothing was changed" 1 "$(grep -c "^apmatrix: nothing was changed$" "$W/err")"
+is "the matrix stays" "05.0047" "$(rd $M/$G2/matrix)"
+is "no lock file left behind" "" "$(ls -A /run/lock)"
 
 # Autostart conflicts, written by mdevctl itself: apmatrix warns before the reboot.
 printf '{"mdev_type":"vfio_ap-passthrough","start":"auto","attrs":[{"assign_adapter":"5"},{"assign_domain":"4"}]}' >"$W/u3.json"
