@@ -47,6 +47,8 @@ int load_config(struct cli *cli, const char *root, struct apm_config **cfg);
 int run_persist(struct cli *cli, struct apm_persist *p, bool dry_run);
 /* A change's dry run: the prediction, the writes, the refusal, the notes. */
 void print_dry_run(const struct apm_change *c);
+/* What the change would make ap-check refuse that it does not refuse now, as warnings. */
+void print_new_findings(struct cli *cli, const struct apm_change *c);
 /* What of an applied change was done and why not (rc: the apply's); the exit code. */
 int print_applied(struct cli *cli, const struct apm_change *c, int rc);
 /* A persist's parts: what and where; the dry run; what happened (rc: the apply's). */

@@ -71,12 +71,39 @@ int print_applied(struct cli *cli, const struct apm_change *c, int rc)
 	return ret;
 }
 
+static int print_finding(const struct apm_finding *f, void *data)
+{
+	char prefix[96];
+
+	snprintf(prefix, sizeof(prefix), "%s: warning: after this change, ", (const char *)data);
+	print_escaped_lines(stdout, prefix, f->text);
+	return 0;
+}
+
+void print_new_findings(struct cli *cli, const struct apm_change *c)
+{
+	const char *env = secure_getenv("APMATRIX_CONFIG_ROOT");
+	struct apm_host *now = NULL, *after = NULL;
+	struct apm_config *cfg = NULL;
+
+	/* What ap-check would refuse at the next mdevctl start that it does not refuse now. */
+	if (apm_config_new(cli->ctx, env && *env ? env : NULL, &cfg) || apm_config_load(cfg) ||
+	    apm_host_load(cli->ctx, 0, &now) || apm_change_get_predicted_host(c, &after))
+		goto out;
+	apm_config_foreach_new_finding(cfg, now, after, print_finding, (void *)cli->prog);
+out:
+	apm_host_unref(after);
+	apm_host_unref(now);
+	apm_config_unref(cfg);
+}
+
 /* Plan done: preview, then either the prediction (dry run) or apply. */
 static int run_change(struct cli *cli, struct apm_change *c, bool dry_run)
 {
 	int pred = apm_change_get_prediction(c), ret;
 
 	fputs(apm_change_get_preview(c), stdout);
+	print_new_findings(cli, c);
 	if (dry_run) {
 		print_dry_run(c);
 		apm_change_unref(c);

@@ -56,9 +56,10 @@ int cmd_undo(struct cli *cli, int argc, char **argv)
 	}
 	c = apm_undo_get_change(u);
 	p = apm_undo_get_persist(u);
-	if (c)
+	if (c) {
 		print_escaped_lines(stdout, "", apm_change_get_preview(c));
-	else if (p)
+		print_new_findings(cli, c);
+	} else if (p)
 		print_persist_plan(p);
 	print_escaped_lines(stdout, "", apm_undo_get_notes(u));
 	pred = apm_undo_get_prediction(u);

@@ -103,6 +103,10 @@ void apm_log(const struct apm_ctx *ctx, int priority, const char *file, int line
 int apm_backend_fs_new(struct apm_ctx *ctx, const char *root, const char *proc_root, void **be);
 extern const struct apm_backend_ops apm_backend_fs_ops;
 int apm_backend_sim_new(struct apm_ctx *ctx, const char *file, void **be);
+/* A simulated host over a copy of model m, silent, kept nowhere (a prediction's). */
+int apm_backend_sim_new_model(struct apm_ctx *ctx, const struct apr_model *m, void **be);
+/* A read-only context on such a host, logging where like does (ctx.c). */
+int apm_ctx_new_model(const struct apm_ctx *like, const struct apr_model *m, struct apm_ctx **ctx);
 extern const struct apm_backend_ops apm_backend_sim_ops;
 
 /*

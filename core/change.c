@@ -90,6 +90,20 @@ struct apr_model *apm_change_model(const struct apm_change *c)
 	return sim_model(c->scratch);
 }
 
+APM_EXPORT int apm_change_get_predicted_host(const struct apm_change *c, struct apm_host **out)
+{
+	struct apm_ctx *ctx;
+	int rc;
+
+	/* The scratch host as the planned steps left it, read as any host is. */
+	rc = apm_ctx_new_model(c->host->ctx, sim_model(c->scratch), &ctx);
+	if (rc)
+		return rc;
+	rc = apm_host_load(ctx, 0, out);
+	apm_ctx_unref(ctx);
+	return rc;
+}
+
 /* ---------------------------------------------------------------- apply */
 
 struct apply {

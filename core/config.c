@@ -935,6 +935,51 @@ static int cmp_finding(const void *a, const void *b)
 	return c ? c : (int)x->code - (int)y->code;
 }
 
+static void free_findings(struct apm_finding_list *l)
+{
+	for (unsigned int i = 0; i < l->n; i++) {
+		free((char *)l->v[i].uuid);
+		free((char *)l->v[i].other);
+		free((char *)l->v[i].text);
+	}
+	free(l->v);
+}
+
+static bool same_mdevs(const struct apm_finding *a, const struct apm_finding *b)
+{
+	return a->code == b->code && !strcmp(a->uuid, b->uuid) &&
+	       !strcmp(a->other ? a->other : "", b->other ? b->other : "");
+}
+
+APM_EXPORT int apm_config_foreach_new_finding(const struct apm_config *cfg,
+					      const struct apm_host *before,
+					      const struct apm_host *after,
+					      int (*fn)(const struct apm_finding *f, void *data),
+					      void *data)
+{
+	struct apm_finding_list was = { 0 }, now = { 0 };
+	int rc = 0;
+
+	apm_check_findings(cfg, before, &was);
+	apm_check_findings(cfg, after, &now);
+	if (now.n)
+		qsort(now.v, now.n, sizeof(*now.v), cmp_finding);
+	for (unsigned int i = 0; i < now.n && !rc; i++) {
+		bool old = false;
+
+		if (now.v[i].code != APM_FINDING_ACTIVE_OVERLAP &&
+		    now.v[i].code != APM_FINDING_ACTIVE_MASK)
+			continue;
+		for (unsigned int k = 0; k < was.n && !old; k++)
+			old = same_mdevs(&now.v[i], &was.v[k]);
+		if (!old)
+			rc = fn(&now.v[i], data);
+	}
+	free_findings(&was);
+	free_findings(&now);
+	return rc;
+}
+
 APM_EXPORT int apm_config_foreach_finding(const struct apm_config *cfg, const struct apm_host *host,
 					  int (*fn)(const struct apm_finding *f, void *data),
 					  void *data)

@@ -117,6 +117,29 @@ APM_EXPORT int apm_ctx_new_sysfs(const char *root, struct apm_ctx **out)
 	return 0;
 }
 
+int apm_ctx_new_model(const struct apm_ctx *like, const struct apr_model *m, struct apm_ctx **out)
+{
+	struct apm_ctx *ctx;
+	int rc;
+
+	rc = ctx_alloc(APM_HOST_SIM, "(prediction)", &ctx);
+	if (rc)
+		return rc;
+	/* No journal, no syslog, nothing written: it is only read. */
+	ctx->read_only = true;
+	ctx->log_fn = like->log_fn;
+	ctx->log_data = like->log_data;
+	ctx->log_priority = like->log_priority;
+	ctx->ops = &apm_backend_sim_ops;
+	rc = apm_backend_sim_new_model(ctx, m, &ctx->be);
+	if (rc) {
+		apm_ctx_unref(ctx);
+		return rc;
+	}
+	*out = ctx;
+	return 0;
+}
+
 APM_EXPORT int apm_ctx_new_sim(const char *file, struct apm_ctx **out)
 {
 	struct apm_ctx *ctx;

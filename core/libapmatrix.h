@@ -458,6 +458,14 @@ const char *apm_change_get_notes(const struct apm_change *change);
 const char *apm_change_get_uuid(const struct apm_change *change);
 /* The snapshot after apply (borrowed), or NULL. */
 struct apm_host *apm_change_get_result(const struct apm_change *change);
+/*
+ * The host as the rules predict the change leaves it (the planned steps run
+ * on a simulated copy of the snapshot, up to a predicted refusal): 0 and a
+ * new snapshot the caller owns, read-only, or -errno.  For what a change
+ * would cause beyond its own steps (apm_config_foreach_new_finding()).
+ * Since: 6
+ */
+int apm_change_get_predicted_host(const struct apm_change *change, struct apm_host **host);
 
 struct apm_step_info {
 	const char *what;  /* "assign domain 0x47" */
@@ -637,6 +645,17 @@ struct apm_finding {
 /* fn for every finding, by mdev; stops at fn's non-zero.  Since: 3 */
 int apm_config_foreach_finding(const struct apm_config *cfg, const struct apm_host *host,
 			       int (*fn)(const struct apm_finding *f, void *data), void *data);
+/*
+ * fn for every finding host after has and host before has not (the same
+ * code for the same mdevs): what a change would cause, checked before it is
+ * written, as ap-check checks at the next mdevctl start.  Only the findings
+ * the active configuration decides (an active mdev holding a definition's
+ * APQN, the active masks giving it to the host); after is typically
+ * apm_change_get_predicted_host().  Since: 6
+ */
+int apm_config_foreach_new_finding(const struct apm_config *cfg, const struct apm_host *before,
+				   const struct apm_host *after,
+				   int (*fn)(const struct apm_finding *f, void *data), void *data);
 
 /*
  * Writing the configuration.  A persist is planned against a loaded

@@ -88,6 +88,9 @@ says for every mdev whether it is defined and how its definition differs from it
 marks every mdev and mask that is not persistent "active only \\(em lost at reboot",
 names the libvirt domain that uses each mdev (running, or defined and not running,
 and a hot unplug at the QEMU level), and warns what will fail to start at the next boot.
+A change's preview warns when, on the host the rules predict it leaves, ap\\-check would
+refuse an \\fBmdevctl start\\fR it does not refuse now ("after this change, mdev X is defined
+with 04.0002, which active mdev Y holds").
 Every write is atomic (a temporary file, fsync, rename) and taken under the AP
 configuration lock; \\fB\\-\\-read\\-only\\fR writes nothing.
 .SH AUDIT AND UNDO

@@ -290,6 +290,24 @@ const struct apm_backend_ops apm_backend_sim_ops = {
 
 /* ------------------------------------------------------ the predictor */
 
+int apm_backend_sim_new_model(struct apm_ctx *ctx, const struct apr_model *m, void **out)
+{
+	struct sim_backend *sb = calloc(1, sizeof(*sb));
+
+	if (!sb)
+		return -ENOMEM;
+	sb->ctx = ctx;
+	sb->ifd = sb->epfd = -1;
+	sb->sim.ring = sim_ring_new();
+	sb->sim.st = sim_state_dup(m, 0);
+	if (!sb->sim.ring || !sb->sim.st) {
+		sim_destroy(sb);
+		return -ENOMEM;
+	}
+	*out = sb;
+	return 0;
+}
+
 struct sim *sim_scratch_new(const struct apr_model *from, unsigned int room)
 {
 	struct sim *s = calloc(1, sizeof(*s));
