@@ -32,7 +32,32 @@ void proposal_clear(struct proposal *pr)
 	apm_change_unref(pr->c);
 	apm_persist_unref(pr->p);
 	apm_undo_unref(pr->u);
+	free(pr->findings);
 	memset(pr, 0, sizeof(*pr));
+}
+
+static int add_finding(const struct apm_finding *f, void *data)
+{
+	struct proposal *pr = data;
+	size_t had = pr->findings ? strlen(pr->findings) : 0;
+	char *s = realloc(pr->findings, had + strlen(f->text) + 24);
+
+	if (!s)
+		return -ENOMEM;
+	sprintf(s + had, "after this change, %s\n", f->text);
+	pr->findings = s;
+	return 0;
+}
+
+/* What the change would make ap-check refuse at the next mdevctl start (the CLI's warnings). */
+static void find_new(const struct app *app, struct apm_host *h, struct proposal *pr)
+{
+	struct apm_host *after;
+
+	if (!pr->c || !app->cfg || apm_change_get_predicted_host(pr->c, &after))
+		return;
+	apm_config_foreach_new_finding(app->cfg, h, after, add_finding, pr);
+	apm_host_unref(after);
 }
 
 static int change_make(struct apm_host *h, const struct plan *p, struct apm_change **c)
@@ -74,8 +99,12 @@ static int plan_make(struct app *app, struct apm_host *h, const struct plan *p, 
 	int rc;
 
 	memset(pr, 0, sizeof(*pr));
-	if (p->kind < PLAN_PERSIST)
-		return change_make(h, p, &pr->c);
+	if (p->kind < PLAN_PERSIST) {
+		rc = change_make(h, p, &pr->c);
+		if (!rc)
+			find_new(app, h, pr);
+		return rc;
+	}
 	if (!app->cfg)
 		return -ENOENT;
 	rc = apm_config_load(app->cfg);
@@ -93,6 +122,7 @@ static int plan_make(struct app *app, struct apm_host *h, const struct plan *p, 
 		if (!rc) {
 			pr->c = apm_change_ref(apm_undo_get_change(pr->u));
 			pr->p = apm_persist_ref(apm_undo_get_persist(pr->u));
+			find_new(app, h, pr);
 		}
 		return rc;
 	default:
@@ -130,6 +160,8 @@ void pending_preview(const struct pending *p, struct doc *d)
 	}
 	if (pr->c) {
 		doc_add_escaped(d, ROLE_TEXT, 2, apm_change_get_preview(pr->c));
+		if (pr->findings)
+			doc_add_escaped(d, ROLE_WARNING, 4, pr->findings);
 	} else if (pr->p) {
 		const char *content = apm_persist_get_content(pr->p);
 
@@ -219,7 +251,8 @@ static bool same_proposal(const struct proposal *a, const struct proposal *b)
 		     !same_text(apm_undo_get_what(a->u), apm_undo_get_what(b->u)) ||
 		     !same_text(apm_undo_get_explanation(a->u), apm_undo_get_explanation(b->u))))
 		return false;
-	return same_change(a->c, b->c) && same_persist(a->p, b->p);
+	return same_change(a->c, b->c) && same_persist(a->p, b->p) &&
+	       same_text(a->findings, b->findings);
 }
 
 static void close_pending(struct app *app)

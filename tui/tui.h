@@ -253,6 +253,7 @@ struct proposal {
 	struct apm_change *c;  /* a change, or the undo's inverse change (a reference) */
 	struct apm_persist *p; /* a write, or the undo's inverse write (a reference) */
 	struct apm_undo *u;
+	char *findings; /* what c would make ap-check refuse, one a line (malloc'd), or NULL */
 };
 
 struct pending {

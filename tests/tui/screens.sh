@@ -773,6 +773,26 @@ else
 	show_file defined.2.txt.roles
 fi
 
+# ap-check's checks before a change: J taking adapter 6 would hold the
+# APQNs of Y's definition (Y not active), so `mdevctl start` of Y would
+# fail; the preview says so, as the CLI does.
+cat >precheck.script <<'EOS'
+:shell "$APMATRIX" --sim=host.ini persist 8f2a7c10-5d3e-4b6a-9c1f-0e7d2b4a6c58 --auto >/dev/null
+:shell "$APMATRIX" --sim=host.ini mdev remove 8f2a7c10-5d3e-4b6a-9c1f-0e7d2b4a6c58 >/dev/null
+:select-mdev cef0
+:goto 06.0047
+a
+:save-display precheck.1.txt
+n
+:goto 04.0047
+a
+:save-display precheck-preview.2.txt
+n
+EOS
+screens precheck
+has "the change's preview warns what ap-check would refuse" precheck.1.txt "after this change, mdev 8f2a7c10-5d3e-4b6a-9c1f-0e7d2b4a6c58 is"
+hasnt "not for a change that blocks nothing" precheck-preview.2.txt "after this change"
+
 # u: the last change undone, previewed (who made it and when, the way
 # back) and confirmed; then nothing is left to undo.  Previews that name
 # a time and a pid are saved under names the comparison skips.
