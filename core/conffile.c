@@ -94,8 +94,8 @@ int apm_config_read_file(const char *path, char **text, size_t *len)
 
 /* ------------------------------------------------------------ writing */
 
-/* mkdir -p of path's directory, as mdevctl (create_dir_all) and chzdev do. */
-static int make_parents(const char *path)
+/* As mdevctl (create_dir_all) and chzdev make theirs; the journal's are 0700. */
+int apm_file_make_parents(const char *path, mode_t mode)
 {
 	char *dir = strdup(path), *slash;
 	int rc = 0;
@@ -108,7 +108,7 @@ static int make_parents(const char *path)
 		for (char *p = strchr(dir + 1, '/');; p = strchr(p + 1, '/')) {
 			if (p)
 				*p = '\0';
-			if (mkdir(dir, 0755) && errno != EEXIST) {
+			if (mkdir(dir, mode) && errno != EEXIST) {
 				rc = -errno;
 				break;
 			}
@@ -179,7 +179,7 @@ int apm_file_write_atomic(const char *path, const char *content, size_t len, mod
 	mode_t mode = new_mode;
 	int dfd, fd, rc;
 
-	rc = make_parents(path);
+	rc = apm_file_make_parents(path, 0755);
 	if (rc)
 		return rc;
 	dfd = open_dir_of(path, &base);

@@ -97,33 +97,6 @@ static json_object *entry_json(const struct apm_jentry *e)
 	return o;
 }
 
-/* mkdir -p, 0700 for what it makes: the journal is nobody else's business. */
-static int make_dir(const char *path)
-{
-	char *dir = strdup(path), *slash;
-	int rc = 0;
-
-	if (!dir)
-		return -ENOMEM;
-	slash = strrchr(dir, '/');
-	if (slash && slash != dir) {
-		*slash = '\0';
-		for (char *p = strchr(dir + 1, '/');; p = strchr(p + 1, '/')) {
-			if (p)
-				*p = '\0';
-			if (mkdir(dir, 0700) && errno != EEXIST) {
-				rc = -errno;
-				break;
-			}
-			if (!p)
-				break;
-			*p = '/';
-		}
-	}
-	free(dir);
-	return rc;
-}
-
 int apm_journal_write(struct apm_ctx *ctx, const struct apm_journal *j, struct apm_buf *why)
 {
 	json_object *root = json_object_new_object(), *a = json_object_new_array();
@@ -139,7 +112,8 @@ int apm_journal_write(struct apm_ctx *ctx, const struct apm_journal *j, struct a
 	json_object_object_add(root, "entries", a);
 	text = json_object_to_json_string_ext(root, JSON_C_TO_STRING_PLAIN |
 							    JSON_C_TO_STRING_NOSLASHESCAPE);
-	rc = text ? make_dir(ctx->journal_path) : -ENOMEM;
+	/* 0700 for what it makes: the journal is nobody else's business. */
+	rc = text ? apm_file_make_parents(ctx->journal_path, 0700) : -ENOMEM;
 	if (!rc)
 		rc = apm_file_write_atomic(ctx->journal_path, text, strlen(text), 0600);
 	if (rc && why)

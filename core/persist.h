@@ -130,6 +130,8 @@ int apm_file_error(struct apm_buf *err, const char *name, long line, const char 
 int apm_config_read_file(const char *path, char **text, size_t *len);
 /* The same, and the file's stat (of what was read, not of the name) into *st. */
 int apm_file_read_stat(const char *path, char **text, size_t *len, struct stat *st);
+/* mkdir -p of path's directory, what it makes with mode (the umask applies). */
+int apm_file_make_parents(const char *path, mode_t mode);
 /*
  * Replace path with content, never half-written: its parents made as mkdir
  * -p does, a temporary file beside it (O_EXCL, never through a link)

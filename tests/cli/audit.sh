@@ -18,24 +18,8 @@ logged() {
 	shift 2
 	: >"$LOG"
 	rm -f "$work/log.sock"
-	python3 - "$work/log.sock" "$LOG" "$APMATRIX" --sim="$sim" "$@" >"$work/out" 2>"$work/err" <<'PY'
-import os, socket, subprocess, sys
-path, out = sys.argv[1], sys.argv[2]
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind(path)
-try:
-    rc = subprocess.call(sys.argv[3:], env=dict(os.environ, APMATRIX_SYSLOG=path))
-    s.setblocking(False)
-    with open(out, "wb") as f:
-        while True:
-            try:
-                f.write(s.recv(65536) + b"\n")
-            except BlockingIOError:
-                break
-finally:
-    os.unlink(path)
-sys.exit(rc)
-PY
+	APMATRIX_SYSLOG=$work/log.sock python3 "$TOP_SRCDIR/tests/lib/syslog-recv.py" "$work/log.sock" "$LOG" \
+		"$APMATRIX" --sim="$sim" "$@" >"$work/out" 2>"$work/err"
 	rc=$?
 	if [ "$rc" -eq "$want" ]; then ok "$name (exit $rc)"; else not_ok "$name: exit $rc, want $want"; show_file "$work/err"; fi
 }

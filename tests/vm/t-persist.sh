@@ -82,23 +82,7 @@ fi
 # logged ARGS...: apmatrix ARGS with /dev/log bound, as a syslog daemon
 # binds it; the messages it got are in $W/syslog, one a line.
 logged() {
-	python3 - "$W/syslog" $A "$@" >"$W/out" 2>"$W/err" <<'PY'
-import os, socket, subprocess, sys
-s = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
-s.bind("/dev/log")
-try:
-    rc = subprocess.call(sys.argv[2:])
-    s.setblocking(False)
-    with open(sys.argv[1], "wb") as f:
-        while True:
-            try:
-                f.write(s.recv(65536) + b"\n")
-            except BlockingIOError:
-                break
-finally:
-    os.unlink("/dev/log")
-sys.exit(rc)
-PY
+	python3 "$APM_TOP/tests/lib/syslog-recv.py" /dev/log "$W/syslog" $A "$@" >"$W/out" 2>"$W/err"
 }
 # Undo, against apsim's sysfs: the journal in /run/apmatrix, each change
 # undone as it was made, a redefinition put back byte for byte.
