@@ -97,6 +97,11 @@ struct apr_model *apm_change_model(const struct apm_change *c);
  */
 int apm_plan_set_matrix(struct apm_change *c, const struct apr_mask want[3], bool ap_config);
 /*
+ * plan/assign.c: notes when the re-read mdev c->uuid is gone or its matrix
+ * is not c->u.expect's; the mdev when it is.
+ */
+const struct apm_mdev *apm_verify_matrix(struct apm_change *c);
+/*
  * plan/undo.c: give the mdev uuid back the matrix want; with recreate,
  * create it first (it was removed).  0 and a new change, or -errno.
  */

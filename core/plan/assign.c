@@ -299,23 +299,35 @@ static int plan(struct apm_change *c, const void *request)
 	return rc;
 }
 
-/* Does the re-read mdev have the matrix the scratch host ended with? */
-static void verify(struct apm_change *c)
+const struct apm_mdev *apm_verify_matrix(struct apm_change *c)
 {
 	const struct apm_mdev *m = apm_host_find_mdev(c->result, c->uuid);
 	const struct apr_mdev *want = &c->u.expect;
 
-	if (!m)
+	/* find_mdev takes a prefix too: only this very mdev counts. */
+	if (!m || strcmp(m->uuid, c->uuid)) {
 		apm_buf_printf(&c->notes, "verification: mdev %s is gone\n", c->uuid);
-	else if (!apr_mask_equal(&m->m.apm, &want->apm) || !apr_mask_equal(&m->m.aqm, &want->aqm) ||
-		 !apr_mask_equal(&m->m.adm, &want->adm))
+		return NULL;
+	}
+	if (!apr_mask_equal(&m->m.apm, &want->apm) || !apr_mask_equal(&m->m.aqm, &want->aqm) ||
+	    !apr_mask_equal(&m->m.adm, &want->adm)) {
 		apm_buf_printf(
 			&c->notes,
 			"verification: mdev %s's matrix reads back different from the plan\n",
 			c->uuid);
-	else if (m->has_guest_matrix && !m->truncated &&
-		 (!apr_mask_equal(&m->m.sapm, &want->sapm) ||
-		  !apr_mask_equal(&m->m.saqm, &want->saqm)))
+		return NULL;
+	}
+	return m;
+}
+
+/* The matrix, then the guest matrix the rules predicted. */
+static void verify(struct apm_change *c)
+{
+	const struct apm_mdev *m = apm_verify_matrix(c);
+	const struct apr_mdev *want = &c->u.expect;
+
+	if (m && m->has_guest_matrix && !m->truncated &&
+	    (!apr_mask_equal(&m->m.sapm, &want->sapm) || !apr_mask_equal(&m->m.saqm, &want->saqm)))
 		apm_buf_printf(
 			&c->notes,
 			"verification: the guest matrix of mdev %s differs from the rules' prediction\n",

@@ -79,19 +79,10 @@ static int plan(struct apm_change *c, const void *request)
 	return apm_plan_set_matrix(c, r->want, has_ap_config(c->host, r->recreate ? -1 : c->mdev));
 }
 
+/* The matrix given back (a restore predicts no guest matrix: the guest's is its own). */
 static void verify(struct apm_change *c)
 {
-	const struct apm_mdev *m = apm_host_find_mdev(c->result, c->uuid);
-	const struct apr_mdev *want = &c->u.expect;
-
-	if (!m || strcmp(m->uuid, c->uuid))
-		apm_buf_printf(&c->notes, "verification: mdev %s is not there\n", c->uuid);
-	else if (!apr_mask_equal(&m->m.apm, &want->apm) || !apr_mask_equal(&m->m.aqm, &want->aqm) ||
-		 !apr_mask_equal(&m->m.adm, &want->adm))
-		apm_buf_printf(
-			&c->notes,
-			"verification: mdev %s's matrix reads back different from the plan\n",
-			c->uuid);
+	apm_verify_matrix(c);
 }
 
 /* The record of a restore is an assignment's; of a re-creation, a create's (journal.h). */
