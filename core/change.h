@@ -96,6 +96,8 @@ struct apr_model *apm_change_model(const struct apm_change *c);
  * it, else one write per ID that differs, unassignments first.
  */
 int apm_plan_set_matrix(struct apm_change *c, const struct apr_mask want[3], bool ap_config);
+/* plan/mdev.c: the step creating mdev c->uuid, predicted; 0 or -ENOMEM. */
+int apm_plan_create_step(struct apm_change *c);
 /*
  * plan/assign.c: notes when the re-read mdev c->uuid is gone or its matrix
  * is not c->u.expect's; the mdev when it is.

@@ -14,11 +14,23 @@
 
 #define CREATE "devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/create"
 
+int apm_plan_create_step(struct apm_change *c)
+{
+	struct step *s = apm_change_step(c, CREATE, c->uuid, "create mdev %s", c->uuid);
+	int rc;
+
+	if (!s)
+		return -ENOMEM;
+	rc = apm_change_try(c, s);
+	if (rc < 0)
+		apm_explain_mdev_create(c, rc);
+	apm_change_predict(c, s, rc < 0 ? rc : 0);
+	return 0;
+}
+
 static int plan_create(struct apm_change *c, const void *request)
 {
 	const char *uuid = request;
-	struct step *s;
-	int rc;
 
 	if (uuid) {
 		for (int i = 0; i < 36; i++)
@@ -27,14 +39,7 @@ static int plan_create(struct apm_change *c, const void *request)
 	} else {
 		apm_uuid_generate(c->uuid);
 	}
-	s = apm_change_step(c, CREATE, c->uuid, "create mdev %s", c->uuid);
-	if (!s)
-		return -ENOMEM;
-	rc = apm_change_try(c, s);
-	if (rc < 0)
-		apm_explain_mdev_create(c, rc);
-	apm_change_predict(c, s, rc < 0 ? rc : 0);
-	return 0;
+	return apm_plan_create_step(c);
 }
 
 static void verify_create(struct apm_change *c)

@@ -16,8 +16,6 @@
 
 #include "change.h"
 
-#define CREATE "devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/create"
-
 struct restore_request {
 	const char *uuid;
 	const struct apr_mask *want; /* adapters, domains, control domains */
@@ -49,21 +47,14 @@ static int plan(struct apm_change *c, const void *request)
 	const struct restore_request *r = request;
 	struct apm_mdev *md = apm_host_find_mdev(c->host, r->uuid);
 	bool empty = true;
-	int rc;
 
 	memcpy(c->uuid, r->uuid, 36);
 	c->uuid[36] = '\0';
 	for (int k = 0; k < 3; k++)
 		empty &= apr_mask_empty(&r->want[k]);
 	if (r->recreate) {
-		struct step *s = apm_change_step(c, CREATE, c->uuid, "create mdev %s", c->uuid);
-
-		if (!s)
+		if (apm_plan_create_step(c))
 			return -ENOMEM;
-		rc = apm_change_try(c, s);
-		if (rc < 0)
-			apm_explain_mdev_create(c, rc);
-		apm_change_predict(c, s, rc < 0 ? rc : 0);
 		/* The new mdev is the scratch host's last. */
 		c->mdev = (int)apm_change_model(c)->nmdevs - 1;
 	} else {
