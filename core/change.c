@@ -220,7 +220,9 @@ static int apply_locked(void *data)
 	apm_buf_free(&what);
 	rec.undoes = c->undoes;
 	memcpy(rec.e.uuid, c->uuid, sizeof(rec.e.uuid));
-	rec.e.aq = c->u.mask.aq;
+	/* c->u is a union: only the member of this kind of change is set. */
+	if (kind == APM_J_MASK)
+		rec.e.aq = c->u.mask.aq;
 	if (kind == APM_J_CONFIG || kind == APM_J_ONLINE) {
 		rec.e.adapter = c->u.config.adapter;
 		rec.e.domain = c->u.config.domain;
