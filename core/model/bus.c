@@ -62,7 +62,34 @@ int apr_bus_mask_store(struct apr_model *m, bool aq, const char *buf)
 	return 0;
 }
 
-/* ap_bus.c: ap_send_mask_changed_uevent, the last action of a mask change. */
+/*
+ * ap_bus.c: ap_check_bindings_complete, as the newest source has it (the
+ * completion re-armed by every probe since commit 778412ab915d "s390/ap:
+ * rearm APQNs bindings complete completion", the uevent sent only when it
+ * completes since that commit's fix): once the first scan ran, when every
+ * queue device is bound and the completion is armed, it completes and
+ * BINDINGS=complete goes out with the count.  The kernel asks after every
+ * successful probe (ap_device_probe) and at the end of every scan
+ * (ap_scan_bus); so does the model (apr_bus_probe, apr_scan_end).  A
+ * re-probe pass that moves N queues thus says it N times, once per probe.
+ */
+static void check_bindings(struct apr_model *m)
+{
+	unsigned int bound, total;
+
+	if (!m->scans || !m->bindings_armed)
+		return;
+	total = apr_bus_count_queues(m, &bound);
+	if (bound == total) {
+		m->bindings_armed = false;
+		notify(m, APR_EV_BINDINGS_COMPLETE, 0, 0, ++m->complete_count);
+	}
+}
+
+/*
+ * ap_bus.c: apmask_store / aqmask_store end: the re-probe pass
+ * (ap_bus_revise_bindings) has run, then ap_send_mask_changed_uevent.
+ */
 void apr_bus_mask_done(struct apr_model *m, bool aq)
 {
 	notify(m, APR_EV_MASK, 0, 0, aq);
@@ -132,8 +159,9 @@ int apr_bus_probe(struct apr_model *m, unsigned int a, unsigned int q, enum apr_
 		sq->uninitiated = false;
 		sq->online = m->card[a].online;
 	}
-	/* ap_bus.c: ap_check_bindings_complete looks again at the next scan. */
+	/* ap_bus.c: ap_device_probe: the completion re-armed, then checked. */
 	m->bindings_armed = true;
+	check_bindings(m);
 	return 0;
 }
 
@@ -580,13 +608,11 @@ void apr_scan_config(struct apr_model *m, unsigned int a)
 /*
  * vfio_ap_ops.c: vfio_ap_on_scan_complete (re-filter what gained), then
  * ap_bus.c: ap_scan_bus's end: INITSCAN=done after the first scan,
- * ap_check_bindings_complete's edge-triggered BINDINGS=complete, and
+ * ap_check_bindings_complete (check_bindings above), and
  * ap_select_domain's default domain (the first usage domain in aqmask).
  */
 void apr_scan_end(struct apr_model *m)
 {
-	unsigned int bound, total;
-
 	for (unsigned int i = 0; i < m->nmdevs; i++)
 		if (m->mdev[i].refilter) {
 			m->mdev[i].refilter = false;
@@ -594,11 +620,7 @@ void apr_scan_end(struct apr_model *m)
 		}
 	if (!m->scans++)
 		notify(m, APR_EV_INITSCAN, 0, 0, 0);
-	total = apr_bus_count_queues(m, &bound);
-	if (m->bindings_armed && bound == total) {
-		m->bindings_armed = false;
-		notify(m, APR_EV_BINDINGS_COMPLETE, 0, 0, ++m->complete_count);
-	}
+	check_bindings(m);
 	if (m->ap_domain < 0)
 		for (unsigned int q = 0; q <= m->max_apqi && q < APR_BITS; q++)
 			if (apr_mask_test(&m->lpar_aqm, q) && apr_mask_test(&m->aqmask, q)) {
