@@ -415,9 +415,17 @@ static int sim_export(struct cli *cli, int argc, char **argv)
 	}
 	apm_mask_format_ranges(&lpar[1], usage, sizeof(usage));
 	apm_mask_format_ranges(&lpar[2], control, sizeof(control));
-	printf("adapters=%s domains=%s control_domains=%s max_adapter_id=%u max_domain_id=%u\n",
+	printf("adapters=%s domains=%s control_domains=%s max_adapter_id=%u max_domain_id=%u",
 	       adapters, usage, control, apm_host_get_max_adapter_id(h),
 	       apm_host_get_max_domain_id(h));
+	/* The generation where it is not apsim's default (6.15 reads as 6.13: no attribute tells it). */
+	if (strcmp(apm_host_get_profile(h), "6.13"))
+		printf(" profile=%s", apm_host_get_profile(h));
+	putchar('\n');
+	if (!strcmp(apm_host_get_profile(h), "4.20"))
+		fprintf(stderr,
+			"%s: sim export: apsim cannot be the static generation (4.20): it refuses this profile\n",
+			cli->prog);
 	if (apm_host_get_mdev_count(h))
 		fprintf(stderr, "%s: sim export: %u mdevs are not module parameters\n", cli->prog,
 			apm_host_get_mdev_count(h));

@@ -185,7 +185,7 @@ struct apm_ctx *apm_host_get_ctx(const struct apm_host *host);
 enum apm_host_kind apm_host_get_kind(const struct apm_host *host);
 unsigned int apm_host_get_max_adapter_id(const struct apm_host *host);
 unsigned int apm_host_get_max_domain_id(const struct apm_host *host);
-/* "4.20", "6.0", "6.10", "6.13" or "6.19" (the generation, see doc/profiles). */
+/* "4.20", "6.0", "6.10", "6.13" or "6.19" (the generation, see doc/profiles; 6.15 reads as 6.13). */
 const char *apm_host_get_profile(const struct apm_host *host);
 /* Space-separated bus features in kernel order; NULL when the file is missing. */
 const char *apm_host_get_bus_features(const struct apm_host *host);

@@ -59,7 +59,8 @@ struct apsim_mdev {
 	struct mdev_device *mdev;
 	unsigned int idx; /* into the model's mdev arrays and apsim.mdevs */
 	bool registered;  /* in the model */
-	struct eventfd_ctx *req_trigger;
+	struct eventfd_ctx *req_trigger; /* VFIO_AP_REQ_IRQ_INDEX */
+	struct eventfd_ctx *cfg_trigger; /* VFIO_AP_CFG_CHG_IRQ_INDEX (6.15+) */
 };
 
 struct apsim {
@@ -105,5 +106,6 @@ void apsim_queue_del(struct apsim_queue *q);
 /* apsim_vfio.c */
 int apsim_vfio_init(void);
 void apsim_vfio_exit(void);
+void apsim_vfio_cfg_changed(unsigned int idx);
 
 #endif

@@ -58,11 +58,11 @@
 #endif
 
 /*
- * The vfio-ap device's interrupts: the release request (uapi enum
- * VFIO_AP_REQ_IRQ_INDEX since 6.5, absent from 6.1's headers).  The
- * config-change interrupt of 6.15 is not part of the emulated generation.
+ * The vfio-ap device's interrupts (uapi enum since 6.5, absent from 6.1's
+ * headers): the release request, and from 6.15 the configuration change
+ * (VFIO_AP_CFG_CHG_IRQ_INDEX; VFIO_AP_NUM_IRQS became 2).
  */
 #define APSIM_AP_REQ_IRQ_INDEX 0
-#define APSIM_AP_NUM_IRQS 1
+#define APSIM_AP_CFG_CHG_IRQ_INDEX 1
 
 #endif

@@ -49,6 +49,11 @@ static unsigned int max_domain_id = 255;
 module_param(max_domain_id, uint, 0444);
 MODULE_PARM_DESC(max_domain_id, "ap_max_domain_id, 0..255");
 
+static char *profile = "6.13";
+module_param(profile, charp, 0444);
+MODULE_PARM_DESC(profile,
+		 "the kernel generation: 6.0, 6.10, 6.13 (default), 6.15 or 6.19 (doc/profiles.md)");
+
 static unsigned int mk_seed;
 module_param(mk_seed, uint, 0444);
 MODULE_PARM_DESC(mk_seed, "the host's master keys: every domain's patterns derive from it (default 0)");
@@ -116,6 +121,11 @@ static void apsim_event(void *data, const struct apr_event *ev)
 		strscpy(var, "BINDINGS=complete", sizeof(var));
 		snprintf(cnt, sizeof(cnt), "COMPLETECOUNT=%llu", ev->value);
 		envp[1] = cnt;
+		break;
+	case APR_EV_GUEST_CFG:
+		/* vfio_ap_ops.c: signal_guest_ap_cfg_changed: the guest's eventfd, no uevent. */
+		apsim_vfio_cfg_changed(ev->value);
+		dev = NULL;
 		break;
 	}
 	if (dev)
@@ -540,6 +550,16 @@ static int parse_params(void)
 	}
 	if (max_domain_id > 255) {
 		pr_err("max_domain_id: %u is not in 0..255\n", max_domain_id);
+		return -EINVAL;
+	}
+	/*
+	 * The static generation (4.20) refused a remove while a guest ran;
+	 * the mdev core's remove callback cannot refuse, so apsim cannot be it.
+	 */
+	if (apr_profile_parse(profile ? profile : "", &apsim.m.profile) ||
+	    apsim.m.profile == APR_PROFILE_STATIC) {
+		pr_err("profile: '%s' is not one of 6.0, 6.10, 6.13, 6.15, 6.19\n",
+		       profile ? profile : "");
 		return -EINVAL;
 	}
 	apsim.m.max_apid = max_adapter_id;

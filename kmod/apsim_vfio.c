@@ -386,16 +386,37 @@ static int apsim_vfio_open(struct vfio_device *vdev)
 static void apsim_vfio_close(struct vfio_device *vdev)
 {
 	struct apsim_mdev *m = container_of(vdev, struct apsim_mdev, vdev);
-	struct eventfd_ctx *trigger;
+	struct eventfd_ctx *req, *cfg;
 
 	mutex_lock(&apsim.lock);
 	if (m->registered && apsim.m.rm[m->idx].attached)
 		apr_vfio_guest_detach(&apsim.m, m->idx);
-	trigger = m->req_trigger;
+	req = m->req_trigger;
+	cfg = m->cfg_trigger;
 	m->req_trigger = NULL;
+	m->cfg_trigger = NULL;
 	mutex_unlock(&apsim.lock);
-	if (trigger)
-		eventfd_ctx_put(trigger);
+	if (req)
+		eventfd_ctx_put(req);
+	if (cfg)
+		eventfd_ctx_put(cfg);
+}
+
+/* vfio_ap_ops.c: the device's interrupts: the request, and from 6.15 the config change. */
+static unsigned int num_irqs(void)
+{
+	return apsim.m.profile >= APR_PROFILE_6_15 ? 2 : 1;
+}
+
+/* vfio_ap_ops.c: signal_guest_ap_cfg_changed: the model says the guest's APCB changed. */
+void apsim_vfio_cfg_changed(unsigned int idx)
+{
+	struct apsim_mdev *m;
+
+	lockdep_assert_held(&apsim.lock);
+	m = idx < apsim.m.nmdevs ? apsim.mdevs[idx] : NULL;
+	if (m && m->cfg_trigger)
+		apsim_eventfd_signal(m->cfg_trigger);
 }
 
 static int get_device_info(unsigned long arg)
@@ -409,7 +430,7 @@ static int get_device_info(unsigned long arg)
 		return -EINVAL;
 	info.flags = VFIO_DEVICE_FLAGS_AP | VFIO_DEVICE_FLAGS_RESET;
 	info.num_regions = 0;
-	info.num_irqs = APSIM_AP_NUM_IRQS;
+	info.num_irqs = num_irqs();
 	return copy_to_user((void __user *)arg, &info, minsz) ? -EFAULT : 0;
 }
 
@@ -420,25 +441,29 @@ static int get_irq_info(unsigned long arg)
 
 	if (copy_from_user(&info, (void __user *)arg, minsz))
 		return -EFAULT;
-	if (info.argsz < minsz || info.index >= APSIM_AP_NUM_IRQS)
+	if (info.argsz < minsz || info.index >= num_irqs())
 		return -EINVAL;
 	info.count = 1;
 	info.flags = VFIO_IRQ_INFO_EVENTFD;
 	return copy_to_user((void __user *)arg, &info, minsz) ? -EFAULT : 0;
 }
 
-/* Register (fd >= 0) or drop (fd -1) the release-request eventfd. */
+/*
+ * vfio_ap_ops.c: vfio_ap_set_irqs: register (fd >= 0) or drop (fd -1) the
+ * eventfd of the release request or (6.15+) of the configuration change.
+ */
 static int set_irqs(struct apsim_mdev *m, unsigned long arg)
 {
 	unsigned long minsz = offsetofend(struct vfio_irq_set, count);
-	struct eventfd_ctx *trigger = NULL, *old;
+	struct eventfd_ctx *trigger = NULL, *old, **slot;
 	struct vfio_irq_set set;
 	s32 fd;
 
 	if (copy_from_user(&set, (void __user *)arg, minsz))
 		return -EFAULT;
-	if (set.argsz < minsz || set.index != APSIM_AP_REQ_IRQ_INDEX)
+	if (set.argsz < minsz || set.index >= num_irqs())
 		return -EINVAL;
+	slot = set.index == APSIM_AP_CFG_CHG_IRQ_INDEX ? &m->cfg_trigger : &m->req_trigger;
 	if ((set.flags & VFIO_IRQ_SET_DATA_TYPE_MASK) != VFIO_IRQ_SET_DATA_EVENTFD ||
 	    (set.flags & VFIO_IRQ_SET_ACTION_TYPE_MASK) != VFIO_IRQ_SET_ACTION_TRIGGER ||
 	    set.start != 0 || set.count != 1)
@@ -455,8 +480,8 @@ static int set_irqs(struct apsim_mdev *m, unsigned long arg)
 		return -EINVAL;
 	}
 	mutex_lock(&apsim.lock);
-	old = m->req_trigger;
-	m->req_trigger = trigger;
+	old = *slot;
+	*slot = trigger;
 	mutex_unlock(&apsim.lock);
 	if (old)
 		eventfd_ctx_put(old);

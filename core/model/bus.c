@@ -513,7 +513,8 @@ void apr_scan_begin(struct apr_model *m)
 		struct apr_mdev *r = &m->rm[i];
 		struct apr_mask t1, t2, t3;
 
-		apr_cfg_removed(r, &gone_apm, &gone_aqm, &gone_adm);
+		if (apr_cfg_removed(r, &gone_apm, &gone_aqm, &gone_adm))
+			apr_vfio_shadow_changed(m, i);
 		apr_mask_and(&t1, &add_apm, &r->apm);
 		apr_mask_and(&t2, &add_aqm, &r->aqm);
 		apr_mask_and(&t3, &add_adm, &r->adm);

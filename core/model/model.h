@@ -202,6 +202,7 @@ enum apr_event_kind {
 	APR_EV_MASK,		  /* APMASK= (value 0) or AQMASK= (value 1) on the bus root */
 	APR_EV_INITSCAN,	  /* INITSCAN=done on the bus root */
 	APR_EV_BINDINGS_COMPLETE, /* BINDINGS=complete COMPLETECOUNT=value */
+	APR_EV_GUEST_CFG,	  /* 6.15: mdev value's guest AP configuration changed */
 };
 
 struct apr_event {
@@ -430,6 +431,13 @@ void apr_vfio_queue_probed(struct apr_model *m, unsigned int apid, unsigned int 
 void apr_vfio_queue_removed(struct apr_model *m, unsigned int apid, unsigned int apqi);
 /* Recompute mdev i's shadow APCB (vfio_ap_mdev_filter_matrix and _cdoms). */
 void apr_vfio_refilter(struct apr_model *m, unsigned int i);
+/*
+ * Mdev i's shadow changed: a running guest's AP configuration is updated
+ * (vfio_ap_ops.c: vfio_ap_mdev_update_guest_apcb) and, from 6.15, told
+ * through its configuration-change eventfd (signal_guest_ap_cfg_changed):
+ * the APR_EV_GUEST_CFG event.
+ */
+void apr_vfio_shadow_changed(struct apr_model *m, unsigned int i);
 
 int apr_vfio_assign(struct apr_model *m, unsigned int i, enum apr_kind kind, const char *buf);
 int apr_vfio_unassign(struct apr_model *m, unsigned int i, enum apr_kind kind, const char *buf);

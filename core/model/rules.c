@@ -438,7 +438,7 @@ const char *apr_queue_status(const struct apr_mdev *mdevs, int n, unsigned int a
 
 static const char *const profile_names[APR_PROFILE_COUNT] = {
 	[APR_PROFILE_STATIC] = "4.20", [APR_PROFILE_6_0] = "6.0",   [APR_PROFILE_6_10] = "6.10",
-	[APR_PROFILE_6_13] = "6.13",   [APR_PROFILE_6_19] = "6.19",
+	[APR_PROFILE_6_13] = "6.13",   [APR_PROFILE_6_15] = "6.15", [APR_PROFILE_6_19] = "6.19",
 };
 
 /* The attributes later generations added, with the first generation that has them. */
@@ -466,7 +466,10 @@ bool apr_profile_has(enum apr_profile p, enum apr_dir dir, const char *name)
 /*
  * The generation shows in which attributes exist.  Without an mdev
  * the per-mdev attributes cannot be seen; the bus `features` file (6.4+)
- * then still proves the dynamic generation.
+ * then still proves the dynamic generation.  6.15 adds no attribute (its
+ * configuration-change interrupt shows only in VFIO_DEVICE_GET_INFO of an
+ * opened device), so a 6.15-6.18 host reads as 6.13, whose rules it
+ * follows for every write apmatrix makes.
  */
 enum apr_profile apr_profile_detect(bool mdev_seen, bool guest_matrix, bool ap_config,
 				    bool matrix_features, bool driver_override)

@@ -29,6 +29,7 @@ enum apr_profile {
 	APR_PROFILE_6_0,	/* dynamic vfio_ap: guest_matrix, hot plug */
 	APR_PROFILE_6_10,	/* + ap_config */
 	APR_PROFILE_6_13,	/* + matrix features (default of the sim) */
+	APR_PROFILE_6_15,	/* + the config-change eventfd (no attribute tells it) */
 	APR_PROFILE_6_19,	/* + queue driver_override */
 	APR_PROFILE_COUNT,
 };

@@ -6,8 +6,9 @@
  * attaching and detaching (see model.h).
  *
  * Freestanding: kmod/ compiles this very file.  Every change of a shadow
- * goes through refilter() or the rules' unplug helpers; a generation that
- * tells the guest about it (6.15's config-change eventfd) hooks in there.
+ * goes through apr_vfio_refilter() or the rules' unplug helpers, and each
+ * that changed one calls apr_vfio_shadow_changed(): 6.15's
+ * configuration-change eventfd.
  */
 #include "model.h"
 
@@ -24,14 +25,24 @@ static int refuse(struct apr_model *m, int err, enum apr_why why, const struct a
 	return err;
 }
 
+void apr_vfio_shadow_changed(struct apr_model *m, unsigned int i)
+{
+	struct apr_event ev = { .kind = APR_EV_GUEST_CFG, .value = i };
+
+	if (m->rm[i].attached && m->profile >= APR_PROFILE_6_15 && m->notify && m->notify->event)
+		m->notify->event(m->notify_data, &ev);
+}
+
 void apr_vfio_refilter(struct apr_model *m, unsigned int i)
 {
 	struct apr_mask filtered;
 	struct apr_host h;
+	bool changed;
 
 	apr_model_rules_host(m, &h);
-	apr_filter(&h, &m->rm[i], &filtered);
-	apr_filter_cdoms(&h, &m->rm[i]);
+	changed = apr_filter(&h, &m->rm[i], &filtered);
+	if (apr_filter_cdoms(&h, &m->rm[i]) || changed)
+		apr_vfio_shadow_changed(m, i);
 }
 
 /* vfio_ap_ops.c: vfio_ap_mdev_probe_queue: binding the last missing APQN hot plugs. */
@@ -44,7 +55,8 @@ void apr_vfio_queue_probed(struct apr_model *m, unsigned int a, unsigned int q, 
 	if (i < 0 || in_scan)
 		return;
 	apr_model_rules_host(m, &h);
-	apr_filter(&h, &m->rm[i], &filtered);
+	if (apr_filter(&h, &m->rm[i], &filtered))
+		apr_vfio_shadow_changed(m, (unsigned int)i);
 }
 
 /* vfio_ap_ops.c: vfio_ap_mdev_remove_queue: the whole adapter leaves the guest. */
@@ -52,8 +64,8 @@ void apr_vfio_queue_removed(struct apr_model *m, unsigned int a, unsigned int q)
 {
 	int i = apr_mdev_holding(m->rm, (int)m->nmdevs, a, q);
 
-	if (i >= 0)
-		apr_queue_removed(&m->rm[i], a, q);
+	if (i >= 0 && apr_queue_removed(&m->rm[i], a, q))
+		apr_vfio_shadow_changed(m, (unsigned int)i);
 }
 
 /* The errno of an assignment check as a refusal with its reason. */
@@ -101,10 +113,10 @@ int apr_vfio_assign(struct apr_model *m, unsigned int i, enum apr_kind kind, con
 	if (rc == 1)
 		return APR_NOOP;
 	apr_mask_set(kind_mask(&m->rm[i], kind), (unsigned int)id);
-	if (kind == APR_CONTROL_DOMAIN)
-		apr_filter_cdoms(&h, &m->rm[i]);
-	else
+	if (kind != APR_CONTROL_DOMAIN)
 		apr_vfio_refilter(m, i);
+	else if (apr_filter_cdoms(&h, &m->rm[i]))
+		apr_vfio_shadow_changed(m, i);
 	return 0;
 }
 
@@ -121,7 +133,8 @@ int apr_vfio_unassign(struct apr_model *m, unsigned int i, enum apr_kind kind, c
 		return refuse_check(m, rc, NULL);
 	if (rc == 1)
 		return APR_NOOP;
-	apr_unassign(&m->rm[i], kind, (unsigned int)id);
+	if (apr_unassign(&m->rm[i], kind, (unsigned int)id))
+		apr_vfio_shadow_changed(m, i);
 	return 0;
 }
 
@@ -136,6 +149,7 @@ int apr_vfio_ap_config_store(struct apr_model *m, unsigned int i, const char *bu
 	struct apr_mdev *r = &m->rm[i];
 	struct apr_mask cfg[3];
 	struct apr_host h;
+	bool unplugged = false;
 	int rc;
 
 	rc = apr_ap_config_parse(buf, len, cfg);
@@ -147,12 +161,14 @@ int apr_vfio_ap_config_store(struct apr_model *m, unsigned int i, const char *bu
 		return refuse_check(m, rc, &c);
 	for (unsigned int b = 0; b < APR_BITS; b++) {
 		if (apr_mask_test(&r->apm, b) && !apr_mask_test(&cfg[0], b))
-			apr_unassign(r, APR_ADAPTER, b);
+			unplugged |= apr_unassign(r, APR_ADAPTER, b);
 		if (apr_mask_test(&r->aqm, b) && !apr_mask_test(&cfg[1], b))
-			apr_unassign(r, APR_DOMAIN, b);
+			unplugged |= apr_unassign(r, APR_DOMAIN, b);
 		if (apr_mask_test(&r->adm, b) && !apr_mask_test(&cfg[2], b))
-			apr_unassign(r, APR_CONTROL_DOMAIN, b);
+			unplugged |= apr_unassign(r, APR_CONTROL_DOMAIN, b);
 	}
+	if (unplugged)
+		apr_vfio_shadow_changed(m, i);
 	r->apm = cfg[0];
 	r->aqm = cfg[1];
 	r->adm = cfg[2];
@@ -211,6 +227,7 @@ int apr_vfio_mdev_create(struct apr_model *m, const char *buf, unsigned long len
 	return 0;
 }
 
+/* 6.15+ signals the guest before the request (vfio_ap_ops.c: vfio_ap_mdev_request). */
 void apr_vfio_mdev_request(struct apr_model *m, unsigned int i)
 {
 	struct apr_mdev *r = &m->rm[i];
@@ -218,6 +235,7 @@ void apr_vfio_mdev_request(struct apr_model *m, unsigned int i)
 	apr_mask_zero(&r->sapm);
 	apr_mask_zero(&r->saqm);
 	apr_mask_zero(&r->sadm);
+	apr_vfio_shadow_changed(m, i);
 }
 
 int apr_vfio_mdev_remove_store(struct apr_model *m, unsigned int i, const char *buf)

@@ -165,6 +165,9 @@ static void on_event(void *data, const struct apr_event *ev)
 		snprintf(var, sizeof(var), "COMPLETECOUNT=%llu", ev->value);
 		sim_uevent(s, "change", "/devices/ap", "ap", "BINDINGS=complete", var, NULL);
 		break;
+	case APR_EV_GUEST_CFG:
+		/* An eventfd of the guest's QEMU, no uevent: the simulated QEMU has none. */
+		break;
 	}
 }
 

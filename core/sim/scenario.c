@@ -122,7 +122,8 @@ static int host_key(struct parse *p, const char *k, const char *v)
 
 	if (!strcmp(k, "profile")) {
 		if (apr_profile_parse(v, &s->profile)) {
-			perr(p, "unknown kernel profile '%s' (4.20, 6.0, 6.10, 6.13, 6.19)", v);
+			perr(p, "unknown kernel profile '%s' (4.20, 6.0, 6.10, 6.13, 6.15, 6.19)",
+			     v);
 		}
 	} else if (!strcmp(k, "max_adapter_id") || !strcmp(k, "max_domain_id")) {
 		if (parse_ull(v, &u) || u > 255) {

@@ -67,4 +67,17 @@ run "256 adapters: read back" 0 "$APMATRIX" --sim="$work/big.ini" show --json
 is "256 adapters: all of them after the round trip" 256 "$(grep -c '"in_lpar":true' "$work/out")"
 run "256 adapters: export" 0 "$APMATRIX" --sim="$work/big.ini" sim export --modparams
 is "export lists the last adapter" 1 "$(grep -c '0xff:CEX8C domains=0x00-0x03 ' "$work/out")"
+is "export: the default generation is apsim's, not a parameter" 0 "$(grep -c 'profile=' "$work/out")"
+# The generation, as apsim's profile= takes it; 6.15 reads as 6.13 (no attribute tells it).
+for p in 6.0 6.15 6.19; do
+	printf '[host]\nprofile = %s\n[lpar]\nadapters = 5:CEX8C\nusage_domains = 1\ncontrol_domains = 1\n' "$p" >"$work/gen.ini"
+	run "export of a $p host" 0 "$APMATRIX" --sim="$work/gen.ini" sim export --modparams
+	want=" profile=$p"
+	[ "$p" = 6.15 ] && want=
+	is "export of a $p host: its profile" "adapters=0x05:CEX8C domains=0x01 control_domains=0x01 max_adapter_id=255 max_domain_id=255$want" "$(cat "$work/out")"
+done
+# (an mdev is what tells the static generation)
+printf '[host]\nprofile = 4.20\n[lpar]\nadapters = 5:CEX8C\nusage_domains = 1\n[mdev 62177883-f1bb-47f0-914d-32a22e3a8804]\nadapters = 5\n' >"$work/gen.ini"
+run "export of a 4.20 host" 0 "$APMATRIX" --sim="$work/gen.ini" sim export --modparams
+is "export of a 4.20 host: apsim refuses it, said" 1 "$(grep -c 'apsim cannot be the static generation' "$work/err")"
 done_testing

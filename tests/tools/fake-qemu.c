@@ -15,6 +15,13 @@
  * ends it).  --ready FILE is created once the device is held, so a test
  * waits for it instead of sleeping.  Like QEMU it keeps -name on its
  * command line, where apmatrix finds the guest's name.
+ *
+ * Like QEMU since its vfio-ap configuration-change support, it asks the
+ * device for its second interrupt (VFIO_DEVICE_GET_INFO num_irqs,
+ * VFIO_DEVICE_GET_IRQ_INFO of index 1: one eventfd, 6.15+), arms it and
+ * says so on stderr ("configuration-change interrupt armed", or "no
+ * configuration-change interrupt"); each signal is reported as "guest AP
+ * configuration changed (+N)".
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -32,7 +39,8 @@
 
 #include <linux/vfio.h>
 
-#define REQ_IRQ_INDEX 0 /* VFIO_AP_REQ_IRQ_INDEX */
+#define REQ_IRQ_INDEX	  0 /* VFIO_AP_REQ_IRQ_INDEX */
+#define CFG_CHG_IRQ_INDEX 1 /* VFIO_AP_CFG_CHG_IRQ_INDEX (6.15) */
 
 static volatile sig_atomic_t stop;
 
@@ -48,7 +56,7 @@ static int fail(const char *what)
 	return 1;
 }
 
-static int set_request_eventfd(int dev, int efd)
+static int set_irq_eventfd(int dev, unsigned int index, int efd)
 {
 	char buf[sizeof(struct vfio_irq_set) + sizeof(int32_t)];
 	struct vfio_irq_set *set = (struct vfio_irq_set *)buf;
@@ -57,15 +65,31 @@ static int set_request_eventfd(int dev, int efd)
 	memset(buf, 0, sizeof(buf));
 	set->argsz = sizeof(buf);
 	set->flags = VFIO_IRQ_SET_DATA_EVENTFD | VFIO_IRQ_SET_ACTION_TRIGGER;
-	set->index = REQ_IRQ_INDEX;
+	set->index = index;
 	set->start = 0;
 	set->count = 1;
 	memcpy(set->data, &fd, sizeof(fd));
 	return ioctl(dev, VFIO_DEVICE_SET_IRQS, set);
 }
 
-/* Attach one mdev: container, group, IOMMU, device, request eventfd. */
-static int attach(const char *sysfsdev, int container, bool first, int *devfd, int efd)
+/* The configuration-change interrupt, where the device has it (QEMU's vfio-ap does the same). */
+static int arm_cfg_change(int dev, const char *uuid, unsigned int num_irqs, int cfd)
+{
+	struct vfio_irq_info irq = { .argsz = sizeof(irq), .index = CFG_CHG_IRQ_INDEX };
+
+	if (num_irqs <= CFG_CHG_IRQ_INDEX || ioctl(dev, VFIO_DEVICE_GET_IRQ_INFO, &irq) ||
+	    irq.count != 1 || !(irq.flags & VFIO_IRQ_INFO_EVENTFD)) {
+		fprintf(stderr, "fake-qemu: %s: no configuration-change interrupt\n", uuid);
+		return 0;
+	}
+	if (set_irq_eventfd(dev, CFG_CHG_IRQ_INDEX, cfd))
+		return fail("VFIO_DEVICE_SET_IRQS (configuration change)");
+	fprintf(stderr, "fake-qemu: %s: configuration-change interrupt armed\n", uuid);
+	return 0;
+}
+
+/* Attach one mdev: container, group, IOMMU, device, its eventfds. */
+static int attach(const char *sysfsdev, int container, bool first, int *devfd, int efd, int cfd)
 {
 	struct vfio_group_status status = { .argsz = sizeof(status) };
 	struct vfio_device_info info = { .argsz = sizeof(info) };
@@ -109,8 +133,10 @@ static int attach(const char *sysfsdev, int container, bool first, int *devfd, i
 		fprintf(stderr, "fake-qemu: %s is not a vfio-ap device\n", uuid);
 		return 1;
 	}
-	if (set_request_eventfd(dev, efd))
+	if (set_irq_eventfd(dev, REQ_IRQ_INDEX, efd))
 		return fail("VFIO_DEVICE_SET_IRQS");
+	if (arm_cfg_change(dev, uuid, info.num_irqs, cfd))
+		return 1;
 	*devfd = dev;
 	return 0;
 }
@@ -118,7 +144,7 @@ static int attach(const char *sysfsdev, int container, bool first, int *devfd, i
 int main(int argc, char **argv)
 {
 	const char *sysfsdev[8], *ready = NULL;
-	int ndev = 0, devs[8], container, efd;
+	int ndev = 0, devs[8], container, efd, cfd;
 	bool ignore = false;
 
 	for (int i = 1; i < argc; i++) {
@@ -150,10 +176,11 @@ int main(int argc, char **argv)
 	if (container < 0)
 		return fail("/dev/vfio/vfio");
 	efd = eventfd(0, EFD_CLOEXEC);
-	if (efd < 0)
+	cfd = eventfd(0, EFD_CLOEXEC);
+	if (efd < 0 || cfd < 0)
 		return fail("eventfd");
 	for (int i = 0; i < ndev; i++)
-		if (attach(sysfsdev[i], container, i == 0, &devs[i], efd))
+		if (attach(sysfsdev[i], container, i == 0, &devs[i], efd, cfd))
 			return 1;
 	if (ready) {
 		int fd = open(ready, O_WRONLY | O_CREAT | O_TRUNC, 0644);
@@ -163,15 +190,19 @@ int main(int argc, char **argv)
 		close(fd);
 	}
 	while (!stop) {
-		struct pollfd p = { .fd = efd, .events = POLLIN };
+		struct pollfd p[2] = { { .fd = efd, .events = POLLIN },
+				       { .fd = cfd, .events = POLLIN } };
 		uint64_t v;
 
-		if (poll(&p, 1, -1) < 0) {
+		if (poll(p, 2, -1) < 0) {
 			if (errno == EINTR)
 				continue;
 			return fail("poll");
 		}
-		if (read(efd, &v, sizeof(v)) != sizeof(v))
+		if ((p[1].revents & POLLIN) && read(cfd, &v, sizeof(v)) == sizeof(v))
+			fprintf(stderr, "fake-qemu: guest AP configuration changed (+%llu)\n",
+				(unsigned long long)v);
+		if (!(p[0].revents & POLLIN) || read(efd, &v, sizeof(v)) != sizeof(v))
 			continue;
 		if (!ignore) {
 			fprintf(stderr, "fake-qemu: release requested: letting go\n");

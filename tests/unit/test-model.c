@@ -36,7 +36,7 @@ static void on_event(void *data, const struct apr_event *ev)
 	struct host *h = data;
 	static const char *const names[] = { "card-config",  "queue-config", "card-online",
 					     "queue-online", "mask",	     "initscan",
-					     "complete" };
+					     "complete",     "guest-cfg" };
 	size_t n = strlen(h->events);
 
 	snprintf(h->events + n, sizeof(h->events) - n, "%s %02x.%04x %llu\n", names[ev->kind],
@@ -522,6 +522,46 @@ static void test_zcrypt(void **state)
 	assert_string_equal(zshow(m, 7, 1, "op_modes"), "\n");
 }
 
+/* 6.15: every change of a running guest's shadow signals it (signal_guest_ap_cfg_changed). */
+static void test_cfg_change(void **state)
+{
+	struct host *h = *state;
+	struct apr_model *m = &h->m;
+	unsigned int i = mdev(m, G1);
+
+	assert_int_equal(apr_vfio_assign(m, i, APR_ADAPTER, "5"), 0);
+	assert_int_equal(apr_vfio_assign(m, i, APR_DOMAIN, "0x47"), 0);
+	assert_int_equal(apr_vfio_guest_attach(m, i, "g1"), 0);
+	h->events[0] = '\0';
+	assert_int_equal(apr_vfio_assign(m, i, APR_CONTROL_DOMAIN, "0x47"), 0);
+	assert_string_equal(h->events, ""); /* 6.13: no eventfd */
+	m->profile = APR_PROFILE_6_15;
+	assert_int_equal(apr_vfio_assign(m, i, APR_CONTROL_DOMAIN, "4"), 0);
+	assert_string_equal(h->events, "guest-cfg 00.0000 0\n");
+	h->events[0] = '\0';
+	assert_int_equal(apr_vfio_assign(m, i, APR_ADAPTER, "7"), 0); /* not in the LPAR */
+	assert_string_equal(h->events, "");
+	assert_int_equal(apr_vfio_unassign(m, i, APR_DOMAIN, "0x47"), 0);
+	assert_string_equal(h->events, "guest-cfg 00.0000 0\n");
+	h->events[0] = '\0';
+	assert_int_equal(apr_vfio_assign(m, i, APR_DOMAIN, "0x47"), 0); /* the filter plugs it */
+	assert_string_equal(h->events, "guest-cfg 00.0000 0\n");
+	h->events[0] = '\0';
+	apr_bus_remove(m, 5, 0x47); /* vfio_ap's remove: the adapter leaves */
+	assert_string_equal(h->events, "guest-cfg 00.0000 0\n");
+	h->events[0] = '\0';
+	assert_int_equal(apr_hv_domain(m, false, false, "4"), 0);
+	scan(m); /* the LPAR lost control domain 4 */
+	assert_non_null(strstr(h->events, "guest-cfg 00.0000 0\n"));
+	h->events[0] = '\0';
+	apr_vfio_mdev_request(m, i); /* a remove while in use */
+	assert_string_equal(h->events, "guest-cfg 00.0000 0\n");
+	h->events[0] = '\0';
+	assert_int_equal(apr_vfio_guest_detach(m, i), 0);
+	assert_int_equal(apr_vfio_assign(m, i, APR_CONTROL_DOMAIN, "1"), 0);
+	assert_string_equal(h->events, ""); /* no guest, no signal */
+}
+
 /* ap_bus.c: __ap_revise_reserved on unbound queues (doc/kernel-abi.md, the re-probe pass). */
 static void test_unbound_reprobe(void **state)
 {
@@ -615,6 +655,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_card_attrs, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unbound_reprobe, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_zcrypt, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_cfg_change, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_overrides, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_faults, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_copy, setup, teardown),
