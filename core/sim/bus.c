@@ -9,6 +9,7 @@
  */
 #include "config.h"
 
+#include <ctype.h>
 #include <errno.h>
 #include <string.h>
 
@@ -325,6 +326,79 @@ static int store_noop(struct sim *s, const struct sim_at *at, const char *buf, s
 	return APR_NOOP;
 }
 
+/*
+ * drivers/base/bus.c: bus_uevent_store, lib/kobject_uevent.c:
+ * kobject_synth_uevent: "ACTION[ UUID[ KEY=VALUE]...]" (one trailing
+ * newline or NUL dropped) sends a synthetic uevent on the bus's own
+ * kobject (/bus/ap, subsystem "bus") with SYNTH_UUID= (0 without
+ * arguments) and one SYNTH_ARG_KEY=VALUE per pair.  kobject_action_type
+ * takes the action word up to the first space; kobject_action_args wants
+ * the UUID first, then exactly one space before each pair, and keys and
+ * values of letters and digits only (action_arg_word_end); anything else
+ * is EINVAL.  A coldplug replay (udevadm trigger --type=subsystems) writes
+ * "add" here, which chzdev's 41-ap.rules waits for beside
+ * bindings_complete_count.  The simulated host's event ring carries up to
+ * four pairs; more are refused with EINVAL.
+ */
+static bool alnum_word(const char *p, const char *end)
+{
+	if (p == end)
+		return false;
+	for (; p < end; p++)
+		if (!isalnum((unsigned char)*p))
+			return false;
+	return true;
+}
+
+static int store_bus_uevent(struct sim *s, const struct sim_at *at, const char *buf, size_t len)
+{
+	static const char *const actions[] = { "add",	 "remove",  "change", "move",
+					       "online", "offline", "bind",   "unbind" };
+	char text[APR_PAGE_SIZE + 1], props[5][APR_PAGE_SIZE / 4];
+	char *args, *p;
+	unsigned int n = 0, a;
+	bool more;
+
+	(void)at;
+	if (len && (buf[len - 1] == '\n' || buf[len - 1] == '\0'))
+		len--;
+	snprintf(text, sizeof(text), "%.*s", (int)len, buf);
+	args = strchr(text, ' ');
+	if (args)
+		*args++ = '\0';
+	for (a = 0; a < ARRAY_SIZE(actions) && strcmp(text, actions[a]); a++)
+		;
+	if (a == ARRAY_SIZE(actions))
+		return -EINVAL;
+	if (!args) {
+		sim_uevent(s, actions[a], "/bus/ap", "bus", "SYNTH_UUID=0", NULL);
+		return 0;
+	}
+	/* The UUID, then " KEY=VALUE" pairs. */
+	if (strlen(args) < 36 || (args[36] && args[36] != ' '))
+		return -EINVAL;
+	more = args[36] == ' ';
+	args[36] = '\0';
+	if (!apm_uuid_valid(args))
+		return -EINVAL;
+	snprintf(props[0], sizeof(props[0]), "SYNTH_UUID=%s", args);
+	for (p = args + 37; more; n++) {
+		char *end = strchr(p, ' '), *eq = strchr(p, '=');
+
+		more = end != NULL;
+		if (!end)
+			end = p + strlen(p);
+		if (!eq || eq > end || !alnum_word(p, eq) || !alnum_word(eq + 1, end) ||
+		    n + 1 >= ARRAY_SIZE(props))
+			return -EINVAL;
+		snprintf(props[n + 1], sizeof(props[0]), "SYNTH_ARG_%.*s", (int)(end - p), p);
+		p = end + 1;
+	}
+	sim_uevent(s, actions[a], "/bus/ap", "bus", props[0], n > 0 ? props[1] : NULL,
+		   n > 1 ? props[2] : NULL, n > 2 ? props[3] : NULL, n > 3 ? props[4] : NULL, NULL);
+	return 0;
+}
+
 /* drivers/base/bus.c: drivers_probe_store: probe an unbound device. */
 static int store_drivers_probe(struct sim *s, const struct sim_at *at, const char *buf, size_t len)
 {
@@ -519,7 +593,7 @@ const struct sim_node sim_bus_ap[] = {
 	  .show = show_complete_count },
 	{ "drivers_autoprobe", SIM_FILE, 0644, .show = show_one, .store = store_noop },
 	{ "drivers_probe", SIM_FILE, 0200, .store = store_drivers_probe },
-	{ "uevent", SIM_FILE, 0200, .store = store_noop },
+	{ "uevent", SIM_FILE, 0200, .store = store_bus_uevent },
 	{ "devices", SIM_DIR, .entries = &devices_entries },
 	{ "drivers", SIM_DIR, .entries = &driver_entries },
 	SIM_END,

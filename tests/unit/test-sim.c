@@ -637,6 +637,27 @@ static void test_other_profiles(void **state)
 	assert_int_equal(wr(ctx, "devices/ap/card05/05.0047/driver_override", "\n"), 0);
 	assert_int_equal(wr(ctx, "bus/ap/apmask", "-5"), 0);
 	assert_int_equal(wr(ctx, "devices/ap/card05/05.0001/driver_override", "vfio_ap"), -EINVAL);
+	/* A coldplug replay: the bus kobject's synthetic add (chzdev's 41-ap.rules waits for it). */
+	drain(ctx);
+	assert_int_equal(wr(ctx, "bus/ap/uevent", "add\n"), 0);
+	assert_string_equal(events(ctx), "add /bus/ap SYNTH_UUID=0\n");
+	assert_int_equal(wr(ctx, "bus/ap/uevent", "change " G1 " A=1"), 0);
+	assert_string_equal(events(ctx), "change /bus/ap SYNTH_UUID=" G1 " SYNTH_ARG_A=1\n");
+	assert_int_equal(wr(ctx, "bus/ap/uevent", "change " G1 " A=1 B2=x\n"), 0);
+	assert_string_equal(events(ctx),
+			    "change /bus/ap SYNTH_UUID=" G1 " SYNTH_ARG_A=1 SYNTH_ARG_B2=x\n");
+	/* kobject_action_args: the UUID first, one space, alphanumeric keys and values. */
+	assert_int_equal(wr(ctx, "bus/ap/uevent", "bogus"), -EINVAL);
+	assert_int_equal(wr(ctx, "bus/ap/uevent", "add "), -EINVAL);
+	assert_int_equal(wr(ctx, "bus/ap/uevent", "add not-a-uuid"), -EINVAL);
+	assert_int_equal(wr(ctx, "bus/ap/uevent", "add A=1"), -EINVAL);
+	assert_int_equal(wr(ctx, "bus/ap/uevent", "add " G1 "  A=1"), -EINVAL);
+	assert_int_equal(wr(ctx, "bus/ap/uevent", "add " G1 " A="), -EINVAL);
+	assert_int_equal(wr(ctx, "bus/ap/uevent", "add " G1 " A-B=1"), -EINVAL);
+	assert_int_equal(wr(ctx, "bus/ap/uevent", "add " G1 " A=1 "), -EINVAL);
+	assert_string_equal(events(ctx), "");
+	/* The apmask pass re-bound adapter 5's queues: a third BINDINGS=complete, no more. */
+	assert_string_equal(rd(ctx, "bus/ap/bindings_complete_count"), "3\n");
 	apm_ctx_unref(ctx);
 	unlink(path);
 	rmdir(dir);

@@ -111,10 +111,17 @@ answer "6.19: masks accepted again" OK $S/bus/ap/apmask -5
 mon=$!
 while [ ! -f "$W/mon.ready" ]; do sleep 0.05; done
 answer "6.19: a coldplug replay (udevadm trigger --type=subsystems)" OK $S/bus/ap/uevent add
+# The driver core's parser, which the simulated host's bus/ap/uevent follows (test-sim).
+answer "a synthetic uevent with a UUID and a pair" OK $S/bus/ap/uevent "change $G1 A=1"
+answer "a pair without the UUID" EINVAL $S/bus/ap/uevent "add A=1"
+answer "two spaces" EINVAL $S/bus/ap/uevent "add $G1  A=1"
+answer "a key that is not alphanumeric" EINVAL $S/bus/ap/uevent "add $G1 A-B=1"
 sleep 0.3
 kill $mon
 wait $mon 2>/dev/null
 is "6.19: the bus's add uevent, as 41-ap.rules waits for it" 1 "$(grep -c '^add /bus/ap .*SYNTH_UUID=0' "$W/uev")"
+is "the synthetic change, its UUID and pair" 1 \
+	"$(grep "^change /bus/ap " "$W/uev" | grep "SYNTH_UUID=$G1" | grep -c 'SYNTH_ARG_A=1')"
 unload
 load || not_ok "insmod"
 is "6.13: no bindings_complete_count" no "$([ -e $S/bus/ap/bindings_complete_count ] && echo yes || echo no)"
