@@ -476,7 +476,7 @@ static DEVICE_ATTR_RO(raw_hwtype);
 
 static ssize_t depth_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
-	return sysfs_emit(buf, "%u\n", to_card(dev)->type->depth);
+	return sysfs_emit(buf, "%u\n", apr_card_depth(to_card(dev)->type));
 }
 static DEVICE_ATTR_RO(depth);
 

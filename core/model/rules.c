@@ -501,25 +501,46 @@ int apr_profile_parse(const char *s, enum apr_profile *p)
 }
 
 /*
- * ap_bus.h: AP_FUNC_* and the TAPQ facility word.  APSC 0x80, 4K MEX 0x40, 4K CRT 0x20,
- * then the mode bit (CCA 0x10, accelerator 0x08, EP11 0x04) and APXA 0x02,
- * in the top byte; card ap_functions keep only the top 16 bits.  Depth and
- * message size are what the simulated cards report.
+ * ap_bus.h: AP_FUNC_* and the TAPQ facility word, top byte: APSC 0x80, 4K
+ * MEX 0x40, 4K CRT 0x20, the mode (CCA 0x10, accelerator 0x08, EP11
+ * 0x04), APXA 0x02; next byte: the class, "full function set" 0x80 (what
+ * lszcrypt prints as S M C D A X N H F R).  A card's ap_functions keeps the
+ * top 16 bits.  The words are what real cards answer, as lszcrypt shows
+ * them on real hosts: coprocessors without the 4K RSA bits (CCA
+ * S--D--N---, EP11 -----XN---), accelerators with them (-MC-A-N---), CEX8
+ * coprocessors in the full-function class (S--D--N-F-, -----XN-F-).
+ *
+ * The TAPQ queue depth field counts from 0: 7 is eight slots on every
+ * generation (lszcrypt's QDEPTH 08); apr_card_depth() says what the depth
+ * attribute shows.  The message size is the simulated card's.
  */
-#define F_CCA  0xf2000000u
+#define F_CCA  0x92000000u
 #define F_ACC  0x6a000000u
-#define F_EP11 0x86000000u
-#define CARD(gen, hw, qd, ml)                                                                      \
-	{ "CEX" #gen "A", hw, "accel", "Accelerator", F_ACC, qd, 12288 },                          \
-		{ "CEX" #gen "C", hw, "cca", "CCA-Coproc", F_CCA, qd, ml },                        \
+#define F_EP11 0x06000000u
+#define F_FULL 0x00800000u
+#define CARD(gen, hw, ml, cls)                                                                     \
+	{ "CEX" #gen "A", hw, "accel", "Accelerator", F_ACC, 7, 12288 },                           \
+		{ "CEX" #gen "C", hw, "cca", "CCA-Coproc", F_CCA | (cls), 7, ml },                 \
 	{                                                                                          \
-		"CEX" #gen "P", hw, "ep11", "EP11-Coproc", F_EP11, qd, ml                          \
+		"CEX" #gen "P", hw, "ep11", "EP11-Coproc", F_EP11 | (cls), 7, ml                   \
 	}
 
 static const struct apr_card_type card_types[] = {
-	CARD(4, 10, 7, 12288),	CARD(5, 11, 7, 12288),	CARD(6, 12, 7, 12288),
-	CARD(7, 13, 15, 12288), CARD(8, 14, 15, 65536),
+	CARD(4, 10, 12288, 0), CARD(5, 11, 12288, 0),	   CARD(6, 12, 12288, 0),
+	CARD(7, 13, 12288, 0), CARD(8, 14, 65536, F_FULL),
 };
+
+/*
+ * ap_card.c: depth_show: the TAPQ field plus one since "s390/ap: Fix wrong
+ * APQN fill calculation" (6.19, and the stable kernels it went back to);
+ * older kernels print the bare field (07 where the newest prints 08).  The
+ * model shows the newest form on every generation: no attribute tells a
+ * kernel with the fix from one without.
+ */
+unsigned int apr_card_depth(const struct apr_card_type *t)
+{
+	return t->depth + 1;
+}
 
 const struct apr_card_type *apr_card_type_at(unsigned int i)
 {

@@ -134,10 +134,12 @@ struct apr_card_type {
 	const char *mode;	   /* "cca", "ep11", "accel" (uevent MODE=) */
 	const char *mode_text;	   /* lszcrypt: "CCA-Coproc", ... */
 	uint32_t functions;	   /* card ap_functions (top 16 bits) */
-	unsigned int depth;	   /* TAPQ qd */
+	unsigned int depth;	   /* TAPQ qd: slots minus one */
 	unsigned int max_msg_size; /* bytes */
 };
 const struct apr_card_type *apr_card_type_lookup(const char *name);
 const struct apr_card_type *apr_card_type_at(unsigned int i);
+/* What a card's depth attribute shows (ap_card.c: depth_show). */
+unsigned int apr_card_depth(const struct apr_card_type *t);
 
 #endif

@@ -614,7 +614,7 @@ static int show_hwtype(const struct sim *s, const struct sim_at *at, struct sim_
 
 static int show_depth(const struct sim *s, const struct sim_at *at, struct sim_out *o)
 {
-	sim_printf(o, "%u\n", card(s, at)->type->depth);
+	sim_printf(o, "%u\n", apr_card_depth(card(s, at)->type));
 	return 0;
 }
 

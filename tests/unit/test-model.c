@@ -522,6 +522,34 @@ static void test_zcrypt(void **state)
 	assert_string_equal(zshow(m, 7, 1, "op_modes"), "\n");
 }
 
+/* The card table: what real cards answer to TAPQ (lszcrypt -V on real hosts). */
+static void test_card_table(void **state)
+{
+	static const struct {
+		const char *name;
+		uint32_t functions;
+	} want[] = {
+		{ "CEX5C", 0x92000000 },			  /* S--D--N--- */
+		{ "CEX7C", 0x92000000 }, { "CEX8C", 0x92800000 }, /* S--D--N-F- */
+		{ "CEX6P", 0x06000000 },			  /* -----XN--- */
+		{ "CEX8P", 0x06800000 },			  /* -----XN-F- */
+		{ "CEX5A", 0x6a000000 },			  /* -MC-A-N--- */
+	};
+	const struct apr_card_type *t;
+
+	(void)state;
+	for (unsigned int i = 0; i < sizeof(want) / sizeof(want[0]); i++) {
+		t = apr_card_type_lookup(want[i].name);
+		assert_non_null(t);
+		assert_int_equal(t->functions, want[i].functions);
+	}
+	/* Eight slots on every generation: the field is 7, the attribute 8 (QDEPTH 08). */
+	for (unsigned int i = 0; (t = apr_card_type_at(i)); i++) {
+		assert_int_equal(t->depth, 7);
+		assert_int_equal(apr_card_depth(t), 8);
+	}
+}
+
 /* 6.15: every change of a running guest's shadow signals it (signal_guest_ap_cfg_changed). */
 static void test_cfg_change(void **state)
 {
@@ -656,6 +684,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_unbound_reprobe, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_zcrypt, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_cfg_change, setup, teardown),
+		cmocka_unit_test(test_card_table),
 		cmocka_unit_test_setup_teardown(test_overrides, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_faults, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_copy, setup, teardown),

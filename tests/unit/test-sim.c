@@ -149,7 +149,9 @@ static void test_lszcrypt_files(void **state)
 	assert_string_equal(rd(ctx, "devices/ap/card05/type"), "CEX5C\n");
 	assert_string_equal(rd(ctx, "devices/ap/card05/hwtype"), "11\n");
 	assert_string_equal(rd(ctx, "devices/ap/card05/modalias"), "ap:t0B\n");
-	assert_string_equal(rd(ctx, "devices/ap/card05/ap_functions"), "0xF2000000\n");
+	/* What real CEX5C cards answer: S--D--N--- in lszcrypt, eight queue slots (QDEPTH 08). */
+	assert_string_equal(rd(ctx, "devices/ap/card05/ap_functions"), "0x92000000\n");
+	assert_string_equal(rd(ctx, "devices/ap/card05/depth"), "8\n");
 	assert_string_equal(rd(ctx, "devices/ap/card06/ap_functions"), "0x6A000000\n");
 	/* zcrypt attributes vanish on vfio_ap queues, `status` appears. */
 	assert_string_equal(rd(ctx, "devices/ap/card05/05.0047/online"), "<-2>");

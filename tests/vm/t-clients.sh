@@ -14,17 +14,16 @@
 # (sim2tree, SYSFS_ROOT=) and must print what they print on /sys.
 #
 # HWTYPE, QDEPTH, FUNCTIONS and the message size are the cards' TAPQ answers,
-# i.e. the simulated hardware (core/model/rules.c card_types: queue depth 7 for
-# CEX4..6, 15 for CEX7/8; facility words CCA 0xF2, accelerator 0x6A, EP11
-# 0x86 with APXA 0x02 only where the machine has APXA); the kernel prints
-# them as TAPQ gives them (ap_card.c depth_show, ap_functions_show with the
-# low 16 bits masked) and lszcrypt maps the top ten bits to SMCDAXNHFR.
-#
-# Checks blocked by known gaps of apsim (issue 12), each named where it
-# would go: CCA queues' mkvps (lszcrypt -c XX.YYYY prints the MK lines),
-# EP11 API_ordinalnr, FW_version, op_modes, EP11 queues' mkvps and op_modes,
-# per-card serial numbers (lszcrypt -s), and the queues' config right after
-# a card's config write (see "config-off window" below).
+# i.e. the simulated hardware (core/model/rules.c card_types), set to what
+# lszcrypt prints on real hosts: eight queue slots (TAPQ field 7; ap_card.c
+# depth_show adds one, QDEPTH 08), coprocessors without the 4K RSA bits
+# (CCA S--D--N---, EP11 -----XN---), accelerators with them (-MC-A-N---),
+# CEX8 coprocessors in the full-function class (F), APXA (N) only where the
+# machine has it; lszcrypt maps the top ten bits of ap_functions to
+# SMCDAXNHFR.  The zcrypt attributes real clients read (mkvps of CCA and
+# EP11 queues, the cards' serial numbers, the EP11 card facts) and the
+# queues' own state right after a card's config write are checked where
+# lszcrypt shows them.
 . "$APM_TOP/tests/vm/lib.sh"
 . "$APM_TOP/tests/lib/peers.sh"
 
@@ -185,24 +184,24 @@ EOF
 cat >"$W/v" <<EOF
 CARD.DOM TYPE  MODE        STATUS     REQUESTS  PENDING HWTYPE QDEPTH FUNCTIONS  DRIVER
 --------------------------------------------------------------------------------------------
-04       CEX5C CCA-Coproc  online            0        0     11     07 SMCD--N--- cex4card
-04.0001  CEX5C CCA-Coproc  online            0        0     11     07 SMCD--N--- cex4queue
-04.0004  CEX5C CCA-Coproc  online            0        0     11     07 SMCD--N--- cex4queue
-04.0047  CEX5C CCA-Coproc  online            0        0     11     07 SMCD--N--- cex4queue
-04.00ab  CEX5C CCA-Coproc  online            0        0     11     07 SMCD--N--- cex4queue
-04.00ff  CEX5C CCA-Coproc  online            0        0     11     07 SMCD--N--- cex4queue
-05       CEX5C CCA-Coproc  online            0        0     11     07 SMCD--N--- cex4card
-05.0001  CEX5C CCA-Coproc  online            0        0     11     07 SMCD--N--- cex4queue
-05.0004  CEX5C CCA-Coproc  online            0        0     11     07 SMCD--N--- cex4queue
-05.0047  CEX5C CCA-Coproc  online            0        0     11     07 SMCD--N--- cex4queue
-05.00ab  CEX5C CCA-Coproc  online            0        0     11     07 SMCD--N--- cex4queue
-05.00ff  CEX5C CCA-Coproc  online            0        0     11     07 SMCD--N--- cex4queue
-06       CEX5A Accelerator online            0        0     11     07 -MC-A-N--- cex4card
-06.0001  CEX5A Accelerator online            0        0     11     07 -MC-A-N--- cex4queue
-06.0004  CEX5A Accelerator online            0        0     11     07 -MC-A-N--- cex4queue
-06.0047  CEX5A Accelerator online            0        0     11     07 -MC-A-N--- cex4queue
-06.00ab  CEX5A Accelerator online            0        0     11     07 -MC-A-N--- cex4queue
-06.00ff  CEX5A Accelerator online            0        0     11     07 -MC-A-N--- cex4queue
+04       CEX5C CCA-Coproc  online            0        0     11     08 S--D--N--- cex4card
+04.0001  CEX5C CCA-Coproc  online            0        0     11     08 S--D--N--- cex4queue
+04.0004  CEX5C CCA-Coproc  online            0        0     11     08 S--D--N--- cex4queue
+04.0047  CEX5C CCA-Coproc  online            0        0     11     08 S--D--N--- cex4queue
+04.00ab  CEX5C CCA-Coproc  online            0        0     11     08 S--D--N--- cex4queue
+04.00ff  CEX5C CCA-Coproc  online            0        0     11     08 S--D--N--- cex4queue
+05       CEX5C CCA-Coproc  online            0        0     11     08 S--D--N--- cex4card
+05.0001  CEX5C CCA-Coproc  online            0        0     11     08 S--D--N--- cex4queue
+05.0004  CEX5C CCA-Coproc  online            0        0     11     08 S--D--N--- cex4queue
+05.0047  CEX5C CCA-Coproc  online            0        0     11     08 S--D--N--- cex4queue
+05.00ab  CEX5C CCA-Coproc  online            0        0     11     08 S--D--N--- cex4queue
+05.00ff  CEX5C CCA-Coproc  online            0        0     11     08 S--D--N--- cex4queue
+06       CEX5A Accelerator online            0        0     11     08 -MC-A-N--- cex4card
+06.0001  CEX5A Accelerator online            0        0     11     08 -MC-A-N--- cex4queue
+06.0004  CEX5A Accelerator online            0        0     11     08 -MC-A-N--- cex4queue
+06.0047  CEX5A Accelerator online            0        0     11     08 -MC-A-N--- cex4queue
+06.00ab  CEX5A Accelerator online            0        0     11     08 -MC-A-N--- cex4queue
+06.00ff  CEX5A Accelerator online            0        0     11     08 -MC-A-N--- cex4queue
 EOF
 out "lszcrypt -V" 0 "$LSZ" -V <"$W/v"
 # lszcrypt only asks whether -V was given (l.verbose == 0): -VV is -V.
@@ -250,7 +249,7 @@ CARD.DOM TYPE  MODE        STATUS     SERIALNR
 04       CEX5C CCA-Coproc  online     ########
 05       CEX5C CCA-Coproc  online     ########
 EOF
-# Blocked (serialnr gap): a real host's two cards print two different numbers.
+is "lszcrypt -s: each card its own number" 2 "$("$LSZ" -s | sed -n '3,$p' | awk '{print $NF}' | sort -u | wc -l)"
 
 # show_card_capability: hwtype 11 with the CCA bit, class bits 0, no HSL bit.
 out "lszcrypt -c 05" 0 "$LSZ" -c 05 <<EOF
@@ -265,11 +264,18 @@ card06 provides capability for:
 RSA 4K Clear Key
 AP bus max message size limit 12 Kb
 EOF
-# show_queue_capability: no se_bind/se_associate outside an SE guest.
-# Blocked (mkvps gap): a real CCA queue adds "MK AES CUR: ...", "MK APKA CUR:
-# ..." and "MK ASYM CUR: ..." from its mkvps; only the first line is checked.
-"$LSZ" -c 05.0004 >"$W/c" 2>&1
-is "lszcrypt -c 05.0004: its first line" "queue 05.0004 capabilities:" "$(head -1 "$W/c")"
+# show_queue_capability: no se_bind/se_associate outside an SE guest; then
+# "MK " and every CUR line of the queue's mkvps (zcrypt_cex4.c
+# cca_mkvps_show: AES and APKA "STATE 0x%016llx", ASYM with 128 bits, or
+# "-" where the state has no pattern).
+mk_lines() { # mk_lines APQN: what lszcrypt -c makes of its mkvps
+	echo "queue $1 capabilities:"
+	grep 'CUR' "$S/devices/ap/card${1%.*}/$1/mkvps" | sed 's/^/MK /'
+}
+mk_lines 05.0004 >"$W/mk"
+out "lszcrypt -c 05.0004: its master keys" 0 "$LSZ" -c 05.0004 <"$W/mk"
+is "lszcrypt -c 05.0004: AES, APKA, ASYM, each with its state" 3 \
+	"$("$LSZ" -c 05.0004 | grep -c '^MK \(AES\|APKA\) CUR: [a-z]* \(0x[0-9a-f]\{16\}\|-\)$\|^MK ASYM CUR: [a-z]* \(0x[0-9a-f]\{32\}\|-\)$')"
 out "lszcrypt -c 07: no such card" 1 "$LSZ" -c 07 <<EOF
 lszcrypt: Error - cryptographic device card07 does not exist.
 EOF
@@ -352,19 +358,29 @@ CARD.DOM TYPE  MODE        STATUS     REQUESTS
 ----------------------------------------------
 05       CEX5C CCA-Coproc  deconfig          -
 EOF
-# Config-off window: until that scan a real kernel's queues still read
+# Config-off window: until that scan the queues keep their own config and
 # online (zcrypt_queue.c online_show: aq->config && zq->online, not the
-# card's config); apsim reads them offline.  Not checked here (reported).
+# card's config), so lszcrypt shows them online under a deconfigured card.
+out "lszcrypt 05 in the config-off window" 0 "$LSZ" 05 <<EOF
+CARD.DOM TYPE  MODE        STATUS     REQUESTS
+----------------------------------------------
+05       CEX5C CCA-Coproc  deconfig          -
+05.0001  CEX5C CCA-Coproc  online            0
+05.0004  CEX5C CCA-Coproc  online            0
+05.0047  CEX5C CCA-Coproc  online            0
+05.00ab  CEX5C CCA-Coproc  online            0
+05.00ff  CEX5C CCA-Coproc  online            0
+EOF
 scan
 out "lszcrypt -V 05 after the scan: all deconfigured" 0 "$LSZ" -V 05 <<EOF
 CARD.DOM TYPE  MODE        STATUS     REQUESTS  PENDING HWTYPE QDEPTH FUNCTIONS  DRIVER
 --------------------------------------------------------------------------------------------
-05       CEX5C CCA-Coproc  deconfig          -        -     11     07 SMCD--N--- cex4card
-05.0001  CEX5C CCA-Coproc  deconfig          -        -     11     07 SMCD--N--- cex4queue
-05.0004  CEX5C CCA-Coproc  deconfig          -        -     11     07 SMCD--N--- cex4queue
-05.0047  CEX5C CCA-Coproc  deconfig          -        -     11     07 SMCD--N--- cex4queue
-05.00ab  CEX5C CCA-Coproc  deconfig          -        -     11     07 SMCD--N--- cex4queue
-05.00ff  CEX5C CCA-Coproc  deconfig          -        -     11     07 SMCD--N--- cex4queue
+05       CEX5C CCA-Coproc  deconfig          -        -     11     08 S--D--N--- cex4card
+05.0001  CEX5C CCA-Coproc  deconfig          -        -     11     08 S--D--N--- cex4queue
+05.0004  CEX5C CCA-Coproc  deconfig          -        -     11     08 S--D--N--- cex4queue
+05.0047  CEX5C CCA-Coproc  deconfig          -        -     11     08 S--D--N--- cex4queue
+05.00ab  CEX5C CCA-Coproc  deconfig          -        -     11     08 S--D--N--- cex4queue
+05.00ff  CEX5C CCA-Coproc  deconfig          -        -     11     08 S--D--N--- cex4queue
 EOF
 out "chzcrypt --config-off 05 again: a warning" 0 "$CHZ" --config-off 05 <<EOF
 chzcrypt: Warning - device card05 is already config off.
@@ -473,20 +489,20 @@ is "ap-check left no lock behind" "" "$(ls /run/lock)"
 out "lszcrypt -V 05: assigned queues on vfio_ap" 0 "$LSZ" -V 05 <<EOF
 CARD.DOM TYPE  MODE        STATUS     REQUESTS  PENDING HWTYPE QDEPTH FUNCTIONS  DRIVER
 --------------------------------------------------------------------------------------------
-05       CEX5C CCA-Coproc  online            0        0     11     07 SMCD--N--- cex4card
-05.0001  CEX5C CCA-Coproc  online            0        0     11     07 SMCD--N--- cex4queue
-05.0004  CEX5C CCA-Coproc  assigned          -        -     11     07 SMCD--N--- vfio_ap
-05.0047  CEX5C CCA-Coproc  assigned          -        -     11     07 SMCD--N--- vfio_ap
-05.00ab  CEX5C CCA-Coproc  online            0        0     11     07 SMCD--N--- cex4queue
-05.00ff  CEX5C CCA-Coproc  online            0        0     11     07 SMCD--N--- cex4queue
+05       CEX5C CCA-Coproc  online            0        0     11     08 S--D--N--- cex4card
+05.0001  CEX5C CCA-Coproc  online            0        0     11     08 S--D--N--- cex4queue
+05.0004  CEX5C CCA-Coproc  assigned          -        -     11     08 S--D--N--- vfio_ap
+05.0047  CEX5C CCA-Coproc  assigned          -        -     11     08 S--D--N--- vfio_ap
+05.00ab  CEX5C CCA-Coproc  online            0        0     11     08 S--D--N--- cex4queue
+05.00ff  CEX5C CCA-Coproc  online            0        0     11     08 S--D--N--- cex4queue
 EOF
 attach Guest1 $G1 && ok "Guest1 runs" || not_ok "Guest1 runs: $(cat "$W/fq.err")"
 out "lszcrypt -V .0047: in use, unassigned" 0 "$LSZ" -V .0047 <<EOF
 CARD.DOM TYPE  MODE        STATUS     REQUESTS  PENDING HWTYPE QDEPTH FUNCTIONS  DRIVER
 --------------------------------------------------------------------------------------------
-04.0047  CEX5C CCA-Coproc  unassigned        -        -     11     07 SMCD--N--- vfio_ap
-05.0047  CEX5C CCA-Coproc  in use            -        -     11     07 SMCD--N--- vfio_ap
-06.0047  CEX5A Accelerator unassigned        -        -     11     07 -MC-A-N--- vfio_ap
+04.0047  CEX5C CCA-Coproc  unassigned        -        -     11     08 S--D--N--- vfio_ap
+05.0047  CEX5C CCA-Coproc  in use            -        -     11     08 S--D--N--- vfio_ap
+06.0047  CEX5A Accelerator unassigned        -        -     11     08 -MC-A-N--- vfio_ap
 EOF
 # libap reads every active mdev's matrix before a mask write.
 out "chzdev -t ap aqmask=+4 -a: refused, the mdev holds 05.0004" 9 "$PEER_CHZDEV" -t ap aqmask=+4 -a <<EOF
@@ -626,12 +642,12 @@ echo 120 >$S/bus/ap/config_time
 out "lszcrypt -V" 0 "$LSZ" -V <<EOF
 CARD.DOM TYPE  MODE        STATUS     REQUESTS  PENDING HWTYPE QDEPTH FUNCTIONS  DRIVER
 --------------------------------------------------------------------------------------------
-00       CEX4C CCA-Coproc  online            0        0     10     07 SMCD------ cex4card
-00.0000  CEX4C CCA-Coproc  online            0        0     10     07 SMCD------ cex4queue
-00.000f  CEX4C CCA-Coproc  online            0        0     10     07 SMCD------ cex4queue
-3f       CEX6P EP11-Coproc online            0        0     12     07 S----X---- cex4card
-3f.0000  CEX6P EP11-Coproc online            0        0     12     07 S----X---- cex4queue
-3f.000f  CEX6P EP11-Coproc online            0        0     12     07 S----X---- cex4queue
+00       CEX4C CCA-Coproc  online            0        0     10     08 S--D------ cex4card
+00.0000  CEX4C CCA-Coproc  online            0        0     10     08 S--D------ cex4queue
+00.000f  CEX4C CCA-Coproc  online            0        0     10     08 S--D------ cex4queue
+3f       CEX6P EP11-Coproc online            0        0     12     08 -----X---- cex4card
+3f.0000  CEX6P EP11-Coproc online            0        0     12     08 -----X---- cex4queue
+3f.000f  CEX6P EP11-Coproc online            0        0     12     08 -----X---- cex4queue
 EOF
 out "lszcrypt -b" 0 "$LSZ" -b <<EOF
 features: APSC QACT RC8A
@@ -660,8 +676,13 @@ CARD.DOM TYPE  MODE        STATUS     SERIALNR
 00       CEX4C CCA-Coproc  online     ########
 3f       CEX6P EP11-Coproc online     ########
 EOF
-# Blocked (EP11 gaps): card3f's API_ordinalnr, FW_version, op_modes
-# (lszcrypt does not read them; zcrypt_cex4.c serves them to other tools).
+# What lszcrypt does not read but zkey and pvapconfig do (zcrypt_cex4.c
+# ep11_api_ordinalnr_show "%u", ep11_fw_version_show "%d.%d",
+# ep11_serialnr_show "%16.16s", ep11_card_op_modes_show).
+is "card3f API_ordinalnr" yes "$(grep -q '^[0-9]\+$' $S/devices/ap/card3f/API_ordinalnr && echo yes)"
+is "card3f FW_version" yes "$(grep -q '^[0-9]\+\.[0-9]\+$' $S/devices/ap/card3f/FW_version && echo yes)"
+is "card3f serialnr: 16 characters" 16 "$(tr -d '\n' <$S/devices/ap/card3f/serialnr | wc -c)"
+is "card3f op_modes" yes "$([ -r $S/devices/ap/card3f/op_modes ] && echo yes)"
 out "chzcrypt -q 0x10: beyond ap_max_domain_id 15" 1 "$CHZ" -q 0x10 <<EOF
 chzcrypt: Error - invalid default domain '0x10'.
 EOF
@@ -691,9 +712,9 @@ is "and the device is gone" no "$([ -d $M/$G2 ] && echo yes || echo no)"
 out "lszcrypt -V 3f" 0 "$LSZ" -V 3f <<EOF
 CARD.DOM TYPE  MODE        STATUS     REQUESTS  PENDING HWTYPE QDEPTH FUNCTIONS  DRIVER
 --------------------------------------------------------------------------------------------
-3f       CEX6P EP11-Coproc online            0        0     12     07 S----X---- cex4card
-3f.0000  CEX6P EP11-Coproc unassigned        -        -     12     07 S----X---- vfio_ap
-3f.000f  CEX6P EP11-Coproc assigned          -        -     12     07 S----X---- vfio_ap
+3f       CEX6P EP11-Coproc online            0        0     12     08 -----X---- cex4card
+3f.0000  CEX6P EP11-Coproc unassigned        -        -     12     08 -----X---- vfio_ap
+3f.000f  CEX6P EP11-Coproc assigned          -        -     12     08 -----X---- vfio_ap
 EOF
 agree "(b)"
 mdevctl stop --uuid $G1
@@ -714,13 +735,13 @@ if both_fresh "$st"; then
 fi
 
 # ==================================== (c) mixed CCA, EP11 and accelerators
-echo "# (c) adapters 0x10:CEX7C,0x11:CEX8P,0x12:CEX6A,0x20:CEX8A; domains 2,0x30"
+echo "# (c) adapters 0x10:CEX8C,0x11:CEX8P,0x12:CEX6A,0x20:CEX8A; domains 2,0x30"
 st=$W/c.ini
 cat >"$st" <<EOF
 [host]
 ap_domain = 2
 [lpar]
-adapters = 0x10:CEX7C,0x11:CEX8P,0x12:CEX6A,0x20:CEX8A
+adapters = 0x10:CEX8C,0x11:CEX8P,0x12:CEX6A,0x20:CEX8A
 usage_domains = 2,0x30
 control_domains = 2,0x30,0x31
 EOF
@@ -729,25 +750,25 @@ echo 120 >$S/bus/ap/config_time
 out "lszcrypt -V" 0 "$LSZ" -V <<EOF
 CARD.DOM TYPE  MODE        STATUS     REQUESTS  PENDING HWTYPE QDEPTH FUNCTIONS  DRIVER
 --------------------------------------------------------------------------------------------
-10       CEX7C CCA-Coproc  online            0        0     13     15 SMCD--N--- cex4card
-10.0002  CEX7C CCA-Coproc  online            0        0     13     15 SMCD--N--- cex4queue
-10.0030  CEX7C CCA-Coproc  online            0        0     13     15 SMCD--N--- cex4queue
-11       CEX8P EP11-Coproc online            0        0     14     15 S----XN--- cex4card
-11.0002  CEX8P EP11-Coproc online            0        0     14     15 S----XN--- cex4queue
-11.0030  CEX8P EP11-Coproc online            0        0     14     15 S----XN--- cex4queue
-12       CEX6A Accelerator online            0        0     12     07 -MC-A-N--- cex4card
-12.0002  CEX6A Accelerator online            0        0     12     07 -MC-A-N--- cex4queue
-12.0030  CEX6A Accelerator online            0        0     12     07 -MC-A-N--- cex4queue
-20       CEX8A Accelerator online            0        0     14     15 -MC-A-N--- cex4card
-20.0002  CEX8A Accelerator online            0        0     14     15 -MC-A-N--- cex4queue
-20.0030  CEX8A Accelerator online            0        0     14     15 -MC-A-N--- cex4queue
+10       CEX8C CCA-Coproc  online            0        0     14     08 S--D--N-F- cex4card
+10.0002  CEX8C CCA-Coproc  online            0        0     14     08 S--D--N-F- cex4queue
+10.0030  CEX8C CCA-Coproc  online            0        0     14     08 S--D--N-F- cex4queue
+11       CEX8P EP11-Coproc online            0        0     14     08 -----XN-F- cex4card
+11.0002  CEX8P EP11-Coproc online            0        0     14     08 -----XN-F- cex4queue
+11.0030  CEX8P EP11-Coproc online            0        0     14     08 -----XN-F- cex4queue
+12       CEX6A Accelerator online            0        0     12     08 -MC-A-N--- cex4card
+12.0002  CEX6A Accelerator online            0        0     12     08 -MC-A-N--- cex4queue
+12.0030  CEX6A Accelerator online            0        0     12     08 -MC-A-N--- cex4queue
+20       CEX8A Accelerator online            0        0     14     08 -MC-A-N--- cex4card
+20.0002  CEX8A Accelerator online            0        0     14     08 -MC-A-N--- cex4queue
+20.0030  CEX8A Accelerator online            0        0     14     08 -MC-A-N--- cex4queue
 EOF
 out "lszcrypt --ccaonly" 0 "$LSZ" --ccaonly <<EOF
 CARD.DOM TYPE  MODE        STATUS     REQUESTS
 ----------------------------------------------
-10       CEX7C CCA-Coproc  online            0
-10.0002  CEX7C CCA-Coproc  online            0
-10.0030  CEX7C CCA-Coproc  online            0
+10       CEX8C CCA-Coproc  online            0
+10.0002  CEX8C CCA-Coproc  online            0
+10.0030  CEX8C CCA-Coproc  online            0
 EOF
 out "lszcrypt --ep11only" 0 "$LSZ" --ep11only <<EOF
 CARD.DOM TYPE  MODE        STATUS     REQUESTS
@@ -768,15 +789,16 @@ EOF
 out "lszcrypt -s" 0 serials <<EOF
 CARD.DOM TYPE  MODE        STATUS     SERIALNR
 ----------------------------------------------
-10       CEX7C CCA-Coproc  online     ########
+10       CEX8C CCA-Coproc  online     ########
 11       CEX8P EP11-Coproc online     ########
 EOF
-out "lszcrypt -c 0x10: CCA" 0 "$LSZ" -c 0x10 <<EOF
+# show_card_capability: a CEX8C's class bit (F) names its function set.
+out "lszcrypt -c 0x10: CCA, the full function set" 0 "$LSZ" -c 0x10 <<EOF
 card10 provides capability for:
 RSA 4K Clear Key
-CCA Secure Key
+CCA Secure Key (full function set)
 Long RNG
-AP bus max message size limit 12 Kb
+AP bus max message size limit 64 Kb
 EOF
 out "lszcrypt -c 0x11: EP11, 64 KiB messages" 0 "$LSZ" -c 0x11 <<EOF
 card11 provides capability for:
@@ -788,10 +810,13 @@ card20 provides capability for:
 RSA 4K Clear Key
 AP bus max message size limit 12 Kb
 EOF
-# Blocked (mkvps gap): 10.0030 would add its three MK lines, 11.0030 its
-# "MK WK CUR: ..." line.
-"$LSZ" -c 11.0030 >"$W/c" 2>&1
-is "lszcrypt -c 11.0030: its first line" "queue 11.0030 capabilities:" "$(head -1 "$W/c")"
+mk_lines 10.0030 >"$W/mk"
+out "lszcrypt -c 10.0030: a CEX8C's master keys" 0 "$LSZ" -c 10.0030 <"$W/mk"
+# zcrypt_cex4.c ep11_mkvps_show: "WK CUR: STATE 0x%32phN", and WK NEW.
+mk_lines 11.0030 >"$W/mk"
+out "lszcrypt -c 11.0030: the EP11 wrapping key" 0 "$LSZ" -c 11.0030 <"$W/mk"
+is "lszcrypt -c 11.0030: one WK CUR line" 1 \
+	"$("$LSZ" -c 11.0030 | grep -c '^MK WK CUR: [a-z]* \(0x[0-9a-f]\{64\}\|-\)$')"
 "$LSZ" -d >"$W/d"
 is "lszcrypt -d: rows 00 and 30" \
 	"    00  .  .  B  .  .  .  .  .  .  .  .  .  .  .  .  . |    30  B  C  .  .  .  .  .  .  .  .  .  .  .  .  .  ." \
