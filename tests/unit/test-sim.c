@@ -313,6 +313,36 @@ static void test_write_edges(void **state)
 	assert_int_equal(wr(ctx, "bus/ap/poll_thread", "maybe"), -EINVAL);
 }
 
+/*
+ * ap_bus.c: __ap_revise_reserved on unbound queues, the same steps as
+ * t-abi on apsim: an unbound default-owned queue is probed again by the
+ * next mask change's pass, an unbound vfio-owned one is left alone.
+ */
+static void test_unbound_reprobe(void **state)
+{
+	struct apm_ctx *ctx = *state;
+	char link[256];
+	const char *ev;
+
+	assert_int_equal(wr(ctx, "bus/ap/drivers/cex4queue/unbind", "05.0001"), 0);
+	assert_int_equal(wr(ctx, "bus/ap/drivers/vfio_ap/unbind", "06.0047"), 0);
+	drain(ctx);
+	assert_int_equal(wr(ctx, "bus/ap/apmask", "-0x20"), 0);
+	ev = events(ctx);
+	/* No unbind for a queue without a driver; cex4queue's probe, then the mask. */
+	assert_null(strstr(ev, "unbind"));
+	assert_non_null(strstr(ev, "bind /devices/ap/card05/05.0001 DEVTYPE=ap_queue MODE=cca "
+				   "DRIVER=cex4queue\nchange /devices/ap APMASK="));
+	assert_null(strstr(ev, "06.0047"));
+	assert_true(ctx->ops->readlink(ctx->be, "devices/ap/card05/05.0001/driver", link,
+				       sizeof(link)) >= 0);
+	assert_non_null(strstr(link, "/cex4queue"));
+	assert_true(ctx->ops->readlink(ctx->be, "devices/ap/card06/06.0047/driver", link,
+				       sizeof(link)) < 0);
+	assert_int_equal(wr(ctx, "bus/ap/drivers_probe", "06.0047"), 0);
+	assert_int_equal(wr(ctx, "bus/ap/apmask", "+0x20"), 0);
+}
+
 static void test_mask_reprobe_events(void **state)
 {
 	struct apm_ctx *ctx = *state;
@@ -671,6 +701,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_lszcrypt_files, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_matrix_device, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_write_edges, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unbound_reprobe, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mask_reprobe_events, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_mdev_lifecycle, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_guests, setup, teardown),
