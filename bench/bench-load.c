@@ -43,10 +43,10 @@ static int c_link(void *be, const char *p, char *b, size_t s)
 	return real->readlink(be, p, b, s);
 }
 
-static int c_holder(void *be, int g, char *n, size_t s)
+static int c_holders(void *be, struct apm_holder *hs, unsigned int n)
 {
 	n_other++;
-	return real->vfio_holder(be, g, n, s);
+	return real->vfio_holders(be, hs, n);
 }
 
 static double now_ms(void)
@@ -113,7 +113,7 @@ int main(int argc, char **argv)
 	counted.read = c_read;
 	counted.list = c_list;
 	counted.readlink = c_link;
-	counted.vfio_holder = c_holder;
+	counted.vfio_holders = c_holders;
 	ctx->ops = &counted;
 	for (int i = 0; i < 7; i++) {
 		apm_host_unref(h);

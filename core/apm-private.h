@@ -40,6 +40,15 @@ struct apm_event {
 
 typedef int (*apm_list_fn)(const char *name, void *data);
 
+#define APM_GUEST_MAX 64
+
+/* Who holds /dev/vfio/<group>: the question of the in-use check. */
+struct apm_holder {
+	int group;		  /* asked */
+	int rc;			  /* 1 held (name filled, maybe ""), 0 nobody, -EACCES unknown */
+	char name[APM_GUEST_MAX]; /* the holder's guest name (QEMU's -name) */
+};
+
 /*
  * The seam: everything the core does to a host goes through these calls,
  * all paths relative to the backend's root.  Implemented by backend-fs.c
@@ -57,8 +66,8 @@ struct apm_backend_ops {
 	int (*readlink)(void *be, const char *path, char *buf, size_t size);
 	/* 1 writable, 0 not. */
 	int (*can_write)(void *be, const char *path);
-	/* Who holds /dev/vfio/<group>: 1 (name filled, maybe ""), 0 nobody, -EACCES unknown. */
-	int (*vfio_holder)(void *be, int group, char *name, size_t size);
+	/* Who holds each /dev/vfio/<group>, all in one look at the processes. */
+	int (*vfio_holders)(void *be, struct apm_holder *holders, unsigned int n);
 	int (*event_fd)(void *be);
 	/* 0 with *ev filled, -EAGAIN when none. */
 	int (*read_event)(void *be, struct apm_event *ev);
@@ -127,7 +136,7 @@ int apm_write(struct apm_ctx *ctx, const char *path, const char *buf, size_t len
 int apm_list(struct apm_ctx *ctx, const char *path, apm_list_fn fn, void *data);
 int apm_readlink(struct apm_ctx *ctx, const char *path, char *buf, size_t size);
 bool apm_can_write(struct apm_ctx *ctx, const char *path);
-int apm_vfio_holder(struct apm_ctx *ctx, int group, char *name, size_t size);
+int apm_vfio_holders(struct apm_ctx *ctx, struct apm_holder *holders, unsigned int n);
 int apm_transaction(struct apm_ctx *ctx, int (*fn)(void *data), void *data);
 
 /* ------------------------------------------------------------ snapshot */
@@ -140,15 +149,22 @@ struct apm_mdev {
 	struct apr_mdev m; /* assigned masks and the guest's shadow */
 	bool has_guest_matrix;
 	bool has_ap_config;
-	bool truncated;	 /* matrix/guest_matrix hit the sysfs page */
-	int iommu_group; /* -1 when unknown */
-	int in_use;	 /* 1, 0, -1 unknown */
-	char guest[64];
+	bool truncated;				    /* matrix/guest_matrix hit the sysfs page */
+	bool trunc_matrix, trunc_guest, bad_matrix; /* what the warnings say */
+	int iommu_group;			    /* -1 when unknown */
+	int in_use;				    /* 1, 0, -1 unknown */
+	char guest[APM_GUEST_MAX];
 	char label[APM_LABEL_SIZE]; /* label.c */
 	/*
-	 * Computed once at load, for the filter reasons of its APQNs: what the
-	 * filter would give now, and per adapter the first assigned domain whose
-	 * queue cannot be passed (-1: none), which drops the whole adapter.
+	 * What in_use is told from: the VFIO group's holder (1, 0, -EACCES)
+	 * and the status of the guest matrix's first queue (1 "in use", 0
+	 * another, -1 not read: no queue, or the holder said enough).
+	 */
+	int holder, status;
+	/*
+	 * For the filter reasons of its APQNs: what the filter would give now,
+	 * and per adapter the first assigned domain whose queue cannot be
+	 * passed (-1: none), which drops the whole adapter.
 	 */
 	struct apr_mask fresh_sapm, fresh_saqm;
 	short bad_domain[APR_BITS];
@@ -167,6 +183,11 @@ struct apm_card {
 #define APM_DRV_NONE	0 /* per-queue driver index: 0 none, else drivers[i - 1] */
 #define APM_MAX_DRIVERS 8
 
+/*
+ * A snapshot is immutable once handed out.  Its large per-APQN tables are
+ * reference-counted blocks (apm_table_*) that the next snapshot of the
+ * incremental engine shares until it changes one of them (copy on write).
+ */
 struct apm_host {
 	int refcount;
 	struct apm_ctx *ctx;
@@ -181,7 +202,8 @@ struct apm_host {
 	bool has_ap_domain;
 	int ap_domain;
 	int bindings_complete; /* 1, 0, -ENOENT */
-	int lpar_rc[3];	       /* 0, -EOPNOTSUPP, -ENOENT */
+	int apmask_rc, aqmask_rc;
+	int lpar_rc[3]; /* 0, -EOPNOTSUPP, -ENOENT */
 	struct apm_mask lpar[3];
 	struct apm_card cards[APR_BITS];
 	struct apr_mask card_present;
@@ -189,9 +211,11 @@ struct apm_host {
 	bool driver_default[APM_MAX_DRIVERS];
 	unsigned int ndrivers;
 	int vfio_drv; /* driver index of vfio_ap, 0 when it binds nothing */
-	/* Per APQN: bit 7 = queue device exists, low bits = driver index. */
-	unsigned char queue[APR_BITS][APR_BITS];
-	unsigned char *override; /* 6.19: [a][q] override driver index + 1, or NULL */
+	/* Per APQN (a table): bit 7 = queue device exists, low bits = driver index. */
+	unsigned char (*queue)[APR_BITS];
+	unsigned char *override; /* 6.19 (a table): [a][q] override driver index + 1, or NULL */
+	bool override_attr;	 /* queues have driver_override (asked of the first queue) */
+	bool override_asked;	 /* ... and there was a queue to ask */
 	struct apm_mdev *mdevs;
 	unsigned int nmdevs;
 	struct apr_mdev *rmdevs; /* the rules' view of mdevs, same order */
@@ -199,7 +223,7 @@ struct apm_host {
 	struct apm_queue_detail *details; /* [a * 256 + q] when detail loaded */
 	/*
 	 * The kernel model of what was read: predictions run on a copy of it.
-	 * Its mdev arrays are rmdevs and minfo, its queue table mq.
+	 * Its mdev arrays are rmdevs and minfo, its queue table mq (a table).
 	 */
 	struct apr_model model;
 	struct apr_queue (*mq)[APR_BITS];
@@ -217,6 +241,64 @@ void apm_host_warn(struct apm_host *host, const char *fmt, ...) APM_PRINTF(2, 3)
 int apm_label_assign(const char *const *uuids, unsigned int n, char (*labels)[APM_LABEL_SIZE]);
 /* label.c: label the host's mdevs (sorted by UUID); 0 or -ENOMEM. */
 int apm_host_label_mdevs(struct apm_host *host);
+
+/*
+ * The loader's parts (host-load.c).  apm_host_load() runs all of them; the
+ * incremental engine (watch.c) runs on a clone of the last snapshot those
+ * an event names, then apm_host_derive() for what follows from them.
+ */
+struct apm_host *apm_host_alloc(struct apm_ctx *ctx);
+/* A new snapshot equal to h, sharing its tables; NULL on -ENOMEM. */
+struct apm_host *apm_host_clone(const struct apm_host *h);
+/* Make a shared table of h its own before changing it: 0 or -ENOMEM. */
+int apm_host_own_queues(struct apm_host *h);
+int apm_host_own_model(struct apm_host *h);
+void apm_host_read_masks(struct apm_host *h);
+void apm_host_read_lpar(struct apm_host *h);
+void apm_host_read_ap_domain(struct apm_host *h);
+void apm_host_read_bindings(struct apm_host *h);
+/* A card's files (all of them, or only chkstop); nothing when it has no device. */
+void apm_host_read_card(struct apm_host *h, unsigned int a);
+void apm_host_read_chkstop(struct apm_host *h, unsigned int a);
+/* The index of a driver of the bus by name (added when new), 0 when the table is full. */
+int apm_host_driver_index(struct apm_host *h, const char *name);
+/* 6.19: queue (a, q)'s driver_override into the override table (0 or -ENOMEM). */
+int apm_host_read_override(struct apm_host *h, unsigned int a, unsigned int q);
+/* Add or remove mdev uuid (sorted in); the new one's files are read.  0 or -errno. */
+int apm_host_add_mdev(struct apm_host *h, const char *uuid);
+int apm_host_remove_mdev(struct apm_host *h, unsigned int i);
+/* mdev i's files: ap_config or matrix and control_domains, guest_matrix, iommu_group. */
+void apm_host_read_mdev(struct apm_host *h, unsigned int i);
+/* The holders of the VFIO groups of the mdevs marked in which (NULL: all). */
+void apm_host_read_holders(struct apm_host *h, const bool *which);
+/* mdev i's status read (when its holder does not settle in_use) and in_use. */
+void apm_host_read_in_use(struct apm_host *h, unsigned int i);
+/*
+ * Recompute what is derived from what was read: the QCI view, the
+ * profile, the kernel model (the rows of adapters, NULL: all), the mdevs'
+ * model entries, the filter facts of the mdevs marked in filter (NULL:
+ * all) and the warnings.  0 or -ENOMEM.
+ */
+int apm_host_derive(struct apm_host *h, const struct apr_mask *adapters, const bool *filter);
+/* host.c: the per-mdev facts the filter reasons need. */
+void apm_host_prepare_filter(struct apm_host *h, struct apm_mdev *m);
+/*
+ * 0 when a and b are the same snapshot of a host, as far as anything the
+ * library shows or predicts from tells (the public view of every APQN,
+ * adapter, mdev and bus attribute, and the kernel model); else 1 with the
+ * first difference named in why.  The test of the incremental engine.
+ */
+int apm_host_compare(const struct apm_host *a, const struct apm_host *b, char *why, size_t size);
+
+/*
+ * Reference-counted blocks for the snapshot's tables (util.c): new zeroed,
+ * another reference, drop one (NULL-safe), a private copy when shared
+ * (*p replaced, the old reference dropped; NULL on -ENOMEM).
+ */
+void *apm_table_new(size_t size);
+void *apm_table_ref(void *data);
+void apm_table_unref(void *data);
+void *apm_table_own(void *p);
 
 /* ------------------------------------------------------------- helpers */
 

@@ -199,64 +199,110 @@ static void guest_from_cmdline(const char *cmd, size_t len, char *name, size_t s
 	}
 }
 
-static int fs_vfio_holder(void *be, int group, char *name, size_t size)
+/* The group of a /dev/vfio/<group> link, or -1. */
+static int vfio_group_of(const char *link)
+{
+	char *end;
+	long g;
+
+	if (strncmp(link, "/dev/vfio/", 10) || !isdigit((unsigned char)link[10]))
+		return -1;
+	g = strtol(link + 10, &end, 10);
+	return *end || g > 0x7fffffff ? -1 : (int)g;
+}
+
+static void holder_name(int procfd, const char *pid, char *name, size_t size)
+{
+	char path[300], cmd[4096];
+	ssize_t len = -1;
+	int fd;
+
+	snprintf(path, sizeof(path), "%s/cmdline", pid);
+	fd = openat(procfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0) {
+		len = read(fd, cmd, sizeof(cmd) - 1);
+		close(fd);
+	}
+	name[0] = '\0';
+	if (len > 0) {
+		cmd[len] = '\0';
+		guest_from_cmdline(cmd, (size_t)len, name, size);
+	}
+}
+
+/*
+ * One pass over the processes' open files for every group asked: the
+ * first process (in /proc's order) holding a group is its holder.  A
+ * process whose fds we may not see makes the groups nobody was found
+ * holding unknown, not free.
+ */
+static int fs_vfio_holders(void *be, struct apm_holder *hs, unsigned int n)
 {
 	struct fs_backend *fs = be;
-	char want[64], path[1024], link[256];
+	unsigned int left = n;
 	bool denied = false;
 	struct dirent *pe;
+	char link[256];
+	int procfd;
 	DIR *proc;
 
-	snprintf(want, sizeof(want), "/dev/vfio/%d", group);
-	proc = opendir(fs->proc);
-	if (!proc)
-		return -EACCES;
-	while ((pe = readdir(proc))) {
+	for (unsigned int k = 0; k < n; k++) {
+		hs[k].rc = 0;
+		hs[k].name[0] = '\0';
+	}
+	procfd = open(fs->proc, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	proc = procfd >= 0 ? fdopendir(procfd) : NULL;
+	if (!proc) {
+		if (procfd >= 0)
+			close(procfd);
+		for (unsigned int k = 0; k < n; k++)
+			hs[k].rc = -EACCES;
+		return 0;
+	}
+	while (left && (pe = readdir(proc))) {
 		struct dirent *fe;
+		char path[sizeof(pe->d_name) + 8];
+		int fdsfd;
 		DIR *fds;
 
 		if (!isdigit((unsigned char)pe->d_name[0]))
 			continue;
-		snprintf(path, sizeof(path), "%s/%s/fd", fs->proc, pe->d_name);
-		fds = opendir(path);
+		snprintf(path, sizeof(path), "%s/fd", pe->d_name);
+		fdsfd = openat(procfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+		fds = fdsfd >= 0 ? fdopendir(fdsfd) : NULL;
 		if (!fds) {
 			if (errno == EACCES || errno == EPERM)
 				denied = true;
+			if (fdsfd >= 0)
+				close(fdsfd);
 			continue;
 		}
-		while ((fe = readdir(fds))) {
-			ssize_t n;
+		while (left && (fe = readdir(fds))) {
+			ssize_t len;
+			int g;
 
 			if (fe->d_name[0] == '.')
 				continue;
-			snprintf(path, sizeof(path), "%s/%s/fd/%s", fs->proc, pe->d_name,
-				 fe->d_name);
-			n = readlink(path, link, sizeof(link) - 1);
-			if (n < 0)
+			len = readlinkat(fdsfd, fe->d_name, link, sizeof(link) - 1);
+			if (len < 0)
 				continue;
-			link[n] = '\0';
-			if (strcmp(link, want))
-				continue;
-			closedir(fds);
-			snprintf(path, sizeof(path), "%s/%s/cmdline", fs->proc, pe->d_name);
-			int fd = open(path, O_RDONLY | O_CLOEXEC);
-			char cmd[4096];
-			ssize_t len = fd >= 0 ? read(fd, cmd, sizeof(cmd) - 1) : -1;
-
-			if (fd >= 0)
-				close(fd);
-			name[0] = '\0';
-			if (len > 0) {
-				cmd[len] = '\0';
-				guest_from_cmdline(cmd, (size_t)len, name, size);
-			}
-			closedir(proc);
-			return 1;
+			link[len] = '\0';
+			g = vfio_group_of(link);
+			for (unsigned int k = 0; g >= 0 && k < n; k++)
+				if (hs[k].group == g && hs[k].rc != 1) {
+					hs[k].rc = 1;
+					holder_name(procfd, pe->d_name, hs[k].name,
+						    sizeof(hs[k].name));
+					left--;
+				}
 		}
 		closedir(fds);
 	}
 	closedir(proc);
-	return denied ? -EACCES : 0;
+	for (unsigned int k = 0; k < n; k++)
+		if (hs[k].rc != 1 && denied)
+			hs[k].rc = -EACCES;
+	return 0;
 }
 
 static int fs_event_fd(void *be)
@@ -330,7 +376,7 @@ const struct apm_backend_ops apm_backend_fs_ops = {
 	.list = fs_list,
 	.readlink = fs_readlink,
 	.can_write = fs_can_write,
-	.vfio_holder = fs_vfio_holder,
+	.vfio_holders = fs_vfio_holders,
 	.event_fd = fs_event_fd,
 	.read_event = fs_read_event,
 	.transaction = fs_transaction,

@@ -345,9 +345,9 @@ bool apm_can_write(struct apm_ctx *ctx, const char *path)
 	return ctx->ops->can_write(ctx->be, path) == 1;
 }
 
-int apm_vfio_holder(struct apm_ctx *ctx, int group, char *name, size_t size)
+int apm_vfio_holders(struct apm_ctx *ctx, struct apm_holder *holders, unsigned int n)
 {
-	return ctx->ops->vfio_holder(ctx->be, group, name, size);
+	return ctx->ops->vfio_holders(ctx->be, holders, n);
 }
 
 int apm_transaction(struct apm_ctx *ctx, int (*fn)(void *data), void *data)

@@ -1,14 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * host.c - the snapshot: load a host through the seam, classify its cells.
- *
- * Loading reads the bus files, lists the driver directories (which give the
- * binding of every queue at once), reads the card and mdev files, and
- * nothing per queue: a 256 x 256 host costs a few hundred reads, not the
- * ~62 per APQN lszcrypt -V needs.  Per-queue attributes are read on demand.
- * Every attribute a kernel generation lacks may be missing.  The snapshot
- * also holds a kernel model (core/model/) of what it read, on which the
- * planner predicts changes.
+ * host.c - the snapshot: its lifetime, what it shows (adapters, queues,
+ * mdevs, the bus), the classification of its cells with the filter's
+ * reasons, and the comparison of two snapshots the engine's tests use.
+ * Reading one through the seam is host-load.c's job.
  */
 #include "config.h"
 
@@ -20,532 +15,6 @@
 #include "apm-private.h"
 
 #define SMALL 256
-
-void apm_host_warn(struct apm_host *host, const char *fmt, ...)
-{
-	struct apm_buf b = { .s = host->warnings,
-			     .len = host->warnings_len,
-			     .cap = host->warnings ? host->warnings_len + 1 : 0 };
-	char line[512];
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	/* apm_buf needs its true capacity; re-grow from scratch when unknown. */
-	if (host->warnings) {
-		b.s = NULL;
-		b.len = b.cap = 0;
-		apm_buf_printf(&b, "%s", host->warnings);
-		free(host->warnings);
-	}
-	apm_buf_printf(&b, "%s\n", line);
-	host->warnings = b.s;
-	host->warnings_len = b.len;
-}
-
-static int read_int(struct apm_ctx *ctx, const char *path, int *v)
-{
-	char buf[SMALL], *end;
-	long l;
-	int rc = apm_read(ctx, path, buf, sizeof(buf));
-
-	if (rc < 0)
-		return rc;
-	l = strtol(buf, &end, 0);
-	if (end == buf)
-		return -EINVAL;
-	*v = (int)l;
-	return 0;
-}
-
-static int read_mask(struct apm_ctx *ctx, const char *path, struct apr_mask *m)
-{
-	char buf[SMALL];
-	int rc = apm_read(ctx, path, buf, sizeof(buf));
-
-	if (rc < 0)
-		return rc;
-	if (!strncmp(buf, "not supported", 13))
-		return -EOPNOTSUPP;
-	return apr_mask_parse_absolute(buf, NULL, m);
-}
-
-static int driver_index(struct apm_host *h, const char *name)
-{
-	for (unsigned int i = 0; i < h->ndrivers; i++)
-		if (!strcmp(h->drivers[i], name))
-			return (int)i + 1;
-	if (h->ndrivers == APM_MAX_DRIVERS)
-		return 0;
-	snprintf(h->drivers[h->ndrivers], sizeof(h->drivers[0]), "%s", name);
-	/* Every AP driver but vfio_ap carries AP_DRIVER_FLAG_DEFAULT (ap_bus.h). */
-	h->driver_default[h->ndrivers] = strcmp(name, "vfio_ap") != 0;
-	if (!h->driver_default[h->ndrivers])
-		h->vfio_drv = (int)h->ndrivers + 1;
-	return (int)++h->ndrivers;
-}
-
-struct drv_list {
-	struct apm_host *h;
-	int drv;
-};
-
-static int drv_entry(const char *name, void *data)
-{
-	struct drv_list *d = data;
-	unsigned int a, q;
-
-	if (apr_queue_name(name, &a, &q))
-		d->h->queue[a][q] = (d->h->queue[a][q] & APM_Q_EXISTS) | (unsigned char)d->drv;
-	else if (apr_card_name(name, &a))
-		memcpy(d->h->cards[a].driver, d->h->drivers[d->drv - 1],
-		       sizeof(d->h->cards[a].driver));
-	return 0;
-}
-
-static int drivers_entry(const char *name, void *data)
-{
-	struct apm_host *h = data;
-	struct drv_list d = { .h = h, .drv = driver_index(h, name) };
-	char path[128];
-
-	if (!d.drv)
-		return 0;
-	snprintf(path, sizeof(path), "bus/ap/drivers/%s", name);
-	apm_list(h->ctx, path, drv_entry, &d);
-	return 0;
-}
-
-static int device_entry(const char *name, void *data)
-{
-	struct apm_host *h = data;
-	unsigned int a, q;
-
-	if (apr_queue_name(name, &a, &q))
-		h->queue[a][q] |= APM_Q_EXISTS;
-	else if (apr_card_name(name, &a)) {
-		h->cards[a].has_card = true;
-		apr_mask_set(&h->card_present, a);
-	}
-	return 0;
-}
-
-static void load_card(struct apm_host *h, unsigned int a)
-{
-	struct apm_card *c = &h->cards[a];
-	char buf[SMALL], base[32];
-
-	snprintf(base, sizeof(base), "devices/ap/card%02x", a);
-	c->hwtype = c->raw_hwtype = c->config = c->chkstop = c->online = -1;
-	if (apm_readf(h->ctx, buf, sizeof(buf), "%s/hwtype", base) > 0)
-		c->hwtype = (int)strtol(buf, NULL, 10);
-	if (apm_readf(h->ctx, buf, sizeof(buf), "%s/raw_hwtype", base) > 0)
-		c->raw_hwtype = (int)strtol(buf, NULL, 10);
-	if (apm_readf(h->ctx, buf, sizeof(buf), "%s/type", base) > 0)
-		snprintf(c->type, sizeof(c->type), "%s", apm_strip(buf));
-	if (apm_readf(h->ctx, buf, sizeof(buf), "%s/ap_functions", base) > 0) {
-		uint32_t fn = (uint32_t)strtoul(buf, NULL, 16);
-
-		c->functions = fn;
-		/* Mode precedence as the bus's MODE= (ap_bus.c: ap_uevent). */
-		c->mode = fn & 0x08000000u   ? "accel"
-			  : fn & 0x10000000u ? "cca"
-			  : fn & 0x04000000u ? "ep11"
-					     : NULL;
-	}
-	if (apm_readf(h->ctx, buf, sizeof(buf), "%s/config", base) > 0)
-		c->config = atoi(buf);
-	if (apm_readf(h->ctx, buf, sizeof(buf), "%s/chkstop", base) > 0)
-		c->chkstop = atoi(buf);
-	if (apm_readf(h->ctx, buf, sizeof(buf), "%s/online", base) > 0)
-		c->online = atoi(buf);
-	if (!c->mode && c->type[0]) {
-		char last = c->type[strlen(c->type) - 1];
-
-		c->mode = last == 'A' ? "accel" : last == 'C' ? "cca" : last == 'P' ? "ep11" : NULL;
-	}
-}
-
-struct mdev_list {
-	struct apm_host *h;
-	char (*uuids)[37];
-	unsigned int n, cap;
-	bool features;
-};
-
-static int matrix_entry(const char *name, void *data)
-{
-	struct mdev_list *l = data;
-
-	if (!strcmp(name, "features"))
-		l->features = true;
-	if (!apm_uuid_valid(name))
-		return 0;
-	if (l->n == l->cap) {
-		unsigned int cap = l->cap ? l->cap * 2 : 16;
-		void *t = realloc(l->uuids, cap * sizeof(*l->uuids));
-
-		if (!t)
-			return -ENOMEM;
-		l->uuids = t;
-		l->cap = cap;
-	}
-	snprintf(l->uuids[l->n++], 37, "%s", name);
-	return 0;
-}
-
-static int cmp_uuid(const void *a, const void *b)
-{
-	return strcmp(((const struct apm_mdev *)a)->uuid, ((const struct apm_mdev *)b)->uuid);
-}
-
-static void load_mdev(struct apm_host *h, struct apm_mdev *m)
-{
-	struct apm_ctx *ctx = h->ctx;
-	char base[80], buf[APR_PAGE_SIZE + 1], link[256];
-	struct apr_mask cfg[3];
-	int rc;
-
-	snprintf(base, sizeof(base), "devices/vfio_ap/matrix/%s", m->uuid);
-	m->iommu_group = -1;
-	m->in_use = 0;
-	/* ap_config gives all three masks complete in 201 bytes (vfio_ap_ops.c: ap_config_show). */
-	rc = apm_readf(ctx, buf, sizeof(buf), "%s/ap_config", base);
-	if (rc > 0 && !apr_ap_config_parse(buf, (unsigned long)rc, cfg)) {
-		m->has_ap_config = true;
-		m->m.apm = cfg[0];
-		m->m.aqm = cfg[1];
-		m->m.adm = cfg[2];
-	} else {
-		rc = apm_readf(ctx, buf, sizeof(buf), "%s/matrix", base);
-		if (rc >= APR_PAGE_SIZE - 1) {
-			m->truncated = true;
-			apm_host_warn(h,
-				      "mdev %s: matrix exceeds the sysfs page and reads truncated",
-				      m->uuid);
-		}
-		if (rc >= 0 && apm_parse_matrix(buf, &m->m.apm, &m->m.aqm))
-			apm_host_warn(h, "mdev %s: cannot parse matrix", m->uuid);
-		rc = apm_readf(ctx, buf, sizeof(buf), "%s/control_domains", base);
-		apr_mask_zero(&m->m.adm);
-		for (char *p = buf; rc > 0 && *p;) {
-			char *end;
-			unsigned long d = strtoul(p, &end, 16);
-
-			if (end == p)
-				break;
-			apr_mask_set(&m->m.adm, (unsigned int)d);
-			p = end + (*end == '\n');
-		}
-	}
-	rc = apm_readf(ctx, buf, sizeof(buf), "%s/guest_matrix", base);
-	if (rc >= 0) {
-		m->has_guest_matrix = true;
-		if (rc >= APR_PAGE_SIZE - 1) {
-			m->truncated = true;
-			apm_host_warn(
-				h,
-				"mdev %s: guest_matrix exceeds the sysfs page and reads truncated",
-				m->uuid);
-		}
-		apm_parse_matrix(buf, &m->m.sapm, &m->m.saqm);
-		/* No attribute shows the guest's control domains: the filter's rule (vfio_ap_mdev_filter_cdoms). */
-		apr_mask_and(&m->m.sadm, &m->m.adm, &h->rules.qci_adm);
-	} else {
-		/* Static vfio_ap: the guest gets the assigned matrix as it is. */
-		m->m.sapm = m->m.apm;
-		m->m.saqm = m->m.aqm;
-		m->m.sadm = m->m.adm;
-	}
-	rc = apm_readlink(ctx, strcat(base, "/iommu_group"), link, sizeof(link));
-	if (rc > 0) {
-		const char *slash = strrchr(link, '/');
-
-		m->iommu_group = atoi(slash ? slash + 1 : link);
-	}
-}
-
-/*
- * In use: a queue of the guest matrix reads "in use", or a process holds
- * the VFIO group open.  Without permission to look, unknown, not false.
- */
-static void load_in_use(struct apm_host *h, struct apm_mdev *m)
-{
-	struct apm_ctx *ctx = h->ctx;
-	char buf[SMALL];
-	int status = -1, holder = 0;
-
-	for (unsigned int a = apr_mask_next(&m->m.sapm, 0); a < APR_BITS && status < 0;
-	     a = apr_mask_next(&m->m.sapm, a + 1))
-		for (unsigned int q = apr_mask_next(&m->m.saqm, 0); q < APR_BITS;
-		     q = apr_mask_next(&m->m.saqm, q + 1)) {
-			if (!(h->queue[a][q] & APM_Q_EXISTS))
-				continue;
-			if (apm_readf(ctx, buf, sizeof(buf), "devices/ap/card%02x/%02x.%04x/status",
-				      a, a, q) > 0)
-				status = !strncmp(buf, "in use", 6);
-			break;
-		}
-	if (m->iommu_group >= 0)
-		holder = apm_vfio_holder(ctx, m->iommu_group, m->guest, sizeof(m->guest));
-	if (holder == 1 || status == 1)
-		m->in_use = 1;
-	else if (holder < 0)
-		m->in_use = -1;
-	else
-		m->in_use = 0;
-	if (holder != 1)
-		m->guest[0] = '\0';
-	m->m.attached = m->in_use == 1;
-}
-
-static void prepare_filter(struct apm_host *h, struct apm_mdev *m);
-
-/*
- * The kernel model of what was read.  What the loader does not read stands
- * for what the kernel shows then: a queue follows its card's configuration
- * and checkstop, its last reset answered as such a queue's does, a zcrypt
- * online attribute that is missing means no zcrypt driver holds the card.
- */
-static const struct apr_card_type *card_type(const struct apm_card *c)
-{
-	const struct apr_card_type *t = apr_card_type_lookup(c->type);
-
-	for (unsigned int i = 0; !t && apr_card_type_at(i); i++)
-		if ((int)apr_card_type_at(i)->hwtype == c->hwtype && c->mode &&
-		    !strcmp(apr_card_type_at(i)->mode, c->mode))
-			t = apr_card_type_at(i);
-	return t ? t : apr_card_type_lookup("CEX8C");
-}
-
-static int populate_model(struct apm_host *h)
-{
-	struct apr_model *m = &h->model;
-
-	h->mq = calloc(APR_BITS, sizeof(*h->mq));
-	h->minfo = calloc(h->nmdevs ? h->nmdevs : 1, sizeof(*h->minfo));
-	if (!h->mq || !h->minfo)
-		return -ENOMEM;
-	apr_model_init(m, h->mq, NULL, h->rmdevs, h->minfo, h->nmdevs);
-	m->profile = h->rules.profile;
-	m->max_apid = h->max_apid;
-	m->max_apqi = h->max_apqi;
-	snprintf(m->features, sizeof(m->features), "%s",
-		 h->lpar_rc[0] == -EOPNOTSUPP ? "-" : h->bus_features);
-	m->vfio_ap = h->vfio_ap_loaded;
-	m->apmask = h->rules.apmask;
-	m->aqmask = h->rules.aqmask;
-	m->ap_domain = h->has_ap_domain ? h->ap_domain : -1;
-	m->scans = 1;
-	m->bindings_armed = h->bindings_complete == 0;
-	m->lpar_apm = m->seen_apm = h->rules.qci_apm;
-	m->lpar_aqm = m->seen_aqm = h->rules.qci_aqm;
-	m->lpar_adm = m->seen_adm = h->rules.qci_adm;
-	for (unsigned int a = 0; a < APR_BITS; a++) {
-		const struct apm_card *c = &h->cards[a];
-		struct apr_card *mc = &m->card[a];
-
-		if (!c->has_card && !apr_mask_test(&m->lpar_apm, a))
-			continue;
-		mc->type = card_type(c);
-		mc->present = c->has_card;
-		mc->bound = c->online >= 0;
-		mc->config = mc->se_config = c->config != 0;
-		mc->chkstop = mc->se_chkstop = c->chkstop == 1;
-		mc->online = c->online != 0;
-		for (unsigned int q = 0; c->has_card && q < APR_BITS; q++) {
-			struct apr_queue *mq = &h->mq[a][q];
-			int drv = h->queue[a][q] & APM_Q_DRV;
-
-			if (!(h->queue[a][q] & APM_Q_EXISTS))
-				continue;
-			mq->exists = 1;
-			mq->config = mc->config;
-			mq->chkstop = mc->chkstop;
-			mq->online = mc->online;
-			if (drv && drv == h->vfio_drv)
-				mq->driver = APR_DRV_VFIO_AP;
-			else if (drv && h->driver_default[drv - 1])
-				mq->driver = APR_DRV_CEX4QUEUE;
-			if (h->override && h->override[a * APR_BITS + q]) {
-				int v = apr_override_value(
-					m, h->drivers[h->override[a * APR_BITS + q] - 1]);
-
-				mq->override = (uint8_t)(v > 0 ? v : APR_OVR_OTHER);
-			}
-		}
-	}
-	for (unsigned int i = 0; i < h->nmdevs; i++) {
-		memcpy(h->minfo[i].uuid, h->mdevs[i].uuid, sizeof(h->minfo[i].uuid));
-		h->minfo[i].group = h->mdevs[i].iommu_group;
-		if (h->minfo[i].group >= m->next_group)
-			m->next_group = h->minfo[i].group + 1;
-	}
-	m->nmdevs = h->nmdevs;
-	apr_model_rules_host(m, &h->rules);
-	return 0;
-}
-
-static void load_overrides(struct apm_host *h)
-{
-	char buf[SMALL];
-
-	h->override = calloc(APR_BITS * APR_BITS, 1);
-	if (!h->override)
-		return;
-	for (unsigned int a = 0; a < APR_BITS; a++)
-		for (unsigned int q = 0; q < APR_BITS; q++)
-			if ((h->queue[a][q] & APM_Q_EXISTS) &&
-			    apm_readf(h->ctx, buf, sizeof(buf),
-				      "devices/ap/card%02x/%02x.%04x/driver_override", a, a, q) > 1)
-				h->override[a * APR_BITS + q] =
-					(unsigned char)driver_index(h, apm_strip(buf));
-}
-
-static bool first_queue(const struct apm_host *h, unsigned int *a, unsigned int *q)
-{
-	for (*a = 0; *a < APR_BITS; (*a)++)
-		for (*q = 0; *q < APR_BITS; (*q)++)
-			if (h->queue[*a][*q] & APM_Q_EXISTS)
-				return true;
-	return false;
-}
-
-APM_EXPORT int apm_host_load(struct apm_ctx *ctx, unsigned int flags, struct apm_host **out)
-{
-	struct mdev_list ml = { 0 };
-	struct apm_host *h;
-	char buf[SMALL];
-	unsigned int a, q;
-	int v, rc;
-	bool override_attr = false;
-
-	h = calloc(1, sizeof(*h));
-	if (!h)
-		return -ENOMEM;
-	h->refcount = 1;
-	h->ctx = apm_ctx_ref(ctx);
-	h->kind = ctx->kind;
-
-	rc = read_mask(ctx, "bus/ap/apmask", &h->rules.apmask);
-	if (rc == -ENOENT) {
-		err(ctx, "%s: no AP bus (bus/ap/apmask is missing)", ctx->source);
-		apm_host_unref(h);
-		return -ENOENT;
-	}
-	if (rc)
-		apm_host_warn(h, "bus/ap/apmask: unreadable (%s)", apm_errno_name(rc));
-	if (read_mask(ctx, "bus/ap/aqmask", &h->rules.aqmask))
-		apm_host_warn(h, "bus/ap/aqmask: unreadable");
-	/* Without QCI/APXA the limits are 63 and 15 (ap_bus.c: ap_max_adapter_id). */
-	h->max_apid = read_int(ctx, "bus/ap/ap_max_adapter_id", &v) ? 63 : (unsigned int)v;
-	h->max_apqi = read_int(ctx, "bus/ap/ap_max_domain_id", &v) ? 15 : (unsigned int)v;
-	if (h->max_apid > 255)
-		h->max_apid = 255;
-	if (h->max_apqi > 255)
-		h->max_apqi = 255;
-	h->lpar_rc[0] = read_mask(ctx, "bus/ap/ap_adapter_mask", (struct apr_mask *)&h->lpar[0]);
-	h->lpar_rc[1] =
-		read_mask(ctx, "bus/ap/ap_usage_domain_mask", (struct apr_mask *)&h->lpar[1]);
-	h->lpar_rc[2] =
-		read_mask(ctx, "bus/ap/ap_control_domain_mask", (struct apr_mask *)&h->lpar[2]);
-	h->has_ap_domain = !read_int(ctx, "bus/ap/ap_domain", &h->ap_domain);
-	rc = apm_read(ctx, "bus/ap/bindings", buf, sizeof(buf));
-	h->bindings_complete = rc < 0 ? -ENOENT : strstr(buf, "(complete)") != NULL;
-	rc = apm_read(ctx, "bus/ap/features", buf, sizeof(buf));
-	if (rc >= 0) {
-		h->has_bus_features = true;
-		snprintf(h->bus_features, sizeof(h->bus_features), "%s", apm_strip(buf));
-	}
-
-	apm_list(ctx, "bus/ap/devices", device_entry, h);
-	apm_list(ctx, "bus/ap/drivers", drivers_entry, h);
-	for (a = 0; a < APR_BITS; a++)
-		if (h->cards[a].has_card)
-			load_card(h, a);
-
-	/* vfio_ap's QCI snapshot is the LPAR's configuration. */
-	if (!h->lpar_rc[0])
-		h->rules.qci_apm = *to_apr(&h->lpar[0]);
-	else
-		h->rules.qci_apm = h->card_present;
-	if (!h->lpar_rc[1])
-		h->rules.qci_aqm = *to_apr(&h->lpar[1]);
-	else
-		for (a = 0; a < APR_BITS; a++)
-			for (q = 0; q < APR_BITS; q++)
-				if (h->queue[a][q] & APM_Q_EXISTS)
-					apr_mask_set(&h->rules.qci_aqm, q);
-	if (!h->lpar_rc[2])
-		h->rules.qci_adm = *to_apr(&h->lpar[2]);
-	else
-		h->rules.qci_adm = h->rules.qci_aqm;
-
-	rc = apm_list(ctx, "devices/vfio_ap/matrix", matrix_entry, &ml);
-	h->vfio_ap_loaded = rc == 0;
-	if (ml.features) {
-		h->has_matrix_features = true;
-		apm_read(ctx, "devices/vfio_ap/matrix/features", buf, sizeof(buf));
-		snprintf(h->matrix_features, sizeof(h->matrix_features), "%s", apm_strip(buf));
-	}
-	if (first_queue(h, &a, &q) &&
-	    apm_readf(ctx, buf, sizeof(buf), "devices/ap/card%02x/%02x.%04x/driver_override", a, a,
-		      q) >= 0)
-		override_attr = true;
-	h->nmdevs = ml.n;
-	h->mdevs = calloc(ml.n ? ml.n : 1, sizeof(*h->mdevs));
-	h->rmdevs = calloc(ml.n ? ml.n : 1, sizeof(*h->rmdevs));
-	if (!h->mdevs || !h->rmdevs) {
-		free(ml.uuids);
-		apm_host_unref(h);
-		return -ENOMEM;
-	}
-	for (unsigned int i = 0; i < ml.n; i++) {
-		h->mdevs[i].host = h;
-		memcpy(h->mdevs[i].uuid, ml.uuids[i], 37);
-	}
-	free(ml.uuids);
-	qsort(h->mdevs, h->nmdevs, sizeof(*h->mdevs), cmp_uuid);
-	if (apm_host_label_mdevs(h)) {
-		apm_host_unref(h);
-		return -ENOMEM;
-	}
-	for (unsigned int i = 0; i < h->nmdevs; i++)
-		load_mdev(h, &h->mdevs[i]);
-
-	h->rules.profile = apr_profile_detect(h->nmdevs > 0,
-					      h->nmdevs && h->mdevs[0].has_guest_matrix,
-					      h->nmdevs && h->mdevs[0].has_ap_config,
-					      h->has_matrix_features, override_attr);
-	if (h->rules.profile >= APR_PROFILE_6_19 && apr_mask_full(&h->rules.apmask) &&
-	    apr_mask_full(&h->rules.aqmask))
-		load_overrides(h);
-	for (unsigned int i = 0; i < h->nmdevs; i++)
-		h->rmdevs[i] = h->mdevs[i].m;
-	rc = populate_model(h);
-	if (rc) {
-		apm_host_unref(h);
-		return rc;
-	}
-	for (unsigned int i = 0; i < h->nmdevs; i++) {
-		load_in_use(h, &h->mdevs[i]);
-		h->rmdevs[i].attached = h->mdevs[i].m.attached;
-		memcpy(h->minfo[i].guest, h->mdevs[i].guest, sizeof(h->minfo[i].guest));
-		prepare_filter(h, &h->mdevs[i]);
-	}
-	if (flags & APM_LOAD_DETAIL) {
-		h->details = calloc(APR_BITS * APR_BITS, sizeof(*h->details));
-		if (h->details)
-			for (a = 0; a < APR_BITS; a++)
-				for (q = 0; q < APR_BITS; q++)
-					if (h->queue[a][q] & APM_Q_EXISTS)
-						apm_host_get_queue_detail(h, a, q, NULL);
-		h->detail = h->details != NULL;
-	}
-	*out = h;
-	return 0;
-}
 
 APM_EXPORT struct apm_host *apm_host_ref(struct apm_host *h)
 {
@@ -562,8 +31,9 @@ APM_EXPORT struct apm_host *apm_host_unref(struct apm_host *h)
 	free(h->mdevs);
 	free(h->rmdevs);
 	free(h->minfo);
-	free(h->mq);
-	free(h->override);
+	apm_table_unref(h->queue);
+	apm_table_unref(h->mq);
+	apm_table_unref(h->override);
 	free(h->details);
 	free(h->warnings);
 	free(h);
@@ -702,47 +172,66 @@ APM_EXPORT const char *apm_filter_name(enum apm_filter code)
 	return code < ARRAY_SIZE(names) ? names[code] : "?";
 }
 
-/* Why (a, q) itself cannot reach a guest, or NONE. */
+/* Why (a, q) itself cannot reach a guest, or NONE (the filter's order). */
+static enum apm_filter problem_code(const struct apm_host *h, unsigned int a, unsigned int q)
+{
+	unsigned int st = apr_model_queue_state(&h->model, a, q);
+
+	if (!apr_mask_test(&h->rules.qci_apm, a))
+		return APM_FILTER_ADAPTER_NOT_IN_LPAR;
+	if (!apr_mask_test(&h->rules.qci_aqm, q))
+		return APM_FILTER_DOMAIN_NOT_IN_LPAR;
+	if (!(st & APR_Q_EXISTS))
+		return APM_FILTER_NO_QUEUE_DEVICE;
+	if (!(st & APR_Q_VFIO))
+		return APM_FILTER_QUEUE_NOT_BOUND;
+	if (!apr_queue_passable(&h->rules, st))
+		return APM_FILTER_RESET_FAILED;
+	return APM_FILTER_NONE;
+}
+
+/* The same, with its reason in one sentence. */
 static enum apm_filter own_problem(const struct apm_host *h, unsigned int a, unsigned int q,
 				   char *reason, size_t size)
 {
-	unsigned int st = apr_model_queue_state(&h->model, a, q);
+	enum apm_filter code = problem_code(h, a, q);
 	int drv = h->queue[a][q] & APM_Q_DRV;
 
-	if (!apr_mask_test(&h->rules.qci_apm, a)) {
+	switch (code) {
+	case APM_FILTER_ADAPTER_NOT_IN_LPAR:
 		snprintf(
 			reason, size,
 			"adapter 0x%02x is not in the LPAR's configuration (over-provisioned); it reaches the guest when it is added",
 			a);
-		return APM_FILTER_ADAPTER_NOT_IN_LPAR;
-	}
-	if (!apr_mask_test(&h->rules.qci_aqm, q)) {
+		break;
+	case APM_FILTER_DOMAIN_NOT_IN_LPAR:
 		snprintf(
 			reason, size,
 			"domain 0x%02x is not a usage domain of the LPAR; it reaches the guest when it is added",
 			q);
-		return APM_FILTER_DOMAIN_NOT_IN_LPAR;
-	}
-	if (!(st & APR_Q_EXISTS)) {
+		break;
+	case APM_FILTER_NO_QUEUE_DEVICE:
 		snprintf(reason, size,
 			 "the AP bus has no queue device %02x.%04x (card type not supported?)", a,
 			 q);
-		return APM_FILTER_NO_QUEUE_DEVICE;
-	}
-	if (!(st & APR_Q_VFIO)) {
-		snprintf(reason, size,
-			 "queue %02x.%04x is not bound to any driver; vfio_ap must hold it", a, q);
+		break;
+	case APM_FILTER_QUEUE_NOT_BOUND:
 		if (drv)
 			snprintf(reason, size, "queue %02x.%04x is bound to %s, not to vfio_ap", a,
 				 q, h->drivers[drv - 1]);
-		return APM_FILTER_QUEUE_NOT_BOUND;
-	}
-	if (!apr_queue_passable(&h->rules, st)) {
+		else
+			snprintf(reason, size,
+				 "queue %02x.%04x is not bound to any driver; vfio_ap must hold it",
+				 a, q);
+		break;
+	case APM_FILTER_RESET_FAILED:
 		snprintf(reason, size,
 			 "the last reset of queue %02x.%04x did not complete normally", a, q);
-		return APM_FILTER_RESET_FAILED;
+		break;
+	default:
+		break;
 	}
-	return APM_FILTER_NONE;
+	return code;
 }
 
 static void classify_filter(const struct apm_host *h, const struct apm_mdev *m, unsigned int a,
@@ -773,8 +262,8 @@ static void classify_filter(const struct apm_host *h, const struct apm_mdev *m, 
 		snprintf(info->reason, sizeof(info->reason), "not in the guest's matrix");
 }
 
-/* The per-mdev facts classify_filter needs, once per load rather than per APQN. */
-static void prepare_filter(struct apm_host *h, struct apm_mdev *m)
+/* The per-mdev facts classify_filter needs, once per snapshot rather than per APQN. */
+void apm_host_prepare_filter(struct apm_host *h, struct apm_mdev *m)
 {
 	struct apr_mdev fresh = m->m;
 	struct apr_mask filtered, doms;
@@ -788,14 +277,11 @@ static void prepare_filter(struct apm_host *h, struct apm_mdev *m)
 		if (!apr_mask_test(&m->m.apm, a))
 			continue;
 		for (unsigned int d = apr_mask_next(&doms, 0); d < APR_BITS;
-		     d = apr_mask_next(&doms, d + 1)) {
-			char why[8];
-
-			if (own_problem(h, a, d, why, sizeof(why)) != APM_FILTER_NONE) {
+		     d = apr_mask_next(&doms, d + 1))
+			if (problem_code(h, a, d) != APM_FILTER_NONE) {
 				m->bad_domain[a] = (short)d;
 				break;
 			}
-		}
 	}
 }
 
@@ -1031,4 +517,246 @@ APM_EXPORT void apm_mdev_get_mask(const struct apm_mdev *m, enum apm_mdev_set wh
 APM_EXPORT bool apm_mdev_has_guest_matrix(const struct apm_mdev *m)
 {
 	return m->has_guest_matrix;
+}
+
+/* --------------------------------------------------------- comparison */
+
+struct cmp {
+	char *why;
+	size_t size;
+	int diff;
+};
+
+static bool differ(struct cmp *c, bool d, const char *fmt, ...) APM_PRINTF(3, 4);
+
+static bool differ(struct cmp *c, bool d, const char *fmt, ...)
+{
+	va_list ap;
+
+	if (!d || c->diff)
+		return d;
+	c->diff = 1;
+	va_start(ap, fmt);
+	vsnprintf(c->why, c->size, fmt, ap);
+	va_end(ap);
+	return true;
+}
+
+static bool mask_differs(struct cmp *c, const struct apr_mask *x, const struct apr_mask *y,
+			 const char *what)
+{
+	char a[APR_MASK_STRLEN + 1], b[APR_MASK_STRLEN + 1];
+
+	if (!memcmp(x, y, sizeof(*x)))
+		return false;
+	apr_mask_format(x, a);
+	apr_mask_format(y, b);
+	return differ(c, true, "%s: %s != %s", what, a, b);
+}
+
+static bool str_differs(struct cmp *c, const char *x, const char *y, const char *what)
+{
+	return differ(c, (x == NULL) != (y == NULL) || (x && strcmp(x, y)), "%s: '%s' != '%s'",
+		      what, x ? x : "(none)", y ? y : "(none)");
+}
+
+static bool int_differs(struct cmp *c, long long x, long long y, const char *what)
+{
+	return differ(c, x != y, "%s: %lld != %lld", what, x, y);
+}
+
+static void compare_bus(struct cmp *c, const struct apm_host *x, const struct apm_host *y)
+{
+	int_differs(c, x->kind, y->kind, "kind");
+	int_differs(c, x->max_apid, y->max_apid, "max_adapter_id");
+	int_differs(c, x->max_apqi, y->max_apqi, "max_domain_id");
+	str_differs(c, apm_host_get_profile(x), apm_host_get_profile(y), "profile");
+	str_differs(c, apm_host_get_bus_features(x), apm_host_get_bus_features(y), "bus features");
+	str_differs(c, apm_host_get_matrix_features(x), apm_host_get_matrix_features(y),
+		    "matrix features");
+	int_differs(c, x->vfio_ap_loaded, y->vfio_ap_loaded, "vfio_ap loaded");
+	int_differs(c, x->has_ap_domain, y->has_ap_domain, "ap_domain present");
+	int_differs(c, x->ap_domain, y->ap_domain, "ap_domain");
+	int_differs(c, x->bindings_complete, y->bindings_complete, "bindings complete");
+	int_differs(c, x->apmask_rc, y->apmask_rc, "apmask readable");
+	int_differs(c, x->aqmask_rc, y->aqmask_rc, "aqmask readable");
+	mask_differs(c, &x->rules.apmask, &y->rules.apmask, "apmask");
+	mask_differs(c, &x->rules.aqmask, &y->rules.aqmask, "aqmask");
+	for (int k = 0; k < 3; k++) {
+		int_differs(c, x->lpar_rc[k], y->lpar_rc[k], "LPAR mask readable");
+		if (!x->lpar_rc[k])
+			mask_differs(c, to_apr(&x->lpar[k]), to_apr(&y->lpar[k]), "LPAR mask");
+	}
+	mask_differs(c, &x->rules.qci_apm, &y->rules.qci_apm, "QCI adapters");
+	mask_differs(c, &x->rules.qci_aqm, &y->rules.qci_aqm, "QCI usage domains");
+	mask_differs(c, &x->rules.qci_adm, &y->rules.qci_adm, "QCI control domains");
+	int_differs(c, x->rules.any_override, y->rules.any_override, "any driver_override");
+	str_differs(c, apm_host_get_warnings(x), apm_host_get_warnings(y), "warnings");
+}
+
+static void compare_adapters(struct cmp *c, const struct apm_host *x, const struct apm_host *y)
+{
+	for (unsigned int a = 0; a < APR_BITS && !c->diff; a++) {
+		struct apm_adapter_info p, q;
+		int rp = apm_host_get_adapter(x, a, &p), rq = apm_host_get_adapter(y, a, &q);
+		char what[64];
+
+		snprintf(what, sizeof(what), "adapter 0x%02x", a);
+		if (int_differs(c, rp, rq, what) || rp)
+			continue;
+		int_differs(c, p.in_lpar, q.in_lpar, what);
+		int_differs(c, p.has_card, q.has_card, what);
+		int_differs(c, p.hwtype, q.hwtype, what);
+		int_differs(c, p.raw_hwtype, q.raw_hwtype, what);
+		str_differs(c, p.type, q.type, what);
+		str_differs(c, p.mode, q.mode, what);
+		int_differs(c, p.config, q.config, what);
+		int_differs(c, p.chkstop, q.chkstop, what);
+		int_differs(c, p.online, q.online, what);
+		int_differs(c, p.functions, q.functions, what);
+		str_differs(c, p.driver, q.driver, what);
+	}
+}
+
+static const char *mdev_uuid(const struct apm_host *h, int i)
+{
+	return i >= 0 ? h->mdevs[i].uuid : NULL;
+}
+
+static void compare_queues(struct cmp *c, const struct apm_host *x, const struct apm_host *y)
+{
+	for (unsigned int a = 0; a < APR_BITS && !c->diff; a++)
+		for (unsigned int q = 0; q < APR_BITS && !c->diff; q++) {
+			struct apm_queue_info p, r;
+			char what[64];
+
+			apm_host_get_queue(x, a, q, &p);
+			apm_host_get_queue(y, a, q, &r);
+			snprintf(what, sizeof(what), "queue %02x.%04x", a, q);
+			int_differs(c, p.exists, r.exists, what);
+			str_differs(c, p.driver, r.driver, what);
+			int_differs(c, p.owner_host, r.owner_host, what);
+			str_differs(c, mdev_uuid(x, p.mdev), mdev_uuid(y, r.mdev), what);
+			int_differs(c, p.in_guest_matrix, r.in_guest_matrix, what);
+			int_differs(c, p.plugged, r.plugged, what);
+			str_differs(c, apm_cell_name(p.cell), apm_cell_name(r.cell), what);
+			str_differs(c, apm_filter_name(p.filter), apm_filter_name(r.filter), what);
+			str_differs(c, p.reason, r.reason, what);
+		}
+}
+
+static void compare_mdevs(struct cmp *c, const struct apm_host *x, const struct apm_host *y)
+{
+	static const char *const sets[] = { "adapters",	       "domains",
+					    "control domains", "guest adapters",
+					    "guest domains",   "guest control domains" };
+
+	if (int_differs(c, x->nmdevs, y->nmdevs, "mdevs"))
+		return;
+	for (unsigned int i = 0; i < x->nmdevs && !c->diff; i++) {
+		const struct apm_mdev *p = &x->mdevs[i], *q = &y->mdevs[i];
+		char what[96];
+
+		snprintf(what, sizeof(what), "mdev %s", p->uuid);
+		str_differs(c, p->uuid, q->uuid, "mdev");
+		for (int k = 0; k < 6; k++) {
+			struct apm_mask mp, mq;
+
+			apm_mdev_get_mask(p, (enum apm_mdev_set)k, &mp);
+			apm_mdev_get_mask(q, (enum apm_mdev_set)k, &mq);
+			snprintf(what, sizeof(what), "mdev %s %s", p->uuid, sets[k]);
+			mask_differs(c, to_apr(&mp), to_apr(&mq), what);
+		}
+		snprintf(what, sizeof(what), "mdev %s", p->uuid);
+		int_differs(c, p->has_guest_matrix, q->has_guest_matrix, what);
+		int_differs(c, p->has_ap_config, q->has_ap_config, what);
+		int_differs(c, p->truncated, q->truncated, what);
+		int_differs(c, p->iommu_group, q->iommu_group, what);
+		int_differs(c, p->in_use, q->in_use, what);
+		str_differs(c, apm_mdev_get_guest(p), apm_mdev_get_guest(q), what);
+		int_differs(c, p->m.attached, q->m.attached, what);
+		str_differs(c, p->label, q->label, what);
+	}
+	int_differs(c, x->label_width, y->label_width, "label width");
+}
+
+/* The kernel model the planner predicts on: what a prediction reads of it. */
+static void compare_model(struct cmp *c, const struct apm_host *x, const struct apm_host *y)
+{
+	const struct apr_model *p = &x->model, *q = &y->model;
+
+	int_differs(c, p->profile, q->profile, "model profile");
+	str_differs(c, p->features, q->features, "model features");
+	int_differs(c, p->vfio_ap, q->vfio_ap, "model vfio_ap");
+	int_differs(c, p->sclp, q->sclp, "model sclp");
+	mask_differs(c, &p->apmask, &q->apmask, "model apmask");
+	mask_differs(c, &p->aqmask, &q->aqmask, "model aqmask");
+	int_differs(c, p->ap_domain, q->ap_domain, "model ap_domain");
+	int_differs(c, p->bindings_armed, q->bindings_armed, "model bindings armed");
+	mask_differs(c, &p->lpar_apm, &q->lpar_apm, "model LPAR adapters");
+	mask_differs(c, &p->lpar_aqm, &q->lpar_aqm, "model LPAR usage domains");
+	mask_differs(c, &p->lpar_adm, &q->lpar_adm, "model LPAR control domains");
+	mask_differs(c, &p->seen_apm, &q->seen_apm, "model adapters seen");
+	mask_differs(c, &p->seen_aqm, &q->seen_aqm, "model usage domains seen");
+	mask_differs(c, &p->seen_adm, &q->seen_adm, "model control domains seen");
+	int_differs(c, p->next_group, q->next_group, "model next IOMMU group");
+	int_differs(c, p->nmdevs, q->nmdevs, "model mdevs");
+	for (unsigned int a = 0; a < APR_BITS && !c->diff; a++) {
+		const struct apr_card *cp = &p->card[a], *cq = &q->card[a];
+		char what[64];
+
+		snprintf(what, sizeof(what), "model card 0x%02x", a);
+		differ(c, cp->type != cq->type, "%s: type", what);
+		int_differs(c, cp->present, cq->present, what);
+		int_differs(c, cp->bound, cq->bound, what);
+		int_differs(c, cp->config, cq->config, what);
+		int_differs(c, cp->chkstop, cq->chkstop, what);
+		int_differs(c, cp->se_config, cq->se_config, what);
+		int_differs(c, cp->se_chkstop, cq->se_chkstop, what);
+		int_differs(c, cp->online, cq->online, what);
+		for (unsigned int i = 0; i < APR_BITS && !c->diff; i++) {
+			const struct apr_queue *sp = &p->q[a][i], *sq = &q->q[a][i];
+
+			snprintf(what, sizeof(what), "model queue %02x.%04x", a, i);
+			int_differs(c, sp->exists, sq->exists, what);
+			int_differs(c, sp->config, sq->config, what);
+			int_differs(c, sp->chkstop, sq->chkstop, what);
+			int_differs(c, sp->online, sq->online, what);
+			int_differs(c, sp->uninitiated, sq->uninitiated, what);
+			int_differs(c, sp->driver, sq->driver, what);
+			int_differs(c, sp->reset_rc, sq->reset_rc, what);
+			str_differs(c, apr_queue_override_name(p, a, i),
+				    apr_queue_override_name(q, a, i), what);
+		}
+	}
+	for (unsigned int i = 0; i < p->nmdevs && i < q->nmdevs && !c->diff; i++) {
+		const struct apr_mdev *rp = &p->rm[i], *rq = &q->rm[i];
+		char what[96];
+
+		snprintf(what, sizeof(what), "model mdev %s", p->mdev[i].uuid);
+		str_differs(c, p->mdev[i].uuid, q->mdev[i].uuid, "model mdev");
+		int_differs(c, p->mdev[i].group, q->mdev[i].group, what);
+		str_differs(c, p->mdev[i].guest, q->mdev[i].guest, what);
+		mask_differs(c, &rp->apm, &rq->apm, what);
+		mask_differs(c, &rp->aqm, &rq->aqm, what);
+		mask_differs(c, &rp->adm, &rq->adm, what);
+		mask_differs(c, &rp->sapm, &rq->sapm, what);
+		mask_differs(c, &rp->saqm, &rq->saqm, what);
+		mask_differs(c, &rp->sadm, &rq->sadm, what);
+		int_differs(c, rp->attached, rq->attached, what);
+	}
+}
+
+int apm_host_compare(const struct apm_host *x, const struct apm_host *y, char *why, size_t size)
+{
+	struct cmp c = { .why = why, .size = size };
+
+	if (size)
+		why[0] = '\0';
+	compare_bus(&c, x, y);
+	compare_adapters(&c, x, y);
+	compare_mdevs(&c, x, y);
+	compare_queues(&c, x, y);
+	compare_model(&c, x, y);
+	return c.diff;
 }

@@ -1,13 +1,14 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * util.c - the library's small shared helpers: the public mask functions,
- * errno names, APQN and matrix text, UUIDs, random bytes, strings and the
- * growable buffer.
+ * errno names, APQN and matrix text, UUIDs, random bytes, strings, the
+ * growable buffer and the snapshot's reference-counted tables.
  */
 #include "config.h"
 
 #include <errno.h>
 #include <stdarg.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/random.h>
@@ -222,4 +223,68 @@ void apm_buf_free(struct apm_buf *b)
 	free(b->s);
 	b->s = NULL;
 	b->len = b->cap = 0;
+}
+
+/*
+ * The snapshot's tables: a header before the data, so the tables keep
+ * their element types where the snapshot uses them.
+ */
+struct apm_table {
+	int refcount;
+	size_t size;
+	max_align_t data[];
+};
+
+static struct apm_table *table_of(void *data)
+{
+	return (struct apm_table *)((char *)data - offsetof(struct apm_table, data));
+}
+
+void *apm_table_new(size_t size)
+{
+	struct apm_table *t = calloc(1, sizeof(*t) + size);
+
+	if (!t)
+		return NULL;
+	t->refcount = 1;
+	t->size = size;
+	return t->data;
+}
+
+void *apm_table_ref(void *data)
+{
+	if (data)
+		table_of(data)->refcount++;
+	return data;
+}
+
+void apm_table_unref(void *data)
+{
+	struct apm_table *t;
+
+	if (!data)
+		return;
+	t = table_of(data);
+	if (--t->refcount == 0)
+		free(t);
+}
+
+void *apm_table_own(void *p)
+{
+	void *data, *copy;
+	struct apm_table *t;
+
+	memcpy(&data, p, sizeof(data));
+	if (!data)
+		return NULL;
+	t = table_of(data);
+	if (t->refcount == 1)
+		return data;
+	copy = apm_table_new(t->size);
+	if (!copy)
+		return NULL;
+	memcpy(copy, data, t->size);
+	t->refcount--;
+	memcpy(p, &copy, sizeof(copy));
+	return copy;
 }

@@ -125,7 +125,7 @@ static int sim_transaction(void *be, int (*fn)(void *data), void *data)
 	return rc;
 }
 
-static int sim_vfio_holder(void *be, int group, char *name, size_t size)
+static int sim_vfio_holders(void *be, struct apm_holder *hs, unsigned int n)
 {
 	struct sim_backend *sb = be;
 	const struct apr_model *m;
@@ -134,11 +134,16 @@ static int sim_vfio_holder(void *be, int group, char *name, size_t size)
 	if (rc)
 		return rc;
 	m = sim_model(&sb->sim);
-	for (unsigned int i = 0; i < m->nmdevs; i++)
-		if (m->mdev[i].group == group && m->rm[i].attached) {
-			snprintf(name, size, "%s", m->mdev[i].guest);
-			return 1;
-		}
+	for (unsigned int k = 0; k < n; k++) {
+		hs[k].rc = 0;
+		hs[k].name[0] = '\0';
+		for (unsigned int i = 0; i < m->nmdevs; i++)
+			if (m->mdev[i].group == hs[k].group && m->rm[i].attached) {
+				snprintf(hs[k].name, sizeof(hs[k].name), "%s", m->mdev[i].guest);
+				hs[k].rc = 1;
+				break;
+			}
+	}
 	return 0;
 }
 
@@ -281,7 +286,7 @@ const struct apm_backend_ops apm_backend_sim_ops = {
 	.list = sim_list,
 	.readlink = sim_readlink,
 	.can_write = sim_can_write,
-	.vfio_holder = sim_vfio_holder,
+	.vfio_holders = sim_vfio_holders,
 	.event_fd = sim_event_fd,
 	.read_event = sim_read_event,
 	.transaction = sim_transaction,

@@ -1,0 +1,818 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * host-load.c - reading a snapshot through the seam, in parts.
+ *
+ * A load reads the bus files, lists the driver directories (which give the
+ * binding of every queue at once), reads the card and mdev files, asks once
+ * who holds the mdevs' VFIO groups, and reads nothing per queue: a 256 x
+ * 256 host costs a few hundred reads, not the ~62 per APQN lszcrypt -V
+ * needs.  Per-queue attributes are read on demand.  Every attribute a
+ * kernel generation lacks may be missing.
+ *
+ * The parts are also what the incremental engine (watch.c) re-reads when
+ * an event names them; apm_host_derive() then recomputes what a snapshot
+ * derives from what was read (the QCI view, the profile, the kernel model
+ * the planner predicts on, the filter facts, the warnings), for the parts
+ * that changed, exactly as a load computes them.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "apm-private.h"
+
+#define SMALL 256
+
+void apm_host_warn(struct apm_host *host, const char *fmt, ...)
+{
+	struct apm_buf b = { 0 };
+	char line[512];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(line, sizeof(line), fmt, ap);
+	va_end(ap);
+	/* apm_buf needs its true capacity: grow a fresh one. */
+	if (host->warnings)
+		apm_buf_printf(&b, "%s", host->warnings);
+	apm_buf_printf(&b, "%s\n", line);
+	free(host->warnings);
+	host->warnings = b.s;
+	host->warnings_len = b.len;
+}
+
+static int read_int(struct apm_ctx *ctx, const char *path, int *v)
+{
+	char buf[SMALL], *end;
+	long l;
+	int rc = apm_read(ctx, path, buf, sizeof(buf));
+
+	if (rc < 0)
+		return rc;
+	l = strtol(buf, &end, 0);
+	if (end == buf)
+		return -EINVAL;
+	*v = (int)l;
+	return 0;
+}
+
+static int read_mask(struct apm_ctx *ctx, const char *path, struct apr_mask *m)
+{
+	char buf[SMALL];
+	int rc = apm_read(ctx, path, buf, sizeof(buf));
+
+	if (rc < 0)
+		return rc;
+	if (!strncmp(buf, "not supported", 13))
+		return -EOPNOTSUPP;
+	return apr_mask_parse_absolute(buf, NULL, m);
+}
+
+/* ------------------------------------------------------------ tables */
+
+struct apm_host *apm_host_alloc(struct apm_ctx *ctx)
+{
+	struct apm_host *h = calloc(1, sizeof(*h));
+
+	if (!h)
+		return NULL;
+	h->refcount = 1;
+	h->ctx = apm_ctx_ref(ctx);
+	h->kind = ctx->kind;
+	h->queue = apm_table_new(APR_BITS * sizeof(*h->queue));
+	h->mq = apm_table_new(APR_BITS * sizeof(*h->mq));
+	h->mdevs = calloc(1, sizeof(*h->mdevs));
+	h->rmdevs = calloc(1, sizeof(*h->rmdevs));
+	h->minfo = calloc(1, sizeof(*h->minfo));
+	if (!h->queue || !h->mq || !h->mdevs || !h->rmdevs || !h->minfo)
+		return apm_host_unref(h);
+	apr_model_init(&h->model, h->mq, NULL, h->rmdevs, h->minfo, 0);
+	return h;
+}
+
+/* The mdev arrays for n mdevs (at least one element, so none is NULL). */
+static int mdev_arrays(struct apm_host *h, unsigned int n)
+{
+	size_t k = n ? n : 1;
+	struct apm_mdev *mdevs = realloc(h->mdevs, k * sizeof(*mdevs));
+	struct apr_mdev *rm;
+	struct apr_mdev_info *info;
+
+	if (!mdevs)
+		return -ENOMEM;
+	h->mdevs = mdevs;
+	rm = realloc(h->rmdevs, k * sizeof(*rm));
+	if (!rm)
+		return -ENOMEM;
+	h->rmdevs = rm;
+	info = realloc(h->minfo, k * sizeof(*info));
+	if (!info)
+		return -ENOMEM;
+	h->minfo = info;
+	for (unsigned int i = 0; i < n; i++)
+		h->mdevs[i].host = h;
+	apr_model_set_mdevs(&h->model, h->rmdevs, h->minfo, n);
+	return 0;
+}
+
+struct apm_host *apm_host_clone(const struct apm_host *o)
+{
+	struct apm_host *h = malloc(sizeof(*h));
+
+	if (!h)
+		return NULL;
+	*h = *o;
+	h->refcount = 1;
+	apm_ctx_ref(h->ctx);
+	apm_table_ref(h->queue);
+	apm_table_ref(h->mq);
+	apm_table_ref(h->override);
+	/* Queue attributes are read on demand in a clone: an event makes the loaded ones stale. */
+	h->detail = false;
+	h->details = NULL;
+	h->mdevs = NULL;
+	h->rmdevs = NULL;
+	h->minfo = NULL;
+	h->warnings = o->warnings ? strdup(o->warnings) : NULL;
+	if (mdev_arrays(h, o->nmdevs) || (o->warnings && !h->warnings))
+		return apm_host_unref(h);
+	memcpy(h->mdevs, o->mdevs, o->nmdevs * sizeof(*h->mdevs));
+	memcpy(h->rmdevs, o->rmdevs, o->nmdevs * sizeof(*h->rmdevs));
+	memcpy(h->minfo, o->minfo, o->nmdevs * sizeof(*h->minfo));
+	for (unsigned int i = 0; i < h->nmdevs; i++)
+		h->mdevs[i].host = h;
+	h->model.q = h->mq;
+	h->model.nmdevs = h->nmdevs;
+	h->rules.data = &h->model;
+	return h;
+}
+
+int apm_host_own_queues(struct apm_host *h)
+{
+	return apm_table_own(&h->queue) ? 0 : -ENOMEM;
+}
+
+int apm_host_own_model(struct apm_host *h)
+{
+	if (!apm_table_own(&h->mq))
+		return -ENOMEM;
+	h->model.q = h->mq;
+	return 0;
+}
+
+/* --------------------------------------------------------------- bus */
+
+void apm_host_read_masks(struct apm_host *h)
+{
+	apr_mask_zero(&h->rules.apmask);
+	apr_mask_zero(&h->rules.aqmask);
+	h->apmask_rc = read_mask(h->ctx, "bus/ap/apmask", &h->rules.apmask);
+	h->aqmask_rc = read_mask(h->ctx, "bus/ap/aqmask", &h->rules.aqmask);
+}
+
+void apm_host_read_lpar(struct apm_host *h)
+{
+	static const char *const files[3] = { "bus/ap/ap_adapter_mask",
+					      "bus/ap/ap_usage_domain_mask",
+					      "bus/ap/ap_control_domain_mask" };
+
+	for (int k = 0; k < 3; k++)
+		h->lpar_rc[k] = read_mask(h->ctx, files[k], (struct apr_mask *)&h->lpar[k]);
+}
+
+void apm_host_read_ap_domain(struct apm_host *h)
+{
+	h->has_ap_domain = !read_int(h->ctx, "bus/ap/ap_domain", &h->ap_domain);
+	if (!h->has_ap_domain)
+		h->ap_domain = 0;
+}
+
+void apm_host_read_bindings(struct apm_host *h)
+{
+	char buf[SMALL];
+	int rc = apm_read(h->ctx, "bus/ap/bindings", buf, sizeof(buf));
+
+	h->bindings_complete = rc < 0 ? -ENOENT : strstr(buf, "(complete)") != NULL;
+}
+
+int apm_host_driver_index(struct apm_host *h, const char *name)
+{
+	for (unsigned int i = 0; i < h->ndrivers; i++)
+		if (!strcmp(h->drivers[i], name))
+			return (int)i + 1;
+	if (h->ndrivers == APM_MAX_DRIVERS)
+		return 0;
+	snprintf(h->drivers[h->ndrivers], sizeof(h->drivers[0]), "%s", name);
+	/* Every AP driver but vfio_ap carries AP_DRIVER_FLAG_DEFAULT (ap_bus.h). */
+	h->driver_default[h->ndrivers] = strcmp(name, "vfio_ap") != 0;
+	if (!h->driver_default[h->ndrivers])
+		h->vfio_drv = (int)h->ndrivers + 1;
+	return (int)++h->ndrivers;
+}
+
+struct drv_list {
+	struct apm_host *h;
+	int drv;
+};
+
+static int drv_entry(const char *name, void *data)
+{
+	struct drv_list *d = data;
+	unsigned int a, q;
+
+	if (apr_queue_name(name, &a, &q))
+		d->h->queue[a][q] = (d->h->queue[a][q] & APM_Q_EXISTS) | (unsigned char)d->drv;
+	else if (apr_card_name(name, &a))
+		memcpy(d->h->cards[a].driver, d->h->drivers[d->drv - 1],
+		       sizeof(d->h->cards[a].driver));
+	return 0;
+}
+
+static int drivers_entry(const char *name, void *data)
+{
+	struct apm_host *h = data;
+	struct drv_list d = { .h = h, .drv = apm_host_driver_index(h, name) };
+	char path[128];
+
+	if (!d.drv)
+		return 0;
+	snprintf(path, sizeof(path), "bus/ap/drivers/%s", name);
+	apm_list(h->ctx, path, drv_entry, &d);
+	return 0;
+}
+
+static int device_entry(const char *name, void *data)
+{
+	struct apm_host *h = data;
+	unsigned int a, q;
+
+	if (apr_queue_name(name, &a, &q))
+		h->queue[a][q] |= APM_Q_EXISTS;
+	else if (apr_card_name(name, &a)) {
+		h->cards[a].has_card = true;
+		apr_mask_set(&h->card_present, a);
+	}
+	return 0;
+}
+
+/* ------------------------------------------------------------- cards */
+
+static int read_card_int(struct apm_host *h, unsigned int a, const char *attr, int base)
+{
+	char buf[SMALL];
+
+	if (apm_readf(h->ctx, buf, sizeof(buf), "devices/ap/card%02x/%s", a, attr) <= 0)
+		return -1;
+	return (int)strtol(buf, NULL, base);
+}
+
+void apm_host_read_chkstop(struct apm_host *h, unsigned int a)
+{
+	if (h->cards[a].has_card)
+		h->cards[a].chkstop = read_card_int(h, a, "chkstop", 10);
+}
+
+void apm_host_read_card(struct apm_host *h, unsigned int a)
+{
+	struct apm_card *c = &h->cards[a];
+	char buf[SMALL];
+
+	if (!c->has_card)
+		return;
+	c->hwtype = read_card_int(h, a, "hwtype", 10);
+	c->raw_hwtype = read_card_int(h, a, "raw_hwtype", 10);
+	c->type[0] = '\0';
+	if (apm_readf(h->ctx, buf, sizeof(buf), "devices/ap/card%02x/type", a) > 0)
+		snprintf(c->type, sizeof(c->type), "%s", apm_strip(buf));
+	c->mode = NULL;
+	c->functions = 0;
+	if (apm_readf(h->ctx, buf, sizeof(buf), "devices/ap/card%02x/ap_functions", a) > 0) {
+		uint32_t fn = (uint32_t)strtoul(buf, NULL, 16);
+
+		c->functions = fn;
+		/* Mode precedence as the bus's MODE= (ap_bus.c: ap_uevent). */
+		c->mode = fn & 0x08000000u   ? "accel"
+			  : fn & 0x10000000u ? "cca"
+			  : fn & 0x04000000u ? "ep11"
+					     : NULL;
+	}
+	c->config = read_card_int(h, a, "config", 10);
+	c->chkstop = read_card_int(h, a, "chkstop", 10);
+	c->online = read_card_int(h, a, "online", 10);
+	if (!c->mode && c->type[0]) {
+		char last = c->type[strlen(c->type) - 1];
+
+		c->mode = last == 'A' ? "accel" : last == 'C' ? "cca" : last == 'P' ? "ep11" : NULL;
+	}
+}
+
+/* ------------------------------------------------------------- mdevs */
+
+struct mdev_list {
+	char (*uuids)[37];
+	unsigned int n, cap;
+	bool features;
+};
+
+static int matrix_entry(const char *name, void *data)
+{
+	struct mdev_list *l = data;
+
+	if (!strcmp(name, "features"))
+		l->features = true;
+	if (!apm_uuid_valid(name))
+		return 0;
+	if (l->n == l->cap) {
+		unsigned int cap = l->cap ? l->cap * 2 : 16;
+		void *t = realloc(l->uuids, cap * sizeof(*l->uuids));
+
+		if (!t)
+			return -ENOMEM;
+		l->uuids = t;
+		l->cap = cap;
+	}
+	snprintf(l->uuids[l->n++], 37, "%s", name);
+	return 0;
+}
+
+static int cmp_uuid(const void *a, const void *b)
+{
+	return strcmp(((const struct apm_mdev *)a)->uuid, ((const struct apm_mdev *)b)->uuid);
+}
+
+void apm_host_read_mdev(struct apm_host *h, unsigned int i)
+{
+	struct apm_mdev *m = &h->mdevs[i];
+	struct apm_ctx *ctx = h->ctx;
+	char base[80], buf[APR_PAGE_SIZE + 1], link[256];
+	struct apr_mask cfg[3];
+	bool attached = m->m.attached;
+	int rc;
+
+	snprintf(base, sizeof(base), "devices/vfio_ap/matrix/%s", m->uuid);
+	memset(&m->m, 0, sizeof(m->m));
+	m->m.attached = attached;
+	m->iommu_group = -1;
+	m->has_ap_config = m->has_guest_matrix = false;
+	m->truncated = m->trunc_matrix = m->trunc_guest = m->bad_matrix = false;
+	/* ap_config gives all three masks complete in 201 bytes (vfio_ap_ops.c: ap_config_show). */
+	rc = apm_readf(ctx, buf, sizeof(buf), "%s/ap_config", base);
+	if (rc > 0 && !apr_ap_config_parse(buf, (unsigned long)rc, cfg)) {
+		m->has_ap_config = true;
+		m->m.apm = cfg[0];
+		m->m.aqm = cfg[1];
+		m->m.adm = cfg[2];
+	} else {
+		rc = apm_readf(ctx, buf, sizeof(buf), "%s/matrix", base);
+		m->trunc_matrix = rc >= APR_PAGE_SIZE - 1;
+		if (rc >= 0 && apm_parse_matrix(buf, &m->m.apm, &m->m.aqm))
+			m->bad_matrix = true;
+		rc = apm_readf(ctx, buf, sizeof(buf), "%s/control_domains", base);
+		for (char *p = buf; rc > 0 && *p;) {
+			char *end;
+			unsigned long d = strtoul(p, &end, 16);
+
+			if (end == p)
+				break;
+			apr_mask_set(&m->m.adm, (unsigned int)d);
+			p = end + (*end == '\n');
+		}
+	}
+	rc = apm_readf(ctx, buf, sizeof(buf), "%s/guest_matrix", base);
+	if (rc >= 0) {
+		m->has_guest_matrix = true;
+		m->trunc_guest = rc >= APR_PAGE_SIZE - 1;
+		apm_parse_matrix(buf, &m->m.sapm, &m->m.saqm);
+	} else {
+		/* Static vfio_ap: the guest gets the assigned matrix as it is. */
+		m->m.sapm = m->m.apm;
+		m->m.saqm = m->m.aqm;
+	}
+	m->truncated = m->trunc_matrix || m->trunc_guest;
+	rc = apm_readlink(ctx, strcat(base, "/iommu_group"), link, sizeof(link));
+	if (rc > 0) {
+		const char *slash = strrchr(link, '/');
+
+		m->iommu_group = atoi(slash ? slash + 1 : link);
+	}
+}
+
+static void mdev_init(struct apm_host *h, struct apm_mdev *m, const char *uuid)
+{
+	memset(m, 0, sizeof(*m));
+	m->host = h;
+	snprintf(m->uuid, sizeof(m->uuid), "%s", uuid);
+	m->iommu_group = -1;
+	m->status = -1;
+}
+
+int apm_host_add_mdev(struct apm_host *h, const char *uuid)
+{
+	unsigned int i;
+	int rc;
+
+	if (!apm_uuid_valid(uuid))
+		return -EINVAL;
+	for (i = 0; i < h->nmdevs && strcmp(h->mdevs[i].uuid, uuid) < 0; i++)
+		;
+	if (i < h->nmdevs && !strcmp(h->mdevs[i].uuid, uuid))
+		return -EEXIST;
+	rc = mdev_arrays(h, h->nmdevs + 1);
+	if (rc)
+		return rc;
+	memmove(&h->mdevs[i + 1], &h->mdevs[i], (h->nmdevs - i) * sizeof(*h->mdevs));
+	memmove(&h->rmdevs[i + 1], &h->rmdevs[i], (h->nmdevs - i) * sizeof(*h->rmdevs));
+	memmove(&h->minfo[i + 1], &h->minfo[i], (h->nmdevs - i) * sizeof(*h->minfo));
+	h->nmdevs++;
+	h->model.nmdevs = h->nmdevs;
+	mdev_init(h, &h->mdevs[i], uuid);
+	apm_host_read_mdev(h, i);
+	return apm_host_label_mdevs(h);
+}
+
+int apm_host_remove_mdev(struct apm_host *h, unsigned int i)
+{
+	if (i >= h->nmdevs)
+		return -ENOENT;
+	memmove(&h->mdevs[i], &h->mdevs[i + 1], (h->nmdevs - i - 1) * sizeof(*h->mdevs));
+	memmove(&h->rmdevs[i], &h->rmdevs[i + 1], (h->nmdevs - i - 1) * sizeof(*h->rmdevs));
+	memmove(&h->minfo[i], &h->minfo[i + 1], (h->nmdevs - i - 1) * sizeof(*h->minfo));
+	h->nmdevs--;
+	h->model.nmdevs = h->nmdevs;
+	apr_model_set_mdevs(&h->model, h->rmdevs, h->minfo, h->nmdevs);
+	h->label_width = 0;
+	return apm_host_label_mdevs(h);
+}
+
+/*
+ * In use: a process holds the VFIO group open, or else a queue of the
+ * guest matrix reads "in use" (vfio_ap_ops.c: status_show).  Without
+ * permission to look, unknown, not false.
+ */
+void apm_host_read_holders(struct apm_host *h, const bool *which)
+{
+	struct apm_holder *hs = calloc(h->nmdevs ? h->nmdevs : 1, sizeof(*hs));
+	unsigned int n = 0;
+
+	if (!hs)
+		return;
+	for (unsigned int i = 0; i < h->nmdevs; i++) {
+		if (which && !which[i])
+			continue;
+		h->mdevs[i].holder = 0;
+		if (h->mdevs[i].iommu_group >= 0)
+			hs[n++].group = h->mdevs[i].iommu_group;
+	}
+	if (n && apm_vfio_holders(h->ctx, hs, n))
+		for (unsigned int k = 0; k < n; k++)
+			hs[k].rc = -EACCES;
+	for (unsigned int i = 0, k = 0; i < h->nmdevs && k < n; i++) {
+		struct apm_mdev *m = &h->mdevs[i];
+
+		if ((which && !which[i]) || m->iommu_group < 0)
+			continue;
+		m->holder = hs[k].rc;
+		memcpy(m->guest, hs[k].rc == 1 ? hs[k].name : "", sizeof(m->guest));
+		m->guest[sizeof(m->guest) - 1] = '\0';
+		k++;
+	}
+	free(hs);
+}
+
+void apm_host_read_in_use(struct apm_host *h, unsigned int i)
+{
+	struct apm_mdev *m = &h->mdevs[i];
+	char buf[SMALL];
+
+	m->status = -1;
+	if (m->holder != 1) {
+		unsigned int a, q = APR_BITS;
+
+		/* The guest matrix's first queue: every queue of it says the same. */
+		for (a = apr_mask_next(&m->m.sapm, 0); a < APR_BITS;
+		     a = apr_mask_next(&m->m.sapm, a + 1)) {
+			for (q = apr_mask_next(&m->m.saqm, 0); q < APR_BITS;
+			     q = apr_mask_next(&m->m.saqm, q + 1))
+				if (h->queue[a][q] & APM_Q_EXISTS)
+					break;
+			if (q < APR_BITS)
+				break;
+		}
+		if (a < APR_BITS && q < APR_BITS &&
+		    apm_readf(h->ctx, buf, sizeof(buf), "devices/ap/card%02x/%02x.%04x/status", a,
+			      a, q) > 0)
+			m->status = !strncmp(buf, "in use", 6);
+	}
+	if (m->holder == 1 || m->status == 1)
+		m->in_use = 1;
+	else if (m->holder < 0)
+		m->in_use = -1;
+	else
+		m->in_use = 0;
+	if (m->holder != 1)
+		m->guest[0] = '\0';
+	m->m.attached = m->in_use == 1;
+}
+
+/* --------------------------------------------------------- overrides */
+
+int apm_host_read_override(struct apm_host *h, unsigned int a, unsigned int q)
+{
+	char buf[SMALL];
+	int v = 0;
+
+	if (!h->override) {
+		h->override = apm_table_new(APR_BITS * APR_BITS);
+		if (!h->override)
+			return -ENOMEM;
+	} else if (!apm_table_own(&h->override)) {
+		return -ENOMEM;
+	}
+	if ((h->queue[a][q] & APM_Q_EXISTS) &&
+	    apm_readf(h->ctx, buf, sizeof(buf), "devices/ap/card%02x/%02x.%04x/driver_override", a,
+		      a, q) > 1)
+		v = apm_host_driver_index(h, apm_strip(buf));
+	h->override[a * APR_BITS + q] = (unsigned char)v;
+	return 0;
+}
+
+static bool first_queue(const struct apm_host *h, unsigned int *a, unsigned int *q)
+{
+	for (*a = 0; *a < APR_BITS; (*a)++)
+		for (*q = 0; *q < APR_BITS; (*q)++)
+			if (h->queue[*a][*q] & APM_Q_EXISTS)
+				return true;
+	return false;
+}
+
+/* ------------------------------------------------------------ derive */
+
+/*
+ * The kernel model of what was read.  What the loader does not read stands
+ * for what the kernel shows then: a queue follows its card's configuration
+ * and checkstop, its last reset answered as such a queue's does, a zcrypt
+ * online attribute that is missing means no zcrypt driver holds the card.
+ */
+static const struct apr_card_type *card_type(const struct apm_card *c)
+{
+	const struct apr_card_type *t = apr_card_type_lookup(c->type);
+
+	for (unsigned int i = 0; !t && apr_card_type_at(i); i++)
+		if ((int)apr_card_type_at(i)->hwtype == c->hwtype && c->mode &&
+		    !strcmp(apr_card_type_at(i)->mode, c->mode))
+			t = apr_card_type_at(i);
+	return t ? t : apr_card_type_lookup("CEX8C");
+}
+
+static void model_card(struct apm_host *h, unsigned int a)
+{
+	struct apr_model *m = &h->model;
+	const struct apm_card *c = &h->cards[a];
+	struct apr_card *mc = &m->card[a];
+
+	memset(mc, 0, sizeof(*mc));
+	memset(h->mq[a], 0, sizeof(h->mq[a]));
+	if (!c->has_card && !apr_mask_test(&m->lpar_apm, a))
+		return;
+	mc->type = card_type(c);
+	mc->present = c->has_card;
+	mc->bound = c->online >= 0;
+	mc->config = mc->se_config = c->config != 0;
+	mc->chkstop = mc->se_chkstop = c->chkstop == 1;
+	mc->online = c->online != 0;
+	for (unsigned int q = 0; c->has_card && q < APR_BITS; q++) {
+		struct apr_queue *mq = &h->mq[a][q];
+		int drv = h->queue[a][q] & APM_Q_DRV;
+
+		if (!(h->queue[a][q] & APM_Q_EXISTS))
+			continue;
+		mq->exists = 1;
+		mq->config = mc->config;
+		mq->chkstop = mc->chkstop;
+		mq->online = mc->online;
+		if (drv && drv == h->vfio_drv)
+			mq->driver = APR_DRV_VFIO_AP;
+		else if (drv && h->driver_default[drv - 1])
+			mq->driver = APR_DRV_CEX4QUEUE;
+		if (h->override && h->override[a * APR_BITS + q]) {
+			int v = apr_override_value(m,
+						   h->drivers[h->override[a * APR_BITS + q] - 1]);
+
+			mq->override = (uint8_t)(v > 0 ? v : APR_OVR_OTHER);
+		}
+	}
+}
+
+static void derive_qci(struct apm_host *h)
+{
+	/* vfio_ap's QCI snapshot is the LPAR's configuration. */
+	if (!h->lpar_rc[0])
+		h->rules.qci_apm = *to_apr(&h->lpar[0]);
+	else
+		h->rules.qci_apm = h->card_present;
+	apr_mask_zero(&h->rules.qci_aqm);
+	if (!h->lpar_rc[1])
+		h->rules.qci_aqm = *to_apr(&h->lpar[1]);
+	else
+		for (unsigned int a = apr_mask_next(&h->card_present, 0); a < APR_BITS;
+		     a = apr_mask_next(&h->card_present, a + 1))
+			for (unsigned int q = 0; q < APR_BITS; q++)
+				if (h->queue[a][q] & APM_Q_EXISTS)
+					apr_mask_set(&h->rules.qci_aqm, q);
+	if (!h->lpar_rc[2])
+		h->rules.qci_adm = *to_apr(&h->lpar[2]);
+	else
+		h->rules.qci_adm = h->rules.qci_aqm;
+}
+
+static void derive_warnings(struct apm_host *h)
+{
+	free(h->warnings);
+	h->warnings = NULL;
+	h->warnings_len = 0;
+	if (h->apmask_rc)
+		apm_host_warn(h, "bus/ap/apmask: unreadable (%s)", apm_errno_name(h->apmask_rc));
+	if (h->aqmask_rc)
+		apm_host_warn(h, "bus/ap/aqmask: unreadable");
+	for (unsigned int i = 0; i < h->nmdevs; i++) {
+		const struct apm_mdev *m = &h->mdevs[i];
+
+		if (m->trunc_matrix)
+			apm_host_warn(h,
+				      "mdev %s: matrix exceeds the sysfs page and reads truncated",
+				      m->uuid);
+		if (m->bad_matrix)
+			apm_host_warn(h, "mdev %s: cannot parse matrix", m->uuid);
+		if (m->trunc_guest)
+			apm_host_warn(
+				h,
+				"mdev %s: guest_matrix exceeds the sysfs page and reads truncated",
+				m->uuid);
+	}
+}
+
+int apm_host_derive(struct apm_host *h, const struct apr_mask *adapters, const bool *filter)
+{
+	struct apr_model *m = &h->model;
+
+	derive_qci(h);
+	h->rules.profile = apr_profile_detect(h->nmdevs > 0,
+					      h->nmdevs && h->mdevs[0].has_guest_matrix,
+					      h->nmdevs && h->mdevs[0].has_ap_config,
+					      h->has_matrix_features, h->override_attr);
+	for (unsigned int i = 0; i < h->nmdevs; i++) {
+		struct apm_mdev *md = &h->mdevs[i];
+
+		/* No attribute shows the guest's control domains: the filter's rule (vfio_ap_mdev_filter_cdoms). */
+		if (md->has_guest_matrix)
+			apr_mask_and(&md->m.sadm, &md->m.adm, &h->rules.qci_adm);
+		else
+			md->m.sadm = md->m.adm;
+		h->rmdevs[i] = md->m;
+	}
+	m->profile = h->rules.profile;
+	m->max_apid = h->max_apid;
+	m->max_apqi = h->max_apqi;
+	snprintf(m->features, sizeof(m->features), "%s",
+		 h->lpar_rc[0] == -EOPNOTSUPP ? "-" : h->bus_features);
+	m->vfio_ap = h->vfio_ap_loaded;
+	m->apmask = h->rules.apmask;
+	m->aqmask = h->rules.aqmask;
+	m->ap_domain = h->has_ap_domain ? h->ap_domain : -1;
+	m->scans = 1;
+	m->bindings_armed = h->bindings_complete == 0;
+	m->lpar_apm = m->seen_apm = h->rules.qci_apm;
+	m->lpar_aqm = m->seen_aqm = h->rules.qci_aqm;
+	m->lpar_adm = m->seen_adm = h->rules.qci_adm;
+	/* The "other" override names are numbered as the rows name them. */
+	if (!adapters)
+		memset(m->override_name, 0, sizeof(m->override_name));
+	for (unsigned int a = 0; a < APR_BITS; a++)
+		if (!adapters || apr_mask_test(adapters, a))
+			model_card(h, a);
+	m->next_group = 0;
+	for (unsigned int i = 0; i < h->nmdevs; i++) {
+		memcpy(h->minfo[i].uuid, h->mdevs[i].uuid, sizeof(h->minfo[i].uuid));
+		h->minfo[i].group = h->mdevs[i].iommu_group;
+		memcpy(h->minfo[i].guest, h->mdevs[i].guest, sizeof(h->minfo[i].guest));
+		h->minfo[i].ignore_release = h->minfo[i].refilter = false;
+		if (h->minfo[i].group >= m->next_group)
+			m->next_group = h->minfo[i].group + 1;
+	}
+	m->nmdevs = h->nmdevs;
+	apr_model_set_mdevs(m, h->rmdevs, h->minfo, h->nmdevs);
+	apr_model_rules_host(m, &h->rules);
+	for (unsigned int i = 0; i < h->nmdevs; i++)
+		if (!filter || filter[i])
+			apm_host_prepare_filter(h, &h->mdevs[i]);
+	derive_warnings(h);
+	return 0;
+}
+
+/* -------------------------------------------------------------- load */
+
+APM_EXPORT int apm_host_load(struct apm_ctx *ctx, unsigned int flags, struct apm_host **out)
+{
+	struct mdev_list ml = { 0 };
+	struct apm_host *h;
+	char buf[SMALL];
+	unsigned int a, q;
+	int v, rc;
+
+	h = apm_host_alloc(ctx);
+	if (!h)
+		return -ENOMEM;
+	apm_host_read_masks(h);
+	if (h->apmask_rc == -ENOENT) {
+		err(ctx, "%s: no AP bus (bus/ap/apmask is missing)", ctx->source);
+		apm_host_unref(h);
+		return -ENOENT;
+	}
+	/* Without QCI/APXA the limits are 63 and 15 (ap_bus.c: ap_max_adapter_id). */
+	h->max_apid = read_int(ctx, "bus/ap/ap_max_adapter_id", &v) ? 63 : (unsigned int)v;
+	h->max_apqi = read_int(ctx, "bus/ap/ap_max_domain_id", &v) ? 15 : (unsigned int)v;
+	if (h->max_apid > 255)
+		h->max_apid = 255;
+	if (h->max_apqi > 255)
+		h->max_apqi = 255;
+	apm_host_read_lpar(h);
+	apm_host_read_ap_domain(h);
+	apm_host_read_bindings(h);
+	rc = apm_read(ctx, "bus/ap/features", buf, sizeof(buf));
+	if (rc >= 0) {
+		h->has_bus_features = true;
+		snprintf(h->bus_features, sizeof(h->bus_features), "%s", apm_strip(buf));
+	}
+
+	apm_list(ctx, "bus/ap/devices", device_entry, h);
+	apm_list(ctx, "bus/ap/drivers", drivers_entry, h);
+	for (a = 0; a < APR_BITS; a++)
+		apm_host_read_card(h, a);
+
+	rc = apm_list(ctx, "devices/vfio_ap/matrix", matrix_entry, &ml);
+	h->vfio_ap_loaded = rc == 0;
+	if (ml.features) {
+		h->has_matrix_features = true;
+		apm_read(ctx, "devices/vfio_ap/matrix/features", buf, sizeof(buf));
+		snprintf(h->matrix_features, sizeof(h->matrix_features), "%s", apm_strip(buf));
+	}
+	if (first_queue(h, &a, &q)) {
+		h->override_asked = true;
+		h->override_attr = apm_readf(ctx, buf, sizeof(buf),
+					     "devices/ap/card%02x/%02x.%04x/driver_override", a, a,
+					     q) >= 0;
+	}
+	rc = mdev_arrays(h, ml.n);
+	if (rc) {
+		free(ml.uuids);
+		apm_host_unref(h);
+		return rc;
+	}
+	for (unsigned int i = 0; i < ml.n; i++)
+		mdev_init(h, &h->mdevs[i], ml.uuids[i]);
+	free(ml.uuids);
+	h->nmdevs = ml.n;
+	qsort(h->mdevs, h->nmdevs, sizeof(*h->mdevs), cmp_uuid);
+	if (apm_host_label_mdevs(h)) {
+		apm_host_unref(h);
+		return -ENOMEM;
+	}
+	for (unsigned int i = 0; i < h->nmdevs; i++)
+		apm_host_read_mdev(h, i);
+
+	h->rules.profile = apr_profile_detect(h->nmdevs > 0,
+					      h->nmdevs && h->mdevs[0].has_guest_matrix,
+					      h->nmdevs && h->mdevs[0].has_ap_config,
+					      h->has_matrix_features, h->override_attr);
+	if (h->rules.profile >= APR_PROFILE_6_19 && apr_mask_full(&h->rules.apmask) &&
+	    apr_mask_full(&h->rules.aqmask))
+		for (a = 0; a < APR_BITS; a++)
+			for (q = 0; q < APR_BITS; q++)
+				if ((h->queue[a][q] & APM_Q_EXISTS) &&
+				    apm_host_read_override(h, a, q)) {
+					apm_host_unref(h);
+					return -ENOMEM;
+				}
+	apm_host_read_holders(h, NULL);
+	for (unsigned int i = 0; i < h->nmdevs; i++)
+		apm_host_read_in_use(h, i);
+	rc = apm_host_derive(h, NULL, NULL);
+	if (rc) {
+		apm_host_unref(h);
+		return rc;
+	}
+	if (flags & APM_LOAD_DETAIL) {
+		h->details = calloc(APR_BITS * APR_BITS, sizeof(*h->details));
+		if (h->details)
+			for (a = 0; a < APR_BITS; a++)
+				for (q = 0; q < APR_BITS; q++)
+					if (h->queue[a][q] & APM_Q_EXISTS)
+						apm_host_get_queue_detail(h, a, q, NULL);
+		h->detail = h->details != NULL;
+	}
+	*out = h;
+	return 0;
+}
