@@ -28,7 +28,21 @@ static inline const struct apr_mask *to_apr(const struct apm_mask *m)
 
 /* ---------------------------------------------------------------- seam */
 
-/* One uevent: action, devpath, subsystem and "K=V" properties. */
+/*
+ * One uevent: action, devpath, subsystem and "K=V" properties.
+ *
+ * Beside the kernel's uevents the seam reports what the kernel sends none
+ * for, as events of subsystem "apmatrix"; the first three only where the
+ * caller asked (watch):
+ *   write  /DIR  ATTR=NAME     an attribute of DIR (a sysfs path) was written
+ *                              successfully (what inotify's IN_MODIFY says);
+ *   open   /dev/vfio/GROUP     a process opened a VFIO group (IN_OPEN), as QEMU
+ *   close  /dev/vfio/GROUP     does when a guest starts, or closed it;
+ *   change /  SIM_STATE=changed  another process replaced the simulated host's
+ *                              state file: anything may have changed.
+ */
+#define APM_EVENT_SUBSYSTEM "apmatrix"
+
 struct apm_event {
 	int refcount;
 	char action[16];
@@ -69,8 +83,15 @@ struct apm_backend_ops {
 	/* Who holds each /dev/vfio/<group>, all in one look at the processes. */
 	int (*vfio_holders)(void *be, struct apm_holder *holders, unsigned int n);
 	int (*event_fd)(void *be);
-	/* 0 with *ev filled, -EAGAIN when none. */
+	/* 0 with *ev filled, -EAGAIN when none, -ENOBUFS once after events were lost. */
 	int (*read_event)(void *be, struct apm_event *ev);
+	/*
+	 * Report what no uevent tells (see "Beside the kernel's uevents"):
+	 * writes to the attributes of directory path, or with path NULL the
+	 * opens and closes of VFIO groups; on false, stop.  0, or -errno when
+	 * the backend cannot (the caller then polls those files).
+	 */
+	int (*watch)(void *be, const char *path, bool on);
 	/* Run fn under the backend's own serialisation (the sim's file lock). */
 	int (*transaction)(void *be, int (*fn)(void *data), void *data);
 	void (*destroy)(void *be);
@@ -111,6 +132,13 @@ void apm_log(const struct apm_ctx *ctx, int priority, const char *file, int line
 
 int apm_backend_fs_new(struct apm_ctx *ctx, const char *root, const char *proc_root, void **be);
 extern const struct apm_backend_ops apm_backend_fs_ops;
+/* fs-events.c: the real host's uevents and inotify watches, for backend-fs.c. */
+struct fs_events;
+int apm_fs_events_new(struct apm_ctx *ctx, const char *root, struct fs_events **ev);
+void apm_fs_events_free(struct fs_events *ev);
+int apm_fs_events_fd(const struct fs_events *ev);
+int apm_fs_events_read(struct fs_events *ev, struct apm_event *out);
+int apm_fs_events_watch(struct fs_events *ev, const char *path, bool on);
 int apm_backend_sim_new(struct apm_ctx *ctx, const char *file, void **be);
 /* A simulated host over a copy of model m, silent, kept nowhere (a prediction's). */
 int apm_backend_sim_new_model(struct apm_ctx *ctx, const struct apr_model *m, void **be);
@@ -137,6 +165,9 @@ int apm_list(struct apm_ctx *ctx, const char *path, apm_list_fn fn, void *data);
 int apm_readlink(struct apm_ctx *ctx, const char *path, char *buf, size_t size);
 bool apm_can_write(struct apm_ctx *ctx, const char *path);
 int apm_vfio_holders(struct apm_ctx *ctx, struct apm_holder *holders, unsigned int n);
+int apm_seam_watch(struct apm_ctx *ctx, const char *path, bool on);
+/* The next event into *ev (no allocation): 0, -EAGAIN, -ENOBUFS. */
+int apm_read_event(struct apm_ctx *ctx, struct apm_event *ev);
 int apm_transaction(struct apm_ctx *ctx, int (*fn)(void *data), void *data);
 
 /* ------------------------------------------------------------ snapshot */
@@ -257,30 +288,39 @@ void apm_host_read_masks(struct apm_host *h);
 void apm_host_read_lpar(struct apm_host *h);
 void apm_host_read_ap_domain(struct apm_host *h);
 void apm_host_read_bindings(struct apm_host *h);
-/* A card's files (all of them, or only chkstop); nothing when it has no device. */
+/*
+ * A card's files: all of them, or what a scan changes without an event
+ * (chkstop, and online, which follows it); nothing when it has no device.
+ */
 void apm_host_read_card(struct apm_host *h, unsigned int a);
 void apm_host_read_chkstop(struct apm_host *h, unsigned int a);
 /* The index of a driver of the bus by name (added when new), 0 when the table is full. */
 int apm_host_driver_index(struct apm_host *h, const char *name);
+/* Whether queues have driver_override (6.19), asked of the first queue there is. */
+void apm_host_read_override_attr(struct apm_host *h);
 /* 6.19: queue (a, q)'s driver_override into the override table (0 or -ENOMEM). */
 int apm_host_read_override(struct apm_host *h, unsigned int a, unsigned int q);
 /* Add or remove mdev uuid (sorted in); the new one's files are read.  0 or -errno. */
 int apm_host_add_mdev(struct apm_host *h, const char *uuid);
 int apm_host_remove_mdev(struct apm_host *h, unsigned int i);
+/* The mdevs the matrix device lists now: the new ones added (and read), the gone removed. */
+int apm_host_sync_mdevs(struct apm_host *h);
 /* mdev i's files: ap_config or matrix and control_domains, guest_matrix, iommu_group. */
 void apm_host_read_mdev(struct apm_host *h, unsigned int i);
+/* mdev i's guest_matrix only (its shadow changes without a write to the mdev). */
+void apm_host_read_mdev_guest(struct apm_host *h, unsigned int i);
 /* The holders of the VFIO groups of the mdevs marked in which (NULL: all). */
 void apm_host_read_holders(struct apm_host *h, const bool *which);
 /* mdev i's status read (when its holder does not settle in_use) and in_use. */
 void apm_host_read_in_use(struct apm_host *h, unsigned int i);
 /*
  * Recompute what is derived from what was read: the QCI view, the
- * profile, the kernel model (the rows of adapters, NULL: all), the mdevs'
- * model entries, the filter facts of the mdevs marked in filter (NULL:
- * all) and the warnings.  0 or -ENOMEM.
+ * profile, the kernel model (the rows of adapters, NULL: all; the model's
+ * table must be h's own), the mdevs' model entries and the warnings; the
+ * filter facts are apm_host_prepare_filter's, per mdev.  0 or -ENOMEM.
  */
-int apm_host_derive(struct apm_host *h, const struct apr_mask *adapters, const bool *filter);
-/* host.c: the per-mdev facts the filter reasons need. */
+int apm_host_derive(struct apm_host *h, const struct apr_mask *adapters);
+/* host.c: the per-mdev facts the filter reasons need (after apm_host_derive). */
 void apm_host_prepare_filter(struct apm_host *h, struct apm_mdev *m);
 /*
  * 0 when a and b are the same snapshot of a host, as far as anything the
@@ -289,6 +329,11 @@ void apm_host_prepare_filter(struct apm_host *h, struct apm_mdev *m);
  * first difference named in why.  The test of the incremental engine.
  */
 int apm_host_compare(const struct apm_host *a, const struct apm_host *b, char *why, size_t size);
+
+/* watch.c: the poll tick is due now (tests, instead of waiting for it). */
+void apm_watch_poll_now(struct apm_watch *w);
+/* watch.c tells a delta what it covers: a full load, how many events. */
+void apm_delta_set_source(struct apm_delta *d, bool reloaded, unsigned int events);
 
 /*
  * Reference-counted blocks for the snapshot's tables (util.c): new zeroed,

@@ -4,9 +4,8 @@
  *
  * The sysfs root is opened once as a directory fd and every access is an
  * *at() call on a relative path, so tests point the whole library at a
- * fixture tree without LD_PRELOAD tricks.  Events come from a libudev
- * monitor on the "kernel" netlink source, which needs no udevd (minimal
- * VMs and containers have none).  In-use detection scans /proc/<pid>/fd
+ * fixture tree without LD_PRELOAD tricks.  Events are fs-events.c's (the
+ * kernel's uevents and inotify).  In-use detection scans /proc/<pid>/fd
  * for an open /dev/vfio/<group>.
  */
 #include "config.h"
@@ -15,7 +14,6 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <libudev.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -26,9 +24,8 @@
 struct fs_backend {
 	struct apm_ctx *ctx; /* owner, not referenced */
 	int rootfd;
-	char *proc;
-	struct udev *udev;
-	struct udev_monitor *mon;
+	char *root, *proc;
+	struct fs_events *events; /* opened on first use */
 };
 
 int apm_backend_fs_new(struct apm_ctx *ctx, const char *root, const char *proc_root, void **out)
@@ -46,8 +43,11 @@ int apm_backend_fs_new(struct apm_ctx *ctx, const char *root, const char *proc_r
 		return rc;
 	}
 	fs->proc = strdup(proc_root);
-	if (!fs->proc) {
+	fs->root = strdup(root);
+	if (!fs->proc || !fs->root) {
 		close(fs->rootfd);
+		free(fs->proc);
+		free(fs->root);
 		free(fs);
 		return -ENOMEM;
 	}
@@ -59,11 +59,9 @@ static void fs_destroy(void *be)
 {
 	struct fs_backend *fs = be;
 
-	if (fs->mon)
-		udev_monitor_unref(fs->mon);
-	if (fs->udev)
-		udev_unref(fs->udev);
+	apm_fs_events_free(fs->events);
 	close(fs->rootfd);
+	free(fs->root);
 	free(fs->proc);
 	free(fs);
 }
@@ -305,51 +303,32 @@ static int fs_vfio_holders(void *be, struct apm_holder *hs, unsigned int n)
 	return 0;
 }
 
+static int events(struct fs_backend *fs)
+{
+	return fs->events ? 0 : apm_fs_events_new(fs->ctx, fs->root, &fs->events);
+}
+
 static int fs_event_fd(void *be)
 {
 	struct fs_backend *fs = be;
+	int rc = events(fs);
 
-	if (fs->mon)
-		return udev_monitor_get_fd(fs->mon);
-	fs->udev = udev_new();
-	if (!fs->udev)
-		return -ENOMEM;
-	/* "kernel": uevents straight from the kernel, no udevd required. */
-	fs->mon = udev_monitor_new_from_netlink(fs->udev, "kernel");
-	if (!fs->mon)
-		return -EPROTONOSUPPORT;
-	udev_monitor_filter_add_match_subsystem_devtype(fs->mon, "ap", NULL);
-	udev_monitor_filter_add_match_subsystem_devtype(fs->mon, "mdev", NULL);
-	udev_monitor_filter_add_match_subsystem_devtype(fs->mon, "matrix", NULL);
-	if (udev_monitor_enable_receiving(fs->mon) < 0)
-		return -errno ? -errno : -EIO;
-	return udev_monitor_get_fd(fs->mon);
+	return rc ? rc : apm_fs_events_fd(fs->events);
 }
 
 static int fs_read_event(void *be, struct apm_event *ev)
 {
 	struct fs_backend *fs = be;
-	struct udev_list_entry *e;
-	struct udev_device *d;
 
-	if (!fs->mon)
-		return -EAGAIN;
-	d = udev_monitor_receive_device(fs->mon);
-	if (!d)
-		return -EAGAIN;
-	snprintf(ev->action, sizeof(ev->action), "%s", udev_device_get_action(d) ?: "");
-	snprintf(ev->devpath, sizeof(ev->devpath), "%s", udev_device_get_devpath(d) ?: "");
-	snprintf(ev->subsystem, sizeof(ev->subsystem), "%s", udev_device_get_subsystem(d) ?: "");
-	udev_list_entry_foreach(e, udev_device_get_properties_list_entry(d)) {
-		if (ev->nprops >= ARRAY_SIZE(ev->props))
-			break;
-		/* The kernel's APMASK= value ends with '\n' (ap_send_mask_changed_uevent): strip it. */
-		snprintf(ev->props[ev->nprops], sizeof(ev->props[0]), "%s=%s",
-			 udev_list_entry_get_name(e), udev_list_entry_get_value(e));
-		apm_strip(ev->props[ev->nprops++]);
-	}
-	udev_device_unref(d);
-	return 0;
+	return fs->events ? apm_fs_events_read(fs->events, ev) : -EAGAIN;
+}
+
+static int fs_watch(void *be, const char *path, bool on)
+{
+	struct fs_backend *fs = be;
+	int rc = events(fs);
+
+	return rc ? rc : apm_fs_events_watch(fs->events, path, on);
 }
 
 /*
@@ -379,6 +358,7 @@ const struct apm_backend_ops apm_backend_fs_ops = {
 	.vfio_holders = fs_vfio_holders,
 	.event_fd = fs_event_fd,
 	.read_event = fs_read_event,
+	.watch = fs_watch,
 	.transaction = fs_transaction,
 	.destroy = fs_destroy,
 };

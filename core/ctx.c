@@ -350,6 +350,11 @@ int apm_vfio_holders(struct apm_ctx *ctx, struct apm_holder *holders, unsigned i
 	return ctx->ops->vfio_holders(ctx->be, holders, n);
 }
 
+int apm_seam_watch(struct apm_ctx *ctx, const char *path, bool on)
+{
+	return ctx->ops->watch(ctx->be, path, on);
+}
+
 int apm_transaction(struct apm_ctx *ctx, int (*fn)(void *data), void *data)
 {
 	return ctx->ops->transaction(ctx->be, fn, data);
@@ -378,6 +383,11 @@ APM_EXPORT int apm_ctx_get_event_fd(struct apm_ctx *ctx)
 	return ctx->ops->event_fd(ctx->be);
 }
 
+int apm_read_event(struct apm_ctx *ctx, struct apm_event *ev)
+{
+	return ctx->ops->read_event(ctx->be, ev);
+}
+
 APM_EXPORT int apm_ctx_read_event(struct apm_ctx *ctx, struct apm_event **out)
 {
 	struct apm_event *ev = calloc(1, sizeof(*ev));
@@ -385,7 +395,7 @@ APM_EXPORT int apm_ctx_read_event(struct apm_ctx *ctx, struct apm_event **out)
 
 	if (!ev)
 		return -ENOMEM;
-	rc = ctx->ops->read_event(ctx->be, ev);
+	rc = apm_read_event(ctx, ev);
 	if (rc) {
 		free(ev);
 		return rc;

@@ -269,10 +269,13 @@ static int read_card_int(struct apm_host *h, unsigned int a, const char *attr, i
 	return (int)strtol(buf, NULL, base);
 }
 
+/* zcrypt's online reads 0 while the card is checkstopped (zcrypt_card.c: online_show). */
 void apm_host_read_chkstop(struct apm_host *h, unsigned int a)
 {
-	if (h->cards[a].has_card)
-		h->cards[a].chkstop = read_card_int(h, a, "chkstop", 10);
+	if (!h->cards[a].has_card)
+		return;
+	h->cards[a].chkstop = read_card_int(h, a, "chkstop", 10);
+	h->cards[a].online = read_card_int(h, a, "online", 10);
 }
 
 void apm_host_read_card(struct apm_host *h, unsigned int a)
@@ -381,10 +384,27 @@ void apm_host_read_mdev(struct apm_host *h, unsigned int i)
 			p = end + (*end == '\n');
 		}
 	}
-	rc = apm_readf(ctx, buf, sizeof(buf), "%s/guest_matrix", base);
+	apm_host_read_mdev_guest(h, i);
+	rc = apm_readlink(ctx, strcat(base, "/iommu_group"), link, sizeof(link));
+	if (rc > 0) {
+		const char *slash = strrchr(link, '/');
+
+		m->iommu_group = atoi(slash ? slash + 1 : link);
+	}
+}
+
+void apm_host_read_mdev_guest(struct apm_host *h, unsigned int i)
+{
+	struct apm_mdev *m = &h->mdevs[i];
+	char buf[APR_PAGE_SIZE + 1];
+	int rc;
+
+	rc = apm_readf(h->ctx, buf, sizeof(buf), "devices/vfio_ap/matrix/%s/guest_matrix", m->uuid);
+	apr_mask_zero(&m->m.sapm);
+	apr_mask_zero(&m->m.saqm);
+	m->has_guest_matrix = rc >= 0;
+	m->trunc_guest = rc >= APR_PAGE_SIZE - 1;
 	if (rc >= 0) {
-		m->has_guest_matrix = true;
-		m->trunc_guest = rc >= APR_PAGE_SIZE - 1;
 		apm_parse_matrix(buf, &m->m.sapm, &m->m.saqm);
 	} else {
 		/* Static vfio_ap: the guest gets the assigned matrix as it is. */
@@ -392,12 +412,6 @@ void apm_host_read_mdev(struct apm_host *h, unsigned int i)
 		m->m.saqm = m->m.aqm;
 	}
 	m->truncated = m->trunc_matrix || m->trunc_guest;
-	rc = apm_readlink(ctx, strcat(base, "/iommu_group"), link, sizeof(link));
-	if (rc > 0) {
-		const char *slash = strrchr(link, '/');
-
-		m->iommu_group = atoi(slash ? slash + 1 : link);
-	}
 }
 
 static void mdev_init(struct apm_host *h, struct apm_mdev *m, const char *uuid)
@@ -431,6 +445,30 @@ int apm_host_add_mdev(struct apm_host *h, const char *uuid)
 	mdev_init(h, &h->mdevs[i], uuid);
 	apm_host_read_mdev(h, i);
 	return apm_host_label_mdevs(h);
+}
+
+int apm_host_sync_mdevs(struct apm_host *h)
+{
+	struct mdev_list ml = { 0 };
+	int rc = apm_list(h->ctx, "devices/vfio_ap/matrix", matrix_entry, &ml);
+
+	if (rc && rc != -ENOENT) {
+		free(ml.uuids);
+		return rc;
+	}
+	rc = 0;
+	for (unsigned int i = h->nmdevs; i-- > 0;) {
+		bool listed = false;
+
+		for (unsigned int k = 0; k < ml.n && !listed; k++)
+			listed = !strcmp(ml.uuids[k], h->mdevs[i].uuid);
+		if (!listed)
+			rc = apm_host_remove_mdev(h, i);
+	}
+	for (unsigned int k = 0; k < ml.n && (!rc || rc == -EEXIST); k++)
+		rc = apm_host_add_mdev(h, ml.uuids[k]);
+	free(ml.uuids);
+	return rc == -EEXIST ? 0 : rc;
 }
 
 int apm_host_remove_mdev(struct apm_host *h, unsigned int i)
@@ -548,6 +586,17 @@ static bool first_queue(const struct apm_host *h, unsigned int *a, unsigned int 
 	return false;
 }
 
+void apm_host_read_override_attr(struct apm_host *h)
+{
+	char buf[SMALL];
+	unsigned int a, q;
+
+	h->override_asked = first_queue(h, &a, &q);
+	h->override_attr = h->override_asked &&
+			   apm_readf(h->ctx, buf, sizeof(buf),
+				     "devices/ap/card%02x/%02x.%04x/driver_override", a, a, q) >= 0;
+}
+
 /* ------------------------------------------------------------ derive */
 
 /*
@@ -654,7 +703,7 @@ static void derive_warnings(struct apm_host *h)
 	}
 }
 
-int apm_host_derive(struct apm_host *h, const struct apr_mask *adapters, const bool *filter)
+int apm_host_derive(struct apm_host *h, const struct apr_mask *adapters)
 {
 	struct apr_model *m = &h->model;
 
@@ -705,9 +754,6 @@ int apm_host_derive(struct apm_host *h, const struct apr_mask *adapters, const b
 	m->nmdevs = h->nmdevs;
 	apr_model_set_mdevs(m, h->rmdevs, h->minfo, h->nmdevs);
 	apr_model_rules_host(m, &h->rules);
-	for (unsigned int i = 0; i < h->nmdevs; i++)
-		if (!filter || filter[i])
-			apm_host_prepare_filter(h, &h->mdevs[i]);
 	derive_warnings(h);
 	return 0;
 }
@@ -759,12 +805,7 @@ APM_EXPORT int apm_host_load(struct apm_ctx *ctx, unsigned int flags, struct apm
 		apm_read(ctx, "devices/vfio_ap/matrix/features", buf, sizeof(buf));
 		snprintf(h->matrix_features, sizeof(h->matrix_features), "%s", apm_strip(buf));
 	}
-	if (first_queue(h, &a, &q)) {
-		h->override_asked = true;
-		h->override_attr = apm_readf(ctx, buf, sizeof(buf),
-					     "devices/ap/card%02x/%02x.%04x/driver_override", a, a,
-					     q) >= 0;
-	}
+	apm_host_read_override_attr(h);
 	rc = mdev_arrays(h, ml.n);
 	if (rc) {
 		free(ml.uuids);
@@ -799,11 +840,13 @@ APM_EXPORT int apm_host_load(struct apm_ctx *ctx, unsigned int flags, struct apm
 	apm_host_read_holders(h, NULL);
 	for (unsigned int i = 0; i < h->nmdevs; i++)
 		apm_host_read_in_use(h, i);
-	rc = apm_host_derive(h, NULL, NULL);
+	rc = apm_host_derive(h, NULL);
 	if (rc) {
 		apm_host_unref(h);
 		return rc;
 	}
+	for (unsigned int i = 0; i < h->nmdevs; i++)
+		apm_host_prepare_filter(h, &h->mdevs[i]);
 	if (flags & APM_LOAD_DETAIL) {
 		h->details = calloc(APR_BITS * APR_BITS, sizeof(*h->details));
 		if (h->details)

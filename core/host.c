@@ -594,6 +594,12 @@ static void compare_bus(struct cmp *c, const struct apm_host *x, const struct ap
 	str_differs(c, apm_host_get_warnings(x), apm_host_get_warnings(y), "warnings");
 }
 
+static const char *field(char *buf, size_t size, unsigned int a, const char *name)
+{
+	snprintf(buf, size, "adapter 0x%02x %s", a, name);
+	return buf;
+}
+
 static void compare_adapters(struct cmp *c, const struct apm_host *x, const struct apm_host *y)
 {
 	for (unsigned int a = 0; a < APR_BITS && !c->diff; a++) {
@@ -604,17 +610,18 @@ static void compare_adapters(struct cmp *c, const struct apm_host *x, const stru
 		snprintf(what, sizeof(what), "adapter 0x%02x", a);
 		if (int_differs(c, rp, rq, what) || rp)
 			continue;
-		int_differs(c, p.in_lpar, q.in_lpar, what);
-		int_differs(c, p.has_card, q.has_card, what);
-		int_differs(c, p.hwtype, q.hwtype, what);
-		int_differs(c, p.raw_hwtype, q.raw_hwtype, what);
-		str_differs(c, p.type, q.type, what);
-		str_differs(c, p.mode, q.mode, what);
-		int_differs(c, p.config, q.config, what);
-		int_differs(c, p.chkstop, q.chkstop, what);
-		int_differs(c, p.online, q.online, what);
-		int_differs(c, p.functions, q.functions, what);
-		str_differs(c, p.driver, q.driver, what);
+		int_differs(c, p.in_lpar, q.in_lpar, field(what, sizeof(what), a, "in_lpar"));
+		int_differs(c, p.has_card, q.has_card, field(what, sizeof(what), a, "has_card"));
+		int_differs(c, p.hwtype, q.hwtype, field(what, sizeof(what), a, "hwtype"));
+		int_differs(c, p.raw_hwtype, q.raw_hwtype,
+			    field(what, sizeof(what), a, "raw_hwtype"));
+		str_differs(c, p.type, q.type, field(what, sizeof(what), a, "type"));
+		str_differs(c, p.mode, q.mode, field(what, sizeof(what), a, "mode"));
+		int_differs(c, p.config, q.config, field(what, sizeof(what), a, "config"));
+		int_differs(c, p.chkstop, q.chkstop, field(what, sizeof(what), a, "chkstop"));
+		int_differs(c, p.online, q.online, field(what, sizeof(what), a, "online"));
+		int_differs(c, p.functions, q.functions, field(what, sizeof(what), a, "functions"));
+		str_differs(c, p.driver, q.driver, field(what, sizeof(what), a, "driver"));
 	}
 }
 
@@ -630,6 +637,11 @@ static void compare_queues(struct cmp *c, const struct apm_host *x, const struct
 			struct apm_queue_info p, r;
 			char what[64];
 
+			/* What show does not list follows from the masks, compared already. */
+			if (!((x->queue[a][q] | y->queue[a][q]) & APM_Q_EXISTS) &&
+			    apr_mdev_holding(x->rmdevs, (int)x->nmdevs, a, q) < 0 &&
+			    apr_mdev_holding(y->rmdevs, (int)y->nmdevs, a, q) < 0)
+				continue;
 			apm_host_get_queue(x, a, q, &p);
 			apm_host_get_queue(y, a, q, &r);
 			snprintf(what, sizeof(what), "queue %02x.%04x", a, q);
@@ -717,6 +729,8 @@ static void compare_model(struct cmp *c, const struct apm_host *x, const struct 
 		for (unsigned int i = 0; i < APR_BITS && !c->diff; i++) {
 			const struct apr_queue *sp = &p->q[a][i], *sq = &q->q[a][i];
 
+			if (!memcmp(sp, sq, sizeof(*sp)) && !sp->override)
+				continue;
 			snprintf(what, sizeof(what), "model queue %02x.%04x", a, i);
 			int_differs(c, sp->exists, sq->exists, what);
 			int_differs(c, sp->config, sq->config, what);

@@ -360,6 +360,121 @@ unsigned int apm_host_get_label_width(const struct apm_host *host);
  */
 int apm_host_lookup_mdev(const struct apm_host *host, const char *name, struct apm_mdev **mdev);
 
+/* -------------------------------------------------------- live updates */
+
+struct apm_delta;
+
+/*
+ * What differs between two snapshots of the same host, before and after:
+ * the APQNs whose apm_host_get_queue() answer differs (any field, the
+ * filter reason too), the adapters whose apm_host_get_adapter() answer
+ * differs, the mdevs added, removed or changed (masks, guest, in use,
+ * IOMMU group), and flags for the rest.  The delta holds a reference to
+ * both snapshots.  Returns 0 with a new reference in *delta, -EINVAL when
+ * one is NULL, -ENOMEM.  Since: 7
+ */
+int apm_delta_new(struct apm_host *before, struct apm_host *after, struct apm_delta **delta);
+/* New reference / drop one (NULL-safe; NULL once freed).  Since: 7 */
+struct apm_delta *apm_delta_ref(struct apm_delta *delta);
+struct apm_delta *apm_delta_unref(struct apm_delta *delta);
+/* The snapshots compared (borrowed from the delta).  Since: 7 */
+struct apm_host *apm_delta_get_before(const struct apm_delta *delta);
+struct apm_host *apm_delta_get_after(const struct apm_delta *delta);
+
+#define APM_DELTA_APMASK   (1u << 0) /* apmask differs (or its readability) */
+#define APM_DELTA_AQMASK   (1u << 1)
+#define APM_DELTA_LPAR	   (1u << 2) /* one of the LPAR's masks (apm_host_get_lpar_mask) */
+#define APM_DELTA_BUS	   (1u << 3) /* ap_domain, bindings, profile, features, vfio_ap, warnings */
+#define APM_DELTA_RELOADED (1u << 4) /* after is a full load: events were lost (apm_watch) */
+/* The flags above that apply.  Since: 7 */
+unsigned int apm_delta_get_flags(const struct apm_delta *delta);
+/* True when nothing a client shows differs (APM_DELTA_RELOADED alone is empty).  Since: 7 */
+bool apm_delta_is_empty(const struct apm_delta *delta);
+/* How many uevents (and other events of the host) it covers; 0 for apm_delta_new().  Since: 7 */
+unsigned int apm_delta_get_event_count(const struct apm_delta *delta);
+/* The APQNs that differ: their number, one by one, and all in APQN order (fn's non-zero stops).  Since: 7 */
+unsigned int apm_delta_get_queue_count(const struct apm_delta *delta);
+bool apm_delta_has_queue(const struct apm_delta *delta, unsigned int adapter, unsigned int domain);
+int apm_delta_foreach_queue(const struct apm_delta *delta,
+			    int (*fn)(unsigned int adapter, unsigned int domain, void *data),
+			    void *data);
+/* The adapters whose information differs, as a mask.  Since: 7 */
+void apm_delta_get_adapters(const struct apm_delta *delta, struct apm_mask *m);
+
+enum apm_delta_mdev {
+	APM_DELTA_MDEV_ADDED = 0,
+	APM_DELTA_MDEV_REMOVED,
+	APM_DELTA_MDEV_CHANGED,
+};
+/* The mdevs that differ, sorted by uuid: 0 with *uuid (borrowed) and *how, or -ENOENT.  Since: 7 */
+unsigned int apm_delta_get_mdev_count(const struct apm_delta *delta);
+int apm_delta_get_mdev(const struct apm_delta *delta, unsigned int i, const char **uuid,
+		       enum apm_delta_mdev *how);
+
+struct apm_watch;
+
+/*
+ * A snapshot kept current from the host's events (the console's and
+ * `apmatrix watch`'s engine).  Each event updates only what it names (a
+ * queue's binding, a card's or an mdev's files, the masks); a poll at an
+ * interval (default 1 s) reads what no event tells (a bus scan's effects
+ * on checkstops and the guests' matrices).  Events are handed out in
+ * batches: the first after a quiet time at once, then at most one per
+ * batch interval (default 50 ms) while they keep coming.  When events
+ * were lost (the kernel's socket overflowed) the next batch is one full
+ * load, flagged APM_DELTA_RELOADED.  Snapshots stay immutable: each batch
+ * is a new one that shares what did not change with the one before.
+ *
+ * The loop of a client:
+ *	poll({apm_watch_get_fd(w), ...}, apm_watch_get_timeout(w));
+ *	if (apm_watch_process(w, &host, &delta) == 1) { draw host, mark delta; unref both }
+ *
+ * apm_watch_new starts from host (loaded from its context, which must
+ * stay the watch's only reader of events) and holds a reference to it.
+ * Returns 0 with a new reference in *w, -EINVAL, -ENOMEM, or the error of
+ * opening the context's event source.  Since: 7
+ */
+int apm_watch_new(struct apm_host *host, struct apm_watch **w);
+/* New reference / drop one (NULL-safe; NULL once freed).  Since: 7 */
+struct apm_watch *apm_watch_ref(struct apm_watch *w);
+struct apm_watch *apm_watch_unref(struct apm_watch *w);
+/* The fd to poll for POLLIN (the context's event fd).  Since: 7 */
+int apm_watch_get_fd(const struct apm_watch *w);
+/* The poll interval (0: none) and the batch interval, in ms.  Since: 7 */
+void apm_watch_set_intervals(struct apm_watch *w, unsigned int poll_ms, unsigned int batch_ms);
+/*
+ * How long the caller may wait for the fd before calling
+ * apm_watch_process() anyway (a batch or a poll is due): ms, 0 now, -1
+ * no limit.  Since: 7
+ */
+int apm_watch_get_timeout(const struct apm_watch *w);
+/*
+ * Reads what is pending (for a few ms at most, so the caller's input is
+ * served between calls), polls when due, and hands out a batch when one
+ * is due: 1 with a new snapshot in *host and what differs from the one
+ * before in *delta (new references, the caller drops both), 0 when there
+ * is nothing new yet (both NULL), or -errno (-ENOMEM; the next call starts
+ * with a full load).  Since: 7
+ */
+int apm_watch_process(struct apm_watch *w, struct apm_host **host, struct apm_delta **delta);
+/* The last snapshot handed out (borrowed; the first is the one given to apm_watch_new).  Since: 7 */
+struct apm_host *apm_watch_get_host(const struct apm_watch *w);
+/*
+ * The next batch is a full load, due now (after the caller changed the
+ * host and wants to see all of it at once).  0 or -ENOMEM.  Since: 7
+ */
+int apm_watch_reload(struct apm_watch *w);
+
+struct apm_watch_stats {
+	uint64_t events;  /* events in the batches handed out */
+	uint64_t batches; /* snapshots made (some changed nothing shown: not handed out) */
+	uint64_t reloads; /* of them, full loads */
+	uint64_t lost;	  /* times the event source said events were lost */
+	uint64_t polls;	  /* poll ticks */
+};
+/* Counters since apm_watch_new.  Since: 7 */
+void apm_watch_get_stats(const struct apm_watch *w, struct apm_watch_stats *st);
+
 /* ------------------------------------------------------------- changes */
 
 /*

@@ -24,6 +24,8 @@ struct sim_backend {
 	bool has_file;
 	struct sim_file file;
 	int ifd, epfd;
+	char **watched; /* directories whose attribute writes are reported */
+	unsigned int nwatched;
 };
 
 static int refresh(struct sim_backend *sb)
@@ -93,6 +95,23 @@ static int sim_can_write(void *be, const char *path)
 	return sim_tree_can_write(&sb->sim, path);
 }
 
+/* A successful write to an attribute of a watched directory, as inotify tells it. */
+static void report_write(struct sim_backend *sb, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char dir[256], attr[80];
+
+	if (!slash || !sb->nwatched)
+		return;
+	snprintf(dir, sizeof(dir), "/%.*s", (int)(slash - path), path);
+	for (unsigned int i = 0; i < sb->nwatched; i++)
+		if (!strcmp(sb->watched[i], dir + 1)) {
+			snprintf(attr, sizeof(attr), "ATTR=%s", slash + 1);
+			sim_uevent(&sb->sim, "write", dir, APM_EVENT_SUBSYSTEM, attr, NULL);
+			return;
+		}
+}
+
 static int sim_write(void *be, const char *path, const char *buf, size_t len)
 {
 	struct sim_backend *sb = be;
@@ -101,6 +120,8 @@ static int sim_write(void *be, const char *path, const char *buf, size_t len)
 	if (rc)
 		return rc;
 	rc = sim_tree_write(&sb->sim, path, buf, len);
+	if (rc >= 0)
+		report_write(sb, path);
 	if (rc > 0)
 		rc = 0;
 	src = save(sb);
@@ -183,6 +204,42 @@ static int sim_event_fd(void *be)
 	return sb->epfd;
 }
 
+static int sim_watch(void *be, const char *path, bool on)
+{
+	struct sim_backend *sb = be;
+	size_t len;
+	char **t;
+
+	if (!path) {
+		sb->sim.watch_vfio = on;
+		return 0;
+	}
+	while (*path == '/')
+		path++;
+	len = strlen(path);
+	while (len && path[len - 1] == '/')
+		len--;
+	for (unsigned int i = 0; i < sb->nwatched; i++)
+		if (strlen(sb->watched[i]) == len && !strncmp(sb->watched[i], path, len)) {
+			if (!on) {
+				free(sb->watched[i]);
+				sb->watched[i] = sb->watched[--sb->nwatched];
+			}
+			return 0;
+		}
+	if (!on)
+		return 0;
+	t = realloc(sb->watched, (sb->nwatched + 1) * sizeof(*t));
+	if (!t)
+		return -ENOMEM;
+	sb->watched = t;
+	t[sb->nwatched] = strndup(path, len);
+	if (!t[sb->nwatched])
+		return -ENOMEM;
+	sb->nwatched++;
+	return 0;
+}
+
 /* An inotify event on the state file (another process's change) reads as one uevent. */
 static bool file_replaced(struct sim_backend *sb)
 {
@@ -212,7 +269,7 @@ static int sim_read_event(void *be, struct apm_event *ev)
 		memset(ev, 0, sizeof(*ev));
 		snprintf(ev->action, sizeof(ev->action), "change");
 		snprintf(ev->devpath, sizeof(ev->devpath), "/");
-		snprintf(ev->subsystem, sizeof(ev->subsystem), "apmatrix");
+		snprintf(ev->subsystem, sizeof(ev->subsystem), "%s", APM_EVENT_SUBSYSTEM);
 		snprintf(ev->props[ev->nprops++], sizeof(ev->props[0]), "SIM_STATE=changed");
 		return 0;
 	}
@@ -233,6 +290,9 @@ static void sim_destroy(void *be)
 		close(sb->ifd);
 	if (sb->epfd >= 0)
 		close(sb->epfd);
+	for (unsigned int i = 0; i < sb->nwatched; i++)
+		free(sb->watched[i]);
+	free(sb->watched);
 	free(sb);
 }
 
@@ -279,6 +339,11 @@ fail:
 	return rc;
 }
 
+struct sim *apm_backend_sim_get(struct apm_ctx *ctx)
+{
+	return ctx->ops == &apm_backend_sim_ops ? &((struct sim_backend *)ctx->be)->sim : NULL;
+}
+
 const struct apm_backend_ops apm_backend_sim_ops = {
 	.name = "sim",
 	.read = sim_read,
@@ -289,6 +354,7 @@ const struct apm_backend_ops apm_backend_sim_ops = {
 	.vfio_holders = sim_vfio_holders,
 	.event_fd = sim_event_fd,
 	.read_event = sim_read_event,
+	.watch = sim_watch,
 	.transaction = sim_transaction,
 	.destroy = sim_destroy,
 };

@@ -83,8 +83,9 @@ static void remove_card(struct sim *s, unsigned int a)
 		apr_bus_card_remove(m, a);
 		sim_uevent_card(s, "unbind", a, "DRIVER=cex4card");
 	}
-	sim_uevent_card(s, "remove", a, NULL);
+	/* drivers/base/core.c: device_del takes the device off its bus before KOBJ_REMOVE. */
 	apr_scan_card_gone(m, a);
+	sim_uevent_card(s, "remove", a, NULL);
 }
 
 void sim_bus_scan(struct sim *s)

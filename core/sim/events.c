@@ -21,6 +21,7 @@
 struct sim_ring {
 	struct apm_event *ev;
 	unsigned int head, count;
+	bool lost; /* events were dropped since the last pop */
 	int efd;
 };
 
@@ -58,6 +59,11 @@ int sim_ring_pop(struct sim_ring *r, struct apm_event *ev)
 {
 	uint64_t cnt;
 
+	if (r->lost) {
+		/* As a netlink socket that overflowed: one ENOBUFS, then what is left. */
+		r->lost = false;
+		return -ENOBUFS;
+	}
 	if (!r->count) {
 		/* Drain the eventfd so that poll() stops reporting it. */
 		if (read(r->efd, &cnt, sizeof(cnt)) < 0)
@@ -72,38 +78,68 @@ int sim_ring_pop(struct sim_ring *r, struct apm_event *ev)
 	return 0;
 }
 
-static void ring_vadd(struct sim_ring *r, const char *action, const char *devpath,
-		      const char *subsystem, va_list ap)
+static struct apm_event *ring_slot(struct sim_ring *r)
 {
 	struct apm_event *ev;
-	const char *p;
 	uint64_t one = 1;
+	ssize_t n;
 
 	if (r->count == SIM_EVENTS) { /* drop the oldest, as a full netlink buffer would */
 		r->head = (r->head + 1) % SIM_EVENTS;
 		r->count--;
+		r->lost = true;
 	}
 	ev = &r->ev[(r->head + r->count++) % SIM_EVENTS];
+	/* Only a counter at 2^64 - 2 refuses a write: ours counts events of one process. */
+	n = write(r->efd, &one, sizeof(one));
+	(void)n;
+	return ev;
+}
+
+void sim_ring_push(struct sim_ring *r, const struct apm_event *ev)
+{
+	*ring_slot(r) = *ev;
+}
+
+static void ring_vadd(struct sim_ring *r, const char *action, const char *devpath,
+		      const char *subsystem, va_list ap, struct apm_event *out)
+{
+	struct apm_event *ev = ring_slot(r);
+	const char *p;
+
 	memset(ev, 0, sizeof(*ev));
 	snprintf(ev->action, sizeof(ev->action), "%s", action);
 	snprintf(ev->devpath, sizeof(ev->devpath), "%s", devpath);
 	snprintf(ev->subsystem, sizeof(ev->subsystem), "%s", subsystem);
 	while ((p = va_arg(ap, const char *)) && ev->nprops < ARRAY_SIZE(ev->props))
 		snprintf(ev->props[ev->nprops++], sizeof(ev->props[0]), "%s", p);
-	if (write(r->efd, &one, sizeof(one)) < 0)
-		return;
+	if (out)
+		*out = *ev;
 }
 
 void sim_uevent(const struct sim *s, const char *action, const char *devpath, const char *subsystem,
 		...)
 {
+	struct apm_event copy;
 	va_list ap;
 
 	if (!s->ring)
 		return;
 	va_start(ap, subsystem);
-	ring_vadd(s->ring, action, devpath, subsystem, ap);
+	ring_vadd(s->ring, action, devpath, subsystem, ap, s->tap ? &copy : NULL);
 	va_end(ap);
+	if (s->tap)
+		s->tap(s->tap_data, s, &copy);
+}
+
+void sim_vfio_event(const struct sim *s, const char *action, unsigned int i)
+{
+	char path[32];
+
+	if (!s->watch_vfio || sim_model(s)->mdev[i].group < 0)
+		return;
+	snprintf(path, sizeof(path), "/dev/vfio/%d", sim_model(s)->mdev[i].group);
+	sim_uevent(s, action, path, APM_EVENT_SUBSYSTEM, NULL);
 }
 
 void sim_uevent_card(const struct sim *s, const char *action, unsigned int a, const char *var)

@@ -63,7 +63,7 @@ static int store_guest_start(struct sim *s, const struct sim_at *at, const char 
 	char name[APR_GUEST_NAME_MAX + 1];
 	const char *rest;
 	size_t n;
-	int i = mdev_arg(s, buf, &rest);
+	int i = mdev_arg(s, buf, &rest), rc;
 
 	(void)at, (void)len;
 	if (i < 0)
@@ -75,18 +75,24 @@ static int store_guest_start(struct sim *s, const struct sim_at *at, const char 
 		n = APR_GUEST_NAME_MAX; /* too long either way: the model refuses it */
 	memcpy(name, rest, n);
 	name[n] = '\0';
-	return apr_vfio_guest_attach(sim_model(s), (unsigned int)i, name);
+	rc = apr_vfio_guest_attach(sim_model(s), (unsigned int)i, name);
+	if (!rc)
+		sim_vfio_event(s, "open", (unsigned int)i);
+	return rc;
 }
 
 static int store_guest_stop(struct sim *s, const struct sim_at *at, const char *buf, size_t len)
 {
 	const char *rest;
-	int i = mdev_arg(s, buf, &rest);
+	int i = mdev_arg(s, buf, &rest), rc;
 
 	(void)at, (void)len;
 	if (i < 0)
 		return i;
-	return apr_vfio_guest_detach(sim_model(s), (unsigned int)i);
+	rc = apr_vfio_guest_detach(sim_model(s), (unsigned int)i);
+	if (!rc)
+		sim_vfio_event(s, "close", (unsigned int)i);
+	return rc;
 }
 
 static int show_guests(const struct sim *s, const struct sim_at *at, struct sim_out *o)

@@ -65,6 +65,10 @@ struct sim {
 	struct apm_ctx *ctx;   /* the kernel's log lines; NULL: silent (predictions) */
 	struct sim_ring *ring; /* uevents; NULL: dropped */
 	bool dirty;	       /* the state changed since the last save */
+	bool watch_vfio;       /* report guests opening and closing VFIO groups */
+	/* Tests: called with every uevent as it is sent (the model as it is then). */
+	void (*tap)(void *data, const struct sim *s, const struct apm_event *ev);
+	void *tap_data;
 };
 
 static inline struct apr_model *sim_model(const struct sim *s)
@@ -83,8 +87,10 @@ void sim_klog(const struct sim *s, const char *fmt, ...) APM_PRINTF(2, 3);
 struct sim_ring *sim_ring_new(void);
 void sim_ring_free(struct sim_ring *r);
 int sim_ring_fd(const struct sim_ring *r);
-/* 0 and *ev, or -EAGAIN. */
+/* 0 and *ev, -EAGAIN, or -ENOBUFS once after the ring dropped events. */
 int sim_ring_pop(struct sim_ring *r, struct apm_event *ev);
+/* Queue a whole event (a test replaying one). */
+void sim_ring_push(struct sim_ring *r, const struct apm_event *ev);
 /* action devpath subsystem, then "K=V" properties, NULL-terminated. */
 void sim_uevent(const struct sim *s, const char *action, const char *devpath, const char *subsystem,
 		...);
@@ -93,6 +99,8 @@ void sim_uevent_card(const struct sim *s, const char *action, unsigned int a, co
 void sim_uevent_queue(const struct sim *s, const char *action, unsigned int a, unsigned int q,
 		      const char *var);
 extern const struct apr_notify sim_notify;
+/* A guest's QEMU opens or closes the VFIO group of mdev i (when watched). */
+void sim_vfio_event(const struct sim *s, const char *action, unsigned int i);
 
 /* ------------------------------------------------------------ the tree */
 
@@ -225,6 +233,9 @@ int sim_bus_bind(struct sim *s, unsigned int a, unsigned int q, enum apr_drv drv
 void sim_bus_unbind(struct sim *s, unsigned int a, unsigned int q);
 /* The bus's name of a queue driver ("cex4queue", "vfio_ap"). */
 const char *sim_driver_name(enum apr_drv d);
+
+/* The simulated host behind a context (tests: its tap, its ring), or NULL. */
+struct sim *apm_backend_sim_get(struct apm_ctx *ctx);
 
 /* A scratch host over a copy of a model: predictions run writes on it. */
 struct sim *sim_scratch_new(const struct apr_model *from, unsigned int room);

@@ -155,9 +155,11 @@ static int store_remove(struct sim *s, const struct sim_at *at, const char *buf,
 	rc = apr_vfio_mdev_remove_store(m, i, buf);
 	if (rc)
 		return rc;
-	if (attached)
+	if (attached) {
 		sim_klog(s, "mdev %s: guest %s lost its AP resources and released the device",
 			 m->mdev[i].uuid, guest);
+		sim_vfio_event(s, "close", i);
+	}
 	snprintf(path, sizeof(path), "/devices/vfio_ap/matrix/%s", m->mdev[i].uuid);
 	apr_vfio_mdev_delete(m, i);
 	sim_uevent(s, "unbind", path, "mdev", NULL);

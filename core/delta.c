@@ -1,0 +1,393 @@
+// SPDX-License-Identifier: LGPL-2.1-or-later
+/*
+ * delta.c - what differs between two snapshots of a host: the APQNs whose
+ * queue (as apm_host_get_queue shows it) differs, the adapters, the masks,
+ * the mdevs added, removed or changed, the bus's other attributes.
+ *
+ * Comparing every APQN twice would cost more than the engine saves, so the
+ * APQNs worth a look come from what the snapshots hold: the rows of the
+ * adapters and the columns of the domains whose masks or cards differ, the
+ * cells whose tables differ (words compared, shared tables skipped) and
+ * the matrices of the mdevs that differ.  Only those are compared in full.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "apm-private.h"
+
+struct delta_mdev {
+	char uuid[37];
+	enum apm_delta_mdev how;
+};
+
+struct apm_delta {
+	int refcount;
+	struct apm_host *before, *after;
+	unsigned int flags;
+	unsigned int events;
+	struct apr_mask changed[APR_BITS]; /* per adapter: the domains whose queue changed */
+	unsigned int nqueues;
+	struct apr_mask adapters;
+	struct delta_mdev *mdevs;
+	unsigned int nmdevs;
+};
+
+static void mark_row(struct apr_mask *cand, unsigned int a)
+{
+	apr_mask_fill(&cand[a]);
+}
+
+static void mark_column(struct apr_mask *cand, unsigned int q)
+{
+	for (unsigned int a = 0; a < APR_BITS; a++)
+		apr_mask_set(&cand[a], q);
+}
+
+static void mark_rect(struct apr_mask *cand, const struct apr_mask *apm, const struct apr_mask *aqm)
+{
+	for (unsigned int a = apr_mask_next(apm, 0); a < APR_BITS; a = apr_mask_next(apm, a + 1))
+		apr_mask_or(&cand[a], &cand[a], aqm);
+}
+
+/* Bits that differ between two masks. */
+static void mask_xor(struct apr_mask *out, const struct apr_mask *x, const struct apr_mask *y)
+{
+	for (unsigned int w = 0; w < ARRAY_SIZE(out->w); w++)
+		out->w[w] = x->w[w] ^ y->w[w];
+}
+
+/* The cells whose bytes differ in two [256][256] tables of elements of size esize. */
+static void mark_table(struct apr_mask *cand, const void *x, const void *y, size_t esize)
+{
+	const unsigned char *p = x, *q = y;
+	size_t row = APR_BITS * esize;
+
+	if (x == y)
+		return;
+	for (unsigned int a = 0; a < APR_BITS; a++, p += row, q += row) {
+		if (!memcmp(p, q, row))
+			continue;
+		for (unsigned int i = 0; i < APR_BITS; i++)
+			if (memcmp(p + i * esize, q + i * esize, esize))
+				apr_mask_set(&cand[a], i);
+	}
+}
+
+static const struct apm_mdev *find_mdev(const struct apm_host *h, const char *uuid)
+{
+	for (unsigned int i = 0; i < h->nmdevs; i++)
+		if (!strcmp(h->mdevs[i].uuid, uuid))
+			return &h->mdevs[i];
+	return NULL;
+}
+
+static bool mdev_differs(const struct apm_mdev *x, const struct apm_mdev *y)
+{
+	const struct apr_mdev *p = &x->m, *q = &y->m;
+
+	return memcmp(&p->apm, &q->apm, sizeof(p->apm)) ||
+	       memcmp(&p->aqm, &q->aqm, sizeof(p->aqm)) ||
+	       memcmp(&p->adm, &q->adm, sizeof(p->adm)) ||
+	       memcmp(&p->sapm, &q->sapm, sizeof(p->sapm)) ||
+	       memcmp(&p->saqm, &q->saqm, sizeof(p->saqm)) ||
+	       memcmp(&p->sadm, &q->sadm, sizeof(p->sadm)) || p->attached != q->attached ||
+	       x->has_guest_matrix != y->has_guest_matrix || x->has_ap_config != y->has_ap_config ||
+	       x->truncated != y->truncated || x->iommu_group != y->iommu_group ||
+	       x->in_use != y->in_use || strcmp(x->guest, y->guest);
+}
+
+/* What the filter reasons of an mdev's APQNs depend on beside its own data. */
+static bool mdev_facts_differ(const struct apm_mdev *x, const struct apm_mdev *y)
+{
+	return memcmp(&x->fresh_sapm, &y->fresh_sapm, sizeof(x->fresh_sapm)) ||
+	       memcmp(&x->fresh_saqm, &y->fresh_saqm, sizeof(x->fresh_saqm)) ||
+	       memcmp(x->bad_domain, y->bad_domain, sizeof(x->bad_domain));
+}
+
+static int add_mdev(struct apm_delta *d, const char *uuid, enum apm_delta_mdev how)
+{
+	struct delta_mdev *t = realloc(d->mdevs, (d->nmdevs + 1) * sizeof(*t));
+
+	if (!t)
+		return -ENOMEM;
+	d->mdevs = t;
+	snprintf(t[d->nmdevs].uuid, sizeof(t[0].uuid), "%s", uuid);
+	t[d->nmdevs++].how = how;
+	return 0;
+}
+
+static int cmp_delta_mdev(const void *a, const void *b)
+{
+	return strcmp(((const struct delta_mdev *)a)->uuid, ((const struct delta_mdev *)b)->uuid);
+}
+
+/* The mdevs that differ, and the APQNs they make worth a look. */
+static int diff_mdevs(struct apm_delta *d, struct apr_mask *cand)
+{
+	const struct apm_host *x = d->before, *y = d->after;
+	int rc = 0;
+
+	for (unsigned int i = 0; i < x->nmdevs && !rc; i++) {
+		const struct apm_mdev *o = &x->mdevs[i], *n = find_mdev(y, o->uuid);
+
+		if (!n || mdev_differs(o, n) || mdev_facts_differ(o, n)) {
+			mark_rect(cand, &o->m.apm, &o->m.aqm);
+			if (n)
+				mark_rect(cand, &n->m.apm, &n->m.aqm);
+		}
+		if (!n)
+			rc = add_mdev(d, o->uuid, APM_DELTA_MDEV_REMOVED);
+		else if (mdev_differs(o, n))
+			rc = add_mdev(d, o->uuid, APM_DELTA_MDEV_CHANGED);
+	}
+	for (unsigned int i = 0; i < y->nmdevs && !rc; i++)
+		if (!find_mdev(x, y->mdevs[i].uuid)) {
+			mark_rect(cand, &y->mdevs[i].m.apm, &y->mdevs[i].m.aqm);
+			rc = add_mdev(d, y->mdevs[i].uuid, APM_DELTA_MDEV_ADDED);
+		}
+	if (d->nmdevs > 1)
+		qsort(d->mdevs, d->nmdevs, sizeof(*d->mdevs), cmp_delta_mdev);
+	return rc;
+}
+
+static bool same_str(const char *x, const char *y)
+{
+	return x == y || (x && y && !strcmp(x, y));
+}
+
+static const char *uuid_of(const struct apm_host *h, int i)
+{
+	return i >= 0 ? h->mdevs[i].uuid : NULL;
+}
+
+static bool queue_differs(const struct apm_delta *d, unsigned int a, unsigned int q)
+{
+	struct apm_queue_info x, y;
+
+	apm_host_get_queue(d->before, a, q, &x);
+	apm_host_get_queue(d->after, a, q, &y);
+	/* Only the APQNs `show` lists: queues and mdevs' APQNs (the masks' flags tell the rest). */
+	if (!x.exists && !y.exists && x.mdev < 0 && y.mdev < 0)
+		return false;
+	return x.exists != y.exists || !same_str(x.driver, y.driver) ||
+	       x.owner_host != y.owner_host ||
+	       !same_str(uuid_of(d->before, x.mdev), uuid_of(d->after, y.mdev)) ||
+	       x.in_guest_matrix != y.in_guest_matrix || x.plugged != y.plugged ||
+	       x.cell != y.cell || x.filter != y.filter || strcmp(x.reason, y.reason);
+}
+
+static bool adapter_differs(const struct apm_host *x, const struct apm_host *y, unsigned int a)
+{
+	struct apm_adapter_info p, q;
+	int rp = apm_host_get_adapter(x, a, &p), rq = apm_host_get_adapter(y, a, &q);
+
+	if (rp || rq)
+		return rp != rq;
+	return p.in_lpar != q.in_lpar || p.has_card != q.has_card || p.hwtype != q.hwtype ||
+	       p.raw_hwtype != q.raw_hwtype || strcmp(p.type, q.type) ||
+	       !same_str(p.mode, q.mode) || p.config != q.config || p.chkstop != q.chkstop ||
+	       p.online != q.online || p.functions != q.functions || strcmp(p.driver, q.driver);
+}
+
+static unsigned int bus_flags(const struct apm_host *x, const struct apm_host *y)
+{
+	unsigned int f = 0;
+
+	if (memcmp(&x->rules.apmask, &y->rules.apmask, sizeof(x->rules.apmask)) ||
+	    x->apmask_rc != y->apmask_rc)
+		f |= APM_DELTA_APMASK;
+	if (memcmp(&x->rules.aqmask, &y->rules.aqmask, sizeof(x->rules.aqmask)) ||
+	    x->aqmask_rc != y->aqmask_rc)
+		f |= APM_DELTA_AQMASK;
+	for (int k = 0; k < 3; k++)
+		if (x->lpar_rc[k] != y->lpar_rc[k] ||
+		    (!x->lpar_rc[k] && memcmp(&x->lpar[k], &y->lpar[k], sizeof(x->lpar[k]))))
+			f |= APM_DELTA_LPAR;
+	if (x->has_ap_domain != y->has_ap_domain || x->ap_domain != y->ap_domain ||
+	    x->bindings_complete != y->bindings_complete || x->rules.profile != y->rules.profile ||
+	    x->vfio_ap_loaded != y->vfio_ap_loaded ||
+	    !same_str(apm_host_get_bus_features(x), apm_host_get_bus_features(y)) ||
+	    !same_str(apm_host_get_matrix_features(x), apm_host_get_matrix_features(y)) ||
+	    strcmp(apm_host_get_warnings(x), apm_host_get_warnings(y)))
+		f |= APM_DELTA_BUS;
+	return f;
+}
+
+static int compute(struct apm_delta *d)
+{
+	const struct apm_host *x = d->before, *y = d->after;
+	struct apr_mask *cand = calloc(APR_BITS, sizeof(*cand));
+	struct apr_mask rows, cols, t;
+	int rc;
+
+	if (!cand)
+		return -ENOMEM;
+	d->flags = bus_flags(x, y);
+	/* The rules' view: ownership, the QCI the filter asks. */
+	mask_xor(&rows, &x->rules.apmask, &y->rules.apmask);
+	mask_xor(&t, &x->rules.qci_apm, &y->rules.qci_apm);
+	apr_mask_or(&rows, &rows, &t);
+	mask_xor(&cols, &x->rules.aqmask, &y->rules.aqmask);
+	mask_xor(&t, &x->rules.qci_aqm, &y->rules.qci_aqm);
+	apr_mask_or(&cols, &cols, &t);
+	if (x->rules.profile != y->rules.profile ||
+	    x->rules.any_override != y->rules.any_override ||
+	    memcmp(&x->rules.qci_adm, &y->rules.qci_adm, sizeof(x->rules.qci_adm)))
+		apr_mask_fill(&rows);
+	for (unsigned int a = 0; a < APR_BITS; a++) {
+		if (memcmp(&x->cards[a], &y->cards[a], sizeof(x->cards[a])) ||
+		    memcmp(&x->model.card[a], &y->model.card[a], sizeof(x->model.card[a])))
+			apr_mask_set(&rows, a);
+		if (apr_mask_test(&rows, a) && adapter_differs(x, y, a))
+			apr_mask_set(&d->adapters, a);
+	}
+	for (unsigned int a = apr_mask_next(&rows, 0); a < APR_BITS;
+	     a = apr_mask_next(&rows, a + 1))
+		mark_row(cand, a);
+	for (unsigned int q = apr_mask_next(&cols, 0); q < APR_BITS;
+	     q = apr_mask_next(&cols, q + 1))
+		mark_column(cand, q);
+	mark_table(cand, x->queue, y->queue, sizeof(x->queue[0][0]));
+	mark_table(cand, x->mq, y->mq, sizeof(x->mq[0][0]));
+	if (x->override != y->override) {
+		static const unsigned char none[APR_BITS * APR_BITS];
+
+		mark_table(cand, x->override ? x->override : none, y->override ? y->override : none,
+			   1);
+	}
+	rc = diff_mdevs(d, cand);
+	for (unsigned int a = 0; a < APR_BITS && !rc; a++)
+		for (unsigned int q = apr_mask_next(&cand[a], 0); q < APR_BITS;
+		     q = apr_mask_next(&cand[a], q + 1))
+			if (queue_differs(d, a, q)) {
+				apr_mask_set(&d->changed[a], q);
+				d->nqueues++;
+			}
+	free(cand);
+	return rc;
+}
+
+APM_EXPORT int apm_delta_new(struct apm_host *before, struct apm_host *after,
+			     struct apm_delta **out)
+{
+	struct apm_delta *d;
+	int rc;
+
+	if (!before || !after)
+		return -EINVAL;
+	d = calloc(1, sizeof(*d));
+	if (!d)
+		return -ENOMEM;
+	d->refcount = 1;
+	d->before = apm_host_ref(before);
+	d->after = apm_host_ref(after);
+	rc = compute(d);
+	if (rc) {
+		apm_delta_unref(d);
+		return rc;
+	}
+	*out = d;
+	return 0;
+}
+
+void apm_delta_set_source(struct apm_delta *d, bool reloaded, unsigned int events)
+{
+	if (reloaded)
+		d->flags |= APM_DELTA_RELOADED;
+	d->events = events;
+}
+
+APM_EXPORT struct apm_delta *apm_delta_ref(struct apm_delta *d)
+{
+	if (d)
+		d->refcount++;
+	return d;
+}
+
+APM_EXPORT struct apm_delta *apm_delta_unref(struct apm_delta *d)
+{
+	if (!d || --d->refcount > 0)
+		return d;
+	apm_host_unref(d->before);
+	apm_host_unref(d->after);
+	free(d->mdevs);
+	free(d);
+	return NULL;
+}
+
+APM_EXPORT struct apm_host *apm_delta_get_before(const struct apm_delta *d)
+{
+	return d->before;
+}
+
+APM_EXPORT struct apm_host *apm_delta_get_after(const struct apm_delta *d)
+{
+	return d->after;
+}
+
+APM_EXPORT unsigned int apm_delta_get_flags(const struct apm_delta *d)
+{
+	return d->flags;
+}
+
+APM_EXPORT bool apm_delta_is_empty(const struct apm_delta *d)
+{
+	return !(d->flags & ~APM_DELTA_RELOADED) && !d->nqueues && !d->nmdevs &&
+	       apr_mask_empty(&d->adapters);
+}
+
+APM_EXPORT unsigned int apm_delta_get_event_count(const struct apm_delta *d)
+{
+	return d->events;
+}
+
+APM_EXPORT unsigned int apm_delta_get_queue_count(const struct apm_delta *d)
+{
+	return d->nqueues;
+}
+
+APM_EXPORT bool apm_delta_has_queue(const struct apm_delta *d, unsigned int adapter,
+				    unsigned int domain)
+{
+	return adapter < APR_BITS && domain < APR_BITS &&
+	       apr_mask_test(&d->changed[adapter], domain);
+}
+
+APM_EXPORT int apm_delta_foreach_queue(const struct apm_delta *d,
+				       int (*fn)(unsigned int adapter, unsigned int domain,
+						 void *data),
+				       void *data)
+{
+	for (unsigned int a = 0; a < APR_BITS; a++)
+		for (unsigned int q = apr_mask_next(&d->changed[a], 0); q < APR_BITS;
+		     q = apr_mask_next(&d->changed[a], q + 1)) {
+			int rc = fn(a, q, data);
+
+			if (rc)
+				return rc;
+		}
+	return 0;
+}
+
+APM_EXPORT void apm_delta_get_adapters(const struct apm_delta *d, struct apm_mask *m)
+{
+	memcpy(m, &d->adapters, sizeof(*m));
+}
+
+APM_EXPORT unsigned int apm_delta_get_mdev_count(const struct apm_delta *d)
+{
+	return d->nmdevs;
+}
+
+APM_EXPORT int apm_delta_get_mdev(const struct apm_delta *d, unsigned int i, const char **uuid,
+				  enum apm_delta_mdev *how)
+{
+	if (i >= d->nmdevs)
+		return -ENOENT;
+	*uuid = d->mdevs[i].uuid;
+	*how = d->mdevs[i].how;
+	return 0;
+}

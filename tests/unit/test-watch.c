@@ -1,0 +1,675 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * test-watch.c - the incremental engine against the full load.
+ *
+ * A simulated host (A) takes random writes: masks, assignments, mdevs,
+ * cards, the hypervisor's changes, guests, driver binds.  Every uevent A
+ * sends is caught as it is sent (the sim's tap) together with A's kernel
+ * model at that moment; a second simulated host (B) is set to that model,
+ * the event is handed to an engine watching B, and the engine's snapshot
+ * must equal a fresh load of B, event after event.  After each write a
+ * poll tick follows (what no event tells: checkstops, scans).  Then the
+ * storms of a mask write: one that the event ring holds, applied
+ * incrementally, and one that overflows it, told as lost and answered by
+ * one full load.  And the deltas: what they list for known changes.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "apm-private.h"
+#include "libapmatrix.h"
+#include "sim/sim.h"
+
+static const char *const uuids[] = {
+	"62177883-f1bb-47f0-914d-32a22e3a8804", "cef03c3c-903d-4ecc-9a83-40694cb8aee4",
+	"8f2a7c10-5d3e-4b6a-9c1f-0e7d2b4a6c58", "5a5a5a5a-1111-4222-8333-444455556666",
+	"77777777-8888-4999-aaaa-bbbbbbbbbbbb", "00000001-0000-4000-8000-000000000001",
+};
+
+static void quiet(void *d, int p, const char *f, int l, const char *fn, const char *fmt, va_list ap)
+{
+	(void)d, (void)p, (void)f, (void)l, (void)fn, (void)fmt, (void)ap;
+}
+
+struct harness {
+	struct apm_ctx *a, *b;
+	struct sim *sa, *sb;
+	struct apm_watch *w;
+	unsigned int events, checked, mismatches;
+	char first[2048];
+	char op[600]; /* the write being made, for the message */
+	unsigned int seed, seed0, step;
+	/*
+	 * A checkstop changes in a scan without an event (ap_bus.c:
+	 * ap_scan_adapter), adapter by adapter: the events of that scan come
+	 * before the engine can know, so only the poll after it is compared.
+	 */
+	bool silent;
+};
+
+/* B takes A's kernel model as it is now. */
+static void copy_model(struct harness *t)
+{
+	assert_int_equal(sim_state_reserve(t->sb->st, t->sa->st->m.nmdevs), 0);
+	assert_int_equal(apr_model_copy(&t->sb->st->m, &t->sa->st->m), 0);
+}
+
+/* One step of the engine, then the comparison with a fresh load of B. */
+static void check(struct harness *t, const char *what)
+{
+	struct apm_host *h = NULL, *fresh = NULL;
+	struct apm_delta *d = NULL;
+	char why[512];
+	int rc;
+
+	rc = apm_watch_process(t->w, &h, &d);
+	assert_true(rc >= 0);
+	apm_host_unref(h);
+	apm_delta_unref(d);
+	assert_int_equal(apm_host_load(t->b, 0, &fresh), 0);
+	t->checked++;
+	if (apm_host_compare(apm_watch_get_host(t->w), fresh, why, sizeof(why))) {
+		if (!t->mismatches++)
+			snprintf(t->first, sizeof(t->first), "seed %u step %u, %s, after %s: %s",
+				 t->seed0, t->step, t->op, what, why);
+		/* Start the next step from the truth, so one mismatch is counted once. */
+		apm_watch_reload(t->w);
+		apm_watch_process(t->w, &h, &d);
+		apm_host_unref(h);
+		apm_delta_unref(d);
+	}
+	apm_host_unref(fresh);
+}
+
+static void tap(void *data, const struct sim *s, const struct apm_event *ev)
+{
+	struct harness *t = data;
+	char what[400];
+
+	(void)s;
+	copy_model(t);
+	sim_ring_push(t->sb->ring, ev);
+	t->events++;
+	/* A reports writes where the engine watches, as inotify would: mirror its watches. */
+	if (!strcmp(ev->subsystem, "mdev") && !strcmp(ev->action, "add"))
+		apm_seam_watch(t->a, ev->devpath + 1, true);
+	snprintf(what, sizeof(what), "event %s %s %s", ev->action, ev->devpath,
+		 ev->nprops ? ev->props[ev->nprops - 1] : "");
+	if (!t->silent) {
+		check(t, what);
+	} else {
+		struct apm_host *h = NULL;
+		struct apm_delta *d = NULL;
+
+		assert_true(apm_watch_process(t->w, &h, &d) >= 0);
+		apm_host_unref(h);
+		apm_delta_unref(d);
+	}
+}
+
+static void harness_open(struct harness *t, const char *scenario)
+{
+	struct apm_host *h;
+
+	memset(t, 0, sizeof(*t));
+	assert_int_equal(apm_ctx_new_sim(scenario, &t->a), 0);
+	assert_int_equal(apm_ctx_new_sim(NULL, &t->b), 0);
+	apm_ctx_set_log_fn(t->a, quiet, NULL);
+	apm_ctx_set_log_fn(t->b, quiet, NULL);
+	t->sa = apm_backend_sim_get(t->a);
+	t->sb = apm_backend_sim_get(t->b);
+	assert_non_null(t->sa);
+	assert_non_null(t->sb);
+	copy_model(t);
+	assert_int_equal(apm_host_load(t->b, 0, &h), 0);
+	assert_int_equal(apm_watch_new(h, &t->w), 0);
+	apm_host_unref(h);
+	apm_watch_set_intervals(t->w, 0, 0);
+	/* A reports what B's engine asked to be told: bus/ap, the mdevs, the VFIO groups. */
+	apm_seam_watch(t->a, "bus/ap", true);
+	apm_seam_watch(t->a, NULL, true);
+	for (unsigned int i = 0; i < t->sa->st->m.nmdevs; i++) {
+		char path[80];
+
+		snprintf(path, sizeof(path), "devices/vfio_ap/matrix/%s",
+			 t->sa->st->m.mdev[i].uuid);
+		apm_seam_watch(t->a, path, true);
+	}
+	t->sa->tap = tap;
+	t->sa->tap_data = t;
+}
+
+static void harness_close(struct harness *t)
+{
+	t->sa->tap = NULL;
+	apm_watch_unref(t->w);
+	apm_ctx_unref(t->a);
+	apm_ctx_unref(t->b);
+}
+
+static unsigned int rnd(struct harness *t, unsigned int n)
+{
+	t->seed = t->seed * 1103515245u + 12345u;
+	return (t->seed >> 8) % n;
+}
+
+/* One write to A, then the poll tick B's engine would make after it. */
+static void write_a(struct harness *t, const char *path, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+
+static void write_a(struct harness *t, const char *path, const char *fmt, ...)
+{
+	char value[256];
+	va_list ap;
+	int rc;
+
+	va_start(ap, fmt);
+	vsnprintf(value, sizeof(value), fmt, ap);
+	va_end(ap);
+	snprintf(t->op, sizeof(t->op), "write '%s' to %s", value, path);
+	t->silent = !strcmp(path, "kernel/apsim/chkstop");
+	rc = apm_ctx_write_attr(t->a, path, value, strlen(value));
+	t->silent = false;
+	(void)rc; /* refusals are part of the sequence: they must change nothing */
+	copy_model(t);
+	apm_watch_poll_now(t->w);
+	check(t, "the poll");
+}
+
+static const unsigned int ads[] = { 3, 4, 5, 6, 7, 0x0a };
+static const unsigned int doms[] = { 1, 2, 4, 5, 0x47, 0xab, 0xff };
+
+static unsigned int pick(struct harness *t, const unsigned int *set, unsigned int n)
+{
+	return set[rnd(t, n)];
+}
+
+static const char *some_mdev(struct harness *t)
+{
+	const struct apr_model *m = &t->sa->st->m;
+
+	if (m->nmdevs && rnd(t, 4))
+		return m->mdev[rnd(t, m->nmdevs)].uuid;
+	return uuids[rnd(t, ARRAY_SIZE(uuids))];
+}
+
+static void random_write(struct harness *t)
+{
+	static const char *const kinds[] = { "adapter", "domain", "control_domain" };
+	static const char *const hv[] = { "add_usage_domain", "remove_usage_domain",
+					  "add_control_domain", "remove_control_domain" };
+	char path[160];
+	unsigned int a = pick(t, ads, ARRAY_SIZE(ads)), d = pick(t, doms, ARRAY_SIZE(doms));
+	const char *u = some_mdev(t);
+
+	switch (rnd(t, 16)) {
+	case 0:
+		write_a(t, "bus/ap/apmask", "%c0x%x", rnd(t, 2) ? '+' : '-', a);
+		break;
+	case 1:
+		write_a(t, "bus/ap/aqmask", "%c0x%x", rnd(t, 2) ? '+' : '-', d);
+		break;
+	case 2:
+	case 3:
+		snprintf(path, sizeof(path), "devices/vfio_ap/matrix/%s/%sassign_%s", u,
+			 rnd(t, 3) ? "" : "un", kinds[rnd(t, 3)]);
+		write_a(t, path, "0x%x", rnd(t, 2) ? a : d);
+		break;
+	case 4:
+		write_a(t, "devices/vfio_ap/matrix/mdev_supported_types/vfio_ap-passthrough/create",
+			"%s", u);
+		break;
+	case 5:
+		snprintf(path, sizeof(path), "devices/vfio_ap/matrix/%s/remove", u);
+		write_a(t, path, "1");
+		break;
+	case 6:
+		snprintf(path, sizeof(path), "devices/ap/card%02x/config", a);
+		write_a(t, path, "%u", rnd(t, 2));
+		break;
+	case 7:
+		if (rnd(t, 2))
+			snprintf(path, sizeof(path), "devices/ap/card%02x/online", a);
+		else
+			snprintf(path, sizeof(path), "devices/ap/card%02x/%02x.%04x/online", a, a,
+				 d);
+		write_a(t, path, "%u", rnd(t, 2));
+		break;
+	case 8:
+		if (rnd(t, 2))
+			write_a(t, "kernel/apsim/add_adapter", "%u CEX%uC", a, 5 + rnd(t, 4));
+		else
+			write_a(t, "kernel/apsim/remove_adapter", "%u", a);
+		break;
+	case 9:
+		snprintf(path, sizeof(path), "kernel/apsim/%s", hv[rnd(t, 4)]);
+		write_a(t, path, "%u", d);
+		break;
+	case 10:
+		write_a(t, rnd(t, 2) ? "kernel/apsim/se_config" : "kernel/apsim/chkstop", "%u %u",
+			a, rnd(t, 2));
+		break;
+	case 11:
+		if (rnd(t, 2))
+			write_a(t, "kernel/apsim/guest_start", "%s vm%u", u, rnd(t, 3));
+		else
+			write_a(t, "kernel/apsim/guest_stop", "%s", u);
+		break;
+	case 12:
+		write_a(t, "bus/ap/ap_domain", "%u", d);
+		break;
+	case 13:
+		snprintf(path, sizeof(path), "bus/ap/drivers/%s/%s",
+			 rnd(t, 2) ? "cex4queue" : "vfio_ap", rnd(t, 2) ? "bind" : "unbind");
+		write_a(t, path, "%02x.%04x", a, d);
+		break;
+	case 14:
+		snprintf(path, sizeof(path), "devices/vfio_ap/matrix/%s/ap_config", u);
+		write_a(t, path, "0x%02x%062x,0x%02x%062x,0x%02x%062x", rnd(t, 256), 0, rnd(t, 256),
+			0, rnd(t, 256), 0);
+		break;
+	default:
+		write_a(t, rnd(t, 2) ? "kernel/apsim/scan" : "bus/ap/scans", "1");
+		break;
+	}
+}
+
+static void run_sequence(const char *scenario, unsigned int seed, unsigned int steps,
+			 bool reloads_allowed)
+{
+	struct apm_watch_stats st;
+	struct harness t;
+
+	harness_open(&t, scenario);
+	t.seed = t.seed0 = seed;
+	for (t.step = 0; t.step < steps; t.step++)
+		random_write(&t);
+	apm_watch_get_stats(t.w, &st);
+	if (t.mismatches)
+		print_message("%u of %u checks differ; the first: %s\n", t.mismatches, t.checked,
+			      t.first);
+	assert_int_equal(t.mismatches, 0);
+	assert_true(t.events > steps / 4); /* the writes did things */
+	assert_int_equal(st.lost, 0);
+	/* The engine must be incremental, not a reload in disguise. */
+	if (!reloads_allowed)
+		assert_int_equal(st.reloads, 0);
+	harness_close(&t);
+}
+
+/* A copy of a scenario file the simulated host may change. */
+static char *scenario_copy(const char *name)
+{
+	char src[512], *dst = strdup("/tmp/test-watch-XXXXXX");
+	char buf[4096];
+	FILE *in, *out;
+	size_t n;
+	int fd;
+
+	snprintf(src, sizeof(src), "%s/tests/scenarios/%s", TOP_SRCDIR, name);
+	fd = mkstemp(dst);
+	assert_true(fd >= 0);
+	in = fopen(src, "r");
+	assert_non_null(in);
+	out = fdopen(fd, "w");
+	while ((n = fread(buf, 1, sizeof(buf), in)) > 0)
+		assert_int_equal(fwrite(buf, 1, n, out), n);
+	fclose(in);
+	fclose(out);
+	return dst;
+}
+
+/* APM_WATCH_SEEDS=N runs N sequences per host instead of a few (a long run). */
+static unsigned int seeds(unsigned int dflt)
+{
+	const char *e = getenv("APM_WATCH_SEEDS");
+
+	return e && atoi(e) > 0 ? (unsigned int)atoi(e) : dflt;
+}
+
+static void test_random_builtin(void **state)
+{
+	(void)state;
+	for (unsigned int seed = 1; seed <= seeds(6); seed++)
+		run_sequence(NULL, seed, 120, false);
+}
+
+static void test_random_profiles(void **state)
+{
+	static const char *const files[] = { "static.ini", "override-619.ini", "every-cell.ini" };
+
+	(void)state;
+	for (unsigned int i = 0; i < ARRAY_SIZE(files); i++)
+		for (unsigned int k = 0; k < seeds(1); k++) {
+			char *f = scenario_copy(files[i]);
+
+			/* 6.19: the overrides come and go with full masks, by a full load. */
+			run_sequence(f, 100 + i + 7 * k, 120,
+				     !strcmp(files[i], "override-619.ini"));
+			unlink(f);
+			free(f);
+		}
+}
+
+/* A host of n x n queues, all the host's, with two mdevs on the last adapters. */
+static char *big_scenario(unsigned int n)
+{
+	char *f = strdup("/tmp/test-watch-XXXXXX");
+	int fd = mkstemp(f);
+	FILE *out = fdopen(fd, "w");
+
+	fprintf(out, "[host]\nprofile = 6.13\nap_domain = 0\n[lpar]\nadapters = 0-%u:CEX8C\n",
+		n - 1);
+	fprintf(out, "usage_domains = 0-%u\ncontrol_domains = 0-%u\n", n - 1, n - 1);
+	fprintf(out, "[mdev %s]\nguest = g1\n[mdev %s]\n", uuids[0], uuids[1]);
+	fclose(out);
+	return f;
+}
+
+/* The storm of `apmask 0x`: every queue unbound and bound again, then the mask event. */
+static void storm(unsigned int n, bool overflow)
+{
+	struct apm_ctx *ctx;
+	struct apm_host *h, *got, *fresh;
+	struct apm_delta *d;
+	struct apm_watch *w;
+	struct apm_watch_stats st;
+	char *f = big_scenario(n), why[512];
+	unsigned int handed = 0, reloaded = 0, queues = 0;
+
+	assert_int_equal(apm_ctx_new_sim(f, &ctx), 0);
+	apm_ctx_set_log_fn(ctx, quiet, NULL);
+	assert_int_equal(apm_host_load(ctx, 0, &h), 0);
+	assert_int_equal(apm_watch_new(h, &w), 0);
+	apm_watch_set_intervals(w, 0, 0);
+	assert_int_equal(apm_ctx_write_attr(ctx, "bus/ap/apmask", "0x", 2), 0);
+	for (;;) {
+		int rc = apm_watch_process(w, &got, &d);
+
+		assert_true(rc >= 0);
+		if (!rc)
+			break;
+		handed++;
+		reloaded += !!(apm_delta_get_flags(d) & APM_DELTA_RELOADED);
+		queues += apm_delta_get_queue_count(d);
+		apm_host_unref(got);
+		apm_delta_unref(d);
+	}
+	apm_watch_get_stats(w, &st);
+	assert_int_equal(apm_host_load(ctx, 0, &fresh), 0);
+	if (apm_host_compare(apm_watch_get_host(w), fresh, why, sizeof(why)))
+		fail_msg("after the storm: %s", why);
+	assert_true(handed >= 1);
+	if (overflow) {
+		/* 2 n^2 events overflow the ring: told once, one full load answers it. */
+		assert_true(st.lost >= 1);
+		assert_int_equal(st.reloads, 1);
+		assert_int_equal(reloaded, 1);
+	} else {
+		assert_int_equal(st.lost, 0);
+		assert_int_equal(st.reloads, 0);
+		/* unbind and bind per queue, APMASK=, BINDINGS=complete */
+		assert_int_equal(st.events, 2 * n * n + 2);
+	}
+	/* Every queue changed hands (host to free): each listed, whatever the batches. */
+	assert_true(queues >= n * n);
+	apm_host_unref(fresh);
+	apm_host_unref(h);
+	apm_watch_unref(w);
+	apm_ctx_unref(ctx);
+	unlink(f);
+	free(f);
+}
+
+static void test_storm_held(void **state)
+{
+	(void)state;
+	storm(32, false); /* 2048 events: the ring holds 4096 */
+}
+
+static void test_storm_lost(void **state)
+{
+	(void)state;
+	storm(64, true); /* 8192 events */
+}
+
+static int count_queue(unsigned int a, unsigned int q, void *data)
+{
+	char *s = data;
+	size_t n = strlen(s);
+
+	snprintf(s + n, 256 - n, "%s%02x.%04x", n ? " " : "", a, q);
+	return 0;
+}
+
+/* The deltas: exactly what changed, for changes whose effects are known. */
+static void test_delta(void **state)
+{
+	struct apm_ctx *ctx;
+	struct apm_host *h0, *h1, *got;
+	struct apm_delta *d;
+	struct apm_watch *w;
+	struct apm_mask m;
+	char list[256] = "";
+	const char *uuid;
+	enum apm_delta_mdev how;
+
+	(void)state;
+	assert_int_equal(apm_ctx_new_sim(NULL, &ctx), 0);
+	apm_ctx_set_log_fn(ctx, quiet, NULL);
+	assert_int_equal(apm_host_load(ctx, 0, &h0), 0);
+	assert_int_equal(apm_delta_new(h0, h0, &d), 0);
+	assert_true(apm_delta_is_empty(d));
+	apm_delta_unref(d);
+	assert_int_equal(apm_delta_new(h0, NULL, &d), -EINVAL);
+
+	assert_int_equal(apm_watch_new(h0, &w), 0);
+	apm_watch_set_intervals(w, 0, 0);
+	/* Guest3's mdev gains adapter 0x04: APQNs 04.0047 and 04.00ff, nothing else. */
+	assert_int_equal(apm_ctx_write_attr(ctx,
+					    "devices/vfio_ap/matrix/"
+					    "8f2a7c10-5d3e-4b6a-9c1f-0e7d2b4a6c58/assign_adapter",
+					    "4", 1),
+			 0);
+	assert_int_equal(apm_watch_process(w, &h1, &d), 1);
+	apm_delta_foreach_queue(d, count_queue, list);
+	assert_string_equal(list, "04.0047 04.00ff");
+	assert_int_equal(apm_delta_get_event_count(d), 1); /* the write, as inotify tells it */
+	assert_int_equal(apm_delta_get_mdev_count(d), 1);
+	assert_int_equal(apm_delta_get_mdev(d, 0, &uuid, &how), 0);
+	assert_string_equal(uuid, "8f2a7c10-5d3e-4b6a-9c1f-0e7d2b4a6c58");
+	assert_int_equal(how, APM_DELTA_MDEV_CHANGED);
+	assert_int_equal(apm_delta_get_flags(d), 0);
+	assert_ptr_equal(apm_delta_get_before(d), h0);
+	assert_ptr_equal(apm_delta_get_after(d), h1);
+	assert_ptr_equal(apm_watch_get_host(w), h1);
+	apm_delta_unref(d);
+
+	/* An adapter configured off: its row, the adapter, and nothing of the mask. */
+	assert_int_equal(apm_ctx_write_attr(ctx, "devices/ap/card06/config", "0", 1), 0);
+	assert_int_equal(apm_watch_process(w, &got, &d), 1);
+	apm_delta_get_adapters(d, &m);
+	assert_true(apm_mask_test(&m, 6));
+	assert_false(apm_mask_test(&m, 5));
+	assert_false(apm_delta_get_flags(d) & (APM_DELTA_APMASK | APM_DELTA_AQMASK));
+	apm_delta_unref(d);
+	apm_host_unref(got);
+
+	/* aqmask -1: domain 0x01's queues leave the host; the flag, and a queue per adapter. */
+	assert_int_equal(apm_ctx_write_attr(ctx, "bus/ap/aqmask", "-1", 2), 0);
+	assert_int_equal(apm_watch_process(w, &got, &d), 1);
+	assert_true(apm_delta_get_flags(d) & APM_DELTA_AQMASK);
+	assert_false(apm_delta_get_flags(d) & APM_DELTA_APMASK);
+	list[0] = '\0';
+	apm_delta_foreach_queue(d, count_queue, list);
+	assert_string_equal(list, "04.0001 05.0001 06.0001");
+	/* Nothing new: no snapshot. */
+	apm_delta_unref(d);
+	apm_host_unref(got);
+	assert_int_equal(apm_watch_process(w, &got, &d), 0);
+	assert_null(got);
+	assert_null(d);
+
+	/* Guest2 stops: its mdev changes, its plugged cells become assigned. */
+	assert_int_equal(apm_ctx_write_attr(ctx, "kernel/apsim/guest_stop",
+					    "cef03c3c-903d-4ecc-9a83-40694cb8aee4", 36),
+			 0);
+	assert_int_equal(apm_watch_process(w, &got, &d), 1);
+	assert_int_equal(apm_delta_get_mdev_count(d), 1);
+	assert_true(apm_delta_get_queue_count(d) > 0);
+	assert_int_equal(apm_mdev_in_use(apm_host_find_mdev(got, "cef03c3c")), 0);
+	apm_delta_unref(d);
+	apm_host_unref(got);
+
+	apm_host_unref(h1);
+	apm_host_unref(h0);
+	apm_watch_unref(w);
+	apm_ctx_unref(ctx);
+}
+
+/* Another process replaced the state file: no event says what, so one full load. */
+static void test_other_process(void **state)
+{
+	struct apm_ctx *ctx, *other;
+	struct apm_host *h, *got, *fresh;
+	struct apm_delta *d;
+	struct apm_watch *w;
+	char *f = scenario_copy("every-cell.ini"), why[256];
+	int fd;
+
+	(void)state;
+	assert_int_equal(apm_ctx_new_sim(f, &ctx), 0);
+	assert_int_equal(apm_ctx_new_sim(f, &other), 0);
+	apm_ctx_set_log_fn(ctx, quiet, NULL);
+	apm_ctx_set_log_fn(other, quiet, NULL);
+	assert_int_equal(apm_host_load(ctx, 0, &h), 0);
+	assert_int_equal(apm_watch_new(h, &w), 0);
+	apm_watch_set_intervals(w, 0, 0);
+	fd = apm_watch_get_fd(w);
+	assert_true(fd >= 0);
+	assert_int_equal(apm_ctx_write_attr(other, "bus/ap/apmask", "-5", 2), 0);
+	assert_int_equal(apm_watch_process(w, &got, &d), 1);
+	assert_true(apm_delta_get_flags(d) & APM_DELTA_RELOADED);
+	assert_true(apm_delta_get_flags(d) & APM_DELTA_APMASK);
+	assert_int_equal(apm_host_load(ctx, 0, &fresh), 0);
+	assert_int_equal(apm_host_compare(got, fresh, why, sizeof(why)), 0);
+	apm_host_unref(fresh);
+	apm_host_unref(got);
+	apm_delta_unref(d);
+	apm_host_unref(h);
+	apm_watch_unref(w);
+	apm_ctx_unref(other);
+	apm_ctx_unref(ctx);
+	unlink(f);
+	free(f);
+}
+
+/*
+ * On a sysfs-shaped tree: what inotify tells of writes (a program writing
+ * the files as the kernel would show them) reaches the snapshot, with
+ * nothing else read than the mdev written to.
+ */
+static void test_fs_writes(void **state)
+{
+	char tmp[] = "/tmp/test-watch-fs-XXXXXX", cmd[512], root[128], why[256];
+	struct apm_host *h, *got, *fresh;
+	struct apm_ctx *ctx;
+	struct apm_delta *d;
+	struct apm_watch *w;
+	const char *uuid;
+	enum apm_delta_mdev how;
+	struct apm_mask m;
+	FILE *f;
+	int rc;
+
+	(void)state;
+	assert_non_null(mkdtemp(tmp));
+	snprintf(cmd, sizeof(cmd), "cp -a '%s/sysfs/host-613' '%s/sys' && mkdir '%s/proc'",
+		 FIXTURES, tmp, tmp);
+	assert_int_equal(system(cmd), 0);
+	snprintf(root, sizeof(root), "%s/sys", tmp);
+	assert_int_equal(apm_ctx_new_sysfs(root, &ctx), 0);
+	apm_ctx_set_log_fn(ctx, quiet, NULL);
+	snprintf(root, sizeof(root), "%s/proc", tmp);
+	assert_int_equal(apm_ctx_set_proc_root(ctx, root), 0);
+	assert_int_equal(apm_host_load(ctx, 0, &h), 0);
+	rc = apm_watch_new(h, &w);
+	if (rc == -EPROTONOSUPPORT || rc == -EPERM || rc == -EACCES) {
+		/* No uevent socket here (a container without netlink): nothing to watch with. */
+		apm_host_unref(h);
+		apm_ctx_unref(ctx);
+		snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
+		assert_int_equal(system(cmd), 0);
+		skip();
+	}
+	assert_int_equal(rc, 0);
+	apm_watch_set_intervals(w, 0, 0);
+
+	/* Guest1's mdev gets adapter 0x04 as well, written the way ap_config shows it. */
+	snprintf(cmd, sizeof(cmd),
+		 "%s/sys/devices/vfio_ap/matrix/62177883-f1bb-47f0-914d-32a22e3a8804/ap_config",
+		 tmp);
+	f = fopen(cmd, "w");
+	assert_non_null(f);
+	fputs("0x0e00000000000000000000000000000000000000000000000000000000000000,"
+	      "0x0800000000000000000000000000000000000000001000000000000000000000,"
+	      "0x0000000000000000000000000000000000000000001000000000000000000000\n",
+	      f);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(apm_watch_process(w, &got, &d), 1);
+	assert_int_equal(apm_delta_get_event_count(d), 1);
+	assert_int_equal(apm_delta_get_mdev_count(d), 1);
+	assert_int_equal(apm_delta_get_mdev(d, 0, &uuid, &how), 0);
+	assert_string_equal(uuid, "62177883-f1bb-47f0-914d-32a22e3a8804");
+	assert_int_equal(how, APM_DELTA_MDEV_CHANGED);
+	apm_mdev_get_mask(apm_host_find_mdev(got, "62177883"), APM_SET_ADAPTERS, &m);
+	assert_true(apm_mask_test(&m, 4));
+	assert_int_equal(apm_host_load(ctx, 0, &fresh), 0);
+	if (apm_host_compare(got, fresh, why, sizeof(why)))
+		fail_msg("after the ap_config write: %s", why);
+	apm_host_unref(fresh);
+	apm_host_unref(got);
+	apm_delta_unref(d);
+
+	/* The bus's default domain, which no uevent tells. */
+	snprintf(cmd, sizeof(cmd), "%s/sys/bus/ap/ap_domain", tmp);
+	f = fopen(cmd, "w");
+	assert_non_null(f);
+	fputs("4\n", f);
+	assert_int_equal(fclose(f), 0);
+	assert_int_equal(apm_watch_process(w, &got, &d), 1);
+	assert_true(apm_delta_get_flags(d) & APM_DELTA_BUS);
+	assert_int_equal(apm_host_load(ctx, 0, &fresh), 0);
+	assert_int_equal(apm_host_compare(got, fresh, why, sizeof(why)), 0);
+	apm_host_unref(fresh);
+	apm_host_unref(got);
+	apm_delta_unref(d);
+
+	apm_watch_unref(w);
+	apm_host_unref(h);
+	apm_ctx_unref(ctx);
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", tmp);
+	assert_int_equal(system(cmd), 0);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_delta),		cmocka_unit_test(test_random_builtin),
+		cmocka_unit_test(test_random_profiles), cmocka_unit_test(test_storm_held),
+		cmocka_unit_test(test_storm_lost),	cmocka_unit_test(test_other_process),
+		cmocka_unit_test(test_fs_writes),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
