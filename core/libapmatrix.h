@@ -457,6 +457,9 @@ int apm_watch_get_timeout(const struct apm_watch *w);
  * with a full load).  Since: 7
  */
 int apm_watch_process(struct apm_watch *w, struct apm_host **host, struct apm_delta **delta);
+/* Called with every event apm_watch_process() applies, as it does (a console's log).  Since: 7 */
+typedef void (*apm_watch_event_fn)(void *data, const struct apm_event *ev);
+void apm_watch_set_event_fn(struct apm_watch *w, apm_watch_event_fn fn, void *data);
 /* The last snapshot handed out (borrowed; the first is the one given to apm_watch_new).  Since: 7 */
 struct apm_host *apm_watch_get_host(const struct apm_watch *w);
 /*

@@ -70,6 +70,9 @@ struct apm_watch {
 	bool vfio_watched, bus_watched;
 	struct watched_mdev *mdevs;
 	unsigned int nmdevs;
+	double retry; /* a batch failed (the host could not be read): not before then */
+	apm_watch_event_fn event_fn;
+	void *event_data;
 	struct apm_watch_stats stats;
 };
 
@@ -170,7 +173,9 @@ static void read_scans(struct apm_watch *w, bool *changed)
 
 	*changed = false;
 	if (rc < 0) {
-		w->has_scans = false;
+		/* No counter before 5.x kernels; another error says nothing of scans. */
+		if (rc == -ENOENT)
+			w->has_scans = false;
 		return;
 	}
 	apm_strip(buf);
@@ -724,7 +729,8 @@ APM_EXPORT int apm_watch_get_timeout(const struct apm_watch *w)
 	double now = now_ms(), t = -1;
 
 	if (w->d.any)
-		t = w->published + w->batch_ms - now;
+		t = (w->retry > w->published + w->batch_ms ? w->retry : w->published + w->batch_ms) -
+		    now;
 	if (w->poll_ms && (t < 0 || w->next_poll - now < t))
 		t = w->next_poll - now;
 	if (w->d.any && t < 0)
@@ -732,6 +738,12 @@ APM_EXPORT int apm_watch_get_timeout(const struct apm_watch *w)
 	if (!w->d.any && !w->poll_ms)
 		return -1;
 	return t <= 0 ? 0 : (int)(t + 0.999);
+}
+
+APM_EXPORT void apm_watch_set_event_fn(struct apm_watch *w, apm_watch_event_fn fn, void *data)
+{
+	w->event_fn = fn;
+	w->event_data = data;
 }
 
 APM_EXPORT struct apm_host *apm_watch_get_host(const struct apm_watch *w)
@@ -777,6 +789,8 @@ APM_EXPORT int apm_watch_process(struct apm_watch *w, struct apm_host **host,
 		}
 		if (rc)
 			return rc;
+		if (w->event_fn)
+			w->event_fn(w->event_data, &ev);
 		apply_event(w, &ev);
 		/* The caller's input waits for this loop: look at the clock now and then. */
 		if (++n % 64 == 0 && now_ms() - start >= BUDGET_MS)
@@ -788,9 +802,11 @@ APM_EXPORT int apm_watch_process(struct apm_watch *w, struct apm_host **host,
 		while (w->next_poll <= now)
 			w->next_poll += w->poll_ms;
 	}
-	if (!w->d.any || now - w->published < w->batch_ms)
+	if (!w->d.any || now - w->published < w->batch_ms || now < w->retry)
 		return 0;
 	rc = publish(w, host, delta);
+	/* The host cannot be read (a state file another process broke): again at the next tick. */
+	w->retry = rc < 0 ? (w->poll_ms ? w->next_poll : now + 1000) : 0;
 	if (rc == 1 && apm_delta_is_empty(*delta) &&
 	    !(apm_delta_get_flags(*delta) & APM_DELTA_RELOADED)) {
 		/* Events (or a poll) that changed nothing anyone shows: nothing to hand out. */

@@ -4,10 +4,13 @@
  * when it is read again, the selected mdev, the visible IDs and the cursor
  * in them, and the log.
  *
- * The host is read at start, on an event, at the interval (vfio_ap sends
- * no uevent for guests or assignments), when the operator asks, and at a
- * change's yes (pending.c); after a change the snapshot its apply loaded is
- * adopted instead of reading again.  The selected mdev is held by UUID, so
+ * The host is read at start, when the operator asks, and at a change's
+ * yes (pending.c); after a change the snapshot its apply loaded is adopted
+ * instead of reading again.  Between those the library's incremental
+ * engine (apm_watch) keeps it current from the host's events and its poll
+ * (vfio_ap sends no uevent for guests or assignments): each batch it hands
+ * out becomes the console's snapshot, its delta the cells highlighted.
+ * The selected mdev is held by UUID, so
  * another process creating or removing mdevs never moves it to a different
  * one; when it is gone, nothing is selected.
  */
@@ -46,10 +49,12 @@ static void log_add(struct app *app, enum role r, const char *raw)
 		text[len - 1] = '\0';
 	/* A message that repeats (a broken state file at every poll) is counted, once. */
 	if (last && last->role == r && !strcmp(last->text, text)) {
+		app->redraw = true;
 		last->repeat++;
 		free(text);
 		return;
 	}
+	app->redraw = true;
 	e = &app->log_ring[app->log_n % LOG_MAX];
 	free(e->text);
 	*e = (struct log_entry){ .text = text, .role = (unsigned char)r, .repeat = 1 };
@@ -247,32 +252,43 @@ void app_layout_ids(struct app *app)
 		app->sel = SEL_NONE;
 }
 
-void app_set_host(struct app *app, struct apm_host *h)
+/* Does the cell show something else: its class, its queue, its mdev? */
+static bool cell_changed(const struct apm_host *was, const struct apm_host *h, unsigned int a,
+			 unsigned int q)
+{
+	struct apm_queue_info o, n;
+
+	apm_host_get_queue(was, a, q, &o);
+	apm_host_get_queue(h, a, q, &n);
+	return o.cell != n.cell || o.exists != n.exists || (o.mdev < 0) != (n.mdev < 0) ||
+	       (o.mdev >= 0 &&
+		strcmp(apm_mdev_get_uuid(apm_host_get_mdev(was, (unsigned int)o.mdev)),
+		       apm_mdev_get_uuid(apm_host_get_mdev(h, (unsigned int)n.mdev))));
+}
+
+void app_set_host_delta(struct app *app, struct apm_host *h, const struct apm_delta *d)
 {
 	struct apm_mdev *m = NULL;
 
 	apm_host_ref(h);
 	memset(app->changed, 0, sizeof(app->changed));
 	if (app->host) {
-		/* Only the cells on screen can flash: diff the viewport, not 65536 APQNs. */
+		/*
+		 * Only the cells on screen can flash: of the viewport, the cells
+		 * the delta names when it starts from what is shown, else all.
+		 */
 		unsigned int a_end = (unsigned int)(app->top + app->rows);
 		unsigned int q_end = (unsigned int)(app->left + app->cols);
+		bool from_shown = d && apm_delta_get_before(d) == app->host;
 
 		for (unsigned int a = (unsigned int)app->top; a < app->na && a < a_end; a++)
 			for (unsigned int q = (unsigned int)app->left; q < app->nq && q < q_end;
 			     q++) {
-				struct apm_queue_info o, n;
 				unsigned int ia = app->ids_a[a], iq = app->ids_q[q];
 
-				apm_host_get_queue(app->host, ia, iq, &o);
-				apm_host_get_queue(h, ia, iq, &n);
-				if (o.cell != n.cell || o.exists != n.exists ||
-				    (o.mdev < 0) != (n.mdev < 0) ||
-				    (o.mdev >= 0 &&
-				     strcmp(apm_mdev_get_uuid(apm_host_get_mdev(
-						    app->host, (unsigned int)o.mdev)),
-					    apm_mdev_get_uuid(
-						    apm_host_get_mdev(h, (unsigned int)n.mdev)))))
+				if (from_shown && !apm_delta_has_queue(d, ia, iq))
+					continue;
+				if (cell_changed(app->host, h, ia, iq))
 					app->changed[ia][iq] = 1;
 			}
 		apm_host_unref(app->host);
@@ -288,7 +304,43 @@ void app_set_host(struct app *app, struct apm_host *h)
 	persist_reload(app);
 	app_layout_ids(app);
 	warnings_compute(app);
-	app->next_reload_ms = app_now_ms() + app->interval_ms;
+	app->redraw = true;
+}
+
+void app_set_host(struct app *app, struct apm_host *h)
+{
+	app_set_host_delta(app, h, NULL);
+}
+
+/* The engine's events, logged as they come: a few per batch, not a storm of them. */
+static void log_event(void *data, const struct apm_event *ev)
+{
+	struct app *app = data;
+	const char *p0 = apm_event_get_property_at(ev, 0);
+
+	app->events_seen++;
+	/* What the seam reports of writes and VFIO opens is the engine's business, not news. */
+	if (!strcmp(apm_event_get_subsystem(ev), "apmatrix") &&
+	    strcmp(apm_event_get_action(ev), "change"))
+		return;
+	if (app->events_logged++ < 8)
+		app_log(app, ROLE_DIM, "uevent %s %s %s", apm_event_get_action(ev),
+			apm_event_get_devpath(ev), p0 ? p0 : "");
+}
+
+/* The engine starts from the first snapshot; headless, every batch at once. */
+static int watch_start(struct app *app)
+{
+	int rc = apm_watch_new(app->host, &app->watch);
+
+	if (rc) {
+		app_log(app, ROLE_ERROR, "cannot watch the host at %s: %s; r re-reads it",
+			apm_ctx_get_source(app->ctx), strerror(-rc));
+		return rc;
+	}
+	apm_watch_set_event_fn(app->watch, log_event, app);
+	apm_watch_set_intervals(app->watch, (unsigned int)app->interval_ms, app->headless ? 0 : 50);
+	return 0;
 }
 
 int app_reload(struct app *app)
@@ -297,7 +349,6 @@ int app_reload(struct app *app)
 	int rc = apm_host_load(app->ctx, 0, &h);
 
 	app->reloads++;
-	app->next_reload_ms = app_now_ms() + app->interval_ms;
 	if (rc) {
 		app_log(app, ROLE_ERROR, "cannot read the host at %s: %s",
 			apm_ctx_get_source(app->ctx), strerror(-rc));
@@ -310,25 +361,51 @@ int app_reload(struct app *app)
 	return 0;
 }
 
+int app_watch_start(struct app *app)
+{
+	return app->watch ? 0 : watch_start(app);
+}
+
+int app_watch_step(struct app *app, bool adopt)
+{
+	struct apm_host *h = NULL;
+	struct apm_delta *d = NULL;
+	int rc;
+
+	if (!app->watch)
+		return 0;
+	rc = apm_watch_process(app->watch, &h, &d);
+	if (rc < 0) {
+		app_log(app, ROLE_ERROR, "cannot follow the host at %s: %s",
+			apm_ctx_get_source(app->ctx), strerror(-rc));
+		return rc;
+	}
+	if (rc == 1) {
+		app->events_logged = 0;
+		if (adopt) {
+			if (app->pending)
+				pending_host_changed(app, true);
+			app_set_host_delta(app, h, d);
+		}
+		apm_host_unref(h);
+		apm_delta_unref(d);
+	}
+	return rc;
+}
+
 int app_drain_events(struct app *app, bool reload)
 {
-	struct apm_event *ev;
-	int n = 0;
+	unsigned int seen = app->events_seen;
 
-	while (!apm_ctx_read_event(app->ctx, &ev)) {
-		const char *p0 = apm_event_get_property_at(ev, 0);
+	app->events_logged = 0;
+	/* Headless, what is pending now is handled now; the terminal loop steps on. */
+	do {
+		unsigned int before = app->events_seen;
 
-		if (n++ < 8)
-			app_log(app, ROLE_DIM, "uevent %s %s %s", apm_event_get_action(ev),
-				apm_event_get_devpath(ev), p0 ? p0 : "");
-		apm_event_unref(ev);
-	}
-	if (n && reload) {
-		if (app->pending)
-			pending_host_changed(app, true);
-		app_reload(app);
-	}
-	return n;
+		if (app_watch_step(app, reload) == 0 && app->events_seen == before)
+			break;
+	} while (app->headless);
+	return (int)(app->events_seen - seen);
 }
 
 /* ---------------------------------------------------------- selection */

@@ -2,11 +2,13 @@
 /*
  * tui.c - the console's loop, its test scripts and its options.
  *
- * The loop waits on the keyboard, the host's event source, a forked
- * change and the refresh interval together; a key goes to the prompt, the
- * open view or the action table, and what they return (REACT_*) is done
- * once: re-read, lay out, repaint, draw.  Only the cells that changed reach
- * the terminal.
+ * The loop waits on the keyboard, the host's events (the library's
+ * engine, which hands out a batch at most every 50 ms while they keep
+ * coming, and polls at the refresh interval) and a forked change together;
+ * a key goes to the prompt, the open view or the action table, and what
+ * they return (REACT_*) is done once: re-read, lay out, repaint, draw.  A
+ * frame is drawn when something changed, and only the cells that changed
+ * reach the terminal.
  *
  * Headless runs (--script) draw into the same buffer without a terminal;
  * the script advances when the program is idle, never after a sleep, and
@@ -19,6 +21,7 @@
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <curses.h>
@@ -122,10 +125,54 @@ static void script_idle(struct app *app)
 }
 
 /*
+ * The loop's work for ms milliseconds, as the terminal does it (the
+ * engine's batches and polls; no keys), or until the first batch when
+ * first is set.  Returns the batches adopted.
+ */
+static unsigned int run_for(struct app *app, long long ms, bool first)
+{
+	long long end = app_now_ms() + ms;
+	unsigned int batches = 0;
+
+	apm_watch_set_intervals(app->watch, (unsigned int)app->interval_ms, 50);
+	for (long long now; (now = app_now_ms()) < end && !(first && batches);) {
+		struct pollfd p = { .fd = apm_watch_get_fd(app->watch), .events = POLLIN };
+		int t = apm_watch_get_timeout(app->watch);
+
+		if (t < 0 || t > end - now)
+			t = (int)(end - now);
+		poll(&p, 1, t);
+		if (app_watch_step(app, true) == 1) {
+			batches++;
+			app_draw(app);
+		}
+	}
+	apm_watch_set_intervals(app->watch, (unsigned int)app->interval_ms, 0);
+	return batches;
+}
+
+/* CPU time of the process and the wall clock, in microseconds (the benchmarks read them). */
+static void print_clock(const char *file, int lineno)
+{
+	struct timespec cpu, wall;
+
+	clock_gettime(CLOCK_PROCESS_CPUTIME_ID, &cpu);
+	clock_gettime(CLOCK_REALTIME, &wall);
+	printf("%s:%d: cpu %lld us wall %lld us\n", file, lineno,
+	       (long long)cpu.tv_sec * 1000000 + cpu.tv_nsec / 1000,
+	       (long long)wall.tv_sec * 1000000 + wall.tv_nsec / 1000);
+	fflush(stdout);
+}
+
+/*
  * Script lines: keys, `:action [argument]`, and for tests only
  * `:save-display FILE`, `:resize WxH`, `:shell COMMAND` (another process
  * changes the host; its events are then handled), `:tick` (the refresh
- * interval passes) and `:reads` (prints how often the host was read).  A script that saves no screen tests nothing: an error.
+ * interval passes: the host is read), `:reads` (prints how often the host
+ * was read), `:idle MS` (the terminal loop's work for MS ms: batches every
+ * 50 ms, polls), `:wait-change MS` (the same until the first batch) and
+ * `:clock` (prints the process's CPU time and the wall clock).  A script
+ * that saves no screen tests nothing: an error.
  */
 static int run_script(struct app *app, const char *file)
 {
@@ -181,6 +228,15 @@ static int run_script(struct app *app, const char *file)
 			} else if (!strcmp(line + 1, "reads")) {
 				/* How often the host was read so far: a test counts them. */
 				printf("%s:%d: %u reads of the host\n", file, lineno, app->reloads);
+			} else if ((!strcmp(line + 1, "idle") ||
+				    !strcmp(line + 1, "wait-change")) &&
+				   arg && atoi(arg) > 0 && app->watch) {
+				unsigned int n = run_for(app, atoi(arg), line[1] == 'w');
+
+				printf("%s:%d: %u batches\n", file, lineno, n);
+				fflush(stdout);
+			} else if (!strcmp(line + 1, "clock")) {
+				print_clock(file, lineno);
 			} else if ((a = action_by_name(line + 1))) {
 				r = action_run(app, a, arg);
 			} else {
@@ -252,7 +308,7 @@ static void repaint(struct app *app, bool resized)
 static int run_terminal(struct app *app)
 {
 	struct pollfd pfd[4];
-	int efd = apm_ctx_get_event_fd(app->ctx);
+	int efd = app->watch ? apm_watch_get_fd(app->watch) : -1;
 	bool again = false;
 
 	if (pipe(sigpipe))
@@ -268,35 +324,38 @@ static int run_terminal(struct app *app)
 	curs_set(0);
 	start_colours(app);
 	screen_resize(&app->scr, COLS, LINES);
-	app->next_reload_ms = app_now_ms() + app->interval_ms;
+	app->redraw = true;
 	while (!app->quit) {
-		long long wait;
-		int nfd = 0, rc;
+		int nfd = 0, rc, wait;
 
 		if (again)
 			repaint(app, false);
-		again = false;
-		app_draw(app);
-		screen_flush_curses(&app->scr, &app->shown, &app->theme);
-		refresh();
+		/* While the host's events keep coming, a frame per batch and per key, not per wakeup. */
+		if (again || app->redraw) {
+			app_draw(app);
+			screen_flush_curses(&app->scr, &app->shown, &app->theme);
+			refresh();
+		}
+		again = app->redraw = false;
 		pfd[nfd++] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
 		pfd[nfd++] = (struct pollfd){ .fd = sigpipe[0], .events = POLLIN };
 		if (efd >= 0)
 			pfd[nfd++] = (struct pollfd){ .fd = efd, .events = POLLIN };
 		if (app->child > 0)
 			pfd[nfd++] = (struct pollfd){ .fd = app->child_pipe, .events = POLLIN };
-		/* The interval is a deadline: keys pressed meanwhile do not postpone it. */
-		wait = app->next_reload_ms - app_now_ms();
-		rc = poll(pfd, (nfds_t)nfd, wait > 0 ? (int)wait : 0);
+		/* The engine's deadlines (a batch, the poll): keys pressed meanwhile do not postpone them. */
+		wait = app->watch ? apm_watch_get_timeout(app->watch) : -1;
+		rc = poll(pfd, (nfds_t)nfd, wait);
 		if (rc < 0 && errno != EINTR)
 			break;
-		if (app_now_ms() >= app->next_reload_ms) {
-			/* No uevent tells of guests or assignments: look at an interval. */
-			app_reload(app);
+		if (rc == 0) {
+			app_watch_step(app, true);
+			continue;
 		}
-		if (rc <= 0)
+		if (rc < 0)
 			continue;
 		if (pfd[1].revents & POLLIN) {
+			app->redraw = true;
 			unsigned char sig;
 
 			if (read(sigpipe[0], &sig, 1) == 1 && sig == SIGWINCH)
@@ -307,14 +366,17 @@ static int run_terminal(struct app *app)
 		for (int i = 2; i < nfd; i++) {
 			if (!(pfd[i].revents & (POLLIN | POLLHUP)))
 				continue;
-			if (pfd[i].fd == efd)
+			if (pfd[i].fd == efd) {
 				app_drain_events(app, true);
-			else if (app->child > 0 && pfd[i].fd == app->child_pipe)
+			} else if (app->child > 0 && pfd[i].fd == app->child_pipe) {
 				pending_child_done(app);
+				app->redraw = true;
+			}
 		}
 		if (pfd[0].revents & POLLIN) {
 			int key = getch();
 
+			app->redraw = true;
 			if (key == KEY_RESIZE)
 				repaint(app, false);
 			else if (key != ERR)
@@ -369,6 +431,7 @@ static void app_free(struct app *app)
 		free(app->log_ring[i].text);
 	doc_free(&app->text_doc);
 	doc_free(&app->warnings);
+	apm_watch_unref(app->watch);
 	apm_host_unref(app->host);
 	free(app->scr.c);
 	free(app->shown.c);
@@ -454,7 +517,8 @@ int tui_main(struct apm_ctx *ctx, const char *prog, int argc, char **argv, bool 
 	/* From here on the library's messages go to the log: curses owns the terminal. */
 	app_log_sink(app);
 	/* Watching starts now, for the script as for the terminal: other processes' changes. */
-	apm_ctx_get_event_fd(ctx);
+	app->headless = script != NULL;
+	app_watch_start(app);
 	if (app->na)
 		app->cur_a = app->ids_a[0];
 	if (app->nq)

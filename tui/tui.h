@@ -344,8 +344,11 @@ struct app {
 	unsigned int log_n;
 
 	int interval_ms;
-	long long next_reload_ms; /* the interval's next re-read (monotonic) */
-	unsigned int reloads;	  /* how often the host was read (the tests count) */
+	unsigned int reloads; /* how often the host was read (the tests count) */
+	/* The engine that keeps the host current, and the events it showed. */
+	struct apm_watch *watch;
+	unsigned int events_seen, events_logged;
+	bool redraw; /* something to draw since the last frame */
 	/* Key bindings from config.ini: replace an action's first key. */
 	int key_override[64];
 	char key_override_name[64][16];
@@ -362,7 +365,20 @@ void app_log_sink(struct app *app);
 int app_reload(struct app *app);
 /* Adopt a snapshot (a new reference is taken); highlights what changed. */
 void app_set_host(struct app *app, struct apm_host *h);
-/* Events from the host: logs them; with reload, re-reads. Returns how many. */
+/* The same, with what changed (d may be NULL: the viewport is compared). */
+void app_set_host_delta(struct app *app, struct apm_host *h, const struct apm_delta *d);
+/* The engine (apm_watch) from the current snapshot: 0 or -errno (logged). */
+int app_watch_start(struct app *app);
+/*
+ * One step of the engine: reads what is pending, and with adopt makes a
+ * batch it hands out the console's snapshot.  1 a batch, 0, or -errno.
+ */
+int app_watch_step(struct app *app, bool adopt);
+/*
+ * The host's events through the engine (logged); with reload its batches
+ * become the console's snapshot.  Headless until nothing is pending, in
+ * the terminal one step.  Returns how many events.
+ */
 int app_drain_events(struct app *app, bool reload);
 /* The selected mdev in the current snapshot, or NULL. */
 struct apm_mdev *app_mdev(const struct app *app);
