@@ -27,6 +27,7 @@ struct cli {
 };
 
 int cmd_show(struct cli *cli, int argc, char **argv);
+int cmd_watch(struct cli *cli, int argc, char **argv);
 int cmd_mask(struct cli *cli, int argc, char **argv);
 int cmd_mdev(struct cli *cli, int argc, char **argv);
 int cmd_assign(struct cli *cli, int argc, char **argv, bool unassign);

@@ -23,6 +23,15 @@ json_object *json_apqns(const struct apm_mask *apm, const struct apm_mask *aqm);
 void json_put(FILE *f, json_object *o);
 /* An active mdev's record (schema 1). */
 json_object *json_mdev(struct apm_host *h, unsigned int i);
+/* The records of `show --json` that `watch` prints before and after a change. */
+json_object *json_host(struct apm_host *h);
+/* detail: zcrypt's card facts too (show --json --detail). */
+json_object *json_adapter(struct apm_host *h, unsigned int a, bool detail);
+/* A queue's record but its place (apqn, adapter, domain), into o. */
+void json_queue_fields(json_object *o, struct apm_host *h, const struct apm_queue_info *q);
+/* The whole host: `show --json` and `show` (show.c). */
+void show_json(FILE *f, struct apm_host *h, const struct apm_config *cfg, bool detail);
+void show_text(FILE *f, struct apm_host *h, const struct apm_config *cfg);
 
 /* show-persist.c: the mdevs active or defined, each with its persistence. */
 void json_persist_mdevs(FILE *f, struct apm_host *h, const struct apm_config *cfg);

@@ -184,17 +184,11 @@ static json_object *json_zcrypt(struct apm_host *h, unsigned int a, int d,
 	return json_text(buf);
 }
 
-static int json_queue(const struct apm_queue_info *q, void *data)
+/* A queue's record without its place (apqn, adapter, domain): shared with `watch`. */
+void json_queue_fields(json_object *o, struct apm_host *h, const struct apm_queue_info *q)
 {
-	struct json_q *j = data;
-	struct apm_mdev *md = q->mdev >= 0 ? apm_host_get_mdev(j->h, (unsigned int)q->mdev) : NULL;
-	json_object *o = json_object_new_object();
-	char apqn[8];
+	struct apm_mdev *md = q->mdev >= 0 ? apm_host_get_mdev(h, (unsigned int)q->mdev) : NULL;
 
-	snprintf(apqn, sizeof(apqn), "%02x.%04x", q->adapter, q->domain);
-	json_add(o, "apqn", json_object_new_string(apqn));
-	json_add(o, "adapter", json_object_new_int((int)q->adapter));
-	json_add(o, "domain", json_object_new_int((int)q->domain));
 	json_add(o, "exists", json_object_new_boolean(q->exists));
 	json_add(o, "driver", json_text(q->driver));
 	json_add(o, "owner", json_object_new_string(q->owner_host ? "host" : "vfio"));
@@ -202,6 +196,19 @@ static int json_queue(const struct apm_queue_info *q, void *data)
 	json_add(o, "in_guest_matrix", json_object_new_boolean(q->in_guest_matrix));
 	json_add(o, "plugged", json_object_new_boolean(q->plugged));
 	json_add(o, "cell", json_object_new_string(apm_cell_name(q->cell)));
+}
+
+static int json_queue(const struct apm_queue_info *q, void *data)
+{
+	struct json_q *j = data;
+	json_object *o = json_object_new_object();
+	char apqn[8];
+
+	snprintf(apqn, sizeof(apqn), "%02x.%04x", q->adapter, q->domain);
+	json_add(o, "apqn", json_object_new_string(apqn));
+	json_add(o, "adapter", json_object_new_int((int)q->adapter));
+	json_add(o, "domain", json_object_new_int((int)q->domain));
+	json_queue_fields(o, j->h, q);
 	if (j->detail) {
 		struct apm_queue_detail d;
 		bool have = q->exists &&
@@ -233,7 +240,7 @@ static int json_queue(const struct apm_queue_info *q, void *data)
 	return 0;
 }
 
-static json_object *json_host(struct apm_host *h)
+json_object *json_host(struct apm_host *h)
 {
 	json_object *o = json_object_new_object();
 	int dom;
@@ -254,7 +261,7 @@ static json_object *json_host(struct apm_host *h)
 	return o;
 }
 
-static json_object *json_adapter(struct apm_host *h, unsigned int a, bool detail)
+json_object *json_adapter(struct apm_host *h, unsigned int a, bool detail)
 {
 	json_object *o = json_object_new_object();
 	struct apm_adapter_info ai;
@@ -324,7 +331,7 @@ json_object *json_mdev(struct apm_host *h, unsigned int i)
 	return o;
 }
 
-static void show_json(FILE *f, struct apm_host *h, const struct apm_config *cfg, bool detail)
+void show_json(FILE *f, struct apm_host *h, const struct apm_config *cfg, bool detail)
 {
 	struct json_q jq = { .f = f, .h = h, .detail = detail, .sep = "" };
 	struct apm_mask m, usage, control;
@@ -417,7 +424,7 @@ static const char *tri(int v, const char *yes, const char *no)
 	return v < 0 ? "-" : v ? yes : no;
 }
 
-static void show_text(FILE *f, struct apm_host *h, const struct apm_config *cfg)
+void show_text(FILE *f, struct apm_host *h, const struct apm_config *cfg)
 {
 	struct apm_ctx *ctx = apm_host_get_ctx(h);
 	struct apm_mask m, usage, control;

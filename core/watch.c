@@ -729,7 +729,8 @@ APM_EXPORT int apm_watch_get_timeout(const struct apm_watch *w)
 	double now = now_ms(), t = -1;
 
 	if (w->d.any)
-		t = (w->retry > w->published + w->batch_ms ? w->retry : w->published + w->batch_ms) -
+		t = (w->retry > w->published + w->batch_ms ? w->retry
+							   : w->published + w->batch_ms) -
 		    now;
 	if (w->poll_ms && (t < 0 || w->next_poll - now < t))
 		t = w->next_poll - now;

@@ -27,13 +27,28 @@ is the default.
 .TP
 .B tui \\fR[\\-\\-theme NAME|PATH] [\\-\\-mono] [\\-\\-ascii] [\\-\\-interval MS] [\\-\\-script FILE \\-\\-size WxH] [\\-\\-list\\-actions] [\\-\\-list\\-legend]
 The console.
-MS is a number of milliseconds, 100 to 600000 (default 1000): how often the host is read
-again, since vfio_ap sends no uevent for guests or assignments.
+MS is a number of milliseconds, 100 to 600000 (default 1000): how often the console
+looks at what no uevent tells (a bus scan's checkstops and the guests' matrices); the
+host's events update it as they come, at most one frame per 50 ms while they keep coming.
 .TP
 .B show \\fR[\\-\\-json] [\\-\\-detail] [\\-\\-guest NAME]
 The host, its masks, the grid and the mdevs.
 With \\fB\\-\\-guest\\fR, what lszcrypt inside that guest lists; NAME is the guest's name,
 the mdev's label, its UUID or a UUID prefix of at least 4 characters.
+.TP
+.B watch \\fR[\\-\\-json] [\\-\\-interval MS] [\\-\\-count N]
+The live view as a stream: first the whole host (as
+.BR show ,
+or with \\fB\\-\\-json\\fR one line
+.B {"kind":"snapshot","show":{...}}
+holding the show \\-\\-json document), then one line per change as the console sees it.
+With \\fB\\-\\-json\\fR every line is a JSON object with \\fBtime\\fR, \\fBbatch\\fR and
+\\fBkind\\fR: \\fBmask\\fR, \\fBlpar\\fR, \\fBhost\\fR, \\fBadapter\\fR, \\fBmdev\\fR,
+\\fBqueues\\fR (the APQNs that went from the same state to the same state) with
+\\fBbefore\\fR and \\fBafter\\fR, and \\fBreload\\fR when events were lost and the host was read whole.
+It ends on SIGINT, SIGTERM, when its reader goes away, or after N change lines.
+MS (100 to 600000, default 1000) is how often it looks at what no uevent tells.
+The format is a contract (README).
 .TP
 .B mask apmask\\fR|\\fBaqmask \\fISPEC\\fR [\\-\\-dry\\-run]
 Write a mask in the kernel's syntax (see MASKS).

@@ -1,0 +1,559 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * watch.c - `apmatrix watch [--json]`: the live view as a stream, for
+ * scripts and for a console on another machine (a contract, see README).
+ *
+ * First the whole host (`show`, or with --json one line holding the
+ * `show --json` document), then a line per change as the library's engine
+ * hands its batches out: the masks, the LPAR's masks, the bus, an adapter,
+ * an mdev, and the APQNs that went from the same state to the same state
+ * together, each with its state before and after.  With --json every line
+ * is one JSON object (JSON Lines), written by json-c.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "cli.h"
+#include "json.h"
+
+#define JSON_FLAGS (JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE)
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+struct out {
+	FILE *f;
+	bool json;
+	unsigned long batch;
+	unsigned long lines, max; /* change lines written; 0: no limit */
+	char time[64];		  /* of the batch being written */
+};
+
+/* "2026-12-01T22:13:05.123Z" */
+static void stamp(struct out *o)
+{
+	struct timespec ts;
+	struct tm tm;
+	char s[32];
+
+	clock_gettime(CLOCK_REALTIME, &ts);
+	gmtime_r(&ts.tv_sec, &tm);
+	strftime(s, sizeof(s), "%Y-%m-%dT%H:%M:%S", &tm);
+	snprintf(o->time, sizeof(o->time), "%s.%03ldZ", s, ts.tv_nsec / 1000000);
+}
+
+static json_object *line_new(struct out *o, const char *kind)
+{
+	json_object *l = json_object_new_object();
+
+	json_object_object_add(l, "time", json_object_new_string(o->time));
+	json_object_object_add(l, "batch", json_object_new_int64((int64_t)o->batch));
+	json_object_object_add(l, "kind", json_object_new_string(kind));
+	return l;
+}
+
+static void line_put(struct out *o, json_object *l)
+{
+	fputs(json_object_to_json_string_ext(l, JSON_FLAGS), o->f);
+	fputc('\n', o->f);
+	json_object_put(l);
+	o->lines++;
+}
+
+/* The text lines: the time of day and what changed. */
+static void text_line(struct out *o, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+
+static void text_line(struct out *o, const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(o->f, "%.12s ", o->time + 11);
+	va_start(ap, fmt);
+	vfprintf(o->f, fmt, ap);
+	va_end(ap);
+	fputc('\n', o->f);
+	o->lines++;
+}
+
+static json_object *mask_string(const struct apm_mask *m)
+{
+	char hex[68];
+
+	apm_mask_format(m, hex);
+	return json_object_new_string(hex);
+}
+
+/* ------------------------------------------------------------- masks */
+
+static void masks(struct out *o, struct apm_host *x, struct apm_host *y, unsigned int flags)
+{
+	static const char *const lpar[] = { "adapters", "usage_domains", "control_domains" };
+
+	for (int aq = 0; aq < 2; aq++) {
+		struct apm_mask p, q;
+		char a[68], b[68];
+
+		if (!(flags & (aq ? APM_DELTA_AQMASK : APM_DELTA_APMASK)))
+			continue;
+		(aq ? apm_host_get_aqmask : apm_host_get_apmask)(x, &p);
+		(aq ? apm_host_get_aqmask : apm_host_get_apmask)(y, &q);
+		if (o->json) {
+			json_object *l = line_new(o, "mask");
+
+			json_object_object_add(l, "mask",
+					       json_object_new_string(aq ? "aqmask" : "apmask"));
+			json_object_object_add(l, "before", mask_string(&p));
+			json_object_object_add(l, "after", mask_string(&q));
+			line_put(o, l);
+		} else {
+			apm_mask_format(&p, a);
+			apm_mask_format(&q, b);
+			text_line(o, "%s %s -> %s", aq ? "aqmask" : "apmask", a, b);
+		}
+	}
+	for (int k = 0; (flags & APM_DELTA_LPAR) && k < 3; k++) {
+		struct apm_mask p, q;
+		int rp = apm_host_get_lpar_mask(x, (enum apm_lpar_mask)k, &p);
+		int rq = apm_host_get_lpar_mask(y, (enum apm_lpar_mask)k, &q);
+		char a[68] = "unreadable", b[68] = "unreadable";
+
+		if (rp == rq && (rp || !memcmp(&p, &q, sizeof(p))))
+			continue;
+		if (o->json) {
+			json_object *l = line_new(o, "lpar");
+
+			json_object_object_add(l, "mask", json_object_new_string(lpar[k]));
+			json_object_object_add(l, "before", rp ? NULL : mask_string(&p));
+			json_object_object_add(l, "after", rq ? NULL : mask_string(&q));
+			line_put(o, l);
+		} else {
+			if (!rp)
+				apm_mask_format(&p, a);
+			if (!rq)
+				apm_mask_format(&q, b);
+			text_line(o, "LPAR %s %s -> %s", lpar[k], a, b);
+		}
+	}
+}
+
+/* ---------------------------------------------------- bus, adapters */
+
+static const char *tri(int v)
+{
+	return v < 0 ? "?" : v ? "1" : "0";
+}
+
+static void bus(struct out *o, struct apm_host *x, struct apm_host *y)
+{
+	int dx, dy;
+
+	if (o->json) {
+		json_object *l = line_new(o, "host");
+
+		json_object_object_add(l, "before", json_host(x));
+		json_object_object_add(l, "after", json_host(y));
+		line_put(o, l);
+		return;
+	}
+	if (apm_host_get_ap_domain(x, &dx))
+		dx = -2;
+	if (apm_host_get_ap_domain(y, &dy))
+		dy = -2;
+	text_line(o, "host: profile %s -> %s, ap_domain %d -> %d, bindings complete %s -> %s",
+		  apm_host_get_profile(x), apm_host_get_profile(y), dx, dy,
+		  tri(apm_host_bindings_complete(x)), tri(apm_host_bindings_complete(y)));
+}
+
+static void adapter_text(char *buf, size_t size, const struct apm_host *h, unsigned int a)
+{
+	struct apm_adapter_info ai;
+
+	if (apm_host_get_adapter(h, a, &ai)) {
+		snprintf(buf, size, "none");
+		return;
+	}
+	snprintf(buf, size, "%s %s config %s chkstop %s online %s", ai.type[0] ? ai.type : "?",
+		 ai.has_card ? "card" : "no card", tri(ai.config), tri(ai.chkstop), tri(ai.online));
+}
+
+static void adapters(struct out *o, struct apm_host *x, struct apm_host *y,
+		     const struct apm_delta *d)
+{
+	struct apm_mask m;
+
+	apm_delta_get_adapters(d, &m);
+	for (unsigned int a = 0; a < 256; a++) {
+		struct apm_adapter_info ai;
+		char p[128], q[128];
+
+		if (!apm_mask_test(&m, a))
+			continue;
+		if (o->json) {
+			json_object *l = line_new(o, "adapter");
+
+			json_object_object_add(l, "adapter", json_object_new_int((int)a));
+			json_object_object_add(
+				l, "before",
+				apm_host_get_adapter(x, a, &ai) ? NULL : json_adapter(x, a, false));
+			json_object_object_add(
+				l, "after",
+				apm_host_get_adapter(y, a, &ai) ? NULL : json_adapter(y, a, false));
+			line_put(o, l);
+		} else {
+			adapter_text(p, sizeof(p), x, a);
+			adapter_text(q, sizeof(q), y, a);
+			text_line(o, "adapter 0x%02x: %s -> %s", a, p, q);
+		}
+	}
+}
+
+/* ------------------------------------------------------------- mdevs */
+
+static json_object *mdev_record(struct apm_host *h, const char *uuid)
+{
+	struct apm_mdev *m = apm_host_find_mdev(h, uuid);
+
+	return m ? json_mdev(h, (unsigned int)apm_host_mdev_index(h, m)) : NULL;
+}
+
+static void mdev_text(char *buf, size_t size, struct apm_host *h, const char *uuid)
+{
+	struct apm_mdev *m = apm_host_find_mdev(h, uuid);
+	char sets[3][256], guest[80];
+	struct apm_mask k;
+
+	if (!m) {
+		snprintf(buf, size, "none");
+		return;
+	}
+	for (int i = 0; i < 3; i++) {
+		apm_mdev_get_mask(m, (enum apm_mdev_set)i, &k);
+		if (apm_mask_format_ranges(&k, sets[i], sizeof(sets[i])) || !sets[i][0])
+			snprintf(sets[i], sizeof(sets[i]), "%s", sets[i][0] ? "(many)" : "none");
+	}
+	apm_text_escape(apm_mdev_get_guest(m) ? apm_mdev_get_guest(m) : "none", guest,
+			sizeof(guest), 0);
+	snprintf(buf, size, "adapters %s domains %s control %s, guest %s%s", sets[0], sets[1],
+		 sets[2], guest, apm_mdev_in_use(m) == 1 ? " (in use)" : "");
+}
+
+static void mdevs(struct out *o, struct apm_host *x, struct apm_host *y, const struct apm_delta *d)
+{
+	static const char *const how_names[] = { "added", "removed", "changed" };
+
+	for (unsigned int i = 0; i < apm_delta_get_mdev_count(d); i++) {
+		enum apm_delta_mdev how;
+		const char *uuid;
+		char p[1024], q[1024];
+
+		if (apm_delta_get_mdev(d, i, &uuid, &how))
+			continue;
+		if (o->json) {
+			json_object *l = line_new(o, "mdev");
+
+			json_object_object_add(l, "uuid", json_object_new_string(uuid));
+			json_object_object_add(l, "change", json_object_new_string(how_names[how]));
+			json_object_object_add(l, "before", mdev_record(x, uuid));
+			json_object_object_add(l, "after", mdev_record(y, uuid));
+			line_put(o, l);
+		} else {
+			mdev_text(p, sizeof(p), x, uuid);
+			mdev_text(q, sizeof(q), y, uuid);
+			text_line(o, "mdev %s %s: %s -> %s", uuid, how_names[how], p, q);
+		}
+	}
+}
+
+/* ------------------------------------------------------------ queues */
+
+/* The APQNs that went from one state to another, together. */
+struct group {
+	char *key; /* before and after, as JSON */
+	json_object *before, *after;
+	json_object *apqns;
+	char first[8];
+	unsigned int n;
+};
+
+struct groups {
+	struct out *o;
+	struct apm_host *x, *y;
+	struct group *g;
+	unsigned int n;
+};
+
+static json_object *queue_state(struct apm_host *h, unsigned int a, unsigned int q)
+{
+	json_object *s = json_object_new_object();
+	struct apm_queue_info qi;
+
+	apm_host_get_queue(h, a, q, &qi);
+	json_queue_fields(s, h, &qi);
+	json_object_object_add(s, "filter",
+			       qi.mdev >= 0 && !qi.in_guest_matrix
+				       ? json_object_new_string(apm_filter_name(qi.filter))
+				       : NULL);
+	json_object_object_add(s, "reason",
+			       qi.mdev >= 0 && !qi.in_guest_matrix ? json_text(qi.reason) : NULL);
+	return s;
+}
+
+static int group_queue(unsigned int a, unsigned int q, void *data)
+{
+	struct groups *gs = data;
+	json_object *before = queue_state(gs->x, a, q), *after = queue_state(gs->y, a, q);
+	const char *bs = json_object_to_json_string_ext(before, JSON_FLAGS);
+	const char *as = json_object_to_json_string_ext(after, JSON_FLAGS);
+	size_t len = strlen(bs) + strlen(as) + 2;
+	struct group *g = NULL;
+	char apqn[8], *key = malloc(len);
+
+	if (!key)
+		return -ENOMEM;
+	snprintf(key, len, "%s|%s", bs, as);
+	snprintf(apqn, sizeof(apqn), "%02x.%04x", a, q);
+	for (unsigned int i = 0; i < gs->n && !g; i++)
+		if (!strcmp(gs->g[i].key, key))
+			g = &gs->g[i];
+	if (g) {
+		free(key);
+		json_object_put(before);
+		json_object_put(after);
+	} else {
+		struct group *t = realloc(gs->g, (gs->n + 1) * sizeof(*t));
+
+		if (!t) {
+			free(key);
+			json_object_put(before);
+			json_object_put(after);
+			return -ENOMEM;
+		}
+		gs->g = t;
+		g = &t[gs->n++];
+		*g = (struct group){ .key = key, .before = before, .after = after };
+		g->apqns = json_object_new_array();
+		memcpy(g->first, apqn, sizeof(g->first));
+	}
+	json_object_array_add(g->apqns, json_object_new_string(apqn));
+	g->n++;
+	return 0;
+}
+
+static const char *state_text(json_object *s, char *buf, size_t size)
+{
+	json_object *cell, *drv, *mdev;
+	const char *driver, *uuid;
+
+	json_object_object_get_ex(s, "cell", &cell);
+	json_object_object_get_ex(s, "driver", &drv);
+	json_object_object_get_ex(s, "mdev", &mdev);
+	driver = drv ? json_object_get_string(drv) : NULL;
+	uuid = mdev ? json_object_get_string(mdev) : NULL;
+	snprintf(buf, size, "%s%s%s%s%s%s", json_object_get_string(cell), driver ? " (" : "",
+		 driver ? driver : "", driver ? ")" : "", uuid ? " of mdev " : "",
+		 uuid ? uuid : "");
+	return buf;
+}
+
+static void queues(struct out *o, struct apm_host *x, struct apm_host *y, const struct apm_delta *d)
+{
+	struct groups gs = { .o = o, .x = x, .y = y };
+
+	apm_delta_foreach_queue(d, group_queue, &gs);
+	for (unsigned int i = 0; i < gs.n; i++) {
+		struct group *g = &gs.g[i];
+		char p[160], q[160];
+
+		if (o->json) {
+			json_object *l = line_new(o, "queues");
+
+			json_object_object_add(l, "apqns", g->apqns);
+			json_object_object_add(l, "before", g->before);
+			json_object_object_add(l, "after", g->after);
+			line_put(o, l);
+		} else {
+			text_line(o, "%u queue%s (%s%s): %s -> %s", g->n, g->n == 1 ? "" : "s",
+				  g->first, g->n > 1 ? " ..." : "",
+				  state_text(g->before, p, sizeof(p)),
+				  state_text(g->after, q, sizeof(q)));
+			json_object_put(g->apqns);
+			json_object_put(g->before);
+			json_object_put(g->after);
+		}
+		free(g->key);
+	}
+	free(gs.g);
+}
+
+/* ------------------------------------------------------------- a batch */
+
+static void batch(struct out *o, const struct apm_delta *d)
+{
+	struct apm_host *x = apm_delta_get_before(d), *y = apm_delta_get_after(d);
+	unsigned int flags = apm_delta_get_flags(d);
+
+	o->batch++;
+	stamp(o);
+	if (flags & APM_DELTA_RELOADED) {
+		/* Events were lost (or another process changed a simulated host): all read again. */
+		if (o->json) {
+			json_object *l = line_new(o, "reload");
+
+			json_object_object_add(l, "events",
+					       json_object_new_int64(apm_delta_get_event_count(d)));
+			line_put(o, l);
+		} else {
+			text_line(
+				o,
+				"the whole host read again (events were lost, or said too little)");
+		}
+	}
+	masks(o, x, y, flags);
+	if (flags & APM_DELTA_BUS)
+		bus(o, x, y);
+	adapters(o, x, y, d);
+	mdevs(o, x, y, d);
+	queues(o, x, y, d);
+	fflush(o->f);
+}
+
+static void snapshot(struct cli *cli, struct out *o, struct apm_host *h)
+{
+	struct apm_config *cfg = NULL;
+
+	stamp(o);
+	load_config(cli, NULL, &cfg);
+	if (o->json) {
+		char *doc = NULL, *p, *q;
+		size_t len = 0;
+		FILE *m = open_memstream(&doc, &len);
+
+		if (m) {
+			show_json(m, h, cfg, false);
+			fclose(m);
+		}
+		/* show --json's line breaks are all outside its strings (json-c escapes them). */
+		for (p = q = doc; p && *p; p++)
+			if (*p != '\n')
+				*q++ = *p;
+		if (q)
+			*q = '\0';
+		fprintf(o->f, "{\"time\":\"%s\",\"batch\":0,\"kind\":\"snapshot\",\"show\":%s}\n",
+			o->time, doc ? doc : "null");
+		free(doc);
+	} else {
+		show_text(o->f, h, cfg);
+		fprintf(o->f, "--- %s: watching (Ctrl-C ends)\n", o->time);
+	}
+	apm_config_unref(cfg);
+	fflush(o->f);
+}
+
+int cmd_watch(struct cli *cli, int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "interval", required_argument, NULL, 'i' },
+		{ "count", required_argument, NULL, 'c' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct out o = { .f = stdout };
+	struct apm_watch *w;
+	struct apm_host *h;
+	long interval = 1000;
+	char *end;
+	int c, rc;
+
+	optind = 1;
+	while ((c = getopt_long(argc, argv, "+", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			o.json = true;
+			break;
+		case 'i':
+			interval = strtol(optarg, &end, 10);
+			if (end == optarg || *end || interval < 100 || interval > 600000) {
+				usage_error(cli,
+					    "watch: --interval '%s': milliseconds, 100..600000",
+					    optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		case 'c':
+			o.max = strtoul(optarg, &end, 10);
+			if (end == optarg || *end || !o.max) {
+				usage_error(cli,
+					    "watch: --count '%s': a number of lines, at least 1",
+					    optarg);
+				return EXIT_USAGE;
+			}
+			break;
+		default:
+			return EXIT_USAGE;
+		}
+	}
+	if (optind < argc) {
+		usage_error(cli, "watch: unexpected argument '%s'", argv[optind]);
+		return EXIT_USAGE;
+	}
+	if (load_host(cli, 0, &h))
+		return EXIT_REFUSED;
+	/* Watching starts before the snapshot is printed: nothing falls between the two. */
+	rc = apm_watch_new(h, &w);
+	if (rc) {
+		fprintf(stderr, "%s: watch: cannot follow the host at %s: %s\n", cli->prog,
+			apm_ctx_get_source(cli->ctx), strerror(-rc));
+		apm_host_unref(h);
+		return EXIT_REFUSED;
+	}
+	apm_watch_set_intervals(w, (unsigned int)interval, 50);
+	signal(SIGINT, on_signal);
+	signal(SIGTERM, on_signal);
+	signal(SIGPIPE, SIG_IGN);
+	/* Large blocks to a pipe or a file; each batch is flushed as it ends. */
+	setvbuf(stdout, NULL, _IOFBF, 1 << 20);
+	snapshot(cli, &o, h);
+	apm_host_unref(h);
+	while (!stop && !ferror(stdout) && (!o.max || o.lines < o.max)) {
+		/* stdout too: a reader that went away (POLLERR on a pipe) ends the stream at once. */
+		struct pollfd p[2] = { { .fd = apm_watch_get_fd(w), .events = POLLIN },
+				       { .fd = STDOUT_FILENO } };
+		struct apm_delta *d;
+		struct apm_host *nh;
+
+		if (poll(p, 2, apm_watch_get_timeout(w)) < 0 && errno != EINTR)
+			break;
+		if (p[1].revents & (POLLERR | POLLHUP))
+			break;
+		rc = apm_watch_process(w, &nh, &d);
+		if (rc < 0)
+			fprintf(stderr, "%s: watch: cannot follow the host: %s\n", cli->prog,
+				strerror(-rc));
+		if (rc != 1)
+			continue;
+		batch(&o, d);
+		apm_delta_unref(d);
+		apm_host_unref(nh);
+	}
+	apm_watch_unref(w);
+	/* A reader that went away ends the stream; a stream that cannot be written is an error. */
+	if (ferror(stdout) && errno != EPIPE) {
+		fprintf(stderr, "%s: watch: cannot write: %s\n", cli->prog, strerror(errno));
+		return EXIT_REFUSED;
+	}
+	return EXIT_OK;
+}

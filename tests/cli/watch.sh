@@ -1,0 +1,174 @@
+#!/bin/sh
+# watch.sh - `apmatrix watch`, the stream of changes (a contract): the
+# snapshot first, then a line per change; replaying the lines' "after" on
+# the snapshot gives what `show --json` says at the end.  On a simulated
+# host another process's change is read whole (a reload line), on a
+# sysfs-shaped tree a write to an mdev's or the bus's file is read alone.
+. "$TOP_SRCDIR/tests/cli/lib.sh"
+G1=62177883-f1bb-47f0-914d-32a22e3a8804
+G2=cef03c3c-903d-4ecc-9a83-40694cb8aee4
+G3=8f2a7c10-5d3e-4b6a-9c1f-0e7d2b4a6c58
+
+# wait_for FILE PYTHON-EXPR: until the JSON lines of FILE satisfy EXPR (on `lines`), at most 20 s.
+wait_for() {
+	i=0
+	while [ $i -lt 400 ]; do
+		if python3 -c "
+import json,sys
+lines=[json.loads(l) for l in open(sys.argv[1]) if l.endswith('\n')]
+sys.exit(0 if ($2) else 1)" "$1" 2>/dev/null; then
+			return 0
+		fi
+		sleep 0.05
+		i=$((i + 1))
+	done
+	return 1
+}
+
+# replay STREAM SHOW: the stream's snapshot with every change's "after" applied,
+# compared with SHOW (a show --json document) on what the stream carries.
+replay() {
+	python3 - "$1" "$2" <<'PY'
+import json, sys
+lines = [json.loads(l) for l in open(sys.argv[1])]
+final = json.load(open(sys.argv[2]))
+snap = lines[0]
+assert snap["kind"] == "snapshot" and snap["batch"] == 0, "first line: the snapshot"
+s = snap["show"]
+queues = {q["apqn"]: q for q in s["queues"]}
+adapters = {a["id"]: a for a in s["adapters"]}
+keys1 = ["uuid", "label", "guest", "in_use", "adapters", "domains", "control_domains", "matrix",
+         "guest_adapters", "guest_domains", "guest_control_domains", "guest_matrix", "filtered"]
+mdevs = {m["uuid"]: {k: m[k] for k in keys1} for m in s["mdevs"] if m["active"]}
+batch = 0
+for l in lines[1:]:
+    assert l["batch"] >= batch, "batches in order"
+    batch = l["batch"]
+    k = l["kind"]
+    if k == "mask":
+        s[l["mask"]] = l["after"]
+    elif k == "host":
+        s["host"] = l["after"]
+    elif k == "adapter":
+        if l["after"] is None:
+            adapters.pop(l["adapter"], None)
+        else:
+            adapters[l["adapter"]] = l["after"]
+    elif k == "mdev":
+        if l["after"] is None:
+            mdevs.pop(l["uuid"], None)
+        else:
+            mdevs[l["uuid"]] = l["after"]
+    elif k == "queues":
+        for apqn in l["apqns"]:
+            q = dict(l["after"])
+            q.pop("filter"); q.pop("reason")
+            a, d = apqn.split(".")
+            q.update(apqn=apqn, adapter=int(a, 16), domain=int(d, 16))
+            queues[apqn] = q
+    elif k not in ("reload", "lpar"):
+        raise SystemExit("unknown kind " + k)
+queues = {a: q for a, q in queues.items() if q["exists"] or q["mdev"]}
+want_q = {q["apqn"]: q for q in final["queues"]}
+diff = [a for a in sorted(set(queues) | set(want_q)) if queues.get(a) != want_q.get(a)]
+assert not diff, "queues differ: %s: %s != %s" % (diff[0], queues.get(diff[0]), want_q.get(diff[0]))
+for key in ("apmask", "aqmask", "host"):
+    assert s[key] == final[key], "%s: %s != %s" % (key, s[key], final[key])
+want_a = {a["id"]: a for a in final["adapters"]}
+for a in want_a:
+    assert adapters.get(a) == want_a[a], "adapter %d: %s != %s" % (a, adapters.get(a), want_a[a])
+want_m = {m["uuid"]: {k: m[k] for k in keys1} for m in final["mdevs"] if m["active"]}
+assert mdevs == want_m, "mdevs: %s != %s" % (mdevs, want_m)
+print("%d lines, %d batches" % (len(lines), batch))
+PY
+}
+
+# ------------------------------------------------ the simulated host
+run "create the state" 0 am show
+"$APMATRIX" --sim="$sim" watch --json >"$work/stream" 2>"$work/stream.err" &
+wpid=$!
+if wait_for "$work/stream" "lines and lines[0]['kind'] == 'snapshot'"; then ok "the snapshot comes first"; else not_ok "no snapshot"; fi
+run "another process masks adapter 5 off" 0 am mask apmask -5
+wait_for "$work/stream" "any(l['kind'] == 'mask' for l in lines)"
+run "assigns an adapter" 0 am assign $G3 adapter 4
+wait_for "$work/stream" "any(l['kind'] == 'mdev' and l['uuid'] == '$G3' for l in lines)"
+run "stops a guest" 0 am sim guest-stop $G2
+if wait_for "$work/stream" "any(l['kind'] == 'mdev' and l['uuid'] == '$G2' and l['after']['in_use'] is False for l in lines)"; then
+	ok "the guest's stop is a change of its mdev"
+else
+	not_ok "the guest's stop is a change of its mdev"
+fi
+run "removes an mdev" 0 am mdev remove $G1
+wait_for "$work/stream" "any(l['kind'] == 'mdev' and l['change'] == 'removed' for l in lines)"
+kill $wpid
+wait $wpid
+is "SIGTERM ends it with 0" 0 $?
+am show --json >"$work/final"
+if replay "$work/stream" "$work/final" >"$work/replay" 2>&1; then
+	ok "the stream replayed on its snapshot is show --json ($(cat "$work/replay"))"
+else
+	not_ok "the stream replayed on its snapshot is show --json"
+	show_file "$work/replay"
+fi
+is "another process's change is read whole: said" "true" \
+	"$(python3 -c "import json,sys; print(str(any(json.loads(l)['kind']=='reload' for l in open(sys.argv[1]))).lower())" "$work/stream")"
+is "nothing on stderr" "" "$(cat "$work/stream.err")"
+
+# Text: a line per change with the time of day; --count ends it.
+"$APMATRIX" --sim="$sim" watch --count 1 >"$work/text" 2>&1 &
+wpid=$!
+i=0
+while [ $i -lt 400 ] && ! grep -q '^--- .*watching' "$work/text"; do sleep 0.05; i=$((i + 1)); done
+run "a mask change" 0 am mask aqmask -1
+wait $wpid
+is "--count 1: it ends after the batch (exit 0)" 0 $?
+expect_grep_file() { if grep -qE -- "$3" "$2"; then ok "$1"; else not_ok "$1: /$3/ not in $2"; show_file "$2"; fi; }
+expect_grep_file "the show text first" "$work/text" "^apmask: 0x"
+expect_grep_file "then the mask line, with the time" "$work/text" \
+	"^[0-9][0-9]:[0-9][0-9]:[0-9][0-9]\.[0-9]{3} aqmask 0x.* -> 0x"
+expect_grep_file "and the queues that moved" "$work/text" "queues? \(0[456]\.0001.*host \(cex4queue\) -> free \(vfio_ap\)"
+
+# A reader that goes away ends the stream without an error.
+run "piped into head" 0 sh -c "'$APMATRIX' --sim='$sim' watch --json | head -c 10 >/dev/null"
+
+run "--count 0" 2 am watch --count 0
+expect_err "--count 0 is refused, said" <<EOF
+apmatrix: watch: --count '0': a number of lines, at least 1
+Try 'apmatrix --help'.
+EOF
+run "--interval 5" 2 am watch --interval 5
+expect_grep "--interval: its range" err "--interval '5': milliseconds, 100..600000"
+run "an argument too many" 2 am watch now
+expect_grep "named" err "watch: unexpected argument 'now'"
+
+# ------------------------------------------------ a sysfs-shaped tree
+tree=$work/tree
+cp -a "$FIXTURES/sysfs/host-613" "$tree"
+mkdir "$work/proc"
+export APMATRIX_PROC="$work/proc"
+"$APMATRIX" --sysfs "$tree" watch --json >"$work/fs" 2>"$work/fs.err" &
+wpid=$!
+if wait_for "$work/fs" "lines and lines[0]['kind'] == 'snapshot'"; then ok "tree: the snapshot"; else not_ok "tree: no snapshot"; show_file "$work/fs.err"; fi
+# The test plays the kernel: ap_config shows what the mdev now has (adapter 4 too).
+printf '0x0e00000000000000000000000000000000000000000000000000000000000000,0x0800000000000000000000000000000000000000001000000000000000000000,0x0000000000000000000000000000000000000000001000000000000000000000\n' \
+	>"$tree/devices/vfio_ap/matrix/$G1/ap_config"
+if wait_for "$work/fs" "any(l['kind'] == 'mdev' and 4 in l['after']['adapters'] for l in lines)"; then
+	ok "tree: the written mdev, read alone (no reload)"
+else
+	not_ok "tree: the written mdev"
+	show_file "$work/fs"
+fi
+printf '4\n' >"$tree/bus/ap/ap_domain"
+wait_for "$work/fs" "any(l['kind'] == 'host' and l['after']['ap_domain'] == 4 for l in lines)"
+kill $wpid
+wait $wpid
+"$APMATRIX" --sysfs "$tree" show --json >"$work/fs-final" 2>/dev/null
+if replay "$work/fs" "$work/fs-final" >"$work/replay" 2>&1; then
+	ok "tree: replayed, the stream is show --json ($(cat "$work/replay"))"
+else
+	not_ok "tree: replayed, the stream is show --json"
+	show_file "$work/replay"
+fi
+is "tree: no reload line (each write named what to read)" "false" \
+	"$(python3 -c "import json,sys; print(str(any(json.loads(l)['kind']=='reload' for l in open(sys.argv[1]))).lower())" "$work/fs")"
+done_testing
