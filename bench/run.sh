@@ -9,6 +9,18 @@ set -eu
 b=${1:-.}
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
+# The program itself, not libtool's wrapper script (whose shell would be
+# counted and timed with it): .libs/apmatrix and the library beside it.
+APM=$b/apmatrix
+if [ -x "$b/.libs/apmatrix" ]; then
+	APM=$b/.libs/apmatrix
+	LD_LIBRARY_PATH=$b/core/.libs${LD_LIBRARY_PATH:+:$LD_LIBRARY_PATH}
+	export LD_LIBRARY_PATH
+fi
+# The tree's mdevs are nobody's: the in-use check finds no process holding them.
+mkdir "$work/proc"
+APMATRIX_PROC=$work/proc
+export APMATRIX_PROC
 "$b/bench/bench-load" --scenario "$work/max.ini"
 echo "== simulated host"
 "$b/bench/bench-load" --sim "$work/max.ini"
@@ -18,9 +30,11 @@ start=$(date +%s.%N)
 echo "tree   written in $(echo "$(date +%s.%N) - $start" | bc 2>/dev/null || echo '?') s: $(find "$work/sys" | wc -l) entries"
 "$b/bench/bench-load" --sysfs "$work/sys"
 if command -v strace >/dev/null; then
-	strace -f -c -o "$work/strace" "$b/apmatrix" --sysfs "$work/sys" show --json >/dev/null
-	calls=$(awk '/^100.00/ {print $4}' "$work/strace")
-	echo "tree   apmatrix show --json: $calls syscalls in all (strace -c)"
+	strace -f -o "$work/trace" "$APM" --sysfs "$work/sys" show --json >"$work/show.json"
+	strace -f -o "$work/base" "$APM" --version >/dev/null
+	python3 "$(dirname "$0")/floor.py" "$work/trace" "$work/base" "$work/sys" \
+		"$(wc -c <"$work/show.json")"
+	rm -f "$work/trace" "$work/show.json"
 else
 	echo "(strace not installed: no syscall count for apmatrix show --json)"
 fi
@@ -39,7 +53,7 @@ if peers_build "$b/peers"; then
 	echo "tree   full tree written in $(echo "$(date +%s.%N) - $start" | bc 2>/dev/null || echo '?') s: $(find "$work/full" | wc -l) entries"
 	measure env SYSFS_ROOT="$work/full" "$PEER_LSZCRYPT" -V
 	keep lsz "SYSFS_ROOT=TREE lszcrypt -V (peer)"
-	measure "$b/apmatrix" --sysfs "$work/full" show --json
+	measure "$APM" --sysfs "$work/full" show --json
 	keep apm "apmatrix --sysfs TREE show --json"
 	compare lsz apm
 	rm -rf "$work/full"

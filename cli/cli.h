@@ -38,6 +38,8 @@ int cmd_persist(struct cli *cli, int argc, char **argv);
 int cmd_unpersist(struct cli *cli, int argc, char **argv);
 int cmd_undo(struct cli *cli, int argc, char **argv);
 
+/* stdout written in 1 MiB blocks (before anything is written to it). */
+void stdout_large(void);
 /* Removes every flag from argv; true when there was one. */
 bool take_flag(int *argc, char **argv, const char *flag);
 void usage_error(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

@@ -56,6 +56,14 @@ int load_host(struct cli *cli, unsigned int flags, struct apm_host **host)
 	return rc;
 }
 
+void stdout_large(void)
+{
+	/* glibc takes a size only with a buffer: without, it keeps st_blksize (4 KiB). */
+	static char buf[1 << 20];
+
+	setvbuf(stdout, buf, _IOFBF, sizeof(buf));
+}
+
 bool take_flag(int *argc, char **argv, const char *flag)
 {
 	bool found = false;

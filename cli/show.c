@@ -644,6 +644,8 @@ int cmd_show(struct cli *cli, int argc, char **argv)
 		apm_host_unref(h);
 		return EXIT_REFUSED;
 	}
+	/* 11 MB of JSON at 256 x 256: in 1 MiB writes, not stdio's 4 KiB. */
+	stdout_large();
 	if (guest)
 		rc = show_guest(cli, h, guest);
 	else if (json)

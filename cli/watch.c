@@ -525,7 +525,7 @@ int cmd_watch(struct cli *cli, int argc, char **argv)
 	signal(SIGTERM, on_signal);
 	signal(SIGPIPE, SIG_IGN);
 	/* Large blocks to a pipe or a file; each batch is flushed as it ends. */
-	setvbuf(stdout, NULL, _IOFBF, 1 << 20);
+	stdout_large();
 	snapshot(cli, &o, h);
 	apm_host_unref(h);
 	while (!stop && !ferror(stdout) && (!o.max || o.lines < o.max)) {

@@ -21,11 +21,15 @@
 
 #include "apm-private.h"
 
+#define LIST_BUF (256 << 10)
+
 struct fs_backend {
 	struct apm_ctx *ctx; /* owner, not referenced */
 	int rootfd;
 	char *root, *proc;
 	struct fs_events *events; /* opened on first use */
+	char *list_buf[4];	  /* fs_list's, per depth of nested listings */
+	unsigned int list_depth;
 };
 
 int apm_backend_fs_new(struct apm_ctx *ctx, const char *root, const char *proc_root, void **out)
@@ -60,6 +64,8 @@ static void fs_destroy(void *be)
 	struct fs_backend *fs = be;
 
 	apm_fs_events_free(fs->events);
+	for (unsigned int i = 0; i < ARRAY_SIZE(fs->list_buf); i++)
+		free(fs->list_buf[i]);
 	close(fs->rootfd);
 	free(fs->root);
 	free(fs->proc);
@@ -75,6 +81,12 @@ static int fs_read(void *be, const char *path, char *buf, size_t size)
 	fd = openat(fs->rootfd, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
+	/*
+	 * A sysfs attribute comes whole in one read (kernfs: seq_file's first
+	 * read fills what the buffer holds), so a read short of the buffer is
+	 * the end: asking again to see 0 would double the reads of a load.
+	 * A regular file (a tree) ends there too.  A full buffer reads on.
+	 */
 	while (len + 1 < size) {
 		ssize_t n = read(fd, buf + len, size - 1 - len);
 
@@ -84,9 +96,9 @@ static int fs_read(void *be, const char *path, char *buf, size_t size)
 			rc = -errno;
 			break;
 		}
-		if (n == 0)
-			break;
 		len += (size_t)n;
+		if (n == 0 || len + 1 < size)
+			break;
 	}
 	close(fd);
 	buf[len] = '\0';
@@ -133,26 +145,49 @@ static int fs_write(void *be, const char *path, const char *buf, size_t len)
 	return rc;
 }
 
+/*
+ * A directory in as few calls as its entries allow: bus/ap/devices of a
+ * 256 x 256 host holds 65792 names, which readdir(3)'s 32 KiB take 66
+ * getdents64 calls to hand over; these buffers take 10.  A callback may
+ * list another directory (a driver's, inside bus/ap/drivers): one buffer
+ * per depth.
+ */
 static int fs_list(void *be, const char *path, apm_list_fn fn, void *data)
 {
 	struct fs_backend *fs = be;
-	struct dirent *de;
-	DIR *d;
+	unsigned int depth = fs->list_depth;
 	int fd, rc = 0;
+	char *buf;
 
+	if (depth >= ARRAY_SIZE(fs->list_buf))
+		return -ELOOP;
+	if (!fs->list_buf[depth]) {
+		fs->list_buf[depth] = malloc(LIST_BUF);
+		if (!fs->list_buf[depth])
+			return -ENOMEM;
+	}
+	buf = fs->list_buf[depth];
 	fd = openat(fs->rootfd, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;
-	d = fdopendir(fd);
-	if (!d) {
-		rc = -errno;
-		close(fd);
-		return rc;
+	fs->list_depth++;
+	while (!rc) {
+		ssize_t n = getdents64(fd, buf, LIST_BUF);
+
+		if (n <= 0) {
+			rc = n < 0 ? -errno : 0;
+			break;
+		}
+		for (ssize_t at = 0; at < n && !rc;) {
+			const struct dirent64 *de = (const struct dirent64 *)(buf + at);
+
+			if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
+				rc = fn(de->d_name, data);
+			at += de->d_reclen;
+		}
 	}
-	while (!rc && (de = readdir(d)))
-		if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
-			rc = fn(de->d_name, data);
-	closedir(d);
+	fs->list_depth--;
+	close(fd);
 	return rc;
 }
 
