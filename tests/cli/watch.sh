@@ -25,63 +25,8 @@ sys.exit(0 if ($2) else 1)" "$1" 2>/dev/null; then
 	return 1
 }
 
-# replay STREAM SHOW: the stream's snapshot with every change's "after" applied,
-# compared with SHOW (a show --json document) on what the stream carries.
-replay() {
-	python3 - "$1" "$2" <<'PY'
-import json, sys
-lines = [json.loads(l) for l in open(sys.argv[1])]
-final = json.load(open(sys.argv[2]))
-snap = lines[0]
-assert snap["kind"] == "snapshot" and snap["batch"] == 0, "first line: the snapshot"
-s = snap["show"]
-queues = {q["apqn"]: q for q in s["queues"]}
-adapters = {a["id"]: a for a in s["adapters"]}
-keys1 = ["uuid", "label", "guest", "in_use", "adapters", "domains", "control_domains", "matrix",
-         "guest_adapters", "guest_domains", "guest_control_domains", "guest_matrix", "filtered"]
-mdevs = {m["uuid"]: {k: m[k] for k in keys1} for m in s["mdevs"] if m["active"]}
-batch = 0
-for l in lines[1:]:
-    assert l["batch"] >= batch, "batches in order"
-    batch = l["batch"]
-    k = l["kind"]
-    if k == "mask":
-        s[l["mask"]] = l["after"]
-    elif k == "host":
-        s["host"] = l["after"]
-    elif k == "adapter":
-        if l["after"] is None:
-            adapters.pop(l["adapter"], None)
-        else:
-            adapters[l["adapter"]] = l["after"]
-    elif k == "mdev":
-        if l["after"] is None:
-            mdevs.pop(l["uuid"], None)
-        else:
-            mdevs[l["uuid"]] = l["after"]
-    elif k == "queues":
-        for apqn in l["apqns"]:
-            q = dict(l["after"])
-            q.pop("filter"); q.pop("reason")
-            a, d = apqn.split(".")
-            q.update(apqn=apqn, adapter=int(a, 16), domain=int(d, 16))
-            queues[apqn] = q
-    elif k not in ("reload", "lpar"):
-        raise SystemExit("unknown kind " + k)
-queues = {a: q for a, q in queues.items() if q["exists"] or q["mdev"]}
-want_q = {q["apqn"]: q for q in final["queues"]}
-diff = [a for a in sorted(set(queues) | set(want_q)) if queues.get(a) != want_q.get(a)]
-assert not diff, "queues differ: %s: %s != %s" % (diff[0], queues.get(diff[0]), want_q.get(diff[0]))
-for key in ("apmask", "aqmask", "host"):
-    assert s[key] == final[key], "%s: %s != %s" % (key, s[key], final[key])
-want_a = {a["id"]: a for a in final["adapters"]}
-for a in want_a:
-    assert adapters.get(a) == want_a[a], "adapter %d: %s != %s" % (a, adapters.get(a), want_a[a])
-want_m = {m["uuid"]: {k: m[k] for k in keys1} for m in final["mdevs"] if m["active"]}
-assert mdevs == want_m, "mdevs: %s != %s" % (mdevs, want_m)
-print("%d lines, %d batches" % (len(lines), batch))
-PY
-}
+# replay STREAM SHOW: the stream's snapshot with every change's "after" applied is SHOW.
+replay() { python3 "$TOP_SRCDIR/tests/lib/watch-replay.py" "$1" "$2"; }
 
 # ------------------------------------------------ the simulated host
 run "create the state" 0 am show

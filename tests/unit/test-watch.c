@@ -28,7 +28,7 @@
 
 #include "apm-private.h"
 #include "libapmatrix.h"
-#include "sim/sim.h"
+#include "watch-check.h"
 
 static const char *const uuids[] = {
 	"62177883-f1bb-47f0-914d-32a22e3a8804", "cef03c3c-903d-4ecc-9a83-40694cb8aee4",
@@ -42,120 +42,9 @@ static void quiet(void *d, int p, const char *f, int l, const char *fn, const ch
 }
 
 struct harness {
-	struct apm_ctx *a, *b;
-	struct sim *sa, *sb;
-	struct apm_watch *w;
-	unsigned int events, checked, mismatches;
-	char first[2048];
-	char op[600]; /* the write being made, for the message */
+	struct wcheck c;
 	unsigned int seed, seed0, step;
-	/*
-	 * A checkstop changes in a scan without an event (ap_bus.c:
-	 * ap_scan_adapter), adapter by adapter: the events of that scan come
-	 * before the engine can know, so only the poll after it is compared.
-	 */
-	bool silent;
 };
-
-/* B takes A's kernel model as it is now. */
-static void copy_model(struct harness *t)
-{
-	assert_int_equal(sim_state_reserve(t->sb->st, t->sa->st->m.nmdevs), 0);
-	assert_int_equal(apr_model_copy(&t->sb->st->m, &t->sa->st->m), 0);
-}
-
-/* One step of the engine, then the comparison with a fresh load of B. */
-static void check(struct harness *t, const char *what)
-{
-	struct apm_host *h = NULL, *fresh = NULL;
-	struct apm_delta *d = NULL;
-	char why[512];
-	int rc;
-
-	rc = apm_watch_process(t->w, &h, &d);
-	assert_true(rc >= 0);
-	apm_host_unref(h);
-	apm_delta_unref(d);
-	assert_int_equal(apm_host_load(t->b, 0, &fresh), 0);
-	t->checked++;
-	if (apm_host_compare(apm_watch_get_host(t->w), fresh, why, sizeof(why))) {
-		if (!t->mismatches++)
-			snprintf(t->first, sizeof(t->first), "seed %u step %u, %s, after %s: %s",
-				 t->seed0, t->step, t->op, what, why);
-		/* Start the next step from the truth, so one mismatch is counted once. */
-		apm_watch_reload(t->w);
-		apm_watch_process(t->w, &h, &d);
-		apm_host_unref(h);
-		apm_delta_unref(d);
-	}
-	apm_host_unref(fresh);
-}
-
-static void tap(void *data, const struct sim *s, const struct apm_event *ev)
-{
-	struct harness *t = data;
-	char what[400];
-
-	(void)s;
-	copy_model(t);
-	sim_ring_push(t->sb->ring, ev);
-	t->events++;
-	/* A reports writes where the engine watches, as inotify would: mirror its watches. */
-	if (!strcmp(ev->subsystem, "mdev") && !strcmp(ev->action, "add"))
-		apm_seam_watch(t->a, ev->devpath + 1, true);
-	snprintf(what, sizeof(what), "event %s %s %s", ev->action, ev->devpath,
-		 ev->nprops ? ev->props[ev->nprops - 1] : "");
-	if (!t->silent) {
-		check(t, what);
-	} else {
-		struct apm_host *h = NULL;
-		struct apm_delta *d = NULL;
-
-		assert_true(apm_watch_process(t->w, &h, &d) >= 0);
-		apm_host_unref(h);
-		apm_delta_unref(d);
-	}
-}
-
-static void harness_open(struct harness *t, const char *scenario)
-{
-	struct apm_host *h;
-
-	memset(t, 0, sizeof(*t));
-	assert_int_equal(apm_ctx_new_sim(scenario, &t->a), 0);
-	assert_int_equal(apm_ctx_new_sim(NULL, &t->b), 0);
-	apm_ctx_set_log_fn(t->a, quiet, NULL);
-	apm_ctx_set_log_fn(t->b, quiet, NULL);
-	t->sa = apm_backend_sim_get(t->a);
-	t->sb = apm_backend_sim_get(t->b);
-	assert_non_null(t->sa);
-	assert_non_null(t->sb);
-	copy_model(t);
-	assert_int_equal(apm_host_load(t->b, 0, &h), 0);
-	assert_int_equal(apm_watch_new(h, &t->w), 0);
-	apm_host_unref(h);
-	apm_watch_set_intervals(t->w, 0, 0);
-	/* A reports what B's engine asked to be told: bus/ap, the mdevs, the VFIO groups. */
-	apm_seam_watch(t->a, "bus/ap", true);
-	apm_seam_watch(t->a, NULL, true);
-	for (unsigned int i = 0; i < t->sa->st->m.nmdevs; i++) {
-		char path[80];
-
-		snprintf(path, sizeof(path), "devices/vfio_ap/matrix/%s",
-			 t->sa->st->m.mdev[i].uuid);
-		apm_seam_watch(t->a, path, true);
-	}
-	t->sa->tap = tap;
-	t->sa->tap_data = t;
-}
-
-static void harness_close(struct harness *t)
-{
-	t->sa->tap = NULL;
-	apm_watch_unref(t->w);
-	apm_ctx_unref(t->a);
-	apm_ctx_unref(t->b);
-}
 
 static unsigned int rnd(struct harness *t, unsigned int n)
 {
@@ -171,19 +60,13 @@ static void write_a(struct harness *t, const char *path, const char *fmt, ...)
 {
 	char value[256];
 	va_list ap;
-	int rc;
 
 	va_start(ap, fmt);
 	vsnprintf(value, sizeof(value), fmt, ap);
 	va_end(ap);
-	snprintf(t->op, sizeof(t->op), "write '%s' to %s", value, path);
-	t->silent = !strcmp(path, "kernel/apsim/chkstop");
-	rc = apm_ctx_write_attr(t->a, path, value, strlen(value));
-	t->silent = false;
-	(void)rc; /* refusals are part of the sequence: they must change nothing */
-	copy_model(t);
-	apm_watch_poll_now(t->w);
-	check(t, "the poll");
+	/* Refusals are part of the sequence: they must change nothing. */
+	wcheck_write(&t->c, path, value);
+	assert_int_equal(t->c.err, 0);
 }
 
 static const unsigned int ads[] = { 3, 4, 5, 6, 7, 0x0a };
@@ -196,7 +79,7 @@ static unsigned int pick(struct harness *t, const unsigned int *set, unsigned in
 
 static const char *some_mdev(struct harness *t)
 {
-	const struct apr_model *m = &t->sa->st->m;
+	const struct apr_model *m = &t->c.sa->st->m;
 
 	if (m->nmdevs && rnd(t, 4))
 		return m->mdev[rnd(t, m->nmdevs)].uuid;
@@ -288,23 +171,22 @@ static void run_sequence(const char *scenario, unsigned int seed, unsigned int s
 			 bool reloads_allowed)
 {
 	struct apm_watch_stats st;
-	struct harness t;
+	struct harness t = { .seed = seed, .seed0 = seed };
 
-	harness_open(&t, scenario);
-	t.seed = t.seed0 = seed;
-	for (t.step = 0; t.step < steps; t.step++)
+	assert_int_equal(wcheck_open(&t.c, scenario), 0);
+	for (t.step = 0; t.step < steps && !t.c.mismatches; t.step++)
 		random_write(&t);
-	apm_watch_get_stats(t.w, &st);
-	if (t.mismatches)
-		print_message("%u of %u checks differ; the first: %s\n", t.mismatches, t.checked,
-			      t.first);
-	assert_int_equal(t.mismatches, 0);
-	assert_true(t.events > steps / 4); /* the writes did things */
+	apm_watch_get_stats(t.c.w, &st);
+	if (t.c.mismatches)
+		print_message("seed %u step %u: %u of %u checks differ; the first: %s\n", t.seed0,
+			      t.step, t.c.mismatches, t.c.checked, t.c.first);
+	assert_int_equal(t.c.mismatches, 0);
+	assert_true(t.c.events > steps / 4); /* the writes did things */
 	assert_int_equal(st.lost, 0);
 	/* The engine must be incremental, not a reload in disguise. */
 	if (!reloads_allowed)
 		assert_int_equal(st.reloads, 0);
-	harness_close(&t);
+	wcheck_close(&t.c);
 }
 
 /* A copy of a scenario file the simulated host may change. */

@@ -1,0 +1,253 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * watch-check.c - the incremental engine against the full load, event by
+ * event, on a simulated host (see watch-check.h).
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "watch-check.h"
+
+static void quiet(void *d, int p, const char *f, int l, const char *fn, const char *fmt, va_list ap)
+{
+	(void)d, (void)p, (void)f, (void)l, (void)fn, (void)fmt, (void)ap;
+}
+
+static void fail(struct wcheck *t, int err)
+{
+	if (!t->err)
+		t->err = err;
+}
+
+/* B takes A's kernel model as it is now. */
+static void copy_model(struct wcheck *t)
+{
+	if (sim_state_reserve(t->sb->st, t->sa->st->m.nmdevs) ||
+	    apr_model_copy(&t->sb->st->m, &t->sa->st->m))
+		fail(t, -ENOMEM);
+}
+
+static void step(struct wcheck *t)
+{
+	struct apm_host *h = NULL;
+	struct apm_delta *d = NULL;
+	int rc = apm_watch_process(t->w, &h, &d);
+
+	if (rc < 0)
+		fail(t, rc);
+	apm_host_unref(h);
+	apm_delta_unref(d);
+}
+
+/* One step of the engine, then the comparison with a fresh load of B. */
+static void check(struct wcheck *t, const char *what)
+{
+	struct apm_host *fresh = NULL;
+	char why[512];
+	int rc;
+
+	step(t);
+	rc = apm_host_load(t->b, 0, &fresh);
+	if (rc) {
+		fail(t, rc);
+		return;
+	}
+	t->checked++;
+	if (apm_host_compare(apm_watch_get_host(t->w), fresh, why, sizeof(why))) {
+		if (!t->mismatches++)
+			snprintf(t->first, sizeof(t->first), "%s, after %s: %s", t->op, what, why);
+		/* Start the next step from the truth, so one mismatch is counted once. */
+		apm_watch_reload(t->w);
+		step(t);
+	}
+	apm_host_unref(fresh);
+}
+
+/* "ACTION DEVPATH K=V ...", the way uevmon prints an event. */
+static void event_line(const struct apm_event *ev, char *buf, size_t size)
+{
+	size_t n = (size_t)snprintf(buf, size, "%s %s", ev->action, ev->devpath);
+
+	for (unsigned int i = 0; i < ev->nprops && n < size; i++)
+		n += (size_t)snprintf(buf + n, size - n, " %s", ev->props[i]);
+}
+
+/* The property key=value in a uevmon line, or NULL. */
+static const char *line_prop(const char *line, const char *key, char *buf, size_t size)
+{
+	size_t k = strlen(key);
+
+	for (const char *p = strchr(line, ' '); p; p = strchr(p + 1, ' '))
+		if (!strncmp(p + 1, key, k) && p[1 + k] == '=') {
+			snprintf(buf, size, "%.*s", (int)strcspn(p + 2 + k, " "), p + 2 + k);
+			/* uevmon shows the kernel's trailing newline of a mask as \n. */
+			if (strlen(buf) > 1 && !strcmp(buf + strlen(buf) - 2, "\\n"))
+				buf[strlen(buf) - 2] = '\0';
+			return buf;
+		}
+	return NULL;
+}
+
+/*
+ * The same event: action, device, and what the engine reads of it (a
+ * bind's driver, the masks' values, the bindings, a configuration or
+ * online change).  An unbind's DRIVER= is the simulated host's alone (the
+ * driver core has dropped dev->driver by then: drivers/base/dd.c).
+ */
+static bool same_event(const struct apm_event *ev, const char *line)
+{
+	static const char *const keys[] = { "APMASK", "AQMASK", "BINDINGS", "CONFIG", "ONLINE" };
+	char head[300], a[128], b[128];
+	const char *v;
+
+	snprintf(head, sizeof(head), "%s %s", ev->action, ev->devpath);
+	if (strncmp(line, head, strlen(head)) || (line[strlen(head)] && line[strlen(head)] != ' '))
+		return false;
+	for (unsigned int i = 0; i < sizeof(keys) / sizeof(keys[0]); i++) {
+		const char *x = apm_event_get_property(ev, keys[i]);
+
+		v = line_prop(line, keys[i], b, sizeof(b));
+		if ((x == NULL) != (v == NULL) || (x && strcmp(x, v)))
+			return false;
+	}
+	if (!strcmp(ev->action, "bind")) {
+		const char *x = apm_event_get_property(ev, "DRIVER");
+
+		v = line_prop(line, "DRIVER", a, sizeof(a));
+		if (!x || !v || strcmp(x, v))
+			return false;
+	}
+	return true;
+}
+
+static void compare_recorded(struct wcheck *t, const struct apm_event *ev)
+{
+	char mine[1024];
+
+	if (!t->expect || strcmp(ev->subsystem, t->subsystem))
+		return;
+	if (t->at < t->nexpect && same_event(ev, t->expect[t->at])) {
+		t->at++;
+		return;
+	}
+	event_line(ev, mine, sizeof(mine));
+	if (!t->differ++)
+		snprintf(t->expect_first, sizeof(t->expect_first),
+			 "event %u: the simulated host sent '%.400s', the kernel '%.400s'",
+			 t->at + 1, mine, t->at < t->nexpect ? t->expect[t->at] : "(nothing more)");
+	t->at++;
+}
+
+static void tap(void *data, const struct sim *s, const struct apm_event *ev)
+{
+	struct wcheck *t = data;
+	char what[400];
+
+	(void)s;
+	compare_recorded(t, ev);
+	copy_model(t);
+	sim_ring_push(t->sb->ring, ev);
+	t->events++;
+	/* A reports writes where the engine watches, as inotify would: mirror its watches. */
+	if (!strcmp(ev->subsystem, "mdev") && !strcmp(ev->action, "add"))
+		apm_seam_watch(t->a, ev->devpath + 1, true);
+	snprintf(what, sizeof(what), "event %s %s %s", ev->action, ev->devpath,
+		 ev->nprops ? ev->props[ev->nprops - 1] : "");
+	if (t->silent)
+		step(t);
+	else
+		check(t, what);
+}
+
+int wcheck_open(struct wcheck *t, const char *scenario)
+{
+	struct apm_host *h;
+	int rc;
+
+	memset(t, 0, sizeof(*t));
+	rc = apm_ctx_new_sim(scenario, &t->a);
+	if (!rc)
+		rc = apm_ctx_new_sim(NULL, &t->b);
+	if (rc)
+		return rc;
+	apm_ctx_set_log_fn(t->a, quiet, NULL);
+	apm_ctx_set_log_fn(t->b, quiet, NULL);
+	t->sa = apm_backend_sim_get(t->a);
+	t->sb = apm_backend_sim_get(t->b);
+	copy_model(t);
+	rc = t->err ? t->err : apm_host_load(t->b, 0, &h);
+	if (rc)
+		return rc;
+	rc = apm_watch_new(h, &t->w);
+	apm_host_unref(h);
+	if (rc)
+		return rc;
+	apm_watch_set_intervals(t->w, 0, 0);
+	/* A reports what B's engine asked to be told: bus/ap, the mdevs, the VFIO groups. */
+	apm_seam_watch(t->a, "bus/ap", true);
+	apm_seam_watch(t->a, NULL, true);
+	for (unsigned int i = 0; i < t->sa->st->m.nmdevs; i++) {
+		char path[80];
+
+		snprintf(path, sizeof(path), "devices/vfio_ap/matrix/%s",
+			 t->sa->st->m.mdev[i].uuid);
+		apm_seam_watch(t->a, path, true);
+	}
+	t->sa->tap = tap;
+	t->sa->tap_data = t;
+	return 0;
+}
+
+void wcheck_close(struct wcheck *t)
+{
+	if (t->sa)
+		t->sa->tap = NULL;
+	for (unsigned int i = 0; i < t->nexpect; i++)
+		free(t->expect[i]);
+	free(t->expect);
+	apm_watch_unref(t->w);
+	apm_ctx_unref(t->a);
+	apm_ctx_unref(t->b);
+}
+
+int wcheck_write(struct wcheck *t, const char *path, const char *value)
+{
+	int rc;
+
+	snprintf(t->op, sizeof(t->op), "write '%s' to %s", value, path);
+	t->silent = !strcmp(path, "kernel/apsim/chkstop");
+	rc = apm_ctx_write_attr(t->a, path, value, strlen(value));
+	t->silent = false;
+	copy_model(t);
+	apm_watch_poll_now(t->w);
+	check(t, "the poll");
+	return rc;
+}
+
+int wcheck_expect(struct wcheck *t, const char *file, const char *subsystem)
+{
+	FILE *f = fopen(file, "r");
+	char line[4096];
+
+	if (!f)
+		return -errno;
+	t->subsystem = subsystem;
+	while (fgets(line, sizeof(line), f)) {
+		char **e = realloc(t->expect, (t->nexpect + 1) * sizeof(*e));
+
+		if (e)
+			t->expect = e;
+		line[strcspn(line, "\n")] = '\0';
+		if (!e || !(e[t->nexpect] = strdup(line))) {
+			fclose(f);
+			return -ENOMEM;
+		}
+		t->nexpect++;
+	}
+	fclose(f);
+	return 0;
+}
