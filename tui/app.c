@@ -381,7 +381,17 @@ int app_watch_step(struct app *app, bool adopt)
 		return rc;
 	}
 	if (rc == 1) {
+		struct apm_watch_stats st;
+
 		app->events_logged = 0;
+		/* The view is right again, but what happened meanwhile was not seen event by event. */
+		apm_watch_get_stats(app->watch, &st);
+		if (st.lost > app->lost_told) {
+			app->lost_told = st.lost;
+			app_log(app, ROLE_WARNING,
+				"uevents were lost (%llu times so far): the host was read whole",
+				(unsigned long long)st.lost);
+		}
 		if (adopt) {
 			if (app->pending)
 				pending_host_changed(app, true);

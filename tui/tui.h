@@ -348,7 +348,8 @@ struct app {
 	/* The engine that keeps the host current, and the events it showed. */
 	struct apm_watch *watch;
 	unsigned int events_seen, events_logged;
-	bool redraw; /* something to draw since the last frame */
+	unsigned long long lost_told; /* the engine's lost events already logged */
+	bool redraw;		      /* something to draw since the last frame */
 	/* Key bindings from config.ini: replace an action's first key. */
 	int key_override[64];
 	char key_override_name[64][16];
