@@ -116,4 +116,40 @@ else
 fi
 is "tree: no reload line (each write named what to read)" "false" \
 	"$(python3 -c "import json,sys; print(str(any(json.loads(l)['kind']=='reload' for l in open(sys.argv[1]))).lower())" "$work/fs")"
+
+# The poll reads only what no uevent tells: the scans counter (a scan's
+# checkstops and hot plugs), and where /dev/vfio cannot be watched (here,
+# without VFIO) the groups' holders under /proc with the in-use status of
+# one queue per mdev.  Every file opened after the snapshot was written, at
+# 100 ms ticks for 1.5 s: nothing else, and never the host whole.
+if command -v strace >/dev/null; then
+	strace -f -e trace=openat,open,write -o "$work/poll.trace" \
+		"$APMATRIX" --sysfs "$tree" watch --json --interval 100 >"$work/poll" 2>&1 &
+	spid=$!
+	wait_for "$work/poll" "lines and lines[0]['kind'] == 'snapshot'"
+	sleep 1.5
+	# The traced program ends, then strace (which a signal would only detach from it).
+	for p in $(ps -o pid= --ppid $spid); do kill "$p"; done
+	wait $spid
+	# The files opened after the snapshot's first write (not the libtool wrapper's), by kind.
+	opened=$(awk '/^[0-9]+ +write\(1, "\{\\"time/ { out = 1; next }
+		out && /open(at)?\(/ && match($0, /"[^"]*"/) {
+			f = substr($0, RSTART + 1, RLENGTH - 2)
+			if (f == "bus/ap/scans") k = "scans"
+			else if (f ~ /\/proc(\/|$)/) k = "holders"
+			else if (f ~ /^devices\/ap\/card[0-9a-f]+\/[0-9a-f]+\.[0-9a-f]+\/status$/) k = "in-use"
+			else k = "other:" f
+			n[k]++
+		}
+		END { for (k in n) printf "%s %d\n", k, n[k] }' "$work/poll.trace" | sort)
+	ticks=$(echo "$opened" | awk '$1 == "scans" { print $2 }')
+	if [ "${ticks:-0}" -ge 5 ] && ! echo "$opened" | grep -q '^other:'; then
+		ok "tree: the poll reads what no uevent tells, nothing else ($(echo "$opened" | tr '\n' ' '))"
+	else
+		not_ok "tree: the poll reads what no uevent tells, nothing else"
+		echo "$opened" | head -20 | sed 's/^/# /'
+	fi
+else
+	ok "# SKIP tree: the poll's files (strace not installed)"
+fi
 done_testing
