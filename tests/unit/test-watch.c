@@ -22,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -325,6 +326,91 @@ static void test_storm_lost(void **state)
 	storm(64, true); /* 8192 events */
 }
 
+static double mono_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec * 1e3 + (double)ts.tv_nsec / 1e6;
+}
+
+/*
+ * Coalescing: while events keep coming, a snapshot at most every batch
+ * interval (the first at once), and every event in one of them.  Writes
+ * keep coming for 400 ms, each followed by one call as a terminal loop
+ * makes it; then the calls until the engine is quiet.  A bound on how
+ * often, whatever the machine's speed: no threshold on time.
+ */
+static void test_batches(void **state)
+{
+	struct apm_ctx *ctx;
+	struct apm_host *h, *got, *fresh;
+	struct apm_delta *d;
+	struct apm_watch *w;
+	struct apm_watch_stats st;
+	unsigned int handed = 0, events = 0, writes = 0;
+	double start, end;
+	char why[256];
+
+	(void)state;
+	assert_int_equal(apm_ctx_new_sim(NULL, &ctx), 0);
+	apm_ctx_set_log_fn(ctx, quiet, NULL);
+	assert_int_equal(apm_host_load(ctx, 0, &h), 0);
+	assert_int_equal(apm_watch_new(h, &w), 0);
+	apm_watch_set_intervals(w, 0, 50);
+	start = mono_ms();
+	do {
+		/* Adapter 6 off and on again: its card's change events. */
+		assert_int_equal(apm_ctx_write_attr(ctx, "devices/ap/card06/config",
+						    writes % 2 ? "1" : "0", 1),
+				 0);
+		writes++;
+		assert_true(apm_watch_process(w, &got, &d) >= 0);
+		if (got) {
+			handed++;
+			events += apm_delta_get_event_count(d);
+			apm_host_unref(got);
+			apm_delta_unref(d);
+		}
+	} while (mono_ms() - start < 400);
+	/* The last batch waits for its interval: the loop sleeps until the engine's timeout. */
+	while (apm_watch_get_timeout(w) >= 0) {
+		usleep((useconds_t)apm_watch_get_timeout(w) * 1000 + 1000);
+		assert_true(apm_watch_process(w, &got, &d) >= 0);
+		if (!got)
+			break;
+		handed++;
+		events += apm_delta_get_event_count(d);
+		apm_host_unref(got);
+		apm_delta_unref(d);
+	}
+	end = mono_ms();
+	apm_watch_get_stats(w, &st);
+	print_message("%u writes, %llu events in %.0f ms: %llu snapshots, %u handed out\n", writes,
+		      (unsigned long long)st.events, end - start, (unsigned long long)st.batches,
+		      handed);
+	assert_true(writes > 10);
+	assert_true(handed >= 1);
+	/*
+	 * At most one snapshot per 50 ms, the first at once (some changed
+	 * nothing shown, the card off and on again: not handed out).
+	 */
+	assert_true(st.batches <= 1 + (unsigned int)((end - start) / 50));
+	assert_true(handed <= st.batches);
+	assert_true(events <= st.events);
+	assert_int_equal(st.events, writes);
+	assert_int_equal(st.lost, 0);
+	assert_int_equal(st.reloads, 0);
+	/* The last snapshot is the host. */
+	assert_int_equal(apm_host_load(ctx, 0, &fresh), 0);
+	if (apm_host_compare(apm_watch_get_host(w), fresh, why, sizeof(why)))
+		fail_msg("after the batches: %s", why);
+	apm_host_unref(fresh);
+	apm_host_unref(h);
+	apm_watch_unref(w);
+	apm_ctx_unref(ctx);
+}
+
 static int count_queue(unsigned int a, unsigned int q, void *data)
 {
 	char *s = data;
@@ -550,7 +636,7 @@ int main(void)
 		cmocka_unit_test(test_delta),		cmocka_unit_test(test_random_builtin),
 		cmocka_unit_test(test_random_profiles), cmocka_unit_test(test_storm_held),
 		cmocka_unit_test(test_storm_lost),	cmocka_unit_test(test_other_process),
-		cmocka_unit_test(test_fs_writes),
+		cmocka_unit_test(test_fs_writes),	cmocka_unit_test(test_batches),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
