@@ -253,6 +253,12 @@ struct apm_host {
 	bool detail;
 	struct apm_queue_detail *details; /* [a * 256 + q] when detail loaded */
 	/*
+	 * Queue attributes read on demand, kept per adapter row (tables, shared
+	 * with the next snapshot): the engine forgets the queues its events
+	 * may have changed (apm_host_forget_queue), the rest stays read.
+	 */
+	struct apm_qslot *qrow[APR_BITS];
+	/*
 	 * The kernel model of what was read: predictions run on a copy of it.
 	 * Its mdev arrays are rmdevs and minfo, its queue table mq (a table).
 	 */
@@ -311,6 +317,20 @@ void apm_host_read_mdev(struct apm_host *h, unsigned int i);
 void apm_host_read_mdev_guest(struct apm_host *h, unsigned int i);
 /* The holders of the VFIO groups of the mdevs marked in which (NULL: all). */
 void apm_host_read_holders(struct apm_host *h, const bool *which);
+/* A queue's attributes, as read on demand; valid once read, its vfio_ap status apart. */
+struct apm_qslot {
+	struct apm_queue_detail d;
+	bool valid, status_valid;
+};
+
+/* What apm_host_get_queue_detail read of (a, q), or of adapter a's queues, is stale. */
+void apm_host_forget_queue(struct apm_host *h, unsigned int a, unsigned int q);
+/* Of (a, q), only the vfio_ap status is stale (an mdev changed, not the queue). */
+void apm_host_forget_status(struct apm_host *h, unsigned int a, unsigned int q);
+void apm_host_forget_adapter(struct apm_host *h, unsigned int a);
+/* The queues whose vfio_ap status old's mdevs and h's differ on (matrix, guest, in use). */
+void apm_host_forget_mdevs(struct apm_host *h, const struct apm_host *old);
+
 /* mdev i's status read (when its holder does not settle in_use) and in_use. */
 void apm_host_read_in_use(struct apm_host *h, unsigned int i);
 /*

@@ -130,9 +130,15 @@ struct apm_host *apm_host_clone(const struct apm_host *o)
 	apm_table_ref(h->queue);
 	apm_table_ref(h->mq);
 	apm_table_ref(h->override);
-	/* Queue attributes are read on demand in a clone: an event makes the loaded ones stale. */
+	/*
+	 * A --detail load's table is not carried over (an event makes it
+	 * stale); what was read on demand is, and the engine forgets the
+	 * queues its events touch.
+	 */
 	h->detail = false;
 	h->details = NULL;
+	for (unsigned int a = 0; a < APR_BITS; a++)
+		apm_table_ref(h->qrow[a]);
 	h->mdevs = NULL;
 	h->rmdevs = NULL;
 	h->minfo = NULL;

@@ -35,6 +35,8 @@ APM_EXPORT struct apm_host *apm_host_unref(struct apm_host *h)
 	apm_table_unref(h->mq);
 	apm_table_unref(h->override);
 	free(h->details);
+	for (unsigned int a = 0; a < APR_BITS; a++)
+		apm_table_unref(h->qrow[a]);
 	free(h->warnings);
 	free(h);
 	return NULL;
@@ -379,9 +381,26 @@ APM_EXPORT int apm_host_get_queue_detail(struct apm_host *h, unsigned int a, uns
 			*out = *slot;
 		return 0;
 	}
+	snprintf(base, sizeof(base), "devices/ap/card%02x/%02x.%04x", a, a, q);
+	/* Read before (in this snapshot or an earlier one, and no event since)? */
+	if (h->qrow[a] && h->qrow[a][q].valid) {
+		struct apm_qslot *k = &h->qrow[a][q];
+
+		if (!k->status_valid && apm_table_own(&h->qrow[a])) {
+			k = &h->qrow[a][q];
+			memset(k->d.status, 0, sizeof(k->d.status));
+			if (apm_readf(h->ctx, buf, sizeof(buf), "%s/status", base) > 0)
+				snprintf(k->d.status, sizeof(k->d.status), "%s", apm_strip(buf));
+			k->status_valid = true;
+		}
+		if (k->status_valid) {
+			if (out)
+				*out = k->d;
+			return 0;
+		}
+	}
 	memset(&d, 0, sizeof(d));
 	d.config = d.chkstop = d.online = -1;
-	snprintf(base, sizeof(base), "devices/ap/card%02x/%02x.%04x", a, a, q);
 	if (apm_readf(h->ctx, buf, sizeof(buf), "%s/status", base) > 0)
 		snprintf(d.status, sizeof(d.status), "%s", apm_strip(buf));
 	if (apm_readf(h->ctx, buf, sizeof(buf), "%s/config", base) > 0)
@@ -396,6 +415,11 @@ APM_EXPORT int apm_host_get_queue_detail(struct apm_host *h, unsigned int a, uns
 		snprintf(d.se_associate, sizeof(d.se_associate), "%s", apm_strip(buf));
 	if (slot)
 		*slot = d;
+	/* Kept for the next call and the next snapshots (nothing kept when memory is short). */
+	if (!h->qrow[a])
+		h->qrow[a] = apm_table_new(APR_BITS * sizeof(struct apm_qslot));
+	if (h->qrow[a] && apm_table_own(&h->qrow[a]))
+		h->qrow[a][q] = (struct apm_qslot){ .d = d, .valid = true, .status_valid = true };
 	if (out)
 		*out = d;
 	return 0;
@@ -455,6 +479,83 @@ APM_EXPORT int apm_host_get_zcrypt_info(struct apm_host *h, unsigned int a, int 
 	t = apm_strip(buf);
 	memmove(buf, t, strlen(t) + 1);
 	return 0;
+}
+
+void apm_host_forget_queue(struct apm_host *h, unsigned int a, unsigned int q)
+{
+	if (!h->qrow[a] || !h->qrow[a][q].valid)
+		return;
+	/* No memory for a copy of the row: the whole row is forgotten instead. */
+	if (!apm_table_own(&h->qrow[a]))
+		apm_host_forget_adapter(h, a);
+	else
+		h->qrow[a][q].valid = false;
+}
+
+void apm_host_forget_status(struct apm_host *h, unsigned int a, unsigned int q)
+{
+	if (!h->qrow[a] || !h->qrow[a][q].status_valid)
+		return;
+	if (!apm_table_own(&h->qrow[a]))
+		apm_host_forget_adapter(h, a);
+	else
+		h->qrow[a][q].status_valid = false;
+}
+
+void apm_host_forget_adapter(struct apm_host *h, unsigned int a)
+{
+	apm_table_unref(h->qrow[a]);
+	h->qrow[a] = NULL;
+}
+
+/* Is (a, q) in matrix (usage) or in the guest's, and is that guest running? */
+static unsigned int status_of(const struct apm_mdev *m, unsigned int a, unsigned int q)
+{
+	unsigned int v;
+
+	if (!m)
+		return 0;
+	v = (apr_mask_test(&m->m.apm, a) && apr_mask_test(&m->m.aqm, q) ? 1 : 0) |
+	    (apr_mask_test(&m->m.sapm, a) && apr_mask_test(&m->m.saqm, q) ? 2 : 0);
+	return v && m->in_use == 1 ? v | 4 : v;
+}
+
+void apm_host_forget_mdevs(struct apm_host *h, const struct apm_host *old)
+{
+	/*
+	 * vfio_ap_ops.c: status_show says "in use", "assigned" or
+	 * "unassigned" from the mdevs' matrices, the guest's and its KVM:
+	 * where any of these changed, the status read is stale.
+	 */
+	for (int pass = 0; pass < 2; pass++) {
+		const struct apm_host *x = pass ? old : h, *y = pass ? h : old;
+
+		for (unsigned int i = 0; i < x->nmdevs; i++) {
+			const struct apm_mdev *m = &x->mdevs[i], *o = NULL;
+			struct apr_mask rows, cols;
+
+			for (unsigned int k = 0; k < y->nmdevs && !o; k++)
+				if (!strcmp(y->mdevs[k].uuid, m->uuid))
+					o = &y->mdevs[k];
+			if (o && !memcmp(&o->m.apm, &m->m.apm, sizeof(m->m.apm)) &&
+			    !memcmp(&o->m.aqm, &m->m.aqm, sizeof(m->m.aqm)) &&
+			    !memcmp(&o->m.sapm, &m->m.sapm, sizeof(m->m.sapm)) &&
+			    !memcmp(&o->m.saqm, &m->m.saqm, sizeof(m->m.saqm)) &&
+			    (o->in_use == 1) == (m->in_use == 1))
+				continue;
+			apr_mask_or(&rows, &m->m.apm, &m->m.sapm);
+			apr_mask_or(&cols, &m->m.aqm, &m->m.saqm);
+			for (unsigned int a = apr_mask_next(&rows, 0); a < APR_BITS;
+			     a = apr_mask_next(&rows, a + 1)) {
+				if (!h->qrow[a])
+					continue;
+				for (unsigned int q = apr_mask_next(&cols, 0); q < APR_BITS;
+				     q = apr_mask_next(&cols, q + 1))
+					if (status_of(m, a, q) != status_of(o, a, q))
+						apm_host_forget_status(h, a, q);
+			}
+		}
+	}
 }
 
 APM_EXPORT unsigned int apm_host_get_mdev_count(const struct apm_host *h)

@@ -556,6 +556,23 @@ static int update(struct apm_watch *w, struct apm_host *h)
 			apm_host_read_in_use(h, i);
 			filter[i] = true;
 		}
+	/*
+	 * What was read of queues on demand and may have changed: the queues
+	 * with events, the cards', all at a scan (checkstops, configuration),
+	 * and the vfio_ap status where the mdevs changed.
+	 */
+	for (unsigned int a = 0; a < APR_BITS; a++) {
+		if (d->scan || apr_mask_test(&d->cards, a)) {
+			apm_host_forget_adapter(h, a);
+			continue;
+		}
+		if (!apr_mask_test(&d->rows, a))
+			continue;
+		for (unsigned int q = apr_mask_next(&d->touched[a], 0); q < APR_BITS;
+		     q = apr_mask_next(&d->touched[a], q + 1))
+			apm_host_forget_queue(h, a, q);
+	}
+	apm_host_forget_mdevs(h, w->host);
 	rc = (d->scan || !apr_mask_empty(&d->rows)) ? apm_host_own_model(h) : 0;
 	if (!rc)
 		rc = apm_host_derive(h, d->scan ? NULL : &d->rows);

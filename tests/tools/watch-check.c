@@ -43,6 +43,36 @@ static void step(struct wcheck *t)
 	apm_delta_unref(d);
 }
 
+/*
+ * The queue attributes read on demand (kept from snapshot to snapshot,
+ * the engine forgetting what its events touch) against a fresh read, for
+ * every queue: why[0] stays '\0' when all are the same.  Reading them on
+ * the engine's snapshot is what fills what its next snapshot keeps.
+ */
+static void same_details(struct apm_host *h, struct apm_host *fresh, char *why, size_t size)
+{
+	struct apm_queue_detail x, y;
+
+	why[0] = '\0';
+	for (unsigned int a = 0; a < 256; a++)
+		for (unsigned int q = 0; q < 256; q++) {
+			int rx = apm_host_get_queue_detail(h, a, q, &x);
+			int ry = apm_host_get_queue_detail(fresh, a, q, &y);
+
+			if (rx != ry || (!rx && memcmp(&x, &y, sizeof(x)))) {
+				snprintf(
+					why, size,
+					"queue %02x.%04x: kept '%s' config %d chkstop %d online %d, "
+					"read '%s' config %d chkstop %d online %d",
+					a, q, rx ? "-" : x.status, rx ? -2 : x.config,
+					rx ? -2 : x.chkstop, rx ? -2 : x.online,
+					ry ? "-" : y.status, ry ? -2 : y.config,
+					ry ? -2 : y.chkstop, ry ? -2 : y.online);
+				return;
+			}
+		}
+}
+
 /* One step of the engine, then the comparison with a fresh load of B. */
 static void check(struct wcheck *t, const char *what)
 {
@@ -57,7 +87,9 @@ static void check(struct wcheck *t, const char *what)
 		return;
 	}
 	t->checked++;
-	if (apm_host_compare(apm_watch_get_host(t->w), fresh, why, sizeof(why))) {
+	if (!apm_host_compare(apm_watch_get_host(t->w), fresh, why, sizeof(why)))
+		same_details(apm_watch_get_host(t->w), fresh, why, sizeof(why));
+	if (why[0]) {
 		if (!t->mismatches++)
 			snprintf(t->first, sizeof(t->first), "%s, after %s: %s", t->op, what, why);
 		/* Start the next step from the truth, so one mismatch is counted once. */
