@@ -4,8 +4,14 @@
 # 256 adapters x 256 domains (65536 queue devices), 16 mdevs of 16 adapters
 # x 256 domains each: the module's load time and memory, a mask write that
 # moves every queue to vfio_ap, and `apmatrix show --json` on /sys (time,
-# syscalls) beside its peers on the same host: s390-tools' lszcrypt -V
-# (every card and queue) and mdevctl list (the mdevs), with the ratios.
+# syscalls, the floor) beside its peers on the same host: s390-tools'
+# lszcrypt -V (every card and queue) and mdevctl list (the mdevs), with the
+# ratios.  The live view: the `apmask 0x` storm followed by the console in
+# a real terminal (bench/storm.py: a key's answer, the screen correct after
+# the last event, lost events, CPU) and by `apmatrix watch --json`; with the
+# 16 mdevs held by guests, one queue's unbind and bind to the updated screen
+# (CPU, script mode) and the 1 s poll's CPU per tick.  No peer follows the
+# host live: those figures stand beside their goals only.
 # Figures only: nothing here passes or fails on time.
 . "$APM_TOP/tests/vm/lib.sh"
 
@@ -24,6 +30,50 @@ t=$(now)
 "$SYSW" $S/bus/ap/apmask 0x >/dev/null
 echo "apsim  apmask 0x (65536 queues re-probed to vfio_ap): $(since "$t") s"
 t=$(now)
+"$SYSW" $S/bus/ap/apmask 0x$(printf '%064s' | tr ' ' f) >/dev/null
+echo "apsim  apmask back to all ones (65536 queues back to the host): $(since "$t") s"
+
+# The storm again, followed by the console alone in a real terminal, then
+# back unwatched, then once more followed by watch --json alone: each
+# observer has the VM's one CPU to itself and the kernel.
+python3 "$APM_TOP/bench/storm.py" "$APMATRIX" --sysfs /sys -- "$SYSW" $S/bus/ap/apmask 0x
+"$SYSW" $S/bus/ap/apmask 0x$(printf '%064s' | tr ' ' f) >/dev/null
+"$APMATRIX" --sysfs /sys watch --json >"$W/stream" 2>"$W/stream.err" &
+wpid=$!
+i=0
+while [ $i -lt 3000 ] && ! grep -q '"kind":"snapshot"' "$W/stream" 2>/dev/null; do sleep 0.1; i=$((i + 1)); done
+wcpu0=$(awk '{print $14 + $15}' /proc/$wpid/stat)
+t=$(now)
+"$SYSW" $S/bus/ap/apmask 0x >/dev/null
+tend=$(date +%s.%N)
+echo "storm  apmask 0x again, watch --json following it: $(since "$t") s"
+# Until the stream is quiet (its size the same for 2 s), then replayed once.
+size=-1
+i=0
+while [ $i -lt 300 ] && [ "$size" != "$(wc -c <"$W/stream")" ]; do
+	size=$(wc -c <"$W/stream")
+	sleep 2
+	i=$((i + 1))
+done
+"$APMATRIX" --sysfs /sys show --json >"$W/final.json"
+if out=$(python3 "$APM_TOP/tests/lib/watch-replay.py" "$W/stream" "$W/final.json"); then
+	echo "storm  watch --json: the stream replayed is show --json ($out)"
+else
+	echo "storm  watch --json: the stream replayed is NOT show --json: $out"
+fi
+python3 -c "
+import datetime, json, sys
+last = json.loads(open(sys.argv[1]).readlines()[-1])
+t = datetime.datetime.strptime(last['time'], '%Y-%m-%dT%H:%M:%S.%fZ').replace(tzinfo=datetime.timezone.utc)
+print('storm  watch --json: its last line %.0f ms after the last event (goal <= 1000 ms)' % max(0.0, (t.timestamp() - float(sys.argv[2])) * 1e3))
+" "$W/stream" "$tend"
+wcpu=$(awk -v c0="$wcpu0" '{printf "%.2f", ($14 + $15 - c0) / 100}' /proc/$wpid/stat)
+kill "$wpid"
+wait "$wpid" 2>/dev/null
+echo "storm  watch --json: events lost: $(grep -c '"kind":"reload"' "$W/stream") (reload lines; goal 0); CPU $wcpu s over the storm; $(wc -l <"$W/stream") lines, $(($(wc -c <"$W/stream") / 1024)) KiB"
+rm -f "$W/stream"
+
+t=$(now)
 i=0
 for a in 0 1 2 3 4 5 6 7 8 9 a b c d e f; do
 	u=$(printf '%08x-0000-4000-8000-%012x' $i $i)
@@ -34,6 +84,59 @@ for a in 0 1 2 3 4 5 6 7 8 9 a b c d e f; do
 done
 echo "apsim  16 mdevs created and configured (ap_config): $(since "$t") s"
 echo "apsim  memory with the mdevs: $(((before - $(mem)) / 1024)) MiB"
+# A guest for each: its QEMU holds the mdev's VFIO group.
+qpids=
+for g in $(seq 0 15); do # (attach counts with $i)
+	attach "guest$g" "$(printf '%08x-0000-4000-8000-%012x' "$g" "$g")" ||
+		echo "bench: guest$g: $(cat "$W/fq.err")"
+	qpids="$qpids $qpid"
+done
+echo "apsim  16 guests started (fake-qemu holding the VFIO groups)"
+
+# No periodic bus scan while the console is measured (a scan is a change
+# of its own: what it costs is in the poll figure otherwise).
+"$SYSW" $S/bus/ap/config_time 120 >/dev/null
+# One queue's unbind and bind (00.0000: guest0 loses adapter 0x00 and gets
+# it back) to the updated screen, in script mode: the console's CPU between
+# :clock lines, less the same step with a command that changes nothing (the
+# fork of the :shell line).  Then the poll: 20 ticks of 1 s with nothing
+# happening.
+rounds=10
+{
+	echo ":clock"
+	for r in $(seq $rounds); do
+		echo ":shell $SYSW $S/bus/ap/drivers/vfio_ap/unbind 00.0000 >/dev/null"
+		echo ":clock"
+		echo ":shell true"
+		echo ":clock"
+		echo ":shell $SYSW $S/bus/ap/drivers/vfio_ap/bind 00.0000 >/dev/null"
+		echo ":clock"
+		echo ":shell true"
+		echo ":clock"
+	done
+	echo ":save-display $W/event.txt"
+	echo ":clock"
+	echo ":idle 20000"
+	echo ":clock"
+} >"$W/event.script"
+"$APMATRIX" --sysfs /sys tui --interval 1000 --script "$W/event.script" --size 200x60 >"$W/event.out" 2>&1
+awk -v rounds=$rounds '
+/: cpu / { n++; cpu[n] = $3; wall[n] = $6 }
+/batches$/ { batches = $2 }
+END {
+	if (n != 4 * rounds + 3) { print "tui    event to screen: NOT MEASURED (" n " clock lines)"; exit }
+	for (i = 1; i < 4 * rounds + 1; i += 2) {
+		ev += cpu[i + 1] - cpu[i]; base += cpu[i + 2] - cpu[i + 1]
+		evw += wall[i + 1] - wall[i]; basew += wall[i + 2] - wall[i + 1]
+	}
+	k = 2 * rounds
+	printf "tui    one queue unbound or bound (00.0000, guest0 plugged/unplugged) to updated screen: %.2f ms CPU (goal <= 5 ms; %d events; %.2f ms with the :shell fork, %.2f ms for the fork alone; wall %.1f ms)\n", (ev - base) / k / 1000, k, ev / k / 1000, base / k / 1000, (evw - basew) / k / 1000
+	t = n - 1
+	printf "tui    the 1 s poll with nothing happening: %.3f ms CPU per tick (goal <= 1 ms; 20 ticks, %d batches)\n", (cpu[n] - cpu[t]) / 20 / 1000, batches
+}' "$W/event.out"
+grep -v ': cpu \|batches$' "$W/event.out" | head -5
+grep -q 'guest0' "$W/event.txt" || echo "tui    (the saved screen does not show guest0)"
+
 "$APMATRIX" --sysfs /sys show --json >/dev/null
 t=$(now)
 "$APMATRIX" --sysfs /sys show --json >"$W/show.json"
@@ -41,6 +144,12 @@ echo "apmatrix show --json on /sys: $(since "$t") s, $(wc -c <"$W/show.json") by
 if command -v strace >/dev/null; then
 	strace -f -c -o "$W/strace" "$APMATRIX" --sysfs /sys show --json >/dev/null
 	echo "apmatrix show --json: $(awk '/^100.00/ {print $4}' "$W/strace") syscalls"
+	# Against the floor (bench/floor.py; goal within 1.25x).
+	strace -f -o "$W/trace" "$APMATRIX" --sysfs /sys show --json >"$W/show.json"
+	strace -f -o "$W/base" "$APMATRIX" --version >/dev/null
+	python3 "$APM_TOP/bench/floor.py" "$W/trace" "$W/base" /sys "$(wc -c <"$W/show.json")" |
+		sed 's/^tree  /show  /'
+	rm -f "$W/trace" "$W/base"
 fi
 mdevctl list >/dev/null 2>&1
 t=$(now)
@@ -65,6 +174,8 @@ fi
 measure mdevctl list
 keep mdevctl "mdevctl list (peer, 16 mdevs)"
 compare mdevctl apm
+kill $qpids 2>/dev/null
+wait $qpids 2>/dev/null
 t=$(now)
 rmmod apsim
 echo "apsim  unload with 16 mdevs: $(since "$t") s"
