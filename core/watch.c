@@ -71,6 +71,13 @@ struct apm_watch {
 	struct watched_mdev *mdevs;
 	unsigned int nmdevs;
 	double retry; /* a batch failed (the host could not be read): not before then */
+	/*
+	 * A VFIO group was opened or closed: inotify tells it from inside
+	 * open(), before the fd is in the opener's table and before QEMU sets
+	 * the KVM (vfio_ap_ops.c: vfio_ap_mdev_set_kvm), so the holders and
+	 * the status are read again at the next poll tick too.
+	 */
+	bool recheck_groups;
 	apm_watch_event_fn event_fn;
 	void *event_data;
 	struct apm_watch_stats stats;
@@ -375,8 +382,10 @@ static void own_event(struct apm_watch *w, const struct apm_event *ev)
 			name_mdev(&w->d, uuid);
 		}
 	} else if (!strcmp(act, "open") || !strcmp(act, "close")) {
-		if (!strncmp(ev->devpath, "/dev/vfio/", 10))
+		if (!strncmp(ev->devpath, "/dev/vfio/", 10)) {
 			name_group(&w->d, atoi(ev->devpath + 10));
+			w->recheck_groups = true;
+		}
 	} else {
 		w->d.reload = true; /* SIM_STATE=changed: anything may have */
 	}
@@ -649,8 +658,9 @@ static void tick(struct apm_watch *w)
 			w->d.any = true;
 			name_mdev(&w->d, w->mdevs[k].uuid);
 		}
-	if (!w->vfio_watched && any_group(w->host) && !work(w))
+	if ((!w->vfio_watched || w->recheck_groups) && any_group(w->host) && !work(w))
 		w->d.any = w->d.holders_all = true;
+	w->recheck_groups = false;
 	if (!w->has_scans && !work(w)) {
 		/* Without the counter, the checkstops are read at every tick. */
 		w->d.any = w->d.scan = true;

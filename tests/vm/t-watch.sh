@@ -66,7 +66,7 @@ cp "$st" "$W/before.ini"
 wait_lines() {
 	python3 -c "
 import json, sys, time
-end = time.monotonic() + 300
+end = time.monotonic() + float(sys.argv[2])
 while time.monotonic() < end:
     try:
         lines = [json.loads(l) for l in open(sys.argv[1]) if l.endswith('\\n')]
@@ -75,7 +75,7 @@ while time.monotonic() < end:
     except (OSError, ValueError, KeyError, IndexError, TypeError):
         pass
     time.sleep(0.2)
-sys.exit(1)" "$1"
+sys.exit(1)" "$1" "${3:-300}"
 }
 # The stream so far, when a check fails: how many lines of each kind, the last ones.
 show_stream() {
@@ -138,17 +138,20 @@ else
 	not_ok "a write to the mdev: seen (inotify), that mdev read"
 fi
 attach Guest2 $G2 || not_ok "fake-qemu: $(cat "$W/fq.err")"
-if wait_lines "$W/quiet" "any(l['kind'] == 'mdev' and l['after'] and l['after']['guest'] == 'Guest2' for l in lines)"; then
+if wait_lines "$W/quiet" "any(l['kind'] == 'mdev' and l['after'] and l['after']['guest'] == 'Guest2' for l in lines)" 60; then
 	ok "a guest starts: its QEMU opens the VFIO group, the mdev is in use"
 else
 	not_ok "a guest starts: its QEMU opens the VFIO group, the mdev is in use"
+	show_stream "$W/quiet" /dev/null
+	"$APMATRIX" --sysfs /sys show --json | grep -o '"uuid":"'$G2'"[^}]*' | sed 's/^/# show: /'
 fi
 kill "$qpid"
 wait "$qpid" 2>/dev/null
-if wait_lines "$W/quiet" "any(l['kind'] == 'mdev' and l['before'] and l['before']['guest'] == 'Guest2' and l['after']['guest'] is None for l in lines)"; then
+if wait_lines "$W/quiet" "any(l['kind'] == 'mdev' and l['before'] and l['before']['guest'] == 'Guest2' and l['after']['guest'] is None for l in lines)" 60; then
 	ok "the guest stops: seen"
 else
 	not_ok "the guest stops: seen"
+	show_stream "$W/quiet" /dev/null
 fi
 kill "$wpid"
 wait "$wpid"
