@@ -19,6 +19,8 @@
 #define EXIT_REFUSED  1
 #define EXIT_USAGE    2
 #define EXIT_MISMATCH 3
+/* replug --check: everything can be plugged, but the master keys could not be compared. */
+#define EXIT_KEYS_UNKNOWN 4
 
 struct cli {
 	struct apm_ctx *ctx;
@@ -40,6 +42,11 @@ int cmd_undo(struct cli *cli, int argc, char **argv);
 
 /* stdout written in 1 MiB blocks (before anything is written to it). */
 void stdout_large(void);
+int cmd_unplug(struct cli *cli, int argc, char **argv);
+int cmd_replug(struct cli *cli, int argc, char **argv);
+
+/* "FLAG VALUE" out of argv: VALUE, NULL when absent, "" when VALUE is missing. */
+const char *take_value(int *argc, char **argv, const char *flag);
 /* Removes every flag from argv; true when there was one. */
 bool take_flag(int *argc, char **argv, const char *flag);
 void usage_error(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));

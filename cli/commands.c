@@ -359,7 +359,7 @@ static int sim_usage(struct cli *cli)
 {
 	usage_error(
 		cli,
-		"usage: sim guest-start UUID NAME | guest-stop UUID | se-config ADAPTER on|off | chkstop ADAPTER on|off | lpar add|remove adapter|usage-domain|control-domain ID [TYPE] [--strict] | scan | export --modparams");
+		"usage: sim guest-start UUID NAME | guest-stop UUID | guest-detach UUID | guest-attach UUID NAME | se-config ADAPTER on|off | chkstop ADAPTER on|off | lpar add|remove adapter|usage-domain|control-domain ID [TYPE] [--strict] | scan | export --modparams");
 	return EXIT_USAGE;
 }
 
@@ -459,19 +459,19 @@ int cmd_sim(struct cli *cli, int argc, char **argv)
 		return sim_usage(cli);
 	if (!strcmp(argv[1], "export"))
 		return sim_export(cli, argc, argv);
-	if (!strcmp(argv[1], "guest-start") && argc == 4) {
-		op = APM_SIM_GUEST_START;
+	if ((!strcmp(argv[1], "guest-start") || !strcmp(argv[1], "guest-attach")) && argc == 4) {
+		op = argv[1][6] == 's' ? APM_SIM_GUEST_START : APM_SIM_GUEST_ATTACH;
 		arg.uuid = argv[2];
 		arg.name = argv[3];
 		if (!*arg.name || strpbrk(arg.name, " \t\n") || strlen(arg.name) > 63) {
-			usage_error(
-				cli,
-				"sim guest-start: '%s' is not a guest name (1..63 characters, no blanks)",
-				arg.name);
+			usage_error(cli,
+				    "sim %s: '%s' is not a guest name (1..63 characters, no blanks)",
+				    argv[1], arg.name);
 			return EXIT_USAGE;
 		}
-	} else if (!strcmp(argv[1], "guest-stop") && argc == 3) {
-		op = APM_SIM_GUEST_STOP;
+	} else if ((!strcmp(argv[1], "guest-stop") || !strcmp(argv[1], "guest-detach")) &&
+		   argc == 3) {
+		op = argv[1][6] == 's' ? APM_SIM_GUEST_STOP : APM_SIM_GUEST_DETACH;
 		arg.uuid = argv[2];
 	} else if ((!strcmp(argv[1], "se-config") || !strcmp(argv[1], "chkstop")) && argc == 4) {
 		op = argv[1][0] == 's' ? APM_SIM_SE_CONFIG : APM_SIM_CHKSTOP;

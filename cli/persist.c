@@ -71,7 +71,7 @@ int run_persist(struct cli *cli, struct apm_persist *p, bool dry_run)
 }
 
 /* "--base DIR" out of argv; NULL when absent, "" on a missing DIR. */
-static const char *take_value(int *argc, char **argv, const char *flag)
+const char *take_value(int *argc, char **argv, const char *flag)
 {
 	const char *v = NULL;
 	int j = 0;

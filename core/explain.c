@@ -330,6 +330,8 @@ void apm_explain_hv(struct apm_change *c, int op, const struct apm_sim_arg *arg,
 	switch (op) {
 	case APM_SIM_GUEST_START:
 	case APM_SIM_GUEST_STOP:
+	case APM_SIM_GUEST_DETACH:
+	case APM_SIM_GUEST_ATTACH:
 		md = c->mdev >= 0 ? &h->mdevs[c->mdev] : NULL;
 		if (!md)
 			apm_buf_printf(&c->explanation, "there is no mdev %s\n", arg->uuid);
@@ -343,7 +345,7 @@ void apm_explain_hv(struct apm_change *c, int op, const struct apm_sim_arg *arg,
 				&c->explanation,
 				"guest %s already holds mdev %s: one vfio-ap device per guest\n",
 				arg->name, h->mdevs[w->mdev].uuid);
-		else if (rc == -EINVAL && op == APM_SIM_GUEST_STOP)
+		else if (rc == -EINVAL && (op == APM_SIM_GUEST_STOP || op == APM_SIM_GUEST_DETACH))
 			apm_buf_printf(&c->explanation, "no guest is using mdev %s\n", md->uuid);
 		else if (rc == -EINVAL)
 			apm_buf_printf(

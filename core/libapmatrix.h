@@ -39,6 +39,7 @@ struct apm_host;
 struct apm_mdev;
 struct apm_event;
 struct apm_change;
+struct apm_config;
 
 /* A 256-bit AP mask, bit 0 = the most significant bit of w[0] (s390 order). */
 struct apm_mask {
@@ -522,6 +523,13 @@ enum apm_sim_op {
 	APM_SIM_LPAR_ADD_CONTROL_DOMAIN,
 	APM_SIM_LPAR_REMOVE_CONTROL_DOMAIN,
 	APM_SIM_SCAN,
+	/*
+	 * QEMU's whole-device hot unplug / plug (virsh detach-device /
+	 * attach-device --live): the guest runs on without / again with the
+	 * mdev.  Since: 7
+	 */
+	APM_SIM_GUEST_DETACH, /* arg: uuid */
+	APM_SIM_GUEST_ATTACH, /* arg: uuid, name */
 };
 struct apm_sim_arg {
 	const char *uuid;
@@ -596,6 +604,173 @@ struct apm_step_info {
 unsigned int apm_change_get_step_count(const struct apm_change *change);
 int apm_change_get_step(const struct apm_change *change, unsigned int i,
 			struct apm_step_info *info);
+
+/*
+ * Give mdev uuid exactly the matrix sets (indexed APM_SET_ADAPTERS,
+ * APM_SET_DOMAINS, APM_SET_CONTROL_DOMAINS): one all-or-nothing ap_config
+ * write where the kernel has it (6.10+); else one write per ID, removals
+ * first, in the order that leaves a running guest with a part of its
+ * matrix for the fewest writes.  -ENODEV: no such mdev.  Since: 7
+ */
+int apm_change_new_set_matrix(struct apm_host *host, const char *uuid,
+			      const struct apm_mask sets[3], struct apm_change **change);
+
+/* ------------------------------------------------------------ migration */
+
+/*
+ * Which machine a host is.  On s390 /proc/sysinfo (under the context's
+ * proc root): the machine type, sequence code, LPAR name and number; on
+ * the simulated host and with apsim the hypervisor's name for the machine
+ * (the control file kernel/apsim/host_name, a state file's [host] name).
+ * Strings are "" and lpar_number -1 where unknown; name is the
+ * hypervisor's name, else the LPAR name.  Since: 7
+ */
+struct apm_host_identity {
+	char name[64];
+	char machine_type[16];
+	char sequence_code[32];
+	char lpar_name[16];
+	int lpar_number;
+};
+/* 0, or -ENOENT when the host says nothing about itself (id is cleared).  Since: 7 */
+int apm_host_get_identity(struct apm_host *host, struct apm_host_identity *id);
+
+/*
+ * A restore file: the record a guided migration keeps of the AP resources
+ * it takes from a running guest (apmatrix unplug) and gives it again on
+ * the target (apmatrix replug).  JSON (json-c), versioned, with a CRC-32
+ * of its body so that a truncated, corrupted or edited file is refused.
+ * It holds the source host's identity, the mdev's UUID, its guest and
+ * libvirt domain, the adapters, domains and control domains, the guest's
+ * matrix, and per APQN of the matrix its card's type, mode and generation
+ * and the master-key verification patterns read from the queue, and when
+ * it was made.  The object is immutable once made.  Since: 7
+ */
+struct apm_restore;
+#define APM_RESTORE_VERSION 1
+
+/*
+ * Record mdev uuid (full UUID or unambiguous prefix) of host as it is now;
+ * domain is its libvirt domain (NULL: none known).  Reads each queue's
+ * mkvps through the seam.  0, -ENODEV (no such mdev), -ENOMEM.  Since: 7
+ */
+int apm_restore_new(struct apm_host *host, const char *uuid, const char *domain,
+		    struct apm_restore **r);
+/*
+ * Write it to path: a temporary file, fsync, rename (so the file is on
+ * disk whole or not at all).  -EEXIST when path exists and flags lack
+ * APM_RESTORE_REPLACE (a restore file is not overwritten by accident),
+ * else 0 or -errno.  Since: 7
+ */
+#define APM_RESTORE_REPLACE (1u << 0) /* replace the file at path */
+int apm_restore_save(const struct apm_restore *r, const char *path, unsigned int flags);
+/*
+ * Read path, refusing what apmatrix did not write as it is: a file cut
+ * short, not JSON, of another version, with a checksum that does not
+ * match, or with a field missing or of the wrong type.  0, or -errno with
+ * a sentence naming the file and what is wrong in err (may be NULL).  Since: 7
+ */
+int apm_restore_load(const char *path, struct apm_restore **r, char *err, size_t errsize);
+struct apm_restore *apm_restore_ref(struct apm_restore *r);
+struct apm_restore *apm_restore_unref(struct apm_restore *r);
+/* The mdev's UUID (lower case); the guest and domain name, NULL when none (untrusted text).  Since: 7 */
+const char *apm_restore_get_uuid(const struct apm_restore *r);
+const char *apm_restore_get_guest(const struct apm_restore *r);
+const char *apm_restore_get_domain(const struct apm_restore *r);
+/* When it was made, "YYYY-MM-DDTHH:MM:SSZ".  Since: 7 */
+const char *apm_restore_get_created(const struct apm_restore *r);
+/* The source host (borrowed).  Since: 7 */
+const struct apm_host_identity *apm_restore_get_source(const struct apm_restore *r);
+/* A set of the mdev (APM_SET_*: assigned or the guest's) as recorded.  Since: 7 */
+void apm_restore_get_mask(const struct apm_restore *r, enum apm_mdev_set which,
+			  struct apm_mask *m);
+/* The JSON text as written (borrowed).  Since: 7 */
+const char *apm_restore_get_text(const struct apm_restore *r);
+
+struct apm_restore_apqn {
+	unsigned int adapter, domain;
+	bool exists;	  /* the queue existed on the source */
+	bool in_guest;	  /* in the guest's matrix */
+	int hwtype;	  /* -1 when unknown */
+	const char *type; /* "CEX7C", "" when unknown */
+	const char *mode; /* "cca", "ep11", "accel", "" */
+	unsigned int nmkvps;
+};
+/* The APQNs of the matrix, sorted: their number; the i-th (borrowed strings), or -ENOENT.  Since: 7 */
+unsigned int apm_restore_get_apqn_count(const struct apm_restore *r);
+int apm_restore_get_apqn(const struct apm_restore *r, unsigned int i,
+			 struct apm_restore_apqn *q);
+/* Register k of APQN i: label ("AES CUR"), state and pattern ("0x..." or "-").  Since: 7 */
+int apm_restore_get_mkvp(const struct apm_restore *r, unsigned int i, unsigned int k,
+			 const char **reg, const char **state, const char **pattern);
+
+/*
+ * Master-key verification patterns of APQNs.  zcrypt shows a queue's
+ * only while its cex4queue driver holds it, never for vfio_ap's queues.
+ * apm_keys_read() reads what adapters x domains show now; with lend it
+ * also lends the queues vfio_ap holds and no mdev uses to zcrypt for the
+ * reading: the masks give their domains and adapters to the host (aqmask,
+ * then apmask) and back (apmask, then aqmask), each a change of this
+ * library (predicted, under the AP configuration lock, verified), so the
+ * queues come back reset.  *host is replaced by the host as it is
+ * afterwards.  0 and *keys; -EBUSY and the like when a mask write is
+ * refused, -EIO when the masks could not be put back (err says what to
+ * run), with a sentence in err.  Since: 7
+ */
+struct apm_keys;
+int apm_keys_read(struct apm_host **host, const struct apm_mask *adapters,
+		  const struct apm_mask *domains, bool lend, struct apm_keys **keys, char *err,
+		  size_t errsize);
+struct apm_keys *apm_keys_unref(struct apm_keys *keys);
+/* The mask writes made while reading ("wrote aqmask 0x..."), one a line.  Since: 7 */
+const char *apm_keys_get_notes(const struct apm_keys *keys);
+/* fn per register of adapter.domain as apm_host_foreach_queue_mkvp(); -ENOENT: not read.  Since: 7 */
+int apm_keys_foreach(const struct apm_keys *keys, unsigned int adapter, unsigned int domain,
+		     int (*fn)(const char *reg, const char *state, const char *pattern, void *data),
+		     void *data);
+/*
+ * A copy of r with the patterns of keys for the APQNs r has none of, and
+ * marked as having had its keys read (apm_restore_keys_read()).  Since: 7
+ */
+int apm_restore_new_with_keys(const struct apm_restore *r, const struct apm_keys *keys,
+			      struct apm_restore **out);
+/* Whether the keys were read after the unplug (see apm_restore_new_with_keys()).  Since: 7 */
+bool apm_restore_keys_read(const struct apm_restore *r);
+
+/* Why an APQN of a restore file cannot be plugged on a host. */
+enum apm_replug_code {
+	APM_REPLUG_OK = 0,
+	APM_REPLUG_MISSING,	  /* no such queue on this host */
+	APM_REPLUG_HOST_OWNED,	  /* the masks give it to the host's zcrypt drivers */
+	APM_REPLUG_UNBOUND,	  /* vfio_ap's by the masks, but not bound to it */
+	APM_REPLUG_IN_MDEV,	  /* another mdev holds it */
+	APM_REPLUG_IN_DEFINITION, /* another mdev's autostart definition has it */
+	APM_REPLUG_MODE,	  /* another mode (CCA, EP11, accelerator) */
+	APM_REPLUG_OLDER,	  /* an older card generation */
+	APM_REPLUG_KEYS,	  /* master-key verification patterns differ */
+	APM_REPLUG_KEYS_UNKNOWN,  /* the queue's patterns cannot be read here */
+	APM_REPLUG_COUNT,
+};
+/* "ok", "missing", "host-owned", ...  Since: 7 */
+const char *apm_replug_code_name(enum apm_replug_code code);
+struct apm_replug_verdict {
+	unsigned int adapter, domain;
+	enum apm_replug_code code;
+	const char *other; /* the other mdev (IN_MDEV, IN_DEFINITION), or NULL */
+	const char *text;  /* "06.0047: master key patterns differ (...): ..." */
+};
+/*
+ * Check host (and cfg's definitions; cfg may be NULL) against r: for
+ * every APQN r recorded as existing, fn with its verdict, in order.  The
+ * mdev uuid (NULL: r's) may already hold the APQNs (a resumed replug).
+ * The target's master-key patterns come from keys (apm_keys_read()), or
+ * from what host shows when keys is NULL.
+ * Returns the number of APQNs that cannot be plugged, fn's non-zero
+ * return, or -errno.  Since: 7
+ */
+int apm_restore_check(const struct apm_restore *r, struct apm_host *host,
+		      const struct apm_config *cfg, const char *uuid, const struct apm_keys *keys,
+		      int (*fn)(const struct apm_replug_verdict *v, void *data), void *data);
 
 /* ---------------------------------------------- persistent configuration */
 

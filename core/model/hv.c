@@ -176,6 +176,25 @@ int apr_hv_write(struct apr_model *m, enum apr_hv_op op, const char *buf)
 	return refuse(m, -EINVAL, APR_WHY_SYNTAX, 0, 0);
 }
 
+int apr_hv_host_name_store(struct apr_model *m, const char *buf)
+{
+	char name[APR_HOST_NAME_MAX];
+	unsigned long n = apr_strlen(buf);
+
+	if (n && buf[n - 1] == '\n')
+		n--;
+	if (n >= APR_HOST_NAME_MAX)
+		return refuse(m, -EINVAL, APR_WHY_SYNTAX, 0, 0);
+	for (unsigned long k = 0; k < n; k++) {
+		if ((unsigned char)buf[k] <= ' ' || (unsigned char)buf[k] >= 0x7f)
+			return refuse(m, -EINVAL, APR_WHY_SYNTAX, 0, 0);
+		name[k] = buf[k];
+	}
+	name[n] = '\0';
+	apr_strlcpy(m->host_name, name, sizeof(m->host_name));
+	return 0;
+}
+
 /* ------------------------------------------------------------- faults */
 
 int apr_fault_arm(struct apr_model *m, const char *path, int err, unsigned int count)

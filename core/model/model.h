@@ -38,6 +38,7 @@
 #define APR_FEATURES_MAX      64 /* bus `features`, with the NUL */
 #define APR_FAULTS	      8
 #define APR_FAULT_PATH_MAX    128
+#define APR_HOST_NAME_MAX     64 /* the simulated machine's name, with the NUL */
 
 /* The AP bus's queue drivers in registration order (cex4card is the card's). */
 enum apr_drv {
@@ -144,6 +145,11 @@ struct apr_mdev_info {
 	int group;		     /* its IOMMU group */
 	char guest[APR_GUEST_NAME_MAX];
 	bool ignore_release; /* the guest does not honour a release request */
+	/*
+	 * QEMU unplugged the vfio-ap device (device_del) and guest (the name
+	 * above) keeps running without it; not attached then.
+	 */
+	bool unplugged;
 	bool refilter;	     /* gained resources in the running scan */
 };
 
@@ -252,6 +258,8 @@ struct apr_model {
 	struct apr_mk_set mk[APR_MK_SETS];
 
 	struct apr_fault fault[APR_FAULTS];
+	/* The machine's name as the hypervisor gives it (kernel/apsim/host_name); "": none. */
+	char host_name[APR_HOST_NAME_MAX];
 	struct apr_refusal why; /* the last refusal's details */
 
 	const struct apr_notify *notify;
@@ -465,6 +473,16 @@ void apr_vfio_mdev_request(struct apr_model *m, unsigned int i);
 /* A guest (the VFIO device's opener) attaches to / detaches from mdev i. */
 int apr_vfio_guest_attach(struct apr_model *m, unsigned int i, const char *guest);
 int apr_vfio_guest_detach(struct apr_model *m, unsigned int i);
+/*
+ * QEMU's whole-device hot unplug and plug of the vfio-ap device while the
+ * guest runs (hw/vfio/ap.c is hotpluggable): for the kernel a close and an
+ * open of the VFIO device like any other; the model remembers the guest
+ * that runs on without its mdev.  unplug: -EINVAL when nobody holds mdev
+ * i.  plug: as apr_vfio_guest_attach, and guest holds no unplugged record
+ * any more.
+ */
+int apr_vfio_guest_unplug(struct apr_model *m, unsigned int i);
+int apr_vfio_guest_plug(struct apr_model *m, unsigned int i, const char *guest);
 unsigned int apr_vfio_available_instances(const struct apr_model *m);
 
 /* ------------------------------------------------------- the hypervisor */
@@ -496,6 +514,12 @@ int apr_hv_remove_adapter(struct apr_model *m, const char *buf);
 int apr_hv_domain(struct apr_model *m, bool usage, bool add, const char *buf);
 int apr_hv_se_config(struct apr_model *m, const char *buf);
 int apr_hv_chkstop(struct apr_model *m, const char *buf);
+/*
+ * kernel/apsim/host_name: the machine's name ("" clears it), 1..63
+ * printable characters without blanks, one trailing newline allowed.
+ * On s390 the same fact is the LPAR name in /proc/sysinfo.  0 or -EINVAL.
+ */
+int apr_hv_host_name_store(struct apr_model *m, const char *buf);
 
 /*
  * kernel/apsim/fault: "PATH ERRNO [COUNT]" arms the next COUNT (1) writes

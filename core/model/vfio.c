@@ -302,16 +302,52 @@ int apr_vfio_guest_attach(struct apr_model *m, unsigned int i, const char *guest
 	if (m->profile == APR_PROFILE_STATIC)
 		apr_vfio_refilter(m, i);
 	m->rm[i].attached = true;
+	m->mdev[i].unplugged = false;
 	apr_strlcpy(m->mdev[i].guest, guest, APR_GUEST_NAME_MAX);
 	return 0;
 }
 
 int apr_vfio_guest_detach(struct apr_model *m, unsigned int i)
 {
+	if (!m->rm[i].attached && m->mdev[i].unplugged) {
+		/* The guest that ran on without the mdev stops. */
+		m->mdev[i].unplugged = false;
+		m->mdev[i].guest[0] = '\0';
+		return 0;
+	}
 	if (!m->rm[i].attached)
 		return refuse(m, -EINVAL, APR_WHY_NOT_ATTACHED, NULL);
 	m->rm[i].attached = false;
 	m->mdev[i].guest[0] = '\0';
+	return 0;
+}
+
+/*
+ * device_del of the vfio-ap device: QEMU closes the VFIO device
+ * (vfio_ap_mdev_close_device: the KVM's crypto configuration is cleared),
+ * the guest keeps running.
+ */
+int apr_vfio_guest_unplug(struct apr_model *m, unsigned int i)
+{
+	if (!m->rm[i].attached)
+		return refuse(m, -EINVAL, APR_WHY_NOT_ATTACHED, NULL);
+	m->rm[i].attached = false;
+	m->mdev[i].unplugged = true;
+	return 0;
+}
+
+/* device_add into a running guest: an open as at the guest's start. */
+int apr_vfio_guest_plug(struct apr_model *m, unsigned int i, const char *guest)
+{
+	int rc = apr_vfio_guest_attach(m, i, guest);
+
+	if (rc)
+		return rc;
+	for (unsigned int k = 0; k < m->nmdevs; k++)
+		if (m->mdev[k].unplugged && apr_streq(m->mdev[k].guest, guest)) {
+			m->mdev[k].unplugged = false;
+			m->mdev[k].guest[0] = '\0';
+		}
 	return 0;
 }
 

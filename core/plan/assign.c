@@ -22,6 +22,7 @@ struct assign_request {
 	size_t n;
 	const unsigned int *domains; /* a matrix's domains */
 	size_t nd;
+	const struct apr_mask *set; /* the whole matrix to install (adapters, domains, control) */
 };
 
 static const char *res_name(enum apm_res r)
@@ -283,6 +284,68 @@ static void asked_for(struct apm_change *c, const struct assign_request *r)
 		d, apr_mask_weight(&req.apm) * apr_mask_weight(&req.aqm));
 }
 
+/* The IDs of one kind that go (add false) or come (add true) between two masks. */
+static int plan_kind(struct apm_change *c, enum apm_res res, const struct apr_mask *from,
+		     const struct apr_mask *to, bool add)
+{
+	int rc = 0;
+
+	for (unsigned int id = 0; id < APR_BITS && !rc; id++)
+		if (apr_mask_test(add ? to : from, id) && !apr_mask_test(add ? from : to, id))
+			rc = plan_single(c, res, !add, id);
+	return rc;
+}
+
+/*
+ * Install a whole matrix: one ap_config write where the kernel has it.
+ * Else one write per ID, removals first.  The guest's matrix is the cross
+ * product, so it empties as soon as one side is empty: removing the side
+ * with fewer IDs first empties it in the fewest writes; adding the side
+ * with more IDs first shows the guest nothing until the other side
+ * comes, one whole row or column per write.  Control domains last both ways.
+ */
+static int plan_set(struct apm_change *c, const struct assign_request *r)
+{
+	const struct apm_mdev *md = &c->host->mdevs[c->mdev];
+	const struct apr_mdev *m = &apm_change_model(c)->rm[c->mdev];
+	struct apr_mask cur[3] = { m->apm, m->aqm, m->adm };
+	char a[512], d[512], cd[512];
+	bool adapters_first;
+	int rc = 0;
+
+	apm_ids_text(&r->set[0], a, sizeof(a));
+	apm_ids_text(&r->set[1], d, sizeof(d));
+	apm_ids_text(&r->set[2], cd, sizeof(cd));
+	apm_buf_printf(&c->preview,
+		       "set the matrix of mdev %s%s%s%s: adapters %s, domains %s, control domains %s\n",
+		       md->uuid, md->guest[0] ? " (" : "", md->guest, md->guest[0] ? ")" : "", a,
+		       d, cd);
+	if (md->has_ap_config) {
+		char step[64];
+
+		snprintf(step, sizeof(step), "set the whole matrix in one ap_config write");
+		return plan_ap_config(c, r->set, "the matrix", step);
+	}
+	adapters_first = apr_mask_weight(&cur[0]) <= apr_mask_weight(&cur[1]);
+	rc = plan_kind(c, adapters_first ? APM_RES_ADAPTER : APM_RES_DOMAIN,
+		       &cur[adapters_first ? 0 : 1], &r->set[adapters_first ? 0 : 1], false);
+	if (!rc)
+		rc = plan_kind(c, adapters_first ? APM_RES_DOMAIN : APM_RES_ADAPTER,
+			       &cur[adapters_first ? 1 : 0], &r->set[adapters_first ? 1 : 0], false);
+	if (!rc)
+		rc = plan_kind(c, APM_RES_CONTROL_DOMAIN, &cur[2], &r->set[2], false);
+	adapters_first = apr_mask_weight(&r->set[0]) >= apr_mask_weight(&r->set[1]);
+	if (!rc)
+		rc = plan_kind(c, adapters_first ? APM_RES_ADAPTER : APM_RES_DOMAIN,
+			       &cur[adapters_first ? 0 : 1], &r->set[adapters_first ? 0 : 1], true);
+	if (!rc)
+		rc = plan_kind(c, adapters_first ? APM_RES_DOMAIN : APM_RES_ADAPTER,
+			       &cur[adapters_first ? 1 : 0], &r->set[adapters_first ? 1 : 0], true);
+	if (!rc)
+		rc = plan_kind(c, APM_RES_CONTROL_DOMAIN, &cur[2], &r->set[2], true);
+	return rc;
+}
+
 static int plan(struct apm_change *c, const void *request)
 {
 	const struct assign_request *r = request;
@@ -291,7 +354,7 @@ static int plan(struct apm_change *c, const void *request)
 
 	c->mdev = apm_host_mdev_index(c->host, md);
 	memcpy(c->uuid, md->uuid, sizeof(c->uuid));
-	rc = r->matrix ? plan_matrix(c, r) : plan_ids(c, r);
+	rc = r->set ? plan_set(c, r) : r->matrix ? plan_matrix(c, r) : plan_ids(c, r);
 	c->u.expect = apm_change_model(c)->rm[c->mdev];
 	matrix_preview(c, &c->u.expect);
 	if (r->matrix && c->prediction < 0)
@@ -382,5 +445,15 @@ APM_EXPORT int apm_change_new_assign_matrix(struct apm_host *host, const char *u
 		return apm_host_find_mdev(host, uuid) ? -EINVAL : -ENODEV;
 	if (!ids_in_range(adapters, na) || !ids_in_range(domains, nd))
 		return -ERANGE;
+	return apm_change_plan(host, &apm_plan_assign, &r, out);
+}
+
+APM_EXPORT int apm_change_new_set_matrix(struct apm_host *host, const char *uuid,
+					 const struct apm_mask sets[3], struct apm_change **out)
+{
+	struct assign_request r = { .uuid = uuid, .set = to_apr(sets) };
+
+	if (!apm_host_find_mdev(host, uuid))
+		return -ENODEV;
 	return apm_change_plan(host, &apm_plan_assign, &r, out);
 }

@@ -31,6 +31,8 @@ static const char *const attrs[] = {
 	[APM_SIM_LPAR_ADD_CONTROL_DOMAIN] = "add_control_domain",
 	[APM_SIM_LPAR_REMOVE_CONTROL_DOMAIN] = "remove_control_domain",
 	[APM_SIM_SCAN] = "scan",
+	[APM_SIM_GUEST_DETACH] = "guest_detach",
+	[APM_SIM_GUEST_ATTACH] = "guest_attach",
 };
 
 /* What the control file is written. */
@@ -42,9 +44,12 @@ static void value_of(struct apm_change *c, const struct hv_request *r, char *val
 	switch (r->op) {
 	case APM_SIM_GUEST_START:
 	case APM_SIM_GUEST_STOP:
+	case APM_SIM_GUEST_DETACH:
+	case APM_SIM_GUEST_ATTACH:
 		md = apm_host_find_mdev(c->host, arg->uuid);
 		snprintf(value, size, "%s %s", md ? md->uuid : arg->uuid,
-			 r->op == APM_SIM_GUEST_START ? arg->name : "");
+			 r->op == APM_SIM_GUEST_START || r->op == APM_SIM_GUEST_ATTACH ? arg->name
+										      : "");
 		if (md)
 			memcpy(c->uuid, md->uuid, sizeof(c->uuid));
 		c->mdev = apm_host_mdev_index(c->host, md);

@@ -95,6 +95,64 @@ static int store_guest_stop(struct sim *s, const struct sim_at *at, const char *
 	return rc;
 }
 
+/* guest_detach "UUID": QEMU unplugs the device, the guest runs on (device_del). */
+static int store_guest_detach(struct sim *s, const struct sim_at *at, const char *buf, size_t len)
+{
+	const char *rest;
+	int i = mdev_arg(s, buf, &rest);
+
+	(void)at, (void)len;
+	if (i < 0)
+		return i;
+	return apr_vfio_guest_unplug(sim_model(s), (unsigned int)i);
+}
+
+/* guest_attach "UUID NAME": QEMU plugs the device into running guest NAME (device_add). */
+static int store_guest_attach(struct sim *s, const struct sim_at *at, const char *buf, size_t len)
+{
+	char name[APR_GUEST_NAME_MAX + 1];
+	const char *rest;
+	size_t n;
+	int i = mdev_arg(s, buf, &rest);
+
+	(void)at, (void)len;
+	if (i < 0)
+		return i;
+	n = strlen(rest);
+	if (n && rest[n - 1] == '\n')
+		n--;
+	if (n > APR_GUEST_NAME_MAX)
+		n = APR_GUEST_NAME_MAX;
+	memcpy(name, rest, n);
+	name[n] = '\0';
+	return apr_vfio_guest_plug(sim_model(s), (unsigned int)i, name);
+}
+
+/* "UUID NAME" per guest that runs on without the mdev QEMU unplugged. */
+static int show_unplugged(const struct sim *s, const struct sim_at *at, struct sim_out *o)
+{
+	const struct apr_model *m = sim_model(s);
+
+	(void)at;
+	for (unsigned int i = 0; i < m->nmdevs; i++)
+		if (m->mdev[i].unplugged)
+			sim_printf(o, "%s %s\n", m->mdev[i].uuid, m->mdev[i].guest);
+	return 0;
+}
+
+static int show_host_name(const struct sim *s, const struct sim_at *at, struct sim_out *o)
+{
+	(void)at;
+	sim_printf(o, "%s\n", sim_model(s)->host_name);
+	return 0;
+}
+
+static int store_host_name(struct sim *s, const struct sim_at *at, const char *buf, size_t len)
+{
+	(void)at, (void)len;
+	return apr_hv_host_name_store(sim_model(s), buf);
+}
+
 static int show_guests(const struct sim *s, const struct sim_at *at, struct sim_out *o)
 {
 	const struct apr_model *m = sim_model(s);
@@ -183,7 +241,11 @@ const struct sim_node sim_kernel_apsim[] = {
 	{ "chkstop", SIM_FILE, 0200, .arg = APR_HV_CHKSTOP, .store = store_lpar },
 	{ "guest_start", SIM_FILE, 0200, .store = store_guest_start },
 	{ "guest_stop", SIM_FILE, 0200, .store = store_guest_stop },
+	{ "guest_detach", SIM_FILE, 0200, .store = store_guest_detach },
+	{ "guest_attach", SIM_FILE, 0200, .store = store_guest_attach },
 	{ "guests", SIM_FILE, 0444, .show = show_guests },
+	{ "unplugged", SIM_FILE, 0444, .show = show_unplugged },
+	{ "host_name", SIM_FILE, 0644, .show = show_host_name, .store = store_host_name },
 	{ "fault", SIM_FILE, 0644, .show = show_faults, .store = store_fault },
 	{ "mkvp", SIM_FILE, 0644, .show = show_mkvp, .store = store_mkvp },
 	{ "card_info", SIM_FILE, 0644, .show = show_card_info, .store = store_card_info },

@@ -186,6 +186,10 @@ static int host_key(struct parse *p, const char *k, const char *v)
 		if (parse_ull(v, &u) || u > 0xffffffffull)
 			perr(p, "%s must be 0..4294967295, not '%s'", k, v);
 		*(k[0] == 'm' ? &s->mk_seed : &s->serial_seed) = (uint32_t)u;
+	} else if (!strcmp(k, "name")) {
+		if (apr_hv_host_name_store(s, v))
+			perr(p, "host name '%s' must be 1..63 printable characters without blanks",
+			     v);
 	} else if (!strcmp(k, "next_iommu_group")) {
 		if (parse_ull(v, &u) || u > 1000000)
 			perr(p, "bad next_iommu_group '%s'", v);
@@ -333,6 +337,13 @@ static int mdev_key(struct parse *p, unsigned int i, const char *k, const char *
 		}
 		snprintf(x->guest, sizeof(x->guest), "%s", v);
 		m->attached = true;
+	} else if (!strcmp(k, "unplugged")) {
+		if (!*v || strlen(v) >= sizeof(x->guest) || strpbrk(v, " \t")) {
+			perr(p, "guest name '%s' must be 1..63 characters without blanks", v);
+			return 1;
+		}
+		snprintf(x->guest, sizeof(x->guest), "%s", v);
+		x->unplugged = true;
 	} else if (!strcmp(k, "iommu_group")) {
 		if (parse_ull(v, &u) || u > 1000000)
 			perr(p, "bad iommu_group '%s'", v);
@@ -694,6 +705,11 @@ static void check_mdevs(struct parse *p)
 			perr(p, "mdev %s has IDs above max_adapter_id/max_domain_id",
 			     s->mdev[i].uuid);
 		}
+		if (m->attached && s->mdev[i].unplugged) {
+			p->in.line = p->mdev_line[i];
+			perr(p, "mdev %s: a guest either holds it (guest) or runs on without it (unplugged), not both",
+			     s->mdev[i].uuid);
+		}
 		for (unsigned int j = 0; j < i; j++)
 			if (m->attached && s->rm[j].attached &&
 			    !strcmp(s->mdev[i].guest, s->mdev[j].guest)) {
@@ -889,6 +905,8 @@ int sim_state_write(const struct sim_state *st, FILE *f)
 		fprintf(f, "mk_seed = %u\n", s->mk_seed);
 	if (s->serial_seed)
 		fprintf(f, "serial_seed = %u\n", s->serial_seed);
+	if (s->host_name[0])
+		fprintf(f, "name = %s\n", s->host_name);
 
 	w.col = fprintf(f, "\n[lpar]\nadapters = ");
 	for (unsigned int a = 0; a < APR_BITS; a++)
@@ -979,6 +997,8 @@ int sim_state_write(const struct sim_state *st, FILE *f)
 		fprintf(f, "iommu_group = %d\n", s->mdev[i].group);
 		if (m->attached)
 			fprintf(f, "guest = %s\n", s->mdev[i].guest);
+		else if (s->mdev[i].unplugged)
+			fprintf(f, "unplugged = %s\n", s->mdev[i].guest);
 		if (s->mdev[i].ignore_release)
 			fprintf(f, "ignore_release = yes\n");
 	}
