@@ -31,7 +31,8 @@ struct mig {
 	struct apm_restore *r;
 	struct apm_host *h;
 	struct apm_config *cfg;
-	const char *uuid; /* the mdev on this host */
+	const char *uuid; /* the mdev on this host (uuidbuf) */
+	char uuidbuf[37];
 	bool dry, libvirt;
 };
 
@@ -203,8 +204,8 @@ static int set_matrix(struct mig *m, const struct apm_mask sets[3])
 		print_escaped_lines(stdout, "  ", apm_change_get_preview(c));
 		for (unsigned int i = 0; i < apm_change_get_step_count(c); i++) {
 			apm_change_get_step(c, i, &si);
-			printf("    would write '%.*s' to %s\n", (int)strcspn(si.value, "\n"),
-			       si.value, si.path);
+			printf("    %s: would write '%.*s' to %s\n", si.what,
+			       (int)strcspn(si.value, "\n"), si.value, si.path);
 		}
 		printf("  prediction: %s\n", pred ? apm_errno_name(pred) : "OK");
 		if (pred)
@@ -232,7 +233,7 @@ static int set_matrix(struct mig *m, const struct apm_mask sets[3])
 		snprintf(prefix, sizeof(prefix), "%s: %s: ", m->cli->prog, apm_errno_name(rc));
 		print_escaped_lines(stderr, prefix, apm_change_get_explanation(c));
 	}
-	if (!rc && apm_change_get_mismatch(c))
+	if (apm_change_get_mismatch(c))
 		rc = -EPROTO;
 	apm_change_unref(c);
 	return rc == -EPROTO ? EXIT_MISMATCH : rc ? EXIT_REFUSED : EXIT_OK;
@@ -246,9 +247,10 @@ static void step_line(int n, const char *what, bool done)
 static void stopped(struct mig *m, int step, const char *how)
 {
 	fprintf(stderr,
-		"%s: stopped at step %d (%s); the restore file %s keeps the record: run the same command again to resume%s\n",
+		"%s: stopped at step %d (%s); the restore file %s keeps the record: run the same command again to resume%s%s%s\n",
 		m->cli->prog, step, how, m->file,
-		strcmp(how, "replug") ? ", or `apmatrix unplug --rollback FILE`" : "");
+		strcmp(how, "unplug") ? "" : ", or `apmatrix unplug --rollback ",
+		strcmp(how, "unplug") ? "" : m->file, strcmp(how, "unplug") ? "" : "` to cancel");
 }
 
 static int replug_rollback(struct cli *cli, const char *file, bool libvirt);
@@ -337,7 +339,8 @@ int cmd_unplug(struct cli *cli, int argc, char **argv)
 		mig_free(&m);
 		return EXIT_USAGE;
 	}
-	m.uuid = apm_mdev_get_uuid(md);
+	snprintf(m.uuidbuf, sizeof(m.uuidbuf), "%s", apm_mdev_get_uuid(md));
+	m.uuid = m.uuidbuf;
 	load_cfg(&m);
 	resumed = !lstat(m.file, &st);
 	if (resumed) {
@@ -864,7 +867,8 @@ static int replug_rollback(struct cli *cli, const char *file, bool libvirt)
 
 	if (load_restore(cli, file, &m.r, false))
 		return EXIT_REFUSED;
-	m.uuid = apm_restore_get_uuid(m.r);
+	snprintf(m.uuidbuf, sizeof(m.uuidbuf), "%s", apm_restore_get_uuid(m.r));
+	m.uuid = m.uuidbuf;
 	if (load_host(cli, 0, &m.h)) {
 		mig_free(&m);
 		return EXIT_REFUSED;
@@ -899,7 +903,11 @@ int cmd_replug(struct cli *cli, int argc, char **argv)
 	}
 	if (load_restore(cli, m.file, &m.r, json))
 		return EXIT_REFUSED;
-	m.uuid = uuid ? uuid : apm_restore_get_uuid(m.r);
+	snprintf(m.uuidbuf, sizeof(m.uuidbuf), "%s", uuid ? uuid : apm_restore_get_uuid(m.r));
+	for (char *p = m.uuidbuf; *p; p++)
+		if (*p >= 'A' && *p <= 'F')
+			*p = (char)(*p - 'A' + 'a');
+	m.uuid = m.uuidbuf;
 	if (load_host(cli, 0, &m.h)) {
 		mig_free(&m);
 		return EXIT_REFUSED;

@@ -5,7 +5,7 @@
 set -eu
 pkgs="build-essential autoconf automake libtool pkg-config libncurses-dev libudev-dev
 libinih-dev libjson-c-dev libxml2-dev libcmocka-dev python3 clang-format strace bc uuid-runtime tmux
-time"
+time libvirt-clients"
 missing=
 for p in $pkgs; do
 	dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed" || missing="$missing $p"

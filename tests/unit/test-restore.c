@@ -1,0 +1,265 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * test-restore.c - the restore file of a guided migration (core/restore.c):
+ * a round trip keeps everything; a file cut short, corrupted, edited or
+ * of another version is refused with a sentence that names the file; an
+ * existing file is not overwritten by accident; and the replug check
+ * (core/replug-check.c) names an APQN whose master key differs.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "libapmatrix.h"
+
+#define GUEST1 "62177883-f1bb-47f0-914d-32a22e3a8804"
+
+static char dir[64];
+
+static int setup(void **state)
+{
+	(void)state;
+	snprintf(dir, sizeof(dir), "/tmp/apm-restore-XXXXXX");
+	return mkdtemp(dir) ? 0 : -1;
+}
+
+static int teardown(void **state)
+{
+	char cmd[128];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+static struct apm_restore *make(struct apm_host **hp)
+{
+	struct apm_ctx *ctx;
+	struct apm_host *h;
+	struct apm_restore *r;
+
+	assert_int_equal(apm_ctx_new_sim(NULL, &ctx), 0);
+	assert_int_equal(apm_ctx_write_attr(ctx, "kernel/apsim/host_name", "hostA\n", 6), 0);
+	assert_int_equal(apm_host_load(ctx, 0, &h), 0);
+	apm_ctx_unref(ctx);
+	assert_int_equal(apm_restore_new(h, "6217", "dom1", &r), 0);
+	if (hp)
+		*hp = h;
+	else
+		apm_host_unref(h);
+	return r;
+}
+
+static char *path_of(const char *name)
+{
+	static char p[128];
+
+	snprintf(p, sizeof(p), "%s/%s", dir, name);
+	return p;
+}
+
+static void put(const char *path, const char *text, size_t len)
+{
+	FILE *f = fopen(path, "w");
+
+	assert_non_null(f);
+	assert_int_equal(fwrite(text, 1, len, f), len);
+	fclose(f);
+}
+
+static void test_round_trip(void **state)
+{
+	struct apm_restore *r = make(NULL), *back;
+	struct apm_restore_apqn q, q2;
+	struct apm_mask m1, m2;
+	const char *p = path_of("rt.json");
+	char err[400];
+
+	(void)state;
+	assert_string_equal(apm_restore_get_uuid(r), GUEST1);
+	assert_string_equal(apm_restore_get_guest(r), "Guest1");
+	assert_string_equal(apm_restore_get_domain(r), "dom1");
+	assert_string_equal(apm_restore_get_source(r)->name, "hostA");
+	assert_int_equal(apm_restore_get_apqn_count(r), 4);
+	assert_int_equal(apm_restore_save(r, p, 0), 0);
+	assert_int_equal(apm_restore_save(r, p, 0), -EEXIST);
+	assert_int_equal(apm_restore_load(p, &back, err, sizeof(err)), 0);
+	assert_string_equal(apm_restore_get_text(back), apm_restore_get_text(r));
+	assert_string_equal(apm_restore_get_uuid(back), GUEST1);
+	assert_string_equal(apm_restore_get_guest(back), "Guest1");
+	assert_string_equal(apm_restore_get_created(back), apm_restore_get_created(r));
+	for (int k = 0; k < 6; k++) {
+		apm_restore_get_mask(r, (enum apm_mdev_set)k, &m1);
+		apm_restore_get_mask(back, (enum apm_mdev_set)k, &m2);
+		assert_memory_equal(&m1, &m2, sizeof(m1));
+	}
+	for (unsigned int i = 0; i < 4; i++) {
+		assert_int_equal(apm_restore_get_apqn(r, i, &q), 0);
+		assert_int_equal(apm_restore_get_apqn(back, i, &q2), 0);
+		assert_int_equal(q.adapter, q2.adapter);
+		assert_int_equal(q.domain, q2.domain);
+		assert_int_equal(q.hwtype, q2.hwtype);
+		assert_string_equal(q.type, q2.type);
+		assert_string_equal(q.mode, q2.mode);
+		assert_int_equal(q.nmkvps, q2.nmkvps);
+	}
+	apm_restore_unref(back);
+	apm_restore_unref(r);
+}
+
+/* The text of a fresh restore file with from replaced by to (once), written as name. */
+static const char *variant(const char *name, const char *from, const char *to)
+{
+	struct apm_restore *r = make(NULL);
+	const char *t = apm_restore_get_text(r);
+	const char *at = strstr(t, from);
+	char *out;
+	size_t n;
+
+	assert_non_null(at);
+	n = strlen(t) - strlen(from) + strlen(to);
+	out = malloc(n + 1);
+	assert_non_null(out);
+	snprintf(out, n + 1, "%.*s%s%s", (int)(at - t), t, to, at + strlen(from));
+	put(path_of(name), out, strlen(out));
+	free(out);
+	apm_restore_unref(r);
+	return path_of(name);
+}
+
+static void refused(const char *path, int want, const char *words)
+{
+	struct apm_restore *r = NULL;
+	char err[400];
+
+	assert_int_equal(apm_restore_load(path, &r, err, sizeof(err)), want);
+	assert_null(r);
+	assert_non_null(strstr(err, path));
+	if (!strstr(err, words))
+		fail_msg("'%s' does not say '%s'", err, words);
+}
+
+static void test_truncated(void **state)
+{
+	struct apm_restore *r = make(NULL);
+	const char *t = apm_restore_get_text(r);
+
+	(void)state;
+	put(path_of("cut.json"), t, strlen(t) / 2);
+	refused(path_of("cut.json"), -EINVAL, "cut short");
+	put(path_of("empty.json"), t, 0);
+	refused(path_of("empty.json"), -EINVAL, "empty");
+	apm_restore_unref(r);
+}
+
+static void test_corrupted(void **state)
+{
+	(void)state;
+	refused(variant("bad.json", "\"body\": {", "\"body\": {]"), -EINVAL, "bad JSON");
+	refused(variant("other.json", "apmatrix-restore", "something-else"), -EINVAL,
+		"not a restore file");
+	refused(variant("nofield.json", "\"mdev\"", "\"mdev_\""), -EBADMSG, "checksum");
+}
+
+static void test_tampered(void **state)
+{
+	(void)state;
+	refused(variant("edit.json", "\"adapter\": 5", "\"adapter\": 7"), -EBADMSG,
+		"changed after apmatrix wrote it");
+	refused(variant("guest.json", "\"Guest1\"", "\"Guest9\""), -EBADMSG, "checksum mismatch");
+}
+
+static void test_version(void **state)
+{
+	(void)state;
+	refused(variant("v2.json", "\"version\": 1", "\"version\": 2"), -EPROTO,
+		"version 2; this apmatrix reads version 1");
+}
+
+static int first_refused(const struct apm_replug_verdict *v, void *data)
+{
+	char *out = data;
+
+	if (v->code != APM_REPLUG_OK && !out[0])
+		snprintf(out, 400, "%s", v->text);
+	return 0;
+}
+
+/* On the source itself with keys read, everything is pluggable; a changed AES key is named. */
+static void test_check(void **state)
+{
+	struct apm_host *h;
+	struct apm_restore *r = make(&h);
+	struct apm_keys *k;
+	struct apm_mask am, dm;
+	char err[400], text[400] = "";
+	struct apm_ctx *ctx = apm_host_get_ctx(h);
+	struct apm_host *h2;
+
+	(void)state;
+	apm_restore_get_mask(r, APM_SET_ADAPTERS, &am);
+	apm_restore_get_mask(r, APM_SET_DOMAINS, &dm);
+	/* Guest1's queues are vfio_ap's and in its mdev: nothing to read, nothing lent. */
+	assert_int_equal(apm_keys_read(&h, &am, &dm, true, &k, err, sizeof(err)), 0);
+	assert_int_equal(apm_keys_foreach(k, 5, 4, NULL, NULL), -ENOENT);
+	assert_string_equal(apm_keys_get_notes(k), "");
+	apm_keys_unref(k);
+	/* Its mdev emptied, the queues are free: lent to zcrypt and read. */
+	assert_int_equal(apm_ctx_write_attr(ctx,
+					    "devices/vfio_ap/matrix/" GUEST1 "/ap_config",
+					    "0x0,0x0,0x0\n", 12),
+			 0);
+	assert_int_equal(apm_host_load(ctx, 0, &h2), 0);
+	apm_host_unref(h);
+	h = h2;
+	assert_int_equal(apm_keys_read(&h, &am, &dm, true, &k, err, sizeof(err)), 0);
+	assert_non_null(strstr(apm_keys_get_notes(k), "wrote aqmask"));
+	/* The source recorded no patterns (its queues were vfio_ap's): keys unknown, not refused. */
+	assert_int_equal(apm_restore_check(r, h, NULL, NULL, k, first_refused, text), 0);
+	assert_non_null(strstr(text, "no master-key patterns"));
+	{
+		struct apm_restore *r2;
+
+		assert_int_equal(apm_restore_new_with_keys(r, k, &r2), 0);
+		assert_true(apm_restore_keys_read(r2));
+		text[0] = '\0';
+		assert_int_equal(apm_restore_check(r2, h, NULL, NULL, k, first_refused, text), 0);
+		assert_string_equal(text, "");
+		apm_keys_unref(k);
+		assert_int_equal(apm_ctx_write_attr(ctx, "kernel/apsim/mkvp",
+						    "05.00ab aes_cur valid 0x8b02aa55aa55aa55\n", 41),
+				 0);
+		assert_int_equal(apm_host_load(ctx, 0, &h2), 0);
+		apm_host_unref(h);
+		h = h2;
+		assert_int_equal(apm_keys_read(&h, &am, &dm, true, &k, err, sizeof(err)), 0);
+		assert_int_equal(apm_restore_check(r2, h, NULL, NULL, k, first_refused, text), 1);
+		assert_non_null(strstr(text, "05.00ab: master key patterns differ (AES CUR source valid"));
+		assert_non_null(strstr(text, "target valid 0x8b02aa55"));
+		assert_non_null(strstr(text, "the guest's AES secure keys will not work here"));
+		apm_restore_unref(r2);
+	}
+	apm_keys_unref(k);
+	apm_restore_unref(r);
+	apm_host_unref(h);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_round_trip), cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_corrupted),  cmocka_unit_test(test_tampered),
+		cmocka_unit_test(test_version),	   cmocka_unit_test(test_check),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
