@@ -62,3 +62,5 @@ else
 fi
 echo "== the console"
 sh "$(dirname "$0")/tui.sh" "$b"
+echo "== guided migration (unplug, replug --check, replug on two simulated hosts)"
+sh "$(dirname "$0")/migrate.sh" "$b"

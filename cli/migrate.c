@@ -357,6 +357,23 @@ int cmd_unplug(struct cli *cli, int argc, char **argv)
 			mig_free(&m);
 			return EXIT_REFUSED;
 		}
+		{
+			const struct apm_host_identity *was = apm_restore_get_source(m.r);
+			struct apm_host_identity now;
+
+			apm_host_get_identity(m.h, &now);
+			if (strcmp(was->name, now.name) || strcmp(was->sequence_code, now.sequence_code) ||
+			    was->lpar_number != now.lpar_number) {
+				char b1[160], b2[160];
+
+				fprintf(stderr,
+					"%s: %s was made on host '%s', this is '%s': an unplug resumes only where it began\n",
+					cli->prog, m.file, esc(was->name, b1, sizeof(b1)),
+					esc(now.name, b2, sizeof(b2)));
+				mig_free(&m);
+				return EXIT_REFUSED;
+			}
+		}
 		printf("resuming from %s\n", m.file);
 	} else {
 		struct apm_guest_info gi = { 0 };
@@ -366,6 +383,13 @@ int cmd_unplug(struct cli *cli, int argc, char **argv)
 			if (!domain || gi.running)
 				domain = gi.name;
 		rc = apm_restore_new(m.h, m.uuid, domain, &m.r);
+		if (rc == -EFBIG) {
+			fprintf(stderr,
+				"%s: mdev %s's matrix does not fit the one sysfs page this kernel shows it in (no ap_config before 6.10): its whole matrix cannot be read, so it is not recorded; nothing was changed\n",
+				cli->prog, m.uuid);
+			mig_free(&m);
+			return EXIT_REFUSED;
+		}
 		if (rc) {
 			fprintf(stderr, "%s: cannot record mdev %s: %s\n", cli->prog, m.uuid,
 				strerror(-rc));
@@ -720,7 +744,10 @@ static bool verify_guest(struct mig *m, struct apm_mdev *md)
 				printf("  %02x.%04x: in the guest here, not on the source\n", a, d);
 		}
 	if (!missing && !extra)
-		printf("step 3: guest_matrix of mdev %s is as recorded\n", m->uuid);
+		printf("step 3: guest_matrix of mdev %s is as recorded%s\n", m->uuid,
+		       apm_restore_guest_complete(m->r)
+			       ? ""
+			       : " (as far as its sysfs page shows it: it did not fit on the source)");
 	return !missing && !extra;
 }
 

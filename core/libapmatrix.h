@@ -652,7 +652,9 @@ struct apm_restore;
 /*
  * Record mdev uuid (full UUID or unambiguous prefix) of host as it is now;
  * domain is its libvirt domain (NULL: none known).  Reads each queue's
- * mkvps through the seam.  0, -ENODEV (no such mdev), -ENOMEM.  Since: 7
+ * mkvps through the seam.  0, -ENODEV (no such mdev), -EFBIG (the
+ * kernel shows the matrix in one page and it did not fit: without
+ * ap_config, before 6.10, the host cannot read all of it), -ENOMEM.  Since: 7
  */
 int apm_restore_new(struct apm_host *host, const char *uuid, const char *domain,
 		    struct apm_restore **r);
@@ -736,6 +738,11 @@ int apm_restore_new_with_keys(const struct apm_restore *r, const struct apm_keys
 			      struct apm_restore **out);
 /* Whether the keys were read after the unplug (see apm_restore_new_with_keys()).  Since: 7 */
 bool apm_restore_keys_read(const struct apm_restore *r);
+/*
+ * false when the guest's matrix did not fit the one sysfs page
+ * guest_matrix is shown in (the guest sets then hold what it showed).  Since: 7
+ */
+bool apm_restore_guest_complete(const struct apm_restore *r);
 
 /* Why an APQN of a restore file cannot be plugged on a host. */
 enum apm_replug_code {

@@ -49,6 +49,7 @@ struct apm_restore {
 	struct apm_host_identity src;
 	struct apr_mask sets[6]; /* enum apm_mdev_set */
 	bool keys_read;		 /* read after the unplug, lent to zcrypt */
+	bool guest_complete;	 /* guest_matrix fit its sysfs page */
 	unsigned int napqns;
 	struct rq *q;
 	char *text;
@@ -136,6 +137,8 @@ static json_object *body_json(const struct apm_restore *r)
 	json_object_object_add(b, "guest", str_or_null(r->guest));
 	json_object_object_add(b, "libvirt_domain", str_or_null(r->domain));
 	json_object_object_add(b, "keys_read", json_object_new_boolean(r->keys_read));
+	json_object_object_add(b, "guest_matrix_complete",
+			       json_object_new_boolean(r->guest_complete));
 	for (int k = 0; k < 6; k++)
 		json_object_object_add(b, set_keys[k], ids_json(&r->sets[k]));
 	for (unsigned int i = 0; i < r->napqns; i++) {
@@ -222,11 +225,16 @@ APM_EXPORT int apm_restore_new(struct apm_host *host, const char *uuid, const ch
 
 	if (!md)
 		return -ENODEV;
+	/* Before ap_config (6.10) the matrix is read from one sysfs page: never record half of it. */
+	if (md->truncated && !md->has_ap_config)
+		return -EFBIG;
 	r = restore_alloc();
 	if (!r)
 		return -ENOMEM;
 	snprintf(r->uuid, sizeof(r->uuid), "%s", apm_mdev_get_uuid(md));
 	r->guest = apm_mdev_get_guest(md) ? strdup(apm_mdev_get_guest(md)) : NULL;
+	/* With ap_config only guest_matrix can be cut short: the matrix itself is whole. */
+	r->guest_complete = !md->truncated;
 	r->domain = domain && *domain ? strdup(domain) : NULL;
 	gmtime_r(&now, &tm);
 	strftime(r->created, sizeof(r->created), "%Y-%m-%dT%H:%M:%SZ", &tm);
@@ -304,6 +312,7 @@ APM_EXPORT int apm_restore_new_with_keys(const struct apm_restore *r, const stru
 	memcpy(c->kind, r->kind, sizeof(c->kind));
 	memcpy(c->profile, r->profile, sizeof(c->profile));
 	c->src = r->src;
+	c->guest_complete = r->guest_complete;
 	memcpy(c->sets, r->sets, sizeof(c->sets));
 	c->guest = r->guest ? strdup(r->guest) : NULL;
 	c->domain = r->domain ? strdup(r->domain) : NULL;
@@ -330,6 +339,11 @@ APM_EXPORT int apm_restore_new_with_keys(const struct apm_restore *r, const stru
 APM_EXPORT bool apm_restore_keys_read(const struct apm_restore *r)
 {
 	return r->keys_read;
+}
+
+APM_EXPORT bool apm_restore_guest_complete(const struct apm_restore *r)
+{
+	return r->guest_complete;
 }
 
 /* ------------------------------------------------------------ reading */
@@ -540,6 +554,10 @@ static int read_body(struct reader *rd, json_object *b, struct apm_restore *r)
 	if (rc)
 		return rc;
 	r->keys_read = json_object_get_boolean(v);
+	rc = member(rd, b, "", "guest_matrix_complete", json_type_boolean, &v);
+	if (rc)
+		return rc;
+	r->guest_complete = json_object_get_boolean(v);
 	for (int k = 0; k < 6 && !rc; k++)
 		rc = read_ids(rd, b, set_keys[k], &r->sets[k]);
 	if (!rc)

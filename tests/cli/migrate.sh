@@ -131,6 +131,9 @@ is "restore file: a checksum" crc32 "$(pyf "j['checksum'].split(':')[0]")"
 run "again: every step is done" 0 src_am unplug $G --save "$file" --libvirt
 expect_grep "resumed from the file" out "resuming from $file"
 expect_grep "step 4 done" out "step 4: detach the vfio-ap hostdev from the domain: done"
+sed 's/^name = hostA/name = hostC/' "$src" >"$work/other.ini"
+run "resuming on another host is refused" 1 "$APMATRIX" --sim="$work/other.ini" unplug $G --save "$file"
+expect_grep "both hosts named" err "was made on host 'hostA', this is 'hostC'"
 run "tear the mdev down on the source" 0 src_am mdev remove $G
 
 # ------------------------------------------------------------- replug
