@@ -91,8 +91,48 @@ or when the file holds rules chzdev does not write.
 Revert the last change apmatrix applied to this host, while the host is still as that
 change left it (see AUDIT AND UNDO); otherwise refuse, saying what moved since.
 .TP
+.B unplug \\fIUUID\\fR \\-\\-save \\fIFILE\\fR [\\-\\-dry\\-run] [\\-\\-libvirt]
+Guided migration, on the source: take every adapter, domain and control domain from the
+running guest of mdev \\fIUUID\\fR so that the domain can be live-migrated.
+Step 1 writes the restore file \\fIFILE\\fR (nothing is unplugged before it is on disk);
+step 2 empties the matrix in one ap_config write (a write per ID, the smaller side
+first, before 6.10) and verifies guest_matrix is empty; step 3 reads the master-key
+patterns of the now free queues, lending them to zcrypt for the moment (the kernel shows
+\\fImkvps\\fR only for zcrypt's queues), and records them in \\fIFILE\\fR; step 4,
+with \\fB\\-\\-libvirt\\fR, runs \\fBvirsh detach\\-device\\fR \\fIDOMAIN XML\\fR \\fB\\-\\-live\\fR
+(the \\fBvirsh\\fR on the PATH) and verifies that nobody holds the mdev; without it the
+exact command and hostdev XML are printed.  Run again after an interruption, it reports
+which steps are done and resumes (on the host that made the file only).
+.TP
+.B unplug \\-\\-rollback \\fIFILE\\fR [\\-\\-libvirt]
+The migration is cancelled: give the mdev what \\fIFILE\\fR recorded again (and attach the
+hostdev with \\fB\\-\\-libvirt\\fR).
+.TP
+.B unplug \\-\\-done \\fIFILE\\fR
+Remove the restore file: the only way it is ever deleted.
+.TP
+.B replug \\-\\-check \\-\\-from \\fIFILE\\fR [\\-\\-uuid \\fIUUID\\fR] [\\-\\-json]
+On the target: validate \\fIFILE\\fR (format, version, checksum: a truncated, corrupted or
+edited file is refused naming it) and say per APQN whether it can be plugged here and why
+not: no such queue, the host's by the masks, not bound to vfio_ap, in another mdev or in
+another mdev's autostart definition, another mode, an older card generation, other master
+keys (e.g. \\fB06.0047: master key patterns differ (AES CUR source valid 0x1d5e\\[u2026] target
+valid 0x8b02\\[u2026]): the guest's AES secure keys will not work here\\fR).  The target's free
+queues are lent to zcrypt to read their patterns unless \\fB\\-\\-read\\-only\\fR.
+Exit 0 only when every APQN can be plugged with the same keys; 4 when nothing is refused
+but some keys could not be compared.
+.TP
+.B replug \\-\\-from \\fIFILE\\fR [\\-\\-uuid \\fIUUID\\fR] [\\-\\-create] [\\-\\-persist] [\\-\\-libvirt]
+The same checks, then: create the mdev (\\fB\\-\\-create\\fR; the same UUID by default, which the
+migrated domain XML names), assign the recorded matrix in one ap_config write where the
+kernel has it, verify guest_matrix against \\fIFILE\\fR, attach the hostdev
+(\\fB\\-\\-libvirt\\fR: \\fBvirsh attach\\-device\\fR ... \\fB\\-\\-live\\fR, else the command is printed) and,
+with \\fB\\-\\-persist\\fR, write the mdevctl definition.  Resumes like unplug.
+.TP
 .B sim \\fR... 
-Simulated-host events; see README.md.
+Simulated-host events, among them \\fBguest\\-detach\\fR \\fIUUID\\fR and
+\\fBguest\\-attach\\fR \\fIUUID NAME\\fR (QEMU's hot unplug and plug of the vfio-ap device:
+the guest runs on); see README.md.
 .SH WHAT IS PERSISTENT
 Every change to sysfs (masks, mdevs, assignments, adapters on or off) is active only and
 is lost at reboot.  What survives is in other tools' files, which apmatrix reads and writes
@@ -235,7 +275,8 @@ can be undone).
 The syslog socket the audit lines go to instead of \\fI/dev/log\\fR (a simulated host
 sends them nowhere unless this is set); empty: none.
 .SH EXIT STATUS
-0 done; 1 refused or partly applied; 2 usage error; 3 the kernel's answer differed from the prediction.
+0 done; 1 refused or partly applied; 2 usage error; 3 the kernel's answer differed from the prediction;
+4 (\\fBreplug \\-\\-check\\fR) everything can be plugged but some master keys could not be compared.
 .SH SEE ALSO
 .BR lszcrypt (8),
 .BR chzcrypt (8),
