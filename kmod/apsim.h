@@ -61,6 +61,7 @@ struct apsim_mdev {
 	bool registered;  /* in the model */
 	struct eventfd_ctx *req_trigger; /* VFIO_AP_REQ_IRQ_INDEX */
 	struct eventfd_ctx *cfg_trigger; /* VFIO_AP_CFG_CHG_IRQ_INDEX (6.15+) */
+	bool unplug; /* guest_detach asked its QEMU to unplug it: the guest runs on */
 };
 
 struct apsim {
@@ -107,5 +108,7 @@ void apsim_queue_del(struct apsim_queue *q);
 int apsim_vfio_init(void);
 void apsim_vfio_exit(void);
 void apsim_vfio_cfg_changed(unsigned int idx);
+/* kernel/apsim/guest_detach "UUID": ask the holder to unplug the device; 0 or -errno. */
+int apsim_guest_detach(const char *buf);
 
 #endif

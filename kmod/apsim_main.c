@@ -446,6 +446,54 @@ static ssize_t card_info_store(struct kobject *kobj, struct kobj_attribute *attr
 	return model_write(attr, apr_card_info_store, buf, count);
 }
 
+/* The machine's name, as the LPAR name of /proc/sysinfo on s390 (apr_hv_host_name_store). */
+static ssize_t host_name_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	ssize_t n;
+
+	mutex_lock(&apsim.lock);
+	n = sysfs_emit(buf, "%s\n", apsim.m.host_name);
+	mutex_unlock(&apsim.lock);
+	return n;
+}
+
+static ssize_t host_name_store(struct kobject *kobj, struct kobj_attribute *attr,
+			       const char *buf, size_t count)
+{
+	return model_write(attr, apr_hv_host_name_store, buf, count);
+}
+
+/* "UUID": its QEMU unplugs the vfio-ap device, the guest runs on (apsim_guest_detach). */
+static ssize_t guest_detach_store(struct kobject *kobj, struct kobj_attribute *attr,
+				  const char *buf, size_t count)
+{
+	ssize_t fault = apsim_fault("kernel/apsim", attr->attr.name, count);
+	int rc;
+
+	if (fault)
+		return fault;
+	rc = apsim_guest_detach(buf);
+	return rc ? rc : count;
+}
+
+/* "UUID NAME" per guest that runs on without the mdev its QEMU unplugged. */
+static ssize_t unplugged_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+{
+	unsigned int i;
+	int n = 0;
+
+	mutex_lock(&apsim.lock);
+	for (i = 0; i < apsim.m.nmdevs; i++)
+		if (apsim.m.mdev[i].unplugged)
+			n += sysfs_emit_at(buf, n, "%s %s\n", apsim.m.mdev[i].uuid,
+					   apsim.m.mdev[i].guest);
+	mutex_unlock(&apsim.lock);
+	return n;
+}
+
+static struct kobj_attribute ctl_host_name = __ATTR_RW(host_name);
+static struct kobj_attribute ctl_guest_detach = __ATTR_WO(guest_detach);
+static struct kobj_attribute ctl_unplugged = __ATTR_RO(unplugged);
 static struct kobj_attribute ctl_scan = __ATTR_WO(scan);
 static struct kobj_attribute ctl_se_config = __ATTR_WO(se_config);
 static struct kobj_attribute ctl_chkstop = __ATTR_WO(chkstop);
@@ -472,6 +520,9 @@ static struct attribute *ctl_attrs[] = {
 	&ctl_fault.attr,
 	&ctl_mkvp.attr,
 	&ctl_card_info.attr,
+	&ctl_host_name.attr,
+	&ctl_guest_detach.attr,
+	&ctl_unplugged.attr,
 	NULL,
 };
 

@@ -378,7 +378,7 @@ static int apsim_vfio_open(struct vfio_device *vdev)
 	snprintf(guest, sizeof(guest), "pid%d", current->tgid);
 	mutex_lock(&apsim.lock);
 	if (m->registered)
-		rc = apr_vfio_guest_attach(&apsim.m, m->idx, guest);
+		rc = apr_vfio_guest_plug(&apsim.m, m->idx, guest);
 	mutex_unlock(&apsim.lock);
 	return rc;
 }
@@ -389,8 +389,11 @@ static void apsim_vfio_close(struct vfio_device *vdev)
 	struct eventfd_ctx *req, *cfg;
 
 	mutex_lock(&apsim.lock);
-	if (m->registered && apsim.m.rm[m->idx].attached)
+	if (m->registered && apsim.m.rm[m->idx].attached && m->unplug)
+		apr_vfio_guest_unplug(&apsim.m, m->idx);
+	else if (m->registered && apsim.m.rm[m->idx].attached)
 		apr_vfio_guest_detach(&apsim.m, m->idx);
+	m->unplug = false;
 	req = m->req_trigger;
 	cfg = m->cfg_trigger;
 	m->req_trigger = NULL;
@@ -530,6 +533,41 @@ static void apsim_vfio_request(struct vfio_device *vdev, unsigned int count)
 			   "No device request registered, blocked until released by user\n");
 	}
 	mutex_unlock(&apsim.lock);
+}
+
+/*
+ * QEMU's whole-device hot unplug, which only the holder can do: the holder
+ * is asked through the device's request eventfd (the one the kernel's
+ * vfio_ap_mdev_request signals) without the guest losing anything first,
+ * and its close leaves the model's guest running without the mdev.
+ */
+int apsim_guest_detach(const char *buf)
+{
+	char uuid[APR_UUID_LEN + 1];
+	struct apsim_mdev *m;
+	int i, rc = 0;
+
+	if (strlen(buf) < APR_UUID_LEN || (buf[APR_UUID_LEN] && buf[APR_UUID_LEN] != '\n'))
+		return -EINVAL;
+	memcpy(uuid, buf, APR_UUID_LEN);
+	uuid[APR_UUID_LEN] = '\0';
+	mutex_lock(&apsim.lock);
+	i = apr_model_find_mdev(&apsim.m, uuid);
+	if (i < 0) {
+		rc = -ENODEV;
+	} else {
+		m = apsim.mdevs[i];
+		if (!apsim.m.rm[i].attached)
+			rc = -EINVAL;
+		else if (!m->req_trigger)
+			rc = -EOPNOTSUPP; /* a holder that cannot be asked */
+		else {
+			m->unplug = true;
+			apsim_eventfd_signal(m->req_trigger);
+		}
+	}
+	mutex_unlock(&apsim.lock);
+	return rc;
 }
 
 static const struct vfio_device_ops apsim_vfio_ops = {

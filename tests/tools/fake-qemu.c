@@ -3,7 +3,7 @@
  * fake-qemu - attach a "guest" to a vfio-ap mdev the way QEMU does.
  *
  * Usage: fake-qemu -name guest=NAME -device vfio-ap,sysfsdev=/sys/bus/mdev/devices/UUID
- *                  [-device ...] [--ignore-release] [--ready FILE]
+ *                  [-device ...] [--ignore-release] [--ready FILE] [--stay]
  *
  * Several -device options attach in order, as one guest would; vfio_ap
  * allows one vfio-ap device per guest, so a second one fails with EPERM
@@ -22,6 +22,12 @@
  * says so on stderr ("configuration-change interrupt armed", or "no
  * configuration-change interrupt"); each signal is reported as "guest AP
  * configuration changed (+N)".
+ *
+ * --stay plays QEMU's whole-device hot unplug and plug (device_del,
+ * device_add: virsh detach-device / attach-device --live): a release
+ * request closes the devices but the "guest" runs on, and SIGUSR1 attaches
+ * the same -device list again (the target's mdev after a migration).
+ * --ready FILE is created again after each attach and removed on a detach.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -42,12 +48,14 @@
 #define REQ_IRQ_INDEX	  0 /* VFIO_AP_REQ_IRQ_INDEX */
 #define CFG_CHG_IRQ_INDEX 1 /* VFIO_AP_CFG_CHG_IRQ_INDEX (6.15) */
 
-static volatile sig_atomic_t stop;
+static volatile sig_atomic_t stop, replug;
 
 static void on_signal(int sig)
 {
-	(void)sig;
-	stop = 1;
+	if (sig == SIGUSR1)
+		replug = 1;
+	else
+		stop = 1;
 }
 
 static int fail(const char *what)
@@ -89,7 +97,8 @@ static int arm_cfg_change(int dev, const char *uuid, unsigned int num_irqs, int 
 }
 
 /* Attach one mdev: container, group, IOMMU, device, its eventfds. */
-static int attach(const char *sysfsdev, int container, bool first, int *devfd, int efd, int cfd)
+static int attach(const char *sysfsdev, int container, bool first, int *devfd, int *grpfd,
+		  int efd, int cfd)
 {
 	struct vfio_group_status status = { .argsz = sizeof(status) };
 	struct vfio_device_info info = { .argsz = sizeof(info) };
@@ -138,14 +147,45 @@ static int attach(const char *sysfsdev, int container, bool first, int *devfd, i
 	if (arm_cfg_change(dev, uuid, info.num_irqs, cfd))
 		return 1;
 	*devfd = dev;
+	*grpfd = grp;
 	return 0;
+}
+
+/* Open the container and attach every device: the guest holds them. */
+static int attach_all(const char **sysfsdev, int ndev, int *container, int *devs, int *grps,
+		      int efd, int cfd, const char *ready)
+{
+	*container = open("/dev/vfio/vfio", O_RDWR);
+	if (*container < 0)
+		return fail("/dev/vfio/vfio");
+	for (int i = 0; i < ndev; i++)
+		if (attach(sysfsdev[i], *container, i == 0, &devs[i], &grps[i], efd, cfd))
+			return 1;
+	if (ready) {
+		int fd = open(ready, O_WRONLY | O_CREAT | O_TRUNC, 0644);
+
+		if (fd < 0)
+			return fail(ready);
+		close(fd);
+	}
+	return 0;
+}
+
+static void detach_all(int ndev, int container, const int *devs, const int *grps)
+{
+	for (int i = 0; i < ndev; i++) {
+		close(devs[i]);
+		close(grps[i]);
+	}
+	close(container);
 }
 
 int main(int argc, char **argv)
 {
 	const char *sysfsdev[8], *ready = NULL;
-	int ndev = 0, devs[8], container, efd, cfd;
-	bool ignore = false;
+	int ndev = 0, devs[8], grps[8], container, efd, cfd;
+	bool ignore = false, stay = false, held;
+	sigset_t waitmask, block;
 
 	for (int i = 1; i < argc; i++) {
 		if (!strcmp(argv[i], "-device") && i + 1 < argc) {
@@ -157,6 +197,8 @@ int main(int argc, char **argv)
 			i++; /* read by apmatrix from /proc/PID/cmdline */
 		} else if (!strcmp(argv[i], "--ignore-release")) {
 			ignore = true;
+		} else if (!strcmp(argv[i], "--stay")) {
+			stay = true;
 		} else if (!strcmp(argv[i], "--ready") && i + 1 < argc) {
 			ready = argv[++i];
 		} else {
@@ -167,50 +209,62 @@ int main(int argc, char **argv)
 	if (!ndev) {
 		fprintf(stderr, "usage: fake-qemu -name guest=NAME "
 				"-device vfio-ap,sysfsdev=/sys/bus/mdev/devices/UUID "
-				"[--ignore-release] [--ready FILE]\n");
+				"[--ignore-release] [--ready FILE] [--stay]\n");
 		return 2;
 	}
 	signal(SIGTERM, on_signal);
 	signal(SIGINT, on_signal);
-	container = open("/dev/vfio/vfio", O_RDWR);
-	if (container < 0)
-		return fail("/dev/vfio/vfio");
+	signal(SIGUSR1, on_signal);
+	/* Signals arrive only inside ppoll(): none is missed between a check and the wait. */
+	sigemptyset(&block);
+	sigaddset(&block, SIGUSR1);
+	sigaddset(&block, SIGTERM);
+	sigaddset(&block, SIGINT);
+	sigprocmask(SIG_BLOCK, &block, &waitmask);
 	efd = eventfd(0, EFD_CLOEXEC);
 	cfd = eventfd(0, EFD_CLOEXEC);
 	if (efd < 0 || cfd < 0)
 		return fail("eventfd");
-	for (int i = 0; i < ndev; i++)
-		if (attach(sysfsdev[i], container, i == 0, &devs[i], efd, cfd))
-			return 1;
-	if (ready) {
-		int fd = open(ready, O_WRONLY | O_CREAT | O_TRUNC, 0644);
-
-		if (fd < 0)
-			return fail(ready);
-		close(fd);
-	}
+	if (attach_all(sysfsdev, ndev, &container, devs, grps, efd, cfd, ready))
+		return 1;
+	held = true;
 	while (!stop) {
 		struct pollfd p[2] = { { .fd = efd, .events = POLLIN },
 				       { .fd = cfd, .events = POLLIN } };
 		uint64_t v;
 
-		if (poll(p, 2, -1) < 0) {
+		if (replug && !held) {
+			replug = 0;
+			if (attach_all(sysfsdev, ndev, &container, devs, grps, efd, cfd, ready))
+				return 1;
+			held = true;
+			fprintf(stderr, "fake-qemu: device_add: attached again\n");
+			continue;
+		}
+		replug = 0;
+		if (ppoll(p, 2, NULL, &waitmask) < 0) {
 			if (errno == EINTR)
 				continue;
-			return fail("poll");
+			return fail("ppoll");
 		}
 		if ((p[1].revents & POLLIN) && read(cfd, &v, sizeof(v)) == sizeof(v))
 			fprintf(stderr, "fake-qemu: guest AP configuration changed (+%llu)\n",
 				(unsigned long long)v);
-		if (!(p[0].revents & POLLIN) || read(efd, &v, sizeof(v)) != sizeof(v))
+		if (!(p[0].revents & POLLIN) || read(efd, &v, sizeof(v)) != sizeof(v) || !held)
 			continue;
-		if (!ignore) {
+		if (ignore)
+			continue;
+		if (!stay) {
 			fprintf(stderr, "fake-qemu: release requested: letting go\n");
 			break;
 		}
+		fprintf(stderr, "fake-qemu: release requested: device_del, the guest runs on\n");
+		detach_all(ndev, container, devs, grps);
+		if (ready)
+			unlink(ready);
+		held = false;
 	}
-	for (int i = 0; i < ndev; i++)
-		close(devs[i]);
-	close(container);
+	if (held)
+		detach_all(ndev, container, devs, grps);
 	return 0;
 }

@@ -1,0 +1,97 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# t-migrate.sh - guided migration on apsim: a guest (fake-qemu --stay, the
+# way QEMU hot-unplugs a vfio-ap device and keeps running) is unplugged
+# through a virsh stand-in that drives /sys/kernel/apsim/guest_detach;
+# apsim is then reloaded with the target's LPAR and name, and the guest is
+# replugged there: matching keys succeed, a changed AES key is refused and
+# named, and the hostdev comes back (SIGUSR1: device_add).
+. "$APM_TOP/tests/vm/lib.sh"
+
+G=$G1
+C=$S/kernel/apsim
+export APMATRIX_CONFIG_ROOT=$W/root
+mkdir -p "$W/root/run/libvirt/qemu" "$W/bin"
+cat >"$W/root/run/libvirt/qemu/dom1.xml" <<XML
+<domstatus state='running' reason='booted' pid='1'>
+  <domain type='kvm' id='1'>
+    <name>dom1</name>
+    <devices>
+      <hostdev mode='subsystem' type='mdev' managed='no' model='vfio-ap'>
+        <source><address uuid='$G'/></source>
+      </hostdev>
+    </devices>
+  </domain>
+</domstatus>
+XML
+# virsh plays libvirt: detach-device asks the guest's QEMU to let go (apsim's
+# guest_detach), attach-device makes it take the device again (SIGUSR1).
+cat >"$W/bin/virsh" <<SH
+#!/bin/sh
+echo "virsh \$*" >>"$W/virsh.log"
+uuid=\$(sed -n "s/.*uuid='\\([^']*\\)'.*/\\1/p" "\$3")
+case \$1 in
+detach-device) echo "\$uuid" >$C/guest_detach || exit 1; want=gone ;;
+attach-device) kill -USR1 \$(cat "$W/qpid") || exit 1; want=there ;;
+esac
+i=0
+while [ \$i -lt 500 ]; do
+	if [ -f "$W/ready" ]; then [ \$want = there ] && exit 0; else [ \$want = gone ] && exit 0; fi
+	sleep 0.02
+	i=\$((i + 1))
+done
+exit 1
+SH
+chmod +x "$W/bin/virsh"
+PATH=$W/bin:$PATH
+am() { "$APMATRIX" --sysfs "$S" "$@" >"$W/out" 2>"$W/err"; }
+show_out() { sed 's/^/#   /' "$W/out" "$W/err" | head -40; }
+
+load adapters=5:CEX8C,6:CEX8C domains=1,4,0x47 || { not_ok "insmod apsim"; done_testing; exit 1; }
+answer "the source's name" OK $C/host_name hostA
+answer "4 and 0x47 for vfio_ap" OK $S/bus/ap/aqmask -4,-0x47
+answer "create $G" OK $T/create $G
+am assign $G adapter 5,6 && am assign $G domain 4,0x47
+is "assigned" "05.0004 05.0047 06.0004 06.0047" "$(rd $M/$G/matrix)"
+attach dom1 $G --stay || not_ok "fake-qemu attaches"
+echo $qpid >"$W/qpid"
+
+am unplug $G --save "$W/r.json" --libvirt
+rc=$?
+is "unplug --libvirt" 0 $rc
+[ $rc -eq 0 ] || show_out
+is "virsh detach-device ran" 1 "$(grep -c "^virsh detach-device dom1 .* --live$" "$W/virsh.log")"
+is "the guest's matrix is empty" "" "$(rd $M/$G/guest_matrix)"
+is "the guest runs on" yes "$(kill -0 $qpid 2>/dev/null && echo yes || echo no)"
+is "apsim: it runs on without its mdev" "$G" "$(cut -d' ' -f1 $C/unplugged)"
+is "the source named in the restore file" hostA \
+	"$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["body"]["source"]["name"])' "$W/r.json")"
+is "the keys were read (lent to zcrypt)" 1 "$(grep -c 'step 3: recorded the master-key patterns' "$W/out")"
+answer "tear the mdev down" OK $M/$G/remove 1
+unload || not_ok "rmmod apsim"
+
+# The target: the same cards, its own name.
+load adapters=5:CEX8C,6:CEX8C domains=1,4,0x47 || { not_ok "insmod apsim (target)"; done_testing; exit 1; }
+answer "the target's name" OK $C/host_name hostB
+answer "target: 4 and 0x47 for vfio_ap" OK $S/bus/ap/aqmask -4,-0x47
+am replug --check --from "$W/r.json"
+is "replug --check: the same keys" 0 $?
+is "every APQN" 1 "$(grep -c '4 can be plugged with the same keys, 0 refused' "$W/out")"
+answer "another AES master key on 05.0047" OK $C/mkvp "05.0047 aes_cur valid 0x8b02aa55aa55aa55"
+am replug --check --from "$W/r.json" --json
+is "refused" 1 $?
+is "named" "05.0047 keys" "$(python3 -c 'import json,sys; print(*[a["apqn"] + " " + a["code"] for a in json.load(open(sys.argv[1]))["apqns"] if not a["pluggable"]])' "$W/out")"
+answer "the key as it was" OK $C/mkvp "05.0047 aes_cur off"
+am replug --from "$W/r.json" --create --libvirt
+rc=$?
+is "replug --create --libvirt" 0 $rc
+[ $rc -eq 0 ] || show_out
+is "the matrix" "05.0004 05.0047 06.0004 06.0047" "$(rd $M/$G/matrix)"
+is "the guest's matrix" "05.0004 05.0047 06.0004 06.0047" "$(rd $M/$G/guest_matrix)"
+is "the guest holds it again" 1 "$(grep -c "step 4: the guest holds mdev $G again" "$W/out")"
+is "nothing unplugged any more" "" "$(rd $C/unplugged)"
+
+kill $qpid 2>/dev/null
+wait $qpid 2>/dev/null
+echo 1 >$M/$G/remove
+unload || not_ok "rmmod apsim at the end"
+done_testing
