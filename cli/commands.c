@@ -464,9 +464,10 @@ int cmd_sim(struct cli *cli, int argc, char **argv)
 		arg.uuid = argv[2];
 		arg.name = argv[3];
 		if (!*arg.name || strpbrk(arg.name, " \t\n") || strlen(arg.name) > 63) {
-			usage_error(cli,
-				    "sim %s: '%s' is not a guest name (1..63 characters, no blanks)",
-				    argv[1], arg.name);
+			usage_error(
+				cli,
+				"sim %s: '%s' is not a guest name (1..63 characters, no blanks)",
+				argv[1], arg.name);
 			return EXIT_USAGE;
 		}
 	} else if ((!strcmp(argv[1], "guest-stop") || !strcmp(argv[1], "guest-detach")) &&

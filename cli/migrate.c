@@ -128,9 +128,10 @@ static void print_source(const struct apm_restore *r)
 /* The hostdev element libvirt names the mdev by (its UUID, checked hex: no escaping needed). */
 static void hostdev_xml(const char *uuid, char *buf, size_t size)
 {
-	snprintf(buf, size,
-		 "<hostdev mode='subsystem' type='mdev' model='vfio-ap'>\n  <source>\n    <address uuid='%s'/>\n  </source>\n</hostdev>\n",
-		 uuid);
+	snprintf(
+		buf, size,
+		"<hostdev mode='subsystem' type='mdev' model='vfio-ap'>\n  <source>\n    <address uuid='%s'/>\n  </source>\n</hostdev>\n",
+		uuid);
 }
 
 /* virsh attach-device|detach-device DOMAIN XMLFILE --live, from the PATH. */
@@ -220,7 +221,9 @@ static int set_matrix(struct mig *m, const struct apm_mask sets[3])
 		apm_change_get_step(c, i, &si);
 		if (si.actual < 0 || shown < 8 || i + 1 == apm_change_get_step_count(c)) {
 			printf("%s %s%s%s", shown ? ";" : "", si.what,
-			       si.actual < 0 ? " refused: " : !si.applied ? " (not attempted)" : "",
+			       si.actual < 0 ? " refused: "
+			       : !si.applied ? " (not attempted)"
+					     : "",
 			       si.actual < 0 ? apm_errno_name(si.actual) : "");
 			shown++;
 		} else if (shown++ == 8) {
@@ -282,7 +285,9 @@ static int unplug_preview(struct mig *m, struct apm_mdev *md)
 		ing += q.in_guest;
 		if (i < 64)
 			printf(" %02x.%04x%s", q.adapter, q.domain,
-			       q.in_guest ? "*" : !q.exists ? "?" : "");
+			       q.in_guest  ? "*"
+			       : !q.exists ? "?"
+					   : "");
 	}
 	printf("%s\n  (* in the guest, ? no queue on this host)\n", n > 64 ? " ..." : "");
 	if (apm_mdev_in_use(md) == 1)
@@ -326,8 +331,9 @@ int cmd_unplug(struct cli *cli, int argc, char **argv)
 	if (rollback && !done && !m.file && argc == 1 && *rollback && !m.dry)
 		return replug_rollback(cli, rollback, m.libvirt);
 	if (!m.file || !*m.file || argc != 2 || done || rollback) {
-		usage_error(cli,
-			    "usage: unplug UUID --save FILE [--dry-run] [--libvirt] | unplug --rollback FILE [--libvirt] | unplug --done FILE");
+		usage_error(
+			cli,
+			"usage: unplug UUID --save FILE [--dry-run] [--libvirt] | unplug --rollback FILE [--libvirt] | unplug --done FILE");
 		return EXIT_USAGE;
 	}
 	if (load_host(cli, 0, &m.h))
@@ -362,7 +368,8 @@ int cmd_unplug(struct cli *cli, int argc, char **argv)
 			struct apm_host_identity now;
 
 			apm_host_get_identity(m.h, &now);
-			if (strcmp(was->name, now.name) || strcmp(was->sequence_code, now.sequence_code) ||
+			if (strcmp(was->name, now.name) ||
+			    strcmp(was->sequence_code, now.sequence_code) ||
 			    was->lpar_number != now.lpar_number) {
 				char b1[160], b2[160];
 
@@ -409,7 +416,8 @@ int cmd_unplug(struct cli *cli, int argc, char **argv)
 		emptied = mask_empty(&sets[0]) && mask_empty(&sets[1]) && mask_empty(&sets[2]) &&
 			  mask_empty(&gs[0]) && mask_empty(&gs[1]);
 		step_line(1, "write the restore file", resumed);
-		step_line(2, "take every adapter, domain and control domain from the guest", emptied);
+		step_line(2, "take every adapter, domain and control domain from the guest",
+			  emptied);
 		step_line(3, "read the master-key patterns (free queues lent to zcrypt)",
 			  apm_restore_keys_read(m.r));
 		step_line(4, "detach the vfio-ap hostdev from the domain", !in_use);
@@ -425,7 +433,8 @@ int cmd_unplug(struct cli *cli, int argc, char **argv)
 	if (!resumed) {
 		rc = apm_restore_save(m.r, m.file, 0);
 		if (rc) {
-			fprintf(stderr, "%s: cannot write the restore file %s: %s; nothing was unplugged\n",
+			fprintf(stderr,
+				"%s: cannot write the restore file %s: %s; nothing was unplugged\n",
 				cli->prog, m.file, strerror(-rc));
 			mig_free(&m);
 			return EXIT_REFUSED;
@@ -452,9 +461,9 @@ int cmd_unplug(struct cli *cli, int argc, char **argv)
 
 		apm_mdev_get_mask(md, APM_SET_GUEST_ADAPTERS, &ga);
 		apm_mdev_get_mask(md, APM_SET_GUEST_DOMAINS, &gd);
-		if (md && apm_mdev_has_guest_matrix(md) &&
-		    (!mask_empty(&ga) || !mask_empty(&gd))) {
-			fprintf(stderr, "%s: step 2: mdev %s's guest_matrix is not empty afterwards\n",
+		if (md && apm_mdev_has_guest_matrix(md) && (!mask_empty(&ga) || !mask_empty(&gd))) {
+			fprintf(stderr,
+				"%s: step 2: mdev %s's guest_matrix is not empty afterwards\n",
 				cli->prog, m.uuid);
 			stopped(&m, 2, "unplug");
 			mig_free(&m);
@@ -472,7 +481,8 @@ int cmd_unplug(struct cli *cli, int argc, char **argv)
 		apm_restore_get_mask(m.r, APM_SET_DOMAINS, &dm);
 		rc = apm_keys_read(&m.h, &am, &dm, !cli->read_only, &k, err, sizeof(err));
 		if (rc) {
-			fprintf(stderr, "%s: step 3: the master-key patterns could not be read: %s\n",
+			fprintf(stderr,
+				"%s: step 3: the master-key patterns could not be read: %s\n",
 				cli->prog, esc(err, err, sizeof(err)));
 			stopped(&m, 3, "unplug");
 			mig_free(&m);
@@ -580,14 +590,17 @@ static int on_verdict(const struct apm_replug_verdict *v, void *data)
 		json_object_object_add(e, "pluggable", json_object_new_boolean(!refused));
 		json_object_object_add(e, "other",
 				       v->other ? json_object_new_string(v->other) : NULL);
-		json_object_object_add(e, "text", json_object_new_string(esc(v->text, text,
-									     sizeof(text))));
+		json_object_object_add(e, "text",
+				       json_object_new_string(esc(v->text, text, sizeof(text))));
 		json_object_array_add(o->list, e);
 		return 0;
 	}
 	if (o->rollback && !refused)
 		return 0;
-	printf("  %-8s %s\n", refused ? "refused" : unknown ? "unknown" : "ok",
+	printf("  %-8s %s\n",
+	       refused	 ? "refused"
+	       : unknown ? "unknown"
+			 : "ok",
 	       esc(v->text, text, sizeof(text)));
 	return 0;
 }
@@ -633,8 +646,8 @@ static int run_check(struct mig *m, struct check_out *o)
 				m->cli->prog, esc(err, err, sizeof(err)));
 			k = NULL;
 		} else if (!o->list) {
-			print_escaped_lines(stdout, "  reading the master keys: ",
-					    apm_keys_get_notes(k));
+			print_escaped_lines(stdout,
+					    "  reading the master keys: ", apm_keys_get_notes(k));
 		} else {
 			char notes[1024];
 
@@ -736,7 +749,8 @@ static bool verify_guest(struct mig *m, struct apm_mdev *md)
 				char reason[400];
 
 				apm_host_get_queue(m->h, a, d, &qi);
-				printf("  %02x.%04x: in the guest on the source, not here: %s\n", a, d,
+				printf("  %02x.%04x: in the guest on the source, not here: %s\n", a,
+				       d,
 				       esc(qi.reason[0] ? qi.reason : "filtered out", reason,
 					   sizeof(reason)));
 			}
@@ -787,7 +801,8 @@ static int replug_run(struct mig *m, bool create, bool persist, bool rollback)
 		printf("%u can be plugged, %u refused%s\n", o.ok, o.refused,
 		       o.unknown ? ", keys not compared for some (see above)" : "");
 		if (o.refused) {
-			fprintf(stderr, "%s: %s: %u APQNs cannot be plugged here; nothing was changed\n",
+			fprintf(stderr,
+				"%s: %s: %u APQNs cannot be plugged here; nothing was changed\n",
 				m->cli->prog, rollback ? "rollback" : "replug", o.refused);
 			return EXIT_REFUSED;
 		}
@@ -799,7 +814,8 @@ static int replug_run(struct mig *m, bool create, bool persist, bool rollback)
 		if (!rc) {
 			rc = apm_change_apply(c);
 			if (rc)
-				print_escaped_lines(stderr, "apmatrix: ", apm_change_get_explanation(c));
+				print_escaped_lines(stderr,
+						    "apmatrix: ", apm_change_get_explanation(c));
 			apm_change_unref(c);
 		}
 		if (rc) {
@@ -825,7 +841,8 @@ static int replug_run(struct mig *m, bool create, bool persist, bool rollback)
 	test_kill_point(rollback ? "rollback" : "replug", 2);
 	md = apm_host_find_mdev(m->h, m->uuid);
 	if (!md || !verify_guest(m, md)) {
-		fprintf(stderr, "%s: step 3: the guest matrix differs from the restore file (above)\n",
+		fprintf(stderr,
+			"%s: step 3: the guest matrix differs from the restore file (above)\n",
 			m->cli->prog);
 		stopped(m, 3, rollback ? "rollback" : "replug");
 		return EXIT_MISMATCH;
@@ -920,8 +937,9 @@ int cmd_replug(struct cli *cli, int argc, char **argv)
 	m.libvirt = take_flag(&argc, argv, "--libvirt");
 	if (argc != 1 || !m.file || !*m.file || (uuid && !*uuid) ||
 	    (check && (create || persist || m.libvirt)) || (json && !check)) {
-		usage_error(cli,
-			    "usage: replug --check --from FILE [--uuid UUID] [--json] | replug --from FILE [--uuid UUID] [--create] [--persist] [--libvirt]");
+		usage_error(
+			cli,
+			"usage: replug --check --from FILE [--uuid UUID] [--json] | replug --from FILE [--uuid UUID] [--create] [--persist] [--libvirt]");
 		return EXIT_USAGE;
 	}
 	if (uuid && (strlen(uuid) != 36 || strspn(uuid, "0123456789abcdefABCDEF-") != 36)) {

@@ -143,7 +143,8 @@ APM_EXPORT int apm_keys_read(struct apm_host **host, const struct apm_mask *adap
 			lent = true;
 		}
 	if (lent && !rc) {
-		bool ap = memcmp(&apm0, &apm1, sizeof(apm0)), aq = memcmp(&aqm0, &aqm1, sizeof(aqm0));
+		bool ap = memcmp(&apm0, &apm1, sizeof(apm0)),
+		     aq = memcmp(&aqm0, &aqm1, sizeof(aqm0));
 
 		rc = aq ? set_mask(host, true, &aqm1, k, err, errsize) : 0;
 		if (!rc && ap)

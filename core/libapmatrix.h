@@ -684,8 +684,7 @@ const char *apm_restore_get_created(const struct apm_restore *r);
 /* The source host (borrowed).  Since: 7 */
 const struct apm_host_identity *apm_restore_get_source(const struct apm_restore *r);
 /* A set of the mdev (APM_SET_*: assigned or the guest's) as recorded.  Since: 7 */
-void apm_restore_get_mask(const struct apm_restore *r, enum apm_mdev_set which,
-			  struct apm_mask *m);
+void apm_restore_get_mask(const struct apm_restore *r, enum apm_mdev_set which, struct apm_mask *m);
 /* The JSON text as written (borrowed).  Since: 7 */
 const char *apm_restore_get_text(const struct apm_restore *r);
 
@@ -700,8 +699,7 @@ struct apm_restore_apqn {
 };
 /* The APQNs of the matrix, sorted: their number; the i-th (borrowed strings), or -ENOENT.  Since: 7 */
 unsigned int apm_restore_get_apqn_count(const struct apm_restore *r);
-int apm_restore_get_apqn(const struct apm_restore *r, unsigned int i,
-			 struct apm_restore_apqn *q);
+int apm_restore_get_apqn(const struct apm_restore *r, unsigned int i, struct apm_restore_apqn *q);
 /* Register k of APQN i: label ("AES CUR"), state and pattern ("0x..." or "-").  Since: 7 */
 int apm_restore_get_mkvp(const struct apm_restore *r, unsigned int i, unsigned int k,
 			 const char **reg, const char **state, const char **pattern);

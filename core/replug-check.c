@@ -89,19 +89,22 @@ static int compare_keys(const struct apm_restore *r, unsigned int i, struct apm_
 
 	apm_restore_get_apqn(r, i, &q);
 	if (!q.nmkvps) {
-		snprintf(text, size,
-			 "%02x.%04x: the source recorded no master-key patterns (its queue was not bound to zcrypt): the guest's secure keys cannot be confirmed to work here",
-			 a, d);
+		snprintf(
+			text, size,
+			"%02x.%04x: the source recorded no master-key patterns (its queue was not bound to zcrypt): the guest's secure keys cannot be confirmed to work here",
+			a, d);
 		return -1;
 	}
 	rc = keys ? apm_keys_foreach(keys, a, d, take_key, &t)
 		  : apm_host_foreach_queue_mkvp(host, a, d, take_key, &t);
 	if (rc) {
-		snprintf(text, size,
-			 "%02x.%04x: this host shows no master-key patterns for it (%s): the guest's secure keys cannot be confirmed to work here",
-			 a, d,
-			 rc == -ENOENT ? "the queue is not bound to zcrypt, nor could it be lent to it"
-				       : apm_errno_name(rc));
+		snprintf(
+			text, size,
+			"%02x.%04x: this host shows no master-key patterns for it (%s): the guest's secure keys cannot be confirmed to work here",
+			a, d,
+			rc == -ENOENT
+				? "the queue is not bound to zcrypt, nor could it be lent to it"
+				: apm_errno_name(rc));
 		return -1;
 	}
 	for (unsigned int k = 0; !apm_restore_get_mkvp(r, i, k, &reg, &state, &pattern); k++) {
@@ -124,9 +127,10 @@ static int compare_keys(const struct apm_restore *r, unsigned int i, struct apm_
 		}
 	}
 	if (!compared) {
-		snprintf(text, size,
-			 "%02x.%04x: no current master-key register to compare: the guest's secure keys cannot be confirmed to work here",
-			 a, d);
+		snprintf(
+			text, size,
+			"%02x.%04x: no current master-key register to compare: the guest's secure keys cannot be confirmed to work here",
+			a, d);
 		return -1;
 	}
 	return 0;
@@ -161,7 +165,8 @@ static int mode_generation(const char *type)
 
 APM_EXPORT int apm_restore_check(const struct apm_restore *r, struct apm_host *host,
 				 const struct apm_config *cfg, const char *uuid,
-				 const struct apm_keys *keys, int (*fn)(const struct apm_replug_verdict *v, void *data),
+				 const struct apm_keys *keys,
+				 int (*fn)(const struct apm_replug_verdict *v, void *data),
 				 void *data)
 {
 	const char *self = uuid ? uuid : apm_restore_get_uuid(r);
@@ -184,56 +189,65 @@ APM_EXPORT int apm_restore_check(const struct apm_restore *r, struct apm_host *h
 		rc = apm_host_get_queue(host, q.adapter, q.domain, &qi);
 		if (rc || !qi.exists) {
 			v.code = APM_REPLUG_MISSING;
-			snprintf(text, sizeof(text),
-				 "%02x.%04x: there is no such queue on this host (adapter 0x%02x or domain 0x%02x is not in its LPAR): the guest would lose it",
-				 q.adapter, q.domain, q.adapter, q.domain);
+			snprintf(
+				text, sizeof(text),
+				"%02x.%04x: there is no such queue on this host (adapter 0x%02x or domain 0x%02x is not in its LPAR): the guest would lose it",
+				q.adapter, q.domain, q.adapter, q.domain);
 		} else if (qi.owner_host) {
 			v.code = APM_REPLUG_HOST_OWNED;
-			snprintf(text, sizeof(text),
-				 "%02x.%04x: the apmask and aqmask give it to the host's zcrypt drivers: give it to vfio_ap first (apmatrix mask ...)",
-				 q.adapter, q.domain);
-		} else if (qi.mdev >= 0 &&
-			   strcasecmp(apm_mdev_get_uuid(apm_host_get_mdev(host, (unsigned int)qi.mdev)),
-				      self)) {
+			snprintf(
+				text, sizeof(text),
+				"%02x.%04x: the apmask and aqmask give it to the host's zcrypt drivers: give it to vfio_ap first (apmatrix mask ...)",
+				q.adapter, q.domain);
+		} else if (qi.mdev >= 0 && strcasecmp(apm_mdev_get_uuid(apm_host_get_mdev(
+							      host, (unsigned int)qi.mdev)),
+						      self)) {
 			v.code = APM_REPLUG_IN_MDEV;
 			v.other = apm_mdev_get_uuid(apm_host_get_mdev(host, (unsigned int)qi.mdev));
-			snprintf(text, sizeof(text),
-				 "%02x.%04x: mdev %s holds it already: the kernel refuses one APQN in two mdevs (EADDRINUSE)",
-				 q.adapter, q.domain, v.other);
+			snprintf(
+				text, sizeof(text),
+				"%02x.%04x: mdev %s holds it already: the kernel refuses one APQN in two mdevs (EADDRINUSE)",
+				q.adapter, q.domain, v.other);
 		} else if ((v.other = in_definition(cfg, self, q.adapter, q.domain))) {
 			v.code = APM_REPLUG_IN_DEFINITION;
-			snprintf(text, sizeof(text),
-				 "%02x.%04x: mdev %s's autostart definition has it: ap-check would refuse that mdev at its next start",
-				 q.adapter, q.domain, v.other);
+			snprintf(
+				text, sizeof(text),
+				"%02x.%04x: mdev %s's autostart definition has it: ap-check would refuse that mdev at its next start",
+				q.adapter, q.domain, v.other);
 		} else if (!qi.driver || strcmp(qi.driver, "vfio_ap")) {
 			v.code = APM_REPLUG_UNBOUND;
-			snprintf(text, sizeof(text),
-				 "%02x.%04x: it is vfio_ap's by the masks but not bound to vfio_ap (%s): the guest would not get it",
-				 q.adapter, q.domain, qi.driver ? qi.driver : "no driver");
+			snprintf(
+				text, sizeof(text),
+				"%02x.%04x: it is vfio_ap's by the masks but not bound to vfio_ap (%s): the guest would not get it",
+				q.adapter, q.domain, qi.driver ? qi.driver : "no driver");
 		} else if (apm_host_get_adapter(host, q.adapter, &ai) || !ai.has_card) {
 			v.code = APM_REPLUG_MISSING;
 			snprintf(text, sizeof(text), "%02x.%04x: adapter 0x%02x has no card here",
 				 q.adapter, q.domain, q.adapter);
 		} else if (q.mode[0] && (!ai.mode || strcmp(ai.mode, q.mode))) {
 			v.code = APM_REPLUG_MODE;
-			snprintf(text, sizeof(text),
-				 "%02x.%04x: the card is %s (%s), the source's was %s (%s): a guest's %s keys and requests do not work on it",
-				 q.adapter, q.domain, ai.type, ai.mode ? ai.mode : "unknown mode",
-				 q.type, q.mode, q.mode);
+			snprintf(
+				text, sizeof(text),
+				"%02x.%04x: the card is %s (%s), the source's was %s (%s): a guest's %s keys and requests do not work on it",
+				q.adapter, q.domain, ai.type, ai.mode ? ai.mode : "unknown mode",
+				q.type, q.mode, q.mode);
 		} else if (q.hwtype >= 0 && ai.hwtype >= 0 && ai.hwtype < q.hwtype) {
 			v.code = APM_REPLUG_OLDER;
-			snprintf(text, sizeof(text),
-				 "%02x.%04x: the card is an older generation (%s, CEX%d) than the source's (%s, CEX%d): the guest may use functions it lacks",
-				 q.adapter, q.domain, ai.type, mode_generation(ai.type), q.type,
-				 mode_generation(q.type));
+			snprintf(
+				text, sizeof(text),
+				"%02x.%04x: the card is an older generation (%s, CEX%d) than the source's (%s, CEX%d): the guest may use functions it lacks",
+				q.adapter, q.domain, ai.type, mode_generation(ai.type), q.type,
+				mode_generation(q.type));
 		} else if (!strcmp(q.mode, "accel")) {
 			v.code = APM_REPLUG_OK;
-			snprintf(text, sizeof(text),
-				 "%02x.%04x: can be plugged (%s; an accelerator has no master keys)",
-				 q.adapter, q.domain, ai.type);
+			snprintf(
+				text, sizeof(text),
+				"%02x.%04x: can be plugged (%s; an accelerator has no master keys)",
+				q.adapter, q.domain, ai.type);
 		} else {
-			rc = compare_keys(r, i, host, keys, q.adapter, q.domain, text, sizeof(text));
-			v.code = rc > 0	   ? APM_REPLUG_KEYS
+			rc = compare_keys(r, i, host, keys, q.adapter, q.domain, text,
+					  sizeof(text));
+			v.code = rc > 0	  ? APM_REPLUG_KEYS
 				 : rc < 0 ? APM_REPLUG_KEYS_UNKNOWN
 					  : APM_REPLUG_OK;
 			if (!rc)

@@ -129,9 +129,9 @@ static json_object *body_json(const struct apm_restore *r)
 	json_object_object_add(src, "machine_type", str_or_null(r->src.machine_type));
 	json_object_object_add(src, "sequence_code", str_or_null(r->src.sequence_code));
 	json_object_object_add(src, "lpar_name", str_or_null(r->src.lpar_name));
-	json_object_object_add(src, "lpar_number", r->src.lpar_number >= 0
-							   ? json_object_new_int(r->src.lpar_number)
-							   : NULL);
+	json_object_object_add(src, "lpar_number",
+			       r->src.lpar_number >= 0 ? json_object_new_int(r->src.lpar_number)
+						       : NULL);
 	json_object_object_add(b, "source", src);
 	json_object_object_add(b, "mdev", json_object_new_string(r->uuid));
 	json_object_object_add(b, "guest", str_or_null(r->guest));
@@ -157,9 +157,8 @@ static json_object *body_json(const struct apm_restore *r)
 		json_object_object_add(o, "type", str_or_null(q->type));
 		json_object_object_add(o, "mode", str_or_null(q->mode));
 		/* zcrypt's generation: hwtype 10 is CEX4 ... 14 CEX8 (ap_bus.h: AP_DEVICE_TYPE_*). */
-		json_object_object_add(o, "generation", q->hwtype >= 10
-								? json_object_new_int(q->hwtype - 6)
-								: NULL);
+		json_object_object_add(o, "generation",
+				       q->hwtype >= 10 ? json_object_new_int(q->hwtype - 6) : NULL);
 		for (unsigned int k = 0; k < q->n; k++) {
 			json_object *e = json_object_new_object();
 
@@ -381,11 +380,11 @@ static int member(struct reader *rd, json_object *o, const char *where, const ch
 	}
 	if (!json_object_is_type(*v, t))
 		return fail(rd, -EINVAL, "%s%s: expected %s", where, key,
-			    t == json_type_int	   ? "an integer"
-			    : t == json_type_array ? "an array"
+			    t == json_type_int	     ? "an integer"
+			    : t == json_type_array   ? "an array"
 			    : t == json_type_boolean ? "true or false"
-			    : t == json_type_object ? "an object"
-						    : "a string");
+			    : t == json_type_object  ? "an object"
+						     : "a string");
 	return 0;
 }
 
@@ -421,8 +420,8 @@ static int get_int(struct reader *rd, json_object *o, const char *where, const c
 		return fail(rd, -EINVAL, "%s%s: expected an integer", where, key);
 	n = json_object_get_int64(v);
 	if (n < lo || n > hi)
-		return fail(rd, -EINVAL, "%s%s: %lld is not in %d..%d", where, key, (long long)n, lo,
-			    hi);
+		return fail(rd, -EINVAL, "%s%s: %lld is not in %d..%d", where, key, (long long)n,
+			    lo, hi);
 	*out = (int)n;
 	return 0;
 }
@@ -606,8 +605,8 @@ static int parse_doc(struct reader *rd, const char *text, size_t len, struct apm
 	jerr = json_tokener_get_error(tok);
 	if (!doc && jerr == json_tokener_continue) {
 		json_tokener_free(tok);
-		return fail(rd, -EINVAL, "cut short: the JSON document ends early (byte %zu of %zu)",
-			    len, len);
+		return fail(rd, -EINVAL,
+			    "cut short: the JSON document ends early (byte %zu of %zu)", len, len);
 	}
 	if (!doc || jerr != json_tokener_success) {
 		size_t at = json_tokener_get_parse_end(tok);
@@ -621,8 +620,8 @@ static int parse_doc(struct reader *rd, const char *text, size_t len, struct apm
 		if (text[at] != ' ' && text[at] != '\n' && text[at] != '\t' && text[at] != '\r') {
 			json_tokener_free(tok);
 			json_object_put(doc);
-			return fail(rd, -EINVAL, "not a restore file: text after the JSON at byte %zu",
-				    at);
+			return fail(rd, -EINVAL,
+				    "not a restore file: text after the JSON at byte %zu", at);
 		}
 	json_tokener_free(tok);
 	rc = 0;
@@ -645,9 +644,10 @@ static int parse_doc(struct reader *rd, const char *text, size_t len, struct apm
 		plain = json_object_to_json_string_ext(body, PLAIN);
 		snprintf(want, sizeof(want), "crc32:%08x", crc32_of(plain, strlen(plain)));
 		if (strcmp(want, json_object_get_string(v)))
-			rc = fail(rd, -EBADMSG,
-				  "checksum mismatch (recorded %.40s, computed %s): the file was changed after apmatrix wrote it",
-				  json_object_get_string(v), want);
+			rc = fail(
+				rd, -EBADMSG,
+				"checksum mismatch (recorded %.40s, computed %s): the file was changed after apmatrix wrote it",
+				json_object_get_string(v), want);
 	}
 	if (!rc)
 		rc = read_body(rd, body, r);

@@ -150,7 +150,7 @@ struct apr_mdev_info {
 	 * above) keeps running without it; not attached then.
 	 */
 	bool unplugged;
-	bool refilter;	     /* gained resources in the running scan */
+	bool refilter; /* gained resources in the running scan */
 };
 
 /* Test control: the next count writes to path answer err (0: no effect). */

@@ -316,10 +316,10 @@ static int plan_set(struct apm_change *c, const struct assign_request *r)
 	apm_ids_text(&r->set[0], a, sizeof(a));
 	apm_ids_text(&r->set[1], d, sizeof(d));
 	apm_ids_text(&r->set[2], cd, sizeof(cd));
-	apm_buf_printf(&c->preview,
-		       "set the matrix of mdev %s%s%s%s: adapters %s, domains %s, control domains %s\n",
-		       md->uuid, md->guest[0] ? " (" : "", md->guest, md->guest[0] ? ")" : "", a,
-		       d, cd);
+	apm_buf_printf(
+		&c->preview,
+		"set the matrix of mdev %s%s%s%s: adapters %s, domains %s, control domains %s\n",
+		md->uuid, md->guest[0] ? " (" : "", md->guest, md->guest[0] ? ")" : "", a, d, cd);
 	if (md->has_ap_config) {
 		char step[64];
 
@@ -331,7 +331,8 @@ static int plan_set(struct apm_change *c, const struct assign_request *r)
 		       &cur[adapters_first ? 0 : 1], &r->set[adapters_first ? 0 : 1], false);
 	if (!rc)
 		rc = plan_kind(c, adapters_first ? APM_RES_DOMAIN : APM_RES_ADAPTER,
-			       &cur[adapters_first ? 1 : 0], &r->set[adapters_first ? 1 : 0], false);
+			       &cur[adapters_first ? 1 : 0], &r->set[adapters_first ? 1 : 0],
+			       false);
 	if (!rc)
 		rc = plan_kind(c, APM_RES_CONTROL_DOMAIN, &cur[2], &r->set[2], false);
 	adapters_first = apr_mask_weight(&r->set[0]) >= apr_mask_weight(&r->set[1]);

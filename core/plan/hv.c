@@ -49,7 +49,7 @@ static void value_of(struct apm_change *c, const struct hv_request *r, char *val
 		md = apm_host_find_mdev(c->host, arg->uuid);
 		snprintf(value, size, "%s %s", md ? md->uuid : arg->uuid,
 			 r->op == APM_SIM_GUEST_START || r->op == APM_SIM_GUEST_ATTACH ? arg->name
-										      : "");
+										       : "");
 		if (md)
 			memcpy(c->uuid, md->uuid, sizeof(c->uuid));
 		c->mdev = apm_host_mdev_index(c->host, md);

@@ -707,7 +707,8 @@ static void check_mdevs(struct parse *p)
 		}
 		if (m->attached && s->mdev[i].unplugged) {
 			p->in.line = p->mdev_line[i];
-			perr(p, "mdev %s: a guest either holds it (guest) or runs on without it (unplugged), not both",
+			perr(p,
+			     "mdev %s: a guest either holds it (guest) or runs on without it (unplugged), not both",
 			     s->mdev[i].uuid);
 		}
 		for (unsigned int j = 0; j < i; j++)

@@ -97,8 +97,8 @@ static int arm_cfg_change(int dev, const char *uuid, unsigned int num_irqs, int 
 }
 
 /* Attach one mdev: container, group, IOMMU, device, its eventfds. */
-static int attach(const char *sysfsdev, int container, bool first, int *devfd, int *grpfd,
-		  int efd, int cfd)
+static int attach(const char *sysfsdev, int container, bool first, int *devfd, int *grpfd, int efd,
+		  int cfd)
 {
 	struct vfio_group_status status = { .argsz = sizeof(status) };
 	struct vfio_device_info info = { .argsz = sizeof(info) };

@@ -214,8 +214,7 @@ static void test_check(void **state)
 	assert_string_equal(apm_keys_get_notes(k), "");
 	apm_keys_unref(k);
 	/* Its mdev emptied, the queues are free: lent to zcrypt and read. */
-	assert_int_equal(apm_ctx_write_attr(ctx,
-					    "devices/vfio_ap/matrix/" GUEST1 "/ap_config",
+	assert_int_equal(apm_ctx_write_attr(ctx, "devices/vfio_ap/matrix/" GUEST1 "/ap_config",
 					    "0x0,0x0,0x0\n", 12),
 			 0);
 	assert_int_equal(apm_host_load(ctx, 0, &h2), 0);
@@ -236,14 +235,16 @@ static void test_check(void **state)
 		assert_string_equal(text, "");
 		apm_keys_unref(k);
 		assert_int_equal(apm_ctx_write_attr(ctx, "kernel/apsim/mkvp",
-						    "05.00ab aes_cur valid 0x8b02aa55aa55aa55\n", 41),
+						    "05.00ab aes_cur valid 0x8b02aa55aa55aa55\n",
+						    41),
 				 0);
 		assert_int_equal(apm_host_load(ctx, 0, &h2), 0);
 		apm_host_unref(h);
 		h = h2;
 		assert_int_equal(apm_keys_read(&h, &am, &dm, true, &k, err, sizeof(err)), 0);
 		assert_int_equal(apm_restore_check(r2, h, NULL, NULL, k, first_refused, text), 1);
-		assert_non_null(strstr(text, "05.00ab: master key patterns differ (AES CUR source valid"));
+		assert_non_null(
+			strstr(text, "05.00ab: master key patterns differ (AES CUR source valid"));
 		assert_non_null(strstr(text, "target valid 0x8b02aa55"));
 		assert_non_null(strstr(text, "the guest's AES secure keys will not work here"));
 		apm_restore_unref(r2);
