@@ -258,6 +258,14 @@ static void stopped(struct mig *m, int step, const char *how)
 
 static int replug_rollback(struct cli *cli, const char *file, bool libvirt);
 
+/* An unplug that stops at step: said so (the file keeps the record), freed; rc. */
+static int unplug_stopped(struct mig *m, int step, int rc)
+{
+	stopped(m, step, "unplug");
+	mig_free(m);
+	return rc;
+}
+
 /* --------------------------------------------------------------- unplug */
 
 static int unplug_preview(struct mig *m, struct apm_mdev *md)
@@ -446,9 +454,7 @@ int cmd_unplug(struct cli *cli, int argc, char **argv)
 		printf("step 2: unplugging\n");
 		rc = set_matrix(&m, empty);
 		if (rc) {
-			stopped(&m, 2, "unplug");
-			mig_free(&m);
-			return rc;
+			return unplug_stopped(&m, 2, rc);
 		}
 	}
 	if (reload(&m)) {
@@ -459,15 +465,17 @@ int cmd_unplug(struct cli *cli, int argc, char **argv)
 	{
 		struct apm_mask ga, gd;
 
+		if (!md) {
+			fprintf(stderr, "%s: step 2: mdev %s is gone\n", cli->prog, m.uuid);
+			return unplug_stopped(&m, 2, EXIT_MISMATCH);
+		}
 		apm_mdev_get_mask(md, APM_SET_GUEST_ADAPTERS, &ga);
 		apm_mdev_get_mask(md, APM_SET_GUEST_DOMAINS, &gd);
-		if (md && apm_mdev_has_guest_matrix(md) && (!mask_empty(&ga) || !mask_empty(&gd))) {
+		if (apm_mdev_has_guest_matrix(md) && (!mask_empty(&ga) || !mask_empty(&gd))) {
 			fprintf(stderr,
 				"%s: step 2: mdev %s's guest_matrix is not empty afterwards\n",
 				cli->prog, m.uuid);
-			stopped(&m, 2, "unplug");
-			mig_free(&m);
-			return EXIT_MISMATCH;
+			return unplug_stopped(&m, 2, EXIT_MISMATCH);
 		}
 		printf("step 2: guest_matrix of mdev %s is empty\n", m.uuid);
 	}
@@ -484,9 +492,7 @@ int cmd_unplug(struct cli *cli, int argc, char **argv)
 			fprintf(stderr,
 				"%s: step 3: the master-key patterns could not be read: %s\n",
 				cli->prog, esc(err, err, sizeof(err)));
-			stopped(&m, 3, "unplug");
-			mig_free(&m);
-			return EXIT_REFUSED;
+			return unplug_stopped(&m, 3, EXIT_REFUSED);
 		}
 		print_escaped_lines(stdout, "step 3: ", apm_keys_get_notes(k));
 		rc = apm_restore_new_with_keys(m.r, k, &r2);
@@ -497,9 +503,7 @@ int cmd_unplug(struct cli *cli, int argc, char **argv)
 			fprintf(stderr, "%s: step 3: cannot rewrite %s: %s\n", cli->prog, m.file,
 				strerror(-rc));
 			apm_restore_unref(r2);
-			stopped(&m, 3, "unplug");
-			mig_free(&m);
-			return EXIT_REFUSED;
+			return unplug_stopped(&m, 3, EXIT_REFUSED);
 		}
 		apm_restore_unref(m.r);
 		m.r = r2;
@@ -524,22 +528,16 @@ int cmd_unplug(struct cli *cli, int argc, char **argv)
 			fprintf(stderr,
 				"%s: step 4: no libvirt domain is known to use mdev %s: detach its vfio-ap device in QEMU (device_del) yourself\n",
 				cli->prog, m.uuid);
-			stopped(&m, 4, "unplug");
-			mig_free(&m);
-			return EXIT_REFUSED;
+			return unplug_stopped(&m, 4, EXIT_REFUSED);
 		}
 		if (run_virsh(&m, false, domain) || reload(&m)) {
-			stopped(&m, 4, "unplug");
-			mig_free(&m);
-			return EXIT_REFUSED;
+			return unplug_stopped(&m, 4, EXIT_REFUSED);
 		}
 		md = apm_host_find_mdev(m.h, m.uuid);
 		if (md && apm_mdev_in_use(md) == 1) {
 			fprintf(stderr, "%s: step 4: virsh succeeded, but mdev %s is still held\n",
 				cli->prog, m.uuid);
-			stopped(&m, 4, "unplug");
-			mig_free(&m);
-			return EXIT_MISMATCH;
+			return unplug_stopped(&m, 4, EXIT_MISMATCH);
 		}
 		printf("step 4: mdev %s is no longer held by the guest\n", m.uuid);
 	}

@@ -54,18 +54,13 @@ static int mdev_arg(struct sim *s, const char *buf, const char **rest)
 	return i;
 }
 
-/*
- * guest_start "UUID NAME": the simulated QEMU opens the mdev for guest
- * NAME (all of the rest but one trailing '\n', kept exactly or refused).
- */
-static int store_guest_start(struct sim *s, const struct sim_at *at, const char *buf, size_t len)
+/* "UUID NAME": the mdev's index and NAME, all of the rest but one trailing '\n'. */
+static int mdev_guest_arg(struct sim *s, const char *buf, char name[APR_GUEST_NAME_MAX + 1])
 {
-	char name[APR_GUEST_NAME_MAX + 1];
 	const char *rest;
 	size_t n;
-	int i = mdev_arg(s, buf, &rest), rc;
+	int i = mdev_arg(s, buf, &rest);
 
-	(void)at, (void)len;
 	if (i < 0)
 		return i;
 	n = strlen(rest);
@@ -75,6 +70,21 @@ static int store_guest_start(struct sim *s, const struct sim_at *at, const char 
 		n = APR_GUEST_NAME_MAX; /* too long either way: the model refuses it */
 	memcpy(name, rest, n);
 	name[n] = '\0';
+	return i;
+}
+
+/*
+ * guest_start "UUID NAME": the simulated QEMU opens the mdev for guest
+ * NAME (all of the rest but one trailing '\n', kept exactly or refused).
+ */
+static int store_guest_start(struct sim *s, const struct sim_at *at, const char *buf, size_t len)
+{
+	char name[APR_GUEST_NAME_MAX + 1];
+	int i = mdev_guest_arg(s, buf, name), rc;
+
+	(void)at, (void)len;
+	if (i < 0)
+		return i;
 	rc = apr_vfio_guest_attach(sim_model(s), (unsigned int)i, name);
 	if (!rc)
 		sim_vfio_event(s, "open", (unsigned int)i);
@@ -99,33 +109,31 @@ static int store_guest_stop(struct sim *s, const struct sim_at *at, const char *
 static int store_guest_detach(struct sim *s, const struct sim_at *at, const char *buf, size_t len)
 {
 	const char *rest;
-	int i = mdev_arg(s, buf, &rest);
+	int i = mdev_arg(s, buf, &rest), rc;
 
 	(void)at, (void)len;
 	if (i < 0)
 		return i;
-	return apr_vfio_guest_unplug(sim_model(s), (unsigned int)i);
+	/* QEMU closes the device: watchers see it as at guest_stop. */
+	rc = apr_vfio_guest_unplug(sim_model(s), (unsigned int)i);
+	if (!rc)
+		sim_vfio_event(s, "close", (unsigned int)i);
+	return rc;
 }
 
 /* guest_attach "UUID NAME": QEMU plugs the device into running guest NAME (device_add). */
 static int store_guest_attach(struct sim *s, const struct sim_at *at, const char *buf, size_t len)
 {
 	char name[APR_GUEST_NAME_MAX + 1];
-	const char *rest;
-	size_t n;
-	int i = mdev_arg(s, buf, &rest);
+	int i = mdev_guest_arg(s, buf, name), rc;
 
 	(void)at, (void)len;
 	if (i < 0)
 		return i;
-	n = strlen(rest);
-	if (n && rest[n - 1] == '\n')
-		n--;
-	if (n > APR_GUEST_NAME_MAX)
-		n = APR_GUEST_NAME_MAX;
-	memcpy(name, rest, n);
-	name[n] = '\0';
-	return apr_vfio_guest_plug(sim_model(s), (unsigned int)i, name);
+	rc = apr_vfio_guest_plug(sim_model(s), (unsigned int)i, name);
+	if (!rc)
+		sim_vfio_event(s, "open", (unsigned int)i);
+	return rc;
 }
 
 /* "UUID NAME" per guest that runs on without the mdev QEMU unplugged. */
