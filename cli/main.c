@@ -79,6 +79,23 @@ bool take_flag(int *argc, char **argv, const char *flag)
 	return found;
 }
 
+/* "--base DIR" out of argv; NULL when absent, "" on a missing DIR. */
+const char *take_value(int *argc, char **argv, const char *flag)
+{
+	const char *v = NULL;
+	int j = 0;
+
+	for (int i = 0; i < *argc; i++) {
+		if (!strcmp(argv[i], flag)) {
+			v = i + 1 < *argc ? argv[++i] : "";
+			continue;
+		}
+		argv[j++] = argv[i];
+	}
+	*argc = j;
+	return v;
+}
+
 int load_config(struct cli *cli, const char *root, struct apm_config **cfg)
 {
 	const char *env = secure_getenv("APMATRIX_CONFIG_ROOT");

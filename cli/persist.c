@@ -70,23 +70,6 @@ int run_persist(struct cli *cli, struct apm_persist *p, bool dry_run)
 	return ret;
 }
 
-/* "--base DIR" out of argv; NULL when absent, "" on a missing DIR. */
-const char *take_value(int *argc, char **argv, const char *flag)
-{
-	const char *v = NULL;
-	int j = 0;
-
-	for (int i = 0; i < *argc; i++) {
-		if (!strcmp(argv[i], flag)) {
-			v = i + 1 < *argc ? argv[++i] : "";
-			continue;
-		}
-		argv[j++] = argv[i];
-	}
-	*argc = j;
-	return v;
-}
-
 static int persist_masks(struct cli *cli, int argc, char **argv, bool dry)
 {
 	const char *base = take_value(&argc, argv, "--base");

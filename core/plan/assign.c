@@ -285,8 +285,8 @@ static void asked_for(struct apm_change *c, const struct assign_request *r)
 }
 
 /* The IDs of one kind that go (add false) or come (add true) between two masks. */
-static int plan_kind(struct apm_change *c, enum apm_res res, const struct apr_mask *from,
-		     const struct apr_mask *to, bool add)
+static int plan_ids_between(struct apm_change *c, enum apm_res res, const struct apr_mask *from,
+			    const struct apr_mask *to, bool add)
 {
 	int rc = 0;
 
@@ -327,23 +327,25 @@ static int plan_set(struct apm_change *c, const struct assign_request *r)
 		return plan_ap_config(c, r->set, "the matrix", step);
 	}
 	adapters_first = apr_mask_weight(&cur[0]) <= apr_mask_weight(&cur[1]);
-	rc = plan_kind(c, adapters_first ? APM_RES_ADAPTER : APM_RES_DOMAIN,
-		       &cur[adapters_first ? 0 : 1], &r->set[adapters_first ? 0 : 1], false);
+	rc = plan_ids_between(c, adapters_first ? APM_RES_ADAPTER : APM_RES_DOMAIN,
+			      &cur[adapters_first ? 0 : 1], &r->set[adapters_first ? 0 : 1], false);
 	if (!rc)
-		rc = plan_kind(c, adapters_first ? APM_RES_DOMAIN : APM_RES_ADAPTER,
-			       &cur[adapters_first ? 1 : 0], &r->set[adapters_first ? 1 : 0],
-			       false);
+		rc = plan_ids_between(c, adapters_first ? APM_RES_DOMAIN : APM_RES_ADAPTER,
+				      &cur[adapters_first ? 1 : 0], &r->set[adapters_first ? 1 : 0],
+				      false);
 	if (!rc)
-		rc = plan_kind(c, APM_RES_CONTROL_DOMAIN, &cur[2], &r->set[2], false);
+		rc = plan_ids_between(c, APM_RES_CONTROL_DOMAIN, &cur[2], &r->set[2], false);
 	adapters_first = apr_mask_weight(&r->set[0]) >= apr_mask_weight(&r->set[1]);
 	if (!rc)
-		rc = plan_kind(c, adapters_first ? APM_RES_ADAPTER : APM_RES_DOMAIN,
-			       &cur[adapters_first ? 0 : 1], &r->set[adapters_first ? 0 : 1], true);
+		rc = plan_ids_between(c, adapters_first ? APM_RES_ADAPTER : APM_RES_DOMAIN,
+				      &cur[adapters_first ? 0 : 1], &r->set[adapters_first ? 0 : 1],
+				      true);
 	if (!rc)
-		rc = plan_kind(c, adapters_first ? APM_RES_DOMAIN : APM_RES_ADAPTER,
-			       &cur[adapters_first ? 1 : 0], &r->set[adapters_first ? 1 : 0], true);
+		rc = plan_ids_between(c, adapters_first ? APM_RES_DOMAIN : APM_RES_ADAPTER,
+				      &cur[adapters_first ? 1 : 0], &r->set[adapters_first ? 1 : 0],
+				      true);
 	if (!rc)
-		rc = plan_kind(c, APM_RES_CONTROL_DOMAIN, &cur[2], &r->set[2], true);
+		rc = plan_ids_between(c, APM_RES_CONTROL_DOMAIN, &cur[2], &r->set[2], true);
 	return rc;
 }
 
