@@ -312,7 +312,7 @@ int cmd_unplug(struct cli *cli, int argc, char **argv)
 	struct apm_mask empty[3] = { 0 }, sets[3];
 	struct apm_mdev *md;
 	struct stat st;
-	char err[600];
+	char err[600], errbuf[2400];
 	bool resumed;
 	int rc;
 
@@ -322,7 +322,7 @@ int cmd_unplug(struct cli *cli, int argc, char **argv)
 	if (done && !rollback && !m.file && argc == 1 && *done && !m.dry && !m.libvirt) {
 		rc = apm_restore_load(done, &m.r, err, sizeof(err));
 		if (rc) {
-			fprintf(stderr, "%s: %s\n", cli->prog, esc(err, err, sizeof(err)));
+			fprintf(stderr, "%s: %s\n", cli->prog, esc(err, errbuf, sizeof(errbuf)));
 			return EXIT_REFUSED;
 		}
 		if (unlink(done)) {
@@ -360,7 +360,7 @@ int cmd_unplug(struct cli *cli, int argc, char **argv)
 	if (resumed) {
 		rc = apm_restore_load(m.file, &m.r, err, sizeof(err));
 		if (rc) {
-			fprintf(stderr, "%s: %s\n", cli->prog, esc(err, err, sizeof(err)));
+			fprintf(stderr, "%s: %s\n", cli->prog, esc(err, errbuf, sizeof(errbuf)));
 			mig_free(&m);
 			return EXIT_REFUSED;
 		}
@@ -491,7 +491,7 @@ int cmd_unplug(struct cli *cli, int argc, char **argv)
 		if (rc) {
 			fprintf(stderr,
 				"%s: step 3: the master-key patterns could not be read: %s\n",
-				cli->prog, esc(err, err, sizeof(err)));
+				cli->prog, esc(err, errbuf, sizeof(errbuf)));
 			return unplug_stopped(&m, 3, EXIT_REFUSED);
 		}
 		print_escaped_lines(stdout, "step 3: ", apm_keys_get_notes(k));
@@ -631,7 +631,7 @@ static int run_check(struct mig *m, struct check_out *o)
 {
 	struct apm_mask am, dm;
 	struct apm_keys *k = NULL;
-	char err[600];
+	char err[600], errbuf[2400];
 	int rc;
 
 	apm_restore_get_mask(m->r, APM_SET_ADAPTERS, &am);
@@ -641,7 +641,7 @@ static int run_check(struct mig *m, struct check_out *o)
 				   sizeof(err));
 		if (rc) {
 			fprintf(stderr, "%s: the master-key patterns could not be read here: %s\n",
-				m->cli->prog, esc(err, err, sizeof(err)));
+				m->cli->prog, esc(err, errbuf, sizeof(errbuf)));
 			k = NULL;
 		} else if (!o->list) {
 			print_escaped_lines(stdout,

@@ -142,6 +142,30 @@ APM_EXPORT int apm_keys_read(struct apm_host **host, const struct apm_mask *adap
 			apr_mask_set((struct apr_mask *)&aqm1, d);
 			lent = true;
 		}
+	/*
+	 * A mask bit moves a whole row or column: never lend a domain or an
+	 * adapter that would take an APQN from an mdev (the kernel would
+	 * refuse the write with EBUSY); its queues stay unread.
+	 */
+	for (unsigned int i = 0; lent && i < apm_host_get_mdev_count(*host); i++) {
+		struct apm_mdev *md = apm_host_get_mdev(*host, i);
+		struct apm_mask ma, mq;
+
+		apm_mdev_get_mask(md, APM_SET_ADAPTERS, &ma);
+		apm_mdev_get_mask(md, APM_SET_DOMAINS, &mq);
+		for (unsigned int a = 0; a < APR_BITS; a++)
+			for (unsigned int d = 0; apm_mask_test(&ma, a) && d < APR_BITS; d++) {
+				bool was = apm_mask_test(&apm0, a) && apm_mask_test(&aqm0, d);
+
+				if (!apm_mask_test(&mq, d) || was || !apm_mask_test(&apm1, a) ||
+				    !apm_mask_test(&aqm1, d))
+					continue;
+				if (!apm_mask_test(&aqm0, d))
+					apr_mask_clear((struct apr_mask *)&aqm1, d);
+				else
+					apr_mask_clear((struct apr_mask *)&apm1, a);
+			}
+	}
 	if (lent && !rc) {
 		bool ap = memcmp(&apm0, &apm1, sizeof(apm0)),
 		     aq = memcmp(&aqm0, &aqm1, sizeof(aqm0));
@@ -168,8 +192,12 @@ APM_EXPORT int apm_keys_read(struct apm_host **host, const struct apm_mask *adap
 		}
 	}
 	if (rc) {
-		if (k->notes.len && err && errsize)
-			snprintf(err + strlen(err), errsize - strlen(err), "; %s", k->notes.s);
+		size_t n = err ? strlen(err) : 0;
+
+		while (n && err[n - 1] == '\n')
+			err[--n] = '\0';
+		if (k->notes.len && err && errsize > n)
+			snprintf(err + n, errsize - n, "; %s", k->notes.s);
 		apm_keys_unref(k);
 		return rc;
 	}

@@ -195,6 +195,9 @@ run "an APQN another mdev holds: refused" 1 tgt_am "$work/t-busy.ini" replug --c
 is "json: which APQN, which mdev" "06.0047 in-mdev $O" "$(python3 -c "import json,sys; j=json.load(open(sys.argv[1])); print(*[' '.join((a['apqn'],a['code'],a['other'])) for a in j['apqns'] if not a['pluggable']])" "$work/out")"
 run "the text names both" 1 tgt_am "$work/t-busy.ini" replug --check --from "$file"
 expect_grep "sentence" out "06.0047: mdev $O holds it already"
+expect_no_grep "no domain another mdev uses is lent to zcrypt" err "could not be read"
+expect_grep "so 05.0047's keys stay unread, said so" out "unknown  05.0047: this host shows no master-key patterns"
+is "the other mdev keeps its APQN" "[6] [71]" "$("$APMATRIX" --sim="$work/t-busy.ini" show --json | python3 -c "import json,sys; m=[x for x in json.load(sys.stdin)['mdevs'] if x['uuid']=='$O'][0]; print(m['adapters'], m['domains'])")"
 
 # ------------------------------------------------ bad restore files
 head -c 300 "$file" >"$work/cut.json"
