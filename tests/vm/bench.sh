@@ -179,3 +179,4 @@ wait $qpids 2>/dev/null
 t=$(now)
 rmmod apsim
 echo "apsim  unload with 16 mdevs: $(since "$t") s"
+sh "$APM_TOP/tests/vm/bench-migrate.sh"

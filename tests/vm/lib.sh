@@ -61,6 +61,33 @@ attach() {
 	[ -f "$W/ready" ]
 }
 
+# virsh_standin DIR: DIR/bin/virsh plays libvirt for a guest attach()ed with
+# --stay (its pid in DIR/qpid): detach-device asks the guest's QEMU to let go
+# (apsim's guest_detach), attach-device makes it take the device again
+# (SIGUSR1); each waits for the ready file to go or come.  It logs its
+# arguments to DIR/virsh.log.
+virsh_standin() {
+	mkdir -p "$1/bin"
+	cat >"$1/bin/virsh" <<SH
+#!/bin/sh
+echo "virsh \$*" >>"$1/virsh.log"
+uuid=\$(sed -n "s/.*uuid='\\([^']*\\)'.*/\\1/p" "\$3")
+case \$1 in
+detach-device) echo "\$uuid" >$S/kernel/apsim/guest_detach || exit 1; want=gone ;;
+attach-device) kill -USR1 \$(cat "$1/qpid") || exit 1; want=there ;;
+*) exit 1 ;;
+esac
+i=0
+while [ \$i -lt 500 ]; do
+	if [ -f "$W/ready" ]; then [ \$want = there ] && exit 0; else [ \$want = gone ] && exit 0; fi
+	sleep 0.02
+	i=\$((i + 1))
+done
+exit 1
+SH
+	chmod +x "$1/bin/virsh"
+}
+
 done_testing() {
 	rm -rf "$W"
 	echo "1..$n"

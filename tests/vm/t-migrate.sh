@@ -10,7 +10,7 @@
 G=$G1
 C=$S/kernel/apsim
 export APMATRIX_CONFIG_ROOT=$W/root
-mkdir -p "$W/root/run/libvirt/qemu" "$W/bin"
+mkdir -p "$W/root/run/libvirt/qemu"
 cat >"$W/root/run/libvirt/qemu/dom1.xml" <<XML
 <domstatus state='running' reason='booted' pid='1'>
   <domain type='kvm' id='1'>
@@ -23,25 +23,7 @@ cat >"$W/root/run/libvirt/qemu/dom1.xml" <<XML
   </domain>
 </domstatus>
 XML
-# virsh plays libvirt: detach-device asks the guest's QEMU to let go (apsim's
-# guest_detach), attach-device makes it take the device again (SIGUSR1).
-cat >"$W/bin/virsh" <<SH
-#!/bin/sh
-echo "virsh \$*" >>"$W/virsh.log"
-uuid=\$(sed -n "s/.*uuid='\\([^']*\\)'.*/\\1/p" "\$3")
-case \$1 in
-detach-device) echo "\$uuid" >$C/guest_detach || exit 1; want=gone ;;
-attach-device) kill -USR1 \$(cat "$W/qpid") || exit 1; want=there ;;
-esac
-i=0
-while [ \$i -lt 500 ]; do
-	if [ -f "$W/ready" ]; then [ \$want = there ] && exit 0; else [ \$want = gone ] && exit 0; fi
-	sleep 0.02
-	i=\$((i + 1))
-done
-exit 1
-SH
-chmod +x "$W/bin/virsh"
+virsh_standin "$W"
 PATH=$W/bin:$PATH
 am() { "$APMATRIX" --sysfs "$S" "$@" >"$W/out" 2>"$W/err"; }
 show_out() { sed 's/^/#   /' "$W/out" "$W/err" | head -40; }
