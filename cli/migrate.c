@@ -768,7 +768,7 @@ static int replug_run(struct mig *m, bool create, bool persist, bool rollback)
 	struct check_out o = { .rollback = rollback };
 	struct apm_mask sets[3], cur[3];
 	struct apm_mdev *md;
-	bool same, attached = true;
+	bool same, attached = true, persisted = false;
 	int rc;
 
 	check_header(m);
@@ -784,8 +784,14 @@ static int replug_run(struct mig *m, bool create, bool persist, bool rollback)
 	step_line(2, "assign the adapters, domains and control domains", same);
 	step_line(3, "verify the guest matrix", false);
 	step_line(4, "attach the vfio-ap hostdev to the domain", md && apm_mdev_in_use(md) == 1);
-	if (persist)
-		step_line(5, "write the mdevctl definition", false);
+	if (persist) {
+		struct apm_mdev_state st;
+
+		persisted = m->cfg && md &&
+			    !apm_config_get_mdev_state(m->cfg, m->h, m->uuid, &st) && st.def &&
+			    !st.lost_at_reboot;
+		step_line(5, "write the mdevctl definition", persisted);
+	}
 	if (!md && !create) {
 		fprintf(stderr,
 			"%s: there is no mdev %s here: add --create (the same UUID keeps the domain XML valid)\n",
@@ -873,7 +879,7 @@ static int replug_run(struct mig *m, bool create, bool persist, bool rollback)
 		}
 	}
 	test_kill_point(rollback ? "rollback" : "replug", 4);
-	if (persist) {
+	if (persist && !persisted) {
 		struct apm_persist *p;
 
 		if (!m->cfg) {

@@ -252,6 +252,14 @@ is "replug killed after step 1" 137 $?
 run "replug again" 0 tgt_am "$work/t-kill.ini" replug --from "$file" --create --libvirt
 expect_grep "step 1 reported done" out "step 1: the mdev exists: done"
 expect_grep "finished" out "the guest holds mdev $G again"
+run "replug --persist: every step done, the definition written" 0 tgt_am "$work/t-kill.ini" replug --from "$file" --persist
+expect_grep "the definition is written" out "applied: define mdev $G"
+expect_grep "step 2 reported done" out "step 2: assign the adapters, domains and control domains: done"
+run "and again: the definition is there" 0 tgt_am "$work/t-kill.ini" replug --from "$file" --persist
+expect_grep "step 5 reported done" out "step 5: write the mdevctl definition: done"
+expect_no_grep "not written twice" out "applied: define"
+is "mdevctl's definition of the mdev" '["5", "6", "7"] ["4", "71"] ["80"]' \
+	"$(python3 -c "import json,sys; a=json.load(open(sys.argv[1]))['attrs']; print(*[str([list(x.values())[0] for x in a if k in x]).replace(\"'\", '\"') for k in ('assign_adapter','assign_domain','assign_control_domain')])" "$work/tgt.d/etc/mdevctl.d/matrix/$G")"
 
 run "unplug --done removes the restore file" 0 src_am unplug --done "$file"
 is "gone" no "$([ -e "$file" ] && echo yes || echo no)"
