@@ -141,6 +141,10 @@ write_tgt "" "$work/t-ok.ini"
 run "replug --check on a matching target" 0 tgt_am "$work/t-ok.ini" replug --check --from "$file"
 expect_grep "every APQN with the same keys" out "6 can be plugged with the same keys, 0 refused, 0 with keys not compared"
 expect_grep "the source is named" out "source host: hostA"
+cp "$work/t-ok.ini" "$work/t-ro.ini"
+run "replug --check --read-only: nothing lent, keys not compared: exit 4" 4 tgt_am "$work/t-ro.ini" --read-only replug --check --from "$file"
+expect_grep "said per APQN" out "unknown  05.0004: this host shows no master-key patterns"
+cmp -s "$work/t-ok.ini" "$work/t-ro.ini" && ok "--read-only changed nothing" || not_ok "--read-only changed the host"
 run "replug --check --json" 0 tgt_am "$work/t-ok.ini" replug --check --from "$file" --json
 is "json: pluggable with the same keys" "True True 6" "$(python3 -c "import json,sys; j=json.load(open(sys.argv[1])); print(j['pluggable'], j['same_keys'], len(j['apqns']))" "$work/out")"
 
