@@ -202,6 +202,9 @@ expect_grep "sentence" out "06.0047: mdev $O holds it already"
 expect_no_grep "no domain another mdev uses is lent to zcrypt" err "could not be read"
 expect_grep "so 05.0047's keys stay unread, said so" out "unknown  05.0047: this host shows no master-key patterns"
 is "the other mdev keeps its APQN" "[6] [71]" "$("$APMATRIX" --sim="$work/t-busy.ini" show --json | python3 -c "import json,sys; m=[x for x in json.load(sys.stdin)['mdevs'] if x['uuid']=='$O'][0]; print(m['adapters'], m['domains'])")"
+run "--uuid: plugged into that mdev, its own APQN is no obstacle (keys unread: exit 4)" 4 tgt_am "$work/t-busy.ini" replug --check --from "$file" --uuid $O
+expect_no_grep "nothing refused" out "refused  "
+run "--uuid must be a UUID" 2 tgt_am "$work/t-busy.ini" replug --check --from "$file" --uuid nonsense
 
 # ------------------------------------------------ bad restore files
 head -c 300 "$file" >"$work/cut.json"
