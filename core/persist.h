@@ -19,7 +19,6 @@
 /* Larger files are refused before they are read: none of these is near it. */
 #define APM_CONFIG_FILE_MAX (1024 * 1024)
 
-
 /* ------------------------------------------------- mdevctl (mdevctl.c) */
 
 #define APM_MDEV_TYPE "vfio_ap-passthrough"
