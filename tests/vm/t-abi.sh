@@ -27,7 +27,7 @@ while [ ! -f "$W/mon.ready" ] || [ ! -f "$W/mmon.ready" ]; do sleep 0.05; done
 load control_domains=1,2,4,0x47,0xab,0xff || { not_ok "insmod apsim"; done_testing; exit 1; }
 ok "insmod apsim"
 
-# Bus attributes (spec §1.2) and lszcrypt -b's files.
+# Bus attributes (ap_bus.c: the ap_bus_attrs group) and lszcrypt -b's files.
 for f in ap_domain ap_max_domain_id ap_usage_domain_mask ap_control_domain_mask features \
 	config_time poll_thread poll_timeout ap_interrupts ap_max_adapter_id apmask aqmask \
 	scans bindings; do
@@ -44,7 +44,8 @@ is "bindings" "15/15 (complete)" "$(rd $S/bus/ap/bindings)"
 is "masks start all ones" 0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff \
 	"$(rd $S/bus/ap/apmask)"
 
-# Cards and queues: lszcrypt -V's files with their formats (spec §1.3, §1.4).
+# Cards and queues: lszcrypt -V's files with their formats (ap_card.c, ap_queue.c,
+# zcrypt_card.c, zcrypt_queue.c: the *_show functions).
 c=$S/devices/ap/card05
 is "card type" CEX5C "$(rd $c/type)"
 is "card hwtype" 11 "$(rd $c/hwtype)"
@@ -64,7 +65,7 @@ is "queue driver" cex4queue "$(basename "$(readlink $c/05.0004/driver)")"
 is "card uevent file" "DEVTYPE=ap_card DRIVER=cex4card DEV_TYPE=000B MODALIAS=ap:t0B MODE=cca" \
 	"$(rd $c/uevent)"
 
-# Mask syntax and refusals (spec §2).
+# Mask syntax and refusals (ap_bus.c: ap_parse_mask_str, apmask_store).
 answer "apmask garbage" EINVAL $S/bus/ap/apmask garbage
 answer "apmask 0X prefix" EINVAL $S/bus/ap/apmask 0Xff
 answer "apmask +0x128 (the source comment's example)" EINVAL $S/bus/ap/apmask "-0-255,+1-16,+0x128"
@@ -90,7 +91,8 @@ answer "ap_domain 0x1 (sscanf %i)" OK $S/bus/ap/ap_domain 0x1
 answer "config_time range" EINVAL $S/bus/ap/config_time 4
 answer "poll_thread kstrtobool" EINVAL $S/bus/ap/poll_thread maybe
 
-# Card config (spec §5.1): CONFIG= on the card at once, the queues at the scan.
+# Card config (ap_card.c: config_store): CONFIG= on the card at once, the
+# queues at the scan.
 answer "card config off" OK $c/config 0
 is "card config" 0 "$(rd $c/config)"
 is "queue config before the scan" 1 "$(rd $c/05.0001/config)"
@@ -107,7 +109,8 @@ is "its queues follow" 0 "$(rd $c/05.0001/online)"
 answer "queue online while the card is offline" EINVAL $c/05.0001/online 1
 answer "zcrypt card online" OK $c/online 1
 
-# LPAR changes through the control tree, each followed by a scan (spec §5.2).
+# LPAR changes through the control tree, each followed by a scan (ap_bus.c:
+# ap_scan_bus reading the new QCI).
 answer "add adapter 0x0a" OK $S/kernel/apsim/add_adapter "0x0a CEX7P"
 is "card0a exists" CEX7P "$(rd $S/devices/ap/card0a/type)"
 is "card0a mode uevent" "DEVTYPE=ap_card DRIVER=cex4card DEV_TYPE=000D MODALIAS=ap:t0D MODE=ep11" \

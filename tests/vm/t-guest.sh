@@ -46,7 +46,8 @@ is "06.0004 assigned no more" unassigned "$(rd $S/devices/ap/card06/06.0004/stat
 answer "SE configures adapter 5 off" OK $S/kernel/apsim/se_config "5 0"
 is "still plugged while deconfigured" "05.0004 05.00ab" "$(rd $M/$G1/guest_matrix)"
 answer "SE configures adapter 5 on" OK $S/kernel/apsim/se_config "5 1"
-# The LPAR loses domain 0xab: it leaves the guest at once (spec §5.2).
+# The LPAR loses domain 0xab: it leaves the guest at once (vfio_ap_ops.c:
+# vfio_ap_on_cfg_changed).
 answer "LPAR loses usage domain 0xab" OK $S/kernel/apsim/remove_usage_domain 0xab
 is "0xab unplugged" "05.0004" "$(rd $M/$G1/guest_matrix)"
 answer "LPAR gets it back" OK $S/kernel/apsim/add_usage_domain 0xab
