@@ -106,11 +106,17 @@ static size_t element_offset(const char *text, size_t len, size_t idx)
 	return i;
 }
 
-/* File text quoted in a message: escaped for a terminal and cut short. */
+/*
+ * File text quoted in a message: escaped for a terminal and cut short, with
+ * "..." after the last whole character or escape that fits (never after
+ * the first bytes of a character: the message must stay valid UTF-8).
+ */
 static const char *quote(const char *s, char *buf, size_t size)
 {
-	if (apm_text_escape(s, buf, size, 0) >= size && size > 4)
-		strcpy(buf + strlen(buf) - (strlen(buf) >= 3 ? 3 : 0), "...");
+	if (apm_text_escape(s, buf, size, 0) >= size && size > 4) {
+		apm_text_escape(s, buf, size - 3, 0);
+		strcat(buf, "...");
+	}
 	return buf;
 }
 

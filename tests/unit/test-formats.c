@@ -161,6 +161,9 @@ static void test_mdevctl_malformed(void **state)
 		{ "{\"mdev_type\": \"vfio_ap-passthrough\", \"start\": \"\x1b[31m\"}",
 		  "\"start\" is '\\x1b[31m'" },
 		{ "{\"mdev_type\": \"vfio_ap-\xff\", \"start\": \"auto\"}", "x:1: malformed JSON" },
+		/* cut short after a whole character, never inside one (found by fuzz-mdevctl) */
+		{ "{\"mdev_type\": \"\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\r\xf0\x9f\x98\x80\r\r\r\r\", \"start\": \"auto\"}",
+		  "\\x0d\\x0d\xf0\x9f\x98\x80...', not vfio_ap-passthrough" },
 		{ "{\"mdev_type\": \"vfio_ap-passthrough\", /* c */ \"start\": \"auto\"}",
 		  "x:1: malformed JSON" },
 	};
