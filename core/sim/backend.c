@@ -251,7 +251,8 @@ static bool file_replaced(struct sim_backend *sb)
 
 	while ((n = read(sb->ifd, buf, sizeof(buf))) > 0)
 		for (char *p = buf; p < buf + n;) {
-			struct inotify_event *ie = (struct inotify_event *)p;
+			/* Aligned: the kernel pads each name to the next event (inotify(7)). */
+			struct inotify_event *ie = (void *)p;
 
 			if (ie->len && !strcmp(ie->name, base))
 				hit = true;
