@@ -179,7 +179,8 @@ static int fs_list(void *be, const char *path, apm_list_fn fn, void *data)
 			break;
 		}
 		for (ssize_t at = 0; at < n && !rc;) {
-			const struct dirent64 *de = (const struct dirent64 *)(buf + at);
+			/* Aligned: malloc'd, and the kernel pads each record (getdents64(2)). */
+			const struct dirent64 *de = (const void *)(buf + at);
 
 			if (strcmp(de->d_name, ".") && strcmp(de->d_name, ".."))
 				rc = fn(de->d_name, data);

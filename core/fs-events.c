@@ -236,7 +236,8 @@ static int read_inotify(struct fs_events *e, struct apm_event *ev)
 			e->len = (size_t)n;
 			e->at = 0;
 		}
-		ie = (const struct inotify_event *)(e->buf + e->at);
+		/* Aligned: the kernel pads each name to the next event (inotify(7)). */
+		ie = (const void *)(e->buf + e->at);
 		e->at += sizeof(*ie) + ie->len;
 		if (ie->mask & IN_Q_OVERFLOW)
 			return -ENOBUFS;

@@ -237,7 +237,8 @@ struct apm_table {
 
 static struct apm_table *table_of(void *data)
 {
-	return (struct apm_table *)((char *)data - offsetof(struct apm_table, data));
+	/* Through void *: the header is max_align_t-aligned, as the data. */
+	return (struct apm_table *)(void *)((char *)data - offsetof(struct apm_table, data));
 }
 
 void *apm_table_new(size_t size)
