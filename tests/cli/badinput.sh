@@ -44,6 +44,18 @@ run "a prefix without digits" 2 am assign 8f2a adapter 0x-5
 expect_grep "whole range named" err "'0x-5' is not an ID range"
 run "commas only are a usage error" 2 am assign 8f2a adapter ,,,
 expect_grep "no list named" err "',,,' is not a list of IDs"
+# Issue 8 and 10: every ID error echoes the text as typed, whatever the command.
+run "another negative" 2 am assign 8f2a adapter -5
+expect_grep "-5 named" err "assign: '-5' is not an ID (decimal or 0x hex, 0..255)"
+run "unassign: a negative ID" 2 am unassign 8f2a domain -1
+expect_grep "unassign names it" err "unassign: '-1' is not an ID"
+run "config: a negative adapter" 2 am config -1 on
+expect_grep "config names it" err "config: '-1' is not an ID"
+run "sim lpar: half a range" 2 am sim lpar add adapter 5-
+expect_grep "sim lpar names it" err "sim lpar: '5-' is not an ID"
+run "an ID with an escape sequence" 2 am assign 8f2a adapter "$(printf '4\033[2J')"
+expect_grep "named, escaped" err "'4\x1b[2J' is not an ID"
+if grep -q "$(printf '\033')" "$work/err"; then not_ok "no raw ESC in the ID error"; else ok "no raw ESC in the ID error"; fi
 unchanged "bad ID lists"
 printf '[lpar]\nadapters = 0x04:CEX5C\nusage_domains = 1,010\n' >"$work/octal.ini"
 run "state file: a leading zero is ambiguous there too" 2 "$APMATRIX" --sim="$work/octal.ini" show

@@ -22,7 +22,7 @@ clear_seeds() {
 		find "$c/$d" -name 'seed-*' -type f -exec rm -f {} +
 	done
 }
-clear_seeds mask text mdevctl udev-rule libvirt
+clear_seeds mask ids text mdevctl udev-rule libvirt
 
 # mask: a byte that picks the current mask, then a SPEC: every apmask and
 # aqmask write of the seed document's examples, and the sysfs fixtures'.
@@ -40,6 +40,17 @@ for v in '+0x47' '-0-255,+1-16' '-0xf0-0xff' '+010' '0x' '-4,+' 'zz'; do
 	i=$((i + 1))
 	printf '\002%s' "$v" | seed mask "cli-$i"
 done
+
+# ids: two bytes (the parser's flags, the largest ID), then an ID list:
+# the operator's lists, well- and ill-formed, and the state file's.
+i=0
+for v in 4 0xab 0x40-0x4f '4,0xab,0x40-0x4f' 0-255 255 256 010 0x1g -1 5- 0x-5 ',,,' \
+	'0x10-0x08' '1,1,1' '0x0-0xff'; do
+	i=$((i + 1))
+	printf '\001\377%s' "$v" | seed ids "$i"
+done
+printf '\072\377 4:CEX5C, 5:CEX8P ,' | seed ids state-file
+printf '\204\377+010\n' | seed ids kernel
 
 # text: what reaches a terminal: guest names, sysfs text, escapes.
 printf 'Guest1' | seed text plain
@@ -66,3 +77,4 @@ seed libvirt entities.xml <<'XML'
 <hostdev mode='subsystem' type='mdev' model='vfio-ap'><source><address uuid='&a;'/></source></hostdev>
 </devices></domain>
 XML
+
