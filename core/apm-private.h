@@ -174,6 +174,15 @@ int apm_transaction(struct apm_ctx *ctx, int (*fn)(void *data), void *data);
 
 #define APM_LABEL_SIZE (APM_MDEV_LABEL_MAX + 1)
 
+/*
+ * Attribute text that is not what the kernel writes, kept (escaped) for the
+ * snapshot's warnings, which apm_host_derive() writes from what was read.
+ */
+struct apm_odd {
+	bool set;
+	char text[24];
+};
+
 struct apm_mdev {
 	struct apm_host *host; /* back pointer; the host's refcount covers us */
 	char uuid[37];
@@ -182,6 +191,7 @@ struct apm_mdev {
 	bool has_ap_config;
 	bool truncated;				    /* matrix/guest_matrix hit the sysfs page */
 	bool trunc_matrix, trunc_guest, bad_matrix; /* what the warnings say */
+	bool trunc_domains, bad_domains;	    /* ... of control_domains */
 	int iommu_group;			    /* -1 when unknown */
 	int in_use;				    /* 1, 0, -1 unknown */
 	char guest[APM_GUEST_MAX];
@@ -201,6 +211,16 @@ struct apm_mdev {
 	short bad_domain[APR_BITS];
 };
 
+/* The card attributes whose odd text a snapshot keeps (struct apm_card.odd). */
+enum {
+	APM_ODD_HWTYPE,
+	APM_ODD_RAW_HWTYPE,
+	APM_ODD_CONFIG,
+	APM_ODD_CHKSTOP,
+	APM_ODD_ONLINE,
+	APM_CARD_ODD
+};
+
 struct apm_card {
 	bool has_card;
 	int hwtype, raw_hwtype;
@@ -209,6 +229,7 @@ struct apm_card {
 	int config, chkstop, online;
 	uint32_t functions;
 	char driver[32];
+	struct apm_odd odd[APM_CARD_ODD]; /* hwtype, raw_hwtype, config, chkstop, online */
 };
 
 #define APM_DRV_NONE	0 /* per-queue driver index: 0 none, else drivers[i - 1] */
@@ -232,6 +253,10 @@ struct apm_host {
 	bool vfio_ap_loaded;
 	bool has_ap_domain;
 	int ap_domain;
+	struct apm_odd odd_bus[3]; /* ap_domain, ap_max_adapter_id, ap_max_domain_id */
+	/* mdev names the kernel does not write (the UUID in upper case), the first few */
+	char odd_mdevs[4][37];
+	unsigned int nodd_mdevs;
 	int bindings_complete; /* 1, 0, -ENOENT */
 	int apmask_rc, aqmask_rc;
 	int lpar_rc[3]; /* 0, -EOPNOTSUPP, -ENOENT */
@@ -293,6 +318,11 @@ int apm_host_own_model(struct apm_host *h);
 void apm_host_read_masks(struct apm_host *h);
 void apm_host_read_lpar(struct apm_host *h);
 void apm_host_read_ap_domain(struct apm_host *h);
+/*
+ * A 0/1 attribute (config, chkstop, online: "%d\n") of dir: 1, 0, or -1
+ * when missing or anything else, which odd then keeps (escaped).
+ */
+int apm_read_bool(struct apm_ctx *ctx, const char *dir, const char *attr, struct apm_odd *odd);
 void apm_host_read_bindings(struct apm_host *h);
 /*
  * A card's files: all of them, or what a scan changes without an event
@@ -371,6 +401,12 @@ void *apm_table_own(void *p);
 int apm_parse_apqn(const char *s, unsigned int *apid, unsigned int *apqi);
 /* Lines of an mdev matrix attribute into masks (vfio_ap_mdev_matrix_show). */
 int apm_parse_matrix(const char *text, struct apr_mask *apm, struct apr_mask *aqm);
+/*
+ * Lines of an mdev's control_domains attribute (vfio_ap_ops.c:
+ * control_domains_show, "%04lx\n" each) into a mask: 0, or -EINVAL and an
+ * empty mask when a line is no domain (a hex number up to 0xff).
+ */
+int apm_parse_domains(const char *text, struct apr_mask *adm);
 bool apm_uuid_valid(const char *s);
 void apm_uuid_generate(char out[37]);
 void apm_random_bytes(unsigned char *b, size_t n);

@@ -44,6 +44,52 @@ void apm_host_warn(struct apm_host *host, const char *fmt, ...)
 	host->warnings_len = b.len;
 }
 
+/* Text of an attribute the kernel never writes, kept escaped (it came from the seam). */
+static void odd_keep(struct apm_odd *odd, const char *text)
+{
+	odd->set = true;
+	apm_text_escape(text, odd->text, sizeof(odd->text), 0);
+}
+
+static void warn_odd(struct apm_host *h, const char *dir, const char *attr,
+		     const struct apm_odd *odd, const char *what)
+{
+	if (odd->set)
+		apm_host_warn(h, "%s/%s: '%s' %s; read as unknown", dir, attr, odd->text, what);
+}
+
+int apm_read_bool(struct apm_ctx *ctx, const char *dir, const char *attr, struct apm_odd *odd)
+{
+	char buf[SMALL], *v;
+
+	odd->set = false;
+	if (apm_readf(ctx, buf, sizeof(buf), "%s/%s", dir, attr) < 0)
+		return -1;
+	v = apm_strip(buf);
+	if ((v[0] == '0' || v[0] == '1') && !v[1])
+		return v[0] - '0';
+	odd_keep(odd, v);
+	return -1;
+}
+
+/* A decimal attribute (hwtype, raw_hwtype: "%d\n"): its value, or -1 when missing or no number. */
+static int read_decimal(struct apm_ctx *ctx, const char *dir, const char *attr, struct apm_odd *odd)
+{
+	char buf[SMALL], *v, *end;
+	long l;
+
+	odd->set = false;
+	if (apm_readf(ctx, buf, sizeof(buf), "%s/%s", dir, attr) < 0)
+		return -1;
+	v = apm_strip(buf);
+	errno = 0;
+	l = strtol(v, &end, 10);
+	if (v[0] >= '0' && v[0] <= '9' && !*end && !errno && l <= 0xffff)
+		return (int)l;
+	odd_keep(odd, v);
+	return -1;
+}
+
 static int read_int(struct apm_ctx *ctx, const char *path, int *v)
 {
 	char buf[SMALL], *end;
@@ -266,39 +312,38 @@ static int device_entry(const char *name, void *data)
 
 /* ------------------------------------------------------------- cards */
 
-static int read_card_int(struct apm_host *h, unsigned int a, const char *attr, int base)
-{
-	char buf[SMALL];
-
-	if (apm_readf(h->ctx, buf, sizeof(buf), "devices/ap/card%02x/%s", a, attr) <= 0)
-		return -1;
-	return (int)strtol(buf, NULL, base);
-}
+static const char *const card_odd_attr[APM_CARD_ODD] = { "hwtype", "raw_hwtype", "config",
+							 "chkstop", "online" };
 
 /* zcrypt's online reads 0 while the card is checkstopped (zcrypt_card.c: online_show). */
 void apm_host_read_chkstop(struct apm_host *h, unsigned int a)
 {
-	if (!h->cards[a].has_card)
+	struct apm_card *c = &h->cards[a];
+	char base[32];
+
+	if (!c->has_card)
 		return;
-	h->cards[a].chkstop = read_card_int(h, a, "chkstop", 10);
-	h->cards[a].online = read_card_int(h, a, "online", 10);
+	snprintf(base, sizeof(base), "devices/ap/card%02x", a);
+	c->chkstop = apm_read_bool(h->ctx, base, "chkstop", &c->odd[APM_ODD_CHKSTOP]);
+	c->online = apm_read_bool(h->ctx, base, "online", &c->odd[APM_ODD_ONLINE]);
 }
 
 void apm_host_read_card(struct apm_host *h, unsigned int a)
 {
 	struct apm_card *c = &h->cards[a];
-	char buf[SMALL];
+	char buf[SMALL], base[32];
 
 	if (!c->has_card)
 		return;
-	c->hwtype = read_card_int(h, a, "hwtype", 10);
-	c->raw_hwtype = read_card_int(h, a, "raw_hwtype", 10);
+	snprintf(base, sizeof(base), "devices/ap/card%02x", a);
+	c->hwtype = read_decimal(h->ctx, base, "hwtype", &c->odd[APM_ODD_HWTYPE]);
+	c->raw_hwtype = read_decimal(h->ctx, base, "raw_hwtype", &c->odd[APM_ODD_RAW_HWTYPE]);
 	c->type[0] = '\0';
-	if (apm_readf(h->ctx, buf, sizeof(buf), "devices/ap/card%02x/type", a) > 0)
+	if (apm_readf(h->ctx, buf, sizeof(buf), "%s/type", base) > 0)
 		snprintf(c->type, sizeof(c->type), "%s", apm_strip(buf));
 	c->mode = NULL;
 	c->functions = 0;
-	if (apm_readf(h->ctx, buf, sizeof(buf), "devices/ap/card%02x/ap_functions", a) > 0) {
+	if (apm_readf(h->ctx, buf, sizeof(buf), "%s/ap_functions", base) > 0) {
 		uint32_t fn = (uint32_t)strtoul(buf, NULL, 16);
 
 		c->functions = fn;
@@ -308,9 +353,9 @@ void apm_host_read_card(struct apm_host *h, unsigned int a)
 			  : fn & 0x04000000u ? "ep11"
 					     : NULL;
 	}
-	c->config = read_card_int(h, a, "config", 10);
-	c->chkstop = read_card_int(h, a, "chkstop", 10);
-	c->online = read_card_int(h, a, "online", 10);
+	c->config = apm_read_bool(h->ctx, base, "config", &c->odd[APM_ODD_CONFIG]);
+	c->chkstop = apm_read_bool(h->ctx, base, "chkstop", &c->odd[APM_ODD_CHKSTOP]);
+	c->online = apm_read_bool(h->ctx, base, "online", &c->odd[APM_ODD_ONLINE]);
 	if (!c->mode && c->type[0]) {
 		char last = c->type[strlen(c->type) - 1];
 
@@ -321,6 +366,7 @@ void apm_host_read_card(struct apm_host *h, unsigned int a)
 /* ------------------------------------------------------------- mdevs */
 
 struct mdev_list {
+	struct apm_host *h;
 	char (*uuids)[37];
 	unsigned int n, cap;
 	bool features;
@@ -334,6 +380,17 @@ static int matrix_entry(const char *name, void *data)
 		l->features = true;
 	if (!apm_uuid_valid(name))
 		return 0;
+	/*
+	 * The kernel names an mdev by its UUID in lower case (mdev_core.c:
+	 * mdev_device_create, "%pUl"); the same UUID in another case would be
+	 * a second name for one mdev, so it is no mdev the kernel made.
+	 */
+	if (strpbrk(name, "ABCDEF")) {
+		if (l->h->nodd_mdevs < ARRAY_SIZE(l->h->odd_mdevs))
+			snprintf(l->h->odd_mdevs[l->h->nodd_mdevs], 37, "%s", name);
+		l->h->nodd_mdevs++;
+		return 0;
+	}
 	if (l->n == l->cap) {
 		unsigned int cap = l->cap ? l->cap * 2 : 16;
 		void *t = realloc(l->uuids, cap * sizeof(*l->uuids));
@@ -352,6 +409,20 @@ static int cmp_uuid(const void *a, const void *b)
 	return strcmp(((const struct apm_mdev *)a)->uuid, ((const struct apm_mdev *)b)->uuid);
 }
 
+/*
+ * A matrix cut at the sysfs page ends inside a line ("05.00" of 05.0047):
+ * only whole lines are read, never a domain the kernel did not write.
+ */
+static void cut_partial_line(char *buf)
+{
+	char *nl = strrchr(buf, '\n');
+
+	if (nl)
+		nl[1] = '\0';
+	else
+		buf[0] = '\0';
+}
+
 void apm_host_read_mdev(struct apm_host *h, unsigned int i)
 {
 	struct apm_mdev *m = &h->mdevs[i];
@@ -367,6 +438,7 @@ void apm_host_read_mdev(struct apm_host *h, unsigned int i)
 	m->iommu_group = -1;
 	m->has_ap_config = m->has_guest_matrix = false;
 	m->truncated = m->trunc_matrix = m->trunc_guest = m->bad_matrix = false;
+	m->trunc_domains = m->bad_domains = false;
 	/* ap_config gives all three masks complete in 201 bytes (vfio_ap_ops.c: ap_config_show). */
 	rc = apm_readf(ctx, buf, sizeof(buf), "%s/ap_config", base);
 	if (rc > 0 && !apr_ap_config_parse(buf, (unsigned long)rc, cfg)) {
@@ -377,18 +449,16 @@ void apm_host_read_mdev(struct apm_host *h, unsigned int i)
 	} else {
 		rc = apm_readf(ctx, buf, sizeof(buf), "%s/matrix", base);
 		m->trunc_matrix = rc >= APR_PAGE_SIZE - 1;
+		if (m->trunc_matrix)
+			cut_partial_line(buf);
 		if (rc >= 0 && apm_parse_matrix(buf, &m->m.apm, &m->m.aqm))
 			m->bad_matrix = true;
 		rc = apm_readf(ctx, buf, sizeof(buf), "%s/control_domains", base);
-		for (char *p = buf; rc > 0 && *p;) {
-			char *end;
-			unsigned long d = strtoul(p, &end, 16);
-
-			if (end == p)
-				break;
-			apr_mask_set(&m->m.adm, (unsigned int)d);
-			p = end + (*end == '\n');
-		}
+		m->trunc_domains = rc >= APR_PAGE_SIZE - 1;
+		if (m->trunc_domains)
+			cut_partial_line(buf);
+		if (rc >= 0 && apm_parse_domains(buf, &m->m.adm))
+			m->bad_domains = true;
 	}
 	apm_host_read_mdev_guest(h, i);
 	rc = apm_readlink(ctx, strcat(base, "/iommu_group"), link, sizeof(link));
@@ -410,6 +480,8 @@ void apm_host_read_mdev_guest(struct apm_host *h, unsigned int i)
 	apr_mask_zero(&m->m.saqm);
 	m->has_guest_matrix = rc >= 0;
 	m->trunc_guest = rc >= APR_PAGE_SIZE - 1;
+	if (m->trunc_guest)
+		cut_partial_line(buf);
 	if (rc >= 0) {
 		apm_parse_matrix(buf, &m->m.sapm, &m->m.saqm);
 	} else {
@@ -455,8 +527,11 @@ int apm_host_add_mdev(struct apm_host *h, const char *uuid)
 
 int apm_host_sync_mdevs(struct apm_host *h)
 {
-	struct mdev_list ml = { 0 };
-	int rc = apm_list(h->ctx, "devices/vfio_ap/matrix", matrix_entry, &ml);
+	struct mdev_list ml = { .h = h };
+	int rc;
+
+	h->nodd_mdevs = 0;
+	rc = apm_list(h->ctx, "devices/vfio_ap/matrix", matrix_entry, &ml);
 
 	if (rc && rc != -ENOENT) {
 		free(ml.uuids);
@@ -692,6 +767,24 @@ static void derive_warnings(struct apm_host *h)
 		apm_host_warn(h, "bus/ap/apmask: unreadable (%s)", apm_errno_name(h->apmask_rc));
 	if (h->aqmask_rc)
 		apm_host_warn(h, "bus/ap/aqmask: unreadable");
+	for (unsigned int a = 0; a < APR_BITS; a++) {
+		char dir[32];
+
+		if (!h->cards[a].has_card)
+			continue;
+		snprintf(dir, sizeof(dir), "devices/ap/card%02x", a);
+		for (int k = 0; k < APM_CARD_ODD; k++)
+			warn_odd(h, dir, card_odd_attr[k], &h->cards[a].odd[k],
+				 k < APM_ODD_CONFIG ? "is not a number" : "is neither 0 nor 1");
+	}
+	for (unsigned int k = 0; k < h->nodd_mdevs && k < ARRAY_SIZE(h->odd_mdevs); k++)
+		apm_host_warn(
+			h,
+			"devices/vfio_ap/matrix/%s: not an mdev (the kernel names them in lower case); left out",
+			h->odd_mdevs[k]);
+	if (h->nodd_mdevs > ARRAY_SIZE(h->odd_mdevs))
+		apm_host_warn(h, "devices/vfio_ap/matrix: %u more names in upper case left out",
+			      h->nodd_mdevs - (unsigned int)ARRAY_SIZE(h->odd_mdevs));
 	for (unsigned int i = 0; i < h->nmdevs; i++) {
 		const struct apm_mdev *m = &h->mdevs[i];
 
@@ -701,6 +794,13 @@ static void derive_warnings(struct apm_host *h)
 				      m->uuid);
 		if (m->bad_matrix)
 			apm_host_warn(h, "mdev %s: cannot parse matrix", m->uuid);
+		if (m->trunc_domains)
+			apm_host_warn(
+				h,
+				"mdev %s: control_domains exceeds the sysfs page and reads truncated",
+				m->uuid);
+		if (m->bad_domains)
+			apm_host_warn(h, "mdev %s: cannot parse control_domains", m->uuid);
 		if (m->trunc_guest)
 			apm_host_warn(
 				h,
@@ -804,6 +904,7 @@ APM_EXPORT int apm_host_load(struct apm_ctx *ctx, unsigned int flags, struct apm
 	for (a = 0; a < APR_BITS; a++)
 		apm_host_read_card(h, a);
 
+	ml.h = h;
 	rc = apm_list(ctx, "devices/vfio_ap/matrix", matrix_entry, &ml);
 	h->vfio_ap_loaded = rc == 0;
 	if (ml.features) {

@@ -366,6 +366,22 @@ APM_EXPORT int apm_host_foreach_queue(const struct apm_host *h,
 	return 0;
 }
 
+/*
+ * A queue's 0/1 attribute; other text is unknown, and warned about when
+ * warn (a --detail load reads every queue once, after the warnings are
+ * derived; an on-demand read of a queue stays quiet).
+ */
+static int detail_bool(struct apm_host *h, const char *base, const char *attr, bool warn)
+{
+	struct apm_odd odd;
+	int v = apm_read_bool(h->ctx, base, attr, &odd);
+
+	if (warn && odd.set)
+		apm_host_warn(h, "%s/%s: '%s' is neither 0 nor 1; read as unknown", base, attr,
+			      odd.text);
+	return v;
+}
+
 APM_EXPORT int apm_host_get_queue_detail(struct apm_host *h, unsigned int a, unsigned int q,
 					 struct apm_queue_detail *out)
 {
@@ -400,15 +416,11 @@ APM_EXPORT int apm_host_get_queue_detail(struct apm_host *h, unsigned int a, uns
 		}
 	}
 	memset(&d, 0, sizeof(d));
-	d.config = d.chkstop = d.online = -1;
 	if (apm_readf(h->ctx, buf, sizeof(buf), "%s/status", base) > 0)
 		snprintf(d.status, sizeof(d.status), "%s", apm_strip(buf));
-	if (apm_readf(h->ctx, buf, sizeof(buf), "%s/config", base) > 0)
-		d.config = atoi(buf);
-	if (apm_readf(h->ctx, buf, sizeof(buf), "%s/chkstop", base) > 0)
-		d.chkstop = atoi(buf);
-	if (apm_readf(h->ctx, buf, sizeof(buf), "%s/online", base) > 0)
-		d.online = atoi(buf);
+	d.config = detail_bool(h, base, "config", slot != NULL);
+	d.chkstop = detail_bool(h, base, "chkstop", slot != NULL);
+	d.online = detail_bool(h, base, "online", slot != NULL);
 	if (apm_readf(h->ctx, buf, sizeof(buf), "%s/se_bind", base) > 0)
 		snprintf(d.se_bind, sizeof(d.se_bind), "%s", apm_strip(buf));
 	if (apm_readf(h->ctx, buf, sizeof(buf), "%s/se_associate", base) > 0)

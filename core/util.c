@@ -99,7 +99,7 @@ int apm_parse_apqn(const char *s, unsigned int *apid, unsigned int *apqi)
 	return 0;
 }
 
-/* vfio_ap_mdev_matrix_show: "AA.DDDD", "AA." or ".DDDD" lines. */
+/* vfio_ap_mdev_matrix_show: "AA.DDDD", "AA." or ".DDDD" lines; a longer line is none. */
 int apm_parse_matrix(const char *text, struct apr_mask *apm, struct apr_mask *aqm)
 {
 	apr_mask_zero(apm);
@@ -110,7 +110,9 @@ int apm_parse_matrix(const char *text, struct apr_mask *apm, struct apr_mask *aq
 		char line[16];
 		char *dot, *end;
 
-		if (len && len < sizeof(line)) {
+		if (len >= sizeof(line))
+			return -EINVAL;
+		if (len) {
 			memcpy(line, text, len);
 			line[len] = '\0';
 			dot = strchr(line, '.');
@@ -135,6 +137,26 @@ int apm_parse_matrix(const char *text, struct apr_mask *apm, struct apr_mask *aq
 		if (!nl)
 			break;
 		text = nl + 1;
+	}
+	return 0;
+}
+
+int apm_parse_domains(const char *text, struct apr_mask *adm)
+{
+	apr_mask_zero(adm);
+	while (*text) {
+		unsigned int d = 0, n = 0;
+		int v;
+
+		for (; (v = apr_hexval(*text)) >= 0; text++, n++)
+			if (d <= APR_BITS)
+				d = d * 16 + (unsigned int)v;
+		if (!n || d >= APR_BITS || (*text && *text != '\n')) {
+			apr_mask_zero(adm);
+			return -EINVAL;
+		}
+		apr_mask_set(adm, d);
+		text += *text == '\n';
 	}
 	return 0;
 }

@@ -242,13 +242,129 @@ static void test_no_ap_bus(void **state)
 	apm_ctx_unref(ctx);
 }
 
+static void put(const char *rel, const char *text)
+{
+	char path[512];
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/sys/%s", tmp, rel);
+	f = fopen(path, "w");
+	assert_non_null(f);
+	fputs(text, f);
+	assert_int_equal(fclose(f), 0);
+}
+
+static void assert_warned(const struct apm_host *h, const char *text)
+{
+	if (!strstr(apm_host_get_warnings(h), text))
+		fail_msg("no warning '%s' in:\n%s", text, apm_host_get_warnings(h));
+}
+
+/*
+ * Text the kernel never writes is read as unknown and said so, never as a
+ * value it does not name (each case was a finding of tests/fuzz).
+ */
+static void test_odd_text_613(void **state)
+{
+	struct apm_ctx *ctx = open_copy("host-613");
+	struct apm_adapter_info ai;
+	struct apm_queue_detail qd;
+	struct apm_host *h;
+	char dir[512], cmd[1200];
+
+	(void)state;
+	put("devices/ap/card05/config", "2\n");		 /* fuzz-card: read as 2 */
+	put("devices/ap/card05/online", "1x\n");	 /* read as 1 */
+	put("devices/ap/card06/hwtype", "CEX5A\n");	 /* read as 0 */
+	put("devices/ap/card05/05.0004/chkstop", "5\n"); /* fuzz-queue: read as 5 */
+	/* fuzz-host: the same mdev twice, its name in upper case the second time */
+	snprintf(dir, sizeof(dir), "%s/sys/devices/vfio_ap/matrix", tmp);
+	snprintf(cmd, sizeof(cmd), "cp -a '%s/" G1 "' '%s/62177883-F1BB-47F0-914D-32A22E3A8804'",
+		 dir, dir);
+	assert_int_equal(system(cmd), 0);
+	assert_int_equal(apm_host_load(ctx, APM_LOAD_DETAIL, &h), 0);
+	assert_int_equal(apm_host_get_adapter(h, 5, &ai), 0);
+	assert_int_equal(ai.config, -1);
+	assert_int_equal(ai.online, -1);
+	assert_warned(h, "devices/ap/card05/config: '2' is neither 0 nor 1; read as unknown");
+	assert_warned(h, "devices/ap/card05/online: '1x' is neither 0 nor 1");
+	assert_int_equal(apm_host_get_adapter(h, 6, &ai), 0);
+	assert_int_equal(ai.hwtype, -1);
+	assert_warned(h, "devices/ap/card06/hwtype: 'CEX5A' is not a number");
+	assert_int_equal(apm_host_get_queue_detail(h, 5, 4, &qd), 0);
+	assert_int_equal(qd.chkstop, -1);
+	assert_int_equal(qd.config, 1);
+	assert_warned(h, "devices/ap/card05/05.0004/chkstop: '5' is neither 0 nor 1");
+	assert_int_equal(apm_host_get_mdev_count(h), 3);
+	assert_string_equal(apm_mdev_get_uuid(apm_host_find_mdev(h, G1)), G1);
+	assert_warned(h, "62177883-F1BB-47F0-914D-32A22E3A8804: not an mdev");
+	apm_host_unref(h);
+	cleanup(ctx);
+}
+
+#define STATIC_MDEV "devices/vfio_ap/matrix/5a5a5a5a-1111-4222-8333-444455556666"
+
+static void test_odd_text_static(void **state)
+{
+	struct apm_ctx *ctx = open_copy("host-static");
+	struct apm_mask m;
+	size_t len = 0;
+	char *big = NULL;
+	struct apm_host *h;
+	FILE *f;
+
+	(void)state;
+	/* fuzz-control-domains: 0x100000005 is no domain, and not domain 5 */
+	put(STATIC_MDEV "/control_domains", "0004\n100000005\n");
+	/*
+	 * A matrix past the sysfs page ends in half a line, "09.0" of 09.00ff:
+	 * neither adapter 0x09 nor domain 0 comes from it.
+	 */
+	f = open_memstream(&big, &len);
+	fputs("05.\n", f);
+	for (unsigned int q = 0; q < 256; q++)
+		fprintf(f, "05.%04x\n", q);
+	for (unsigned int q = 1; q < 256; q++)
+		fprintf(f, "07.%04x\n", q);
+	fputs("09.00ff\n", f);
+	fclose(f);
+	assert_true(len > 4096);
+	put(STATIC_MDEV "/matrix", big);
+	free(big);
+	big = NULL;
+	assert_int_equal(apm_host_load(ctx, 0, &h), 0);
+	apm_mdev_get_mask(apm_host_get_mdev(h, 0), APM_SET_CONTROL_DOMAINS, &m);
+	assert_false(apm_mask_test(&m, 5));
+	assert_warned(h, "cannot parse control_domains");
+	apm_mdev_get_mask(apm_host_get_mdev(h, 0), APM_SET_ADAPTERS, &m);
+	assert_true(apm_mask_test(&m, 5) && apm_mask_test(&m, 7));
+	assert_false(apm_mask_test(&m, 9));
+	assert_warned(h, "matrix exceeds the sysfs page and reads truncated");
+	apm_host_unref(h);
+
+	/* The same for control domains: 819 lines of 0004, then "00" of 0047. */
+	f = open_memstream(&big, &len);
+	for (unsigned int i = 0; i < 819; i++)
+		fputs("0004\n", f);
+	fputs("0047\n", f);
+	fclose(f);
+	put(STATIC_MDEV "/control_domains", big);
+	free(big);
+	assert_int_equal(apm_host_load(ctx, 0, &h), 0);
+	apm_mdev_get_mask(apm_host_get_mdev(h, 0), APM_SET_CONTROL_DOMAINS, &m);
+	assert_true(apm_mask_test(&m, 4));
+	assert_false(apm_mask_test(&m, 0));
+	assert_warned(h, "control_domains exceeds the sysfs page and reads truncated");
+	apm_host_unref(h);
+	cleanup(ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_host_613),
-		cmocka_unit_test(test_host_static),
-		cmocka_unit_test(test_no_vfio),
-		cmocka_unit_test(test_no_ap_bus),
+		cmocka_unit_test(test_host_613),     cmocka_unit_test(test_host_static),
+		cmocka_unit_test(test_no_vfio),	     cmocka_unit_test(test_no_ap_bus),
+		cmocka_unit_test(test_odd_text_613), cmocka_unit_test(test_odd_text_static),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
