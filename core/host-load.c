@@ -594,8 +594,7 @@ void apm_host_read_holders(struct apm_host *h, const bool *which)
 		if ((which && !which[i]) || m->iommu_group < 0)
 			continue;
 		m->holder = hs[k].rc;
-		memcpy(m->guest, hs[k].rc == 1 ? hs[k].name : "", sizeof(m->guest));
-		m->guest[sizeof(m->guest) - 1] = '\0';
+		snprintf(m->guest, sizeof(m->guest), "%s", hs[k].rc == 1 ? hs[k].name : "");
 		k++;
 	}
 	free(hs);
