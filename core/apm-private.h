@@ -147,6 +147,13 @@ int apm_ctx_new_model(const struct apm_ctx *like, const struct apr_model *m, str
 extern const struct apm_backend_ops apm_backend_sim_ops;
 
 /*
+ * A context on another implementation of the seam (the tests' in-memory
+ * tree): ops answer for be, which the context destroys with it.
+ */
+int apm_ctx_new_backend(enum apm_host_kind kind, const char *source,
+			const struct apm_backend_ops *ops, void *be, struct apm_ctx **ctx);
+
+/*
  * The AP configuration lock s390-tools share (lock.c).  *taken says whether
  * this call created it (false when it was held in our owner's name already).
  */

@@ -163,6 +163,20 @@ APM_EXPORT int apm_ctx_new_sim(const char *file, struct apm_ctx **out)
 	return 0;
 }
 
+int apm_ctx_new_backend(enum apm_host_kind kind, const char *source,
+			const struct apm_backend_ops *ops, void *be, struct apm_ctx **out)
+{
+	struct apm_ctx *ctx;
+	int rc = ctx_alloc(kind, source, &ctx);
+
+	if (rc)
+		return rc;
+	ctx->ops = ops;
+	ctx->be = be;
+	*out = ctx;
+	return 0;
+}
+
 APM_EXPORT struct apm_ctx *apm_ctx_ref(struct apm_ctx *ctx)
 {
 	if (ctx)

@@ -63,7 +63,8 @@ static void model_parser(const char *s, unsigned int flags, unsigned int max)
 		fuzz_assert(e.why != APR_IDS_OK && e.err == rc, "error %d without its reason", rc);
 		fuzz_assert(e.at <= len && e.len <= len - e.at, "error text %lu+%lu past %zu", e.at,
 			    e.len, len);
-		fuzz_assert(e.item <= len && e.item_len <= len - e.item, "error item past the text");
+		fuzz_assert(e.item <= len && e.item_len <= len - e.item,
+			    "error item past the text");
 		return;
 	}
 	for (unsigned int i = apr_mask_next(&out, 0); i < APR_BITS; i = apr_mask_next(&out, i + 1))

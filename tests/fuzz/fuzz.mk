@@ -27,9 +27,9 @@ obj = $(patsubst %.c,$(out)/obj/%.o,$(1))
 LIB_OBJS := $(call obj,$(filter %.c,$(LIB_SOURCES)))
 UTIL_OBJS := $(call obj,tests/fuzz/fuzz-util.c)
 
-# The harnesses' helpers are not what is explored: without coverage,
-# their comparisons do not steer libFuzzer.
-HELPERS := tests/fuzz/fuzz-util.c
+# The harnesses' helpers (checks, the in-memory tree) are not what is
+# explored: without coverage, their comparisons do not steer libFuzzer.
+HELPERS := tests/fuzz/fuzz-util.c tests/fuzz/fuzz-tree.c tests/fuzz/fuzz-sysfs.c
 $(call obj,$(HELPERS)): COVERAGE :=
 
 all: $(addprefix $(out)/bin/fuzz-,$(NAMES))

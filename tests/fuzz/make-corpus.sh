@@ -78,3 +78,74 @@ seed libvirt entities.xml <<'XML'
 </devices></domain>
 XML
 
+# host: the fixture sysfs trees serialised as fuzz-tree.h says ("PATH\0
+# CONTENT\0", "@PATH\0TARGET\0" for a link), and, with SIM2TREE=path of a
+# built tests/tools/sim2tree, the trees of the scenarios.
+tree() { # tree DIR: the serialised tree on stdout
+	(cd "$1" && find . -mindepth 1 \( -type f -o -type l \) | sed 's|^\./||' | LC_ALL=C sort |
+		while IFS= read -r p; do
+			if [ -L "$p" ]; then
+				printf '@%s\000%s\000' "$p" "$(readlink "$p")"
+			else
+				printf '%s\000' "$p"
+				cat "$p"
+				printf '\000'
+			fi
+		done)
+}
+clear_seeds host
+for d in "$fx"/sysfs/*/; do
+	tree "$d" | seed host "$(basename "$d")"
+done
+if [ -n "${SIM2TREE:-}" ]; then
+	scratch=$(mktemp -d)
+	for s in "$top"/tests/scenarios/every-cell.ini "$top"/tests/scenarios/static.ini \
+		"$top"/tests/scenarios/override-619.ini; do
+		n=$(basename "$s" .ini)
+		cp "$s" "$scratch/$n.ini"
+		"$SIM2TREE" --sim "$scratch/$n.ini" "$scratch/$n" >/dev/null
+		tree "$scratch/$n" | seed host "scenario-$n"
+	done
+	rm -rf "$scratch"
+fi
+
+# The sysfs readers, one attribute each (fuzz-sysfs.h: the rest of the host
+# is the base tree): the fixtures' own files.  bus-masks, card and queue
+# take a first byte that picks the file (see their harnesses).
+clear_seeds matrix guest-matrix ap-config control-domains bus-masks card queue
+for d in "$fx"/sysfs/*/devices/vfio_ap/matrix/*-*-*-*-*/; do
+	u=$(basename "$d")
+	for a in matrix guest_matrix ap_config control_domains; do
+		[ -f "$d/$a" ] || continue
+		seed "$(echo "$a" | tr _ -)" "$u" <"$d/$a"
+	done
+done
+i=0
+for m in apmask aqmask ap_adapter_mask ap_usage_domain_mask ap_control_domain_mask; do
+	for f in "$fx"/sysfs/*/bus/ap/"$m"; do
+		[ -f "$f" ] || continue
+		h=$(basename "$(dirname "$(dirname "$(dirname "$f")")")")
+		{ printf "\\$(printf '%03o' "$i")"; cat "$f"; } | seed bus-masks "$h-$m"
+	done
+	i=$((i + 1))
+done
+i=0
+for a in hwtype raw_hwtype type ap_functions config chkstop online; do
+	for f in "$fx"/sysfs/*/devices/ap/card0[46]/"$a"; do
+		[ -f "$f" ] || continue
+		card=$(basename "$(dirname "$f")")
+		{ printf "\\$(printf '%03o' "$i")"; cat "$f"; } | seed card "$card-$a"
+	done
+	i=$((i + 1))
+done
+i=0
+for a in status config chkstop online se_bind se_associate driver_override; do
+	for f in "$fx"/sysfs/*/devices/ap/card05/05.00[04][147]/"$a"; do
+		[ -f "$f" ] || continue
+		q=$(basename "$(dirname "$f")")
+		{ printf "\\$(printf '%03o' "$i")"; cat "$f"; } | seed queue "$q-$a"
+	done
+	i=$((i + 1))
+done
+printf '\006vfio_ap\n' | seed queue driver-override
+printf '\004\n' | seed queue se-bind-empty
