@@ -179,10 +179,9 @@ static const char *hex_to_mask(const char *s, struct apr_mask *out)
 		s++;
 	if (*s == 'x')
 		s++;
+	/* A digit is a nibble of its word, most significant first (s390 bit order). */
 	for (; (v = apr_hexval(*s)) >= 0 && i < APR_BITS; s++, i += 4)
-		for (int n = 0; n < 4; n++)
-			if (v & (0x8 >> n))
-				apr_mask_set(out, i + n);
+		out->w[i / 64] |= (uint64_t)v << (60 - i % 64);
 	return s;
 }
 
