@@ -60,7 +60,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	len = size - 1;
 	h = fuzz_sysfs_load(FUZZ_BASE_6_13, files[which], data + 1, len, 0);
 	fuzz_assert(h, "no host");
-	fuzz_check_host(h, false);
+	fuzz_check_host(h, FUZZ_CHECK_ADAPTERS);
 	if (which == 0)
 		apm_host_get_apmask(h, &got);
 	else if (which == 1)

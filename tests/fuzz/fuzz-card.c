@@ -51,7 +51,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	snprintf(path, sizeof(path), "devices/ap/card05/%s", attrs[which]);
 	h = fuzz_sysfs_load(FUZZ_BASE_6_13, path, data + 1, size - 1, 0);
 	fuzz_assert(h, "no host");
-	fuzz_check_host(h, false);
+	fuzz_check_host(h, FUZZ_CHECK_ADAPTERS);
 	fuzz_assert(!apm_host_get_adapter(h, 5, &ai), "card05 is gone");
 	text = fuzz_cstr(data + 1, size - 1);
 	if (kernel_int(text, strlen(text), &v)) {

@@ -47,7 +47,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct apm_mask adm;
 
 	fuzz_assert(h && apm_host_get_mdev_count(h) == 1, "the mdev is gone");
-	fuzz_check_host(h, false);
+	fuzz_check_host(h, 0);
 	apm_mdev_get_mask(apm_host_get_mdev(h, 0), APM_SET_CONTROL_DOMAINS, &adm);
 	fuzz_hex_tokens((const char *)data, fuzz_page_lines((const char *)data, size), &ids);
 	apr_mask_andnot(&extra, to_apr(&adm), &ids);

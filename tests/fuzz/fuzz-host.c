@@ -23,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!h)
 		return 0;
-	fuzz_check_host(h, true);
+	fuzz_check_host(h, FUZZ_CHECK_ADAPTERS | FUZZ_CHECK_QUEUES);
 	apm_host_unref(h);
 	return 0;
 }

@@ -25,7 +25,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct apm_mdev *m;
 
 	fuzz_assert(h && apm_host_get_mdev_count(h) == 1, "the mdev is gone");
-	fuzz_check_host(h, false);
+	fuzz_check_host(h, 0);
 	m = apm_host_get_mdev(h, 0);
 	apm_mdev_get_mask(m, APM_SET_ADAPTERS, &apm);
 	apm_mdev_get_mask(m, APM_SET_DOMAINS, &aqm);

@@ -37,7 +37,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	snprintf(path, sizeof(path), "devices/ap/card05/05.%04x/%s", q, attrs[which]);
 	h = fuzz_sysfs_load(FUZZ_BASE_6_19, path, data + 1, size - 1, APM_LOAD_DETAIL);
 	fuzz_assert(h, "no host");
-	fuzz_check_host(h, true);
+	fuzz_check_host(h, FUZZ_CHECK_ADAPTERS | FUZZ_CHECK_QUEUES);
 	fuzz_assert(!apm_host_get_queue_detail(h, 5, q, &d), "queue 05.%04x is gone", q);
 	if (size == 3 && data[2] == '\n' && (data[1] == '0' || data[1] == '1')) {
 		int v = data[1] - '0';

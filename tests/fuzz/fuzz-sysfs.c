@@ -87,7 +87,7 @@ static bool tri(int v)
 	return v >= -1 && v <= 1;
 }
 
-void fuzz_check_host(struct apm_host *h, bool details)
+void fuzz_check_host(struct apm_host *h, unsigned int what)
 {
 	struct walk w = { .h = h, .last = -1 };
 	unsigned int n = apm_host_get_mdev_count(h);
@@ -116,7 +116,7 @@ void fuzz_check_host(struct apm_host *h, bool details)
 	}
 	fuzz_assert(!apm_host_get_mdev(h, n), "an mdev past the end");
 	fuzz_assert(!apm_host_foreach_queue(h, check_queue, &w), "foreach failed");
-	for (unsigned int a = 0; a < 256; a++) {
+	for (unsigned int a = 0; (what & FUZZ_CHECK_ADAPTERS) && a < 256; a++) {
 		int rc = apm_host_get_adapter(h, a, &ai);
 
 		fuzz_assert(rc == 0 || rc == -ENOENT, "adapter %u: %d", a, rc);
@@ -132,7 +132,7 @@ void fuzz_check_host(struct apm_host *h, bool details)
 		fuzz_assert(tri(ai.config) && tri(ai.chkstop) && tri(ai.online),
 			    "adapter %02x: config %d, chkstop %d, online %d (1, 0 or -1)", a,
 			    ai.config, ai.chkstop, ai.online);
-		for (unsigned int q = 0; details && q < 256; q++) {
+		for (unsigned int q = 0; (what & FUZZ_CHECK_QUEUES) && q < 256; q++) {
 			rc = apm_host_get_queue_detail(h, a, q, &d);
 			fuzz_assert(rc == 0 || rc == -ENOENT, "queue %02x.%04x: %d", a, q, rc);
 			if (rc)

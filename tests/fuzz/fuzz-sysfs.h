@@ -22,10 +22,15 @@ struct apm_host *fuzz_sysfs_load(enum fuzz_base base, const char *path, const ui
 				 size_t size, unsigned int flags);
 
 /*
- * Every snapshot's promises: IDs in range, mdevs findable, cells consistent;
- * with details, every queue's attributes too (read through the seam).
+ * Every snapshot's promises: IDs in range, mdevs findable, the cells
+ * `show` lists consistent; with FUZZ_CHECK_ADAPTERS every adapter's fields
+ * in their documented ranges, with FUZZ_CHECK_QUEUES every queue's
+ * attributes too (read through the seam).  A harness asks for what its
+ * input can reach.
  */
-void fuzz_check_host(struct apm_host *h, bool details);
+#define FUZZ_CHECK_ADAPTERS (1u << 0)
+#define FUZZ_CHECK_QUEUES   (1u << 1)
+void fuzz_check_host(struct apm_host *h, unsigned int what);
 
 /*
  * How much of an attribute of size bytes a reader sees whole: a page at
