@@ -90,19 +90,29 @@ static int read_decimal(struct apm_ctx *ctx, const char *dir, const char *attr, 
 	return -1;
 }
 
-static int read_int(struct apm_ctx *ctx, const char *path, int *v)
+/*
+ * A bus attribute the kernel shows as "%d\n" (ap_bus.c: ap_domain_show,
+ * ap_max_adapter_id_show, ...) within lo..hi: 0 and *v, -ENOENT when it
+ * is missing, -EINVAL for anything else, which odd then keeps (escaped).
+ */
+static int read_bus_int(struct apm_ctx *ctx, const char *attr, int lo, int hi, int *v,
+			struct apm_odd *odd)
 {
-	char buf[SMALL], *end;
+	char buf[SMALL], *t, *end;
 	long l;
-	int rc = apm_read(ctx, path, buf, sizeof(buf));
 
-	if (rc < 0)
-		return rc;
-	l = strtol(buf, &end, 0);
-	if (end == buf)
-		return -EINVAL;
-	*v = (int)l;
-	return 0;
+	odd->set = false;
+	if (apm_readf(ctx, buf, sizeof(buf), "bus/ap/%s", attr) < 0)
+		return -ENOENT;
+	t = apm_strip(buf);
+	errno = 0;
+	l = strtol(t, &end, 10);
+	if (end != t && !*end && !errno && l >= lo && l <= hi) {
+		*v = (int)l;
+		return 0;
+	}
+	odd_keep(odd, t);
+	return -EINVAL;
 }
 
 static int read_mask(struct apm_ctx *ctx, const char *path, struct apr_mask *m)
@@ -237,7 +247,9 @@ void apm_host_read_lpar(struct apm_host *h)
 
 void apm_host_read_ap_domain(struct apm_host *h)
 {
-	h->has_ap_domain = !read_int(h->ctx, "bus/ap/ap_domain", &h->ap_domain);
+	/* ap_domain_index: -1 before a default domain is chosen. */
+	h->has_ap_domain =
+		!read_bus_int(h->ctx, "ap_domain", -1, 255, &h->ap_domain, &h->odd_bus[0]);
 	if (!h->has_ap_domain)
 		h->ap_domain = 0;
 }
@@ -766,6 +778,9 @@ static void derive_warnings(struct apm_host *h)
 		apm_host_warn(h, "bus/ap/apmask: unreadable (%s)", apm_errno_name(h->apmask_rc));
 	if (h->aqmask_rc)
 		apm_host_warn(h, "bus/ap/aqmask: unreadable");
+	warn_odd(h, "bus/ap", "ap_domain", &h->odd_bus[0], "is neither -1 nor an ID");
+	warn_odd(h, "bus/ap", "ap_max_adapter_id", &h->odd_bus[1], "is not an ID");
+	warn_odd(h, "bus/ap", "ap_max_domain_id", &h->odd_bus[2], "is not an ID");
 	for (unsigned int a = 0; a < APR_BITS; a++) {
 		char dir[32];
 
@@ -883,12 +898,12 @@ APM_EXPORT int apm_host_load(struct apm_ctx *ctx, unsigned int flags, struct apm
 		return -ENOENT;
 	}
 	/* Without QCI/APXA the limits are 63 and 15 (ap_bus.c: ap_max_adapter_id). */
-	h->max_apid = read_int(ctx, "bus/ap/ap_max_adapter_id", &v) ? 63 : (unsigned int)v;
-	h->max_apqi = read_int(ctx, "bus/ap/ap_max_domain_id", &v) ? 15 : (unsigned int)v;
-	if (h->max_apid > 255)
-		h->max_apid = 255;
-	if (h->max_apqi > 255)
-		h->max_apqi = 255;
+	h->max_apid = read_bus_int(ctx, "ap_max_adapter_id", 0, 255, &v, &h->odd_bus[1])
+			      ? 63
+			      : (unsigned int)v;
+	h->max_apqi = read_bus_int(ctx, "ap_max_domain_id", 0, 255, &v, &h->odd_bus[2])
+			      ? 15
+			      : (unsigned int)v;
 	apm_host_read_lpar(h);
 	apm_host_read_ap_domain(h);
 	apm_host_read_bindings(h);

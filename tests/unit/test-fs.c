@@ -271,12 +271,15 @@ static void test_odd_text_613(void **state)
 	struct apm_queue_detail qd;
 	struct apm_host *h;
 	char dir[512], cmd[1200];
+	int dom;
 
 	(void)state;
 	put("devices/ap/card05/config", "2\n");		 /* fuzz-card: read as 2 */
 	put("devices/ap/card05/online", "1x\n");	 /* read as 1 */
 	put("devices/ap/card06/hwtype", "CEX5A\n");	 /* read as 0 */
 	put("devices/ap/card05/05.0004/chkstop", "5\n"); /* fuzz-queue: read as 5 */
+	put("bus/ap/ap_domain", "188888\n");		 /* fuzz-host: read as 188888 */
+	put("bus/ap/ap_max_domain_id", "-5\n");		 /* read as 255 */
 	/* fuzz-host: the same mdev twice, its name in upper case the second time */
 	snprintf(dir, sizeof(dir), "%s/sys/devices/vfio_ap/matrix", tmp);
 	snprintf(cmd, sizeof(cmd), "cp -a '%s/" G1 "' '%s/62177883-F1BB-47F0-914D-32A22E3A8804'",
@@ -295,6 +298,10 @@ static void test_odd_text_613(void **state)
 	assert_int_equal(qd.chkstop, -1);
 	assert_int_equal(qd.config, 1);
 	assert_warned(h, "devices/ap/card05/05.0004/chkstop: '5' is neither 0 nor 1");
+	assert_int_equal(apm_host_get_ap_domain(h, &dom), -ENOENT);
+	assert_warned(h, "bus/ap/ap_domain: '188888' is neither -1 nor an ID; read as unknown");
+	assert_int_equal(apm_host_get_max_domain_id(h), 15);
+	assert_warned(h, "bus/ap/ap_max_domain_id: '-5' is not an ID");
 	assert_int_equal(apm_host_get_mdev_count(h), 3);
 	assert_string_equal(apm_mdev_get_uuid(apm_host_find_mdev(h, G1)), G1);
 	assert_warned(h, "62177883-F1BB-47F0-914D-32A22E3A8804: not an mdev");
