@@ -81,6 +81,40 @@ static int open_state(struct sim_file *f, int flags)
 	return fd;
 }
 
+int sim_state_load_text(struct apm_ctx *ctx, const char *name, char *text, size_t len,
+			struct sim_state **st)
+{
+	struct sim_state *ns;
+	FILE *in;
+	int rc, line;
+
+	line = sim_state_incomplete(text, len);
+	if (line) {
+		if (!len)
+			err(ctx, "%s is empty: remove it to start from the built-in scenario",
+			    name);
+		else
+			err(ctx,
+			    "%s:%d: the file ends without apmatrix's end marker: it was cut short (a full disk, an interrupted copy?); restore it or remove it to start afresh",
+			    name, line);
+		return -EINVAL;
+	}
+	ns = sim_state_new();
+	in = ns ? fmemopen(text, len, "r") : NULL;
+	if (!in) {
+		sim_state_free(ns);
+		return -ENOMEM;
+	}
+	rc = sim_state_parse(ctx, name, in, ns);
+	fclose(in);
+	if (rc) {
+		sim_state_free(ns);
+		return rc;
+	}
+	*st = ns;
+	return 0;
+}
+
 /* Parse the open file fd into a fresh state that replaces *st on success. */
 static int load(struct sim_file *f, int fd, struct sim_state **st)
 {
@@ -88,8 +122,7 @@ static int load(struct sim_file *f, int fd, struct sim_state **st)
 	struct stat sb;
 	char *text;
 	size_t len = 0;
-	FILE *in;
-	int rc, line;
+	int rc;
 
 	if (fstat(fd, &sb))
 		return -errno;
@@ -111,32 +144,10 @@ static int load(struct sim_file *f, int fd, struct sim_state **st)
 		len += (size_t)n;
 	}
 	text[len] = '\0';
-	line = sim_state_incomplete(text, len);
-	if (line) {
-		if (!len)
-			err(f->ctx, "%s is empty: remove it to start from the built-in scenario",
-			    f->path);
-		else
-			err(f->ctx,
-			    "%s:%d: the file ends without apmatrix's end marker: it was cut short (a full disk, an interrupted copy?); restore it or remove it to start afresh",
-			    f->path, line);
-		free(text);
-		return -EINVAL;
-	}
-	ns = sim_state_new();
-	in = ns ? fmemopen(text, len, "r") : NULL;
-	if (!in) {
-		sim_state_free(ns);
-		free(text);
-		return -ENOMEM;
-	}
-	rc = sim_state_parse(f->ctx, f->path, in, ns);
-	fclose(in);
+	rc = sim_state_load_text(f->ctx, f->path, text, len, &ns);
 	free(text);
-	if (rc) {
-		sim_state_free(ns);
+	if (rc)
 		return rc;
-	}
 	sim_state_free(*st);
 	*st = ns;
 	remember(f, &sb);

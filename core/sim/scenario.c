@@ -564,7 +564,10 @@ static void queue_key(struct parse *p, const struct qkey *k)
 	} else if (!strcmp(k->key, "request_count")) {
 		if (parse_ull(k->val, &u))
 			perr(p, "bad request_count '%s'", k->val);
-		p->st->req[k->a][k->q] = u;
+		else if (u && sim_state_counts(p->st))
+			perr(p, "out of memory");
+		else if (u)
+			p->st->req[k->a][k->q] = u;
 	} else if (!strcmp(k->key, "config") || !strcmp(k->key, "chkstop") ||
 		   !strcmp(k->key, "online") || !strcmp(k->key, "uninitiated")) {
 		if (parse_bool(k->val, &b)) {
@@ -666,8 +669,9 @@ static void finish(struct parse *p)
 	for (unsigned int i = 0; i < p->nqkeys; i++)
 		if (!strcmp(p->qkeys[i].key, "override"))
 			queue_key(p, &p->qkeys[i]);
+	/* Only a present adapter has queues (its loop above made them). */
 	for (unsigned int a = 0; a < APR_BITS; a++)
-		for (unsigned int q = 0; q < APR_BITS; q++)
+		for (unsigned int q = 0; s->card[a].present && q < APR_BITS; q++)
 			if (s->q[a][q].exists)
 				s->q[a][q].driver = default_driver(s, a, q);
 	for (unsigned int i = 0; i < p->nqkeys; i++)
@@ -951,10 +955,15 @@ int sim_state_write(const struct sim_state *st, FILE *f)
 			fprintf(f, "%s = %s\n", key, val);
 		}
 	}
+	/*
+	 * The queues that differ from what the reader derives: a queue exists
+	 * exactly on a present adapter for the domains the bus saw (finish()),
+	 * so only a present adapter's are written (the reader refuses others).
+	 */
 	for (unsigned int a = 0; a < APR_BITS; a++) {
 		const struct apr_card *ad = &s->card[a];
 
-		for (unsigned int q = 0; q < APR_BITS; q++) {
+		for (unsigned int q = 0; ad->present && q < APR_BITS; q++) {
 			const struct apr_queue *sq = &s->q[a][q];
 			enum apr_drv d;
 
@@ -963,7 +972,8 @@ int sim_state_write(const struct sim_state *st, FILE *f)
 			d = default_driver(s, a, q);
 			if (sq->driver == d && sq->config == ad->config &&
 			    sq->chkstop == ad->chkstop && sq->online == ad->online &&
-			    !sq->reset_rc && !sq->override && !st->req[a][q] && !sq->uninitiated)
+			    !sq->reset_rc && !sq->override && !(st->req && st->req[a][q]) &&
+			    !sq->uninitiated)
 				continue;
 			fprintf(f, "\n[queue %02x.%04x]\n", a, q);
 			if (sq->override)
@@ -976,7 +986,7 @@ int sim_state_write(const struct sim_state *st, FILE *f)
 				sq->chkstop, sq->online);
 			if (sq->reset_rc)
 				fprintf(f, "reset_rc = 0x%02x\n", sq->reset_rc);
-			if (st->req[a][q])
+			if (st->req && st->req[a][q])
 				fprintf(f, "request_count = %llu\n",
 					(unsigned long long)st->req[a][q]);
 			if (sq->uninitiated)

@@ -31,12 +31,14 @@
 struct sim_state {
 	struct apr_model m;
 	struct apr_queue (*q)[APR_BITS];
-	uint64_t (*req)[APR_BITS];
+	uint64_t (*req)[APR_BITS]; /* NULL until sim_state_counts() */
 	struct apr_mdev *rm;
 	struct apr_mdev_info *info;
 };
 
 struct sim_state *sim_state_new(void);
+/* The per-queue request counters, made when first needed; 0 or -ENOMEM. */
+int sim_state_counts(struct sim_state *st);
 void sim_state_free(struct sim_state *st);
 /* Room for n mdevs (the model's arrays grow); 0 or -ENOMEM. */
 int sim_state_reserve(struct sim_state *st, unsigned int n);
@@ -54,6 +56,13 @@ int sim_state_write(const struct sim_state *st, FILE *f);
  * Else the line to name in the error.
  */
 int sim_state_incomplete(const char *text, size_t len);
+/*
+ * A whole state file's text (len bytes, text[len] a NUL) into a new state
+ * in *st: refused with -EINVAL and a logged FILE:LINE when it is cut short
+ * or malformed; -ENOMEM.  What every load of a state file goes through.
+ */
+int sim_state_load_text(struct apm_ctx *ctx, const char *name, char *text, size_t len,
+			struct sim_state **st);
 
 /* ------------------------------------------------------------ the host */
 

@@ -1,8 +1,9 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * state.c - the buffers the simulated host's kernel model works in: the
- * per-APQN table, the per-queue request counters and the mdev arrays,
- * which grow as mdevs are created (the model itself never allocates).
+ * per-APQN table, the per-queue request counters (only once a state file
+ * sets one: nothing else makes them non-zero) and the mdev arrays, which
+ * grow as mdevs are created (the model itself never allocates).
  */
 #include "config.h"
 
@@ -18,13 +19,23 @@ struct sim_state *sim_state_new(void)
 	if (!st)
 		return NULL;
 	st->q = calloc(APR_BITS, sizeof(*st->q));
-	st->req = calloc(APR_BITS, sizeof(*st->req));
-	if (!st->q || !st->req) {
+	if (!st->q) {
 		sim_state_free(st);
 		return NULL;
 	}
-	apr_model_init(&st->m, st->q, st->req, NULL, NULL, 0);
+	apr_model_init(&st->m, st->q, NULL, NULL, NULL, 0);
 	return st;
+}
+
+int sim_state_counts(struct sim_state *st)
+{
+	if (st->req)
+		return 0;
+	st->req = calloc(APR_BITS, sizeof(*st->req));
+	if (!st->req)
+		return -ENOMEM;
+	st->m.requests = st->req;
+	return 0;
 }
 
 void sim_state_free(struct sim_state *st)
@@ -66,7 +77,8 @@ struct sim_state *sim_state_dup(const struct apr_model *from, unsigned int room)
 
 	if (!st)
 		return NULL;
-	if (sim_state_reserve(st, from->nmdevs + room) || apr_model_copy(&st->m, from)) {
+	if ((from->requests && sim_state_counts(st)) ||
+	    sim_state_reserve(st, from->nmdevs + room) || apr_model_copy(&st->m, from)) {
 		sim_state_free(st);
 		return NULL;
 	}
