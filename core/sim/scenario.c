@@ -174,9 +174,10 @@ static int host_key(struct parse *p, const char *k, const char *v)
 		else
 			s->complete_count = u;
 	} else if (!strcmp(k, "vfio_ap") || !strcmp(k, "sclp") || !strcmp(k, "bindings_armed")) {
+		/* A refused value is reported and assigned nothing (b is not set then). */
 		if (parse_bool(v, &b))
 			perr(p, "%s: expected yes or no, not '%s'", k, v);
-		if (!strcmp(k, "vfio_ap"))
+		else if (!strcmp(k, "vfio_ap"))
 			s->vfio_ap = b;
 		else if (!strcmp(k, "sclp"))
 			s->sclp = b;

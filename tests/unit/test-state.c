@@ -150,12 +150,31 @@ static void test_incomplete(void **state)
 	free(a);
 }
 
+/*
+ * A refused value assigns nothing: "sclp = maybe" once stored an
+ * uninitialised bool (fuzz-state, UBSan: not a valid value for type bool).
+ */
+static void test_refused_values(void **state)
+{
+	static const char *const texts[] = {
+		"[host]\nvfio_ap = maybe\n",
+		"[host]\nsclp = 2\n",
+		"[host]\nbindings_armed = \n",
+		"[host]\npoll_thread = sometimes\n",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(texts) / sizeof(texts[0]); i++)
+		assert_null(cycle(texts[i]));
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_scenarios),
 		cmocka_unit_test(test_every_value),
 		cmocka_unit_test(test_incomplete),
+		cmocka_unit_test(test_refused_values),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 
