@@ -181,102 +181,71 @@ static void mask_text(char out[APR_MASK_STRLEN + 2], const unsigned int *bits, s
 
 void fuzz_tree_base(struct fuzz_tree *t, enum fuzz_base base)
 {
-	static const unsigned int adapters[] = { 4, 5 }, usage[] = { 1, 4, 0x47 },
-				  vfio_doms[] = { 4, 0x47 };
-	char path[160], target[160], m[APR_MASK_STRLEN + 2];
+	static const unsigned int adapters[] = { 5 }, usage[] = { 1, 0x47 }, vfio_doms[] = { 0x47 };
+	char m[APR_MASK_STRLEN + 2];
+	const char *full = "0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff\n";
 
-	mask_text(m, adapters, 2, true);
-	fuzz_tree_text(
-		t, "bus/ap/apmask",
-		base == FUZZ_BASE_6_19
-			? "0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff\n"
-			: m);
-	mask_text(m, vfio_doms, 2, true);
-	fuzz_tree_text(
-		t, "bus/ap/aqmask",
-		base == FUZZ_BASE_6_19
-			? "0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff\n"
-			: m);
-	mask_text(m, adapters, 2, false);
+	mask_text(m, adapters, 1, true);
+	fuzz_tree_text(t, "bus/ap/apmask", base == FUZZ_BASE_6_19 ? full : m);
+	mask_text(m, vfio_doms, 1, true);
+	fuzz_tree_text(t, "bus/ap/aqmask", base == FUZZ_BASE_6_19 ? full : m);
+	mask_text(m, adapters, 1, false);
 	fuzz_tree_text(t, "bus/ap/ap_adapter_mask", m);
-	mask_text(m, usage, 3, false);
+	mask_text(m, usage, 2, false);
 	fuzz_tree_text(t, "bus/ap/ap_usage_domain_mask", m);
 	fuzz_tree_text(t, "bus/ap/ap_control_domain_mask", m);
 	fuzz_tree_text(t, "bus/ap/ap_max_adapter_id", "255\n");
 	fuzz_tree_text(t, "bus/ap/ap_max_domain_id", "255\n");
 	fuzz_tree_text(t, "bus/ap/ap_domain", "1\n");
-	fuzz_tree_text(t, "bus/ap/bindings", "8/8 (complete)\n");
+	fuzz_tree_text(t, "bus/ap/bindings", "3/3 (complete)\n");
 	fuzz_tree_text(t, "bus/ap/features", "APSC APXA QACT RC8A\n");
-	for (size_t i = 0; i < 2; i++) {
-		unsigned int a = adapters[i];
-
-		snprintf(path, sizeof(path), "bus/ap/devices/card%02x", a);
-		snprintf(target, sizeof(target), "../../../devices/ap/card%02x", a);
-		link_to(t, path, target);
-		snprintf(path, sizeof(path), "bus/ap/drivers/cex4card/card%02x", a);
-		snprintf(target, sizeof(target), "../../../../devices/ap/card%02x", a);
-		link_to(t, path, target);
-#define CARD(attr, text)                                                                           \
-	do {                                                                                       \
-		snprintf(path, sizeof(path), "devices/ap/card%02x/" attr, a);                      \
-		fuzz_tree_text(t, path, text);                                                     \
-	} while (0)
-		CARD("hwtype", "11\n");
-		CARD("raw_hwtype", "11\n");
-		CARD("type", "CEX5C\n");
-		CARD("ap_functions", "0xF2000000\n");
-		CARD("config", "1\n");
-		CARD("chkstop", "0\n");
-		CARD("online", "1\n");
-		for (size_t j = 0; j < 3; j++) {
-			unsigned int q = usage[j];
-			bool host = q == 1;
-
-			snprintf(path, sizeof(path), "bus/ap/devices/%02x.%04x", a, q);
-			snprintf(target, sizeof(target), "../../../devices/ap/card%02x/%02x.%04x",
-				 a, a, q);
-			link_to(t, path, target);
-			snprintf(path, sizeof(path), "bus/ap/drivers/%s/%02x.%04x",
-				 host ? "cex4queue" : "vfio_ap", a, q);
-			snprintf(target, sizeof(target),
-				 "../../../../devices/ap/card%02x/%02x.%04x", a, a, q);
-			link_to(t, path, target);
-#define QUEUE(attr, text)                                                                          \
-	do {                                                                                       \
-		snprintf(path, sizeof(path), "devices/ap/card%02x/%02x.%04x/" attr, a, a, q);      \
-		fuzz_tree_text(t, path, text);                                                     \
-	} while (0)
-			QUEUE("config", "1\n");
-			QUEUE("chkstop", "0\n");
-			if (host)
-				QUEUE("online", "1\n");
-			else
-				QUEUE("status", "in use\n");
-			if (base >= FUZZ_BASE_6_19)
-				QUEUE("driver_override", host ? "\n" : "vfio_ap\n");
-#undef QUEUE
-		}
-#undef CARD
+	link_to(t, "bus/ap/devices/card05", "../../../devices/ap/card05");
+	link_to(t, "bus/ap/drivers/cex4card/card05", "../../../../devices/ap/card05");
+	fuzz_tree_text(t, "devices/ap/card05/hwtype", "11\n");
+	fuzz_tree_text(t, "devices/ap/card05/raw_hwtype", "11\n");
+	fuzz_tree_text(t, "devices/ap/card05/type", "CEX5C\n");
+	fuzz_tree_text(t, "devices/ap/card05/ap_functions", "0xF2000000\n");
+	fuzz_tree_text(t, "devices/ap/card05/config", "1\n");
+	fuzz_tree_text(t, "devices/ap/card05/chkstop", "0\n");
+	fuzz_tree_text(t, "devices/ap/card05/online", "1\n");
+	link_to(t, "bus/ap/devices/05.0001", "../../../devices/ap/card05/05.0001");
+	link_to(t, "bus/ap/drivers/cex4queue/05.0001", "../../../../devices/ap/card05/05.0001");
+	fuzz_tree_text(t, "devices/ap/card05/05.0001/config", "1\n");
+	fuzz_tree_text(t, "devices/ap/card05/05.0001/chkstop", "0\n");
+	fuzz_tree_text(t, "devices/ap/card05/05.0001/online", "1\n");
+	link_to(t, "bus/ap/devices/05.0047", "../../../devices/ap/card05/05.0047");
+	link_to(t, "bus/ap/drivers/vfio_ap/05.0047", "../../../../devices/ap/card05/05.0047");
+	fuzz_tree_text(t, "devices/ap/card05/05.0047/config", "1\n");
+	fuzz_tree_text(t, "devices/ap/card05/05.0047/chkstop", "0\n");
+	fuzz_tree_text(t, "devices/ap/card05/05.0047/status", "in use\n");
+	if (base >= FUZZ_BASE_6_19) {
+		fuzz_tree_text(t, "devices/ap/card05/05.0001/driver_override", "\n");
+		fuzz_tree_text(t, "devices/ap/card05/05.0047/driver_override", "vfio_ap\n");
 	}
-	fuzz_tree_text(t, "bus/ap/drivers/vfio_ap/bind", "");
-	fuzz_tree_text(t, "bus/ap/drivers/cex4queue/bind", "");
-	fuzz_tree_text(t, "bus/ap/drivers/cex4card/bind", "");
-	fuzz_tree_text(t, FUZZ_MDEV_DIR "/matrix", "04.0004\n04.0047\n05.0004\n05.0047\n");
-	fuzz_tree_text(t, FUZZ_MDEV_DIR "/control_domains", "0004\n");
+	fuzz_tree_text(t, FUZZ_MDEV_DIR "/matrix", "05.0047\n");
+	fuzz_tree_text(t, FUZZ_MDEV_DIR "/control_domains", "0047\n");
 	link_to(t, FUZZ_MDEV_DIR "/iommu_group", "../../../../kernel/iommu_groups/7");
 	fuzz_tree_text(t, ".vfio/7", "qemu-system-s390x -name guest=Guest1");
 	if (base >= FUZZ_BASE_6_0)
-		fuzz_tree_text(t, FUZZ_MDEV_DIR "/guest_matrix",
-			       "04.0004\n04.0047\n05.0004\n05.0047\n");
+		fuzz_tree_text(t, FUZZ_MDEV_DIR "/guest_matrix", "05.0047\n");
 	if (base >= FUZZ_BASE_6_13) {
 		fuzz_tree_text(
 			t, FUZZ_MDEV_DIR "/ap_config",
-			"0x0c00000000000000000000000000000000000000000000000000000000000000,"
-			"0x0800000000000000010000000000000000000000000000000000000000000000,"
-			"0x0800000000000000000000000000000000000000000000000000000000000000\n");
+			"0x0400000000000000000000000000000000000000000000000000000000000000,"
+			"0x0000000000000000010000000000000000000000000000000000000000000000,"
+			"0x0000000000000000010000000000000000000000000000000000000000000000\n");
 		fuzz_tree_text(t, "devices/vfio_ap/matrix/features",
 			       "guest_matrix hotplug ap_config\n");
 	}
+}
+
+void fuzz_base_sets(struct apr_mask *apm, struct apr_mask *aqm, struct apr_mask *adm)
+{
+	apr_mask_zero(apm);
+	apr_mask_zero(aqm);
+	apr_mask_set(apm, 5);
+	apr_mask_set(aqm, 0x47);
+	*adm = *aqm;
 }
 
 /* FNV-1a, extended one byte at a time (a walk hashes its prefixes as it goes). */
@@ -316,7 +285,7 @@ static void index_paths(struct fuzz_tree *t)
 /* The entry of path (its hash h), or NULL. */
 static const struct ent *lookup(const struct fuzz_tree *t, const char *path, uint32_t h)
 {
-	for (unsigned int i; (i = t->slot[h & (t->nslots - 1)]); h++)
+	for (unsigned int i; t->nslots && (i = t->slot[h & (t->nslots - 1)]); h++)
 		if (!pcmp(path_of(t, &t->e[i - 1]), path))
 			return &t->e[i - 1];
 	return NULL;

@@ -45,11 +45,11 @@ void fuzz_tree_set(struct fuzz_tree *t, const char *path, const void *content, s
 
 /*
  * A small host of one kernel generation, for the harnesses that mutate one
- * attribute of it: adapters 0x04 and 0x05 (CEX5C), usage domains 0x01 (the
- * host's default), 0x04 and 0x47; the queues of 0x04 and 0x47 on vfio_ap;
- * one mdev, FUZZ_MDEV, with adapters 0x04-0x05, domains 0x04 and 0x47 and
- * control domain 0x04, held by a guest (its VFIO group 7) and in its guest
- * matrix where the generation has one.
+ * attribute of it: adapter 0x05 (CEX5C), usage (and control) domains 0x01
+ * (the host's default) and 0x47; queue 05.0047 on vfio_ap, 05.0001 on
+ * cex4queue; one mdev, FUZZ_MDEV, with APQN 05.0047 and control domain
+ * 0x47 (fuzz_base_sets), held by a guest (its VFIO group 7) and in its
+ * guest matrix where the generation has one.
  */
 enum fuzz_base {
 	FUZZ_BASE_STATIC = 0, /* 4.20-5.19: matrix, control_domains */
@@ -60,6 +60,9 @@ enum fuzz_base {
 #define FUZZ_MDEV     "62177883-f1bb-47f0-914d-32a22e3a8804"
 #define FUZZ_MDEV_DIR "devices/vfio_ap/matrix/" FUZZ_MDEV
 void fuzz_tree_base(struct fuzz_tree *t, enum fuzz_base base);
+struct apr_mask;
+/* The base mdev's adapters, domains and control domains. */
+void fuzz_base_sets(struct apr_mask *apm, struct apr_mask *aqm, struct apr_mask *adm);
 /* fuzz_tree_put() of a NUL-terminated text. */
 void fuzz_tree_text(struct fuzz_tree *t, const char *path, const char *text);
 

@@ -80,9 +80,13 @@ XML
 
 # host: the fixture sysfs trees serialised as fuzz-tree.h says ("PATH\0
 # CONTENT\0", "@PATH\0TARGET\0" for a link), and, with SIM2TREE=path of a
-# built tests/tools/sim2tree, the trees of the scenarios.
+# built tests/tools/sim2tree, the trees of the scenarios.  Write-only
+# files and the attributes no reader of apmatrix opens are left out of the
+# seeds (smaller inputs mutate faster); the fuzzer may add any file back.
+unread='/(uevent|request_count|requestq_count|pendingq_count|interrupt|load|reset|depth|max_msg_size|modalias|serialnr|drivers_probe|drivers_autoprobe|poll_thread|poll_timeout|scans|config_time|ap_interrupts|remove|create|subsystem|mdev_type|(un)?assign_[a-z_]+)$'
 tree() { # tree DIR: the serialised tree on stdout
-	(cd "$1" && find . -mindepth 1 \( -type f -o -type l \) | sed 's|^\./||' | LC_ALL=C sort |
+	(cd "$1" && find . -mindepth 1 \( -type f -o -type l \) | sed 's|^\./||' |
+		grep -Ev "$unread|/0[0-9a-f]\.[0-9a-f]{4}/ap_functions$" | LC_ALL=C sort |
 		while IFS= read -r p; do
 			if [ -L "$p" ]; then
 				printf '@%s\000%s\000' "$p" "$(readlink "$p")"
@@ -149,3 +153,24 @@ for a in status config chkstop online se_bind se_associate driver_override; do
 done
 printf '\006vfio_ap\n' | seed queue driver-override
 printf '\004\n' | seed queue se-bind-empty
+
+# state: the scenarios as written by hand, the seed document's scenario,
+# and, with APMATRIX=path of a built apmatrix, the files apmatrix writes
+# (header, every section, end marker) for the built-in scenario and each
+# scenario after a change.
+clear_seeds state
+for s in "$top"/tests/scenarios/*.ini; do
+	seed state "$(basename "$s")" <"$s"
+done
+sed -n 's/^= //p' "$fx/seed-examples.txt" | seed state seed-document.ini
+if [ -n "${APMATRIX:-}" ]; then
+	scratch=$(mktemp -d)
+	"$APMATRIX" --sim="$scratch/builtin.ini" mask apmask -0x06 >/dev/null 2>&1 || true
+	[ -f "$scratch/builtin.ini" ] && seed state written-builtin.ini <"$scratch/builtin.ini"
+	for s in every-cell static override-619; do
+		cp "$top/tests/scenarios/$s.ini" "$scratch/$s.ini"
+		"$APMATRIX" --sim="$scratch/$s.ini" sim scan >/dev/null 2>&1 || true
+		seed state "written-$s.ini" <"$scratch/$s.ini"
+	done
+	rm -rf "$scratch"
+fi
