@@ -52,6 +52,18 @@ struct apm_event {
 	char props[16][256];
 };
 
+/*
+ * How every backend fills an event (ctx.c): the fields cut to their
+ * buffers, then each property as "KEY=VALUE" with the value's trailing
+ * newline dropped (the kernel's APMASK= ends with one,
+ * ap_bus.c: ap_send_mask_changed_uevent).  A property that is no
+ * KEY=VALUE (an empty key or one with '='), does not fit or finds the
+ * event full is left out: false.
+ */
+void apm_event_set(struct apm_event *ev, const char *action, const char *devpath,
+		   const char *subsystem);
+bool apm_event_add(struct apm_event *ev, const char *key, const char *value);
+
 typedef int (*apm_list_fn)(const char *name, void *data);
 
 #define APM_GUEST_MAX 64

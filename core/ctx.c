@@ -419,6 +419,33 @@ APM_EXPORT int apm_ctx_read_event(struct apm_ctx *ctx, struct apm_event **out)
 	return 0;
 }
 
+void apm_event_set(struct apm_event *ev, const char *action, const char *devpath,
+		   const char *subsystem)
+{
+	snprintf(ev->action, sizeof(ev->action), "%s", action ? action : "");
+	snprintf(ev->devpath, sizeof(ev->devpath), "%s", devpath ? devpath : "");
+	snprintf(ev->subsystem, sizeof(ev->subsystem), "%s", subsystem ? subsystem : "");
+	ev->nprops = 0;
+}
+
+bool apm_event_add(struct apm_event *ev, const char *key, const char *value)
+{
+	size_t klen = strlen(key), vlen = strlen(value);
+	char *p;
+
+	if (vlen && value[vlen - 1] == '\n')
+		vlen--;
+	if (!klen || strchr(key, '=') || ev->nprops >= ARRAY_SIZE(ev->props) ||
+	    klen + 1 + vlen >= sizeof(ev->props[0]))
+		return false;
+	p = ev->props[ev->nprops++];
+	memcpy(p, key, klen);
+	p[klen] = '=';
+	memcpy(p + klen + 1, value, vlen);
+	p[klen + 1 + vlen] = '\0';
+	return true;
+}
+
 APM_EXPORT struct apm_event *apm_event_unref(struct apm_event *ev)
 {
 	if (!ev || --ev->refcount > 0)

@@ -215,9 +215,7 @@ static bool all_digits(const char *s)
 static void event_set(struct apm_event *ev, const char *action, const char *devpath)
 {
 	memset(ev, 0, sizeof(*ev));
-	snprintf(ev->action, sizeof(ev->action), "%s", action);
-	snprintf(ev->devpath, sizeof(ev->devpath), "%s", devpath);
-	snprintf(ev->subsystem, sizeof(ev->subsystem), "%s", APM_EVENT_SUBSYSTEM);
+	apm_event_set(ev, action, devpath, APM_EVENT_SUBSYSTEM);
 }
 
 /* The next inotify event worth telling: 0 with *ev, -ENOBUFS, -EAGAIN. */
@@ -259,7 +257,7 @@ static int read_inotify(struct fs_events *e, struct apm_event *ev)
 			return 0;
 		}
 		event_set(ev, "write", w->devpath);
-		snprintf(ev->props[ev->nprops++], sizeof(ev->props[0]), "ATTR=%s", ie->name);
+		apm_event_add(ev, "ATTR", ie->name);
 		return 0;
 	}
 }
@@ -274,17 +272,10 @@ static int read_uevent(struct fs_events *e, struct apm_event *ev)
 	if (!d)
 		return errno == ENOBUFS ? -ENOBUFS : -EAGAIN;
 	memset(ev, 0, sizeof(*ev));
-	snprintf(ev->action, sizeof(ev->action), "%s", udev_device_get_action(d) ?: "");
-	snprintf(ev->devpath, sizeof(ev->devpath), "%s", udev_device_get_devpath(d) ?: "");
-	snprintf(ev->subsystem, sizeof(ev->subsystem), "%s", udev_device_get_subsystem(d) ?: "");
-	udev_list_entry_foreach(l, udev_device_get_properties_list_entry(d)) {
-		if (ev->nprops >= ARRAY_SIZE(ev->props))
-			break;
-		/* The kernel's APMASK= value ends with '\n' (ap_send_mask_changed_uevent): strip it. */
-		snprintf(ev->props[ev->nprops], sizeof(ev->props[0]), "%s=%s",
-			 udev_list_entry_get_name(l), udev_list_entry_get_value(l));
-		apm_strip(ev->props[ev->nprops++]);
-	}
+	apm_event_set(ev, udev_device_get_action(d), udev_device_get_devpath(d),
+		      udev_device_get_subsystem(d));
+	udev_list_entry_foreach(l, udev_device_get_properties_list_entry(d))
+		apm_event_add(ev, udev_list_entry_get_name(l), udev_list_entry_get_value(l) ?: "");
 	udev_device_unref(d);
 	return 0;
 }

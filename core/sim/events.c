@@ -108,11 +108,14 @@ static void ring_vadd(struct sim_ring *r, const char *action, const char *devpat
 	const char *p;
 
 	memset(ev, 0, sizeof(*ev));
-	snprintf(ev->action, sizeof(ev->action), "%s", action);
-	snprintf(ev->devpath, sizeof(ev->devpath), "%s", devpath);
-	snprintf(ev->subsystem, sizeof(ev->subsystem), "%s", subsystem);
-	while ((p = va_arg(ap, const char *)) && ev->nprops < ARRAY_SIZE(ev->props))
-		snprintf(ev->props[ev->nprops++], sizeof(ev->props[0]), "%s", p);
+	apm_event_set(ev, action, devpath, subsystem);
+	while ((p = va_arg(ap, const char *))) {
+		const char *eq = strchr(p, '=');
+		char key[sizeof(ev->props[0])]; /* a key cut here cannot fit its property either */
+
+		snprintf(key, sizeof(key), "%.*s", eq ? (int)(eq - p) : 0, p);
+		apm_event_add(ev, key, eq ? eq + 1 : "");
+	}
 	if (out)
 		*out = *ev;
 }

@@ -283,6 +283,46 @@ static void test_assign_matrix(void **state)
 	apm_host_unref(h);
 }
 
+/*
+ * A uevent's properties as every backend keeps them (apm_event_add): whole,
+ * the kernel's trailing newline dropped (APMASK=, ap_bus.c:
+ * ap_send_mask_changed_uevent), and one that cannot be kept whole is left
+ * out, never cut into another value.
+ */
+static void test_event_properties(void **state)
+{
+	struct apm_event ev;
+	char v[300];
+
+	(void)state;
+	memset(&ev, 0x5a, sizeof(ev));
+	apm_event_set(&ev, "change", "/devices/ap", NULL);
+	assert_string_equal(apm_event_get_subsystem(&ev), "");
+	assert_true(apm_event_add(&ev, "APMASK", "0xff00\n"));
+	assert_string_equal(apm_event_get_property(&ev, "APMASK"), "0xff00");
+	/* Only one newline is the kernel's: what is before it is the value. */
+	assert_true(apm_event_add(&ev, "X", "a \n\n"));
+	assert_string_equal(apm_event_get_property_at(&ev, 1), "X=a \n");
+	/* "K=" and 253 bytes fit 256 with the NUL; 254 do not, and are not cut. */
+	memset(v, 'f', sizeof(v));
+	v[253] = '\0';
+	assert_true(apm_event_add(&ev, "K", v));
+	assert_int_equal(strlen(apm_event_get_property(&ev, "K")), 253);
+	v[253] = 'f';
+	v[254] = '\0';
+	assert_false(apm_event_add(&ev, "L", v));
+	assert_null(apm_event_get_property(&ev, "L"));
+	assert_false(apm_event_add(&ev, "", "x"));
+	assert_false(apm_event_add(&ev, "A=B", "x"));
+	/* The first of a name wins; a full event takes no more. */
+	assert_true(apm_event_add(&ev, "APMASK", "0x1"));
+	assert_string_equal(apm_event_get_property(&ev, "APMASK"), "0xff00");
+	for (int i = 4; i < 16; i++)
+		assert_true(apm_event_add(&ev, "N", "1"));
+	assert_false(apm_event_add(&ev, "M", "1"));
+	assert_null(apm_event_get_property_at(&ev, 16));
+}
+
 static void test_write_edges(void **state)
 {
 	struct apm_ctx *ctx = *state;
@@ -710,6 +750,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_driver_links, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_assign_matrix, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_faults, setup, teardown),
+		cmocka_unit_test(test_event_properties),
 		cmocka_unit_test(test_state_file),
 		cmocka_unit_test(test_other_profiles),
 	};
