@@ -174,3 +174,19 @@ if [ -n "${APMATRIX:-}" ]; then
 	done
 	rm -rf "$scratch"
 fi
+
+# uevent: the kernel's netlink messages ("ACTION@DEVPATH\0" then KEY=VALUE
+# records) for the AP bus's events (ap_bus.c: ap_send_mask_changed_uevent,
+# ap_send_bindings_complete_uevent, ap_uevent; vfio_ap's mdevs).
+clear_seeds uevent
+ff=0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff
+printf 'change@/devices/ap\0ACTION=change\0DEVPATH=/devices/ap\0SUBSYSTEM=ap\0APMASK=%s\n\0SEQNUM=4242\0' "$ff" |
+	seed uevent apmask
+printf 'change@/devices/ap\0ACTION=change\0DEVPATH=/devices/ap\0SUBSYSTEM=ap\0BINDINGS=complete\0COMPLETECOUNT=1\0SEQNUM=7\0' |
+	seed uevent bindings
+printf 'bind@/devices/ap/card05\0ACTION=bind\0DEVPATH=/devices/ap/card05\0SUBSYSTEM=ap\0DEVTYPE=ap_card\0DEV_TYPE=000B\0MODALIAS=ap:t0B\0MODE=cca\0DRIVER=cex4card\0SEQNUM=8\0' |
+	seed uevent card-bind
+printf 'add@/devices/ap/card05/05.0047\0ACTION=add\0DEVPATH=/devices/ap/card05/05.0047\0SUBSYSTEM=ap\0DEVTYPE=ap_queue\0MODE=cca\0SEQNUM=9\0' |
+	seed uevent queue-add
+printf 'add@/devices/vfio_ap/matrix/62177883-f1bb-47f0-914d-32a22e3a8804\0ACTION=add\0DEVPATH=/devices/vfio_ap/matrix/62177883-f1bb-47f0-914d-32a22e3a8804\0SUBSYSTEM=mdev\0MDEV_TYPE=vfio_ap-passthrough\0SEQNUM=10\0' |
+	seed uevent mdev-add
