@@ -44,24 +44,52 @@ static void check_line(struct ini_lines *in, const char *str)
 }
 
 /*
- * The count is taken before a piece is handed over, so while inih parses
- * it in->line is the number of the line it came from, however many pieces
- * a long line takes.
+ * The count is taken before a line is handed over, so while inih parses it
+ * in->line is the number of the line it came from.
+ *
+ * inih has no line longer than its buffer (num, INI_MAX_LINE): it would
+ * parse the first num - 1 bytes as the line (a value cut short, read as
+ * another value) and the rest as lines of their own (a setting no line
+ * holds).  So a line that does not fit is never handed over in pieces: a
+ * comment is handed over as an empty comment, anything else as a line
+ * inih rejects (no NAME = VALUE, so it calls no handler and counts a
+ * syntax error there), and bad_line says why.
  */
 char *ini_lines_reader(char *str, int num, void *stream)
 {
 	struct ini_lines *in = stream;
-	char *r;
+	const char *start;
+	char *r, why[80];
+	int c = 0;
 
 	in->line = in->newlines + 1;
 	r = fgets(str, num, in->f);
-	if (r && !in->in_line && str[strspn(str, " \t")] == '[')
+	if (!r)
+		return NULL;
+	if (!strchr(r, '\n') && (c = getc(in->f)) != EOF && c != '\n') {
+		while (c != EOF && c != '\n')
+			c = getc(in->f);
+		if (c == '\n')
+			in->newlines++;
+		start = str + strspn(str, " \t\r");
+		if (*start == ';' || *start == '#') {
+			snprintf(str, (size_t)num, ";\n");
+			return str;
+		}
+		if (in->bad_line) {
+			snprintf(why, sizeof(why), "the line is longer than %d bytes", num - 1);
+			in->bad_line(in, why);
+		}
+		snprintf(str, (size_t)num, "\\\n");
+		return str;
+	} else if (!strchr(r, '\n') && c == '\n') {
+		in->newlines++; /* the line filled the buffer exactly: its newline was next */
+	}
+	if (str[strspn(str, " \t")] == '[')
 		in->section_line = in->line;
-	if (r && !in->in_line && in->bad_line)
+	if (in->bad_line)
 		check_line(in, str);
-	if (r)
-		in->in_line = !strchr(r, '\n');
-	if (r && strchr(r, '\n'))
+	if (strchr(r, '\n'))
 		in->newlines++;
 	return r;
 }

@@ -6,9 +6,9 @@
  * here would change the handler's signature against the shared library.
  * So every INI reader of apmatrix (the simulated host's state file, the
  * console's themes and config.ini) hands inih this line reader instead of
- * fgets: it counts the newlines it passes on, not its own calls, so a line
- * longer than inih's buffer (INI_MAX_LINE) still counts once, and an error
- * names the right line.
+ * fgets: it hands inih one line a call, so an error names the right line,
+ * and a line longer than inih's buffer (INI_MAX_LINE) is never handed over
+ * in pieces that inih would read as lines of their own (ini-lines.c).
  *
  * Put struct ini_lines first in the parser's state and pass that state to
  * ini_parse_stream() as the stream:
@@ -37,10 +37,10 @@ struct ini_lines {
 	 * Optional: called (with line set) for each line inih will reject
 	 * without calling the handler, a section header without ']' or a line
 	 * that is neither a comment nor NAME = VALUE.  inih itself reports only
-	 * the first such line; this sees them all.
+	 * the first such line; this sees them all.  Also called for a line
+	 * longer than inih's buffer that is no comment.
 	 */
 	void (*bad_line)(struct ini_lines *in, const char *why);
-	bool in_line;	 /* the last piece handed over did not end its line */
 	bool after_name; /* a NAME = VALUE line was seen: indented lines continue it */
 };
 

@@ -116,6 +116,12 @@ static int theme_handler(void *user, const char *section, const char *key, const
 		theme_err(p, "unknown role '%s'; the built-in value stays", key);
 		return 1;
 	}
+	/* Strict means strict: a value cut to fit could name other colours. */
+	if (strlen(value) >= sizeof(buf)) {
+		theme_err(p, "the value of '%s' is longer than 127 bytes; the built-in value stays",
+			  key);
+		return 1;
+	}
 	snprintf(buf, sizeof(buf), "%s", value);
 	for (tok = strtok_r(buf, ", ", &save); tok; tok = strtok_r(NULL, ", ", &save), field++) {
 		bool found = false;

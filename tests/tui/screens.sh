@@ -382,6 +382,23 @@ is "every theme error is in the log too" 1 "$(grep -c "bad.ini:8: 'purple'" them
 sed 's/theme\.1/longtheme.1/' theme.script >longtheme.script
 screens longtheme --theme ./long.ini
 is "a line after a long one is named right" 1 "$(grep -c "long.ini:3: 'greenish' is not a colour" err)"
+# A setting longer than inih's buffer is an error, never read cut short
+# (the first 199 bytes "red, default, bold") nor its rest as a line of its
+# own ("cursor = red"); a value over the theme's 127 bytes likewise.
+{
+	echo "[roles]"
+	printf 'cell_free = red, default, bold%0180d x\n' 0 | tr 0 ' '
+	printf 'title = yellow%0190dcursor = red\n' 0 | tr 0 ' '
+	printf 'cell_host = red,%0130d,x\n' 0 | tr 0 ' '
+	echo "cell_empty = greenish"
+} >longset.ini
+sed 's/theme\.1/longset.1/' theme.script >longset.script
+screens longset --theme ./longset.ini
+is "a long setting is named" 1 "$(grep -c "longset.ini:2: the line is longer than 199 bytes" err)"
+is "another long setting is named" 1 "$(grep -c "longset.ini:3: the line is longer than 199 bytes" err)"
+is "a long value is named" 1 "$(grep -c "longset.ini:4: the value of 'cell_host' is longer than 127 bytes" err)"
+is "the lines after them are named right" 1 "$(grep -c "longset.ini:5: 'greenish' is not a colour" err)"
+is "nothing else is reported" 4 "$(grep -c "longset.ini:" err)"
 
 # config.ini: theme, interval and a key binding; a bad line names file:line.
 mkdir -p cfg/apmatrix
