@@ -21,7 +21,7 @@ COVERAGE := -fsanitize=fuzzer-no-link
 FUZZ_FLAGS = -std=gnu11 -O2 -g $(SAN) $(COVERAGE) $(WARN_CFLAGS)
 FUZZ_CPPFLAGS := -include $(top_builddir)/config.h -I$(top_builddir) -I$(top_srcdir)/core -I$(top_srcdir)/core/model \
 	-I$(top_srcdir)/common -I$(top_srcdir)/cli -I$(top_srcdir)/tui -I$(top_srcdir)/tests/fuzz \
-	$(PKG_CFLAGS)
+	-DTHEMEDIR=\"$(top_srcdir)/themes\" -DTOP_SRCDIR=\"$(top_srcdir)\" $(PKG_CFLAGS)
 
 obj = $(patsubst %.c,$(out)/obj/%.o,$(1))
 LIB_OBJS := $(call obj,$(filter %.c,$(LIB_SOURCES)))

@@ -190,3 +190,13 @@ printf 'add@/devices/ap/card05/05.0047\0ACTION=add\0DEVPATH=/devices/ap/card05/0
 	seed uevent queue-add
 printf 'add@/devices/vfio_ap/matrix/62177883-f1bb-47f0-914d-32a22e3a8804\0ACTION=add\0DEVPATH=/devices/vfio_ap/matrix/62177883-f1bb-47f0-914d-32a22e3a8804\0SUBSYSTEM=mdev\0MDEV_TYPE=vfio_ap-passthrough\0SEQNUM=10\0' |
 	seed uevent mdev-add
+
+# theme: a byte that picks monochrome, then a theme file: the installed
+# themes, and one with every kind of bad line the loader names.
+clear_seeds theme
+for f in "$top"/themes/*.ini; do
+	{ printf '\000'; cat "$f"; } | seed theme "$(basename "$f")"
+done
+{ printf '\001'; cat "$top/themes/default.ini"; } | seed theme default-mono.ini
+printf '\000[roles]\ncell_free = greenish, default\nno_such_role = red\ncursor = black, white, blinking\nthis line is not a setting\n[roles\ncell_host = purple, default\n  , bold\n[other]\nx = 1\n' |
+	seed theme bad-lines.ini

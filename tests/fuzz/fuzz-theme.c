@@ -1,0 +1,140 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * fuzz-theme.c - the console's theme loader, theme_load() (tui/theme.c),
+ * reading a theme file through inih and the line reader (common/ini-lines.c).
+ *
+ * The first byte picks monochrome; the rest is the file.  Whatever the
+ * bytes: the load answers 0 or -EINVAL, -EINVAL exactly when it reported
+ * something, and every report is "FILE:LINE: sentence" with a line the file
+ * has, safe for a terminal.  The theme it makes holds only colours and
+ * attributes a theme can name (none but the terminal's default in
+ * monochrome), and it round-trips: written out as a theme file and loaded
+ * again, it loads without a word and gives the same theme.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "fuzz.h"
+#include "tui.h"
+
+static const char *const colour_names[] = { "black", "red",	"green", "yellow",
+					    "blue",  "magenta", "cyan",	 "white" };
+static const struct {
+	const char *name;
+	int value;
+} attr_names[] = {
+	{ "bold", A_BOLD },	      { "dim", A_DIM },		  { "reverse", A_REVERSE },
+	{ "underline", A_UNDERLINE }, { "standout", A_STANDOUT },
+};
+
+struct reports {
+	char text[65536];
+	size_t len;
+	unsigned int n;
+};
+
+static void collect(void *data, const char *msg)
+{
+	struct reports *r = data;
+
+	r->n++;
+	r->len += (size_t)snprintf(r->text + r->len, sizeof(r->text) - r->len, "%s\n", msg);
+	fuzz_assert(r->len < sizeof(r->text), "more reports than any file of this size makes");
+}
+
+static void write_file(const char *path, const void *data, size_t size)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+	if (fd < 0 || (size && write(fd, data, size) != (ssize_t)size) || close(fd))
+		abort();
+}
+
+static const char *colour(short c)
+{
+	fuzz_assert(c >= -1 && c < 8, "colour %d is none a theme names", c);
+	return c < 0 ? "default" : colour_names[c];
+}
+
+/* The theme as a theme file would say it. */
+static size_t format_theme(const struct theme *t, char *buf, size_t size)
+{
+	size_t at = (size_t)snprintf(buf, size, "[roles]\n");
+
+	for (int r = 0; r < ROLE_COUNT; r++) {
+		int attrs = t->e[r].attrs;
+
+		at += (size_t)snprintf(buf + at, size - at, "%s = %s, %s", role_name((enum role)r),
+				       colour(t->e[r].fg), colour(t->e[r].bg));
+		for (size_t i = 0; i < sizeof(attr_names) / sizeof(attr_names[0]); i++)
+			if (attrs & attr_names[i].value) {
+				at += (size_t)snprintf(buf + at, size - at, ", %s",
+						       attr_names[i].name);
+				attrs &= ~attr_names[i].value;
+			}
+		fuzz_assert(!attrs, "role %s: attributes 0x%x a theme cannot name",
+			    role_name((enum role)r), (unsigned int)attrs);
+		at += (size_t)snprintf(buf + at, size - at, "\n");
+	}
+	fuzz_assert(at < size, "the theme does not fit its own file");
+	return at;
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+	static char path[64], again[64];
+	static struct reports rep;
+	struct theme t, t2;
+	char buf[8192];
+	size_t lines = 1, n;
+	bool mono;
+	int rc;
+
+	if (!size)
+		return 0;
+	if (!path[0]) {
+		snprintf(path, sizeof(path), "/dev/shm/apm-fuzz-theme-%d.ini", (int)getpid());
+		snprintf(again, sizeof(again), "/dev/shm/apm-fuzz-theme-%d-again.ini",
+			 (int)getpid());
+	}
+	mono = data[0] & 1;
+	write_file(path, data + 1, size - 1);
+	for (size_t i = 1; i < size; i++)
+		lines += data[i] == '\n';
+	rep.len = 0;
+	rep.n = 0;
+	rep.text[0] = '\0';
+	rc = theme_load(&t, path, mono, collect, &rep);
+	unlink(path);
+	fuzz_assert(rc == 0 || rc == -EINVAL, "theme_load returned %d", rc);
+	fuzz_assert((rc == -EINVAL) == (rep.n > 0), "answered %d after %u reports", rc, rep.n);
+	fuzz_check_file_errors("theme reports", rep.text, path);
+	for (const char *s = rep.text; *s; s = strchr(s, '\n') + 1) {
+		long line = strtol(s + strlen(path) + 1, NULL, 10);
+
+		fuzz_assert((size_t)line <= lines, "a report names line %ld of %zu", line, lines);
+	}
+	for (int r = 0; r < ROLE_COUNT; r++)
+		fuzz_assert(!mono || (t.e[r].fg == -1 && t.e[r].bg == -1),
+			    "monochrome, but role %s has colours", role_name((enum role)r));
+
+	/* The round trip. */
+	n = format_theme(&t, buf, sizeof(buf));
+	write_file(again, buf, n);
+	rep.len = 0;
+	rep.n = 0;
+	rep.text[0] = '\0';
+	rc = theme_load(&t2, again, mono, collect, &rep);
+	unlink(again);
+	fuzz_assert(!rc && !rep.n, "the theme written out does not load (%d): %s", rc, rep.text);
+	for (int r = 0; r < ROLE_COUNT; r++)
+		fuzz_assert(!memcmp(&t.e[r], &t2.e[r], sizeof(t.e[r])),
+			    "role %s does not round-trip", role_name((enum role)r));
+	return 0;
+}
