@@ -5,6 +5,7 @@
  */
 #include "config.h"
 
+#include <stdbool.h>
 #include <string.h>
 
 #include "ini-lines.h"
@@ -58,38 +59,51 @@ static void check_line(struct ini_lines *in, const char *str)
 char *ini_lines_reader(char *str, int num, void *stream)
 {
 	struct ini_lines *in = stream;
+	size_t size = (size_t)num;
 	const char *start;
 	char *r, why[80];
-	int c = 0;
+	bool nl;
+	int c;
 
 	in->line = in->newlines + 1;
+	/*
+	 * fgets writes the last byte only when it fills the buffer, and a NUL
+	 * in the line is no end of it: the newline is looked for in all of it.
+	 */
+	memset(str, 0, size - 1);
+	str[size - 1] = 1;
 	r = fgets(str, num, in->f);
 	if (!r)
 		return NULL;
-	if (!strchr(r, '\n') && (c = getc(in->f)) != EOF && c != '\n') {
-		while (c != EOF && c != '\n')
-			c = getc(in->f);
-		if (c == '\n')
-			in->newlines++;
-		start = str + strspn(str, " \t\r");
-		if (*start == ';' || *start == '#') {
-			snprintf(str, (size_t)num, ";\n");
+	nl = memchr(str, '\n', size - 1);
+	if (!nl && !str[size - 1] && (c = getc(in->f)) != EOF) {
+		if (c == '\n') {
+			/* The line filled the buffer exactly: its newline was next. */
+			nl = true;
+		} else {
+			while (c != EOF && c != '\n')
+				c = getc(in->f);
+			if (c == '\n')
+				in->newlines++;
+			start = str + strspn(str, " \t\r");
+			if (*start == ';' || *start == '#') {
+				snprintf(str, size, ";\n");
+				return str;
+			}
+			if (in->bad_line) {
+				snprintf(why, sizeof(why), "the line is longer than %d bytes",
+					 num - 1);
+				in->bad_line(in, why);
+			}
+			snprintf(str, size, "\\\n");
 			return str;
 		}
-		if (in->bad_line) {
-			snprintf(why, sizeof(why), "the line is longer than %d bytes", num - 1);
-			in->bad_line(in, why);
-		}
-		snprintf(str, (size_t)num, "\\\n");
-		return str;
-	} else if (!strchr(r, '\n') && c == '\n') {
-		in->newlines++; /* the line filled the buffer exactly: its newline was next */
 	}
 	if (str[strspn(str, " \t")] == '[')
 		in->section_line = in->line;
 	if (in->bad_line)
 		check_line(in, str);
-	if (strchr(r, '\n'))
+	if (nl)
 		in->newlines++;
 	return r;
 }

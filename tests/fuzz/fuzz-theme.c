@@ -86,6 +86,17 @@ static size_t format_theme(const struct theme *t, char *buf, size_t size)
 	return at;
 }
 
+/* text has a whole line (with its newline) that is line. */
+static bool has_line(const char *text, const char *line)
+{
+	size_t n = strlen(line);
+
+	for (const char *s = text; *s; s = strchr(s, '\n') + 1)
+		if (!strncmp(s, line, n))
+			return true;
+	return false;
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	static char path[64], again[64];
@@ -119,6 +130,23 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		long line = strtol(s + strlen(path) + 1, NULL, 10);
 
 		fuzz_assert((size_t)line <= lines, "a report names line %ld of %zu", line, lines);
+	}
+	/* A line inih cannot read whole that is no comment is named, never read in pieces. */
+	for (size_t i = 1, no = 1; i < size; no++) {
+		const uint8_t *nl = memchr(data + i, '\n', size - i);
+		size_t len = nl ? (size_t)(nl - data - i) : size - i, b = i;
+		char want[96];
+
+		while (b < i + len && b < i + 199 &&
+		       (data[b] == ' ' || data[b] == '\t' || data[b] == '\r'))
+			b++;
+		if (len > 199 && (b == i + len || (data[b] != ';' && data[b] != '#'))) {
+			snprintf(want, sizeof(want), "%s:%zu: the line is longer than 199 bytes\n",
+				 path, no);
+			fuzz_assert(has_line(rep.text, want),
+				    "line %zu (%zu bytes) is not named as too long", no, len);
+		}
+		i += len + 1;
 	}
 	for (int r = 0; r < ROLE_COUNT; r++)
 		fuzz_assert(!mono || (t.e[r].fg == -1 && t.e[r].bg == -1),
