@@ -29,14 +29,19 @@ int key_parse(const char *name)
 		{ "PgDn", KEY_NPAGE },	{ "Home", KEY_HOME },
 		{ "End", KEY_END },	{ "Backspace", KEY_BACKSPACE },
 	};
-	int n;
 
 	if (strlen(name) == 1 && isgraph((unsigned char)name[0]))
 		return (unsigned char)name[0];
 	if (name[0] == '^' && strlen(name) == 2 && isalpha((unsigned char)name[1]))
 		return toupper((unsigned char)name[1]) - '@';
-	if (name[0] == 'F' && sscanf(name + 1, "%d", &n) == 1 && n >= 1 && n <= 12)
-		return KEY_F(n);
+	/* F1..F12 exactly: sscanf's %d took "F5x", "F+5" and "F 05" for F5. */
+	if (name[0] == 'F' && name[1] >= '1' && name[1] <= '9') {
+		char *end;
+		long n = strtol(name + 1, &end, 10);
+
+		if (!*end && n <= 12)
+			return KEY_F((int)n);
+	}
 	for (size_t i = 0; i < sizeof(names) / sizeof(names[0]); i++)
 		if (!strcmp(name, names[i].name))
 			return names[i].key;

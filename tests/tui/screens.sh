@@ -421,6 +421,16 @@ n
 S
 XDG_CONFIG_HOME=cfg screens config
 is "config.ini error names file:line" 1 "$(grep -c "cfg/apmatrix/config.ini:7: not a key name (x, ^X, Tab, F1, Up, PgDn, ...): 'nokey'" err)"
+# A key name is whole or an error: "F5x" and "F 5" are not F5.
+mkdir -p cfg2/apmatrix
+printf '[keys]\nassign-adapter = F5x\ntoggle-apmask = F 5\nremove-mdev = F13\nquit = F12\n' >cfg2/apmatrix/config.ini
+echo ':save-display keys.1.txt' >keys.script
+XDG_CONFIG_HOME=cfg2 "$APMATRIX" --sim=host.ini tui --script keys.script --size 100x30 >out 2>err
+for l in "2:.*'F5x'" "3:.*'F 5'" "4:.*'F13'"; do
+	is "config.ini: a key name with more after it is refused (line ${l%%:*})" 1 \
+		"$(grep -c "cfg2/apmatrix/config.ini:$l" err)"
+done
+is "config.ini: F12 is a key" 3 "$(grep -c "cfg2/apmatrix/config.ini:" err)"
 
 # ------------------------------------------------ identity that never moves
 
