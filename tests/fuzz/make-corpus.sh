@@ -200,3 +200,10 @@ done
 { printf '\001'; cat "$top/themes/default.ini"; } | seed theme default-mono.ini
 printf '\000[roles]\ncell_free = greenish, default\nno_such_role = red\ncursor = black, white, blinking\nthis line is not a setting\n[roles\ncell_host = purple, default\n  , bold\n[other]\nx = 1\n' |
 	seed theme bad-lines.ini
+
+# config: config.ini as the manual and the screen tests write it.
+clear_seeds config
+printf '[ui]\ntheme = mono\ninterval = 2000\n[keys]\nassign-adapter = x\ntoggle-apmask = F5\nremove-mdev = nokey\nquit = ^Q\nhelp = PgDn\n' |
+	seed config example.ini
+printf '[ui]\ninterval = 50\ntheme = ./themes/light.ini\n[keys]\nno-such-action = x\nup = F13\n[other]\nx = 1\n' |
+	seed config bad-lines.ini
