@@ -10,7 +10,8 @@
 # variables configure found; nothing here is a copy of library code.
 #
 # Variables: top_srcdir, top_builddir (absolute), FUZZ_CC, WARN_CFLAGS,
-# PKG_CFLAGS, PKG_LIBS, LIB_SOURCES (relative to top_srcdir).
+# PKG_CFLAGS, PKG_LIBS, LIB_SOURCES, TUI_SOURCES (relative to top_srcdir; a
+# harness that lists @tui links the console's sources).
 
 out := $(top_builddir)/tests/fuzz
 list := $(top_srcdir)/tests/fuzz/harnesses
@@ -50,8 +51,8 @@ $(out)/bin/fuzz-$(1): $(call obj,tests/fuzz/fuzz-$(1).c $(2)) $(UTIL_OBJS) $(out
 	@echo "  FUZZLD   fuzz-$(1)"
 	@$(FUZZ_CC) $(SAN) -fsanitize=fuzzer -o $$@ $$^ $(PKG_LIBS)
 endef
-$(foreach n,$(NAMES),$(eval $(call harness,$(n),$(shell sed -e 's/\#.*//' $(list) | \
-	awk '$$1 == "$(n)" { for (i = 3; i <= NF; i++) print $$i }'))))
+$(foreach n,$(NAMES),$(eval $(call harness,$(n),$(patsubst @tui,$(filter %.c,$(TUI_SOURCES)), \
+	$(shell sed -e 's/\#.*//' $(list) | awk '$$1 == "$(n)" { for (i = 3; i <= NF; i++) print $$i }')))))
 
 -include $(shell find $(out)/obj -name '*.d' 2>/dev/null)
 
