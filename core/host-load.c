@@ -308,14 +308,22 @@ static int drivers_entry(const char *name, void *data)
 	return 0;
 }
 
+/* A load's listing of the bus's devices, and the adapters it found a queue of. */
+struct dev_list {
+	struct apm_host *h;
+	struct apr_mask queues;
+};
+
 static int device_entry(const char *name, void *data)
 {
-	struct apm_host *h = data;
+	struct dev_list *l = data;
+	struct apm_host *h = l->h;
 	unsigned int a, q;
 
-	if (apr_queue_name(name, &a, &q))
+	if (apr_queue_name(name, &a, &q)) {
 		h->queue[a][q] |= APM_Q_EXISTS;
-	else if (apr_card_name(name, &a)) {
+		apr_mask_set(&l->queues, a);
+	} else if (apr_card_name(name, &a)) {
 		h->cards[a].has_card = true;
 		apr_mask_set(&h->card_present, a);
 	}
@@ -883,6 +891,7 @@ int apm_host_derive(struct apm_host *h, const struct apr_mask *adapters)
 APM_EXPORT int apm_host_load(struct apm_ctx *ctx, unsigned int flags, struct apm_host **out)
 {
 	struct mdev_list ml = { 0 };
+	struct dev_list dl = { 0 };
 	struct apm_host *h;
 	char buf[SMALL];
 	unsigned int a, q;
@@ -913,7 +922,8 @@ APM_EXPORT int apm_host_load(struct apm_ctx *ctx, unsigned int flags, struct apm
 		snprintf(h->bus_features, sizeof(h->bus_features), "%s", apm_strip(buf));
 	}
 
-	apm_list(ctx, "bus/ap/devices", device_entry, h);
+	dl.h = h;
+	apm_list(ctx, "bus/ap/devices", device_entry, &dl);
 	apm_list(ctx, "bus/ap/drivers", drivers_entry, h);
 	for (a = 0; a < APR_BITS; a++)
 		apm_host_read_card(h, a);
@@ -951,7 +961,8 @@ APM_EXPORT int apm_host_load(struct apm_ctx *ctx, unsigned int flags, struct apm
 					      h->has_matrix_features, h->override_attr);
 	if (h->rules.profile >= APR_PROFILE_6_19 && apr_mask_full(&h->rules.apmask) &&
 	    apr_mask_full(&h->rules.aqmask))
-		for (a = 0; a < APR_BITS; a++)
+		for (a = apr_mask_next(&dl.queues, 0); a < APR_BITS;
+		     a = apr_mask_next(&dl.queues, a + 1))
 			for (q = 0; q < APR_BITS; q++)
 				if ((h->queue[a][q] & APM_Q_EXISTS) &&
 				    apm_host_read_override(h, a, q)) {
@@ -971,7 +982,8 @@ APM_EXPORT int apm_host_load(struct apm_ctx *ctx, unsigned int flags, struct apm
 	if (flags & APM_LOAD_DETAIL) {
 		h->details = calloc(APR_BITS * APR_BITS, sizeof(*h->details));
 		if (h->details)
-			for (a = 0; a < APR_BITS; a++)
+			for (a = apr_mask_next(&dl.queues, 0); a < APR_BITS;
+			     a = apr_mask_next(&dl.queues, a + 1))
 				for (q = 0; q < APR_BITS; q++)
 					if (h->queue[a][q] & APM_Q_EXISTS)
 						apm_host_get_queue_detail(h, a, q, NULL);
