@@ -12,17 +12,6 @@
 
 #include "cli.h"
 
-static void print_lines(FILE *f, const char *prefix, const char *text)
-{
-	while (*text) {
-		const char *nl = strchr(text, '\n');
-		int len = nl ? (int)(nl - text) : (int)strlen(text);
-
-		fprintf(f, "%s%.*s\n", prefix, len, text);
-		text += len + (nl ? 1 : 0);
-	}
-}
-
 void print_dry_run(const struct apm_change *c)
 {
 	int pred = apm_change_get_prediction(c);
@@ -31,41 +20,45 @@ void print_dry_run(const struct apm_change *c)
 
 	printf("prediction: %s\n", pred ? apm_errno_name(pred) : "OK");
 	for (unsigned int i = 0; i < n; i++) {
+		char *v;
+
 		apm_change_get_step(c, i, &si);
-		printf("  would write '%s' to %s\n", si.value, si.path);
+		v = esc_dup(si.value);
+		printf("  would write '%s' to %s\n", v ? v : "?", si.path);
+		free(v);
 	}
 	if (pred)
-		print_lines(stdout, "  ", apm_change_get_explanation(c));
-	fputs(apm_change_get_notes(c), stdout);
+		print_escaped_lines(stdout, "  ", apm_change_get_explanation(c));
+	print_escaped_lines(stdout, "", apm_change_get_notes(c));
 }
 
 int print_applied(struct cli *cli, const struct apm_change *c, int rc)
 {
 	unsigned int n = apm_change_get_step_count(c);
 	struct apm_step_info si;
-	char prefix[64];
+	char prefix[64], what[512];
 	int ret;
 
 	for (unsigned int i = 0; i < n; i++) {
 		apm_change_get_step(c, i, &si);
 		if (!si.applied && si.actual == 0)
-			printf("not attempted: %s\n", si.what);
+			print_escaped_lines(stdout, "not attempted: ", si.what);
 		else if (si.actual < 0)
-			printf("%s: %s (%s)\n", si.applied ? "refused" : "not attempted", si.what,
-			       apm_errno_name(si.actual));
+			printf("%s: %s (%s)\n", si.applied ? "refused" : "not attempted",
+			       esc(si.what, what, sizeof(what)), apm_errno_name(si.actual));
 		else
-			printf("applied: %s\n", si.what);
+			print_escaped_lines(stdout, "applied: ", si.what);
 	}
-	fputs(apm_change_get_notes(c), stdout);
+	print_escaped_lines(stdout, "", apm_change_get_notes(c));
 	ret = EXIT_OK;
 	if (rc) {
 		snprintf(prefix, sizeof(prefix), "%s: %s: ", cli->prog, apm_errno_name(rc));
-		print_lines(stderr, prefix, apm_change_get_explanation(c));
+		print_escaped_lines(stderr, prefix, apm_change_get_explanation(c));
 		ret = EXIT_REFUSED;
 	}
 	if (apm_change_get_mismatch(c)) {
 		if (!rc)
-			print_lines(stderr, "apmatrix: ", apm_change_get_explanation(c));
+			print_escaped_lines(stderr, "apmatrix: ", apm_change_get_explanation(c));
 		ret = EXIT_MISMATCH;
 	}
 	return ret;
@@ -97,26 +90,33 @@ out:
 	apm_config_unref(cfg);
 }
 
-/* Plan done: preview, then either the prediction (dry run) or apply. */
-static int run_change(struct cli *cli, struct apm_change *c, bool dry_run)
+/*
+ * Plan done: preview, then either the prediction (dry run) or apply.  A
+ * create names its mdev ("mdev UUID", the line a script reads) once the
+ * kernel made it, never before a step that was not attempted.
+ */
+static int run_change(struct cli *cli, struct apm_change *c, bool dry_run, bool creates)
 {
-	int pred = apm_change_get_prediction(c), ret;
+	int pred = apm_change_get_prediction(c), ret, rc;
 
-	fputs(apm_change_get_preview(c), stdout);
+	print_escaped_lines(stdout, "", apm_change_get_preview(c));
 	print_new_findings(cli, c);
 	if (dry_run) {
 		print_dry_run(c);
 		apm_change_unref(c);
 		return pred ? EXIT_REFUSED : EXIT_OK;
 	}
-	ret = print_applied(cli, c, apm_change_apply(c));
+	rc = apm_change_apply(c);
+	if (creates && !rc)
+		printf("mdev %s\n", apm_change_get_uuid(c));
+	ret = print_applied(cli, c, rc);
 	apm_change_unref(c);
 	return ret;
 }
 
 static int plan_failed(struct cli *cli, const char *what, int rc)
 {
-	fprintf(stderr, "%s: %s: %s\n", cli->prog, what, strerror(-rc));
+	eprintf(cli, "%s: %s", what, strerror(-rc));
 	return EXIT_REFUSED;
 }
 
@@ -127,17 +127,15 @@ int cmd_mask(struct cli *cli, int argc, char **argv)
 	struct apm_host *h;
 	int rc;
 
-	if (argc != 3 || (strcmp(argv[1], "apmask") && strcmp(argv[1], "aqmask"))) {
-		usage_error(cli, "usage: mask apmask|aqmask SPEC [--dry-run]");
-		return EXIT_USAGE;
-	}
+	if (argc != 3 || (strcmp(argv[1], "apmask") && strcmp(argv[1], "aqmask")))
+		return usage(cli);
 	if (load_host(cli, 0, &h))
 		return EXIT_REFUSED;
 	rc = apm_change_new_mask(h, argv[1][1] == 'q', argv[2], &c);
 	apm_host_unref(h);
 	if (rc)
 		return plan_failed(cli, "mask", rc);
-	return run_change(cli, c, dry);
+	return run_change(cli, c, dry, false);
 }
 
 /*
@@ -154,9 +152,9 @@ static int plan_create_persist(struct cli *cli, struct apm_host *h, struct apm_c
 	if (load_config(cli, NULL, &cfg))
 		return EXIT_REFUSED;
 	if (apm_config_find_def(cfg, apm_change_get_uuid(c))) {
-		fprintf(stderr,
-			"%s: mdev create --persist: mdev %s is defined already (%s): start it with `mdevctl start --uuid %s`, or unpersist it first\n",
-			cli->prog, apm_change_get_uuid(c),
+		eprintf(cli,
+			"mdev create --persist: mdev %s is defined already (%s): start it with `mdevctl start --uuid %s`, or unpersist it first",
+			apm_change_get_uuid(c),
 			apm_def_get_path(apm_config_find_def(cfg, apm_change_get_uuid(c))),
 			apm_change_get_uuid(c));
 		apm_config_unref(cfg);
@@ -173,7 +171,7 @@ static int plan_create_persist(struct cli *cli, struct apm_host *h, struct apm_c
 
 		snprintf(prefix, sizeof(prefix), "%s: %s: ", cli->prog, apm_errno_name(pred));
 		print_escaped_lines(stderr, prefix, apm_persist_get_explanation(*p));
-		fprintf(stderr, "%s: nothing was created\n", cli->prog);
+		eprintf(cli, "nothing was created");
 		*p = apm_persist_unref(*p);
 		return EXIT_REFUSED;
 	}
@@ -185,39 +183,36 @@ int cmd_mdev(struct cli *cli, int argc, char **argv)
 	bool dry = take_flag(&argc, argv, "--dry-run");
 	bool persist = take_flag(&argc, argv, "--persist"),
 	     autostart = take_flag(&argc, argv, "--auto");
+	bool create = argc >= 2 && !strcmp(argv[1], "create");
 	struct apm_persist *p = NULL;
+	struct apm_mdev *md;
 	struct apm_change *c;
 	struct apm_host *h;
 	int rc;
 
-	if (argc < 2 || (strcmp(argv[1], "create") && strcmp(argv[1], "remove")) ||
-	    (!strcmp(argv[1], "create") && argc > 3) || (!strcmp(argv[1], "remove") && argc != 3) ||
-	    ((persist || autostart) && strcmp(argv[1], "create")) || (autostart && !persist)) {
-		usage_error(cli,
-			    "usage: mdev create [UUID] [--persist [--auto]] | mdev remove UUID");
-		return EXIT_USAGE;
-	}
-	if (argc == 3 && !strcmp(argv[1], "create") && strlen(argv[2]) != 36) {
+	if (argc < 2 || (!create && strcmp(argv[1], "remove")) || (create && argc > 3) ||
+	    (!create && argc != 3) || ((persist || autostart) && !create) ||
+	    (autostart && !persist))
+		return usage(cli);
+	if (argc == 3 && create && strlen(argv[2]) != 36) {
 		usage_error(cli, "mdev create: '%s' is not a UUID (8-4-4-4-12 hex digits)",
 			    argv[2]);
 		return EXIT_USAGE;
 	}
 	if (load_host(cli, 0, &h))
 		return EXIT_REFUSED;
-	if (!strcmp(argv[1], "create"))
+	if (create) {
 		rc = apm_change_new_mdev_create(h, argc == 3 ? argv[2] : NULL, &c);
-	else
-		rc = apm_change_new_mdev_remove(h, argv[2], &c);
-	if (rc == -EINVAL) {
+	} else if (find_mdev(cli, h, argv[2], &md)) {
+		apm_host_unref(h);
+		return EXIT_USAGE;
+	} else {
+		rc = apm_change_new_mdev_remove(h, apm_mdev_get_uuid(md), &c);
+	}
+	if (rc == -EINVAL && create) {
 		apm_host_unref(h);
 		usage_error(cli, "mdev create: '%s' is not a UUID (8-4-4-4-12 hex digits)",
 			    argv[2]);
-		return EXIT_USAGE;
-	}
-	if (rc == -ENODEV) {
-		apm_host_unref(h);
-		fprintf(stderr, "%s: there is no mdev %s (or the prefix is ambiguous)\n", cli->prog,
-			argv[2]);
 		return EXIT_USAGE;
 	}
 	if (rc) {
@@ -233,15 +228,11 @@ int cmd_mdev(struct cli *cli, int argc, char **argv)
 		}
 	}
 	apm_host_unref(h);
-	if (!strcmp(argv[1], "create"))
-		printf("mdev %s\n", apm_change_get_uuid(c));
-	rc = run_change(cli, c, dry);
+	rc = run_change(cli, c, dry, create);
 	if (p && rc != EXIT_OK) {
 		apm_persist_unref(p);
 		if (!dry)
-			fprintf(stderr,
-				"%s: the mdev was not created, so no definition was written\n",
-				cli->prog);
+			eprintf(cli, "the mdev was not created, so no definition was written");
 		return rc;
 	}
 	if (p)
@@ -249,22 +240,20 @@ int cmd_mdev(struct cli *cli, int argc, char **argv)
 	return rc;
 }
 
-int cmd_assign(struct cli *cli, int argc, char **argv, bool unassign)
+int cmd_assign(struct cli *cli, int argc, char **argv)
 {
-	bool dry = take_flag(&argc, argv, "--dry-run");
+	bool dry = take_flag(&argc, argv, "--dry-run"), unassign = !strcmp(argv[0], "unassign");
 	unsigned int ids[256];
 	enum apm_res res;
 	struct apm_change *c;
+	struct apm_mdev *md;
 	struct apm_host *h;
 	char err[160];
 	size_t n;
 	int rc;
 
-	if (argc != 4) {
-		usage_error(cli, "usage: %s UUID adapter|domain|control-domain IDS [--dry-run]",
-			    argv[0]);
-		return EXIT_USAGE;
-	}
+	if (argc != 4)
+		return usage(cli);
 	if (!strcmp(argv[2], "adapter"))
 		res = APM_RES_ADAPTER;
 	else if (!strcmp(argv[2], "domain"))
@@ -282,16 +271,15 @@ int cmd_assign(struct cli *cli, int argc, char **argv, bool unassign)
 	}
 	if (load_host(cli, 0, &h))
 		return EXIT_REFUSED;
-	rc = apm_change_new_assign(h, argv[1], res, unassign, ids, n, &c);
-	apm_host_unref(h);
-	if (rc == -ENODEV) {
-		fprintf(stderr, "%s: there is no mdev %s (or the prefix is ambiguous)\n", cli->prog,
-			argv[1]);
+	if (find_mdev(cli, h, argv[1], &md)) {
+		apm_host_unref(h);
 		return EXIT_USAGE;
 	}
+	rc = apm_change_new_assign(h, apm_mdev_get_uuid(md), res, unassign, ids, n, &c);
+	apm_host_unref(h);
 	if (rc)
 		return plan_failed(cli, argv[0], rc);
-	return run_change(cli, c, dry);
+	return run_change(cli, c, dry, false);
 }
 
 static int parse_on_off(struct cli *cli, const char *cmd, const char *s, bool *on)
@@ -316,10 +304,8 @@ int cmd_config(struct cli *cli, int argc, char **argv)
 	char err[160];
 	int rc;
 
-	if (argc != 3) {
-		usage_error(cli, "usage: config ADAPTER on|off");
-		return EXIT_USAGE;
-	}
+	if (argc != 3)
+		return usage(cli);
 	if (apm_parse_id(argv[1], &id, err, sizeof(err))) {
 		usage_error(cli, "config: %s", err);
 		return EXIT_USAGE;
@@ -332,7 +318,7 @@ int cmd_config(struct cli *cli, int argc, char **argv)
 	apm_host_unref(h);
 	if (rc)
 		return plan_failed(cli, "config", rc);
-	return run_change(cli, c, dry);
+	return run_change(cli, c, dry, false);
 }
 
 int cmd_rescan(struct cli *cli, int argc, char **argv)
@@ -342,25 +328,20 @@ int cmd_rescan(struct cli *cli, int argc, char **argv)
 	int rc;
 
 	(void)argv;
-	if (argc != 1) {
-		usage_error(cli, "usage: rescan");
-		return EXIT_USAGE;
-	}
+	if (argc != 1)
+		return usage(cli);
 	if (load_host(cli, 0, &h))
 		return EXIT_REFUSED;
 	rc = apm_change_new_rescan(h, &c);
 	apm_host_unref(h);
 	if (rc)
 		return plan_failed(cli, "rescan", rc);
-	return run_change(cli, c, false);
+	return run_change(cli, c, false, false);
 }
 
 static int sim_usage(struct cli *cli)
 {
-	usage_error(
-		cli,
-		"usage: sim guest-start UUID NAME | guest-stop UUID | guest-detach UUID | guest-attach UUID NAME | se-config ADAPTER on|off | chkstop ADAPTER on|off | lpar add|remove adapter|usage-domain|control-domain ID [TYPE] [--strict] | scan | export --modparams");
-	return EXIT_USAGE;
+	return usage(cli);
 }
 
 /*
@@ -385,9 +366,7 @@ static int sim_export(struct cli *cli, int argc, char **argv)
 	for (int k = 0; k < 3; k++) {
 		rc = apm_host_get_lpar_mask(h, (enum apm_lpar_mask)k, &lpar[k]);
 		if (rc) {
-			fprintf(stderr,
-				"%s: sim export: this host does not tell its LPAR's %s (%s)\n",
-				cli->prog,
+			eprintf(cli, "sim export: this host does not tell its LPAR's %s (%s)",
 				k == 0	 ? "adapters"
 				: k == 1 ? "usage domains"
 					 : "control domains",
@@ -400,18 +379,17 @@ static int sim_export(struct cli *cli, int argc, char **argv)
 		if (!apm_mask_test(&lpar[0], a))
 			continue;
 		if (apm_host_get_adapter(h, a, &info) || !info.type[0]) {
-			fprintf(stderr,
-				"%s: sim export: adapter 0x%02x is in the LPAR but its type is unknown (no card device bound to cex4card)\n",
-				cli->prog, a);
+			eprintf(cli,
+				"sim export: adapter 0x%02x is in the LPAR but its type is unknown (no card device bound to cex4card)",
+				a);
 			apm_host_unref(h);
 			return EXIT_REFUSED;
 		}
 		at += (size_t)snprintf(adapters + at, sizeof(adapters) - at, "%s0x%02x:%s",
 				       at ? "," : "", a, info.type);
 		if (info.config == 0 || info.chkstop == 1)
-			fprintf(stderr,
-				"%s: sim export: adapter 0x%02x is %s: not a module parameter\n",
-				cli->prog, a, info.config == 0 ? "configured off" : "checkstopped");
+			eprintf(cli, "sim export: adapter 0x%02x is %s: not a module parameter", a,
+				info.config == 0 ? "configured off" : "checkstopped");
 	}
 	apm_mask_format_ranges(&lpar[1], usage, sizeof(usage));
 	apm_mask_format_ranges(&lpar[2], control, sizeof(control));
@@ -427,7 +405,7 @@ static int sim_export(struct cli *cli, int argc, char **argv)
 			"%s: sim export: apsim cannot be the static generation (4.20): it refuses this profile\n",
 			cli->prog);
 	if (apm_host_get_mdev_count(h))
-		fprintf(stderr, "%s: sim export: %u mdevs are not module parameters\n", cli->prog,
+		eprintf(cli, "sim export: %u mdevs are not module parameters",
 			apm_host_get_mdev_count(h));
 	apm_host_get_apmask(h, &m);
 	for (int k = 0; k < 2; k++) {
@@ -436,9 +414,8 @@ static int sim_export(struct cli *cli, int argc, char **argv)
 		for (int w = 0; w < 4; w++)
 			full &= m.w[w] == UINT64_MAX;
 		if (!full)
-			fprintf(stderr,
-				"%s: sim export: %s is not all ones: not a module parameter\n",
-				cli->prog, k ? "aqmask" : "apmask");
+			eprintf(cli, "sim export: %s is not all ones: not a module parameter",
+				k ? "aqmask" : "apmask");
 		apm_host_get_aqmask(h, &m);
 	}
 	apm_host_unref(h);
@@ -513,13 +490,13 @@ int cmd_sim(struct cli *cli, int argc, char **argv)
 	rc = apm_change_new_sim(h, op, &arg, &c);
 	apm_host_unref(h);
 	if (rc == -EOPNOTSUPP) {
-		fprintf(stderr,
-			"%s: sim %s: this is a real host: simulated hardware and guests exist only on the simulated host (--sim) or with the apsim module\n",
-			cli->prog, argv[1]);
+		eprintf(cli,
+			"sim %s: this is a real host: simulated hardware and guests exist only on the simulated host (--sim) or with the apsim module",
+			argv[1]);
 		return EXIT_REFUSED;
 	}
 	if (rc)
 		return plan_failed(cli, "sim", rc);
-	rc = run_change(cli, c, false);
+	rc = run_change(cli, c, false, false);
 	return rc;
 }

@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: GPL-2.0-or-later */
 /*
- * json.h - the JSON helpers of `show --json` (show.c), shared with the
- * persistent configuration's part of it (show-persist.c).  Every value is
- * a json-c object; text from outside passes through apm_text_escape().
+ * json.h - the JSON values of `show --json` (json.c), used by show.c and by
+ * the persistent configuration's part of it (show-persist.c).  Every value
+ * is a json-c object; text from outside passes through apm_text_escape().
  */
 #ifndef APMATRIX_CLI_JSON_H
 #define APMATRIX_CLI_JSON_H
@@ -15,6 +15,8 @@
 
 /* A JSON string of untrusted text (NULL: JSON null). */
 json_object *json_text(const char *s);
+/* true/false, or null for the library's -1 ("unknown"). */
+json_object *json_tri(int v);
 /* [5,6] of the set bits. */
 json_object *json_ids(const struct apm_mask *m);
 /* ["05.0004",...] of the cross product. */

@@ -36,13 +36,6 @@ struct mig {
 	bool dry, libvirt;
 };
 
-/* Untrusted text (guest and domain names, file contents) for the terminal. */
-static const char *esc(const char *s, char *buf, size_t size)
-{
-	apm_text_escape(s ? s : "", buf, size, 0);
-	return buf;
-}
-
 /*
  * Tests stop the command dead between two steps, as a power loss would:
  * APMATRIX_TEST_KILL=unplug:2 kills the unplug once step 2 is done.

@@ -93,7 +93,7 @@ static int persist_masks(struct cli *cli, int argc, char **argv, bool dry)
 	apm_config_unref(cfg);
 	apm_host_unref(h);
 	if (rc) {
-		fprintf(stderr, "%s: persist masks: %s\n", cli->prog, strerror(-rc));
+		eprintf(cli, "persist masks: %s", strerror(-rc));
 		return EXIT_REFUSED;
 	}
 	return run_persist(cli, p, dry);
@@ -120,11 +120,8 @@ int cmd_persist(struct cli *cli, int argc, char **argv)
 	}
 	if (load_host(cli, 0, &h))
 		return EXIT_REFUSED;
-	md = apm_host_find_mdev(h, argv[1]);
-	if (!md) {
-		fprintf(stderr,
-			"%s: there is no active mdev %s (or the prefix is ambiguous): persist writes an active mdev's configuration\n",
-			cli->prog, argv[1]);
+	if (find_mdev(cli, h, argv[1], &md)) {
+		eprintf(cli, "persist writes an active mdev's configuration");
 		apm_host_unref(h);
 		return EXIT_USAGE;
 	}
@@ -140,7 +137,7 @@ int cmd_persist(struct cli *cli, int argc, char **argv)
 	apm_config_unref(cfg);
 	apm_host_unref(h);
 	if (rc) {
-		fprintf(stderr, "%s: persist: %s\n", cli->prog, strerror(-rc));
+		eprintf(cli, "persist: %s", strerror(-rc));
 		return EXIT_REFUSED;
 	}
 	return run_persist(cli, p, dry);
@@ -161,7 +158,7 @@ int cmd_unpersist(struct cli *cli, int argc, char **argv)
 	}
 	if (load_config(cli, NULL, &cfg))
 		return EXIT_REFUSED;
-	/* A full uuid, or a prefix of one definition, as for mdevs. */
+	/* A full uuid, or a prefix of one definition (4 characters or more), as for mdevs. */
 	for (unsigned int i = 0; i < apm_config_get_def_count(cfg); i++) {
 		const char *u = apm_def_get_uuid(apm_config_get_def(cfg, i));
 
@@ -175,15 +172,23 @@ int cmd_unpersist(struct cli *cli, int argc, char **argv)
 		uuid = argv[1], matches = 1; /* an unreadable definition is removable too */
 	rc = matches == 1 ? apm_persist_new_undefine(cfg, uuid, &p) : -ENOENT;
 	if (rc == -ENOENT || rc == -EINVAL) {
-		fprintf(stderr,
-			"%s: there is no definition of mdev %s (or the prefix is ambiguous)\n",
-			cli->prog, argv[1]);
+		char safe[160];
+
+		esc(argv[1], safe, sizeof(safe));
+		if (matches > 1)
+			eprintf(cli, "'%s' is the start of %u definitions' UUIDs: give more of it",
+				safe, matches);
+		else if (strlen(argv[1]) < 4)
+			eprintf(cli, "'%s' is too short: a UUID prefix needs at least 4 characters",
+				safe);
+		else
+			eprintf(cli, "there is no definition of mdev '%s'", safe);
 		apm_config_unref(cfg);
 		return EXIT_USAGE;
 	}
 	apm_config_unref(cfg);
 	if (rc) {
-		fprintf(stderr, "%s: unpersist: %s\n", cli->prog, strerror(-rc));
+		eprintf(cli, "unpersist: %s", strerror(-rc));
 		return EXIT_REFUSED;
 	}
 	return run_persist(cli, p, dry);

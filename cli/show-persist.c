@@ -231,12 +231,6 @@ void json_persist_top(FILE *f, struct apm_host *h, const struct apm_config *cfg)
 
 /* ---------------------------------------------------------------- text */
 
-static const char *esc(const char *s, char *buf, size_t size)
-{
-	apm_text_escape(s ? s : "", buf, size, 0);
-	return buf;
-}
-
 struct text_o {
 	FILE *f;
 	unsigned int n;

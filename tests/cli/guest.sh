@@ -44,7 +44,7 @@ CARD.DOMAIN TYPE  MODE
 T
 run "unknown mdev" 2 am show --guest 00000000
 expect_err "unknown mdev message" <<'T'
-apmatrix: no mdev has the label, guest name or UUID '00000000' on this host (a UUID prefix needs 4 characters or more)
+apmatrix: no mdev has the label, guest name or UUID (prefix) '00000000' on this host
 T
 
 # The same table by the guest's name and by the mdev's label.
@@ -60,7 +60,9 @@ run "a guest name is case-sensitive" 2 am show --guest guest2
 run "a second mdev under the prefix cef03c3c" 0 am mdev create cef03c3c-0000-4000-8000-000000000000
 run "an ambiguous prefix" 2 am show --guest cef03c3c
 expect_err "ambiguous: says so" <<'T'
-apmatrix: 'cef03c3c' names several mdevs: give more of the UUID, or the label
+apmatrix: 'cef03c3c' names several mdevs; give the whole UUID or more of it:
+apmatrix:   E cef03c3c-0000-4000-8000-000000000000
+apmatrix:   J cef03c3c-903d-4ecc-9a83-40694cb8aee4 (Guest2)
 T
 run "a name with a control character" 2 am show --guest "$(printf 'x\033[2J')"
 expect_grep "escaped" err "'x\\x1b[2J'"

@@ -42,7 +42,8 @@ run "start kept when neither is given" 0 am persist "$G3"
 expect_grep "still autostart" out "applied: redefine mdev $G3 (autostart)"
 run "--auto and --manual" 2 am persist "$G3" --auto --manual
 run "no such mdev" 2 am persist 00000000-0000-4000-8000-000000000000
-expect_grep "says so" err "there is no active mdev 00000000-0000-4000-8000-000000000000"
+expect_grep "says so" err "no mdev has the label, guest name or UUID (prefix) '00000000-0000-4000-8000-000000000000' on this host"
+expect_grep "and what persist needs" err "persist writes an active mdev's configuration"
 run "no argument" 2 am persist
 
 # ap-check's refusal: an APQN another autostart definition has.
@@ -76,7 +77,7 @@ is "still there" yes "$([ -e "$D/$G1" ] && echo yes)"
 run "unpersist" 0 am unpersist "$G1"
 is "gone" no "$([ -e "$D/$G1" ] && echo yes || echo no)"
 run "unpersist again" 2 am unpersist "$G1"
-expect_grep "says so" err "there is no definition of mdev $G1"
+expect_grep "says so" err "there is no definition of mdev '$G1'"
 
 # mdev create --persist: checked first, written after the kernel created it.
 run "mdev create --persist" 0 am mdev create "$U1" --persist
