@@ -339,6 +339,17 @@ int cmd_rescan(struct cli *cli, int argc, char **argv)
 	return run_change(cli, c, false, false);
 }
 
+/* The simulated host keeps a guest's name exactly or refuses it (vfio.c: guest_name_ok). */
+static bool guest_name_ok(const char *s)
+{
+	size_t n = strlen(s);
+
+	for (size_t i = 0; i < n; i++)
+		if ((unsigned char)s[i] <= ' ' || (unsigned char)s[i] == 0x7f)
+			return false;
+	return n && n <= 63;
+}
+
 static int sim_usage(struct cli *cli)
 {
 	return usage(cli);
@@ -352,7 +363,7 @@ static int sim_usage(struct cli *cli)
  */
 static int sim_export(struct cli *cli, int argc, char **argv)
 {
-	char adapters[256 * 12] = "", usage[1024], control[1024];
+	char adapters[256 * 70] = "", usage[1024], control[1024], type[64];
 	struct apm_mask lpar[3], m;
 	struct apm_adapter_info info;
 	struct apm_host *h;
@@ -385,8 +396,9 @@ static int sim_export(struct cli *cli, int argc, char **argv)
 			apm_host_unref(h);
 			return EXIT_REFUSED;
 		}
+		/* A card's type is sysfs text: escaped (apsim takes only CEXnX anyway). */
 		at += (size_t)snprintf(adapters + at, sizeof(adapters) - at, "%s0x%02x:%s",
-				       at ? "," : "", a, info.type);
+				       at ? "," : "", a, esc(info.type, type, sizeof(type)));
 		if (info.config == 0 || info.chkstop == 1)
 			eprintf(cli, "sim export: adapter 0x%02x is %s: not a module parameter", a,
 				info.config == 0 ? "configured off" : "checkstopped");
@@ -440,10 +452,10 @@ int cmd_sim(struct cli *cli, int argc, char **argv)
 		op = argv[1][6] == 's' ? APM_SIM_GUEST_START : APM_SIM_GUEST_ATTACH;
 		arg.uuid = argv[2];
 		arg.name = argv[3];
-		if (!*arg.name || strpbrk(arg.name, " \t\n") || strlen(arg.name) > 63) {
+		if (!guest_name_ok(arg.name)) {
 			usage_error(
 				cli,
-				"sim %s: '%s' is not a guest name (1..63 characters, no blanks)",
+				"sim %s: '%s' is not a guest name (1..63 bytes, no blanks or control characters)",
 				argv[1], arg.name);
 			return EXIT_USAGE;
 		}

@@ -322,7 +322,7 @@ void show_text(FILE *f, struct apm_host *h, const struct apm_config *cfg)
 	struct apm_ctx *ctx = apm_host_get_ctx(h);
 	struct apm_mask m, usage, control;
 	struct grid *g = calloc(1, sizeof(*g));
-	char hex[68], ranges[1024];
+	char hex[68], ranges[1024], text[1024];
 	struct listed l;
 	int dom, urc, crc;
 
@@ -331,13 +331,18 @@ void show_text(FILE *f, struct apm_host *h, const struct apm_config *cfg)
 	g->h = h;
 	g->width = (int)apm_host_get_label_width(h);
 	listed_ids(h, &l);
+	/* The source is a path the operator gave, the features are sysfs text: escaped. */
 	fprintf(f, "host: %s %s, kernel profile %s, max adapter 0x%02x, max domain 0x%02x\n",
 		apm_host_get_kind(h) == APM_HOST_SIM ? "SIMULATED" : "sysfs",
-		apm_ctx_get_source(ctx), apm_host_get_profile(h), apm_host_get_max_adapter_id(h),
-		apm_host_get_max_domain_id(h));
-	fprintf(f, "bus features: %s; matrix features: %s; vfio_ap %s\n",
-		apm_host_get_bus_features(h) ? apm_host_get_bus_features(h) : "(none)",
-		apm_host_get_matrix_features(h) ? apm_host_get_matrix_features(h) : "(none)",
+		esc(apm_ctx_get_source(ctx), text, sizeof(text)), apm_host_get_profile(h),
+		apm_host_get_max_adapter_id(h), apm_host_get_max_domain_id(h));
+	fprintf(f, "bus features: %s; ",
+		apm_host_get_bus_features(h) ? esc(apm_host_get_bus_features(h), text, sizeof(text))
+					     : "(none)");
+	fprintf(f, "matrix features: %s; vfio_ap %s\n",
+		apm_host_get_matrix_features(h)
+			? esc(apm_host_get_matrix_features(h), text, sizeof(text))
+			: "(none)",
 		apm_host_vfio_ap_loaded(h) ? "loaded" : "NOT loaded");
 	if (apm_host_get_ap_domain(h, &dom))
 		fprintf(f, "ap_domain: unknown");
@@ -369,7 +374,8 @@ void show_text(FILE *f, struct apm_host *h, const struct apm_config *cfg)
 			fprintf(f, "  0x%02x  -      -      no    -       -        -\n", a);
 			continue;
 		}
-		fprintf(f, "  0x%02x  %-6s %-6s %-5s %-7s %-8s %s\n", a, ai.type[0] ? ai.type : "-",
+		fprintf(f, "  0x%02x  %-6s %-6s %-5s %-7s %-8s %s\n", a,
+			ai.type[0] ? esc(ai.type, text, sizeof(text)) : "-",
 			ai.mode ? ai.mode : "-", ai.in_lpar ? "yes" : "no",
 			tri(ai.config, "on", "off"), tri(ai.chkstop, "yes", "no"),
 			tri(ai.online, "yes", "no"));
@@ -417,10 +423,12 @@ void show_text(FILE *f, struct apm_host *h, const struct apm_config *cfg)
 			apm_mdev_get_mask(md, (enum apm_mdev_set)k, &set[k]);
 		for (int k = 0; k < 3; k++)
 			apm_mask_format_ranges(&set[k], r[k], sizeof(r[k]));
+		/* A guest's name is whatever the process calls itself: escaped. */
 		fprintf(f, "  %-*s %s  %s\n", g->width, apm_mdev_get_label(md),
 			apm_mdev_get_uuid(md),
-			use == 1   ? (apm_mdev_get_guest(md) ? apm_mdev_get_guest(md)
-							     : "in use (guest unknown)")
+			use == 1   ? (apm_mdev_get_guest(md)
+					      ? esc(apm_mdev_get_guest(md), text, sizeof(text))
+					      : "in use (guest unknown)")
 			: use == 0 ? "not in use"
 				   : "in use: unknown (no permission)");
 		fprintf(f, "    adapters %s; domains %s; control domains %s\n",
@@ -441,13 +449,16 @@ void show_text(FILE *f, struct apm_host *h, const struct apm_config *cfg)
 				    apm_host_get_queue(h, a, q, &qi) || qi.in_guest_matrix)
 					continue;
 				fprintf(f, "    not in guest: %02x.%04x %s: %s\n", a, q,
-					apm_filter_name(qi.filter), qi.reason);
+					apm_filter_name(qi.filter),
+					esc(qi.reason, text, sizeof(text)));
 			}
 		text_persist_mdev(f, h, cfg, apm_mdev_get_uuid(md));
 	}
 	text_persist_defined(f, h, cfg);
-	if (*apm_host_get_warnings(h))
-		fprintf(f, "\nwarnings:\n%s", apm_host_get_warnings(h));
+	if (*apm_host_get_warnings(h)) {
+		fprintf(f, "\nwarnings:\n");
+		print_escaped_lines(f, "", apm_host_get_warnings(h));
+	}
 	text_persist_warnings(f, h, cfg, !*apm_host_get_warnings(h));
 	free(g);
 }
@@ -459,6 +470,7 @@ static int show_guest(struct cli *cli, struct apm_host *h, const char *name)
 {
 	struct apm_mask apm, aqm;
 	struct apm_mdev *md;
+	char type[64];
 
 	if (find_mdev(cli, h, name, &md))
 		return EXIT_USAGE;
@@ -475,11 +487,11 @@ static int show_guest(struct cli *cli, struct apm_host *h, const char *name)
 		       : !strcmp(ai.mode, "cca")  ? "CCA-Coproc"
 		       : !strcmp(ai.mode, "ep11") ? "EP11-Coproc"
 						  : "Accelerator";
-		printf("%02x          %-5s %s\n", a, ai.type[0] ? ai.type : "-", mode);
+		esc(ai.type[0] ? ai.type : "-", type, sizeof(type));
+		printf("%02x          %-5s %s\n", a, type, mode);
 		for (unsigned int q = 0; q < 256; q++)
 			if (apm_mask_test(&aqm, q))
-				printf("%02x.%04x     %-5s %s\n", a, q, ai.type[0] ? ai.type : "-",
-				       mode);
+				printf("%02x.%04x     %-5s %s\n", a, q, type, mode);
 	}
 	return EXIT_OK;
 }

@@ -13,17 +13,23 @@
 
 #include "apm-private.h"
 
+/*
+ * The default sink, until the caller installs its own.  Messages quote
+ * files, sysfs text and operator input: escaped for the terminal here.
+ */
 static void log_stderr(void *data, int priority, const char *file, int line, const char *fn,
 		       const char *format, va_list args)
 {
+	char raw[1024], safe[4096];
+
 	(void)data;
 	(void)file;
 	(void)line;
 	(void)priority;
 	(void)fn;
-	fprintf(stderr, "libapmatrix: ");
-	vfprintf(stderr, format, args);
-	fputc('\n', stderr);
+	vsnprintf(raw, sizeof(raw), format, args);
+	apm_text_escape(raw, safe, sizeof(safe), APM_TEXT_KEEP_TAB);
+	fprintf(stderr, "libapmatrix: %s\n", safe);
 }
 
 void apm_log(const struct apm_ctx *ctx, int priority, const char *file, int line, const char *fn,
