@@ -906,6 +906,15 @@ APM_EXPORT int apm_host_load(struct apm_ctx *ctx, unsigned int flags, struct apm
 		apm_host_unref(h);
 		return -ENOENT;
 	}
+	/*
+	 * The backend cannot answer at all (a simulated host's state file that
+	 * does not parse, said once in the log): no snapshot rather than an
+	 * empty one, so a client keeps the last it had.
+	 */
+	if (h->apmask_rc == -EBADMSG) {
+		apm_host_unref(h);
+		return -EBADMSG;
+	}
 	/* Without QCI/APXA the limits are 63 and 15 (ap_bus.c: ap_max_adapter_id). */
 	h->max_apid = read_bus_int(ctx, "ap_max_adapter_id", 0, 255, &v, &h->odd_bus[1])
 			      ? 63

@@ -175,7 +175,9 @@ const char *apm_event_get_property_at(const struct apm_event *ev, unsigned int i
  * Read a snapshot of the host.  Cheap: the bus files, the driver
  * directories (the binding of every queue at once), card and mdev files;
  * per-queue attributes only with APM_LOAD_DETAIL or apm_host_get_queue_detail().
- * -ENOENT when root has no AP bus.  Since: 1
+ * -ENOENT when root has no AP bus; -EBADMSG when the host cannot be read
+ * at all (a simulated host's state file that does not parse: its error was
+ * logged once, with the file and line).  Since: 1
  */
 int apm_host_load(struct apm_ctx *ctx, unsigned int flags, struct apm_host **host);
 struct apm_host *apm_host_ref(struct apm_host *host);

@@ -349,11 +349,21 @@ int app_reload(struct app *app)
 	int rc = apm_host_load(app->ctx, 0, &h);
 
 	app->reloads++;
+	/*
+	 * A failed read keeps the last good snapshot on screen (the header says
+	 * so while it lasts); it is logged once, not at every poll, and so is its end.
+	 */
 	if (rc) {
-		app_log(app, ROLE_ERROR, "cannot read the host at %s: %s",
-			apm_ctx_get_source(app->ctx), strerror(-rc));
+		if (rc != app->load_err)
+			app_log(app, ROLE_ERROR,
+				"cannot read the host at %s: %s; the console keeps showing the last snapshot it read",
+				apm_ctx_get_source(app->ctx), strerror(-rc));
+		app->load_err = rc;
 		return rc;
 	}
+	if (app->load_err)
+		app_log(app, ROLE_OK, "the host at %s reads again", apm_ctx_get_source(app->ctx));
+	app->load_err = 0;
 	app_set_host(app, h);
 	apm_host_unref(h);
 	if (app->pending)
@@ -375,10 +385,18 @@ int app_watch_step(struct app *app, bool adopt)
 	if (!app->watch)
 		return 0;
 	rc = apm_watch_process(app->watch, &h, &d);
+	/* As a failed re-read: the last good snapshot stays, said once (app_reload). */
 	if (rc < 0) {
-		app_log(app, ROLE_ERROR, "cannot follow the host at %s: %s",
-			apm_ctx_get_source(app->ctx), strerror(-rc));
+		if (rc != app->load_err)
+			app_log(app, ROLE_ERROR,
+				"cannot follow the host at %s: %s; the console keeps showing the last snapshot it read",
+				apm_ctx_get_source(app->ctx), strerror(-rc));
+		app->load_err = rc;
 		return rc;
+	}
+	if (rc == 1 && app->load_err) {
+		app_log(app, ROLE_OK, "the host at %s reads again", apm_ctx_get_source(app->ctx));
+		app->load_err = 0;
 	}
 	if (rc == 1) {
 		struct apm_watch_stats st;

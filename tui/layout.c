@@ -50,6 +50,9 @@ static void draw_header(struct app *app, int w)
 			 apm_mdev_get_label(m));
 	if (apm_ctx_is_read_only(app->ctx))
 		snprintf(right + strlen(right), sizeof(right) - strlen(right), " READ-ONLY ");
+	if (app->load_err)
+		snprintf(right + strlen(right), sizeof(right) - strlen(right),
+			 " HOST UNREADABLE: the last snapshot ");
 	rw = text_cols(right);
 	x = area_put(s, &row0, 0, 0, sim ? ROLE_SIM : ROLE_HEADER,
 		     sim ? " SIMULATED host " : " sysfs ");

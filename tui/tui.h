@@ -345,6 +345,7 @@ struct app {
 
 	int interval_ms;
 	unsigned int reloads; /* how often the host was read (the tests count) */
+	int load_err;	      /* the last re-read failed (-errno): the snapshot is older */
 	/* The engine that keeps the host current, and the events it showed. */
 	struct apm_watch *watch;
 	unsigned int events_seen, events_logged;

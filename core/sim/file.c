@@ -154,6 +154,48 @@ static int load(struct sim_file *f, int fd, struct sim_state **st)
 	return 0;
 }
 
+/* This version of the file failed to load already. */
+static bool known_bad(const struct sim_file *f, const struct stat *st)
+{
+	return f->broken && st->st_ino == f->bad_ino && st->st_dev == f->bad_dev &&
+	       st->st_size == f->bad_size && st->st_mtim.tv_sec == f->bad_mtime.tv_sec &&
+	       st->st_mtim.tv_nsec == f->bad_mtime.tv_nsec;
+}
+
+static void mark_bad(struct sim_file *f, const struct stat *st)
+{
+	f->broken = true;
+	f->bad_dev = st->st_dev;
+	f->bad_ino = st->st_ino;
+	f->bad_size = st->st_size;
+	f->bad_mtime = st->st_mtim;
+}
+
+/*
+ * load(), once per version of the file: a version that fails to parse is
+ * remembered, so the many reads of one host load neither parse nor log it
+ * again; the host cannot be read meanwhile (-EBADMSG), and the caller keeps
+ * whatever it had.  The message named the file and line the first time.
+ */
+static int load_once(struct sim_file *f, int fd, struct sim_state **st)
+{
+	struct stat sb;
+	int rc;
+
+	if (fstat(fd, &sb))
+		return -errno;
+	if (known_bad(f, &sb))
+		return -EBADMSG;
+	rc = load(f, fd, st);
+	if (rc == -EINVAL) {
+		mark_bad(f, &sb);
+		return -EBADMSG;
+	}
+	if (!rc)
+		f->broken = false;
+	return rc;
+}
+
 bool sim_file_changed(const struct sim_file *f)
 {
 	struct stat st;
@@ -323,6 +365,7 @@ static int appear(struct sim_file *f, struct sim_state **st, int *lockfd)
 
 int sim_file_refresh(struct sim_file *f, struct sim_state **st)
 {
+	struct stat sb;
 	int fd, rc;
 
 	if (f->depth)
@@ -330,6 +373,8 @@ int sim_file_refresh(struct sim_file *f, struct sim_state **st)
 	/* Missing and allowed to write: the first use creates the file. */
 	if ((!f->absent || f->ctx->read_only) && !sim_file_changed(f))
 		return 0;
+	if (!stat(f->path, &sb) && known_bad(f, &sb))
+		return -EBADMSG;
 	fd = open_state(f, O_RDONLY);
 	if (fd == -ENOENT && f->absent) {
 		rc = appear(f, st, NULL);
@@ -337,12 +382,17 @@ int sim_file_refresh(struct sim_file *f, struct sim_state **st)
 			return rc;
 		fd = open_state(f, O_RDONLY);
 	}
+	if (fd == -EINVAL) {
+		/* Not a regular file (logged): as broken as a malformed one. */
+		if (!stat(f->path, &sb))
+			mark_bad(f, &sb);
+		return -EBADMSG;
+	}
 	if (fd < 0) {
-		if (fd != -EINVAL)
-			err(f->ctx, "%s: %s", f->path, strerror(-fd));
+		err(f->ctx, "%s: %s", f->path, strerror(-fd));
 		return fd;
 	}
-	rc = flock(fd, LOCK_SH) ? -errno : load(f, fd, st);
+	rc = flock(fd, LOCK_SH) ? -errno : load_once(f, fd, st);
 	close(fd);
 	return rc;
 }
@@ -399,7 +449,7 @@ int sim_file_lock(struct sim_file *f, struct sim_state **st)
 		rc = -EACCES;
 	}
 	if (!rc && !same(f, &sb))
-		rc = load(f, fd, st);
+		rc = load_once(f, fd, st);
 	if (!rc && !f->swept)
 		sweep(f);
 	if (rc)

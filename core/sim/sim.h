@@ -209,6 +209,16 @@ struct sim_file {
 	int lockfd;
 	int depth;  /* nested locks */
 	bool swept; /* temporary files of killed writers removed */
+	/*
+	 * The version of the file that last failed to load (its error was
+	 * logged once): until the file changes, every use answers -EBADMSG
+	 * without reading or logging it again.
+	 */
+	bool broken;
+	dev_t bad_dev;
+	ino_t bad_ino;
+	off_t bad_size;
+	struct timespec bad_mtime;
 };
 
 /*
@@ -220,9 +230,13 @@ int sim_file_open(struct sim_file *f, struct apm_ctx *ctx, const char *path, str
 void sim_file_close(struct sim_file *f);
 /* Has another process replaced the file since we read it? */
 bool sim_file_changed(const struct sim_file *f);
-/* Re-read the file into *st when it changed (outside a lock). */
+/*
+ * Re-read the file into *st when it changed (outside a lock).  A file that
+ * cannot be read as a state file (malformed, cut short, not a regular
+ * file) is -EBADMSG, with its error logged once per version of the file.
+ */
 int sim_file_refresh(struct sim_file *f, struct sim_state **st);
-/* Take the lock (nesting), re-reading the file when it changed. */
+/* Take the lock (nesting), re-reading the file when it changed (-EBADMSG as above). */
 int sim_file_lock(struct sim_file *f, struct sim_state **st);
 void sim_file_unlock(struct sim_file *f);
 /* Replace the file with st, atomically and durably; the lock is held. */

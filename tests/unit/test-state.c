@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <cmocka.h>
 
@@ -168,6 +169,64 @@ static void test_refused_values(void **state)
 		assert_null(cycle(texts[i]));
 }
 
+static void count(void *d, int p, const char *f, int l, const char *fn, const char *fmt, va_list ap)
+{
+	(void)p, (void)f, (void)l, (void)fn, (void)fmt, (void)ap;
+	(*(int *)d)++;
+}
+
+/*
+ * A state file another process breaks under an open context: the next
+ * load fails (-EBADMSG), not an empty host, with the file's error logged
+ * once; later loads of the same broken file log nothing; mended, it loads.
+ */
+static void test_broken_once(void **state)
+{
+	char path[] = "/tmp/apm-test-state-XXXXXX";
+	int fd = mkstemp(path), logged = 0, once;
+	char *good = cycle(sim_builtin_scenario), *bad;
+	struct apm_host *h;
+	struct apm_ctx *c;
+	FILE *f;
+
+	(void)state;
+	assert_true(fd >= 0);
+	close(fd);
+	f = fopen(path, "w");
+	fputs(good, f);
+	fclose(f);
+	assert_int_equal(apm_ctx_new_sim(path, &c), 0);
+	apm_ctx_set_log_fn(c, count, &logged);
+	assert_int_equal(apm_host_load(c, 0, &h), 0);
+	assert_int_equal(apm_host_get_mdev_count(h), 3);
+	apm_host_unref(h);
+
+	/* One line the parser rejects: its error, once per load that meets it. */
+	bad = malloc(strlen(good) + 16);
+	strcpy(bad, "bogus line\n");
+	strcat(bad, good);
+	f = fopen(path, "w");
+	fputs(bad, f);
+	fclose(f);
+	assert_int_equal(apm_host_load(c, 0, &h), -EBADMSG);
+	assert_int_equal(logged, 1);
+	once = logged;
+	assert_int_equal(apm_host_load(c, 0, &h), -EBADMSG);
+	assert_int_equal(logged, once);
+
+	f = fopen(path, "w");
+	fputs(good, f);
+	fclose(f);
+	assert_int_equal(apm_host_load(c, 0, &h), 0);
+	assert_int_equal(apm_host_get_mdev_count(h), 3);
+	assert_int_equal(logged, once);
+	apm_host_unref(h);
+	apm_ctx_unref(c);
+	unlink(path);
+	free(good);
+	free(bad);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -175,6 +234,7 @@ int main(void)
 		cmocka_unit_test(test_every_value),
 		cmocka_unit_test(test_incomplete),
 		cmocka_unit_test(test_refused_values),
+		cmocka_unit_test(test_broken_once),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
 
