@@ -122,16 +122,37 @@ static int plan_failed(struct cli *cli, const char *what, int rc)
 
 int cmd_mask(struct cli *cli, int argc, char **argv)
 {
-	bool dry = take_flag(&argc, argv, "--dry-run");
+	bool dry = take_flag(&argc, argv, "--dry-run"), abs = take_flag(&argc, argv, "--absolute");
+	unsigned int flags = abs ? APM_MASK_SPEC_ABSOLUTE : 0;
+	struct apm_mask cur, out;
 	struct apm_change *c;
 	struct apm_host *h;
+	char err[600];
+	bool aq;
 	int rc;
 
 	if (argc != 3 || (strcmp(argv[1], "apmask") && strcmp(argv[1], "aqmask")))
 		return usage(cli);
+	aq = argv[1][1] == 'q';
 	if (load_host(cli, 0, &h))
 		return EXIT_REFUSED;
-	rc = apm_change_new_mask(h, argv[1][1] == 'q', argv[2], &c);
+	/* A SPEC that means two things is the operator's to say, not ours to guess. */
+	if (aq)
+		apm_host_get_aqmask(h, &cur);
+	else
+		apm_host_get_apmask(h, &cur);
+	rc = apm_mask_parse_spec(argv[2], flags | (aq ? APM_MASK_SPEC_AQMASK : 0), &cur, &out, err,
+				 sizeof(err));
+	/* What the kernel would refuse is predicted and explained by the change. */
+	if (rc && rc != -EINVAL) {
+		apm_host_unref(h);
+		usage_error(cli, "mask: %s%s", err,
+			    rc == -ENOTUNIQ && !strpbrk(argv[2], ",-+")
+				    ? "; or add --absolute for the kernel's reading"
+				    : "");
+		return EXIT_USAGE;
+	}
+	rc = apm_change_new_mask(h, aq, argv[2], flags, &c);
 	apm_host_unref(h);
 	if (rc)
 		return plan_failed(cli, "mask", rc);

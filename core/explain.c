@@ -10,6 +10,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "change.h"
@@ -87,6 +88,176 @@ APM_EXPORT int apm_parse_id_list(const char *s, unsigned int *ids, size_t *n, ch
 	return 0;
 }
 
+/* ------------------------------------------------------- mask SPECs */
+
+/*
+ * The forms an operator's mask SPEC takes, picked by its first character as
+ * the kernel picks them (ap_bus.c: ap_parse_bitmap_str) plus chzdev's:
+ *  - "0x..." the kernel's absolute form, and "+N,-A-B" its relative one,
+ *    written as they are;
+ *  - a list with ',' or a range ("0-3,8-255"): chzdev's form (zdev ap.c:
+ *    ap_validate_mask_input), the IDs the host keeps; the kernel would
+ *    refuse it (hex2bitmap takes hex digits only), so it is written as the
+ *    absolute mask it means;
+ *  - a bare number ("5") means two things: the hex mask 0x5... to the
+ *    kernel, the ID 5 to chzdev.  Refused unless APM_MASK_SPEC_ABSOLUTE
+ *    says the kernel's reading is meant.
+ * A relative term with a leading 0 ("+010") is octal to the kernel
+ * (simple_strtoul base 0): refused as ambiguous, as IDs are.
+ */
+static bool spec_is_list(const char *s)
+{
+	return strchr(s, ',') || strchr(s, '-');
+}
+
+/* Does the kernel's absolute form take s (hex digits, one '\n' at most)? */
+static bool kernel_hex(const char *s, struct apr_mask *m)
+{
+	return *s && !apr_mask_parse_absolute(s, NULL, m);
+}
+
+/* The first relative term whose number has a leading 0; its error in e. */
+static bool octal_term(const char *spec, struct apr_ids_error *e)
+{
+	for (const char *p = spec; *p;) {
+		size_t n = strcspn(p, ",");
+
+		if ((*p == '+' || *p == '-') && n > 1) {
+			char *term = strndup(p + 1, n - 1);
+			struct apr_ids_error te = { 0 };
+			bool amb = term &&
+				   apr_ids_parse(term, APR_BITS - 1,
+						 APR_IDS_HUMAN | APR_IDS_NEWLINE, NULL, NULL, NULL,
+						 &te) &&
+				   te.why == APR_IDS_AMBIGUOUS;
+
+			free(term);
+			if (amb) {
+				*e = te;
+				e->at += (unsigned long)(p + 1 - spec);
+				return true;
+			}
+		}
+		p += n + (p[n] == ',');
+	}
+	return false;
+}
+
+/* What a valid SPEC looks like, for one that is not. */
+static void invalid_spec(const char *name, const char *text, char *buf, size_t size)
+{
+	snprintf(
+		buf, size,
+		"'%s' is not a valid %s: use 0x followed by up to 64 hex digits (bit 0 leftmost), a list like +5,-0x47,+0x10-0x1f with IDs 0..255 (a leading 0 means octal), or the IDs the host keeps (0-3,8-255)",
+		text, name);
+}
+
+/* A list of IDs for a sentence, cut with an ellipsis where it gets long. */
+static void short_ranges(const struct apr_mask *m, char *out, size_t size)
+{
+	char all[1400];
+
+	apm_ids_text(m, all, sizeof(all));
+	if (strlen(all) < 48) {
+		snprintf(out, size, "%s", all);
+		return;
+	}
+	/* Cut at a comma: never half a range. */
+	all[48] = '\0';
+	if (strrchr(all, ','))
+		*strrchr(all, ',') = '\0';
+	snprintf(out, size, "%s,…", all);
+}
+
+int apm_spec_read(const char *spec, unsigned int flags, const struct apr_mask *cur,
+		  struct apm_spec *sp, char *err, size_t errsize)
+{
+	const char *name = flags & APM_MASK_SPEC_AQMASK ? "aqmask" : "apmask";
+	const char *what = flags & APM_MASK_SPEC_AQMASK ? "domain" : "adapter";
+	struct apr_ids_error e = { 0 };
+	struct apr_mask m;
+	char text[160], hex[80], ids[160];
+
+	memset(sp, 0, sizeof(*sp));
+	if (err && errsize)
+		err[0] = '\0';
+	quoted(spec, 0, strlen(spec), text, sizeof(text));
+	if (!*spec) {
+		sp->form = APM_SPEC_EMPTY;
+		sp->mask = *cur;
+		return 0;
+	}
+	if ((spec[0] == '+' || spec[0] == '-') && octal_term(spec, &e)) {
+		quoted(spec, e.at, e.len, ids, sizeof(ids));
+		if (err)
+			snprintf(
+				err, errsize,
+				"'%s' is ambiguous: the kernel reads %s as octal (%s 0x%02llx); write %llu or 0x%llx for that, %llu or 0x%llx for %s 0x%02llx",
+				text, ids, what, apr_simple_strtoul(ids, NULL),
+				apr_simple_strtoul(ids, NULL), apr_simple_strtoul(ids, NULL),
+				e.value, e.value, what, e.value);
+		return -ENOTUNIQ;
+	}
+	if (spec[0] == '+' || spec[0] == '-' || (spec[0] == '0' && spec[1] == 'x') ||
+	    (flags & APM_MASK_SPEC_ABSOLUTE)) {
+		sp->form = APM_SPEC_KERNEL;
+		if (apr_mask_parse(spec, cur, &sp->mask)) {
+			if (err)
+				invalid_spec(name, text, err, errsize);
+			return -EINVAL;
+		}
+		return 0;
+	}
+	if (spec_is_list(spec)) {
+		sp->form = APM_SPEC_IDS;
+		if (apr_ids_parse(spec, APR_BITS - 1, APR_IDS_HUMAN, &sp->mask, NULL, NULL, &e)) {
+			char why[200];
+
+			apm_explain_ids(spec, &e, why, sizeof(why));
+			if (err)
+				snprintf(err, errsize, "%s %s (the %ss the host keeps): %s", name,
+					 text, what, why);
+			return e.why == APR_IDS_AMBIGUOUS ? -ENOTUNIQ : -EDOM;
+		}
+		apr_mask_format(&sp->mask, sp->kernel);
+		return 0;
+	}
+	/* A bare word: the kernel's hex, chzdev's ID, or neither (the kernel refuses it). */
+	if (!kernel_hex(spec, &m)) {
+		sp->form = APM_SPEC_KERNEL;
+		if (err)
+			invalid_spec(name, text, err, errsize);
+		return -EINVAL;
+	}
+	short_ranges(&m, hex, sizeof(hex));
+	if (!apr_ids_parse(spec, APR_BITS - 1, APR_IDS_HUMAN, &sp->mask, NULL, NULL, &e)) {
+		unsigned int id = apr_mask_next(&sp->mask, 0);
+
+		if (err)
+			snprintf(
+				err, errsize,
+				"'%s' is ambiguous: the kernel reads a SPEC without 0x or a sign as an absolute hex mask (0x%s…: the host keeps %ss %s, every other goes to vfio_ap), chzdev as the %ss the host keeps (%s 0x%02x alone); write 0x%s for the kernel's reading, %u-%u for chzdev's",
+				text, spec, what, hex, what, what, id, spec, id, id);
+	} else if (err) {
+		snprintf(
+			err, errsize,
+			"'%s' is ambiguous: the kernel reads a SPEC without 0x or a sign as an absolute hex mask (0x%s…: the host keeps %ss %s, every other goes to vfio_ap); write 0x%s if that is meant",
+			text, spec, what, hex, spec);
+	}
+	return -ENOTUNIQ;
+}
+
+APM_EXPORT int apm_mask_parse_spec(const char *spec, unsigned int flags, const struct apm_mask *cur,
+				   struct apm_mask *out, char *err, size_t errsize)
+{
+	struct apm_spec sp;
+	int rc = apm_spec_read(spec, flags, to_apr(cur), &sp, err, errsize);
+
+	if (!rc)
+		memcpy(out, &sp.mask, sizeof(*out));
+	return rc;
+}
+
 /* ---------------------------------------------------------- errnos */
 
 APM_EXPORT const char *apm_strerror(enum apm_op op, int err)
@@ -158,11 +329,13 @@ void apm_explain_mask(struct apm_change *c, const char *name, const char *spec, 
 				&c->explanation,
 				"%s cannot change while queues have a driver_override (6.19 override mode: masks and overrides exclude each other); clear every queue's driver_override first\n",
 				name);
-		else
-			apm_buf_printf(
-				&c->explanation,
-				"'%s' is not a valid %s: use 0x followed by up to 64 hex digits (bit 0 leftmost), or a list like +5,-0x47,+0x10-0x1f with IDs 0..255 (a leading 0 means octal)\n",
-				spec, name);
+		else {
+			char text[160], why[600];
+
+			quoted(spec, 0, strlen(spec), text, sizeof(text));
+			invalid_spec(name, text, why, sizeof(why));
+			apm_buf_printf(&c->explanation, "%s\n", why);
+		}
 		break;
 	case -EBUSY:
 		apm_mdev_label(c->host, w->mdev, mdev, sizeof(mdev));

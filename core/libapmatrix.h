@@ -56,6 +56,28 @@ void apm_mask_format(const struct apm_mask *m, char *buf);
 int apm_mask_parse(const char *spec, const struct apm_mask *cur, struct apm_mask *out);
 /* "0-3,8,0x10-0x1f" style list of the set bits (hex), into buf. */
 int apm_mask_format_ranges(const struct apm_mask *m, char *buf, size_t size);
+/*
+ * A mask SPEC as an operator writes it, in one of three forms:
+ *  - the kernel's: absolute "0x" + hex digits (bit 0 leftmost), or relative
+ *    "+N,-N,+A-B" applied to *cur; a relative term with a leading 0
+ *    ("+010", octal to the kernel) is ambiguous;
+ *  - chzdev's: a list of the IDs the host keeps, "0-3,8-255" (decimal or 0x
+ *    hex), an absolute mask;
+ *  - a bare number ("5") is ambiguous: the kernel reads it as the absolute
+ *    hex mask 0x5..., chzdev as the ID 5.  With APM_MASK_SPEC_ABSOLUTE it is
+ *    the kernel's absolute form (so is every SPEC then, as the kernel reads it).
+ * APM_MASK_SPEC_AQMASK says the IDs are domains (for err's sentence).
+ * Returns 0 and the mask it gives in *out; -EINVAL when the kernel would
+ * refuse it (malformed in the kernel's form), -EDOM when its IDs are not
+ * valid in chzdev's form, -ENOTUNIQ when it is ambiguous, each with a
+ * sentence in err (may be NULL) that names the text and, for ambiguity,
+ * both readings.
+ * "" gives *cur (an empty write changes nothing).  Since: 5
+ */
+#define APM_MASK_SPEC_ABSOLUTE (1u << 0)
+#define APM_MASK_SPEC_AQMASK   (1u << 1)
+int apm_mask_parse_spec(const char *spec, unsigned int flags, const struct apm_mask *cur,
+			struct apm_mask *out, char *err, size_t errsize);
 
 /* ------------------------------------------------------------------ ctx */
 
@@ -494,7 +516,14 @@ enum apm_res {
 	APM_RES_CONTROL_DOMAIN,
 };
 
-int apm_change_new_mask(struct apm_host *host, bool aqmask, const char *spec,
+/*
+ * Write SPEC to apmask or aqmask, read as apm_mask_parse_spec() reads it
+ * with flags (APM_MASK_SPEC_ABSOLUTE; the mask's own flag is implied):
+ * chzdev's form is written as the absolute mask it means; an ambiguous or
+ * malformed SPEC is refused before anything is written (-EINVAL, with the
+ * sentence in the explanation).  Since: 1 (flags since 5)
+ */
+int apm_change_new_mask(struct apm_host *host, bool aqmask, const char *spec, unsigned int flags,
 			struct apm_change **change);
 int apm_change_new_assign(struct apm_host *host, const char *uuid, enum apm_res res, bool unassign,
 			  const unsigned int *ids, size_t n, struct apm_change **change);

@@ -50,8 +50,8 @@ It ends on SIGINT, SIGTERM, when its reader goes away, or after N change lines.
 MS (100 to 600000, default 1000) is how often it looks at what no uevent tells.
 The format is a contract (README).
 .TP
-.B mask apmask\\fR|\\fBaqmask \\fISPEC\\fR [\\-\\-dry\\-run]
-Write a mask in the kernel's syntax (see MASKS).
+.B mask apmask\\fR|\\fBaqmask \\fISPEC\\fR [\\-\\-absolute] [\\-\\-dry\\-run]
+Write a mask (see MASKS).
 .TP
 .B mdev create \\fR[\\fIUUID\\fR] [\\-\\-persist [\\-\\-auto]] [\\-\\-dry\\-run]
 Create an mdev of type vfio_ap\\-passthrough (a UUID is made when none is given).
@@ -184,11 +184,14 @@ What cannot be undone is said: a guest that lost a removed mdev's resources does
 the new mdev, and requests in flight when an adapter or queue went off are not replayed.
 Rescans and the simulated hypervisor's and guests' events are logged but not journaled.
 .SH MASKS
-A SPEC keeps the kernel's syntax.
+A SPEC takes the kernel's syntax or chzdev's.
 \\fB0x\\fIhex\\fR is an absolute mask, left-aligned: the first hex digit holds IDs 0\\-3
 (0x8 is ID 0 alone, 0x41 IDs 1 and 7).
 A list of \\fB+\\fIN\\fR, \\fB\\-\\fIN\\fR and \\fB+\\fIA\\fB\\-\\fIB\\fR sets or clears
-those bits of the current mask.
+those bits of the current mask; a term with a leading 0 (octal to the kernel) is refused.
+chzdev's list of the IDs the host keeps (\\fB0\\-3,8\\-255\\fR) is the absolute mask it means.
+A bare number (\\fB5\\fR) is refused: the kernel reads it as the hex mask 0x5... (IDs 1 and 3),
+chzdev as the ID 5; \\fB\\-\\-absolute\\fR takes the kernel's reading.
 A set bit in both apmask and aqmask gives the queue to the host's zcrypt drivers;
 a cleared one gives it to vfio_ap.
 \\fB\\-\\-dry\\-run\\fR prints the parsed mask, the APQNs that would change owner and any refusal.

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
- * mask.c - the planner of apmask/aqmask changes: one write of the SPEC as
- * it is; the preview shows the mask it gives and the APQNs that change
- * owner, the prediction is the scratch host's answer.
+ * mask.c - the planner of apmask/aqmask changes: one write of the SPEC
+ * (the kernel's forms as they are, chzdev's as the absolute mask it means;
+ * an ambiguous SPEC is refused before anything is written, see explain.c);
+ * the preview shows the mask it gives and the APQNs that change owner, the
+ * prediction is the scratch host's answer.
  */
 #include "config.h"
 
@@ -10,10 +12,12 @@
 #include <string.h>
 
 #include "change.h"
+#include "explain.h"
 
 struct mask_request {
 	bool aq;
 	const char *spec;
+	unsigned int flags;
 };
 
 static void preview(struct apm_change *c, bool aq, const struct apr_mask *newm)
@@ -72,12 +76,32 @@ static int plan(struct apm_change *c, const void *request)
 	char path[32];
 	int rc;
 
+	const struct apr_mask *cur = r->aq ? &c->host->rules.aqmask : &c->host->rules.apmask;
+	unsigned int flags = r->flags | (r->aq ? APM_MASK_SPEC_AQMASK : 0);
+	struct apm_spec sp;
+	char why[600];
+
 	c->u.mask.aq = r->aq;
-	c->u.mask.expect = r->aq ? c->host->rules.aqmask : c->host->rules.apmask;
+	c->u.mask.expect = *cur;
 	snprintf(path, sizeof(path), "bus/ap/%s", name);
-	s = apm_change_step(c, path, r->spec, "write %s", name);
+	rc = apm_spec_read(r->spec, flags, cur, &sp, why, sizeof(why));
+	/* What the kernel would refuse is its to refuse; what it would misread is ours. */
+	if (rc && !(rc == -EINVAL && sp.form == APM_SPEC_KERNEL)) {
+		s = apm_change_step(c, path, r->spec, "write %s", name);
+		if (!s)
+			return -ENOMEM;
+		s->hold = true;
+		apm_buf_printf(&c->explanation, "%s; nothing is written\n", why);
+		apm_change_predict(c, s, -EINVAL);
+		return 0;
+	}
+	s = apm_change_step(c, path, sp.form == APM_SPEC_IDS ? sp.kernel : r->spec, "write %s",
+			    name);
 	if (!s)
 		return -ENOMEM;
+	if (sp.form == APM_SPEC_IDS)
+		apm_buf_printf(&c->preview, "%s %s: the %ss the host keeps (chzdev's form)\n", name,
+			       r->spec, r->aq ? "domain" : "adapter");
 	rc = apm_change_try(c, s);
 	if (!*r->spec) {
 		apm_buf_printf(&c->preview,
@@ -113,9 +137,9 @@ const struct apm_planner apm_plan_mask = {
 };
 
 APM_EXPORT int apm_change_new_mask(struct apm_host *host, bool aq, const char *spec,
-				   struct apm_change **out)
+				   unsigned int flags, struct apm_change **out)
 {
-	struct mask_request r = { .aq = aq, .spec = spec };
+	struct mask_request r = { .aq = aq, .spec = spec, .flags = flags };
 
 	return apm_change_plan(host, &apm_plan_mask, &r, out);
 }

@@ -61,6 +61,37 @@ while [ ${#huge} -le 4096 ]; do huge="$huge,+0x01"; done
 run "a SPEC longer than a sysfs page" 1 am mask apmask "$huge"
 expect_grep "E2BIG predicted and named" err "SPEC is ${#huge} bytes long: a sysfs attribute takes at most 4096 bytes in one write"
 expect_json "nothing changed" "j['apmask'][2:]" "f9fffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffe"
+# The SPEC forms: a bare number means two things and is refused, unless
+# --absolute says the kernel's reading is meant; octal is ambiguous as
+# IDs are; chzdev's list of the host's IDs is an absolute mask.
+run "a bare number is refused" 2 am mask aqmask 5
+expect_err "both readings named" <<'T'
+apmatrix: mask: '5' is ambiguous: the kernel reads a SPEC without 0x or a sign as an absolute hex mask (0x5…: the host keeps domains 0x01,0x03, every other goes to vfio_ap), chzdev as the domains the host keeps (domain 0x05 alone); write 0x5 for the kernel's reading, 5-5 for chzdev's; or add --absolute for the kernel's reading
+Try 'apmatrix --help'.
+T
+run "a bare hex word is refused too" 2 am mask apmask ff
+expect_grep "the kernel's reading named" err "(0xff…: the host keeps adapters 0x00-0x07, every other goes to vfio_ap); write 0xff if that is meant"
+run "--absolute takes the kernel's reading" 0 am mask aqmask 5 --absolute --dry-run
+expect_grep "as the kernel reads it" out "host (zcrypt) domains: 0x01,0x03"
+expect_grep "written as it is" out "would write '5' to bus/ap/aqmask"
+run "a relative octal term is refused" 2 am mask apmask -0x5,+010
+expect_err "octal named with both readings" <<'T'
+apmatrix: mask: '-0x5,+010' is ambiguous: the kernel reads 010 as octal (adapter 0x08); write 8 or 0x8 for that, 10 or 0xa for adapter 0x0a
+Try 'apmatrix --help'.
+T
+run "chzdev's form" 0 am mask apmask 0-3,8-255 --dry-run
+expect_out "shown parsed and written as an absolute mask" <<'T'
+apmask 0-3,8-255: the adapters the host keeps (chzdev's form)
+apmask: 0xf0ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff
+  host (zcrypt) adapters: 0x00-0x03,0x08-0xff
+  04.0001: host -> vfio_ap
+prediction: OK
+  would write '0xf0ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff' to bus/ap/apmask
+T
+run "chzdev's form with an ID out of range" 2 am mask apmask 0-300
+expect_grep "the ID named" err "apmask 0-300 (the adapters the host keeps): ID 300 is out of range"
+run "chzdev's form with an octal ID" 2 am mask apmask 010,5
+expect_grep "ambiguous as IDs are" err "'010' is ambiguous: write 10 in decimal or 0xa in hex"
 run "missing SPEC" 2 am mask apmask
 run "bad mask name" 2 am mask bmask +1
 done_testing
