@@ -102,8 +102,8 @@ void print_escaped_lines(FILE *f, const char *prefix, const char *text);
 
 /* ---------------------------------------------------------- commands.c */
 
-/* A change's dry run: the prediction, the writes, the refusal, the notes. */
-void print_dry_run(const struct apm_change *c);
+/* A dry run: the prediction, the writes, the refusal (--verbose: its details), the notes. */
+void print_dry_run(struct cli *cli, const struct apm_change *c);
 /* What the change would make ap-check refuse that it does not refuse now, as warnings. */
 void print_new_findings(struct cli *cli, const struct apm_change *c);
 /* What of an applied change was done and why not (rc: the apply's); the exit code. */

@@ -12,7 +12,7 @@
 
 #include "cli.h"
 
-void print_dry_run(const struct apm_change *c)
+void print_dry_run(struct cli *cli, const struct apm_change *c)
 {
 	int pred = apm_change_get_prediction(c);
 	unsigned int n = apm_change_get_step_count(c);
@@ -29,6 +29,8 @@ void print_dry_run(const struct apm_change *c)
 	}
 	if (pred)
 		print_escaped_lines(stdout, "  ", apm_change_get_explanation(c));
+	if (pred && cli->verbose)
+		print_escaped_lines(stdout, "  note: ", apm_change_get_details(c));
 	print_escaped_lines(stdout, "", apm_change_get_notes(c));
 }
 
@@ -54,6 +56,10 @@ int print_applied(struct cli *cli, const struct apm_change *c, int rc)
 	if (rc) {
 		snprintf(prefix, sizeof(prefix), "%s: %s: ", cli->prog, apm_errno_name(rc));
 		print_escaped_lines(stderr, prefix, apm_change_get_explanation(c));
+		if (cli->verbose) {
+			snprintf(prefix, sizeof(prefix), "%s: note: ", cli->prog);
+			print_escaped_lines(stderr, prefix, apm_change_get_details(c));
+		}
 		ret = EXIT_REFUSED;
 	}
 	if (apm_change_get_mismatch(c)) {
@@ -102,7 +108,7 @@ static int run_change(struct cli *cli, struct apm_change *c, bool dry_run, bool 
 	print_escaped_lines(stdout, "", apm_change_get_preview(c));
 	print_new_findings(cli, c);
 	if (dry_run) {
-		print_dry_run(c);
+		print_dry_run(cli, c);
 		apm_change_unref(c);
 		return pred ? EXIT_REFUSED : EXIT_OK;
 	}

@@ -71,7 +71,7 @@ int cmd_undo(struct cli *cli, int argc, char **argv)
 	}
 	if (dry) {
 		if (c)
-			print_dry_run(c);
+			print_dry_run(cli, c);
 		else
 			print_persist_dry_run(p);
 		apm_undo_unref(u);

@@ -315,6 +315,7 @@ APM_EXPORT struct apm_change *apm_change_unref(struct apm_change *c)
 	apm_buf_free(&c->preview);
 	apm_buf_free(&c->explanation);
 	apm_buf_free(&c->notes);
+	apm_buf_free(&c->details);
 	for (unsigned int i = 0; i < c->nsteps; i++)
 		free(c->steps[i].value);
 	free(c->steps);
@@ -335,6 +336,11 @@ APM_EXPORT bool apm_change_get_mismatch(const struct apm_change *c)
 APM_EXPORT const char *apm_change_get_explanation(const struct apm_change *c)
 {
 	return c->explanation.s ? c->explanation.s : "";
+}
+
+APM_EXPORT const char *apm_change_get_details(const struct apm_change *c)
+{
+	return c->details.s ? c->details.s : "";
 }
 
 APM_EXPORT const char *apm_change_get_preview(const struct apm_change *c)

@@ -43,7 +43,7 @@ struct apm_change {
 	unsigned int nsteps;
 	int prediction;
 	bool mismatch;
-	struct apm_buf preview, explanation, notes;
+	struct apm_buf preview, explanation, notes, details;
 	char uuid[37];
 	unsigned long long undoes;     /* the journal entry this change reverts (undo.c), 0 */
 	unsigned long long seq;	       /* its own journal entry once applied, 0 none */
@@ -123,17 +123,27 @@ extern const struct apm_planner apm_plan_restore;
 
 /* --------------------------------------------------- the text (explain.c) */
 
-/* "mdev 8f2a7c10… (guest Guest3)" for mdev i of c's host. */
+/* "mdev 8f2a7c10… (Guest3)" for mdev i of c's host: short, for an undo's lines. */
 void apm_mdev_label(const struct apm_host *host, int i, char *out, size_t size);
+/* "mdev 8f2a7c10-5d3e-4b6a-9c1f-0e7d2b4a6c58 (Guest3)": whole, to be pasted. */
+void apm_mdev_whole(const struct apm_host *host, int i, char *out, size_t size);
 /* "0x05-0x06" or "none". */
 void apm_ids_text(const struct apr_mask *m, char *out, size_t size);
 
-/* A refused mask write: why and what to do. */
-void apm_explain_mask(struct apm_change *c, const char *name, const char *spec, int rc);
-/* A refused assignment of what ("adapter 0x05") to mdev self. */
-void apm_explain_assign(struct apm_change *c, int self, const char *what, int rc);
-/* A refused ap_config write of what (the adapters, domains asked for). */
-void apm_explain_ap_config(struct apm_change *c, int self, const char *what, int rc);
+/* A refused mask write (newmask: what SPEC gives): why, every APQN at fault, what to do. */
+void apm_explain_mask(struct apm_change *c, const char *name, const char *spec,
+		      const struct apr_mask *newmask, int rc);
+/*
+ * A refused assignment of what ("adapter 0x05") to mdev self: the matrix
+ * asked for is apm x aqm (NULL for control domains), kind the apr_kind of
+ * the one ID assigned or -1 for several of both kinds.  Every APQN at
+ * fault is named with its holder, and a fix that does no harm elsewhere.
+ */
+void apm_explain_assign(struct apm_change *c, int self, const char *what,
+			const struct apr_mask *apm, const struct apr_mask *aqm, int kind, int rc);
+/* A refused ap_config write of what (the adapters, domains asked for) installing cfg. */
+void apm_explain_ap_config(struct apm_change *c, int self, const char *what,
+			   const struct apr_mask cfg[3], int rc);
 void apm_explain_mdev_create(struct apm_change *c, int rc);
 void apm_explain_mdev_remove(struct apm_change *c, const struct apm_mdev *md, int rc);
 void apm_explain_config(struct apm_change *c, unsigned int adapter, int rc);

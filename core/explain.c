@@ -310,10 +310,175 @@ static const struct apr_refusal *why(const struct apm_change *c)
 	return c->why;
 }
 
-void apm_explain_mask(struct apm_change *c, const char *name, const char *spec, int rc)
+void apm_mdev_whole(const struct apm_host *host, int i, char *out, size_t size)
+{
+	const struct apm_mdev *m;
+
+	/* An mdev the change itself creates (an undo's) is not in the snapshot. */
+	if (i < 0 || (unsigned int)i >= host->nmdevs) {
+		snprintf(out, size, "the mdev this change creates");
+		return;
+	}
+	m = &host->mdevs[i];
+	snprintf(out, size, "mdev %s%s%s%s", m->uuid,
+		 m->guest[0]	  ? " ("
+		 : m->in_use == 1 ? " (in use by a guest"
+				  : "",
+		 m->guest, m->guest[0] || m->in_use == 1 ? ")" : "");
+}
+
+/* ------------------------------------------------------ sets of APQNs */
+
+#define FEW 16 /* APQNs named one by one; more are counted and described */
+
+void apm_apqns_zero(struct apm_apqns *s)
+{
+	memset(s, 0, sizeof(*s));
+}
+
+void apm_apqns_add(struct apm_apqns *s, unsigned int a, unsigned int q)
+{
+	unsigned int bit = a * APR_BITS + q;
+
+	s->w[bit / 64] |= 1ULL << (bit % 64);
+}
+
+bool apm_apqns_test(const struct apm_apqns *s, unsigned int a, unsigned int q)
+{
+	unsigned int bit = a * APR_BITS + q;
+
+	return s->w[bit / 64] >> (bit % 64) & 1;
+}
+
+unsigned int apm_apqns_count(const struct apm_apqns *s)
+{
+	unsigned int n = 0;
+
+	for (size_t i = 0; i < ARRAY_SIZE(s->w); i++)
+		n += (unsigned int)__builtin_popcountll(s->w[i]);
+	return n;
+}
+
+/* The domains of adapter a in s. */
+static void row(const struct apm_apqns *s, unsigned int a, struct apr_mask *d)
+{
+	apr_mask_zero(d);
+	for (unsigned int q = 0; q < APR_BITS; q++)
+		if (apm_apqns_test(s, a, q))
+			apr_mask_set(d, q);
+}
+
+void apm_apqns_text(const struct apm_apqns *s, struct apm_buf *b, const char *indent)
+{
+	unsigned int n = apm_apqns_count(s), k = 0;
+	struct apr_mask ads, doms, first, d;
+	bool rect = true;
+	char r1[1400], r2[1400];
+
+	if (n <= FEW) {
+		for (unsigned int a = 0; a < APR_BITS; a++)
+			for (unsigned int q = 0; q < APR_BITS; q++)
+				if (apm_apqns_test(s, a, q))
+					apm_buf_printf(b, "%s%02x.%04x", k++ ? " " : "", a, q);
+		return;
+	}
+	apr_mask_zero(&ads);
+	apr_mask_zero(&first);
+	for (unsigned int a = 0; a < APR_BITS; a++) {
+		row(s, a, &d);
+		if (apr_mask_empty(&d))
+			continue;
+		if (apr_mask_empty(&ads))
+			first = d;
+		else if (!apr_mask_equal(&d, &first))
+			rect = false;
+		apr_mask_set(&ads, a);
+	}
+	doms = first;
+	apm_ids_text(&ads, r1, sizeof(r1));
+	if (rect) {
+		apm_ids_text(&doms, r2, sizeof(r2));
+		apm_buf_printf(b, "%u APQNs: adapters %s x domains %s", n, r1, r2);
+		return;
+	}
+	apm_buf_printf(b, "%u APQNs on adapters %s:", n, r1);
+	for (unsigned int a = apr_mask_next(&ads, 0); a < APR_BITS;
+	     a = apr_mask_next(&ads, a + 1)) {
+		row(s, a, &d);
+		apm_ids_text(&d, r2, sizeof(r2));
+		apm_buf_printf(b, "\n%sadapter 0x%02x: domains %s", indent, a, r2);
+	}
+}
+
+/* ------------------------------------ refusals naming every APQN */
+
+/* The APQNs of apm x aqm that mdev j holds too (j < 0: that the host's drivers own). */
+static unsigned int held(const struct apm_host *h, int j, const struct apr_mask *apm,
+			 const struct apr_mask *aqm, struct apm_apqns *set)
+{
+	struct apr_mask a = *apm, q = *aqm;
+
+	apm_apqns_zero(set);
+	if (j >= 0) {
+		apr_mask_and(&a, apm, &h->rmdevs[j].apm);
+		apr_mask_and(&q, aqm, &h->rmdevs[j].aqm);
+	}
+	for (unsigned int x = apr_mask_next(&a, 0); x < APR_BITS; x = apr_mask_next(&a, x + 1))
+		for (unsigned int y = apr_mask_next(&q, 0); y < APR_BITS;
+		     y = apr_mask_next(&q, y + 1))
+			if (j >= 0 || apr_default_owned(&h->rules, x, y))
+				apm_apqns_add(set, x, y);
+	return apm_apqns_count(set);
+}
+
+/* The adapters and the domains a set of APQNs spans. */
+static void spans(const struct apm_apqns *set, struct apr_mask *ads, struct apr_mask *doms)
+{
+	apr_mask_zero(ads);
+	apr_mask_zero(doms);
+	for (unsigned int a = 0; a < APR_BITS; a++)
+		for (unsigned int q = 0; q < APR_BITS; q++)
+			if (apm_apqns_test(set, a, q)) {
+				apr_mask_set(ads, a);
+				apr_mask_set(doms, q);
+			}
+}
+
+/*
+ * The APQNs of mdevs (skipping self) among apm x aqm, one line per holder
+ * with its whole UUID and guest; how many there are in all.
+ */
+static unsigned int list_holders(struct apm_change *c, int self, const struct apr_mask *apm,
+				 const struct apr_mask *aqm, struct apm_buf *out)
+{
+	struct apm_apqns *set = calloc(1, sizeof(*set));
+	unsigned int total = 0;
+	char who[200];
+
+	if (!set)
+		return 0;
+	for (unsigned int j = 0; j < c->host->nmdevs; j++) {
+		struct apm_buf b = { 0 };
+
+		if ((int)j == self || !held(c->host, (int)j, apm, aqm, set))
+			continue;
+		total += apm_apqns_count(set);
+		apm_apqns_text(set, &b, "      ");
+		apm_mdev_whole(c->host, (int)j, who, sizeof(who));
+		apm_buf_printf(out, "  %s: %s\n", who, b.s);
+		apm_buf_free(&b);
+	}
+	free(set);
+	return total;
+}
+
+void apm_explain_mask(struct apm_change *c, const char *name, const char *spec,
+		      const struct apr_mask *newmask, int rc)
 {
 	const struct apr_refusal *w = why(c);
-	char mdev[96];
+	struct apr_mask apm, aqm;
+	struct apm_buf list = { 0 };
+	unsigned int n;
 
 	switch (rc) {
 	case -E2BIG:
@@ -338,24 +503,233 @@ void apm_explain_mask(struct apm_change *c, const char *name, const char *spec, 
 		}
 		break;
 	case -EBUSY:
-		apm_mdev_label(c->host, w->mdev, mdev, sizeof(mdev));
+		/* Every APQN the in-use check finds, not only the first the kernel stops at. */
+		apr_in_use_scope(&c->host->rules, name[1] == 'q', newmask, &apm, &aqm);
+		n = list_holders(c, -1, &apm, &aqm, &list);
+		if (n <= 1) {
+			char who[200];
+
+			apm_mdev_whole(c->host, w->mdev, who, sizeof(who));
+			apm_buf_printf(
+				&c->explanation,
+				"%s %s cannot give APQN %02x.%04x back to the host: it is assigned to %s; unassign it there first\n",
+				name, spec, w->apid, w->apqi, who);
+		} else {
+			apm_buf_printf(
+				&c->explanation,
+				"%s %s cannot give %u APQNs back to the host: they are assigned to mdevs; unassign them there first:\n%s",
+				name, spec, n, list.s);
+		}
 		apm_buf_printf(
-			&c->explanation,
-			"%s %s cannot give APQN %02x.%04x back to the host: it is assigned to %s; unassign it there first (the kernel answers EBUSY; its document says 'Address already in use')\n",
-			name, spec, w->apid, w->apqi, mdev);
+			&c->details,
+			"the kernel answers EBUSY (vfio_ap_mdev_resource_in_use); its documentation says 'Address already in use'\n");
+		apm_buf_free(&list);
 		break;
 	default:
 		break;
 	}
 }
 
-void apm_explain_assign(struct apm_change *c, int self, const char *what, int rc)
+/*
+ * Offer "PREFIX unassign adapters|domains IDS from mdev i" when it does no
+ * harm beyond what clashes (the APQNs in clash, NULL: none of i's are
+ * meant): it takes nothing from i's running guest, and nothing else from i
+ * unless said; otherwise say in the details why it is not offered.
+ */
+static bool offer(struct apm_change *c, int i, bool adapters, const struct apr_mask *ids,
+		  const struct apm_apqns *clash, const char *prefix)
+{
+	const struct apm_mdev *m = &c->host->mdevs[i];
+	struct apm_apqns *lost = calloc(1, sizeof(*lost)), *gives = calloc(1, sizeof(*gives));
+	const char *kind = adapters ? "adapter" : "domain";
+	struct apm_buf b = { 0 }, g = { 0 };
+	bool guest = false, ok = false;
+	char r[1400];
+
+	if (!lost || !gives)
+		goto out;
+	apm_ids_text(ids, r, sizeof(r));
+	for (unsigned int a = 0; a < APR_BITS; a++)
+		for (unsigned int q = 0; q < APR_BITS; q++) {
+			bool plugged = m->in_use == 1 && apr_mask_test(&m->m.sapm, a) &&
+				       apr_mask_test(&m->m.saqm, q);
+
+			if (!apr_mask_test(&m->m.apm, a) || !apr_mask_test(&m->m.aqm, q) ||
+			    !apr_mask_test(ids, adapters ? a : q))
+				continue;
+			if (clash && apm_apqns_test(clash, a, q)) {
+				/* What clashes must go anyway: said, not held against it. */
+				if (plugged)
+					apm_apqns_add(gives, a, q);
+				continue;
+			}
+			apm_apqns_add(lost, a, q);
+			guest |= plugged;
+		}
+	if (apm_apqns_count(lost))
+		apm_apqns_text(lost, &b, "    ");
+	if (apm_apqns_count(gives))
+		apm_apqns_text(gives, &g, "    ");
+	if (guest) {
+		apm_buf_printf(
+			&c->details,
+			"unassigning %s%s %s from mdev %s is not suggested: its running guest %s would lose %s\n",
+			kind, apr_mask_weight(ids) > 1 ? "s" : "", r, m->uuid,
+			m->guest[0] ? m->guest : "", b.s);
+	} else {
+		apm_buf_printf(&c->explanation, "%s unassign %s%s %s from mdev %s", prefix, kind,
+			       apr_mask_weight(ids) > 1 ? "s" : "", r, m->uuid);
+		if (b.s)
+			apm_buf_printf(&c->explanation, " (it also loses %s%s", b.s,
+				       g.s ? "; " : ")");
+		if (g.s)
+			apm_buf_printf(&c->explanation, "%sits running guest %s gives up %s)",
+				       b.s ? "" : " (", m->guest[0] ? m->guest : "", g.s);
+		apm_buf_printf(&c->explanation, "\n");
+		ok = true;
+	}
+out:
+	apm_buf_free(&b);
+	apm_buf_free(&g);
+	free(lost);
+	free(gives);
+	return ok;
+}
+
+/*
+ * What to do about APQNs of the matrix asked for that others hold, never
+ * at the cost of anything else: leave the IDs that clash out of this mdev
+ * (naming what this mdev would lose with them), and where the host's
+ * drivers hold them, a mask change only when it takes nothing but those
+ * APQNs from zcrypt and never the host's default domain.
+ */
+static void suggest(struct apm_change *c, int self, int kind, const struct apm_apqns *set,
+		    bool host)
+{
+	const struct apm_host *h = c->host;
+	const struct apm_mdev *me = &h->mdevs[self];
+	struct apr_mask ads, doms, lose_a, lose_d;
+	struct apm_apqns *more = calloc(1, sizeof(*more));
+	const char *first = kind == APR_ADAPTER	 ? "to give it the adapter, first"
+			    : kind == APR_DOMAIN ? "to give it the domain, first"
+						 : "first";
+	char ra[1400], rd[1400], list[1500];
+	bool dflt = false, offered = false, all = true, any = false;
+	size_t mark;
+
+	if (!more)
+		return;
+	spans(set, &ads, &doms);
+	for (unsigned int a = apr_mask_next(&ads, 0); a < APR_BITS; a = apr_mask_next(&ads, a + 1))
+		dflt |= h->has_ap_domain && h->ap_domain >= 0 &&
+			apm_apqns_test(set, a, (unsigned int)h->ap_domain);
+	if (dflt && host)
+		apm_buf_printf(
+			&c->explanation,
+			"domain 0x%02x is the host's default domain (ap_domain): leave it to zcrypt\n",
+			h->ap_domain);
+	apm_ids_text(&ads, ra, sizeof(ra));
+	apm_ids_text(&doms, rd, sizeof(rd));
+	apr_mask_and(&lose_d, &doms, &me->m.aqm);
+	apr_mask_and(&lose_a, &ads, &me->m.apm);
+	/*
+	 * This mdev's side: the domains that clash leave it before the adapter
+	 * comes (and the reverse), unless that takes APQNs from its running
+	 * guest; a domain that is the host's default domain is not given away,
+	 * so nothing makes room for it.
+	 */
+	if (kind == APR_ADAPTER && !apr_mask_empty(&lose_d))
+		offered = offer(c, self, false, &lose_d, NULL, first);
+	else if (kind == APR_DOMAIN && !apr_mask_empty(&lose_a) && !(dflt && host))
+		offered = offer(c, self, true, &lose_a, NULL, first);
+	else if (kind < 0)
+		apm_buf_printf(&c->explanation,
+			       "leave adapters %s or domains %s out of what mdev %s is given\n", ra,
+			       rd, me->uuid);
+	/*
+	 * The holders' side: the ID asked for leaves every mdev that has what
+	 * clashes; offered only when each of them can let go without harm.
+	 */
+	mark = c->explanation.len;
+	for (unsigned int j = 0; !host && kind != APR_CONTROL_DOMAIN && kind >= 0 && j < h->nmdevs;
+	     j++) {
+		const struct apr_mdev *o = &h->rmdevs[j];
+		struct apr_mask id;
+		bool holds = false;
+
+		for (unsigned int a = apr_mask_next(&o->apm, 0); !holds && a < APR_BITS;
+		     a = apr_mask_next(&o->apm, a + 1))
+			for (unsigned int q = apr_mask_next(&o->aqm, 0); !holds && q < APR_BITS;
+			     q = apr_mask_next(&o->aqm, q + 1))
+				holds = apm_apqns_test(set, a, q);
+		if ((int)j == self || !holds)
+			continue;
+		apr_mask_and(&id, kind == APR_ADAPTER ? &ads : &doms,
+			     kind == APR_ADAPTER ? &o->apm : &o->aqm);
+		all &= offer(c, (int)j, kind == APR_ADAPTER, &id, set,
+			     any       ? "and"
+			     : offered ? "or"
+				       : first);
+		any = true;
+	}
+	if (!all && c->explanation.s) {
+		c->explanation.len = mark;
+		c->explanation.s[mark] = '\0';
+	}
+	/* The masks: aqmask -D takes apmask x D from zcrypt, apmask -A takes A x aqmask. */
+	for (int k = 0; host && k < 2; k++) {
+		const struct apr_mask *ids = k ? &ads : &doms;
+		struct apm_buf b = { 0 };
+		bool touches = false;
+
+		apm_apqns_zero(more);
+		for (unsigned int a = 0; a < APR_BITS; a++)
+			for (unsigned int q = 0; q < APR_BITS; q++) {
+				if (!(k ? apr_mask_test(&ads, a) &&
+						      apr_mask_test(&h->rules.aqmask, q)
+					: apr_mask_test(&doms, q) &&
+						      apr_mask_test(&h->rules.apmask, a)) ||
+				    !(h->queue[a][q] & APM_Q_EXISTS))
+					continue;
+				touches |= h->has_ap_domain && (int)q == h->ap_domain;
+				if (!apm_apqns_test(set, a, q) || (int)q == h->ap_domain)
+					apm_apqns_add(more, a, q);
+			}
+		apm_mask_format_ranges((const struct apm_mask *)ids, list, sizeof(list));
+		/* The relative form: a sign before every term. */
+		for (char *p = list; (p = strchr(p, ',')); p += 2) {
+			memmove(p + 2, p + 1, strlen(p + 1) + 1);
+			p[1] = '-';
+		}
+		if (!apm_apqns_count(more) && !dflt) {
+			apm_buf_printf(
+				&c->explanation,
+				"or give %s to vfio_ap: apmatrix mask %s -%s (it takes nothing else from zcrypt)\n",
+				k ? "those adapters" : "those domains", k ? "apmask" : "aqmask",
+				list);
+			continue;
+		}
+		apm_apqns_text(more, &b, "    ");
+		apm_buf_printf(&c->details,
+			       "%s -%s is not suggested: it would also take from zcrypt %s%s\n",
+			       k ? "apmask" : "aqmask", list, b.s,
+			       touches ? " (the host's default domain among them)" : "");
+		apm_buf_free(&b);
+	}
+	free(more);
+}
+
+void apm_explain_assign(struct apm_change *c, int self, const char *what,
+			const struct apr_mask *apm, const struct apr_mask *aqm, int kind, int rc)
 {
 	const struct apm_host *h = c->host;
 	const struct apr_refusal *w = why(c);
-	char me[96], other[96];
+	struct apm_apqns *set = NULL;
+	struct apm_buf list = { 0 };
+	char me[200];
+	unsigned int n;
 
-	apm_mdev_label(h, self, me, sizeof(me));
+	apm_mdev_whole(h, self, me, sizeof(me));
 	switch (rc) {
 	case -ENODEV:
 		apm_buf_printf(
@@ -364,23 +738,47 @@ void apm_explain_assign(struct apm_change *c, int self, const char *what, int rc
 			what, me, h->max_apid, h->max_apqi);
 		break;
 	case -EADDRNOTAVAIL:
-		if (w->why == APR_WHY_NOT_BOUND)
+		set = apm && aqm ? calloc(1, sizeof(*set)) : NULL;
+		if (w->why == APR_WHY_NOT_BOUND || !set || !held(h, -1, apm, aqm, set)) {
 			apm_buf_printf(
 				&c->explanation,
-				"%s cannot go to %s: APQN %02x.%04x is not bound to vfio_ap (this kernel needs bound queues); free it with apmask/aqmask first\n",
+				"%s cannot go to %s: APQN %02x.%04x is not bound to vfio_ap (this kernel needs bound queues); give it to vfio_ap with apmask/aqmask first\n",
 				what, me, w->apid, w->apqi);
-		else
-			apm_buf_printf(
-				&c->explanation,
-				"%s cannot go to %s: APQN %02x.%04x is reserved for the host's zcrypt drivers by apmask/aqmask; free it first (e.g. apmatrix mask apmask -0x%02x or aqmask -0x%02x)\n",
-				what, me, w->apid, w->apqi, w->apid, w->apqi);
-		break;
-	case -EADDRINUSE:
-		apm_mdev_label(h, w->mdev, other, sizeof(other));
+			break;
+		}
+		n = apm_apqns_count(set);
+		apm_apqns_text(set, &list, "    ");
 		apm_buf_printf(
 			&c->explanation,
-			"%s cannot go to %s: APQN %02x.%04x is already assigned to %s; unassign it there first\n",
-			what, me, w->apid, w->apqi, other);
+			"%s cannot go to %s: %s %s %s to the host's zcrypt drivers (apmask and aqmask)\n",
+			what, me, n == 1 ? "APQN" : "its APQNs", list.s,
+			n == 1 ? "belongs" : "belong");
+		suggest(c, self, kind, set, true);
+		break;
+	case -EADDRINUSE:
+		set = calloc(1, sizeof(*set));
+		n = apm && aqm ? list_holders(c, self, apm, aqm, &list) : 0;
+		if (!n || !set) {
+			apm_buf_printf(
+				&c->explanation,
+				"%s cannot go to %s: APQN %02x.%04x is already assigned to another mdev\n",
+				what, me, w->apid, w->apqi);
+			break;
+		}
+		apm_buf_printf(
+			&c->explanation,
+			"%s cannot go to %s: %s already assigned to another mdev (an APQN belongs to one mdev only):\n%s",
+			what, me, n == 1 ? "an APQN of it is" : "APQNs of it are", list.s);
+		apm_apqns_zero(set);
+		for (unsigned int j = 0; j < h->nmdevs; j++) {
+			struct apm_apqns *one = calloc(1, sizeof(*one));
+
+			if (one && (int)j != self && held(h, (int)j, apm, aqm, one))
+				for (size_t k = 0; k < ARRAY_SIZE(set->w); k++)
+					set->w[k] |= one->w[k];
+			free(one);
+		}
+		suggest(c, self, kind, set, false);
 		break;
 	case -EBUSY:
 		apm_buf_printf(
@@ -392,17 +790,20 @@ void apm_explain_assign(struct apm_change *c, int self, const char *what, int rc
 		apm_buf_printf(&c->explanation, "%s for %s: %s\n", what, me, apm_errno_name(rc));
 		break;
 	}
+	apm_buf_free(&list);
+	free(set);
 }
 
-void apm_explain_ap_config(struct apm_change *c, int self, const char *what, int rc)
+void apm_explain_ap_config(struct apm_change *c, int self, const char *what,
+			   const struct apr_mask cfg[3], int rc)
 {
 	if (rc == -ENODEV)
 		apm_buf_printf(
 			&c->explanation,
-			"the %s cannot go to mdev %.8s…: one is above this host's maximum (adapters 0x%02x, domains 0x%02x)\n",
+			"the %s cannot go to mdev %s: one is above this host's maximum (adapters 0x%02x, domains 0x%02x)\n",
 			what, c->uuid, c->host->max_apid, c->host->max_apqi);
 	else
-		apm_explain_assign(c, self, what, rc);
+		apm_explain_assign(c, self, what, &cfg[0], &cfg[1], -1, rc);
 }
 
 void apm_explain_mdev_create(struct apm_change *c, int rc)

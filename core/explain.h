@@ -8,10 +8,26 @@
 
 #include <stddef.h>
 
-#include "model.h"
+#include "apm-private.h"
 
 /* A sentence for an ID-list error of s. */
 void apm_explain_ids(const char *s, const struct apr_ids_error *e, char *buf, size_t size);
+
+/* A set of APQNs, for the sentences that must name every one of them. */
+struct apm_apqns {
+	uint64_t w[APR_BITS * APR_BITS / 64];
+};
+void apm_apqns_zero(struct apm_apqns *s);
+void apm_apqns_add(struct apm_apqns *s, unsigned int a, unsigned int q);
+bool apm_apqns_test(const struct apm_apqns *s, unsigned int a, unsigned int q);
+unsigned int apm_apqns_count(const struct apm_apqns *s);
+/*
+ * Every APQN of s for a sentence: each one when there are few ("05.0004
+ * 06.0004"), else their count and what they are, as one rectangle
+ * ("512 APQNs: adapters 0x00-0x01 x domains 0x00-0xff") or per adapter, on
+ * lines of their own after indent.  Nothing is left out.
+ */
+void apm_apqns_text(const struct apm_apqns *s, struct apm_buf *b, const char *indent);
 
 /* An operator's mask SPEC, read as apm_mask_parse_spec() reads it. */
 enum apm_spec_form {

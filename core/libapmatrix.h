@@ -607,6 +607,13 @@ int apm_change_get_prediction(const struct apm_change *change);
 bool apm_change_get_mismatch(const struct apm_change *change);
 /* One sentence per refused step; "" when all is well. */
 const char *apm_change_get_explanation(const struct apm_change *change);
+/*
+ * Asides to the explanation for an operator who wants the whole story (the
+ * kernel function that answered, what its documentation calls the errno,
+ * fixes left out because they would take more than asked); "" when none.
+ * Owned by the change.  Since: 5
+ */
+const char *apm_change_get_details(const struct apm_change *change);
 /* Human-readable lines describing the change (parsed mask, APQNs moving...). */
 const char *apm_change_get_preview(const struct apm_change *change);
 /* Notes gathered while applying (guest lost resources, verification). */

@@ -2,7 +2,8 @@
 /*
  * view-preview.c - a change waiting for the operator's yes: what it is, the
  * rules' verdict, the APQNs that change owner and what a running guest
- * gains or loses, as the library previews it.  y is offered only when the
+ * gains or loses, as the library previews it, and last the asides to its
+ * explanation (dimmed).  y is offered only when the
  * rules accept the change and it changes something; a preview that an
  * event has overtaken says so, and y then plans it again (pending.c).
  */
@@ -38,6 +39,9 @@ static void preview_doc(struct app *app, struct doc *d)
 		doc_add(d, ROLE_WARNING, 2, "%s", p->note);
 	doc_add_escaped(d, ROLE_ERROR, 2, pending_explanation(p));
 	pending_preview(p, d);
+	/* The asides (the CLI's --verbose) come last, out of the way, for who scrolls down. */
+	if (p->pr.c)
+		doc_add_escaped(d, ROLE_DIM, 2, apm_change_get_details(p->pr.c));
 }
 
 static void preview_draw(struct app *app, struct view *v, const struct area *a)

@@ -82,25 +82,32 @@ int apr_check_matrix(const struct apr_host *h, const struct apr_mdev *mdevs, int
  * APQNs back to the default drivers; refuse with -EBUSY when one of them is
  * in an mdev's matrix.  The static generation had no such check.
  */
-static int check_in_use(const struct apr_host *h, const struct apr_mdev *mdevs, int n, bool aq,
-			const struct apr_mask *newmask, struct apr_conflict *c)
+void apr_in_use_scope(const struct apr_host *h, bool aq, const struct apr_mask *newmask,
+		      struct apr_mask *apm, struct apr_mask *aqm)
 {
 	struct apr_mask reserved, all;
-	const struct apr_mask *apm, *aqm;
 
-	if (h->profile == APR_PROFILE_STATIC)
-		return 0;
 	apr_mask_andnot(&reserved, newmask, aq ? &h->aqmask : &h->apmask);
 	apr_mask_fill(&all);
 	if (aq) {
-		apm = h->profile >= APR_PROFILE_6_19 ? &all : &h->apmask;
-		aqm = &reserved;
+		*apm = h->profile >= APR_PROFILE_6_19 ? all : h->apmask;
+		*aqm = reserved;
 	} else {
-		apm = &reserved;
-		aqm = h->profile >= APR_PROFILE_6_19 ? &all : &h->aqmask;
+		*apm = reserved;
+		*aqm = h->profile >= APR_PROFILE_6_19 ? all : h->aqmask;
 	}
+}
+
+static int check_in_use(const struct apr_host *h, const struct apr_mdev *mdevs, int n, bool aq,
+			const struct apr_mask *newmask, struct apr_conflict *c)
+{
+	struct apr_mask apm, aqm;
+
+	if (h->profile == APR_PROFILE_STATIC)
+		return 0;
+	apr_in_use_scope(h, aq, newmask, &apm, &aqm);
 	for (int i = 0; i < n; i++)
-		if (first_common(apm, aqm, &mdevs[i].apm, &mdevs[i].aqm, c)) {
+		if (first_common(&apm, &aqm, &mdevs[i].apm, &mdevs[i].aqm, c)) {
 			c->mdev = i;
 			return -EBUSY;
 		}

@@ -79,6 +79,13 @@ struct apr_conflict {
 bool apr_default_owned(const struct apr_host *h, unsigned int apid, unsigned int apqi);
 int apr_mask_store(const struct apr_host *h, const struct apr_mdev *mdevs, int n, bool aq,
 		   const char *str, struct apr_mask *newmask, struct apr_conflict *c);
+/*
+ * The APQNs a mask store's in-use check asks about (the IDs newmask hands
+ * back to the host, with the other mask's): an mdev holding one of them
+ * makes the store -EBUSY.
+ */
+void apr_in_use_scope(const struct apr_host *h, bool aq, const struct apr_mask *newmask,
+		      struct apr_mask *apm, struct apr_mask *aqm);
 int apr_check_assign(const struct apr_host *h, const struct apr_mdev *mdevs, int n, int self,
 		     enum apr_kind kind, const char *buf, unsigned long *id,
 		     struct apr_conflict *c);

@@ -131,7 +131,7 @@ static int plan_ap_config(struct apm_change *c, const struct apr_mask cfg[3], co
 		return -ENOMEM;
 	rc = try_write(c, s);
 	if (rc < 0)
-		apm_explain_ap_config(c, c->mdev, what, rc);
+		apm_explain_ap_config(c, c->mdev, what, cfg, rc);
 	apm_change_predict(c, s, rc < 0 ? rc : 0);
 	return 0;
 }
@@ -150,9 +150,20 @@ static int plan_single(struct apm_change *c, enum apm_res res, bool unassign, un
 	if (!s)
 		return -ENOMEM;
 	rc = try_write(c, s);
-	if (rc < 0)
-		apm_explain_assign(c, c->mdev, what, rc);
-	else if (rc == APR_NOOP)
+	if (rc < 0) {
+		/* The matrix it asks for: the mdev's as the steps so far leave it, and id. */
+		struct apr_mdev m = apm_change_model(c)->rm[c->mdev];
+
+		if (res == APM_RES_ADAPTER)
+			apr_mask_set(&m.apm, id);
+		else
+			apr_mask_set(&m.aqm, id);
+		apm_explain_assign(c, c->mdev, what, &m.apm, &m.aqm,
+				   res == APM_RES_ADAPTER  ? APR_ADAPTER
+				   : res == APM_RES_DOMAIN ? APR_DOMAIN
+							   : APR_CONTROL_DOMAIN,
+				   rc);
+	} else if (rc == APR_NOOP)
 		apm_buf_printf(&c->preview, "  %s is %s: nothing changes\n", what,
 			       unassign ? "not assigned" : "already assigned");
 	apm_change_predict(c, s, rc);

@@ -113,7 +113,7 @@ static int plan(struct apm_change *c, const void *request)
 			apm_buf_printf(&c->preview,
 				       "  the mask does not change: no re-probe, no uevent\n");
 	} else {
-		apm_explain_mask(c, name, r->spec, rc);
+		apm_explain_mask(c, name, r->spec, &sp.mask, rc);
 	}
 	apm_change_predict(c, s, rc < 0 ? rc : 0);
 	return 0;

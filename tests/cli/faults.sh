@@ -29,7 +29,10 @@ is "that fault is used up, the others stay" 2 "$(sed -n '/^\[faults\]/,$p' "$sim
 
 run "predicted a refusal, the kernel accepted: exit 3" 3 am assign $G domain 1
 expect_err "the refusal that did not come is named, after the prediction's reason" <<'T'
-apmatrix: domain 0x01 cannot go to mdev 8f2a7c10…: APQN 05.0001 is reserved for the host's zcrypt drivers by apmask/aqmask; free it first (e.g. apmatrix mask apmask -0x05 or aqmask -0x01)
+apmatrix: domain 0x01 cannot go to mdev 8f2a7c10-5d3e-4b6a-9c1f-0e7d2b4a6c58: APQN 05.0001 belongs to the host's zcrypt drivers (apmask and aqmask)
+apmatrix: to give it the domain, first unassign adapter 0x05 from mdev 8f2a7c10-5d3e-4b6a-9c1f-0e7d2b4a6c58 (it also loses 05.0047)
+apmatrix: or give those domains to vfio_ap: apmatrix mask aqmask -0x01 (it takes nothing else from zcrypt)
+apmatrix: or give those adapters to vfio_ap: apmatrix mask apmask -0x05 (it takes nothing else from zcrypt)
 apmatrix: assign domain 0x01: the rules predicted EADDRNOTAVAIL, the kernel answered success
 T
 expect_grep "reported as applied" out "applied: assign domain 0x01"

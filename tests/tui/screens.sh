@@ -535,7 +535,7 @@ has "accepted at first" stale.1.txt "rules' verdict: the kernel will accept it"
 hasnt "not stale before any event" stale.1.txt "STALE"
 has "an event marks the open preview stale" stale.2.txt "STALE: the host changed after this preview was made"
 has "y planned it again: the new verdict" stale.3.txt "the verdict is now EADDRINUSE (was accept)"
-has "naming the new holder" stale.3.txt "already assigned to mdev cef03c3c…"
+has "naming the new holder" stale.3.txt "mdev cef03c3c-903d-4ecc-9a83-40694cb8aee4 (Guest2): 04.0047 04.00ff"
 hasnt "y is not offered on the refusal" stale.3.txt "y: do it"
 hasnt "no false mismatch" stale.3.txt "differed from the rules' prediction"
 is "nothing was written" "[6]" \
