@@ -127,6 +127,23 @@ extern const struct apm_planner apm_plan_restore;
 void apm_mdev_label(const struct apm_host *host, int i, char *out, size_t size);
 /* "mdev 8f2a7c10-5d3e-4b6a-9c1f-0e7d2b4a6c58 (Guest3)": whole, to be pasted. */
 void apm_mdev_whole(const struct apm_host *host, int i, char *out, size_t size);
+/*
+ * What mdev i's guest gains and loses between two shadows, in the preview:
+ * "hot plug into G: ...", "hot unplug from G: ...", or the guest matrix's
+ * change when no guest runs.
+ */
+void apm_explain_guest_delta(struct apm_change *c, int i, const struct apr_mdev *before,
+			     const struct apr_mdev *after);
+/* The same for every mdev, between the snapshot and the scratch host after the steps. */
+void apm_explain_guests(struct apm_change *c);
+/*
+ * Who is touched when the APQNs of apm x aqm become what (configured off,
+ * checkstopped, removed from the LPAR, vfio_ap's): the host's zcrypt queues
+ * among them (and its default domain), and per mdev the APQNs it holds,
+ * each APQN named.
+ */
+void apm_explain_impact(struct apm_change *c, const struct apr_mask *apm,
+			const struct apr_mask *aqm, const char *what);
 /* "0x05-0x06" or "none". */
 void apm_ids_text(const struct apr_mask *m, char *out, size_t size);
 

@@ -410,6 +410,122 @@ void apm_apqns_text(const struct apm_apqns *s, struct apm_buf *b, const char *in
 	}
 }
 
+/* -------------------------------------------------------------- impact */
+
+void apm_explain_guest_delta(struct apm_change *c, int i, const struct apr_mdev *before,
+			     const struct apr_mdev *after)
+{
+	const struct apm_mdev *m;
+	struct apm_apqns *gain, *lose;
+	struct apm_buf g = { 0 }, l = { 0 };
+
+	/* An mdev the change creates itself (undo.c) has no guest to gain or lose. */
+	if (i < 0 || (unsigned int)i >= c->host->nmdevs)
+		return;
+	m = &c->host->mdevs[i];
+	gain = calloc(1, sizeof(*gain));
+	lose = calloc(1, sizeof(*lose));
+	if (!gain || !lose)
+		goto out;
+	for (unsigned int a = 0; a < APR_BITS; a++) {
+		bool ba = apr_mask_test(&before->sapm, a), aa = apr_mask_test(&after->sapm, a);
+
+		for (unsigned int q = 0; (ba || aa) && q < APR_BITS; q++) {
+			bool was = ba && apr_mask_test(&before->saqm, q);
+			bool now = aa && apr_mask_test(&after->saqm, q);
+
+			if (was && !now)
+				apm_apqns_add(lose, a, q);
+			if (!was && now)
+				apm_apqns_add(gain, a, q);
+		}
+	}
+	if (apm_apqns_count(lose))
+		apm_apqns_text(lose, &l, "    ");
+	if (apm_apqns_count(gain))
+		apm_apqns_text(gain, &g, "    ");
+	if (m->in_use == 1 || m->guest[0]) {
+		const char *who = m->guest[0] ? m->guest : "its guest";
+
+		if (l.s)
+			apm_buf_printf(&c->preview, "  hot unplug from %s: %s\n", who, l.s);
+		if (g.s)
+			apm_buf_printf(&c->preview, "  hot plug into %s: %s\n", who, g.s);
+	} else if (l.s || g.s) {
+		apm_buf_printf(&c->preview,
+			       "  guest matrix of mdev %.8s…:%s%s%s%s (no guest running)\n",
+			       m->uuid, g.s ? " + " : "", g.s ? g.s : "", l.s ? " - " : "",
+			       l.s ? l.s : "");
+	}
+out:
+	apm_buf_free(&g);
+	apm_buf_free(&l);
+	free(gain);
+	free(lose);
+}
+
+void apm_explain_guests(struct apm_change *c)
+{
+	const struct apr_model *after = apm_change_model(c);
+
+	for (unsigned int i = 0; i < c->host->nmdevs && i < after->nmdevs; i++)
+		apm_explain_guest_delta(c, (int)i, &c->host->rmdevs[i], &after->rm[i]);
+}
+
+void apm_explain_impact(struct apm_change *c, const struct apr_mask *apm,
+			const struct apr_mask *aqm, const char *what)
+{
+	const struct apm_host *h = c->host;
+	struct apm_apqns *set = calloc(1, sizeof(*set));
+	struct apm_buf b = { 0 };
+	char who[200];
+
+	if (!set)
+		return;
+	/* The host's own queues: what zcrypt loses, its default domain first of all. */
+	for (unsigned int a = apr_mask_next(apm, 0); a < APR_BITS; a = apr_mask_next(apm, a + 1))
+		for (unsigned int q = apr_mask_next(aqm, 0); q < APR_BITS;
+		     q = apr_mask_next(aqm, q + 1))
+			if ((h->queue[a][q] & APM_Q_EXISTS) && apr_default_owned(&h->rules, a, q) &&
+			    apr_mdev_holding(h->rmdevs, (int)h->nmdevs, a, q) < 0)
+				apm_apqns_add(set, a, q);
+	if (apm_apqns_count(set)) {
+		apm_apqns_text(set, &b, "    ");
+		apm_buf_printf(&c->preview, "  the host's zcrypt queues %s: %s\n", what, b.s);
+		if (h->has_ap_domain && h->ap_domain >= 0 &&
+		    apr_mask_test(aqm, (unsigned)h->ap_domain))
+			for (unsigned int a = apr_mask_next(apm, 0); a < APR_BITS;
+			     a = apr_mask_next(apm, a + 1))
+				if (apm_apqns_test(set, a, (unsigned int)h->ap_domain))
+					apm_buf_printf(
+						&c->preview,
+						"  warning: %02x.%04x is on the host's default domain (ap_domain 0x%02x)\n",
+						a, h->ap_domain, h->ap_domain);
+	}
+	/* Each mdev's APQNs among them, with its guest. */
+	for (unsigned int i = 0; i < h->nmdevs; i++) {
+		const struct apr_mdev *m = &h->rmdevs[i];
+		struct apr_mask a, q;
+
+		apr_mask_and(&a, apm, &m->apm);
+		apr_mask_and(&q, aqm, &m->aqm);
+		if (apr_mask_empty(&a) || apr_mask_empty(&q))
+			continue;
+		apm_apqns_zero(set);
+		for (unsigned int x = apr_mask_next(&a, 0); x < APR_BITS;
+		     x = apr_mask_next(&a, x + 1))
+			for (unsigned int y = apr_mask_next(&q, 0); y < APR_BITS;
+			     y = apr_mask_next(&q, y + 1))
+				apm_apqns_add(set, x, y);
+		apm_buf_free(&b);
+		apm_apqns_text(set, &b, "    ");
+		apm_mdev_whole(h, (int)i, who, sizeof(who));
+		apm_buf_printf(&c->preview, "  %s: its APQNs %s: %s\n", who, what, b.s);
+	}
+	apm_buf_free(&b);
+	free(set);
+}
+
 /* ------------------------------------ refusals naming every APQN */
 
 /* The APQNs of apm x aqm that mdev j holds too (j < 0: that the host's drivers own). */

@@ -35,51 +35,6 @@ static const char *res_attr(enum apm_res r)
 	return r == APM_RES_ADAPTER ? "adapter" : r == APM_RES_DOMAIN ? "domain" : "control_domain";
 }
 
-/* What the guest gains and loses between two shadows. */
-static void guest_delta(struct apm_change *c, int i, const struct apr_mdev *before,
-			const struct apr_mdev *after)
-{
-	const struct apm_mdev *m;
-	struct apm_buf gain = { 0 }, lose = { 0 };
-	unsigned int ng = 0, nl = 0;
-
-	/* An mdev the change creates itself (undo.c) has no guest to gain or lose. */
-	if (i < 0 || (unsigned int)i >= c->host->nmdevs)
-		return;
-	m = &c->host->mdevs[i];
-
-	for (unsigned int a = 0; a < APR_BITS; a++) {
-		bool ba = apr_mask_test(&before->sapm, a), aa = apr_mask_test(&after->sapm, a);
-
-		if (!ba && !aa)
-			continue;
-		for (unsigned int q = 0; q < APR_BITS; q++) {
-			bool b = ba && apr_mask_test(&before->saqm, q);
-			bool n = aa && apr_mask_test(&after->saqm, q);
-
-			if (b && !n && nl++ < 24)
-				apm_buf_printf(&lose, " %02x.%04x", a, q);
-			if (!b && n && ng++ < 24)
-				apm_buf_printf(&gain, " %02x.%04x", a, q);
-		}
-	}
-	if (m->in_use == 1 || m->guest[0]) {
-		const char *g = m->guest[0] ? m->guest : "its guest";
-
-		if (nl)
-			apm_buf_printf(&c->preview, "  hot unplug from %s:%s%s\n", g, lose.s,
-				       nl > 24 ? " ..." : "");
-		if (ng)
-			apm_buf_printf(&c->preview, "  hot plug into %s:%s%s\n", g, gain.s,
-				       ng > 24 ? " ..." : "");
-	} else if (nl || ng) {
-		apm_buf_printf(&c->preview, "  guest matrix:%s%s%s%s (no guest running)\n",
-			       ng ? " +" : "", ng ? gain.s : "", nl ? " -" : "", nl ? lose.s : "");
-	}
-	apm_buf_free(&gain);
-	apm_buf_free(&lose);
-}
-
 /* Set or clear ids in mask (unassign: clear). */
 static void apply_ids(struct apr_mask *mask, const unsigned int *ids, size_t n, bool clear)
 {
@@ -110,7 +65,7 @@ static int try_write(struct apm_change *c, struct step *s)
 	int rc = apm_change_try(c, s);
 
 	if (!rc)
-		guest_delta(c, c->mdev, &before, &apm_change_model(c)->rm[c->mdev]);
+		apm_explain_guest_delta(c, c->mdev, &before, &apm_change_model(c)->rm[c->mdev]);
 	return rc;
 }
 

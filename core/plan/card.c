@@ -41,11 +41,19 @@ static int plan_config(struct apm_change *c, const void *request)
 		/* Whether the machine has the SCLP facility shows only in the answer. */
 		s->has_alt = true;
 		s->alt = -EOPNOTSUPP;
-		if (!r->on)
+		if (!r->on) {
+			struct apr_mask a, all;
+
+			apr_mask_zero(&a);
+			apr_mask_set(&a, r->adapter);
+			apr_mask_fill(&all);
 			apm_buf_printf(
 				&c->preview,
 				"  adapter 0x%02x goes to standby; its queues follow at the next AP bus scan; a guest keeps it in its matrix and sees it deconfigured\n",
 				r->adapter);
+			apm_explain_impact(c, &a, &all, "are deconfigured with it");
+			apm_explain_guests(c);
+		}
 	}
 	apm_change_predict(c, s, rc < 0 ? rc : 0);
 	return 0;

@@ -70,6 +70,53 @@ static void value_of(struct apm_change *c, const struct hv_request *r, char *val
 	}
 }
 
+/*
+ * Who a checkstop or an LPAR removal touches: the host's queues, each
+ * mdev's APQNs (or control domain) there, and what the guests lose as the
+ * scratch host's scan takes them away.
+ */
+static void impact(struct apm_change *c, const struct hv_request *r)
+{
+	struct apr_mask ids, all;
+	unsigned int id = r->arg->id;
+
+	if (id >= APR_BITS)
+		return;
+	apr_mask_zero(&ids);
+	apr_mask_set(&ids, id);
+	apr_mask_fill(&all);
+	switch (r->op) {
+	case APM_SIM_CHKSTOP:
+		if (r->arg->on)
+			apm_explain_impact(c, &ids, &all, "are checkstopped with it");
+		break;
+	case APM_SIM_LPAR_REMOVE_ADAPTER:
+		apm_explain_impact(c, &ids, &all, "leave the LPAR with it");
+		break;
+	case APM_SIM_LPAR_REMOVE_USAGE_DOMAIN:
+		apm_explain_impact(c, &all, &ids, "leave the LPAR with it");
+		break;
+	case APM_SIM_LPAR_REMOVE_CONTROL_DOMAIN:
+		for (unsigned int i = 0; i < c->host->nmdevs; i++) {
+			char who[200];
+
+			if (!apr_mask_test(&c->host->rmdevs[i].adm, id))
+				continue;
+			apm_mdev_whole(c->host, (int)i, who, sizeof(who));
+			apm_buf_printf(&c->preview,
+				       "  %s: its control domain 0x%02x leaves the LPAR%s\n", who,
+				       id,
+				       apr_mask_test(&c->host->rmdevs[i].sadm, id)
+					       ? ", and its guest loses it"
+					       : "");
+		}
+		break;
+	default:
+		break;
+	}
+	apm_explain_guests(c);
+}
+
 static int plan(struct apm_change *c, const void *request)
 {
 	const struct hv_request *r = request;
@@ -86,6 +133,8 @@ static int plan(struct apm_change *c, const void *request)
 	rc = apm_change_try(c, s);
 	if (rc < 0)
 		apm_explain_hv(c, (int)r->op, r->arg, rc);
+	else
+		impact(c, r);
 	if (r->op >= APM_SIM_LPAR_ADD_ADAPTER && r->op <= APM_SIM_LPAR_REMOVE_CONTROL_DOMAIN) {
 		for (unsigned int a = 0; a < APR_BITS; a++)
 			if (c->host->cards[a].has_card && c->host->cards[a].config == 1)

@@ -9,6 +9,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "change.h"
@@ -20,12 +21,16 @@ struct mask_request {
 	unsigned int flags;
 };
 
+#define LISTED 32 /* APQNs changing owner listed one a line; more are grouped */
+
 static void preview(struct apm_change *c, bool aq, const struct apr_mask *newm)
 {
 	const struct apm_host *h = c->host;
 	const struct apr_mask *old = aq ? &h->rules.aqmask : &h->rules.apmask;
 	char hex[APR_MASK_STRLEN + 1], ranges[1024];
-	unsigned int shown = 0, total = 0;
+	struct apm_apqns *moved[2] = { calloc(1, sizeof(*moved[0])), calloc(1, sizeof(*moved[1])) };
+	struct apm_apqns *dflt = calloc(1, sizeof(*dflt));
+	unsigned int total = 0;
 
 	apr_mask_format(newm, hex);
 	apm_mask_format_ranges((const struct apm_mask *)newm, ranges, sizeof(ranges));
@@ -44,6 +49,9 @@ static void preview(struct apm_change *c, bool aq, const struct apr_mask *newm)
 			&c->preview,
 			"  warning: domain 0x%02x is the host's default domain (ap_domain); zcrypt loses it\n",
 			h->ap_domain);
+	if (!moved[0] || !moved[1] || !dflt)
+		goto out;
+	/* moved[1]: host -> vfio_ap, moved[0]: vfio_ap -> host. */
 	for (unsigned int a = 0; a < APR_BITS; a++)
 		for (unsigned int q = 0; q < APR_BITS; q++) {
 			bool was, now;
@@ -56,15 +64,46 @@ static void preview(struct apm_change *c, bool aq, const struct apr_mask *newm)
 			      apr_mask_test(aq ? newm : &h->rules.aqmask, q);
 			if (was == now)
 				continue;
+			apm_apqns_add(moved[was], a, q);
 			total++;
-			if (shown++ < 32)
-				apm_buf_printf(&c->preview, "  %02x.%04x: %s -> %s\n", a, q,
-					       was ? "host" : "vfio_ap", now ? "host" : "vfio_ap");
+			/* An adapter's queue on the default domain: zcrypt's own (apmask). */
+			if (!aq && was && h->has_ap_domain && (int)q == h->ap_domain)
+				apm_apqns_add(dflt, a, q);
 		}
-	if (total > 32)
-		apm_buf_printf(&c->preview, "  ... and %u more APQNs change owner\n", total - 32);
+	for (unsigned int a = 0; total <= LISTED && a < APR_BITS; a++)
+		for (unsigned int q = 0; q < APR_BITS; q++)
+			for (int k = 0; k < 2; k++)
+				if (apm_apqns_test(moved[k], a, q))
+					apm_buf_printf(&c->preview, "  %02x.%04x: %s -> %s\n", a, q,
+						       k ? "host" : "vfio_ap",
+						       k ? "vfio_ap" : "host");
+	if (apm_apqns_count(dflt)) {
+		struct apm_buf b = { 0 };
+
+		apm_apqns_text(dflt, &b, "    ");
+		apm_buf_printf(
+			&c->preview,
+			"  warning: zcrypt loses queues of the host's default domain (ap_domain 0x%02x): %s\n",
+			h->ap_domain, b.s);
+		apm_buf_free(&b);
+	}
+	/* Past a screenful, every APQN still: grouped, with their count. */
+	for (int k = 1; total > LISTED && k >= 0; k--) {
+		struct apm_buf b = { 0 };
+
+		if (!apm_apqns_count(moved[k]))
+			continue;
+		apm_apqns_text(moved[k], &b, "    ");
+		apm_buf_printf(&c->preview, "  %s: %s\n", k ? "host -> vfio_ap" : "vfio_ap -> host",
+			       b.s);
+		apm_buf_free(&b);
+	}
 	if (!total)
 		apm_buf_printf(&c->preview, "  no existing queue changes owner\n");
+out:
+	free(moved[0]);
+	free(moved[1]);
+	free(dflt);
 }
 
 static int plan(struct apm_change *c, const void *request)
@@ -109,6 +148,8 @@ static int plan(struct apm_change *c, const void *request)
 	} else if (rc >= 0) {
 		c->u.mask.expect = r->aq ? m->aqmask : m->apmask;
 		preview(c, r->aq, &c->u.mask.expect);
+		/* Queues that reach vfio_ap may plug into a guest whose mdev holds them. */
+		apm_explain_guests(c);
 		if (rc == APR_NOOP)
 			apm_buf_printf(&c->preview,
 				       "  the mask does not change: no re-probe, no uevent\n");

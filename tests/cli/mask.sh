@@ -8,6 +8,7 @@ apmask: 0xf9ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff
   host (zcrypt) adapters: 0x00-0x04,0x07-0xff
   05.0001: host -> vfio_ap
   06.0001: host -> vfio_ap
+  warning: zcrypt loses queues of the host's default domain (ap_domain 0x01): 05.0001 06.0001
 prediction: OK
   would write '-5,-6' to bus/ap/apmask
 T
@@ -47,6 +48,7 @@ apmask: 0xf9ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff
   host (zcrypt) adapters: 0x00-0x04,0x07-0xff
   05.0001: host -> vfio_ap
   06.0001: host -> vfio_ap
+  warning: zcrypt loses queues of the host's default domain (ap_domain 0x01): 05.0001 06.0001
 applied: write apmask
 T
 expect_json "apmask persisted" "j['apmask']" "0xf9ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
@@ -93,6 +95,7 @@ apmask 0-3,8-255: the adapters the host keeps (chzdev's form)
 apmask: 0xf0ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff
   host (zcrypt) adapters: 0x00-0x03,0x08-0xff
   04.0001: host -> vfio_ap
+  warning: zcrypt loses queues of the host's default domain (ap_domain 0x01): 04.0001
 prediction: OK
   would write '0xf0ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff' to bus/ap/apmask
 T
@@ -100,7 +103,7 @@ run "chzdev's form with an ID out of range" 2 am mask apmask 0-300
 expect_grep "the ID named" err "apmask 0-300 (the adapters the host keeps): ID 300 is out of range"
 run "chzdev's form with an octal ID" 2 am mask apmask 010,5
 expect_grep "ambiguous as IDs are" err "'010' is ambiguous: write 10 in decimal or 0xa in hex"
-# Many APQNs held: every one named, as their count and the rectangle they fill.
+# Many APQNs: every one named, as their count and the rectangle they fill.
 cat >"$work/big.ini" <<'T'
 [host]
 aqmask = -0x20-0x27
@@ -114,6 +117,9 @@ domains = 0x20-0x27
 T
 run "a reclaim of 32 APQNs" 1 "$APMATRIX" --sim="$work/big.ini" mask aqmask +0x20-0x27
 expect_grep "all 32, counted" err "apmatrix: EBUSY:   mdev 11111111-2222-4333-8444-555555555555: 32 APQNs: adapters 0x10-0x13 x domains 0x20-0x27"
+run "a give-away of 64 APQNs" 0 "$APMATRIX" --sim="$work/big.ini" mask apmask -0x10-0x13 --dry-run
+expect_grep "past 32, grouped and counted" out "  host -> vfio_ap: 64 APQNs: adapters 0x10-0x13 x domains 0x00-0x0f"
+expect_no_grep "not one a line as well" out "10.0001: host -> vfio_ap"
 run "missing SPEC" 2 am mask apmask
 run "bad mask name" 2 am mask bmask +1
 done_testing

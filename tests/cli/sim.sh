@@ -16,6 +16,26 @@ expect_json "Guest3 plugged" "[q['cell'] for q in j['queues'] if q['apqn']=='06.
 run "stop Guest3" 0 am sim guest-stop $G3
 run "stop again" 1 am sim guest-stop $G3
 
+# Impact in the preview: who a configure off, a checkstop or an LPAR
+# removal touches, every APQN named, the host's default domain said.
+run "configure off, previewed" 0 am config 5 off --dry-run
+expect_out "its impact named" <<'T'
+  adapter 0x05 goes to standby; its queues follow at the next AP bus scan; a guest keeps it in its matrix and sees it deconfigured
+  the host's zcrypt queues are deconfigured with it: 05.0001
+  warning: 05.0001 is on the host's default domain (ap_domain 0x01)
+  mdev 62177883-f1bb-47f0-914d-32a22e3a8804 (Guest1): its APQNs are deconfigured with it: 05.0004 05.00ab
+  mdev cef03c3c-903d-4ecc-9a83-40694cb8aee4 (Guest2): its APQNs are deconfigured with it: 05.0047 05.00ff
+prediction: OK
+  would write '0' to devices/ap/card05/config
+T
+run "checkstop, previewed" 0 am sim chkstop 6 on
+expect_grep "the guests' APQNs named" out "mdev 8f2a7c10-5d3e-4b6a-9c1f-0e7d2b4a6c58: its APQNs are checkstopped with it: 06.0047 06.00ff"
+expect_grep "the host's default domain named" out "warning: 06.0001 is on the host's default domain (ap_domain 0x01)"
+run "checkstop off" 0 am sim chkstop 6 off
+# --strict refuses it (adapters on), so it is only previewed.
+run "LPAR removal of an adapter, previewed" 1 am sim lpar remove adapter 5 --strict
+expect_grep "the host's queues named" out "the host's zcrypt queues leave the LPAR with it: 05.0001"
+expect_grep "what Guest1 loses" out "hot unplug from Guest1: 05.0004 05.00ab"
 run "Linux-side configure off" 0 am config 5 off
 expect_json "card off at once" "[a['config'] for a in j['adapters'] if a['id']==5][0]" "False"
 run "detail before the scan" 0 am show --json --detail
@@ -32,6 +52,8 @@ run "LPAR add adapter 0x0a" 0 am sim lpar add adapter 0x0a CEX8C
 expect_grep "HMC warning" out "warning: a real HMC wants the LPAR's adapters configured off"
 expect_json "over-provisioned adapter plugged" "[q['cell'] for q in j['queues'] if q['apqn']=='0a.0047'][0]" "plugged"
 run "LPAR remove usage domain" 0 am sim lpar remove usage-domain 0xff
+expect_grep "the domain's APQNs named per mdev" out "mdev cef03c3c-903d-4ecc-9a83-40694cb8aee4 (Guest2): its APQNs leave the LPAR with it: 05.00ff 0a.00ff"
+expect_grep "and what the guest loses" out "hot unplug from Guest2: 05.00ff 0a.00ff"
 expect_json "guest lost the domain" "[m['guest_domains'] for m in j['mdevs'] if m['uuid']=='$G2'][0]" "[71]"
 run "strict refuses" 1 am sim lpar add usage-domain 0x10 --strict
 expect_err "strict explained" <<'T'
