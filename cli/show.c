@@ -224,6 +224,26 @@ json_object *json_adapter(struct apm_host *h, unsigned int a, bool detail)
 	return o;
 }
 
+/* The library's warning as `warnings` holds it: code, mdev, APQNs, text. */
+static int json_warning(const struct apm_warning *w, void *data)
+{
+	json_object *o = json_object_new_object(), *apqns = json_object_new_array();
+	char apqn[16];
+
+	json_add(o, "code", json_object_new_string(apm_warning_name(w->code)));
+	json_add(o, "mdev", json_object_new_string(w->uuid));
+	json_add(o, "other", w->other ? json_object_new_string(w->other) : NULL);
+	json_add(o, "domain", w->domain >= 0 ? json_object_new_int(w->domain) : NULL);
+	for (unsigned int i = 0; i < w->napqns; i++) {
+		snprintf(apqn, sizeof(apqn), "%02x.%04x", w->apqns[i].adapter, w->apqns[i].domain);
+		json_object_array_add(apqns, json_object_new_string(apqn));
+	}
+	json_add(o, "apqns", apqns);
+	json_add(o, "text", json_text(w->text));
+	json_object_array_add(data, o);
+	return 0;
+}
+
 void show_json(FILE *f, struct apm_host *h, const struct apm_config *cfg, bool detail)
 {
 	struct json_q jq = { .f = f, .h = h, .detail = detail, .sep = "" };
@@ -273,6 +293,10 @@ void show_json(FILE *f, struct apm_host *h, const struct apm_config *cfg, bool d
 	fputs("],\n \"mdevs\":[", f);
 	json_persist_mdevs(f, h, cfg);
 	fputs("]", f);
+	o = json_object_new_array();
+	apm_host_foreach_warning(h, json_warning, o);
+	fputs(",\n \"warnings\":", f);
+	json_put(f, o);
 	json_persist_top(f, h, cfg);
 	fputs("}\n", f);
 }
@@ -317,8 +341,26 @@ static const char *tri(int v, const char *yes, const char *no)
 	return v < 0 ? "-" : v ? yes : no;
 }
 
+/* The host's warnings under one "warnings:" heading, after the loader's. */
+struct text_warn {
+	FILE *f;
+	bool any;
+};
+
+static int text_warning(const struct apm_warning *w, void *data)
+{
+	struct text_warn *t = data;
+
+	if (!t->any)
+		fprintf(t->f, "\nwarnings:\n");
+	t->any = true;
+	print_escaped_lines(t->f, "", w->text);
+	return 0;
+}
+
 void show_text(FILE *f, struct apm_host *h, const struct apm_config *cfg)
 {
+	struct text_warn tw;
 	struct apm_ctx *ctx = apm_host_get_ctx(h);
 	struct apm_mask m, usage, control;
 	struct grid *g = calloc(1, sizeof(*g));
@@ -455,11 +497,14 @@ void show_text(FILE *f, struct apm_host *h, const struct apm_config *cfg)
 		text_persist_mdev(f, h, cfg, apm_mdev_get_uuid(md));
 	}
 	text_persist_defined(f, h, cfg);
-	if (*apm_host_get_warnings(h)) {
+	tw.f = f;
+	tw.any = *apm_host_get_warnings(h);
+	if (tw.any) {
 		fprintf(f, "\nwarnings:\n");
 		print_escaped_lines(f, "", apm_host_get_warnings(h));
 	}
-	text_persist_warnings(f, h, cfg, !*apm_host_get_warnings(h));
+	apm_host_foreach_warning(h, text_warning, &tw);
+	text_persist_warnings(f, h, cfg, !tw.any);
 	free(g);
 }
 

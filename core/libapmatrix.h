@@ -235,6 +235,45 @@ int apm_host_get_lpar_mask(const struct apm_host *host, enum apm_lpar_mask which
 /* Loader warnings (truncated attributes, unreadable files), one per line or "". */
 const char *apm_host_get_warnings(const struct apm_host *host);
 
+/*
+ * What the kernel lets pass but an operator must know about the host as it
+ * is (the console, `show` and `show --json` say the same).
+ */
+enum apm_warning_code {
+	APM_WARNING_CONTROL_HOST_USAGE = 0,   /* a control domain is a usage domain of the host */
+	APM_WARNING_CONTROL_MDEV_USAGE,	      /* ... is a usage domain of another mdev */
+	APM_WARNING_CONTROL_ONLY,	      /* control domains without a usage domain */
+	APM_WARNING_GUEST_ADAPTER_OFF,	      /* a running guest's adapter is configured off */
+	APM_WARNING_GUEST_ADAPTER_CHKSTOP,    /* ... is checkstopped */
+	APM_WARNING_GUEST_QUEUE_DECONFIGURED, /* a running guest's queue is deconfigured */
+	APM_WARNING_GUEST_QUEUE_CHKSTOP,      /* ... is checkstopped */
+	APM_WARNING_COUNT,
+};
+/* "control-host-usage", "guest-queue-deconfigured", ...; "unknown" out of range.  Since: 7 */
+const char *apm_warning_name(enum apm_warning_code code);
+/* An APQN: adapter (APID) and domain (APQI). */
+struct apm_apqn {
+	unsigned int adapter, domain;
+};
+struct apm_warning {
+	enum apm_warning_code code;
+	const char *uuid;	      /* the mdev */
+	const char *other;	      /* the other mdev's UUID, or NULL */
+	int domain;		      /* the control domain concerned, -1 when none */
+	unsigned int napqns;	      /* the APQNs concerned (may be 0), ascending */
+	const struct apm_apqn *apqns; /* napqns of them */
+	/* "mdev K: ...": one sentence naming every APQN; it may hold a guest's name: escape it */
+	const char *text;
+};
+/*
+ * fn for every warning, mdev by mdev in the host's order; the warning and
+ * what it points to are valid during the call only.  The queues' own state
+ * is read on demand (as apm_host_get_queue_detail), so the host is not
+ * const.  Returns 0, fn's non-zero return, or -ENOMEM.  Since: 7
+ */
+int apm_host_foreach_warning(struct apm_host *host,
+			     int (*fn)(const struct apm_warning *w, void *data), void *data);
+
 struct apm_adapter_info {
 	unsigned int id;
 	bool in_lpar;	  /* in ap_adapter_mask (or a card device exists) */

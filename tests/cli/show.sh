@@ -68,6 +68,61 @@ assert '#' not in '\n'.join(text)
 PY
 then ok "64 mdevs: distinct labels, the same in the grid, the list and JSON"; else not_ok "64 mdevs: labels"; fi
 
+# The host's warnings: the library says them once, for show, show --json
+# (`warnings`: code, mdev, APQNs, text) and the console.
+cat >"$work/warn.ini" <<'T'
+[host]
+ap_domain = 1
+aqmask = -4,-0x10,-0x11
+[lpar]
+adapters = 5-7:CEX8C
+usage_domains = 1,4,0x10,0x11
+control_domains = 1,2,4,0x10,0x11
+[adapter 0x06]
+chkstop = 1
+se_chkstop = 1
+[adapter 0x07]
+config = 0
+se_config = 0
+[queue 05.0011]
+config = 0
+[mdev 11111111-2222-4333-8444-555555555555]
+adapters = 5-7
+domains = 0x10,0x11
+control_domains = 1,4
+guest_adapters = 5-7
+guest_domains = 0x10,0x11
+guest = Guest1
+[mdev 22222222-2222-4333-8444-555555555555]
+adapters = 5
+domains = 4
+[mdev 33333333-2222-4333-8444-555555555555]
+control_domains = 0x10
+T
+run "warnings in show" 0 "$APMATRIX" --sim="$work/warn.ini" show
+sed -n '/^warnings:/,$p' "$work/out" >"$work/warn.txt"
+is "every warning, each APQN named" "warnings:
+mdev R: control domain 0x01 is a usage domain of the host (its guest could change the keys of 05.0001 06.0001 07.0001)
+mdev R: control domain 0x04 is a usage domain of mdev E
+mdev R: Guest1 has adapter 0x06, checkstopped
+mdev R: Guest1 has adapter 0x07, configured off
+mdev R: Guest1's queue 05.0011 is deconfigured
+mdev P: control domain 0x10 is a usage domain of mdev R
+mdev P: control domains but no usage domains (ap-check refuses to start it)" "$(cat "$work/warn.txt")"
+saved=$sim
+sim=$work/warn.ini
+expect_json "their codes" "[w['code'] for w in j['warnings']]" \
+	"['control-host-usage', 'control-mdev-usage', 'guest-adapter-chkstop', 'guest-adapter-off', 'guest-queue-deconfigured', 'control-mdev-usage', 'control-only']"
+expect_json "mdev, other, domain and APQNs" \
+	"[(w['mdev'][:2], (w['other'] or '')[:2], w['domain'], w['apqns']) for w in j['warnings']][1]" \
+	"('11', '22', 4, ['05.0004'])"
+expect_json "a guest's APQNs on the adapter that is off" \
+	"[w['apqns'] for w in j['warnings'] if w['code'] == 'guest-adapter-off'][0]" "['07.0010', '07.0011']"
+expect_json "the same sentences as show" "'\n'.join(['warnings:'] + [w['text'] for w in j['warnings']])" "$(cat "$work/warn.txt")"
+sim=$saved
+run "warnings in show --detail" 0 "$APMATRIX" --sim="$work/warn.ini" show --detail
+expect_grep "show --detail too" out "mdev R: Guest1's queue 05.0011 is deconfigured"
+
 run "show --read-only works" 0 "$APMATRIX" --sim="$sim" --read-only show --json
 run "unknown show option" 2 am show --bogus
 done_testing

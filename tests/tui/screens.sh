@@ -325,8 +325,8 @@ screens warn
 # Two more warnings: a running guest with an adapter configured off or
 # checkstopped (all.1: adapter 4 joins Guest1 while off; all.3: adapter 6
 # checkstopped), and a queue of a running guest deconfigured.
-has "a guest's adapter configured off" all.1.txt "! V: Guest1 has adapter 0x04, configured off"
-has "a guest's adapter checkstopped" all.3.txt "! V: Guest1 has adapter 0x06, checkstopped"
+has "a guest's adapter configured off" all.1.txt "! mdev V: Guest1 has adapter 0x04, configured off"
+has "a guest's adapter checkstopped" all.3.txt "! mdev V: Guest1 has adapter 0x06, checkstopped"
 rm -f host.ini
 "$APMATRIX" --sim=host.ini show >/dev/null
 # Before the state file's end marker: a file cut short is refused.
@@ -336,7 +336,7 @@ host=$work/deconf.ini
 printf ':save-display deconf.1.txt\ni\n:save-display deconf.2.txt\n' >deconf.script
 screens deconf
 unset host
-has "a guest's queue deconfigured" deconf.1.txt "! V: Guest1's queue 05.0004 is deconfigured"
+has "a guest's queue deconfigured" deconf.1.txt "! mdev V: Guest1's queue 05.0004 is deconfigured"
 has "all warnings listed whole (i)" deconf.2.txt "warnings (the kernel gives none of them)"
 
 # Monochrome and ASCII: the same meaning without colour and without UTF-8.
