@@ -957,12 +957,13 @@ APM_EXPORT int apm_host_load(struct apm_ctx *ctx, unsigned int flags, struct apm
 	free(ml.uuids);
 	h->nmdevs = ml.n;
 	qsort(h->mdevs, h->nmdevs, sizeof(*h->mdevs), cmp_uuid);
+	for (unsigned int i = 0; i < h->nmdevs; i++)
+		apm_host_read_mdev(h, i);
+	/* After apm_host_read_mdev: the labels go by the mdevs' IOMMU groups (label.c). */
 	if (apm_host_label_mdevs(h)) {
 		apm_host_unref(h);
 		return -ENOMEM;
 	}
-	for (unsigned int i = 0; i < h->nmdevs; i++)
-		apm_host_read_mdev(h, i);
 
 	h->rules.profile = apr_profile_detect(h->nmdevs > 0,
 					      h->nmdevs && h->mdevs[0].has_guest_matrix,

@@ -13,14 +13,21 @@
  *    read as something else on the grid are left out: B, C and U (the
  *    column markers), D, F and H (the cell glyphs d, f and h in capitals),
  *    I and O (1 and 0) and X (the legend's placeholder);
- *  - when an mdev earlier in UUID order has that letter, the label is the
- *    letter and a digit ("K4"), then the letter and two digits, and so on,
+ *  - when an mdev made before it has that letter, the label is the letter
+ *    and a digit ("K4"), then the letter and two digits, and so on,
  *    probing from a second function of the same hash, so two mdevs never
  *    look alike however many there are.
  *
+ * "Made before" is the order of the mdevs' IOMMU groups: vfio gives each new
+ * mdev a new group (vfio_ap_ops.c: vfio_ap_mdev_probe ->
+ * vfio_register_emulated_iommu_dev; iommu.c: iommu_group_alloc takes the
+ * lowest free number), so an mdev created by another process sorts after
+ * the ones that exist and never takes their letter, wherever its UUID
+ * sorts.  Only a group number freed by a removal and given again can put a
+ * new mdev first; mdevs without a known group come last, in UUID order.
  * Only an mdev that collides with another one's letter has a longer label,
- * and only the later of the two in UUID order: adding or removing an mdev
- * changes no other label unless their hashes meet.
+ * and only the later of the two: adding an mdev changes no other label, and
+ * removing one shortens only a label that collided with it.
  */
 #include "config.h"
 
@@ -59,7 +66,7 @@ static unsigned int pow10u(unsigned int n)
 }
 
 /*
- * Labels for n UUIDs in ascending order, each into labels[i] (APM_LABEL_SIZE
+ * Labels for n UUIDs, the older first, each into labels[i] (APM_LABEL_SIZE
  * bytes).  Returns the longest label's length, or -ENOMEM.
  */
 int apm_label_assign(const char *const *uuids, unsigned int n, char (*labels)[APM_LABEL_SIZE])
@@ -114,23 +121,41 @@ out:
 	return rc;
 }
 
+/* Made first, first: by IOMMU group, the unknown ones last; then by UUID. */
+static int by_age(const void *x, const void *y)
+{
+	const struct apm_mdev *a = *(const struct apm_mdev *const *)x;
+	const struct apm_mdev *b = *(const struct apm_mdev *const *)y;
+	unsigned int ga = (unsigned int)a->iommu_group, gb = (unsigned int)b->iommu_group;
+
+	if (ga != gb)
+		return ga < gb ? -1 : 1;
+	return strcasecmp(a->uuid, b->uuid);
+}
+
 int apm_host_label_mdevs(struct apm_host *h)
 {
-	const char **uuids = calloc(h->nmdevs ? h->nmdevs : 1, sizeof(*uuids));
-	char(*labels)[APM_LABEL_SIZE] = calloc(h->nmdevs ? h->nmdevs : 1, sizeof(*labels));
+	unsigned int n = h->nmdevs ? h->nmdevs : 1;
+	struct apm_mdev **order = calloc(n, sizeof(*order));
+	const char **uuids = calloc(n, sizeof(*uuids));
+	char(*labels)[APM_LABEL_SIZE] = calloc(n, sizeof(*labels));
 	int rc = -ENOMEM;
 
-	if (uuids && labels) {
+	if (order && uuids && labels) {
 		for (unsigned int i = 0; i < h->nmdevs; i++)
-			uuids[i] = h->mdevs[i].uuid;
+			order[i] = &h->mdevs[i];
+		qsort(order, h->nmdevs, sizeof(*order), by_age);
+		for (unsigned int i = 0; i < h->nmdevs; i++)
+			uuids[i] = order[i]->uuid;
 		rc = apm_label_assign(uuids, h->nmdevs, labels);
 	}
 	if (rc > 0) {
 		for (unsigned int i = 0; i < h->nmdevs; i++)
-			memcpy(h->mdevs[i].label, labels[i], APM_LABEL_SIZE);
+			memcpy(order[i]->label, labels[i], APM_LABEL_SIZE);
 		h->label_width = (unsigned int)rc;
 		rc = 0;
 	}
+	free(order);
 	free(uuids);
 	free(labels);
 	return rc;

@@ -68,6 +68,24 @@ assert '#' not in '\n'.join(text)
 PY
 then ok "64 mdevs: distinct labels, the same in the grid, the list and JSON"; else not_ok "64 mdevs: labels"; fi
 
+# A label never moves when another process creates an mdev: the older
+# mdev (its IOMMU group) keeps its letter even when the new one's UUID sorts
+# first and hashes to the same letter.
+cat >"$work/lab.ini" <<'T'
+[lpar]
+adapters = 5:CEX8C
+usage_domains = 1
+[mdev ffffffff-2222-4333-8444-555555555555]
+iommu_group = 0
+T
+saved=$sim
+sim=$work/lab.ini
+expect_json "the old mdev's letter" "[m['label'] for m in j['mdevs']]" "['W']"
+run "another process creates an mdev" 0 am mdev create 00000000-2222-4333-8444-00000000000f
+expect_json "the old mdev keeps it; the new one, first by UUID, has the longer label" \
+	"[(m['uuid'][:8], m['label']) for m in j['mdevs']]" "[('00000000', 'W6'), ('ffffffff', 'W')]"
+sim=$saved
+
 # The host's warnings: the library says them once, for show, show --json
 # (`warnings`: code, mdev, APQNs, text) and the console.
 cat >"$work/warn.ini" <<'T'

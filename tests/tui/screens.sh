@@ -435,10 +435,10 @@ is "config.ini: F12 is a key" 3 "$(grep -c "cfg2/apmatrix/config.ini:" err)"
 # ------------------------------------------------ identity that never moves
 
 # The selection is held by UUID.  Another process creates an mdev that sorts
-# first and takes Y's letter (8f2a7c10 becomes Y2): the selection stays on
-# 8f2a7c10 and the next assign goes there.  When another process removes
-# it, nothing is selected and every mdev action says so.  N selects the
-# mdev it creates.
+# first and hashes to Y's letter: 8f2a7c10, made first, keeps Y (the new
+# one is Y1), the selection stays on 8f2a7c10 and the next assign goes
+# there.  When another process removes it, nothing is selected and every
+# mdev action says so.  N selects the mdev it creates.
 cat >identity.script <<'EOS'
 :next-mdev 8f2a7c10
 :shell "$APMATRIX" --sim=host.ini mdev create 00000000-0000-4000-8000-000000000001 >/dev/null
@@ -458,8 +458,9 @@ y
 :save-display identity.5.txt
 EOS
 screens identity
-has "a create elsewhere: the same mdev stays selected" identity.1.txt "mdev Y2 (8f2a7c10…)  ?: help"
-has "the next assign goes to it" identity.2.txt "assign adapter 0x04 to mdev Y2 (8f2a7c10…)"
+has "a create elsewhere: the same mdev stays selected" identity.1.txt "mdev Y (8f2a7c10…)  ?: help"
+has "its label did not move; the new one has the longer label" identity.1.txt "Y1 00000000…"
+has "the next assign goes to it" identity.2.txt "assign adapter 0x04 to mdev Y (8f2a7c10…)"
 has "removed elsewhere: nothing selected" identity.3.txt "no mdev selected  ?: help"
 has "and the log says so" identity.3.txt "mdev 8f2a7c10… is gone: no mdev selected"
 has "every mdev action then: no mdev selected (a, X, G: said once, counted)" identity.4.txt \
