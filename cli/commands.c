@@ -448,11 +448,7 @@ static int sim_export(struct cli *cli, int argc, char **argv)
 			apm_host_get_mdev_count(h));
 	apm_host_get_apmask(h, &m);
 	for (int k = 0; k < 2; k++) {
-		bool full = true;
-
-		for (int w = 0; w < 4; w++)
-			full &= m.w[w] == UINT64_MAX;
-		if (!full)
+		if (apm_mask_weight(&m) != 256)
 			eprintf(cli, "sim export: %s is not all ones: not a module parameter",
 				k ? "aqmask" : "apmask");
 		apm_host_get_aqmask(h, &m);

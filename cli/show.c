@@ -45,8 +45,8 @@ static int listed_queue(const struct apm_queue_info *q, void *data)
 	struct listed *l = data;
 
 	if (q->exists) {
-		l->adapters.w[q->adapter / 64] |= 1ULL << (63 - q->adapter % 64);
-		l->domains.w[q->domain / 64] |= 1ULL << (63 - q->domain % 64);
+		apm_mask_set(&l->adapters, q->adapter);
+		apm_mask_set(&l->domains, q->domain);
 	}
 	return 0;
 }
@@ -64,7 +64,7 @@ static void listed_ids(const struct apm_host *h, struct listed *l)
 		struct apm_adapter_info ai;
 
 		if (!apm_host_get_adapter(h, a, &ai))
-			l->adapters.w[a / 64] |= 1ULL << (63 - a % 64);
+			apm_mask_set(&l->adapters, a);
 	}
 	for (int k = APM_LPAR_USAGE_DOMAINS; k <= APM_LPAR_CONTROL_DOMAINS; k++)
 		if (!apm_host_get_lpar_mask(h, (enum apm_lpar_mask)k, &m))

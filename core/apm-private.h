@@ -416,8 +416,6 @@ void *apm_table_own(void *p);
 
 /* ------------------------------------------------------------- helpers */
 
-/* Parse "05.0047"; 0 or -EINVAL. */
-int apm_parse_apqn(const char *s, unsigned int *apid, unsigned int *apqi);
 /* Lines of an mdev matrix attribute into masks (vfio_ap_mdev_matrix_show). */
 int apm_parse_matrix(const char *text, struct apr_mask *apm, struct apr_mask *aqm);
 /*

@@ -47,6 +47,26 @@ struct apm_mask {
 };
 
 bool apm_mask_test(const struct apm_mask *m, unsigned int bit);
+/*
+ * A mask's bits are IDs 0..255 in the kernel's order (bit 0 is the leftmost
+ * of the 64 hex digits); these are the only way a client needs to touch
+ * them.  Set and clear ignore an ID above 255; next returns the first set
+ * ID >= from, or 256 when there is none:
+ *	for (id = apm_mask_next(m, 0); id < 256; id = apm_mask_next(m, id + 1))
+ * Since: 7
+ */
+void apm_mask_zero(struct apm_mask *m);
+void apm_mask_set(struct apm_mask *m, unsigned int bit);
+void apm_mask_clear(struct apm_mask *m, unsigned int bit);
+unsigned int apm_mask_weight(const struct apm_mask *m);
+unsigned int apm_mask_next(const struct apm_mask *m, unsigned int from);
+/*
+ * An APQN as the kernel names its queues, "05.0047" (adapter.domain in hex),
+ * or with 1 to 4 hex digits a side ("5.47"); nothing else (no blank, sign
+ * or "0x").  Returns 0 with *adapter and *domain, or -EINVAL (also for an
+ * ID above 0xff).  Since: 7
+ */
+int apm_parse_apqn(const char *s, unsigned int *adapter, unsigned int *domain);
 /* buf gets "0x" + 64 hex digits + NUL: at least 67 bytes. */
 void apm_mask_format(const struct apm_mask *m, char *buf);
 /*

@@ -20,6 +20,34 @@ APM_EXPORT bool apm_mask_test(const struct apm_mask *m, unsigned int bit)
 	return apr_mask_test(to_apr(m), bit);
 }
 
+/* The bit order (bit 0 leftmost, as the kernel prints masks) is apr_mask's alone. */
+APM_EXPORT void apm_mask_zero(struct apm_mask *m)
+{
+	memset(m, 0, sizeof(*m));
+}
+
+APM_EXPORT void apm_mask_set(struct apm_mask *m, unsigned int bit)
+{
+	if (bit < APR_BITS)
+		apr_mask_set((struct apr_mask *)m, bit);
+}
+
+APM_EXPORT void apm_mask_clear(struct apm_mask *m, unsigned int bit)
+{
+	if (bit < APR_BITS)
+		apr_mask_clear((struct apr_mask *)m, bit);
+}
+
+APM_EXPORT unsigned int apm_mask_weight(const struct apm_mask *m)
+{
+	return apr_mask_weight(to_apr(m));
+}
+
+APM_EXPORT unsigned int apm_mask_next(const struct apm_mask *m, unsigned int from)
+{
+	return apr_mask_next(to_apr(m), from);
+}
+
 APM_EXPORT void apm_mask_format(const struct apm_mask *m, char *buf)
 {
 	apr_mask_format(to_apr(m), buf);
@@ -64,9 +92,20 @@ APM_EXPORT const char *apm_errno_name(int err)
 	return name ? name : "E?";
 }
 
-int apm_parse_apqn(const char *s, unsigned int *apid, unsigned int *apqi)
+/* 1 to 4 hex digits at s, at most 0xff, into *v; past them, or NULL. */
+static const char *hex_field(const char *s, unsigned long *v)
 {
-	char *end;
+	int n = 0;
+
+	*v = 0;
+	for (; n < 5 && apr_hexval(s[n]) >= 0; n++)
+		*v = *v << 4 | (unsigned long)apr_hexval(s[n]);
+	return n >= 1 && n <= 4 && *v <= 255 ? s + n : NULL;
+}
+
+APM_EXPORT int apm_parse_apqn(const char *s, unsigned int *adapter, unsigned int *domain)
+{
+	const char *end;
 	unsigned long a, q;
 
 	/*
@@ -81,21 +120,21 @@ int apm_parse_apqn(const char *s, unsigned int *apid, unsigned int *apqi)
 		for (int i = 0; i < 6; i++)
 			ok &= d[i] >= 0;
 		if (ok && !d[2] && !d[3]) {
-			*apid = (unsigned int)(d[0] << 4 | d[1]);
-			*apqi = (unsigned int)(d[4] << 4 | d[5]);
+			*adapter = (unsigned int)(d[0] << 4 | d[1]);
+			*domain = (unsigned int)(d[4] << 4 | d[5]);
 			return 0;
 		}
 	}
 
-	a = strtoul(s, &end, 16);
-	if (end == s || *end != '.' || a > 255)
+	/* Else 1 to 4 hex digits each side, nothing else (no blank, sign or "0x"). */
+	end = hex_field(s, &a);
+	if (!end || *end != '.')
 		return -EINVAL;
-	s = end + 1;
-	q = strtoul(s, &end, 16);
-	if (end == s || *end || q > 255)
+	end = hex_field(end + 1, &q);
+	if (!end || *end)
 		return -EINVAL;
-	*apid = (unsigned int)a;
-	*apqi = (unsigned int)q;
+	*adapter = (unsigned int)a;
+	*domain = (unsigned int)q;
 	return 0;
 }
 

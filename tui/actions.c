@@ -94,9 +94,8 @@ void prompt(struct app *app, const char *label,
 static unsigned int goto_apqn(struct app *app, const char *text)
 {
 	unsigned int a, q;
-	char end;
 
-	if (sscanf(text, "%2x.%4x%c", &a, &q, &end) != 2 || a > 255 || q > 255) {
+	if (apm_parse_apqn(text, &a, &q)) {
 		app_log(app, ROLE_ERROR,
 			"'%s' is not an APQN: write it as AA.DDDD in hex, e.g. 05.0047", text);
 		return REACT_REDRAW;

@@ -15,15 +15,6 @@
 
 #include "tui.h"
 
-static unsigned int weight(const struct apm_mask *m)
-{
-	unsigned int n = 0;
-
-	for (int w = 0; w < 4; w++)
-		n += (unsigned int)__builtin_popcountll(m->w[w]);
-	return n;
-}
-
 /* One row: label, UUID, guest, use, APQNs assigned / in the guest. */
 static void mdev_row(struct app *app, const struct area *a, int y, const struct apm_mdev *m,
 		     bool selected)
@@ -43,7 +34,8 @@ static void mdev_row(struct app *app, const struct area *a, int y, const struct 
 		 use == 1   ? "in use"
 		 : use == 0 ? "idle"
 			    : "?",
-		 weight(&set[0]) * weight(&set[1]), weight(&set[2]) * weight(&set[3]),
+		 apm_mask_weight(&set[0]) * apm_mask_weight(&set[1]),
+		 apm_mask_weight(&set[2]) * apm_mask_weight(&set[3]),
 		 persist_boot(app, apm_mdev_get_uuid(m)));
 	tw = text_cols(tail);
 	/* The whole UUID where the row still has room for a guest's name after it. */
@@ -73,7 +65,7 @@ static void defined_row(struct app *app, const struct area *a, int y, const char
 
 	for (int k = 0; k < 2; k++)
 		apm_def_get_mask(d, (enum apm_mdev_set)k, &set[k]);
-	snprintf(tail, sizeof(tail), " %-6s %u/- %-4s", "off", weight(&set[0]) * weight(&set[1]),
+	snprintf(tail, sizeof(tail), " %-6s %u/- %-4s", "off", apm_mask_weight(&set[0]) * apm_mask_weight(&set[1]),
 		 apm_def_get_autostart(d) ? "auto" : "man");
 	tw = text_cols(tail);
 	uuid_fit(s, uuid_full, a->w - lw - 1 - tw - 12, uuid, sizeof(uuid));

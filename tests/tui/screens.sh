@@ -81,6 +81,18 @@ q
 S
 screens nav
 
+# g reads an APQN as apm_parse_apqn does: the kernel's form or fewer
+# digits, nothing that only looks like one ("0x5.47").
+cat >goto.script <<'S'
+g0x5.47<Enter>
+:save-display goto.1.txt
+g6.ff<Enter>
+:save-display goto.2.txt
+S
+screens goto
+has "a look-alike is not an APQN" goto.1.txt "'0x5.47' is not an APQN: write it as AA.DDDD in hex"
+has "fewer digits are one" goto.2.txt "APQN 06.00ff"
+
 # An assignment the rules refuse: preview, verdict and explanation; y is
 # not offered (it only says why) and nothing is written.
 cat >assign.script <<'S'

@@ -1,0 +1,101 @@
+// SPDX-License-Identifier: GPL-2.0-or-later
+/*
+ * test-api.c - the public mask and APQN functions a client uses instead of
+ * the bits: set, clear, test, weight and next agree with the kernel's text
+ * of a mask (bit 0 leftmost), and apm_parse_apqn takes the kernel's queue
+ * names and nothing that only looks like one.
+ */
+#include "config.h"
+
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "libapmatrix.h"
+
+static void test_mask_bits(void **state)
+{
+	struct apm_mask m;
+	char hex[68];
+
+	(void)state;
+	memset(&m, 0xa5, sizeof(m));
+	apm_mask_zero(&m);
+	assert_int_equal(apm_mask_weight(&m), 0);
+	assert_int_equal(apm_mask_next(&m, 0), 256);
+	apm_mask_set(&m, 0);
+	apm_mask_set(&m, 5);
+	apm_mask_set(&m, 255);
+	apm_mask_set(&m, 256); /* out of range: ignored */
+	apm_mask_format(&m, hex);
+	/* The kernel's order: ID 0 is the leftmost bit, 255 the rightmost. */
+	assert_string_equal(hex,
+			    "0x8400000000000000000000000000000000000000000000000000000000000001");
+	assert_true(apm_mask_test(&m, 5));
+	assert_false(apm_mask_test(&m, 4));
+	assert_int_equal(apm_mask_weight(&m), 3);
+	assert_int_equal(apm_mask_next(&m, 0), 0);
+	assert_int_equal(apm_mask_next(&m, 1), 5);
+	assert_int_equal(apm_mask_next(&m, 6), 255);
+	assert_int_equal(apm_mask_next(&m, 256), 256);
+	apm_mask_clear(&m, 5);
+	apm_mask_clear(&m, 300);
+	assert_false(apm_mask_test(&m, 5));
+	assert_int_equal(apm_mask_next(&m, 1), 255);
+	/* A walk visits every set ID once, in order. */
+	assert_int_equal(apm_mask_parse("0x0f", &m, &m), 0);
+	{
+		unsigned int n = 0, last = 0;
+
+		for (unsigned int id = apm_mask_next(&m, 0); id < 256;
+		     id = apm_mask_next(&m, id + 1)) {
+			assert_true(n == 0 || id > last);
+			last = id;
+			n++;
+		}
+		assert_int_equal(n, apm_mask_weight(&m));
+		assert_int_equal(n, 4);
+		assert_int_equal(last, 7);
+	}
+}
+
+static void test_parse_apqn(void **state)
+{
+	static const struct {
+		const char *s;
+		int rc;
+		unsigned int a, q;
+	} cases[] = {
+		{ "05.0047", 0, 0x05, 0x47 }, { "ff.00ff", 0, 0xff, 0xff }, { "5.47", 0, 5, 0x47 },
+		{ "0a.1", 0, 0x0a, 1 },	      { "05.0100", -EINVAL },	    { "100.0001", -EINVAL },
+		{ "05.", -EINVAL },	      { ".0047", -EINVAL },	    { "05", -EINVAL },
+		{ " 5.47", -EINVAL },	      { "5. 47", -EINVAL },	    { "+5.47", -EINVAL },
+		{ "0x5.47", -EINVAL },	      { "5.0x47", -EINVAL },	    { "05.0047 ", -EINVAL },
+		{ "05.00047", -EINVAL },      { "g5.0047", -EINVAL },	    { "", -EINVAL },
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		unsigned int a = 999, q = 999;
+		int rc = apm_parse_apqn(cases[i].s, &a, &q);
+
+		if (rc != cases[i].rc)
+			fail_msg("'%s': %d, want %d", cases[i].s, rc, cases[i].rc);
+		if (!rc && (a != cases[i].a || q != cases[i].q))
+			fail_msg("'%s': %02x.%04x", cases[i].s, a, q);
+	}
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_mask_bits),
+		cmocka_unit_test(test_parse_apqn),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
