@@ -89,13 +89,16 @@ json_object *json_mdev(struct apm_host *h, unsigned int i)
 	struct apm_mdev *md = apm_host_get_mdev(h, i);
 	json_object *o = json_object_new_object(), *filtered = json_object_new_array();
 	struct apm_mask set[6];
+	bool in_use;
+	int err;
 
 	for (int k = 0; k < 6; k++)
 		apm_mdev_get_mask(md, (enum apm_mdev_set)k, &set[k]);
 	json_add(o, "uuid", json_object_new_string(apm_mdev_get_uuid(md)));
 	json_add(o, "label", json_object_new_string(apm_mdev_get_label(md)));
 	json_add(o, "guest", json_text(apm_mdev_get_guest(md)));
-	json_add(o, "in_use", json_tri(apm_mdev_in_use(md)));
+	in_use = apm_mdev_is_in_use(md, &err);
+	json_add(o, "in_use", json_tri(err ? -1 : in_use));
 	for (int k = 0; k < 3; k++)
 		json_add(o, names[k], json_ids(&set[k]));
 	json_add(o, "matrix", json_apqns(&set[0], &set[1]));

@@ -178,7 +178,8 @@ static int json_queue(const struct apm_queue_info *q, void *data)
 json_object *json_host(struct apm_host *h)
 {
 	json_object *o = json_object_new_object();
-	int dom;
+	bool complete;
+	int dom, err;
 
 	json_add(o, "kind",
 		 json_object_new_string(apm_host_get_kind(h) == APM_HOST_SIM ? "sim" : "sysfs"));
@@ -191,7 +192,8 @@ json_object *json_host(struct apm_host *h)
 	json_add(o, "vfio_ap_loaded", json_object_new_boolean(apm_host_vfio_ap_loaded(h)));
 	json_add(o, "ap_domain",
 		 apm_host_get_ap_domain(h, &dom) || dom < 0 ? NULL : json_object_new_int(dom));
-	json_add(o, "bindings_complete", json_tri(apm_host_bindings_complete(h)));
+	complete = apm_host_is_bindings_complete(h, &err);
+	json_add(o, "bindings_complete", json_tri(err ? -1 : complete));
 	json_add(o, "profile", json_object_new_string(apm_host_get_profile(h)));
 	return o;
 }
@@ -366,7 +368,7 @@ void show_text(FILE *f, struct apm_host *h, const struct apm_config *cfg)
 	struct grid *g = calloc(1, sizeof(*g));
 	char hex[68], ranges[1024], text[1024];
 	struct listed l;
-	int dom, urc, crc;
+	int dom, urc, crc, err;
 
 	if (!g)
 		return;
@@ -393,9 +395,9 @@ void show_text(FILE *f, struct apm_host *h, const struct apm_config *cfg)
 	else
 		fprintf(f, "ap_domain: 0x%02x", dom);
 	fprintf(f, "; bindings %s\n",
-		apm_host_bindings_complete(h) == 1   ? "complete"
-		: apm_host_bindings_complete(h) == 0 ? "INCOMPLETE"
-						     : "unknown");
+		apm_host_is_bindings_complete(h, &err) ? "complete"
+		: !err				       ? "INCOMPLETE"
+						       : "unknown");
 	apm_host_get_apmask(h, &m);
 	apm_mask_format(&m, hex);
 	apm_mask_format_ranges(&m, ranges, sizeof(ranges));
@@ -459,7 +461,7 @@ void show_text(FILE *f, struct apm_host *h, const struct apm_config *cfg)
 		struct apm_mdev *md = apm_host_get_mdev(h, i);
 		struct apm_mask set[6];
 		char r[3][512];
-		int use = apm_mdev_in_use(md);
+		int use = apm_mdev_is_in_use(md, &err) ? 1 : err ? -1 : 0;
 
 		for (int k = 0; k < 6; k++)
 			apm_mdev_get_mask(md, (enum apm_mdev_set)k, &set[k]);

@@ -95,6 +95,13 @@ APM_EXPORT int apm_host_bindings_complete(const struct apm_host *h)
 	return h->bindings_complete;
 }
 
+APM_EXPORT bool apm_host_is_bindings_complete(const struct apm_host *h, int *err)
+{
+	if (err)
+		*err = h->bindings_complete < 0 ? h->bindings_complete : 0;
+	return h->bindings_complete == 1;
+}
+
 APM_EXPORT void apm_host_get_apmask(const struct apm_host *h, struct apm_mask *m)
 {
 	memcpy(m, &h->rules.apmask, sizeof(*m));
@@ -616,6 +623,13 @@ APM_EXPORT const char *apm_mdev_get_guest(const struct apm_mdev *m)
 APM_EXPORT int apm_mdev_in_use(const struct apm_mdev *m)
 {
 	return m->in_use;
+}
+
+APM_EXPORT bool apm_mdev_is_in_use(const struct apm_mdev *m, int *err)
+{
+	if (err)
+		*err = m->in_use < 0 ? (m->holder < 0 ? m->holder : -EACCES) : 0;
+	return m->in_use == 1;
 }
 
 APM_EXPORT void apm_mdev_get_mask(const struct apm_mdev *m, enum apm_mdev_set which,

@@ -239,8 +239,14 @@ const char *apm_host_get_matrix_features(const struct apm_host *host);
 bool apm_host_vfio_ap_loaded(const struct apm_host *host);
 /* 0 and *domain (-1: none selected), or -ENOENT. */
 int apm_host_get_ap_domain(const struct apm_host *host, int *domain);
-/* 1 complete, 0 not, -ENOENT when `bindings` is missing. */
+/* 1 complete, 0 not, -ENOENT when `bindings` is missing (apm_host_is_bindings_complete). */
 int apm_host_bindings_complete(const struct apm_host *host);
+/*
+ * Whether the AP bus has bound every queue it found (`bindings` reads
+ * "complete").  false when it cannot be told; *err (may be NULL) then gets
+ * -ENOENT (no `bindings`: kernels before 5.18), else 0.  Since: 7
+ */
+bool apm_host_is_bindings_complete(const struct apm_host *host, int *err);
 void apm_host_get_apmask(const struct apm_host *host, struct apm_mask *m);
 void apm_host_get_aqmask(const struct apm_host *host, struct apm_mask *m);
 
@@ -409,8 +415,15 @@ int apm_host_mdev_index(const struct apm_host *host, const struct apm_mdev *mdev
 const char *apm_mdev_get_uuid(const struct apm_mdev *mdev);
 /* Guest name, or NULL when unknown or not running. */
 const char *apm_mdev_get_guest(const struct apm_mdev *mdev);
-/* 1 in use, 0 not, -1 unknown (no permission to look). */
+/* 1 in use, 0 not, -1 unknown (no permission to look): apm_mdev_is_in_use. */
 int apm_mdev_in_use(const struct apm_mdev *mdev);
+/*
+ * Whether a guest uses the mdev (its vfio group is held, or a queue's
+ * `status` says "in use").  false when it cannot be told; *err (may be
+ * NULL) then gets the look's -errno (-EACCES: no permission to see who
+ * holds the group), else 0.  Since: 7
+ */
+bool apm_mdev_is_in_use(const struct apm_mdev *mdev, int *err);
 enum apm_mdev_set {
 	APM_SET_ADAPTERS = 0,
 	APM_SET_DOMAINS,

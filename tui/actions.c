@@ -377,7 +377,7 @@ static unsigned int act_remove(struct app *app, const char *arg)
 	snprintf(p->uuid, sizeof(p->uuid), "%s", apm_mdev_get_uuid(m));
 	snprintf(p->what, sizeof(p->what), "remove mdev %s %s%s%s", apm_mdev_get_label(m),
 		 apm_mdev_get_uuid(m), guest[0] ? ": guest " : "", guest);
-	if (apm_mdev_in_use(m) == 1)
+	if (apm_mdev_is_in_use(m, NULL))
 		app_log(app, ROLE_WARNING, "%s loses every AP resource at once if you confirm",
 			guest[0] ? guest : "its guest");
 	/* The kernel's remove can block until the guest lets go: never in this process. */
@@ -483,7 +483,7 @@ static unsigned int act_guest(struct app *app, const char *arg)
 		app_log(app, ROLE_WARNING, "%s", no_mdev);
 		return REACT_REDRAW;
 	}
-	if (apm_mdev_in_use(m) != 1) {
+	if (!apm_mdev_is_in_use(m, NULL)) {
 		if (arg)
 			return guest_done(app, arg);
 		prompt(app, "guest name: ", guest_done);

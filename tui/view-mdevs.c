@@ -20,7 +20,8 @@ static void mdev_row(struct app *app, const struct area *a, int y, const struct 
 		     bool selected)
 {
 	struct screen *s = &app->scr;
-	int lw = (int)apm_host_get_label_width(app->host), use = apm_mdev_in_use(m);
+	int lw = (int)apm_host_get_label_width(app->host), err;
+	int use = apm_mdev_is_in_use(m, &err) ? 1 : err ? -1 : 0;
 	struct apm_mask set[4];
 	char uuid[48], guest[64], tail[32];
 	int x = 0, gw, tw;

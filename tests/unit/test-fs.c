@@ -102,6 +102,12 @@ static void test_host_613(void **state)
 	assert_int_equal(apm_host_get_ap_domain(h, &dom), 0);
 	assert_int_equal(dom, 1);
 	assert_int_equal(apm_host_bindings_complete(h), 1);
+	{
+		int err = 1;
+
+		assert_true(apm_host_is_bindings_complete(h, &err));
+		assert_int_equal(err, 0);
+	}
 	apm_host_get_aqmask(h, &m);
 	assert_false(apm_mask_test(&m, 0x47));
 	assert_true(apm_mask_test(&m, 0x46));
@@ -139,6 +145,12 @@ static void test_host_613(void **state)
 	assert_string_equal(apm_mdev_get_guest(apm_host_find_mdev(h, G1)), "Guest1");
 	assert_string_equal(apm_mdev_get_guest(apm_host_find_mdev(h, "cef0")), "Guest2");
 	assert_int_equal(apm_mdev_in_use(apm_host_find_mdev(h, G3)), 0);
+	{
+		int err = 1;
+
+		assert_false(apm_mdev_is_in_use(apm_host_find_mdev(h, G3), &err));
+		assert_int_equal(err, 0);
+	}
 	assert_null(apm_mdev_get_guest(apm_host_find_mdev(h, G3)));
 	assert_null(apm_host_find_mdev(h, "abc")); /* too short a prefix */
 	apm_mdev_get_mask(apm_host_find_mdev(h, G2), APM_SET_GUEST_ADAPTERS, &m);
@@ -159,6 +171,15 @@ static void test_host_613(void **state)
 	assert_int_equal(apm_host_load(ctx, 0, &h), 0);
 	assert_int_equal(apm_mdev_in_use(apm_host_find_mdev(h, G3)), -1);
 	assert_int_equal(apm_mdev_in_use(apm_host_find_mdev(h, G1)), 1); /* status says "in use" */
+	{
+		int err = 0;
+
+		/* The predicate says false, and why on the error channel. */
+		assert_false(apm_mdev_is_in_use(apm_host_find_mdev(h, G3), &err));
+		assert_true(err < 0);
+		assert_true(apm_mdev_is_in_use(apm_host_find_mdev(h, G1), &err));
+		assert_int_equal(err, 0);
+	}
 	assert_null(apm_mdev_get_guest(apm_host_find_mdev(h, G1)));
 	apm_host_unref(h);
 
@@ -195,6 +216,14 @@ static void test_host_static(void **state)
 	assert_null(apm_host_get_bus_features(h));
 	assert_null(apm_host_get_matrix_features(h));
 	assert_int_equal(apm_host_bindings_complete(h), -ENOENT);
+	{
+		int err = 0;
+
+		/* Cannot be told: false, and why on the error channel. */
+		assert_false(apm_host_is_bindings_complete(h, &err));
+		assert_int_equal(err, -ENOENT);
+		assert_false(apm_host_is_bindings_complete(h, NULL));
+	}
 	assert_int_equal(apm_host_get_adapter(h, 2, &ai), 0);
 	assert_int_equal(ai.config, -1);
 	assert_int_equal(ai.chkstop, -1);
@@ -220,6 +249,12 @@ static void test_no_vfio(void **state)
 	assert_false(apm_host_vfio_ap_loaded(h));
 	assert_int_equal(apm_host_get_mdev_count(h), 0);
 	assert_int_equal(apm_host_bindings_complete(h), 0);
+	{
+		int err = 1;
+
+		assert_false(apm_host_is_bindings_complete(h, &err));
+		assert_int_equal(err, 0);
+	}
 	apm_host_get_queue(h, 0, 4, &qi);
 	assert_int_equal(qi.cell, APM_CELL_UNBOUND);
 	assert_null(qi.driver);
