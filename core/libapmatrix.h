@@ -53,7 +53,7 @@ bool apm_mask_test(const struct apm_mask *m, unsigned int bit);
  * them.  Set and clear ignore an ID above 255; next returns the first set
  * ID >= from, or 256 when there is none:
  *	for (id = apm_mask_next(m, 0); id < 256; id = apm_mask_next(m, id + 1))
- * Since: 7
+ * Since: 2
  */
 void apm_mask_zero(struct apm_mask *m);
 void apm_mask_set(struct apm_mask *m, unsigned int bit);
@@ -64,7 +64,7 @@ unsigned int apm_mask_next(const struct apm_mask *m, unsigned int from);
  * An APQN as the kernel names its queues, "05.0047" (adapter.domain in hex),
  * or with 1 to 4 hex digits a side ("5.47"); nothing else (no blank, sign
  * or "0x").  Returns 0 with *adapter and *domain, or -EINVAL (also for an
- * ID above 0xff).  Since: 7
+ * ID above 0xff).  Since: 2
  */
 int apm_parse_apqn(const char *s, unsigned int *adapter, unsigned int *domain);
 /* buf gets "0x" + 64 hex digits + NUL: at least 67 bytes. */
@@ -92,7 +92,7 @@ int apm_mask_format_ranges(const struct apm_mask *m, char *buf, size_t size);
  * valid in chzdev's form, -ENOTUNIQ when it is ambiguous, each with a
  * sentence in err (may be NULL) that names the text and, for ambiguity,
  * both readings.
- * "" gives *cur (an empty write changes nothing).  Since: 5
+ * "" gives *cur (an empty write changes nothing).  Since: 2
  */
 #define APM_MASK_SPEC_ABSOLUTE (1u << 0)
 #define APM_MASK_SPEC_AQMASK   (1u << 1)
@@ -153,7 +153,7 @@ void apm_ctx_set_lock_parent(struct apm_ctx *ctx, bool parent);
  * applied it, what it did, and what it touched before and after.  The
  * record goes to syslog, facility LOG_AUTHPRIV (the authorization log, as
  * sudo's), ident "apmatrix", one line: "WHO host=HOST: TEXT"; and to the
- * caller's audit function, if one is set.  Since: 6
+ * caller's audit function, if one is set.  Since: 2
  */
 struct apm_audit {
 	int priority;	  /* LOG_NOTICE: done; LOG_WARNING: refused, partly applied, a mismatch */
@@ -163,14 +163,14 @@ struct apm_audit {
 	const char *text;
 	bool syslogged; /* it reached the syslog socket */
 };
-/* Called once per record, after syslog; the record is borrowed for the call.  Since: 6 */
+/* Called once per record, after syslog; the record is borrowed for the call.  Since: 2 */
 typedef void (*apm_audit_fn)(void *data, const struct apm_audit *rec);
 void apm_ctx_set_audit_fn(struct apm_ctx *ctx, apm_audit_fn fn, void *data);
 /*
  * The syslog socket the records are sent to, in the form syslog(3) sends
  * them: default /dev/log for a sysfs host, none for a simulated host (its
  * changes are played, not made; a test points this at a socket of its own).
- * NULL: none.  0 or -ENOMEM.  Since: 6
+ * NULL: none.  0 or -ENOMEM.  Since: 2
  */
 int apm_ctx_set_syslog_path(struct apm_ctx *ctx, const char *path);
 /*
@@ -178,10 +178,10 @@ int apm_ctx_set_syslog_path(struct apm_ctx *ctx, const char *path);
  * different, newest last.  Default /run/apmatrix/journal for a sysfs host
  * (lost at reboot, as the changes it records are), FILE.journal for a
  * simulated host kept in FILE, none for the built-in simulated host.  NULL:
- * none.  0 or -ENOMEM.  Since: 6
+ * none.  0 or -ENOMEM.  Since: 2
  */
 int apm_ctx_set_journal_path(struct apm_ctx *ctx, const char *path);
-/* The journal's path, or NULL.  Since: 6 */
+/* The journal's path, or NULL.  Since: 2 */
 const char *apm_ctx_get_journal_path(const struct apm_ctx *ctx);
 
 /*
@@ -244,7 +244,7 @@ int apm_host_bindings_complete(const struct apm_host *host);
 /*
  * Whether the AP bus has bound every queue it found (`bindings` reads
  * "complete").  false when it cannot be told; *err (may be NULL) then gets
- * -ENOENT (no `bindings`: kernels before 5.18), else 0.  Since: 7
+ * -ENOENT (no `bindings`: kernels before 5.18), else 0.  Since: 2
  */
 bool apm_host_is_bindings_complete(const struct apm_host *host, int *err);
 void apm_host_get_apmask(const struct apm_host *host, struct apm_mask *m);
@@ -275,7 +275,7 @@ enum apm_warning_code {
 	APM_WARNING_GUEST_QUEUE_CHKSTOP,      /* ... is checkstopped */
 	APM_WARNING_COUNT,
 };
-/* "control-host-usage", "guest-queue-deconfigured", ...; "unknown" out of range.  Since: 7 */
+/* "control-host-usage", "guest-queue-deconfigured", ...; "unknown" out of range.  Since: 2 */
 const char *apm_warning_name(enum apm_warning_code code);
 /* An APQN: adapter (APID) and domain (APQI). */
 struct apm_apqn {
@@ -295,7 +295,7 @@ struct apm_warning {
  * fn for every warning, mdev by mdev in the host's order; the warning and
  * what it points to are valid during the call only.  The queues' own state
  * is read on demand (as apm_host_get_queue_detail), so the host is not
- * const.  Returns 0, fn's non-zero return, or -ENOMEM.  Since: 7
+ * const.  Returns 0, fn's non-zero return, or -ENOMEM.  Since: 2
  */
 int apm_host_foreach_warning(struct apm_host *host,
 			     int (*fn)(const struct apm_warning *w, void *data), void *data);
@@ -381,14 +381,14 @@ int apm_host_get_queue_detail(struct apm_host *host, unsigned int adapter, unsig
  * strings are borrowed for the call.  Read through the seam on demand.
  * Returns 0, the first non-zero value fn returned, -ENOENT when the queue
  * has no `mkvps` (an accelerator, not bound to zcrypt, no such queue), or
- * the read's -errno.  Since: 6
+ * the read's -errno.  Since: 2
  */
 int apm_host_foreach_queue_mkvp(struct apm_host *host, unsigned int adapter, unsigned int domain,
 				int (*fn)(const char *reg, const char *state, const char *pattern,
 					  void *data),
 				void *data);
 
-/* zcrypt's facts about a card or a queue (zcrypt_cex4.c).  Since: 6 */
+/* zcrypt's facts about a card or a queue (zcrypt_cex4.c).  Since: 2 */
 enum apm_zcrypt_info {
 	APM_ZC_SERIALNR = 0,  /* cards: CCA (8 characters) and EP11 (16) */
 	APM_ZC_API_ORDINALNR, /* EP11 cards */
@@ -400,7 +400,7 @@ enum apm_zcrypt_info {
  * the attribute reads without its newline, into buf (size bytes; "" when
  * the card does not answer).  Returns 0, -ENOENT when the device has no
  * such attribute (another card kind, not bound to zcrypt), -EINVAL for a
- * bad what or ID, or the read's -errno.  Since: 6
+ * bad what or ID, or the read's -errno.  Since: 2
  */
 int apm_host_get_zcrypt_info(struct apm_host *host, unsigned int adapter, int domain,
 			     enum apm_zcrypt_info what, char *buf, size_t size);
@@ -421,7 +421,7 @@ int apm_mdev_in_use(const struct apm_mdev *mdev);
  * Whether a guest uses the mdev (its vfio group is held, or a queue's
  * `status` says "in use").  false when it cannot be told; *err (may be
  * NULL) then gets the look's -errno (-EACCES: no permission to see who
- * holds the group), else 0.  Since: 7
+ * holds the group), else 0.  Since: 2
  */
 bool apm_mdev_is_in_use(const struct apm_mdev *mdev, int *err);
 enum apm_mdev_set {
@@ -442,18 +442,18 @@ bool apm_mdev_has_guest_matrix(const struct apm_mdev *mdev);
  * depends on the UUID only: a capital letter, or where two mdevs' letters
  * meet, the letter and digits ("K4"); never one of the grid's glyphs or
  * column markers (B C D F H U, nor I O X).  At most APM_MDEV_LABEL_MAX
- * characters; owned by the host.  Since: 5
+ * characters; owned by the host.  Since: 2
  */
 #define APM_MDEV_LABEL_MAX 6
 const char *apm_mdev_get_label(const struct apm_mdev *mdev);
-/* The longest label of the host's mdevs in characters (1 when there are none).  Since: 5 */
+/* The longest label of the host's mdevs in characters (1 when there are none).  Since: 2 */
 unsigned int apm_host_get_label_width(const struct apm_host *host);
 /*
  * The mdev an operator means by name: its whole UUID; else its label, its
  * guest's name or a prefix of its UUID of at least 4 characters, whichever
  * matches.  0 and *mdev (borrowed); -ENOENT when nothing matches; -ENOTUNIQ
  * when several mdevs do (a shared prefix, two guests of that name, a label
- * that is another mdev's guest name).  Since: 5
+ * that is another mdev's guest name).  Since: 2
  */
 int apm_host_lookup_mdev(const struct apm_host *host, const char *name, struct apm_mdev **mdev);
 
@@ -468,13 +468,13 @@ struct apm_delta;
  * differs, the mdevs added, removed or changed (masks, guest, in use,
  * IOMMU group), and flags for the rest.  The delta holds a reference to
  * both snapshots.  Returns 0 with a new reference in *delta, -EINVAL when
- * one is NULL, -ENOMEM.  Since: 7
+ * one is NULL, -ENOMEM.  Since: 2
  */
 int apm_delta_new(struct apm_host *before, struct apm_host *after, struct apm_delta **delta);
-/* New reference / drop one (NULL-safe; NULL once freed).  Since: 7 */
+/* New reference / drop one (NULL-safe; NULL once freed).  Since: 2 */
 struct apm_delta *apm_delta_ref(struct apm_delta *delta);
 struct apm_delta *apm_delta_unref(struct apm_delta *delta);
-/* The snapshots compared (borrowed from the delta).  Since: 7 */
+/* The snapshots compared (borrowed from the delta).  Since: 2 */
 struct apm_host *apm_delta_get_before(const struct apm_delta *delta);
 struct apm_host *apm_delta_get_after(const struct apm_delta *delta);
 
@@ -483,19 +483,19 @@ struct apm_host *apm_delta_get_after(const struct apm_delta *delta);
 #define APM_DELTA_LPAR	   (1u << 2) /* one of the LPAR's masks (apm_host_get_lpar_mask) */
 #define APM_DELTA_BUS	   (1u << 3) /* ap_domain, bindings, profile, features, vfio_ap, warnings */
 #define APM_DELTA_RELOADED (1u << 4) /* after is a full load: events were lost (apm_watch) */
-/* The flags above that apply.  Since: 7 */
+/* The flags above that apply.  Since: 2 */
 unsigned int apm_delta_get_flags(const struct apm_delta *delta);
-/* True when nothing a client shows differs (APM_DELTA_RELOADED alone is empty).  Since: 7 */
+/* True when nothing a client shows differs (APM_DELTA_RELOADED alone is empty).  Since: 2 */
 bool apm_delta_is_empty(const struct apm_delta *delta);
-/* How many uevents (and other events of the host) it covers; 0 for apm_delta_new().  Since: 7 */
+/* How many uevents (and other events of the host) it covers; 0 for apm_delta_new().  Since: 2 */
 unsigned int apm_delta_get_event_count(const struct apm_delta *delta);
-/* The APQNs that differ: their number, one by one, and all in APQN order (fn's non-zero stops).  Since: 7 */
+/* The APQNs that differ: their number, one by one, and all in APQN order (fn's non-zero stops).  Since: 2 */
 unsigned int apm_delta_get_queue_count(const struct apm_delta *delta);
 bool apm_delta_has_queue(const struct apm_delta *delta, unsigned int adapter, unsigned int domain);
 int apm_delta_foreach_queue(const struct apm_delta *delta,
 			    int (*fn)(unsigned int adapter, unsigned int domain, void *data),
 			    void *data);
-/* The adapters whose information differs, as a mask.  Since: 7 */
+/* The adapters whose information differs, as a mask.  Since: 2 */
 void apm_delta_get_adapters(const struct apm_delta *delta, struct apm_mask *m);
 
 enum apm_delta_mdev {
@@ -503,7 +503,7 @@ enum apm_delta_mdev {
 	APM_DELTA_MDEV_REMOVED,
 	APM_DELTA_MDEV_CHANGED,
 };
-/* The mdevs that differ, sorted by uuid: 0 with *uuid (borrowed) and *how, or -ENOENT.  Since: 7 */
+/* The mdevs that differ, sorted by uuid: 0 with *uuid (borrowed) and *how, or -ENOENT.  Since: 2 */
 unsigned int apm_delta_get_mdev_count(const struct apm_delta *delta);
 int apm_delta_get_mdev(const struct apm_delta *delta, unsigned int i, const char **uuid,
 		       enum apm_delta_mdev *how);
@@ -529,20 +529,20 @@ struct apm_watch;
  * apm_watch_new starts from host (loaded from its context, which must
  * stay the watch's only reader of events) and holds a reference to it.
  * Returns 0 with a new reference in *w, -EINVAL, -ENOMEM, or the error of
- * opening the context's event source.  Since: 7
+ * opening the context's event source.  Since: 2
  */
 int apm_watch_new(struct apm_host *host, struct apm_watch **w);
-/* New reference / drop one (NULL-safe; NULL once freed).  Since: 7 */
+/* New reference / drop one (NULL-safe; NULL once freed).  Since: 2 */
 struct apm_watch *apm_watch_ref(struct apm_watch *w);
 struct apm_watch *apm_watch_unref(struct apm_watch *w);
-/* The fd to poll for POLLIN (the context's event fd).  Since: 7 */
+/* The fd to poll for POLLIN (the context's event fd).  Since: 2 */
 int apm_watch_get_fd(const struct apm_watch *w);
-/* The poll interval (0: none) and the batch interval, in ms.  Since: 7 */
+/* The poll interval (0: none) and the batch interval, in ms.  Since: 2 */
 void apm_watch_set_intervals(struct apm_watch *w, unsigned int poll_ms, unsigned int batch_ms);
 /*
  * How long the caller may wait for the fd before calling
  * apm_watch_process() anyway (a batch or a poll is due): ms, 0 now, -1
- * no limit.  Since: 7
+ * no limit.  Since: 2
  */
 int apm_watch_get_timeout(const struct apm_watch *w);
 /*
@@ -551,17 +551,17 @@ int apm_watch_get_timeout(const struct apm_watch *w);
  * is due: 1 with a new snapshot in *host and what differs from the one
  * before in *delta (new references, the caller drops both), 0 when there
  * is nothing new yet (both NULL), or -errno (-ENOMEM; the next call starts
- * with a full load).  Since: 7
+ * with a full load).  Since: 2
  */
 int apm_watch_process(struct apm_watch *w, struct apm_host **host, struct apm_delta **delta);
-/* Called with every event apm_watch_process() applies, as it does (a console's log).  Since: 7 */
+/* Called with every event apm_watch_process() applies, as it does (a console's log).  Since: 2 */
 typedef void (*apm_watch_event_fn)(void *data, const struct apm_event *ev);
 void apm_watch_set_event_fn(struct apm_watch *w, apm_watch_event_fn fn, void *data);
-/* The last snapshot handed out (borrowed; the first is the one given to apm_watch_new).  Since: 7 */
+/* The last snapshot handed out (borrowed; the first is the one given to apm_watch_new).  Since: 2 */
 struct apm_host *apm_watch_get_host(const struct apm_watch *w);
 /*
  * The next batch is a full load, due now (after the caller changed the
- * host and wants to see all of it at once).  0 or -ENOMEM.  Since: 7
+ * host and wants to see all of it at once).  0 or -ENOMEM.  Since: 2
  */
 int apm_watch_reload(struct apm_watch *w);
 
@@ -572,7 +572,7 @@ struct apm_watch_stats {
 	uint64_t lost;	  /* times the event source said events were lost */
 	uint64_t polls;	  /* poll ticks */
 };
-/* Counters since apm_watch_new.  Since: 7 */
+/* Counters since apm_watch_new.  Since: 2 */
 void apm_watch_get_stats(const struct apm_watch *w, struct apm_watch_stats *st);
 
 /* ------------------------------------------------------------- changes */
@@ -593,7 +593,7 @@ enum apm_res {
  * with flags (APM_MASK_SPEC_ABSOLUTE; the mask's own flag is implied):
  * chzdev's form is written as the absolute mask it means; an ambiguous or
  * malformed SPEC is refused before anything is written (-EINVAL, with the
- * sentence in the explanation).  Since: 1 (flags since 5)
+ * sentence in the explanation).  Since: 1 (flags since 2)
  */
 int apm_change_new_mask(struct apm_host *host, bool aqmask, const char *spec, unsigned int flags,
 			struct apm_change **change);
@@ -629,7 +629,7 @@ enum apm_sim_op {
 	/*
 	 * QEMU's whole-device hot unplug / plug (virsh detach-device /
 	 * attach-device --live): the guest runs on without / again with the
-	 * mdev.  Since: 7
+	 * mdev.  Since: 2
 	 */
 	APM_SIM_GUEST_DETACH, /* arg: uuid */
 	APM_SIM_GUEST_ATTACH, /* arg: uuid, name */
@@ -645,7 +645,7 @@ struct apm_sim_arg {
 int apm_change_new_sim(struct apm_host *host, enum apm_sim_op op, const struct apm_sim_arg *arg,
 		       struct apm_change **change);
 
-/* What a change does, for apm_strerror().  Since: 4 */
+/* What a change does, for apm_strerror().  Since: 2 */
 enum apm_op {
 	APM_OP_MASK = 0,
 	APM_OP_ASSIGN,
@@ -659,7 +659,7 @@ enum apm_op {
 /*
  * What the kernel's answer -err means for op, as a phrase for an operator
  * ("SCLP adapter configuration is not available under z/VM or in a KVM
- * guest"); NULL when the errno's name says it all.  Static text.  Since: 4
+ * guest"); NULL when the errno's name says it all.  Static text.  Since: 2
  */
 const char *apm_strerror(enum apm_op op, int err);
 
@@ -683,7 +683,7 @@ const char *apm_change_get_explanation(const struct apm_change *change);
  * Asides to the explanation for an operator who wants the whole story (the
  * kernel function that answered, what its documentation calls the errno,
  * fixes left out because they would take more than asked); "" when none.
- * Owned by the change.  Since: 5
+ * Owned by the change.  Since: 2
  */
 const char *apm_change_get_details(const struct apm_change *change);
 /* Human-readable lines describing the change (parsed mask, APQNs moving...). */
@@ -699,7 +699,7 @@ struct apm_host *apm_change_get_result(const struct apm_change *change);
  * on a simulated copy of the snapshot, up to a predicted refusal): 0 and a
  * new snapshot the caller owns, read-only, or -errno.  For what a change
  * would cause beyond its own steps (apm_config_foreach_new_finding()).
- * Since: 6
+ * Since: 2
  */
 int apm_change_get_predicted_host(const struct apm_change *change, struct apm_host **host);
 
@@ -720,7 +720,7 @@ int apm_change_get_step(const struct apm_change *change, unsigned int i,
  * APM_SET_DOMAINS, APM_SET_CONTROL_DOMAINS): one all-or-nothing ap_config
  * write where the kernel has it (6.10+); else one write per ID, removals
  * first, in the order that leaves a running guest with a part of its
- * matrix for the fewest writes.  -ENODEV: no such mdev.  Since: 7
+ * matrix for the fewest writes.  -ENODEV: no such mdev.  Since: 2
  */
 int apm_change_new_set_matrix(struct apm_host *host, const char *uuid,
 			      const struct apm_mask sets[3], struct apm_change **change);
@@ -733,7 +733,7 @@ int apm_change_new_set_matrix(struct apm_host *host, const char *uuid,
  * the simulated host and with apsim the hypervisor's name for the machine
  * (the control file kernel/apsim/host_name, a state file's [host] name).
  * Strings are "" and lpar_number -1 where unknown; name is the
- * hypervisor's name, else the LPAR name.  Since: 7
+ * hypervisor's name, else the LPAR name.  Since: 2
  */
 struct apm_host_identity {
 	char name[64];
@@ -742,7 +742,7 @@ struct apm_host_identity {
 	char lpar_name[16];
 	int lpar_number;
 };
-/* 0, or -ENOENT when the host says nothing about itself (id is cleared).  Since: 7 */
+/* 0, or -ENOENT when the host says nothing about itself (id is cleared).  Since: 2 */
 int apm_host_get_identity(struct apm_host *host, struct apm_host_identity *id);
 
 /*
@@ -754,7 +754,7 @@ int apm_host_get_identity(struct apm_host *host, struct apm_host_identity *id);
  * libvirt domain, the adapters, domains and control domains, the guest's
  * matrix, and per APQN of the matrix its card's type, mode and generation
  * and the master-key verification patterns read from the queue, and when
- * it was made.  The object is immutable once made.  Since: 7
+ * it was made.  The object is immutable once made.  Since: 2
  */
 struct apm_restore;
 #define APM_RESTORE_VERSION 1
@@ -764,7 +764,7 @@ struct apm_restore;
  * domain is its libvirt domain (NULL: none known).  Reads each queue's
  * mkvps through the seam.  0, -ENODEV (no such mdev), -EFBIG (the
  * kernel shows the matrix in one page and it did not fit: without
- * ap_config, before 6.10, the host cannot read all of it), -ENOMEM.  Since: 7
+ * ap_config, before 6.10, the host cannot read all of it), -ENOMEM.  Since: 2
  */
 int apm_restore_new(struct apm_host *host, const char *uuid, const char *domain,
 		    struct apm_restore **r);
@@ -772,7 +772,7 @@ int apm_restore_new(struct apm_host *host, const char *uuid, const char *domain,
  * Write it to path: a temporary file, fsync, rename (so the file is on
  * disk whole or not at all).  -EEXIST when path exists and flags lack
  * APM_RESTORE_REPLACE (a restore file is not overwritten by accident),
- * else 0 or -errno.  Since: 7
+ * else 0 or -errno.  Since: 2
  */
 #define APM_RESTORE_REPLACE (1u << 0) /* replace the file at path */
 int apm_restore_save(const struct apm_restore *r, const char *path, unsigned int flags);
@@ -780,22 +780,22 @@ int apm_restore_save(const struct apm_restore *r, const char *path, unsigned int
  * Read path, refusing what apmatrix did not write as it is: a file cut
  * short, not JSON, of another version, with a checksum that does not
  * match, or with a field missing or of the wrong type.  0, or -errno with
- * a sentence naming the file and what is wrong in err (may be NULL).  Since: 7
+ * a sentence naming the file and what is wrong in err (may be NULL).  Since: 2
  */
 int apm_restore_load(const char *path, struct apm_restore **r, char *err, size_t errsize);
 struct apm_restore *apm_restore_ref(struct apm_restore *r);
 struct apm_restore *apm_restore_unref(struct apm_restore *r);
-/* The mdev's UUID (lower case); the guest and domain name, NULL when none (untrusted text).  Since: 7 */
+/* The mdev's UUID (lower case); the guest and domain name, NULL when none (untrusted text).  Since: 2 */
 const char *apm_restore_get_uuid(const struct apm_restore *r);
 const char *apm_restore_get_guest(const struct apm_restore *r);
 const char *apm_restore_get_domain(const struct apm_restore *r);
-/* When it was made, "YYYY-MM-DDTHH:MM:SSZ".  Since: 7 */
+/* When it was made, "YYYY-MM-DDTHH:MM:SSZ".  Since: 2 */
 const char *apm_restore_get_created(const struct apm_restore *r);
-/* The source host (borrowed).  Since: 7 */
+/* The source host (borrowed).  Since: 2 */
 const struct apm_host_identity *apm_restore_get_source(const struct apm_restore *r);
-/* A set of the mdev (APM_SET_*: assigned or the guest's) as recorded.  Since: 7 */
+/* A set of the mdev (APM_SET_*: assigned or the guest's) as recorded.  Since: 2 */
 void apm_restore_get_mask(const struct apm_restore *r, enum apm_mdev_set which, struct apm_mask *m);
-/* The JSON text as written (borrowed).  Since: 7 */
+/* The JSON text as written (borrowed).  Since: 2 */
 const char *apm_restore_get_text(const struct apm_restore *r);
 
 struct apm_restore_apqn {
@@ -807,10 +807,10 @@ struct apm_restore_apqn {
 	const char *mode; /* "cca", "ep11", "accel", "" */
 	unsigned int nmkvps;
 };
-/* The APQNs of the matrix, sorted: their number; the i-th (borrowed strings), or -ENOENT.  Since: 7 */
+/* The APQNs of the matrix, sorted: their number; the i-th (borrowed strings), or -ENOENT.  Since: 2 */
 unsigned int apm_restore_get_apqn_count(const struct apm_restore *r);
 int apm_restore_get_apqn(const struct apm_restore *r, unsigned int i, struct apm_restore_apqn *q);
-/* Register k of APQN i: label ("AES CUR"), state and pattern ("0x..." or "-").  Since: 7 */
+/* Register k of APQN i: label ("AES CUR"), state and pattern ("0x..." or "-").  Since: 2 */
 int apm_restore_get_mkvp(const struct apm_restore *r, unsigned int i, unsigned int k,
 			 const char **reg, const char **state, const char **pattern);
 
@@ -825,30 +825,30 @@ int apm_restore_get_mkvp(const struct apm_restore *r, unsigned int i, unsigned i
  * queues come back reset.  *host is replaced by the host as it is
  * afterwards.  0 and *keys; -EBUSY and the like when a mask write is
  * refused, -EIO when the masks could not be put back (err says what to
- * run), with a sentence in err.  Since: 7
+ * run), with a sentence in err.  Since: 2
  */
 struct apm_keys;
 int apm_keys_read(struct apm_host **host, const struct apm_mask *adapters,
 		  const struct apm_mask *domains, bool lend, struct apm_keys **keys, char *err,
 		  size_t errsize);
 struct apm_keys *apm_keys_unref(struct apm_keys *keys);
-/* The mask writes made while reading ("wrote aqmask 0x..."), one a line.  Since: 7 */
+/* The mask writes made while reading ("wrote aqmask 0x..."), one a line.  Since: 2 */
 const char *apm_keys_get_notes(const struct apm_keys *keys);
-/* fn per register of adapter.domain as apm_host_foreach_queue_mkvp(); -ENOENT: not read.  Since: 7 */
+/* fn per register of adapter.domain as apm_host_foreach_queue_mkvp(); -ENOENT: not read.  Since: 2 */
 int apm_keys_foreach(const struct apm_keys *keys, unsigned int adapter, unsigned int domain,
 		     int (*fn)(const char *reg, const char *state, const char *pattern, void *data),
 		     void *data);
 /*
  * A copy of r with the patterns of keys for the APQNs r has none of, and
- * marked as having had its keys read (apm_restore_keys_read()).  Since: 7
+ * marked as having had its keys read (apm_restore_keys_read()).  Since: 2
  */
 int apm_restore_new_with_keys(const struct apm_restore *r, const struct apm_keys *keys,
 			      struct apm_restore **out);
-/* Whether the keys were read after the unplug (see apm_restore_new_with_keys()).  Since: 7 */
+/* Whether the keys were read after the unplug (see apm_restore_new_with_keys()).  Since: 2 */
 bool apm_restore_keys_read(const struct apm_restore *r);
 /*
  * false when the guest's matrix did not fit the one sysfs page
- * guest_matrix is shown in (the guest sets then hold what it showed).  Since: 7
+ * guest_matrix is shown in (the guest sets then hold what it showed).  Since: 2
  */
 bool apm_restore_guest_complete(const struct apm_restore *r);
 
@@ -866,7 +866,7 @@ enum apm_replug_code {
 	APM_REPLUG_KEYS_UNKNOWN,  /* the queue's patterns cannot be read here */
 	APM_REPLUG_COUNT,
 };
-/* "ok", "missing", "host-owned", ...  Since: 7 */
+/* "ok", "missing", "host-owned", ...  Since: 2 */
 const char *apm_replug_code_name(enum apm_replug_code code);
 struct apm_replug_verdict {
 	unsigned int adapter, domain;
@@ -881,7 +881,7 @@ struct apm_replug_verdict {
  * The target's master-key patterns come from keys (apm_keys_read()), or
  * from what host shows when keys is NULL.
  * Returns the number of APQNs that cannot be plugged, fn's non-zero
- * return, or -errno.  Since: 7
+ * return, or -errno.  Since: 2
  */
 int apm_restore_check(const struct apm_restore *r, struct apm_host *host,
 		      const struct apm_config *cfg, const char *uuid, const struct apm_keys *keys,
@@ -900,7 +900,7 @@ int apm_restore_check(const struct apm_restore *r, struct apm_host *host,
  * struct apm_config reads them (strictly: a malformed file is reported as
  * FILE:LINE and left out, nothing else is affected) and compares them with
  * a loaded host; struct apm_persist writes them, atomically, after the
- * checks ap-check and chzdev make.  Since: 3
+ * checks ap-check and chzdev make.  Since: 2
  */
 struct apm_config;
 struct apm_def;
@@ -920,20 +920,20 @@ enum apm_config_dir {
  * empty and every write is refused with -EOPNOTSUPP).  mdevctl's
  * definitions are read where mdevctl reads them: under $MDEVCTL_ENV_ROOT
  * when that is set (mdevctl 1.3+), unless apm_config_set_dir() says
- * otherwise.  Nothing is read before apm_config_load().  Since: 3
+ * otherwise.  Nothing is read before apm_config_load().  Since: 2
  */
 int apm_config_new(struct apm_ctx *ctx, const char *root, struct apm_config **cfg);
-/* New reference / drop one (NULL-safe; NULL once freed).  The config holds ctx.  Since: 3 */
+/* New reference / drop one (NULL-safe; NULL once freed).  The config holds ctx.  Since: 2 */
 struct apm_config *apm_config_ref(struct apm_config *cfg);
 struct apm_config *apm_config_unref(struct apm_config *cfg);
-/* Redirects one tool's files (before apm_config_load()); 0, -EINVAL, -ENOMEM.  Since: 3 */
+/* Redirects one tool's files (before apm_config_load()); 0, -EINVAL, -ENOMEM.  Since: 2 */
 int apm_config_set_dir(struct apm_config *cfg, enum apm_config_dir which, const char *dir);
 /*
  * (Re)reads every file.  Returns 0, or -ENOMEM; files that cannot be read
- * or parsed are listed by apm_config_get_errors() and left out.  Since: 3
+ * or parsed are listed by apm_config_get_errors() and left out.  Since: 2
  */
 int apm_config_load(struct apm_config *cfg);
-/* The root, or NULL when there is none (the built-in simulated host).  Since: 3 */
+/* The root, or NULL when there is none (the built-in simulated host).  Since: 2 */
 const char *apm_config_get_root(const struct apm_config *cfg);
 /* The definitions' directory, the rule file, libvirt's /etc and /run directories. */
 enum apm_config_path {
@@ -942,40 +942,40 @@ enum apm_config_path {
 	APM_PATH_LIBVIRT_ETC,
 	APM_PATH_LIBVIRT_RUN,
 };
-/* The path (NULL without a root).  Since: 3 */
+/* The path (NULL without a root).  Since: 2 */
 const char *apm_config_get_path(const struct apm_config *cfg, enum apm_config_path which);
-/* "FILE:LINE: reason" per file left out, one a line; "" when none.  Since: 3 */
+/* "FILE:LINE: reason" per file left out, one a line; "" when none.  Since: 2 */
 const char *apm_config_get_errors(const struct apm_config *cfg);
-/* Notes that are not errors (a rule not as chzdev writes it, skipped names).  Since: 3 */
+/* Notes that are not errors (a rule not as chzdev writes it, skipped names).  Since: 2 */
 const char *apm_config_get_notes(const struct apm_config *cfg);
 
-/* The definitions that could be read, sorted by uuid; borrowed from cfg (NULL past the end).  Since: 3 */
+/* The definitions that could be read, sorted by uuid; borrowed from cfg (NULL past the end).  Since: 2 */
 unsigned int apm_config_get_def_count(const struct apm_config *cfg);
 struct apm_def *apm_config_get_def(const struct apm_config *cfg, unsigned int i);
-/* By full uuid (either case); NULL when not defined.  Since: 3 */
+/* By full uuid (either case); NULL when not defined.  Since: 2 */
 struct apm_def *apm_config_find_def(const struct apm_config *cfg, const char *uuid);
-/* Its uuid (lower case), its file, and whether "start" is "auto" (borrowed).  Since: 3 */
+/* Its uuid (lower case), its file, and whether "start" is "auto" (borrowed).  Since: 2 */
 const char *apm_def_get_uuid(const struct apm_def *def);
 const char *apm_def_get_path(const struct apm_def *def);
 bool apm_def_get_autostart(const struct apm_def *def);
 /*
  * What `mdevctl start` assigns (APM_SET_ADAPTERS, _DOMAINS or
- * _CONTROL_DOMAINS; the guest sets are empty).  Since: 3
+ * _CONTROL_DOMAINS; the guest sets are empty).  Since: 2
  */
 void apm_def_get_mask(const struct apm_def *def, enum apm_mdev_set which, struct apm_mask *m);
-/* The "attrs" list in file order: its length; the i-th as 0 with key and value (borrowed), or -ENOENT.  Since: 3 */
+/* The "attrs" list in file order: its length; the i-th as 0 with key and value (borrowed), or -ENOENT.  Since: 2 */
 unsigned int apm_def_get_attr_count(const struct apm_def *def);
 int apm_def_get_attr(const struct apm_def *def, unsigned int i, const char **key,
 		     const char **value);
 
 /*
  * The mask 41-ap.rules sets: 0 with *m, -ENOENT when the rule (or that mask
- * in it) is missing, -EINVAL when the rule could not be read.  Since: 3
+ * in it) is missing, -EINVAL when the rule could not be read.  Since: 2
  */
 int apm_config_get_mask(const struct apm_config *cfg, bool aqmask, struct apm_mask *m);
 /*
  * Whether host's active apmask (aqmask) is lost at reboot: the rule does
- * not set it, or sets another.  Since: 6
+ * not set it, or sets another.  Since: 2
  */
 bool apm_config_mask_lost_at_reboot(const struct apm_config *cfg, const struct apm_host *host,
 				    bool aqmask);
@@ -989,7 +989,7 @@ struct apm_guest_info {
 	bool defined;	   /* its /etc definition has the mdev */
 	bool live;	   /* its running definition has the mdev */
 };
-/* The i-th domain (by name) that has uuid in either XML: 0, or -ENOENT.  Since: 3 */
+/* The i-th domain (by name) that has uuid in either XML: 0, or -ENOENT.  Since: 2 */
 int apm_config_get_guest(const struct apm_config *cfg, const char *uuid, unsigned int i,
 			 struct apm_guest_info *info);
 
@@ -1003,15 +1003,15 @@ struct apm_mdev_state {
 	unsigned int only_active, only_defined; /* APQNs in one matrix, not the other */
 	bool control_differs;
 };
-/* fn for every mdev active or defined, sorted by uuid; stops at fn's non-zero.  Since: 3 */
+/* fn for every mdev active or defined, sorted by uuid; stops at fn's non-zero.  Since: 2 */
 int apm_config_foreach_mdev(const struct apm_config *cfg, const struct apm_host *host,
 			    int (*fn)(const struct apm_mdev_state *st, void *data), void *data);
-/* 0 with *st, -ENOENT when uuid is neither active nor defined.  Since: 3 */
+/* 0 with *st, -ENOENT when uuid is neither active nor defined.  Since: 2 */
 int apm_config_get_mdev_state(const struct apm_config *cfg, const struct apm_host *host,
 			      const char *uuid, struct apm_mdev_state *st);
 /*
  * The APQNs of uuid's active matrix that its definition lacks (only_active)
- * and the reverse, sorted.  Since: 3
+ * and the reverse, sorted.  Since: 2
  */
 int apm_config_foreach_apqn_diff(const struct apm_config *cfg, const struct apm_host *host,
 				 const char *uuid,
@@ -1021,7 +1021,7 @@ int apm_config_foreach_apqn_diff(const struct apm_config *cfg, const struct apm_
 /*
  * The APQNs (of the host's queues and every mdev, active or defined) whose
  * owner at the next boot, by the masks 41-ap.rules sets, differs from the
- * owner now; a mask the rule does not set stays as it is.  Since: 3
+ * owner now; a mask the rule does not set stays as it is.  Since: 2
  */
 int apm_config_foreach_owner_diff(const struct apm_config *cfg, const struct apm_host *host,
 				  int (*fn)(unsigned int adapter, unsigned int domain,
@@ -1040,7 +1040,7 @@ enum apm_finding_code {
 	APM_FINDING_GUEST_NO_MDEV,   /* a domain uses an mdev neither active nor defined */
 	APM_FINDING_COUNT,
 };
-/* "autostart-overlap", "persistent-mask", ...  Since: 3 */
+/* "autostart-overlap", "persistent-mask", ...  Since: 2 */
 const char *apm_finding_name(enum apm_finding_code code);
 struct apm_finding {
 	enum apm_finding_code code;
@@ -1050,7 +1050,7 @@ struct apm_finding {
 	bool at_boot;	     /* it fails at the next boot (else: now, on a start) */
 	const char *text;    /* one sentence naming the APQN, the mdev and what happens */
 };
-/* fn for every finding, by mdev; stops at fn's non-zero.  Since: 3 */
+/* fn for every finding, by mdev; stops at fn's non-zero.  Since: 2 */
 int apm_config_foreach_finding(const struct apm_config *cfg, const struct apm_host *host,
 			       int (*fn)(const struct apm_finding *f, void *data), void *data);
 /*
@@ -1059,7 +1059,7 @@ int apm_config_foreach_finding(const struct apm_config *cfg, const struct apm_ho
  * written, as ap-check checks at the next mdevctl start.  Only the findings
  * the active configuration decides (an active mdev holding a definition's
  * APQN, the active masks giving it to the host); after is typically
- * apm_change_get_predicted_host().  Since: 6
+ * apm_change_get_predicted_host().  Since: 2
  */
 int apm_config_foreach_new_finding(const struct apm_config *cfg, const struct apm_host *before,
 				   const struct apm_host *after,
@@ -1074,42 +1074,42 @@ int apm_config_foreach_new_finding(const struct apm_config *cfg, const struct ap
  * read again and checked again, then the file is written to a temporary
  * file, fsync()ed and renamed over the old one (or removed), so it is
  * never half-written.  Nothing is written in read-only mode (-EROFS) or
- * without a root (-EOPNOTSUPP).  Since: 3
+ * without a root (-EOPNOTSUPP).  Since: 2
  */
 enum apm_start {
 	APM_START_KEEP = 0, /* the existing definition's start, else manual */
 	APM_START_MANUAL,
 	APM_START_AUTO,
 };
-/* The active mdev uuid's configuration as its definition.  -ENODEV: not active.  Since: 3 */
+/* The active mdev uuid's configuration as its definition.  -ENODEV: not active.  Since: 2 */
 int apm_persist_new_mdev(struct apm_config *cfg, struct apm_host *host, const char *uuid,
 			 enum apm_start start, struct apm_persist **p);
 /*
  * A definition with the given sets (adapters, domains, control domains;
  * NULL: none), for an mdev that need not be active yet.  -EINVAL: not a
- * uuid.  Since: 3
+ * uuid.  Since: 2
  */
 int apm_persist_new_define(struct apm_config *cfg, struct apm_host *host, const char *uuid,
 			   enum apm_start start, const struct apm_mask *sets,
 			   struct apm_persist **p);
-/* Removes uuid's definition.  -ENOENT: not defined.  Since: 3 */
+/* Removes uuid's definition.  -ENOENT: not defined.  Since: 2 */
 int apm_persist_new_undefine(struct apm_config *cfg, const char *uuid, struct apm_persist **p);
-/* The host's active masks as 41-ap.rules, as chzdev writes it.  Since: 3 */
+/* The host's active masks as 41-ap.rules, as chzdev writes it.  Since: 2 */
 int apm_persist_new_masks(struct apm_config *cfg, struct apm_host *host, struct apm_persist **p);
-/* New reference / drop one (NULL-safe).  A persist holds its config and host.  Since: 3 */
+/* New reference / drop one (NULL-safe).  A persist holds its config and host.  Since: 2 */
 struct apm_persist *apm_persist_ref(struct apm_persist *p);
 struct apm_persist *apm_persist_unref(struct apm_persist *p);
-/* "define mdev UUID (autostart)", "remove the definition of ...", "write the masks".  Since: 3 */
+/* "define mdev UUID (autostart)", "remove the definition of ...", "write the masks".  Since: 2 */
 const char *apm_persist_get_what(const struct apm_persist *p);
-/* The file written or removed.  Since: 3 */
+/* The file written or removed.  Since: 2 */
 const char *apm_persist_get_path(const struct apm_persist *p);
-/* Its new content, NULL when it is removed.  Since: 3 */
+/* Its new content, NULL when it is removed.  Since: 2 */
 const char *apm_persist_get_content(const struct apm_persist *p);
-/* 0 when the checks pass, else the -errno apply returns without writing.  Since: 3 */
+/* 0 when the checks pass, else the -errno apply returns without writing.  Since: 2 */
 int apm_persist_get_prediction(const struct apm_persist *p);
-/* One sentence per refusal (the APQN, the mdev, ap-check's words); "" when none.  Since: 3 */
+/* One sentence per refusal (the APQN, the mdev, ap-check's words); "" when none.  Since: 2 */
 const char *apm_persist_get_explanation(const struct apm_persist *p);
-/* Warnings that do not refuse (what will still fail, and when).  Since: 3 */
+/* Warnings that do not refuse (what will still fail, and when).  Since: 2 */
 const char *apm_persist_get_notes(const struct apm_persist *p);
 /*
  * Re-reads and re-checks under the lock, then writes; on success the
@@ -1117,7 +1117,7 @@ const char *apm_persist_get_notes(const struct apm_persist *p);
  * refusal (-EADDRINUSE an APQN is taken, -EADDRNOTAVAIL the host's by the
  * masks, -EINVAL control domains without a usage domain, -EIO a file that
  * cannot be read, -EEXIST a file not as its tool writes it), -EROFS,
- * -ETIMEDOUT (the lock), or the errno of the write.  Since: 3
+ * -ETIMEDOUT (the lock), or the errno of the write.  Since: 2
  */
 int apm_persist_apply(struct apm_persist *p);
 
@@ -1136,38 +1136,38 @@ int apm_persist_apply(struct apm_persist *p);
  * journal and the host are read once more.  An undo done whole takes its
  * entry out, so the next undo reverts the change before; it is not itself
  * an entry (there is no redo); an undo done in part is one.  Rescans and
- * the simulated hypervisor's and guests' events are not journaled.  Since: 6
+ * the simulated hypervisor's and guests' events are not journaled.  Since: 2
  */
 struct apm_undo;
 /*
  * The undo of host's last change (cfg: the persistent configuration the
  * checks of a file's return use; NULL: the host's default).  0 and a new
  * undo, whatever its verdict (apm_undo_get_prediction()), or -ENOMEM.
- * Since: 6
+ * Since: 2
  */
 int apm_undo_new(struct apm_host *host, struct apm_config *cfg, struct apm_undo **u);
-/* New reference / drop one (NULL-safe; NULL once freed).  Since: 6 */
+/* New reference / drop one (NULL-safe; NULL once freed).  Since: 2 */
 struct apm_undo *apm_undo_ref(struct apm_undo *u);
 struct apm_undo *apm_undo_unref(struct apm_undo *u);
-/* "undo change #12: assign domain 0x47 (mdev …)", or NULL when there is none.  Since: 6 */
+/* "undo change #12: assign domain 0x47 (mdev …)", or NULL when there is none.  Since: 2 */
 const char *apm_undo_get_what(const struct apm_undo *u);
-/* "made by uid=0(root) tty=pts/1 on 2026-05-01 12:00:03 UTC, pid 4242", or NULL.  Since: 6 */
+/* "made by uid=0(root) tty=pts/1 on 2026-05-01 12:00:03 UTC, pid 4242", or NULL.  Since: 2 */
 const char *apm_undo_get_origin(const struct apm_undo *u);
 /*
  * 0: it can be undone.  -ENOENT: nothing to undo; -ESTALE: the host is not
  * as the change left it; -EOPNOTSUPP: the host keeps no journal; -EPERM,
  * -EINVAL: a journal not to be trusted, or malformed; else the refusal the
- * inverse's rules predict.  Since: 6
+ * inverse's rules predict.  Since: 2
  */
 int apm_undo_get_prediction(const struct apm_undo *u);
-/* Why not, one sentence a line (naming the APQN, the mdev, the file); "" when it can.  Since: 6 */
+/* Why not, one sentence a line (naming the APQN, the mdev, the file); "" when it can.  Since: 2 */
 const char *apm_undo_get_explanation(const struct apm_undo *u);
-/* What the undo cannot put back (a guest's devices, requests in flight); "" when nothing.  Since: 6 */
+/* What the undo cannot put back (a guest's devices, requests in flight); "" when nothing.  Since: 2 */
 const char *apm_undo_get_notes(const struct apm_undo *u);
 /*
  * The inverse: a change of the host, or a write of a file (borrowed; NULL
  * when it is the other kind or there is none).  Its preview, steps,
- * explanation and, after apply, its results are the undo's.  Since: 6
+ * explanation and, after apply, its results are the undo's.  Since: 2
  */
 struct apm_change *apm_undo_get_change(const struct apm_undo *u);
 struct apm_persist *apm_undo_get_persist(const struct apm_undo *u);
@@ -1176,7 +1176,7 @@ struct apm_persist *apm_undo_get_persist(const struct apm_undo *u);
  * the newest and the host still as it left it, the inverse planned again
  * and applied.  0, the prediction, -EAGAIN (another change came first, or
  * the inverse's verdict changed: look again), or the inverse's -errno.
- * Since: 6
+ * Since: 2
  */
 int apm_undo_apply(struct apm_undo *u);
 
@@ -1200,7 +1200,7 @@ const char *apm_errno_name(int err);
  * takes a ','-separated list of IDs and ranges A-B and returns them sorted
  * and de-duplicated in ids (room for 256) with their number in *n.  Both
  * return 0, or -EINVAL / -ERANGE with a sentence naming the offending text
- * in err (which may be NULL).  Since: 4
+ * in err (which may be NULL).  Since: 2
  */
 int apm_parse_id(const char *s, unsigned int *id, char *err, size_t errsize);
 int apm_parse_id_list(const char *s, unsigned int *ids, size_t *n, char *err, size_t errsize);
