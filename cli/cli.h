@@ -18,7 +18,7 @@
 #include <stdbool.h>
 #include <stdio.h>
 
-#include "libapmatrix.h"
+#include "libapmatrix-sim.h"
 
 /* Exit codes (a contract). */
 #define EXIT_OK	      0

@@ -12,7 +12,7 @@
 #include <stdio.h>
 #include <syslog.h>
 
-#include "libapmatrix.h"
+#include "libapmatrix-sim.h"
 #include "model.h"
 
 #define APM_EXPORT	 __attribute__((visibility("default")))

@@ -183,14 +183,6 @@ int apm_ctx_set_syslog_path(struct apm_ctx *ctx, const char *path);
 int apm_ctx_set_journal_path(struct apm_ctx *ctx, const char *path);
 /* The journal's path, or NULL.  Since: 2 */
 const char *apm_ctx_get_journal_path(const struct apm_ctx *ctx);
-
-/*
- * Raw seam access, paths relative to the root ("bus/ap/apmask").
- * read returns the number of bytes read (NUL-terminated in buf) or -errno;
- * write returns 0 or the kernel's -errno (a short write is -EIO).
- */
-int apm_ctx_read_attr(struct apm_ctx *ctx, const char *path, char *buf, size_t size);
-int apm_ctx_write_attr(struct apm_ctx *ctx, const char *path, const char *buf, size_t len);
 /* 1 if path may be written (a write bit and access W_OK, or the sim), and not read-only; else 0. */
 int apm_ctx_can_write(struct apm_ctx *ctx, const char *path);
 
@@ -614,36 +606,12 @@ int apm_change_new_rescan(struct apm_host *host, struct apm_change **change);
 int apm_change_new_online(struct apm_host *host, unsigned int adapter, int domain, bool on,
 			  struct apm_change **change);
 
-enum apm_sim_op {
-	APM_SIM_GUEST_START = 0,  /* arg: uuid, name */
-	APM_SIM_GUEST_STOP,	  /* arg: uuid */
-	APM_SIM_SE_CONFIG,	  /* id, on */
-	APM_SIM_CHKSTOP,	  /* id, on */
-	APM_SIM_LPAR_ADD_ADAPTER, /* id, name = card type (NULL: CEX8C) */
-	APM_SIM_LPAR_REMOVE_ADAPTER,
-	APM_SIM_LPAR_ADD_USAGE_DOMAIN,
-	APM_SIM_LPAR_REMOVE_USAGE_DOMAIN,
-	APM_SIM_LPAR_ADD_CONTROL_DOMAIN,
-	APM_SIM_LPAR_REMOVE_CONTROL_DOMAIN,
-	APM_SIM_SCAN,
-	/*
-	 * QEMU's whole-device hot unplug / plug (virsh detach-device /
-	 * attach-device --live): the guest runs on without / again with the
-	 * mdev.  Since: 2
-	 */
-	APM_SIM_GUEST_DETACH, /* arg: uuid */
-	APM_SIM_GUEST_ATTACH, /* arg: uuid, name */
-};
-struct apm_sim_arg {
-	const char *uuid;
-	const char *name;
-	unsigned int id;
-	bool on;
-	bool strict; /* LPAR changes: require the LPAR's adapters configured off */
-};
-/* Simulated-host events; on a real host -EOPNOTSUPP.  Since: 1 */
-int apm_change_new_sim(struct apm_host *host, enum apm_sim_op op, const struct apm_sim_arg *arg,
-		       struct apm_change **change);
+/*
+ * The simulated host's hypervisor controls (guests, the SE/HMC side, the
+ * LPAR's configuration) and raw attribute access are not part of this
+ * stable interface: they are in libapmatrix-sim.h, for apmatrix's own
+ * tools and tests.
+ */
 
 /* What a change does, for apm_strerror().  Since: 2 */
 enum apm_op {

@@ -35,7 +35,7 @@
 #include <stdio.h>
 #include <sys/types.h>
 
-#include "libapmatrix.h"
+#include "libapmatrix-sim.h"
 #include "theme.h"
 
 /* ------------------------------------------------------------ screen.c */

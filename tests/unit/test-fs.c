@@ -19,7 +19,7 @@
 
 #include <cmocka.h>
 
-#include "libapmatrix.h"
+#include "libapmatrix-sim.h"
 
 #define G1 "62177883-f1bb-47f0-914d-32a22e3a8804"
 #define G2 "cef03c3c-903d-4ecc-9a83-40694cb8aee4"

@@ -17,7 +17,7 @@
 #include <cmocka.h>
 
 #include "apm-private.h"
-#include "libapmatrix.h"
+#include "libapmatrix-sim.h"
 
 #define MANY 2000
 

@@ -19,7 +19,7 @@
 
 #include <cmocka.h>
 
-#include "libapmatrix.h"
+#include "libapmatrix-sim.h"
 
 #define GUEST1 "62177883-f1bb-47f0-914d-32a22e3a8804"
 

@@ -17,7 +17,7 @@
 
 #include <cmocka.h>
 
-#include "libapmatrix.h"
+#include "libapmatrix-sim.h"
 
 static void unescape(char *s)
 {
