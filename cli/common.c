@@ -31,18 +31,25 @@ void cli_log(void *data, int priority, const char *file, int line, const char *f
 	free(text);
 }
 
+/* "PROG: " and the message on stderr, escaped line by line. */
+static void veprintf(struct cli *cli, const char *fmt, va_list ap)
+{
+	char *text = NULL, prefix[64];
+
+	if (vasprintf(&text, fmt, ap) < 0)
+		return;
+	snprintf(prefix, sizeof(prefix), "%s: ", cli->prog);
+	print_escaped_lines(stderr, prefix, text);
+	free(text);
+}
+
 void usage_error(struct cli *cli, const char *fmt, ...)
 {
 	va_list ap;
-	char *text = NULL;
-	int n;
 
 	va_start(ap, fmt);
-	n = vasprintf(&text, fmt, ap);
+	veprintf(cli, fmt, ap);
 	va_end(ap);
-	if (n >= 0)
-		eprintf(cli, "%s", text);
-	free(text);
 	fprintf(stderr, "Try '%s --help'.\n", cli->prog);
 }
 
@@ -146,19 +153,10 @@ void print_escaped_lines(FILE *f, const char *prefix, const char *text)
 void eprintf(struct cli *cli, const char *fmt, ...)
 {
 	va_list ap;
-	char *text = NULL;
-	int n;
 
 	va_start(ap, fmt);
-	n = vasprintf(&text, fmt, ap);
+	veprintf(cli, fmt, ap);
 	va_end(ap);
-	if (n >= 0) {
-		char prefix[64];
-
-		snprintf(prefix, sizeof(prefix), "%s: ", cli->prog);
-		print_escaped_lines(stderr, prefix, text);
-	}
-	free(text);
 }
 
 /* Whether mdev md is one of those name could mean (apm_host_lookup_mdev's rule). */
