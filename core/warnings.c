@@ -49,7 +49,7 @@ struct walk {
 	int (*fn)(const struct apm_warning *w, void *data);
 	void *data;
 	struct apm_apqn *apqns;
-	struct apm_apqns *set;
+	struct apm_apqns *set, *chk; /* chk: a guest's checkstopped queues */
 };
 
 /* Call fn with set's APQNs (in adapter, domain order) and the sentence b. */
@@ -136,7 +136,7 @@ static int control_warnings(struct walk *w, unsigned int i)
 	return 0;
 }
 
-/* The guest's queues in w->set of one state (what: 0 deconfigured, 1 checkstopped). */
+/* The guest's queues in w->set, of one state (what: 0 deconfigured, 1 checkstopped). */
 static int queue_warning(struct walk *w, const struct apm_mdev *m, const char *guest, int what)
 {
 	static const enum apm_warning_code codes[] = { APM_WARNING_GUEST_QUEUE_DECONFIGURED,
@@ -153,6 +153,32 @@ static int queue_warning(struct walk *w, const struct apm_mdev *m, const char *g
 		       words[what]);
 	apm_buf_free(&l);
 	return emit(w, codes[what], m, NULL, -1, &b);
+}
+
+/*
+ * 0 deconfigured, 1 checkstopped, -1 neither (or no such queue): the two
+ * attributes alone (ap_queue.c: config_show, chkstop_show), not the six of
+ * a queue's detail, unless the detail is loaded already.
+ */
+static int queue_state(struct apm_host *h, unsigned int a, unsigned int q)
+{
+	char buf[16];
+	int config = -1, chkstop = -1;
+
+	if (!(h->queue[a][q] & APM_Q_EXISTS))
+		return -1;
+	if (h->detail) {
+		config = h->details[a * APR_BITS + q].config;
+		chkstop = h->details[a * APR_BITS + q].chkstop;
+	} else {
+		if (apm_readf(h->ctx, buf, sizeof(buf), "devices/ap/card%02x/%02x.%04x/config", a,
+			      a, q) > 0)
+			config = atoi(buf);
+		if (config != 0 && apm_readf(h->ctx, buf, sizeof(buf),
+					     "devices/ap/card%02x/%02x.%04x/chkstop", a, a, q) > 0)
+			chkstop = atoi(buf);
+	}
+	return config == 0 ? 0 : chkstop == 1 ? 1 : -1;
 }
 
 static int guest_warnings(struct walk *w, const struct apm_mdev *m)
@@ -184,31 +210,28 @@ static int guest_warnings(struct walk *w, const struct apm_mdev *m)
 			return rc;
 	}
 	/* Queue by queue, on the adapters that work: what lszcrypt shows per APQN. */
-	for (int what = 0; what < 2; what++) {
-		apm_apqns_zero(w->set);
-		for (unsigned int a = apr_mask_next(&m->m.sapm, 0); a < APR_BITS;
-		     a = apr_mask_next(&m->m.sapm, a + 1)) {
-			const struct apm_card *c = &h->cards[a];
+	apm_apqns_zero(w->set);
+	apm_apqns_zero(w->chk);
+	for (unsigned int a = apr_mask_next(&m->m.sapm, 0); a < APR_BITS;
+	     a = apr_mask_next(&m->m.sapm, a + 1)) {
+		const struct apm_card *c = &h->cards[a];
 
-			if (!c->has_card || c->chkstop == 1 || c->config == 0)
-				continue;
-			for (unsigned int q = apr_mask_next(&m->m.saqm, 0); q < APR_BITS;
-			     q = apr_mask_next(&m->m.saqm, q + 1)) {
-				struct apm_queue_detail qd;
-				int state;
+		if (!c->has_card || c->chkstop == 1 || c->config == 0)
+			continue;
+		for (unsigned int q = apr_mask_next(&m->m.saqm, 0); q < APR_BITS;
+		     q = apr_mask_next(&m->m.saqm, q + 1)) {
+			int state = queue_state(h, a, q);
 
-				if (apm_host_get_queue_detail(h, a, q, &qd))
-					continue;
-				state = qd.config == 0 ? 0 : qd.chkstop == 1 ? 1 : -1;
-				if (state == what)
-					apm_apqns_add(w->set, a, q);
-			}
+			if (state >= 0)
+				apm_apqns_add(state ? w->chk : w->set, a, q);
 		}
-		rc = queue_warning(w, m, guest, what);
-		if (rc)
-			return rc;
 	}
-	return 0;
+	rc = queue_warning(w, m, guest, 0);
+	if (!rc) {
+		*w->set = *w->chk;
+		rc = queue_warning(w, m, guest, 1);
+	}
+	return rc;
 }
 
 APM_EXPORT int apm_host_foreach_warning(struct apm_host *host,
@@ -220,7 +243,8 @@ APM_EXPORT int apm_host_foreach_warning(struct apm_host *host,
 
 	w.apqns = malloc(APR_BITS * APR_BITS * sizeof(*w.apqns));
 	w.set = malloc(sizeof(*w.set));
-	if (!w.apqns || !w.set) {
+	w.chk = malloc(sizeof(*w.chk));
+	if (!w.apqns || !w.set || !w.chk) {
 		rc = -ENOMEM;
 		goto out;
 	}
@@ -232,5 +256,6 @@ APM_EXPORT int apm_host_foreach_warning(struct apm_host *host,
 out:
 	free(w.apqns);
 	free(w.set);
+	free(w.chk);
 	return rc;
 }
