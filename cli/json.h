@@ -33,7 +33,7 @@ json_object *json_adapter(struct apm_host *h, unsigned int a, bool detail);
 void json_queue_fields(json_object *o, struct apm_host *h, const struct apm_queue_info *q);
 /* The whole host: `show --json` and `show` (show.c). */
 void show_json(FILE *f, struct apm_host *h, const struct apm_config *cfg, bool detail);
-void show_text(FILE *f, struct apm_host *h, const struct apm_config *cfg);
+void show_text(FILE *f, struct apm_host *h, const struct apm_config *cfg, bool detail);
 
 /* show-persist.c: the mdevs active or defined, each with its persistence. */
 void json_persist_mdevs(FILE *f, struct apm_host *h, const struct apm_config *cfg);

@@ -360,7 +360,47 @@ static int text_warning(const struct apm_warning *w, void *data)
 	return 0;
 }
 
-void show_text(FILE *f, struct apm_host *h, const struct apm_config *cfg)
+/*
+ * With --detail: the queues whose own state (ap_queue.c config, chkstop;
+ * zcrypt_queue.c online, as chzcrypt -d AA.DDDD sets it) is not their
+ * card's, which the card's row above does not show.
+ */
+struct unlike {
+	FILE *f;
+	struct apm_host *h;
+	unsigned int n;
+};
+
+static int unlike_queue(const struct apm_queue_info *q, void *data)
+{
+	struct unlike *u = data;
+	struct apm_adapter_info ai;
+	struct apm_queue_detail d;
+	const char *what[3];
+	int k = 0;
+
+	if (!q->exists || apm_host_get_adapter(u->h, q->adapter, &ai) ||
+	    apm_host_get_queue_detail(u->h, q->adapter, q->domain, &d))
+		return 0;
+	if (d.config == 0 && ai.config != 0)
+		what[k++] = "deconfigured";
+	if (d.chkstop == 1 && ai.chkstop != 1)
+		what[k++] = "checkstopped";
+	/* zcrypt_queue.c: online_show reads 0 for a queue deconfigured or checkstopped. */
+	if (d.online == 0 && ai.online != 0 && !k)
+		what[k++] = "offline (zcrypt)";
+	if (!k)
+		return 0;
+	if (!u->n++)
+		fprintf(u->f, "\nqueues unlike their card:\n");
+	fprintf(u->f, "  %02x.%04x:", q->adapter, q->domain);
+	for (int i = 0; i < k; i++)
+		fprintf(u->f, "%s %s", i ? "," : "", what[i]);
+	fprintf(u->f, "\n");
+	return 0;
+}
+
+void show_text(FILE *f, struct apm_host *h, const struct apm_config *cfg, bool detail)
 {
 	struct text_warn tw;
 	struct apm_ctx *ctx = apm_host_get_ctx(h);
@@ -423,6 +463,11 @@ void show_text(FILE *f, struct apm_host *h, const struct apm_config *cfg)
 			ai.mode ? ai.mode : "-", ai.in_lpar ? "yes" : "no",
 			tri(ai.config, "on", "off"), tri(ai.chkstop, "yes", "no"),
 			tri(ai.online, "yes", "no"));
+	}
+	if (detail) {
+		struct unlike u = { .f = f, .h = h };
+
+		apm_host_foreach_queue(h, unlike_queue, &u);
 	}
 
 	apm_host_foreach_queue(h, grid_queue, g);
@@ -591,7 +636,7 @@ int cmd_show(struct cli *cli, int argc, char **argv)
 	else if (json)
 		show_json(stdout, h, cfg, detail);
 	else
-		show_text(stdout, h, cfg);
+		show_text(stdout, h, cfg, detail);
 	apm_config_unref(cfg);
 	apm_host_unref(h);
 	return rc;

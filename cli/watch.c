@@ -456,7 +456,7 @@ static void snapshot(struct cli *cli, struct out *o, struct apm_host *h)
 			o->time, doc ? doc : "null");
 		free(doc);
 	} else {
-		show_text(o->f, h, cfg);
+		show_text(o->f, h, cfg, false);
 		fprintf(o->f, "--- %s: watching (Ctrl-C ends)\n", o->time);
 	}
 	apm_config_unref(cfg);

@@ -141,6 +141,24 @@ sim=$saved
 run "warnings in show --detail" 0 "$APMATRIX" --sim="$work/warn.ini" show --detail
 expect_grep "show --detail too" out "mdev R: Guest1's queue 05.0011 is deconfigured"
 
+# A queue's own state where it is not its card's: with --detail in the text
+# too (the card's row above cannot show it), as lszcrypt shows it.
+cat >"$work/queues.ini" <<'T'
+[lpar]
+adapters = 5:CEX8C
+usage_domains = 1,2,3
+[queue 05.0001]
+online = 0
+[queue 05.0002]
+config = 0
+T
+run "show --detail with queues unlike their card" 0 "$APMATRIX" --sim="$work/queues.ini" show --detail
+is "each named with its state" "queues unlike their card:
+  05.0001: offline (zcrypt)
+  05.0002: deconfigured" "$(sed -n '/^queues unlike/,/^$/p' "$work/out" | sed '/^$/d')"
+run "show without --detail reads no queue's own state" 0 "$APMATRIX" --sim="$work/queues.ini" show
+expect_no_grep "so it says nothing of it" out "queues unlike their card"
+
 run "show --read-only works" 0 "$APMATRIX" --sim="$sim" --read-only show --json
 run "unknown show option" 2 am show --bogus
 done_testing
