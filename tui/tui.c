@@ -432,6 +432,7 @@ static void app_free(struct app *app)
 	doc_free(&app->text_doc);
 	doc_free(&app->warnings);
 	apm_watch_unref(app->watch);
+	free(app->qdown);
 	apm_host_unref(app->host);
 	free(app->scr.c);
 	free(app->shown.c);

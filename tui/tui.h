@@ -171,6 +171,12 @@ extern const struct look_def cell_looks[LOOK_COUNT];
 void look_of(const struct app *app, enum look k, const struct apm_mdev *m, struct cell_look *look);
 /* view-grid.c: how the legends write look k's glyph: "h", "X*", "." */
 void look_legend(enum look k, char *glyph, size_t size);
+/*
+ * What the queue itself is when it is not what its card is ("deconfigured",
+ * "checkstopped", "offline (zcrypt)"), else NULL: read on demand, once per
+ * snapshot (the grid marks it with '_').
+ */
+const char *queue_down(struct app *app, unsigned int a, unsigned int q);
 /* The width of a grid column: the longest label, its mark and a blank. */
 int grid_cell_w(const struct app *app);
 #define GRID_X 19 /* the row labels and a blank */
@@ -351,6 +357,9 @@ struct app {
 	unsigned int events_seen, events_logged;
 	unsigned long long lost_told; /* the engine's lost events already logged */
 	bool redraw;		      /* something to draw since the last frame */
+	/* queue_down's answers for qdown_host: 0 not read yet, else 1 + its word's index. */
+	unsigned char *qdown;
+	const struct apm_host *qdown_host;
 	/* Key bindings from config.ini: replace an action's first key. */
 	int key_override[64];
 	char key_override_name[64][16];

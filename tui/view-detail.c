@@ -28,6 +28,9 @@ void detail_doc(struct app *app, struct doc *d, int width)
 			apm_host_get_queue_detail(app->host, app->cur_a, app->cur_q, &qd);
 		doc_add(d, ROLE_TEXT, 2, "queue: driver %s%s%s", qi.driver ? qi.driver : "none",
 			qd.status[0] ? ", " : "", qd.status);
+		if (queue_down(app, app->cur_a, app->cur_q))
+			doc_add(d, ROLE_WARNING, 2, "queue itself: %s, unlike its card",
+				queue_down(app, app->cur_a, app->cur_q));
 	} else {
 		doc_add(d, ROLE_TEXT, 2, "no queue device");
 	}

@@ -7,6 +7,7 @@
  * longest label needs.  The cursor is always a visible cell (app.c keeps
  * it there) and the view scrolls to keep it in sight.
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "tui.h"
@@ -102,6 +103,39 @@ void cell_look(const struct app *app, const struct apm_queue_info *q, struct cel
 	}
 	look_of(app, (enum look)q->cell,
 		q->mdev >= 0 ? apm_host_get_mdev(app->host, (unsigned int)q->mdev) : NULL, look);
+}
+
+const char *queue_down(struct app *app, unsigned int a, unsigned int q)
+{
+	static const char *const words[] = { NULL, "deconfigured", "checkstopped",
+					     "offline (zcrypt)" };
+	struct apm_adapter_info ai;
+	struct apm_queue_detail d;
+	unsigned char *v;
+
+	if (a > 255 || q > 255)
+		return NULL;
+	if (!app->qdown && !(app->qdown = calloc(256 * 256, 1)))
+		return NULL;
+	if (app->qdown_host != app->host) {
+		memset(app->qdown, 0, 256 * 256);
+		app->qdown_host = app->host;
+	}
+	v = &app->qdown[a * 256 + q];
+	if (!*v) {
+		*v = 1;
+		if (!apm_host_get_adapter(app->host, a, &ai) &&
+		    !apm_host_get_queue_detail(app->host, a, q, &d)) {
+			if (d.config == 0 && ai.config != 0)
+				*v = 2;
+			else if (d.chkstop == 1 && ai.chkstop != 1)
+				*v = 3;
+			/* zcrypt_queue.c: online_show is 0 for a queue deconfigured or checkstopped. */
+			else if (d.online == 0 && ai.online != 0 && d.config != 0 && d.chkstop != 1)
+				*v = 4;
+		}
+	}
+	return words[*v - 1];
 }
 
 /* Column markers (lszcrypt -d: U usage, C control, B both) and the selected mdev's control domains. */
@@ -202,6 +236,9 @@ static void grid_draw(struct app *app, struct view *v, const struct area *a)
 			role = look.role;
 			/* The blank after a cell keeps its role: one attribute run, fewer bytes. */
 			snprintf(g, sizeof(g), "%s ", look.glyph);
+			/* The queue itself off while its card is not: '_' after the cell. */
+			if (qi.exists && queue_down(app, ad, q))
+				g[cw - 1] = '_';
 			if (ad == app->cur_a && q == app->cur_q) {
 				role = ROLE_CURSOR;
 			} else if (app->sel != SEL_NONE && app_in_selection(app, ad, q)) {

@@ -15,6 +15,8 @@ void legend_doc(struct doc *d)
 	/* After the cells' looks (view-grid.c's table), what else the grid and the list show. */
 	static const char *const lines[] = {
 		"<   after a cell: in the selection (v, V, b)",
+		"_   after a cell: the queue itself is deconfigured, checkstopped or offline "
+		"(zcrypt), unlike its card (the detail says which)",
 		"column markers: U usage domain, C control domain, B both (lszcrypt -d); "
 		"d the host's default domain (ap_domain)",
 		"under them, the selected mdev's control domains: + in its guest, - filtered out",

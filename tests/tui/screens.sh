@@ -81,6 +81,28 @@ q
 S
 screens nav
 
+# A queue's own state where it is not its card's (chzcrypt -d 05.0001, a
+# queue deconfigured alone): '_' after the cell, never colour alone, and
+# the detail says which.
+rm -f host.ini
+"$APMATRIX" --sim=host.ini show >/dev/null
+sed -i 's/^; end of the apmatrix state$/[queue 05.0001]\nonline = 0\n[queue 06.0001]\nconfig = 0\n&/' host.ini
+cp host.ini qstate.ini
+host=$work/qstate.ini
+cat >qstate.script <<'S'
+g05.0001<Enter>
+:save-display qstate.1.txt
+g06.0001<Enter>
+:save-display qstate.2.txt
+S
+screens qstate
+unset host
+has "an offline queue is marked" qstate.1.txt "05 CEX5C cca        h_"
+has "the detail says offline" qstate.1.txt "queue itself: offline (zcrypt), unlike its card"
+has "a deconfigured queue is marked" qstate.2.txt "06 CEX5A accel      h_"
+has "the detail says deconfigured" qstate.2.txt "queue itself: deconfigured, unlike its card"
+hasnt "a queue like its card is not" qstate.1.txt "04 CEX5C cca   off  h_"
+
 # g reads an APQN as apm_parse_apqn does: the kernel's form or fewer
 # digits, nothing that only looks like one ("0x5.47").
 cat >goto.script <<'S'
