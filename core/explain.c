@@ -808,7 +808,8 @@ static void suggest(struct apm_change *c, int self, int kind, const struct apm_a
 				    !(h->queue[a][q] & APM_Q_EXISTS))
 					continue;
 				touches |= h->has_ap_domain && (int)q == h->ap_domain;
-				if (!apm_apqns_test(set, a, q) || (int)q == h->ap_domain)
+				if (!apm_apqns_test(set, a, q) ||
+				    (h->has_ap_domain && (int)q == h->ap_domain))
 					apm_apqns_add(more, a, q);
 			}
 		apm_mask_format_ranges((const struct apm_mask *)ids, list, sizeof(list));
