@@ -158,7 +158,7 @@ int cmd_mask(struct cli *cli, int argc, char **argv)
 				    : "");
 		return EXIT_USAGE;
 	}
-	rc = apm_change_new_mask(h, aq, argv[2], flags, &c);
+	rc = apm_change_new_mask_spec(h, aq, argv[2], flags, &c);
 	apm_host_unref(h);
 	if (rc)
 		return plan_failed(cli, "mask", rc);

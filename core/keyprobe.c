@@ -90,7 +90,7 @@ static int set_mask(struct apm_host **host, bool aq, const struct apm_mask *m, s
 	int rc;
 
 	apm_mask_format(m, spec);
-	rc = apm_change_new_mask(*host, aq, spec, 0, &c);
+	rc = apm_change_new_mask(*host, aq, spec, &c);
 	if (rc)
 		return rc;
 	rc = apm_change_apply(c);

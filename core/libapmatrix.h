@@ -585,9 +585,15 @@ enum apm_res {
  * with flags (APM_MASK_SPEC_ABSOLUTE; the mask's own flag is implied):
  * chzdev's form is written as the absolute mask it means; an ambiguous or
  * malformed SPEC is refused before anything is written (-EINVAL, with the
- * sentence in the explanation).  Since: 1 (flags since 2)
+ * sentence in the explanation).  Since: 2
  */
-int apm_change_new_mask(struct apm_host *host, bool aqmask, const char *spec, unsigned int flags,
+int apm_change_new_mask_spec(struct apm_host *host, bool aqmask, const char *spec,
+			     unsigned int flags, struct apm_change **change);
+/*
+ * SPEC as the kernel reads it (apm_change_new_mask_spec() with
+ * APM_MASK_SPEC_ABSOLUTE): ABI 1's reading, kept for its callers.  Since: 1
+ */
+int apm_change_new_mask(struct apm_host *host, bool aqmask, const char *spec,
 			struct apm_change **change);
 int apm_change_new_assign(struct apm_host *host, const char *uuid, enum apm_res res, bool unassign,
 			  const unsigned int *ids, size_t n, struct apm_change **change);

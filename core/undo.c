@@ -221,7 +221,7 @@ static int plan_inverse(struct apm_undo *u, struct apm_host *h, struct apm_chang
 	switch (e->kind) {
 	case APM_J_MASK:
 		apr_mask_format(&e->before.m[0], hex);
-		rc = apm_change_new_mask(h, e->aq, hex, 0, c);
+		rc = apm_change_new_mask(h, e->aq, hex, c);
 		break;
 	case APM_J_MATRIX:
 		rc = apm_change_new_restore(h, e->uuid, e->before.m, false, c);

@@ -64,7 +64,7 @@ static int change_make(struct apm_host *h, const struct plan *p, struct apm_chan
 {
 	switch (p->kind) {
 	case PLAN_MASK:
-		return apm_change_new_mask(h, p->aq, p->spec, 0, c);
+		return apm_change_new_mask_spec(h, p->aq, p->spec, 0, c);
 	case PLAN_ASSIGN:
 		return apm_change_new_assign(h, p->uuid, p->res, p->un, p->ids, p->n, c);
 	case PLAN_MATRIX:

@@ -66,7 +66,8 @@ static void defined_row(struct app *app, const struct area *a, int y, const char
 
 	for (int k = 0; k < 2; k++)
 		apm_def_get_mask(d, (enum apm_mdev_set)k, &set[k]);
-	snprintf(tail, sizeof(tail), " %-6s %u/- %-4s", "off", apm_mask_weight(&set[0]) * apm_mask_weight(&set[1]),
+	snprintf(tail, sizeof(tail), " %-6s %u/- %-4s", "off",
+		 apm_mask_weight(&set[0]) * apm_mask_weight(&set[1]),
 		 apm_def_get_autostart(d) ? "auto" : "man");
 	tw = text_cols(tail);
 	uuid_fit(s, uuid_full, a->w - lw - 1 - tw - 12, uuid, sizeof(uuid));

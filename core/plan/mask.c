@@ -177,10 +177,17 @@ const struct apm_planner apm_plan_mask = {
 	.verify = verify,
 };
 
-APM_EXPORT int apm_change_new_mask(struct apm_host *host, bool aq, const char *spec,
-				   unsigned int flags, struct apm_change **out)
+APM_EXPORT int apm_change_new_mask_spec(struct apm_host *host, bool aq, const char *spec,
+					unsigned int flags, struct apm_change **out)
 {
 	struct mask_request r = { .aq = aq, .spec = spec, .flags = flags };
 
 	return apm_change_plan(host, &apm_plan_mask, &r, out);
+}
+
+/* ABI 1's signature and reading: every SPEC as the kernel takes it. */
+APM_EXPORT int apm_change_new_mask(struct apm_host *host, bool aq, const char *spec,
+				   struct apm_change **out)
+{
+	return apm_change_new_mask_spec(host, aq, spec, APM_MASK_SPEC_ABSOLUTE, out);
 }

@@ -46,7 +46,7 @@ static void mask(struct apm_ctx *ctx, const char *spec)
 	struct apm_host *h;
 
 	assert_int_equal(apm_host_load(ctx, 0, &h), 0);
-	assert_int_equal(apm_change_new_mask(h, true, spec, 0, &c), 0);
+	assert_int_equal(apm_change_new_mask(h, true, spec, &c), 0);
 	assert_int_equal(apm_change_apply(c), 0);
 	apm_change_unref(c);
 	apm_host_unref(h);
