@@ -280,24 +280,6 @@ APM_EXPORT const char *apm_strerror(enum apm_op op, int err)
 
 /* ------------------------------------------------------ refusals */
 
-void apm_mdev_label(const struct apm_host *host, int i, char *out, size_t size)
-{
-	const struct apm_mdev *m;
-
-	/* An mdev the change itself creates (an undo's) is not in the snapshot. */
-	if (i < 0 || (unsigned int)i >= host->nmdevs) {
-		snprintf(out, size, "the mdev this change creates");
-		return;
-	}
-	m = &host->mdevs[i];
-	if (m->guest[0])
-		snprintf(out, size, "mdev %.8s… (%s)", m->uuid, m->guest);
-	else if (m->in_use == 1)
-		snprintf(out, size, "mdev %.8s… (in use by a guest)", m->uuid);
-	else
-		snprintf(out, size, "mdev %.8s…", m->uuid);
-}
-
 void apm_ids_text(const struct apr_mask *m, char *out, size_t size)
 {
 	apm_mask_format_ranges((const struct apm_mask *)m, out, size);
@@ -310,7 +292,8 @@ static const struct apr_refusal *why(const struct apm_change *c)
 	return c->why;
 }
 
-void apm_mdev_whole(const struct apm_host *host, int i, char *out, size_t size)
+/* The UUID whole (to be pasted) or its first 8 characters, and who uses it. */
+static void mdev_name(const struct apm_host *host, int i, bool whole, char *out, size_t size)
 {
 	const struct apm_mdev *m;
 
@@ -320,11 +303,21 @@ void apm_mdev_whole(const struct apm_host *host, int i, char *out, size_t size)
 		return;
 	}
 	m = &host->mdevs[i];
-	snprintf(out, size, "mdev %s%s%s%s", m->uuid,
+	snprintf(out, size, "mdev %.*s%s%s%s%s", whole ? 36 : 8, m->uuid, whole ? "" : "…",
 		 m->guest[0]	  ? " ("
 		 : m->in_use == 1 ? " (in use by a guest"
 				  : "",
 		 m->guest, m->guest[0] || m->in_use == 1 ? ")" : "");
+}
+
+void apm_mdev_whole(const struct apm_host *host, int i, char *out, size_t size)
+{
+	mdev_name(host, i, true, out, size);
+}
+
+void apm_mdev_label(const struct apm_host *host, int i, char *out, size_t size)
+{
+	mdev_name(host, i, false, out, size);
 }
 
 /* ------------------------------------------------------ sets of APQNs */
