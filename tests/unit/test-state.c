@@ -230,10 +230,8 @@ static void test_broken_once(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_scenarios),
-		cmocka_unit_test(test_every_value),
-		cmocka_unit_test(test_incomplete),
-		cmocka_unit_test(test_refused_values),
+		cmocka_unit_test(test_scenarios),   cmocka_unit_test(test_every_value),
+		cmocka_unit_test(test_incomplete),  cmocka_unit_test(test_refused_values),
 		cmocka_unit_test(test_broken_once),
 	};
 	int rc = cmocka_run_group_tests(tests, NULL, NULL);
