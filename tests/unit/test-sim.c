@@ -92,7 +92,7 @@ static char *events(struct apm_ctx *ctx)
 	return out;
 }
 
-/* Every file lszcrypt -V, -b and -d read (peers §1.1) exists with its format. */
+/* Every file lszcrypt -V, -b and -d read (zconf/zcrypt/lszcrypt.c) exists with its format. */
 static void test_lszcrypt_files(void **state)
 {
 	struct apm_ctx *ctx = *state;
