@@ -754,7 +754,9 @@ int apm_restore_save(const struct apm_restore *r, const char *path, unsigned int
  * Read path, refusing what apmatrix did not write as it is: a file cut
  * short, not JSON, of another version, with a checksum that does not
  * match, or with a field missing or of the wrong type.  0, or -errno with
- * a sentence naming the file and what is wrong in err (may be NULL).  Since: 2
+ * a sentence naming the file and what is wrong in err (may be NULL), safe
+ * for a terminal (what it quotes of the file and path escaped as
+ * apm_text_escape() does).  Since: 2
  */
 int apm_restore_load(const char *path, struct apm_restore **r, char *err, size_t errsize);
 struct apm_restore *apm_restore_ref(struct apm_restore *r);

@@ -354,16 +354,23 @@ struct reader {
 };
 
 static int fail(struct reader *rd, int rc, const char *fmt, ...) APM_PRINTF(3, 4);
+/*
+ * The sentence quotes the file's own text (a checksum, an APQN, a UUID)
+ * and the caller's path: escaped here, so that err is safe for a terminal
+ * whoever prints it.
+ */
 static int fail(struct reader *rd, int rc, const char *fmt, ...)
 {
-	char what[400];
+	char what[400], line[1200];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(what, sizeof(what), fmt, ap);
 	va_end(ap);
-	if (rd->err && rd->errsize)
-		snprintf(rd->err, rd->errsize, "%s: %s", rd->path, what);
+	if (rd->err && rd->errsize) {
+		snprintf(line, sizeof(line), "%s: %s", rd->path, what);
+		apm_text_escape(line, rd->err, rd->errsize, 0);
+	}
 	return rc;
 }
 

@@ -185,6 +185,21 @@ static void test_version(void **state)
 		"version 2; this apmatrix reads version 1");
 }
 
+/* What an error quotes of the file is escaped: the library's err is safe for a terminal. */
+static void test_escaped(void **state)
+{
+	struct apm_restore *r = NULL;
+	const char *path = variant(
+		"esc.json", "\"checksum\": \"crc32:", "\"checksum\": \"\\u001b[31m\\u009bcrc32:");
+	char err[400];
+
+	(void)state;
+	assert_int_equal(apm_restore_load(path, &r, err, sizeof(err)), -EBADMSG);
+	if (strchr(err, '\033') || strstr(err, "\302\233") ||
+	    !strstr(err, "\\x1b[31m\\xc2\\x9bcrc32:"))
+		fail_msg("not escaped: '%s'", err);
+}
+
 static int first_refused(const struct apm_replug_verdict *v, void *data)
 {
 	char *out = data;
@@ -259,7 +274,8 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_round_trip), cmocka_unit_test(test_truncated),
 		cmocka_unit_test(test_corrupted),  cmocka_unit_test(test_tampered),
-		cmocka_unit_test(test_version),	   cmocka_unit_test(test_check),
+		cmocka_unit_test(test_version),	   cmocka_unit_test(test_escaped),
+		cmocka_unit_test(test_check),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
