@@ -23,7 +23,8 @@
 #include "fuzz.h"
 #include "tui.h"
 
-static char dir[64], path[128];
+static const char *dir;
+static char path[128];
 static char *reports;
 static size_t reports_len, reports_size;
 static unsigned int nreports;
@@ -75,10 +76,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t lines = 1;
 	int fd, rc;
 
-	if (!dir[0]) {
-		snprintf(dir, sizeof(dir), "/dev/shm/apm-fuzz-config-%d", (int)getpid());
+	if (!dir) {
+		dir = fuzz_tmpdir("config");
 		snprintf(path, sizeof(path), "%s/apmatrix", dir);
-		if ((mkdir(dir, 0700) && errno != EEXIST) || (mkdir(path, 0700) && errno != EEXIST))
+		if (mkdir(path, 0700) && errno != EEXIST)
 			abort();
 		snprintf(path, sizeof(path), "%s/apmatrix/config.ini", dir);
 		setenv("XDG_CONFIG_HOME", dir, 1);

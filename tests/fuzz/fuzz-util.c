@@ -8,10 +8,14 @@
  */
 #include "config.h"
 
+#include <errno.h>
+#include <ftw.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "fuzz.h"
 
@@ -102,6 +106,33 @@ void fuzz_check_file_errors(const char *what, const char *s, const char *name)
 			    "%s: a line has no LINE: sentence: %.*s", what, (int)(nl - s), s);
 		s = nl + 1;
 	}
+}
+
+static char tmpdir[96];
+
+static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)
+{
+	(void)st;
+	(void)flag;
+	(void)ftw;
+	remove(path);
+	return 0;
+}
+
+/* At exit: the scratch directory and what is in it (a finding's abort() leaves it). */
+static void remove_tmpdir(void)
+{
+	nftw(tmpdir, remove_one, 8, FTW_DEPTH | FTW_PHYS);
+}
+
+const char *fuzz_tmpdir(const char *name)
+{
+	if (tmpdir[0])
+		return tmpdir;
+	snprintf(tmpdir, sizeof(tmpdir), "/dev/shm/apm-fuzz-%s-%d", name, (int)getpid());
+	if ((mkdir(tmpdir, 0700) && errno != EEXIST) || atexit(remove_tmpdir))
+		abort();
+	return tmpdir;
 }
 
 void fuzz_log_quiet(void *data, int priority, const char *file, int line, const char *fn,

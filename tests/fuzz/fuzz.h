@@ -41,6 +41,14 @@ void fuzz_check_terminal_text(const char *what, const char *s, size_t len);
 /* Every line of s is "NAME:LINE: sentence" with LINE >= 1 (the readers' one error form). */
 void fuzz_check_file_errors(const char *what, const char *s, const char *name);
 
+/*
+ * A scratch directory of this process for a reader that takes a path,
+ * /dev/shm/apm-fuzz-NAME-PID (memory, not disk), made on the first call;
+ * it and whatever the harness left in it are removed when the process
+ * exits.  The same path on every call.
+ */
+const char *fuzz_tmpdir(const char *name);
+
 /* A log function that drops everything (the harnesses run millions of inputs). */
 void fuzz_log_quiet(void *data, int priority, const char *file, int line, const char *fn,
 		    const char *format, va_list args);
