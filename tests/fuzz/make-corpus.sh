@@ -207,3 +207,35 @@ printf '[ui]\ntheme = mono\ninterval = 2000\n[keys]\nassign-adapter = x\ntoggle-
 	seed config example.ini
 printf '[ui]\ninterval = 50\ntheme = ./themes/light.ini\n[keys]\nno-such-action = x\nup = F13\n[other]\nx = 1\n' |
 	seed config bad-lines.ini
+
+# journal: journals apmatrix writes (with APMATRIX): a mask change, an mdev
+# created and given a matrix, a configuration change, an undo (which drops
+# its entry), and the many entries of them all; then a journal cut short,
+# of another version, and an entry out of order.
+clear_seeds journal
+if [ -n "${APMATRIX:-}" ]; then
+	scratch=$(mktemp -d)
+	G=62177883-f1bb-47f0-914d-32a22e3a8804
+	h=$scratch/h.ini
+	cp "$top/tests/scenarios/every-cell.ini" "$h"
+	am() { "$APMATRIX" --sim="$h" "$@" >/dev/null 2>&1 || true; }
+	am mask apmask -0x06
+	seed journal mask.json <"$h.journal"
+	am mdev create $G
+	am assign $G adapter 4
+	am assign $G domain 0x47
+	seed journal mdev.json <"$h.journal"
+	am config 5 off
+	am persist $G
+	seed journal config-persist.json <"$h.journal"
+	am undo
+	am mask aqmask -1
+	am mdev remove $G
+	seed journal undo-remove.json <"$h.journal"
+	f=$h.journal
+	head -c "$(($(wc -c <"$f") / 2))" "$f" | seed journal cut-short.json
+	sed 's/"apmatrix-journal":1/"apmatrix-journal":2/' "$f" | seed journal version-2.json
+	sed 's/"seq":1,/"seq":9,/' "$f" | seed journal out-of-order.json
+	rm -rf "$scratch"
+fi
+printf '{"apmatrix-journal":1,"next":1,"entries":[]}' | seed journal empty.json
