@@ -557,11 +557,11 @@ int apsim_guest_detach(const char *buf)
 		rc = -ENODEV;
 	} else {
 		m = apsim.mdevs[i];
-		if (!apsim.m.rm[i].attached)
+		if (!apsim.m.rm[i].attached) {
 			rc = -EINVAL;
-		else if (!m->req_trigger)
+		} else if (!m->req_trigger) {
 			rc = -EOPNOTSUPP; /* a holder that cannot be asked */
-		else {
+		} else {
 			m->unplug = true;
 			apsim_eventfd_signal(m->req_trigger);
 		}
