@@ -93,6 +93,17 @@ void apsim_scan(void);
 bool apsim_in_scan(void);
 ssize_t apsim_fault(const char *dir, const char *name, size_t count);
 ssize_t apsim_dev_fault(struct device *dev, const char *name, size_t count);
+
+/* Whether a store takes the permissions mutex before the model's lock (see above). */
+enum apsim_perms {
+	APSIM_NO_PERMS,
+	APSIM_PERMS,
+	APSIM_PERMS_INTR, /* interruptibly: -ERESTARTSYS on a signal */
+};
+
+ssize_t apsim_store_begin(struct device *dev, const char *dir, const char *name, size_t count,
+			  enum apsim_perms perms);
+ssize_t apsim_store_end(int rc, size_t count, enum apsim_perms perms);
 void apsim_uevent(struct device *dev, const char *var);
 
 /* apsim_bus.c */

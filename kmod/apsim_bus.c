@@ -65,15 +65,11 @@ static int emit_mask(char *buf, const struct apr_mask *m)
 static ssize_t bus_write(const char *name, int (*op)(struct apr_model *m, const char *buf),
 			 const char *buf, size_t count)
 {
-	ssize_t fault = apsim_fault("bus/ap", name, count);
-	int rc;
+	ssize_t rc = apsim_store_begin(NULL, "bus/ap", name, count, APSIM_NO_PERMS);
 
-	if (fault)
-		return fault;
-	mutex_lock(&apsim.lock);
-	rc = op(&apsim.m, buf);
-	mutex_unlock(&apsim.lock);
-	return rc < 0 ? rc : count;
+	if (rc)
+		return rc;
+	return apsim_store_end(op(&apsim.m, buf), count, APSIM_NO_PERMS);
 }
 
 /* ---------------------------------------------------- bus attributes */
@@ -218,27 +214,21 @@ static int revise_one(struct device *dev, void *data)
  */
 static ssize_t mask_store(bool aq, const char *buf, size_t count)
 {
-	ssize_t fault;
 	struct apr_refusal why;
-	int rc;
+	ssize_t rc;
+	int op;
 
-	fault = apsim_fault("bus/ap", aq ? "aqmask" : "apmask", count);
-	if (fault)
-		return fault;
-	if (mutex_lock_interruptible(&apsim.perms))
-		return -ERESTARTSYS;
-	mutex_lock(&apsim.lock);
-	rc = apr_bus_mask_store(&apsim.m, aq, buf);
+	rc = apsim_store_begin(NULL, "bus/ap", aq ? "aqmask" : "apmask", count, APSIM_PERMS_INTR);
+	if (rc)
+		return rc;
+	op = apr_bus_mask_store(&apsim.m, aq, buf);
 	why = apsim.m.why;
-	mutex_unlock(&apsim.lock);
-	mutex_unlock(&apsim.perms);
-	if (rc == -EBUSY)
+	rc = apsim_store_end(op, count, APSIM_PERMS_INTR);
+	if (op == -EBUSY)
 		pr_warn("Can not reserve queue %02x.%04x for host driver: in use by mdev\n",
 			why.apid, why.apqi);
-	if (rc < 0)
-		return rc;
-	if (rc == APR_NOOP)
-		return count; /* unchanged: no re-probe, no uevent */
+	if (op)
+		return rc; /* refused, or unchanged: no re-probe, no uevent */
 	bus_for_each_dev(&apsim_ap_bus, NULL, NULL, revise_one);
 	mutex_lock(&apsim.lock);
 	apr_bus_mask_done(&apsim.m, aq);
@@ -451,15 +441,11 @@ static ssize_t card_write(struct device *dev, struct device_attribute *attr,
 			  int (*op)(struct apr_model *m, unsigned int apid, const char *buf),
 			  const char *buf, size_t count)
 {
-	ssize_t fault = apsim_dev_fault(dev, attr->attr.name, count);
-	int rc;
+	ssize_t rc = apsim_store_begin(dev, NULL, attr->attr.name, count, APSIM_NO_PERMS);
 
-	if (fault)
-		return fault;
-	mutex_lock(&apsim.lock);
-	rc = op(&apsim.m, to_card(dev)->apid, buf);
-	mutex_unlock(&apsim.lock);
-	return rc < 0 ? rc : count;
+	if (rc)
+		return rc;
+	return apsim_store_end(op(&apsim.m, to_card(dev)->apid, buf), count, APSIM_NO_PERMS);
 }
 
 static ssize_t hwtype_show(struct device *dev, struct device_attribute *attr, char *buf)
@@ -654,15 +640,11 @@ static ssize_t queue_write(struct device *dev, struct device_attribute *attr,
 			   const char *buf, size_t count)
 {
 	struct apsim_queue *q = to_queue(dev);
-	ssize_t fault = apsim_dev_fault(dev, attr->attr.name, count);
-	int rc;
+	ssize_t rc = apsim_store_begin(dev, NULL, attr->attr.name, count, APSIM_NO_PERMS);
 
-	if (fault)
-		return fault;
-	mutex_lock(&apsim.lock);
-	rc = op(&apsim.m, q->apid, q->apqi, buf);
-	mutex_unlock(&apsim.lock);
-	return rc < 0 ? rc : count;
+	if (rc)
+		return rc;
+	return apsim_store_end(op(&apsim.m, q->apid, q->apqi, buf), count, APSIM_NO_PERMS);
 }
 
 static ssize_t queue_request_count_show(struct device *dev, struct device_attribute *attr,
@@ -740,19 +722,13 @@ static ssize_t driver_override_show(struct device *dev, struct device_attribute 
 static ssize_t driver_override_store(struct device *dev, struct device_attribute *attr,
 				     const char *buf, size_t count)
 {
-	ssize_t fault;
 	struct apsim_queue *q = to_queue(dev);
-	int rc;
+	ssize_t rc = apsim_store_begin(dev, NULL, attr->attr.name, count, APSIM_PERMS);
 
-	fault = apsim_dev_fault(dev, attr->attr.name, count);
-	if (fault)
-		return fault;
-	mutex_lock(&apsim.perms);
-	mutex_lock(&apsim.lock);
-	rc = apr_queue_override_store(&apsim.m, q->apid, q->apqi, buf, count);
-	mutex_unlock(&apsim.lock);
-	mutex_unlock(&apsim.perms);
-	return rc < 0 ? rc : count;
+	if (rc)
+		return rc;
+	return apsim_store_end(apr_queue_override_store(&apsim.m, q->apid, q->apqi, buf, count),
+			       count, APSIM_PERMS);
 }
 static DEVICE_ATTR_RW(driver_override);
 

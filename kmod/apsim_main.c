@@ -189,6 +189,39 @@ ssize_t apsim_dev_fault(struct device *dev, const char *name, size_t count)
 	return rc;
 }
 
+/*
+ * What every store of the model does first: a fault armed for its file
+ * answers instead (dev's attribute name, or with dev NULL the file
+ * dir/name), then the locks in the kernel's order (apsim.h): the
+ * permissions mutex where the kernel's store takes ap_perms_mutex
+ * (vfio_ap_ops.c: assign_adapter_store, ap_config_store; interruptibly in
+ * ap_bus.c: apmask_store), then the model's.  0 with the locks held, else
+ * what the store is to return, with none held.
+ */
+ssize_t apsim_store_begin(struct device *dev, const char *dir, const char *name, size_t count,
+			  enum apsim_perms perms)
+{
+	ssize_t fault = dev ? apsim_dev_fault(dev, name, count) : apsim_fault(dir, name, count);
+
+	if (fault)
+		return fault;
+	if (perms == APSIM_PERMS_INTR && mutex_lock_interruptible(&apsim.perms))
+		return -ERESTARTSYS;
+	if (perms == APSIM_PERMS)
+		mutex_lock(&apsim.perms);
+	mutex_lock(&apsim.lock);
+	return 0;
+}
+
+/* And last: the locks go, the model's answer becomes the store's (its errno, or count). */
+ssize_t apsim_store_end(int rc, size_t count, enum apsim_perms perms)
+{
+	mutex_unlock(&apsim.lock);
+	if (perms != APSIM_NO_PERMS)
+		mutex_unlock(&apsim.perms);
+	return rc < 0 ? rc : count;
+}
+
 /* --------------------------------------------------------- the scan */
 
 bool apsim_in_scan(void)
@@ -287,15 +320,13 @@ static void scan_work_fn(struct work_struct *work)
 static ssize_t lpar_write(struct kobj_attribute *attr, enum apr_hv_op op, const char *buf,
 			  size_t count)
 {
-	ssize_t fault = apsim_fault("kernel/apsim", attr->attr.name, count);
-	int rc;
+	ssize_t rc = apsim_store_begin(NULL, "kernel/apsim", attr->attr.name, count,
+				       APSIM_NO_PERMS);
 
-	if (fault)
-		return fault;
-	mutex_lock(&apsim.lock);
-	rc = apr_hv_write(&apsim.m, op, buf);
-	mutex_unlock(&apsim.lock);
 	if (rc)
+		return rc;
+	rc = apsim_store_end(apr_hv_write(&apsim.m, op, buf), count, APSIM_NO_PERMS);
+	if (rc < 0)
 		return rc;
 	apsim_scan();
 	return count;
@@ -368,15 +399,12 @@ static ssize_t model_write(struct kobj_attribute *attr,
 			   int (*op)(struct apr_model *m, const char *buf), const char *buf,
 			   size_t count)
 {
-	ssize_t fault = apsim_fault("kernel/apsim", attr->attr.name, count);
-	int rc;
+	ssize_t rc = apsim_store_begin(NULL, "kernel/apsim", attr->attr.name, count,
+				       APSIM_NO_PERMS);
 
-	if (fault)
-		return fault;
-	mutex_lock(&apsim.lock);
-	rc = op(&apsim.m, buf);
-	mutex_unlock(&apsim.lock);
-	return rc ? rc : count;
+	if (rc)
+		return rc;
+	return apsim_store_end(op(&apsim.m, buf), count, APSIM_NO_PERMS);
 }
 
 /* "PATH ERRNO COUNT" per armed fault. */

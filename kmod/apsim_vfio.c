@@ -163,43 +163,34 @@ static void table_del(struct apsim_mdev *m)
 static ssize_t do_assign(struct device *dev, struct device_attribute *attr, enum apr_kind kind,
 			 const char *buf, size_t count)
 {
-	ssize_t fault;
+	enum apsim_perms perms = kind == APR_CONTROL_DOMAIN ? APSIM_NO_PERMS : APSIM_PERMS;
 	struct apsim_mdev *m = to_amdev(dev);
 	struct apr_refusal why;
-	int rc;
+	ssize_t rc;
+	int op;
 
-	fault = apsim_dev_fault(dev, attr->attr.name, count);
-	if (fault)
-		return fault;
-	if (kind != APR_CONTROL_DOMAIN)
-		mutex_lock(&apsim.perms);
-	mutex_lock(&apsim.lock);
-	rc = apr_vfio_assign(&apsim.m, m->idx, kind, buf);
+	rc = apsim_store_begin(dev, NULL, attr->attr.name, count, perms);
+	if (rc)
+		return rc;
+	op = apr_vfio_assign(&apsim.m, m->idx, kind, buf);
 	why = apsim.m.why;
-	if (rc == -EADDRINUSE && why.mdev >= 0)
+	if (op == -EADDRINUSE && why.mdev >= 0)
 		pr_warn("Userspace may not assign queue %02x.%04x to mdev: already assigned to %s\n",
 			why.apid, why.apqi, apsim.info[why.mdev].uuid);
-	mutex_unlock(&apsim.lock);
-	if (kind != APR_CONTROL_DOMAIN)
-		mutex_unlock(&apsim.perms);
-	return rc < 0 ? rc : count;
+	return apsim_store_end(op, count, perms);
 }
 
 /* vfio_ap_ops.c: unassign_*_store (update locks only): the model unplugs, no re-filter. */
 static ssize_t do_unassign(struct device *dev, struct device_attribute *attr,
 			   enum apr_kind kind, const char *buf, size_t count)
 {
-	ssize_t fault;
 	struct apsim_mdev *m = to_amdev(dev);
-	int rc;
+	ssize_t rc = apsim_store_begin(dev, NULL, attr->attr.name, count, APSIM_NO_PERMS);
 
-	fault = apsim_dev_fault(dev, attr->attr.name, count);
-	if (fault)
-		return fault;
-	mutex_lock(&apsim.lock);
-	rc = apr_vfio_unassign(&apsim.m, m->idx, kind, buf);
-	mutex_unlock(&apsim.lock);
-	return rc < 0 ? rc : count;
+	if (rc)
+		return rc;
+	return apsim_store_end(apr_vfio_unassign(&apsim.m, m->idx, kind, buf), count,
+			       APSIM_NO_PERMS);
 }
 
 static ssize_t assign_adapter_store(struct device *dev, struct device_attribute *attr,
@@ -259,19 +250,13 @@ static ssize_t ap_config_show(struct device *dev, struct device_attribute *attr,
 static ssize_t ap_config_store(struct device *dev, struct device_attribute *attr,
 			       const char *buf, size_t count)
 {
-	ssize_t fault;
 	struct apsim_mdev *m = to_amdev(dev);
-	int rc;
+	ssize_t rc = apsim_store_begin(dev, NULL, attr->attr.name, count, APSIM_PERMS);
 
-	fault = apsim_dev_fault(dev, attr->attr.name, count);
-	if (fault)
-		return fault;
-	mutex_lock(&apsim.perms);
-	mutex_lock(&apsim.lock);
-	rc = apr_vfio_ap_config_store(&apsim.m, m->idx, buf, count);
-	mutex_unlock(&apsim.lock);
-	mutex_unlock(&apsim.perms);
-	return rc < 0 ? rc : count;
+	if (rc)
+		return rc;
+	return apsim_store_end(apr_vfio_ap_config_store(&apsim.m, m->idx, buf, count), count,
+			       APSIM_PERMS);
 }
 static DEVICE_ATTR_RW(ap_config);
 
