@@ -21,9 +21,12 @@ static int refuse(struct apr_model *m, int err, enum apr_why why, unsigned int a
 	return err;
 }
 
+/* isspace(), as the kernel's strim and the control files' words take it. */
+#define BLANKS " \t\n\v\f\r"
+
 static bool blank(char c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == '\v' || c == '\f' || c == '\r';
+	return apr_char_in(c, BLANKS);
 }
 
 /*
@@ -270,26 +273,6 @@ const char *apr_fault_answer(const struct apr_fault *f, char *buf, unsigned long
 	return buf;
 }
 
-/* Split the next blank-separated word off *s into out; false when none. */
-static bool next_word(const char **s, char *out, unsigned long size)
-{
-	const char *p = *s;
-	unsigned long n = 0;
-
-	while (blank(*p))
-		p++;
-	if (!*p)
-		return false;
-	while (*p && !blank(*p)) {
-		if (n + 1 >= size)
-			return false;
-		out[n++] = *p++;
-	}
-	out[n] = '\0';
-	*s = p;
-	return true;
-}
-
 int apr_fault_store(struct apr_model *m, const char *buf)
 {
 	char path[APR_FAULT_PATH_MAX], what[16], num[16];
@@ -297,9 +280,10 @@ int apr_fault_store(struct apr_model *m, const char *buf)
 	const char *p = buf;
 	int err = 0;
 
-	if (!next_word(&p, path, sizeof(path)) || !next_word(&p, what, sizeof(what)))
+	if (!apr_next_word(&p, BLANKS, path, sizeof(path)) ||
+	    !apr_next_word(&p, BLANKS, what, sizeof(what)))
 		return refuse(m, -EINVAL, APR_WHY_SYNTAX, 0, 0);
-	if (next_word(&p, num, sizeof(num)) &&
+	if (apr_next_word(&p, BLANKS, num, sizeof(num)) &&
 	    (apr_kstrtoul(num, &count) || !count || count > 1000000))
 		return refuse(m, -EINVAL, APR_WHY_SYNTAX, 0, 0);
 	while (blank(*p))

@@ -281,6 +281,25 @@ int apr_mask_parse(const char *str, const struct apr_mask *cur, struct apr_mask 
 	return rc;
 }
 
+bool apr_next_word(const char **s, const char *seps, char *out, unsigned long size)
+{
+	const char *p = *s;
+	unsigned long n = 0;
+
+	while (apr_char_in(*p, seps))
+		p++;
+	if (!*p)
+		return false;
+	while (*p && !apr_char_in(*p, seps)) {
+		if (n + 1 >= size)
+			return false;
+		out[n++] = *p++;
+	}
+	out[n] = '\0';
+	*s = p;
+	return true;
+}
+
 /*
  * lib/kstrtox.c: kstrtoull(s, 0): optional '+', 0x/0X hex (a hex digit must
  * follow), leading-0 octal, one trailing '\n'; overflow is -ERANGE.

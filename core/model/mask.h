@@ -165,4 +165,19 @@ static inline bool apr_strlcpy(char *dst, const char *s, unsigned long size)
 	return !s[i];
 }
 
+/* Whether c is one of the characters of set (never the NUL). */
+static inline bool apr_char_in(char c, const char *set)
+{
+	while (c && *set && *set != c)
+		set++;
+	return c && *set;
+}
+
+/*
+ * Split the next word off *s into out (size bytes with the NUL): words are
+ * separated by runs of the characters of seps.  False, *s unmoved, when
+ * none is left or the word does not fit.
+ */
+bool apr_next_word(const char **s, const char *seps, char *out, unsigned long size);
+
 #endif

@@ -231,29 +231,12 @@ uint16_t apr_queue_op_modes(const struct apr_model *m, unsigned int a, unsigned 
 	return e ? (uint16_t)(e->v.vp[0] << 8 | e->v.vp[1]) : 0;
 }
 
+/* What separates the words of a master-key or card-info line: blanks and commas. */
+#define SEPS " \t\n,"
+
 static bool blank(char c)
 {
-	return c == ' ' || c == '\t' || c == '\n' || c == ',';
-}
-
-/* The next word of *s (blanks and commas separate) into w; false when none. */
-static bool word(const char **s, char *w, unsigned long size)
-{
-	const char *p = *s;
-	unsigned long n = 0;
-
-	while (blank(*p))
-		p++;
-	if (!*p)
-		return false;
-	while (*p && !blank(*p)) {
-		if (n + 1 >= size)
-			return false;
-		w[n++] = *p++;
-	}
-	w[n] = '\0';
-	*s = p;
-	return true;
+	return apr_char_in(c, SEPS);
 }
 
 int apr_mkvp_parse(enum apr_mk r, const char *text, struct apr_mkvp *v)
@@ -263,7 +246,7 @@ int apr_mkvp_parse(enum apr_mk r, const char *text, struct apr_mkvp *v)
 	const char *p = text, *h;
 	unsigned int st, n = mk_len(r), digits = 0;
 
-	if (r >= APR_MK_COUNT || !word(&p, w, sizeof(w)))
+	if (r >= APR_MK_COUNT || !apr_next_word(&p, SEPS, w, sizeof(w)))
 		return -EINVAL;
 	for (st = 0; st < sizeof(state_names) / sizeof(state_names[0]); st++)
 		if (apr_streq(w, state_names[st]))
@@ -271,7 +254,7 @@ int apr_mkvp_parse(enum apr_mk r, const char *text, struct apr_mkvp *v)
 	if (st == sizeof(state_names) / sizeof(state_names[0]) || !state_ok(r, st))
 		return -EINVAL;
 	res.state = (uint8_t)st;
-	if (word(&p, w, sizeof(w))) {
+	if (apr_next_word(&p, SEPS, w, sizeof(w))) {
 		if (!shows_pattern(r, st) || w[0] != '0' || (w[1] != 'x' && w[1] != 'X'))
 			return -EINVAL;
 		for (h = w + 2; *h; h++, digits++)
@@ -286,7 +269,7 @@ int apr_mkvp_parse(enum apr_mk r, const char *text, struct apr_mkvp *v)
 			res.vp[nib / 2] |= (uint8_t)(apr_hexval(w[2 + i]) << (nib % 2 ? 0 : 4));
 		}
 	}
-	if (word(&p, w, sizeof(w)))
+	if (apr_next_word(&p, SEPS, w, sizeof(w)))
 		return -EINVAL;
 	*v = res;
 	return 0;
@@ -323,7 +306,7 @@ int apr_op_modes_parse(const char *text, uint16_t *bits)
 	bool none = false;
 	unsigned int n = 0;
 
-	while (word(&p, w, sizeof(w))) {
+	while (apr_next_word(&p, SEPS, w, sizeof(w))) {
 		unsigned int b;
 
 		n++;
@@ -437,8 +420,8 @@ int apr_mk_store(struct apr_model *m, const char *buf)
 	unsigned int a, q;
 	int r;
 
-	if (!word(&p, where, sizeof(where)) || !apqn_or_domain(where, &a, &q) ||
-	    !word(&p, key, sizeof(key)))
+	if (!apr_next_word(&p, SEPS, where, sizeof(where)) || !apqn_or_domain(where, &a, &q) ||
+	    !apr_next_word(&p, SEPS, key, sizeof(key)))
 		return refuse(m, -EINVAL, APR_WHY_SYNTAX, 0, 0);
 	r = apr_mk_lookup(key);
 	if (r < 0)
@@ -672,8 +655,8 @@ int apr_card_info_store(struct apr_model *m, const char *buf)
 	char id[16], key[16];
 	unsigned long long a;
 
-	if (!word(&p, id, sizeof(id)) || apr_kstrtoul(id, &a) || a > APR_BITS - 1 ||
-	    !word(&p, key, sizeof(key)))
+	if (!apr_next_word(&p, SEPS, id, sizeof(id)) || apr_kstrtoul(id, &a) || a > APR_BITS - 1 ||
+	    !apr_next_word(&p, SEPS, key, sizeof(key)))
 		return refuse(m, -EINVAL, APR_WHY_SYNTAX, 0, 0);
 	while (*p == ' ' || *p == '\t')
 		p++;
