@@ -7,6 +7,7 @@
 # kill -9 between steps and a write the kernel refuses, with resume and
 # rollback, nothing lost; the hostdev XML valid to libvirt's schema.
 . "$TOP_SRCDIR/tests/cli/lib.sh"
+. "$TOP_SRCDIR/tests/lib/libvirt.sh"
 G=62177883-f1bb-47f0-914d-32a22e3a8804
 O=0b6b8f55-3a0c-4c51-9f0e-6d2a1c9e4b77
 src=$work/src.ini
@@ -28,19 +29,7 @@ domains = 4,0x47
 control_domains = 0x50
 guest = dom1
 INI
-	mkdir -p "$work/src.d/run/libvirt/qemu"
-	cat >"$work/src.d/run/libvirt/qemu/dom1.xml" <<XML
-<domstatus state='running' reason='booted' pid='4242'>
-  <domain type='kvm' id='1'>
-    <name>dom1</name>
-    <devices>
-      <hostdev mode='subsystem' type='mdev' managed='no' model='vfio-ap'>
-        <source><address uuid='$G'/></source>
-      </hostdev>
-    </devices>
-  </domain>
-</domstatus>
-XML
+	libvirt_running "$work/src.d" dom1 $G 4242
 }
 
 # A target: the same LPAR, no mdevs; $1 is added to the file.

@@ -5,12 +5,11 @@
 # replugged: the writes each command made and its wall time.  Run by
 # tests/vm/bench.sh inside the VM; apsim must not be loaded.
 . "$APM_TOP/tests/vm/lib.sh"
+. "$APM_TOP/tests/lib/libvirt.sh"
 
 G=$G1
 export APMATRIX_CONFIG_ROOT=$W/root
-mkdir -p "$W/root/run/libvirt/qemu"
-printf "<domstatus state='running'><domain type='kvm'><name>big</name><devices><hostdev mode='subsystem' type='mdev' model='vfio-ap'><source><address uuid='%s'/></source></hostdev></devices></domain></domstatus>\n" \
-	$G >"$W/root/run/libvirt/qemu/big.xml"
+libvirt_running "$W/root" big $G
 virsh_standin "$W"
 PATH=$W/bin:$PATH
 now() { date +%s.%N; }

@@ -6,23 +6,12 @@
 # replugged there: matching keys succeed, a changed AES key is refused and
 # named, and the hostdev comes back (SIGUSR1: device_add).
 . "$APM_TOP/tests/vm/lib.sh"
+. "$APM_TOP/tests/lib/libvirt.sh"
 
 G=$G1
 C=$S/kernel/apsim
 export APMATRIX_CONFIG_ROOT=$W/root
-mkdir -p "$W/root/run/libvirt/qemu"
-cat >"$W/root/run/libvirt/qemu/dom1.xml" <<XML
-<domstatus state='running' reason='booted' pid='1'>
-  <domain type='kvm' id='1'>
-    <name>dom1</name>
-    <devices>
-      <hostdev mode='subsystem' type='mdev' managed='no' model='vfio-ap'>
-        <source><address uuid='$G'/></source>
-      </hostdev>
-    </devices>
-  </domain>
-</domstatus>
-XML
+libvirt_running "$W/root" dom1 $G
 virsh_standin "$W"
 PATH=$W/bin:$PATH
 am() { "$APMATRIX" --sysfs "$S" "$@" >"$W/out" 2>"$W/err"; }
