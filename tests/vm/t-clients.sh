@@ -64,10 +64,35 @@ serials() {
 
 scan() { echo 1 >$S/bus/ap/scans; }
 
-# The simulated host with the same LPAR, written as a sysfs tree.
+# The simulated host with the same LPAR, written as a sysfs tree, its
+# config_time the 120 load_state gives apsim.
 simtree() { # simtree STATE DIR
 	rm -rf "$2"
-	SIM2TREE_QUIET=1 "$SIM2TREE" --sim "$1" "$2"
+	SIM2TREE_QUIET=1 "$SIM2TREE" --sim "$1" "$2" && echo 120 >"$2/bus/ap/config_time"
+}
+
+# load_state STATE: apsim with the state file's LPAR (sim export
+# --modparams), config_time 120 as every expected lszcrypt -b says.
+load_state() {
+	load $("$APMATRIX" --sim="$1" sim export --modparams) || return 1
+	echo 120 >$S/bus/ap/config_time
+}
+
+# lszdev_ap NAME APMASK AQMASK: lszdev -t ap lists the active masks as
+# ranges (zdev/src/ap.c), the ACTIVE column as wide as its longest value.
+lszdev_ap() {
+	w=$((${#2} > ${#3} ? ${#2} : ${#3})) # the longer mask
+	w=$((w + 2 > 6 ? w + 4 : 8))         # quoted (or ACTIVE), then two blanks
+	{
+		echo "DEVICE TYPE ap"
+		echo "  Description        : Cryptographic Adjunct Processor (AP) device"
+		echo "  Modules            : ap"
+		echo "  Active             : yes"
+		echo "  Persistent         : yes"
+		echo
+		printf "  %-11s%-${w}s%s\n" ATTRIBUTE ACTIVE PERSISTENT
+		printf "  %-11s%-${w}s%s\n" apmask "\"$2\"" - aqmask "\"$3\"" -
+	} | out "$1" 0 "$PEER_LSZDEV" -t ap
 }
 
 # same NAME CMD...: a client prints the same on /sys and on the tree.
@@ -448,34 +473,14 @@ is "lszcrypt warns of the unavailable default domain" \
 out "chzcrypt -n, -c 120, -t 250000, -q 1" 0 sh -c '"$1" -n && "$1" -c 120 && "$1" -t 250000 && "$1" -q 1' sh "$CHZ" </dev/null
 
 # ---- lszdev / chzdev -t ap (zdev/src/ap.c: masks as ranges, written whole).
-out "lszdev -t ap" 0 "$PEER_LSZDEV" -t ap <<EOF
-DEVICE TYPE ap
-  Description        : Cryptographic Adjunct Processor (AP) device
-  Modules            : ap
-  Active             : yes
-  Persistent         : yes
-
-  ATTRIBUTE  ACTIVE   PERSISTENT
-  apmask     "0-255"  -
-  aqmask     "0-255"  -
-EOF
+lszdev_ap "lszdev -t ap" "0-255" "0-255"
 out "chzdev -t ap apmask=-6 aqmask=-4,-0x47 -a" 0 "$PEER_CHZDEV" -t ap apmask=-6 aqmask=-4,-0x47 -a <<EOF
 Configuring device type in the active configuration only
 ap device type configured
 EOF
 is "the kernel's apmask" 0xfdffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff "$(rd $S/bus/ap/apmask)"
 is "the kernel's aqmask" 0xf7fffffffffffffffeffffffffffffffffffffffffffffffffffffffffffffff "$(rd $S/bus/ap/aqmask)"
-out "lszdev -t ap after chzdev" 0 "$PEER_LSZDEV" -t ap <<EOF
-DEVICE TYPE ap
-  Description        : Cryptographic Adjunct Processor (AP) device
-  Modules            : ap
-  Active             : yes
-  Persistent         : yes
-
-  ATTRIBUTE  ACTIVE             PERSISTENT
-  apmask     "0-5,7-255"        -
-  aqmask     "0-3,5-70,72-255"  -
-EOF
+lszdev_ap "lszdev -t ap after chzdev" "0-5,7-255" "0-3,5-70,72-255"
 
 # ---- mdevctl with ap-check as its callout (mdevctl 1.2 looks in
 # /etc/mdevctl.d/scripts.d/callouts/).  Moved queues are uninitiated: their
@@ -589,8 +594,7 @@ adapters = 4:CEX5C,5:CEX5C,6:CEX5A
 usage_domains = 1,4,0x47,0xab,0xff
 control_domains = 1,4,0x47,0xab,0xff
 EOF
-load $("$APMATRIX" --sim="$st" sim export --modparams) || { not_ok "insmod"; done_testing; exit 1; }
-echo 120 >$S/bus/ap/config_time
+load_state "$st" || { not_ok "insmod"; done_testing; exit 1; }
 both() { # the same apmatrix command on both hosts
 	"$APMATRIX" --sim="$st" "$@" >/dev/null 2>"$W/e1" && "$APMATRIX" --sysfs /sys "$@" >/dev/null 2>"$W/e2" ||
 		not_ok "apmatrix $*: $(cat "$W/e1" "$W/e2")"
@@ -607,7 +611,6 @@ both rescan
 "$APMATRIX" --sim="$st" sim chkstop 5 on >/dev/null && echo "5 1" >$S/kernel/apsim/chkstop
 "$APMATRIX" --sim="$st" sim scan >/dev/null
 simtree "$st" "$W/tree"
-echo 120 >"$W/tree/bus/ap/config_time"
 same "lszcrypt" "$LSZ"
 same "lszcrypt -V" "$LSZ" -V
 same "lszcrypt -b" "$LSZ" -b
@@ -636,8 +639,7 @@ adapters = 0:CEX4C,0x3f:CEX6P
 usage_domains = 0,0xf
 control_domains = 0-3,0xf
 EOF
-load $("$APMATRIX" --sim="$st" sim export --modparams) || { not_ok "insmod"; done_testing; exit 1; }
-echo 120 >$S/bus/ap/config_time
+load_state "$st" || { not_ok "insmod"; done_testing; exit 1; }
 # Without APXA the machine clears the N bit (bit 6) of every TAPQ answer.
 out "lszcrypt -V" 0 "$LSZ" -V <<EOF
 CARD.DOM TYPE  MODE        STATUS     REQUESTS  PENDING HWTYPE QDEPTH FUNCTIONS  DRIVER
@@ -690,17 +692,7 @@ out "chzdev -t ap apmask=-0x3f aqmask=-0xf -a" 0 "$PEER_CHZDEV" -t ap apmask=-0x
 Configuring device type in the active configuration only
 ap device type configured
 EOF
-out "lszdev -t ap" 0 "$PEER_LSZDEV" -t ap <<EOF
-DEVICE TYPE ap
-  Description        : Cryptographic Adjunct Processor (AP) device
-  Modules            : ap
-  Active             : yes
-  Persistent         : yes
-
-  ATTRIBUTE  ACTIVE         PERSISTENT
-  apmask     "0-62,64-255"  -
-  aqmask     "0-14,16-255"  -
-EOF
+lszdev_ap "lszdev -t ap" "0-62,64-255" "0-14,16-255"
 echo '{"mdev_type":"vfio_ap-passthrough","start":"manual","attrs":[{"assign_adapter":"0x3f"},{"assign_domain":"0xf"},{"assign_control_domain":"3"}]}' >"$W/g.json"
 out "mdevctl start $G1 with 3f.000f" 0 mdevctl start --uuid $G1 --parent matrix --jsonfile "$W/g.json" </dev/null
 # ap-check knows no maximum; the kernel does (vfio_ap_ops.c: ENODEV above
@@ -720,10 +712,8 @@ agree "(b)"
 mdevctl stop --uuid $G1
 unload && ok "rmmod" || not_ok "rmmod"
 both_fresh() { # the clients read the freshly loaded LPAR and its tree alike
-	load $("$APMATRIX" --sim="$1" sim export --modparams) || { not_ok "insmod"; return 1; }
-	echo 120 >$S/bus/ap/config_time
+	load_state "$1" || { not_ok "insmod"; return 1; }
 	simtree "$1" "$W/tree"
-	echo 120 >"$W/tree/bus/ap/config_time"
 }
 if both_fresh "$st"; then
 	same "(b) lszcrypt -V" "$LSZ" -V
@@ -745,8 +735,7 @@ adapters = 0x10:CEX8C,0x11:CEX8P,0x12:CEX6A,0x20:CEX8A
 usage_domains = 2,0x30
 control_domains = 2,0x30,0x31
 EOF
-load $("$APMATRIX" --sim="$st" sim export --modparams) || { not_ok "insmod"; done_testing; exit 1; }
-echo 120 >$S/bus/ap/config_time
+load_state "$st" || { not_ok "insmod"; done_testing; exit 1; }
 out "lszcrypt -V" 0 "$LSZ" -V <<EOF
 CARD.DOM TYPE  MODE        STATUS     REQUESTS  PENDING HWTYPE QDEPTH FUNCTIONS  DRIVER
 --------------------------------------------------------------------------------------------
