@@ -22,12 +22,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	char text[APR_AP_CONFIG_STRLEN + 8], *s = fuzz_cstr(data, size);
 	struct apr_mask cfg[3], back[3];
 	struct apm_mask got[3];
-	struct apm_mdev *m;
+	struct apm_mdev *m = fuzz_sysfs_mdev(h);
 	bool taken;
 
-	fuzz_assert(h && apm_host_get_mdev_count(h) == 1, "the mdev is gone");
-	fuzz_check_host(h, 0);
-	m = apm_host_get_mdev(h, 0);
 	apm_mdev_get_mask(m, APM_SET_ADAPTERS, &got[0]);
 	apm_mdev_get_mask(m, APM_SET_DOMAINS, &got[1]);
 	apm_mdev_get_mask(m, APM_SET_CONTROL_DOMAINS, &got[2]);

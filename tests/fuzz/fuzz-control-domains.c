@@ -46,9 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct apr_mask ids, kernel, extra;
 	struct apm_mask adm;
 
-	fuzz_assert(h && apm_host_get_mdev_count(h) == 1, "the mdev is gone");
-	fuzz_check_host(h, 0);
-	apm_mdev_get_mask(apm_host_get_mdev(h, 0), APM_SET_CONTROL_DOMAINS, &adm);
+	apm_mdev_get_mask(fuzz_sysfs_mdev(h), APM_SET_CONTROL_DOMAINS, &adm);
 	fuzz_hex_tokens((const char *)data, fuzz_page_lines((const char *)data, size), &ids);
 	apr_mask_andnot(&extra, to_apr(&adm), &ids);
 	fuzz_assert(apr_mask_empty(&extra), "control domains %s read that the text does not write",

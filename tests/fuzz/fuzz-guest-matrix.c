@@ -20,13 +20,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct apm_host *h =
 		fuzz_sysfs_load(FUZZ_BASE_6_0, FUZZ_MDEV_DIR "/guest_matrix", data, size, 0);
+	struct apm_mdev *m = fuzz_sysfs_mdev(h);
+	struct apr_mask bapm, baqm, badm;
 	struct apm_mask apm, aqm, sapm, saqm;
-	struct apr_mask ids, kapm, kaqm, all, bapm, baqm, badm;
-	struct apm_mdev *m;
 
-	fuzz_assert(h && apm_host_get_mdev_count(h) == 1, "the mdev is gone");
-	fuzz_check_host(h, 0);
-	m = apm_host_get_mdev(h, 0);
 	apm_mdev_get_mask(m, APM_SET_ADAPTERS, &apm);
 	apm_mdev_get_mask(m, APM_SET_DOMAINS, &aqm);
 	apm_mdev_get_mask(m, APM_SET_GUEST_ADAPTERS, &sapm);
@@ -35,15 +32,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_base_sets(&bapm, &baqm, &badm);
 	fuzz_assert(apr_mask_equal(to_apr(&apm), &bapm) && apr_mask_equal(to_apr(&aqm), &baqm),
 		    "the assigned matrix changed with the guest's");
-	fuzz_hex_tokens((const char *)data, fuzz_page_lines((const char *)data, size), &ids);
-	apr_mask_or(&all, to_apr(&sapm), to_apr(&saqm));
-	apr_mask_andnot(&all, &all, &ids);
-	fuzz_assert(apr_mask_empty(&all), "guest IDs %s read that the text does not write",
-		    fuzz_mask_str(&all));
-	if (size < APR_PAGE_SIZE - 1 && fuzz_kernel_matrix((const char *)data, size, &kapm, &kaqm))
-		fuzz_assert(apr_mask_equal(&kapm, to_apr(&sapm)) &&
-				    apr_mask_equal(&kaqm, to_apr(&saqm)),
-			    "the kernel's guest_matrix text is misread");
+	fuzz_check_matrix_text("guest_matrix", data, size, to_apr(&sapm), to_apr(&saqm));
 	apm_host_unref(h);
 	return 0;
 }

@@ -107,10 +107,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	fuzz_assert(back.n == j.n && back.next == j.next, "%u entries, next %llu; then %u, %llu",
 		    j.n, j.next, back.n, back.next);
 	again = write_journal(&back, &alen);
-	fuzz_assert(alen == olen && !memcmp(again, out, olen),
-		    "writing it again differs:\n--- first\n%s\n--- second\n%s", out, again);
-	free(out);
-	free(again);
+	fuzz_check_same_text("writing it again", out, olen, again, alen);
 	apm_journal_free(&j);
 	apm_journal_free(&back);
 	return 0;

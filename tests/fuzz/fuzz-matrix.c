@@ -20,27 +20,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
 	struct apm_host *h =
 		fuzz_sysfs_load(FUZZ_BASE_STATIC, FUZZ_MDEV_DIR "/matrix", data, size, 0);
+	struct apm_mdev *m = fuzz_sysfs_mdev(h);
 	struct apm_mask apm, aqm, sapm, saqm;
-	struct apr_mask ids, kapm, kaqm, all;
-	struct apm_mdev *m;
 
-	fuzz_assert(h && apm_host_get_mdev_count(h) == 1, "the mdev is gone");
-	fuzz_check_host(h, 0);
-	m = apm_host_get_mdev(h, 0);
 	apm_mdev_get_mask(m, APM_SET_ADAPTERS, &apm);
 	apm_mdev_get_mask(m, APM_SET_DOMAINS, &aqm);
 	apm_mdev_get_mask(m, APM_SET_GUEST_ADAPTERS, &sapm);
 	apm_mdev_get_mask(m, APM_SET_GUEST_DOMAINS, &saqm);
-	fuzz_hex_tokens((const char *)data, fuzz_page_lines((const char *)data, size), &ids);
-	apr_mask_or(&all, to_apr(&apm), to_apr(&aqm));
-	apr_mask_andnot(&all, &all, &ids);
-	fuzz_assert(apr_mask_empty(&all), "IDs %s read that the text does not write",
-		    fuzz_mask_str(&all));
-	if (size < APR_PAGE_SIZE - 1 && fuzz_kernel_matrix((const char *)data, size, &kapm, &kaqm))
-		fuzz_assert(apr_mask_equal(&kapm, to_apr(&apm)) &&
-				    apr_mask_equal(&kaqm, to_apr(&aqm)),
-			    "the kernel's matrix text is misread: adapters %s",
-			    fuzz_mask_str(to_apr(&apm)));
+	fuzz_check_matrix_text("matrix", data, size, to_apr(&apm), to_apr(&aqm));
 	fuzz_assert(!apm_mdev_has_guest_matrix(m) && !memcmp(&apm, &sapm, sizeof(apm)) &&
 			    !memcmp(&aqm, &saqm, sizeof(aqm)),
 		    "static vfio_ap: the guest does not get the assigned matrix");

@@ -165,10 +165,7 @@ static void load_one(void)
 	fuzz_assert(!apm_restore_save(back, again_path, APM_RESTORE_REPLACE), "saving again");
 	out = get_file(out_path, &olen);
 	again = get_file(again_path, &alen);
-	fuzz_assert(olen == alen && !memcmp(out, again, olen),
-		    "saving again differs:\n--- first\n%s\n--- second\n%s", out, again);
-	free(out);
-	free(again);
+	fuzz_check_same_text("saving again", out, olen, again, alen);
 	apm_restore_unref(r);
 	apm_restore_unref(back);
 }

@@ -94,10 +94,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rc = sim_state_load_text(ctx, name, out, olen, &back);
 	fuzz_assert(!rc, "what apmatrix writes does not read back (%d):\n%s", rc, out);
 	again = write_state(back, &alen);
-	fuzz_assert(alen == olen && !memcmp(again, out, olen),
-		    "writing it again differs:\n--- first\n%s\n--- second\n%s", out, again);
-	free(out);
-	free(again);
+	fuzz_check_same_text("writing it again", out, olen, again, alen);
 	sim_state_free(st);
 	sim_state_free(back);
 	return 0;

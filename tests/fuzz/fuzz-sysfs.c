@@ -150,6 +150,13 @@ void fuzz_check_host(struct apm_host *h, unsigned int what)
 	fuzz_assert(apm_host_get_adapter(h, 256, &ai) == -EINVAL, "adapter 256");
 }
 
+struct apm_mdev *fuzz_sysfs_mdev(struct apm_host *h)
+{
+	fuzz_assert(h && apm_host_get_mdev_count(h) == 1, "the mdev is gone");
+	fuzz_check_host(h, 0);
+	return apm_host_get_mdev(h, 0);
+}
+
 static int hexval(char c)
 {
 	return c >= '0' && c <= '9'   ? c - '0'
@@ -247,4 +254,21 @@ const char *fuzz_mask_str(const struct apr_mask *m)
 	for (unsigned int i = apr_mask_next(m, 0); i < APR_BITS; i = apr_mask_next(m, i + 1))
 		at += (size_t)snprintf(buf + at, sizeof(buf) - at, "%s0x%02x", at ? "," : "", i);
 	return buf;
+}
+
+void fuzz_check_matrix_text(const char *attr, const uint8_t *data, size_t size,
+			    const struct apr_mask *apm, const struct apr_mask *aqm)
+{
+	const char *text = (const char *)data;
+	struct apr_mask ids, all, kapm, kaqm;
+
+	fuzz_hex_tokens(text, fuzz_page_lines(text, size), &ids);
+	apr_mask_or(&all, apm, aqm);
+	apr_mask_andnot(&all, &all, &ids);
+	fuzz_assert(apr_mask_empty(&all), "%s: IDs %s read that the text does not write", attr,
+		    fuzz_mask_str(&all));
+	if (size < APR_PAGE_SIZE - 1 && fuzz_kernel_matrix(text, size, &kapm, &kaqm))
+		fuzz_assert(apr_mask_equal(&kapm, apm) && apr_mask_equal(&kaqm, aqm),
+			    "the kernel's %s text is misread: adapters %s", attr,
+			    fuzz_mask_str(apm));
 }

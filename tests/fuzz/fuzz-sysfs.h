@@ -33,6 +33,12 @@ struct apm_host *fuzz_sysfs_load(enum fuzz_base base, const char *path, const ui
 void fuzz_check_host(struct apm_host *h, unsigned int what);
 
 /*
+ * The mdev of a base tree that has one (FUZZ_MDEV_DIR), from a host that
+ * has passed fuzz_check_host(h, 0); a host without it is a finding.
+ */
+struct apm_mdev *fuzz_sysfs_mdev(struct apm_host *h);
+
+/*
  * How much of an attribute of size bytes a reader sees whole: a page at
  * most, and when it fills the page, up to its last whole line.
  */
@@ -44,6 +50,13 @@ void fuzz_hex_tokens(const char *text, size_t len, struct apr_mask *ids);
  * "AA.DDDD", "AA." or ".DDDD"), with the sets it names.
  */
 bool fuzz_kernel_matrix(const char *text, size_t len, struct apr_mask *apm, struct apr_mask *aqm);
+/*
+ * What the reader made of a matrix text (matrix, guest_matrix; attr names
+ * it in a finding), apm and aqm: no ID the text does not write, and the
+ * kernel's own form exactly when it fits the sysfs page.
+ */
+void fuzz_check_matrix_text(const char *attr, const uint8_t *data, size_t size,
+			    const struct apr_mask *apm, const struct apr_mask *aqm);
 /* A mask's set bits as "0x04,0x47" for a finding's message. */
 const char *fuzz_mask_str(const struct apr_mask *m);
 

@@ -436,27 +436,45 @@ restart : {
 }
 }
 
-static int tree_read(void *be, const char *path, char *buf, size_t size)
+/*
+ * The entry at path, its last link followed or not: 0, or -errno (dir_err
+ * where path is a directory).
+ */
+static int locate(struct fuzz_tree *t, const char *path, bool follow, int dir_err,
+		  const struct ent **e)
 {
-	struct fuzz_tree *t = be;
 	char real[PATH_MAX_LEN];
-	const struct ent *e;
 	uint32_t h;
-	size_t n;
 	int rc;
 
 	settle(t);
-	buf[0] = '\0';
-	rc = resolve(t, path, true, real, sizeof(real), &h);
+	rc = resolve(t, path, follow, real, sizeof(real), &h);
 	if (rc)
 		return rc;
-	e = lookup(t, real, h);
-	if (!e)
-		return is_dir(t, real) ? -EISDIR : -ENOENT;
-	n = e->len < size - 1 ? e->len : size - 1;
+	*e = lookup(t, real, h);
+	if (!*e)
+		return is_dir(t, real) ? dir_err : -ENOENT;
+	return 0;
+}
+
+/* An entry's text (a file's content, a link's target) as read(2) gives it: the length. */
+static int copy_text(const struct fuzz_tree *t, const struct ent *e, char *buf, size_t size)
+{
+	size_t n = e->len < size - 1 ? e->len : size - 1;
+
 	memcpy(buf, t->arena + e->data, n);
 	buf[n] = '\0';
 	return (int)n;
+}
+
+static int tree_read(void *be, const char *path, char *buf, size_t size)
+{
+	const struct ent *e;
+	int rc;
+
+	buf[0] = '\0';
+	rc = locate(be, path, true, -EISDIR, &e);
+	return rc ? rc : copy_text(be, e, buf, size);
 }
 
 /* By the first component only, so that the entries below one child sort together. */
@@ -566,26 +584,12 @@ static int tree_list(void *be, const char *path, apm_list_fn fn, void *data)
 
 static int tree_readlink(void *be, const char *path, char *buf, size_t size)
 {
-	struct fuzz_tree *t = be;
-	char real[PATH_MAX_LEN];
 	const struct ent *e;
-	uint32_t h;
-	size_t n;
-	int rc;
+	int rc = locate(be, path, false, -EINVAL, &e);
 
-	settle(t);
-	rc = resolve(t, path, false, real, sizeof(real), &h);
 	if (rc)
 		return rc;
-	e = lookup(t, real, h);
-	if (!e)
-		return is_dir(t, real) ? -EINVAL : -ENOENT;
-	if (!e->link)
-		return -EINVAL;
-	n = e->len < size - 1 ? e->len : size - 1;
-	memcpy(buf, t->arena + e->data, n);
-	buf[n] = '\0';
-	return (int)n;
+	return e->link ? copy_text(be, e, buf, size) : -EINVAL;
 }
 
 static int tree_write(void *be, const char *path, const char *buf, size_t len)

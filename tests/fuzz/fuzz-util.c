@@ -108,6 +108,14 @@ void fuzz_check_file_errors(const char *what, const char *s, const char *name)
 	}
 }
 
+void fuzz_check_same_text(const char *what, char *first, size_t flen, char *second, size_t slen)
+{
+	fuzz_assert(flen == slen && !memcmp(first, second, flen),
+		    "%s differs:\n--- first\n%s\n--- second\n%s", what, first, second);
+	free(first);
+	free(second);
+}
+
 static char tmpdir[96];
 
 static int remove_one(const char *path, const struct stat *st, int flag, struct FTW *ftw)

@@ -40,6 +40,12 @@ void fuzz_fail(const char *fmt, ...) __attribute__((format(printf, 1, 2), noretu
 void fuzz_check_terminal_text(const char *what, const char *s, size_t len);
 /* Every line of s is "NAME:LINE: sentence" with LINE >= 1 (the readers' one error form). */
 void fuzz_check_file_errors(const char *what, const char *s, const char *name);
+/*
+ * A round trip's fixed point: what was read back, written again (second),
+ * is the first writing byte for byte.  what names the step in the
+ * finding ("writing it again"); both texts are freed.
+ */
+void fuzz_check_same_text(const char *what, char *first, size_t flen, char *second, size_t slen);
 
 /*
  * A scratch directory of this process for a reader that takes a path,
