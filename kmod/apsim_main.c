@@ -313,13 +313,20 @@ static void scan_work_fn(struct work_struct *work)
 
 /* ---------------------------------------------------- control tree */
 
+/* A control file that changes the LPAR, and the model's operation it is. */
+struct lpar_attribute {
+	struct kobj_attribute attr;
+	enum apr_hv_op op;
+};
+
 /*
- * A write to a control file that changes the LPAR: the model's operation,
- * then the scan the machine's CHSC notification causes.
+ * A write to it: the model's operation, then the scan the machine's CHSC
+ * notification causes.
  */
-static ssize_t lpar_write(struct kobj_attribute *attr, enum apr_hv_op op, const char *buf,
+static ssize_t lpar_store(struct kobject *kobj, struct kobj_attribute *attr, const char *buf,
 			  size_t count)
 {
+	enum apr_hv_op op = container_of(attr, struct lpar_attribute, attr)->op;
 	ssize_t rc = apsim_store_begin(NULL, "kernel/apsim", attr->attr.name, count,
 				       APSIM_NO_PERMS);
 
@@ -332,6 +339,41 @@ static ssize_t lpar_write(struct kobj_attribute *attr, enum apr_hv_op op, const 
 	return count;
 }
 
+/* "ID 0|1": the SE/HMC side configures the adapter off/on. */
+static struct lpar_attribute ctl_se_config = {
+	__ATTR(se_config, 0200, NULL, lpar_store), APR_HV_SE_CONFIG
+};
+
+/* "ID 0|1": the adapter checkstops or recovers. */
+static struct lpar_attribute ctl_chkstop = {
+	__ATTR(chkstop, 0200, NULL, lpar_store), APR_HV_CHKSTOP
+};
+
+/* "ID [TYPE]" (default CEX8C). */
+static struct lpar_attribute ctl_add_adapter = {
+	__ATTR(add_adapter, 0200, NULL, lpar_store), APR_HV_ADD_ADAPTER
+};
+
+static struct lpar_attribute ctl_remove_adapter = {
+	__ATTR(remove_adapter, 0200, NULL, lpar_store), APR_HV_REMOVE_ADAPTER
+};
+
+static struct lpar_attribute ctl_add_usage = {
+	__ATTR(add_usage_domain, 0200, NULL, lpar_store), APR_HV_ADD_USAGE
+};
+
+static struct lpar_attribute ctl_remove_usage = {
+	__ATTR(remove_usage_domain, 0200, NULL, lpar_store), APR_HV_REMOVE_USAGE
+};
+
+static struct lpar_attribute ctl_add_control = {
+	__ATTR(add_control_domain, 0200, NULL, lpar_store), APR_HV_ADD_CONTROL
+};
+
+static struct lpar_attribute ctl_remove_control = {
+	__ATTR(remove_control_domain, 0200, NULL, lpar_store), APR_HV_REMOVE_CONTROL
+};
+
 static ssize_t scan_store(struct kobject *kobj, struct kobj_attribute *attr, const char *buf,
 			  size_t count)
 {
@@ -341,57 +383,6 @@ static ssize_t scan_store(struct kobject *kobj, struct kobj_attribute *attr, con
 		return fault;
 	apsim_scan();
 	return count;
-}
-
-/* "ID 0|1": the SE/HMC side configures the adapter off/on. */
-static ssize_t se_config_store(struct kobject *kobj, struct kobj_attribute *attr,
-			       const char *buf, size_t count)
-{
-	return lpar_write(attr, APR_HV_SE_CONFIG, buf, count);
-}
-
-/* "ID 0|1": the adapter checkstops or recovers. */
-static ssize_t chkstop_store(struct kobject *kobj, struct kobj_attribute *attr, const char *buf,
-			     size_t count)
-{
-	return lpar_write(attr, APR_HV_CHKSTOP, buf, count);
-}
-
-/* "ID [TYPE]" (default CEX8C). */
-static ssize_t add_adapter_store(struct kobject *kobj, struct kobj_attribute *attr,
-				 const char *buf, size_t count)
-{
-	return lpar_write(attr, APR_HV_ADD_ADAPTER, buf, count);
-}
-
-static ssize_t remove_adapter_store(struct kobject *kobj, struct kobj_attribute *attr,
-				    const char *buf, size_t count)
-{
-	return lpar_write(attr, APR_HV_REMOVE_ADAPTER, buf, count);
-}
-
-static ssize_t add_usage_domain_store(struct kobject *kobj, struct kobj_attribute *attr,
-				      const char *buf, size_t count)
-{
-	return lpar_write(attr, APR_HV_ADD_USAGE, buf, count);
-}
-
-static ssize_t remove_usage_domain_store(struct kobject *kobj, struct kobj_attribute *attr,
-					 const char *buf, size_t count)
-{
-	return lpar_write(attr, APR_HV_REMOVE_USAGE, buf, count);
-}
-
-static ssize_t add_control_domain_store(struct kobject *kobj, struct kobj_attribute *attr,
-					const char *buf, size_t count)
-{
-	return lpar_write(attr, APR_HV_ADD_CONTROL, buf, count);
-}
-
-static ssize_t remove_control_domain_store(struct kobject *kobj, struct kobj_attribute *attr,
-					   const char *buf, size_t count)
-{
-	return lpar_write(attr, APR_HV_REMOVE_CONTROL, buf, count);
 }
 
 /* Stores of the model that change no device: the fault check, the operation. */
@@ -523,28 +514,20 @@ static struct kobj_attribute ctl_host_name = __ATTR_RW(host_name);
 static struct kobj_attribute ctl_guest_detach = __ATTR_WO(guest_detach);
 static struct kobj_attribute ctl_unplugged = __ATTR_RO(unplugged);
 static struct kobj_attribute ctl_scan = __ATTR_WO(scan);
-static struct kobj_attribute ctl_se_config = __ATTR_WO(se_config);
-static struct kobj_attribute ctl_chkstop = __ATTR_WO(chkstop);
-static struct kobj_attribute ctl_add_adapter = __ATTR_WO(add_adapter);
-static struct kobj_attribute ctl_remove_adapter = __ATTR_WO(remove_adapter);
-static struct kobj_attribute ctl_add_usage = __ATTR_WO(add_usage_domain);
-static struct kobj_attribute ctl_remove_usage = __ATTR_WO(remove_usage_domain);
-static struct kobj_attribute ctl_add_control = __ATTR_WO(add_control_domain);
-static struct kobj_attribute ctl_remove_control = __ATTR_WO(remove_control_domain);
 static struct kobj_attribute ctl_fault = __ATTR_RW(fault);
 static struct kobj_attribute ctl_mkvp = __ATTR_RW(mkvp);
 static struct kobj_attribute ctl_card_info = __ATTR_RW(card_info);
 
 static struct attribute *ctl_attrs[] = {
 	&ctl_scan.attr,
-	&ctl_se_config.attr,
-	&ctl_chkstop.attr,
-	&ctl_add_adapter.attr,
-	&ctl_remove_adapter.attr,
-	&ctl_add_usage.attr,
-	&ctl_remove_usage.attr,
-	&ctl_add_control.attr,
-	&ctl_remove_control.attr,
+	&ctl_se_config.attr.attr,
+	&ctl_chkstop.attr.attr,
+	&ctl_add_adapter.attr.attr,
+	&ctl_remove_adapter.attr.attr,
+	&ctl_add_usage.attr.attr,
+	&ctl_remove_usage.attr.attr,
+	&ctl_add_control.attr.attr,
+	&ctl_remove_control.attr.attr,
 	&ctl_fault.attr,
 	&ctl_mkvp.attr,
 	&ctl_card_info.attr,

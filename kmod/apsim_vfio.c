@@ -155,14 +155,26 @@ static void table_del(struct apsim_mdev *m)
 
 /* ------------------------------------------------- mdev attributes */
 
+/* An assignment file and the kind of ID its writes name (vfio_ap_ops.c: vfio_ap_mdev_attrs). */
+struct assign_attribute {
+	struct device_attribute attr;
+	enum apr_kind kind;
+};
+
+static enum apr_kind kind_of(struct device_attribute *attr)
+{
+	return container_of(attr, struct assign_attribute, attr)->kind;
+}
+
 /*
  * vfio_ap_ops.c: assign_adapter_store and its kin: the model decides in
  * the kernel's order.  Control domains do not take the permissions mutex
  * (assign_control_domain_store takes only the update locks).
  */
-static ssize_t do_assign(struct device *dev, struct device_attribute *attr, enum apr_kind kind,
-			 const char *buf, size_t count)
+static ssize_t assign_store(struct device *dev, struct device_attribute *attr, const char *buf,
+			    size_t count)
 {
+	enum apr_kind kind = kind_of(attr);
 	enum apsim_perms perms = kind == APR_CONTROL_DOMAIN ? APSIM_NO_PERMS : APSIM_PERMS;
 	struct apsim_mdev *m = to_amdev(dev);
 	struct apr_refusal why;
@@ -181,59 +193,41 @@ static ssize_t do_assign(struct device *dev, struct device_attribute *attr, enum
 }
 
 /* vfio_ap_ops.c: unassign_*_store (update locks only): the model unplugs, no re-filter. */
-static ssize_t do_unassign(struct device *dev, struct device_attribute *attr,
-			   enum apr_kind kind, const char *buf, size_t count)
+static ssize_t unassign_store(struct device *dev, struct device_attribute *attr, const char *buf,
+			      size_t count)
 {
 	struct apsim_mdev *m = to_amdev(dev);
 	ssize_t rc = apsim_store_begin(dev, NULL, attr->attr.name, count, APSIM_NO_PERMS);
 
 	if (rc)
 		return rc;
-	return apsim_store_end(apr_vfio_unassign(&apsim.m, m->idx, kind, buf), count,
+	return apsim_store_end(apr_vfio_unassign(&apsim.m, m->idx, kind_of(attr), buf), count,
 			       APSIM_NO_PERMS);
 }
 
-static ssize_t assign_adapter_store(struct device *dev, struct device_attribute *attr,
-				    const char *buf, size_t count)
-{
-	return do_assign(dev, attr, APR_ADAPTER, buf, count);
-}
-static DEVICE_ATTR_WO(assign_adapter);
+static struct assign_attribute dev_attr_assign_adapter = {
+	__ATTR(assign_adapter, 0200, NULL, assign_store), APR_ADAPTER
+};
 
-static ssize_t unassign_adapter_store(struct device *dev, struct device_attribute *attr,
-				      const char *buf, size_t count)
-{
-	return do_unassign(dev, attr, APR_ADAPTER, buf, count);
-}
-static DEVICE_ATTR_WO(unassign_adapter);
+static struct assign_attribute dev_attr_unassign_adapter = {
+	__ATTR(unassign_adapter, 0200, NULL, unassign_store), APR_ADAPTER
+};
 
-static ssize_t assign_domain_store(struct device *dev, struct device_attribute *attr,
-				   const char *buf, size_t count)
-{
-	return do_assign(dev, attr, APR_DOMAIN, buf, count);
-}
-static DEVICE_ATTR_WO(assign_domain);
+static struct assign_attribute dev_attr_assign_domain = {
+	__ATTR(assign_domain, 0200, NULL, assign_store), APR_DOMAIN
+};
 
-static ssize_t unassign_domain_store(struct device *dev, struct device_attribute *attr,
-				     const char *buf, size_t count)
-{
-	return do_unassign(dev, attr, APR_DOMAIN, buf, count);
-}
-static DEVICE_ATTR_WO(unassign_domain);
+static struct assign_attribute dev_attr_unassign_domain = {
+	__ATTR(unassign_domain, 0200, NULL, unassign_store), APR_DOMAIN
+};
 
-static ssize_t assign_control_domain_store(struct device *dev, struct device_attribute *attr,
-					   const char *buf, size_t count)
-{
-	return do_assign(dev, attr, APR_CONTROL_DOMAIN, buf, count);
-}
-static DEVICE_ATTR_WO(assign_control_domain);
+static struct assign_attribute dev_attr_assign_control_domain = {
+	__ATTR(assign_control_domain, 0200, NULL, assign_store), APR_CONTROL_DOMAIN
+};
 
-static ssize_t unassign_control_domain_store(struct device *dev, struct device_attribute *attr,
-					     const char *buf, size_t count)
-{
-	return do_unassign(dev, attr, APR_CONTROL_DOMAIN, buf, count);
-}
-static DEVICE_ATTR_WO(unassign_control_domain);
+static struct assign_attribute dev_attr_unassign_control_domain = {
+	__ATTR(unassign_control_domain, 0200, NULL, unassign_store), APR_CONTROL_DOMAIN
+};
 
 static ssize_t ap_config_show(struct device *dev, struct device_attribute *attr, char *buf)
 {
@@ -308,12 +302,12 @@ static DEVICE_ATTR_RO(guest_matrix);
 
 /* vfio_ap_ops.c: vfio_ap_mdev_attrs, in its order. */
 static struct attribute *mdev_attrs[] = {
-	&dev_attr_assign_adapter.attr,
-	&dev_attr_unassign_adapter.attr,
-	&dev_attr_assign_domain.attr,
-	&dev_attr_unassign_domain.attr,
-	&dev_attr_assign_control_domain.attr,
-	&dev_attr_unassign_control_domain.attr,
+	&dev_attr_assign_adapter.attr.attr,
+	&dev_attr_unassign_adapter.attr.attr,
+	&dev_attr_assign_domain.attr.attr,
+	&dev_attr_unassign_domain.attr.attr,
+	&dev_attr_assign_control_domain.attr.attr,
+	&dev_attr_unassign_control_domain.attr.attr,
 	&dev_attr_ap_config.attr,
 	&dev_attr_control_domains.attr,
 	&dev_attr_matrix.attr,
