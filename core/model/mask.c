@@ -558,6 +558,25 @@ static void hex_id(char *out, unsigned int v, int digits)
 	out[digits] = '\0';
 }
 
+/* One line of the matrix: "AA.DDDD", or "AA." / ".DDDD" (a or q negative: none). */
+static const char *matrix_line(char *line, int a, int q)
+{
+	int n = 0;
+
+	if (a >= 0) {
+		hex_id(line, (unsigned int)a, 2);
+		n = 2;
+	}
+	line[n++] = '.';
+	if (q >= 0) {
+		hex_id(line + n, (unsigned int)q, 4);
+		n += 4;
+	}
+	line[n++] = '\n';
+	line[n] = '\0';
+	return line;
+}
+
 /*
  * vfio_ap_ops.c: vfio_ap_mdev_matrix_show: "%02lx.%04lx\n" per APQN,
  * adapters outer; "%02lx.\n" or ".%04lx\n" when one dimension is empty.
@@ -578,32 +597,16 @@ unsigned long apr_matrix_format(const struct apr_mask *apm, const struct apr_mas
 		for (unsigned int a = a1; a <= max_apid && a < APR_BITS;
 		     a = apr_mask_next(apm, a + 1))
 			for (unsigned int q = q1; q <= max_apqi && q < APR_BITS;
-			     q = apr_mask_next(aqm, q + 1)) {
-				hex_id(line, a, 2);
-				line[2] = '.';
-				hex_id(line + 3, q, 4);
-				line[7] = '\n';
-				line[8] = '\0';
-				at = emit(buf, at, size, line);
-			}
+			     q = apr_mask_next(aqm, q + 1))
+				at = emit(buf, at, size, matrix_line(line, (int)a, (int)q));
 	} else if (a1 <= max_apid) {
 		for (unsigned int a = a1; a <= max_apid && a < APR_BITS;
-		     a = apr_mask_next(apm, a + 1)) {
-			hex_id(line, a, 2);
-			line[2] = '.';
-			line[3] = '\n';
-			line[4] = '\0';
-			at = emit(buf, at, size, line);
-		}
+		     a = apr_mask_next(apm, a + 1))
+			at = emit(buf, at, size, matrix_line(line, (int)a, -1));
 	} else if (q1 <= max_apqi) {
 		for (unsigned int q = q1; q <= max_apqi && q < APR_BITS;
-		     q = apr_mask_next(aqm, q + 1)) {
-			line[0] = '.';
-			hex_id(line + 1, q, 4);
-			line[5] = '\n';
-			line[6] = '\0';
-			at = emit(buf, at, size, line);
-		}
+		     q = apr_mask_next(aqm, q + 1))
+			at = emit(buf, at, size, matrix_line(line, -1, (int)q));
 	}
 	return at;
 }
