@@ -183,6 +183,28 @@ static int check_static_bound(const struct apr_host *h, enum apr_kind kind, unsi
 }
 
 /*
+ * vfio_ap_ops.c: assign_*_store and unassign_*_store begin alike: the
+ * static generation refuses while a guest runs, then kstrtoul, then the
+ * range (ENODEV).  0 with *id, or the errno.
+ */
+static int check_id(const struct apr_host *h, const struct apr_mdev *m, enum apr_kind kind,
+		    const char *buf, unsigned long *id)
+{
+	unsigned long long v;
+	int rc;
+
+	if (h->profile == APR_PROFILE_STATIC && m->attached)
+		return -EBUSY;
+	rc = apr_kstrtoul(buf, &v);
+	if (rc)
+		return rc;
+	if (v > kind_max(h, kind))
+		return -ENODEV;
+	*id = (unsigned long)v;
+	return 0;
+}
+
+/*
  * vfio_ap_ops.c: assign_adapter_store / assign_domain_store /
  * assign_control_domain_store, and the static generation's order (guest
  * attached: EBUSY first).  Returns a negative errno, 1 when the ID is
@@ -193,20 +215,14 @@ int apr_check_assign(const struct apr_host *h, const struct apr_mdev *mdevs, int
 		     enum apr_kind kind, const char *buf, unsigned long *id, struct apr_conflict *c)
 {
 	const struct apr_mdev *m = &mdevs[self];
-	unsigned long long v;
 	struct apr_mask apm, aqm;
 	int rc;
 
 	c->mdev = -1;
-	if (h->profile == APR_PROFILE_STATIC && m->attached)
-		return -EBUSY;
-	rc = apr_kstrtoul(buf, &v);
+	rc = check_id(h, m, kind, buf, id);
 	if (rc)
 		return rc;
-	if (v > kind_max(h, kind))
-		return -ENODEV;
-	*id = (unsigned long)v;
-	if (apr_mask_test(kind_mask(m, kind), (unsigned int)v))
+	if (apr_mask_test(kind_mask(m, kind), (unsigned int)*id))
 		return 1;
 	if (kind == APR_CONTROL_DOMAIN)
 		return 0;
@@ -214,11 +230,11 @@ int apr_check_assign(const struct apr_host *h, const struct apr_mdev *mdevs, int
 	apm = m->apm;
 	aqm = m->aqm;
 	if (kind == APR_ADAPTER)
-		apr_mask_set(&apm, (unsigned int)v);
+		apr_mask_set(&apm, (unsigned int)*id);
 	else
-		apr_mask_set(&aqm, (unsigned int)v);
+		apr_mask_set(&aqm, (unsigned int)*id);
 	if (h->profile == APR_PROFILE_STATIC) {
-		rc = check_static_bound(h, kind, (unsigned int)v,
+		rc = check_static_bound(h, kind, (unsigned int)*id,
 					kind == APR_ADAPTER ? &m->aqm : &m->apm, c);
 		if (rc)
 			return rc;
@@ -234,18 +250,11 @@ int apr_check_assign(const struct apr_host *h, const struct apr_mdev *mdevs, int
 int apr_check_unassign(const struct apr_host *h, const struct apr_mdev *m, enum apr_kind kind,
 		       const char *buf, unsigned long *id)
 {
-	unsigned long long v;
-	int rc;
+	int rc = check_id(h, m, kind, buf, id);
 
-	if (h->profile == APR_PROFILE_STATIC && m->attached)
-		return -EBUSY;
-	rc = apr_kstrtoul(buf, &v);
 	if (rc)
 		return rc;
-	if (v > kind_max(h, kind))
-		return -ENODEV;
-	*id = (unsigned long)v;
-	return apr_mask_test(kind_mask(m, kind), (unsigned int)v) ? 0 : 1;
+	return apr_mask_test(kind_mask(m, kind), (unsigned int)*id) ? 0 : 1;
 }
 
 /*
