@@ -173,6 +173,17 @@ static int check(struct apm_persist *p, const struct apm_config *cfg, struct apm
 	return -EINVAL;
 }
 
+/* A constructor's last step: the new object to *out, or, on an errno, released. */
+static int hand_out(struct apm_persist *p, int rc, struct apm_persist **out)
+{
+	if (rc) {
+		apm_persist_unref(p);
+		return rc;
+	}
+	*out = p;
+	return 0;
+}
+
 static int plan(struct apm_persist *p)
 {
 	int rc = can_write(p, &p->explanation), crc;
@@ -227,12 +238,7 @@ static int define(struct apm_config *cfg, struct apm_host *host, const char *uui
 	}
 	if (!rc)
 		rc = apm_config_foreach_finding(cfg, host, note_finding, p);
-	if (rc) {
-		apm_persist_unref(p);
-		return rc;
-	}
-	*out = p;
-	return 0;
+	return hand_out(p, rc, out);
 }
 
 APM_EXPORT int apm_persist_new_mdev(struct apm_config *cfg, struct apm_host *host, const char *uuid,
@@ -282,13 +288,7 @@ APM_EXPORT int apm_persist_new_undefine(struct apm_config *cfg, const char *uuid
 		p->what = NULL;
 	if (asprintf(&p->path, "%s/%s", cfg->mdevctl_dir, p->uuid) < 0)
 		p->path = NULL;
-	rc = plan(p);
-	if (rc) {
-		apm_persist_unref(p);
-		return rc;
-	}
-	*out = p;
-	return 0;
+	return hand_out(p, plan(p), out);
 }
 
 APM_EXPORT int apm_persist_new_masks(struct apm_config *cfg, struct apm_host *host,
@@ -307,12 +307,7 @@ APM_EXPORT int apm_persist_new_masks(struct apm_config *cfg, struct apm_host *ho
 	rc = apm_rule_format(to_apr(&m[0]), to_apr(&m[1]), &p->content);
 	if (!rc)
 		rc = plan(p);
-	if (rc) {
-		apm_persist_unref(p);
-		return rc;
-	}
-	*out = p;
-	return 0;
+	return hand_out(p, rc, out);
 }
 
 int apm_persist_new_restore(struct apm_config *cfg, struct apm_host *host,
@@ -353,12 +348,7 @@ int apm_persist_new_restore(struct apm_config *cfg, struct apm_host *host,
 	}
 	if (!rc)
 		rc = plan(p);
-	if (rc) {
-		apm_persist_unref(p);
-		return rc;
-	}
-	*out = p;
-	return 0;
+	return hand_out(p, rc, out);
 }
 
 APM_EXPORT struct apm_persist *apm_persist_ref(struct apm_persist *p)
