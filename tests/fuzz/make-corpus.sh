@@ -124,33 +124,30 @@ for d in "$fx"/sysfs/*/devices/vfio_ap/matrix/*-*-*-*-*/; do
 		seed "$(echo "$a" | tr _ -)" "$u" <"$d/$a"
 	done
 done
-i=0
-for m in apmask aqmask ap_adapter_mask ap_usage_domain_mask ap_control_domain_mask; do
-	for f in "$fx"/sysfs/*/bus/ap/"$m"; do
-		[ -f "$f" ] || continue
-		h=$(basename "$(dirname "$(dirname "$(dirname "$f")")")")
-		{ printf "\\$(printf '%03o' "$i")"; cat "$f"; } | seed bus-masks "$h-$m"
+# picked NAME UP PATTERN ATTR...: the fixtures' files sysfs/PATTERN/ATTR
+# into corpus NAME, each after the byte that picks it (ATTR's place in the
+# list), named after the directory UP levels above the file and ATTR.
+picked() {
+	name=$1 up=$2 pattern=$3
+	shift 3
+	i=0
+	for a in "$@"; do
+		for f in "$fx"/sysfs/$pattern/"$a"; do
+			[ -f "$f" ] || continue
+			d=$f n=0
+			while [ $n -lt "$up" ]; do
+				d=$(dirname "$d") n=$((n + 1))
+			done
+			{ printf "\\$(printf '%03o' "$i")"; cat "$f"; } | seed "$name" "$(basename "$d")-$a"
+		done
+		i=$((i + 1))
 	done
-	i=$((i + 1))
-done
-i=0
-for a in hwtype raw_hwtype type ap_functions config chkstop online; do
-	for f in "$fx"/sysfs/*/devices/ap/card0[46]/"$a"; do
-		[ -f "$f" ] || continue
-		card=$(basename "$(dirname "$f")")
-		{ printf "\\$(printf '%03o' "$i")"; cat "$f"; } | seed card "$card-$a"
-	done
-	i=$((i + 1))
-done
-i=0
-for a in status config chkstop online se_bind se_associate driver_override; do
-	for f in "$fx"/sysfs/*/devices/ap/card05/05.00[04][147]/"$a"; do
-		[ -f "$f" ] || continue
-		q=$(basename "$(dirname "$f")")
-		{ printf "\\$(printf '%03o' "$i")"; cat "$f"; } | seed queue "$q-$a"
-	done
-	i=$((i + 1))
-done
+}
+picked bus-masks 3 '*/bus/ap' apmask aqmask ap_adapter_mask ap_usage_domain_mask \
+	ap_control_domain_mask
+picked card 1 '*/devices/ap/card0[46]' hwtype raw_hwtype type ap_functions config chkstop online
+picked queue 1 '*/devices/ap/card05/05.00[04][147]' status config chkstop online se_bind \
+	se_associate driver_override
 printf '\006vfio_ap\n' | seed queue driver-override
 printf '\004\n' | seed queue se-bind-empty
 
