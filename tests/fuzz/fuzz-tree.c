@@ -437,24 +437,21 @@ restart : {
 }
 
 /*
- * The entry at path, its last link followed or not: 0, or -errno (dir_err
- * where path is a directory).
+ * Settle the tree and resolve path, its last link followed or not, into
+ * real (PATH_MAX_LEN bytes): 0 with the entry there in *e (NULL: a
+ * directory or nothing), or -errno.
  */
-static int locate(struct fuzz_tree *t, const char *path, bool follow, int dir_err,
+static int locate(struct fuzz_tree *t, const char *path, bool follow, char *real,
 		  const struct ent **e)
 {
-	char real[PATH_MAX_LEN];
 	uint32_t h;
 	int rc;
 
 	settle(t);
-	rc = resolve(t, path, follow, real, sizeof(real), &h);
-	if (rc)
-		return rc;
-	*e = lookup(t, real, h);
-	if (!*e)
-		return is_dir(t, real) ? dir_err : -ENOENT;
-	return 0;
+	rc = resolve(t, path, follow, real, PATH_MAX_LEN, &h);
+	if (!rc)
+		*e = lookup(t, real, h);
+	return rc;
 }
 
 /* An entry's text (a file's content, a link's target) as read(2) gives it: the length. */
@@ -469,12 +466,17 @@ static int copy_text(const struct fuzz_tree *t, const struct ent *e, char *buf, 
 
 static int tree_read(void *be, const char *path, char *buf, size_t size)
 {
+	char real[PATH_MAX_LEN];
 	const struct ent *e;
 	int rc;
 
 	buf[0] = '\0';
-	rc = locate(be, path, true, -EISDIR, &e);
-	return rc ? rc : copy_text(be, e, buf, size);
+	rc = locate(be, path, true, real, &e);
+	if (rc)
+		return rc;
+	if (!e)
+		return is_dir(be, real) ? -EISDIR : -ENOENT;
+	return copy_text(be, e, buf, size);
 }
 
 /* By the first component only, so that the entries below one child sort together. */
@@ -540,16 +542,15 @@ static int tree_list(void *be, const char *path, apm_list_fn fn, void *data)
 	struct fuzz_tree *t = be;
 	char real[PATH_MAX_LEN], key[PATH_MAX_LEN + 2];
 	unsigned int i, n = 0;
+	const struct ent *e;
 	const char **names;
-	uint32_t h;
 	size_t klen;
 	int rc;
 
-	settle(t);
-	rc = resolve(t, path, true, real, sizeof(real), &h);
+	rc = locate(t, path, true, real, &e);
 	if (rc)
 		return rc;
-	if (lookup(t, real, h))
+	if (e)
 		return -ENOTDIR;
 	if (!is_dir(t, real))
 		return -ENOENT;
@@ -584,11 +585,14 @@ static int tree_list(void *be, const char *path, apm_list_fn fn, void *data)
 
 static int tree_readlink(void *be, const char *path, char *buf, size_t size)
 {
+	char real[PATH_MAX_LEN];
 	const struct ent *e;
-	int rc = locate(be, path, false, -EINVAL, &e);
+	int rc = locate(be, path, false, real, &e);
 
 	if (rc)
 		return rc;
+	if (!e)
+		return is_dir(be, real) ? -EINVAL : -ENOENT;
 	return e->link ? copy_text(be, e, buf, size) : -EINVAL;
 }
 
