@@ -199,6 +199,23 @@ int apr_mask_parse_absolute(const char *str, const char **end, struct apr_mask *
 }
 
 /*
+ * lib/kstrtox.c: _parse_integer_fixup_radix with base 0: "0x" (or "0X")
+ * before a hex digit is 16 and is skipped, another leading 0 is 8, else 10.
+ */
+static unsigned int fixup_radix(const char **s)
+{
+	const char *p = *s;
+
+	if (p[0] != '0')
+		return 10;
+	if ((p[1] == 'x' || p[1] == 'X') && apr_hexval(p[2]) >= 0) {
+		*s = p + 2;
+		return 16;
+	}
+	return 8;
+}
+
+/*
  * simple_strtoul(base 0) as the relative mask form uses it: "0x" only counts
  * as a prefix when a hex digit follows, a leading 0 means octal, and the
  * value wraps modulo 2^64 without an error (lib/vsprintf.c: simple_strtoull;
@@ -208,17 +225,9 @@ int apr_mask_parse_absolute(const char *str, const char **end, struct apr_mask *
 unsigned long long apr_simple_strtoul(const char *s, const char **end)
 {
 	unsigned long long v = 0;
-	unsigned int base = 10;
+	unsigned int base = fixup_radix(&s);
 	int d;
 
-	if (s[0] == '0') {
-		if ((s[1] == 'x' || s[1] == 'X') && apr_hexval(s[2]) >= 0) {
-			base = 16;
-			s += 2;
-		} else {
-			base = 8;
-		}
-	}
 	for (; (d = apr_hexval(*s)) >= 0 && (unsigned int)d < base; s++)
 		v = v * base + (unsigned int)d;
 	if (end)
@@ -307,20 +316,13 @@ bool apr_next_word(const char **s, const char *seps, char *out, unsigned long si
 int apr_kstrtoul(const char *s, unsigned long long *res)
 {
 	unsigned long long v = 0;
-	unsigned int base = 10, n = 0;
+	unsigned int base, n = 0;
 	bool overflow = false;
 	int d;
 
 	if (*s == '+')
 		s++;
-	if (s[0] == '0') {
-		if ((s[1] == 'x' || s[1] == 'X') && apr_hexval(s[2]) >= 0) {
-			base = 16;
-			s += 2;
-		} else {
-			base = 8;
-		}
-	}
+	base = fixup_radix(&s);
 	for (; (d = apr_hexval(*s)) >= 0 && (unsigned int)d < base; s++, n++) {
 		if (v > (~0ULL - (unsigned int)d) / base)
 			overflow = true;
