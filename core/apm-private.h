@@ -372,6 +372,48 @@ struct apm_qslot {
 	bool valid, status_valid;
 };
 
+/*
+ * A handle on an adapter or an APQN of a snapshot (queue.c).  One handed
+ * out holds a reference to its host; the library's own code also makes
+ * them on the stack with apm_adapter_init() and apm_queue_init(), borrowed
+ * (refcount 0, no reference: the caller holds the host).
+ */
+struct apm_adapter {
+	int refcount;
+	struct apm_host *host;
+	unsigned int id;
+};
+struct apm_queue {
+	int refcount;
+	struct apm_host *host;
+	unsigned int adapter, domain;
+	bool exists, owner_host, in_guest_matrix, plugged;
+	const char *driver; /* the host's driver name, or NULL */
+	int mdev;	    /* index of the mdev holding it, or -1 */
+	enum apm_cell cell;
+	enum apm_filter filter;
+	int detail_rc; /* 1: not read yet; 0: in d; -ENOENT: no queue device */
+	struct apm_queue_detail d;
+	/* Iteration: the adapters and domains of some mdev (apm_host_next_queue). */
+	bool iter; /* rows and cols are set */
+	struct apr_mask rows, cols;
+	char reason[320]; /* the filter's reason, "" with APM_FILTER_NONE */
+};
+/* A borrowed handle on adapter id of h: 0, -ENOENT (not in the LPAR, no card), -EINVAL. */
+int apm_adapter_init(struct apm_adapter *ad, const struct apm_host *h, unsigned int id);
+/* A borrowed handle on APQN (a, q) of h: 0 or -EINVAL. */
+int apm_queue_init(struct apm_queue *qu, const struct apm_host *h, unsigned int a, unsigned int q);
+/* The facts of (a, q) in h (host.c: ownership, the mdev, the cell, the filter and its reason). */
+void apm_host_classify_queue(const struct apm_host *h, unsigned int a, unsigned int q,
+			     struct apm_queue *qu);
+/*
+ * The queue's own attributes (status, config, chkstop, online, se_*),
+ * from the snapshot's detail or what was read before, else read through
+ * the seam and kept.  0, -ENOENT (no queue device), -EINVAL.
+ */
+int apm_host_read_queue_detail(struct apm_host *h, unsigned int a, unsigned int q,
+			       struct apm_queue_detail *d);
+
 /* What apm_host_get_queue_detail read of (a, q), or of adapter a's queues, is stale. */
 void apm_host_forget_queue(struct apm_host *h, unsigned int a, unsigned int q);
 /* Of (a, q), only the vfio_ap status is stale (an mdev changed, not the queue). */

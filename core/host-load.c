@@ -996,7 +996,7 @@ APM_EXPORT int apm_host_load(struct apm_ctx *ctx, unsigned int flags, struct apm
 			     a = apr_mask_next(&dl.queues, a + 1))
 				for (q = 0; q < APR_BITS; q++)
 					if (h->queue[a][q] & APM_Q_EXISTS)
-						apm_host_get_queue_detail(h, a, q, NULL);
+						apm_host_read_queue_detail(h, a, q, NULL);
 		h->detail = h->details != NULL;
 	}
 	*out = h;

@@ -127,32 +127,6 @@ APM_EXPORT const char *apm_host_get_warnings(const struct apm_host *h)
 	return h->warnings ? h->warnings : "";
 }
 
-APM_EXPORT int apm_host_get_adapter(const struct apm_host *h, unsigned int id,
-				    struct apm_adapter_info *info)
-{
-	const struct apm_card *c;
-
-	if (id >= APR_BITS)
-		return -EINVAL;
-	c = &h->cards[id];
-	memset(info, 0, sizeof(*info));
-	info->id = id;
-	info->has_card = c->has_card;
-	info->in_lpar = apr_mask_test(&h->rules.qci_apm, id) || c->has_card;
-	if (!info->in_lpar)
-		return -ENOENT;
-	info->hwtype = c->has_card ? c->hwtype : -1;
-	info->raw_hwtype = c->has_card ? c->raw_hwtype : -1;
-	snprintf(info->type, sizeof(info->type), "%s", c->type);
-	info->mode = c->mode;
-	info->config = c->has_card ? c->config : -1;
-	info->chkstop = c->has_card ? c->chkstop : -1;
-	info->online = c->has_card ? c->online : -1;
-	info->functions = c->functions;
-	snprintf(info->driver, sizeof(info->driver), "%s", c->driver);
-	return 0;
-}
-
 static const char *const cell_names[APM_CELL_COUNT] = {
 	[APM_CELL_HOST] = "host",	[APM_CELL_FREE] = "free",
 	[APM_CELL_UNBOUND] = "unbound", [APM_CELL_ASSIGNED] = "assigned",
@@ -244,7 +218,7 @@ static enum apm_filter own_problem(const struct apm_host *h, unsigned int a, uns
 }
 
 static void classify_filter(const struct apm_host *h, const struct apm_mdev *m, unsigned int a,
-			    unsigned int q, struct apm_queue_info *info)
+			    unsigned int q, struct apm_queue *info)
 {
 	char why[192];
 	int d;
@@ -294,16 +268,17 @@ void apm_host_prepare_filter(struct apm_host *h, struct apm_mdev *m)
 	}
 }
 
-APM_EXPORT int apm_host_get_queue(const struct apm_host *h, unsigned int a, unsigned int q,
-				  struct apm_queue_info *info)
+void apm_host_classify_queue(const struct apm_host *h, unsigned int a, unsigned int q,
+			     struct apm_queue *info)
 {
 	int drv, i;
 
-	if (a >= APR_BITS || q >= APR_BITS)
-		return -EINVAL;
-	memset(info, 0, sizeof(*info));
 	info->adapter = a;
 	info->domain = q;
+	info->in_guest_matrix = false;
+	info->plugged = false;
+	info->filter = APM_FILTER_NONE;
+	info->reason[0] = '\0';
 	info->exists = h->queue[a][q] & APM_Q_EXISTS;
 	drv = h->queue[a][q] & APM_Q_DRV;
 	info->driver = info->exists && drv ? h->drivers[drv - 1] : NULL;
@@ -336,41 +311,6 @@ APM_EXPORT int apm_host_get_queue(const struct apm_host *h, unsigned int a, unsi
 		info->cell = APM_CELL_UNBOUND;
 	else
 		info->cell = APM_CELL_HOST;
-	return 0;
-}
-
-APM_EXPORT int apm_host_foreach_queue(const struct apm_host *h,
-				      int (*fn)(const struct apm_queue_info *q, void *data),
-				      void *data)
-{
-	struct apm_queue_info info;
-	struct apr_mask apm, aqm;
-	int rc;
-
-	/* Adapters and domains worth a look: those with queues or in some mdev. */
-	apr_mask_zero(&apm);
-	apr_mask_zero(&aqm);
-	for (unsigned int i = 0; i < h->nmdevs; i++) {
-		apr_mask_or(&apm, &apm, &h->mdevs[i].m.apm);
-		apr_mask_or(&aqm, &aqm, &h->mdevs[i].m.aqm);
-	}
-	for (unsigned int a = 0; a < APR_BITS; a++) {
-		bool any_a = apr_mask_test(&apm, a);
-
-		if (!h->cards[a].has_card && !any_a)
-			continue;
-		for (unsigned int q = 0; q < APR_BITS; q++) {
-			if (!(h->queue[a][q] & APM_Q_EXISTS) &&
-			    (!any_a || !apr_mask_test(&aqm, q) ||
-			     apr_mdev_holding(h->rmdevs, (int)h->nmdevs, a, q) < 0))
-				continue;
-			apm_host_get_queue(h, a, q, &info);
-			rc = fn(&info, data);
-			if (rc)
-				return rc;
-		}
-	}
-	return 0;
 }
 
 /*
@@ -389,8 +329,8 @@ static int detail_bool(struct apm_host *h, const char *base, const char *attr, b
 	return v;
 }
 
-APM_EXPORT int apm_host_get_queue_detail(struct apm_host *h, unsigned int a, unsigned int q,
-					 struct apm_queue_detail *out)
+int apm_host_read_queue_detail(struct apm_host *h, unsigned int a, unsigned int q,
+			       struct apm_queue_detail *out)
 {
 	struct apm_queue_detail d, *slot = h->details ? &h->details[a * APR_BITS + q] : NULL;
 	char base[40], buf[SMALL];
@@ -727,28 +667,47 @@ static const char *field(char *buf, size_t size, unsigned int a, const char *nam
 	return buf;
 }
 
+/* A 0/1 fact as 1, 0 or -1 (cannot be told). */
+static int tri(bool v, int err)
+{
+	return err ? -1 : v;
+}
+
 static void compare_adapters(struct cmp *c, const struct apm_host *x, const struct apm_host *y)
 {
 	for (unsigned int a = 0; a < APR_BITS && !c->diff; a++) {
-		struct apm_adapter_info p, q;
-		int rp = apm_host_get_adapter(x, a, &p), rq = apm_host_get_adapter(y, a, &q);
+		struct apm_adapter p, q;
+		int rp = apm_adapter_init(&p, x, a), rq = apm_adapter_init(&q, y, a);
+		int ep, eq;
+		bool vp, vq;
 		char what[64];
 
 		snprintf(what, sizeof(what), "adapter 0x%02x", a);
 		if (int_differs(c, rp, rq, what) || rp)
 			continue;
-		int_differs(c, p.in_lpar, q.in_lpar, field(what, sizeof(what), a, "in_lpar"));
-		int_differs(c, p.has_card, q.has_card, field(what, sizeof(what), a, "has_card"));
-		int_differs(c, p.hwtype, q.hwtype, field(what, sizeof(what), a, "hwtype"));
-		int_differs(c, p.raw_hwtype, q.raw_hwtype,
+		int_differs(c, apm_adapter_has_card(&p), apm_adapter_has_card(&q),
+			    field(what, sizeof(what), a, "has_card"));
+		int_differs(c, apm_adapter_get_hwtype(&p), apm_adapter_get_hwtype(&q),
+			    field(what, sizeof(what), a, "hwtype"));
+		int_differs(c, apm_adapter_get_raw_hwtype(&p), apm_adapter_get_raw_hwtype(&q),
 			    field(what, sizeof(what), a, "raw_hwtype"));
-		str_differs(c, p.type, q.type, field(what, sizeof(what), a, "type"));
-		str_differs(c, p.mode, q.mode, field(what, sizeof(what), a, "mode"));
-		int_differs(c, p.config, q.config, field(what, sizeof(what), a, "config"));
-		int_differs(c, p.chkstop, q.chkstop, field(what, sizeof(what), a, "chkstop"));
-		int_differs(c, p.online, q.online, field(what, sizeof(what), a, "online"));
-		int_differs(c, p.functions, q.functions, field(what, sizeof(what), a, "functions"));
-		str_differs(c, p.driver, q.driver, field(what, sizeof(what), a, "driver"));
+		str_differs(c, apm_adapter_get_type(&p), apm_adapter_get_type(&q),
+			    field(what, sizeof(what), a, "type"));
+		str_differs(c, apm_adapter_get_mode(&p), apm_adapter_get_mode(&q),
+			    field(what, sizeof(what), a, "mode"));
+		vp = apm_adapter_is_configured(&p, &ep);
+		vq = apm_adapter_is_configured(&q, &eq);
+		int_differs(c, tri(vp, ep), tri(vq, eq), field(what, sizeof(what), a, "config"));
+		vp = apm_adapter_is_checkstopped(&p, &ep);
+		vq = apm_adapter_is_checkstopped(&q, &eq);
+		int_differs(c, tri(vp, ep), tri(vq, eq), field(what, sizeof(what), a, "chkstop"));
+		vp = apm_adapter_is_online(&p, &ep);
+		vq = apm_adapter_is_online(&q, &eq);
+		int_differs(c, tri(vp, ep), tri(vq, eq), field(what, sizeof(what), a, "online"));
+		int_differs(c, apm_adapter_get_functions(&p), apm_adapter_get_functions(&q),
+			    field(what, sizeof(what), a, "functions"));
+		str_differs(c, apm_adapter_get_driver(&p), apm_adapter_get_driver(&q),
+			    field(what, sizeof(what), a, "driver"));
 	}
 }
 
@@ -761,7 +720,7 @@ static void compare_queues(struct cmp *c, const struct apm_host *x, const struct
 {
 	for (unsigned int a = 0; a < APR_BITS && !c->diff; a++)
 		for (unsigned int q = 0; q < APR_BITS && !c->diff; q++) {
-			struct apm_queue_info p, r;
+			struct apm_queue p, r;
 			char what[64];
 
 			/* What show does not list follows from the masks, compared already. */
@@ -769,8 +728,8 @@ static void compare_queues(struct cmp *c, const struct apm_host *x, const struct
 			    apr_mdev_holding(x->rmdevs, (int)x->nmdevs, a, q) < 0 &&
 			    apr_mdev_holding(y->rmdevs, (int)y->nmdevs, a, q) < 0)
 				continue;
-			apm_host_get_queue(x, a, q, &p);
-			apm_host_get_queue(y, a, q, &r);
+			apm_queue_init(&p, x, a, q);
+			apm_queue_init(&r, y, a, q);
 			snprintf(what, sizeof(what), "queue %02x.%04x", a, q);
 			int_differs(c, p.exists, r.exists, what);
 			str_differs(c, p.driver, r.driver, what);

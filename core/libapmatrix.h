@@ -34,6 +34,17 @@
 extern "C" {
 #endif
 
+/*
+ * ABI 1's interfaces that ABI 2 replaces stay exported and working; a
+ * client that still calls them is warned at compile time unless it
+ * defines APM_DISABLE_DEPRECATION_WARNINGS.
+ */
+#if defined(__GNUC__) && !defined(APM_DISABLE_DEPRECATION_WARNINGS)
+#define APM_DEPRECATED(repl) __attribute__((deprecated("use " repl)))
+#else
+#define APM_DEPRECATED(repl)
+#endif
+
 struct apm_ctx;
 struct apm_host;
 struct apm_mdev;
@@ -292,6 +303,11 @@ struct apm_warning {
 int apm_host_foreach_warning(struct apm_host *host,
 			     int (*fn)(const struct apm_warning *w, void *data), void *data);
 
+/*
+ * ABI 1's adapter and queue answers, by value (deprecated: their layout is
+ * frozen; struct apm_adapter and struct apm_queue below replace them, and
+ * these functions are written on top of those).  Since: 1
+ */
 struct apm_adapter_info {
 	unsigned int id;
 	bool in_lpar;	  /* in ap_adapter_mask (or a card device exists) */
@@ -308,7 +324,7 @@ struct apm_adapter_info {
 };
 /* 0, or -ENOENT when the adapter has no card and is not in the LPAR. */
 int apm_host_get_adapter(const struct apm_host *host, unsigned int id,
-			 struct apm_adapter_info *info);
+			 struct apm_adapter_info *info) APM_DEPRECATED("apm_host_lookup_adapter");
 
 enum apm_cell {
 	APM_CELL_HOST = 0, /* owned by the default (zcrypt) drivers */
@@ -348,20 +364,151 @@ struct apm_queue_info {
 	enum apm_filter filter; /* when in an mdev and not in its guest_matrix */
 	char reason[320];	/* the filter reason, one sentence */
 };
+/* ABI 1 (deprecated): what the accessors of struct apm_queue say, mdev as its index. */
 int apm_host_get_queue(const struct apm_host *host, unsigned int adapter, unsigned int domain,
-		       struct apm_queue_info *info);
+		       struct apm_queue_info *info) APM_DEPRECATED("apm_host_lookup_queue");
 /* Calls fn for every APQN `show` lists (existing queues and mdev APQNs), sorted. */
 int apm_host_foreach_queue(const struct apm_host *host,
-			   int (*fn)(const struct apm_queue_info *q, void *data), void *data);
+			   int (*fn)(const struct apm_queue_info *q, void *data), void *data)
+	APM_DEPRECATED("apm_host_next_queue");
 
 struct apm_queue_detail {
 	char status[16];	     /* vfio_ap `status`, "" when missing */
 	int config, chkstop, online; /* -1 when missing */
 	char se_bind[32], se_associate[32];
 };
-/* Reads the queue's own attributes through the seam (on demand). */
+/* ABI 1 (deprecated): reads the queue's own attributes through the seam (on demand). */
 int apm_host_get_queue_detail(struct apm_host *host, unsigned int adapter, unsigned int domain,
-			      struct apm_queue_detail *d);
+			      struct apm_queue_detail *d) APM_DEPRECATED("apm_queue_get_status");
+
+/*
+ * Adapters and queues as objects.  Since: 2
+ *
+ * A struct apm_adapter or struct apm_queue is a handle on one adapter or
+ * one APQN of a snapshot: opaque, reference counted, holding a reference
+ * to its host (the strings its accessors return are the host's, valid as
+ * long as the handle or the host is).  A lookup hands out a new
+ * reference; an iteration hands out one reference it owns itself:
+ *
+ *	struct apm_queue *q = NULL;
+ *	int rc;
+ *
+ *	while ((rc = apm_host_next_queue(host, &q)) == 0)
+ *		use(q);		(apm_queue_ref() it to keep it past the next call)
+ *	if (rc < 0)
+ *		fail(rc);	(q is NULL: nothing to drop)
+ *
+ * Each call drops the reference it gave the last time and gives the next
+ * handle: 0 with *q set, 1 at the end (*q NULL), or -ENOMEM (*q NULL).  A
+ * caller that stops early drops the last one with apm_queue_unref().  *q
+ * must be NULL (start) or a handle of the same host, normally what the
+ * previous call gave: -EINVAL else (or for a NULL argument), *q untouched.
+ * The same holds for adapters (apm_host_next_adapter, apm_adapter_ref).
+ */
+struct apm_adapter;
+struct apm_queue;
+
+/*
+ * Adapter id: 0 with a new reference in *adapter, -ENOENT when the adapter
+ * has no card and is not in the LPAR's configuration (ap_adapter_mask),
+ * -EINVAL for an id above 255 or a NULL argument, -ENOMEM.  Since: 2
+ */
+int apm_host_lookup_adapter(struct apm_host *host, unsigned int id, struct apm_adapter **adapter);
+/* The adapters that lookup finds, ascending (the iteration above).  Since: 2 */
+int apm_host_next_adapter(struct apm_host *host, struct apm_adapter **adapter);
+/* New reference / drop one (NULL-safe; NULL once freed).  Since: 2 */
+struct apm_adapter *apm_adapter_ref(struct apm_adapter *adapter);
+struct apm_adapter *apm_adapter_unref(struct apm_adapter *adapter);
+/* The snapshot the adapter belongs to (borrowed).  Since: 2 */
+struct apm_host *apm_adapter_get_host(const struct apm_adapter *adapter);
+/* Its ID (APID).  Since: 2 */
+unsigned int apm_adapter_get_id(const struct apm_adapter *adapter);
+/* Whether a cardXX device exists (false: in the LPAR, but no card).  Since: 2 */
+bool apm_adapter_has_card(const struct apm_adapter *adapter);
+/*
+ * The card's `hwtype` as the loader reads it (the generation, 10 = CEX4
+ * and up), and the attribute's raw value; -1 when there is no card or the
+ * attribute is missing or unreadable.  Since: 2
+ */
+int apm_adapter_get_hwtype(const struct apm_adapter *adapter);
+int apm_adapter_get_raw_hwtype(const struct apm_adapter *adapter);
+/* zcrypt's `type` ("CEX8C"), "" when unknown.  Since: 2 */
+const char *apm_adapter_get_type(const struct apm_adapter *adapter);
+/* "cca", "ep11", "accel", or NULL when unknown.  Since: 2 */
+const char *apm_adapter_get_mode(const struct apm_adapter *adapter);
+/*
+ * The card's `config`, `chkstop` and zcrypt `online`.  false when it
+ * cannot be told; *err (may be NULL) then gets -ENOENT (no card, the
+ * attribute is missing or reads neither 0 nor 1; `online`: the card is not
+ * bound to cex4card), else 0.  Since: 2
+ */
+bool apm_adapter_is_configured(const struct apm_adapter *adapter, int *err);
+bool apm_adapter_is_checkstopped(const struct apm_adapter *adapter, int *err);
+bool apm_adapter_is_online(const struct apm_adapter *adapter, int *err);
+/* The card's `ap_functions` bits (0 when unknown).  Since: 2 */
+uint32_t apm_adapter_get_functions(const struct apm_adapter *adapter);
+/* The card's driver ("cex4card"), or NULL when it is bound to none.  Since: 2 */
+const char *apm_adapter_get_driver(const struct apm_adapter *adapter);
+
+/*
+ * APQN adapter.domain, whether a queue device exists or not (an mdev may
+ * hold an APQN the bus has no queue for): 0 with a new reference in
+ * *queue, -EINVAL for an ID above 255 or a NULL argument, -ENOMEM.
+ * Since: 2
+ */
+int apm_host_lookup_queue(struct apm_host *host, unsigned int adapter, unsigned int domain,
+			  struct apm_queue **queue);
+/*
+ * Every APQN `show` lists (the queue devices and the APQNs of the mdevs),
+ * in APQN order: the iteration above.  Since: 2
+ */
+int apm_host_next_queue(struct apm_host *host, struct apm_queue **queue);
+/* New reference / drop one (NULL-safe; NULL once freed).  Since: 2 */
+struct apm_queue *apm_queue_ref(struct apm_queue *queue);
+struct apm_queue *apm_queue_unref(struct apm_queue *queue);
+/* The snapshot the queue belongs to (borrowed).  Since: 2 */
+struct apm_host *apm_queue_get_host(const struct apm_queue *queue);
+/* Its APQN.  Since: 2 */
+unsigned int apm_queue_get_adapter(const struct apm_queue *queue);
+unsigned int apm_queue_get_domain(const struct apm_queue *queue);
+/* Whether the AP bus has a queue device XX.YYYY.  Since: 2 */
+bool apm_queue_exists(const struct apm_queue *queue);
+/* The driver the queue device is bound to, NULL when none (or no device).  Since: 2 */
+const char *apm_queue_get_driver(const struct apm_queue *queue);
+/* Whether the host's masks give it to the zcrypt drivers (apmask and aqmask bits set).  Since: 2 */
+bool apm_queue_is_host_owned(const struct apm_queue *queue);
+/* The mdev whose matrix holds it (borrowed from the host), or NULL.  Since: 2 */
+struct apm_mdev *apm_queue_get_mdev(const struct apm_queue *queue);
+/* In that mdev's guest_matrix; and that, with the mdev in use by a guest.  Since: 2 */
+bool apm_queue_is_in_guest_matrix(const struct apm_queue *queue);
+bool apm_queue_is_plugged(const struct apm_queue *queue);
+/* What the grid shows for it.  Since: 2 */
+enum apm_cell apm_queue_get_cell(const struct apm_queue *queue);
+/*
+ * Why it is in an mdev and not in its guest_matrix (APM_FILTER_NONE
+ * otherwise), and that reason in one sentence ("" with APM_FILTER_NONE).
+ * Since: 2
+ */
+enum apm_filter apm_queue_get_filter(const struct apm_queue *queue);
+const char *apm_queue_get_reason(const struct apm_queue *queue);
+/*
+ * The queue device's own attributes, read through the seam on the first
+ * call of any of these for the handle (or taken from the snapshot when it
+ * was loaded with APM_LOAD_DETAIL, or read before), kept with the handle:
+ * vfio_ap's `status`, `se_bind` and `se_associate` ("" when missing or no
+ * queue device).  Since: 2
+ */
+const char *apm_queue_get_status(struct apm_queue *queue);
+const char *apm_queue_get_se_bind(struct apm_queue *queue);
+const char *apm_queue_get_se_associate(struct apm_queue *queue);
+/*
+ * Its `config`, `chkstop` and zcrypt `online`, read as above.  false when
+ * it cannot be told; *err (may be NULL) then gets -ENOENT (no queue device,
+ * the attribute is missing or reads neither 0 nor 1), else 0.  Since: 2
+ */
+bool apm_queue_is_configured(struct apm_queue *queue, int *err);
+bool apm_queue_is_checkstopped(struct apm_queue *queue, int *err);
+bool apm_queue_is_online(struct apm_queue *queue, int *err);
 
 /*
  * What zcrypt tells about a CCA or EP11 queue bound to cex4queue: its
