@@ -59,8 +59,10 @@ static const struct apm_mdev *mdev_of(const struct apm_host *h, const char *uuid
 void apm_jstate_read(const struct apm_jentry *e, struct apm_host *h, struct apm_jstate *s)
 {
 	const struct apm_mdev *md;
-	struct apm_adapter_info info;
-	struct apm_queue_detail d;
+	struct apm_adapter ad;
+	struct apm_queue qu;
+	int err;
+	bool v;
 
 	apm_jstate_clear(s);
 	s->value = -1;
@@ -83,15 +85,21 @@ void apm_jstate_read(const struct apm_jentry *e, struct apm_host *h, struct apm_
 		snprintf(s->guest, sizeof(s->guest), "%s", md->guest);
 		break;
 	case APM_J_CONFIG:
-		if (!apm_host_get_adapter(h, e->adapter, &info))
-			s->value = info.config;
+		if (!apm_adapter_init(&ad, h, e->adapter)) {
+			v = apm_adapter_is_configured(&ad, &err);
+			s->value = err ? -1 : v;
+		}
 		break;
 	case APM_J_ONLINE:
-		if (e->domain < 0 && !apm_host_get_adapter(h, e->adapter, &info))
-			s->value = info.online;
-		else if (e->domain >= 0 &&
-			 !apm_host_get_queue_detail(h, e->adapter, (unsigned int)e->domain, &d))
-			s->value = d.online;
+		if (e->domain < 0 && !apm_adapter_init(&ad, h, e->adapter)) {
+			v = apm_adapter_is_online(&ad, &err);
+			s->value = err ? -1 : v;
+		} else if (e->domain >= 0 &&
+			   !apm_queue_init(&qu, h, e->adapter, (unsigned int)e->domain) &&
+			   apm_queue_exists(&qu)) {
+			v = apm_queue_is_online(&qu, &err);
+			s->value = err ? -1 : v;
+		}
 		break;
 	case APM_J_NONE:
 	case APM_J_FILE:

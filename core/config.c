@@ -810,12 +810,6 @@ static void mark(struct owner_walk *w, unsigned int a, unsigned int q)
 	w->seen[a][q / 8] |= (unsigned char)(1u << (q % 8));
 }
 
-static int mark_queue(const struct apm_queue_info *q, void *data)
-{
-	mark(data, q->adapter, q->domain);
-	return 0;
-}
-
 static void mark_product(struct owner_walk *w, const struct apr_mask *apm,
 			 const struct apr_mask *aqm)
 {
@@ -843,7 +837,8 @@ APM_EXPORT int apm_config_foreach_owner_diff(
 	w->now_aq = *to_apr(&m);
 	w->boot_ap = cfg->rule.has_apmask && !cfg->rule_broken ? cfg->rule.apmask : w->now_ap;
 	w->boot_aq = cfg->rule.has_aqmask && !cfg->rule_broken ? cfg->rule.aqmask : w->now_aq;
-	apm_host_foreach_queue(host, mark_queue, w);
+	for (struct apm_queue *q = NULL; !apm_host_next_queue((struct apm_host *)host, &q);)
+		mark(w, apm_queue_get_adapter(q), apm_queue_get_domain(q));
 	for (unsigned int i = 0; i < cfg->ndefs; i++)
 		mark_product(w, &cfg->defs[i]->apm, &cfg->defs[i]->aqm);
 	for (unsigned int a = 0; a < APR_BITS && !rc; a++)

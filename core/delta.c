@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: LGPL-2.1-or-later
 /*
  * delta.c - what differs between two snapshots of a host: the APQNs whose
- * queue (as apm_host_get_queue shows it) differs, the adapters, the masks,
+ * queue (as its struct apm_queue shows it) differs, the adapters, the masks,
  * the mdevs added, removed or changed, the bus's other attributes.
  *
  * Comparing every APQN twice would cost more than the engine saves, so the
@@ -165,10 +165,10 @@ static const char *uuid_of(const struct apm_host *h, int i)
 
 static bool queue_differs(const struct apm_delta *d, unsigned int a, unsigned int q)
 {
-	struct apm_queue_info x, y;
+	struct apm_queue x, y;
 
-	apm_host_get_queue(d->before, a, q, &x);
-	apm_host_get_queue(d->after, a, q, &y);
+	apm_queue_init(&x, d->before, a, q);
+	apm_queue_init(&y, d->after, a, q);
 	/* Only the APQNs `show` lists: queues and mdevs' APQNs (the masks' flags tell the rest). */
 	if (!x.exists && !y.exists && x.mdev < 0 && y.mdev < 0)
 		return false;
@@ -181,15 +181,21 @@ static bool queue_differs(const struct apm_delta *d, unsigned int a, unsigned in
 
 static bool adapter_differs(const struct apm_host *x, const struct apm_host *y, unsigned int a)
 {
-	struct apm_adapter_info p, q;
-	int rp = apm_host_get_adapter(x, a, &p), rq = apm_host_get_adapter(y, a, &q);
+	struct apm_adapter p, q;
+	int rp = apm_adapter_init(&p, x, a), rq = apm_adapter_init(&q, y, a);
+	const struct apm_card *cp = &x->cards[a], *cq = &y->cards[a];
 
 	if (rp || rq)
 		return rp != rq;
-	return p.in_lpar != q.in_lpar || p.has_card != q.has_card || p.hwtype != q.hwtype ||
-	       p.raw_hwtype != q.raw_hwtype || strcmp(p.type, q.type) ||
-	       !same_str(p.mode, q.mode) || p.config != q.config || p.chkstop != q.chkstop ||
-	       p.online != q.online || p.functions != q.functions || strcmp(p.driver, q.driver);
+	/* The card's facts as the accessors give them (a card's absence hides its fields). */
+	return cp->has_card != cq->has_card ||
+	       (cp->has_card && (cp->hwtype != cq->hwtype || cp->raw_hwtype != cq->raw_hwtype ||
+				 cp->config != cq->config || cp->chkstop != cq->chkstop ||
+				 cp->online != cq->online)) ||
+	       strcmp(apm_adapter_get_type(&p), apm_adapter_get_type(&q)) ||
+	       !same_str(apm_adapter_get_mode(&p), apm_adapter_get_mode(&q)) ||
+	       apm_adapter_get_functions(&p) != apm_adapter_get_functions(&q) ||
+	       !same_str(apm_adapter_get_driver(&p), apm_adapter_get_driver(&q));
 }
 
 static unsigned int bus_flags(const struct apm_host *x, const struct apm_host *y)

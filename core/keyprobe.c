@@ -133,9 +133,9 @@ APM_EXPORT int apm_keys_read(struct apm_host **host, const struct apm_mask *adap
 	     a = apr_mask_next(am, a + 1))
 		for (unsigned int d = apr_mask_next(dm, 0); d < APR_BITS;
 		     d = apr_mask_next(dm, d + 1)) {
-			struct apm_queue_info qi;
+			struct apm_queue qi;
 
-			if (apm_host_get_queue(*host, a, d, &qi) || !qi.exists || qi.owner_host ||
+			if (apm_queue_init(&qi, *host, a, d) || !qi.exists || qi.owner_host ||
 			    qi.mdev >= 0)
 				continue;
 			apr_mask_set((struct apr_mask *)&apm1, a);

@@ -602,8 +602,8 @@ struct apm_delta;
 
 /*
  * What differs between two snapshots of the same host, before and after:
- * the APQNs whose apm_host_get_queue() answer differs (any field, the
- * filter reason too), the adapters whose apm_host_get_adapter() answer
+ * the APQNs whose struct apm_queue answer differs (any accessor, the
+ * filter reason too), the adapters whose struct apm_adapter answer
  * differs, the mdevs added, removed or changed (masks, guest, in use,
  * IOMMU group), and flags for the rest.  The delta holds a reference to
  * both snapshots.  Returns 0 with a new reference in *delta, -EINVAL when

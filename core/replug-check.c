@@ -175,8 +175,8 @@ APM_EXPORT int apm_restore_check(const struct apm_restore *r, struct apm_host *h
 	for (unsigned int i = 0; i < apm_restore_get_apqn_count(r); i++) {
 		struct apm_replug_verdict v = { 0 };
 		struct apm_restore_apqn q;
-		struct apm_queue_info qi;
-		struct apm_adapter_info ai;
+		struct apm_queue qi;
+		struct apm_adapter ai;
 		char text[400];
 		int rc;
 
@@ -186,7 +186,7 @@ APM_EXPORT int apm_restore_check(const struct apm_restore *r, struct apm_host *h
 		v.adapter = q.adapter;
 		v.domain = q.domain;
 		v.text = text;
-		rc = apm_host_get_queue(host, q.adapter, q.domain, &qi);
+		rc = apm_queue_init(&qi, host, q.adapter, q.domain);
 		if (rc || !qi.exists) {
 			v.code = APM_REPLUG_MISSING;
 			snprintf(
@@ -220,30 +220,35 @@ APM_EXPORT int apm_restore_check(const struct apm_restore *r, struct apm_host *h
 				text, sizeof(text),
 				"%02x.%04x: it is vfio_ap's by the masks but not bound to vfio_ap (%s): the guest would not get it",
 				q.adapter, q.domain, qi.driver ? qi.driver : "no driver");
-		} else if (apm_host_get_adapter(host, q.adapter, &ai) || !ai.has_card) {
+		} else if (apm_adapter_init(&ai, host, q.adapter) || !apm_adapter_has_card(&ai)) {
 			v.code = APM_REPLUG_MISSING;
 			snprintf(text, sizeof(text), "%02x.%04x: adapter 0x%02x has no card here",
 				 q.adapter, q.domain, q.adapter);
-		} else if (q.mode[0] && (!ai.mode || strcmp(ai.mode, q.mode))) {
+		} else if (q.mode[0] && (!apm_adapter_get_mode(&ai) ||
+					 strcmp(apm_adapter_get_mode(&ai), q.mode))) {
 			v.code = APM_REPLUG_MODE;
 			snprintf(
 				text, sizeof(text),
 				"%02x.%04x: the card is %s (%s), the source's was %s (%s): a guest's %s keys and requests do not work on it",
-				q.adapter, q.domain, ai.type, ai.mode ? ai.mode : "unknown mode",
+				q.adapter, q.domain, apm_adapter_get_type(&ai),
+				apm_adapter_get_mode(&ai) ? apm_adapter_get_mode(&ai)
+							  : "unknown mode",
 				q.type, q.mode, q.mode);
-		} else if (q.hwtype >= 0 && ai.hwtype >= 0 && ai.hwtype < q.hwtype) {
+		} else if (q.hwtype >= 0 && apm_adapter_get_hwtype(&ai) >= 0 &&
+			   apm_adapter_get_hwtype(&ai) < q.hwtype) {
 			v.code = APM_REPLUG_OLDER;
 			snprintf(
 				text, sizeof(text),
 				"%02x.%04x: the card is an older generation (%s, CEX%d) than the source's (%s, CEX%d): the guest may use functions it lacks",
-				q.adapter, q.domain, ai.type, mode_generation(ai.type), q.type,
+				q.adapter, q.domain, apm_adapter_get_type(&ai),
+				mode_generation(apm_adapter_get_type(&ai)), q.type,
 				mode_generation(q.type));
 		} else if (!strcmp(q.mode, "accel")) {
 			v.code = APM_REPLUG_OK;
 			snprintf(
 				text, sizeof(text),
 				"%02x.%04x: can be plugged (%s; an accelerator has no master keys)",
-				q.adapter, q.domain, ai.type);
+				q.adapter, q.domain, apm_adapter_get_type(&ai));
 		} else {
 			rc = compare_keys(r, i, host, keys, q.adapter, q.domain, text,
 					  sizeof(text));
@@ -253,7 +258,7 @@ APM_EXPORT int apm_restore_check(const struct apm_restore *r, struct apm_host *h
 			if (!rc)
 				snprintf(text, sizeof(text),
 					 "%02x.%04x: can be plugged (%s, the same master keys)",
-					 q.adapter, q.domain, ai.type);
+					 q.adapter, q.domain, apm_adapter_get_type(&ai));
 		}
 		if (v.code != APM_REPLUG_OK && v.code != APM_REPLUG_KEYS_UNKNOWN)
 			refused++;

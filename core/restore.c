@@ -251,22 +251,24 @@ APM_EXPORT int apm_restore_new(struct apm_host *host, const char *uuid, const ch
 	}
 	for (unsigned int a = apr_mask_next(&r->sets[0], 0); a < APR_BITS;
 	     a = apr_mask_next(&r->sets[0], a + 1)) {
-		struct apm_adapter_info ai;
-		bool card = !apm_host_get_adapter(host, a, &ai) && ai.has_card;
+		struct apm_adapter ai;
+		bool card = !apm_adapter_init(&ai, host, a) && apm_adapter_has_card(&ai);
 
 		for (unsigned int d = apr_mask_next(&r->sets[1], 0); d < APR_BITS;
 		     d = apr_mask_next(&r->sets[1], d + 1)) {
 			struct rq *q = &r->q[n++];
-			struct apm_queue_info qi;
+			struct apm_queue qi;
 
 			q->adapter = a;
 			q->domain = d;
-			q->hwtype = card ? ai.hwtype : -1;
+			q->hwtype = card ? apm_adapter_get_hwtype(&ai) : -1;
 			if (card) {
-				snprintf(q->type, sizeof(q->type), "%s", ai.type);
-				snprintf(q->mode, sizeof(q->mode), "%s", ai.mode ? ai.mode : "");
+				const char *mode = apm_adapter_get_mode(&ai);
+
+				snprintf(q->type, sizeof(q->type), "%s", apm_adapter_get_type(&ai));
+				snprintf(q->mode, sizeof(q->mode), "%s", mode ? mode : "");
 			}
-			if (!apm_host_get_queue(host, a, d, &qi)) {
+			if (!apm_queue_init(&qi, host, a, d)) {
 				q->exists = qi.exists;
 				q->in_guest = qi.in_guest_matrix;
 			}
