@@ -392,10 +392,11 @@ static int sim_export(struct cli *cli, int argc, char **argv)
 {
 	char adapters[256 * 70] = "", usage[1024], control[1024], type[64];
 	struct apm_mask lpar[3], m;
-	struct apm_adapter_info info;
+	struct apm_adapter *ad;
 	struct apm_host *h;
 	size_t at = 0;
-	int rc;
+	int rc, ce, se;
+	bool c, s;
 
 	if (argc != 3 || strcmp(argv[2], "--modparams"))
 		return sim_usage(cli);
@@ -416,19 +417,25 @@ static int sim_export(struct cli *cli, int argc, char **argv)
 	for (unsigned int a = 0; a < 256; a++) {
 		if (!apm_mask_test(&lpar[0], a))
 			continue;
-		if (apm_host_get_adapter(h, a, &info) || !info.type[0]) {
+		ad = NULL;
+		if (apm_host_lookup_adapter(h, a, &ad) || !apm_adapter_get_type(ad)[0]) {
 			eprintf(cli,
 				"sim export: adapter 0x%02x is in the LPAR but its type is unknown (no card device bound to cex4card)",
 				a);
+			apm_adapter_unref(ad);
 			apm_host_unref(h);
 			return EXIT_REFUSED;
 		}
 		/* A card's type is sysfs text: escaped (apsim takes only CEXnX anyway). */
 		at += (size_t)snprintf(adapters + at, sizeof(adapters) - at, "%s0x%02x:%s",
-				       at ? "," : "", a, esc(info.type, type, sizeof(type)));
-		if (info.config == 0 || info.chkstop == 1)
+				       at ? "," : "", a,
+				       esc(apm_adapter_get_type(ad), type, sizeof(type)));
+		c = apm_adapter_is_configured(ad, &ce);
+		s = apm_adapter_is_checkstopped(ad, &se);
+		if ((!ce && !c) || (!se && s))
 			eprintf(cli, "sim export: adapter 0x%02x is %s: not a module parameter", a,
-				info.config == 0 ? "configured off" : "checkstopped");
+				!ce && !c ? "configured off" : "checkstopped");
+		apm_adapter_unref(ad);
 	}
 	apm_mask_format_ranges(&lpar[1], usage, sizeof(usage));
 	apm_mask_format_ranges(&lpar[2], control, sizeof(control));

@@ -46,6 +46,11 @@ json_object *json_tri(int v)
 	return v < 0 ? NULL : json_object_new_boolean(v);
 }
 
+json_object *json_fact(bool v, int err)
+{
+	return json_tri(err ? -1 : v);
+}
+
 json_object *json_ids(const struct apm_mask *m)
 {
 	json_object *a = json_object_new_array();
@@ -98,7 +103,7 @@ json_object *json_mdev(struct apm_host *h, unsigned int i)
 	json_add(o, "label", json_object_new_string(apm_mdev_get_label(md)));
 	json_add(o, "guest", json_text(apm_mdev_get_guest(md)));
 	in_use = apm_mdev_is_in_use(md, &err);
-	json_add(o, "in_use", json_tri(err ? -1 : in_use));
+	json_add(o, "in_use", json_fact(in_use, err));
 	for (int k = 0; k < 3; k++)
 		json_add(o, names[k], json_ids(&set[k]));
 	json_add(o, "matrix", json_apqns(&set[0], &set[1]));
@@ -108,19 +113,24 @@ json_object *json_mdev(struct apm_host *h, unsigned int i)
 	/* Only this mdev's matrix: a walk over every queue per mdev is quadratic. */
 	for (unsigned int a = 0; a < 256; a++)
 		for (unsigned int q = 0; apm_mask_test(&set[0], a) && q < 256; q++) {
-			struct apm_queue_info qi;
+			struct apm_queue *qu;
 			json_object *fo;
 			char apqn[8];
 
-			if (!apm_mask_test(&set[1], q) || apm_host_get_queue(h, a, q, &qi) ||
-			    qi.mdev != (int)i || qi.in_guest_matrix)
+			if (!apm_mask_test(&set[1], q) || apm_host_lookup_queue(h, a, q, &qu))
 				continue;
+			if (apm_queue_get_mdev(qu) != md || apm_queue_is_in_guest_matrix(qu)) {
+				apm_queue_unref(qu);
+				continue;
+			}
 			fo = json_object_new_object();
 			snprintf(apqn, sizeof(apqn), "%02x.%04x", a, q);
 			json_add(fo, "apqn", json_object_new_string(apqn));
-			json_add(fo, "code", json_object_new_string(apm_filter_name(qi.filter)));
-			json_add(fo, "reason", json_text(qi.reason));
+			json_add(fo, "code",
+				 json_object_new_string(apm_filter_name(apm_queue_get_filter(qu))));
+			json_add(fo, "reason", json_text(apm_queue_get_reason(qu)));
 			json_object_array_add(filtered, fo);
+			apm_queue_unref(qu);
 		}
 	json_add(o, "filtered", filtered);
 	return o;

@@ -17,6 +17,8 @@
 json_object *json_text(const char *s);
 /* true/false, or null for the library's -1 ("unknown"). */
 json_object *json_tri(int v);
+/* A fact the library gives as a bool with an error beside it: null when err. */
+json_object *json_fact(bool v, int err);
 /* [5,6] of the set bits. */
 json_object *json_ids(const struct apm_mask *m);
 /* ["05.0004",...] of the cross product. */
@@ -30,7 +32,7 @@ json_object *json_host(struct apm_host *h);
 /* detail: zcrypt's card facts too (show --json --detail). */
 json_object *json_adapter(struct apm_host *h, unsigned int a, bool detail);
 /* A queue's record but its place (apqn, adapter, domain), into o. */
-void json_queue_fields(json_object *o, struct apm_host *h, const struct apm_queue_info *q);
+void json_queue_fields(json_object *o, const struct apm_queue *q);
 /* The whole host: `show --json` and `show` (show.c). */
 void show_json(FILE *f, struct apm_host *h, const struct apm_config *cfg, bool detail);
 void show_text(FILE *f, struct apm_host *h, const struct apm_config *cfg, bool detail);

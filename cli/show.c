@@ -40,37 +40,28 @@ struct listed {
 	struct apm_mask adapters, domains;
 };
 
-static int listed_queue(const struct apm_queue_info *q, void *data)
-{
-	struct listed *l = data;
-
-	if (q->exists) {
-		apm_mask_set(&l->adapters, q->adapter);
-		apm_mask_set(&l->domains, q->domain);
-	}
-	return 0;
-}
-
 /*
  * Adapters/domains in the LPAR or in some mdev (the JSON contract's rule);
  * where the LPAR masks read "not supported", the queue devices stand in.
  */
-static void listed_ids(const struct apm_host *h, struct listed *l)
+static void listed_ids(struct apm_host *h, struct listed *l)
 {
+	struct apm_adapter *ad = NULL;
+	struct apm_queue *q = NULL;
 	struct apm_mask m;
 
 	memset(l, 0, sizeof(*l));
-	for (unsigned int a = 0; a < 256; a++) {
-		struct apm_adapter_info ai;
-
-		if (!apm_host_get_adapter(h, a, &ai))
-			apm_mask_set(&l->adapters, a);
-	}
+	while (!apm_host_next_adapter(h, &ad))
+		apm_mask_set(&l->adapters, apm_adapter_get_id(ad));
 	for (int k = APM_LPAR_USAGE_DOMAINS; k <= APM_LPAR_CONTROL_DOMAINS; k++)
 		if (!apm_host_get_lpar_mask(h, (enum apm_lpar_mask)k, &m))
 			for (int i = 0; i < 4; i++)
 				l->domains.w[i] |= m.w[i];
-	apm_host_foreach_queue(h, listed_queue, l);
+	while (!apm_host_next_queue(h, &q))
+		if (apm_queue_exists(q)) {
+			apm_mask_set(&l->adapters, apm_queue_get_adapter(q));
+			apm_mask_set(&l->domains, apm_queue_get_domain(q));
+		}
 	for (unsigned int i = 0; i < apm_host_get_mdev_count(h); i++) {
 		struct apm_mdev *md = apm_host_get_mdev(h, i);
 
@@ -84,13 +75,6 @@ static void listed_ids(const struct apm_host *h, struct listed *l)
 		}
 	}
 }
-
-struct json_q {
-	FILE *f;
-	struct apm_host *h;
-	bool detail;
-	const char *sep;
-};
 
 /* One register of a queue's mkvps: {"register", "state", "pattern"} (null: none shown). */
 static int json_mkvp(const char *reg, const char *state, const char *pattern, void *data)
@@ -120,59 +104,59 @@ static json_object *json_zcrypt(struct apm_host *h, unsigned int a, int d,
 }
 
 /* A queue's record without its place (apqn, adapter, domain): shared with `watch`. */
-void json_queue_fields(json_object *o, struct apm_host *h, const struct apm_queue_info *q)
+void json_queue_fields(json_object *o, const struct apm_queue *q)
 {
-	struct apm_mdev *md = q->mdev >= 0 ? apm_host_get_mdev(h, (unsigned int)q->mdev) : NULL;
+	struct apm_mdev *md = apm_queue_get_mdev(q);
 
-	json_add(o, "exists", json_object_new_boolean(q->exists));
-	json_add(o, "driver", json_text(q->driver));
-	json_add(o, "owner", json_object_new_string(q->owner_host ? "host" : "vfio"));
+	json_add(o, "exists", json_object_new_boolean(apm_queue_exists(q)));
+	json_add(o, "driver", json_text(apm_queue_get_driver(q)));
+	json_add(o, "owner", json_object_new_string(apm_queue_is_host_owned(q) ? "host" : "vfio"));
 	json_add(o, "mdev", md ? json_object_new_string(apm_mdev_get_uuid(md)) : NULL);
-	json_add(o, "in_guest_matrix", json_object_new_boolean(q->in_guest_matrix));
-	json_add(o, "plugged", json_object_new_boolean(q->plugged));
-	json_add(o, "cell", json_object_new_string(apm_cell_name(q->cell)));
+	json_add(o, "in_guest_matrix", json_object_new_boolean(apm_queue_is_in_guest_matrix(q)));
+	json_add(o, "plugged", json_object_new_boolean(apm_queue_is_plugged(q)));
+	json_add(o, "cell", json_object_new_string(apm_cell_name(apm_queue_get_cell(q))));
 }
 
-static int json_queue(const struct apm_queue_info *q, void *data)
+static void json_queue(FILE *f, struct apm_queue *q, bool detail)
 {
-	struct json_q *j = data;
+	struct apm_host *h = apm_queue_get_host(q);
+	unsigned int a = apm_queue_get_adapter(q), d = apm_queue_get_domain(q);
 	json_object *o = json_object_new_object();
 	char apqn[8];
 
-	snprintf(apqn, sizeof(apqn), "%02x.%04x", q->adapter, q->domain);
+	snprintf(apqn, sizeof(apqn), "%02x.%04x", a, d);
 	json_add(o, "apqn", json_object_new_string(apqn));
-	json_add(o, "adapter", json_object_new_int((int)q->adapter));
-	json_add(o, "domain", json_object_new_int((int)q->domain));
-	json_queue_fields(o, j->h, q);
-	if (j->detail) {
-		struct apm_queue_detail d;
-		bool have = q->exists &&
-			    !apm_host_get_queue_detail(j->h, q->adapter, q->domain, &d);
+	json_add(o, "adapter", json_object_new_int((int)a));
+	json_add(o, "domain", json_object_new_int((int)d));
+	json_queue_fields(o, q);
+	if (detail) {
+		bool have = apm_queue_exists(q);
+		const char *status = have ? apm_queue_get_status(q) : "";
+		int err;
+		bool v;
 
-		json_add(o, "status", have && d.status[0] ? json_text(d.status) : NULL);
-		json_add(o, "config", have ? json_tri(d.config) : NULL);
-		json_add(o, "chkstop", have ? json_tri(d.chkstop) : NULL);
-		json_add(o, "online", have ? json_tri(d.online) : NULL);
+		json_add(o, "status", status[0] ? json_text(status) : NULL);
+		v = have && apm_queue_is_configured(q, &err);
+		json_add(o, "config", have ? json_fact(v, err) : NULL);
+		v = have && apm_queue_is_checkstopped(q, &err);
+		json_add(o, "chkstop", have ? json_fact(v, err) : NULL);
+		v = have && apm_queue_is_online(q, &err);
+		json_add(o, "online", have ? json_fact(v, err) : NULL);
 		if (have) {
 			json_object *mk = json_object_new_array();
 
-			if (apm_host_foreach_queue_mkvp(j->h, q->adapter, q->domain, json_mkvp,
-							mk)) {
+			if (apm_host_foreach_queue_mkvp(h, a, d, json_mkvp, mk)) {
 				json_object_put(mk);
 				mk = NULL;
 			}
 			json_add(o, "mkvps", mk);
-			json_add(o, "op_modes",
-				 json_zcrypt(j->h, q->adapter, (int)q->domain, APM_ZC_OP_MODES));
+			json_add(o, "op_modes", json_zcrypt(h, a, (int)d, APM_ZC_OP_MODES));
 		} else {
 			json_add(o, "mkvps", NULL);
 			json_add(o, "op_modes", NULL);
 		}
 	}
-	fprintf(j->f, "%s\n    ", j->sep);
-	json_put(j->f, o);
-	j->sep = ",";
-	return 0;
+	json_put(f, o);
 }
 
 json_object *json_host(struct apm_host *h)
@@ -201,22 +185,28 @@ json_object *json_host(struct apm_host *h)
 json_object *json_adapter(struct apm_host *h, unsigned int a, bool detail)
 {
 	json_object *o = json_object_new_object();
-	struct apm_adapter_info ai;
+	struct apm_adapter *ad = NULL;
+	int err;
+	bool v;
 
-	if (apm_host_get_adapter(h, a, &ai)) {
-		memset(&ai, 0, sizeof(ai));
-		ai.id = a;
-		ai.hwtype = ai.raw_hwtype = ai.config = ai.chkstop = ai.online = -1;
-	}
+	/* An adapter only some mdev names (not in the LPAR, no card): nothing known. */
+	apm_host_lookup_adapter(h, a, &ad);
 	json_add(o, "id", json_object_new_int((int)a));
-	json_add(o, "hwtype", json_int_or_null(ai.hwtype));
-	json_add(o, "raw_hwtype", json_int_or_null(ai.raw_hwtype));
-	json_add(o, "type", ai.type[0] ? json_text(ai.type) : NULL);
-	json_add(o, "mode", ai.mode ? json_object_new_string(ai.mode) : NULL);
-	json_add(o, "in_lpar", json_object_new_boolean(ai.in_lpar));
-	json_add(o, "config", json_tri(ai.config));
-	json_add(o, "chkstop", json_tri(ai.chkstop));
-	json_add(o, "online", json_tri(ai.online));
+	json_add(o, "hwtype", json_int_or_null(ad ? apm_adapter_get_hwtype(ad) : -1));
+	json_add(o, "raw_hwtype", json_int_or_null(ad ? apm_adapter_get_raw_hwtype(ad) : -1));
+	json_add(o, "type",
+		 ad && apm_adapter_get_type(ad)[0] ? json_text(apm_adapter_get_type(ad)) : NULL);
+	json_add(o, "mode",
+		 ad && apm_adapter_get_mode(ad) ? json_object_new_string(apm_adapter_get_mode(ad))
+						: NULL);
+	json_add(o, "in_lpar", json_object_new_boolean(ad != NULL));
+	v = ad && apm_adapter_is_configured(ad, &err);
+	json_add(o, "config", ad ? json_fact(v, err) : NULL);
+	v = ad && apm_adapter_is_checkstopped(ad, &err);
+	json_add(o, "chkstop", ad ? json_fact(v, err) : NULL);
+	v = ad && apm_adapter_is_online(ad, &err);
+	json_add(o, "online", ad ? json_fact(v, err) : NULL);
+	apm_adapter_unref(ad);
 	if (detail) {
 		json_add(o, "serialnr", json_zcrypt(h, a, -1, APM_ZC_SERIALNR));
 		json_add(o, "api_ordinalnr", json_zcrypt(h, a, -1, APM_ZC_API_ORDINALNR));
@@ -248,8 +238,8 @@ static int json_warning(const struct apm_warning *w, void *data)
 
 void show_json(FILE *f, struct apm_host *h, const struct apm_config *cfg, bool detail)
 {
-	struct json_q jq = { .f = f, .h = h, .detail = detail, .sep = "" };
 	struct apm_mask m, usage, control;
+	struct apm_queue *q = NULL;
 	char apmask[68], aqmask[68];
 	const char *sep = "";
 	struct listed l;
@@ -291,7 +281,12 @@ void show_json(FILE *f, struct apm_host *h, const struct apm_config *cfg, bool d
 		sep = ",";
 	}
 	fputs("],\n \"queues\":[", f);
-	apm_host_foreach_queue(h, json_queue, &jq);
+	sep = "";
+	while (!apm_host_next_queue(h, &q)) {
+		fprintf(f, "%s\n    ", sep);
+		json_queue(f, q, detail);
+		sep = ",";
+	}
 	fputs("],\n \"mdevs\":[", f);
 	json_persist_mdevs(f, h, cfg);
 	fputs("]", f);
@@ -313,34 +308,33 @@ struct grid {
 	int width; /* of a label */
 };
 
-static int grid_queue(const struct apm_queue_info *q, void *data)
+static void grid_queue(struct grid *g, const struct apm_queue *q)
 {
 	static const char marks[APM_CELL_COUNT] = {
 		[APM_CELL_ASSIGNED] = ' ', [APM_CELL_PLUGGED] = '*',  [APM_CELL_FILTERED] = '~',
 		[APM_CELL_ABSENT] = '?',   [APM_CELL_CONFLICT] = '!',
 	};
-	struct grid *g = data;
-	char *c = g->cell[q->adapter][q->domain];
+	unsigned int a = apm_queue_get_adapter(q), d = apm_queue_get_domain(q);
+	enum apm_cell cell = apm_queue_get_cell(q);
+	struct apm_mdev *md = apm_queue_get_mdev(q);
+	char *c = g->cell[a][d];
 	size_t size = sizeof(g->cell[0][0]);
 
-	g->any[q->adapter][q->domain] = true;
-	if (q->cell == APM_CELL_HOST || q->cell == APM_CELL_FREE || q->cell == APM_CELL_UNBOUND)
+	g->any[a][d] = true;
+	if (cell == APM_CELL_HOST || cell == APM_CELL_FREE || cell == APM_CELL_UNBOUND)
 		snprintf(c, size, "%*s", g->width + 1,
-			 q->cell == APM_CELL_HOST   ? "h"
-			 : q->cell == APM_CELL_FREE ? "f"
-						    : "u");
+			 cell == APM_CELL_HOST	 ? "h"
+			 : cell == APM_CELL_FREE ? "f"
+						 : "u");
 	else
-		snprintf(c, size, "%-*s%c", g->width,
-			 q->mdev >= 0 ? apm_mdev_get_label(
-						apm_host_get_mdev(g->h, (unsigned int)q->mdev))
-				      : "",
-			 q->cell < APM_CELL_COUNT && marks[q->cell] ? marks[q->cell] : '!');
-	return 0;
+		snprintf(c, size, "%-*s%c", g->width, md ? apm_mdev_get_label(md) : "",
+			 cell < APM_CELL_COUNT && marks[cell] ? marks[cell] : '!');
 }
 
-static const char *tri(int v, const char *yes, const char *no)
+/* A fact that may not be known: "-", or yes or no. */
+static const char *tri(bool v, int err, const char *yes, const char *no)
 {
-	return v < 0 ? "-" : v ? yes : no;
+	return err ? "-" : v ? yes : no;
 }
 
 /* The host's warnings under one "warnings:" heading, after the loader's. */
@@ -365,39 +359,43 @@ static int text_warning(const struct apm_warning *w, void *data)
  * zcrypt_queue.c online, as chzcrypt -d AA.DDDD sets it) is not their
  * card's, which the card's row above does not show.
  */
-struct unlike {
-	FILE *f;
-	struct apm_host *h;
-	unsigned int n;
-};
-
-static int unlike_queue(const struct apm_queue_info *q, void *data)
+static void unlike_queues(FILE *f, struct apm_host *h)
 {
-	struct unlike *u = data;
-	struct apm_adapter_info ai;
-	struct apm_queue_detail d;
-	const char *what[3];
-	int k = 0;
+	struct apm_queue *q = NULL;
+	unsigned int n = 0;
 
-	if (!q->exists || apm_host_get_adapter(u->h, q->adapter, &ai) ||
-	    apm_host_get_queue_detail(u->h, q->adapter, q->domain, &d))
-		return 0;
-	if (d.config == 0 && ai.config != 0)
-		what[k++] = "deconfigured";
-	if (d.chkstop == 1 && ai.chkstop != 1)
-		what[k++] = "checkstopped";
-	/* zcrypt_queue.c: online_show reads 0 for a queue deconfigured or checkstopped. */
-	if (d.online == 0 && ai.online != 0 && !k)
-		what[k++] = "offline (zcrypt)";
-	if (!k)
-		return 0;
-	if (!u->n++)
-		fprintf(u->f, "\nqueues unlike their card:\n");
-	fprintf(u->f, "  %02x.%04x:", q->adapter, q->domain);
-	for (int i = 0; i < k; i++)
-		fprintf(u->f, "%s %s", i ? "," : "", what[i]);
-	fprintf(u->f, "\n");
-	return 0;
+	while (!apm_host_next_queue(h, &q)) {
+		struct apm_adapter *ad;
+		const char *what[3];
+		int k = 0, qe, ae;
+		bool qv, av;
+
+		if (!apm_queue_exists(q) ||
+		    apm_host_lookup_adapter(h, apm_queue_get_adapter(q), &ad))
+			continue;
+		qv = apm_queue_is_configured(q, &qe);
+		av = apm_adapter_is_configured(ad, &ae);
+		if (!qe && !qv && (ae || av))
+			what[k++] = "deconfigured";
+		qv = apm_queue_is_checkstopped(q, &qe);
+		av = apm_adapter_is_checkstopped(ad, &ae);
+		if (!qe && qv && (ae || !av))
+			what[k++] = "checkstopped";
+		/* zcrypt_queue.c: online_show reads 0 for a queue deconfigured or checkstopped. */
+		qv = apm_queue_is_online(q, &qe);
+		av = apm_adapter_is_online(ad, &ae);
+		if (!qe && !qv && (ae || av) && !k)
+			what[k++] = "offline (zcrypt)";
+		apm_adapter_unref(ad);
+		if (!k)
+			continue;
+		if (!n++)
+			fprintf(f, "\nqueues unlike their card:\n");
+		fprintf(f, "  %02x.%04x:", apm_queue_get_adapter(q), apm_queue_get_domain(q));
+		for (int i = 0; i < k; i++)
+			fprintf(f, "%s %s", i ? "," : "", what[i]);
+		fprintf(f, "\n");
+	}
 }
 
 void show_text(FILE *f, struct apm_host *h, const struct apm_config *cfg, bool detail)
@@ -407,6 +405,7 @@ void show_text(FILE *f, struct apm_host *h, const struct apm_config *cfg, bool d
 	struct apm_mask m, usage, control;
 	struct grid *g = calloc(1, sizeof(*g));
 	char hex[68], ranges[1024], text[1024];
+	struct apm_queue *qu = NULL;
 	struct listed l;
 	int dom, urc, crc, err;
 
@@ -450,27 +449,32 @@ void show_text(FILE *f, struct apm_host *h, const struct apm_config *cfg, bool d
 
 	fprintf(f, "\nadapters:\n  ID    TYPE   MODE   LPAR  CONFIG  CHKSTOP  ONLINE\n");
 	for (unsigned int a = 0; a < 256; a++) {
-		struct apm_adapter_info ai;
+		const char *type, *mode;
+		struct apm_adapter *ad;
+		int ce, ke, oe;
+		bool c, k, o;
 
 		if (!apm_mask_test(&l.adapters, a))
 			continue;
-		if (apm_host_get_adapter(h, a, &ai)) {
+		if (apm_host_lookup_adapter(h, a, &ad)) {
 			fprintf(f, "  0x%02x  -      -      no    -       -        -\n", a);
 			continue;
 		}
+		type = apm_adapter_get_type(ad);
+		mode = apm_adapter_get_mode(ad);
+		c = apm_adapter_is_configured(ad, &ce);
+		k = apm_adapter_is_checkstopped(ad, &ke);
+		o = apm_adapter_is_online(ad, &oe);
 		fprintf(f, "  0x%02x  %-6s %-6s %-5s %-7s %-8s %s\n", a,
-			ai.type[0] ? esc(ai.type, text, sizeof(text)) : "-",
-			ai.mode ? ai.mode : "-", ai.in_lpar ? "yes" : "no",
-			tri(ai.config, "on", "off"), tri(ai.chkstop, "yes", "no"),
-			tri(ai.online, "yes", "no"));
+			type[0] ? esc(type, text, sizeof(text)) : "-", mode ? mode : "-", "yes",
+			tri(c, ce, "on", "off"), tri(k, ke, "yes", "no"), tri(o, oe, "yes", "no"));
+		apm_adapter_unref(ad);
 	}
-	if (detail) {
-		struct unlike u = { .f = f, .h = h };
+	if (detail)
+		unlike_queues(f, h);
 
-		apm_host_foreach_queue(h, unlike_queue, &u);
-	}
-
-	apm_host_foreach_queue(h, grid_queue, g);
+	while (!apm_host_next_queue(h, &qu))
+		grid_queue(g, qu);
 	urc = apm_host_get_lpar_mask(h, APM_LPAR_USAGE_DOMAINS, &usage);
 	crc = apm_host_get_lpar_mask(h, APM_LPAR_CONTROL_DOMAINS, &control);
 	/* A column is a blank and width + 1 characters: a label and its mark. */
@@ -531,15 +535,15 @@ void show_text(FILE *f, struct apm_host *h, const struct apm_config *cfg, bool d
 					fprintf(f, " %02x.%04x", a, q);
 		fprintf(f, "%s%s\n", n > 16 ? " ..." : "", n ? "" : " (empty)");
 		for (unsigned int a = 0; a < 256; a++)
-			for (unsigned int q = 0; apm_mask_test(&set[0], a) && q < 256; q++) {
-				struct apm_queue_info qi;
-
-				if (!apm_mask_test(&set[1], q) ||
-				    apm_host_get_queue(h, a, q, &qi) || qi.in_guest_matrix)
+			for (unsigned int d = 0; apm_mask_test(&set[0], a) && d < 256; d++) {
+				if (!apm_mask_test(&set[1], d) ||
+				    apm_host_lookup_queue(h, a, d, &qu))
 					continue;
-				fprintf(f, "    not in guest: %02x.%04x %s: %s\n", a, q,
-					apm_filter_name(qi.filter),
-					esc(qi.reason, text, sizeof(text)));
+				if (!apm_queue_is_in_guest_matrix(qu))
+					fprintf(f, "    not in guest: %02x.%04x %s: %s\n", a, d,
+						apm_filter_name(apm_queue_get_filter(qu)),
+						esc(apm_queue_get_reason(qu), text, sizeof(text)));
+				qu = apm_queue_unref(qu);
 			}
 		text_persist_mdev(f, h, cfg, apm_mdev_get_uuid(md));
 	}
@@ -570,16 +574,19 @@ static int show_guest(struct cli *cli, struct apm_host *h, const char *name)
 	apm_mdev_get_mask(md, APM_SET_GUEST_DOMAINS, &aqm);
 	printf("CARD.DOMAIN TYPE  MODE\n------------------------------\n");
 	for (unsigned int a = 0; a < 256; a++) {
-		struct apm_adapter_info ai;
-		const char *mode;
+		const char *mode, *m;
+		struct apm_adapter *ad;
 
-		if (!apm_mask_test(&apm, a) || apm_host_get_adapter(h, a, &ai))
+		if (!apm_mask_test(&apm, a) || apm_host_lookup_adapter(h, a, &ad))
 			continue;
-		mode = !ai.mode			  ? "-"
-		       : !strcmp(ai.mode, "cca")  ? "CCA-Coproc"
-		       : !strcmp(ai.mode, "ep11") ? "EP11-Coproc"
-						  : "Accelerator";
-		esc(ai.type[0] ? ai.type : "-", type, sizeof(type));
+		m = apm_adapter_get_mode(ad);
+		mode = !m		    ? "-"
+		       : !strcmp(m, "cca")  ? "CCA-Coproc"
+		       : !strcmp(m, "ep11") ? "EP11-Coproc"
+					    : "Accelerator";
+		esc(apm_adapter_get_type(ad)[0] ? apm_adapter_get_type(ad) : "-", type,
+		    sizeof(type));
+		apm_adapter_unref(ad);
 		printf("%02x          %-5s %s\n", a, type, mode);
 		for (unsigned int q = 0; q < 256; q++)
 			if (apm_mask_test(&aqm, q))

@@ -299,16 +299,18 @@ struct groups {
 static json_object *queue_state(struct apm_host *h, unsigned int a, unsigned int q)
 {
 	json_object *s = json_object_new_object();
-	struct apm_queue_info qi;
+	struct apm_queue *qu;
+	bool out;
 
-	apm_host_get_queue(h, a, q, &qi);
-	json_queue_fields(s, h, &qi);
-	json_object_object_add(s, "filter",
-			       qi.mdev >= 0 && !qi.in_guest_matrix
-				       ? json_object_new_string(apm_filter_name(qi.filter))
-				       : NULL);
-	json_object_object_add(s, "reason",
-			       qi.mdev >= 0 && !qi.in_guest_matrix ? json_text(qi.reason) : NULL);
+	if (apm_host_lookup_queue(h, a, q, &qu))
+		return s;
+	json_queue_fields(s, qu);
+	out = apm_queue_get_mdev(qu) && !apm_queue_is_in_guest_matrix(qu);
+	json_object_object_add(
+		s, "filter",
+		out ? json_object_new_string(apm_filter_name(apm_queue_get_filter(qu))) : NULL);
+	json_object_object_add(s, "reason", out ? json_text(apm_queue_get_reason(qu)) : NULL);
+	apm_queue_unref(qu);
 	return s;
 }
 
