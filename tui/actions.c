@@ -181,14 +181,18 @@ static unsigned int act_select_mdev(struct app *app, const char *arg)
 
 static unsigned int act_select_owner(struct app *app, const char *arg)
 {
-	struct apm_queue_info qi;
+	struct apm_mdev *m = NULL;
+	struct apm_queue *qi;
 
-	apm_host_get_queue(app->host, app->cur_a, app->cur_q, &qi);
-	if (qi.mdev < 0) {
+	if (!apm_host_lookup_queue(app->host, app->cur_a, app->cur_q, &qi)) {
+		m = apm_queue_get_mdev(qi);
+		apm_queue_unref(qi);
+	}
+	if (!m) {
 		app_log(app, ROLE_WARNING, "%02x.%04x is in no mdev", app->cur_a, app->cur_q);
 		return REACT_REDRAW;
 	}
-	app_select(app, apm_host_get_mdev(app->host, (unsigned int)qi.mdev));
+	app_select(app, m);
 	return REACT_REDRAW | REACT_RELAYOUT;
 }
 
@@ -397,15 +401,20 @@ static unsigned int act_rescan(struct app *app, const char *arg)
 static unsigned int act_config(struct app *app, const char *arg)
 {
 	struct plan pl = { .kind = PLAN_CONFIG }, *p = &pl;
-	struct apm_adapter_info info;
+	struct apm_adapter *info = NULL;
+	bool card, on;
+	int err = 0;
 
-	if (apm_host_get_adapter(app->host, app->cur_a, &info) || !info.has_card) {
+	card = !apm_host_lookup_adapter(app->host, app->cur_a, &info) && apm_adapter_has_card(info);
+	on = card && apm_adapter_is_configured(info, &err);
+	apm_adapter_unref(info);
+	if (!card) {
 		app_log(app, ROLE_ERROR, "adapter 0x%02x has no card device to configure",
 			app->cur_a);
 		return REACT_REDRAW;
 	}
 	p->adapter = app->cur_a;
-	p->on = info.config == 0;
+	p->on = !err && !on;
 	snprintf(p->what, sizeof(p->what), "configure adapter 0x%02x %s", app->cur_a,
 		 p->on ? "on" : "off");
 	return pending_propose(app, p);
@@ -416,20 +425,24 @@ static unsigned int act_online(struct app *app, const char *arg)
 {
 	struct plan pl = { .kind = PLAN_ONLINE }, *p = &pl;
 	bool card = arg && !strcmp(arg, "card");
-	struct apm_adapter_info info;
+	struct apm_adapter *info = NULL;
+	int err;
 
-	if (apm_host_get_adapter(app->host, app->cur_a, &info) || !info.has_card) {
+	if (apm_host_lookup_adapter(app->host, app->cur_a, &info) || !apm_adapter_has_card(info)) {
+		apm_adapter_unref(info);
 		app_log(app, ROLE_ERROR, "adapter 0x%02x has no card device", app->cur_a);
 		return REACT_REDRAW;
 	}
 	if (card) {
-		p->on = info.online != 1;
+		p->on = !apm_adapter_is_online(info, NULL);
 	} else {
-		struct apm_queue_detail d;
+		struct apm_queue *qu = NULL;
 
-		p->on = !apm_host_get_queue_detail(app->host, app->cur_a, app->cur_q, &d) &&
-			d.online == 0;
+		p->on = !apm_host_lookup_queue(app->host, app->cur_a, app->cur_q, &qu) &&
+			apm_queue_exists(qu) && !apm_queue_is_online(qu, &err) && !err;
+		apm_queue_unref(qu);
 	}
+	apm_adapter_unref(info);
 	p->adapter = app->cur_a;
 	p->domain = card ? -1 : (int)app->cur_q;
 	if (card)
@@ -499,15 +512,19 @@ static unsigned int act_guest(struct app *app, const char *arg)
 static unsigned int adapter_state(struct app *app, bool chk)
 {
 	struct plan pl = { .kind = PLAN_SIM }, *p = &pl;
-	struct apm_adapter_info info;
+	struct apm_adapter *info;
+	int err;
 
-	if (apm_host_get_adapter(app->host, app->cur_a, &info)) {
+	if (apm_host_lookup_adapter(app->host, app->cur_a, &info)) {
 		app_log(app, ROLE_ERROR, "adapter 0x%02x is not in the LPAR", app->cur_a);
 		return REACT_REDRAW;
 	}
 	p->op = chk ? APM_SIM_CHKSTOP : APM_SIM_SE_CONFIG;
 	p->sa.id = app->cur_a;
-	p->sa.on = chk ? info.chkstop != 1 : info.config == 0;
+	/* On when it is not checkstopped (not configured off): unknown counts as not. */
+	p->sa.on = chk ? !apm_adapter_is_checkstopped(info, NULL)
+		       : !apm_adapter_is_configured(info, &err) && !err;
+	apm_adapter_unref(info);
 	snprintf(p->what, sizeof(p->what), "%s adapter 0x%02x %s",
 		 chk ? "checkstop" : "SE: configure", app->cur_a, p->sa.on ? "on" : "off");
 	return sim_op(app, p);

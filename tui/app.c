@@ -215,9 +215,10 @@ static void visible_ids(struct app *app)
 			apm_mdev_get_label(sel));
 	}
 	for (unsigned int a = 0; a <= maxa && a < 256; a++) {
-		struct apm_adapter_info info;
-		bool in = !apm_host_get_adapter(app->host, a, &info) &&
-			  (info.in_lpar || info.has_card);
+		struct apm_adapter *info;
+		bool in = !apm_host_lookup_adapter(app->host, a, &info);
+
+		apm_adapter_unref(in ? info : NULL);
 
 		if (app->show_all || in || apm_mask_test(&used_a, a) ||
 		    (have[0] && apm_mask_test(&lpar[0], a)))
@@ -253,17 +254,22 @@ void app_layout_ids(struct app *app)
 }
 
 /* Does the cell show something else: its class, its queue, its mdev? */
-static bool cell_changed(const struct apm_host *was, const struct apm_host *h, unsigned int a,
-			 unsigned int q)
+static bool cell_changed(struct apm_host *was, struct apm_host *h, unsigned int a, unsigned int q)
 {
-	struct apm_queue_info o, n;
+	struct apm_queue *o = NULL, *n = NULL;
+	struct apm_mdev *om, *nm;
+	bool changed = true;
 
-	apm_host_get_queue(was, a, q, &o);
-	apm_host_get_queue(h, a, q, &n);
-	return o.cell != n.cell || o.exists != n.exists || (o.mdev < 0) != (n.mdev < 0) ||
-	       (o.mdev >= 0 &&
-		strcmp(apm_mdev_get_uuid(apm_host_get_mdev(was, (unsigned int)o.mdev)),
-		       apm_mdev_get_uuid(apm_host_get_mdev(h, (unsigned int)n.mdev))));
+	if (!apm_host_lookup_queue(was, a, q, &o) && !apm_host_lookup_queue(h, a, q, &n)) {
+		om = apm_queue_get_mdev(o);
+		nm = apm_queue_get_mdev(n);
+		changed = apm_queue_get_cell(o) != apm_queue_get_cell(n) ||
+			  apm_queue_exists(o) != apm_queue_exists(n) || !om != !nm ||
+			  (om && strcmp(apm_mdev_get_uuid(om), apm_mdev_get_uuid(nm)));
+	}
+	apm_queue_unref(o);
+	apm_queue_unref(n);
+	return changed;
 }
 
 void app_set_host_delta(struct app *app, struct apm_host *h, const struct apm_delta *d)

@@ -53,11 +53,11 @@ static struct apm_mdev *active(const struct app *app, const char *uuid)
 	return m && !strcmp(apm_mdev_get_uuid(m), uuid) ? m : NULL;
 }
 
-bool persist_cell(const struct app *app, const struct apm_queue_info *q, struct cell_look *look)
+bool persist_cell(const struct app *app, const struct apm_queue *q, struct cell_look *look)
 {
 	unsigned int n = app->cfg ? apm_config_get_def_count(app->cfg) : 0;
 
-	if (q->mdev >= 0)
+	if (apm_queue_get_mdev(q))
 		return false;
 	for (unsigned int i = 0; i < n; i++) {
 		struct apm_def *d = apm_config_get_def(app->cfg, i);
@@ -66,7 +66,8 @@ bool persist_cell(const struct app *app, const struct apm_queue_info *q, struct 
 
 		apm_def_get_mask(d, APM_SET_ADAPTERS, &a);
 		apm_def_get_mask(d, APM_SET_DOMAINS, &dm);
-		if (!apm_mask_test(&a, q->adapter) || !apm_mask_test(&dm, q->domain))
+		if (!apm_mask_test(&a, apm_queue_get_adapter(q)) ||
+		    !apm_mask_test(&dm, apm_queue_get_domain(q)))
 			continue;
 		m = active(app, apm_def_get_uuid(d));
 		look_of(app, LOOK_DEFINED, m, look);
@@ -196,25 +197,30 @@ void persist_detail(const struct app *app, struct doc *d)
 	unsigned int n = app->cfg ? apm_config_get_def_count(app->cfg) : 0;
 	const char *dash = app->scr.ascii ? "-" : "\xe2\x80\x94";
 	struct owner_at_boot o = { app->cur_a, app->cur_q, -1 };
-	struct apm_queue_info qi;
+	struct apm_mdev *holder = NULL;
+	struct apm_queue *qi;
 	char uuid[48];
 
 	if (!app->cfg)
 		return;
+	if (!apm_host_lookup_queue(app->host, app->cur_a, app->cur_q, &qi)) {
+		holder = apm_queue_get_mdev(qi);
+		apm_queue_unref(qi);
+	}
 	/* Assigned on the host, not in the mdev's own definition: gone at its next start. */
-	if (!apm_host_get_queue(app->host, app->cur_a, app->cur_q, &qi) && qi.mdev >= 0) {
-		struct apm_mdev *m = apm_host_get_mdev(app->host, (unsigned int)qi.mdev);
+	if (holder) {
 		struct apm_mdev_state st;
 		struct apm_mask a, dm;
 
-		if (!apm_config_get_mdev_state(app->cfg, app->host, apm_mdev_get_uuid(m), &st) &&
+		if (!apm_config_get_mdev_state(app->cfg, app->host, apm_mdev_get_uuid(holder),
+					       &st) &&
 		    st.def) {
 			apm_def_get_mask(st.def, APM_SET_ADAPTERS, &a);
 			apm_def_get_mask(st.def, APM_SET_DOMAINS, &dm);
 			if (!apm_mask_test(&a, app->cur_a) || !apm_mask_test(&dm, app->cur_q))
 				doc_add(d, ROLE_WARNING, 2,
 					"not in mdev %s's definition: active only %s lost at reboot",
-					apm_mdev_get_label(m), dash);
+					apm_mdev_get_label(holder), dash);
 		}
 	}
 	apm_config_foreach_owner_diff(app->cfg, app->host, owner_diff, &o);

@@ -148,7 +148,7 @@ struct cell_look {
 	const char *name;		    /* "free", "plugged", "no queue", ... */
 	const char *what;		    /* one sentence */
 };
-void cell_look(const struct app *app, const struct apm_queue_info *q, struct cell_look *look);
+void cell_look(const struct app *app, const struct apm_queue *q, struct cell_look *look);
 /* The looks a cell can have: the library's classes (enum apm_cell), then these. */
 enum look {
 	LOOK_EMPTY = APM_CELL_COUNT, /* no queue device and in no mdev */
@@ -197,7 +197,7 @@ void scroll_draw(struct app *app, struct view *v, const struct area *a, const ch
 /* persistent.c: (re)read the persistent configuration into app->cfg (with every snapshot). */
 void persist_reload(struct app *app);
 /* persistent.c: a cell in no active mdev that a definition assigns: its look; false when none. */
-bool persist_cell(const struct app *app, const struct apm_queue_info *q, struct cell_look *look);
+bool persist_cell(const struct app *app, const struct apm_queue *q, struct cell_look *look);
 /* persistent.c: the adapters and domains the definitions assign, or'ed into the two masks. */
 void persist_used(const struct app *app, struct apm_mask *adapters, struct apm_mask *domains);
 /* persistent.c: an mdev at boot: "auto", "man" (defined), "diff" (defined otherwise), "lost". */

@@ -12,42 +12,52 @@
 
 void detail_doc(struct app *app, struct doc *d, int width)
 {
-	struct apm_queue_detail qd = { .status = "" };
-	struct apm_adapter_info info;
-	struct apm_queue_info qi;
+	const char *feat = apm_host_get_bus_features(app->host), *status = "", *drv;
+	struct apm_adapter *info;
+	struct apm_queue *qi;
 	struct cell_look look;
-	const char *feat = apm_host_get_bus_features(app->host);
+	struct apm_mdev *m;
 
-	apm_host_get_queue(app->host, app->cur_a, app->cur_q, &qi);
-	cell_look(app, &qi, &look);
+	if (apm_host_lookup_queue(app->host, app->cur_a, app->cur_q, &qi))
+		return;
+	cell_look(app, qi, &look);
 	doc_add(d, look.role == ROLE_CELL_EMPTY ? ROLE_TEXT : look.role, 2, "cell %s: %s",
 		look.name, look.what);
 	/* vfio_ap's own word for the queue, read on demand. */
-	if (qi.exists) {
-		if (qi.driver && !strcmp(qi.driver, "vfio_ap"))
-			apm_host_get_queue_detail(app->host, app->cur_a, app->cur_q, &qd);
-		doc_add(d, ROLE_TEXT, 2, "queue: driver %s%s%s", qi.driver ? qi.driver : "none",
-			qd.status[0] ? ", " : "", qd.status);
+	drv = apm_queue_get_driver(qi);
+	if (apm_queue_exists(qi)) {
+		if (drv && !strcmp(drv, "vfio_ap"))
+			status = apm_queue_get_status(qi);
+		doc_add(d, ROLE_TEXT, 2, "queue: driver %s%s%s", drv ? drv : "none",
+			status[0] ? ", " : "", status);
 		if (queue_down(app, app->cur_a, app->cur_q))
 			doc_add(d, ROLE_WARNING, 2, "queue itself: %s, unlike its card",
 				queue_down(app, app->cur_a, app->cur_q));
 	} else {
 		doc_add(d, ROLE_TEXT, 2, "no queue device");
 	}
-	doc_add(d, ROLE_TEXT, 2, "owner by the masks: %s", qi.owner_host ? "host" : "vfio_ap");
-	if (!apm_host_get_adapter(app->host, app->cur_a, &info))
+	doc_add(d, ROLE_TEXT, 2, "owner by the masks: %s",
+		apm_queue_is_host_owned(qi) ? "host" : "vfio_ap");
+	if (!apm_host_lookup_adapter(app->host, app->cur_a, &info)) {
+		int ce, ke, oe;
+		bool c = apm_adapter_is_configured(info, &ce);
+		bool k = apm_adapter_is_checkstopped(info, &ke);
+		bool o = apm_adapter_is_online(info, &oe);
+
 		doc_add(d, ROLE_TEXT, 2, "adapter: config %s, chkstop %s, online %s",
-			info.config < 0 ? "?"
-			: info.config	? "on"
-					: "off",
-			info.chkstop < 0 ? "?"
-			: info.chkstop	 ? "yes"
-					 : "no",
-			info.online < 0 ? "-"
-			: info.online	? "yes"
-					: "no");
-	if (qi.mdev >= 0) {
-		struct apm_mdev *m = apm_host_get_mdev(app->host, (unsigned int)qi.mdev);
+			ce  ? "?"
+			: c ? "on"
+			    : "off",
+			ke  ? "?"
+			: k ? "yes"
+			    : "no",
+			oe  ? "-"
+			: o ? "yes"
+			    : "no");
+		apm_adapter_unref(info);
+	}
+	m = apm_queue_get_mdev(qi);
+	if (m) {
 		char uuid[48], guest[80];
 
 		uuid_fit(&app->scr, apm_mdev_get_uuid(m), width - 8, uuid, sizeof(uuid));
@@ -56,26 +66,28 @@ void detail_doc(struct app *app, struct doc *d, int width)
 			apm_text_escape(apm_mdev_get_guest(m), guest, sizeof(guest), 0);
 			doc_add(d, ROLE_TEXT, 2, "guest %s", guest);
 		}
-		if (qi.in_guest_matrix)
-			doc_add(d, qi.plugged ? ROLE_OK : ROLE_TEXT, 2, "%s",
-				qi.plugged ? "plugged into the running guest"
-					   : "in guest_matrix, no guest");
+		if (apm_queue_is_in_guest_matrix(qi))
+			doc_add(d, apm_queue_is_plugged(qi) ? ROLE_OK : ROLE_TEXT, 2, "%s",
+				apm_queue_is_plugged(qi) ? "plugged into the running guest"
+							 : "in guest_matrix, no guest");
 		else
 			doc_add(d, ROLE_WARNING, 2, "not in its guest (%s): %s",
-				apm_filter_name(qi.filter), qi.reason);
+				apm_filter_name(apm_queue_get_filter(qi)),
+				apm_queue_get_reason(qi));
 	}
 	persist_detail(app, d);
 	/*
 	 * SE bind/association exist only when this host is itself a Secure
 	 * Execution guest (APSB); the queue's attributes are read on demand.
 	 */
-	if (feat && strstr(feat, "APSB") && qi.exists &&
-	    !apm_host_get_queue_detail(app->host, app->cur_a, app->cur_q, &qd) &&
-	    (qd.se_bind[0] || qd.se_associate[0]))
-		doc_add(d, ROLE_TEXT, 2, "SE: %s, %s", qd.se_bind[0] ? qd.se_bind : "-",
-			qd.se_associate[0] ? qd.se_associate : "-");
+	if (feat && strstr(feat, "APSB") && apm_queue_exists(qi) &&
+	    (apm_queue_get_se_bind(qi)[0] || apm_queue_get_se_associate(qi)[0]))
+		doc_add(d, ROLE_TEXT, 2, "SE: %s, %s",
+			apm_queue_get_se_bind(qi)[0] ? apm_queue_get_se_bind(qi) : "-",
+			apm_queue_get_se_associate(qi)[0] ? apm_queue_get_se_associate(qi) : "-");
 	else
 		doc_add(d, ROLE_DIM, 2, "SE bind/associate: n/a");
+	apm_queue_unref(qi);
 }
 
 static void detail_draw(struct app *app, struct view *v, const struct area *a)

@@ -86,9 +86,11 @@ void look_legend(enum look k, char *glyph, size_t size)
 		snprintf(glyph, size, "%s", l->glyph);
 }
 
-void cell_look(const struct app *app, const struct apm_queue_info *q, struct cell_look *look)
+void cell_look(const struct app *app, const struct apm_queue *q, struct cell_look *look)
 {
-	if (q->cell >= APM_CELL_COUNT) {
+	enum apm_cell cell = apm_queue_get_cell(q);
+
+	if (cell >= APM_CELL_COUNT) {
 		*look = (struct cell_look){ ROLE_TEXT, "", "unknown",
 					    "the library knows no class" };
 		return;
@@ -97,20 +99,43 @@ void cell_look(const struct app *app, const struct apm_queue_info *q, struct cel
 	if (persist_cell(app, q, look))
 		return;
 	/* No queue device and in no mdev: nothing there, whoever the masks name. */
-	if (!q->exists && q->mdev < 0) {
+	if (!apm_queue_exists(q) && !apm_queue_get_mdev(q)) {
 		look_of(app, LOOK_EMPTY, NULL, look);
 		return;
 	}
-	look_of(app, (enum look)q->cell,
-		q->mdev >= 0 ? apm_host_get_mdev(app->host, (unsigned int)q->mdev) : NULL, look);
+	look_of(app, (enum look)cell, apm_queue_get_mdev(q), look);
+}
+
+/* 1 none, or the index + 1 of the word that says how the queue is down while its card is not. */
+static unsigned char down_word(const struct apm_adapter *ad, struct apm_queue *qu)
+{
+	int qe, ae;
+	bool qv, av, qoff, qchk;
+
+	qv = apm_queue_is_configured(qu, &qe);
+	av = apm_adapter_is_configured(ad, &ae);
+	qoff = !qe && !qv;
+	if (qoff && (ae || av))
+		return 2;
+	qv = apm_queue_is_checkstopped(qu, &qe);
+	av = apm_adapter_is_checkstopped(ad, &ae);
+	qchk = !qe && qv;
+	if (qchk && (ae || !av))
+		return 3;
+	/* zcrypt_queue.c: online_show is 0 for a queue deconfigured or checkstopped. */
+	qv = apm_queue_is_online(qu, &qe);
+	av = apm_adapter_is_online(ad, &ae);
+	if (!qe && !qv && (ae || av) && !qoff && !qchk)
+		return 4;
+	return 1;
 }
 
 const char *queue_down(struct app *app, unsigned int a, unsigned int q)
 {
 	static const char *const words[] = { NULL, "deconfigured", "checkstopped",
 					     "offline (zcrypt)" };
-	struct apm_adapter_info ai;
-	struct apm_queue_detail d;
+	struct apm_adapter *ad;
+	struct apm_queue *qu;
 	unsigned char *v;
 
 	if (a > 255 || q > 255)
@@ -124,15 +149,13 @@ const char *queue_down(struct app *app, unsigned int a, unsigned int q)
 	v = &app->qdown[a * 256 + q];
 	if (!*v) {
 		*v = 1;
-		if (!apm_host_get_adapter(app->host, a, &ai) &&
-		    !apm_host_get_queue_detail(app->host, a, q, &d)) {
-			if (d.config == 0 && ai.config != 0)
-				*v = 2;
-			else if (d.chkstop == 1 && ai.chkstop != 1)
-				*v = 3;
-			/* zcrypt_queue.c: online_show is 0 for a queue deconfigured or checkstopped. */
-			else if (d.online == 0 && ai.online != 0 && d.config != 0 && d.chkstop != 1)
-				*v = 4;
+		if (!apm_host_lookup_adapter(app->host, a, &ad)) {
+			if (!apm_host_lookup_queue(app->host, a, q, &qu)) {
+				if (apm_queue_exists(qu))
+					*v = down_word(ad, qu);
+				apm_queue_unref(qu);
+			}
+			apm_adapter_unref(ad);
 		}
 	}
 	return words[*v - 1];
@@ -208,36 +231,43 @@ static void grid_draw(struct app *app, struct view *v, const struct area *a)
 	draw_axes(app, a, cols, cw);
 	for (int r = 0; r < rows && app->top + r < (int)app->na; r++) {
 		unsigned int ad = app->ids_a[app->top + r];
-		struct apm_adapter_info info;
+		struct apm_adapter *info;
 		int y = 3 + r;
 
-		if (!apm_host_get_adapter(app->host, ad, &info)) {
-			const char *state = info.chkstop == 1  ? "CHK"
-					    : info.config == 0 ? "off"
-					    : !info.in_lpar    ? "n/l"
-							       : "";
+		if (!apm_host_lookup_adapter(app->host, ad, &info)) {
+			int ke, ce;
+			bool chk = apm_adapter_is_checkstopped(info, &ke);
+			bool on = apm_adapter_is_configured(info, &ce);
+			const char *type = apm_adapter_get_type(info),
+				   *mode = apm_adapter_get_mode(info);
+			const char *state = !ke && chk ? "CHK" : !ce && !on ? "off" : "";
 
 			area_printf(s, a, 0, y, ad == app->cur_a ? ROLE_CURSOR : ROLE_LABEL,
-				    "%02x %-5s %-5s %-3s ", ad, info.type[0] ? info.type : "-",
-				    info.mode ? info.mode : "-", state);
+				    "%02x %-5s %-5s %-3s ", ad, type[0] ? type : "-",
+				    mode ? mode : "-", state);
+			apm_adapter_unref(info);
 		} else {
 			area_printf(s, a, 0, y, ad == app->cur_a ? ROLE_CURSOR : ROLE_DIM,
 				    "%02x  not in LPAR    ", ad);
 		}
 		for (int c = 0; c < cols && app->left + c < (int)app->nq; c++) {
 			unsigned int q = app->ids_q[app->left + c];
-			struct apm_queue_info qi;
+			struct apm_queue *qi;
 			struct cell_look look;
 			enum role role;
 			char g[16];
+			bool exists;
 
-			apm_host_get_queue(app->host, ad, q, &qi);
-			cell_look(app, &qi, &look);
+			if (apm_host_lookup_queue(app->host, ad, q, &qi))
+				continue;
+			cell_look(app, qi, &look);
+			exists = apm_queue_exists(qi);
+			apm_queue_unref(qi);
 			role = look.role;
 			/* The blank after a cell keeps its role: one attribute run, fewer bytes. */
 			snprintf(g, sizeof(g), "%s ", look.glyph);
 			/* The queue itself off while its card is not: '_' after the cell. */
-			if (qi.exists && queue_down(app, ad, q))
+			if (exists && queue_down(app, ad, q))
 				g[cw - 1] = '_';
 			if (ad == app->cur_a && q == app->cur_q) {
 				role = ROLE_CURSOR;
