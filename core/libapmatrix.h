@@ -414,6 +414,8 @@ struct apm_queue;
  * -EINVAL for an id above 255 or a NULL argument, -ENOMEM.  Since: 2
  */
 int apm_host_lookup_adapter(struct apm_host *host, unsigned int id, struct apm_adapter **adapter);
+/* Whether lookup finds adapter id (false for an id above 255).  Since: 2 */
+bool apm_host_has_adapter(const struct apm_host *host, unsigned int id);
 /* The adapters that lookup finds, ascending (the iteration above).  Since: 2 */
 int apm_host_next_adapter(struct apm_host *host, struct apm_adapter **adapter);
 /* New reference / drop one (NULL-safe; NULL once freed).  Since: 2 */

@@ -56,6 +56,11 @@ APM_EXPORT int apm_host_lookup_adapter(struct apm_host *h, unsigned int id,
 	return adapter_new(h, id, adapter);
 }
 
+APM_EXPORT bool apm_host_has_adapter(const struct apm_host *h, unsigned int id)
+{
+	return id < APR_BITS && adapter_in_lpar(h, id);
+}
+
 APM_EXPORT int apm_host_next_adapter(struct apm_host *h, struct apm_adapter **adapter)
 {
 	struct apm_adapter *ad;

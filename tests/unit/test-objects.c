@@ -42,6 +42,7 @@ static void test_adapter_lookup(void **state)
 
 	(void)state;
 	assert_int_equal(apm_host_lookup_adapter(h, 256, &ad), -EINVAL);
+	assert_false(apm_host_has_adapter(h, 256));
 	assert_int_equal(apm_host_lookup_adapter(NULL, 1, &ad), -EINVAL);
 	assert_int_equal(apm_host_lookup_adapter(h, 1, NULL), -EINVAL);
 	/* Every adapter the iteration gives is one lookup finds, ascending, once. */
@@ -65,6 +66,7 @@ static void test_adapter_lookup(void **state)
 	for (unsigned int id = 0; id < 256; id++) {
 		rc = apm_host_lookup_adapter(h, id, &b);
 		assert_true(rc == 0 || rc == -ENOENT);
+		assert_int_equal(apm_host_has_adapter(h, id), rc == 0);
 		if (!rc) {
 			n--;
 			/* A card's facts; a missing one says why in err. */
