@@ -734,16 +734,18 @@ static bool verify_guest(struct mig *m, struct apm_mdev *md)
 		for (unsigned int d = 0; d < 256; d++) {
 			bool w = apm_mask_test(&want[0], a) && apm_mask_test(&want[1], d);
 			bool g = apm_mask_test(&got[0], a) && apm_mask_test(&got[1], d);
-			struct apm_queue_info qi;
+			struct apm_queue *qi = NULL;
 
 			if (w && !g && missing++ < 16) {
+				const char *why = "filtered out";
 				char reason[400];
 
-				apm_host_get_queue(m->h, a, d, &qi);
+				if (!apm_host_lookup_queue(m->h, a, d, &qi) &&
+				    apm_queue_get_reason(qi)[0])
+					why = apm_queue_get_reason(qi);
 				printf("  %02x.%04x: in the guest on the source, not here: %s\n", a,
-				       d,
-				       esc(qi.reason[0] ? qi.reason : "filtered out", reason,
-					   sizeof(reason)));
+				       d, esc(why, reason, sizeof(reason)));
+				apm_queue_unref(qi);
 			}
 			if (g && !w && extra++ < 16)
 				printf("  %02x.%04x: in the guest here, not on the source\n", a, d);

@@ -178,16 +178,30 @@ static void bus(struct out *o, struct apm_host *x, struct apm_host *y)
 		  tri(apm_host_bindings_complete(x)), tri(apm_host_bindings_complete(y)));
 }
 
-static void adapter_text(char *buf, size_t size, const struct apm_host *h, unsigned int a)
+/* A fact of the adapter as tri() shows it: 1, 0, or -1 when it cannot be told. */
+static int fact(const struct apm_adapter *ad, bool (*is)(const struct apm_adapter *, int *))
 {
-	struct apm_adapter_info ai;
+	int err;
+	bool v = is(ad, &err);
 
-	if (apm_host_get_adapter(h, a, &ai)) {
+	return err ? -1 : v;
+}
+
+static void adapter_text(char *buf, size_t size, struct apm_host *h, unsigned int a)
+{
+	struct apm_adapter *ad;
+	const char *type;
+
+	if (apm_host_lookup_adapter(h, a, &ad)) {
 		snprintf(buf, size, "none");
 		return;
 	}
-	snprintf(buf, size, "%s %s config %s chkstop %s online %s", ai.type[0] ? ai.type : "?",
-		 ai.has_card ? "card" : "no card", tri(ai.config), tri(ai.chkstop), tri(ai.online));
+	type = apm_adapter_get_type(ad);
+	snprintf(buf, size, "%s %s config %s chkstop %s online %s", type[0] ? type : "?",
+		 apm_adapter_has_card(ad) ? "card" : "no card",
+		 tri(fact(ad, apm_adapter_is_configured)),
+		 tri(fact(ad, apm_adapter_is_checkstopped)), tri(fact(ad, apm_adapter_is_online)));
+	apm_adapter_unref(ad);
 }
 
 static void adapters(struct out *o, struct apm_host *x, struct apm_host *y,
@@ -197,7 +211,6 @@ static void adapters(struct out *o, struct apm_host *x, struct apm_host *y,
 
 	apm_delta_get_adapters(d, &m);
 	for (unsigned int a = 0; a < 256; a++) {
-		struct apm_adapter_info ai;
 		char p[128], q[128];
 
 		if (!apm_mask_test(&m, a))
@@ -208,10 +221,10 @@ static void adapters(struct out *o, struct apm_host *x, struct apm_host *y,
 			json_object_object_add(l, "adapter", json_object_new_int((int)a));
 			json_object_object_add(
 				l, "before",
-				apm_host_get_adapter(x, a, &ai) ? NULL : json_adapter(x, a, false));
+				apm_host_has_adapter(x, a) ? json_adapter(x, a, false) : NULL);
 			json_object_object_add(
 				l, "after",
-				apm_host_get_adapter(y, a, &ai) ? NULL : json_adapter(y, a, false));
+				apm_host_has_adapter(y, a) ? json_adapter(y, a, false) : NULL);
 			line_put(o, l);
 		} else {
 			adapter_text(p, sizeof(p), x, a);

@@ -215,10 +215,7 @@ static void visible_ids(struct app *app)
 			apm_mdev_get_label(sel));
 	}
 	for (unsigned int a = 0; a <= maxa && a < 256; a++) {
-		struct apm_adapter *info;
-		bool in = !apm_host_lookup_adapter(app->host, a, &info);
-
-		apm_adapter_unref(in ? info : NULL);
+		bool in = apm_host_has_adapter(app->host, a);
 
 		if (app->show_all || in || apm_mask_test(&used_a, a) ||
 		    (have[0] && apm_mask_test(&lpar[0], a)))
