@@ -19,7 +19,7 @@ NAMES := $(shell sed -e 's/\#.*//' $(list) | awk 'NF { print $$1 }')
 
 SAN := -fsanitize=address,undefined -fno-sanitize-recover=undefined -fno-omit-frame-pointer
 COVERAGE := -fsanitize=fuzzer-no-link
-FUZZ_FLAGS = -std=gnu11 -O2 -g $(SAN) $(COVERAGE) $(WARN_CFLAGS) -DAPM_DISABLE_DEPRECATION_WARNINGS
+FUZZ_FLAGS = -std=gnu11 -O2 -g $(SAN) $(COVERAGE) $(WARN_CFLAGS)
 FUZZ_CPPFLAGS := -include $(top_builddir)/config.h -I$(top_builddir) -I$(top_srcdir)/core -I$(top_srcdir)/core/model \
 	-I$(top_srcdir)/common -I$(top_srcdir)/cli -I$(top_srcdir)/tui -I$(top_srcdir)/tests/fuzz \
 	-DTHEMEDIR=\"$(top_srcdir)/themes\" -DTOP_SRCDIR=\"$(top_srcdir)\" $(PKG_CFLAGS)

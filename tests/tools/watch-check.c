@@ -49,27 +49,50 @@ static void step(struct wcheck *t)
  * every queue: why[0] stays '\0' when all are the same.  Reading them on
  * the engine's snapshot is what fills what its next snapshot keeps.
  */
+/* A queue's 0/1 attribute as 1, 0 or -1 (cannot be told). */
+static int fact(struct apm_queue *q, bool (*is)(struct apm_queue *, int *))
+{
+	int err;
+	bool v = is(q, &err);
+
+	return err ? -1 : v;
+}
+
 static void same_details(struct apm_host *h, struct apm_host *fresh, char *why, size_t size)
 {
-	struct apm_queue_detail x, y;
-
 	why[0] = '\0';
 	for (unsigned int a = 0; a < 256; a++)
-		for (unsigned int q = 0; q < 256; q++) {
-			int rx = apm_host_get_queue_detail(h, a, q, &x);
-			int ry = apm_host_get_queue_detail(fresh, a, q, &y);
+		for (unsigned int q = 0; q < 256 && !why[0]; q++) {
+			struct apm_queue *x = NULL, *y = NULL;
 
-			if (rx != ry || (!rx && memcmp(&x, &y, sizeof(x)))) {
-				snprintf(
-					why, size,
-					"queue %02x.%04x: kept '%s' config %d chkstop %d online %d, "
-					"read '%s' config %d chkstop %d online %d",
-					a, q, rx ? "-" : x.status, rx ? -2 : x.config,
-					rx ? -2 : x.chkstop, rx ? -2 : x.online,
-					ry ? "-" : y.status, ry ? -2 : y.config,
-					ry ? -2 : y.chkstop, ry ? -2 : y.online);
-				return;
+			if (apm_host_lookup_queue(h, a, q, &x) ||
+			    apm_host_lookup_queue(fresh, a, q, &y)) {
+				snprintf(why, size, "queue %02x.%04x: no memory", a, q);
+			} else if (apm_queue_exists(x) != apm_queue_exists(y)) {
+				snprintf(why, size, "queue %02x.%04x: exists %d, read %d", a, q,
+					 apm_queue_exists(x), apm_queue_exists(y));
+			} else if (apm_queue_exists(x)) {
+				int cx = fact(x, apm_queue_is_configured),
+				    cy = fact(y, apm_queue_is_configured);
+				int kx = fact(x, apm_queue_is_checkstopped),
+				    ky = fact(y, apm_queue_is_checkstopped);
+				int ox = fact(x, apm_queue_is_online),
+				    oy = fact(y, apm_queue_is_online);
+
+				if (cx != cy || kx != ky || ox != oy ||
+				    strcmp(apm_queue_get_status(x), apm_queue_get_status(y)) ||
+				    strcmp(apm_queue_get_se_bind(x), apm_queue_get_se_bind(y)) ||
+				    strcmp(apm_queue_get_se_associate(x),
+					   apm_queue_get_se_associate(y)))
+					snprintf(
+						why, size,
+						"queue %02x.%04x: kept '%s' config %d chkstop %d online %d, "
+						"read '%s' config %d chkstop %d online %d",
+						a, q, apm_queue_get_status(x), cx, kx, ox,
+						apm_queue_get_status(y), cy, ky, oy);
 			}
+			apm_queue_unref(x);
+			apm_queue_unref(y);
 		}
 }
 

@@ -48,6 +48,44 @@ static struct apm_ctx *open_copy(const char *name)
 	return ctx;
 }
 
+/* A lookup the test expects to succeed; the handle is the caller's. */
+static struct apm_adapter *adapter(struct apm_host *h, unsigned int id)
+{
+	struct apm_adapter *ad = NULL;
+
+	assert_int_equal(apm_host_lookup_adapter(h, id, &ad), 0);
+	return ad;
+}
+
+static struct apm_queue *queue(struct apm_host *h, unsigned int a, unsigned int q)
+{
+	struct apm_queue *qu = NULL;
+
+	assert_int_equal(apm_host_lookup_queue(h, a, q, &qu), 0);
+	return qu;
+}
+
+/* A fact as 1, 0 or -1 (cannot be told: the error channel says -ENOENT). */
+static int afact(struct apm_adapter *ad, bool (*is)(const struct apm_adapter *, int *))
+{
+	int err = 1;
+	bool v = is(ad, &err);
+
+	assert_true(err == 0 || err == -ENOENT);
+	assert_true(!err || !v);
+	return err ? -1 : v;
+}
+
+static int qfact(struct apm_queue *qu, bool (*is)(struct apm_queue *, int *))
+{
+	int err = 1;
+	bool v = is(qu, &err);
+
+	assert_true(err == 0 || err == -ENOENT);
+	assert_true(!err || !v);
+	return err ? -1 : v;
+}
+
 static void cleanup(struct apm_ctx *ctx)
 {
 	char cmd[128];
@@ -80,9 +118,8 @@ static void test_host_613(void **state)
 		"/usr/bin/qemu-system-s390x\0-name\0guest=Guest1,debug-threads=on\0";
 	static const char q2[] = "qemu\0-machine\0s390-ccw-virtio\0-name\0Guest2\0";
 	struct apm_ctx *ctx = open_copy("host-613");
-	struct apm_adapter_info ai;
-	struct apm_queue_info qi;
-	struct apm_queue_detail qd;
+	struct apm_adapter *ad;
+	struct apm_queue *qu;
 	struct apm_mask m;
 	struct apm_host *h;
 	char proc[96];
@@ -113,31 +150,38 @@ static void test_host_613(void **state)
 	assert_true(apm_mask_test(&m, 0x46));
 	assert_int_equal(apm_host_get_lpar_mask(h, APM_LPAR_CONTROL_DOMAINS, &m), 0);
 	assert_true(apm_mask_test(&m, 2));
-	assert_int_equal(apm_host_get_adapter(h, 4, &ai), 0);
-	assert_string_equal(ai.type, "CEX5C");
-	assert_string_equal(ai.mode, "cca");
-	assert_int_equal(ai.hwtype, 11);
-	assert_int_equal(ai.config, 0);
-	assert_int_equal(ai.online, 0);
-	assert_string_equal(ai.driver, "cex4card");
-	assert_int_equal(apm_host_get_adapter(h, 6, &ai), 0);
-	assert_string_equal(ai.mode, "accel");
-	assert_int_equal(apm_host_get_adapter(h, 7, &ai), -ENOENT);
+	ad = adapter(h, 4);
+	assert_string_equal(apm_adapter_get_type(ad), "CEX5C");
+	assert_string_equal(apm_adapter_get_mode(ad), "cca");
+	assert_int_equal(apm_adapter_get_hwtype(ad), 11);
+	assert_int_equal(afact(ad, apm_adapter_is_configured), 0);
+	assert_int_equal(afact(ad, apm_adapter_is_online), 0);
+	assert_string_equal(apm_adapter_get_driver(ad), "cex4card");
+	apm_adapter_unref(ad);
+	ad = adapter(h, 6);
+	assert_string_equal(apm_adapter_get_mode(ad), "accel");
+	apm_adapter_unref(ad);
+	assert_int_equal(apm_host_lookup_adapter(h, 7, &ad), -ENOENT);
 	/* Cells of the example. */
-	apm_host_get_queue(h, 5, 1, &qi);
-	assert_string_equal(qi.driver, "cex4queue");
-	assert_int_equal(qi.cell, APM_CELL_HOST);
-	apm_host_get_queue(h, 4, 4, &qi);
-	assert_int_equal(qi.cell, APM_CELL_FREE);
-	apm_host_get_queue(h, 5, 0x47, &qi);
-	assert_int_equal(qi.cell, APM_CELL_PLUGGED);
-	assert_string_equal(qi.driver, "vfio_ap");
-	apm_host_get_queue(h, 6, 0x47, &qi);
-	assert_int_equal(qi.cell, APM_CELL_ASSIGNED);
-	apm_host_get_queue(h, 0x0a, 0x47, &qi);
-	assert_int_equal(qi.cell, APM_CELL_ABSENT);
-	assert_int_equal(qi.filter, APM_FILTER_ADAPTER_NOT_IN_LPAR);
-	assert_false(qi.exists);
+	qu = queue(h, 5, 1);
+	assert_string_equal(apm_queue_get_driver(qu), "cex4queue");
+	assert_int_equal(apm_queue_get_cell(qu), APM_CELL_HOST);
+	apm_queue_unref(qu);
+	qu = queue(h, 4, 4);
+	assert_int_equal(apm_queue_get_cell(qu), APM_CELL_FREE);
+	apm_queue_unref(qu);
+	qu = queue(h, 5, 0x47);
+	assert_int_equal(apm_queue_get_cell(qu), APM_CELL_PLUGGED);
+	assert_string_equal(apm_queue_get_driver(qu), "vfio_ap");
+	apm_queue_unref(qu);
+	qu = queue(h, 6, 0x47);
+	assert_int_equal(apm_queue_get_cell(qu), APM_CELL_ASSIGNED);
+	apm_queue_unref(qu);
+	qu = queue(h, 0x0a, 0x47);
+	assert_int_equal(apm_queue_get_cell(qu), APM_CELL_ABSENT);
+	assert_int_equal(apm_queue_get_filter(qu), APM_FILTER_ADAPTER_NOT_IN_LPAR);
+	assert_false(apm_queue_exists(qu));
+	apm_queue_unref(qu);
 	/* mdevs sorted by uuid, guests from /proc: both -name forms. */
 	assert_int_equal(apm_host_get_mdev_count(h), 3);
 	assert_string_equal(apm_mdev_get_uuid(apm_host_get_mdev(h, 0)), G1);
@@ -156,13 +200,15 @@ static void test_host_613(void **state)
 	apm_mdev_get_mask(apm_host_find_mdev(h, G2), APM_SET_GUEST_ADAPTERS, &m);
 	assert_true(apm_mask_test(&m, 5) && !apm_mask_test(&m, 0x0a));
 	/* Per-queue attributes only on demand. */
-	assert_int_equal(apm_host_get_queue_detail(h, 5, 0x47, &qd), 0);
-	assert_string_equal(qd.status, "in use");
-	assert_int_equal(qd.config, 1);
-	assert_int_equal(qd.online, -1);
-	assert_int_equal(apm_host_get_queue_detail(h, 5, 1, &qd), 0);
-	assert_int_equal(qd.online, 1);
-	assert_string_equal(qd.status, "");
+	qu = queue(h, 5, 0x47);
+	assert_string_equal(apm_queue_get_status(qu), "in use");
+	assert_int_equal(qfact(qu, apm_queue_is_configured), 1);
+	assert_int_equal(qfact(qu, apm_queue_is_online), -1);
+	apm_queue_unref(qu);
+	qu = queue(h, 5, 1);
+	assert_int_equal(qfact(qu, apm_queue_is_online), 1);
+	assert_string_equal(apm_queue_get_status(qu), "");
+	apm_queue_unref(qu);
 	apm_host_unref(h);
 
 	/* No way to look into /proc: in use is "unknown", not false. */
@@ -200,8 +246,8 @@ static void test_host_613(void **state)
 static void test_host_static(void **state)
 {
 	struct apm_ctx *ctx = open_copy("host-static");
-	struct apm_adapter_info ai;
-	struct apm_queue_info qi;
+	struct apm_adapter *ad;
+	struct apm_queue *qu;
 	struct apm_mask m;
 	struct apm_host *h;
 	struct apm_mdev *md;
@@ -224,16 +270,18 @@ static void test_host_static(void **state)
 		assert_int_equal(err, -ENOENT);
 		assert_false(apm_host_is_bindings_complete(h, NULL));
 	}
-	assert_int_equal(apm_host_get_adapter(h, 2, &ai), 0);
-	assert_int_equal(ai.config, -1);
-	assert_int_equal(ai.chkstop, -1);
-	assert_true(ai.in_lpar);
+	ad = adapter(h, 2);
+	assert_int_equal(afact(ad, apm_adapter_is_configured), -1);
+	assert_int_equal(afact(ad, apm_adapter_is_checkstopped), -1);
+	assert_true(apm_host_has_adapter(h, 2));
+	apm_adapter_unref(ad);
 	md = apm_host_get_mdev(h, 0);
 	assert_false(apm_mdev_has_guest_matrix(md));
 	apm_mdev_get_mask(md, APM_SET_GUEST_DOMAINS, &m);
 	assert_true(apm_mask_test(&m, 4)); /* the guest gets the matrix as it is */
-	apm_host_get_queue(h, 2, 4, &qi);
-	assert_int_equal(qi.cell, APM_CELL_ASSIGNED);
+	qu = queue(h, 2, 4);
+	assert_int_equal(apm_queue_get_cell(qu), APM_CELL_ASSIGNED);
+	apm_queue_unref(qu);
 	apm_host_unref(h);
 	cleanup(ctx);
 }
@@ -241,7 +289,7 @@ static void test_host_static(void **state)
 static void test_no_vfio(void **state)
 {
 	struct apm_ctx *ctx = open_copy("no-vfio");
-	struct apm_queue_info qi;
+	struct apm_queue *qu;
 	struct apm_host *h;
 
 	(void)state;
@@ -255,11 +303,13 @@ static void test_no_vfio(void **state)
 		assert_false(apm_host_is_bindings_complete(h, &err));
 		assert_int_equal(err, 0);
 	}
-	apm_host_get_queue(h, 0, 4, &qi);
-	assert_int_equal(qi.cell, APM_CELL_UNBOUND);
-	assert_null(qi.driver);
-	apm_host_get_queue(h, 1, 1, &qi);
-	assert_int_equal(qi.cell, APM_CELL_HOST);
+	qu = queue(h, 0, 4);
+	assert_int_equal(apm_queue_get_cell(qu), APM_CELL_UNBOUND);
+	assert_null(apm_queue_get_driver(qu));
+	apm_queue_unref(qu);
+	qu = queue(h, 1, 1);
+	assert_int_equal(apm_queue_get_cell(qu), APM_CELL_HOST);
+	apm_queue_unref(qu);
 	apm_host_unref(h);
 	cleanup(ctx);
 }
@@ -302,8 +352,8 @@ static void assert_warned(const struct apm_host *h, const char *text)
 static void test_odd_text_613(void **state)
 {
 	struct apm_ctx *ctx = open_copy("host-613");
-	struct apm_adapter_info ai;
-	struct apm_queue_detail qd;
+	struct apm_adapter *ad;
+	struct apm_queue *qu;
 	struct apm_host *h;
 	char dir[512], cmd[1200];
 	int dom;
@@ -321,17 +371,20 @@ static void test_odd_text_613(void **state)
 		 dir, dir);
 	assert_int_equal(system(cmd), 0);
 	assert_int_equal(apm_host_load(ctx, APM_LOAD_DETAIL, &h), 0);
-	assert_int_equal(apm_host_get_adapter(h, 5, &ai), 0);
-	assert_int_equal(ai.config, -1);
-	assert_int_equal(ai.online, -1);
+	ad = adapter(h, 5);
+	assert_int_equal(afact(ad, apm_adapter_is_configured), -1);
+	assert_int_equal(afact(ad, apm_adapter_is_online), -1);
+	apm_adapter_unref(ad);
 	assert_warned(h, "devices/ap/card05/config: '2' is neither 0 nor 1; read as unknown");
 	assert_warned(h, "devices/ap/card05/online: '1x' is neither 0 nor 1");
-	assert_int_equal(apm_host_get_adapter(h, 6, &ai), 0);
-	assert_int_equal(ai.hwtype, -1);
+	ad = adapter(h, 6);
+	assert_int_equal(apm_adapter_get_hwtype(ad), -1);
+	apm_adapter_unref(ad);
 	assert_warned(h, "devices/ap/card06/hwtype: 'CEX5A' is not a number");
-	assert_int_equal(apm_host_get_queue_detail(h, 5, 4, &qd), 0);
-	assert_int_equal(qd.chkstop, -1);
-	assert_int_equal(qd.config, 1);
+	qu = queue(h, 5, 4);
+	assert_int_equal(qfact(qu, apm_queue_is_checkstopped), -1);
+	assert_int_equal(qfact(qu, apm_queue_is_configured), 1);
+	apm_queue_unref(qu);
 	assert_warned(h, "devices/ap/card05/05.0004/chkstop: '5' is neither 0 nor 1");
 	assert_int_equal(apm_host_get_ap_domain(h, &dom), -ENOENT);
 	assert_warned(h, "bus/ap/ap_domain: '188888' is neither -1 nor an ID; read as unknown");
