@@ -271,7 +271,7 @@ int cmd_assign(struct cli *cli, int argc, char **argv)
 {
 	bool dry = take_flag(&argc, argv, "--dry-run"), unassign = !strcmp(argv[0], "unassign");
 	unsigned int ids[256];
-	enum apm_res res;
+	enum apm_kind res;
 	struct apm_change *c;
 	struct apm_mdev *md;
 	struct apm_host *h;
@@ -282,11 +282,11 @@ int cmd_assign(struct cli *cli, int argc, char **argv)
 	if (argc != 4)
 		return usage(cli);
 	if (!strcmp(argv[2], "adapter"))
-		res = APM_RES_ADAPTER;
+		res = APM_KIND_ADAPTER;
 	else if (!strcmp(argv[2], "domain"))
-		res = APM_RES_DOMAIN;
+		res = APM_KIND_DOMAIN;
 	else if (!strcmp(argv[2], "control-domain"))
-		res = APM_RES_CONTROL_DOMAIN;
+		res = APM_KIND_CONTROL_DOMAIN;
 	else {
 		usage_error(cli, "%s: '%s' is not adapter, domain or control-domain", argv[0],
 			    argv[2]);
@@ -403,7 +403,7 @@ static int sim_export(struct cli *cli, int argc, char **argv)
 	if (load_host(cli, 0, &h))
 		return EXIT_REFUSED;
 	for (int k = 0; k < 3; k++) {
-		rc = apm_host_get_lpar_mask(h, (enum apm_lpar_mask)k, &lpar[k]);
+		rc = apm_host_get_lpar_mask(h, (enum apm_kind)k, &lpar[k]);
 		if (rc) {
 			eprintf(cli, "sim export: this host does not tell its LPAR's %s (%s)",
 				k == 0	 ? "adapters"

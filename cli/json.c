@@ -98,7 +98,7 @@ json_object *json_mdev(struct apm_host *h, unsigned int i)
 	int err;
 
 	for (int k = 0; k < 6; k++)
-		apm_mdev_get_mask(md, (enum apm_mdev_set)k, &set[k]);
+		apm_mdev_get_mask(md, (enum apm_kind)k, &set[k]);
 	json_add(o, "uuid", json_object_new_string(apm_mdev_get_uuid(md)));
 	json_add(o, "label", json_object_new_string(apm_mdev_get_label(md)));
 	json_add(o, "guest", json_text(apm_mdev_get_guest(md)));

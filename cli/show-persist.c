@@ -52,7 +52,7 @@ static json_object *json_defined(const struct apm_def *def)
 	const char *k, *v;
 
 	for (int i = 0; i < 3; i++)
-		apm_def_get_mask(def, (enum apm_mdev_set)i, &set[i]);
+		apm_def_get_mask(def, (enum apm_kind)i, &set[i]);
 	json_add(o, "start",
 		 json_object_new_string(apm_def_get_autostart(def) ? "auto" : "manual"));
 	for (unsigned int i = 0; !apm_def_get_attr(def, i, &k, &v); i++) {
@@ -378,7 +378,7 @@ static int text_defined(const struct apm_mdev_state *st, void *data)
 	if (!t->n++)
 		fprintf(t->f, "\ndefined, not active:\n");
 	for (int k = 0; k < 3; k++) {
-		apm_def_get_mask(st->def, (enum apm_mdev_set)k, &set[k]);
+		apm_def_get_mask(st->def, (enum apm_kind)k, &set[k]);
 		apm_mask_format_ranges(&set[k], r[k], sizeof(r[k]));
 	}
 	fprintf(t->f, "  - %s  %s\n", st->uuid,

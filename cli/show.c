@@ -53,8 +53,8 @@ static void listed_ids(struct apm_host *h, struct listed *l)
 	memset(l, 0, sizeof(*l));
 	while (!apm_host_next_adapter(h, &ad))
 		apm_mask_set(&l->adapters, apm_adapter_get_id(ad));
-	for (int k = APM_LPAR_USAGE_DOMAINS; k <= APM_LPAR_CONTROL_DOMAINS; k++)
-		if (!apm_host_get_lpar_mask(h, (enum apm_lpar_mask)k, &m))
+	for (int k = APM_KIND_DOMAIN; k <= APM_KIND_CONTROL_DOMAIN; k++)
+		if (!apm_host_get_lpar_mask(h, (enum apm_kind)k, &m))
 			for (int i = 0; i < 4; i++)
 				l->domains.w[i] |= m.w[i];
 	while (!apm_host_next_queue(h, &q))
@@ -65,11 +65,11 @@ static void listed_ids(struct apm_host *h, struct listed *l)
 	for (unsigned int i = 0; i < apm_host_get_mdev_count(h); i++) {
 		struct apm_mdev *md = apm_host_get_mdev(h, i);
 
-		apm_mdev_get_mask(md, APM_SET_ADAPTERS, &m);
+		apm_mdev_get_mask(md, APM_KIND_ADAPTER, &m);
 		for (int k = 0; k < 4; k++)
 			l->adapters.w[k] |= m.w[k];
-		for (int s = APM_SET_DOMAINS; s <= APM_SET_CONTROL_DOMAINS; s++) {
-			apm_mdev_get_mask(md, (enum apm_mdev_set)s, &m);
+		for (int s = APM_KIND_DOMAIN; s <= APM_KIND_CONTROL_DOMAIN; s++) {
+			apm_mdev_get_mask(md, (enum apm_kind)s, &m);
 			for (int k = 0; k < 4; k++)
 				l->domains.w[k] |= m.w[k];
 		}
@@ -266,8 +266,8 @@ void show_json(FILE *f, struct apm_host *h, const struct apm_config *cfg, bool d
 		sep = ",";
 	}
 	fputs("],\n \"domains\":[", f);
-	urc = apm_host_get_lpar_mask(h, APM_LPAR_USAGE_DOMAINS, &usage);
-	crc = apm_host_get_lpar_mask(h, APM_LPAR_CONTROL_DOMAINS, &control);
+	urc = apm_host_get_lpar_mask(h, APM_KIND_DOMAIN, &usage);
+	crc = apm_host_get_lpar_mask(h, APM_KIND_CONTROL_DOMAIN, &control);
 	sep = "";
 	for (unsigned int d = 0; d < 256; d++) {
 		if (!apm_mask_test(&l.domains, d))
@@ -475,8 +475,8 @@ void show_text(FILE *f, struct apm_host *h, const struct apm_config *cfg, bool d
 
 	while (!apm_host_next_queue(h, &qu))
 		grid_queue(g, qu);
-	urc = apm_host_get_lpar_mask(h, APM_LPAR_USAGE_DOMAINS, &usage);
-	crc = apm_host_get_lpar_mask(h, APM_LPAR_CONTROL_DOMAINS, &control);
+	urc = apm_host_get_lpar_mask(h, APM_KIND_DOMAIN, &usage);
+	crc = apm_host_get_lpar_mask(h, APM_KIND_CONTROL_DOMAIN, &control);
 	/* A column is a blank and width + 1 characters: a label and its mark. */
 	fprintf(f, "\ngrid (rows adapters, columns domains; U usage, C control, B both):\n      ");
 	for (unsigned int d = 0; d < 256; d++)
@@ -513,7 +513,7 @@ void show_text(FILE *f, struct apm_host *h, const struct apm_config *cfg, bool d
 		int use = apm_mdev_is_in_use(md, &err) ? 1 : err ? -1 : 0;
 
 		for (int k = 0; k < 6; k++)
-			apm_mdev_get_mask(md, (enum apm_mdev_set)k, &set[k]);
+			apm_mdev_get_mask(md, (enum apm_kind)k, &set[k]);
 		for (int k = 0; k < 3; k++)
 			apm_mask_format_ranges(&set[k], r[k], sizeof(r[k]));
 		/* A guest's name is whatever the process calls itself: escaped. */
@@ -570,8 +570,8 @@ static int show_guest(struct cli *cli, struct apm_host *h, const char *name)
 
 	if (find_mdev(cli, h, name, &md))
 		return EXIT_USAGE;
-	apm_mdev_get_mask(md, APM_SET_GUEST_ADAPTERS, &apm);
-	apm_mdev_get_mask(md, APM_SET_GUEST_DOMAINS, &aqm);
+	apm_mdev_get_mask(md, APM_KIND_GUEST_ADAPTER, &apm);
+	apm_mdev_get_mask(md, APM_KIND_GUEST_DOMAIN, &aqm);
 	printf("CARD.DOMAIN TYPE  MODE\n------------------------------\n");
 	for (unsigned int a = 0; a < 256; a++) {
 		const char *mode, *m;

@@ -318,8 +318,8 @@ static void start_findings(const struct apm_def *d, const struct apm_host *host,
 		const struct apm_mdev *md = apm_host_get_mdev(host, i);
 		struct apm_mask ma, mq;
 
-		apm_mdev_get_mask(md, APM_SET_ADAPTERS, &ma);
-		apm_mdev_get_mask(md, APM_SET_DOMAINS, &mq);
+		apm_mdev_get_mask(md, APM_KIND_ADAPTER, &ma);
+		apm_mdev_get_mask(md, APM_KIND_DOMAIN, &mq);
 		if (apm_apqn_overlap(&d->apm, &d->aqm, to_apr(&ma), to_apr(&mq), &a, &q, &n))
 			continue;
 		apm_finding_add(

@@ -591,12 +591,11 @@ APM_EXPORT bool apm_def_get_autostart(const struct apm_def *def)
 	return def->autostart;
 }
 
-APM_EXPORT void apm_def_get_mask(const struct apm_def *def, enum apm_mdev_set which,
-				 struct apm_mask *m)
+APM_EXPORT void apm_def_get_mask(const struct apm_def *def, enum apm_kind which, struct apm_mask *m)
 {
-	const struct apr_mask *src = which == APM_SET_ADAPTERS		? &def->apm
-				     : which == APM_SET_DOMAINS		? &def->aqm
-				     : which == APM_SET_CONTROL_DOMAINS ? &def->adm
+	const struct apr_mask *src = which == APM_KIND_ADAPTER		? &def->apm
+				     : which == APM_KIND_DOMAIN		? &def->aqm
+				     : which == APM_KIND_CONTROL_DOMAIN ? &def->adm
 									: NULL;
 
 	memset(m, 0, sizeof(*m));
@@ -685,7 +684,7 @@ static void mdev_sets(const struct apm_mdev *md, struct apr_mask sets[3])
 	struct apm_mask m;
 
 	for (int k = 0; k < 3; k++) {
-		apm_mdev_get_mask(md, (enum apm_mdev_set)k, &m);
+		apm_mdev_get_mask(md, (enum apm_kind)k, &m);
 		sets[k] = *to_apr(&m);
 	}
 }

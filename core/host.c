@@ -112,10 +112,10 @@ APM_EXPORT void apm_host_get_aqmask(const struct apm_host *h, struct apm_mask *m
 	memcpy(m, &h->rules.aqmask, sizeof(*m));
 }
 
-APM_EXPORT int apm_host_get_lpar_mask(const struct apm_host *h, enum apm_lpar_mask which,
+APM_EXPORT int apm_host_get_lpar_mask(const struct apm_host *h, enum apm_kind which,
 				      struct apm_mask *m)
 {
-	if (which > APM_LPAR_CONTROL_DOMAINS)
+	if (which > APM_KIND_CONTROL_DOMAIN)
 		return -EINVAL;
 	if (!h->lpar_rc[which])
 		*m = h->lpar[which];
@@ -572,13 +572,16 @@ APM_EXPORT bool apm_mdev_is_in_use(const struct apm_mdev *m, int *err)
 	return m->in_use == 1;
 }
 
-APM_EXPORT void apm_mdev_get_mask(const struct apm_mdev *m, enum apm_mdev_set which,
+APM_EXPORT void apm_mdev_get_mask(const struct apm_mdev *m, enum apm_kind which,
 				  struct apm_mask *out)
 {
 	const struct apr_mask *src[] = { &m->m.apm,  &m->m.aqm,	 &m->m.adm,
 					 &m->m.sapm, &m->m.saqm, &m->m.sadm };
 
-	memcpy(out, which < ARRAY_SIZE(src) ? src[which] : src[0], sizeof(*out));
+	if ((unsigned int)which < ARRAY_SIZE(src))
+		memcpy(out, src[which], sizeof(*out));
+	else
+		memset(out, 0, sizeof(*out));
 }
 
 APM_EXPORT bool apm_mdev_has_guest_matrix(const struct apm_mdev *m)
@@ -760,8 +763,8 @@ static void compare_mdevs(struct cmp *c, const struct apm_host *x, const struct 
 		for (int k = 0; k < 6; k++) {
 			struct apm_mask mp, mq;
 
-			apm_mdev_get_mask(p, (enum apm_mdev_set)k, &mp);
-			apm_mdev_get_mask(q, (enum apm_mdev_set)k, &mq);
+			apm_mdev_get_mask(p, (enum apm_kind)k, &mp);
+			apm_mdev_get_mask(q, (enum apm_kind)k, &mq);
 			snprintf(what, sizeof(what), "mdev %s %s", p->uuid, sets[k]);
 			mask_differs(c, to_apr(&mp), to_apr(&mq), what);
 		}

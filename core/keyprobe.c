@@ -151,8 +151,8 @@ APM_EXPORT int apm_keys_read(struct apm_host **host, const struct apm_mask *adap
 		struct apm_mdev *md = apm_host_get_mdev(*host, i);
 		struct apm_mask ma, mq;
 
-		apm_mdev_get_mask(md, APM_SET_ADAPTERS, &ma);
-		apm_mdev_get_mask(md, APM_SET_DOMAINS, &mq);
+		apm_mdev_get_mask(md, APM_KIND_ADAPTER, &ma);
+		apm_mdev_get_mask(md, APM_KIND_DOMAIN, &mq);
 		for (unsigned int a = 0; a < APR_BITS; a++)
 			for (unsigned int d = 0; apm_mask_test(&ma, a) && d < APR_BITS; d++) {
 				bool was = apm_mask_test(&apm0, a) && apm_mask_test(&aqm0, d);

@@ -52,6 +52,45 @@ struct apm_event;
 struct apm_change;
 struct apm_config;
 
+/*
+ * The kinds of AP resources, one enum for every function that takes one:
+ * what an mdev is assigned (its matrix and control domains), what its guest
+ * has (the guest_matrix, vfio_ap's shadow), what the LPAR has (an LPAR has
+ * usage and control domains; it has no guest kinds).  A function says which
+ * kinds it takes; any other is -EINVAL (or an empty mask where the function
+ * returns no error).  Since: 2
+ */
+enum apm_kind {
+	APM_KIND_ADAPTER = 0,
+	APM_KIND_DOMAIN, /* a usage domain */
+	APM_KIND_CONTROL_DOMAIN,
+	APM_KIND_GUEST_ADAPTER,
+	APM_KIND_GUEST_DOMAIN,
+	APM_KIND_GUEST_CONTROL_DOMAIN,
+	APM_KIND_COUNT,
+};
+/*
+ * ABI 1's three enums for the same kinds, kept as names of this one (the
+ * same type and values, so old code compiles and links unchanged): enum
+ * apm_res (assign), enum apm_mdev_set (an mdev's sets), enum apm_lpar_mask
+ * (the LPAR's masks).  Deprecated: new code uses enum apm_kind.  Since: 1
+ */
+#define apm_res			      apm_kind
+#define APM_RES_ADAPTER		      APM_KIND_ADAPTER
+#define APM_RES_DOMAIN		      APM_KIND_DOMAIN
+#define APM_RES_CONTROL_DOMAIN	      APM_KIND_CONTROL_DOMAIN
+#define apm_mdev_set		      apm_kind
+#define APM_SET_ADAPTERS	      APM_KIND_ADAPTER
+#define APM_SET_DOMAINS		      APM_KIND_DOMAIN
+#define APM_SET_CONTROL_DOMAINS	      APM_KIND_CONTROL_DOMAIN
+#define APM_SET_GUEST_ADAPTERS	      APM_KIND_GUEST_ADAPTER
+#define APM_SET_GUEST_DOMAINS	      APM_KIND_GUEST_DOMAIN
+#define APM_SET_GUEST_CONTROL_DOMAINS APM_KIND_GUEST_CONTROL_DOMAIN
+#define apm_lpar_mask		      apm_kind
+#define APM_LPAR_ADAPTERS	      APM_KIND_ADAPTER
+#define APM_LPAR_USAGE_DOMAINS	      APM_KIND_DOMAIN
+#define APM_LPAR_CONTROL_DOMAINS      APM_KIND_CONTROL_DOMAIN
+
 /* A 256-bit AP mask, bit 0 = the most significant bit of w[0] (s390 order). */
 struct apm_mask {
 	uint64_t w[4];
@@ -253,14 +292,12 @@ bool apm_host_is_bindings_complete(const struct apm_host *host, int *err);
 void apm_host_get_apmask(const struct apm_host *host, struct apm_mask *m);
 void apm_host_get_aqmask(const struct apm_host *host, struct apm_mask *m);
 
-enum apm_lpar_mask {
-	APM_LPAR_ADAPTERS = 0,
-	APM_LPAR_USAGE_DOMAINS,
-	APM_LPAR_CONTROL_DOMAINS,
-};
-/* 0, or -EOPNOTSUPP when the file reads "not supported" (no QCI), -ENOENT. */
-int apm_host_get_lpar_mask(const struct apm_host *host, enum apm_lpar_mask which,
-			   struct apm_mask *m);
+/*
+ * The LPAR's adapters, usage domains or control domains (APM_KIND_ADAPTER,
+ * _DOMAIN, _CONTROL_DOMAIN): 0, -EOPNOTSUPP when the file reads "not
+ * supported" (no QCI), -ENOENT, -EINVAL for another kind.
+ */
+int apm_host_get_lpar_mask(const struct apm_host *host, enum apm_kind which, struct apm_mask *m);
 /* Loader warnings (truncated attributes, unreadable files), one per line or "". */
 const char *apm_host_get_warnings(const struct apm_host *host);
 
@@ -565,15 +602,8 @@ int apm_mdev_in_use(const struct apm_mdev *mdev);
  * holds the group), else 0.  Since: 2
  */
 bool apm_mdev_is_in_use(const struct apm_mdev *mdev, int *err);
-enum apm_mdev_set {
-	APM_SET_ADAPTERS = 0,
-	APM_SET_DOMAINS,
-	APM_SET_CONTROL_DOMAINS,
-	APM_SET_GUEST_ADAPTERS,
-	APM_SET_GUEST_DOMAINS,
-	APM_SET_GUEST_CONTROL_DOMAINS,
-};
-void apm_mdev_get_mask(const struct apm_mdev *mdev, enum apm_mdev_set which, struct apm_mask *m);
+/* The mdev's set of any kind (assigned, or its guest's); empty for a kind out of range. */
+void apm_mdev_get_mask(const struct apm_mdev *mdev, enum apm_kind which, struct apm_mask *m);
 /* false when the kernel has no guest_matrix (static generation). */
 bool apm_mdev_has_guest_matrix(const struct apm_mdev *mdev);
 
@@ -723,11 +753,6 @@ void apm_watch_get_stats(const struct apm_watch *w, struct apm_watch_stats *st);
  * then applied: its writes go through the seam, the kernel's real errno is
  * recorded next to the prediction, the host is re-read and verified.
  */
-enum apm_res {
-	APM_RES_ADAPTER = 0,
-	APM_RES_DOMAIN,
-	APM_RES_CONTROL_DOMAIN,
-};
 
 /*
  * Write SPEC to apmask or aqmask, read as apm_mask_parse_spec() reads it
@@ -744,7 +769,11 @@ int apm_change_new_mask_spec(struct apm_host *host, bool aqmask, const char *spe
  */
 int apm_change_new_mask(struct apm_host *host, bool aqmask, const char *spec,
 			struct apm_change **change);
-int apm_change_new_assign(struct apm_host *host, const char *uuid, enum apm_res res, bool unassign,
+/*
+ * Assign (unassign) ids of kind res (APM_KIND_ADAPTER, _DOMAIN or
+ * _CONTROL_DOMAIN; another kind is -EINVAL) to mdev uuid.  Since: 1
+ */
+int apm_change_new_assign(struct apm_host *host, const char *uuid, enum apm_kind res, bool unassign,
 			  const unsigned int *ids, size_t n, struct apm_change **change);
 /* Adapters and domains at once (a selection's rows and columns).  Since: 1 */
 int apm_change_new_assign_matrix(struct apm_host *host, const char *uuid, bool unassign,
@@ -839,8 +868,8 @@ int apm_change_get_step(const struct apm_change *change, unsigned int i,
 			struct apm_step_info *info);
 
 /*
- * Give mdev uuid exactly the matrix sets (indexed APM_SET_ADAPTERS,
- * APM_SET_DOMAINS, APM_SET_CONTROL_DOMAINS): one all-or-nothing ap_config
+ * Give mdev uuid exactly the matrix sets (indexed APM_KIND_ADAPTER,
+ * APM_KIND_DOMAIN, APM_KIND_CONTROL_DOMAIN): one all-or-nothing ap_config
  * write where the kernel has it (6.10+); else one write per ID, removals
  * first, in the order that leaves a running guest with a part of its
  * matrix for the fewest writes.  -ENODEV: no such mdev.  Since: 2
@@ -918,8 +947,8 @@ const char *apm_restore_get_domain(const struct apm_restore *r);
 const char *apm_restore_get_created(const struct apm_restore *r);
 /* The source host (borrowed).  Since: 2 */
 const struct apm_host_identity *apm_restore_get_source(const struct apm_restore *r);
-/* A set of the mdev (APM_SET_*: assigned or the guest's) as recorded.  Since: 2 */
-void apm_restore_get_mask(const struct apm_restore *r, enum apm_mdev_set which, struct apm_mask *m);
+/* A set of the mdev (any kind: assigned or the guest's) as recorded.  Since: 2 */
+void apm_restore_get_mask(const struct apm_restore *r, enum apm_kind which, struct apm_mask *m);
 /* The JSON text as written (borrowed).  Since: 2 */
 const char *apm_restore_get_text(const struct apm_restore *r);
 
@@ -1084,10 +1113,10 @@ const char *apm_def_get_uuid(const struct apm_def *def);
 const char *apm_def_get_path(const struct apm_def *def);
 bool apm_def_get_autostart(const struct apm_def *def);
 /*
- * What `mdevctl start` assigns (APM_SET_ADAPTERS, _DOMAINS or
- * _CONTROL_DOMAINS; the guest sets are empty).  Since: 2
+ * What `mdevctl start` assigns (APM_KIND_ADAPTER, _DOMAIN or
+ * _CONTROL_DOMAIN; the guest sets are empty).  Since: 2
  */
-void apm_def_get_mask(const struct apm_def *def, enum apm_mdev_set which, struct apm_mask *m);
+void apm_def_get_mask(const struct apm_def *def, enum apm_kind which, struct apm_mask *m);
 /* The "attrs" list in file order: its length; the i-th as 0 with key and value (borrowed), or -ENOENT.  Since: 2 */
 unsigned int apm_def_get_attr_count(const struct apm_def *def);
 int apm_def_get_attr(const struct apm_def *def, unsigned int i, const char **key,

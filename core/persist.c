@@ -251,7 +251,7 @@ APM_EXPORT int apm_persist_new_mdev(struct apm_config *cfg, struct apm_host *hos
 	if (!md || strcasecmp(apm_mdev_get_uuid(md), uuid))
 		return -ENODEV;
 	for (int k = 0; k < 3; k++) {
-		apm_mdev_get_mask(md, (enum apm_mdev_set)k, &m);
+		apm_mdev_get_mask(md, (enum apm_kind)k, &m);
 		sets[k] = *to_apr(&m);
 	}
 	return define(cfg, host, apm_mdev_get_uuid(md), start, sets, p);

@@ -149,8 +149,8 @@ static const char *in_definition(const struct apm_config *cfg, const char *self,
 
 		if (!strcmp(apm_def_get_uuid(def), self) || !apm_def_get_autostart(def))
 			continue;
-		apm_def_get_mask(def, APM_SET_ADAPTERS, &ma);
-		apm_def_get_mask(def, APM_SET_DOMAINS, &md);
+		apm_def_get_mask(def, APM_KIND_ADAPTER, &ma);
+		apm_def_get_mask(def, APM_KIND_DOMAIN, &md);
 		if (apm_mask_test(&ma, a) && apm_mask_test(&md, d))
 			return apm_def_get_uuid(def);
 	}

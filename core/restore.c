@@ -47,7 +47,7 @@ struct apm_restore {
 	char created[32];
 	char kind[8], profile[8];
 	struct apm_host_identity src;
-	struct apr_mask sets[6]; /* enum apm_mdev_set */
+	struct apr_mask sets[6]; /* enum apm_kind */
 	bool keys_read;		 /* read after the unplug, lent to zcrypt */
 	bool guest_complete;	 /* guest_matrix fit its sysfs page */
 	unsigned int napqns;
@@ -242,7 +242,7 @@ APM_EXPORT int apm_restore_new(struct apm_host *host, const char *uuid, const ch
 	snprintf(r->profile, sizeof(r->profile), "%s", apm_host_get_profile(host));
 	apm_host_get_identity(host, &r->src);
 	for (int k = 0; k < 6; k++)
-		apm_mdev_get_mask(md, (enum apm_mdev_set)k, (struct apm_mask *)&r->sets[k]);
+		apm_mdev_get_mask(md, (enum apm_kind)k, (struct apm_mask *)&r->sets[k]);
 	r->q = calloc((size_t)apr_mask_weight(&r->sets[0]) * apr_mask_weight(&r->sets[1]) + 1,
 		      sizeof(*r->q));
 	if (!r->q) {
@@ -743,7 +743,7 @@ APM_EXPORT const struct apm_host_identity *apm_restore_get_source(const struct a
 	return &r->src;
 }
 
-APM_EXPORT void apm_restore_get_mask(const struct apm_restore *r, enum apm_mdev_set which,
+APM_EXPORT void apm_restore_get_mask(const struct apm_restore *r, enum apm_kind which,
 				     struct apm_mask *m)
 {
 	memset(m, 0, sizeof(*m));

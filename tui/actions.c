@@ -226,7 +226,7 @@ static unsigned int act_toggle_aqmask(struct app *app, const char *arg)
 	return toggle_mask(app, true);
 }
 
-static unsigned int assign(struct app *app, enum apm_res res, bool un)
+static unsigned int assign(struct app *app, enum apm_kind res, bool un)
 {
 	static const char *const kinds[] = { "adapter", "domain", "control domain" };
 	struct apm_mdev *m = app_mdev(app);
@@ -241,7 +241,7 @@ static unsigned int assign(struct app *app, enum apm_res res, bool un)
 	snprintf(p->uuid, sizeof(p->uuid), "%s", apm_mdev_get_uuid(m));
 	p->res = res;
 	p->un = un;
-	p->ids[0] = res == APM_RES_ADAPTER ? app->cur_a : app->cur_q;
+	p->ids[0] = res == APM_KIND_ADAPTER ? app->cur_a : app->cur_q;
 	p->n = 1;
 	snprintf(p->what, sizeof(p->what), "%s %s 0x%02x %s %s", un ? "unassign" : "assign",
 		 kinds[res], p->ids[0], un ? "from" : "to", name);
@@ -250,32 +250,32 @@ static unsigned int assign(struct app *app, enum apm_res res, bool un)
 
 static unsigned int act_assign_adapter(struct app *app, const char *arg)
 {
-	return assign(app, APM_RES_ADAPTER, false);
+	return assign(app, APM_KIND_ADAPTER, false);
 }
 
 static unsigned int act_unassign_adapter(struct app *app, const char *arg)
 {
-	return assign(app, APM_RES_ADAPTER, true);
+	return assign(app, APM_KIND_ADAPTER, true);
 }
 
 static unsigned int act_assign_domain(struct app *app, const char *arg)
 {
-	return assign(app, APM_RES_DOMAIN, false);
+	return assign(app, APM_KIND_DOMAIN, false);
 }
 
 static unsigned int act_unassign_domain(struct app *app, const char *arg)
 {
-	return assign(app, APM_RES_DOMAIN, true);
+	return assign(app, APM_KIND_DOMAIN, true);
 }
 
 static unsigned int act_assign_control(struct app *app, const char *arg)
 {
-	return assign(app, APM_RES_CONTROL_DOMAIN, false);
+	return assign(app, APM_KIND_CONTROL_DOMAIN, false);
 }
 
 static unsigned int act_unassign_control(struct app *app, const char *arg)
 {
-	return assign(app, APM_RES_CONTROL_DOMAIN, true);
+	return assign(app, APM_KIND_CONTROL_DOMAIN, true);
 }
 
 static unsigned int select_mode(struct app *app, int mode)

@@ -176,13 +176,13 @@ static void visible_ids(struct app *app)
 	bool have[3];
 
 	for (int k = 0; k < 3; k++)
-		have[k] = !apm_host_get_lpar_mask(app->host, (enum apm_lpar_mask)k, &lpar[k]);
+		have[k] = !apm_host_get_lpar_mask(app->host, (enum apm_kind)k, &lpar[k]);
 	for (unsigned int i = 0; i < apm_host_get_mdev_count(app->host); i++) {
 		struct apm_mdev *m = apm_host_get_mdev(app->host, i);
 		struct apm_mask s[3];
 
 		for (int k = 0; k < 3; k++)
-			apm_mdev_get_mask(m, (enum apm_mdev_set)k, &s[k]);
+			apm_mdev_get_mask(m, (enum apm_kind)k, &s[k]);
 		for (int w = 0; w < 4; w++) {
 			used_a.w[w] |= s[0].w[w];
 			used_q.w[w] |= s[1].w[w] | s[2].w[w];
@@ -200,7 +200,7 @@ static void visible_ids(struct app *app)
 		struct apm_mask s[3];
 
 		for (int k = 0; k < 3; k++)
-			apm_mdev_get_mask(sel, (enum apm_mdev_set)k, &s[k]);
+			apm_mdev_get_mask(sel, (enum apm_kind)k, &s[k]);
 		for (unsigned int a = 0; a < 256; a++)
 			if (apm_mask_test(&s[0], a))
 				app->ids_a[app->na++] = a;

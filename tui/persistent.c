@@ -64,8 +64,8 @@ bool persist_cell(const struct app *app, const struct apm_queue *q, struct cell_
 		struct apm_mask a, dm;
 		struct apm_mdev *m;
 
-		apm_def_get_mask(d, APM_SET_ADAPTERS, &a);
-		apm_def_get_mask(d, APM_SET_DOMAINS, &dm);
+		apm_def_get_mask(d, APM_KIND_ADAPTER, &a);
+		apm_def_get_mask(d, APM_KIND_DOMAIN, &dm);
 		if (!apm_mask_test(&a, apm_queue_get_adapter(q)) ||
 		    !apm_mask_test(&dm, apm_queue_get_domain(q)))
 			continue;
@@ -84,8 +84,7 @@ void persist_used(const struct app *app, struct apm_mask *adapters, struct apm_m
 		struct apm_mask s[3];
 
 		for (int k = 0; k < 3; k++)
-			apm_def_get_mask(apm_config_get_def(app->cfg, i), (enum apm_mdev_set)k,
-					 &s[k]);
+			apm_def_get_mask(apm_config_get_def(app->cfg, i), (enum apm_kind)k, &s[k]);
 		for (int k = 0; k < 4; k++) {
 			adapters->w[k] |= s[0].w[k];
 			domains->w[k] |= s[1].w[k] | s[2].w[k];
@@ -215,8 +214,8 @@ void persist_detail(const struct app *app, struct doc *d)
 		if (!apm_config_get_mdev_state(app->cfg, app->host, apm_mdev_get_uuid(holder),
 					       &st) &&
 		    st.def) {
-			apm_def_get_mask(st.def, APM_SET_ADAPTERS, &a);
-			apm_def_get_mask(st.def, APM_SET_DOMAINS, &dm);
+			apm_def_get_mask(st.def, APM_KIND_ADAPTER, &a);
+			apm_def_get_mask(st.def, APM_KIND_DOMAIN, &dm);
 			if (!apm_mask_test(&a, app->cur_a) || !apm_mask_test(&dm, app->cur_q))
 				doc_add(d, ROLE_WARNING, 2,
 					"not in mdev %s's definition: active only %s lost at reboot",
@@ -233,8 +232,8 @@ void persist_detail(const struct app *app, struct doc *d)
 		struct apm_mask a, dm;
 		struct apm_mdev *m;
 
-		apm_def_get_mask(def, APM_SET_ADAPTERS, &a);
-		apm_def_get_mask(def, APM_SET_DOMAINS, &dm);
+		apm_def_get_mask(def, APM_KIND_ADAPTER, &a);
+		apm_def_get_mask(def, APM_KIND_DOMAIN, &dm);
 		if (!apm_mask_test(&a, app->cur_a) || !apm_mask_test(&dm, app->cur_q))
 			continue;
 		m = active(app, apm_def_get_uuid(def));

@@ -241,7 +241,7 @@ struct plan {
 	bool aq;	/* mask: aqmask, else apmask */
 	char spec[24];
 	char uuid[37];
-	enum apm_res res;
+	enum apm_kind res;
 	bool un;
 	unsigned int ids[256], ads[256], doms[256];
 	size_t n, na, nd;

@@ -166,15 +166,15 @@ static void draw_axes(struct app *app, const struct area *a, int cols, int cw)
 {
 	struct screen *s = &app->scr;
 	struct apm_mask lpar_u, lpar_c, cd = { { 0 } }, gcd = { { 0 } };
-	bool hu = !apm_host_get_lpar_mask(app->host, APM_LPAR_USAGE_DOMAINS, &lpar_u);
-	bool hc = !apm_host_get_lpar_mask(app->host, APM_LPAR_CONTROL_DOMAINS, &lpar_c);
+	bool hu = !apm_host_get_lpar_mask(app->host, APM_KIND_DOMAIN, &lpar_u);
+	bool hc = !apm_host_get_lpar_mask(app->host, APM_KIND_CONTROL_DOMAIN, &lpar_c);
 	struct apm_mdev *m = app_mdev(app);
 	int ap_domain = -1;
 
 	apm_host_get_ap_domain(app->host, &ap_domain);
 	if (m) {
-		apm_mdev_get_mask(m, APM_SET_CONTROL_DOMAINS, &cd);
-		apm_mdev_get_mask(m, APM_SET_GUEST_CONTROL_DOMAINS, &gcd);
+		apm_mdev_get_mask(m, APM_KIND_CONTROL_DOMAIN, &cd);
+		apm_mdev_get_mask(m, APM_KIND_GUEST_CONTROL_DOMAIN, &gcd);
 	}
 	area_put(s, a, 0, 0, ROLE_DIM, "adapter    domain");
 	area_put(s, a, 0, 1, ROLE_DIM, "  U/C/B,d default");

@@ -28,9 +28,9 @@ static void mdev_row(struct app *app, const struct area *a, int y, const struct 
 	enum role r = selected ? ROLE_SELECTED : ROLE_TEXT;
 
 	for (int k = 0; k < 2; k++)
-		apm_mdev_get_mask(m, (enum apm_mdev_set)k, &set[k]);
-	apm_mdev_get_mask(m, APM_SET_GUEST_ADAPTERS, &set[2]);
-	apm_mdev_get_mask(m, APM_SET_GUEST_DOMAINS, &set[3]);
+		apm_mdev_get_mask(m, (enum apm_kind)k, &set[k]);
+	apm_mdev_get_mask(m, APM_KIND_GUEST_ADAPTER, &set[2]);
+	apm_mdev_get_mask(m, APM_KIND_GUEST_DOMAIN, &set[3]);
 	snprintf(tail, sizeof(tail), " %-6s %u/%u %-4s",
 		 use == 1   ? "in use"
 		 : use == 0 ? "idle"
@@ -65,7 +65,7 @@ static void defined_row(struct app *app, const struct area *a, int y, const char
 	char uuid[48], guest[64], tail[32];
 
 	for (int k = 0; k < 2; k++)
-		apm_def_get_mask(d, (enum apm_mdev_set)k, &set[k]);
+		apm_def_get_mask(d, (enum apm_kind)k, &set[k]);
 	snprintf(tail, sizeof(tail), " %-6s %u/- %-4s", "off",
 		 apm_mask_weight(&set[0]) * apm_mask_weight(&set[1]),
 		 apm_def_get_autostart(d) ? "auto" : "man");

@@ -17,7 +17,7 @@ struct assign_request {
 	const char *uuid;
 	bool unassign;
 	bool matrix; /* adapters and domains at once (a selection) */
-	enum apm_res res;
+	enum apm_kind res;
 	const unsigned int *ids; /* res's IDs, or the adapters of a matrix */
 	size_t n;
 	const unsigned int *domains; /* a matrix's domains */
@@ -25,14 +25,18 @@ struct assign_request {
 	const struct apr_mask *set; /* the whole matrix to install (adapters, domains, control) */
 };
 
-static const char *res_name(enum apm_res r)
+static const char *res_name(enum apm_kind r)
 {
-	return r == APM_RES_ADAPTER ? "adapter" : r == APM_RES_DOMAIN ? "domain" : "control domain";
+	return r == APM_KIND_ADAPTER  ? "adapter"
+	       : r == APM_KIND_DOMAIN ? "domain"
+				      : "control domain";
 }
 
-static const char *res_attr(enum apm_res r)
+static const char *res_attr(enum apm_kind r)
 {
-	return r == APM_RES_ADAPTER ? "adapter" : r == APM_RES_DOMAIN ? "domain" : "control_domain";
+	return r == APM_KIND_ADAPTER  ? "adapter"
+	       : r == APM_KIND_DOMAIN ? "domain"
+				      : "control_domain";
 }
 
 /* Set or clear ids in mask (unassign: clear). */
@@ -91,7 +95,7 @@ static int plan_ap_config(struct apm_change *c, const struct apr_mask cfg[3], co
 	return 0;
 }
 
-static int plan_single(struct apm_change *c, enum apm_res res, bool unassign, unsigned int id)
+static int plan_single(struct apm_change *c, enum apm_kind res, bool unassign, unsigned int id)
 {
 	char path[160], what[64], num[16];
 	struct step *s;
@@ -109,14 +113,14 @@ static int plan_single(struct apm_change *c, enum apm_res res, bool unassign, un
 		/* The matrix it asks for: the mdev's as the steps so far leave it, and id. */
 		struct apr_mdev m = apm_change_model(c)->rm[c->mdev];
 
-		if (res == APM_RES_ADAPTER)
+		if (res == APM_KIND_ADAPTER)
 			apr_mask_set(&m.apm, id);
 		else
 			apr_mask_set(&m.aqm, id);
 		apm_explain_assign(c, c->mdev, what, &m.apm, &m.aqm,
-				   res == APM_RES_ADAPTER  ? APR_ADAPTER
-				   : res == APM_RES_DOMAIN ? APR_DOMAIN
-							   : APR_CONTROL_DOMAIN,
+				   res == APM_KIND_ADAPTER  ? APR_ADAPTER
+				   : res == APM_KIND_DOMAIN ? APR_DOMAIN
+							    : APR_CONTROL_DOMAIN,
 				   rc);
 	} else if (rc == APR_NOOP)
 		apm_buf_printf(&c->preview, "  %s is %s: nothing changes\n", what,
@@ -146,7 +150,7 @@ int apm_plan_set_matrix(struct apm_change *c, const struct apr_mask want[3], boo
 			for (unsigned int id = 0; id < APR_BITS && !rc; id++)
 				if (apr_mask_test(&cur[k], id) != apr_mask_test(&want[k], id) &&
 				    apr_mask_test(&cur[k], id) == (bool)un)
-					rc = plan_single(c, (enum apm_res)k, un, id);
+					rc = plan_single(c, (enum apm_kind)k, un, id);
 	return rc;
 }
 
@@ -227,9 +231,9 @@ static int plan_matrix(struct apm_change *c, const struct assign_request *r)
 		rc = plan_ap_config(c, cfg, what, step);
 	} else {
 		for (size_t k = 0; k < r->n && !rc; k++)
-			rc = plan_single(c, APM_RES_ADAPTER, r->unassign, r->ids[k]);
+			rc = plan_single(c, APM_KIND_ADAPTER, r->unassign, r->ids[k]);
 		for (size_t k = 0; k < r->nd && !rc; k++)
-			rc = plan_single(c, APM_RES_DOMAIN, r->unassign, r->domains[k]);
+			rc = plan_single(c, APM_KIND_DOMAIN, r->unassign, r->domains[k]);
 	}
 	return rc;
 }
@@ -251,7 +255,7 @@ static void asked_for(struct apm_change *c, const struct assign_request *r)
 }
 
 /* The IDs of one kind that go (add false) or come (add true) between two masks. */
-static int plan_ids_between(struct apm_change *c, enum apm_res res, const struct apr_mask *from,
+static int plan_ids_between(struct apm_change *c, enum apm_kind res, const struct apr_mask *from,
 			    const struct apr_mask *to, bool add)
 {
 	int rc = 0;
@@ -293,25 +297,25 @@ static int plan_set(struct apm_change *c, const struct assign_request *r)
 		return plan_ap_config(c, r->set, "the matrix", step);
 	}
 	adapters_first = apr_mask_weight(&cur[0]) <= apr_mask_weight(&cur[1]);
-	rc = plan_ids_between(c, adapters_first ? APM_RES_ADAPTER : APM_RES_DOMAIN,
+	rc = plan_ids_between(c, adapters_first ? APM_KIND_ADAPTER : APM_KIND_DOMAIN,
 			      &cur[adapters_first ? 0 : 1], &r->set[adapters_first ? 0 : 1], false);
 	if (!rc)
-		rc = plan_ids_between(c, adapters_first ? APM_RES_DOMAIN : APM_RES_ADAPTER,
+		rc = plan_ids_between(c, adapters_first ? APM_KIND_DOMAIN : APM_KIND_ADAPTER,
 				      &cur[adapters_first ? 1 : 0], &r->set[adapters_first ? 1 : 0],
 				      false);
 	if (!rc)
-		rc = plan_ids_between(c, APM_RES_CONTROL_DOMAIN, &cur[2], &r->set[2], false);
+		rc = plan_ids_between(c, APM_KIND_CONTROL_DOMAIN, &cur[2], &r->set[2], false);
 	adapters_first = apr_mask_weight(&r->set[0]) >= apr_mask_weight(&r->set[1]);
 	if (!rc)
-		rc = plan_ids_between(c, adapters_first ? APM_RES_ADAPTER : APM_RES_DOMAIN,
+		rc = plan_ids_between(c, adapters_first ? APM_KIND_ADAPTER : APM_KIND_DOMAIN,
 				      &cur[adapters_first ? 0 : 1], &r->set[adapters_first ? 0 : 1],
 				      true);
 	if (!rc)
-		rc = plan_ids_between(c, adapters_first ? APM_RES_DOMAIN : APM_RES_ADAPTER,
+		rc = plan_ids_between(c, adapters_first ? APM_KIND_DOMAIN : APM_KIND_ADAPTER,
 				      &cur[adapters_first ? 1 : 0], &r->set[adapters_first ? 1 : 0],
 				      true);
 	if (!rc)
-		rc = plan_ids_between(c, APM_RES_CONTROL_DOMAIN, &cur[2], &r->set[2], true);
+		rc = plan_ids_between(c, APM_KIND_CONTROL_DOMAIN, &cur[2], &r->set[2], true);
 	return rc;
 }
 
@@ -382,7 +386,7 @@ static bool ids_in_range(const unsigned int *ids, size_t n)
 	return true;
 }
 
-APM_EXPORT int apm_change_new_assign(struct apm_host *host, const char *uuid, enum apm_res res,
+APM_EXPORT int apm_change_new_assign(struct apm_host *host, const char *uuid, enum apm_kind res,
 				     bool unassign, const unsigned int *ids, size_t n,
 				     struct apm_change **out)
 {
@@ -390,6 +394,9 @@ APM_EXPORT int apm_change_new_assign(struct apm_host *host, const char *uuid, en
 		.uuid = uuid, .unassign = unassign, .res = res, .ids = ids, .n = n
 	};
 
+	/* One enum names every kind; an mdev is assigned only these three. */
+	if ((unsigned int)res > APM_KIND_CONTROL_DOMAIN)
+		return -EINVAL;
 	if (!apm_host_find_mdev(host, uuid) || !n)
 		return apm_host_find_mdev(host, uuid) ? -EINVAL : -ENODEV;
 	if (!ids_in_range(ids, n))

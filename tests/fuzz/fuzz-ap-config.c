@@ -25,9 +25,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct apm_mdev *m = fuzz_sysfs_mdev(h);
 	bool taken;
 
-	apm_mdev_get_mask(m, APM_SET_ADAPTERS, &got[0]);
-	apm_mdev_get_mask(m, APM_SET_DOMAINS, &got[1]);
-	apm_mdev_get_mask(m, APM_SET_CONTROL_DOMAINS, &got[2]);
+	apm_mdev_get_mask(m, APM_KIND_ADAPTER, &got[0]);
+	apm_mdev_get_mask(m, APM_KIND_DOMAIN, &got[1]);
+	apm_mdev_get_mask(m, APM_KIND_CONTROL_DOMAIN, &got[2]);
 	/* What the reader makes of it, asked directly. */
 	taken = size && !apr_ap_config_parse(s, (unsigned long)size, cfg);
 	if (taken) {

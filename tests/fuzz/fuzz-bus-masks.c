@@ -66,7 +66,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	else if (which == 1)
 		apm_host_get_aqmask(h, &got);
 	else
-		rc = apm_host_get_lpar_mask(h, (enum apm_lpar_mask)(which - 2), &got);
+		rc = apm_host_get_lpar_mask(h, (enum apm_kind)(which - 2), &got);
 	if (kernel_form(text, len, &want)) {
 		fuzz_assert(!rc && apr_mask_equal(&want, to_apr(&got)),
 			    "%s: the kernel's mask misread", files[which]);

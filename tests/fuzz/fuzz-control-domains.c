@@ -46,7 +46,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct apr_mask ids, kernel, extra;
 	struct apm_mask adm;
 
-	apm_mdev_get_mask(fuzz_sysfs_mdev(h), APM_SET_CONTROL_DOMAINS, &adm);
+	apm_mdev_get_mask(fuzz_sysfs_mdev(h), APM_KIND_CONTROL_DOMAIN, &adm);
 	fuzz_hex_tokens((const char *)data, fuzz_page_lines((const char *)data, size), &ids);
 	apr_mask_andnot(&extra, to_apr(&adm), &ids);
 	fuzz_assert(apr_mask_empty(&extra), "control domains %s read that the text does not write",

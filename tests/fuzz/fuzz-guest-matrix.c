@@ -24,10 +24,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct apr_mask bapm, baqm, badm;
 	struct apm_mask apm, aqm, sapm, saqm;
 
-	apm_mdev_get_mask(m, APM_SET_ADAPTERS, &apm);
-	apm_mdev_get_mask(m, APM_SET_DOMAINS, &aqm);
-	apm_mdev_get_mask(m, APM_SET_GUEST_ADAPTERS, &sapm);
-	apm_mdev_get_mask(m, APM_SET_GUEST_DOMAINS, &saqm);
+	apm_mdev_get_mask(m, APM_KIND_ADAPTER, &apm);
+	apm_mdev_get_mask(m, APM_KIND_DOMAIN, &aqm);
+	apm_mdev_get_mask(m, APM_KIND_GUEST_ADAPTER, &sapm);
+	apm_mdev_get_mask(m, APM_KIND_GUEST_DOMAIN, &saqm);
 	fuzz_assert(apm_mdev_has_guest_matrix(m), "no guest matrix on 6.0");
 	fuzz_base_sets(&bapm, &baqm, &badm);
 	fuzz_assert(apr_mask_equal(to_apr(&apm), &bapm) && apr_mask_equal(to_apr(&aqm), &baqm),

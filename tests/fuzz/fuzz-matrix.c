@@ -23,10 +23,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct apm_mdev *m = fuzz_sysfs_mdev(h);
 	struct apm_mask apm, aqm, sapm, saqm;
 
-	apm_mdev_get_mask(m, APM_SET_ADAPTERS, &apm);
-	apm_mdev_get_mask(m, APM_SET_DOMAINS, &aqm);
-	apm_mdev_get_mask(m, APM_SET_GUEST_ADAPTERS, &sapm);
-	apm_mdev_get_mask(m, APM_SET_GUEST_DOMAINS, &saqm);
+	apm_mdev_get_mask(m, APM_KIND_ADAPTER, &apm);
+	apm_mdev_get_mask(m, APM_KIND_DOMAIN, &aqm);
+	apm_mdev_get_mask(m, APM_KIND_GUEST_ADAPTER, &sapm);
+	apm_mdev_get_mask(m, APM_KIND_GUEST_DOMAIN, &saqm);
 	fuzz_check_matrix_text("matrix", data, size, to_apr(&apm), to_apr(&aqm));
 	fuzz_assert(!apm_mdev_has_guest_matrix(m) && !memcmp(&apm, &sapm, sizeof(apm)) &&
 			    !memcmp(&aqm, &saqm, sizeof(aqm)),

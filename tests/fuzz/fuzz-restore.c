@@ -100,8 +100,8 @@ static void check_same(const struct apm_restore *a, const struct apm_restore *b)
 	for (int s = 0; s < 6; s++) {
 		struct apm_mask ma, mb;
 
-		apm_restore_get_mask(a, (enum apm_mdev_set)s, &ma);
-		apm_restore_get_mask(b, (enum apm_mdev_set)s, &mb);
+		apm_restore_get_mask(a, (enum apm_kind)s, &ma);
+		apm_restore_get_mask(b, (enum apm_kind)s, &mb);
 		fuzz_assert(!memcmp(&ma, &mb, sizeof(ma)), "set %d changed", s);
 	}
 	fuzz_assert(apm_restore_keys_read(a) == apm_restore_keys_read(b), "keys_read changed");

@@ -121,7 +121,7 @@ static void test_load(void **state)
 	assert_string_equal(k, "assign_domain");
 	assert_string_equal(v, "4");
 	assert_int_equal(apm_def_get_attr(apm_config_find_def(cfg, U1), 4, &k, &v), -ENOENT);
-	apm_def_get_mask(apm_config_find_def(cfg, U1), APM_SET_CONTROL_DOMAINS, &m);
+	apm_def_get_mask(apm_config_find_def(cfg, U1), APM_KIND_CONTROL_DOMAIN, &m);
 	assert_true(apm_mask_test(&m, 0x47));
 	/* the broken one: FILE:LINE, left out, the others read */
 	snprintf(want, sizeof(want),

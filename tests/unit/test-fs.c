@@ -148,7 +148,7 @@ static void test_host_613(void **state)
 	apm_host_get_aqmask(h, &m);
 	assert_false(apm_mask_test(&m, 0x47));
 	assert_true(apm_mask_test(&m, 0x46));
-	assert_int_equal(apm_host_get_lpar_mask(h, APM_LPAR_CONTROL_DOMAINS, &m), 0);
+	assert_int_equal(apm_host_get_lpar_mask(h, APM_KIND_CONTROL_DOMAIN, &m), 0);
 	assert_true(apm_mask_test(&m, 2));
 	ad = adapter(h, 4);
 	assert_string_equal(apm_adapter_get_type(ad), "CEX5C");
@@ -197,7 +197,7 @@ static void test_host_613(void **state)
 	}
 	assert_null(apm_mdev_get_guest(apm_host_find_mdev(h, G3)));
 	assert_null(apm_host_find_mdev(h, "abc")); /* too short a prefix */
-	apm_mdev_get_mask(apm_host_find_mdev(h, G2), APM_SET_GUEST_ADAPTERS, &m);
+	apm_mdev_get_mask(apm_host_find_mdev(h, G2), APM_KIND_GUEST_ADAPTER, &m);
 	assert_true(apm_mask_test(&m, 5) && !apm_mask_test(&m, 0x0a));
 	/* Per-queue attributes only on demand. */
 	qu = queue(h, 5, 0x47);
@@ -258,7 +258,7 @@ static void test_host_static(void **state)
 	/* ap_max_adapter_id missing: 63; no QCI: "not supported". */
 	assert_int_equal(apm_host_get_max_adapter_id(h), 63);
 	assert_int_equal(apm_host_get_max_domain_id(h), 15);
-	assert_int_equal(apm_host_get_lpar_mask(h, APM_LPAR_ADAPTERS, &m), -EOPNOTSUPP);
+	assert_int_equal(apm_host_get_lpar_mask(h, APM_KIND_ADAPTER, &m), -EOPNOTSUPP);
 	assert_null(apm_host_get_bus_features(h));
 	assert_null(apm_host_get_matrix_features(h));
 	assert_int_equal(apm_host_bindings_complete(h), -ENOENT);
@@ -277,7 +277,7 @@ static void test_host_static(void **state)
 	apm_adapter_unref(ad);
 	md = apm_host_get_mdev(h, 0);
 	assert_false(apm_mdev_has_guest_matrix(md));
-	apm_mdev_get_mask(md, APM_SET_GUEST_DOMAINS, &m);
+	apm_mdev_get_mask(md, APM_KIND_GUEST_DOMAIN, &m);
 	assert_true(apm_mask_test(&m, 4)); /* the guest gets the matrix as it is */
 	qu = queue(h, 2, 4);
 	assert_int_equal(apm_queue_get_cell(qu), APM_CELL_ASSIGNED);
@@ -428,10 +428,10 @@ static void test_odd_text_static(void **state)
 	free(big);
 	big = NULL;
 	assert_int_equal(apm_host_load(ctx, 0, &h), 0);
-	apm_mdev_get_mask(apm_host_get_mdev(h, 0), APM_SET_CONTROL_DOMAINS, &m);
+	apm_mdev_get_mask(apm_host_get_mdev(h, 0), APM_KIND_CONTROL_DOMAIN, &m);
 	assert_false(apm_mask_test(&m, 5));
 	assert_warned(h, "cannot parse control_domains");
-	apm_mdev_get_mask(apm_host_get_mdev(h, 0), APM_SET_ADAPTERS, &m);
+	apm_mdev_get_mask(apm_host_get_mdev(h, 0), APM_KIND_ADAPTER, &m);
 	assert_true(apm_mask_test(&m, 5) && apm_mask_test(&m, 7));
 	assert_false(apm_mask_test(&m, 9));
 	assert_warned(h, "matrix exceeds the sysfs page and reads truncated");
@@ -446,7 +446,7 @@ static void test_odd_text_static(void **state)
 	put(STATIC_MDEV "/control_domains", big);
 	free(big);
 	assert_int_equal(apm_host_load(ctx, 0, &h), 0);
-	apm_mdev_get_mask(apm_host_get_mdev(h, 0), APM_SET_CONTROL_DOMAINS, &m);
+	apm_mdev_get_mask(apm_host_get_mdev(h, 0), APM_KIND_CONTROL_DOMAIN, &m);
 	assert_true(apm_mask_test(&m, 4));
 	assert_false(apm_mask_test(&m, 0));
 	assert_warned(h, "control_domains exceeds the sysfs page and reads truncated");

@@ -276,12 +276,48 @@ static void test_queue_absent(void **state)
 	apm_ctx_unref(ctx);
 }
 
+/* ABI 1's three enums are names of the one: the same values, the same type. */
+_Static_assert(APM_RES_DOMAIN == APM_KIND_DOMAIN &&
+		       APM_SET_GUEST_DOMAINS == APM_KIND_GUEST_DOMAIN &&
+		       APM_LPAR_USAGE_DOMAINS == APM_KIND_DOMAIN &&
+		       APM_LPAR_CONTROL_DOMAINS == APM_KIND_CONTROL_DOMAIN &&
+		       APM_SET_GUEST_CONTROL_DOMAINS == 5,
+	       "the kinds moved");
+
+static void test_kinds(void **state)
+{
+	struct apm_ctx *ctx;
+	struct apm_host *h = load(&ctx);
+	struct apm_mdev *md = apm_host_get_mdev(h, 0);
+	enum apm_mdev_set old = APM_SET_ADAPTERS; /* an ABI 1 client's code, unchanged */
+	enum apm_kind k = old;
+	unsigned int id = 0;
+	struct apm_change *c;
+	struct apm_mask m;
+
+	(void)state;
+	apm_mdev_get_mask(md, old, &m);
+	assert_true(apm_mask_weight(&m) > 0);
+	apm_mdev_get_mask(md, k, &m);
+	assert_true(apm_mask_weight(&m) > 0);
+	apm_mdev_get_mask(md, APM_KIND_COUNT, &m);
+	assert_int_equal(apm_mask_weight(&m), 0);
+	/* The LPAR has no guest kinds, an mdev is assigned no guest kind. */
+	assert_int_equal(apm_host_get_lpar_mask(h, APM_KIND_GUEST_ADAPTER, &m), -EINVAL);
+	assert_int_equal(apm_host_get_lpar_mask(h, APM_LPAR_ADAPTERS, &m), 0);
+	assert_int_equal(apm_change_new_assign(h, apm_mdev_get_uuid(md), APM_KIND_GUEST_DOMAIN,
+					       false, &id, 1, &c),
+			 -EINVAL);
+	apm_host_unref(h);
+	apm_ctx_unref(ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_adapter_lookup), cmocka_unit_test(test_adapter_refs),
 		cmocka_unit_test(test_queue_walk),     cmocka_unit_test(test_queue_refs),
-		cmocka_unit_test(test_queue_absent),
+		cmocka_unit_test(test_queue_absent),   cmocka_unit_test(test_kinds),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

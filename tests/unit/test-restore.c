@@ -98,8 +98,8 @@ static void test_round_trip(void **state)
 	assert_string_equal(apm_restore_get_guest(back), "Guest1");
 	assert_string_equal(apm_restore_get_created(back), apm_restore_get_created(r));
 	for (int k = 0; k < 6; k++) {
-		apm_restore_get_mask(r, (enum apm_mdev_set)k, &m1);
-		apm_restore_get_mask(back, (enum apm_mdev_set)k, &m2);
+		apm_restore_get_mask(r, (enum apm_kind)k, &m1);
+		apm_restore_get_mask(back, (enum apm_kind)k, &m2);
 		assert_memory_equal(&m1, &m2, sizeof(m1));
 	}
 	for (unsigned int i = 0; i < 4; i++) {
@@ -221,8 +221,8 @@ static void test_check(void **state)
 	struct apm_host *h2;
 
 	(void)state;
-	apm_restore_get_mask(r, APM_SET_ADAPTERS, &am);
-	apm_restore_get_mask(r, APM_SET_DOMAINS, &dm);
+	apm_restore_get_mask(r, APM_KIND_ADAPTER, &am);
+	apm_restore_get_mask(r, APM_KIND_DOMAIN, &dm);
 	/* Guest1's queues are vfio_ap's and in its mdev: nothing to read, nothing lent. */
 	assert_int_equal(apm_keys_read(&h, &am, &dm, true, &k, err, sizeof(err)), 0);
 	assert_int_equal(apm_keys_foreach(k, 5, 4, NULL, NULL), -ENOENT);

@@ -604,7 +604,7 @@ static void test_fs_writes(void **state)
 	assert_int_equal(apm_delta_get_mdev(d, 0, &uuid, &how), 0);
 	assert_string_equal(uuid, "62177883-f1bb-47f0-914d-32a22e3a8804");
 	assert_int_equal(how, APM_DELTA_MDEV_CHANGED);
-	apm_mdev_get_mask(apm_host_find_mdev(got, "62177883"), APM_SET_ADAPTERS, &m);
+	apm_mdev_get_mask(apm_host_find_mdev(got, "62177883"), APM_KIND_ADAPTER, &m);
 	assert_true(apm_mask_test(&m, 4));
 	assert_int_equal(apm_host_load(ctx, 0, &fresh), 0);
 	if (apm_host_compare(got, fresh, why, sizeof(why)))
