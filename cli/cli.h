@@ -81,6 +81,12 @@ bool take_flag(int *argc, char **argv, const char *flag);
 void usage_error(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The running command's usage as a usage error; returns EXIT_USAGE. */
 int usage(struct cli *cli);
+/*
+ * One form of it: the alternative of the table's usage (forms are parted
+ * by " | " or a line that starts "| ") that begins with form ("persist
+ * masks"); the first line when none does.  Returns EXIT_USAGE.
+ */
+int usage_form(struct cli *cli, const char *form);
 /* "PROG: TEXT" on stderr, each line escaped for the terminal. */
 void eprintf(struct cli *cli, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
 /* The host, or a message on stderr and the library's -errno. */

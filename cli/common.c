@@ -63,6 +63,27 @@ int usage(struct cli *cli)
 	return EXIT_USAGE;
 }
 
+int usage_form(struct cli *cli, const char *form)
+{
+	const char *u = cli->cmd ? cli->cmd->usage : "";
+	size_t n = strlen(form);
+
+	for (const char *at = u; at;) {
+		const char *bar = strstr(at, " | "), *line = strstr(at, "\n| ");
+		const char *next = bar && (!line || bar < line) ? bar : line;
+		size_t len = strcspn(at, "\n");
+
+		if (!strncmp(at, form, n) && (at[n] == ' ' || !at[n] || at[n] == '\n')) {
+			if (next && (size_t)(next - at) < len)
+				len = (size_t)(next - at);
+			usage_error(cli, "usage: %.*s", (int)len, at);
+			return EXIT_USAGE;
+		}
+		at = next ? next + 3 : NULL;
+	}
+	return usage(cli);
+}
+
 int load_host(struct cli *cli, unsigned int flags, struct apm_host **host)
 {
 	int rc = apm_host_load(cli->ctx, flags, host);

@@ -78,10 +78,8 @@ static int persist_masks(struct cli *cli, int argc, char **argv, bool dry)
 	struct apm_host *h;
 	int rc;
 
-	if (argc != 2 || (base && !*base)) {
-		usage_error(cli, "usage: persist masks [--base DIR] [--dry-run]");
-		return EXIT_USAGE;
-	}
+	if (argc != 2 || (base && !*base))
+		return usage_form(cli, "persist masks");
 	if (load_host(cli, 0, &h))
 		return EXIT_REFUSED;
 	/* chzdev's --base: every file it reads and writes is under DIR. */
@@ -112,12 +110,8 @@ int cmd_persist(struct cli *cli, int argc, char **argv)
 
 	if (argc >= 2 && !strcmp(argv[1], "masks") && !autostart && !manual)
 		return persist_masks(cli, argc, argv, dry);
-	if (argc != 2 || (autostart && manual)) {
-		usage_error(
-			cli,
-			"usage: persist UUID [--auto|--manual] [--dry-run] | persist masks [--base DIR] [--dry-run]");
-		return EXIT_USAGE;
-	}
+	if (argc != 2 || (autostart && manual))
+		return usage(cli);
 	if (load_host(cli, 0, &h))
 		return EXIT_REFUSED;
 	if (find_mdev(cli, h, argv[1], &md)) {
@@ -152,10 +146,8 @@ int cmd_unpersist(struct cli *cli, int argc, char **argv)
 	unsigned int matches = 0;
 	int rc;
 
-	if (argc != 2) {
-		usage_error(cli, "usage: unpersist UUID [--dry-run]");
-		return EXIT_USAGE;
-	}
+	if (argc != 2)
+		return usage(cli);
 	if (load_config(cli, NULL, &cfg))
 		return EXIT_REFUSED;
 	/* A full uuid, or a prefix of one definition (4 characters or more), as for mdevs. */

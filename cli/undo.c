@@ -33,10 +33,8 @@ int cmd_undo(struct cli *cli, int argc, char **argv)
 	int pred, rc, ret;
 
 	(void)argv;
-	if (argc != 1) {
-		usage_error(cli, "usage: undo [--dry-run]");
-		return EXIT_USAGE;
-	}
+	if (argc != 1)
+		return usage(cli);
 	if (load_host(cli, 0, &h))
 		return EXIT_REFUSED;
 	if (load_config(cli, NULL, &cfg)) {

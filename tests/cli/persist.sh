@@ -157,6 +157,22 @@ is "and no lock is left" no "$([ -e "$APMATRIX_LOCK" ] && echo yes || echo no)"
 unset APMATRIX_LOCK
 
 # chzdev and lszdev from s390-tools on the other side, with --base.
+# Usage errors repeat the command table's usage, the form that was meant.
+run "persist masks with an extra word" 2 am persist masks extra
+expect_err "persist masks: its own form of the usage" <<'T'
+apmatrix: usage: persist masks [--base DIR] [--dry-run]
+Try 'apmatrix --help'.
+T
+run "persist --auto --manual" 2 am persist $G3 --auto --manual
+expect_err "persist: the table's usage" <<'T'
+apmatrix: usage: persist UUID [--auto|--manual] [--dry-run] | persist masks [--base DIR] [--dry-run]
+Try 'apmatrix --help'.
+T
+run "unpersist without a UUID" 2 am unpersist
+expect_err "unpersist: the table's usage" <<'T'
+apmatrix: usage: unpersist UUID [--dry-run]
+Try 'apmatrix --help'.
+T
 if peers_build "$TOP_BUILDDIR/peers"; then
 	SYSFS_ROOT=$work/tree
 	export SYSFS_ROOT

@@ -257,4 +257,9 @@ expect_json "not undone" "[m['domains'] for m in j['mdevs'] if m['uuid']=='$U2']
 run "the built-in simulated host has no journal" 1 "$APMATRIX" --sim undo
 expect_grep "says so" err "the built-in simulated host keeps nothing between commands, so it has no journal"
 run "usage" 2 am undo extra
+run "undo with an argument" 2 am undo now
+expect_err "undo: the table's usage" <<'T'
+apmatrix: usage: undo [--dry-run]
+Try 'apmatrix --help'.
+T
 done_testing
