@@ -670,47 +670,39 @@ static const char *field(char *buf, size_t size, unsigned int a, const char *nam
 	return buf;
 }
 
-/* A 0/1 fact as 1, 0 or -1 (cannot be told). */
-static int tri(bool v, int err)
+/* A card's fact as a handle on it shows it: -1 (unknown) without a card. */
+static int card_fact(const struct apm_card *k, int v)
 {
-	return err ? -1 : v;
+	return k->has_card ? v : -1;
 }
 
 static void compare_adapters(struct cmp *c, const struct apm_host *x, const struct apm_host *y)
 {
 	for (unsigned int a = 0; a < APR_BITS && !c->diff; a++) {
-		struct apm_adapter p, q;
-		int rp = apm_adapter_init(&p, x, a), rq = apm_adapter_init(&q, y, a);
-		int ep, eq;
-		bool vp, vq;
+		const struct apm_card *p = &x->cards[a], *q = &y->cards[a];
+		bool inx = apr_mask_test(&x->rules.qci_apm, a) || p->has_card;
+		bool iny = apr_mask_test(&y->rules.qci_apm, a) || q->has_card;
 		char what[64];
 
 		snprintf(what, sizeof(what), "adapter 0x%02x", a);
-		if (int_differs(c, rp, rq, what) || rp)
+		if (int_differs(c, inx, iny, what) || !inx)
 			continue;
-		int_differs(c, apm_adapter_has_card(&p), apm_adapter_has_card(&q),
-			    field(what, sizeof(what), a, "has_card"));
-		int_differs(c, apm_adapter_get_hwtype(&p), apm_adapter_get_hwtype(&q),
+		int_differs(c, p->has_card, q->has_card, field(what, sizeof(what), a, "has_card"));
+		int_differs(c, card_fact(p, p->hwtype), card_fact(q, q->hwtype),
 			    field(what, sizeof(what), a, "hwtype"));
-		int_differs(c, apm_adapter_get_raw_hwtype(&p), apm_adapter_get_raw_hwtype(&q),
+		int_differs(c, card_fact(p, p->raw_hwtype), card_fact(q, q->raw_hwtype),
 			    field(what, sizeof(what), a, "raw_hwtype"));
-		str_differs(c, apm_adapter_get_type(&p), apm_adapter_get_type(&q),
-			    field(what, sizeof(what), a, "type"));
-		str_differs(c, apm_adapter_get_mode(&p), apm_adapter_get_mode(&q),
-			    field(what, sizeof(what), a, "mode"));
-		vp = apm_adapter_is_configured(&p, &ep);
-		vq = apm_adapter_is_configured(&q, &eq);
-		int_differs(c, tri(vp, ep), tri(vq, eq), field(what, sizeof(what), a, "config"));
-		vp = apm_adapter_is_checkstopped(&p, &ep);
-		vq = apm_adapter_is_checkstopped(&q, &eq);
-		int_differs(c, tri(vp, ep), tri(vq, eq), field(what, sizeof(what), a, "chkstop"));
-		vp = apm_adapter_is_online(&p, &ep);
-		vq = apm_adapter_is_online(&q, &eq);
-		int_differs(c, tri(vp, ep), tri(vq, eq), field(what, sizeof(what), a, "online"));
-		int_differs(c, apm_adapter_get_functions(&p), apm_adapter_get_functions(&q),
+		str_differs(c, p->type, q->type, field(what, sizeof(what), a, "type"));
+		str_differs(c, p->mode, q->mode, field(what, sizeof(what), a, "mode"));
+		int_differs(c, card_fact(p, p->config), card_fact(q, q->config),
+			    field(what, sizeof(what), a, "config"));
+		int_differs(c, card_fact(p, p->chkstop), card_fact(q, q->chkstop),
+			    field(what, sizeof(what), a, "chkstop"));
+		int_differs(c, card_fact(p, p->online), card_fact(q, q->online),
+			    field(what, sizeof(what), a, "online"));
+		int_differs(c, p->functions, q->functions,
 			    field(what, sizeof(what), a, "functions"));
-		str_differs(c, apm_adapter_get_driver(&p), apm_adapter_get_driver(&q),
-			    field(what, sizeof(what), a, "driver"));
+		str_differs(c, p->driver, q->driver, field(what, sizeof(what), a, "driver"));
 	}
 }
 
@@ -731,8 +723,8 @@ static void compare_queues(struct cmp *c, const struct apm_host *x, const struct
 			    apr_mdev_holding(x->rmdevs, (int)x->nmdevs, a, q) < 0 &&
 			    apr_mdev_holding(y->rmdevs, (int)y->nmdevs, a, q) < 0)
 				continue;
-			apm_queue_init(&p, x, a, q);
-			apm_queue_init(&r, y, a, q);
+			apm_host_classify_queue(x, a, q, &p);
+			apm_host_classify_queue(y, a, q, &r);
 			snprintf(what, sizeof(what), "queue %02x.%04x", a, q);
 			int_differs(c, p.exists, r.exists, what);
 			str_differs(c, p.driver, r.driver, what);
