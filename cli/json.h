@@ -33,9 +33,12 @@ json_object *json_host(struct apm_host *h);
 json_object *json_adapter(struct apm_host *h, unsigned int a, bool detail);
 /* A queue's record but its place (apqn, adapter, domain), into o. */
 void json_queue_fields(json_object *o, const struct apm_queue *q);
-/* The whole host: `show --json` and `show` (show.c). */
-void show_json(FILE *f, struct apm_host *h, const struct apm_config *cfg, bool detail);
-void show_text(FILE *f, struct apm_host *h, const struct apm_config *cfg, bool detail);
+/*
+ * The whole host: `show --json` and `show` (show.c).  0, or -ENOMEM when
+ * the listing came out short (printed as far as it got).
+ */
+int show_json(FILE *f, struct apm_host *h, const struct apm_config *cfg, bool detail);
+int show_text(FILE *f, struct apm_host *h, const struct apm_config *cfg, bool detail);
 
 /* show-persist.c: the mdevs active or defined, each with its persistence. */
 void json_persist_mdevs(FILE *f, struct apm_host *h, const struct apm_config *cfg);

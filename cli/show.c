@@ -44,20 +44,21 @@ struct listed {
  * Adapters/domains in the LPAR or in some mdev (the JSON contract's rule);
  * where the LPAR masks read "not supported", the queue devices stand in.
  */
-static void listed_ids(struct apm_host *h, struct listed *l)
+static int listed_ids(struct apm_host *h, struct listed *l)
 {
 	struct apm_adapter *ad = NULL;
 	struct apm_queue *q = NULL;
 	struct apm_mask m;
+	int rc, qrc;
 
 	memset(l, 0, sizeof(*l));
-	while (!apm_host_next_adapter(h, &ad))
+	while (!(rc = apm_host_next_adapter(h, &ad)))
 		apm_mask_set(&l->adapters, apm_adapter_get_id(ad));
 	for (int k = APM_KIND_DOMAIN; k <= APM_KIND_CONTROL_DOMAIN; k++)
 		if (!apm_host_get_lpar_mask(h, (enum apm_kind)k, &m))
 			for (int i = 0; i < 4; i++)
 				l->domains.w[i] |= m.w[i];
-	while (!apm_host_next_queue(h, &q))
+	while (!(qrc = apm_host_next_queue(h, &q)))
 		if (apm_queue_exists(q)) {
 			apm_mask_set(&l->adapters, apm_queue_get_adapter(q));
 			apm_mask_set(&l->domains, apm_queue_get_domain(q));
@@ -74,6 +75,8 @@ static void listed_ids(struct apm_host *h, struct listed *l)
 				l->domains.w[k] |= m.w[k];
 		}
 	}
+	/* An iteration ends with 1; below 0 the lists are short (-ENOMEM). */
+	return rc < 0 ? rc : qrc < 0 ? qrc : 0;
 }
 
 /* One register of a queue's mkvps: {"register", "state", "pattern"} (null: none shown). */
@@ -236,7 +239,7 @@ static int json_warning(const struct apm_warning *w, void *data)
 	return 0;
 }
 
-void show_json(FILE *f, struct apm_host *h, const struct apm_config *cfg, bool detail)
+int show_json(FILE *f, struct apm_host *h, const struct apm_config *cfg, bool detail)
 {
 	struct apm_mask m, usage, control;
 	struct apm_queue *q = NULL;
@@ -244,9 +247,9 @@ void show_json(FILE *f, struct apm_host *h, const struct apm_config *cfg, bool d
 	const char *sep = "";
 	struct listed l;
 	json_object *o;
-	int urc, crc;
+	int urc, crc, err, rc;
 
-	listed_ids(h, &l);
+	err = listed_ids(h, &l);
 	fputs("{\"schema\":1,\n \"host\":", f);
 	json_put(f, json_host(h));
 	apm_host_get_apmask(h, &m);
@@ -282,11 +285,13 @@ void show_json(FILE *f, struct apm_host *h, const struct apm_config *cfg, bool d
 	}
 	fputs("],\n \"queues\":[", f);
 	sep = "";
-	while (!apm_host_next_queue(h, &q)) {
+	while (!(rc = apm_host_next_queue(h, &q))) {
 		fprintf(f, "%s\n    ", sep);
 		json_queue(f, q, detail);
 		sep = ",";
 	}
+	if (rc < 0 && !err)
+		err = rc;
 	fputs("],\n \"mdevs\":[", f);
 	json_persist_mdevs(f, h, cfg);
 	fputs("]", f);
@@ -296,6 +301,7 @@ void show_json(FILE *f, struct apm_host *h, const struct apm_config *cfg, bool d
 	json_put(f, o);
 	json_persist_top(f, h, cfg);
 	fputs("}\n", f);
+	return err;
 }
 
 /* ---------------------------------------------------------------- text */
@@ -359,12 +365,13 @@ static int text_warning(const struct apm_warning *w, void *data)
  * zcrypt_queue.c online, as chzcrypt -d AA.DDDD sets it) is not their
  * card's, which the card's row above does not show.
  */
-static void unlike_queues(FILE *f, struct apm_host *h)
+static int unlike_queues(FILE *f, struct apm_host *h)
 {
 	struct apm_queue *q = NULL;
 	unsigned int n = 0;
+	int rc;
 
-	while (!apm_host_next_queue(h, &q)) {
+	while (!(rc = apm_host_next_queue(h, &q))) {
 		struct apm_adapter *ad;
 		const char *what[3];
 		int k = 0, qe, ae;
@@ -396,9 +403,10 @@ static void unlike_queues(FILE *f, struct apm_host *h)
 			fprintf(f, "%s %s", i ? "," : "", what[i]);
 		fprintf(f, "\n");
 	}
+	return rc < 0 ? rc : 0;
 }
 
-void show_text(FILE *f, struct apm_host *h, const struct apm_config *cfg, bool detail)
+int show_text(FILE *f, struct apm_host *h, const struct apm_config *cfg, bool detail)
 {
 	struct text_warn tw;
 	struct apm_ctx *ctx = apm_host_get_ctx(h);
@@ -407,13 +415,13 @@ void show_text(FILE *f, struct apm_host *h, const struct apm_config *cfg, bool d
 	char hex[68], ranges[1024], text[1024];
 	struct apm_queue *qu = NULL;
 	struct listed l;
-	int dom, urc, crc, err;
+	int dom, urc, crc, err, rc, bad;
 
 	if (!g)
-		return;
+		return -ENOMEM;
 	g->h = h;
 	g->width = (int)apm_host_get_label_width(h);
-	listed_ids(h, &l);
+	bad = listed_ids(h, &l);
 	/* The source is a path the operator gave, the features are sysfs text: escaped. */
 	fprintf(f, "host: %s %s, kernel profile %s, max adapter 0x%02x, max domain 0x%02x\n",
 		apm_host_get_kind(h) == APM_HOST_SIM ? "SIMULATED" : "sysfs",
@@ -470,11 +478,13 @@ void show_text(FILE *f, struct apm_host *h, const struct apm_config *cfg, bool d
 			tri(c, ce, "on", "off"), tri(k, ke, "yes", "no"), tri(o, oe, "yes", "no"));
 		apm_adapter_unref(ad);
 	}
-	if (detail)
-		unlike_queues(f, h);
+	if (detail && (rc = unlike_queues(f, h)) && !bad)
+		bad = rc;
 
-	while (!apm_host_next_queue(h, &qu))
+	while (!(rc = apm_host_next_queue(h, &qu)))
 		grid_queue(g, qu);
+	if (rc < 0 && !bad)
+		bad = rc;
 	urc = apm_host_get_lpar_mask(h, APM_KIND_DOMAIN, &usage);
 	crc = apm_host_get_lpar_mask(h, APM_KIND_CONTROL_DOMAIN, &control);
 	/* A column is a blank and width + 1 characters: a label and its mark. */
@@ -557,6 +567,7 @@ void show_text(FILE *f, struct apm_host *h, const struct apm_config *cfg, bool d
 	apm_host_foreach_warning(h, text_warning, &tw);
 	text_persist_warnings(f, h, cfg, !tw.any);
 	free(g);
+	return bad;
 }
 
 /* ----------------------------------------------------------- the guest */
@@ -640,10 +651,12 @@ int cmd_show(struct cli *cli, int argc, char **argv)
 	stdout_large();
 	if (guest)
 		rc = show_guest(cli, h, guest);
-	else if (json)
-		show_json(stdout, h, cfg, detail);
-	else
-		show_text(stdout, h, cfg, detail);
+	else if ((rc = json ? show_json(stdout, h, cfg, detail)
+			    : show_text(stdout, h, cfg, detail))) {
+		/* What is printed is short of the host: said, and not a success. */
+		eprintf(cli, "show: the listing is incomplete: %s", strerror(-rc));
+		rc = EXIT_REFUSED;
+	}
 	apm_config_unref(cfg);
 	apm_host_unref(h);
 	return rc;
