@@ -311,6 +311,12 @@ struct apm_host {
 	struct apr_mdev_info *minfo;
 	char *warnings;
 	size_t warnings_len;
+	/*
+	 * The warnings of apm_host_foreach_warning (warnings.c), said once;
+	 * wbase: those of the snapshot this one was cloned from (or of its
+	 * nearest ancestor that said them), what is unchanged is taken from.
+	 */
+	struct apm_wcache *wcache, *wbase;
 	unsigned int label_width; /* the longest mdev label */
 };
 
@@ -366,11 +372,23 @@ void apm_host_read_mdev(struct apm_host *h, unsigned int i);
 void apm_host_read_mdev_guest(struct apm_host *h, unsigned int i);
 /* The holders of the VFIO groups of the mdevs marked in which (NULL: all). */
 void apm_host_read_holders(struct apm_host *h, const bool *which);
-/* A queue's attributes, as read on demand; valid once read, its vfio_ap status apart. */
+/*
+ * A queue's attributes, as read on demand; valid once read, its vfio_ap
+ * status apart.  state_valid: d.config and d.chkstop alone are (what the
+ * guests' warnings ask, warnings.c), read without the rest.
+ */
 struct apm_qslot {
 	struct apm_queue_detail d;
-	bool valid, status_valid;
+	bool valid, status_valid, state_valid;
 };
+struct apm_wcache *apm_wcache_ref(struct apm_wcache *c);
+void apm_wcache_unref(struct apm_wcache *c);
+/* Of the host's warnings (said once): the mdev parts taken over from wbase and said again. */
+void apm_host_get_warning_stats(const struct apm_host *h, unsigned int *reused,
+				unsigned int *computed);
+/* (a, q)'s config and chkstop (1, 0, -1; chkstop unread when config is 0), read once and kept. */
+void apm_host_get_queue_state(struct apm_host *h, unsigned int a, unsigned int q, int *config,
+			      int *chkstop);
 
 /*
  * A handle on an adapter or an APQN of a snapshot (queue.c).  One handed

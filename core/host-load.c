@@ -198,6 +198,9 @@ struct apm_host *apm_host_clone(const struct apm_host *o)
 	h->mdevs = NULL;
 	h->rmdevs = NULL;
 	h->minfo = NULL;
+	/* Its warnings are said again where what it changes touches them (warnings.c). */
+	h->wcache = NULL;
+	h->wbase = apm_wcache_ref(o->wcache ? o->wcache : o->wbase);
 	h->warnings = o->warnings ? strdup(o->warnings) : NULL;
 	if (mdev_arrays(h, o->nmdevs) || (o->warnings && !h->warnings))
 		return apm_host_unref(h);

@@ -38,6 +38,8 @@ APM_EXPORT struct apm_host *apm_host_unref(struct apm_host *h)
 	for (unsigned int a = 0; a < APR_BITS; a++)
 		apm_table_unref(h->qrow[a]);
 	free(h->warnings);
+	apm_wcache_unref(h->wcache);
+	apm_wcache_unref(h->wbase);
 	free(h);
 	return NULL;
 }
@@ -378,7 +380,9 @@ int apm_host_read_queue_detail(struct apm_host *h, unsigned int a, unsigned int 
 	if (!h->qrow[a])
 		h->qrow[a] = apm_table_new(APR_BITS * sizeof(struct apm_qslot));
 	if (h->qrow[a] && apm_table_own(&h->qrow[a]))
-		h->qrow[a][q] = (struct apm_qslot){ .d = d, .valid = true, .status_valid = true };
+		h->qrow[a][q] = (struct apm_qslot){
+			.d = d, .valid = true, .status_valid = true, .state_valid = true
+		};
 	if (out)
 		*out = d;
 	return 0;
@@ -440,15 +444,50 @@ APM_EXPORT int apm_host_get_zcrypt_info(struct apm_host *h, unsigned int a, int 
 	return 0;
 }
 
+void apm_host_get_queue_state(struct apm_host *h, unsigned int a, unsigned int q, int *config,
+			      int *chkstop)
+{
+	struct apm_qslot *k = h->qrow[a] ? &h->qrow[a][q] : NULL;
+	char buf[16];
+
+	if (h->detail && h->details) {
+		*config = h->details[a * APR_BITS + q].config;
+		*chkstop = h->details[a * APR_BITS + q].chkstop;
+		return;
+	}
+	if (k && (k->valid || k->state_valid)) {
+		*config = k->d.config;
+		*chkstop = k->d.chkstop;
+		return;
+	}
+	/* ap_queue.c: config_show, chkstop_show ("%d\n"). */
+	*config = *chkstop = -1;
+	if (apm_readf(h->ctx, buf, sizeof(buf), "devices/ap/card%02x/%02x.%04x/config", a, a, q) >
+	    0)
+		*config = atoi(buf);
+	if (*config != 0 && apm_readf(h->ctx, buf, sizeof(buf),
+				      "devices/ap/card%02x/%02x.%04x/chkstop", a, a, q) > 0)
+		*chkstop = atoi(buf);
+	/* Kept like the detail (nothing kept when memory is short). */
+	if (!h->qrow[a])
+		h->qrow[a] = apm_table_new(APR_BITS * sizeof(struct apm_qslot));
+	if (h->qrow[a] && apm_table_own(&h->qrow[a])) {
+		k = &h->qrow[a][q];
+		k->d.config = *config;
+		k->d.chkstop = *chkstop;
+		k->state_valid = true;
+	}
+}
+
 void apm_host_forget_queue(struct apm_host *h, unsigned int a, unsigned int q)
 {
-	if (!h->qrow[a] || !h->qrow[a][q].valid)
+	if (!h->qrow[a] || (!h->qrow[a][q].valid && !h->qrow[a][q].state_valid))
 		return;
 	/* No memory for a copy of the row: the whole row is forgotten instead. */
 	if (!apm_table_own(&h->qrow[a]))
 		apm_host_forget_adapter(h, a);
 	else
-		h->qrow[a][q].valid = false;
+		h->qrow[a][q].valid = h->qrow[a][q].state_valid = false;
 }
 
 void apm_host_forget_status(struct apm_host *h, unsigned int a, unsigned int q)

@@ -18,6 +18,13 @@
  *    guest sees it and cannot use it.  (zcrypt's `online` is not among
  *    them: it is an attribute of zcrypt's queue, zcrypt_queue.c, which a
  *    queue bound to vfio_ap does not have.)
+ *
+ * They are kept in the snapshot they were said of, mdev by mdev, with
+ * what they were computed from; a snapshot the engine made from that one
+ * (apm_host_clone) says again only what its changes touched: an mdev's
+ * control-domain warnings when the mdevs, the masks or the queues of its
+ * control domains changed, its guest's when its own files, its guest's
+ * adapters or queues changed, or what was read of them was forgotten.
  */
 #include "config.h"
 
@@ -26,6 +33,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "apm-private.h"
 #include "explain.h"
 
 static const char *const warning_names[APM_WARNING_COUNT] = {
@@ -43,36 +51,150 @@ APM_EXPORT const char *apm_warning_name(enum apm_warning_code code)
 	return (unsigned int)code < APM_WARNING_COUNT ? warning_names[code] : "unknown";
 }
 
-/* One walk: the APQN list is reused from warning to warning. */
+/* A warning as kept: what struct apm_warning points to, owned. */
+struct wc_item {
+	enum apm_warning_code code;
+	bool has_other;
+	char other[37];
+	int domain;
+	unsigned int napqns;
+	struct apm_apqn *apqns;
+	char *text;
+};
+
+/* One mdev's control or guest warnings: shared by the snapshots they hold for. */
+struct wc_list {
+	int refcount;
+	unsigned int n, alloc;
+	struct wc_item *v;
+};
+
+/* An mdev's warnings and what they were said from. */
+struct wc_mdev {
+	char uuid[37], label[APM_LABEL_SIZE], guest[APM_GUEST_MAX];
+	struct apr_mask apm, aqm, adm, sapm, saqm;
+	int in_use;
+	struct wc_list *control, *guests;
+};
+
+struct apm_wcache {
+	int refcount;
+	unsigned int nmdevs;
+	struct wc_mdev *m;
+	/* What every mdev's warnings were said from (tables held, so unchanged while shared). */
+	struct apr_mask apmask, aqmask;
+	int profile;
+	bool any_override;
+	unsigned char (*queue)[APR_BITS];
+	struct apr_queue (*mq)[APR_BITS];
+	unsigned char *override;
+	struct apm_qslot *qrow[APR_BITS];
+	struct {
+		bool has_card;
+		int config, chkstop;
+	} cards[APR_BITS];
+	unsigned int reused, computed; /* mdev parts taken over and said again */
+};
+
+static struct wc_list *list_ref(struct wc_list *l)
+{
+	if (l)
+		l->refcount++;
+	return l;
+}
+
+static void list_unref(struct wc_list *l)
+{
+	if (!l || --l->refcount > 0)
+		return;
+	for (unsigned int i = 0; i < l->n; i++) {
+		free(l->v[i].apqns);
+		free(l->v[i].text);
+	}
+	free(l->v);
+	free(l);
+}
+
+struct apm_wcache *apm_wcache_ref(struct apm_wcache *c)
+{
+	if (c)
+		c->refcount++;
+	return c;
+}
+
+void apm_wcache_unref(struct apm_wcache *c)
+{
+	if (!c || --c->refcount > 0)
+		return;
+	for (unsigned int i = 0; i < c->nmdevs; i++) {
+		list_unref(c->m[i].control);
+		list_unref(c->m[i].guests);
+	}
+	free(c->m);
+	apm_table_unref(c->queue);
+	apm_table_unref(c->mq);
+	apm_table_unref(c->override);
+	for (unsigned int a = 0; a < APR_BITS; a++)
+		apm_table_unref(c->qrow[a]);
+	free(c);
+}
+
+void apm_host_get_warning_stats(const struct apm_host *h, unsigned int *reused,
+				unsigned int *computed)
+{
+	*reused = h->wcache ? h->wcache->reused : 0;
+	*computed = h->wcache ? h->wcache->computed : 0;
+}
+
+/* One walk: the APQN set is reused from warning to warning. */
 struct walk {
 	struct apm_host *h;
-	int (*fn)(const struct apm_warning *w, void *data);
-	void *data;
-	struct apm_apqn *apqns;
+	struct wc_list *out;
 	struct apm_apqns *set, *chk; /* chk: a guest's checkstopped queues */
 };
 
-/* Call fn with set's APQNs (in adapter, domain order) and the sentence b. */
+/* Keep a warning with set's APQNs (in adapter, domain order) and the sentence b. */
 static int emit(struct walk *w, enum apm_warning_code code, const struct apm_mdev *m,
 		const struct apm_mdev *other, int domain, struct apm_buf *b)
 {
-	struct apm_warning warn = { .code = code,
-				    .uuid = m->uuid,
-				    .other = other ? other->uuid : NULL,
-				    .domain = domain,
-				    .apqns = w->apqns };
-	int rc;
+	struct wc_list *l = w->out;
+	struct wc_item *it;
+	unsigned int n = apm_apqns_count(w->set), k = 0;
 
+	(void)m;
 	if (!b->s)
 		return -ENOMEM;
-	for (unsigned int a = 0; a < APR_BITS; a++)
-		for (unsigned int q = 0; q < APR_BITS; q++)
-			if (apm_apqns_test(w->set, a, q))
-				w->apqns[warn.napqns++] = (struct apm_apqn){ a, q };
-	warn.text = b->s;
-	rc = w->fn(&warn, w->data);
-	apm_buf_free(b);
-	return rc;
+	if (l->n == l->alloc) {
+		unsigned int alloc = l->alloc ? 2 * l->alloc : 4;
+		struct wc_item *v = realloc(l->v, alloc * sizeof(*v));
+
+		if (!v) {
+			apm_buf_free(b);
+			return -ENOMEM;
+		}
+		l->v = v;
+		l->alloc = alloc;
+	}
+	it = &l->v[l->n];
+	*it = (struct wc_item){ .code = code, .domain = domain, .has_other = other != NULL };
+	if (other)
+		memcpy(it->other, other->uuid, sizeof(it->other));
+	it->apqns = malloc((n ? n : 1) * sizeof(*it->apqns));
+	if (!it->apqns) {
+		apm_buf_free(b);
+		return -ENOMEM;
+	}
+	/* The set's bits in ascending order are the APQNs in adapter, domain order. */
+	for (unsigned int i = 0; i < ARRAY_SIZE(w->set->w); i++)
+		for (uint64_t x = w->set->w[i]; x; x &= x - 1) {
+			unsigned int bit = i * 64 + (unsigned int)__builtin_ctzll(x);
+
+			it->apqns[k++] = (struct apm_apqn){ bit / APR_BITS, bit % APR_BITS };
+		}
+	it->napqns = k;
+	it->text = b->s; /* the buffer's text is the item's now */
+	l->n++;
+	return 0;
 }
 
 /* The queues of the host's zcrypt drivers on domain q (a queue device: a usage domain). */
@@ -157,27 +279,16 @@ static int queue_warning(struct walk *w, const struct apm_mdev *m, const char *g
 
 /*
  * 0 deconfigured, 1 checkstopped, -1 neither (or no such queue): the two
- * attributes alone (ap_queue.c: config_show, chkstop_show), not the six of
- * a queue's detail, unless the detail is loaded already.
+ * attributes alone, not the six of a queue's detail, kept in the snapshot
+ * (and the next ones, until an event may have changed them).
  */
 static int queue_state(struct apm_host *h, unsigned int a, unsigned int q)
 {
-	char buf[16];
-	int config = -1, chkstop = -1;
+	int config, chkstop;
 
 	if (!(h->queue[a][q] & APM_Q_EXISTS))
 		return -1;
-	if (h->detail) {
-		config = h->details[a * APR_BITS + q].config;
-		chkstop = h->details[a * APR_BITS + q].chkstop;
-	} else {
-		if (apm_readf(h->ctx, buf, sizeof(buf), "devices/ap/card%02x/%02x.%04x/config", a,
-			      a, q) > 0)
-			config = atoi(buf);
-		if (config != 0 && apm_readf(h->ctx, buf, sizeof(buf),
-					     "devices/ap/card%02x/%02x.%04x/chkstop", a, a, q) > 0)
-			chkstop = atoi(buf);
-	}
+	apm_host_get_queue_state(h, a, q, &config, &chkstop);
 	return config == 0 ? 0 : chkstop == 1 ? 1 : -1;
 }
 
@@ -234,28 +345,221 @@ static int guest_warnings(struct walk *w, const struct apm_mdev *m)
 	return rc;
 }
 
+static bool same_mask(const struct apr_mask *x, const struct apr_mask *y)
+{
+	return !memcmp(x, y, sizeof(*x));
+}
+
+static bool masks_meet(const struct apr_mask *x, const struct apr_mask *y)
+{
+	struct apr_mask t;
+
+	apr_mask_and(&t, x, y);
+	return !apr_mask_empty(&t);
+}
+
+/* Every mdev's control warnings read these of all mdevs (another's usage, its label). */
+static bool same_mdevs(const struct apm_wcache *b, const struct apm_host *h)
+{
+	if (b->nmdevs != h->nmdevs)
+		return false;
+	for (unsigned int i = 0; i < h->nmdevs; i++) {
+		const struct wc_mdev *e = &b->m[i];
+		const struct apm_mdev *m = &h->mdevs[i];
+
+		if (strcmp(e->uuid, m->uuid) || strcmp(e->label, m->label) ||
+		    !same_mask(&e->apm, &m->m.apm) || !same_mask(&e->aqm, &m->m.aqm) ||
+		    !same_mask(&e->adm, &m->m.adm))
+			return false;
+	}
+	return true;
+}
+
+/*
+ * Which queues came or went since b (xdiff: per adapter, the domains),
+ * and the domains where any did: the host's usage domains are its
+ * queues' (host_queues), the guests' warnings name existing queues.
+ */
+static void queues_moved(const struct apm_wcache *b, const struct apm_host *h,
+			 struct apr_mask *xdiff, struct apr_mask *doms)
+{
+	apr_mask_zero(doms);
+	if (b->queue == h->queue)
+		return;
+	for (unsigned int a = 0; a < APR_BITS; a++) {
+		if (!memcmp(b->queue[a], h->queue[a], sizeof(h->queue[a])))
+			continue;
+		for (unsigned int q = 0; q < APR_BITS; q++)
+			if ((b->queue[a][q] ^ h->queue[a][q]) & APM_Q_EXISTS)
+				apr_mask_set(&xdiff[a], q);
+		apr_mask_or(doms, doms, &xdiff[a]);
+	}
+}
+
+/* Are mdev m's guest warnings in b (of the same mdev, e) still what h would say? */
+static bool same_guest(const struct apm_wcache *b, const struct wc_mdev *e,
+		       const struct apm_host *h, const struct apm_mdev *m,
+		       const struct apr_mask *xdiff)
+{
+	if ((e->in_use == 1) != (m->in_use == 1))
+		return false;
+	/* Not running: none, whatever else changed. */
+	if (m->in_use != 1)
+		return true;
+	if (strcmp(e->label, m->label) || strcmp(e->guest, m->guest) ||
+	    !same_mask(&e->sapm, &m->m.sapm) || !same_mask(&e->saqm, &m->m.saqm))
+		return false;
+	for (unsigned int a = apr_mask_next(&m->m.sapm, 0); a < APR_BITS;
+	     a = apr_mask_next(&m->m.sapm, a + 1)) {
+		const struct apm_card *c = &h->cards[a];
+
+		/* The queues' state as read (a table shared since: nothing forgotten, nothing new). */
+		if (b->qrow[a] != h->qrow[a] || masks_meet(&xdiff[a], &m->m.saqm) ||
+		    b->cards[a].has_card != c->has_card || b->cards[a].config != c->config ||
+		    b->cards[a].chkstop != c->chkstop)
+			return false;
+	}
+	return true;
+}
+
+static int compute(struct walk *w, struct wc_list **out, unsigned int i, bool guest)
+{
+	int rc;
+
+	w->out = calloc(1, sizeof(*w->out));
+	if (!w->out)
+		return -ENOMEM;
+	w->out->refcount = 1;
+	rc = guest ? guest_warnings(w, &w->h->mdevs[i]) : control_warnings(w, i);
+	*out = w->out;
+	return rc;
+}
+
+/*
+ * The snapshot's warnings, said once: each mdev's taken over from the
+ * snapshot it was made from (h->wbase) where nothing they depend on
+ * changed, else said again.
+ */
+static int build(struct apm_host *h)
+{
+	const struct apm_wcache *b = h->wbase;
+	struct apm_wcache *c = calloc(1, sizeof(*c));
+	struct walk w = { .h = h };
+	struct apr_mask *xdiff = calloc(APR_BITS, sizeof(*xdiff)), doms;
+	bool control_kept = false;
+	int rc = 0;
+
+	w.set = malloc(sizeof(*w.set));
+	w.chk = malloc(sizeof(*w.chk));
+	if (c)
+		c->m = calloc(h->nmdevs ? h->nmdevs : 1, sizeof(*c->m));
+	if (!c || !c->m || !xdiff || !w.set || !w.chk) {
+		rc = -ENOMEM;
+		goto out;
+	}
+	c->refcount = 1;
+	c->nmdevs = h->nmdevs;
+	apr_mask_zero(&doms);
+	if (b) {
+		queues_moved(b, h, xdiff, &doms);
+		/* The host's usage (apr_default_owned): the masks, and 6.19's overrides. */
+		control_kept = same_mdevs(b, h) && same_mask(&b->apmask, &h->rules.apmask) &&
+			       same_mask(&b->aqmask, &h->rules.aqmask) &&
+			       b->profile == (int)h->rules.profile &&
+			       b->any_override == h->rules.any_override &&
+			       b->override == h->override &&
+			       (h->rules.profile < APR_PROFILE_6_19 || b->mq == h->mq);
+	}
+	for (unsigned int i = 0; !rc && i < h->nmdevs; i++) {
+		const struct apm_mdev *m = &h->mdevs[i];
+		const struct wc_mdev *e = NULL;
+		struct wc_mdev *n = &c->m[i];
+
+		for (unsigned int k = 0; b && k < b->nmdevs && !e; k++)
+			if (!strcmp(b->m[k].uuid, m->uuid))
+				e = &b->m[k];
+		memcpy(n->uuid, m->uuid, sizeof(n->uuid));
+		memcpy(n->label, m->label, sizeof(n->label));
+		memcpy(n->guest, m->guest, sizeof(n->guest));
+		n->apm = m->m.apm;
+		n->aqm = m->m.aqm;
+		n->adm = m->m.adm;
+		n->sapm = m->m.sapm;
+		n->saqm = m->m.saqm;
+		n->in_use = m->in_use;
+		if (control_kept && e && !masks_meet(&m->m.adm, &doms)) {
+			n->control = list_ref(e->control);
+			c->reused++;
+		} else {
+			rc = compute(&w, &n->control, i, false);
+			c->computed++;
+		}
+		if (rc)
+			break;
+		if (e && same_guest(b, e, h, m, xdiff)) {
+			n->guests = list_ref(e->guests);
+			c->reused++;
+		} else {
+			rc = compute(&w, &n->guests, i, true);
+			c->computed++;
+		}
+	}
+	if (rc)
+		goto out;
+	/* What they were said from, after the reads they made (the rows now hold them). */
+	c->apmask = h->rules.apmask;
+	c->aqmask = h->rules.aqmask;
+	c->profile = (int)h->rules.profile;
+	c->any_override = h->rules.any_override;
+	c->queue = apm_table_ref(h->queue);
+	c->mq = apm_table_ref(h->mq);
+	c->override = apm_table_ref(h->override);
+	for (unsigned int a = 0; a < APR_BITS; a++) {
+		c->qrow[a] = apm_table_ref(h->qrow[a]);
+		c->cards[a].has_card = h->cards[a].has_card;
+		c->cards[a].config = h->cards[a].config;
+		c->cards[a].chkstop = h->cards[a].chkstop;
+	}
+	h->wcache = c;
+	c = NULL;
+out:
+	apm_wcache_unref(c);
+	free(xdiff);
+	free(w.set);
+	free(w.chk);
+	return rc;
+}
+
+static int replay(const struct apm_host *h, const struct wc_list *l, unsigned int i,
+		  int (*fn)(const struct apm_warning *w, void *data), void *data)
+{
+	for (unsigned int k = 0; k < l->n; k++) {
+		const struct wc_item *it = &l->v[k];
+		struct apm_warning warn = { .code = it->code,
+					    .uuid = h->mdevs[i].uuid,
+					    .other = it->has_other ? it->other : NULL,
+					    .domain = it->domain,
+					    .napqns = it->napqns,
+					    .apqns = it->apqns,
+					    .text = it->text };
+		int rc = fn(&warn, data);
+
+		if (rc)
+			return rc;
+	}
+	return 0;
+}
+
 APM_EXPORT int apm_host_foreach_warning(struct apm_host *host,
 					int (*fn)(const struct apm_warning *w, void *data),
 					void *data)
 {
-	struct walk w = { .h = host, .fn = fn, .data = data };
-	int rc = 0;
+	int rc = host->wcache ? 0 : build(host);
 
-	w.apqns = malloc(APR_BITS * APR_BITS * sizeof(*w.apqns));
-	w.set = malloc(sizeof(*w.set));
-	w.chk = malloc(sizeof(*w.chk));
-	if (!w.apqns || !w.set || !w.chk) {
-		rc = -ENOMEM;
-		goto out;
-	}
 	for (unsigned int i = 0; !rc && i < host->nmdevs; i++) {
-		rc = control_warnings(&w, i);
+		rc = replay(host, host->wcache->m[i].control, i, fn, data);
 		if (!rc)
-			rc = guest_warnings(&w, &host->mdevs[i]);
+			rc = replay(host, host->wcache->m[i].guests, i, fn, data);
 	}
-out:
-	free(w.apqns);
-	free(w.set);
-	free(w.chk);
 	return rc;
 }
