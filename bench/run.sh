@@ -24,6 +24,9 @@ export APMATRIX_PROC
 "$b/bench/bench-load" --scenario "$work/max.ini"
 echo "== simulated host"
 "$b/bench/bench-load" --sim "$work/max.ini"
+echo "== the live view on the simulated host (16 mdevs of 16 x 256 with guests)"
+"$b/bench/bench-watch" --scenario "$work/watch.ini"
+"$b/bench/bench-watch" "$work/watch.ini"
 echo "== sysfs-shaped tree (what the loader reads; queue attributes are read on demand only)"
 start=$(date +%s.%N)
 "$b/tests/tools/sim2tree" --skeleton --sim "$work/max.ini" "$work/sys"
