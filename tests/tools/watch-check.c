@@ -96,6 +96,72 @@ static void same_details(struct apm_host *h, struct apm_host *fresh, char *why, 
 		}
 }
 
+/* A warning as one line: code, mdevs, domain, APQNs, sentence. */
+static int warning_line(const struct apm_warning *w, void *data)
+{
+	FILE *f = data;
+
+	fprintf(f, "%s %s %s %d", apm_warning_name(w->code), w->uuid, w->other ? w->other : "-",
+		w->domain);
+	for (unsigned int i = 0; i < w->napqns; i++)
+		fprintf(f, " %02x.%04x", w->apqns[i].adapter, w->apqns[i].domain);
+	fprintf(f, ": %s\n", w->text);
+	return 0;
+}
+
+/* The host's warnings, one line each (malloc'ed; NULL on -ENOMEM). */
+static char *warnings_of(struct apm_host *h)
+{
+	char *s = NULL;
+	size_t n = 0;
+	FILE *f = open_memstream(&s, &n);
+
+	if (!f)
+		return NULL;
+	if (apm_host_foreach_warning(h, warning_line, f)) {
+		fclose(f);
+		free(s);
+		return NULL;
+	}
+	fclose(f);
+	return s;
+}
+
+/*
+ * The warnings of the engine's snapshot (taken over from the snapshot
+ * before where its changes did not touch them, warnings.c) against those
+ * a fresh load says: why[0] stays '\0' when they are the same.
+ */
+static void same_warnings(struct wcheck *t, struct apm_host *h, struct apm_host *fresh, char *why,
+			  size_t size)
+{
+	char *x = warnings_of(h), *y = warnings_of(fresh);
+	unsigned int reused, computed;
+
+	why[0] = '\0';
+	if (!x || !y) {
+		fail(t, -ENOMEM);
+	} else if (strcmp(x, y)) {
+		size_t i = 0;
+
+		while (x[i] == y[i])
+			i++;
+		while (i > 0 && x[i - 1] != '\n')
+			i--;
+		snprintf(why, size, "warnings: kept '%.200s', said afresh '%.200s'", x + i, y + i);
+	}
+	free(x);
+	free(y);
+	/* Each snapshot's once: its build's figures. */
+	if (h != t->whost) {
+		apm_host_unref(t->whost);
+		t->whost = apm_host_ref(h);
+		apm_host_get_warning_stats(h, &reused, &computed);
+		t->wreused += reused;
+		t->wcomputed += computed;
+	}
+}
+
 /* One step of the engine, then the comparison with a fresh load of B. */
 static void check(struct wcheck *t, const char *what)
 {
@@ -110,7 +176,10 @@ static void check(struct wcheck *t, const char *what)
 		return;
 	}
 	t->checked++;
+	/* The warnings first: the details' reads fill what they would read themselves. */
 	if (!apm_host_compare(apm_watch_get_host(t->w), fresh, why, sizeof(why)))
+		same_warnings(t, apm_watch_get_host(t->w), fresh, why, sizeof(why));
+	if (!why[0])
 		same_details(apm_watch_get_host(t->w), fresh, why, sizeof(why));
 	if (why[0]) {
 		if (!t->mismatches++)
@@ -272,6 +341,7 @@ void wcheck_close(struct wcheck *t)
 	for (unsigned int i = 0; i < t->nexpect; i++)
 		free(t->expect[i]);
 	free(t->expect);
+	apm_host_unref(t->whost);
 	apm_watch_unref(t->w);
 	apm_ctx_unref(t->a);
 	apm_ctx_unref(t->b);

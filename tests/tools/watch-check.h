@@ -7,7 +7,7 @@
  * Host A takes the writes.  Every uevent A sends is caught as it is sent
  * (the sim's tap) with A's kernel model at that moment; host B is set to
  * that model, the event is handed to an engine watching B, and the
- * engine's snapshot is compared with a fresh load of B.  After each write
+ * engine's snapshot (its warnings too) is compared with a fresh load of B.  After each write
  * a poll tick follows, compared the same way.  Optionally the events A
  * sends are compared with a recording of a real kernel's (uevmon lines).
  */
@@ -33,6 +33,13 @@ struct wcheck {
 	 */
 	bool silent;
 	int err; /* the first error of the harness itself, -errno */
+	/*
+	 * The warnings of the engine's snapshots (compared with a fresh
+	 * load's): the mdev parts taken over from the snapshot before, and
+	 * those said again (apm_host_get_warning_stats), over all checks.
+	 */
+	struct apm_host *whost; /* the last snapshot counted */
+	unsigned int wreused, wcomputed;
 	/* The recorded events A must send (of one subsystem), in order. */
 	char **expect;
 	unsigned int nexpect, at, differ;
