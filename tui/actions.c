@@ -714,10 +714,9 @@ static unsigned int act_details(struct app *app, const char *arg)
 
 	detail_doc(app, &d, 1000);
 	/* All the host's warnings too: the panel has room for a few. */
-	if (app->warnings.n)
+	if (warnings_count(app))
 		doc_add(&d, ROLE_TITLE, 0, "warnings (the kernel gives none of them)");
-	for (unsigned int i = 0; i < app->warnings.n; i++)
-		doc_add(&d, (enum role)app->warnings.p[i].role, 2, "%s", app->warnings.p[i].text);
+	warnings_all(app, &d);
 	snprintf(title, sizeof(title), "APQN %02x.%04x", app->cur_a, app->cur_q);
 	text_open(app, title, &d, false);
 	return REACT_REDRAW;

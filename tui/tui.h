@@ -185,6 +185,9 @@ int grid_cell_w(const struct app *app);
 void warnings_compute(struct app *app);
 /* warnings.c: the first few, and how many more, for the panel under the mdevs. */
 void warnings_shown(const struct app *app, struct doc *d);
+/* warnings.c: all of them, into d (the details); how many there are. */
+void warnings_all(struct app *app, struct doc *d);
+unsigned int warnings_count(const struct app *app);
 /* view-detail.c: the details of the cell under the cursor. */
 void detail_doc(struct app *app, struct doc *d, int width);
 /* view-text.c: open text whole (d is taken over), in a scrollable view over the panels. */
@@ -321,8 +324,12 @@ struct app {
 	/* Cells that changed at the last reload, highlighted until the next. */
 	unsigned char changed[256][256];
 
-	/* The warnings the kernel does not give, of this snapshot. */
+	/*
+	 * The warnings the kernel does not give, of this snapshot: the host's
+	 * first few (warnings_hidden more), then ap-check's findings.
+	 */
 	struct doc warnings;
+	unsigned int warnings_hidden;
 
 	/* The selected mdev, by UUID ("" none) and its index in the snapshot (-1). */
 	char sel_uuid[37];

@@ -2,37 +2,71 @@
 /*
  * warnings.c - the host's warnings in the side panel and the details: the
  * library says them (apm_host_foreach_warning, the same sentences as
- * `show`), computed once per snapshot (a draw only shows them), and
+ * `show`), the few the panel shows taken once per snapshot (a draw only
+ * shows them; the details (i) ask for all), and
  * ap-check's findings on the persistent configuration and the files that
  * could not be read (persistent.c).
  */
+#include <limits.h>
 #include <string.h>
 
 #include "tui.h"
 
 #define SHOWN 3 /* in the panel; the details (i) list them all */
 
+struct adding {
+	struct doc *d;
+	unsigned int max, *hidden; /* after max of them, only counted */
+};
+
 static int add_warning(const struct apm_warning *w, void *data)
 {
+	struct adding *ad = data;
 	char text[2048];
 
+	if (ad->d->n >= ad->max) {
+		(*ad->hidden)++;
+		return 0;
+	}
 	apm_text_escape(w->text, text, sizeof(text), APM_TEXT_KEEP_NEWLINE);
-	doc_add(data, ROLE_WARNING, 2, "! %s", text);
+	doc_add(ad->d, ROLE_WARNING, 2, "! %s", text);
 	return 0;
 }
 
+/*
+ * Per snapshot: the few the panel shows and how many more (a host can
+ * have thousands; the library keeps them from snapshot to snapshot, the
+ * console escapes and lays out what it shows), then ap-check's findings.
+ */
 void warnings_compute(struct app *app)
 {
+	struct adding ad = { &app->warnings, SHOWN, &app->warnings_hidden };
+
 	doc_clear(&app->warnings);
-	apm_host_foreach_warning(app->host, add_warning, &app->warnings);
+	app->warnings_hidden = 0;
+	apm_host_foreach_warning(app->host, add_warning, &ad);
 	persist_warnings(app, &app->warnings);
+}
+
+void warnings_all(struct app *app, struct doc *d)
+{
+	unsigned int hidden = 0;
+	struct adding ad = { d, UINT_MAX, &hidden };
+
+	apm_host_foreach_warning(app->host, add_warning, &ad);
+	persist_warnings(app, d);
+}
+
+unsigned int warnings_count(const struct app *app)
+{
+	return app->warnings.n + app->warnings_hidden;
 }
 
 void warnings_shown(const struct app *app, struct doc *d)
 {
 	for (unsigned int i = 0; i < app->warnings.n && i < SHOWN; i++)
 		doc_add(d, (enum role)app->warnings.p[i].role, 2, "%s", app->warnings.p[i].text);
-	if (app->warnings.n > SHOWN)
+	if (warnings_count(app) > SHOWN)
 		doc_add(d, ROLE_WARNING, 2, "! and %u more warnings (i lists them)",
-			app->warnings.n - SHOWN);
+			warnings_count(app) - SHOWN);
 }
