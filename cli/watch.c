@@ -17,6 +17,7 @@
 #include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
@@ -293,21 +294,92 @@ static void mdevs(struct out *o, struct apm_host *x, struct apm_host *y, const s
 
 /* ------------------------------------------------------------ queues */
 
+/*
+ * What a queue's state line says (queue_state below), as read: equal keys
+ * give equal JSON, so the APQNs are grouped by key and each group's
+ * before and after are written once, from its first APQN.
+ */
+struct qkey {
+	bool exists, owner_host, in_guest_matrix, plugged, filtered;
+	enum apm_cell cell;
+	enum apm_filter filter;
+	const char *driver, *mdev; /* the host's strings, or NULL */
+	char reason[320];	   /* when filtered */
+};
+
 /* The APQNs that went from one state to another, together. */
 struct group {
-	char *key; /* before and after, as JSON */
-	json_object *before, *after;
+	struct qkey before, after;
 	json_object *apqns;
 	char first[8];
-	unsigned int n;
+	unsigned int a, q, n;
+	int next; /* the next group in its hash chain, -1 */
 };
+
+#define GROUP_HASH 1024
 
 struct groups {
 	struct out *o;
 	struct apm_host *x, *y;
 	struct group *g;
-	unsigned int n;
+	unsigned int n, alloc;
+	int head[GROUP_HASH];
 };
+
+static void queue_key(struct apm_host *h, unsigned int a, unsigned int q, struct qkey *k)
+{
+	struct apm_queue_info qi;
+	struct apm_mdev *md;
+
+	apm_host_get_queue(h, a, q, &qi);
+	md = qi.mdev >= 0 ? apm_host_get_mdev(h, (unsigned int)qi.mdev) : NULL;
+	memset(k, 0, sizeof(*k));
+	k->exists = qi.exists;
+	k->owner_host = qi.owner_host;
+	k->in_guest_matrix = qi.in_guest_matrix;
+	k->plugged = qi.plugged;
+	k->cell = qi.cell;
+	k->driver = qi.driver;
+	k->mdev = md ? apm_mdev_get_uuid(md) : NULL;
+	k->filtered = qi.mdev >= 0 && !qi.in_guest_matrix;
+	if (k->filtered) {
+		k->filter = qi.filter;
+		memcpy(k->reason, qi.reason, sizeof(k->reason));
+	}
+}
+
+static bool same_text(const char *x, const char *y)
+{
+	return x == y || (x && y && !strcmp(x, y));
+}
+
+static bool same_key(const struct qkey *x, const struct qkey *y)
+{
+	return x->exists == y->exists && x->owner_host == y->owner_host &&
+	       x->in_guest_matrix == y->in_guest_matrix && x->plugged == y->plugged &&
+	       x->filtered == y->filtered && x->cell == y->cell && x->filter == y->filter &&
+	       same_text(x->driver, y->driver) && same_text(x->mdev, y->mdev) &&
+	       !strcmp(x->reason, y->reason);
+}
+
+/* FNV-1a over what the key says. */
+static uint32_t hash_text(uint32_t h, const char *s)
+{
+	for (; s && *s; s++)
+		h = (h ^ (unsigned char)*s) * 16777619u;
+	return (h ^ 0xff) * 16777619u;
+}
+
+static uint32_t hash_key(uint32_t h, const struct qkey *k)
+{
+	h = (h ^ (uint32_t)(k->exists | k->owner_host << 1 | k->in_guest_matrix << 2 |
+			    k->plugged << 3 | k->filtered << 4 | (unsigned int)k->cell << 5 |
+			    (unsigned int)k->filter << 12)) *
+	    16777619u;
+	h = hash_text(h, k->driver);
+	h = hash_text(h, k->mdev);
+	return hash_text(h, k->reason);
+}
 
 static json_object *queue_state(struct apm_host *h, unsigned int a, unsigned int q)
 {
@@ -330,36 +402,33 @@ static json_object *queue_state(struct apm_host *h, unsigned int a, unsigned int
 static int group_queue(unsigned int a, unsigned int q, void *data)
 {
 	struct groups *gs = data;
-	json_object *before = queue_state(gs->x, a, q), *after = queue_state(gs->y, a, q);
-	const char *bs = json_object_to_json_string_ext(before, JSON_FLAGS);
-	const char *as = json_object_to_json_string_ext(after, JSON_FLAGS);
-	size_t len = strlen(bs) + strlen(as) + 2;
+	struct qkey before, after;
 	struct group *g = NULL;
-	char apqn[8], *key = malloc(len);
+	char apqn[8];
+	uint32_t hash;
 
-	if (!key)
-		return -ENOMEM;
-	snprintf(key, len, "%s|%s", bs, as);
-	snprintf(apqn, sizeof(apqn), "%02x.%04x", a, q);
-	for (unsigned int i = 0; i < gs->n && !g; i++)
-		if (!strcmp(gs->g[i].key, key))
+	queue_key(gs->x, a, q, &before);
+	queue_key(gs->y, a, q, &after);
+	hash = hash_key(hash_key(2166136261u, &before), &after) % GROUP_HASH;
+	for (int i = gs->head[hash]; i >= 0 && !g; i = gs->g[i].next)
+		if (same_key(&gs->g[i].before, &before) && same_key(&gs->g[i].after, &after))
 			g = &gs->g[i];
-	if (g) {
-		free(key);
-		json_object_put(before);
-		json_object_put(after);
-	} else {
-		struct group *t = realloc(gs->g, (gs->n + 1) * sizeof(*t));
+	snprintf(apqn, sizeof(apqn), "%02x.%04x", a, q);
+	if (!g) {
+		if (gs->n == gs->alloc) {
+			unsigned int alloc = gs->alloc ? 2 * gs->alloc : 16;
+			struct group *t = realloc(gs->g, alloc * sizeof(*t));
 
-		if (!t) {
-			free(key);
-			json_object_put(before);
-			json_object_put(after);
-			return -ENOMEM;
+			if (!t)
+				return -ENOMEM;
+			gs->g = t;
+			gs->alloc = alloc;
 		}
-		gs->g = t;
-		g = &t[gs->n++];
-		*g = (struct group){ .key = key, .before = before, .after = after };
+		g = &gs->g[gs->n];
+		*g = (struct group){
+			.before = before, .after = after, .a = a, .q = q, .next = gs->head[hash]
+		};
+		gs->head[hash] = (int)gs->n++;
 		g->apqns = json_object_new_array();
 		memcpy(g->first, apqn, sizeof(g->first));
 	}
@@ -386,32 +455,38 @@ static const char *state_text(json_object *s, char *buf, size_t size)
 
 static void queues(struct out *o, struct apm_host *x, struct apm_host *y, const struct apm_delta *d)
 {
-	struct groups gs = { .o = o, .x = x, .y = y };
+	struct groups *gs = malloc(sizeof(*gs));
 
-	apm_delta_foreach_queue(d, group_queue, &gs);
-	for (unsigned int i = 0; i < gs.n; i++) {
-		struct group *g = &gs.g[i];
+	if (!gs)
+		return;
+	*gs = (struct groups){ .o = o, .x = x, .y = y };
+	memset(gs->head, 0xff, sizeof(gs->head));
+	apm_delta_foreach_queue(d, group_queue, gs);
+	for (unsigned int i = 0; i < gs->n; i++) {
+		struct group *g = &gs->g[i];
+		json_object *before = queue_state(x, g->a, g->q),
+			    *after = queue_state(y, g->a, g->q);
 		char p[160], q[160];
 
 		if (o->json) {
 			json_object *l = line_new(o, "queues");
 
 			json_object_object_add(l, "apqns", g->apqns);
-			json_object_object_add(l, "before", g->before);
-			json_object_object_add(l, "after", g->after);
+			json_object_object_add(l, "before", before);
+			json_object_object_add(l, "after", after);
 			line_put(o, l);
 		} else {
 			text_line(o, "%u queue%s (%s%s): %s -> %s", g->n, g->n == 1 ? "" : "s",
 				  g->first, g->n > 1 ? " ..." : "",
-				  state_text(g->before, p, sizeof(p)),
-				  state_text(g->after, q, sizeof(q)));
+				  state_text(before, p, sizeof(p)),
+				  state_text(after, q, sizeof(q)));
 			json_object_put(g->apqns);
-			json_object_put(g->before);
-			json_object_put(g->after);
+			json_object_put(before);
+			json_object_put(after);
 		}
-		free(g->key);
 	}
-	free(gs.g);
+	free(gs->g);
+	free(gs);
 }
 
 /* ------------------------------------------------------------- a batch */
@@ -502,35 +577,34 @@ int cmd_watch(struct cli *cli, int argc, char **argv)
 		case 'i':
 			interval = strtol(optarg, &end, 10);
 			if (end == optarg || *end || interval < 100 || interval > 600000) {
-				usage_error(cli,
-					    "watch: --interval '%s': milliseconds, 100..600000",
-					    optarg);
-				return EXIT_USAGE;
+				eprintf(cli, "watch: --interval '%s': milliseconds, 100..600000",
+					optarg);
+				return usage(cli);
 			}
 			break;
 		case 'c':
 			o.max = strtoul(optarg, &end, 10);
 			if (end == optarg || *end || !o.max) {
-				usage_error(cli,
-					    "watch: --count '%s': a number of lines, at least 1",
-					    optarg);
-				return EXIT_USAGE;
+				eprintf(cli, "watch: --count '%s': a number of lines, at least 1",
+					optarg);
+				return usage(cli);
 			}
 			break;
 		default:
-			return EXIT_USAGE;
+			/* getopt said which option; the table says what watch takes. */
+			return usage(cli);
 		}
 	}
 	if (optind < argc) {
-		usage_error(cli, "watch: unexpected argument '%s'", argv[optind]);
-		return EXIT_USAGE;
+		eprintf(cli, "watch: unexpected argument '%s'", argv[optind]);
+		return usage(cli);
 	}
 	if (load_host(cli, 0, &h))
 		return EXIT_REFUSED;
 	/* Watching starts before the snapshot is printed: nothing falls between the two. */
 	rc = apm_watch_new(h, &w);
 	if (rc) {
-		fprintf(stderr, "%s: watch: cannot follow the host at %s: %s\n", cli->prog,
+		eprintf(cli, "watch: cannot follow the host at %s: %s",
 			apm_ctx_get_source(cli->ctx), strerror(-rc));
 		apm_host_unref(h);
 		return EXIT_REFUSED;
@@ -556,8 +630,7 @@ int cmd_watch(struct cli *cli, int argc, char **argv)
 			break;
 		rc = apm_watch_process(w, &nh, &d);
 		if (rc < 0)
-			fprintf(stderr, "%s: watch: cannot follow the host: %s\n", cli->prog,
-				strerror(-rc));
+			eprintf(cli, "watch: cannot follow the host: %s", strerror(-rc));
 		if (rc != 1)
 			continue;
 		batch(&o, d);
@@ -567,7 +640,7 @@ int cmd_watch(struct cli *cli, int argc, char **argv)
 	apm_watch_unref(w);
 	/* A reader that went away ends the stream; a stream that cannot be written is an error. */
 	if (ferror(stdout) && errno != EPIPE) {
-		fprintf(stderr, "%s: watch: cannot write: %s\n", cli->prog, strerror(errno));
+		eprintf(cli, "watch: cannot write: %s", strerror(errno));
 		return EXIT_REFUSED;
 	}
 	return EXIT_OK;

@@ -79,12 +79,16 @@ run "piped into head" 0 sh -c "'$APMATRIX' --sim='$sim' watch --json | head -c 1
 run "--count 0" 2 am watch --count 0
 expect_err "--count 0 is refused, said" <<EOF
 apmatrix: watch: --count '0': a number of lines, at least 1
+apmatrix: usage: watch [--json] [--interval MS] [--count N]
 Try 'apmatrix --help'.
 EOF
 run "--interval 5" 2 am watch --interval 5
 expect_grep "--interval: its range" err "--interval '5': milliseconds, 100..600000"
 run "an argument too many" 2 am watch now
 expect_grep "named" err "watch: unexpected argument 'now'"
+expect_grep "with the command table's usage" err "usage: watch [--json] [--interval MS] [--count N]"
+run "an option it does not take" 2 am watch --bogus
+expect_grep "the usage follows getopt's word" err "usage: watch [--json]"
 
 # ------------------------------------------------ a sysfs-shaped tree
 tree=$work/tree
