@@ -20,18 +20,25 @@
 
 struct sim_ring {
 	struct apm_event *ev;
-	unsigned int head, count;
+	unsigned int size, head, count;
 	bool lost; /* events were dropped since the last pop */
 	int efd;
 };
 
 struct sim_ring *sim_ring_new(void)
 {
+	/*
+	 * APMATRIX_SIM_EVENTS=N (tests): a ring of N events instead, which a
+	 * storm overflows as it would a netlink socket's buffer.
+	 */
+	const char *e = secure_getenv("APMATRIX_SIM_EVENTS");
 	struct sim_ring *r = calloc(1, sizeof(*r));
+	long n = e ? strtol(e, NULL, 10) : 0;
 
 	if (!r)
 		return NULL;
-	r->ev = calloc(SIM_EVENTS, sizeof(*r->ev));
+	r->size = n >= 1 && n <= SIM_EVENTS ? (unsigned int)n : SIM_EVENTS;
+	r->ev = calloc(r->size, sizeof(*r->ev));
 	r->efd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
 	if (!r->ev || r->efd < 0) {
 		sim_ring_free(r);
@@ -71,7 +78,7 @@ int sim_ring_pop(struct sim_ring *r, struct apm_event *ev)
 		return -EAGAIN;
 	}
 	*ev = r->ev[r->head];
-	r->head = (r->head + 1) % SIM_EVENTS;
+	r->head = (r->head + 1) % r->size;
 	r->count--;
 	if (!r->count && read(r->efd, &cnt, sizeof(cnt)) < 0)
 		return 0;
@@ -84,12 +91,12 @@ static struct apm_event *ring_slot(struct sim_ring *r)
 	uint64_t one = 1;
 	ssize_t n;
 
-	if (r->count == SIM_EVENTS) { /* drop the oldest, as a full netlink buffer would */
-		r->head = (r->head + 1) % SIM_EVENTS;
+	if (r->count == r->size) { /* drop the oldest, as a full netlink buffer would */
+		r->head = (r->head + 1) % r->size;
 		r->count--;
 		r->lost = true;
 	}
-	ev = &r->ev[(r->head + r->count++) % SIM_EVENTS];
+	ev = &r->ev[(r->head + r->count++) % r->size];
 	/* Only a counter at 2^64 - 2 refuses a write: ours counts events of one process. */
 	n = write(r->efd, &one, sizeof(one));
 	(void)n;

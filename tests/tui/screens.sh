@@ -540,6 +540,26 @@ has "and the selection stays" pick.4.txt "mdev V (62177883…)  ?: help"
 has "the owner of the cell under the cursor" pick.5.txt "mdev Y (8f2a7c10…)  ?: help"
 has "a cell in no mdev: says so" pick.6.txt "04.0001 is in no mdev"
 
+# ------------------------------------------------ events lost
+# The simulated host's uevents with a ring of 64 (APMATRIX_SIM_EVENTS: its
+# netlink buffer) and a mask toggle that re-probes 256 queues (768 events):
+# the engine is told of the loss (ENOBUFS), reads the host whole once, and
+# the console says so in its log; the grid shows the host as it is.  With
+# the ring that holds them, nothing is lost and nothing said.
+printf '[lpar]\nadapters = 0-3:CEX8C\nusage_domains = 0-255\ncontrol_domains = 0-255\n' >lost.ini
+cp lost.ini held.ini
+printf 'my\n:save-display lost.1.txt\nL\n:save-display lost.2.txt\n' >lost.script
+APMATRIX_SIM_EVENTS=64 "$APMATRIX" --sim=lost.ini tui --script lost.script --size 120x40 >out 2>err
+is "lost: the script ran" 0 $?
+has "the loss is logged, with its count" lost.1.txt "uevents were lost (1 times so far): the host was read whole"
+has "the adapter went to vfio_ap all the same" lost.1.txt "00 CEX8C cca        f  f  f"
+has "the log keeps it" lost.2.txt "uevents were lost (1 times so far)"
+sed 's/lost\./held./g' lost.script >held.script
+"$APMATRIX" --sim=held.ini tui --script held.script --size 120x40 >out 2>err
+is "held: the script ran" 0 $?
+hasnt "a storm the ring holds: no loss said" held.2.txt "uevents were lost"
+has "the same grid" held.1.txt "00 CEX8C cca        f  f  f"
+
 # ------------------------------------------ a verdict fresh at the yes
 
 # A preview the kernel would accept; then another process assigns adapter 4
