@@ -124,6 +124,51 @@ static int cmp_delta_mdev(const void *a, const void *b)
 	return strcmp(((const struct delta_mdev *)a)->uuid, ((const struct delta_mdev *)b)->uuid);
 }
 
+/*
+ * The APQNs of an mdev whose matrix stayed (o before, n after) that can
+ * show otherwise (apm_host_get_queue): the adapters and domains where its
+ * guest matrix, the filter's fresh one or the APQN that drops an adapter
+ * differ.  What else they show is the queues' own (marked by the tables).
+ */
+static void mark_mdev_rows(struct apr_mask *cand, const struct apm_mdev *o,
+			   const struct apm_mdev *n)
+{
+	struct apr_mask rows, cols, t;
+
+	mask_xor(&rows, &o->m.sapm, &n->m.sapm);
+	mask_xor(&t, &o->fresh_sapm, &n->fresh_sapm);
+	apr_mask_or(&rows, &rows, &t);
+	for (unsigned int a = apr_mask_next(&n->m.apm, 0); a < APR_BITS;
+	     a = apr_mask_next(&n->m.apm, a + 1))
+		if (o->bad_domain[a] != n->bad_domain[a])
+			apr_mask_set(&rows, a);
+	apr_mask_and(&rows, &rows, &n->m.apm);
+	mark_rect(cand, &rows, &n->m.aqm);
+	mask_xor(&cols, &o->m.saqm, &n->m.saqm);
+	mask_xor(&t, &o->fresh_saqm, &n->fresh_saqm);
+	apr_mask_or(&cols, &cols, &t);
+	apr_mask_and(&cols, &cols, &n->m.aqm);
+	mark_rect(cand, &n->m.apm, &cols);
+}
+
+/*
+ * A filtered APQN's reason names the APQN that drops its adapter and that
+ * one's problem (host.c: classify_filter): where that APQN is marked, the
+ * rest of the mdev's row is worth a look too.
+ */
+static void mark_dropped(struct apr_mask *cand, const struct apm_host *h)
+{
+	for (unsigned int i = 0; i < h->nmdevs; i++) {
+		const struct apm_mdev *m = &h->mdevs[i];
+
+		for (unsigned int a = apr_mask_next(&m->m.apm, 0); a < APR_BITS;
+		     a = apr_mask_next(&m->m.apm, a + 1))
+			if (m->bad_domain[a] >= 0 &&
+			    apr_mask_test(&cand[a], (unsigned int)m->bad_domain[a]))
+				apr_mask_or(&cand[a], &cand[a], &m->m.aqm);
+	}
+}
+
 /* The mdevs that differ, and the APQNs they make worth a look. */
 static int diff_mdevs(struct apm_delta *d, struct apr_mask *cand)
 {
@@ -133,7 +178,13 @@ static int diff_mdevs(struct apm_delta *d, struct apr_mask *cand)
 	for (unsigned int i = 0; i < x->nmdevs && !rc; i++) {
 		const struct apm_mdev *o = &x->mdevs[i], *n = find_mdev(y, o->uuid);
 
-		if (!n || mdev_differs(o, n) || mdev_facts_differ(o, n)) {
+		if (n && !memcmp(&o->m.apm, &n->m.apm, sizeof(o->m.apm)) &&
+		    !memcmp(&o->m.aqm, &n->m.aqm, sizeof(o->m.aqm)) &&
+		    (o->in_use == 1) == (n->in_use == 1)) {
+			/* The same APQNs, the same plugged state: what the shadow and the filter changed. */
+			if (mdev_differs(o, n) || mdev_facts_differ(o, n))
+				mark_mdev_rows(cand, o, n);
+		} else if (!n || mdev_differs(o, n) || mdev_facts_differ(o, n)) {
 			mark_rect(cand, &o->m.apm, &o->m.aqm);
 			if (n)
 				mark_rect(cand, &n->m.apm, &n->m.aqm);
@@ -265,6 +316,8 @@ static int compute(struct apm_delta *d)
 			   1);
 	}
 	rc = diff_mdevs(d, cand);
+	mark_dropped(cand, x);
+	mark_dropped(cand, y);
 	for (unsigned int a = 0; a < APR_BITS && !rc; a++)
 		for (unsigned int q = apr_mask_next(&cand[a], 0); q < APR_BITS;
 		     q = apr_mask_next(&cand[a], q + 1))
