@@ -10,8 +10,9 @@
  * to read again.  Events are applied to a clone of the last snapshot
  * (copy on write of the tables it changes) and handed out in batches: the
  * first event after a quiet time at once, then at most one snapshot per
- * batch interval while they keep coming, with the caller's input served
- * in between (a call reads for a few milliseconds at most).  Each batch
+ * batch interval while they keep coming (per BACKLOG_MS while more wait
+ * than a call reads), with the caller's input served in between (a call
+ * reads for a few milliseconds at most).  Each batch
  * reads what its events implied once, then derives what follows (host-
  * load.c's parts), so the snapshot equals what a load would read then.
  *
@@ -34,6 +35,13 @@
 #include "apm-private.h"
 
 #define BUDGET_MS 8 /* reading events per call, at most, before the caller's input */
+/*
+ * While a backlog waits (a call's budget ran out with events left), a
+ * snapshot at most this often: the caller's redraw of each would leave
+ * the reading a fraction of the time, and the backlog of a storm would
+ * outlast the storm by seconds.
+ */
+#define BACKLOG_MS 400
 
 struct watched_mdev {
 	char uuid[37];
@@ -801,6 +809,7 @@ APM_EXPORT int apm_watch_process(struct apm_watch *w, struct apm_host **host,
 	double start = now_ms(), now;
 	struct apm_event ev;
 	unsigned int n = 0;
+	bool backlog = false;
 	int rc;
 
 	*host = NULL;
@@ -821,8 +830,10 @@ APM_EXPORT int apm_watch_process(struct apm_watch *w, struct apm_host **host,
 			w->event_fn(w->event_data, &ev);
 		apply_event(w, &ev);
 		/* The caller's input waits for this loop: look at the clock now and then. */
-		if (++n % 64 == 0 && now_ms() - start >= BUDGET_MS)
+		if (++n % 64 == 0 && now_ms() - start >= BUDGET_MS) {
+			backlog = true;
 			break;
+		}
 	}
 	now = now_ms();
 	if (w->poll_ms && now >= w->next_poll) {
@@ -830,7 +841,8 @@ APM_EXPORT int apm_watch_process(struct apm_watch *w, struct apm_host **host,
 		while (w->next_poll <= now)
 			w->next_poll += w->poll_ms;
 	}
-	if (!w->d.any || now - w->published < w->batch_ms || now < w->retry)
+	if (!w->d.any || now - w->published < w->batch_ms || now < w->retry ||
+	    (backlog && now - w->published < BACKLOG_MS))
 		return 0;
 	rc = publish(w, host, delta);
 	/* The host cannot be read (a state file another process broke): again at the next tick. */
