@@ -327,6 +327,7 @@ static int run_terminal(struct app *app)
 	app->redraw = true;
 	while (!app->quit) {
 		int nfd = 0, rc, wait;
+		bool key_done;
 
 		if (again)
 			repaint(app, false);
@@ -363,24 +364,31 @@ static int run_terminal(struct app *app)
 			else
 				app->quit = true;
 		}
-		for (int i = 2; i < nfd; i++) {
-			if (!(pfd[i].revents & (POLLIN | POLLHUP)))
-				continue;
-			if (pfd[i].fd == efd) {
-				app_drain_events(app, true);
-			} else if (app->child > 0 && pfd[i].fd == app->child_pipe) {
-				pending_child_done(app);
-				app->redraw = true;
-			}
-		}
+		/*
+		 * A key first, and its frame before any more of the host's
+		 * events: through a storm a key waits for one frame, not for
+		 * a batch and its frame too.
+		 */
+		key_done = false;
 		if (pfd[0].revents & POLLIN) {
 			int key = getch();
 
-			app->redraw = true;
+			app->redraw = key_done = true;
 			if (key == KEY_RESIZE)
 				repaint(app, false);
 			else if (key != ERR)
 				again = react(app, handle_key(app, key));
+		}
+		for (int i = 2; i < nfd; i++) {
+			if (!(pfd[i].revents & (POLLIN | POLLHUP)))
+				continue;
+			if (pfd[i].fd == efd) {
+				if (!key_done)
+					app_drain_events(app, true);
+			} else if (app->child > 0 && pfd[i].fd == app->child_pipe) {
+				pending_child_done(app);
+				app->redraw = true;
+			}
 		}
 	}
 	endwin();
