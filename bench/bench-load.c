@@ -20,34 +20,9 @@
 #include <time.h>
 
 #include "apm-private.h"
+#include "seam-count.h"
 
-static struct apm_backend_ops counted;
-static const struct apm_backend_ops *real;
-static unsigned long n_read, n_list, n_link, n_other;
-
-static int c_read(void *be, const char *p, char *b, size_t s)
-{
-	n_read++;
-	return real->read(be, p, b, s);
-}
-
-static int c_list(void *be, const char *p, apm_list_fn fn, void *d)
-{
-	n_list++;
-	return real->list(be, p, fn, d);
-}
-
-static int c_link(void *be, const char *p, char *b, size_t s)
-{
-	n_link++;
-	return real->readlink(be, p, b, s);
-}
-
-static int c_holders(void *be, struct apm_holder *hs, unsigned int n)
-{
-	n_other++;
-	return real->vfio_holders(be, hs, n);
-}
+static struct seam_count n;
 
 static double now_ms(void)
 {
@@ -108,16 +83,10 @@ int main(int argc, char **argv)
 	}
 	printf("%-6s open (parse the state file / open the root): %.1f ms\n", argv[1] + 2,
 	       now_ms() - t0);
-	real = ctx->ops;
-	counted = *real;
-	counted.read = c_read;
-	counted.list = c_list;
-	counted.readlink = c_link;
-	counted.vfio_holders = c_holders;
-	ctx->ops = &counted;
+	seam_count_start(ctx, &n);
 	for (int i = 0; i < 7; i++) {
 		apm_host_unref(h);
-		n_read = n_list = n_link = n_other = 0;
+		n = (struct seam_count){ 0 };
 		t0 = now_ms();
 		rc = apm_host_load(ctx, 0, &h);
 		t[i] = now_ms() - t0;
@@ -127,16 +96,16 @@ int main(int argc, char **argv)
 		}
 	}
 	qsort(t, 7, sizeof(t[0]), cmp_d);
-	per_load = n_read + n_list + n_link + n_other;
+	per_load = seam_count_total(&n);
 	getrusage(RUSAGE_SELF, &ru);
 	printf("%-6s load of %u mdevs on %u x %u: best %.1f ms, median %.1f ms\n", argv[1] + 2,
 	       apm_host_get_mdev_count(h), apm_host_get_max_adapter_id(h) + 1,
 	       apm_host_get_max_domain_id(h) + 1, t[0], t[3]);
 	printf("%-6s seam calls per load: %lu (%lu reads, %lu listings, %lu links, %lu /proc scans) = %.4f per APQN\n",
-	       argv[1] + 2, per_load, n_read, n_list, n_link, n_other, per_load / 65536.0);
+	       argv[1] + 2, per_load, n.reads, n.lists, n.links, n.scans, per_load / 65536.0);
 	printf("%-6s peak RSS: %.1f MB\n", argv[1] + 2, ru.ru_maxrss / 1024.0);
 	apm_host_unref(h);
-	ctx->ops = real;
+	seam_count_stop(ctx);
 	apm_ctx_unref(ctx);
 	return 0;
 }

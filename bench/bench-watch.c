@@ -24,34 +24,9 @@
 #include <time.h>
 
 #include "apm-private.h"
+#include "seam-count.h"
 
-static struct apm_backend_ops counted;
-static const struct apm_backend_ops *real;
-static unsigned long n_calls;
-
-static int c_read(void *be, const char *p, char *b, size_t s)
-{
-	n_calls++;
-	return real->read(be, p, b, s);
-}
-
-static int c_list(void *be, const char *p, apm_list_fn fn, void *d)
-{
-	n_calls++;
-	return real->list(be, p, fn, d);
-}
-
-static int c_link(void *be, const char *p, char *b, size_t s)
-{
-	n_calls++;
-	return real->readlink(be, p, b, s);
-}
-
-static int c_holders(void *be, struct apm_holder *hs, unsigned int n)
-{
-	n_calls++;
-	return real->vfio_holders(be, hs, n);
-}
+static struct seam_count calls;
 
 static double cpu_ms(void)
 {
@@ -96,22 +71,22 @@ static int drain(struct apm_watch *w, struct step *s)
 	for (;;) {
 		struct apm_host *h;
 		struct apm_delta *d;
-		unsigned long c0 = n_calls;
+		unsigned long c0 = seam_count_total(&calls);
 		double t0 = cpu_ms();
 		int rc = apm_watch_process(w, &h, &d);
 
 		s->engine += cpu_ms() - t0;
-		s->engine_calls += n_calls - c0;
+		s->engine_calls += seam_count_total(&calls) - c0;
 		if (rc < 0)
 			return rc;
 		if (!rc)
 			return 0;
 		s->batches++;
-		c0 = n_calls;
+		c0 = seam_count_total(&calls);
 		t0 = cpu_ms();
 		apm_host_foreach_warning(h, count_warning, &s->warns);
 		s->warnings += cpu_ms() - t0;
-		s->warning_calls += n_calls - c0;
+		s->warning_calls += seam_count_total(&calls) - c0;
 		apm_host_unref(h);
 		apm_delta_unref(d);
 	}
@@ -144,13 +119,7 @@ int main(int argc, char **argv)
 		fprintf(stderr, "bench-watch: %s: %s\n", argv[1], strerror(-rc));
 		return 1;
 	}
-	real = ctx->ops;
-	counted = *real;
-	counted.read = c_read;
-	counted.list = c_list;
-	counted.readlink = c_link;
-	counted.vfio_holders = c_holders;
-	ctx->ops = &counted;
+	seam_count_start(ctx, &calls);
 	rc = apm_host_load(ctx, 0, &h);
 	if (!rc)
 		rc = apm_watch_new(h, &w);
@@ -185,7 +154,7 @@ int main(int argc, char **argv)
 	if (rc)
 		fprintf(stderr, "bench-watch: %s\n", strerror(-rc));
 	apm_watch_unref(w);
-	ctx->ops = real;
+	seam_count_stop(ctx);
 	apm_ctx_unref(ctx);
 	return rc ? 1 : 0;
 }
