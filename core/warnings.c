@@ -147,10 +147,50 @@ void apm_host_get_warning_stats(const struct apm_host *h, unsigned int *reused,
 }
 
 /* One walk: the APQN set is reused from warning to warning. */
+/* An APQN set and the adapters it may have bits on (lo > hi: none), so that it is walked there only. */
+struct bset {
+	struct apm_apqns *s;
+	unsigned int lo, hi;
+};
+
+#define WORDS_PER_ADAPTER (APR_BITS / 64)
+
+static void bset_zero(struct bset *b)
+{
+	if (b->lo <= b->hi)
+		memset(&b->s->w[b->lo * WORDS_PER_ADAPTER], 0,
+		       (b->hi - b->lo + 1) * WORDS_PER_ADAPTER * sizeof(b->s->w[0]));
+	b->lo = APR_BITS;
+	b->hi = 0;
+}
+
+static void bset_add(struct bset *b, unsigned int a, unsigned int q)
+{
+	apm_apqns_add(b->s, a, q);
+	if (a < b->lo)
+		b->lo = a;
+	if (a > b->hi)
+		b->hi = a;
+}
+
+static unsigned int bset_count(const struct bset *b)
+{
+	unsigned int n = 0;
+
+	for (unsigned int i = b->lo * WORDS_PER_ADAPTER;
+	     b->lo <= b->hi && i < (b->hi + 1) * WORDS_PER_ADAPTER; i++)
+		if (b->s->w[i])
+			n += (unsigned int)__builtin_popcountll(b->s->w[i]);
+	return n;
+}
+
 struct walk {
 	struct apm_host *h;
 	struct wc_list *out;
-	struct apm_apqns *set, *chk; /* chk: a guest's checkstopped queues */
+	struct bset set, chk; /* chk: a guest's checkstopped queues */
+	/* The domains with a queue of the host's zcrypt drivers (host_queues), once known. */
+	struct apr_mask host_doms;
+	bool host_doms_known;
 };
 
 /* Keep a warning with set's APQNs (in adapter, domain order) and the sentence b. */
@@ -159,7 +199,7 @@ static int emit(struct walk *w, enum apm_warning_code code, const struct apm_mde
 {
 	struct wc_list *l = w->out;
 	struct wc_item *it;
-	unsigned int n = apm_apqns_count(w->set), k = 0;
+	unsigned int n = bset_count(&w->set), k = 0;
 
 	(void)m;
 	if (!b->s)
@@ -185,8 +225,9 @@ static int emit(struct walk *w, enum apm_warning_code code, const struct apm_mde
 		return -ENOMEM;
 	}
 	/* The set's bits in ascending order are the APQNs in adapter, domain order. */
-	for (unsigned int i = 0; i < ARRAY_SIZE(w->set->w); i++)
-		for (uint64_t x = w->set->w[i]; x; x &= x - 1) {
+	for (unsigned int i = w->set.lo * WORDS_PER_ADAPTER;
+	     w->set.lo <= w->set.hi && i < (w->set.hi + 1) * WORDS_PER_ADAPTER; i++)
+		for (uint64_t x = w->set.s->w[i]; x; x &= x - 1) {
 			unsigned int bit = i * 64 + (unsigned int)__builtin_ctzll(x);
 
 			it->apqns[k++] = (struct apm_apqn){ bit / APR_BITS, bit % APR_BITS };
@@ -197,14 +238,32 @@ static int emit(struct walk *w, enum apm_warning_code code, const struct apm_mde
 	return 0;
 }
 
-/* The queues of the host's zcrypt drivers on domain q (a queue device: a usage domain). */
-static unsigned int host_queues(const struct apm_host *h, unsigned int q, struct apm_apqns *set)
+static bool host_queue(const struct apm_host *h, unsigned int a, unsigned int q)
 {
-	apm_apqns_zero(set);
+	return (h->queue[a][q] & APM_Q_EXISTS) && apr_default_owned(&h->rules, a, q);
+}
+
+/* The queues of the host's zcrypt drivers on domain q (a queue device: a usage domain). */
+static unsigned int host_queues(struct walk *w, unsigned int q)
+{
+	const struct apm_host *h = w->h;
+
+	/* Which domains have any, once per walk: most control domains have none. */
+	if (!w->host_doms_known) {
+		apr_mask_zero(&w->host_doms);
+		for (unsigned int a = 0; a < APR_BITS; a++)
+			for (unsigned int d = 0; d < APR_BITS; d++)
+				if (host_queue(h, a, d))
+					apr_mask_set(&w->host_doms, d);
+		w->host_doms_known = true;
+	}
+	bset_zero(&w->set);
+	if (!apr_mask_test(&w->host_doms, q))
+		return 0;
 	for (unsigned int a = 0; a < APR_BITS; a++)
-		if ((h->queue[a][q] & APM_Q_EXISTS) && apr_default_owned(&h->rules, a, q))
-			apm_apqns_add(set, a, q);
-	return apm_apqns_count(set);
+		if (host_queue(h, a, q))
+			bset_add(&w->set, a, q);
+	return bset_count(&w->set);
 }
 
 static int control_warnings(struct walk *w, unsigned int i)
@@ -218,8 +277,8 @@ static int control_warnings(struct walk *w, unsigned int i)
 		struct apm_buf b = { 0 }, l = { 0 };
 		unsigned int j;
 
-		if (host_queues(h, dom, w->set)) {
-			apm_apqns_text(w->set, &l, "    ");
+		if (host_queues(w, dom)) {
+			apm_apqns_text(w->set.s, &l, "    ");
 			apm_buf_printf(
 				&b,
 				"mdev %s: control domain 0x%02x is a usage domain of the host (its guest could change the keys of %s)",
@@ -235,10 +294,10 @@ static int control_warnings(struct walk *w, unsigned int i)
 				break;
 		if (j == h->nmdevs)
 			continue;
-		apm_apqns_zero(w->set);
+		bset_zero(&w->set);
 		for (unsigned int a = apr_mask_next(&h->mdevs[j].m.apm, 0); a < APR_BITS;
 		     a = apr_mask_next(&h->mdevs[j].m.apm, a + 1))
-			apm_apqns_add(w->set, a, dom);
+			bset_add(&w->set, a, dom);
 		apm_buf_printf(&b, "mdev %s: control domain 0x%02x is a usage domain of mdev %s",
 			       m->label, dom, h->mdevs[j].label);
 		rc = emit(w, APM_WARNING_CONTROL_MDEV_USAGE, m, &h->mdevs[j], (int)dom, &b);
@@ -248,7 +307,7 @@ static int control_warnings(struct walk *w, unsigned int i)
 	if (apr_mask_empty(&m->m.aqm) && !apr_mask_empty(&m->m.adm)) {
 		struct apm_buf b = { 0 };
 
-		apm_apqns_zero(w->set);
+		bset_zero(&w->set);
 		apm_buf_printf(
 			&b,
 			"mdev %s: control domains but no usage domains (ap-check refuses to start it)",
@@ -265,11 +324,11 @@ static int queue_warning(struct walk *w, const struct apm_mdev *m, const char *g
 						       APM_WARNING_GUEST_QUEUE_CHKSTOP };
 	static const char *const words[] = { "deconfigured", "checkstopped" };
 	struct apm_buf b = { 0 }, l = { 0 };
-	unsigned int n = apm_apqns_count(w->set);
+	unsigned int n = bset_count(&w->set);
 
 	if (!n)
 		return 0;
-	apm_apqns_text(w->set, &l, "    ");
+	apm_apqns_text(w->set.s, &l, "    ");
 	apm_buf_printf(&b, "mdev %s: %s's %s %s %s %s", m->label, guest,
 		       n == 1 ? "queue" : "queues", l.s ? l.s : "", n == 1 ? "is" : "are",
 		       words[what]);
@@ -307,10 +366,10 @@ static int guest_warnings(struct walk *w, const struct apm_mdev *m)
 
 		if (!c->has_card || (c->chkstop != 1 && c->config != 0))
 			continue;
-		apm_apqns_zero(w->set);
+		bset_zero(&w->set);
 		for (unsigned int q = apr_mask_next(&m->m.saqm, 0); q < APR_BITS;
 		     q = apr_mask_next(&m->m.saqm, q + 1))
-			apm_apqns_add(w->set, a, q);
+			bset_add(&w->set, a, q);
 		apm_buf_printf(&b, "mdev %s: %s has adapter 0x%02x, %s", m->label, guest, a,
 			       c->chkstop == 1 ? "checkstopped" : "configured off");
 		rc = emit(w,
@@ -321,8 +380,8 @@ static int guest_warnings(struct walk *w, const struct apm_mdev *m)
 			return rc;
 	}
 	/* Queue by queue, on the adapters that work: what lszcrypt shows per APQN. */
-	apm_apqns_zero(w->set);
-	apm_apqns_zero(w->chk);
+	bset_zero(&w->set);
+	bset_zero(&w->chk);
 	for (unsigned int a = apr_mask_next(&m->m.sapm, 0); a < APR_BITS;
 	     a = apr_mask_next(&m->m.sapm, a + 1)) {
 		const struct apm_card *c = &h->cards[a];
@@ -334,12 +393,16 @@ static int guest_warnings(struct walk *w, const struct apm_mdev *m)
 			int state = queue_state(h, a, q);
 
 			if (state >= 0)
-				apm_apqns_add(state ? w->chk : w->set, a, q);
+				bset_add(state ? &w->chk : &w->set, a, q);
 		}
 	}
 	rc = queue_warning(w, m, guest, 0);
 	if (!rc) {
-		*w->set = *w->chk;
+		struct bset t = w->set;
+
+		/* The checkstopped ones are the set now (the old set is zeroed at its next use). */
+		w->set = w->chk;
+		w->chk = t;
 		rc = queue_warning(w, m, guest, 1);
 	}
 	return rc;
@@ -449,11 +512,11 @@ static int build(struct apm_host *h)
 	bool control_kept = false;
 	int rc = 0;
 
-	w.set = malloc(sizeof(*w.set));
-	w.chk = malloc(sizeof(*w.chk));
+	w.set = (struct bset){ calloc(1, sizeof(*w.set.s)), APR_BITS, 0 };
+	w.chk = (struct bset){ calloc(1, sizeof(*w.chk.s)), APR_BITS, 0 };
 	if (c)
 		c->m = calloc(h->nmdevs ? h->nmdevs : 1, sizeof(*c->m));
-	if (!c || !c->m || !xdiff || !w.set || !w.chk) {
+	if (!c || !c->m || !xdiff || !w.set.s || !w.chk.s) {
 		rc = -ENOMEM;
 		goto out;
 	}
@@ -525,8 +588,8 @@ static int build(struct apm_host *h)
 out:
 	apm_wcache_unref(c);
 	free(xdiff);
-	free(w.set);
-	free(w.chk);
+	free(w.set.s);
+	free(w.chk.s);
 	return rc;
 }
 
