@@ -326,26 +326,31 @@ struct groups {
 	int head[GROUP_HASH];
 };
 
-static void queue_key(struct apm_host *h, unsigned int a, unsigned int q, struct qkey *k)
+static int queue_key(struct apm_host *h, unsigned int a, unsigned int q, struct qkey *k)
 {
-	struct apm_queue_info qi;
+	struct apm_queue *qu;
 	struct apm_mdev *md;
+	int rc = apm_host_lookup_queue(h, a, q, &qu);
 
-	apm_host_get_queue(h, a, q, &qi);
-	md = qi.mdev >= 0 ? apm_host_get_mdev(h, (unsigned int)qi.mdev) : NULL;
+	if (rc)
+		return rc;
+	md = apm_queue_get_mdev(qu);
 	memset(k, 0, sizeof(*k));
-	k->exists = qi.exists;
-	k->owner_host = qi.owner_host;
-	k->in_guest_matrix = qi.in_guest_matrix;
-	k->plugged = qi.plugged;
-	k->cell = qi.cell;
-	k->driver = qi.driver;
+	k->exists = apm_queue_exists(qu);
+	k->owner_host = apm_queue_is_host_owned(qu);
+	k->in_guest_matrix = apm_queue_is_in_guest_matrix(qu);
+	k->plugged = apm_queue_is_plugged(qu);
+	k->cell = apm_queue_get_cell(qu);
+	/* The host's strings: they outlive the handle (the snapshot holds them). */
+	k->driver = apm_queue_get_driver(qu);
 	k->mdev = md ? apm_mdev_get_uuid(md) : NULL;
-	k->filtered = qi.mdev >= 0 && !qi.in_guest_matrix;
+	k->filtered = md && !k->in_guest_matrix;
 	if (k->filtered) {
-		k->filter = qi.filter;
-		memcpy(k->reason, qi.reason, sizeof(k->reason));
+		k->filter = apm_queue_get_filter(qu);
+		snprintf(k->reason, sizeof(k->reason), "%s", apm_queue_get_reason(qu));
 	}
+	apm_queue_unref(qu);
+	return 0;
 }
 
 static bool same_text(const char *x, const char *y)
@@ -406,9 +411,13 @@ static int group_queue(unsigned int a, unsigned int q, void *data)
 	struct group *g = NULL;
 	char apqn[8];
 	uint32_t hash;
+	int rc;
 
-	queue_key(gs->x, a, q, &before);
-	queue_key(gs->y, a, q, &after);
+	rc = queue_key(gs->x, a, q, &before);
+	if (!rc)
+		rc = queue_key(gs->y, a, q, &after);
+	if (rc)
+		return rc;
 	hash = hash_key(hash_key(2166136261u, &before), &after) % GROUP_HASH;
 	for (int i = gs->head[hash]; i >= 0 && !g; i = gs->g[i].next)
 		if (same_key(&gs->g[i].before, &before) && same_key(&gs->g[i].after, &after))
