@@ -1041,6 +1041,162 @@ int apm_restore_check(const struct apm_restore *r, struct apm_host *host,
 		      const struct apm_config *cfg, const char *uuid, const struct apm_keys *keys,
 		      int (*fn)(const struct apm_replug_verdict *v, void *data), void *data);
 
+/*
+ * A guided migration: the ordered steps of an unplug (before a live
+ * migration: write the restore file, take the matrix from the guest, read
+ * the master-key patterns, detach the vfio-ap hostdev), of a replug on the
+ * target (the mdev exists, assign, verify the guest matrix, attach the
+ * hostdev, optionally write the mdevctl definition) or of a rollback (the
+ * replug's steps on the source, from its restore file).  Each step's state
+ * is read from the host and the restore file when the object is made, so
+ * a migration interrupted anywhere (an error, SIGKILL, power loss) is
+ * resumed by making it again and running it.  Everything it says (the
+ * account of each step, errors) goes to the progress function as lines
+ * of text safe for a terminal (untrusted parts escaped as
+ * apm_text_escape() does).  The libvirt step runs the `virsh` found on the
+ * PATH (attach-device / detach-device DOMAIN XMLFILE --live).  Not
+ * thread-safe; one object is used by one thread at a time.  Since: 2
+ */
+struct apm_migration;
+
+enum apm_migration_kind {
+	APM_MIGRATION_UNPLUG = 0, /* take a running guest's matrix before a migration */
+	APM_MIGRATION_REPLUG,	  /* give it again on the target */
+	APM_MIGRATION_ROLLBACK,	  /* give it again on the source (the migration is cancelled) */
+};
+
+struct apm_migration_opts {
+	const char *file;	 /* the restore file (unplug: written unless it exists) */
+	const char *uuid;	 /* unplug: the mdev (UUID, prefix, label, guest); replug:
+				  * the mdev to plug (NULL: the file's) */
+	struct apm_config *cfg;	 /* libvirt domains, definitions (NULL: none); referenced */
+	bool libvirt;		 /* run virsh for the hostdev step, else only say how */
+	bool create;		 /* replug: create the mdev when it is missing */
+	bool persist;		 /* replug: also write the mdevctl definition (a step 5) */
+	bool dry_run;		 /* unplug: apm_migration_run() only shows what it would do */
+};
+
+/*
+ * Make a migration of host (referenced; replaced by fresh reads as the
+ * steps go).  An unplug looks the mdev up and, when opts->file exists,
+ * resumes from it (refused when it records another mdev or another host),
+ * else records the mdev as it is now (written by step 1).  A replug or
+ * rollback reads opts->file (refused as apm_restore_load() refuses).  0
+ * and *m; -ENODEV / -ENOTUNIQ (unplug: no mdev, several match), -EFBIG
+ * (the matrix does not fit the one page a kernel before 6.10 shows it
+ * in), -EINVAL (the file is not a restore file, or not of this mdev or
+ * host), -ENOMEM or -errno, with a sentence in err (may be NULL), safe
+ * for a terminal.  Since: 2
+ */
+int apm_migration_new(struct apm_host *host, enum apm_migration_kind kind,
+		      const struct apm_migration_opts *opts, struct apm_migration **m, char *err,
+		      size_t errsize);
+struct apm_migration *apm_migration_ref(struct apm_migration *m);
+struct apm_migration *apm_migration_unref(struct apm_migration *m);
+enum apm_migration_kind apm_migration_get_kind(const struct apm_migration *m);
+/* The mdev (lower case), the restore file and its record (all borrowed).  Since: 2 */
+const char *apm_migration_get_uuid(const struct apm_migration *m);
+const char *apm_migration_get_file(const struct apm_migration *m);
+const struct apm_restore *apm_migration_get_restore(const struct apm_migration *m);
+/* An unplug that found its restore file on disk (a resumed one).  Since: 2 */
+bool apm_migration_is_resumed(const struct apm_migration *m);
+/*
+ * What the migration is about, several lines (borrowed, escaped): the
+ * mdev, guest and domain, the source host, the adapters, domains and
+ * control domains and, for an unplug, every APQN and what the guest will
+ * notice.  Since: 2
+ */
+const char *apm_migration_get_summary(const struct apm_migration *m);
+
+/* What a progress function is told. */
+enum apm_migration_event_kind {
+	APM_MIGRATION_EVENT_INFO = 0, /* a line of the account */
+	APM_MIGRATION_EVENT_ERROR,    /* a line of what stopped a step or is wrong */
+	APM_MIGRATION_EVENT_STEP,     /* step `step` is done (now, or it was) */
+	APM_MIGRATION_EVENT_KEYS,     /* text: the mask writes made to read the keys, one a line */
+};
+struct apm_migration_event {
+	enum apm_migration_event_kind kind;
+	unsigned int step; /* 1-based; 0: not about one step */
+	const char *text;  /* one line, no newline (KEYS: several); escaped */
+};
+/* fn is called with every event of the calls that follow; NULL: none.  Since: 2 */
+void apm_migration_set_progress(struct apm_migration *m,
+				void (*fn)(const struct apm_migration_event *ev, void *data),
+				void *data);
+
+enum apm_migration_step_state {
+	APM_MIGRATION_STEP_PENDING = 0,
+	APM_MIGRATION_STEP_DONE,
+	APM_MIGRATION_STEP_FAILED,
+	APM_MIGRATION_STEP_BY_HAND, /* left to the operator (no --libvirt): the command was said */
+};
+struct apm_migration_step {
+	const char *name;    /* "take every adapter, domain and control domain from the guest" */
+	const char *changes; /* what it changes on the host or on disk (escaped) */
+	enum apm_migration_step_state state;
+};
+/* The steps, in order (4, or 5 for a replug with persist); step i (0-based), or -ENOENT.  Since: 2 */
+unsigned int apm_migration_get_step_count(const struct apm_migration *m);
+int apm_migration_get_step(const struct apm_migration *m, unsigned int i,
+			   struct apm_migration_step *step);
+/*
+ * Run step i (0-based) when it is pending, after the ones before it (it
+ * runs those that are pending first); a step that is done is only
+ * reported.  0; -EPROTO when the kernel's answer or the host afterwards
+ * is not what was asked (a mismatch); -EPERM when the check refuses an
+ * APQN; other -errno when a write, virsh or a read fails.  A failed step
+ * says so and why through the progress function, and how to go on.  Since: 2
+ */
+int apm_migration_run_step(struct apm_migration *m, unsigned int i);
+/*
+ * Run every pending step, in order, stopping at the first that fails;
+ * then the final state's sentence as an INFO event.  A dry-run unplug
+ * writes nothing: it says what step 2 would write and the kernel's
+ * predicted answer (-EPERM when refused).  Returns as
+ * apm_migration_run_step().  Since: 2
+ */
+int apm_migration_run(struct apm_migration *m);
+
+/* The verdict of an APQN for this migration: pluggable, not, or keys not compared. */
+enum apm_migration_verdict {
+	APM_MIGRATION_PLUGGABLE = 0,
+	APM_MIGRATION_REFUSED,
+	APM_MIGRATION_KEYS_UNKNOWN,
+};
+/*
+ * The replug check (apm_restore_check()) of the restore file against the
+ * host: the master-key patterns read first (lending free queues to zcrypt
+ * unless the context is read-only; the writes as a KEYS event), then fn
+ * per APQN with its verdict; fn NULL: each verdict as an INFO line
+ * ("  refused  06.0047: ...").  A rollback counts only whether the APQNs
+ * are still free.  0 (the counts: apm_migration_get_check_counts()), or
+ * -errno.  Since: 2
+ */
+int apm_migration_check(struct apm_migration *m,
+			int (*fn)(const struct apm_replug_verdict *v,
+				  enum apm_migration_verdict verdict, void *data),
+			void *data);
+void apm_migration_get_check_counts(const struct apm_migration *m, unsigned int *pluggable,
+				    unsigned int *refused, unsigned int *keys_unknown);
+
+/* Where a migration stands. */
+enum apm_migration_state {
+	APM_MIGRATION_NOT_STARTED = 0, /* no step is done */
+	APM_MIGRATION_PARTLY_DONE,     /* some are: run it again to resume (or roll back) */
+	APM_MIGRATION_BY_HAND,	       /* apmatrix's part is done; the hostdev step is the operator's */
+	APM_MIGRATION_READY,	       /* unplugged: the guest is ready to migrate */
+	APM_MIGRATION_REPLUGGED,       /* replugged (or rolled back) as the file recorded */
+};
+/*
+ * The state after the last run (or as found when made), and what to do
+ * next in a sentence (borrowed, escaped; "" when nothing).  Since: 2
+ */
+enum apm_migration_state apm_migration_get_state(const struct apm_migration *m);
+const char *apm_migration_get_next(const struct apm_migration *m);
+/* "not started", "partly done", "hostdev by hand", "ready to migrate", "replugged".  Since: 2 */
+const char *apm_migration_state_name(enum apm_migration_state state);
+
 /* ---------------------------------------------- persistent configuration */
 
 /*
