@@ -20,6 +20,9 @@
  * here: the library's change calls stay in this file.
  */
 #include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/wait.h>
@@ -497,7 +500,171 @@ unsigned int pending_confirm(struct app *app)
 	return REACT_REDRAW | REACT_RELAYOUT;
 }
 
-unsigned int pending_child_done(struct app *app)
+/* -------------------------------------------------- a migration's steps */
+
+/*
+ * The child says, one a line: "I text", "E text" (what the steps say),
+ * "S N name" (step N is done), then "T I STATE" per step and last
+ * "F RC STATE next".  The text is the library's, escaped, without newlines.
+ */
+static void mig_line(int fd, char tag, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
+static void mig_line(int fd, char tag, const char *fmt, ...)
+{
+	char buf[2048];
+	va_list ap;
+	int n;
+
+	buf[0] = tag;
+	buf[1] = ' ';
+	va_start(ap, fmt);
+	n = vsnprintf(buf + 2, sizeof(buf) - 3, fmt, ap);
+	va_end(ap);
+	if (n < 0)
+		return;
+	n = n + 2 > (int)sizeof(buf) - 2 ? (int)sizeof(buf) - 2 : n + 2;
+	buf[n++] = '\n';
+	if (write(fd, buf, (size_t)n) < 0)
+		_exit(2);
+}
+
+static void mig_child_event(const struct apm_migration_event *ev, void *data)
+{
+	int fd = *(int *)data;
+
+	if (ev->kind == APM_MIGRATION_EVENT_STEP)
+		mig_line(fd, 'S', "%u %s", ev->step, ev->text);
+	else if (ev->kind != APM_MIGRATION_EVENT_KEYS)
+		mig_line(fd, ev->kind == APM_MIGRATION_EVENT_ERROR ? 'E' : 'I', "%s", ev->text);
+}
+
+static void mig_local_event(const struct apm_migration_event *ev, void *data)
+{
+	wizard_event(data, ev->kind, ev->step, ev->text);
+}
+
+/* Each step's state and the final one, to the wizard. */
+static void mig_finish_local(struct app *app, struct apm_migration *m, int rc)
+{
+	enum apm_migration_step_state st[8];
+	unsigned int n = apm_migration_get_step_count(m);
+	struct apm_migration_step s;
+
+	for (unsigned int i = 0; i < n && i < 8; i++)
+		st[i] = apm_migration_get_step(m, i, &s) ? APM_MIGRATION_STEP_PENDING : s.state;
+	wizard_finished(app, rc, apm_migration_get_state(m), st, n < 8 ? n : 8,
+			apm_migration_get_next(m));
+}
+
+unsigned int pending_run_migration(struct app *app, struct apm_migration *m, const char *what)
+{
+	struct apm_migration_step s;
+	int fds[2], rc;
+	pid_t pid;
+
+	/* The built-in simulated host lives in this process: a child's writes would be lost. */
+	if (apm_ctx_get_kind(app->ctx) == APM_HOST_SIM &&
+	    !strcmp(apm_ctx_get_source(app->ctx), "(built-in)")) {
+		apm_migration_set_progress(m, mig_local_event, app);
+		rc = apm_migration_run(m);
+		apm_migration_set_progress(m, NULL, NULL);
+		app_reload(app);
+		app_drain_events(app, false);
+		mig_finish_local(app, m, rc);
+		return REACT_REDRAW | REACT_RELAYOUT;
+	}
+	if (pipe(fds))
+		return REACT_NONE;
+	pid = fork();
+	if (pid == 0) {
+		int null = open("/dev/null", O_RDWR);
+
+		close(fds[0]);
+		/* virsh, run by the steps, must not write over the console. */
+		if (null >= 0) {
+			dup2(null, STDIN_FILENO);
+			dup2(null, STDOUT_FILENO);
+			dup2(null, STDERR_FILENO);
+		}
+		apm_migration_set_progress(m, mig_child_event, &fds[1]);
+		rc = apm_migration_run(m);
+		for (unsigned int i = 0; !apm_migration_get_step(m, i, &s); i++)
+			mig_line(fds[1], 'T', "%u %d", i, (int)s.state);
+		mig_line(fds[1], 'F', "%d %d %s", rc, (int)apm_migration_get_state(m),
+			 apm_migration_get_next(m));
+		_exit(0);
+	}
+	close(fds[1]);
+	if (pid < 0) {
+		close(fds[0]);
+		app_log(app, ROLE_ERROR, "%s: cannot fork: %s", what, strerror(errno));
+		return REACT_REDRAW;
+	}
+	app->child = pid;
+	app->child_pipe = fds[0];
+	app->child_mig = true;
+	app->child_len = 0;
+	app->child_nst = 0;
+	memset(&app->child_plan, 0, sizeof(app->child_plan));
+	snprintf(app->child_plan.what, sizeof(app->child_plan.what), "%s", what);
+	app_log(app, ROLE_TEXT, "%s: running its steps...", what);
+	return REACT_REDRAW;
+}
+
+/* The lines the child said so far; at its end (EOF) reap it and read the host. */
+static unsigned int mig_child_input(struct app *app)
+{
+	ssize_t got = read(app->child_pipe, app->child_buf + app->child_len,
+			   sizeof(app->child_buf) - 1 - app->child_len);
+	char *line, *nl;
+	int status;
+
+	if (got > 0) {
+		app->child_len += (size_t)got;
+		app->child_buf[app->child_len] = '\0';
+		line = app->child_buf;
+		while ((nl = strchr(line, '\n'))) {
+			unsigned int a;
+			int b, c, off = 0;
+
+			*nl = '\0';
+			if (line[0] == 'I' || line[0] == 'E')
+				wizard_event(app,
+					     line[0] == 'E' ? APM_MIGRATION_EVENT_ERROR
+							    : APM_MIGRATION_EVENT_INFO,
+					     0, line + 2);
+			else if (line[0] == 'S' && sscanf(line + 2, "%u %n", &a, &off) == 1)
+				wizard_event(app, APM_MIGRATION_EVENT_STEP, a, line + 2 + off);
+			else if (line[0] == 'T' && sscanf(line + 2, "%u %d", &a, &b) == 2 &&
+				 a < 8) {
+				app->child_st[a] = (enum apm_migration_step_state)b;
+				app->child_nst = a + 1 > app->child_nst ? a + 1 : app->child_nst;
+			} else if (line[0] == 'F' &&
+				   sscanf(line + 2, "%d %d %n", &b, &c, &off) == 2) {
+				wizard_finished(app, b, (enum apm_migration_state)c, app->child_st,
+						app->child_nst, line + 2 + off);
+			}
+			line = nl + 1;
+		}
+		app->child_len -= (size_t)(line - app->child_buf);
+		memmove(app->child_buf, line, app->child_len);
+		if (app->child_len + 1 >= sizeof(app->child_buf))
+			app->child_len = 0; /* a line longer than the buffer: dropped */
+		return REACT_REDRAW;
+	}
+	close(app->child_pipe);
+	waitpid(app->child, &status, 0);
+	app->child = 0;
+	app->child_mig = false;
+	/* Its writes are another process's: read the host once, then its events. */
+	app_reload(app);
+	app_drain_events(app, false);
+	if (!WIFEXITED(status) || WEXITSTATUS(status))
+		app_log(app, ROLE_ERROR, "%s: its process ended before saying how it went",
+			app->child_plan.what);
+	return REACT_REDRAW | REACT_RELAYOUT;
+}
+
+static unsigned int change_child_done(struct app *app)
 {
 	int err = EIO, status;
 
@@ -518,4 +685,11 @@ unsigned int pending_child_done(struct app *app)
 		app_log(app, ROLE_OK, "%s: done", app->child_plan.what);
 	after_change(app, &app->child_plan, -err);
 	return REACT_REDRAW | REACT_RELAYOUT;
+}
+
+unsigned int pending_child_done(struct app *app)
+{
+	if (app->child > 0 && app->child_mig)
+		return mig_child_input(app);
+	return change_child_done(app);
 }

@@ -439,6 +439,7 @@ static void app_free(struct app *app)
 		free(app->log_ring[i].text);
 	doc_free(&app->text_doc);
 	doc_free(&app->warnings);
+	wizard_close(app);
 	apm_watch_unref(app->watch);
 	free(app->qdown);
 	apm_host_unref(app->host);
@@ -467,6 +468,7 @@ int tui_main(struct apm_ctx *ctx, const char *prog, int argc, char **argv, bool 
 	app->help.ops = &help_view;
 	app->text.ops = &text_view;
 	app->preview.ops = &preview_view;
+	app->wizard.ops = &wizard_view;
 	setlocale(LC_ALL, "");
 	app->ascii = strcmp(nl_langinfo(CODESET), "UTF-8") != 0;
 	app->mono = getenv("NO_COLOR") && *getenv("NO_COLOR");

@@ -13,6 +13,8 @@
  * persistent.c what survives a reboot (mdevctl, 41-ap.rules, libvirt): the
  *            cells assigned in a definition only, the mdevs defined but
  *            not active, the lost-at-reboot markers, ap-check's findings;
+ * wizard.c   the guided migration, unplug and replug: steps, check, confirmation,
+ *            progress and result (its steps run through pending.c);
  * view-*.c   the views, each with its own draw and keys (struct view_ops):
  *            grid, mdevs (list and warnings), detail (the cell under the
  *            cursor), log, help, text (any text whole, scrollable) and
@@ -139,7 +141,7 @@ struct view {
 };
 
 extern const struct view_ops grid_view, mdevs_view, detail_view, log_view, help_view, text_view,
-	preview_view;
+	preview_view, wizard_view;
 
 /* view-grid.c: what a cell shows, the same for the grid and the detail view. */
 struct cell_look {
@@ -286,8 +288,29 @@ void pending_preview(const struct pending *p, struct doc *d);
 void proposal_clear(struct proposal *pr);
 /* The host was re-read while a preview is open (event: from outside). */
 void pending_host_changed(struct app *app, bool event);
-/* The forked change's end: reap, log, reload. */
+/* The forked change's end: reap, log, reload (a migration's child: what it said so far). */
 unsigned int pending_child_done(struct app *app);
+/*
+ * Run migration m's steps in a child process (in this one on the built-in
+ * simulated host, whose state is this process's): what they say goes to
+ * the wizard as it comes (wizard_event), the end to wizard_finished.
+ */
+unsigned int pending_run_migration(struct app *app, struct apm_migration *m, const char *what);
+
+/* ----------------------------------------------------------- wizard.c */
+
+struct wizard;
+/* The unplug wizard of the selected mdev (arg: the restore file, else a prompt for it). */
+unsigned int wizard_unplug(struct app *app, const char *arg);
+/* The replug wizard (arg: the restore file, else a prompt for it): the check first. */
+unsigned int wizard_replug(struct app *app, const char *arg);
+/* A line the running steps said, or step's end (APM_MIGRATION_EVENT_STEP). */
+void wizard_event(struct app *app, enum apm_migration_event_kind kind, unsigned int step,
+		  const char *text);
+/* The run's end: its return, the final state, each step's state, what to do next. */
+void wizard_finished(struct app *app, int rc, enum apm_migration_state state,
+		     const enum apm_migration_step_state *st, unsigned int n, const char *next);
+void wizard_close(struct app *app);
 
 /* -------------------------------------------------------------- app.c */
 
@@ -336,7 +359,7 @@ struct app {
 	int sel_index;
 
 	/* The views: the panels, and the one over them that has the keys (or NULL). */
-	struct view grid, mdevs, detail, log, help, text, preview;
+	struct view grid, mdevs, detail, log, help, text, preview, wizard;
 	struct view *modal;
 	char text_title[96];
 	struct doc text_doc;
@@ -346,6 +369,14 @@ struct app {
 	pid_t child;
 	int child_pipe;
 	struct plan child_plan;
+	/* The guided migration's wizard (wizard.c), and whether the child runs its steps. */
+	struct wizard *wiz;
+	char wiz_uuid[37];
+	bool child_mig;
+	char child_buf[4096];
+	size_t child_len;
+	enum apm_migration_step_state child_st[8];
+	unsigned int child_nst;
 
 	/* A one-line prompt (goto, create, guest name, select). */
 	bool prompting;

@@ -929,6 +929,113 @@ has "online again" undo.3.txt "undo of change #2: set queue 05.0001 online: done
 has "another tool moved it: refused" undo-preview.3.txt "verdict: ESTALE: it cannot be undone"
 has "and why" undo-preview.3.txt "adapter 0x04 was taken from mdev 8f2a7c10-5d3e-4b6a-9c1f-0e7d2b4a6c58"
 
+# The migration wizard (Z unplug, R replug): the steps and what each
+# changes, the check of every APQN, a confirmation naming the guest and
+# every APQN, the progress, the result.  Two hosts (state files) with a
+# libvirt domain and a virsh stand-in that does what QEMU does.
+G=62177883-f1bb-47f0-914d-32a22e3a8804
+cat >mig-src.ini <<INI
+[host]
+name = hostA
+aqmask = -4,-0x47
+[lpar]
+adapters = 0x05:CEX7C,0x06:CEX7C,0x07:CEX7A
+usage_domains = 0x01,0x04,0x47
+control_domains = 0x01,0x04,0x47,0x50
+[mdev $G]
+adapters = 5-7
+domains = 4,0x47
+control_domains = 0x50
+guest = dom1
+INI
+mig_tgt() {
+	printf '[host]\nname = hostB\naqmask = -4,-0x47\n[lpar]\nadapters = 0x05:CEX7C,0x06:CEX7C,0x07:CEX7A\nusage_domains = 0x01,0x04,0x47\ncontrol_domains = 0x01,0x04,0x47,0x50\n%s\n' "$2" >"$1"
+}
+mig_tgt mig-tgt.ini ""
+mig_tgt mig-aes.ini "[masterkeys 05.0047]
+aes_cur = valid 0x8b02aa55aa55aa55"
+mkdir -p bin migroot/run/libvirt/qemu
+cat >migroot/run/libvirt/qemu/dom1.xml <<XML
+<domstatus state='running' reason='booted' pid='4242'>
+  <domain type='kvm' id='1'>
+    <name>dom1</name>
+    <devices>
+      <hostdev mode='subsystem' type='mdev' managed='no' model='vfio-ap'>
+        <source><address uuid='$G'/></source>
+      </hostdev>
+    </devices>
+  </domain>
+</domstatus>
+XML
+cat >bin/virsh <<'SH'
+#!/bin/sh
+uuid=$(sed -n "s/.*uuid='\([^']*\)'.*/\1/p" "$3")
+case $1 in
+detach-device) "$APMATRIX" --sim="$VIRSH_SIM" sim guest-detach "$uuid" ;;
+attach-device) "$APMATRIX" --sim="$VIRSH_SIM" sim guest-attach "$uuid" "$2" ;;
+*) exit 1 ;;
+esac
+SH
+chmod +x bin/virsh
+# mig NAME HOST: run NAME.script on HOST with the virsh stand-in; compare its screens.
+mig() {
+	rm -f "$1".*.txt "$1".*.txt.roles
+	PATH=$work/bin:$PATH VIRSH_SIM=$2 APMATRIX_CONFIG_ROOT=$work/migroot \
+		"$APMATRIX" --sim="$2" tui --script "$1.script" --size 100x40 >out 2>err
+	is "$1: the script ran" 0 "$?"
+	for f in "$1".*.txt; do
+		# The restore file's time and virsh's temporary file differ from run to run (same widths).
+		sed -i 's/recorded [0-9T:-]*Z/recorded YYYY-MM-DDTHH:MM:SSZ/; s/apmatrix-hostdev-....../apmatrix-hostdev-XXXXXX/' "$f"
+		name=$1 compare "$f"
+	done
+}
+rm -f mig.json
+cat >mig-unplug.script <<'S'
+Zmig.json<Enter>
+:save-display mig-unplug.1.txt
+y
+:save-display mig-unplug.2.txt
+<Esc>
+Zmig.json<Enter>
+:save-display mig-unplug.3.txt
+q
+S
+mig mig-unplug mig-src.ini
+has "unplug: every step and what it changes" mig-unplug.1.txt "2. [to do]   take every adapter, domain and control domain from the guest"
+has "unplug: the confirmation names the guest and domain" mig-unplug.1.txt "Confirm: unplug from guest dom1 (libvirt domain dom1)"
+has "unplug: and every APQN" mig-unplug.1.txt "taking away these 6 APQNs: 05.0004 05.0047 06.0004 06.0047 07.0004 07.0047"
+has "unplug: virsh detached the hostdev" mig-unplug.2.txt "step 4: mdev $G is no longer held by the guest"
+has "unplug: each step's result as a word" mig-unplug.2.txt "4. [done]    detach the vfio-ap hostdev from the domain"
+has "unplug: the final state" mig-unplug.2.txt "Result: ready to migrate; next: on the target: apmatrix replug --check --from mig.json"
+has "unplug again: resumed, every step done" mig-unplug.3.txt "Every step is done: on the target: apmatrix replug --check"
+hasnt "unplug again: no y" mig-unplug.3.txt "y: run the steps"
+is "unplug: the source's mdev is empty and free" "[] [] [] False" "$("$APMATRIX" --sim=mig-src.ini show --json | python3 -c "import json,sys; m=json.load(sys.stdin)['mdevs'][0]; print(m['adapters'], m['domains'], m['control_domains'], m['in_use'])")"
+cat >mig-replug.script <<'S'
+Rmig.json<Enter>
+:save-display mig-replug.1.txt
+y
+:save-display mig-replug.2.txt
+q
+S
+mig mig-replug mig-tgt.ini
+has "replug: the check of every APQN before anything" mig-replug.1.txt "6 can be plugged with the same keys, 0 refused, 0 with keys not compared"
+has "replug: the confirmation" mig-replug.1.txt "Confirm: plug into guest dom1 (libvirt domain dom1)"
+has "replug: the mdev created" mig-replug.2.txt "step 1: created mdev $G"
+has "replug: the final state" mig-replug.2.txt "Result: replugged; next: when all is well: apmatrix unplug --done mig.json"
+is "replug: the target's mdev has the matrix, in use by dom1" "[5, 6, 7] [4, 71] [80] True dom1" "$("$APMATRIX" --sim=mig-tgt.ini show --json | python3 -c "import json,sys; m=json.load(sys.stdin)['mdevs'][0]; print(m['adapters'], m['domains'], m['control_domains'], m['in_use'], m['guest'])")"
+cat >mig-refused.script <<'S'
+Rmig.json<Enter>
+:save-display mig-refused.1.txt
+y
+:save-display mig-refused.2.txt
+q
+S
+mig mig-refused mig-aes.ini
+has "refused: the APQN and both patterns named" mig-refused.1.txt "refused  05.0047: master key patterns differ (AES CUR source valid 0x"
+has "refused: said in words" mig-refused.1.txt "REFUSED: 1 APQNs cannot be plugged here (above): nothing is changed"
+hasnt "refused: no y" mig-refused.1.txt "y: run the steps"
+is "refused: y did nothing, no mdev" 0 "$(grep -c '^\[mdev' mig-aes.ini)"
+
 # --interval takes a number of milliseconds, nothing else.
 "$APMATRIX" --sim=host.ini tui --interval abc --script agree.script --size 100x30 >out 2>err
 is "--interval abc is refused" 2 "$?"
@@ -938,9 +1045,9 @@ is "--interval below 100 is refused" 2 "$?"
 
 # Every action of the table is in --list-actions (the manual's table).
 "$APMATRIX" --sim=host.ini tui --list-actions >actions.txt
-is "list-actions: one line per action" 52 "$(wc -l <actions.txt)"
+is "list-actions: one line per action" 54 "$(wc -l <actions.txt)"
 sh "$TOP_SRCDIR/doc/man.sh" "$APMATRIX" test >apmatrix.1
-is "the manual's table has every action" 52 "$(sed -n '/^\.TS/,/^\.TE/p' apmatrix.1 | grep -c '	')"
+is "the manual's table has every action" 54 "$(sed -n '/^\.TS/,/^\.TE/p' apmatrix.1 | grep -c '	')"
 is "the manual has the grid's legend (from the binary)" "$("$APMATRIX" tui --list-legend | wc -l)" \
 	"$(sed -n '/^\.SH THE GRID/,/^\.SH CONSOLE/p' apmatrix.1 | grep -c '^\.TP 5\|^\.PP')"
 is "the manual explains the mask syntax" 1 "$(grep -c '^\.SH MASKS' apmatrix.1)"

@@ -1,0 +1,118 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-or-later
+# tmux-migrate.sh - the migration wizard in a real terminal (tmux): unplug
+# a running guest on one simulated host (Z, a restore file, y), replug it
+# on another (R, the check, y), the steps running while the console keeps
+# drawing; each host's state checked afterwards with the CLI.  Then a
+# target whose AES master key differs: the wizard refuses, names the APQN,
+# and changes nothing.
+. "$TOP_SRCDIR/tests/cli/lib.sh"
+if ! command -v tmux >/dev/null; then
+	echo "1..0 # SKIP tmux is not installed (scripts/deps.sh installs it)"
+	exit 0
+fi
+cd "$work" || exit 1
+export LC_ALL=C.UTF-8 TERM=xterm-256color
+sock=$work/tmux.sock
+t() { tmux -S "$sock" "$@"; }
+wait_for() {
+	i=0
+	while [ $i -lt 150 ]; do
+		t capture-pane -p -t apm >pane 2>/dev/null
+		grep -qF -- "$1" pane && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
+G=62177883-f1bb-47f0-914d-32a22e3a8804
+host() { # FILE NAME [EXTRA]
+	printf '[host]\nname = %s\naqmask = -4,-0x47\n[lpar]\nadapters = 0x05:CEX7C,0x06:CEX7C,0x07:CEX7A\nusage_domains = 0x01,0x04,0x47\ncontrol_domains = 0x01,0x04,0x47,0x50\n%s\n' "$2" "${3:-}" >"$1"
+}
+host src.ini hostA "[mdev $G]
+adapters = 5-7
+domains = 4,0x47
+control_domains = 0x50
+guest = dom1"
+host tgt.ini hostB
+host aes.ini hostC "[masterkeys 05.0047]
+aes_cur = valid 0x8b02aa55aa55aa55"
+mkdir -p bin root/run/libvirt/qemu
+cat >root/run/libvirt/qemu/dom1.xml <<XML
+<domstatus state='running' reason='booted' pid='4242'>
+  <domain type='kvm' id='1'>
+    <name>dom1</name>
+    <devices>
+      <hostdev mode='subsystem' type='mdev' managed='no' model='vfio-ap'>
+        <source><address uuid='$G'/></source>
+      </hostdev>
+    </devices>
+  </domain>
+</domstatus>
+XML
+# The virsh stand-in does what QEMU does, slowly: the console must keep drawing meanwhile.
+cat >bin/virsh <<'SH'
+#!/bin/sh
+sleep 1
+uuid=$(sed -n "s/.*uuid='\([^']*\)'.*/\1/p" "$3")
+case $1 in
+detach-device) "$APMATRIX" --sim="$VIRSH_SIM" sim guest-detach "$uuid" ;;
+attach-device) "$APMATRIX" --sim="$VIRSH_SIM" sim guest-attach "$uuid" "$2" ;;
+*) exit 1 ;;
+esac
+SH
+chmod +x bin/virsh
+mdev() { # FILE EXPR on the mdev G of `show --json`
+	"$APMATRIX" --sim="$1" show --json 2>/dev/null |
+		python3 -c "import json,sys; m=[x for x in json.load(sys.stdin)['mdevs'] if x['uuid']=='$G']; print($2)"
+}
+console() { # HOST: the console on HOST in a fresh tmux session
+	t kill-server 2>/dev/null
+	t new-session -d -s apm -x 100 -y 40 \
+		"PATH='$work/bin:$PATH' VIRSH_SIM='$work/$1' APMATRIX_CONFIG_ROOT='$work/root' '$APMATRIX' --sim='$work/$1'; echo EXIT=\$?; sleep 5"
+	wait_for "mdevs (Tab)"
+}
+
+console src.ini && ok "the console runs on the source" || { not_ok "the console starts"; show_file pane; }
+t send-keys -t apm Z
+wait_for "restore file to write" && ok "Z asks for the restore file" || { not_ok "Z prompts"; show_file pane; }
+t send-keys -t apm "$work/r.json" Enter
+wait_for "taking away these 6 APQNs" && ok "the wizard names every APQN" || { not_ok "the wizard opens"; show_file pane; }
+grep -qF "unplug from guest dom1 (libvirt domain dom1)" pane && ok "and the guest" || not_ok "the guest named"
+t send-keys -t apm y
+wait_for "running: virsh detach-device dom1" && ok "progress shows while the steps run" || { not_ok "progress"; show_file pane; }
+# virsh sleeps a second: the console still answers a key meanwhile (Up scrolls).
+grep -qF "Result:" pane && not_ok "the run was over before its progress showed" || ok "the result is not there yet"
+wait_for "Result: ready to migrate" && ok "the final state: ready to migrate" || { not_ok "ready to migrate"; show_file pane; }
+grep -qF "4. [done]" pane && ok "every step's result in words" || not_ok "step results"
+is "the source's mdev is empty and not held" "[] [] [] False" "$(mdev src.ini "m[0]['adapters'], m[0]['domains'], m[0]['control_domains'], m[0]['in_use']" | tr -d ',()' | sed 's/\] \[/] [/g')"
+t send-keys -t apm n
+t send-keys -t apm q
+wait_for "EXIT=0" && ok "q quits" || not_ok "q quits"
+"$APMATRIX" --sim=src.ini mdev remove $G >/dev/null 2>&1
+
+console tgt.ini
+t send-keys -t apm R
+wait_for "restore file to plug from" && ok "R asks for the restore file" || { not_ok "R prompts"; show_file pane; }
+t send-keys -t apm "$work/r.json" Enter
+wait_for "6 can be plugged with the same keys, 0 refused" && ok "the check comes before anything" || { not_ok "the check"; show_file pane; }
+t send-keys -t apm y
+wait_for "Result: replugged" && ok "the final state: replugged" || { not_ok "replugged"; show_file pane; }
+is "the target's mdev: the recorded matrix, held by dom1" "[5, 6, 7] [4, 71] [80] True dom1" \
+	"$(mdev tgt.ini "m[0]['adapters'], m[0]['domains'], m[0]['control_domains'], m[0]['in_use'], m[0]['guest']" | sed "s/^(//; s/)$//; s/\], \[/] [/g; s/\], /] /; s/, '/ /; s/'//g")"
+t send-keys -t apm n q
+wait_for "EXIT=0" && ok "q quits" || not_ok "q quits"
+
+cp aes.ini aes-before.ini
+console aes.ini
+t send-keys -t apm R "$work/r.json" Enter
+wait_for "REFUSED: 1 APQNs cannot be plugged here" && ok "a changed AES key: refused in the wizard" || { not_ok "refused"; show_file pane; }
+grep -qF "refused  05.0047: master key patterns differ" pane && ok "the APQN named" || { not_ok "the APQN named"; show_file pane; }
+grep -qF "y: run the steps" pane && not_ok "y is offered" || ok "y is not offered"
+t send-keys -t apm y
+sleep 0.5
+is "y changed nothing: no mdev" 0 "$(grep -c '^\[mdev' aes.ini)"
+t send-keys -t apm n q
+wait_for "EXIT=0" && ok "q quits" || not_ok "q quits"
+t kill-server 2>/dev/null
+done_testing
