@@ -230,6 +230,11 @@ static int replug_check(struct front *f, struct apm_migration *m)
 		json_object_object_add(src, "created",
 				       json_object_new_string(apm_restore_get_created(r)));
 		json_object_object_add(f->doc, "source", src);
+		json_object_object_add(
+			f->doc, "refusal",
+			apm_migration_get_refusal(m)
+				? json_object_new_string(apm_migration_get_refusal(m))
+				: NULL);
 		rc = apm_migration_check(m, on_verdict, list);
 	} else {
 		fputs(apm_migration_get_summary(m), stdout);

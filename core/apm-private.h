@@ -73,6 +73,7 @@ struct apm_holder {
 	int group;		  /* asked */
 	int rc;			  /* 1 held (name filled, maybe ""), 0 nobody, -EACCES unknown */
 	char name[APM_GUEST_MAX]; /* the holder's guest name (QEMU's -name) */
+	bool secure;		  /* a Secure Execution guest (QEMU's s390-pv-guest object) */
 };
 
 /*
@@ -214,6 +215,7 @@ struct apm_mdev {
 	int iommu_group;			    /* -1 when unknown */
 	int in_use;				    /* 1, 0, -1 unknown */
 	char guest[APM_GUEST_MAX];
+	bool secure;		    /* the holder runs a Secure Execution guest */
 	char label[APM_LABEL_SIZE]; /* label.c */
 	/*
 	 * What in_use is told from: the VFIO group's holder (1, 0, -EACCES)

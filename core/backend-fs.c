@@ -245,7 +245,23 @@ static int vfio_group_of(const char *link)
 	return *end || g > 0x7fffffff ? -1 : (int)g;
 }
 
-static void holder_name(int procfd, const char *pid, char *name, size_t size)
+/*
+ * A Secure Execution guest's QEMU: an s390-pv-guest object (-object
+ * s390-pv-guest,id=pv0, or libvirt's JSON form {"qom-type":"s390-pv-guest",
+ * ...}) or the machine property naming one (confidential-guest-support=,
+ * which only s390-pv-guest provides on s390: QEMU hw/s390x/pv.c).
+ */
+static bool secure_from_cmdline(const char *cmd, size_t len)
+{
+	const char *end = cmd + len;
+
+	for (const char *a = cmd; a < end; a += strlen(a) + 1)
+		if (strstr(a, "s390-pv-guest") || strstr(a, "confidential-guest-support="))
+			return true;
+	return false;
+}
+
+static void holder_name(int procfd, const char *pid, char *name, size_t size, bool *secure)
 {
 	char path[300], cmd[4096];
 	ssize_t len = -1;
@@ -258,9 +274,11 @@ static void holder_name(int procfd, const char *pid, char *name, size_t size)
 		close(fd);
 	}
 	name[0] = '\0';
+	*secure = false;
 	if (len > 0) {
 		cmd[len] = '\0';
 		guest_from_cmdline(cmd, (size_t)len, name, size);
+		*secure = secure_from_cmdline(cmd, (size_t)len);
 	}
 }
 
@@ -283,6 +301,7 @@ static int fs_vfio_holders(void *be, struct apm_holder *hs, unsigned int n)
 	for (unsigned int k = 0; k < n; k++) {
 		hs[k].rc = 0;
 		hs[k].name[0] = '\0';
+		hs[k].secure = false;
 	}
 	procfd = open(fs->proc, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
 	proc = procfd >= 0 ? fdopendir(procfd) : NULL;
@@ -326,7 +345,7 @@ static int fs_vfio_holders(void *be, struct apm_holder *hs, unsigned int n)
 				if (hs[k].group == g && hs[k].rc != 1) {
 					hs[k].rc = 1;
 					holder_name(procfd, pe->d_name, hs[k].name,
-						    sizeof(hs[k].name));
+						    sizeof(hs[k].name), &hs[k].secure);
 					left--;
 				}
 		}

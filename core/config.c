@@ -416,6 +416,7 @@ static int load_domain(struct apm_config *cfg, const char *dir, const char *file
 		free(path);
 		return -ENOMEM;
 	}
+	g->secure = g->secure || d.secure;
 	if (run) {
 		g->running = true;
 		snprintf(g->state, sizeof(g->state), "%s", d.state[0] ? d.state : "running");
@@ -672,6 +673,7 @@ APM_EXPORT int apm_config_get_guest(const struct apm_config *cfg, const char *uu
 		info->state = g->running ? g->state : "";
 		info->defined = def;
 		info->live = live;
+		info->secure = g->secure;
 		return 0;
 	}
 	return -ENOENT;

@@ -618,6 +618,7 @@ void apm_host_read_holders(struct apm_host *h, const bool *which)
 			continue;
 		m->holder = hs[k].rc;
 		snprintf(m->guest, sizeof(m->guest), "%s", hs[k].rc == 1 ? hs[k].name : "");
+		m->secure = hs[k].rc == 1 && hs[k].secure;
 		k++;
 	}
 	free(hs);

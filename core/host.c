@@ -599,6 +599,11 @@ APM_EXPORT const char *apm_mdev_get_guest(const struct apm_mdev *m)
 	return m->guest[0] ? m->guest : NULL;
 }
 
+APM_EXPORT bool apm_mdev_guest_is_secure(const struct apm_mdev *m)
+{
+	return m->secure;
+}
+
 APM_EXPORT int apm_mdev_in_use(const struct apm_mdev *m)
 {
 	return m->in_use;

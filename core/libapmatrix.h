@@ -593,6 +593,15 @@ int apm_host_mdev_index(const struct apm_host *host, const struct apm_mdev *mdev
 const char *apm_mdev_get_uuid(const struct apm_mdev *mdev);
 /* Guest name, or NULL when unknown or not running. */
 const char *apm_mdev_get_guest(const struct apm_mdev *mdev);
+/*
+ * Whether the process holding the mdev runs a Secure Execution (protected
+ * virtualization) guest: its QEMU command line has an s390-pv-guest object
+ * or a confidential-guest-support machine property (on s390 only
+ * s390-pv-guest provides one; QEMU docs/system/s390x/protvirt.rst); the
+ * simulated host's [mdev] guest_secure.  Such a guest cannot be
+ * live-migrated.  Since: 2
+ */
+bool apm_mdev_guest_is_secure(const struct apm_mdev *mdev);
 /* 1 in use, 0 not, -1 unknown (no permission to look): apm_mdev_is_in_use. */
 int apm_mdev_in_use(const struct apm_mdev *mdev);
 /*
@@ -1107,6 +1116,14 @@ bool apm_migration_is_resumed(const struct apm_migration *m);
  * notice.  Since: 2
  */
 const char *apm_migration_get_summary(const struct apm_migration *m);
+/*
+ * Why the migration may not run at all (borrowed, escaped), or NULL: the
+ * guest is a Secure Execution guest, which cannot be live-migrated (its
+ * QEMU's s390-pv-guest object, libvirt's <launchSecurity type='s390-pv'/>).
+ * apm_migration_run(), _run_step() and _check() then say it and return
+ * -EPERM, changing nothing.  A rollback is never refused.  Since: 2
+ */
+const char *apm_migration_get_refusal(const struct apm_migration *m);
 
 /* What a progress function is told. */
 enum apm_migration_event_kind {
@@ -1298,6 +1315,8 @@ struct apm_guest_info {
 	const char *state; /* domstatus state ("running", "paused"), "" when not running */
 	bool defined;	   /* its /etc definition has the mdev */
 	bool live;	   /* its running definition has the mdev */
+	/* Either XML has <launchSecurity type='s390-pv'/>: a Secure Execution guest.  Since: 2 */
+	bool secure;
 };
 /* The i-th domain (by name) that has uuid in either XML: 0, or -ENOENT.  Since: 2 */
 int apm_config_get_guest(const struct apm_config *cfg, const char *uuid, unsigned int i,

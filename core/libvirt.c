@@ -9,7 +9,9 @@
  *   <hostdev mode='subsystem' type='mdev' model='vfio-ap'>
  *     <source><address uuid='UUID'/></source>
  *   </hostdev>
- * under <devices> (libvirt docs/formatdomain.rst, "Host device assignment").
+ * under <devices> (libvirt docs/formatdomain.rst, "Host device assignment");
+ * a Secure Execution guest has <launchSecurity type='s390-pv'/> under
+ * <domain> (docs/kbase/s390_protected_virt.rst).
  * The XML is parsed with libxml2, without the network, without entity
  * substitution and without DTDs; a malformed file is refused with the
  * parser's line and message.
@@ -141,6 +143,13 @@ static int parse_doc(struct apm_domxml *d, const xmlNode *root, const char *name
 	xmlFree(text);
 	if (!d->name)
 		return -ENOMEM;
+	/* libvirt's s390 protected virtualization (kbase/s390_protected_virt.rst). */
+	n = child(dom, "launchSecurity");
+	if (n) {
+		char type[32];
+
+		d->secure = attr(n, "type", type, sizeof(type)) && !strcmp(type, "s390-pv");
+	}
 	return hostdevs(d, child(dom, "devices"), name, err);
 }
 

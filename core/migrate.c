@@ -35,6 +35,7 @@ enum { R_MDEV, R_ASSIGN, R_VERIFY, R_ATTACH, R_PERSIST, R_COUNT };
 #define STEPS_MAX    R_COUNT
 #define NEXT_SIZE    600
 #define CHANGES_SIZE 400
+#define REFUSAL_SIZE 600
 
 struct apm_migration {
 	int refs;
@@ -56,6 +57,7 @@ struct apm_migration {
 		enum apm_migration_step_state state;
 	} steps[STEPS_MAX];
 	unsigned int ok, refused, unknown; /* the last check */
+	char refusal[REFUSAL_SIZE];	   /* why it may not run at all, "" */
 	struct apm_buf summary;
 	enum apm_migration_state state;
 	char next[NEXT_SIZE];
@@ -388,7 +390,9 @@ static void settle(struct apm_migration *m)
 			 unplug ? " to cancel" : "");
 	} else {
 		m->state = APM_MIGRATION_NOT_STARTED;
-		snprintf(m->next, sizeof(m->next), "nothing is changed yet");
+		snprintf(m->next, sizeof(m->next), "%s",
+			 m->refusal[0] ? "nothing: it is refused (above)"
+				       : "nothing is changed yet");
 	}
 }
 
@@ -405,6 +409,39 @@ static int fail(char *err, size_t errsize, int rc, const char *fmt, ...)
 	return rc;
 }
 
+/*
+ * A Secure Execution guest cannot be live-migrated (QEMU
+ * docs/system/s390x/protvirt.rst; the kernel's vfio_ap migration series
+ * refuses it too): unplugging its AP resources for a migration would only
+ * take them away.  Told by the holder's QEMU command line or libvirt's
+ * domain XML; md NULL: only the XML (a replug's target).
+ */
+static void secure_guest(struct apm_migration *m, const struct apm_mdev *md)
+{
+	struct apm_guest_info gi = { 0 };
+	const char *domain = NULL;
+	char g[160];
+
+	for (unsigned int i = 0; m->cfg && !apm_config_get_guest(m->cfg, m->uuid, i, &gi); i++)
+		if (gi.secure) {
+			domain = gi.name;
+			break;
+		}
+	if (md && apm_mdev_guest_is_secure(md))
+		snprintf(
+			m->refusal, sizeof(m->refusal),
+			"guest %s of mdev %s is a Secure Execution guest (its QEMU has an s390-pv-guest object): a protected guest cannot be live-migrated, so it is not %s for a migration; nothing was changed",
+			esc(apm_mdev_get_guest(md) ? apm_mdev_get_guest(md) : "(unnamed)", g,
+			    sizeof(g)),
+			m->uuid, m->kind == APM_MIGRATION_UNPLUG ? "unplugged" : "replugged");
+	else if (domain)
+		snprintf(
+			m->refusal, sizeof(m->refusal),
+			"libvirt domain %s of mdev %s is a Secure Execution guest (<launchSecurity type='s390-pv'/>): a protected guest cannot be live-migrated, so it is not %s for a migration; nothing was changed",
+			esc(domain, g, sizeof(g)), m->uuid,
+			m->kind == APM_MIGRATION_UNPLUG ? "unplugged" : "replugged");
+}
+
 static int unplug_open(struct apm_migration *m, const struct apm_migration_opts *o, char *err,
 		       size_t errsize)
 {
@@ -419,6 +456,7 @@ static int unplug_open(struct apm_migration *m, const struct apm_migration_opts 
 			    rc == -ENOTUNIQ ? "several mdevs match" : "there is no",
 			    esc(o->uuid, b1, sizeof(b1)));
 	snprintf(m->uuid, sizeof(m->uuid), "%s", apm_mdev_get_uuid(md));
+	secure_guest(m, md);
 	m->resumed = !lstat(m->file, &st);
 	if (m->resumed) {
 		const struct apm_host_identity *was;
@@ -485,6 +523,9 @@ static int replug_open(struct apm_migration *m, const struct apm_migration_opts 
 	for (char *p = m->uuid; *p; p++)
 		if (*p >= 'A' && *p <= 'F')
 			*p = (char)(*p - 'A' + 'a');
+	/* On the source a rollback gives back what was taken: nothing is migrated. */
+	if (m->kind == APM_MIGRATION_REPLUG)
+		secure_guest(m, apm_host_find_mdev(m->h, m->uuid));
 	replug_summary(m);
 	replug_steps(m);
 	return 0;
@@ -580,6 +621,11 @@ APM_EXPORT bool apm_migration_is_resumed(const struct apm_migration *m)
 APM_EXPORT const char *apm_migration_get_summary(const struct apm_migration *m)
 {
 	return m->summary.s;
+}
+
+APM_EXPORT const char *apm_migration_get_refusal(const struct apm_migration *m)
+{
+	return m->refusal[0] ? m->refusal : NULL;
 }
 
 APM_EXPORT void
@@ -822,6 +868,10 @@ APM_EXPORT int apm_migration_check(struct apm_migration *m,
 	int rc;
 
 	m->ok = m->refused = m->unknown = 0;
+	if (m->refusal[0]) {
+		say(m, APM_MIGRATION_EVENT_ERROR, "%s", m->refusal);
+		return -EPERM;
+	}
 	apm_restore_get_mask(m->r, APM_SET_ADAPTERS, &am);
 	apm_restore_get_mask(m->r, APM_SET_DOMAINS, &dm);
 	if (m->kind != APM_MIGRATION_ROLLBACK) {
@@ -1217,6 +1267,10 @@ APM_EXPORT int apm_migration_run_step(struct apm_migration *m, unsigned int i)
 {
 	if (i >= m->nsteps || m->dry)
 		return -EINVAL;
+	if (m->refusal[0] && m->ran <= i) {
+		say(m, APM_MIGRATION_EVENT_ERROR, "%s", m->refusal);
+		return -EPERM;
+	}
 	while (m->ran <= i) {
 		unsigned int j = m->ran;
 		int rc;
@@ -1248,6 +1302,10 @@ static int dry_run(struct apm_migration *m)
 	int rc;
 
 	say(m, APM_MIGRATION_EVENT_INFO, "dry run: nothing is written");
+	if (m->refusal[0]) {
+		say(m, APM_MIGRATION_EVENT_ERROR, "%s", m->refusal);
+		return -EPERM;
+	}
 	rc = set_matrix(m, empty);
 	if (md && apm_mdev_in_use(md) == 1)
 		virsh_hint(m, false, apm_restore_get_domain(m->r));

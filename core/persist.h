@@ -82,6 +82,7 @@ struct apm_domxml {
 	char *name;
 	bool status;	/* a <domstatus> document: the domain runs */
 	char state[16]; /* its state attribute ("running", "paused"), "" */
+	bool secure;	/* <launchSecurity type='s390-pv'/>: a Secure Execution guest */
 	unsigned int nuuids;
 	char (*uuids)[37]; /* lower case */
 };
@@ -99,6 +100,7 @@ struct apm_guest {
 	char *path;   /* the running status file, else the definition */
 	bool defined; /* /etc/libvirt/qemu/NAME.xml exists */
 	bool running; /* /run/libvirt/qemu/NAME.xml exists */
+	bool secure;  /* either XML has <launchSecurity type='s390-pv'/> */
 	char state[16];
 	unsigned int ndef, nlive;
 	char (*def_uuids)[37], (*live_uuids)[37];

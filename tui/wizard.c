@@ -28,7 +28,7 @@ struct wizard {
 	struct apm_migration *m;
 	enum { WIZ_CONFIRM, WIZ_RUNNING, WIZ_DONE } phase;
 	bool refused;	     /* y is not offered (why: refusal) */
-	char refusal[400];   /* escaped */
+	char refusal[600];   /* escaped */
 	struct doc check;    /* replug: the verdict of every APQN */
 	struct doc progress; /* what the steps said while running */
 	unsigned int nsteps; /* the steps' states as the run left them */
@@ -333,11 +333,15 @@ static unsigned int wizard_open(struct app *app, enum apm_migration_kind kind, c
 		return REACT_REDRAW;
 	}
 	w->nsteps = apm_migration_get_step_count(w->m);
+	if (apm_migration_get_refusal(w->m)) {
+		w->refused = true;
+		snprintf(w->refusal, sizeof(w->refusal), "%s", apm_migration_get_refusal(w->m));
+	}
 	apm_text_escape(file, err, sizeof(err), 0);
 	snprintf(w->title, sizeof(w->title), "%s mdev %.8s... %s %.100s",
 		 kind == APM_MIGRATION_UNPLUG ? "unplug" : "replug", apm_migration_get_uuid(w->m),
 		 kind == APM_MIGRATION_UNPLUG ? "into" : "from", err);
-	if (kind != APM_MIGRATION_UNPLUG) {
+	if (kind != APM_MIGRATION_UNPLUG && !w->refused) {
 		unsigned int ok, refused, unknown;
 
 		/* What will and will not be plugged, before anything is done. */

@@ -144,6 +144,7 @@ struct apr_mdev_info {
 	char uuid[APR_UUID_LEN + 1]; /* lower case */
 	int group;		     /* its IOMMU group */
 	char guest[APR_GUEST_NAME_MAX];
+	bool secure;	     /* guest is a Secure Execution guest (QEMU's s390-pv-guest) */
 	bool ignore_release; /* the guest does not honour a release request */
 	/*
 	 * QEMU unplugged the vfio-ap device (device_del) and guest (the name

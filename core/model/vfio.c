@@ -313,12 +313,14 @@ int apr_vfio_guest_detach(struct apr_model *m, unsigned int i)
 		/* The guest that ran on without the mdev stops. */
 		m->mdev[i].unplugged = false;
 		m->mdev[i].guest[0] = '\0';
+		m->mdev[i].secure = false;
 		return 0;
 	}
 	if (!m->rm[i].attached)
 		return refuse(m, -EINVAL, APR_WHY_NOT_ATTACHED, NULL);
 	m->rm[i].attached = false;
 	m->mdev[i].guest[0] = '\0';
+	m->mdev[i].secure = false;
 	return 0;
 }
 

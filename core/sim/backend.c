@@ -158,9 +158,11 @@ static int sim_vfio_holders(void *be, struct apm_holder *hs, unsigned int n)
 	for (unsigned int k = 0; k < n; k++) {
 		hs[k].rc = 0;
 		hs[k].name[0] = '\0';
+		hs[k].secure = false;
 		for (unsigned int i = 0; i < m->nmdevs; i++)
 			if (m->mdev[i].group == hs[k].group && m->rm[i].attached) {
 				snprintf(hs[k].name, sizeof(hs[k].name), "%s", m->mdev[i].guest);
+				hs[k].secure = m->mdev[i].secure;
 				hs[k].rc = 1;
 				break;
 			}

@@ -338,6 +338,10 @@ static int mdev_key(struct parse *p, unsigned int i, const char *k, const char *
 		}
 		snprintf(x->guest, sizeof(x->guest), "%s", v);
 		m->attached = true;
+	} else if (!strcmp(k, "guest_secure")) {
+		/* The guest's QEMU has an s390-pv-guest object (Secure Execution). */
+		if (parse_bool(v, &x->secure))
+			perr(p, "guest_secure: expected yes or no, not '%s'", v);
 	} else if (!strcmp(k, "unplugged")) {
 		if (!*v || strlen(v) >= sizeof(x->guest) || strpbrk(v, " \t")) {
 			perr(p, "guest name '%s' must be 1..63 characters without blanks", v);
@@ -716,6 +720,11 @@ static void check_mdevs(struct parse *p)
 			     "mdev %s: a guest either holds it (guest) or runs on without it (unplugged), not both",
 			     s->mdev[i].uuid);
 		}
+		if (s->mdev[i].secure && !m->attached && !s->mdev[i].unplugged) {
+			p->in.line = p->mdev_line[i];
+			perr(p, "mdev %s: guest_secure says what its guest is, and it has none",
+			     s->mdev[i].uuid);
+		}
 		for (unsigned int j = 0; j < i; j++)
 			if (m->attached && s->rm[j].attached &&
 			    !strcmp(s->mdev[i].guest, s->mdev[j].guest)) {
@@ -1011,6 +1020,8 @@ int sim_state_write(const struct sim_state *st, FILE *f)
 			fprintf(f, "guest = %s\n", s->mdev[i].guest);
 		else if (s->mdev[i].unplugged)
 			fprintf(f, "unplugged = %s\n", s->mdev[i].guest);
+		if ((m->attached || s->mdev[i].unplugged) && s->mdev[i].secure)
+			fprintf(f, "guest_secure = yes\n");
 		if (s->mdev[i].ignore_release)
 			fprintf(f, "ignore_release = yes\n");
 	}

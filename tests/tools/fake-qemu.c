@@ -3,7 +3,8 @@
  * fake-qemu - attach a "guest" to a vfio-ap mdev the way QEMU does.
  *
  * Usage: fake-qemu -name guest=NAME -device vfio-ap,sysfsdev=/sys/bus/mdev/devices/UUID
- *                  [-device ...] [--ignore-release] [--ready FILE] [--stay]
+ *                  [-device ...] [-object OBJ] [-machine PROPS]
+ *                  [--ignore-release] [--ready FILE] [--stay]
  *
  * Several -device options attach in order, as one guest would; vfio_ap
  * allows one vfio-ap device per guest, so a second one fails with EPERM
@@ -14,7 +15,9 @@
  * until SIGTERM/SIGINT, or never with --ignore-release (then only a signal
  * ends it).  --ready FILE is created once the device is held, so a test
  * waits for it instead of sleeping.  Like QEMU it keeps -name on its
- * command line, where apmatrix finds the guest's name.
+ * command line, where apmatrix finds the guest's name; -object and
+ * -machine are only kept there too (-object s390-pv-guest,id=pv0 -machine
+ * confidential-guest-support=pv0 is how a Secure Execution guest looks).
  *
  * Like QEMU since its vfio-ap configuration-change support, it asks the
  * device for its second interrupt (VFIO_DEVICE_GET_INFO num_irqs,
@@ -193,7 +196,9 @@ int main(int argc, char **argv)
 
 			if (s && ndev < 8)
 				sysfsdev[ndev++] = s + 9;
-		} else if (!strcmp(argv[i], "-name") && i + 1 < argc) {
+		} else if ((!strcmp(argv[i], "-name") || !strcmp(argv[i], "-object") ||
+			    !strcmp(argv[i], "-machine")) &&
+			   i + 1 < argc) {
 			i++; /* read by apmatrix from /proc/PID/cmdline */
 		} else if (!strcmp(argv[i], "--ignore-release")) {
 			ignore = true;

@@ -1036,6 +1036,36 @@ has "refused: said in words" mig-refused.1.txt "REFUSED: 1 APQNs cannot be plugg
 hasnt "refused: no y" mig-refused.1.txt "y: run the steps"
 is "refused: y did nothing, no mdev" 0 "$(grep -c '^\[mdev' mig-aes.ini)"
 
+# A Secure Execution guest cannot be live-migrated: the unplug wizard says
+# so, naming the guest, and offers no y.
+cat >mig-se.ini <<INI
+[host]
+name = hostA
+aqmask = -4
+[lpar]
+adapters = 0x05:CEX7C
+usage_domains = 0x04
+control_domains = 0x04
+[mdev $G]
+adapters = 5
+domains = 4
+guest = dom1
+guest_secure = yes
+INI
+cp mig-se.ini mig-se-before.ini
+cat >mig-se.script <<'S'
+Zmig-se.json<Enter>
+:save-display mig-se.1.txt
+y
+q
+S
+rm -f mig-se.json
+mig mig-se mig-se.ini
+has "SE: refused, the guest named, why" mig-se.1.txt "REFUSED: guest dom1 of mdev $G is a Secure Execution guest"
+hasnt "SE: no y" mig-se.1.txt "y: run the steps"
+is "SE: no restore file" no "$([ -e mig-se.json ] && echo yes || echo no)"
+is "SE: the host unchanged" "" "$(diff mig-se-before.ini mig-se.ini)"
+
 # --interval takes a number of milliseconds, nothing else.
 "$APMATRIX" --sim=host.ini tui --interval abc --script agree.script --size 100x30 >out 2>err
 is "--interval abc is refused" 2 "$?"
