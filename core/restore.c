@@ -224,8 +224,12 @@ APM_EXPORT int apm_restore_new(struct apm_host *host, const char *uuid, const ch
 
 	if (!md)
 		return -ENODEV;
-	/* Before ap_config (6.10) the matrix is read from one sysfs page: never record half of it. */
-	if (md->truncated && !md->has_ap_config)
+	/*
+	 * Before ap_config (6.10) the matrix and control_domains are read from
+	 * one sysfs page each: never record half of them.  (truncated is
+	 * either of the matrix or guest_matrix; each is told apart here.)
+	 */
+	if ((md->trunc_matrix || md->trunc_domains) && !md->has_ap_config)
 		return -EFBIG;
 	r = restore_alloc();
 	if (!r)
@@ -233,7 +237,7 @@ APM_EXPORT int apm_restore_new(struct apm_host *host, const char *uuid, const ch
 	snprintf(r->uuid, sizeof(r->uuid), "%s", apm_mdev_get_uuid(md));
 	r->guest = apm_mdev_get_guest(md) ? strdup(apm_mdev_get_guest(md)) : NULL;
 	/* With ap_config only guest_matrix can be cut short: the matrix itself is whole. */
-	r->guest_complete = !md->truncated;
+	r->guest_complete = !md->trunc_guest;
 	r->domain = domain && *domain ? strdup(domain) : NULL;
 	gmtime_r(&now, &tm);
 	strftime(r->created, sizeof(r->created), "%Y-%m-%dT%H:%M:%SZ", &tm);
