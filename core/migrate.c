@@ -114,24 +114,20 @@ static void APM_PRINTF(3, 4)
 static void say_lines(struct apm_migration *m, enum apm_migration_event_kind kind,
 		      const char *prefix, const char *text)
 {
-	while (text && *text) {
-		const char *nl = strchr(text, '\n');
-		size_t len = nl ? (size_t)(nl - text) : strlen(text);
-		char *copy = strndup(text, len), *safe;
-		size_t need;
+	const unsigned int keep = APM_TEXT_KEEP_NEWLINE | APM_TEXT_KEEP_TAB;
+	size_t need = apm_text_escape(text ? text : "", NULL, 0, keep);
+	char *safe = malloc(need + 1), *line, *next;
 
-		if (!copy)
-			return;
-		need = apm_text_escape(copy, NULL, 0, APM_TEXT_KEEP_TAB);
-		safe = malloc(need + 1);
-		if (safe) {
-			apm_text_escape(copy, safe, need + 1, APM_TEXT_KEEP_TAB);
-			say(m, kind, "%s%s", prefix, safe);
-		}
-		free(safe);
-		free(copy);
-		text += len + (nl ? 1 : 0);
+	if (!safe)
+		return;
+	apm_text_escape(text ? text : "", safe, need + 1, keep);
+	for (line = safe; *line; line = next) {
+		next = line + strcspn(line, "\n");
+		if (*next)
+			*next++ = '\0';
+		say(m, kind, "%s%s", prefix, line);
 	}
+	free(safe);
 }
 
 static const char *how(const struct apm_migration *m)
@@ -165,6 +161,23 @@ static void stopped(struct apm_migration *m, int step)
 	    "stopped at step %d (%s); the restore file %s keeps the record: run the same command again to resume%s%s%s",
 	    step, how(m), m->file, unplug ? ", or `apmatrix unplug --rollback " : "",
 	    unplug ? m->file : "", unplug ? "` to cancel" : "");
+}
+
+/* What stopped step (fmt, NULL: already said), and how to go on; returns rc. */
+static int APM_PRINTF(4, 5) stop_at(struct apm_migration *m, int step, int rc, const char *fmt, ...)
+{
+	char *s = NULL;
+	va_list ap;
+
+	if (fmt) {
+		va_start(ap, fmt);
+		if (vasprintf(&s, fmt, ap) >= 0)
+			emit(m, APM_MIGRATION_EVENT_ERROR, 0, s);
+		va_end(ap);
+		free(s);
+	}
+	stopped(m, step);
+	return rc;
 }
 
 static void ids_line(struct apm_buf *b, const char *label, const struct apm_mask *mask)
@@ -946,8 +959,7 @@ static int unplug_empty(struct apm_migration *m)
 		say(m, APM_MIGRATION_EVENT_INFO, "step 2: unplugging");
 		rc = set_matrix(m, empty);
 		if (rc) {
-			stopped(m, 2);
-			return rc;
+			return stop_at(m, 2, rc, NULL);
 		}
 	}
 	rc = reload(m);
@@ -955,17 +967,13 @@ static int unplug_empty(struct apm_migration *m)
 		return rc;
 	md = apm_host_find_mdev(m->h, m->uuid);
 	if (!md) {
-		say(m, APM_MIGRATION_EVENT_ERROR, "step 2: mdev %s is gone", m->uuid);
-		stopped(m, 2);
-		return -EPROTO;
+		return stop_at(m, 2, -EPROTO, "step 2: mdev %s is gone", m->uuid);
 	}
 	apm_mdev_get_mask(md, APM_SET_GUEST_ADAPTERS, &ga);
 	apm_mdev_get_mask(md, APM_SET_GUEST_DOMAINS, &gd);
 	if (apm_mdev_has_guest_matrix(md) && (!mask_empty(&ga) || !mask_empty(&gd))) {
-		say(m, APM_MIGRATION_EVENT_ERROR,
-		    "step 2: mdev %s's guest_matrix is not empty afterwards", m->uuid);
-		stopped(m, 2);
-		return -EPROTO;
+		return stop_at(m, 2, -EPROTO,
+			       "step 2: mdev %s's guest_matrix is not empty afterwards", m->uuid);
 	}
 	say(m, APM_MIGRATION_EVENT_INFO, "step 2: guest_matrix of mdev %s is empty", m->uuid);
 	return 0;
@@ -985,11 +993,8 @@ static int unplug_keys(struct apm_migration *m)
 	apm_restore_get_mask(m->r, APM_SET_DOMAINS, &dm);
 	rc = apm_keys_read(&m->h, &am, &dm, m->lend, &k, err, sizeof(err));
 	if (rc) {
-		say(m, APM_MIGRATION_EVENT_ERROR,
-		    "step 3: the master-key patterns could not be read: %s",
-		    esc(err, errbuf, sizeof(errbuf)));
-		stopped(m, 3);
-		return rc;
+		return stop_at(m, 3, rc, "step 3: the master-key patterns could not be read: %s",
+			       esc(err, errbuf, sizeof(errbuf)));
 	}
 	say_lines(m, APM_MIGRATION_EVENT_INFO, "step 3: ", apm_keys_get_notes(k));
 	rc = apm_restore_new_with_keys(m->r, k, &r2);
@@ -1000,10 +1005,7 @@ static int unplug_keys(struct apm_migration *m)
 			apm_restore_unref(r2);
 	}
 	if (rc) {
-		say(m, APM_MIGRATION_EVENT_ERROR, "step 3: cannot rewrite %s: %s", m->file,
-		    strerror(-rc));
-		stopped(m, 3);
-		return rc;
+		return stop_at(m, 3, rc, "step 3: cannot rewrite %s: %s", m->file, strerror(-rc));
 	}
 	apm_restore_unref(m->r);
 	m->r = r2;
@@ -1029,25 +1031,21 @@ static int unplug_detach(struct apm_migration *m)
 		return 1;
 	}
 	if (!domain) {
-		say(m, APM_MIGRATION_EVENT_ERROR,
-		    "step 4: no libvirt domain is known to use mdev %s: detach its vfio-ap device in QEMU (device_del) yourself",
-		    m->uuid);
-		stopped(m, 4);
-		return -ENOENT;
+		return stop_at(
+			m, 4, -ENOENT,
+			"step 4: no libvirt domain is known to use mdev %s: detach its vfio-ap device in QEMU (device_del) yourself",
+			m->uuid);
 	}
 	rc = run_virsh(m, false, domain);
 	if (!rc)
 		rc = reload(m);
 	if (rc) {
-		stopped(m, 4);
-		return rc;
+		return stop_at(m, 4, rc, NULL);
 	}
 	md = apm_host_find_mdev(m->h, m->uuid);
 	if (md && apm_mdev_in_use(md) == 1) {
-		say(m, APM_MIGRATION_EVENT_ERROR,
-		    "step 4: virsh succeeded, but mdev %s is still held", m->uuid);
-		stopped(m, 4);
-		return -EPROTO;
+		return stop_at(m, 4, -EPROTO, "step 4: virsh succeeded, but mdev %s is still held",
+			       m->uuid);
 	}
 	say(m, APM_MIGRATION_EVENT_INFO, "step 4: mdev %s is no longer held by the guest", m->uuid);
 	return 0;
@@ -1111,8 +1109,7 @@ static int replug_assign(struct apm_migration *m)
 	say(m, APM_MIGRATION_EVENT_INFO, "step 2: plugging");
 	rc = set_matrix(m, sets);
 	if (rc) {
-		stopped(m, 2);
-		return rc;
+		return stop_at(m, 2, rc, NULL);
 	}
 	return reload(m);
 }
@@ -1159,10 +1156,8 @@ static int replug_verify(struct apm_migration *m)
 			    : " (as far as its sysfs page shows it: it did not fit on the source)");
 		return 0;
 	}
-	say(m, APM_MIGRATION_EVENT_ERROR,
-	    "step 3: the guest matrix differs from the restore file (above)");
-	stopped(m, 3);
-	return -EPROTO;
+	return stop_at(m, 3, -EPROTO,
+		       "step 3: the guest matrix differs from the restore file (above)");
 }
 
 static int replug_attach(struct apm_migration *m)
@@ -1187,8 +1182,7 @@ static int replug_attach(struct apm_migration *m)
 	if (!rc)
 		rc = reload(m);
 	if (rc) {
-		stopped(m, 4);
-		return rc;
+		return stop_at(m, 4, rc, NULL);
 	}
 	md = apm_host_find_mdev(m->h, m->uuid);
 	if (!md || apm_mdev_in_use(md) != 1) {

@@ -78,6 +78,44 @@ expect_json() {
 	if [ "$got" = "$3" ]; then ok "$1"; else not_ok "$1: $2 = $got, want $3"; fi
 }
 
+# domstatus FILE NAME UUID [ELEMENT]: libvirt's status file of running
+# domain NAME with mdev UUID as its vfio-ap hostdev (ELEMENT: more XML
+# under <domain>, e.g. <launchSecurity type='s390-pv'/>).
+domstatus() {
+	mkdir -p "$(dirname "$1")"
+	cat >"$1" <<XML
+<domstatus state='running' reason='booted' pid='4242'>
+  <domain type='kvm' id='1'>
+    <name>$2</name>
+    ${4:-}
+    <devices>
+      <hostdev mode='subsystem' type='mdev' managed='no' model='vfio-ap'>
+        <source><address uuid='$3'/></source>
+      </hostdev>
+    </devices>
+  </domain>
+</domstatus>
+XML
+}
+
+# sim_virsh DIR [DELAY]: DIR/virsh plays libvirt on the simulated host in
+# $VIRSH_SIM, after DELAY seconds: detach-device and attach-device of an
+# mdev hostdev do what QEMU's device_del and device_add do.
+sim_virsh() {
+	mkdir -p "$1"
+	cat >"$1/virsh" <<SH
+#!/bin/sh
+sleep ${2:-0}
+uuid=\$(sed -n "s/.*uuid='\\([^']*\\)'.*/\\1/p" "\$3")
+case \$1 in
+detach-device) "\$APMATRIX" --sim="\$VIRSH_SIM" sim guest-detach "\$uuid" ;;
+attach-device) "\$APMATRIX" --sim="\$VIRSH_SIM" sim guest-attach "\$uuid" "\$2" ;;
+*) exit 1 ;;
+esac
+SH
+	chmod +x "$1/virsh"
+}
+
 done_testing() {
 	echo "1..$n"
 	[ "$failed" -eq 0 ]

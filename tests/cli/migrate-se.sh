@@ -43,22 +43,7 @@ run "guest_secure without a guest is refused" 2 "$APMATRIX" --sim="$work/bad.ini
 expect_grep "named" err "mdev $G: guest_secure says what its guest is, and it has none"
 
 # ------------------------------------------------ libvirt's domain XML
-mkdir -p "$APMATRIX_CONFIG_ROOT/run/libvirt/qemu"
-domxml() { # FILE NAME [SECURITY]
-	cat >"$1" <<XML
-<domstatus state='running' reason='booted' pid='4242'>
-  <domain type='kvm' id='1'>
-    <name>$2</name>
-    ${3:-}
-    <devices>
-      <hostdev mode='subsystem' type='mdev' managed='no' model='vfio-ap'>
-        <source><address uuid='$G'/></source>
-      </hostdev>
-    </devices>
-  </domain>
-</domstatus>
-XML
-}
+domxml() { domstatus "$1" "$2" $G "${3:-}"; }
 am sim guest-stop $G >/dev/null
 am sim guest-start $G dom2 >/dev/null
 domxml "$APMATRIX_CONFIG_ROOT/run/libvirt/qemu/dom2.xml" dom2 "<launchSecurity type='s390-pv'/>"

@@ -954,29 +954,8 @@ mig_tgt() {
 mig_tgt mig-tgt.ini ""
 mig_tgt mig-aes.ini "[masterkeys 05.0047]
 aes_cur = valid 0x8b02aa55aa55aa55"
-mkdir -p bin migroot/run/libvirt/qemu
-cat >migroot/run/libvirt/qemu/dom1.xml <<XML
-<domstatus state='running' reason='booted' pid='4242'>
-  <domain type='kvm' id='1'>
-    <name>dom1</name>
-    <devices>
-      <hostdev mode='subsystem' type='mdev' managed='no' model='vfio-ap'>
-        <source><address uuid='$G'/></source>
-      </hostdev>
-    </devices>
-  </domain>
-</domstatus>
-XML
-cat >bin/virsh <<'SH'
-#!/bin/sh
-uuid=$(sed -n "s/.*uuid='\([^']*\)'.*/\1/p" "$3")
-case $1 in
-detach-device) "$APMATRIX" --sim="$VIRSH_SIM" sim guest-detach "$uuid" ;;
-attach-device) "$APMATRIX" --sim="$VIRSH_SIM" sim guest-attach "$uuid" "$2" ;;
-*) exit 1 ;;
-esac
-SH
-chmod +x bin/virsh
+domstatus migroot/run/libvirt/qemu/dom1.xml dom1 $G
+sim_virsh bin
 # mig NAME HOST: run NAME.script on HOST with the virsh stand-in; compare its screens.
 mig() {
 	rm -f "$1".*.txt "$1".*.txt.roles

@@ -7,24 +7,8 @@
 # target whose AES master key differs: the wizard refuses, names the APQN,
 # and changes nothing.
 . "$TOP_SRCDIR/tests/cli/lib.sh"
-if ! command -v tmux >/dev/null; then
-	echo "1..0 # SKIP tmux is not installed (scripts/deps.sh installs it)"
-	exit 0
-fi
-cd "$work" || exit 1
-export LC_ALL=C.UTF-8 TERM=xterm-256color
-sock=$work/tmux.sock
-t() { tmux -S "$sock" "$@"; }
-wait_for() {
-	i=0
-	while [ $i -lt 150 ]; do
-		t capture-pane -p -t apm >pane 2>/dev/null
-		grep -qF -- "$1" pane && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
+. "$TOP_SRCDIR/tests/tui/tmux-lib.sh"
+WAIT_TENTHS=150
 G=62177883-f1bb-47f0-914d-32a22e3a8804
 host() { # FILE NAME [EXTRA]
 	printf '[host]\nname = %s\naqmask = -4,-0x47\n[lpar]\nadapters = 0x05:CEX7C,0x06:CEX7C,0x07:CEX7A\nusage_domains = 0x01,0x04,0x47\ncontrol_domains = 0x01,0x04,0x47,0x50\n%s\n' "$2" "${3:-}" >"$1"
@@ -37,31 +21,9 @@ guest = dom1"
 host tgt.ini hostB
 host aes.ini hostC "[masterkeys 05.0047]
 aes_cur = valid 0x8b02aa55aa55aa55"
-mkdir -p bin root/run/libvirt/qemu
-cat >root/run/libvirt/qemu/dom1.xml <<XML
-<domstatus state='running' reason='booted' pid='4242'>
-  <domain type='kvm' id='1'>
-    <name>dom1</name>
-    <devices>
-      <hostdev mode='subsystem' type='mdev' managed='no' model='vfio-ap'>
-        <source><address uuid='$G'/></source>
-      </hostdev>
-    </devices>
-  </domain>
-</domstatus>
-XML
-# The virsh stand-in does what QEMU does, slowly: the console must keep drawing meanwhile.
-cat >bin/virsh <<'SH'
-#!/bin/sh
-sleep 1
-uuid=$(sed -n "s/.*uuid='\([^']*\)'.*/\1/p" "$3")
-case $1 in
-detach-device) "$APMATRIX" --sim="$VIRSH_SIM" sim guest-detach "$uuid" ;;
-attach-device) "$APMATRIX" --sim="$VIRSH_SIM" sim guest-attach "$uuid" "$2" ;;
-*) exit 1 ;;
-esac
-SH
-chmod +x bin/virsh
+domstatus root/run/libvirt/qemu/dom1.xml dom1 $G
+# virsh takes a second, as QEMU's hot unplug does: the console must keep drawing meanwhile.
+sim_virsh bin 1
 mdev() { # FILE EXPR on the mdev G of `show --json`
 	"$APMATRIX" --sim="$1" show --json 2>/dev/null |
 		python3 -c "import json,sys; m=[x for x in json.load(sys.stdin)['mdevs'] if x['uuid']=='$G']; print($2)"

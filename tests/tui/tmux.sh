@@ -6,25 +6,7 @@
 # shows up live (inotify), that resizing redraws, and that q restores the
 # terminal and exits 0.
 . "$TOP_SRCDIR/tests/cli/lib.sh"
-if ! command -v tmux >/dev/null; then
-	echo "1..0 # SKIP tmux is not installed (scripts/deps.sh installs it)"
-	exit 0
-fi
-cd "$work" || exit 1
-export LC_ALL=C.UTF-8 TERM=xterm-256color
-sock=$work/tmux.sock
-t() { tmux -S "$sock" "$@"; }
-# wait_for TEXT: poll the pane (the program draws asynchronously) for up to 10 s.
-wait_for() {
-	i=0
-	while [ $i -lt 100 ]; do
-		t capture-pane -p -t apm >pane 2>/dev/null
-		grep -qF -- "$1" pane && return 0
-		sleep 0.1
-		i=$((i + 1))
-	done
-	return 1
-}
+. "$TOP_SRCDIR/tests/tui/tmux-lib.sh"
 
 "$APMATRIX" --sim=host.ini show >/dev/null 2>&1
 t new-session -d -s apm -x 100 -y 30 "'$APMATRIX' --sim=host.ini; echo EXIT=\$?; sleep 5"

@@ -1,0 +1,24 @@
+# SPDX-License-Identifier: GPL-2.0-or-later
+# tmux-lib.sh - what the tests of the console in a real terminal share
+# (sourced after tests/cli/lib.sh): the skip without tmux, a private tmux
+# server (t), and wait_for, which polls the pane for a text.
+if ! command -v tmux >/dev/null; then
+	echo "1..0 # SKIP tmux is not installed (scripts/deps.sh installs it)"
+	exit 0
+fi
+cd "$work" || exit 1
+export LC_ALL=C.UTF-8 TERM=xterm-256color
+sock=$work/tmux.sock
+t() { tmux -S "$sock" "$@"; }
+# wait_for TEXT: poll the pane (the program draws asynchronously) for up to
+# WAIT_TENTHS tenths of a second (10 s); the pane is left in ./pane.
+wait_for() {
+	i=0
+	while [ $i -lt "${WAIT_TENTHS:-100}" ]; do
+		t capture-pane -p -t apm >pane 2>/dev/null
+		grep -qF -- "$1" pane && return 0
+		sleep 0.1
+		i=$((i + 1))
+	done
+	return 1
+}
