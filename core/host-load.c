@@ -880,6 +880,9 @@ int apm_host_derive(struct apm_host *h, const struct apr_mask *adapters)
 		h->minfo[i].group = h->mdevs[i].iommu_group;
 		memcpy(h->minfo[i].guest, h->mdevs[i].guest, sizeof(h->minfo[i].guest));
 		h->minfo[i].ignore_release = h->minfo[i].refilter = false;
+		h->minfo[i].secure = h->mdevs[i].secure;
+		/* A host shows no guest that runs on without its mdev (apsim: kernel/apsim/unplugged). */
+		h->minfo[i].unplugged = false;
 		if (h->minfo[i].group >= m->next_group)
 			m->next_group = h->minfo[i].group + 1;
 	}
