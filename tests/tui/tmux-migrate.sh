@@ -28,8 +28,9 @@ mdev() { # FILE EXPR on the mdev G of `show --json`
 	"$APMATRIX" --sim="$1" show --json 2>/dev/null |
 		python3 -c "import json,sys; m=[x for x in json.load(sys.stdin)['mdevs'] if x['uuid']=='$G']; print($2)"
 }
-console() { # HOST: the console on HOST in a fresh tmux session
+console() { # HOST: the console on HOST, in a tmux server of its own (no race with the last one's end)
 	t kill-server 2>/dev/null
+	sock=$work/tmux-$1.sock
 	t new-session -d -s apm -x 100 -y 40 \
 		"PATH='$work/bin:$PATH' VIRSH_SIM='$work/$1' APMATRIX_CONFIG_ROOT='$work/root' '$APMATRIX' --sim='$work/$1'; echo EXIT=\$?; sleep 5"
 	wait_for "mdevs (Tab)"
