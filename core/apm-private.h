@@ -310,6 +310,12 @@ struct apm_host {
 	 */
 	struct apr_model model;
 	struct apr_queue (*mq)[APR_BITS];
+	/*
+	 * The rows of mq that may hold a queue; every other row is all zero,
+	 * so a derive neither clears nor touches it (a fresh table's pages
+	 * stay unmapped, and a 256 x 256 table costs only the rows in use).
+	 */
+	struct apr_mask mq_rows;
 	struct apr_mdev_info *minfo;
 	char *warnings;
 	size_t warnings_len;

@@ -727,9 +727,15 @@ static void model_card(struct apm_host *h, unsigned int a)
 	struct apr_card *mc = &m->card[a];
 
 	memset(mc, 0, sizeof(*mc));
-	memset(h->mq[a], 0, sizeof(h->mq[a]));
+	if (apr_mask_test(&h->mq_rows, a)) {
+		memset(h->mq[a], 0, sizeof(h->mq[a]));
+		apr_mask_clear(&h->mq_rows, a);
+	}
 	if (!c->has_card && !apr_mask_test(&m->lpar_apm, a))
 		return;
+	/* Only a card's row gets queues (the loop below). */
+	if (c->has_card)
+		apr_mask_set(&h->mq_rows, a);
 	mc->type = card_type(c);
 	mc->present = c->has_card;
 	mc->bound = c->online >= 0;
