@@ -122,10 +122,10 @@ static int config_handler(void *user, const char *section, const char *key, cons
 
 int config_load(struct app *app, const char **theme, report_fn report, void *data)
 {
-	struct config_parse p = { .app = app, .theme = theme, .report = report, .data = data };
 	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
 	char path[1024];
 	FILE *f;
+	int rc;
 
 	if (xdg && *xdg)
 		snprintf(path, sizeof(path), "%s/apmatrix/config.ini", xdg);
@@ -134,10 +134,19 @@ int config_load(struct app *app, const char **theme, report_fn report, void *dat
 	f = fopen(path, "r");
 	if (!f)
 		return errno == ENOENT ? 0 : -errno;
+	rc = config_read(app, theme, f, path, report, data);
+	fclose(f);
+	return rc;
+}
+
+int config_read(struct app *app, const char **theme, FILE *f, const char *path, report_fn report,
+		void *data)
+{
+	struct config_parse p = { .app = app, .theme = theme, .report = report, .data = data };
+
 	ini_lines_init(&p.src, f, path);
 	p.src.bad_line = config_bad_line;
 	ini_parse_stream(ini_lines_reader, &p, config_handler, &p);
-	fclose(f);
 	/* The theme name must outlive the parse. */
 	if (*theme == p.theme_buf) {
 		snprintf(app->config_theme, sizeof(app->config_theme), "%s", p.theme_buf);

@@ -189,13 +189,14 @@ static FILE *theme_open(const char *name, char *path, size_t size)
 
 int theme_load(struct theme *t, const char *name, bool mono, report_fn report, void *data)
 {
-	struct theme_parse p = { .t = t, .report = report, .data = data, .mono = mono };
 	char path[1024];
 	FILE *f;
+	int rc;
 
-	theme_builtin(t, mono);
-	if (!name)
+	if (!name) {
+		theme_builtin(t, mono);
 		return 0;
+	}
 	f = theme_open(name, path, sizeof(path));
 	if (!f) {
 		char safe[256], msg[400];
@@ -203,14 +204,25 @@ int theme_load(struct theme *t, const char *name, bool mono, report_fn report, v
 		apm_text_escape(name, safe, sizeof(safe), 0);
 		snprintf(msg, sizeof(msg), "theme '%s': not found (%s); using the built-in theme",
 			 safe, strerror(errno));
+		theme_builtin(t, mono);
 		if (report)
 			report(data, msg);
 		return -ENOENT;
 	}
+	rc = theme_read(t, f, path, name, mono, report, data);
+	fclose(f);
+	return rc;
+}
+
+int theme_read(struct theme *t, FILE *f, const char *path, const char *name, bool mono,
+	       report_fn report, void *data)
+{
+	struct theme_parse p = { .t = t, .report = report, .data = data, .mono = mono };
+
+	theme_builtin(t, mono);
 	ini_lines_init(&p.src, f, path);
 	p.src.bad_line = theme_bad_line;
 	ini_parse_stream(ini_lines_reader, &p, theme_handler, &p);
-	fclose(f);
 	snprintf(t->name, sizeof(t->name), "%s", name);
 	return p.nerr ? -EINVAL : 0;
 }

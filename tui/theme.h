@@ -73,5 +73,11 @@ typedef void (*report_fn)(void *data, const char *msg);
  * their built-in values.  0, -ENOENT (no such theme) or -EINVAL (errors).
  */
 int theme_load(struct theme *t, const char *name_or_path, bool mono, report_fn report, void *data);
+/*
+ * What theme_load() does once the file is open: f, named path in the
+ * reports, read over the built-in theme as theme name.  0 or -EINVAL.
+ */
+int theme_read(struct theme *t, FILE *f, const char *path, const char *name, bool mono,
+	       report_fn report, void *data);
 
 #endif

@@ -485,6 +485,9 @@ void prompt(struct app *app, const char *label,
 int key_parse(const char *name);
 /* config.ini: [ui] theme, interval; [keys] ACTION = KEY.  Errors name file:line. */
 int config_load(struct app *app, const char **theme, report_fn report, void *data);
+/* What config_load() does once the file is open: f, named path in the reports. */
+int config_read(struct app *app, const char **theme, FILE *f, const char *path, report_fn report,
+		void *data);
 
 /* -------------------------------------------------------------- tui.c */
 

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * fuzz-config.c - the console's config.ini loader, config_load()
- * (tui/config.c): [ui] theme and interval, [keys] ACTION = KEY, read
- * through inih and the line reader (common/ini-lines.c).
+ * fuzz-config.c - the console's config.ini loader, config_read()
+ * (tui/config.c: what config_load() does with the file it opened): [ui]
+ * theme and interval, [keys] ACTION = KEY, read through inih and the line
+ * reader (common/ini-lines.c).  The file is the input in memory
+ * (fmemopen): no file is written or opened per input.
  *
  * Whatever the file: the load answers 0 or -EINVAL, -EINVAL exactly when it
  * reported something, every report is "FILE:LINE: sentence" with a line the
@@ -13,18 +15,14 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "fuzz.h"
 #include "tui.h"
 
-static const char *dir;
-static char path[128];
+static const char path[] = "apmatrix/config.ini";
 static char *reports;
 static size_t reports_len, reports_size;
 static unsigned int nreports;
@@ -74,18 +72,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	static struct app app;
 	const char *theme = NULL;
 	size_t lines = 1;
-	int fd, rc;
+	FILE *f = fmemopen((void *)data, size, "r");
+	int rc;
 
-	if (!dir) {
-		dir = fuzz_tmpdir("config");
-		snprintf(path, sizeof(path), "%s/apmatrix", dir);
-		if (mkdir(path, 0700) && errno != EEXIST)
-			abort();
-		snprintf(path, sizeof(path), "%s/apmatrix/config.ini", dir);
-		setenv("XDG_CONFIG_HOME", dir, 1);
-	}
-	fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
-	if (fd < 0 || (size && write(fd, data, size) != (ssize_t)size) || close(fd))
+	if (!f)
 		abort();
 	for (size_t i = 0; i < size; i++)
 		lines += data[i] == '\n';
@@ -95,8 +85,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	reports_len = 0;
 	nreports = 0;
 	reports[0] = '\0';
-	rc = config_load(&app, &theme, collect, NULL);
-	unlink(path);
+	rc = config_read(&app, &theme, f, path, collect, NULL);
+	fclose(f);
 	fuzz_assert(rc == 0 || rc == -EINVAL, "config_load returned %d", rc);
 	fuzz_assert((rc == -EINVAL) == (nreports > 0), "answered %d after %u reports", rc,
 		    nreports);

@@ -1,7 +1,9 @@
 // SPDX-License-Identifier: GPL-2.0-or-later
 /*
- * fuzz-theme.c - the console's theme loader, theme_load() (tui/theme.c),
- * reading a theme file through inih and the line reader (common/ini-lines.c).
+ * fuzz-theme.c - the console's theme loader, theme_read() (tui/theme.c: what
+ * theme_load() does with the file it opened), reading a theme file through
+ * inih and the line reader (common/ini-lines.c).  The file is the input in
+ * memory (fmemopen): no file is written or opened per input.
  *
  * The first byte picks monochrome; the rest is the file.  Whatever the
  * bytes: the load answers 0 or -EINVAL, -EINVAL exactly when it reported
@@ -14,11 +16,9 @@
 #include "config.h"
 
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "fuzz.h"
 #include "tui.h"
@@ -66,12 +66,18 @@ static void reports_clear(struct reports *r)
 	r->text[0] = '\0';
 }
 
-static void write_file(const char *path, const void *data, size_t size)
+/* theme_read() of the size bytes at data, named path, as theme path. */
+static int read_theme(struct theme *t, const char *path, const void *data, size_t size, bool mono,
+		      struct reports *rep)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+	FILE *f = fmemopen((void *)data, size, "r");
+	int rc;
 
-	if (fd < 0 || (size && write(fd, data, size) != (ssize_t)size) || close(fd))
+	if (!f)
 		abort();
+	rc = theme_read(t, f, path, path, mono, collect, rep);
+	fclose(f);
+	return rc;
 }
 
 static const char *colour(short c)
@@ -117,7 +123,7 @@ static bool has_line(const char *text, const char *line)
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	static char path[64], again[64];
+	static const char path[] = "themes/fuzz.ini", again[] = "themes/again.ini";
 	static struct reports rep;
 	struct theme t, t2;
 	char buf[8192];
@@ -127,18 +133,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!size)
 		return 0;
-	if (!path[0]) {
-		snprintf(path, sizeof(path), "/dev/shm/apm-fuzz-theme-%d.ini", (int)getpid());
-		snprintf(again, sizeof(again), "/dev/shm/apm-fuzz-theme-%d-again.ini",
-			 (int)getpid());
-	}
 	mono = data[0] & 1;
-	write_file(path, data + 1, size - 1);
 	for (size_t i = 1; i < size; i++)
 		lines += data[i] == '\n';
 	reports_clear(&rep);
-	rc = theme_load(&t, path, mono, collect, &rep);
-	unlink(path);
+	rc = read_theme(&t, path, data + 1, size - 1, mono, &rep);
 	fuzz_assert(rc == 0 || rc == -EINVAL, "theme_load returned %d", rc);
 	fuzz_assert((rc == -EINVAL) == (rep.n > 0), "answered %d after %u reports", rc, rep.n);
 	fuzz_check_file_errors("theme reports", rep.text, path);
@@ -170,10 +169,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	/* The round trip. */
 	n = format_theme(&t, buf, sizeof(buf));
-	write_file(again, buf, n);
 	reports_clear(&rep);
-	rc = theme_load(&t2, again, mono, collect, &rep);
-	unlink(again);
+	rc = read_theme(&t2, again, buf, n, mono, &rep);
 	fuzz_assert(!rc && !rep.n, "the theme written out does not load (%d): %s", rc, rep.text);
 	for (int r = 0; r < ROLE_COUNT; r++)
 		fuzz_assert(!memcmp(&t.e[r], &t2.e[r], sizeof(t.e[r])),
