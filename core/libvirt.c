@@ -23,6 +23,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include <libxml/parser.h>
 #include <libxml/tree.h>
@@ -65,8 +66,9 @@ static int add_uuid(struct apm_domxml *d, const char *uuid)
 {
 	char(*u)[37];
 
+	/* Kept in lower case: the same mdev written in upper case is no other one. */
 	for (unsigned int i = 0; i < d->nuuids; i++)
-		if (!strcmp(d->uuids[i], uuid))
+		if (!strcasecmp(d->uuids[i], uuid))
 			return 0;
 	u = realloc(d->uuids, (d->nuuids + 1) * sizeof(*u));
 	if (!u)
