@@ -51,21 +51,23 @@ vm_prepare() { # vm_prepare DIR
 		vm_extract_vmlinux "/boot/vmlinuz-$KV" "$d/vmlinux-$KV.tmp" &&
 			mv "$d/vmlinux-$KV.tmp" "$d/vmlinux-$KV" || return 1
 	fi
-	init=$(dirname "$0")/init
+	# $top is the checkout of the sourcing script (tests/vm/run, run-all).
+	init=${top:?vm_prepare: top is not set}/tests/vm/init
+	[ -s "$init" ] || { echo "vm: $init missing" >&2; return 1; }
 	if [ ! -s "$d/initrd-$KV.cpio.gz" ] || [ "$init" -nt "$d/initrd-$KV.cpio.gz" ]; then
 		ir=$d/initrd-$KV
 		rm -rf "$ir"
 		mkdir -p "$ir/bin" "$ir/dev" "$ir/proc" "$ir/sys" "$ir/mods"
-		cp /bin/busybox "$ir/bin/busybox"
-		cp "$init" "$ir/init"
-		chmod 755 "$ir/init"
+		# A short initrd boots into "Unable to mount root fs": fail here instead.
+		cp /bin/busybox "$ir/bin/busybox" && cp "$init" "$ir/init" &&
+			chmod 755 "$ir/init" || return 1
 		m=/lib/modules/$KV/kernel
 		for k in drivers/virtio/virtio_ring drivers/virtio/virtio \
 			drivers/virtio/virtio_pci_legacy_dev drivers/virtio/virtio_pci_modern_dev \
 			drivers/virtio/virtio_pci net/9p/9pnet net/9p/9pnet_virtio fs/netfs/netfs \
 			fs/fscache/fscache fs/9p/9p fs/overlayfs/overlay; do
 			[ -f "$m/$k.ko" ] || { echo "vm: $m/$k.ko missing" >&2; return 1; }
-			cp "$m/$k.ko" "$ir/mods/"
+			cp "$m/$k.ko" "$ir/mods/" || return 1
 		done
 		(cd "$ir" && find . | cpio -o -H newc 2>/dev/null | gzip -1) >"$d/initrd-$KV.cpio.gz.tmp" &&
 			mv "$d/initrd-$KV.cpio.gz.tmp" "$d/initrd-$KV.cpio.gz" || return 1
