@@ -189,11 +189,18 @@ int apm_domxml_parse(const char *text, size_t len, const char *name, struct apm_
 	ctxt = xmlNewParserCtxt();
 	if (!ctxt)
 		return -ENOMEM;
-	/* Errors come here, per context: nothing goes to libxml2's global handler. */
+	/*
+	 * Errors come here, per context: nothing goes to libxml2's global handler.
+	 * libvirt writes its domain files in UTF-8, so the document is read as
+	 * UTF-8 whatever its declaration says: a conversion from a declared
+	 * encoding reports its failures through the global handler, on stderr
+	 * (over the console's screen), not through the context.
+	 */
 	ctxt->_private = &fe;
 	ctxt->sax->serror = keep_first;
-	doc = xmlCtxtReadMemory(ctxt, text, (int)len, name, NULL,
-				XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING);
+	doc = xmlCtxtReadMemory(ctxt, text, (int)len, name, "UTF-8",
+				XML_PARSE_NONET | XML_PARSE_NOERROR | XML_PARSE_NOWARNING |
+					XML_PARSE_IGNORE_ENC);
 	if (!doc) {
 		char esc[256];
 		size_t n = strlen(fe.msg);

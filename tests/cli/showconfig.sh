@@ -118,6 +118,18 @@ printf '<domain><name>e\033[31m</name></domain>' >"$R/etc/libvirt/qemu/esc.xml"
 run "show" 0 am show
 expect_grep "ESC: an error naming the file" out "not read: $R/etc/libvirt/qemu/esc.xml:1: malformed XML"
 if grep -q "$(printf '\033')" "$work/out"; then not_ok "no raw ESC in the error"; else ok "no raw ESC in the error"; fi
+# Bytes that do not convert from a declared encoding: libxml2 would say so on
+# stderr itself, over the console's screen; the error names the file instead.
+printf '<?xml version="1.0" encoding="SHIFT_JIS"?>\n<domain><name>x\201\010a</name></domain>' \
+	>"$R/etc/libvirt/qemu/enc.xml"
+run "show" 0 am show
+expect_grep "a bad encoding: an error naming the file" out "not read: $R/etc/libvirt/qemu/enc.xml:2: malformed XML"
+if grep -q "encoding error\|I/O error" "$work/err"; then
+	not_ok "libxml2 writes nothing of its own"
+else
+	ok "libxml2 writes nothing of its own"
+fi
+rm -f "$R/etc/libvirt/qemu/enc.xml"
 run "show --json" 0 am show --json
 if python3 -m json.tool "$work/out" >/dev/null && ! grep -q "$(printf '\033\|\302\233\|\177')" "$work/out"; then
 	ok "valid JSON, no raw ESC, CSI or DEL"
