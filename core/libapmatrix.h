@@ -1075,14 +1075,14 @@ enum apm_migration_kind {
 };
 
 struct apm_migration_opts {
-	const char *file;	 /* the restore file (unplug: written unless it exists) */
-	const char *uuid;	 /* unplug: the mdev (UUID, prefix, label, guest); replug:
-				  * the mdev to plug (NULL: the file's) */
-	struct apm_config *cfg;	 /* libvirt domains, definitions (NULL: none); referenced */
-	bool libvirt;		 /* run virsh for the hostdev step, else only say how */
-	bool create;		 /* replug: create the mdev when it is missing */
-	bool persist;		 /* replug: also write the mdevctl definition (a step 5) */
-	bool dry_run;		 /* unplug: apm_migration_run() only shows what it would do */
+	const char *file; /* the restore file (unplug: written unless it exists) */
+	/* unplug: the mdev (UUID, prefix, label, guest); replug: the mdev to plug (NULL: the file's) */
+	const char *uuid;
+	struct apm_config *cfg; /* libvirt domains, definitions (NULL: none); referenced */
+	bool libvirt;		/* run virsh for the hostdev step, else only say how */
+	bool create;		/* replug: create the mdev when it is missing */
+	bool persist;		/* replug: also write the mdevctl definition (a step 5) */
+	bool dry_run;		/* unplug: apm_migration_run() only shows what it would do */
 };
 
 /*
@@ -1201,7 +1201,7 @@ void apm_migration_get_check_counts(const struct apm_migration *m, unsigned int 
 enum apm_migration_state {
 	APM_MIGRATION_NOT_STARTED = 0, /* no step is done */
 	APM_MIGRATION_PARTLY_DONE,     /* some are: run it again to resume (or roll back) */
-	APM_MIGRATION_BY_HAND,	       /* apmatrix's part is done; the hostdev step is the operator's */
+	APM_MIGRATION_BY_HAND,	       /* apmatrix's part done; the hostdev step is by hand */
 	APM_MIGRATION_READY,	       /* unplugged: the guest is ready to migrate */
 	APM_MIGRATION_REPLUGGED,       /* replugged (or rolled back) as the file recorded */
 };
