@@ -296,7 +296,8 @@ int show_json(FILE *f, struct apm_host *h, const struct apm_config *cfg, bool de
 	json_persist_mdevs(f, h, cfg);
 	fputs("]", f);
 	o = json_object_new_array();
-	apm_host_foreach_warning(h, json_warning, o);
+	if ((rc = apm_host_foreach_warning(h, json_warning, o)) < 0 && !err)
+		err = rc;
 	fputs(",\n \"warnings\":", f);
 	json_put(f, o);
 	json_persist_top(f, h, cfg);
@@ -564,7 +565,8 @@ int show_text(FILE *f, struct apm_host *h, const struct apm_config *cfg, bool de
 		fprintf(f, "\nwarnings:\n");
 		print_escaped_lines(f, "", apm_host_get_warnings(h));
 	}
-	apm_host_foreach_warning(h, text_warning, &tw);
+	if ((rc = apm_host_foreach_warning(h, text_warning, &tw)) < 0 && !bad)
+		bad = rc;
 	text_persist_warnings(f, h, cfg, !tw.any);
 	free(g);
 	return bad;

@@ -462,15 +462,17 @@ static const char *state_text(json_object *s, char *buf, size_t size)
 	return buf;
 }
 
-static void queues(struct out *o, struct apm_host *x, struct apm_host *y, const struct apm_delta *d)
+static int queues(struct out *o, struct apm_host *x, struct apm_host *y, const struct apm_delta *d)
 {
 	struct groups *gs = malloc(sizeof(*gs));
+	int rc;
 
 	if (!gs)
-		return;
+		return -ENOMEM;
 	*gs = (struct groups){ .o = o, .x = x, .y = y };
 	memset(gs->head, 0xff, sizeof(gs->head));
-	apm_delta_foreach_queue(d, group_queue, gs);
+	/* The groups made before a failure are written; the caller says the rest is missing. */
+	rc = apm_delta_foreach_queue(d, group_queue, gs);
 	for (unsigned int i = 0; i < gs->n; i++) {
 		struct group *g = &gs->g[i];
 		json_object *before = queue_state(x, g->a, g->q),
@@ -496,14 +498,16 @@ static void queues(struct out *o, struct apm_host *x, struct apm_host *y, const 
 	}
 	free(gs->g);
 	free(gs);
+	return rc < 0 ? rc : 0;
 }
 
 /* ------------------------------------------------------------- a batch */
 
-static void batch(struct out *o, const struct apm_delta *d)
+static int batch(struct out *o, const struct apm_delta *d)
 {
 	struct apm_host *x = apm_delta_get_before(d), *y = apm_delta_get_after(d);
 	unsigned int flags = apm_delta_get_flags(d);
+	int rc;
 
 	o->batch++;
 	stamp(o);
@@ -526,13 +530,15 @@ static void batch(struct out *o, const struct apm_delta *d)
 		bus(o, x, y);
 	adapters(o, x, y, d);
 	mdevs(o, x, y, d);
-	queues(o, x, y, d);
+	rc = queues(o, x, y, d);
 	fflush(o->f);
+	return rc;
 }
 
-static void snapshot(struct cli *cli, struct out *o, struct apm_host *h)
+static int snapshot(struct cli *cli, struct out *o, struct apm_host *h)
 {
 	struct apm_config *cfg = NULL;
+	int rc = -ENOMEM;
 
 	stamp(o);
 	load_config(cli, NULL, &cfg);
@@ -542,7 +548,7 @@ static void snapshot(struct cli *cli, struct out *o, struct apm_host *h)
 		FILE *m = open_memstream(&doc, &len);
 
 		if (m) {
-			show_json(m, h, cfg, false);
+			rc = show_json(m, h, cfg, false);
 			fclose(m);
 		}
 		/* show --json's line breaks are all outside its strings (json-c escapes them). */
@@ -555,11 +561,12 @@ static void snapshot(struct cli *cli, struct out *o, struct apm_host *h)
 			o->time, doc ? doc : "null");
 		free(doc);
 	} else {
-		show_text(o->f, h, cfg, false);
+		rc = show_text(o->f, h, cfg, false);
 		fprintf(o->f, "--- %s: watching (Ctrl-C ends)\n", o->time);
 	}
 	apm_config_unref(cfg);
 	fflush(o->f);
+	return rc;
 }
 
 int cmd_watch(struct cli *cli, int argc, char **argv)
@@ -624,8 +631,14 @@ int cmd_watch(struct cli *cli, int argc, char **argv)
 	signal(SIGPIPE, SIG_IGN);
 	/* Large blocks to a pipe or a file; each batch is flushed as it ends. */
 	stdout_large();
-	snapshot(cli, &o, h);
+	rc = snapshot(cli, &o, h);
 	apm_host_unref(h);
+	/* A stream short of what it says is no stream: said, and ended. */
+	if (rc < 0) {
+		eprintf(cli, "watch: the snapshot is incomplete: %s", strerror(-rc));
+		apm_watch_unref(w);
+		return EXIT_REFUSED;
+	}
 	while (!stop && !ferror(stdout) && (!o.max || o.lines < o.max)) {
 		/* stdout too: a reader that went away (POLLERR on a pipe) ends the stream at once. */
 		struct pollfd p[2] = { { .fd = apm_watch_get_fd(w), .events = POLLIN },
@@ -642,9 +655,14 @@ int cmd_watch(struct cli *cli, int argc, char **argv)
 			eprintf(cli, "watch: cannot follow the host: %s", strerror(-rc));
 		if (rc != 1)
 			continue;
-		batch(&o, d);
+		rc = batch(&o, d);
 		apm_delta_unref(d);
 		apm_host_unref(nh);
+		if (rc < 0) {
+			eprintf(cli, "watch: batch %lu is incomplete: %s", o.batch, strerror(-rc));
+			apm_watch_unref(w);
+			return EXIT_REFUSED;
+		}
 	}
 	apm_watch_unref(w);
 	/* A reader that went away ends the stream; a stream that cannot be written is an error. */

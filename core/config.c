@@ -838,8 +838,10 @@ APM_EXPORT int apm_config_foreach_owner_diff(
 	w->now_aq = *to_apr(&m);
 	w->boot_ap = cfg->rule.has_apmask && !cfg->rule_broken ? cfg->rule.apmask : w->now_ap;
 	w->boot_aq = cfg->rule.has_aqmask && !cfg->rule_broken ? cfg->rule.aqmask : w->now_aq;
-	for (struct apm_queue *q = NULL; !apm_host_next_queue((struct apm_host *)host, &q);)
+	for (struct apm_queue *q = NULL; !(rc = apm_host_next_queue((struct apm_host *)host, &q));)
 		mark(w, apm_queue_get_adapter(q), apm_queue_get_domain(q));
+	/* A walk cut short (-ENOMEM) would report too few differences. */
+	rc = rc < 0 ? rc : 0;
 	for (unsigned int i = 0; i < cfg->ndefs; i++)
 		mark_product(w, &cfg->defs[i]->apm, &cfg->defs[i]->aqm);
 	for (unsigned int a = 0; a < APR_BITS && !rc; a++)

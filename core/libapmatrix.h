@@ -423,9 +423,12 @@ int apm_host_get_queue_detail(struct apm_host *host, unsigned int adapter, unsig
  *
  * A struct apm_adapter or struct apm_queue is a handle on one adapter or
  * one APQN of a snapshot: opaque, reference counted, holding a reference
- * to its host (the strings its accessors return are the host's, valid as
- * long as the handle or the host is).  A lookup hands out a new
- * reference; an iteration hands out one reference it owns itself:
+ * to its host.  The driver name, the mdev and the adapter's strings are
+ * the host's, valid as long as the host is; a queue's filter reason and
+ * its own attributes (status, se_bind, se_associate) are the handle's,
+ * valid until the handle is dropped, which for an iteration's handle is
+ * its next call unless the caller took a reference.  A lookup hands out a
+ * new reference; an iteration hands out one reference it owns itself:
  *
  *	struct apm_queue *q = NULL;
  *	int rc;
