@@ -455,6 +455,36 @@ static void secure_guest(struct apm_migration *m, const struct apm_mdev *md)
 			m->kind == APM_MIGRATION_UNPLUG ? "unplugged" : "replugged");
 }
 
+/*
+ * A resumed unplug empties the mdev, and a rollback gives back only what the
+ * file records: an ID assigned since the file was written would be taken
+ * from the guest and recorded nowhere.  So the mdev's sets must lie within
+ * the recorded ones; the first set that does not is named with its extra IDs.
+ */
+static int resume_matches(struct apm_migration *m, const struct apm_mdev *md, char *err,
+			  size_t errsize)
+{
+	static const char *const what[3] = { "adapters", "domains", "control domains" };
+	char ids[256], b1[160];
+
+	for (int k = 0; k < 3; k++) {
+		struct apm_mask have, rec, extra;
+
+		apm_mdev_get_mask(md, (enum apm_kind)k, &have);
+		apm_restore_get_mask(m->r, (enum apm_kind)k, &rec);
+		for (int w = 0; w < 4; w++)
+			extra.w[w] = have.w[w] & ~rec.w[w];
+		if (mask_empty(&extra))
+			continue;
+		apm_mask_format_ranges(&extra, ids, sizeof(ids));
+		return fail(
+			err, errsize, -EEXIST,
+			"mdev %s has %s %s that %s does not record (assigned since it was written): resuming would take them from the guest and record them nowhere; nothing was changed. If that unplug is over, remove the file with `unplug --done %s`; else name another file with --save",
+			m->uuid, what[k], ids, esc(m->file, b1, sizeof(b1)), b1);
+	}
+	return 0;
+}
+
 static int unplug_open(struct apm_migration *m, const struct apm_migration_opts *o, char *err,
 		       size_t errsize)
 {
@@ -492,6 +522,9 @@ static int unplug_open(struct apm_migration *m, const struct apm_migration_opts 
 				"%s was made on host '%s', this is '%s': an unplug resumes only where it began",
 				m->file, esc(was->name, b1, sizeof(b1)),
 				esc(now.name, b2, sizeof(b2)));
+		rc = resume_matches(m, md, err, errsize);
+		if (rc)
+			return rc;
 	} else {
 		struct apm_guest_info gi = { 0 };
 		const char *domain = NULL;

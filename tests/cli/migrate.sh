@@ -229,6 +229,15 @@ is "nothing lost: matrix and guest as before" \
 	"$(mdev_json "$work/src-orig.ini" "m[0]['adapters'], m[0]['domains'], m[0]['control_domains'], m[0]['guest_matrix'], m[0]['guest']")" \
 	"$(APMATRIX_CONFIG_ROOT=$work/src.d "$APMATRIX" --sim="$src" unplug $G --save "$work/r2.json" --libvirt >/dev/null 2>&1; APMATRIX_CONFIG_ROOT=$work/src.d "$APMATRIX" --sim="$src" unplug --rollback "$work/r2.json" --libvirt >/dev/null 2>&1; mdev_json "$src" "m[0]['adapters'], m[0]['domains'], m[0]['control_domains'], m[0]['guest_matrix'], m[0]['guest']")"
 
+# A resume after a rollback, with a domain assigned since: refused, nothing taken.
+src_am mask aqmask -0xab >/dev/null
+run "a domain assigned after the rollback" 0 src_am assign $G domain 0xab
+run "resuming from the old file is refused" 1 src_am unplug $G --save "$work/r2.json" --libvirt
+expect_grep "the extra domain named" err "mdev $G has domains 0xab that $work/r2.json does not record"
+expect_grep "the ways on" err "unplug --done $work/r2.json"
+is "the mdev keeps every domain" "[4, 71, 171]" "$(mdev_json "$src" "m[0]['domains']")"
+is "the file still records its own" "[4, 71]" "$(python3 -c "import json,sys; print(json.load(open(sys.argv[1]))['body']['domains'])" "$work/r2.json")"
+
 # A write the kernel refuses (the fault knob): stopped, said so, resumed.
 write_src
 rm -f "$file"
