@@ -325,7 +325,7 @@ static void unplug_steps(struct apm_migration *m, const struct apm_mdev *md)
 		"lends the free queues to zcrypt for the reading (aqmask, apmask, and back) and rewrites %s",
 		m->file);
 	set_step(m, U_DETACH, "detach the vfio-ap hostdev from the domain",
-		 apm_mdev_in_use(md) != 1, "%s: virsh detach-device %s hostdev.xml --live",
+		 apm_mdev_in_use(md) == 0, "%s: virsh detach-device %s hostdev.xml --live",
 		 m->libvirt ? "runs" : "says how to run", dom);
 }
 
@@ -422,6 +422,19 @@ static int fail(char *err, size_t errsize, int rc, const char *fmt, ...)
 	return rc;
 }
 
+/* "cannot tell whether a guest holds mdev X: why", into buf. */
+static const char *unknown_holder(const struct apm_mdev *md, char *buf, size_t size)
+{
+	int err = 0;
+
+	apm_mdev_is_in_use(md, &err);
+	snprintf(
+		buf, size,
+		"cannot tell whether a guest holds mdev %s: which process has its vfio group open cannot be seen (%s)",
+		apm_mdev_get_uuid(md), strerror(err ? -err : EACCES));
+	return buf;
+}
+
 /*
  * A Secure Execution guest cannot be live-migrated (QEMU
  * docs/system/s390x/protvirt.rst; the kernel's vfio_ap migration series
@@ -453,6 +466,15 @@ static void secure_guest(struct apm_migration *m, const struct apm_mdev *md)
 			"libvirt domain %s of mdev %s is a Secure Execution guest (<launchSecurity type='s390-pv'/>): a protected guest cannot be live-migrated, so it is not %s for a migration; nothing was changed",
 			esc(domain, g, sizeof(g)), m->uuid,
 			m->kind == APM_MIGRATION_UNPLUG ? "unplugged" : "replugged");
+	else if (md && m->kind == APM_MIGRATION_UNPLUG && apm_mdev_in_use(md) < 0)
+		/*
+		 * Who holds the vfio group is unknown, so is the holder's QEMU
+		 * command line: neither step 4 nor this check can be done.
+		 */
+		snprintf(
+			m->refusal, sizeof(m->refusal),
+			"%s; so whether its guest is a Secure Execution one cannot be told either: it is not unplugged; nothing was changed",
+			unknown_holder(md, g, sizeof(g)));
 }
 
 /*
@@ -1050,12 +1072,15 @@ static int unplug_detach(struct apm_migration *m)
 {
 	const char *domain = apm_restore_get_domain(m->r);
 	struct apm_mdev *md;
+	char why[400];
 	int rc = reload(m);
 
 	if (rc)
 		return rc;
 	md = apm_host_find_mdev(m->h, m->uuid);
-	if (!md || apm_mdev_in_use(md) != 1)
+	if (md && apm_mdev_in_use(md) < 0)
+		return stop_at(m, 4, -EACCES, "step 4: %s", unknown_holder(md, why, sizeof(why)));
+	if (!md || !apm_mdev_in_use(md))
 		return 0;
 	if (!m->libvirt) {
 		say(m, APM_MIGRATION_EVENT_INFO,
@@ -1076,6 +1101,9 @@ static int unplug_detach(struct apm_migration *m)
 		return stop_at(m, 4, rc, NULL);
 	}
 	md = apm_host_find_mdev(m->h, m->uuid);
+	if (md && apm_mdev_in_use(md) < 0)
+		return stop_at(m, 4, -EACCES, "step 4: virsh succeeded, but %s",
+			       unknown_holder(md, why, sizeof(why)));
 	if (md && apm_mdev_in_use(md) == 1) {
 		return stop_at(m, 4, -EPROTO, "step 4: virsh succeeded, but mdev %s is still held",
 			       m->uuid);

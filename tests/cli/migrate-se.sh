@@ -91,4 +91,18 @@ diff -r --no-dereference "$work/sys-before" "$tree" >"$work/diff" 2>&1 && ok "no
 qemu '-machine\0s390-ccw-virtio'
 run "a plain QEMU: the dry run goes on" 0 fs unplug $G --save "$work/r3.json" --dry-run
 expect_no_grep "not refused" err "Secure Execution"
+
+# /proc cannot be read and no queue says "in use": who holds the mdev is
+# unknown, so neither step 4 nor the Secure Execution check can be done.
+cp -R "$FIXTURES/sysfs/host-613" "$work/sys2"
+chmod -R u+w "$work/sys2"
+for q in 05.0004 05.00ab 06.0004 06.00ab; do printf 'assigned\n' >"$work/sys2/devices/ap/card${q%%.*}/$q/status"; done
+cp -R "$work/sys2" "$work/sys2-before"
+rm -f "$work/r4.json"
+run "the holder unknown: unplug refused" 1 env APMATRIX_CONFIG_ROOT=$work/fsroot APMATRIX_PROC=/nonexistent "$APMATRIX" --sysfs "$work/sys2" unplug $G --save "$work/r4.json"
+expect_grep "said so" err "cannot tell whether a guest holds mdev $G: which process has its vfio group open cannot be seen"
+expect_grep "and the check it stops" err "whether its guest is a Secure Execution one cannot be told either"
+expect_no_grep "never ready" out "ready to migrate"
+is "no restore file" no "$([ -e "$work/r4.json" ] && echo yes || echo no)"
+diff -r --no-dereference "$work/sys2-before" "$work/sys2" >"$work/diff" 2>&1 && ok "nothing was written to sysfs" || { not_ok "sysfs changed"; show_file "$work/diff"; }
 done_testing
