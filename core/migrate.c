@@ -202,7 +202,7 @@ static void source_line(struct apm_buf *b, const struct apm_restore *r)
 	if (id->lpar_number >= 0)
 		apm_buf_printf(b, ", LPAR %s (%d)", esc(id->lpar_name, b1, sizeof(b1)),
 			       id->lpar_number);
-	apm_buf_printf(b, "; recorded %s\n", apm_restore_get_created(r));
+	apm_buf_printf(b, "; recorded %s\n", esc(apm_restore_get_created(r), b1, sizeof(b1)));
 }
 
 static void sets_lines(struct apm_buf *b, const struct apm_restore *r)

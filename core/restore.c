@@ -520,12 +520,36 @@ static int read_apqn(struct reader *rd, json_object *o, unsigned int i, struct r
 	return 0;
 }
 
+/*
+ * "created" is printed in every account of the file: only the UTC time
+ * apm_restore_new() writes (YYYY-MM-DDTHH:MM:SSZ) is read, so a file's
+ * text never reaches a terminal through it (the checksum can be recomputed).
+ */
+static bool created_valid(const char *s)
+{
+	static const char form[] = "dddd-dd-ddTdd:dd:ddZ";
+	struct tm tm = { 0 };
+	const char *end;
+
+	if (strlen(s) != sizeof(form) - 1)
+		return false;
+	for (size_t i = 0; form[i]; i++)
+		if (form[i] == 'd' ? s[i] < '0' || s[i] > '9' : s[i] != form[i])
+			return false;
+	end = strptime(s, "%Y-%m-%dT%H:%M:%SZ", &tm);
+	return end && !*end;
+}
+
 static int read_body(struct reader *rd, json_object *b, struct apm_restore *r)
 {
 	json_object *src, *apqns, *v;
 	int rc;
 
 	rc = copy_str(rd, b, "", "created", r->created, sizeof(r->created), false);
+	if (!rc && !created_valid(r->created))
+		rc = fail(rd, -EINVAL,
+			  "created: '%s' is not the time apmatrix writes (YYYY-MM-DDTHH:MM:SSZ)",
+			  r->created);
 	if (!rc)
 		rc = member(rd, b, "", "source", json_type_object, &src);
 	if (!rc)

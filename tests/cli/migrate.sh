@@ -207,6 +207,27 @@ sed 's/"version": 1/"version": 7/' "$file" >"$work/v7.json"
 run "another version is refused" 1 tgt_am "$work/t-ok.ini" replug --check --from "$work/v7.json"
 expect_grep "the version named" err "restore file version 7; this apmatrix reads version 1 only"
 
+# "created" with an OSC sequence, the checksum recomputed: refused, escaped.
+resum() { # IN OUT CREATED: the file with body.created set and its CRC32 recomputed
+	python3 -c "
+import json, sys, zlib
+j = json.load(open(sys.argv[1]))
+j['body']['created'] = sys.argv[3]
+plain = json.dumps(j['body'], separators=(',', ':'), ensure_ascii=False)
+j['checksum'] = 'crc32:%08x' % zlib.crc32(plain.encode())
+json.dump(j, open(sys.argv[2], 'w'), indent=2, ensure_ascii=False)" "$@"
+}
+write_tgt "" "$work/t-fresh.ini"
+resum "$file" "$work/same.json" "$(pyf "b['created']")"
+run "the checksum is recomputed as apmatrix computes it" 0 tgt_am "$work/t-fresh.ini" replug --check --from "$work/same.json"
+resum "$file" "$work/osc.json" "$(printf '\033]0;pw\007%s' 2026-12-02T05:00:00Z)"
+run "a created with an OSC sequence is refused" 1 tgt_am "$work/t-ok.ini" replug --check --from "$work/osc.json"
+expect_grep "file and field named, escaped" err "$work/osc.json: created: '\\x1b]0;pw\\x072026-12-02T05:00:00Z' is not the time apmatrix writes"
+is "no raw escape reaches the terminal" 0 "$(cat "$work/out" "$work/err" | tr -cd '\033\007' | wc -c)"
+resum "$file" "$work/t2.json" "2026-12-02 05:00:00"
+run "another time form is refused" 1 tgt_am "$work/t-ok.ini" replug --check --from "$work/t2.json"
+expect_grep "named" err "created: '2026-12-02 05:00:00' is not the time apmatrix writes (YYYY-MM-DDTHH:MM:SSZ)"
+
 # ------------------------------------- kill -9 between steps, resume, rollback
 for step in 1 2 3; do
 	write_src
