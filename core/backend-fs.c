@@ -14,6 +14,8 @@
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <json.h>
+#include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -246,40 +248,109 @@ static int vfio_group_of(const char *link)
 }
 
 /*
+ * Whether the QEMU option value v (key=value,... where ",," is a literal
+ * comma: QEMU util/qemu-option.c) has a field that starts with key; with
+ * first, only its first field is looked at (an -object's type).
+ */
+static bool opt_field(const char *v, const char *key, bool first)
+{
+	size_t n = strlen(key);
+
+	for (const char *f = v;;) {
+		const char *c = f;
+
+		if (!strncmp(f, key, n) && (key[n - 1] == '=' || f[n] == ',' || !f[n]))
+			return true;
+		while (*c && !(c[0] == ',' && c[1] != ','))
+			c += c[0] == ',' ? 2 : 1;
+		if (!*c || first)
+			return false;
+		f = c + 1;
+	}
+}
+
+/* libvirt's JSON -object: {"qom-type":"s390-pv-guest","id":"lsec0"}. */
+static bool json_qom_type(const char *v, const char *type)
+{
+	json_object *o = json_tokener_parse(v), *t;
+	bool is = o && json_object_object_get_ex(o, "qom-type", &t) &&
+		  json_object_is_type(t, json_type_string) &&
+		  !strcmp(json_object_get_string(t), type);
+
+	json_object_put(o);
+	return is;
+}
+
+/*
  * A Secure Execution guest's QEMU: an s390-pv-guest object (-object
- * s390-pv-guest,id=pv0, or libvirt's JSON form {"qom-type":"s390-pv-guest",
- * ...}) or the machine property naming one (confidential-guest-support=,
- * which only s390-pv-guest provides on s390: QEMU hw/s390x/pv.c).
+ * s390-pv-guest,id=pv0 or qom-type=s390-pv-guest,..., or libvirt's JSON
+ * form) or the machine property naming one (-machine
+ * ...,confidential-guest-support=ID, which only s390-pv-guest provides on
+ * s390: QEMU hw/s390x/pv.c).  Only those options' values are looked at:
+ * the text elsewhere (a guest named s390-pv-guest-lab1) is not QEMU's.
  */
 static bool secure_from_cmdline(const char *cmd, size_t len)
 {
 	const char *end = cmd + len;
 
-	for (const char *a = cmd; a < end; a += strlen(a) + 1)
-		if (strstr(a, "s390-pv-guest") || strstr(a, "confidential-guest-support="))
-			return true;
+	for (const char *a = cmd; a < end; a += strlen(a) + 1) {
+		const char *v = a + strlen(a) + 1;
+
+		if (v >= end)
+			break;
+		if (!strcmp(a, "-object") || !strcmp(a, "--object")) {
+			if (v[0] == '{' ? json_qom_type(v, "s390-pv-guest")
+					: opt_field(v, "s390-pv-guest", true) ||
+						  opt_field(v, "qom-type=s390-pv-guest", true))
+				return true;
+		} else if (!strcmp(a, "-machine") || !strcmp(a, "--machine") || !strcmp(a, "-M")) {
+			if (opt_field(v, "confidential-guest-support=", false))
+				return true;
+		}
+	}
 	return false;
 }
 
+/* A QEMU command line of libvirt's is tens of KiB; more than this is not read. */
+#define CMDLINE_MAX (1u << 20)
+
 static void holder_name(int procfd, const char *pid, char *name, size_t size, bool *secure)
 {
-	char path[300], cmd[4096];
-	ssize_t len = -1;
+	size_t len = 0, cap = 4096;
+	char path[300], *cmd = malloc(cap);
+	ssize_t got = 0;
 	int fd;
 
-	snprintf(path, sizeof(path), "%s/cmdline", pid);
-	fd = openat(procfd, path, O_RDONLY | O_CLOEXEC);
-	if (fd >= 0) {
-		len = read(fd, cmd, sizeof(cmd) - 1);
-		close(fd);
-	}
 	name[0] = '\0';
 	*secure = false;
+	if (!cmd)
+		return;
+	snprintf(path, sizeof(path), "%s/cmdline", pid);
+	fd = openat(procfd, path, O_RDONLY | O_CLOEXEC);
+	while (fd >= 0) {
+		if (len + 1 == cap) {
+			char *more = cap < CMDLINE_MAX ? realloc(cmd, cap * 2) : NULL;
+
+			if (!more)
+				break;
+			cmd = more;
+			cap *= 2;
+		}
+		got = read(fd, cmd + len, cap - 1 - len);
+		if (got < 0 && errno == EINTR)
+			continue;
+		if (got <= 0)
+			break;
+		len += (size_t)got;
+	}
+	if (fd >= 0)
+		close(fd);
 	if (len > 0) {
 		cmd[len] = '\0';
-		guest_from_cmdline(cmd, (size_t)len, name, size);
-		*secure = secure_from_cmdline(cmd, (size_t)len);
+		guest_from_cmdline(cmd, len, name, size);
+		*secure = secure_from_cmdline(cmd, len);
 	}
+	free(cmd);
 }
 
 /*

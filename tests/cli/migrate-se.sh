@@ -92,6 +92,20 @@ qemu '-machine\0s390-ccw-virtio'
 run "a plain QEMU: the dry run goes on" 0 fs unplug $G --save "$work/r3.json" --dry-run
 expect_no_grep "not refused" err "Secure Execution"
 
+# The words elsewhere on the command line are not QEMU's options.
+printf "qemu-system-s390x\0-name\0guest=s390-pv-guest-lab1\0-device\0vfio-ap,sysfsdev=/sys/bus/mdev/devices/$G\0-object\0secret,id=confidential-guest-support=x\0" >"$proc/4242/cmdline"
+run "a guest named s390-pv-guest-lab1 is not one" 0 fs unplug $G --save "$work/r3.json" --dry-run
+expect_no_grep "not refused" err "Secure Execution"
+# libvirt's command lines are long: the object after 64 KiB of options is seen.
+{
+	printf 'qemu-system-s390x\0-name\0guest=se1\0'
+	i=0
+	while [ $i -lt 2000 ]; do printf -- '-global\0virtio-blk-ccw.scsi=off,num-queues=1,xxxxxxxx\0'; i=$((i + 1)); done
+	printf -- '-object\0qom-type=s390-pv-guest,id=pv0\0'
+} >"$proc/4242/cmdline"
+run "an s390-pv-guest object after $(wc -c <"$proc/4242/cmdline") bytes: refused" 1 fs unplug $G --save "$work/r3.json" --dry-run
+expect_grep "named" err "guest se1 of mdev $G is a Secure Execution guest"
+
 # /proc cannot be read and no queue says "in use": who holds the mdev is
 # unknown, so neither step 4 nor the Secure Execution check can be done.
 cp -R "$FIXTURES/sysfs/host-613" "$work/sys2"
