@@ -416,7 +416,10 @@ static int load_domain(struct apm_config *cfg, const char *dir, const char *file
 		free(path);
 		return -ENOMEM;
 	}
-	g->secure = g->secure || d.secure;
+	if (run)
+		g->secure_live = d.secure;
+	else
+		g->secure_def = d.secure;
 	if (run) {
 		g->running = true;
 		snprintf(g->state, sizeof(g->state), "%s", d.state[0] ? d.state : "running");
@@ -673,7 +676,7 @@ APM_EXPORT int apm_config_get_guest(const struct apm_config *cfg, const char *uu
 		info->state = g->running ? g->state : "";
 		info->defined = def;
 		info->live = live;
-		info->secure = g->secure;
+		info->secure = g->running ? g->secure_live : g->secure_def;
 		return 0;
 	}
 	return -ENOENT;

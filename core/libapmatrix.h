@@ -1318,7 +1318,11 @@ struct apm_guest_info {
 	const char *state; /* domstatus state ("running", "paused"), "" when not running */
 	bool defined;	   /* its /etc definition has the mdev */
 	bool live;	   /* its running definition has the mdev */
-	/* Either XML has <launchSecurity type='s390-pv'/>: a Secure Execution guest.  Since: 2 */
+	/*
+	 * A Secure Execution guest: <launchSecurity type='s390-pv'/> in the XML
+	 * it runs with (its status file), or in its definition when it does
+	 * not run.  Since: 2
+	 */
 	bool secure;
 };
 /* The i-th domain (by name) that has uuid in either XML: 0, or -ENOENT.  Since: 2 */

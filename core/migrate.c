@@ -449,7 +449,11 @@ static void secure_guest(struct apm_migration *m, const struct apm_mdev *md)
 	char g[160];
 
 	for (unsigned int i = 0; m->cfg && !apm_config_get_guest(m->cfg, m->uuid, i, &gi); i++)
-		if (gi.secure) {
+		/*
+		 * On the source only the running domain that holds the mdev
+		 * counts: a shut-off one naming it is not the guest unplugged.
+		 */
+		if (gi.secure && (m->kind != APM_MIGRATION_UNPLUG || (gi.running && gi.live))) {
 			domain = gi.name;
 			break;
 		}

@@ -100,7 +100,8 @@ struct apm_guest {
 	char *path;   /* the running status file, else the definition */
 	bool defined; /* /etc/libvirt/qemu/NAME.xml exists */
 	bool running; /* /run/libvirt/qemu/NAME.xml exists */
-	bool secure;  /* either XML has <launchSecurity type='s390-pv'/> */
+	/* <launchSecurity type='s390-pv'/> in the definition, in the status XML */
+	bool secure_def, secure_live;
 	char state[16];
 	unsigned int ndef, nlive;
 	char (*def_uuids)[37], (*live_uuids)[37];

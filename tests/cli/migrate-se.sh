@@ -53,6 +53,11 @@ expect_grep "the domain named, and why" err "libvirt domain dom2 of mdev $G is a
 is "no restore file" no "$([ -e "$work/r2.json" ] && echo yes || echo no)"
 domxml "$APMATRIX_CONFIG_ROOT/run/libvirt/qemu/dom2.xml" dom2 "<launchSecurity type='sev'/>"
 run "another launchSecurity type is not s390-pv" 0 am unplug $G --save "$work/r2.json" --dry-run
+domxml "$APMATRIX_CONFIG_ROOT/etc/libvirt/qemu/dom3.xml" dom3 "<launchSecurity type='s390-pv'/>"
+sed -i 's/<domstatus[^>]*>//; s/<\/domstatus>//' "$APMATRIX_CONFIG_ROOT/etc/libvirt/qemu/dom3.xml"
+run "a shut-off Secure Execution domain naming the mdev is not its guest" 0 am unplug $G --save "$work/r2.json" --dry-run
+expect_no_grep "not refused" err "Secure Execution"
+rm -f "$APMATRIX_CONFIG_ROOT/etc/libvirt/qemu/dom3.xml"
 
 # On a target whose domain is a Secure Execution one: replug --check refuses.
 printf '[host]\nname = hostB\naqmask = -4,-0x47\n[lpar]\nadapters = 0x05:CEX7C,0x06:CEX7C\nusage_domains = 0x01,0x04,0x47\ncontrol_domains = 0x01,0x04,0x47\n' >"$work/tgt.ini"
