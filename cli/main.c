@@ -54,7 +54,7 @@ static const struct command commands[] = {
 	{ "undo", cmd_undo, "undo [--dry-run]",
 	  "revert the last change while the host is as it left it" },
 	{ "unplug", cmd_unplug,
-	  "unplug UUID --save FILE [--dry-run] [--libvirt] | unplug --rollback FILE [--libvirt]\n"
+	  "unplug UUID --save FILE [--dry-run] [--libvirt] | unplug --rollback FILE [--create] [--libvirt]\n"
 	  "| unplug --done FILE",
 	  "take a running guest's mdev away for a migration, saved in FILE" },
 	{ "replug", cmd_replug,

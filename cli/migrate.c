@@ -170,12 +170,15 @@ int cmd_unplug(struct cli *cli, int argc, char **argv)
 	o.file = take_value(&argc, argv, "--save");
 	o.dry_run = take_flag(&argc, argv, "--dry-run");
 	o.libvirt = take_flag(&argc, argv, "--libvirt");
-	if (done && !rollback && !o.file && argc == 1 && *done && !o.dry_run && !o.libvirt)
+	/* A rollback on a source whose mdev was removed makes it again, as a replug does. */
+	o.create = take_flag(&argc, argv, "--create");
+	if (done && !rollback && !o.file && argc == 1 && *done && !o.dry_run && !o.libvirt &&
+	    !o.create)
 		return unplug_done(cli, done);
 	if (rollback && !done && !o.file && argc == 1 && *rollback && !o.dry_run) {
 		f.kind = APM_MIGRATION_ROLLBACK;
 		o.file = rollback;
-	} else if (!o.file || !*o.file || argc != 2 || done || rollback) {
+	} else if (!o.file || !*o.file || argc != 2 || done || rollback || o.create) {
 		return usage(cli);
 	} else {
 		o.uuid = argv[1];

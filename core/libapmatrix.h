@@ -1083,7 +1083,7 @@ struct apm_migration_opts {
 	const char *uuid;
 	struct apm_config *cfg; /* libvirt domains, definitions (NULL: none); referenced */
 	bool libvirt;		/* run virsh for the hostdev step, else only say how */
-	bool create;		/* replug: create the mdev when it is missing */
+	bool create;		/* replug and rollback: create the mdev when it is missing */
 	bool persist;		/* replug: also write the mdevctl definition (a step 5) */
 	bool dry_run;		/* unplug: apm_migration_run() only shows what it would do */
 };

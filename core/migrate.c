@@ -625,7 +625,7 @@ APM_EXPORT int apm_migration_new(struct apm_host *host, enum apm_migration_kind 
 	m->file = strdup(opts->file);
 	m->dry = opts->dry_run && kind == APM_MIGRATION_UNPLUG;
 	m->libvirt = opts->libvirt;
-	m->create = opts->create && kind == APM_MIGRATION_REPLUG;
+	m->create = opts->create && kind != APM_MIGRATION_UNPLUG;
 	m->persist = opts->persist && kind == APM_MIGRATION_REPLUG;
 	m->lend = !apm_ctx_is_read_only(apm_host_get_ctx(host)) && !m->dry;
 	if (!m->file) {

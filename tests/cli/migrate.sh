@@ -287,6 +287,13 @@ expect_no_grep "not written twice" out "applied: define"
 is "mdevctl's definition of the mdev" '["5", "6", "7"] ["4", "71"] ["80"]' \
 	"$(python3 -c "import json,sys; a=json.load(open(sys.argv[1]))['attrs']; print(*[str([list(x.values())[0] for x in a if k in x]).replace(\"'\", '\"') for k in ('assign_adapter','assign_domain','assign_control_domain')])" "$work/tgt.d/etc/mdevctl.d/matrix/$G")"
 
+# A rollback on the source whose mdev was removed: --create makes it again.
+run "rollback without the mdev says to add --create" 1 src_am unplug --rollback "$file"
+expect_grep "said" err "there is no mdev $G here: add --create"
+run "rollback --create" 0 src_am unplug --rollback "$file" --create
+expect_grep "created" out "step 1: created mdev $G"
+is "the source's mdev has the recorded matrix" "[5, 6, 7] [4, 71] [80]" "$(mdev_json "$src" "m[0]['adapters'], m[0]['domains'], m[0]['control_domains']" | sed 's/^(//; s/)$//; s/\], \[/] [/g')"
+run "--create is the rollback's only" 2 src_am unplug $G --save "$work/r9.json" --create
 run "unplug --done removes the restore file" 0 src_am unplug --done "$file"
 is "gone" no "$([ -e "$file" ] && echo yes || echo no)"
 run "usage errors" 2 src_am unplug $G
