@@ -299,4 +299,16 @@ is "gone" no "$([ -e "$file" ] && echo yes || echo no)"
 run "usage errors" 2 src_am unplug $G
 run "replug --json without --check" 2 src_am replug --from "$file" --json
 
+# An APQN the source had no queue for (recorded absent) that the target has:
+# the target's guest gains it, said so; step 3 is not a mismatch.
+write_src
+sed -e 's/^adapters = 0x05:CEX7C,0x06:CEX7C,0x07:CEX7A$/adapters = 0x05:CEX7C,0x06:CEX7C/' \
+	-e 's/^adapters = 5-7$/adapters = 5-6,8/' "$src" >"$work/s8.ini"
+run "unplug with adapter 8 assigned but absent" 0 "$APMATRIX" --sim="$work/s8.ini" unplug $G --save "$work/r8.json"
+expect_grep "08.0004 marked absent" out "08.0004?"
+write_tgt "" "$work/t8.ini" "0x05:CEX7C,0x06:CEX7C,0x08:CEX7C"
+run "replug on a target that has adapter 8" 0 "$APMATRIX" --sim="$work/t8.ini" replug --from "$work/r8.json" --create
+expect_grep "a note, not a mismatch" out "08.0004: in the guest here; the source had no such queue (the file records it absent)"
+expect_grep "step 3 passes" out "step 3: guest_matrix of mdev $G is as recorded"
+
 done_testing
