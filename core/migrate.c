@@ -17,6 +17,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -762,9 +763,18 @@ static void hostdev_xml(const char *uuid, char *buf, size_t size)
 static int run_virsh(struct apm_migration *m, bool attach, const char *domain)
 {
 	char tmpl[] = "/tmp/apmatrix-hostdev-XXXXXX", xml[512], d[160];
-	int fd = mkstemp(tmpl), status, rc;
+	int fd, status, rc;
 	const char *verb = attach ? "attach-device" : "detach-device";
 	pid_t pid;
+
+	/* virsh reads an argument that begins with '-' as an option, not as the domain. */
+	if (domain[0] == '-') {
+		say(m, APM_MIGRATION_EVENT_ERROR,
+		    "libvirt domain %s begins with '-', which virsh reads as an option: run the virsh command by hand with --domain",
+		    esc(domain, d, sizeof(d)));
+		return -EINVAL;
+	}
+	fd = mkostemp(tmpl, O_CLOEXEC);
 
 	if (fd < 0) {
 		rc = -errno;
@@ -786,6 +796,8 @@ static int run_virsh(struct apm_migration *m, bool attach, const char *domain)
 		_exit(127);
 	}
 	rc = pid < 0 ? -errno : 0;
+	if (rc)
+		say(m, APM_MIGRATION_EVENT_ERROR, "cannot start virsh (fork): %s", strerror(-rc));
 	while (!rc && waitpid(pid, &status, 0) != pid)
 		if (errno != EINTR)
 			rc = -errno;

@@ -299,6 +299,18 @@ is "gone" no "$([ -e "$file" ] && echo yes || echo no)"
 run "usage errors" 2 src_am unplug $G
 run "replug --json without --check" 2 src_am replug --from "$file" --json
 
+# A domain whose name begins with '-' is not given to virsh as an option.
+write_src
+rm -f "$work/src.d/run/libvirt/qemu/dom1.xml"
+libvirt_running "$work/src.d" -dom1 $G 4242
+: >"$VIRSH_LOG"
+export VIRSH_SIM=$src
+run "unplug --libvirt of domain -dom1: stopped at step 4" 1 src_am unplug $G --save "$work/r7.json" --libvirt
+expect_grep "said why" err "libvirt domain -dom1 begins with '-', which virsh reads as an option"
+expect_grep "stopped, the file kept" err "stopped at step 4"
+is "virsh never ran" 0 "$(grep -c "^virsh" "$VIRSH_LOG")"
+src_am unplug --rollback "$work/r7.json" >/dev/null 2>&1
+
 # An APQN the source had no queue for (recorded absent) that the target has:
 # the target's guest gains it, said so; step 3 is not a mismatch.
 write_src
