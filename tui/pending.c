@@ -25,6 +25,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -507,13 +508,26 @@ unsigned int pending_confirm(struct app *app)
  * "S N name" (step N is done), then "T I STATE" per step and last
  * "F RC STATE next".  The text is the library's, escaped, without newlines.
  */
-static void mig_line(int fd, char tag, const char *fmt, ...) __attribute__((format(printf, 3, 4)));
-static void mig_line(int fd, char tag, const char *fmt, ...)
+/*
+ * Where the child's lines go.  A console that went away (killed) does not
+ * stop the steps: a step left half done would be worse than an account
+ * nobody reads, so a failed write only ends the writing.
+ */
+struct mig_out {
+	int fd;
+	bool broken;
+};
+
+static void mig_line(struct mig_out *o, char tag, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+static void mig_line(struct mig_out *o, char tag, const char *fmt, ...)
 {
 	char buf[2048];
 	va_list ap;
 	int n;
 
+	if (o->broken)
+		return;
 	buf[0] = tag;
 	buf[1] = ' ';
 	va_start(ap, fmt);
@@ -523,18 +537,18 @@ static void mig_line(int fd, char tag, const char *fmt, ...)
 		return;
 	n = n + 2 > (int)sizeof(buf) - 2 ? (int)sizeof(buf) - 2 : n + 2;
 	buf[n++] = '\n';
-	if (write(fd, buf, (size_t)n) < 0)
-		_exit(2);
+	if (write(o->fd, buf, (size_t)n) < 0)
+		o->broken = true;
 }
 
 static void mig_child_event(const struct apm_migration_event *ev, void *data)
 {
-	int fd = *(int *)data;
+	struct mig_out *o = data;
 
 	if (ev->kind == APM_MIGRATION_EVENT_STEP)
-		mig_line(fd, 'S', "%u %s", ev->step, ev->text);
+		mig_line(o, 'S', "%u %s", ev->step, ev->text);
 	else if (ev->kind != APM_MIGRATION_EVENT_KEYS)
-		mig_line(fd, ev->kind == APM_MIGRATION_EVENT_ERROR ? 'E' : 'I', "%s", ev->text);
+		mig_line(o, ev->kind == APM_MIGRATION_EVENT_ERROR ? 'E' : 'I', "%s", ev->text);
 }
 
 static void mig_local_event(const struct apm_migration_event *ev, void *data)
@@ -577,23 +591,37 @@ unsigned int pending_run_migration(struct app *app, struct apm_migration *m, con
 	pid = fork();
 	if (pid == 0) {
 		int null = open("/dev/null", O_RDWR);
+		struct mig_out o = { .fd = fds[1] };
 
 		close(fds[0]);
+		/*
+		 * The steps run to their end whatever happens to the console:
+		 * out of the terminal's process group (^C is the console's),
+		 * without the console's handlers, and a closed pipe is an
+		 * error of write(), not a SIGPIPE.
+		 */
+		setpgid(0, 0);
+		signal(SIGINT, SIG_DFL);
+		signal(SIGTERM, SIG_DFL);
+		signal(SIGWINCH, SIG_DFL);
+		signal(SIGPIPE, SIG_IGN);
 		/* virsh, run by the steps, must not write over the console. */
 		if (null >= 0) {
 			dup2(null, STDIN_FILENO);
 			dup2(null, STDOUT_FILENO);
 			dup2(null, STDERR_FILENO);
 		}
-		apm_migration_set_progress(m, mig_child_event, &fds[1]);
+		apm_migration_set_progress(m, mig_child_event, &o);
 		rc = apm_migration_run(m);
 		for (unsigned int i = 0; !apm_migration_get_step(m, i, &s); i++)
-			mig_line(fds[1], 'T', "%u %d", i, (int)s.state);
-		mig_line(fds[1], 'F', "%d %d %s", rc, (int)apm_migration_get_state(m),
+			mig_line(&o, 'T', "%u %d", i, (int)s.state);
+		mig_line(&o, 'F', "%d %d %s", rc, (int)apm_migration_get_state(m),
 			 apm_migration_get_next(m));
 		_exit(0);
 	}
 	close(fds[1]);
+	if (pid > 0)
+		setpgid(pid, pid); /* also here: no ^C between fork() and the child's own call */
 	if (pid < 0) {
 		close(fds[0]);
 		app_log(app, ROLE_ERROR, "%s: cannot fork: %s", what, strerror(errno));
@@ -604,6 +632,7 @@ unsigned int pending_run_migration(struct app *app, struct apm_migration *m, con
 	app->child_mig = true;
 	app->child_len = 0;
 	app->child_nst = 0;
+	app->child_fin = false;
 	memset(&app->child_plan, 0, sizeof(app->child_plan));
 	snprintf(app->child_plan.what, sizeof(app->child_plan.what), "%s", what);
 	app_log(app, ROLE_TEXT, "%s: running its steps...", what);
@@ -640,6 +669,7 @@ static unsigned int mig_child_input(struct app *app)
 				app->child_nst = a + 1 > app->child_nst ? a + 1 : app->child_nst;
 			} else if (line[0] == 'F' &&
 				   sscanf(line + 2, "%d %d %n", &b, &c, &off) == 2) {
+				app->child_fin = true;
 				wizard_finished(app, b, (enum apm_migration_state)c, app->child_st,
 						app->child_nst, line + 2 + off);
 			}
@@ -658,9 +688,15 @@ static unsigned int mig_child_input(struct app *app)
 	/* Its writes are another process's: read the host once, then its events. */
 	app_reload(app);
 	app_drain_events(app, false);
-	if (!WIFEXITED(status) || WEXITSTATUS(status))
+	if (!WIFEXITED(status) || WEXITSTATUS(status) || !app->child_fin) {
 		app_log(app, ROLE_ERROR, "%s: its process ended before saying how it went",
 			app->child_plan.what);
+		/* Which steps it did is on the host and in the file, not in what it said. */
+		if (!app->child_fin)
+			wizard_finished(app, -EIO, APM_MIGRATION_PARTLY_DONE, app->child_st,
+					app->child_nst,
+					"open the wizard again to see which steps are done");
+	}
 	return REACT_REDRAW | REACT_RELAYOUT;
 }
 
@@ -692,4 +728,14 @@ unsigned int pending_child_done(struct app *app)
 	if (app->child > 0 && app->child_mig)
 		return mig_child_input(app);
 	return change_child_done(app);
+}
+
+bool pending_refuses_quit(struct app *app)
+{
+	if (app->child <= 0 || !app->child_mig)
+		return false;
+	app_log(app, ROLE_WARNING,
+		"%s: not quitting while its steps run (a step stopped half way would leave the guest half unplugged); wait for its result",
+		app->child_plan.what);
+	return true;
 }

@@ -64,7 +64,7 @@ static unsigned int handle_key(struct app *app, int key)
 /* What the handlers asked for, done once. */
 static bool react(struct app *app, unsigned int r)
 {
-	if (r & REACT_QUIT)
+	if ((r & REACT_QUIT) && !pending_refuses_quit(app))
 		app->quit = true;
 	if (r & REACT_RELOAD)
 		app_reload(app);
@@ -361,7 +361,7 @@ static int run_terminal(struct app *app)
 
 			if (read(sigpipe[0], &sig, 1) == 1 && sig == SIGWINCH)
 				repaint(app, true);
-			else
+			else if (!pending_refuses_quit(app))
 				app->quit = true;
 		}
 		/*

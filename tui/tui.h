@@ -290,6 +290,8 @@ void proposal_clear(struct proposal *pr);
 void pending_host_changed(struct app *app, bool event);
 /* The forked change's end: reap, log, reload (a migration's child: what it said so far). */
 unsigned int pending_child_done(struct app *app);
+/* While a migration's child runs: say why the console does not quit, true.  Else false. */
+bool pending_refuses_quit(struct app *app);
 /*
  * Run migration m's steps in a child process (in this one on the built-in
  * simulated host, whose state is this process's): what they say goes to
@@ -377,6 +379,7 @@ struct app {
 	size_t child_len;
 	enum apm_migration_step_state child_st[8];
 	unsigned int child_nst;
+	bool child_fin; /* the child's final line came */
 
 	/* A one-line prompt (goto, create, guest name, select). */
 	bool prompting;

@@ -200,6 +200,9 @@ static unsigned int wizard_key(struct app *app, struct view *v, int key)
 		}
 		return pending_run_migration(app, w->m, w->title);
 	}
+	/* q means quit while the steps run: the console refuses it and says why. */
+	if (key == 'q' && w->phase == WIZ_RUNNING)
+		return REACT_QUIT | REACT_REDRAW;
 	if (key == 'n' || key == 'N' || key == 27 || key == 'q') {
 		app_close(app);
 		if (w->phase != WIZ_RUNNING) {

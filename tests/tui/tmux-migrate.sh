@@ -3,7 +3,9 @@
 # tmux-migrate.sh - the migration wizard in a real terminal (tmux): unplug
 # a running guest on one simulated host (Z, a restore file, y), replug it
 # on another (R, the check, y), the steps running while the console keeps
-# drawing; each host's state checked afterwards with the CLI.  Then a
+# drawing; each host's state checked afterwards with the CLI.  q and
+# SIGTERM during the run are refused and the steps go on; the steps'
+# process killed leaves the wizard partly done, never [running].  Then a
 # target whose AES master key differs: the wizard refuses, names the APQN,
 # and changes nothing.
 . "$TOP_SRCDIR/tests/cli/lib.sh"
@@ -65,6 +67,46 @@ is "the target's mdev: the recorded matrix, held by dom1" "[5, 6, 7] [4, 71] [80
 	"$(mdev tgt.ini "m[0]['adapters'], m[0]['domains'], m[0]['control_domains'], m[0]['in_use'], m[0]['guest']" | sed "s/^(//; s/)$//; s/\], \[/] [/g; s/\], /] /; s/, '/ /; s/'//g")"
 t send-keys -t apm n q
 wait_for "EXIT=0" && ok "q quits" || not_ok "q quits"
+
+# q, ^C or SIGTERM while the steps run: refused, said why; the steps go on to their end.
+host src2.ini hostA "[mdev $G]
+adapters = 5-7
+domains = 4,0x47
+control_domains = 0x50
+guest = dom1"
+console src2.ini
+t send-keys -t apm Z "$work/r2.json" Enter
+wait_for "taking away these 6 APQNs" || { not_ok "the wizard opens on src2"; show_file pane; }
+t send-keys -t apm y
+wait_for "running: virsh detach-device dom1" || { not_ok "src2 runs"; show_file pane; }
+t send-keys -t apm q
+wait_for "not quitting while its steps run" && ok "q while the steps run: refused, and why" || { not_ok "q refused"; show_file pane; }
+kill -TERM "$(ps -o pid= --ppid "$(t display -p -t apm '#{pane_pid}')" | head -n1)"
+wait_for "Result: ready to migrate" && ok "SIGTERM refused too: the steps went on to their end" || { not_ok "the run went on"; show_file pane; }
+grep -qF "EXIT=" pane && not_ok "the console quit during the run" || ok "the console is still there"
+t send-keys -t apm n q
+wait_for "EXIT=0" && ok "q quits once the run is over" || not_ok "q quits after"
+
+# The steps' process killed: the wizard says partly done, not [running] for ever.
+host src3.ini hostA "[mdev $G]
+adapters = 5-7
+domains = 4,0x47
+control_domains = 0x50
+guest = dom1"
+console src3.ini
+t send-keys -t apm Z "$work/r3.json" Enter
+wait_for "taking away these 6 APQNs" || { not_ok "the wizard opens on src3"; show_file pane; }
+t send-keys -t apm y
+wait_for "running: virsh detach-device dom1" || { not_ok "src3 runs"; show_file pane; }
+console_pid=$(ps -o pid= --ppid "$(t display -p -t apm '#{pane_pid}')" | head -n1)
+steps_pid=$(ps -o pid= --ppid "$console_pid" | head -n1)
+[ -n "$steps_pid" ] && kill -KILL "$steps_pid"
+wait_for "Result: partly done" && ok "its process killed: partly done" || { not_ok "partly done"; show_file pane; }
+grep -qF "open the wizard again to see which steps are done" pane && ok "and what to do next" || { not_ok "what next"; show_file pane; }
+grep -qF "[running]" pane && not_ok "a step still shows running" || ok "no step shows running"
+t send-keys -t apm n q
+wait_for "EXIT=0" && ok "q quits" || not_ok "q quits after the kill"
+sleep 1.5 # the killed steps' virsh finishes its sleep
 
 cp aes.ini aes-before.ini
 console aes.ini
