@@ -24,11 +24,15 @@
 struct wizard {
 	enum apm_migration_kind kind;
 	char file[256];
+	char uuid[40];		  /* as asked: the mdev (unplug), empty: the file's (replug) */
+	bool libvirt;		  /* the migration drives virsh */
+	bool had_mdev;		  /* the mdev existed when the wizard was made */
+	struct apm_mask shown[3]; /* its adapters, domains, control domains then */
 	char title[160];
 	struct apm_migration *m;
 	enum { WIZ_CONFIRM, WIZ_RUNNING, WIZ_DONE } phase;
 	bool refused;	     /* y is not offered (why: refusal) */
-	char refusal[600];   /* escaped */
+	char refusal[3000];  /* escaped */
 	struct doc check;    /* replug: the verdict of every APQN */
 	struct doc progress; /* what the steps said while running */
 	unsigned int nsteps; /* the steps' states as the run left them */
@@ -183,6 +187,111 @@ static bool offers_yes(const struct wizard *w)
 	return w->phase == WIZ_CONFIRM && !w->refused && apm_migration_get_state(w->m) != done;
 }
 
+/* The mdev's adapters, domains and control domains on h; false: there is no such mdev. */
+static bool mdev_matrix(const struct apm_host *h, const char *uuid, struct apm_mask mk[3])
+{
+	struct apm_mdev *md;
+
+	memset(mk, 0, 3 * sizeof(*mk));
+	if (apm_host_lookup_mdev(h, uuid, &md))
+		return false;
+	apm_mdev_get_mask(md, APM_KIND_ADAPTER, &mk[0]);
+	apm_mdev_get_mask(md, APM_KIND_DOMAIN, &mk[1]);
+	apm_mdev_get_mask(md, APM_KIND_CONTROL_DOMAIN, &mk[2]);
+	return true;
+}
+
+/* "adapters 5-7, domains 4,0x47, control domains 0x50" or "no such mdev". */
+static void matrix_words(bool exists, const struct apm_mask mk[3], char *buf, size_t size)
+{
+	char r[3][400];
+
+	if (!exists) {
+		snprintf(buf, size, "no such mdev");
+		return;
+	}
+	for (int i = 0; i < 3; i++)
+		if (apm_mask_format_ranges(&mk[i], r[i], sizeof(r[i])) < 0 || !r[i][0])
+			snprintf(r[i], sizeof(r[i]), "none");
+	snprintf(buf, size, "adapters %s, domains %s, control domains %s", r[0], r[1], r[2]);
+}
+
+static void refuse(struct app *app, struct wizard *w, const char *why)
+{
+	w->refused = true;
+	snprintf(w->refusal, sizeof(w->refusal), "%s", why);
+	app_log(app, ROLE_WARNING, "%s: not done: %s", w->title, why);
+}
+
+/*
+ * At y, minutes may have passed: the steps are made again on the host as
+ * it is now, and when the mdev's matrix is not what the wizard showed
+ * (another tool assigned meanwhile) nothing is done.  An unplug would
+ * otherwise empty the mdev of IDs its restore file never recorded.
+ * Returns 0 when w->m is the fresh migration and may run.
+ */
+static int wizard_renew(struct app *app, struct wizard *w)
+{
+	struct apm_migration_opts o = {
+		.file = w->file,
+		.uuid = w->uuid[0] ? w->uuid : NULL,
+		.cfg = app->cfg,
+		.libvirt = w->libvirt,
+		.create = w->kind == APM_MIGRATION_REPLUG,
+	};
+	struct apm_mask now[3];
+	struct apm_migration *m;
+	struct apm_host *fresh;
+	char err[1024], why[sizeof(w->refusal)], was[1300], is[1300];
+	bool exists;
+	int rc;
+
+	rc = apm_host_load(app->ctx, 0, &fresh);
+	app->reloads++;
+	if (rc) {
+		snprintf(why, sizeof(why), "cannot read the host again (%s): nothing is done",
+			 apm_errno_name(rc));
+		refuse(app, w, why);
+		return rc;
+	}
+	app_set_host(app, fresh);
+	apm_host_unref(fresh);
+	exists = mdev_matrix(app->host, apm_migration_get_uuid(w->m), now);
+	if (exists != w->had_mdev || memcmp(now, w->shown, sizeof(now))) {
+		matrix_words(w->had_mdev, w->shown, was, sizeof(was));
+		matrix_words(exists, now, is, sizeof(is));
+		snprintf(
+			why, sizeof(why),
+			"mdev %s changed since this wizard opened (it had %s; now %s): nothing is done; open the wizard again",
+			apm_migration_get_uuid(w->m), was, is);
+		refuse(app, w, why);
+		return -ESTALE;
+	}
+	rc = apm_migration_new(app->host, w->kind, &o, &m, err, sizeof(err));
+	if (rc) {
+		char e[1024];
+
+		apm_text_escape(err, e, sizeof(e), 0);
+		snprintf(why, sizeof(why), "the steps cannot be made again: %s: nothing is done",
+			 e);
+		refuse(app, w, why);
+		return rc;
+	}
+	if (apm_migration_get_refusal(m) || apm_migration_get_step_count(m) != w->nsteps) {
+		snprintf(
+			why, sizeof(why), "%s",
+			apm_migration_get_refusal(m)
+				? apm_migration_get_refusal(m)
+				: "the steps changed since this wizard opened: nothing is done; open the wizard again");
+		apm_migration_unref(m);
+		refuse(app, w, why);
+		return -EPERM;
+	}
+	apm_migration_unref(w->m);
+	w->m = m;
+	return 0;
+}
+
 static unsigned int wizard_key(struct app *app, struct view *v, int key)
 {
 	struct wizard *w = app->wiz;
@@ -190,6 +299,8 @@ static unsigned int wizard_key(struct app *app, struct view *v, int key)
 	if (!w)
 		return REACT_NONE;
 	if ((key == 'y' || key == 'Y') && offers_yes(w)) {
+		if (wizard_renew(app, w))
+			return REACT_REDRAW | REACT_RELAYOUT;
 		w->phase = WIZ_RUNNING;
 		w->running = 1;
 		for (unsigned int i = 0; i < w->nsteps; i++) {
@@ -322,6 +433,7 @@ static unsigned int wizard_open(struct app *app, enum apm_migration_kind kind, c
 		return REACT_NONE;
 	w->kind = kind;
 	snprintf(w->file, sizeof(w->file), "%s", file);
+	snprintf(w->uuid, sizeof(w->uuid), "%s", uuid ? uuid : "");
 	rc = apm_migration_new(app->host, kind, &o, &w->m, err, sizeof(err));
 	/* virsh only for a domain libvirt knows; else the step says what to run. */
 	if (!rc && o.libvirt && !apm_restore_get_domain(apm_migration_get_restore(w->m))) {
@@ -335,6 +447,9 @@ static unsigned int wizard_open(struct app *app, enum apm_migration_kind kind, c
 		wizard_free(w);
 		return REACT_REDRAW;
 	}
+	w->libvirt = o.libvirt;
+	/* What the confirmation shows is the mdev as it is now: y checks it still is. */
+	w->had_mdev = mdev_matrix(app->host, apm_migration_get_uuid(w->m), w->shown);
 	w->nsteps = apm_migration_get_step_count(w->m);
 	if (apm_migration_get_refusal(w->m)) {
 		w->refused = true;

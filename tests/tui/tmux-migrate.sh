@@ -5,7 +5,8 @@
 # on another (R, the check, y), the steps running while the console keeps
 # drawing; each host's state checked afterwards with the CLI.  q and
 # SIGTERM during the run are refused and the steps go on; the steps'
-# process killed leaves the wizard partly done, never [running].  Then a
+# process killed leaves the wizard partly done, never [running]; y after
+# another tool assigned to the mdev is refused, nothing done.  Then a
 # target whose AES master key differs: the wizard refuses, names the APQN,
 # and changes nothing.
 . "$TOP_SRCDIR/tests/cli/lib.sh"
@@ -107,6 +108,24 @@ grep -qF "[running]" pane && not_ok "a step still shows running" || ok "no step 
 t send-keys -t apm n q
 wait_for "EXIT=0" && ok "q quits" || not_ok "q quits after the kill"
 sleep 1.5 # the killed steps' virsh finishes its sleep
+
+# y comes after another tool assigned to the mdev: the wizard refuses, nothing is unplugged.
+host src4.ini hostA "[mdev $G]
+adapters = 5-7
+domains = 4,0x47
+control_domains = 0x50
+guest = dom1"
+console src4.ini
+t send-keys -t apm Z "$work/r4.json" Enter
+wait_for "taking away these 6 APQNs" || { not_ok "the wizard opens on src4"; show_file pane; }
+"$APMATRIX" --sim=src4.ini assign $G control-domain 1 >/dev/null 2>&1 || not_ok "the CLI assigns meanwhile"
+t send-keys -t apm y
+wait_for "changed since this wizard opened" && ok "y after an assignment meanwhile: refused" || { not_ok "refused at y"; show_file pane; }
+grep -qF "control domains 0x01,0x50)" pane && ok "it shows what the mdev has now" || { not_ok "what it has now"; show_file pane; }
+is "nothing was unplugged" "[5, 6, 7] [4, 71] [1, 80]" "$(mdev src4.ini "m[0]['adapters'], m[0]['domains'], m[0]['control_domains']" | sed "s/^(//; s/)$//; s/\], \[/] [/g")"
+[ -e r4.json ] && not_ok "a restore file was written" || ok "no restore file was written"
+t send-keys -t apm n q
+wait_for "EXIT=0" && ok "q quits" || not_ok "q quits after the refusal"
 
 cp aes.ini aes-before.ini
 console aes.ini
