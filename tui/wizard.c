@@ -34,6 +34,7 @@ struct wizard {
 	bool refused;	     /* y is not offered (why: refusal) */
 	char refusal[3000];  /* escaped */
 	struct doc check;    /* replug: the verdict of every APQN */
+	bool check_error;    /* the check said something went wrong (in check) */
 	struct doc progress; /* what the steps said while running */
 	unsigned int nsteps; /* the steps' states as the run left them */
 	enum apm_migration_step_state st[8];
@@ -408,6 +409,30 @@ static int on_verdict(const struct apm_replug_verdict *v, enum apm_migration_ver
 	return 0;
 }
 
+/*
+ * What the check says besides the verdicts: why the keys could not be
+ * read, the mask writes it made to read them and, when the masks could
+ * not be put back, the commands that do it.  Escaped again: the text is
+ * the library's (escaping twice reads the same).
+ */
+static void on_check_event(const struct apm_migration_event *ev, void *data)
+{
+	struct wizard *w = data;
+	char line[2400];
+
+	if (ev->kind == APM_MIGRATION_EVENT_KEYS) {
+		doc_add_escaped(&w->check, ROLE_DIM, 11, ev->text); /* several lines */
+		return;
+	}
+	if (ev->kind == APM_MIGRATION_EVENT_STEP)
+		return;
+	apm_text_escape(ev->text, line, sizeof(line), 0);
+	if (ev->kind == APM_MIGRATION_EVENT_ERROR)
+		w->check_error = true;
+	doc_add(&w->check, ev->kind == APM_MIGRATION_EVENT_ERROR ? ROLE_ERROR : ROLE_DIM, 11,
+		"  %-8s %s", ev->kind == APM_MIGRATION_EVENT_ERROR ? "error" : "", line);
+}
+
 /* The wizard of kind for uuid (unplug) or the file's mdev, opened over the panels. */
 static unsigned int wizard_open(struct app *app, enum apm_migration_kind kind, const char *uuid,
 				const char *file)
@@ -463,7 +488,9 @@ static unsigned int wizard_open(struct app *app, enum apm_migration_kind kind, c
 		unsigned int ok, refused, unknown;
 
 		/* What will and will not be plugged, before anything is done. */
+		apm_migration_set_progress(w->m, on_check_event, w);
 		rc = apm_migration_check(w->m, on_verdict, w);
+		apm_migration_set_progress(w->m, NULL, NULL);
 		apm_migration_get_check_counts(w->m, &ok, &refused, &unknown);
 		doc_add(&w->check,
 			refused	  ? ROLE_ERROR
@@ -472,12 +499,16 @@ static unsigned int wizard_open(struct app *app, enum apm_migration_kind kind, c
 			2,
 			"%u can be plugged with the same keys, %u refused, %u with keys not compared",
 			ok, refused, unknown);
-		if (rc || refused) {
+		if (rc || refused || w->check_error) {
 			w->refused = true;
 			if (rc)
 				snprintf(w->refusal, sizeof(w->refusal),
 					 "the check could not be made (%s): nothing is changed",
 					 apm_errno_name(rc));
+			else if (w->check_error)
+				snprintf(
+					w->refusal, sizeof(w->refusal),
+					"the check went wrong (the error above): nothing is changed; mend that, then open the wizard again");
 			else
 				snprintf(
 					w->refusal, sizeof(w->refusal),

@@ -6,7 +6,8 @@
 # drawing; each host's state checked afterwards with the CLI.  q and
 # SIGTERM during the run are refused and the steps go on; the steps'
 # process killed leaves the wizard partly done, never [running]; y after
-# another tool assigned to the mdev is refused, nothing done.  Then a
+# another tool assigned to the mdev is refused, nothing done; a check
+# that cannot put the masks back shows why and offers no y.  Then a
 # target whose AES master key differs: the wizard refuses, names the APQN,
 # and changes nothing.
 . "$TOP_SRCDIR/tests/cli/lib.sh"
@@ -126,6 +127,19 @@ is "nothing was unplugged" "[5, 6, 7] [4, 71] [1, 80]" "$(mdev src4.ini "m[0]['a
 [ -e r4.json ] && not_ok "a restore file was written" || ok "no restore file was written"
 t send-keys -t apm n q
 wait_for "EXIT=0" && ok "q quits" || not_ok "q quits after the refusal"
+
+# The check cannot put the masks back (aqmask refused twice): its error and the
+# commands that mend it are shown, and y is not offered.
+host masks.ini hostB "[faults]
+bus/ap/aqmask = EIO 2"
+console masks.ini
+t send-keys -t apm R "$work/r.json" Enter
+wait_for "the masks could not be put back: run" && ok "the library's error is shown, with the command" || { not_ok "the check's error shown"; show_file pane; }
+grep -qF "y: run the steps" pane && not_ok "y is offered after the check's error" || ok "y is not offered after the check's error"
+t send-keys -t apm End
+wait_for "REFUSED: the check went wrong" && ok "a check that went wrong: refused in the wizard" || { not_ok "refused after the check's error"; show_file pane; }
+t send-keys -t apm n q
+wait_for "EXIT=0" && ok "q quits" || not_ok "q quits after the check's error"
 
 cp aes.ini aes-before.ini
 console aes.ini
