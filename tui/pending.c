@@ -569,7 +569,8 @@ static void mig_finish_local(struct app *app, struct apm_migration *m, int rc)
 			apm_migration_get_next(m));
 }
 
-unsigned int pending_run_migration(struct app *app, struct apm_migration *m, const char *what)
+int pending_run_migration(struct app *app, struct apm_migration *m, const char *what,
+			  unsigned int *react)
 {
 	struct apm_migration_step s;
 	int fds[2], rc;
@@ -584,10 +585,16 @@ unsigned int pending_run_migration(struct app *app, struct apm_migration *m, con
 		app_reload(app);
 		app_drain_events(app, false);
 		mig_finish_local(app, m, rc);
-		return REACT_REDRAW | REACT_RELAYOUT;
+		*react = REACT_REDRAW | REACT_RELAYOUT;
+		return 0;
 	}
-	if (pipe(fds))
-		return REACT_NONE;
+	*react = REACT_REDRAW;
+	if (pipe(fds)) {
+		rc = -errno;
+		app_log(app, ROLE_ERROR, "%s: cannot start its steps: pipe: %s; nothing was done",
+			what, strerror(-rc));
+		return rc;
+	}
 	pid = fork();
 	if (pid == 0) {
 		int null = open("/dev/null", O_RDWR);
@@ -623,9 +630,11 @@ unsigned int pending_run_migration(struct app *app, struct apm_migration *m, con
 	if (pid > 0)
 		setpgid(pid, pid); /* also here: no ^C between fork() and the child's own call */
 	if (pid < 0) {
+		rc = -errno;
 		close(fds[0]);
-		app_log(app, ROLE_ERROR, "%s: cannot fork: %s", what, strerror(errno));
-		return REACT_REDRAW;
+		app_log(app, ROLE_ERROR, "%s: cannot start its steps: fork: %s; nothing was done",
+			what, strerror(-rc));
+		return rc;
 	}
 	app->child = pid;
 	app->child_pipe = fds[0];
@@ -636,7 +645,7 @@ unsigned int pending_run_migration(struct app *app, struct apm_migration *m, con
 	memset(&app->child_plan, 0, sizeof(app->child_plan));
 	snprintf(app->child_plan.what, sizeof(app->child_plan.what), "%s", what);
 	app_log(app, ROLE_TEXT, "%s: running its steps...", what);
-	return REACT_REDRAW;
+	return 0;
 }
 
 /* The lines the child said so far; at its end (EOF) reap it and read the host. */

@@ -297,7 +297,8 @@ bool pending_refuses_quit(struct app *app);
  * simulated host, whose state is this process's): what they say goes to
  * the wizard as it comes (wizard_event), the end to wizard_finished.
  */
-unsigned int pending_run_migration(struct app *app, struct apm_migration *m, const char *what);
+int pending_run_migration(struct app *app, struct apm_migration *m, const char *what,
+			  unsigned int *react);
 
 /* ----------------------------------------------------------- wizard.c */
 

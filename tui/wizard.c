@@ -31,12 +31,13 @@ struct wizard {
 	char title[160];
 	struct apm_migration *m;
 	enum { WIZ_CONFIRM, WIZ_RUNNING, WIZ_DONE } phase;
-	bool refused;	     /* y is not offered (why: refusal) */
-	char refusal[3000];  /* escaped */
-	struct doc check;    /* replug: the verdict of every APQN */
-	bool check_error;    /* the check said something went wrong (in check) */
-	struct doc progress; /* what the steps said while running */
-	unsigned int nsteps; /* the steps' states as the run left them */
+	bool refused;	       /* y is not offered (why: refusal) */
+	char refusal[3000];    /* escaped */
+	char start_error[200]; /* the last y could not start the steps: why */
+	struct doc check;      /* replug: the verdict of every APQN */
+	bool check_error;      /* the check said something went wrong (in check) */
+	struct doc progress;   /* what the steps said while running */
+	unsigned int nsteps;   /* the steps' states as the run left them */
 	enum apm_migration_step_state st[8];
 	unsigned int running; /* the step running (1-based), 0 */
 	enum apm_migration_state final;
@@ -113,6 +114,8 @@ static void wizard_doc(struct app *app, const struct wizard *w, struct doc *d)
 		apm_text_escape(guest ? guest : "", g, sizeof(g), 0);
 		apm_text_escape(domain ? domain : "", dom, sizeof(dom), 0);
 		apqn_list(r, apqns, sizeof(apqns));
+		if (w->start_error[0])
+			doc_add(d, ROLE_ERROR, 2, "ERROR: %s", w->start_error);
 		if (w->refused) {
 			doc_add(d, ROLE_ERROR, 2, "REFUSED: %s", w->refusal);
 		} else if (apm_migration_get_state(w->m) == (w->kind == APM_MIGRATION_UNPLUG
@@ -302,15 +305,32 @@ static unsigned int wizard_key(struct app *app, struct view *v, int key)
 	if ((key == 'y' || key == 'Y') && offers_yes(w)) {
 		if (wizard_renew(app, w))
 			return REACT_REDRAW | REACT_RELAYOUT;
-		w->phase = WIZ_RUNNING;
+		unsigned int r;
+		int rc;
+
 		w->running = 1;
+		w->start_error[0] = '\0';
 		for (unsigned int i = 0; i < w->nsteps; i++) {
 			struct apm_migration_step s;
 
 			apm_migration_get_step(w->m, i, &s);
 			w->st[i] = s.state;
 		}
-		return pending_run_migration(app, w->m, w->title);
+		rc = pending_run_migration(app, w->m, w->title, &r);
+		/*
+		 * Running only once a child runs the steps (in this process they
+		 * are over already: the wizard is done); a pipe or fork that
+		 * failed did nothing, and y may be tried again.
+		 */
+		if (rc) {
+			w->running = 0;
+			snprintf(w->start_error, sizeof(w->start_error),
+				 "the steps could not be started (%s): nothing was done",
+				 apm_errno_name(rc));
+		} else if (w->phase == WIZ_CONFIRM) {
+			w->phase = WIZ_RUNNING;
+		}
+		return r;
 	}
 	/* q means quit while the steps run: the console refuses it and says why. */
 	if (key == 'q' && w->phase == WIZ_RUNNING)

@@ -7,7 +7,8 @@
 # SIGTERM during the run are refused and the steps go on; the steps'
 # process killed leaves the wizard partly done, never [running]; y after
 # another tool assigned to the mdev is refused, nothing done; a check
-# that cannot put the masks back shows why and offers no y.  Then a
+# that cannot put the masks back shows why and offers no y; a pipe that
+# cannot be made shows the error, never [running].  Then a
 # target whose AES master key differs: the wizard refuses, names the APQN,
 # and changes nothing.
 . "$TOP_SRCDIR/tests/cli/lib.sh"
@@ -140,6 +141,27 @@ t send-keys -t apm End
 wait_for "REFUSED: the check went wrong" && ok "a check that went wrong: refused in the wizard" || { not_ok "refused after the check's error"; show_file pane; }
 t send-keys -t apm n q
 wait_for "EXIT=0" && ok "q quits" || not_ok "q quits after the check's error"
+
+# y when the console cannot open a pipe for the steps (no file descriptor
+# left): the error is shown, nothing done, no step shows running.
+host src5.ini hostA "[mdev $G]
+adapters = 5-7
+domains = 4,0x47
+control_domains = 0x50
+guest = dom1"
+console src5.ini
+t send-keys -t apm Z "$work/r5.json" Enter
+wait_for "taking away these 6 APQNs" || { not_ok "the wizard opens on src5"; show_file pane; }
+console_pid=$(ps -o pid= --ppid "$(t display -p -t apm '#{pane_pid}')" | head -n1)
+fds=$(ls "/proc/$console_pid/fd" | wc -l)
+prlimit --pid "$console_pid" --nofile=$((fds + 1)):$((fds + 1))
+t send-keys -t apm y
+wait_for "the steps could not be started" && ok "a pipe that fails: the error in the wizard" || { not_ok "the start's error"; show_file pane; }
+grep -qF "[running]" pane && not_ok "a step shows running after the failed start" || ok "no step shows running after the failed start"
+grep -qF "y: run the steps" pane && ok "y is offered again" || { not_ok "y offered again"; show_file pane; }
+is "nothing was unplugged after the failed start" "[5, 6, 7]" "$(mdev src5.ini "m[0]['adapters']")"
+t send-keys -t apm n q
+wait_for "EXIT=0" && ok "q quits" || not_ok "q quits after the failed start"
 
 cp aes.ini aes-before.ini
 console aes.ini
