@@ -33,6 +33,19 @@ mdev() { # FILE EXPR on the mdev G of `show --json`
 	"$APMATRIX" --sim="$1" show --json 2>/dev/null |
 		python3 -c "import json,sys; m=[x for x in json.load(sys.stdin)['mdevs'] if x['uuid']=='$G']; print($2)"
 }
+children() { # PID: its children's pids (polled: tmux and fork() take their time)
+	i=0
+	while [ $i -lt 20 ]; do
+		c=$(ps -o pid= --ppid "$1" 2>/dev/null | tr -d ' ')
+		[ -n "$c" ] && { echo "$c"; return 0; }
+		sleep 0.1
+		i=$((i + 1))
+	done
+	echo "# no child of pid '$1'" >&2
+}
+console_pid() { # the console's pid: the pane's shell's child
+	children "$(t display -p -t apm '#{pane_pid}')" | head -n1
+}
 console() { # HOST: the console on HOST, in a tmux server of its own (no race with the last one's end)
 	t kill-server 2>/dev/null
 	sock=$work/tmux-$1.sock
@@ -84,7 +97,7 @@ t send-keys -t apm y
 wait_for "running: virsh detach-device dom1" || { not_ok "src2 runs"; show_file pane; }
 t send-keys -t apm q
 wait_for "not quitting while its steps run" && ok "q while the steps run: refused, and why" || { not_ok "q refused"; show_file pane; }
-kill -TERM "$(ps -o pid= --ppid "$(t display -p -t apm '#{pane_pid}')" | head -n1)"
+kill -TERM "$(console_pid)"
 wait_for "Result: ready to migrate" && ok "SIGTERM refused too: the steps went on to their end" || { not_ok "the run went on"; show_file pane; }
 grep -qF "EXIT=" pane && not_ok "the console quit during the run" || ok "the console is still there"
 t send-keys -t apm n q
@@ -101,8 +114,8 @@ t send-keys -t apm Z "$work/r3.json" Enter
 wait_for "taking away these 6 APQNs" || { not_ok "the wizard opens on src3"; show_file pane; }
 t send-keys -t apm y
 wait_for "running: virsh detach-device dom1" || { not_ok "src3 runs"; show_file pane; }
-console_pid=$(ps -o pid= --ppid "$(t display -p -t apm '#{pane_pid}')" | head -n1)
-steps_pid=$(ps -o pid= --ppid "$console_pid" | head -n1)
+steps_pid=$(children "$(console_pid)" | head -n1)
+echo "# the steps' process: $steps_pid"
 [ -n "$steps_pid" ] && kill -KILL "$steps_pid"
 wait_for "Result: partly done" && ok "its process killed: partly done" || { not_ok "partly done"; show_file pane; }
 grep -qF "open the wizard again to see which steps are done" pane && ok "and what to do next" || { not_ok "what next"; show_file pane; }
@@ -152,7 +165,8 @@ guest = dom1"
 console src5.ini
 t send-keys -t apm Z "$work/r5.json" Enter
 wait_for "taking away these 6 APQNs" || { not_ok "the wizard opens on src5"; show_file pane; }
-console_pid=$(ps -o pid= --ppid "$(t display -p -t apm '#{pane_pid}')" | head -n1)
+console_pid=$(console_pid)
+echo "# the console: $console_pid"
 fds=$(ls "/proc/$console_pid/fd" | wc -l)
 prlimit --pid "$console_pid" --nofile=$((fds + 1)):$((fds + 1))
 t send-keys -t apm y
