@@ -441,7 +441,15 @@ static void on_check_event(const struct apm_migration_event *ev, void *data)
 	char line[2400];
 
 	if (ev->kind == APM_MIGRATION_EVENT_KEYS) {
-		doc_add_escaped(&w->check, ROLE_DIM, 11, ev->text); /* several lines */
+		/* Several lines: one row each, in the verdicts' column. */
+		for (const char *t = ev->text; *t;) {
+			size_t n = strcspn(t, "\n");
+
+			apm_text_escape(t, line, n + 1 < sizeof(line) ? n + 1 : sizeof(line), 0);
+			if (n)
+				doc_add(&w->check, ROLE_DIM, 11, "  %-8s %s", "masks", line);
+			t += n + (t[n] == '\n');
+		}
 		return;
 	}
 	if (ev->kind == APM_MIGRATION_EVENT_STEP)
