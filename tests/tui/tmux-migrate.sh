@@ -18,11 +18,14 @@ G=62177883-f1bb-47f0-914d-32a22e3a8804
 host() { # FILE NAME [EXTRA]
 	printf '[host]\nname = %s\naqmask = -4,-0x47\n[lpar]\nadapters = 0x05:CEX7C,0x06:CEX7C,0x07:CEX7A\nusage_domains = 0x01,0x04,0x47\ncontrol_domains = 0x01,0x04,0x47,0x50\n%s\n' "$2" "${3:-}" >"$1"
 }
-host src.ini hostA "[mdev $G]
+source_host() { # FILE: hostA with the guest dom1 running on mdev G
+	host "$1" hostA "[mdev $G]
 adapters = 5-7
 domains = 4,0x47
 control_domains = 0x50
 guest = dom1"
+}
+source_host src.ini
 host tgt.ini hostB
 host aes.ini hostC "[masterkeys 05.0047]
 aes_cur = valid 0x8b02aa55aa55aa55"
@@ -45,6 +48,12 @@ children() { # PID: its children's pids (polled: tmux and fork() take their time
 }
 console_pid() { # the console's pid: the pane's shell's child
 	children "$(t display -p -t apm '#{pane_pid}')" | head -n1
+}
+unplug_on() { # N: a console on source srcN.ini, its unplug wizard open on rN.json
+	source_host "src$1.ini"
+	console "src$1.ini"
+	t send-keys -t apm Z "$work/r$1.json" Enter
+	wait_for "taking away these 6 APQNs" || { not_ok "the wizard opens on src$1"; show_file pane; }
 }
 console() { # HOST: the console on HOST, in a tmux server of its own (no race with the last one's end)
 	t kill-server 2>/dev/null
@@ -85,14 +94,7 @@ t send-keys -t apm n q
 wait_for "EXIT=0" && ok "q quits" || not_ok "q quits"
 
 # q, ^C or SIGTERM while the steps run: refused, said why; the steps go on to their end.
-host src2.ini hostA "[mdev $G]
-adapters = 5-7
-domains = 4,0x47
-control_domains = 0x50
-guest = dom1"
-console src2.ini
-t send-keys -t apm Z "$work/r2.json" Enter
-wait_for "taking away these 6 APQNs" || { not_ok "the wizard opens on src2"; show_file pane; }
+unplug_on 2
 t send-keys -t apm y
 wait_for "running: virsh detach-device dom1" || { not_ok "src2 runs"; show_file pane; }
 t send-keys -t apm q
@@ -104,14 +106,7 @@ t send-keys -t apm n q
 wait_for "EXIT=0" && ok "q quits once the run is over" || not_ok "q quits after"
 
 # The steps' process killed: the wizard says partly done, not [running] for ever.
-host src3.ini hostA "[mdev $G]
-adapters = 5-7
-domains = 4,0x47
-control_domains = 0x50
-guest = dom1"
-console src3.ini
-t send-keys -t apm Z "$work/r3.json" Enter
-wait_for "taking away these 6 APQNs" || { not_ok "the wizard opens on src3"; show_file pane; }
+unplug_on 3
 t send-keys -t apm y
 wait_for "running: virsh detach-device dom1" || { not_ok "src3 runs"; show_file pane; }
 steps_pid=$(children "$(console_pid)" | head -n1)
@@ -125,14 +120,7 @@ wait_for "EXIT=0" && ok "q quits" || not_ok "q quits after the kill"
 sleep 1.5 # the killed steps' virsh finishes its sleep
 
 # y comes after another tool assigned to the mdev: the wizard refuses, nothing is unplugged.
-host src4.ini hostA "[mdev $G]
-adapters = 5-7
-domains = 4,0x47
-control_domains = 0x50
-guest = dom1"
-console src4.ini
-t send-keys -t apm Z "$work/r4.json" Enter
-wait_for "taking away these 6 APQNs" || { not_ok "the wizard opens on src4"; show_file pane; }
+unplug_on 4
 "$APMATRIX" --sim=src4.ini assign $G control-domain 1 >/dev/null 2>&1 || not_ok "the CLI assigns meanwhile"
 t send-keys -t apm y
 wait_for "changed since this wizard opened" && ok "y after an assignment meanwhile: refused" || { not_ok "refused at y"; show_file pane; }
@@ -157,14 +145,7 @@ wait_for "EXIT=0" && ok "q quits" || not_ok "q quits after the check's error"
 
 # y when the console cannot open a pipe for the steps (no file descriptor
 # left): the error is shown, nothing done, no step shows running.
-host src5.ini hostA "[mdev $G]
-adapters = 5-7
-domains = 4,0x47
-control_domains = 0x50
-guest = dom1"
-console src5.ini
-t send-keys -t apm Z "$work/r5.json" Enter
-wait_for "taking away these 6 APQNs" || { not_ok "the wizard opens on src5"; show_file pane; }
+unplug_on 5
 console_pid=$(console_pid)
 echo "# the console: $console_pid"
 fds=$(ls "/proc/$console_pid/fd" | wc -l)
