@@ -378,8 +378,11 @@ static unsigned int apply_in_child(struct app *app, struct apm_change *c, const 
 	int fds[2];
 	pid_t pid;
 
-	if (pipe(fds))
-		return REACT_NONE;
+	if (pipe2(fds, O_CLOEXEC)) {
+		app_log(app, ROLE_ERROR, "%s: cannot start it: pipe: %s; nothing was done", p->what,
+			strerror(errno));
+		return REACT_REDRAW;
+	}
 	pid = fork();
 	if (pid == 0) {
 		int err;
@@ -589,7 +592,8 @@ int pending_run_migration(struct app *app, struct apm_migration *m, const char *
 		return 0;
 	}
 	*react = REACT_REDRAW;
-	if (pipe(fds)) {
+	/* Close-on-exec: virsh, run by a step, must not hold the console's end of output open. */
+	if (pipe2(fds, O_CLOEXEC)) {
 		rc = -errno;
 		app_log(app, ROLE_ERROR, "%s: cannot start its steps: pipe: %s; nothing was done",
 			what, strerror(-rc));
