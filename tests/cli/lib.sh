@@ -6,6 +6,7 @@ set -u
 : "${APMATRIX:?APMATRIX must name the apmatrix binary}"
 : "${TOP_SRCDIR:?}"
 : "${FIXTURES:=$TOP_SRCDIR/tests/fixtures}" # the fixture trees (make check copies them)
+. "$TOP_SRCDIR/tests/lib/libvirt.sh"
 n=0
 failed=0
 work=$(mktemp -d)
@@ -82,20 +83,7 @@ expect_json() {
 # domain NAME with mdev UUID as its vfio-ap hostdev (ELEMENT: more XML
 # under <domain>, e.g. <launchSecurity type='s390-pv'/>).
 domstatus() {
-	mkdir -p "$(dirname "$1")"
-	cat >"$1" <<XML
-<domstatus state='running' reason='booted' pid='4242'>
-  <domain type='kvm' id='1'>
-    <name>$2</name>
-    ${4:-}
-    <devices>
-      <hostdev mode='subsystem' type='mdev' managed='no' model='vfio-ap'>
-        <source><address uuid='$3'/></source>
-      </hostdev>
-    </devices>
-  </domain>
-</domstatus>
-XML
+	libvirt_status "$1" "$2" "$3" 4242 "${4:-}"
 }
 
 # sim_virsh DIR [DELAY]: DIR/virsh plays libvirt on the simulated host in
