@@ -86,6 +86,27 @@ domstatus() {
 	libvirt_status "$1" "$2" "$3" 4242 "${4:-}"
 }
 
+# The two hosts of the migration tests (migrate.sh, tests/tui): one LPAR,
+# adapters 5-7 (CEX7C, CEX7C, CEX7A), usage domains 1, 4 and 0x47, control
+# domains those and 0x50, with 4 and 0x47 taken from the zcrypt drivers.
+# mig_host FILE NAME [EXTRA] [ADAPTERS]: that host named NAME, EXTRA (INI
+# sections) after it, ADAPTERS in place of the LPAR's adapters.
+mig_host() {
+	printf '[host]\nname = %s\naqmask = -4,-0x47\n[lpar]\nadapters = %s\nusage_domains = 0x01,0x04,0x47\ncontrol_domains = 0x01,0x04,0x47,0x50\n%s\n' \
+		"$2" "${4:-0x05:CEX7C,0x06:CEX7C,0x07:CEX7A}" "${3:-}" >"$1"
+}
+
+# mig_source FILE: the source, hostA, its guest dom1 running on mdev
+# 62177883-f1bb-47f0-914d-32a22e3a8804 (adapters 5-7, domains 4 and 0x47,
+# control domain 0x50).
+mig_source() {
+	mig_host "$1" hostA "[mdev 62177883-f1bb-47f0-914d-32a22e3a8804]
+adapters = 5-7
+domains = 4,0x47
+control_domains = 0x50
+guest = dom1"
+}
+
 # sim_virsh DIR [DELAY]: DIR/virsh plays libvirt on the simulated host in
 # $VIRSH_SIM, after DELAY seconds: detach-device and attach-device of an
 # mdev hostdev do what QEMU's device_del and device_add do.

@@ -15,35 +15,13 @@ file=$work/restore.json
 
 # The source: a running guest with 3 adapters x 2 domains and a control domain.
 write_src() {
-	cat >"$src" <<INI
-[host]
-name = hostA
-aqmask = -4,-0x47
-[lpar]
-adapters = 0x05:CEX7C,0x06:CEX7C,0x07:CEX7A
-usage_domains = 0x01,0x04,0x47
-control_domains = 0x01,0x04,0x47,0x50
-[mdev $G]
-adapters = 5-7
-domains = 4,0x47
-control_domains = 0x50
-guest = dom1
-INI
+	mig_source "$src"
 	libvirt_running "$work/src.d" dom1 $G 4242
 }
 
-# A target: the same LPAR, no mdevs; $1 is added to the file.
+# A target: the same LPAR, no mdevs; $1 is added to the file, $3 replaces its adapters.
 write_tgt() {
-	cat >"$2" <<INI
-[host]
-name = hostB
-aqmask = -4,-0x47
-[lpar]
-adapters = ${3:-0x05:CEX7C,0x06:CEX7C,0x07:CEX7A}
-usage_domains = 0x01,0x04,0x47
-control_domains = 0x01,0x04,0x47,0x50
-$1
-INI
+	mig_host "$2" hostB "$1" "${3:-}"
 }
 
 src_am() { APMATRIX_CONFIG_ROOT=$work/src.d "$APMATRIX" --sim="$src" "$@"; }

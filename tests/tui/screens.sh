@@ -934,25 +934,9 @@ has "and why" undo-preview.3.txt "adapter 0x04 was taken from mdev 8f2a7c10-5d3e
 # every APQN, the progress, the result.  Two hosts (state files) with a
 # libvirt domain and a virsh stand-in that does what QEMU does.
 G=62177883-f1bb-47f0-914d-32a22e3a8804
-cat >mig-src.ini <<INI
-[host]
-name = hostA
-aqmask = -4,-0x47
-[lpar]
-adapters = 0x05:CEX7C,0x06:CEX7C,0x07:CEX7A
-usage_domains = 0x01,0x04,0x47
-control_domains = 0x01,0x04,0x47,0x50
-[mdev $G]
-adapters = 5-7
-domains = 4,0x47
-control_domains = 0x50
-guest = dom1
-INI
-mig_tgt() {
-	printf '[host]\nname = hostB\naqmask = -4,-0x47\n[lpar]\nadapters = 0x05:CEX7C,0x06:CEX7C,0x07:CEX7A\nusage_domains = 0x01,0x04,0x47\ncontrol_domains = 0x01,0x04,0x47,0x50\n%s\n' "$2" >"$1"
-}
-mig_tgt mig-tgt.ini ""
-mig_tgt mig-aes.ini "[masterkeys 05.0047]
+mig_source mig-src.ini
+mig_host mig-tgt.ini hostB
+mig_host mig-aes.ini hostB "[masterkeys 05.0047]
 aes_cur = valid 0x8b02aa55aa55aa55"
 domstatus migroot/run/libvirt/qemu/dom1.xml dom1 $G
 sim_virsh bin

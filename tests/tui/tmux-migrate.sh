@@ -15,19 +15,9 @@
 . "$TOP_SRCDIR/tests/tui/tmux-lib.sh"
 WAIT_TENTHS=150
 G=62177883-f1bb-47f0-914d-32a22e3a8804
-host() { # FILE NAME [EXTRA]
-	printf '[host]\nname = %s\naqmask = -4,-0x47\n[lpar]\nadapters = 0x05:CEX7C,0x06:CEX7C,0x07:CEX7A\nusage_domains = 0x01,0x04,0x47\ncontrol_domains = 0x01,0x04,0x47,0x50\n%s\n' "$2" "${3:-}" >"$1"
-}
-source_host() { # FILE: hostA with the guest dom1 running on mdev G
-	host "$1" hostA "[mdev $G]
-adapters = 5-7
-domains = 4,0x47
-control_domains = 0x50
-guest = dom1"
-}
-source_host src.ini
-host tgt.ini hostB
-host aes.ini hostC "[masterkeys 05.0047]
+mig_source src.ini
+mig_host tgt.ini hostB
+mig_host aes.ini hostC "[masterkeys 05.0047]
 aes_cur = valid 0x8b02aa55aa55aa55"
 domstatus root/run/libvirt/qemu/dom1.xml dom1 $G
 # virsh takes a second, as QEMU's hot unplug does: the console must keep drawing meanwhile.
@@ -50,7 +40,7 @@ console_pid() { # the console's pid: the pane's shell's child
 	children "$(t display -p -t apm '#{pane_pid}')" | head -n1
 }
 unplug_on() { # N: a console on source srcN.ini, its unplug wizard open on rN.json
-	source_host "src$1.ini"
+	mig_source "src$1.ini"
 	console "src$1.ini"
 	t send-keys -t apm Z "$work/r$1.json" Enter
 	wait_for "taking away these 6 APQNs" || { not_ok "the wizard opens on src$1"; show_file pane; }
@@ -132,7 +122,7 @@ wait_for "EXIT=0" && ok "q quits" || not_ok "q quits after the refusal"
 
 # The check cannot put the masks back (aqmask refused twice): its error and the
 # commands that mend it are shown, and y is not offered.
-host masks.ini hostB "[faults]
+mig_host masks.ini hostB "[faults]
 bus/ap/aqmask = EIO 2"
 console masks.ini
 t send-keys -t apm R "$work/r.json" Enter
