@@ -7,8 +7,9 @@
 # not where this checkout is, and the commands are read from README.md,
 # so a README that drifts from what works fails here.  Command 1 ends in
 # ./apmatrix, which on no terminal prints `show` instead of the console.
-# The inner run of command 2 skips the VM tests and this test (the outer
-# run-all runs them).  Run by tests/run-all; TAP.
+# The inner run of command 2 skips the VM tests, this test, the sanitizer
+# build and distcheck (the outer run-all runs them).  Run by tests/run-all;
+# TAP.
 set -u
 top=$(cd "$(dirname "$0")/.." && pwd)
 n=0
