@@ -108,6 +108,39 @@ static int set_mask(struct apm_host **host, bool aq, const struct apm_mask *m, s
 	return rc;
 }
 
+/*
+ * err is one message, shown on one line (the console escapes a newline in
+ * it as \x0a): the lines of the write's error and of the notes join it as
+ * clauses, "; " between them.
+ */
+static void one_line(char *err, size_t errsize)
+{
+	char *copy;
+	size_t n = 0;
+
+	if (!err || !errsize)
+		return;
+	copy = strdup(err);
+	if (!copy) {
+		for (char *p = err; *p; p++)
+			*p = *p == '\n' ? ' ' : *p;
+		return;
+	}
+	for (const char *s = copy; *s && n + 1 < errsize;) {
+		size_t len = strcspn(s, "\n");
+
+		if (len) {
+			n += (size_t)snprintf(err + n, errsize - n, n ? "; %.*s" : "%.*s", (int)len,
+					      s);
+			n = n < errsize ? n : errsize - 1;
+		}
+		s += len;
+		s += *s == '\n';
+	}
+	err[n] = '\0';
+	free(copy);
+}
+
 APM_EXPORT int apm_keys_read(struct apm_host **host, const struct apm_mask *adapters,
 			     const struct apm_mask *domains, bool lend, struct apm_keys **out,
 			     char *err, size_t errsize)
@@ -192,12 +225,12 @@ APM_EXPORT int apm_keys_read(struct apm_host **host, const struct apm_mask *adap
 		}
 	}
 	if (rc) {
-		size_t n = err ? strlen(err) : 0;
+		if (err && k->notes.len) {
+			size_t n = strlen(err);
 
-		while (n && err[n - 1] == '\n')
-			err[--n] = '\0';
-		if (k->notes.len && err && errsize > n)
-			snprintf(err + n, errsize - n, "; %s", k->notes.s);
+			snprintf(err + n, errsize - n, "%s%s", n ? "\n" : "", k->notes.s);
+		}
+		one_line(err, errsize);
 		apm_keys_unref(k);
 		return rc;
 	}

@@ -128,6 +128,7 @@ console masks.ini
 t send-keys -t apm R "$work/r.json" Enter
 wait_for "the masks could not be put back: run" && ok "the library's error is shown, with the command" || { not_ok "the check's error shown"; show_file pane; }
 grep -qF "y: run the steps" pane && not_ok "y is offered after the check's error" || ok "y is not offered after the check's error"
+grep -qF '\x0a' pane && { not_ok "the error's lines are shown as \\x0a"; show_file pane; } || ok "the error is one message, no \\x0a in it"
 t send-keys -t apm End
 wait_for "REFUSED: the check went wrong" && ok "a check that went wrong: refused in the wizard" || { not_ok "refused after the check's error"; show_file pane; }
 t send-keys -t apm n q
