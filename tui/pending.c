@@ -373,6 +373,22 @@ static void after_change(struct app *app, const struct plan *p, int rc)
 		app_select(app, m);
 }
 
+/*
+ * A child that writes to the host runs to its end whatever happens to the
+ * console: out of the terminal's process group (^C is the console's),
+ * without the console's handlers, and a closed pipe is an error of
+ * write(), not a SIGPIPE.  The console refuses to quit while it runs
+ * (pending_refuses_quit).
+ */
+static void child_on_its_own(void)
+{
+	setpgid(0, 0);
+	signal(SIGINT, SIG_DFL);
+	signal(SIGTERM, SIG_DFL);
+	signal(SIGWINCH, SIG_DFL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
 static unsigned int apply_in_child(struct app *app, struct apm_change *c, const struct plan *p)
 {
 	int fds[2];
@@ -388,12 +404,15 @@ static unsigned int apply_in_child(struct app *app, struct apm_change *c, const 
 		int err;
 
 		close(fds[0]);
+		child_on_its_own();
 		err = -apm_change_apply(c);
 		if (write(fds[1], &err, sizeof(err)) < 0)
 			_exit(2);
 		_exit(0);
 	}
 	close(fds[1]);
+	if (pid > 0)
+		setpgid(pid, pid); /* also here: no ^C between fork() and the child's own call */
 	if (pid < 0) {
 		close(fds[0]);
 		app_log(app, ROLE_ERROR, "%s: cannot fork: %s", p->what, strerror(errno));
@@ -605,17 +624,7 @@ int pending_run_migration(struct app *app, struct apm_migration *m, const char *
 		struct mig_out o = { .fd = fds[1] };
 
 		close(fds[0]);
-		/*
-		 * The steps run to their end whatever happens to the console:
-		 * out of the terminal's process group (^C is the console's),
-		 * without the console's handlers, and a closed pipe is an
-		 * error of write(), not a SIGPIPE.
-		 */
-		setpgid(0, 0);
-		signal(SIGINT, SIG_DFL);
-		signal(SIGTERM, SIG_DFL);
-		signal(SIGWINCH, SIG_DFL);
-		signal(SIGPIPE, SIG_IGN);
+		child_on_its_own();
 		/* virsh, run by the steps, must not write over the console. */
 		if (null >= 0) {
 			dup2(null, STDIN_FILENO);
@@ -745,10 +754,15 @@ unsigned int pending_child_done(struct app *app)
 
 bool pending_refuses_quit(struct app *app)
 {
-	if (app->child <= 0 || !app->child_mig)
+	if (app->child <= 0)
 		return false;
-	app_log(app, ROLE_WARNING,
-		"%s: not quitting while its steps run (a step stopped half way would leave the guest half unplugged); wait for its result",
-		app->child_plan.what);
+	if (app->child_mig)
+		app_log(app, ROLE_WARNING,
+			"%s: not quitting while its steps run (a step stopped half way would leave the guest half unplugged); wait for its result",
+			app->child_plan.what);
+	else
+		app_log(app, ROLE_WARNING,
+			"%s: not quitting while it is applied (the kernel may be waiting for a guest to let go); wait for its result",
+			app->child_plan.what);
 	return true;
 }

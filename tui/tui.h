@@ -290,7 +290,7 @@ void proposal_clear(struct proposal *pr);
 void pending_host_changed(struct app *app, bool event);
 /* The forked change's end: reap, log, reload (a migration's child: what it said so far). */
 unsigned int pending_child_done(struct app *app);
-/* While a migration's child runs: say why the console does not quit, true.  Else false. */
+/* While a forked change or a migration's steps run: say why the console does not quit, true. */
 bool pending_refuses_quit(struct app *app);
 /*
  * Run migration m's steps in a child process (in this one on the built-in

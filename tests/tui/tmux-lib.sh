@@ -1,7 +1,8 @@
 # SPDX-License-Identifier: GPL-2.0-or-later
 # tmux-lib.sh - what the tests of the console in a real terminal share
 # (sourced after tests/cli/lib.sh): the skip without tmux, a private tmux
-# server (t), and wait_for, which polls the pane for a text.
+# server (t), wait_for, which polls the pane for a text, and the pids of
+# the console and its children.
 if ! command -v tmux >/dev/null; then
 	echo "1..0 # SKIP tmux is not installed (scripts/deps.sh installs it)"
 	exit 0
@@ -21,4 +22,17 @@ wait_for() {
 		i=$((i + 1))
 	done
 	return 1
+}
+children() { # PID: its children's pids (polled: tmux and fork() take their time)
+	i=0
+	while [ $i -lt 20 ]; do
+		c=$(ps -o pid= --ppid "$1" 2>/dev/null | tr -d ' ')
+		[ -n "$c" ] && { echo "$c"; return 0; }
+		sleep 0.1
+		i=$((i + 1))
+	done
+	echo "# no child of pid '$1'" >&2
+}
+console_pid() { # the console's pid: the pane's shell's child
+	children "$(t display -p -t apm '#{pane_pid}')" | head -n1
 }

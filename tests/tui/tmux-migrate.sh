@@ -26,19 +26,6 @@ mdev() { # FILE EXPR on the mdev G of `show --json`
 	"$APMATRIX" --sim="$1" show --json 2>/dev/null |
 		python3 -c "import json,sys; m=[x for x in json.load(sys.stdin)['mdevs'] if x['uuid']=='$G']; print($2)"
 }
-children() { # PID: its children's pids (polled: tmux and fork() take their time)
-	i=0
-	while [ $i -lt 20 ]; do
-		c=$(ps -o pid= --ppid "$1" 2>/dev/null | tr -d ' ')
-		[ -n "$c" ] && { echo "$c"; return 0; }
-		sleep 0.1
-		i=$((i + 1))
-	done
-	echo "# no child of pid '$1'" >&2
-}
-console_pid() { # the console's pid: the pane's shell's child
-	children "$(t display -p -t apm '#{pane_pid}')" | head -n1
-}
 unplug_on() { # N: a console on source srcN.ini, its unplug wizard open on rN.json
 	mig_source "src$1.ini"
 	console "src$1.ini"

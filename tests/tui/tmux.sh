@@ -48,6 +48,34 @@ wait_for "terminal too small" && ok "too small after a resize" || { not_ok "too 
 t resize-window -t apm -x 100 -y 30 2>/dev/null || t resize-pane -t apm -x 100 -y 30
 wait_for "mdevs (Tab)" && ok "redrawn after growing again" || { not_ok "redrawn after growing"; show_file pane; }
 
+# A removal runs in a child (the kernel can make it wait for a guest to let
+# go): while it runs, q, ^C and SIGTERM do not quit, and ^C never reaches
+# the child, which has a process group of its own.  A shared flock on the
+# state file holds the child's write back for a few seconds.
+flock -s host.ini sleep 4 &
+holder=$!
+t send-keys -t apm X
+wait_for "y: do it" && ok "X proposes the removal" || { not_ok "X proposes the removal"; show_file pane; }
+t send-keys -t apm y
+wait_for "in progress (the kernel may wait" && ok "the removal runs in a child" || { not_ok "the removal runs"; show_file pane; }
+console=$(console_pid)
+child=$(children "$console" | head -n1)
+if [ -n "$child" ] && [ "$(ps -o pgid= -p "$child" | tr -d ' ')" = "$child" ]; then
+	ok "the change's child leads its own process group"
+else
+	not_ok "the change's child leads its own process group (console $console, child '$child')"
+fi
+t send-keys -t apm q
+wait_for "not quitting while it is applied" && ok "q while the change is applied: refused, and said" ||
+	{ not_ok "q refused while the change runs"; show_file pane; }
+t send-keys -t apm C-c
+kill -TERM "$console" 2>/dev/null
+sleep 0.5
+kill -0 "$child" 2>/dev/null && kill -0 "$console" 2>/dev/null && ok "^C and SIGTERM: the console and the change go on" ||
+	not_ok "^C or SIGTERM stopped the console or its change"
+wait "$holder"
+wait_for ": done" && ok "the change ends once the lock is free, and its result is shown" ||
+	{ not_ok "the change's result"; show_file pane; }
 t send-keys -t apm q
 wait_for "EXIT=0" && ok "q quits with 0" || { not_ok "q quits with 0"; show_file pane; }
 t kill-server 2>/dev/null
