@@ -296,8 +296,6 @@ struct apm_host {
 	struct apm_mdev *mdevs;
 	unsigned int nmdevs;
 	struct apr_mdev *rmdevs; /* the rules' view of mdevs, same order */
-	bool detail;
-	struct apm_queue_detail *details; /* [a * 256 + q] when detail loaded */
 	/*
 	 * Queue attributes read on demand, kept per adapter row (tables, shared
 	 * with the next snapshot): the engine forgets the queues its events
@@ -434,11 +432,13 @@ void apm_host_classify_queue(const struct apm_host *h, unsigned int a, unsigned 
 			     struct apm_queue *qu);
 /*
  * The queue's own attributes (status, config, chkstop, online, se_*),
- * from the snapshot's detail or what was read before, else read through
- * the seam and kept.  0, -ENOENT (no queue device), -EINVAL.
+ * as read before (by a --detail load or on demand: its row's slots), else
+ * read through the seam and kept there; warn: a 0/1 attribute with other
+ * text is warned about (a --detail load, which reads every queue once).
+ * 0, -ENOENT (no queue device), -EINVAL.
  */
 int apm_host_read_queue_detail(struct apm_host *h, unsigned int a, unsigned int q,
-			       struct apm_queue_detail *d);
+			       struct apm_queue_detail *d, bool warn);
 
 /* What apm_host_get_queue_detail read of (a, q), or of adapter a's queues, is stale. */
 void apm_host_forget_queue(struct apm_host *h, unsigned int a, unsigned int q);

@@ -187,12 +187,10 @@ struct apm_host *apm_host_clone(const struct apm_host *o)
 	apm_table_ref(h->mq);
 	apm_table_ref(h->override);
 	/*
-	 * A --detail load's table is not carried over (an event makes it
-	 * stale); what was read on demand is, and the engine forgets the
-	 * queues its events touch.
+	 * What was read of the queues (on demand, or every queue by a
+	 * --detail load) is carried over; the engine forgets the queues its
+	 * events touch.
 	 */
-	h->detail = false;
-	h->details = NULL;
 	for (unsigned int a = 0; a < APR_BITS; a++)
 		apm_table_ref(h->qrow[a]);
 	h->mdevs = NULL;
@@ -1002,16 +1000,16 @@ APM_EXPORT int apm_host_load(struct apm_ctx *ctx, unsigned int flags, struct apm
 	}
 	for (unsigned int i = 0; i < h->nmdevs; i++)
 		apm_host_prepare_filter(h, &h->mdevs[i]);
-	if (flags & APM_LOAD_DETAIL) {
-		h->details = calloc(APR_BITS * APR_BITS, sizeof(*h->details));
-		if (h->details)
-			for (a = apr_mask_next(&dl.queues, 0); a < APR_BITS;
-			     a = apr_mask_next(&dl.queues, a + 1))
-				for (q = 0; q < APR_BITS; q++)
-					if (h->queue[a][q] & APM_Q_EXISTS)
-						apm_host_read_queue_detail(h, a, q, NULL);
-		h->detail = h->details != NULL;
-	}
+	/*
+	 * Every queue read into its row's slots, the very ones an on-demand
+	 * read fills, and warned about once here.
+	 */
+	if (flags & APM_LOAD_DETAIL)
+		for (a = apr_mask_next(&dl.queues, 0); a < APR_BITS;
+		     a = apr_mask_next(&dl.queues, a + 1))
+			for (q = 0; q < APR_BITS; q++)
+				if (h->queue[a][q] & APM_Q_EXISTS)
+					apm_host_read_queue_detail(h, a, q, NULL, true);
 	*out = h;
 	return 0;
 }

@@ -34,7 +34,6 @@ APM_EXPORT struct apm_host *apm_host_unref(struct apm_host *h)
 	apm_table_unref(h->queue);
 	apm_table_unref(h->mq);
 	apm_table_unref(h->override);
-	free(h->details);
 	for (unsigned int a = 0; a < APR_BITS; a++)
 		apm_table_unref(h->qrow[a]);
 	free(h->warnings);
@@ -332,20 +331,15 @@ static int detail_bool(struct apm_host *h, const char *base, const char *attr, b
 }
 
 int apm_host_read_queue_detail(struct apm_host *h, unsigned int a, unsigned int q,
-			       struct apm_queue_detail *out)
+			       struct apm_queue_detail *out, bool warn)
 {
-	struct apm_queue_detail d, *slot = h->details ? &h->details[a * APR_BITS + q] : NULL;
+	struct apm_queue_detail d;
 	char base[40], buf[SMALL];
 
 	if (a >= APR_BITS || q >= APR_BITS)
 		return -EINVAL;
 	if (!(h->queue[a][q] & APM_Q_EXISTS))
 		return -ENOENT;
-	if (slot && h->detail) {
-		if (out)
-			*out = *slot;
-		return 0;
-	}
 	snprintf(base, sizeof(base), "devices/ap/card%02x/%02x.%04x", a, a, q);
 	/* Read before (in this snapshot or an earlier one, and no event since)? */
 	if (h->qrow[a] && h->qrow[a][q].valid) {
@@ -367,15 +361,13 @@ int apm_host_read_queue_detail(struct apm_host *h, unsigned int a, unsigned int 
 	memset(&d, 0, sizeof(d));
 	if (apm_readf(h->ctx, buf, sizeof(buf), "%s/status", base) > 0)
 		snprintf(d.status, sizeof(d.status), "%s", apm_strip(buf));
-	d.config = detail_bool(h, base, "config", slot != NULL);
-	d.chkstop = detail_bool(h, base, "chkstop", slot != NULL);
-	d.online = detail_bool(h, base, "online", slot != NULL);
+	d.config = detail_bool(h, base, "config", warn);
+	d.chkstop = detail_bool(h, base, "chkstop", warn);
+	d.online = detail_bool(h, base, "online", warn);
 	if (apm_readf(h->ctx, buf, sizeof(buf), "%s/se_bind", base) > 0)
 		snprintf(d.se_bind, sizeof(d.se_bind), "%s", apm_strip(buf));
 	if (apm_readf(h->ctx, buf, sizeof(buf), "%s/se_associate", base) > 0)
 		snprintf(d.se_associate, sizeof(d.se_associate), "%s", apm_strip(buf));
-	if (slot)
-		*slot = d;
 	/* Kept for the next call and the next snapshots (nothing kept when memory is short). */
 	if (!h->qrow[a])
 		h->qrow[a] = apm_table_new(APR_BITS * sizeof(struct apm_qslot));
@@ -450,11 +442,6 @@ void apm_host_get_queue_state(struct apm_host *h, unsigned int a, unsigned int q
 	struct apm_qslot *k = h->qrow[a] ? &h->qrow[a][q] : NULL;
 	char buf[16];
 
-	if (h->detail && h->details) {
-		*config = h->details[a * APR_BITS + q].config;
-		*chkstop = h->details[a * APR_BITS + q].chkstop;
-		return;
-	}
 	if (k && (k->valid || k->state_valid)) {
 		*config = k->d.config;
 		*chkstop = k->d.chkstop;

@@ -394,8 +394,8 @@ static const struct apm_queue_detail *detail(struct apm_queue *qu)
 {
 	if (qu->detail_rc == 1) {
 		memset(&qu->d, 0, sizeof(qu->d));
-		qu->detail_rc =
-			apm_host_read_queue_detail(qu->host, qu->adapter, qu->domain, &qu->d);
+		qu->detail_rc = apm_host_read_queue_detail(qu->host, qu->adapter, qu->domain,
+							   &qu->d, false);
 		if (qu->detail_rc) {
 			memset(&qu->d, 0, sizeof(qu->d));
 			qu->d.config = qu->d.chkstop = qu->d.online = -1;
@@ -495,7 +495,7 @@ APM_EXPORT int apm_host_get_queue_detail(struct apm_host *h, unsigned int a, uns
 	if (!apm_queue_exists(&qu))
 		return -ENOENT;
 	if (!d)
-		return apm_host_read_queue_detail(h, a, q, NULL);
+		return apm_host_read_queue_detail(h, a, q, NULL, false);
 	memset(d, 0, sizeof(*d));
 	snprintf(d->status, sizeof(d->status), "%s", apm_queue_get_status(&qu));
 	d->config = apm_queue_is_configured(&qu, &err);
