@@ -252,6 +252,35 @@ static bool listed(const struct apm_host *h, const struct apm_queue *it, unsigne
 		apr_mdev_holding(h->rmdevs, (int)h->nmdevs, a, q) >= 0);
 }
 
+/*
+ * Moves (*a, *q) on to the next APQN at or after it that `show` lists;
+ * false past the last.  it carries the iteration's rows and columns (set
+ * on its first call), so a walk tests the mdevs' masks once, not per APQN.
+ */
+static bool next_listed(const struct apm_host *h, struct apm_queue *it, unsigned int *a,
+			unsigned int *q)
+{
+	if (!it->iter) {
+		/* Adapters and domains worth a look: those with queues or in some mdev. */
+		apr_mask_zero(&it->rows);
+		apr_mask_zero(&it->cols);
+		for (unsigned int i = 0; i < h->nmdevs; i++) {
+			apr_mask_or(&it->rows, &it->rows, &h->mdevs[i].m.apm);
+			apr_mask_or(&it->cols, &it->cols, &h->mdevs[i].m.aqm);
+		}
+		it->iter = true;
+	}
+	for (; *a < APR_BITS; (*a)++, *q = 0) {
+		if (!h->cards[*a].has_card && !apr_mask_test(&it->rows, *a))
+			continue;
+		for (; *q < APR_BITS && !listed(h, it, *a, *q); (*q)++)
+			;
+		if (*q < APR_BITS)
+			return true;
+	}
+	return false;
+}
+
 APM_EXPORT int apm_host_next_queue(struct apm_host *h, struct apm_queue **queue)
 {
 	struct apm_queue *it;
@@ -271,25 +300,7 @@ APM_EXPORT int apm_host_next_queue(struct apm_host *h, struct apm_queue **queue)
 		a = it->adapter;
 		q = it->domain + 1;
 	}
-	if (!it->iter) {
-		/* Adapters and domains worth a look: those with queues or in some mdev. */
-		apr_mask_zero(&it->rows);
-		apr_mask_zero(&it->cols);
-		for (unsigned int i = 0; i < h->nmdevs; i++) {
-			apr_mask_or(&it->rows, &it->rows, &h->mdevs[i].m.apm);
-			apr_mask_or(&it->cols, &it->cols, &h->mdevs[i].m.aqm);
-		}
-		it->iter = true;
-	}
-	for (; a < APR_BITS; a++, q = 0) {
-		if (!h->cards[a].has_card && !apr_mask_test(&it->rows, a))
-			continue;
-		for (; q < APR_BITS && !listed(h, it, a, q); q++)
-			;
-		if (q < APR_BITS)
-			break;
-	}
-	if (a >= APR_BITS) {
+	if (!next_listed(h, it, &a, &q)) {
 		*queue = apm_queue_unref(it);
 		return 1;
 	}
@@ -464,23 +475,33 @@ APM_EXPORT int apm_host_get_queue(const struct apm_host *h, unsigned int a, unsi
 	return 0;
 }
 
+/*
+ * ABI 1's walk, on a borrowed handle on the stack: it neither allocates
+ * nor takes a reference on the host, so it cannot fail for memory, and
+ * threads may walk one snapshot side by side, as they could before the
+ * handles.
+ */
 APM_EXPORT int apm_host_foreach_queue(const struct apm_host *h,
 				      int (*fn)(const struct apm_queue_info *q, void *data),
 				      void *data)
 {
-	struct apm_queue *qu = NULL;
 	struct apm_queue_info info;
+	struct apm_queue qu;
+	unsigned int a = 0, q = 0;
 	int rc;
 
-	while ((rc = apm_host_next_queue((struct apm_host *)h, &qu)) == 0) {
-		queue_info(qu, &info);
+	if (!h || !fn)
+		return -EINVAL;
+	apm_queue_init(&qu, h, 0, 0);
+	for (; next_listed(h, &qu, &a, &q); q++) {
+		qu.detail_rc = 1;
+		apm_host_classify_queue(h, a, q, &qu);
+		queue_info(&qu, &info);
 		rc = fn(&info, data);
-		if (rc) {
-			apm_queue_unref(qu);
+		if (rc)
 			return rc;
-		}
 	}
-	return rc < 0 ? rc : 0;
+	return 0;
 }
 
 APM_EXPORT int apm_host_get_queue_detail(struct apm_host *h, unsigned int a, unsigned int q,

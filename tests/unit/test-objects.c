@@ -159,6 +159,13 @@ static int same_queue(const struct apm_queue_info *qi, void *data)
 	return 0;
 }
 
+/* Stops the walk at its third APQN with a value of its own. */
+static int third(const struct apm_queue_info *qi, void *data)
+{
+	(void)qi;
+	return ++*(int *)data == 3 ? 7 : 0;
+}
+
 static void test_queue_walk(void **state)
 {
 	struct apm_ctx *ctx;
@@ -173,6 +180,14 @@ static void test_queue_walk(void **state)
 	assert_null(w.it);
 	assert_int_equal(apm_host_next_queue(h, NULL), -EINVAL);
 	assert_int_equal(apm_host_next_queue(NULL, &w.it), -EINVAL);
+	assert_int_equal(apm_host_foreach_queue(h, NULL, NULL), -EINVAL);
+	assert_int_equal(apm_host_foreach_queue(NULL, same_queue, &w), -EINVAL);
+	{
+		int calls = 0;
+
+		assert_int_equal(apm_host_foreach_queue(h, third, &calls), 7);
+		assert_int_equal(calls, 3);
+	}
 	/* Every APQN, listed or not, by lookup; IDs above 255 are refused. */
 	for (unsigned int a = 0; a < 256; a += 17)
 		for (unsigned int q = 0; q < 256; q += 5) {
