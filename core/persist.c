@@ -344,7 +344,22 @@ int apm_persist_new_restore(struct apm_config *cfg, struct apm_host *host,
 		p->sets[1] = def.aqm;
 		p->sets[2] = def.adm;
 		apm_def_clear(&def);
+		/*
+		 * unpersist removes a definition nobody could read: putting it
+		 * back is a refusal that says what was wrong with it, not a bare
+		 * errno (define() would not write such a file either).
+		 */
+		if (rc == -EINVAL) {
+			apm_buf_printf(
+				&p->explanation,
+				"the definition as it was cannot be read, so it is not written back:\n%s",
+				err.s ? err.s : "\n");
+			p->prediction = rc;
+			rc = 0;
+		}
 		apm_buf_free(&err);
+		if (p->prediction)
+			return hand_out(p, p->what && p->path ? 0 : -ENOMEM, out);
 	}
 	if (!rc)
 		rc = plan(p);

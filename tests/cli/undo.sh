@@ -217,6 +217,17 @@ run "refused: the file changed since" 1 am undo
 expect_grep "says so" err "$D/$G3 was changed since: it is not what the change wrote"
 rm "$D/$G3"
 
+# unpersist removes a definition nobody can read; undo does not write it back,
+# and says what was wrong with it (file and line), not a bare errno.
+printf '{"mdev_type":"vfio_ap-passthrough","start":"manual","attrs":[{"assign_adapter":"999"}]}' >"$D/$G3"
+run "unpersist an unreadable definition" 0 am unpersist "$G3"
+run "refused: the definition as it was cannot be read" 1 am undo
+expect_grep "says why" err "the definition as it was cannot be read, so it is not written back"
+expect_grep "names the file, the line and what is wrong" err \
+	"$D/$G3:1: assign_adapter value '999' is not an ID 0..255"
+expect_grep "nothing was changed" err "apmatrix: nothing was changed"
+is "not written back" no "$([ -e "$D/$G3" ] && echo yes || echo no)"
+
 # Several processes: "last" is the order the lock gave, whoever made it.
 run "a change" 0 am assign "$U2" domain 0x04
 "$APMATRIX" --sim="$sim" assign "$U2" adapter 4 >/dev/null 2>&1 &
