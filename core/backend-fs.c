@@ -217,7 +217,29 @@ static int fs_can_write(void *be, const char *path)
 	return faccessat(fs->rootfd, path, W_OK, AT_EACCESS) == 0;
 }
 
-/* QEMU's "-name guest=NAME,..." or "-name NAME". */
+/*
+ * The value of an option field at v up to the comma that ends it, with
+ * ",," read as a literal comma (QEMU util/qemu-option.c: get_opt_value),
+ * into name; returns where the next field starts.
+ */
+static const char *opt_value(const char *v, char *name, size_t size)
+{
+	size_t n = 0;
+
+	for (; *v && !(v[0] == ',' && v[1] != ','); v += v[0] == ',' ? 2 : 1)
+		if (name && n + 1 < size)
+			name[n++] = *v;
+	if (name)
+		name[n] = '\0';
+	return *v ? v + 1 : v;
+}
+
+/*
+ * QEMU's "-name [guest=]NAME[,debug-threads=on|...]": guest is the implied
+ * key of the first field, and the last guest= counts (util/qemu-option.c:
+ * get_opt_name_value, qemu_opt_get).  libvirt writes "guest=NAME,..." with
+ * the commas of NAME doubled, so "web,,prod" is the domain web,prod.
+ */
 static void guest_from_cmdline(const char *cmd, size_t len, char *name, size_t size)
 {
 	const char *end = cmd + len;
@@ -226,11 +248,18 @@ static void guest_from_cmdline(const char *cmd, size_t len, char *name, size_t s
 	for (const char *a = cmd; a < end; a += strlen(a) + 1) {
 		const char *v = a + strlen(a) + 1;
 
-		if (strcmp(a, "-name") || v >= end)
+		if ((strcmp(a, "-name") && strcmp(a, "--name")) || v >= end)
 			continue;
-		if (!strncmp(v, "guest=", 6))
-			v += 6;
-		snprintf(name, size, "%.*s", (int)strcspn(v, ","), v);
+		for (bool first = true; *v; first = false) {
+			size_t key = strcspn(v, "=,");
+
+			if (v[key] == '=')
+				v = opt_value(v + key + 1,
+					      key == 5 && !strncmp(v, "guest", 5) ? name : NULL,
+					      size);
+			else
+				v = opt_value(v, first ? name : NULL, size);
+		}
 		return;
 	}
 }
@@ -257,15 +286,11 @@ static bool opt_field(const char *v, const char *key, bool first)
 	size_t n = strlen(key);
 
 	for (const char *f = v;;) {
-		const char *c = f;
-
 		if (!strncmp(f, key, n) && (key[n - 1] == '=' || f[n] == ',' || !f[n]))
 			return true;
-		while (*c && !(c[0] == ',' && c[1] != ','))
-			c += c[0] == ',' ? 2 : 1;
-		if (!*c || first)
+		f = opt_value(f, NULL, 0);
+		if (!*f || first)
 			return false;
-		f = c + 1;
 	}
 }
 

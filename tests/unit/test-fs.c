@@ -243,6 +243,31 @@ static void test_host_613(void **state)
 	cleanup(ctx);
 }
 
+/*
+ * QEMU's -name as libvirt writes it: guest=NAME with NAME's commas doubled
+ * (util/qemu-option.c), or NAME as the implied first field; the last guest=
+ * counts.  The name is the domain's, whole, not what precedes a comma.
+ */
+static void test_guest_names(void **state)
+{
+	static const char q1[] = "qemu\0-name\0guest=web,,prod,debug-threads=on\0";
+	static const char q2[] = "qemu\0--name\0db,,1,process=qemu-db,guest=db,,2\0";
+	struct apm_ctx *ctx = open_copy("host-613");
+	struct apm_host *h;
+	char proc[96];
+
+	(void)state;
+	fake_qemu("4242", 0, q1, sizeof(q1));
+	fake_qemu("4343", 1, q2, sizeof(q2));
+	snprintf(proc, sizeof(proc), "%s/proc", tmp);
+	assert_int_equal(apm_ctx_set_proc_root(ctx, proc), 0);
+	assert_int_equal(apm_host_load(ctx, 0, &h), 0);
+	assert_string_equal(apm_mdev_get_guest(apm_host_find_mdev(h, G1)), "web,prod");
+	assert_string_equal(apm_mdev_get_guest(apm_host_find_mdev(h, G2)), "db,2");
+	apm_host_unref(h);
+	cleanup(ctx);
+}
+
 static void test_host_static(void **state)
 {
 	struct apm_ctx *ctx = open_copy("host-static");
@@ -460,6 +485,7 @@ int main(void)
 		cmocka_unit_test(test_host_613),     cmocka_unit_test(test_host_static),
 		cmocka_unit_test(test_no_vfio),	     cmocka_unit_test(test_no_ap_bus),
 		cmocka_unit_test(test_odd_text_613), cmocka_unit_test(test_odd_text_static),
+		cmocka_unit_test(test_guest_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
