@@ -544,24 +544,26 @@ static unsigned int act_chkstop(struct app *app, const char *arg)
 static unsigned int lpar_add_done(struct app *app, const char *text, bool adapter)
 {
 	struct plan pl = { .kind = PLAN_SIM }, *p = &pl;
-	char id[16] = "", type[16] = "", *end;
-	unsigned long v;
+	char words[sizeof(app->prompt_buf)], err[160], *id, *type, *save;
 
-	if (sscanf(text, "%15s %15s", id, type) < 1 || (!adapter && type[0])) {
+	/* Whole words (the prompt's text fits): a word cut short would be another ID. */
+	snprintf(words, sizeof(words), "%s", text);
+	id = strtok_r(words, " ", &save);
+	type = id ? strtok_r(NULL, " ", &save) : NULL;
+	if (!id ||
+	    (type && (!adapter || strtok_r(NULL, " ", &save) || strlen(type) >= sizeof(p->name)))) {
 		app_log(app, ROLE_ERROR, "'%s': write %s", text,
 			adapter ? "ID [TYPE], e.g. 0x0a CEX8C" : "an ID, e.g. 0x47");
 		return REACT_REDRAW;
 	}
-	v = strtoul(id, &end, 0);
-	if (*end || end == id || v > 255 || (id[0] == '0' && id[1] && id[1] != 'x')) {
-		app_log(app, ROLE_ERROR, "'%s' is not an ID: decimal or 0x hex, 0..255", id);
+	if (apm_parse_id(id, &p->sa.id, err, sizeof(err))) {
+		app_log(app, ROLE_ERROR, "%s", err);
 		return REACT_REDRAW;
 	}
 	p->op = adapter ? APM_SIM_LPAR_ADD_ADAPTER : APM_SIM_LPAR_ADD_USAGE_DOMAIN;
-	p->sa.id = (unsigned int)v;
-	snprintf(p->name, sizeof(p->name), "%s", type);
+	snprintf(p->name, sizeof(p->name), "%s", type ? type : "");
 	snprintf(p->what, sizeof(p->what), "LPAR: add %s 0x%02x%s%s",
-		 adapter ? "adapter" : "usage domain", p->sa.id, type[0] ? " " : "", type);
+		 adapter ? "adapter" : "usage domain", p->sa.id, type ? " " : "", p->name);
 	return sim_op(app, p);
 }
 

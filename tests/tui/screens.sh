@@ -178,6 +178,21 @@ y
 EOS
 screens lpar
 
+# The LPAR prompt's words are read whole: an ID longer than a short buffer
+# is not cut to another ID (0x000000000000000a was 0x00), a third word is refused.
+cat >lparid.script <<'EOS'
++0x000000000000000a CEX5C<Enter>
+:save-display lparid.1.txt
+n
++5 CEX5C junk<Enter>
++0x100<Enter>
+:save-display lparid.2.txt
+EOS
+screens lparid
+has "the whole ID is asked for" lparid.1.txt "LPAR: add adapter 0x0a CEX5C? y: do it, n: cancel"
+has "a third word is refused" lparid.2.txt "'5 CEX5C junk': write ID [TYPE], e.g. 0x0a CEX8C"
+has "an ID out of range is named" lparid.2.txt "ID 0x100 is out of range: adapters and domains are 0..255"
+
 # zcrypt online/offline: the card and a queue; a queue of an offline card
 # cannot go online (EINVAL), a configured-off card not at all (ENODEV).
 cat >online.script <<'EOS'
