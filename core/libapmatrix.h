@@ -1521,10 +1521,13 @@ int apm_undo_apply(struct apm_undo *u);
  * the C1 range, invalid UTF-8) as \xNN; with APM_TEXT_KEEP_NEWLINE (or _TAB)
  * those stay.  Writes at most size bytes including the NUL, never half a
  * character or escape, and returns the length the whole escaped text needs.
- * in and out must not overlap.
+ * With APM_TEXT_ELLIPSIS, text cut to fit ends in "..." (when size leaves
+ * room for it), so that it is never shown as if whole.  in and out must not
+ * overlap.  APM_TEXT_ELLIPSIS since: 2
  */
 #define APM_TEXT_KEEP_NEWLINE (1u << 0)
 #define APM_TEXT_KEEP_TAB     (1u << 1)
+#define APM_TEXT_ELLIPSIS     (1u << 2)
 size_t apm_text_escape(const char *in, char *out, size_t size, unsigned int flags);
 
 /* "EBUSY" for -EBUSY etc. */

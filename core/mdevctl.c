@@ -113,10 +113,7 @@ static size_t element_offset(const char *text, size_t len, size_t idx)
  */
 static const char *quote(const char *s, char *buf, size_t size)
 {
-	if (apm_text_escape(s, buf, size, 0) >= size && size > 4) {
-		apm_text_escape(s, buf, size - 3, 0);
-		strcat(buf, "...");
-	}
+	apm_text_escape(s, buf, size, APM_TEXT_ELLIPSIS);
 	return buf;
 }
 

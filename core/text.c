@@ -90,5 +90,10 @@ APM_EXPORT size_t apm_text_escape(const char *in, char *out, size_t size, unsign
 	}
 	if (size)
 		out[at] = '\0';
+	/* Cut: again with room for the mark, which then says so. */
+	if (need >= size && size > 3 && (flags & APM_TEXT_ELLIPSIS)) {
+		apm_text_escape(in, out, size - 3, flags & ~APM_TEXT_ELLIPSIS);
+		strcat(out, "...");
+	}
 	return need;
 }

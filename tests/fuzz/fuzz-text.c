@@ -7,7 +7,8 @@
  * character (newline and tab only when asked to keep them), its length is
  * the one returned, escaping it again changes nothing, and a smaller
  * buffer gets a prefix of it that never ends inside a character or an
- * escape.  The first byte picks the flags and the buffer size.
+ * escape (with APM_TEXT_ELLIPSIS, followed by "...").  The first byte picks
+ * the flags and the buffer size.
  */
 #include "config.h"
 
@@ -66,6 +67,21 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	/* Cut before a piece: what follows in the full text starts a new one. */
 	if (strlen(part) < need)
 		fuzz_assert((out[strlen(part)] & 0xc0) != 0x80, "a character is cut in half");
+	/* Marked: whole, or a prefix of whole pieces and "..." within the buffer. */
+	memset(part, 'Z', small + 1);
+	apm_text_escape(in, part, small + 1, flags | APM_TEXT_ELLIPSIS);
+	if (need <= small) {
+		fuzz_assert(!strcmp(part, out), "whole text is marked as cut");
+	} else if (small < 3) {
+		fuzz_assert(!strncmp(part, out, strlen(part)),
+			    "no room for the mark: not a prefix");
+	} else {
+		size_t stem = strlen(part) - 3;
+
+		fuzz_assert(strlen(part) >= 3 && !strcmp(part + stem, "...") &&
+				    !strncmp(part, out, stem) && (out[stem] & 0xc0) != 0x80,
+			    "a cut is not marked with \"...\" after whole pieces");
+	}
 	free(part);
 	free(twice);
 	free(out);

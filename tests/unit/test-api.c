@@ -2,8 +2,9 @@
 /*
  * test-api.c - the public mask and APQN functions a client uses instead of
  * the bits: set, clear, test, weight and next agree with the kernel's text
- * of a mask (bit 0 leftmost), and apm_parse_apqn takes the kernel's queue
- * names and nothing that only looks like one.
+ * of a mask (bit 0 leftmost), apm_parse_apqn takes the kernel's queue
+ * names and nothing that only looks like one, and apm_text_escape marks
+ * text it cuts when asked to.
  */
 #include "config.h"
 
@@ -90,11 +91,34 @@ static void test_parse_apqn(void **state)
 	}
 }
 
+/* Cut text ends in "..." with APM_TEXT_ELLIPSIS, never half an escape; whole text stays whole. */
+static void test_text_ellipsis(void **state)
+{
+	char buf[12];
+
+	(void)state;
+	assert_int_equal(apm_text_escape("web-prod-01", buf, sizeof(buf), APM_TEXT_ELLIPSIS), 11);
+	assert_string_equal(buf, "web-prod-01");
+	assert_int_equal(apm_text_escape("web-prod-012", buf, sizeof(buf), APM_TEXT_ELLIPSIS), 12);
+	assert_string_equal(buf, "web-prod...");
+	assert_int_equal(apm_text_escape("web-prod-012", buf, sizeof(buf), 0), 12);
+	assert_string_equal(buf, "web-prod-01");
+	/* \x1b is one piece: not cut after its backslash. */
+	assert_int_equal(apm_text_escape("abcde\033fghij", buf, sizeof(buf), APM_TEXT_ELLIPSIS),
+			 14);
+	assert_string_equal(buf, "abcde...");
+	assert_int_equal(apm_text_escape("abcdef", buf, 4, APM_TEXT_ELLIPSIS), 6);
+	assert_string_equal(buf, "...");
+	assert_int_equal(apm_text_escape("abcdef", buf, 3, APM_TEXT_ELLIPSIS), 6);
+	assert_string_equal(buf, "ab");
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_mask_bits),
 		cmocka_unit_test(test_parse_apqn),
+		cmocka_unit_test(test_text_ellipsis),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
