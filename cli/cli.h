@@ -99,7 +99,7 @@ int load_config(struct cli *cli, const char *root, struct apm_config **cfg);
  * stderr (too short, unknown, or the candidates) and -ENOENT / -ENOTUNIQ.
  */
 int find_mdev(struct cli *cli, const struct apm_host *h, const char *name, struct apm_mdev **md);
-/* s (NULL: "") escaped for the terminal into buf, cut to size; returns buf. */
+/* s (NULL: "") escaped for the terminal into buf, cut to size with "..."; returns buf. */
 const char *esc(const char *s, char *buf, size_t size);
 /* s (NULL: "") escaped whole, in a new string the caller frees (NULL: -ENOMEM). */
 char *esc_dup(const char *s);

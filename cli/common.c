@@ -197,7 +197,7 @@ int find_mdev(struct cli *cli, const struct apm_host *h, const char *name, struc
 
 	if (!rc)
 		return 0;
-	apm_text_escape(name, safe, sizeof(safe), 0);
+	esc(name, safe, sizeof(safe));
 	if (rc == -ENOTUNIQ) {
 		eprintf(cli, "'%s' names several mdevs; give the whole UUID or more of it:", safe);
 		for (unsigned int i = 0; i < apm_host_get_mdev_count(h); i++) {
@@ -205,8 +205,7 @@ int find_mdev(struct cli *cli, const struct apm_host *h, const char *name, struc
 
 			if (!may_mean(m, name))
 				continue;
-			apm_text_escape(apm_mdev_get_guest(m) ? apm_mdev_get_guest(m) : "", guest,
-					sizeof(guest), 0);
+			esc(apm_mdev_get_guest(m), guest, sizeof(guest));
 			eprintf(cli, "  %s %s%s%s%s", apm_mdev_get_label(m), apm_mdev_get_uuid(m),
 				guest[0] ? " (" : "", guest, guest[0] ? ")" : "");
 		}
@@ -223,7 +222,7 @@ int find_mdev(struct cli *cli, const struct apm_host *h, const char *name, struc
 
 const char *esc(const char *s, char *buf, size_t size)
 {
-	apm_text_escape(s ? s : "", buf, size, 0);
+	apm_text_escape(s ? s : "", buf, size, APM_TEXT_ELLIPSIS);
 	return buf;
 }
 

@@ -259,10 +259,10 @@ static void mdev_text(char *buf, size_t size, struct apm_host *h, const char *uu
 		if (apm_mask_format_ranges(&k, sets[i], sizeof(sets[i])) || !sets[i][0])
 			snprintf(sets[i], sizeof(sets[i]), "%s", sets[i][0] ? "(many)" : "none");
 	}
-	apm_text_escape(apm_mdev_get_guest(m) ? apm_mdev_get_guest(m) : "none", guest,
-			sizeof(guest), 0);
 	snprintf(buf, size, "adapters %s domains %s control %s, guest %s%s", sets[0], sets[1],
-		 sets[2], guest, apm_mdev_in_use(m) == 1 ? " (in use)" : "");
+		 sets[2],
+		 esc(apm_mdev_get_guest(m) ? apm_mdev_get_guest(m) : "none", guest, sizeof(guest)),
+		 apm_mdev_in_use(m) == 1 ? " (in use)" : "");
 }
 
 static void mdevs(struct out *o, struct apm_host *x, struct apm_host *y, const struct apm_delta *d)

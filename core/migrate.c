@@ -66,9 +66,10 @@ struct apm_migration {
 	void *data;
 };
 
+/* Text from outside (guest and domain names, paths) for a message: cut with "...". */
 static const char *esc(const char *s, char *buf, size_t size)
 {
-	apm_text_escape(s ? s : "", buf, size, 0);
+	apm_text_escape(s ? s : "", buf, size, APM_TEXT_ELLIPSIS);
 	return buf;
 }
 

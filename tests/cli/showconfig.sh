@@ -158,6 +158,17 @@ else
 	echo "ok $n # SKIP needs root and setpriv"
 fi
 
+# A long domain name (libvirt allows what its NAME.xml allows: 251 bytes) is
+# shown whole where it fits, and where it is cut, the cut says so.
+long=$(printf 'g%.0s' $(seq 200))
+printf '<domain><name>%s</name><devices><hostdev mode="subsystem" type="mdev" model="vfio-ap"><source><address uuid="%s"/></source></hostdev></devices></domain>' "$long" "$G2" \
+	>"$R/etc/libvirt/qemu/long.xml"
+run "show with a long domain name" 0 am show
+cut=$(printf 'g%.0s' $(seq 156))
+expect_grep "a cut name ends in ..." out "    libvirt: guest $cut... (defined, not running)"
+expect_no_grep "never as if whole" out "    libvirt: guest ${cut}ggg (defined"
+rm "$R/etc/libvirt/qemu/long.xml"
+
 # No configuration at all: every mdev and mask is active only.
 run "the built-in simulated host" 0 env -u APMATRIX_CONFIG_ROOT "$APMATRIX" --sim show
 expect_grep "masks" out "persistent apmask: none (the built-in simulated host keeps no configuration): active only — lost at reboot"
