@@ -66,7 +66,12 @@ bool apm_event_add(struct apm_event *ev, const char *key, const char *value);
 
 typedef int (*apm_list_fn)(const char *name, void *data);
 
-#define APM_GUEST_MAX 64
+/*
+ * A guest's name and its NUL: libvirt's longest domain name (its NAME.xml
+ * fits a 255-byte file name) is kept whole; QEMU's own -name has no bound,
+ * and a longer one ends in "..." (backend-fs.c).
+ */
+#define APM_GUEST_MAX 256
 
 /* Who holds /dev/vfio/<group>: the question of the in-use check. */
 struct apm_holder {

@@ -220,15 +220,28 @@ static int fs_can_write(void *be, const char *path)
 /*
  * The value of an option field at v up to the comma that ends it, with
  * ",," read as a literal comma (QEMU util/qemu-option.c: get_opt_value),
- * into name; returns where the next field starts.
+ * into name; returns where the next field starts.  A value longer than
+ * name holds keeps its whole characters that fit before "...": a cut name
+ * is never shown or looked up as if whole.
  */
 static const char *opt_value(const char *v, char *name, size_t size)
 {
 	size_t n = 0;
+	bool cut = false;
 
-	for (; *v && !(v[0] == ',' && v[1] != ','); v += v[0] == ',' ? 2 : 1)
+	for (; *v && !(v[0] == ',' && v[1] != ','); v += v[0] == ',' ? 2 : 1) {
 		if (name && n + 1 < size)
 			name[n++] = *v;
+		else
+			cut = true;
+	}
+	if (name && cut && size > 3) {
+		n = size - 4;
+		while (n && ((unsigned char)name[n] & 0xc0) == 0x80)
+			n--;
+		memcpy(name + n, "...", 3);
+		n += 3;
+	}
 	if (name)
 		name[n] = '\0';
 	return *v ? v + 1 : v;

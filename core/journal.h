@@ -35,8 +35,8 @@ struct apm_jstate {
 	struct apr_mask m[3]; /* the mask in m[0]; an mdev's adapters, domains, control domains */
 	int value;	      /* config or online: 1, 0, -1 unknown */
 	int in_use;	      /* the mdev: 1, 0, -1 unknown */
-	char guest[64];	      /* the mdev's guest, "" none */
-	char *content;	      /* the file's bytes when it exists (owned) */
+	char guest[APM_GUEST_MAX]; /* the mdev's guest, "" none */
+	char *content;		   /* the file's bytes when it exists (owned) */
 };
 
 /* Who applied a change, as far as the process can tell. */

@@ -268,6 +268,40 @@ static void test_guest_names(void **state)
 	cleanup(ctx);
 }
 
+/* libvirt's longest names are kept whole; a longer QEMU -name ends in "...". */
+static void test_long_guest_names(void **state)
+{
+	struct apm_ctx *ctx = open_copy("host-613");
+	char q[400], want[256];
+	struct apm_host *h;
+	const char *g;
+	char proc[96];
+	size_t n;
+
+	(void)state;
+	n = (size_t)snprintf(q, sizeof(q), "qemu%c-name%cguest=", 0, 0);
+	memset(q + n, 'a', 251);
+	n += 251;
+	q[n++] = '\0';
+	fake_qemu("4242", 0, q, n);
+	n = (size_t)snprintf(q, sizeof(q), "qemu%c-name%c", 0, 0);
+	memset(q + n, 'b', 300);
+	n += 300;
+	q[n++] = '\0';
+	fake_qemu("4343", 1, q, n);
+	snprintf(proc, sizeof(proc), "%s/proc", tmp);
+	assert_int_equal(apm_ctx_set_proc_root(ctx, proc), 0);
+	assert_int_equal(apm_host_load(ctx, 0, &h), 0);
+	g = apm_mdev_get_guest(apm_host_find_mdev(h, G1));
+	assert_int_equal(strlen(g), 251);
+	assert_int_equal(strspn(g, "a"), 251);
+	memset(want, 'b', 252);
+	memcpy(want + 252, "...", 4);
+	assert_string_equal(apm_mdev_get_guest(apm_host_find_mdev(h, G2)), want);
+	apm_host_unref(h);
+	cleanup(ctx);
+}
+
 static void test_host_static(void **state)
 {
 	struct apm_ctx *ctx = open_copy("host-static");
@@ -485,7 +519,7 @@ int main(void)
 		cmocka_unit_test(test_host_613),     cmocka_unit_test(test_host_static),
 		cmocka_unit_test(test_no_vfio),	     cmocka_unit_test(test_no_ap_bus),
 		cmocka_unit_test(test_odd_text_613), cmocka_unit_test(test_odd_text_static),
-		cmocka_unit_test(test_guest_names),
+		cmocka_unit_test(test_guest_names),  cmocka_unit_test(test_long_guest_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
