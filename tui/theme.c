@@ -161,30 +161,38 @@ static int theme_handler(void *user, const char *section, const char *key, const
 	return 1;
 }
 
+/* fopen of the path just formatted, unless it was cut to fit: then no file at all. */
+static FILE *open_whole(int len, const char *path, size_t size)
+{
+	if (len < 0 || (size_t)len >= size) {
+		errno = ENAMETOOLONG;
+		return NULL;
+	}
+	return fopen(path, "r");
+}
+
 /* NAME in $XDG_CONFIG_HOME/apmatrix/themes, then the installed themes; or a PATH. */
 static FILE *theme_open(const char *name, char *path, size_t size)
 {
 	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
 	FILE *f;
 
-	if (strchr(name, '/')) {
-		snprintf(path, size, "%s", name);
-		return fopen(path, "r");
-	}
+	if (strchr(name, '/'))
+		return open_whole(snprintf(path, size, "%s", name), path, size);
 	if (xdg && *xdg)
-		snprintf(path, size, "%s/apmatrix/themes/%s.ini", xdg, name);
+		f = open_whole(snprintf(path, size, "%s/apmatrix/themes/%s.ini", xdg, name), path,
+			       size);
 	else
-		snprintf(path, size, "%s/.config/apmatrix/themes/%s.ini", home ? home : "", name);
-	f = fopen(path, "r");
+		f = open_whole(snprintf(path, size, "%s/.config/apmatrix/themes/%s.ini",
+					home ? home : "", name),
+			       path, size);
 	if (f)
 		return f;
-	snprintf(path, size, "%s/%s.ini", THEMEDIR, name);
-	f = fopen(path, "r");
+	f = open_whole(snprintf(path, size, "%s/%s.ini", THEMEDIR, name), path, size);
 	if (f)
 		return f;
 	/* From a build tree, before installation. */
-	snprintf(path, size, "%s/themes/%s.ini", TOP_SRCDIR, name);
-	return fopen(path, "r");
+	return open_whole(snprintf(path, size, "%s/themes/%s.ini", TOP_SRCDIR, name), path, size);
 }
 
 int theme_load(struct theme *t, const char *name, bool mono, report_fn report, void *data)
@@ -201,7 +209,7 @@ int theme_load(struct theme *t, const char *name, bool mono, report_fn report, v
 	if (!f) {
 		char safe[256], msg[400];
 
-		apm_text_escape(name, safe, sizeof(safe), 0);
+		apm_text_escape(name, safe, sizeof(safe), APM_TEXT_ELLIPSIS);
 		snprintf(msg, sizeof(msg), "theme '%s': not found (%s); using the built-in theme",
 			 safe, strerror(errno));
 		theme_builtin(t, mono);

@@ -422,6 +422,13 @@ is "theme errors: a line that is no setting" 1 "$(grep -c "bad.ini:6: not NAME =
 is "theme errors: a section without ]" 1 "$(grep -c "bad.ini:7: a section header needs its ']'" err)"
 is "theme errors: and the line after it" 1 "$(grep -c "bad.ini:8: 'purple' is not a colour" err)"
 is "every theme error is in the log too" 1 "$(grep -c "bad.ini:8: 'purple'" theme.1.txt)"
+# A theme path longer than the console's buffer is no theme, not the file its
+# first 1023 bytes name (here bad.ini, whose errors would be reported).
+cut=$(printf './%.0s' $(seq 508))bad.ini
+echo ':save-display longpath.1.txt' >longpath.script
+"$APMATRIX" --sim=host.ini tui --script longpath.script --size 100x30 --theme "${cut}x.ini" >out 2>err
+is "a cut theme path is not opened" 0 "$(grep -c "bad.ini:3:" err)"
+is "it is said to be too long" 1 "$(grep -c "not found (File name too long); using the built-in theme" err)"
 # A comment longer than inih's 200-byte buffer still counts as one line.
 {
 	echo "[roles]"
