@@ -123,17 +123,28 @@ static int config_handler(void *user, const char *section, const char *key, cons
 int config_load(struct app *app, const char **theme, report_fn report, void *data)
 {
 	const char *xdg = getenv("XDG_CONFIG_HOME"), *home = getenv("HOME");
-	char path[1024];
+	char path[1024], safe[256], msg[400];
 	FILE *f;
-	int rc;
+	int rc, len;
 
 	if (xdg && *xdg)
-		snprintf(path, sizeof(path), "%s/apmatrix/config.ini", xdg);
+		len = snprintf(path, sizeof(path), "%s/apmatrix/config.ini", xdg);
 	else
-		snprintf(path, sizeof(path), "%s/.config/apmatrix/config.ini", home ? home : "");
-	f = fopen(path, "r");
-	if (!f)
-		return errno == ENOENT ? 0 : -errno;
+		len = snprintf(path, sizeof(path), "%s/.config/apmatrix/config.ini",
+			       home ? home : "");
+	/* A path cut to fit would be another file; one that cannot be read is said, not skipped. */
+	f = len >= 0 && (size_t)len < sizeof(path) ? fopen(path, "r") : NULL;
+	if (!f) {
+		rc = len < 0 || (size_t)len >= sizeof(path) ? -ENAMETOOLONG : -errno;
+		if (rc == -ENOENT)
+			return 0;
+		apm_text_escape(path, safe, sizeof(safe), APM_TEXT_ELLIPSIS);
+		snprintf(msg, sizeof(msg), "%s: cannot read it (%s); the defaults are used", safe,
+			 strerror(-rc));
+		if (report)
+			report(data, msg);
+		return rc;
+	}
 	rc = config_read(app, theme, f, path, report, data);
 	fclose(f);
 	return rc;

@@ -487,6 +487,12 @@ for l in "2:.*'F5x'" "3:.*'F 5'" "4:.*'F13'"; do
 		"$(grep -c "cfg2/apmatrix/config.ini:$l" err)"
 done
 is "config.ini: F12 is a key" 3 "$(grep -c "cfg2/apmatrix/config.ini:" err)"
+# A config.ini that cannot be read is said, not skipped as if there were none.
+mkdir -p cfg3/apmatrix
+ln -s config.ini cfg3/apmatrix/config.ini
+XDG_CONFIG_HOME=cfg3 "$APMATRIX" --sim=host.ini tui --script keys.script --size 100x30 >out 2>err
+is "an unreadable config.ini is named" 1 \
+	"$(grep -c "cfg3/apmatrix/config.ini: cannot read it (Too many levels of symbolic links); the defaults are used" err)"
 
 # ------------------------------------------------ identity that never moves
 
