@@ -23,7 +23,7 @@
 
 struct wizard {
 	enum apm_migration_kind kind;
-	char file[256];
+	char *file;		  /* whole: the steps are made again from it at y */
 	char uuid[40];		  /* as asked: the mdev (unplug), empty: the file's (replug) */
 	bool libvirt;		  /* the migration drives virsh */
 	bool had_mdev;		  /* the mdev existed when the wizard was made */
@@ -180,6 +180,7 @@ static void wizard_free(struct wizard *w)
 	apm_migration_unref(w->m);
 	doc_free(&w->check);
 	doc_free(&w->progress);
+	free(w->file);
 	free(w);
 }
 
@@ -473,7 +474,7 @@ static unsigned int wizard_open(struct app *app, enum apm_migration_kind kind, c
 		.create = kind == APM_MIGRATION_REPLUG,
 	};
 	struct wizard *w;
-	char err[1024];
+	char err[1024], shown[104];
 	int rc;
 
 	if (!*file) {
@@ -485,7 +486,11 @@ static unsigned int wizard_open(struct app *app, enum apm_migration_kind kind, c
 	if (!w)
 		return REACT_NONE;
 	w->kind = kind;
-	snprintf(w->file, sizeof(w->file), "%s", file);
+	w->file = strdup(file);
+	if (!w->file) {
+		wizard_free(w);
+		return REACT_NONE;
+	}
 	snprintf(w->uuid, sizeof(w->uuid), "%s", uuid ? uuid : "");
 	rc = apm_migration_new(app->host, kind, &o, &w->m, err, sizeof(err));
 	/* virsh only for a domain libvirt knows; else the step says what to run. */
@@ -508,10 +513,11 @@ static unsigned int wizard_open(struct app *app, enum apm_migration_kind kind, c
 		w->refused = true;
 		snprintf(w->refusal, sizeof(w->refusal), "%s", apm_migration_get_refusal(w->m));
 	}
-	apm_text_escape(file, err, sizeof(err), 0);
-	snprintf(w->title, sizeof(w->title), "%s mdev %.8s... %s %.100s",
+	/* The title's room for the path: a cut one ends in "...". */
+	apm_text_escape(file, shown, sizeof(shown), APM_TEXT_ELLIPSIS);
+	snprintf(w->title, sizeof(w->title), "%s mdev %.8s... %s %s",
 		 kind == APM_MIGRATION_UNPLUG ? "unplug" : "replug", apm_migration_get_uuid(w->m),
-		 kind == APM_MIGRATION_UNPLUG ? "into" : "from", err);
+		 kind == APM_MIGRATION_UNPLUG ? "into" : "from", shown);
 	if (kind != APM_MIGRATION_UNPLUG && !w->refused) {
 		unsigned int ok, refused, unknown;
 

@@ -1057,6 +1057,20 @@ hasnt "SE: no y" mig-se.1.txt "y: run the steps"
 is "SE: no restore file" no "$([ -e mig-se.json ] && echo yes || echo no)"
 is "SE: the host unchanged" "" "$(diff mig-se-before.ini mig-se.ini)"
 
+# The restore file is written where it was asked, however long its path: the
+# steps made again at y used to take it cut to 255 bytes, another file.
+longdir=$work/$(printf 'd%.0s' $(seq 100))/$(printf 'e%.0s' $(seq 80))
+mkdir -p "$longdir"
+longfile=$longdir/$(printf 'r%.0s' $(seq 90)).json
+printf ':next-mdev 62177883\n:unplug %s\n:save-display longmig.1.txt\ny\n:save-display longmig.2.txt\n' \
+	"$longfile" >longmig.script
+rm -f longmig.ini
+"$APMATRIX" --sim=longmig.ini tui --script longmig.script --size 100x40 >out 2>err
+is "long path: the script ran" 0 "$?"
+has "long path: step 1 done" longmig.2.txt "step 1 done: write the restore file"
+is "long path: the restore file is where it was asked" yes "$([ -f "$longfile" ] && echo yes || echo no)"
+is "long path: and nowhere else" 1 "$(ls "$longdir" | wc -l)"
+
 # --interval takes a number of milliseconds, nothing else.
 "$APMATRIX" --sim=host.ini tui --interval abc --script agree.script --size 100x30 >out 2>err
 is "--interval abc is refused" 2 "$?"
