@@ -141,7 +141,7 @@ static int run_migration(struct front *f, struct apm_migration *m)
 static int unplug_done(struct cli *cli, const char *file)
 {
 	struct apm_restore *r;
-	char err[600];
+	char err[600], *shown;
 
 	if (apm_restore_load(file, &r, err, sizeof(err))) {
 		eprintf(cli, "%s", err);
@@ -152,8 +152,10 @@ static int unplug_done(struct cli *cli, const char *file)
 		apm_restore_unref(r);
 		return EXIT_REFUSED;
 	}
-	printf("removed the restore file %s (mdev %s): the migration is finished\n", file,
-	       apm_restore_get_uuid(r));
+	shown = esc_dup(file);
+	printf("removed the restore file %s (mdev %s): the migration is finished\n",
+	       shown ? shown : "", apm_restore_get_uuid(r));
+	free(shown);
 	apm_restore_unref(r);
 	return EXIT_OK;
 }

@@ -45,6 +45,7 @@ struct apm_migration {
 	struct apm_config *cfg;
 	struct apm_restore *r;
 	char *file;
+	char *shown; /* file escaped, for every message: a path is outside text too */
 	char uuid[37];
 	bool dry, libvirt, create, persist, resumed, lend;
 	bool same;	  /* replug: the mdev already has the recorded matrix */
@@ -71,6 +72,17 @@ static const char *esc(const char *s, char *buf, size_t size)
 {
 	apm_text_escape(s ? s : "", buf, size, APM_TEXT_ELLIPSIS);
 	return buf;
+}
+
+/* s escaped whole, in a new string (NULL: no memory). */
+static char *dup_escaped(const char *s)
+{
+	size_t need = apm_text_escape(s, NULL, 0, 0);
+	char *d = malloc(need + 1);
+
+	if (d)
+		apm_text_escape(s, d, need + 1, 0);
+	return d;
 }
 
 static bool mask_empty(const struct apm_mask *m)
@@ -161,8 +173,8 @@ static void stopped(struct apm_migration *m, int step)
 
 	say(m, APM_MIGRATION_EVENT_ERROR,
 	    "stopped at step %d (%s); the restore file %s keeps the record: run the same command again to resume%s%s%s",
-	    step, how(m), m->file, unplug ? ", or `apmatrix unplug --rollback " : "",
-	    unplug ? m->file : "", unplug ? "` to cancel" : "");
+	    step, how(m), m->shown, unplug ? ", or `apmatrix unplug --rollback " : "",
+	    unplug ? m->shown : "", unplug ? "` to cancel" : "");
 }
 
 /* What stopped step (fmt, NULL: already said), and how to go on; returns rc. */
@@ -228,7 +240,7 @@ static void unplug_summary(struct apm_migration *m, const struct apm_mdev *md)
 	char g[160], d[160];
 
 	if (m->resumed)
-		apm_buf_printf(b, "resuming from %s\n", m->file);
+		apm_buf_printf(b, "resuming from %s\n", m->shown);
 	apm_buf_printf(b, "unplug mdev %s (guest %s, libvirt domain %s)\n", m->uuid,
 		       guest ? esc(guest, g, sizeof(g)) : "none running",
 		       domain ? esc(domain, d, sizeof(d)) : "unknown");
@@ -263,9 +275,9 @@ static void replug_summary(struct apm_migration *m)
 	char g[160], d[160];
 
 	if (m->kind == APM_MIGRATION_ROLLBACK)
-		apm_buf_printf(b, "rollback of the unplug recorded in %s\n", m->file);
+		apm_buf_printf(b, "rollback of the unplug recorded in %s\n", m->shown);
 	apm_buf_printf(b, "restore file %s: mdev %s (guest %s, libvirt domain %s), %u APQNs\n",
-		       m->file, apm_restore_get_uuid(m->r),
+		       m->shown, apm_restore_get_uuid(m->r),
 		       guest ? esc(guest, g, sizeof(g)) : "none",
 		       domain ? esc(domain, d, sizeof(d)) : "unknown",
 		       apm_restore_get_apqn_count(m->r));
@@ -314,7 +326,7 @@ static void unplug_steps(struct apm_migration *m, const struct apm_mdev *md)
 	esc(domain ? domain : "DOMAIN", dom, sizeof(dom));
 	m->nsteps = U_COUNT;
 	set_step(m, U_FILE, "write the restore file", m->resumed,
-		 "writes %s (a temporary file, fsync, rename); nothing on the host", m->file);
+		 "writes %s (a temporary file, fsync, rename); nothing on the host", m->shown);
 	set_step(m, U_EMPTY, "take every adapter, domain and control domain from the guest",
 		 emptied,
 		 "empties mdev %s: adapters %s, domains %s, control domains %s leave the guest",
@@ -325,7 +337,7 @@ static void unplug_steps(struct apm_migration *m, const struct apm_mdev *md)
 		m, U_KEYS, "read the master-key patterns (free queues lent to zcrypt)",
 		apm_restore_keys_read(m->r),
 		"lends the free queues to zcrypt for the reading (aqmask, apmask, and back) and rewrites %s",
-		m->file);
+		m->shown);
 	set_step(m, U_DETACH, "detach the vfio-ap hostdev from the domain",
 		 apm_mdev_in_use(md) == 0, "%s: virsh detach-device %s hostdev.xml --live",
 		 m->libvirt ? "runs" : "says how to run", dom);
@@ -387,10 +399,10 @@ static void settle(struct apm_migration *m)
 		m->state = unplug ? APM_MIGRATION_READY : APM_MIGRATION_REPLUGGED;
 		if (unplug)
 			snprintf(m->next, sizeof(m->next),
-				 "on the target: apmatrix replug --check --from %s", m->file);
+				 "on the target: apmatrix replug --check --from %s", m->shown);
 		else
 			snprintf(m->next, sizeof(m->next),
-				 "when all is well: apmatrix unplug --done %s", m->file);
+				 "when all is well: apmatrix unplug --done %s", m->shown);
 	} else if (done + by_hand == m->nsteps) {
 		m->state = APM_MIGRATION_BY_HAND;
 		snprintf(
@@ -401,7 +413,7 @@ static void settle(struct apm_migration *m)
 	} else if (done) {
 		m->state = APM_MIGRATION_PARTLY_DONE;
 		snprintf(m->next, sizeof(m->next), "run the same %s again to resume%s%s%s", how(m),
-			 unplug ? ", or apmatrix unplug --rollback " : "", unplug ? m->file : "",
+			 unplug ? ", or apmatrix unplug --rollback " : "", unplug ? m->shown : "",
 			 unplug ? " to cancel" : "");
 	} else {
 		m->state = APM_MIGRATION_NOT_STARTED;
@@ -548,7 +560,7 @@ static int unplug_open(struct apm_migration *m, const struct apm_migration_opts 
 			return fail(
 				err, errsize, -EINVAL,
 				"%s was made on host '%s', this is '%s': an unplug resumes only where it began",
-				m->file, esc(was->name, b1, sizeof(b1)),
+				m->shown, esc(was->name, b1, sizeof(b1)),
 				esc(now.name, b2, sizeof(b2)));
 		rc = resume_matches(m, md, err, errsize);
 		if (rc)
@@ -625,12 +637,13 @@ APM_EXPORT int apm_migration_new(struct apm_host *host, enum apm_migration_kind 
 	m->h = apm_host_ref(host);
 	m->cfg = opts->cfg ? apm_config_ref(opts->cfg) : NULL;
 	m->file = strdup(opts->file);
+	m->shown = m->file ? dup_escaped(m->file) : NULL;
 	m->dry = opts->dry_run && kind == APM_MIGRATION_UNPLUG;
 	m->libvirt = opts->libvirt;
 	m->create = opts->create && kind != APM_MIGRATION_UNPLUG;
 	m->persist = opts->persist && kind == APM_MIGRATION_REPLUG;
 	m->lend = !apm_ctx_is_read_only(apm_host_get_ctx(host)) && !m->dry;
-	if (!m->file) {
+	if (!m->file || !m->shown) {
 		apm_migration_unref(m);
 		return fail(err, errsize, -ENOMEM, "out of memory");
 	}
@@ -663,6 +676,7 @@ APM_EXPORT struct apm_migration *apm_migration_unref(struct apm_migration *m)
 	apm_config_unref(m->cfg);
 	apm_buf_free(&m->summary);
 	free(m->file);
+	free(m->shown);
 	free(m);
 	return NULL;
 }
@@ -1011,12 +1025,12 @@ static int unplug_file(struct apm_migration *m)
 	rc = apm_restore_save(m->r, m->file, 0);
 	if (rc) {
 		say(m, APM_MIGRATION_EVENT_ERROR,
-		    "cannot write the restore file %s: %s; nothing was unplugged", m->file,
+		    "cannot write the restore file %s: %s; nothing was unplugged", m->shown,
 		    strerror(-rc));
 		return rc;
 	}
 	m->resumed = true;
-	say(m, APM_MIGRATION_EVENT_INFO, "step 1: wrote %s", m->file);
+	say(m, APM_MIGRATION_EVENT_INFO, "step 1: wrote %s", m->shown);
 	return 0;
 }
 
@@ -1077,11 +1091,12 @@ static int unplug_keys(struct apm_migration *m)
 			apm_restore_unref(r2);
 	}
 	if (rc) {
-		return stop_at(m, 3, rc, "step 3: cannot rewrite %s: %s", m->file, strerror(-rc));
+		return stop_at(m, 3, rc, "step 3: cannot rewrite %s: %s", m->shown, strerror(-rc));
 	}
 	apm_restore_unref(m->r);
 	m->r = r2;
-	say(m, APM_MIGRATION_EVENT_INFO, "step 3: recorded the master-key patterns in %s", m->file);
+	say(m, APM_MIGRATION_EVENT_INFO, "step 3: recorded the master-key patterns in %s",
+	    m->shown);
 	return 0;
 }
 
@@ -1418,21 +1433,21 @@ APM_EXPORT int apm_migration_run(struct apm_migration *m)
 	if (m->state == APM_MIGRATION_READY)
 		say(m, APM_MIGRATION_EVENT_INFO,
 		    "the guest is ready to migrate; on the target: apmatrix replug --check --from %s",
-		    m->file);
+		    m->shown);
 	else if (unplug)
 		;
 	else if (m->state == APM_MIGRATION_BY_HAND)
 		say(m, APM_MIGRATION_EVENT_INFO,
 		    "%s: mdev %s has what %s recorded; the guest gets it once the hostdev is attached (above)",
 		    m->kind == APM_MIGRATION_ROLLBACK ? "rolled back" : "replugged", m->uuid,
-		    m->file);
+		    m->shown);
 	else if (m->kind == APM_MIGRATION_ROLLBACK)
 		say(m, APM_MIGRATION_EVENT_INFO,
 		    "rolled back: mdev %s has what %s recorded; the file stays until `apmatrix unplug --done %s`",
-		    m->uuid, m->file, m->file);
+		    m->uuid, m->shown, m->shown);
 	else
 		say(m, APM_MIGRATION_EVENT_INFO,
 		    "replugged: mdev %s has what %s recorded; when all is well: apmatrix unplug --done %s",
-		    m->uuid, m->file, m->file);
+		    m->uuid, m->shown, m->shown);
 	return 0;
 }

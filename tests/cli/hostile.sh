@@ -65,6 +65,17 @@ run "a state file with an escape in a type" 2 "$APMATRIX" --sim="$work/bad.ini" 
 clean "the file's text escaped in the error" "$work/err"
 expect_grep "and named" err "bad.ini:4:"
 
+# A restore file's path is the operator's text: every line of the unplug,
+# its resumption and its end name it escaped (the library promises so).
+rf="$work/r$(printf '\033[31m')ed.json"
+run "unplug into a path with an escape" 0 am unplug 62177883 --save "$rf"
+clean "the path escaped in the unplug's account" "$work/out" "$work/err"
+expect_grep "and named" out 'step 1: wrote '"$work"'/r\x1b[31med.json'
+run "unplug again: resumed" 0 am unplug 62177883 --save "$rf"
+clean "the path escaped in the resumption" "$work/out" "$work/err"
+run "unplug --done" 0 am unplug --done "$rf"
+clean "the path escaped at the end" "$work/out" "$work/err"
+
 # A fixture tree whose sysfs text is hostile, and a /proc whose QEMU is.
 tree=$work/sys
 cp -R "$FIXTURES/sysfs/host-613" "$tree"
