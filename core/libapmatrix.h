@@ -124,7 +124,10 @@ void apm_mask_format(const struct apm_mask *m, char *buf);
  * or a +/- list applied to *cur).  Returns 0 or -EINVAL.  Since: 1
  */
 int apm_mask_parse(const char *spec, const struct apm_mask *cur, struct apm_mask *out);
-/* "0-3,8,0x10-0x1f" style list of the set bits (hex), into buf. */
+/*
+ * "0-3,8,0x10-0x1f" style list of the set bits (hex), into buf: 0, or
+ * -ENOSPC with the entries that fit and ",..." (or "...") in buf.
+ */
 int apm_mask_format_ranges(const struct apm_mask *m, char *buf, size_t size);
 /*
  * A mask SPEC as an operator writes it, in one of three forms:

@@ -58,6 +58,24 @@ APM_EXPORT int apm_mask_parse(const char *spec, const struct apm_mask *cur, stru
 	return apr_mask_parse(spec, to_apr(cur), (struct apr_mask *)out);
 }
 
+/*
+ * The list that does not fit ends after its last whole entry that leaves
+ * room for ",...": never half an ID (",0x1" of 0x18 names another one),
+ * never a short list read as the whole.  at: the end of the whole entries.
+ */
+static void mark_cut(char *buf, size_t at, size_t size)
+{
+	while (at && at + 5 > size)
+		while (at && buf[--at] != ',')
+			;
+	if (at)
+		memcpy(buf + at, ",...", 5);
+	else if (size >= 4)
+		memcpy(buf, "...", 4);
+	else
+		buf[0] = '\0';
+}
+
 APM_EXPORT int apm_mask_format_ranges(const struct apm_mask *m, char *buf, size_t size)
 {
 	const struct apr_mask *r = to_apr(m);
@@ -74,8 +92,10 @@ APM_EXPORT int apm_mask_format_ranges(const struct apm_mask *m, char *buf, size_
 			n = snprintf(buf + at, size - at, "%s0x%02x", at ? "," : "", a);
 		else
 			n = snprintf(buf + at, size - at, "%s0x%02x-0x%02x", at ? "," : "", a, z);
-		if (n < 0 || (size_t)n >= size - at)
+		if (n < 0 || (size_t)n >= size - at) {
+			mark_cut(buf, at, size);
 			return -ENOSPC;
+		}
 		at += (size_t)n;
 		a = apr_mask_next(r, z + 1);
 	}

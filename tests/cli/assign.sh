@@ -71,4 +71,9 @@ expect_grep "the rejected fix and why" err "apmatrix: note: apmask -0x05 is not 
 # A fix that would take APQNs from a running guest is not offered either.
 run "a shared APQN, the holder's guest running" 1 am assign $G3 adapter 5
 expect_no_grep "nothing taken from Guest1" err "from mdev 62177883"
+# 128 domains do not fit an explanation's list: it ends after whole IDs with
+# ",...", never in half an ID ("0x1" of 0x18 is domain 0x01).
+run "assign every even domain" 1 am assign $G3 domain "$(seq -s, 0 2 254)" --dry-run
+expect_grep "a cut list says so" out "domains 0x00,0x02,0x04,0x06,0x08,0x0a,0x0c,0x0e,0x10,0x12,0x14,0x16,... cannot go to mdev $G3"
+expect_no_grep "never half an ID" out ",0x1 cannot go"
 done_testing

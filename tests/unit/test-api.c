@@ -3,8 +3,8 @@
  * test-api.c - the public mask and APQN functions a client uses instead of
  * the bits: set, clear, test, weight and next agree with the kernel's text
  * of a mask (bit 0 leftmost), apm_parse_apqn takes the kernel's queue
- * names and nothing that only looks like one, and apm_text_escape marks
- * text it cuts when asked to.
+ * names and nothing that only looks like one, and apm_text_escape and
+ * apm_mask_format_ranges mark what they cut.
  */
 #include "config.h"
 
@@ -91,6 +91,35 @@ static void test_parse_apqn(void **state)
 	}
 }
 
+/* A list that does not fit ends after whole entries with ",...": never half an ID. */
+static void test_ranges_cut(void **state)
+{
+	struct apm_mask m;
+	char buf[640], small[24];
+
+	(void)state;
+	memset(&m, 0, sizeof(m));
+	for (unsigned int i = 0; i < 256; i += 2)
+		apm_mask_set(&m, i);
+	assert_int_equal(apm_mask_format_ranges(&m, buf, sizeof(buf)), 0);
+	assert_int_equal(strlen(buf), 128 * 5 - 1);
+	/* "0x00,0x02,0x04,0x06,0x0" would end in half of 0x08 (and name 0x00 again). */
+	assert_int_equal(apm_mask_format_ranges(&m, small, sizeof(small)), -ENOSPC);
+	assert_string_equal(small, "0x00,0x02,0x04,0x06,...");
+	assert_int_equal(apm_mask_format_ranges(&m, small, 9), -ENOSPC);
+	assert_string_equal(small, "0x00,...");
+	assert_int_equal(apm_mask_format_ranges(&m, small, 8), -ENOSPC);
+	assert_string_equal(small, "...");
+	memset(&m, 0, sizeof(m));
+	apm_mask_set(&m, 5);
+	apm_mask_set(&m, 6);
+	apm_mask_set(&m, 0x47);
+	assert_int_equal(apm_mask_format_ranges(&m, small, 14), -ENOSPC);
+	assert_string_equal(small, "0x05-0x06,...");
+	assert_int_equal(apm_mask_format_ranges(&m, small, 15), 0);
+	assert_string_equal(small, "0x05-0x06,0x47");
+}
+
 /* Cut text ends in "..." with APM_TEXT_ELLIPSIS, never half an escape; whole text stays whole. */
 static void test_text_ellipsis(void **state)
 {
@@ -119,6 +148,7 @@ int main(void)
 		cmocka_unit_test(test_mask_bits),
 		cmocka_unit_test(test_parse_apqn),
 		cmocka_unit_test(test_text_ellipsis),
+		cmocka_unit_test(test_ranges_cut),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
