@@ -349,36 +349,41 @@ static int syslog_send(const char *path, int priority, const char *text)
 	static const char *const months[] = { "Jan", "Feb", "Mar", "Apr", "May", "Jun",
 					      "Jul", "Aug", "Sep", "Oct", "Nov", "Dec" };
 	struct sockaddr_un sa = { .sun_family = AF_UNIX };
-	char msg[2048];
 	time_t now = time(NULL);
 	struct tm tm;
+	char *msg;
 	int fd, n, rc = 0;
 
 	if (strlen(path) >= sizeof(sa.sun_path))
 		return -ENAMETOOLONG;
 	memcpy(sa.sun_path, path, strlen(path) + 1);
 	localtime_r(&now, &tm);
-	n = snprintf(msg, sizeof(msg), "<%d>%s %2d %02d:%02d:%02d apmatrix[%d]: %s",
-		     LOG_AUTHPRIV | priority, months[tm.tm_mon % 12], tm.tm_mday, tm.tm_hour,
-		     tm.tm_min, tm.tm_sec, (int)getpid(), text);
-	if (n >= (int)sizeof(msg))
-		n = (int)sizeof(msg) - 1;
+	/* Whole, as syslog(3) sends it: a record cut short loses how the change ended. */
+	n = asprintf(&msg, "<%d>%s %2d %02d:%02d:%02d apmatrix[%d]: %s", LOG_AUTHPRIV | priority,
+		     months[tm.tm_mon % 12], tm.tm_mday, tm.tm_hour, tm.tm_min, tm.tm_sec,
+		     (int)getpid(), text);
+	if (n < 0)
+		return -ENOMEM;
 	for (int type = SOCK_DGRAM;; type = SOCK_STREAM) {
 		fd = socket(AF_UNIX, type | SOCK_CLOEXEC, 0);
-		if (fd < 0)
-			return -errno;
+		if (fd < 0) {
+			rc = -errno;
+			break;
+		}
 		if (connect(fd, (struct sockaddr *)&sa, sizeof(sa))) {
 			rc = -errno;
 			close(fd);
 			if (rc == -EPROTOTYPE && type == SOCK_DGRAM)
 				continue;
-			return rc;
+			break;
 		}
 		if (send(fd, msg, (size_t)n + (type == SOCK_STREAM), MSG_NOSIGNAL) < 0)
 			rc = -errno;
 		close(fd);
-		return rc;
+		break;
 	}
+	free(msg);
+	return rc;
 }
 
 /* ------------------------------------------------------------ record */
@@ -400,8 +405,9 @@ static void audit(struct apm_ctx *ctx, const struct apm_jentry *e, unsigned long
 		  unsigned long long seq, enum apm_outcome out, int err)
 {
 	struct apm_buf text = { 0 };
-	char who[512], line[1800];
+	char who[512], *line;
 	struct apm_audit rec;
+	size_t need;
 	int rc = 0;
 
 	if (undoes)
@@ -429,8 +435,15 @@ static void audit(struct apm_ctx *ctx, const struct apm_jentry *e, unsigned long
 		apm_buf_printf(&text, "; after: ");
 		apm_jstate_text(e, &e->after, &text);
 	}
-	/* One line whatever the file names and guest names hold. */
-	apm_text_escape(text.s ? text.s : "", line, sizeof(line), 0);
+	/* One line whatever the file names and guest names hold, and all of it. */
+	need = apm_text_escape(text.s ? text.s : "", NULL, 0, 0);
+	line = malloc(need + 1);
+	if (!line) {
+		apm_buf_free(&text);
+		warn(ctx, "audit: out of memory: the change is not logged");
+		return;
+	}
+	apm_text_escape(text.s ? text.s : "", line, need + 1, 0);
 	apm_buf_free(&text);
 	apm_who_text(&e->who, who, sizeof(who));
 	rec = (struct apm_audit){
@@ -456,6 +469,7 @@ static void audit(struct apm_ctx *ctx, const struct apm_jentry *e, unsigned long
 	}
 	if (ctx->audit_fn)
 		ctx->audit_fn(ctx->audit_data, &rec);
+	free(line);
 }
 
 /*

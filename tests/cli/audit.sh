@@ -83,4 +83,11 @@ is "still one line" 1 "$(lines)"
 # No syslog daemon (a container, a test VM): the change is made, nothing is said.
 run "syslog missing" 0 env APMATRIX_SYSLOG="$work/no-such.sock" "$APMATRIX" --sim="$sim" config 5 off
 expect_no_grep "no complaint by default" err "syslog"
+
+# A SPEC may be a page long: its record still says how the change ended and
+# what it left (a 2048-byte message kept the SPEC's head only).
+spec=$(for i in $(seq 400); do printf -- '+0x05,'; done)-0x05
+logged "a long SPEC" 0 mask apmask "$spec"
+has_log "is logged whole" "$spec: done [change #"
+has_log "with what it left" "before: host adapters (apmask) 0x00-0xff; after: host adapters (apmask) 0x00-0x04,0x06-0xff"
 done_testing
