@@ -18,17 +18,19 @@
 
 /* ------------------------------------------------------------- IDs */
 
+/* The operator's text at fault, escaped; cut to fit out with "...", never unseen. */
 static void quoted(const char *s, unsigned long at, unsigned long len, char *out, size_t size)
 {
-	char raw[128];
+	char *raw = strndup(s + at, len);
 
-	snprintf(raw, sizeof(raw), "%.*s", (int)len, s + at);
-	apm_text_escape(raw, out, size, 0);
+	apm_text_escape(raw ? raw : "...", out, size, APM_TEXT_ELLIPSIS);
+	free(raw);
 }
 
 void apm_explain_ids(const char *s, const struct apr_ids_error *e, char *buf, size_t size)
 {
-	char text[160];
+	/* Enough of the text to find it, short enough for the sentence to fit a caller's 160 bytes. */
+	char text[48];
 
 	quoted(s, e->at, e->len, text, sizeof(text));
 	switch (e->why) {

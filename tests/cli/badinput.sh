@@ -32,6 +32,9 @@ T
 unchanged "ambiguous ID"
 run "ID out of range" 2 am config 256 off
 expect_grep "range named" err "ID 256 is out of range"
+# A long ID is quoted cut with "...", and the sentence still says what is wrong.
+run "a 200-digit ID" 2 am config "$(printf '9%.0s' $(seq 200))" off
+expect_grep "cut, said, and why" err "ID $(printf '9%.0s' $(seq 44))... is out of range: adapters and domains are 0..255"
 run "not a number" 2 am assign 8f2a adapter 0x1g
 expect_grep "bad ID named" err "'0x1g' is not an ID"
 run "backwards range" 2 am assign 8f2a adapter 0x10-0x08
