@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "cli.h"
+#include "json.h"
 
 struct front {
 	struct cli *cli;
@@ -97,7 +98,7 @@ static int open_migration(struct front *f, struct apm_migration_opts *o, struct 
 	if (!rc)
 		return 0;
 	if (f->doc) {
-		json_object_object_add(f->doc, "file", json_object_new_string(o->file));
+		json_object_object_add(f->doc, "file", json_text(o->file));
 		json_object_object_add(f->doc, "valid", json_object_new_boolean(false));
 		json_object_object_add(f->doc, "error", json_object_new_string(err));
 		json_object_object_add(f->doc, "pluggable", json_object_new_boolean(false));
@@ -224,8 +225,7 @@ static int replug_check(struct front *f, struct apm_migration *m)
 		char b[160];
 
 		list = json_object_new_array();
-		json_object_object_add(f->doc, "file",
-				       json_object_new_string(apm_migration_get_file(m)));
+		json_object_object_add(f->doc, "file", json_text(apm_migration_get_file(m)));
 		json_object_object_add(f->doc, "valid", json_object_new_boolean(true));
 		json_object_object_add(f->doc, "error", NULL);
 		json_object_object_add(f->doc, "mdev",

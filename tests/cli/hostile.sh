@@ -75,6 +75,13 @@ run "unplug again: resumed" 0 am unplug 62177883 --save "$rf"
 clean "the path escaped in the resumption" "$work/out" "$work/err"
 run "unplug --done" 0 am unplug --done "$rf"
 clean "the path escaped at the end" "$work/out" "$work/err"
+# replug --check --json names the file in valid UTF-8, found or not.
+rx="$work/r$(printf '\377').json"
+run "unplug into a path that is not UTF-8" 0 am unplug 62177883 --save "$rx"
+run "replug --check --json on it" 0 am replug --check --json --from "$rx"
+if python3 -c "import json,sys; json.load(open(sys.argv[1], 'rb'))" "$work/out"; then ok "valid JSON"; else not_ok "valid JSON"; fi
+run "replug --check --json on a missing one" 1 am replug --check --json --from "$rx.missing"
+if python3 -c "import json,sys; json.load(open(sys.argv[1], 'rb'))" "$work/out"; then ok "valid JSON"; else not_ok "valid JSON"; fi
 
 # A fixture tree whose sysfs text is hostile, and a /proc whose QEMU is.
 tree=$work/sys
