@@ -110,8 +110,10 @@ static int parse_ull(const char *v, unsigned long long *r)
 
 	if (!*v || *v == '-')
 		return -EINVAL;
+	/* strtoull gives ULLONG_MAX for what does not fit: an error, not that number. */
+	errno = 0;
 	*r = strtoull(v, &end, 0);
-	return *end ? -EINVAL : 0;
+	return *end || errno == ERANGE ? -EINVAL : 0;
 }
 
 static int host_key(struct parse *p, const char *k, const char *v)
@@ -152,7 +154,8 @@ static int host_key(struct parse *p, const char *k, const char *v)
 		char *end;
 		long d = strtol(v, &end, 0);
 
-		if (*end || d < -1 || d > 255)
+		/* An empty value is no domain (strtol reads it as 0). */
+		if (end == v || *end || d < -1 || d > 255)
 			perr(p, "ap_domain must be -1..255, not '%s'", v);
 		s->ap_domain = (int)d;
 	} else if (!strcmp(k, "config_time")) {

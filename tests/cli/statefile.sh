@@ -104,4 +104,12 @@ printf '[lpar]\nadapters = 5:CEX8C\nusage_domains = 1\n[queue 05.0001]\nrequest_
 	"$(printf '1%.0s' $(seq 1 50))" >"$work/long.ini"
 run "a queue value longer than its field" 2 "$APMATRIX" --sim="$work/long.ini" show
 expect_grep "named" err "long.ini:5: request_count = "
+# A number too big for its field is an error, not the largest number; an
+# empty ap_domain is no domain 0.
+printf '[host]\nscans = 99999999999999999999999\n' >"$work/big.ini"
+run "a number beyond 64 bits" 2 "$APMATRIX" --sim="$work/big.ini" show
+expect_grep "named" err "big.ini:2: bad scans '99999999999999999999999'"
+printf '[host]\nap_domain =\n' >"$work/big.ini"
+run "an empty ap_domain" 2 "$APMATRIX" --sim="$work/big.ini" show
+expect_grep "named" err "big.ini:2: ap_domain must be -1..255, not ''"
 done_testing
