@@ -58,26 +58,30 @@ struct config_parse {
 	int nerr;
 };
 
-static void config_err(struct config_parse *p, const char *what, const char *name)
+/* "FILE:LINE: text": the file's path is outside text too ($XDG_CONFIG_HOME), escaped. */
+static void config_report(struct config_parse *p, const char *text)
 {
-	char safe[96], msg[1400];
+	char path[512], msg[1400];
 
-	apm_text_escape(name, safe, sizeof(safe), 0);
-	snprintf(msg, sizeof(msg), "%s:%d: %s '%s'", p->src.name, p->src.line, what, safe);
+	apm_text_escape(p->src.name, path, sizeof(path), APM_TEXT_ELLIPSIS);
+	snprintf(msg, sizeof(msg), "%s:%d: %s", path, p->src.line, text);
 	if (p->report)
 		p->report(p->data, msg);
 	p->nerr++;
 }
 
+static void config_err(struct config_parse *p, const char *what, const char *name)
+{
+	char safe[96], text[400];
+
+	apm_text_escape(name, safe, sizeof(safe), 0);
+	snprintf(text, sizeof(text), "%s '%s'", what, safe);
+	config_report(p, text);
+}
+
 static void config_bad_line(struct ini_lines *in, const char *why)
 {
-	struct config_parse *p = (struct config_parse *)in;
-	char msg[1200];
-
-	snprintf(msg, sizeof(msg), "%s:%d: %s", in->name, in->line, why);
-	if (p->report)
-		p->report(p->data, msg);
-	p->nerr++;
+	config_report((struct config_parse *)in, why);
 }
 
 static int config_handler(void *user, const char *section, const char *key, const char *value)

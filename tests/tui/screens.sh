@@ -429,6 +429,13 @@ echo ':save-display longpath.1.txt' >longpath.script
 "$APMATRIX" --sim=host.ini tui --script longpath.script --size 100x30 --theme "${cut}x.ini" >out 2>err
 is "a cut theme path is not opened" 0 "$(grep -c "bad.ini:3:" err)"
 is "it is said to be too long" 1 "$(grep -c "not found (File name too long); using the built-in theme" err)"
+# The theme's path is the operator's text: escaped in its errors, as its lines are.
+esc_theme="bad$(printf '\033')[31m.ini"
+cp bad.ini "$esc_theme"
+echo ':save-display esctheme.1.txt' >esctheme.script
+"$APMATRIX" --sim=host.ini tui --script esctheme.script --size 100x30 --theme "./$esc_theme" >out 2>err
+is "a theme path's escape is not written raw" 0 "$(grep -c "$(printf '\033')" err)"
+is "it is shown escaped" 1 "$(grep -c 'bad\\x1b\[31m.ini:3: .greenish. is not a colour' err)"
 # A comment longer than inih's 200-byte buffer still counts as one line.
 {
 	echo "[roles]"
@@ -487,6 +494,13 @@ for l in "2:.*'F5x'" "3:.*'F 5'" "4:.*'F13'"; do
 		"$(grep -c "cfg2/apmatrix/config.ini:$l" err)"
 done
 is "config.ini: F12 is a key" 3 "$(grep -c "cfg2/apmatrix/config.ini:" err)"
+# $XDG_CONFIG_HOME is outside text: its escape is not written raw in config.ini's errors.
+esc_cfg="cfg$(printf '\033')[31m"
+mkdir -p "$esc_cfg/apmatrix"
+printf '[keys]\nquit = F13\n' >"$esc_cfg/apmatrix/config.ini"
+XDG_CONFIG_HOME=$esc_cfg "$APMATRIX" --sim=host.ini tui --script keys.script --size 100x30 >out 2>err
+is "a config path's escape is not written raw" 0 "$(grep -c "$(printf '\033')" err)"
+is "it is shown escaped" 1 "$(grep -c 'cfg\\x1b\[31m/apmatrix/config.ini:2: ' err)"
 # A config.ini that cannot be read is said, not skipped as if there were none.
 mkdir -p cfg3/apmatrix
 ln -s config.ini cfg3/apmatrix/config.ini
