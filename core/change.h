@@ -123,6 +123,8 @@ extern const struct apm_planner apm_plan_restore;
 
 /* --------------------------------------------------- the text (explain.c) */
 
+/* Room for either name whole: "mdev ", the UUID, " (in use by a guest)" or the guest in brackets. */
+#define APM_MDEV_NAME_SIZE (48 + APM_GUEST_MAX)
 /* "mdev 8f2a7c10… (Guest3)" for mdev i of c's host: short, for an undo's lines. */
 void apm_mdev_label(const struct apm_host *host, int i, char *out, size_t size);
 /* "mdev 8f2a7c10-5d3e-4b6a-9c1f-0e7d2b4a6c58 (Guest3)": whole, to be pasted. */

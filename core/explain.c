@@ -473,7 +473,7 @@ void apm_explain_impact(struct apm_change *c, const struct apr_mask *apm,
 	const struct apm_host *h = c->host;
 	struct apm_apqns *set = calloc(1, sizeof(*set));
 	struct apm_buf b = { 0 };
-	char who[200];
+	char who[APM_MDEV_NAME_SIZE];
 
 	if (!set)
 		return;
@@ -564,7 +564,7 @@ static unsigned int list_holders(struct apm_change *c, int self, const struct ap
 {
 	struct apm_apqns *set = calloc(1, sizeof(*set));
 	unsigned int total = 0;
-	char who[200];
+	char who[APM_MDEV_NAME_SIZE];
 
 	if (!set)
 		return 0;
@@ -618,7 +618,7 @@ void apm_explain_mask(struct apm_change *c, const char *name, const char *spec,
 		apr_in_use_scope(&c->host->rules, name[1] == 'q', newmask, &apm, &aqm);
 		n = list_holders(c, -1, &apm, &aqm, &list);
 		if (n <= 1) {
-			char who[200];
+			char who[APM_MDEV_NAME_SIZE];
 
 			apm_mdev_whole(c->host, w->mdev, who, sizeof(who));
 			apm_buf_printf(
@@ -838,7 +838,7 @@ void apm_explain_assign(struct apm_change *c, int self, const char *what,
 	const struct apr_refusal *w = why(c);
 	struct apm_apqns *set = NULL;
 	struct apm_buf list = { 0 };
-	char me[200];
+	char me[APM_MDEV_NAME_SIZE];
 	unsigned int n;
 
 	apm_mdev_whole(h, self, me, sizeof(me));

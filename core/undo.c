@@ -65,7 +65,7 @@ static void matrix_moved(const struct apm_jentry *e, const struct apm_jstate *no
 {
 	const struct apm_jstate *then = &e->after;
 	unsigned int told = 0;
-	char who[96];
+	char who[APM_MDEV_NAME_SIZE];
 
 	/* APQNs the change left in the mdev that another mdev holds now: "reassigned". */
 	for (unsigned int a = 0; a < APR_BITS && told < 4; a++) {

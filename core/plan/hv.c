@@ -98,7 +98,7 @@ static void impact(struct apm_change *c, const struct hv_request *r)
 		break;
 	case APM_SIM_LPAR_REMOVE_CONTROL_DOMAIN:
 		for (unsigned int i = 0; i < c->host->nmdevs; i++) {
-			char who[200];
+			char who[APM_MDEV_NAME_SIZE];
 
 			if (!apr_mask_test(&c->host->rmdevs[i].adm, id))
 				continue;

@@ -105,4 +105,12 @@ run "show --guest on the tree" 0 env APMATRIX_PROC="$proc" "$APMATRIX" --sysfs "
 clean "the guest's lszcrypt view escaped" "$work/out"
 run "a refused change on the tree" 1 env APMATRIX_PROC="$proc" "$APMATRIX" --sysfs "$tree" --read-only unassign $G1 domain 4
 clean "its report escaped" "$work/out" "$work/err"
+# A guest's long name (libvirt allows 251 bytes) is named whole where an
+# explanation names the mdev that holds the APQNs.
+long=$(printf 'g%.0s' $(seq 200))
+mkdir -p "$proc/4343/fd"
+ln -s /dev/vfio/1 "$proc/4343/fd/3"
+printf 'qemu\0-name\0guest=%s,debug-threads=on\0' "$long" >"$proc/4343/cmdline"
+run "a refused assignment names the holder" 1 env APMATRIX_PROC="$proc" "$APMATRIX" --sysfs "$tree" --read-only assign 8f2a adapter 5 --dry-run
+expect_grep "with its guest's whole name" out "    mdev cef03c3c-903d-4ecc-9a83-40694cb8aee4 ($long): 05.0047 05.00ff"
 done_testing
