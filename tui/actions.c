@@ -377,7 +377,7 @@ static unsigned int act_remove(struct app *app, const char *arg)
 		return REACT_REDRAW;
 	}
 	if (apm_mdev_get_guest(m))
-		apm_text_escape(apm_mdev_get_guest(m), guest, sizeof(guest), 0);
+		apm_text_escape(apm_mdev_get_guest(m), guest, sizeof(guest), APM_TEXT_ELLIPSIS);
 	snprintf(p->uuid, sizeof(p->uuid), "%s", apm_mdev_get_uuid(m));
 	snprintf(p->what, sizeof(p->what), "remove mdev %s %s%s%s", apm_mdev_get_label(m),
 		 apm_mdev_get_uuid(m), guest[0] ? ": guest " : "", guest);

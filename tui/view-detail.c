@@ -63,7 +63,8 @@ void detail_doc(struct app *app, struct doc *d, int width)
 		uuid_fit(&app->scr, apm_mdev_get_uuid(m), width - 8, uuid, sizeof(uuid));
 		doc_add(d, ROLE_TEXT, 2, "mdev %s %s", apm_mdev_get_label(m), uuid);
 		if (apm_mdev_get_guest(m)) {
-			apm_text_escape(apm_mdev_get_guest(m), guest, sizeof(guest), 0);
+			apm_text_escape(apm_mdev_get_guest(m), guest, sizeof(guest),
+					APM_TEXT_ELLIPSIS);
 			doc_add(d, ROLE_TEXT, 2, "guest %s", guest);
 		}
 		if (apm_queue_is_in_guest_matrix(qi))

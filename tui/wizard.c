@@ -111,8 +111,8 @@ static void wizard_doc(struct app *app, const struct wizard *w, struct doc *d)
 			doc_add(d, (enum role)w->check.p[i].role, 11, "%s", w->check.p[i].text);
 	}
 	if (w->phase == WIZ_CONFIRM) {
-		apm_text_escape(guest ? guest : "", g, sizeof(g), 0);
-		apm_text_escape(domain ? domain : "", dom, sizeof(dom), 0);
+		apm_text_escape(guest ? guest : "", g, sizeof(g), APM_TEXT_ELLIPSIS);
+		apm_text_escape(domain ? domain : "", dom, sizeof(dom), APM_TEXT_ELLIPSIS);
 		apqn_list(r, apqns, sizeof(apqns));
 		if (w->start_error[0])
 			doc_add(d, ROLE_ERROR, 2, "ERROR: %s", w->start_error);

@@ -1041,6 +1041,16 @@ has "refused: said in words" mig-refused.1.txt "REFUSED: 1 APQNs cannot be plugg
 hasnt "refused: no y" mig-refused.1.txt "y: run the steps"
 is "refused: y did nothing, no mdev" 0 "$(grep -c '^\[mdev' mig-aes.ini)"
 
+# A libvirt domain name longer than the confirmation's room is cut with "...",
+# never shown as a shorter name that is no domain's.
+longdom=$(printf 'd%.0s' $(seq 200))
+mig_source mig-long.ini
+domstatus migroot-long/run/libvirt/qemu/$longdom.xml "$longdom" $G
+printf 'Zmig-long.json<Enter>\n:save-display mig-long.1.txt\nq\n' >mig-long.script
+APMATRIX_CONFIG_ROOT=$work/migroot-long "$APMATRIX" --sim=mig-long.ini tui --script mig-long.script --size 400x40 >out 2>err
+is "long domain: the script ran" 0 "$?"
+has "long domain: cut with ..." mig-long.1.txt "(libvirt domain $(printf 'd%.0s' $(seq 156))...)"
+
 # A Secure Execution guest cannot be live-migrated: the unplug wizard says
 # so, naming the guest, and offers no y.
 cat >mig-se.ini <<INI
