@@ -508,5 +508,7 @@ struct apm_buf {
 };
 void apm_buf_printf(struct apm_buf *b, const char *fmt, ...) APM_PRINTF(2, 3);
 void apm_buf_free(struct apm_buf *b);
+/* s escaped whole with flags (apm_text_escape's), in a new string; NULL: no memory. */
+char *apm_text_dup(const char *s, unsigned int flags);
 
 #endif

@@ -407,7 +407,6 @@ static void audit(struct apm_ctx *ctx, const struct apm_jentry *e, unsigned long
 	struct apm_buf text = { 0 };
 	char who[512], *line;
 	struct apm_audit rec;
-	size_t need;
 	int rc = 0;
 
 	if (undoes)
@@ -436,15 +435,12 @@ static void audit(struct apm_ctx *ctx, const struct apm_jentry *e, unsigned long
 		apm_jstate_text(e, &e->after, &text);
 	}
 	/* One line whatever the file names and guest names hold, and all of it. */
-	need = apm_text_escape(text.s ? text.s : "", NULL, 0, 0);
-	line = malloc(need + 1);
+	line = apm_text_dup(text.s ? text.s : "", 0);
+	apm_buf_free(&text);
 	if (!line) {
-		apm_buf_free(&text);
 		warn(ctx, "audit: out of memory: the change is not logged");
 		return;
 	}
-	apm_text_escape(text.s ? text.s : "", line, need + 1, 0);
-	apm_buf_free(&text);
 	apm_who_text(&e->who, who, sizeof(who));
 	rec = (struct apm_audit){
 		.priority = out == APM_OUT_DONE ? LOG_NOTICE : LOG_WARNING,

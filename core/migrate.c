@@ -74,17 +74,6 @@ static const char *esc(const char *s, char *buf, size_t size)
 	return buf;
 }
 
-/* s escaped whole, in a new string (NULL: no memory). */
-static char *dup_escaped(const char *s)
-{
-	size_t need = apm_text_escape(s, NULL, 0, 0);
-	char *d = malloc(need + 1);
-
-	if (d)
-		apm_text_escape(s, d, need + 1, 0);
-	return d;
-}
-
 static bool mask_empty(const struct apm_mask *m)
 {
 	return !(m->w[0] | m->w[1] | m->w[2] | m->w[3]);
@@ -128,13 +117,11 @@ static void APM_PRINTF(3, 4)
 static void say_lines(struct apm_migration *m, enum apm_migration_event_kind kind,
 		      const char *prefix, const char *text)
 {
-	const unsigned int keep = APM_TEXT_KEEP_NEWLINE | APM_TEXT_KEEP_TAB;
-	size_t need = apm_text_escape(text ? text : "", NULL, 0, keep);
-	char *safe = malloc(need + 1), *line, *next;
+	char *safe = apm_text_dup(text ? text : "", APM_TEXT_KEEP_NEWLINE | APM_TEXT_KEEP_TAB);
+	char *line, *next;
 
 	if (!safe)
 		return;
-	apm_text_escape(text ? text : "", safe, need + 1, keep);
 	for (line = safe; *line; line = next) {
 		next = line + strcspn(line, "\n");
 		if (*next)
@@ -637,7 +624,7 @@ APM_EXPORT int apm_migration_new(struct apm_host *host, enum apm_migration_kind 
 	m->h = apm_host_ref(host);
 	m->cfg = opts->cfg ? apm_config_ref(opts->cfg) : NULL;
 	m->file = strdup(opts->file);
-	m->shown = m->file ? dup_escaped(m->file) : NULL;
+	m->shown = m->file ? apm_text_dup(m->file, 0) : NULL;
 	m->dry = opts->dry_run && kind == APM_MIGRATION_UNPLUG;
 	m->libvirt = opts->libvirt;
 	m->create = opts->create && kind != APM_MIGRATION_UNPLUG;
@@ -984,16 +971,10 @@ APM_EXPORT int apm_migration_check(struct apm_migration *m,
 			say_lines(m, APM_MIGRATION_EVENT_INFO,
 				  "  reading the master keys: ", apm_keys_get_notes(k));
 		} else {
-			char *notes = NULL;
-			size_t need = apm_text_escape(apm_keys_get_notes(k), NULL, 0,
-						      APM_TEXT_KEEP_NEWLINE);
+			char *notes = apm_text_dup(apm_keys_get_notes(k), APM_TEXT_KEEP_NEWLINE);
 
-			notes = malloc(need + 1);
-			if (notes) {
-				apm_text_escape(apm_keys_get_notes(k), notes, need + 1,
-						APM_TEXT_KEEP_NEWLINE);
+			if (notes)
 				emit(m, APM_MIGRATION_EVENT_KEYS, 0, notes);
-			}
 			free(notes);
 		}
 	}

@@ -15,6 +15,7 @@
 #include "config.h"
 
 #include <stdint.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "apm-private.h"
@@ -96,4 +97,14 @@ APM_EXPORT size_t apm_text_escape(const char *in, char *out, size_t size, unsign
 		strcat(out, "...");
 	}
 	return need;
+}
+
+char *apm_text_dup(const char *s, unsigned int flags)
+{
+	size_t need = apm_text_escape(s, NULL, 0, flags);
+	char *d = malloc(need + 1);
+
+	if (d)
+		apm_text_escape(s, d, need + 1, flags);
+	return d;
 }
