@@ -882,6 +882,9 @@ int apm_host_derive(struct apm_host *h, const struct apr_mask *adapters)
 	for (unsigned int i = 0; i < h->nmdevs; i++) {
 		memcpy(h->minfo[i].uuid, h->mdevs[i].uuid, sizeof(h->minfo[i].uuid));
 		h->minfo[i].group = h->mdevs[i].iommu_group;
+		/* Whole and terminated: the two copies are one size. */
+		_Static_assert(sizeof(h->minfo[i].guest) == sizeof(h->mdevs[i].guest),
+			       "the model's guest name is cut");
 		memcpy(h->minfo[i].guest, h->mdevs[i].guest, sizeof(h->minfo[i].guest));
 		h->minfo[i].ignore_release = h->minfo[i].refilter = false;
 		h->minfo[i].secure = h->mdevs[i].secure;

@@ -30,9 +30,13 @@
 
 #define APR_NOOP 1
 
-#define APR_MAX_INSTANCES     65536 /* mdev_core.c: MDEV_MAX_INSTANCES of vfio_ap's type */
-#define APR_UUID_LEN	      36
-#define APR_GUEST_NAME_MAX    64 /* with the NUL */
+#define APR_MAX_INSTANCES 65536 /* mdev_core.c: MDEV_MAX_INSTANCES of vfio_ap's type */
+#define APR_UUID_LEN	  36
+/*
+ * With the NUL; as long as the library's own copy (APM_GUEST_MAX), so a
+ * host's guest names reach the model whole: libvirt's go up to 251 bytes.
+ */
+#define APR_GUEST_NAME_MAX    256
 #define APR_OVERRIDE_NAME_MAX 32 /* with the NUL */
 #define APR_OVERRIDE_OTHERS   4	 /* distinct driver names an override may name */
 #define APR_FEATURES_MAX      64 /* bus `features`, with the NUL */

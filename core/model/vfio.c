@@ -268,7 +268,7 @@ void apr_vfio_mdev_delete(struct apr_model *m, unsigned int i)
 	m->nmdevs--;
 }
 
-/* A guest name the model keeps exactly: printable, no blanks, 1..63 bytes. */
+/* A guest name the model keeps exactly: printable, no blanks, 1..255 bytes. */
 static bool guest_name_ok(const char *s)
 {
 	unsigned long n = 0;

@@ -474,6 +474,23 @@ static void test_guests(void **state)
 	assert_int_equal(wr(ctx, "kernel/apsim/guest_start",
 			    "00000000-0000-0000-0000-000000000000 x"),
 			 -ENODEV);
+	{
+		/* libvirt's longest names are kept whole; one byte more is refused. */
+		char cmd[300], name[257];
+		struct apm_host *h;
+
+		memset(name, 'n', 256);
+		name[256] = '\0';
+		snprintf(cmd, sizeof(cmd), "%s %s", G3, name);
+		assert_int_equal(wr(ctx, "kernel/apsim/guest_start", cmd), -EINVAL);
+		name[255] = '\0';
+		snprintf(cmd, sizeof(cmd), "%s %s", G3, name);
+		assert_int_equal(wr(ctx, "kernel/apsim/guest_start", cmd), 0);
+		assert_int_equal(apm_host_load(ctx, 0, &h), 0);
+		assert_string_equal(apm_mdev_get_guest(apm_host_find_mdev(h, G3)), name);
+		apm_host_unref(h);
+		assert_int_equal(wr(ctx, "kernel/apsim/guest_stop", G3), 0);
+	}
 	assert_int_equal(wr(ctx, "kernel/apsim/guest_start", G3 " Guest3"), 0);
 	assert_string_equal(rd(ctx, "devices/ap/card06/06.00ff/status"), "in use\n");
 	/* Guest1 holds 06.0004 (EADDRINUSE); 06.0001 is the host's (EADDRNOTAVAIL). */
