@@ -91,6 +91,25 @@ static int json_mkvp(const char *reg, const char *state, const char *pattern, vo
 	return 0;
 }
 
+/*
+ * An EP11 card's API ordinal, "%u\n" or "\n" (zcrypt_cex4.c, the EP11
+ * card attributes; spec/kernel-abi.md): a number only when
+ * the text is one whole, null otherwise (none, or text that is not one).
+ */
+static json_object *json_ordinal(const char *text)
+{
+	unsigned long v;
+	char *end;
+
+	if (text[0] < '0' || text[0] > '9')
+		return NULL;
+	errno = 0;
+	v = strtoul(text, &end, 10);
+	if (errno || *end || v > 0xffffffffUL)
+		return NULL;
+	return json_object_new_int64((int64_t)v);
+}
+
 /* zcrypt's facts (detail only): null where the device has no such attribute. */
 static json_object *json_zcrypt(struct apm_host *h, unsigned int a, int d,
 				enum apm_zcrypt_info what)
@@ -102,7 +121,7 @@ static json_object *json_zcrypt(struct apm_host *h, unsigned int a, int d,
 	if (what == APM_ZC_OP_MODES)
 		return json_words(buf);
 	if (what == APM_ZC_API_ORDINALNR)
-		return buf[0] ? json_object_new_int(atoi(buf)) : NULL;
+		return json_ordinal(buf);
 	return json_text(buf);
 }
 
