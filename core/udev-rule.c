@@ -190,6 +190,16 @@ static int parse_pairs(const struct pair *p, unsigned int np, const char *name, 
 		aq = memmem(p[i].attr, p[i].alen, "aqmask", 6) != NULL;
 		if (!ap && !aq)
 			continue;
+		/*
+		 * libap reads a mask only from a line's first pair (libap/ap.c:
+		 * ap_read_udev_masks, util_list_start of the line's entries), so
+		 * chzdev and ap-check would not see one set further on.
+		 */
+		if (i > 0)
+			return apm_file_error(
+				err, name, line,
+				"the %s is set after another pair on its line (chzdev and ap-check read a mask only as a line's first pair)",
+				ap ? "apmask" : "aqmask");
 		/* libap takes the value of such a pair whatever its operator. */
 		if (ap && aq)
 			return apm_file_error(err, name, line, "one ATTR{...} names both masks");

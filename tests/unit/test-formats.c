@@ -314,6 +314,8 @@ static void test_rule_malformed(void **state)
 		{ "ACTION==add", "r:1: a value in double quotes" },
 		{ "ACTION==\"add\",", "r:1: a comma ends the line" },
 		{ "ATTR{apmask_aqmask}=\"0x00\"", "r:1: one ATTR{...} names both masks" },
+		{ "\nACTION==\"add\", ATTR{../../bus/ap/apmask}=\"0xffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff\"",
+		  "r:2: the apmask is set after another pair on its line" },
 	};
 
 	(void)state;
