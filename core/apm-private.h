@@ -421,7 +421,8 @@ struct apm_queue {
 	int mdev;	    /* index of the mdev holding it, or -1 */
 	enum apm_cell cell;
 	enum apm_filter filter;
-	int detail_rc; /* 1: not read yet; 0: in d; -ENOENT: no queue device */
+	int detail_rc;	/* 1: not read yet; 0: in d; -ENOENT: no queue device */
+	bool no_status; /* d holds all but the status (state(), queue.c) */
 	struct apm_queue_detail d;
 	/* Iteration: the adapters and domains of some mdev (apm_host_next_queue). */
 	bool iter; /* rows and cols are set */
@@ -444,6 +445,14 @@ void apm_host_classify_queue(const struct apm_host *h, unsigned int a, unsigned 
  */
 int apm_host_read_queue_detail(struct apm_host *h, unsigned int a, unsigned int q,
 			       struct apm_queue_detail *d, bool warn);
+/*
+ * The same without warnings, where the status may stay unread: a slot
+ * whose status alone is stale (an mdev changed, apm_host_forget_status)
+ * gives its other facts as kept, the status "" and 0; 1 when the status
+ * was read (or kept) too.  What the grid asks of every cell it draws.
+ */
+int apm_host_read_queue_facts(struct apm_host *h, unsigned int a, unsigned int q,
+			      struct apm_queue_detail *d, bool status);
 
 /* What apm_host_get_queue_detail read of (a, q), or of adapter a's queues, is stale. */
 void apm_host_forget_queue(struct apm_host *h, unsigned int a, unsigned int q);

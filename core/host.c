@@ -330,6 +330,25 @@ static int detail_bool(struct apm_host *h, const char *base, const char *attr, b
 	return v;
 }
 
+int apm_host_read_queue_facts(struct apm_host *h, unsigned int a, unsigned int q,
+			      struct apm_queue_detail *out, bool status)
+{
+	struct apm_qslot *k;
+
+	if (a >= APR_BITS || q >= APR_BITS)
+		return -EINVAL;
+	if (!(h->queue[a][q] & APM_Q_EXISTS))
+		return -ENOENT;
+	k = h->qrow[a] ? &h->qrow[a][q] : NULL;
+	if (status || !k || !k->valid || k->status_valid)
+		return apm_host_read_queue_detail(h, a, q, out, false) ?: 1;
+	if (out) {
+		*out = k->d;
+		out->status[0] = '\0';
+	}
+	return 0;
+}
+
 int apm_host_read_queue_detail(struct apm_host *h, unsigned int a, unsigned int q,
 			       struct apm_queue_detail *out, bool warn)
 {

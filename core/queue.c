@@ -217,6 +217,7 @@ int apm_queue_init(struct apm_queue *qu, const struct apm_host *h, unsigned int 
 	qu->refcount = 0;
 	qu->host = (struct apm_host *)h;
 	qu->detail_rc = 1;
+	qu->no_status = false;
 	qu->iter = false;
 	apm_host_classify_queue(h, a, q, qu);
 	return 0;
@@ -319,6 +320,7 @@ APM_EXPORT int apm_host_next_queue(struct apm_host *h, struct apm_queue **queue)
 		return rc;
 	}
 	it->detail_rc = 1;
+	it->no_status = false;
 	apm_host_classify_queue(h, a, q, it);
 	*queue = it;
 	return 0;
@@ -400,19 +402,38 @@ APM_EXPORT const char *apm_queue_get_reason(const struct apm_queue *qu)
 	return qu->reason;
 }
 
-/* The queue's own attributes, read once per handle. */
-static const struct apm_queue_detail *detail(struct apm_queue *qu)
+/*
+ * The queue's own attributes, read once per handle; with status, the
+ * vfio_ap status too.  Without, a status that an mdev's change made stale
+ * stays unread: the grid asks config, chkstop and online of every cell it
+ * draws, and a guest's matrix that changed would have it read the status
+ * of each of that mdev's queues on screen again.
+ */
+static const struct apm_queue_detail *facts(struct apm_queue *qu, bool status)
 {
-	if (qu->detail_rc == 1) {
+	int rc;
+
+	if (qu->detail_rc == 1 || (status && qu->no_status)) {
 		memset(&qu->d, 0, sizeof(qu->d));
-		qu->detail_rc = apm_host_read_queue_detail(qu->host, qu->adapter, qu->domain,
-							   &qu->d, false);
+		rc = apm_host_read_queue_facts(qu->host, qu->adapter, qu->domain, &qu->d, status);
+		qu->no_status = rc == 0;
+		qu->detail_rc = rc < 0 ? rc : 0;
 		if (qu->detail_rc) {
 			memset(&qu->d, 0, sizeof(qu->d));
 			qu->d.config = qu->d.chkstop = qu->d.online = -1;
 		}
 	}
 	return &qu->d;
+}
+
+static const struct apm_queue_detail *detail(struct apm_queue *qu)
+{
+	return facts(qu, true);
+}
+
+static const struct apm_queue_detail *state(struct apm_queue *qu)
+{
+	return facts(qu, false);
 }
 
 APM_EXPORT const char *apm_queue_get_status(struct apm_queue *qu)
@@ -432,17 +453,17 @@ APM_EXPORT const char *apm_queue_get_se_associate(struct apm_queue *qu)
 
 APM_EXPORT bool apm_queue_is_configured(struct apm_queue *qu, int *err)
 {
-	return tristate(detail(qu)->config, err);
+	return tristate(state(qu)->config, err);
 }
 
 APM_EXPORT bool apm_queue_is_checkstopped(struct apm_queue *qu, int *err)
 {
-	return tristate(detail(qu)->chkstop, err);
+	return tristate(state(qu)->chkstop, err);
 }
 
 APM_EXPORT bool apm_queue_is_online(struct apm_queue *qu, int *err)
 {
-	return tristate(detail(qu)->online, err);
+	return tristate(state(qu)->online, err);
 }
 
 /* ABI 1: the same facts by value, the mdev as its index. */

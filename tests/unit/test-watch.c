@@ -515,6 +515,92 @@ static void test_delta(void **state)
 	apm_ctx_unref(ctx);
 }
 
+/* The reads of files named name through ctx's seam (counting()). */
+static const struct apm_backend_ops *real_ops;
+static const char *counted_name;
+static unsigned int counted_reads;
+
+static int counting_read(void *be, const char *path, char *buf, size_t size)
+{
+	const char *slash = strrchr(path, '/');
+
+	if (!strcmp(slash ? slash + 1 : path, counted_name))
+		counted_reads++;
+	return real_ops->read(be, path, buf, size);
+}
+
+/*
+ * A guest that stops makes its queues' vfio_ap status stale, nothing else
+ * of them (host.c: apm_host_forget_mdevs): what the grid asks of each cell
+ * (config, chkstop, online) comes as kept, without reading the status; the
+ * status itself is read again when asked, and says what a fresh load does.
+ */
+static void test_state_without_status(void **state)
+{
+	static const char guest2[] = "cef03c3c-903d-4ecc-9a83-40694cb8aee4";
+	struct apm_backend_ops ops;
+	struct apm_host *h0, *h1, *fresh;
+	struct apm_queue *qu = NULL, *x, *y;
+	struct apm_delta *d;
+	struct apm_watch *w;
+	struct apm_ctx *ctx;
+	unsigned int a = 0, q = 0;
+	bool found = false;
+	int err;
+
+	(void)state;
+	assert_int_equal(apm_ctx_new_sim(NULL, &ctx), 0);
+	apm_ctx_set_log_fn(ctx, quiet, NULL);
+	assert_int_equal(apm_host_load(ctx, 0, &h0), 0);
+	/* A queue of guest2's guest matrix, its facts read (the grid has drawn it). */
+	while (!found && apm_host_next_queue(h0, &qu) == 0) {
+		const struct apm_mdev *m = apm_queue_get_mdev(qu);
+
+		if (m && !strcmp(apm_mdev_get_uuid(m), guest2) && apm_queue_exists(qu) &&
+		    apm_queue_is_in_guest_matrix(qu)) {
+			a = apm_queue_get_adapter(qu);
+			q = apm_queue_get_domain(qu);
+			found = true;
+		}
+	}
+	apm_queue_unref(qu);
+	assert_true(found);
+	assert_int_equal(apm_host_lookup_queue(h0, a, q, &x), 0);
+	assert_string_equal(apm_queue_get_status(x), "in use");
+	apm_queue_unref(x);
+	assert_int_equal(apm_watch_new(h0, &w), 0);
+	apm_watch_set_intervals(w, 0, 0);
+	assert_int_equal(apm_ctx_write_attr(ctx, "kernel/apsim/guest_stop", guest2, 36), 0);
+	assert_int_equal(apm_watch_process(w, &h1, &d), 1);
+	apm_delta_unref(d);
+
+	assert_int_equal(apm_host_load(ctx, 0, &fresh), 0);
+	assert_int_equal(apm_host_lookup_queue(fresh, a, q, &y), 0);
+	real_ops = ctx->ops;
+	ops = *real_ops;
+	ops.read = counting_read;
+	ctx->ops = &ops;
+	counted_name = "status";
+	counted_reads = 0;
+	assert_int_equal(apm_host_lookup_queue(h1, a, q, &x), 0);
+	assert_int_equal(apm_queue_is_configured(x, &err), apm_queue_is_configured(y, &err));
+	assert_int_equal(apm_queue_is_checkstopped(x, &err), apm_queue_is_checkstopped(y, &err));
+	assert_int_equal(apm_queue_is_online(x, &err), apm_queue_is_online(y, &err));
+	assert_int_equal(counted_reads, 1); /* y's, read whole: a fresh snapshot keeps nothing */
+	assert_string_equal(apm_queue_get_status(x), apm_queue_get_status(y));
+	assert_string_not_equal(apm_queue_get_status(x), "in use");
+	assert_int_equal(counted_reads, 2); /* x's status, now it is asked */
+	ctx->ops = real_ops;
+
+	apm_queue_unref(x);
+	apm_queue_unref(y);
+	apm_host_unref(fresh);
+	apm_host_unref(h1);
+	apm_watch_unref(w);
+	apm_host_unref(h0);
+	apm_ctx_unref(ctx);
+}
+
 /* Another process replaced the state file: no event says what, so one full load. */
 static void test_other_process(void **state)
 {
@@ -643,10 +729,15 @@ static void test_fs_writes(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_delta),		cmocka_unit_test(test_random_builtin),
-		cmocka_unit_test(test_random_profiles), cmocka_unit_test(test_storm_held),
-		cmocka_unit_test(test_storm_lost),	cmocka_unit_test(test_other_process),
-		cmocka_unit_test(test_fs_writes),	cmocka_unit_test(test_batches),
+		cmocka_unit_test(test_delta),
+		cmocka_unit_test(test_random_builtin),
+		cmocka_unit_test(test_random_profiles),
+		cmocka_unit_test(test_storm_held),
+		cmocka_unit_test(test_storm_lost),
+		cmocka_unit_test(test_other_process),
+		cmocka_unit_test(test_fs_writes),
+		cmocka_unit_test(test_batches),
+		cmocka_unit_test(test_state_without_status),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
