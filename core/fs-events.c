@@ -49,6 +49,14 @@ struct fs_events {
 	struct fs_watch *watches;
 	unsigned int nwatches;
 	int vfio_wd; /* the watch on /dev/vfio, -1 */
+	/*
+	 * What the last epoll_wait found readable, and the events read since:
+	 * each read of a source with nothing in it is a syscall that returns
+	 * EAGAIN, and a storm or a poll tick would pay one per event or per
+	 * tick for the source that is quiet (apm_fs_events_read).
+	 */
+	bool asked, inotify_ready, uevent_ready;
+	unsigned int since_asked;
 	/* inotify events read but not handed out yet */
 	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
 	size_t len, at;
@@ -280,10 +288,54 @@ static int read_uevent(struct fs_events *e, struct apm_event *ev)
 	return 0;
 }
 
-/* inotify first: its events are few, and a storm of uevents must not starve them. */
+/* Which sources have something to read: one epoll_wait for both. */
+static void ask_ready(struct fs_events *e)
+{
+	struct epoll_event ee[2];
+	int n = epoll_wait(e->epfd, ee, ARRAY_SIZE(ee), 0);
+
+	e->inotify_ready = e->at < e->len;
+	e->uevent_ready = n < 0; /* no answer: read both, as without asking */
+	if (n < 0)
+		e->inotify_ready = e->ifd >= 0;
+	for (int i = 0; i < n; i++) {
+		if (ee[i].data.fd == e->ifd)
+			e->inotify_ready = true;
+		else
+			e->uevent_ready = true;
+	}
+	e->asked = true;
+	e->since_asked = 0;
+}
+
+/*
+ * inotify first: its events are few, and a storm of uevents must not
+ * starve them, so the sources are asked again after every 64 events.  A
+ * source is read only while epoll says it has something: -EAGAIN once
+ * both are drained.
+ */
 int apm_fs_events_read(struct fs_events *e, struct apm_event *ev)
 {
-	int rc = e->ifd >= 0 ? read_inotify(e, ev) : -EAGAIN;
+	int rc;
 
-	return rc == -EAGAIN ? read_uevent(e, ev) : rc;
+	if (!e->asked || e->since_asked >= 64)
+		ask_ready(e);
+	if (e->inotify_ready) {
+		rc = read_inotify(e, ev);
+		if (rc != -EAGAIN) {
+			e->since_asked++;
+			return rc;
+		}
+		e->inotify_ready = false;
+	}
+	if (e->uevent_ready) {
+		rc = read_uevent(e, ev);
+		if (rc != -EAGAIN) {
+			e->since_asked++;
+			return rc;
+		}
+		e->uevent_ready = false;
+	}
+	e->asked = false;
+	return -EAGAIN;
 }
