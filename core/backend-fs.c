@@ -18,12 +18,22 @@
 #include <stdbool.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "apm-private.h"
 
 #define LIST_BUF (256 << 10)
+
+/* The AP bus's own files are few: bus/ap holds about twenty. */
+#define KEPT_MAX 24
+
+struct kept_file {
+	char path[48]; /* bus/NAME/ATTR */
+	int fd;
+};
 
 struct fs_backend {
 	struct apm_ctx *ctx; /* owner, not referenced */
@@ -32,11 +42,15 @@ struct fs_backend {
 	struct fs_events *events; /* opened on first use */
 	char *list_buf[4];	  /* fs_list's, per depth of nested listings */
 	unsigned int list_depth;
+	bool sysfs; /* the root is a sysfs mount, not a tree of regular files */
+	struct kept_file kept[KEPT_MAX];
+	unsigned int nkept;
 };
 
 int apm_backend_fs_new(struct apm_ctx *ctx, const char *root, const char *proc_root, void **out)
 {
 	struct fs_backend *fs = calloc(1, sizeof(*fs));
+	struct statfs sfs;
 
 	if (!fs)
 		return -ENOMEM;
@@ -48,6 +62,7 @@ int apm_backend_fs_new(struct apm_ctx *ctx, const char *root, const char *proc_r
 		free(fs);
 		return rc;
 	}
+	fs->sysfs = fstatfs(fs->rootfd, &sfs) == 0 && sfs.f_type == SYSFS_MAGIC;
 	fs->proc = strdup(proc_root);
 	fs->root = strdup(root);
 	if (!fs->proc || !fs->root) {
@@ -66,6 +81,8 @@ static void fs_destroy(void *be)
 	struct fs_backend *fs = be;
 
 	apm_fs_events_free(fs->events);
+	for (unsigned int i = 0; i < fs->nkept; i++)
+		close(fs->kept[i].fd);
 	for (unsigned int i = 0; i < ARRAY_SIZE(fs->list_buf); i++)
 		free(fs->list_buf[i]);
 	close(fs->rootfd);
@@ -74,12 +91,94 @@ static void fs_destroy(void *be)
 	free(fs);
 }
 
+/* The file from offset 0 into buf (NUL-terminated): its length, or -errno. */
+static int pread_all(int fd, char *buf, size_t size)
+{
+	size_t len = 0;
+
+	/* A short read is the end (fs_read says why). */
+	while (len + 1 < size) {
+		ssize_t n = pread(fd, buf + len, size - 1 - len, (off_t)len);
+
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			return -errno;
+		}
+		len += (size_t)n;
+		if (n == 0 || len + 1 < size)
+			break;
+	}
+	buf[len] = '\0';
+	return (int)len;
+}
+
+/* A bus's own attribute: "bus/NAME/ATTR". */
+static bool bus_attr(const char *path)
+{
+	const char *slash;
+
+	if (strncmp(path, "bus/", 4))
+		return false;
+	slash = strchr(path + 4, '/');
+	return slash && slash > path + 4 && slash[1] && !strchr(slash + 1, '/');
+}
+
+/*
+ * The AP bus's files (the masks, bindings, scans, the LPAR's masks) are
+ * read at every event and poll tick: on sysfs a bus's attribute stays
+ * open, and a read from offset 0 has kernfs show it afresh (seq_file
+ * starts over at offset 0: fs/seq_file.c seq_read_iter;
+ * Documentation/filesystems/sysfs.rst: "seek to 0 and read again"), one
+ * syscall instead of three.  They live as long as the bus; one that is
+ * gone answers -ENODEV (fs/kernfs/file.c: kernfs_get_active fails in
+ * kernfs_fop_read_iter) and is opened again.  A tree of regular files is
+ * opened at every read: a test may replace a file rather than rewrite it.
+ * false: not a file kept (read it the usual way); else *rc is the read's.
+ */
+static bool kept_read(struct fs_backend *fs, const char *path, char *buf, size_t size, int *rc)
+{
+	struct kept_file *k = NULL;
+	int fd;
+
+	if (!fs->sysfs || !bus_attr(path) || strlen(path) >= sizeof(k->path))
+		return false;
+	for (unsigned int i = 0; i < fs->nkept && !k; i++)
+		if (!strcmp(fs->kept[i].path, path))
+			k = &fs->kept[i];
+	if (k) {
+		*rc = pread_all(k->fd, buf, size);
+		if (*rc >= 0)
+			return true;
+		close(k->fd);
+		*k = fs->kept[--fs->nkept];
+	}
+	if (fs->nkept == KEPT_MAX)
+		return false;
+	fd = openat(fs->rootfd, path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		*rc = -errno;
+		return true;
+	}
+	*rc = pread_all(fd, buf, size);
+	if (*rc < 0) {
+		close(fd);
+		return true;
+	}
+	k = &fs->kept[fs->nkept++];
+	snprintf(k->path, sizeof(k->path), "%s", path);
+	k->fd = fd;
+	return true;
+}
+
 static int fs_read(void *be, const char *path, char *buf, size_t size)
 {
 	struct fs_backend *fs = be;
 	size_t len = 0;
 	int fd, rc = 0;
 
+	if (kept_read(fs, path, buf, size, &rc))
+		return rc;
 	fd = openat(fs->rootfd, path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return -errno;

@@ -14,11 +14,15 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <dirent.h>
+#include <linux/magic.h>
 #include <sys/stat.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include <cmocka.h>
 
+#include "apm-private.h"
 #include "libapmatrix-sim.h"
 
 #define G1 "62177883-f1bb-47f0-914d-32a22e3a8804"
@@ -386,6 +390,56 @@ static void test_no_ap_bus(void **state)
 	apm_ctx_unref(ctx);
 }
 
+/* The descriptors this process has open. */
+static unsigned int open_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	unsigned int n = 0;
+
+	assert_non_null(d);
+	while (readdir(d))
+		n++;
+	closedir(d);
+	return n;
+}
+
+/*
+ * On sysfs a bus's own attribute stays open from its first read on and
+ * reads as a fresh open does (backend-fs.c: kept_read); one that cannot
+ * be read, and every other file, is not kept.  The machine's own sysfs
+ * serves: every Linux machine has the cpu bus.
+ */
+static void test_kept_bus_files(void **state)
+{
+	static const char attr[] = "/sys/bus/cpu/drivers_autoprobe";
+	char want[64] = "", got[64];
+	struct apm_ctx *ctx;
+	struct statfs sfs;
+	unsigned int n0;
+	FILE *f;
+
+	(void)state;
+	if (statfs("/sys", &sfs) || sfs.f_type != SYSFS_MAGIC || !(f = fopen(attr, "r")))
+		skip();
+	assert_non_null(fgets(want, sizeof(want), f));
+	fclose(f);
+	assert_int_equal(apm_ctx_new_sysfs("/sys", &ctx), 0);
+	n0 = open_fds();
+	for (int i = 0; i < 3; i++) {
+		assert_int_equal(apm_read(ctx, attr + 5, got, sizeof(got)), (int)strlen(want));
+		assert_string_equal(got, want);
+		assert_int_equal(open_fds(), n0 + 1);
+	}
+	/* Write-only (kernfs refuses to read it): an error, nothing kept. */
+	assert_true(apm_read(ctx, "bus/cpu/uevent", got, sizeof(got)) < 0);
+	assert_true(apm_read(ctx, "bus/cpu/devices", got, sizeof(got)) < 0);
+	assert_int_equal(open_fds(), n0 + 1);
+	if (apm_read(ctx, "devices/system/cpu/online", got, sizeof(got)) >= 0)
+		assert_int_equal(open_fds(), n0 + 1);
+	apm_ctx_unref(ctx);
+	assert_int_equal(open_fds(), n0 - 1);
+}
+
 static void put(const char *rel, const char *text)
 {
 	char path[512];
@@ -516,10 +570,11 @@ static void test_odd_text_static(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_host_613),     cmocka_unit_test(test_host_static),
-		cmocka_unit_test(test_no_vfio),	     cmocka_unit_test(test_no_ap_bus),
-		cmocka_unit_test(test_odd_text_613), cmocka_unit_test(test_odd_text_static),
-		cmocka_unit_test(test_guest_names),  cmocka_unit_test(test_long_guest_names),
+		cmocka_unit_test(test_host_613),	 cmocka_unit_test(test_host_static),
+		cmocka_unit_test(test_no_vfio),		 cmocka_unit_test(test_no_ap_bus),
+		cmocka_unit_test(test_kept_bus_files),	 cmocka_unit_test(test_odd_text_613),
+		cmocka_unit_test(test_odd_text_static),	 cmocka_unit_test(test_guest_names),
+		cmocka_unit_test(test_long_guest_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
