@@ -130,12 +130,16 @@ static unsigned char down_word(const struct apm_adapter *ad, struct apm_queue *q
 	return 1;
 }
 
-const char *queue_down(struct app *app, unsigned int a, unsigned int q)
+/*
+ * The word for queue qu of adapter ad (NULL: not in the LPAR), handles on
+ * app->host the caller has at hand: kept per snapshot, so a frame that
+ * follows no new snapshot reads no queue's facts.
+ */
+static const char *down_of(struct app *app, unsigned int a, unsigned int q,
+			   const struct apm_adapter *ad, struct apm_queue *qu)
 {
 	static const char *const words[] = { NULL, "deconfigured", "checkstopped",
 					     "offline (zcrypt)" };
-	struct apm_adapter *ad;
-	struct apm_queue *qu;
 	unsigned char *v;
 
 	if (a > 255 || q > 255)
@@ -147,18 +151,30 @@ const char *queue_down(struct app *app, unsigned int a, unsigned int q)
 		app->qdown_host = app->host;
 	}
 	v = &app->qdown[a * 256 + q];
-	if (!*v) {
-		*v = 1;
-		if (!apm_host_lookup_adapter(app->host, a, &ad)) {
-			if (!apm_host_lookup_queue(app->host, a, q, &qu)) {
-				if (apm_queue_exists(qu))
-					*v = down_word(ad, qu);
-				apm_queue_unref(qu);
-			}
-			apm_adapter_unref(ad);
-		}
-	}
+	if (!*v)
+		*v = ad && qu && apm_queue_exists(qu) ? down_word(ad, qu) : 1;
 	return words[*v - 1];
+}
+
+const char *queue_down(struct app *app, unsigned int a, unsigned int q)
+{
+	struct apm_adapter *ad = NULL;
+	struct apm_queue *qu = NULL;
+	const char *w;
+
+	if (a > 255 || q > 255)
+		return NULL;
+	/* Kept: no handles needed. */
+	if (app->qdown && app->qdown_host == app->host && app->qdown[a * 256 + q])
+		return down_of(app, a, q, NULL, NULL);
+	if (apm_host_lookup_adapter(app->host, a, &ad))
+		ad = NULL;
+	if (ad && apm_host_lookup_queue(app->host, a, q, &qu))
+		qu = NULL;
+	w = down_of(app, a, q, ad, qu);
+	apm_queue_unref(qu);
+	apm_adapter_unref(ad);
+	return w;
 }
 
 /* Column markers (lszcrypt -d: U usage, C control, B both) and the selected mdev's control domains. */
@@ -245,8 +261,8 @@ static void grid_draw(struct app *app, struct view *v, const struct area *a)
 			area_printf(s, a, 0, y, ad == app->cur_a ? ROLE_CURSOR : ROLE_LABEL,
 				    "%02x %-5s %-5s %-3s ", ad, type[0] ? type : "-",
 				    mode ? mode : "-", state);
-			apm_adapter_unref(info);
 		} else {
+			info = NULL;
 			area_printf(s, a, 0, y, ad == app->cur_a ? ROLE_CURSOR : ROLE_DIM,
 				    "%02x  not in LPAR    ", ad);
 		}
@@ -262,13 +278,13 @@ static void grid_draw(struct app *app, struct view *v, const struct area *a)
 				continue;
 			cell_look(app, qi, &look);
 			exists = apm_queue_exists(qi);
-			apm_queue_unref(qi);
 			role = look.role;
 			/* The blank after a cell keeps its role: one attribute run, fewer bytes. */
 			snprintf(g, sizeof(g), "%s ", look.glyph);
 			/* The queue itself off while its card is not: '_' after the cell. */
-			if (exists && queue_down(app, ad, q))
+			if (exists && down_of(app, ad, q, info, qi))
 				g[cw - 1] = '_';
+			apm_queue_unref(qi);
 			if (ad == app->cur_a && q == app->cur_q) {
 				role = ROLE_CURSOR;
 			} else if (app->sel != SEL_NONE && app_in_selection(app, ad, q)) {
@@ -280,6 +296,7 @@ static void grid_draw(struct app *app, struct view *v, const struct area *a)
 			}
 			area_put(s, a, GRID_X + c * cw, y, role, g);
 		}
+		apm_adapter_unref(info);
 	}
 }
 
