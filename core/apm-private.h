@@ -386,11 +386,13 @@ void apm_host_read_holders(struct apm_host *h, const bool *which);
 /*
  * A queue's attributes, as read on demand; valid once read, its vfio_ap
  * status apart.  state_valid: d.config and d.chkstop alone are (what the
- * guests' warnings ask, warnings.c), read without the rest.
+ * guests' warnings ask, warnings.c; chkstop unread while config is 0),
+ * read without the rest; facts_valid: d.config, d.chkstop and d.online
+ * are (what the grid asks, apm_host_read_queue_facts).
  */
 struct apm_qslot {
 	struct apm_queue_detail d;
-	bool valid, status_valid, state_valid;
+	bool valid, status_valid, state_valid, facts_valid;
 };
 struct apm_wcache *apm_wcache_ref(struct apm_wcache *c);
 void apm_wcache_unref(struct apm_wcache *c);
@@ -446,10 +448,10 @@ void apm_host_classify_queue(const struct apm_host *h, unsigned int a, unsigned 
 int apm_host_read_queue_detail(struct apm_host *h, unsigned int a, unsigned int q,
 			       struct apm_queue_detail *d, bool warn);
 /*
- * The same without warnings, where the status may stay unread: a slot
- * whose status alone is stale (an mdev changed, apm_host_forget_status)
- * gives its other facts as kept, the status "" and 0; 1 when the status
- * was read (or kept) too.  What the grid asks of every cell it draws.
+ * The same without warnings; without status, only config, chkstop and
+ * online (the rest "" or 0), as kept or else read alone (3 files of 6),
+ * and 0; 1 when the whole detail was read (or kept).  What the grid asks
+ * of every cell it draws.
  */
 int apm_host_read_queue_facts(struct apm_host *h, unsigned int a, unsigned int q,
 			      struct apm_queue_detail *d, bool status);

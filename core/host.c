@@ -333,19 +333,44 @@ static int detail_bool(struct apm_host *h, const char *base, const char *attr, b
 int apm_host_read_queue_facts(struct apm_host *h, unsigned int a, unsigned int q,
 			      struct apm_queue_detail *out, bool status)
 {
+	struct apm_queue_detail d;
 	struct apm_qslot *k;
+	struct apm_odd odd;
+	char base[40];
 
 	if (a >= APR_BITS || q >= APR_BITS)
 		return -EINVAL;
 	if (!(h->queue[a][q] & APM_Q_EXISTS))
 		return -ENOENT;
 	k = h->qrow[a] ? &h->qrow[a][q] : NULL;
-	if (status || !k || !k->valid || k->status_valid)
+	if (status || (k && k->valid && k->status_valid))
 		return apm_host_read_queue_detail(h, a, q, out, false) ?: 1;
-	if (out) {
-		*out = k->d;
-		out->status[0] = '\0';
+	memset(&d, 0, sizeof(d));
+	if (k && (k->valid || k->facts_valid)) {
+		d.config = k->d.config;
+		d.chkstop = k->d.chkstop;
+		d.online = k->d.online;
+	} else {
+		/*
+		 * Three files, not the six of a detail: a storm touches every
+		 * queue on screen, and the grid asks each of them again.
+		 */
+		snprintf(base, sizeof(base), "devices/ap/card%02x/%02x.%04x", a, a, q);
+		d.config = apm_read_bool(h->ctx, base, "config", &odd);
+		d.chkstop = apm_read_bool(h->ctx, base, "chkstop", &odd);
+		d.online = apm_read_bool(h->ctx, base, "online", &odd);
+		if (!h->qrow[a])
+			h->qrow[a] = apm_table_new(APR_BITS * sizeof(struct apm_qslot));
+		if (h->qrow[a] && apm_table_own(&h->qrow[a])) {
+			k = &h->qrow[a][q];
+			k->d.config = d.config;
+			k->d.chkstop = d.chkstop;
+			k->d.online = d.online;
+			k->facts_valid = true;
+		}
 	}
+	if (out)
+		*out = d;
 	return 0;
 }
 
@@ -461,7 +486,7 @@ void apm_host_get_queue_state(struct apm_host *h, unsigned int a, unsigned int q
 	struct apm_qslot *k = h->qrow[a] ? &h->qrow[a][q] : NULL;
 	char buf[16];
 
-	if (k && (k->valid || k->state_valid)) {
+	if (k && (k->valid || k->state_valid || k->facts_valid)) {
 		*config = k->d.config;
 		*chkstop = k->d.chkstop;
 		return;
@@ -487,13 +512,14 @@ void apm_host_get_queue_state(struct apm_host *h, unsigned int a, unsigned int q
 
 void apm_host_forget_queue(struct apm_host *h, unsigned int a, unsigned int q)
 {
-	if (!h->qrow[a] || (!h->qrow[a][q].valid && !h->qrow[a][q].state_valid))
+	if (!h->qrow[a] ||
+	    (!h->qrow[a][q].valid && !h->qrow[a][q].state_valid && !h->qrow[a][q].facts_valid))
 		return;
 	/* No memory for a copy of the row: the whole row is forgotten instead. */
 	if (!apm_table_own(&h->qrow[a]))
 		apm_host_forget_adapter(h, a);
 	else
-		h->qrow[a][q].valid = h->qrow[a][q].state_valid = false;
+		h->qrow[a][q].valid = h->qrow[a][q].state_valid = h->qrow[a][q].facts_valid = false;
 }
 
 void apm_host_forget_status(struct apm_host *h, unsigned int a, unsigned int q)
