@@ -458,6 +458,8 @@ int apm_host_read_queue_facts(struct apm_host *h, unsigned int a, unsigned int q
 
 /* What apm_host_get_queue_detail read of (a, q), or of adapter a's queues, is stale. */
 void apm_host_forget_queue(struct apm_host *h, unsigned int a, unsigned int q);
+/* (a, q) was bound or unbound (h->queue holds its driver): what follows the driver is stale. */
+void apm_host_queue_rebound(struct apm_host *h, unsigned int a, unsigned int q);
 /* Of (a, q), only the vfio_ap status is stale (an mdev changed, not the queue). */
 void apm_host_forget_status(struct apm_host *h, unsigned int a, unsigned int q);
 void apm_host_forget_adapter(struct apm_host *h, unsigned int a);

@@ -522,6 +522,37 @@ void apm_host_forget_queue(struct apm_host *h, unsigned int a, unsigned int q)
 		h->qrow[a][q].valid = h->qrow[a][q].state_valid = h->qrow[a][q].facts_valid = false;
 }
 
+/*
+ * ap_queue.c's config and chkstop do not follow the driver; what the
+ * drivers add does: zcrypt's online (the cex4queue driver's attribute
+ * group, zcrypt_cex4.c) and vfio_ap's status, and the reset on the way
+ * may change the SE bind state.  Without a zcrypt driver there is no
+ * online file, so online is known without a read: unknown (-1), as a
+ * read of the missing file says.
+ */
+void apm_host_queue_rebound(struct apm_host *h, unsigned int a, unsigned int q)
+{
+	int drv = h->queue[a][q] & APM_Q_DRV;
+	struct apm_qslot *k;
+	bool facts;
+
+	if (!h->qrow[a])
+		return;
+	k = &h->qrow[a][q];
+	if (!k->valid && !k->state_valid && !k->facts_valid)
+		return;
+	if (!apm_table_own(&h->qrow[a])) {
+		apm_host_forget_adapter(h, a);
+		return;
+	}
+	k = &h->qrow[a][q];
+	facts = k->valid || k->facts_valid;
+	k->valid = k->status_valid = false;
+	k->facts_valid = facts && !(drv && h->driver_default[drv - 1]);
+	if (k->facts_valid)
+		k->d.online = -1;
+}
+
 void apm_host_forget_status(struct apm_host *h, unsigned int a, unsigned int q)
 {
 	if (!h->qrow[a] || !h->qrow[a][q].status_valid)

@@ -58,6 +58,7 @@ struct dirty {
 	struct apr_mask cards; /* card files to read */
 	struct apr_mask rows;  /* adapters with queue events */
 	struct apr_mask touched[APR_BITS]; /* the queues with events */
+	struct apr_mask moved[APR_BITS];   /* of those, with more than a bind or an unbind */
 	char (*named)[37];		   /* mdevs whose files to read */
 	unsigned int nnamed;
 	int *groups; /* VFIO groups opened or closed */
@@ -270,6 +271,8 @@ static void queue_event(struct apm_watch *w, const struct apm_event *ev, unsigne
 
 	apr_mask_set(&d->rows, a);
 	apr_mask_set(&d->touched[a], q);
+	if (strcmp(act, "bind") && strcmp(act, "unbind"))
+		apr_mask_set(&d->moved[a], q);
 	if (!strcmp(act, "change"))
 		return;
 	if (apm_host_own_queues(h)) {
@@ -575,8 +578,10 @@ static int update(struct apm_watch *w, struct apm_host *h)
 		}
 	/*
 	 * What was read of queues on demand and may have changed: the queues
-	 * with events, the cards', all at a scan (checkstops, configuration),
-	 * and the vfio_ap status where the mdevs changed.
+	 * with events (of a queue only bound or unbound, what follows its
+	 * driver: apm_host_queue_rebound), the cards', all at a scan
+	 * (checkstops, configuration), and the vfio_ap status where the mdevs
+	 * changed.
 	 */
 	for (unsigned int a = 0; a < APR_BITS; a++) {
 		if (d->scan || apr_mask_test(&d->cards, a)) {
@@ -587,7 +592,10 @@ static int update(struct apm_watch *w, struct apm_host *h)
 			continue;
 		for (unsigned int q = apr_mask_next(&d->touched[a], 0); q < APR_BITS;
 		     q = apr_mask_next(&d->touched[a], q + 1))
-			apm_host_forget_queue(h, a, q);
+			if (apr_mask_test(&d->moved[a], q))
+				apm_host_forget_queue(h, a, q);
+			else
+				apm_host_queue_rebound(h, a, q);
 	}
 	apm_host_forget_mdevs(h, w->host);
 	rc = (d->scan || !apr_mask_empty(&d->rows)) ? apm_host_own_model(h) : 0;

@@ -610,6 +610,78 @@ static void test_state_without_status(void **state)
 	apm_ctx_unref(ctx);
 }
 
+/*
+ * An unbind changes what the drivers add (online, the status), not the
+ * bus's config and chkstop (host.c: apm_host_queue_rebound): the queue's
+ * facts come without a read, and as a fresh load reads them.
+ */
+static void test_rebound_facts(void **state)
+{
+	struct apm_host *h0, *h1, *fresh;
+	struct apm_queue *qu = NULL, *x, *y;
+	struct apm_backend_ops ops;
+	struct apm_delta *d;
+	struct apm_watch *w;
+	struct apm_ctx *ctx;
+	unsigned int a = 0, q = 0;
+	char path[64], name[16];
+	bool found = false;
+	int err;
+
+	(void)state;
+	assert_int_equal(apm_ctx_new_sim(NULL, &ctx), 0);
+	apm_ctx_set_log_fn(ctx, quiet, NULL);
+	assert_int_equal(apm_host_load(ctx, 0, &h0), 0);
+	while (!found && apm_host_next_queue(h0, &qu) == 0)
+		if (apm_queue_exists(qu) && apm_queue_get_driver(qu) &&
+		    strcmp(apm_queue_get_driver(qu), "vfio_ap")) {
+			a = apm_queue_get_adapter(qu);
+			q = apm_queue_get_domain(qu);
+			snprintf(path, sizeof(path), "bus/ap/drivers/%s/unbind",
+				 apm_queue_get_driver(qu));
+			found = true;
+		}
+	apm_queue_unref(qu);
+	assert_true(found);
+	/* Its facts read, as the grid reads them. */
+	assert_int_equal(apm_host_lookup_queue(h0, a, q, &x), 0);
+	apm_queue_is_online(x, &err);
+	assert_int_equal(err, 0); /* zcrypt's online file is there */
+	apm_queue_unref(x);
+	assert_int_equal(apm_watch_new(h0, &w), 0);
+	apm_watch_set_intervals(w, 0, 0);
+	snprintf(name, sizeof(name), "%02x.%04x", a, q);
+	assert_int_equal(apm_ctx_write_attr(ctx, path, name, strlen(name)), 0);
+	assert_int_equal(apm_watch_process(w, &h1, &d), 1);
+	apm_delta_unref(d);
+	assert_int_equal(apm_host_load(ctx, 0, &fresh), 0);
+	assert_int_equal(apm_host_lookup_queue(fresh, a, q, &y), 0);
+	apm_queue_is_online(y, &err);
+
+	real_ops = ctx->ops;
+	ops = *real_ops;
+	ops.read = counting_read;
+	ctx->ops = &ops;
+	counted_name = "online";
+	counted_reads = 0;
+	assert_int_equal(apm_host_lookup_queue(h1, a, q, &x), 0);
+	assert_int_equal(apm_queue_is_configured(x, &err), apm_queue_is_configured(y, &err));
+	assert_int_equal(apm_queue_is_checkstopped(x, &err), apm_queue_is_checkstopped(y, &err));
+	assert_int_equal(apm_queue_is_online(x, &err), apm_queue_is_online(y, &err));
+	assert_int_equal(apm_queue_is_online(x, &err), 0);
+	assert_int_equal(err, -ENOENT); /* no online file without zcrypt */
+	assert_int_equal(counted_reads, 0);
+	ctx->ops = real_ops;
+
+	apm_queue_unref(x);
+	apm_queue_unref(y);
+	apm_host_unref(fresh);
+	apm_host_unref(h1);
+	apm_watch_unref(w);
+	apm_host_unref(h0);
+	apm_ctx_unref(ctx);
+}
+
 /* Another process replaced the state file: no event says what, so one full load. */
 static void test_other_process(void **state)
 {
@@ -747,6 +819,7 @@ int main(void)
 		cmocka_unit_test(test_fs_writes),
 		cmocka_unit_test(test_batches),
 		cmocka_unit_test(test_state_without_status),
+		cmocka_unit_test(test_rebound_facts),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
