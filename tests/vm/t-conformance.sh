@@ -81,7 +81,15 @@ attrs() {
 
 errnos() { grep -o 'E[A-Z]\{3,\}' "$1" | sort -u | tr '\n' ' '; }
 
+# A config_time write restarts the bus's periodic scan timer (ap_bus.c:
+# config_time_store, mod_timer): done before every change, so that no
+# periodic scan falls between a change and its comparison however slowly
+# the VM runs (under load the whole test takes longer than 120 s, and a
+# scan on apsim alone applied "config 5 off" to its queues early).
+rearm() { "$SYSW" $S/bus/ap/config_time 120 >/dev/null; }
+
 step() { # step ARGS...: the same apmatrix command on both hosts
+	rearm
 	"$APMATRIX" --sim="$st" "$@" >/dev/null 2>"$W/a.err"
 	ra=$?
 	"$APMATRIX" --sysfs /sys "$@" >/dev/null 2>"$W/b.err"
@@ -93,6 +101,7 @@ step() { # step ARGS...: the same apmatrix command on both hosts
 }
 
 guest_start() { # UUID NAME: the simulated QEMU there, fake-qemu here
+	rearm
 	"$APMATRIX" --sim="$st" sim guest-start "$1" "$2" >/dev/null 2>&1
 	attach "$2" "$1" || not_ok "fake-qemu $2: $(cat "$W/fq.err")"
 	eval "pid_$2=$qpid"
@@ -100,6 +109,7 @@ guest_start() { # UUID NAME: the simulated QEMU there, fake-qemu here
 }
 
 guest_stop() { # UUID NAME
+	rearm
 	"$APMATRIX" --sim="$st" sim guest-stop "$1" >/dev/null 2>&1
 	eval "p=\$pid_$2"
 	kill "$p" && wait "$p" 2>/dev/null
