@@ -116,6 +116,15 @@ static void fake_qemu(const char *pid, int group, const char *cmdline, size_t le
 	fclose(f);
 }
 
+/* ctx's /proc is the tree's, where fake_qemu() puts its QEMUs. */
+static void use_fake_proc(struct apm_ctx *ctx)
+{
+	char proc[96];
+
+	snprintf(proc, sizeof(proc), "%s/proc", tmp);
+	assert_int_equal(apm_ctx_set_proc_root(ctx, proc), 0);
+}
+
 static void test_host_613(void **state)
 {
 	static const char q1[] =
@@ -132,8 +141,7 @@ static void test_host_613(void **state)
 	(void)state;
 	fake_qemu("4242", 0, q1, sizeof(q1));
 	fake_qemu("4343", 1, q2, sizeof(q2));
-	snprintf(proc, sizeof(proc), "%s/proc", tmp);
-	assert_int_equal(apm_ctx_set_proc_root(ctx, proc), 0);
+	use_fake_proc(ctx);
 	assert_int_equal(apm_host_load(ctx, 0, &h), 0);
 	assert_string_equal(apm_host_get_profile(h), "6.13");
 	assert_int_equal(apm_host_get_max_adapter_id(h), 255);
@@ -258,13 +266,11 @@ static void test_guest_names(void **state)
 	static const char q2[] = "qemu\0--name\0db,,1,process=qemu-db,guest=db,,2\0";
 	struct apm_ctx *ctx = open_copy("host-613");
 	struct apm_host *h;
-	char proc[96];
 
 	(void)state;
 	fake_qemu("4242", 0, q1, sizeof(q1));
 	fake_qemu("4343", 1, q2, sizeof(q2));
-	snprintf(proc, sizeof(proc), "%s/proc", tmp);
-	assert_int_equal(apm_ctx_set_proc_root(ctx, proc), 0);
+	use_fake_proc(ctx);
 	assert_int_equal(apm_host_load(ctx, 0, &h), 0);
 	assert_string_equal(apm_mdev_get_guest(apm_host_find_mdev(h, G1)), "web,prod");
 	assert_string_equal(apm_mdev_get_guest(apm_host_find_mdev(h, G2)), "db,2");
@@ -279,7 +285,6 @@ static void test_long_guest_names(void **state)
 	char q[400], want[256];
 	struct apm_host *h;
 	const char *g;
-	char proc[96];
 	size_t n;
 
 	(void)state;
@@ -293,8 +298,7 @@ static void test_long_guest_names(void **state)
 	n += 300;
 	q[n++] = '\0';
 	fake_qemu("4343", 1, q, n);
-	snprintf(proc, sizeof(proc), "%s/proc", tmp);
-	assert_int_equal(apm_ctx_set_proc_root(ctx, proc), 0);
+	use_fake_proc(ctx);
 	assert_int_equal(apm_host_load(ctx, 0, &h), 0);
 	g = apm_mdev_get_guest(apm_host_find_mdev(h, G1));
 	assert_int_equal(strlen(g), 251);

@@ -529,6 +529,17 @@ static int counting_read(void *be, const char *path, char *buf, size_t size)
 	return real_ops->read(be, path, buf, size);
 }
 
+/* From now on, ctx's reads go through ops, a copy of its seam that counts those of name. */
+static void counting(struct apm_ctx *ctx, struct apm_backend_ops *ops, const char *name)
+{
+	real_ops = ctx->ops;
+	*ops = *real_ops;
+	ops->read = counting_read;
+	ctx->ops = ops;
+	counted_name = name;
+	counted_reads = 0;
+}
+
 /*
  * A guest that stops makes its queues' vfio_ap status stale, nothing else
  * of them (host.c: apm_host_forget_mdevs): what the grid asks of each cell
@@ -577,12 +588,7 @@ static void test_state_without_status(void **state)
 
 	assert_int_equal(apm_host_load(ctx, 0, &fresh), 0);
 	assert_int_equal(apm_host_lookup_queue(fresh, a, q, &y), 0);
-	real_ops = ctx->ops;
-	ops = *real_ops;
-	ops.read = counting_read;
-	ctx->ops = &ops;
-	counted_name = "status";
-	counted_reads = 0;
+	counting(ctx, &ops, "status");
 	assert_int_equal(apm_host_lookup_queue(h1, a, q, &x), 0);
 	assert_int_equal(apm_queue_is_configured(x, &err), apm_queue_is_configured(y, &err));
 	assert_int_equal(apm_queue_is_checkstopped(x, &err), apm_queue_is_checkstopped(y, &err));
@@ -658,12 +664,7 @@ static void test_rebound_facts(void **state)
 	assert_int_equal(apm_host_lookup_queue(fresh, a, q, &y), 0);
 	apm_queue_is_online(y, &err);
 
-	real_ops = ctx->ops;
-	ops = *real_ops;
-	ops.read = counting_read;
-	ctx->ops = &ops;
-	counted_name = "online";
-	counted_reads = 0;
+	counting(ctx, &ops, "online");
 	assert_int_equal(apm_host_lookup_queue(h1, a, q, &x), 0);
 	assert_int_equal(apm_queue_is_configured(x, &err), apm_queue_is_configured(y, &err));
 	assert_int_equal(apm_queue_is_checkstopped(x, &err), apm_queue_is_checkstopped(y, &err));
