@@ -330,6 +330,25 @@ static int detail_bool(struct apm_host *h, const char *base, const char *attr, b
 	return v;
 }
 
+/*
+ * (a, q)'s slot, ours to write (its row made, or copied from the snapshot
+ * that shares it); NULL when memory is short, and nothing is kept then.
+ */
+static struct apm_qslot *own_slot(struct apm_host *h, unsigned int a, unsigned int q)
+{
+	if (!h->qrow[a])
+		h->qrow[a] = apm_table_new(APR_BITS * sizeof(struct apm_qslot));
+	if (!h->qrow[a] || !apm_table_own(&h->qrow[a]))
+		return NULL;
+	return &h->qrow[a][q];
+}
+
+/* Whether anything of (a, q) is kept in its slot. */
+static bool slot_kept(const struct apm_qslot *k)
+{
+	return k->valid || k->state_valid || k->facts_valid;
+}
+
 int apm_host_read_queue_facts(struct apm_host *h, unsigned int a, unsigned int q,
 			      struct apm_queue_detail *out, bool status)
 {
@@ -359,10 +378,8 @@ int apm_host_read_queue_facts(struct apm_host *h, unsigned int a, unsigned int q
 		d.config = apm_read_bool(h->ctx, base, "config", &odd);
 		d.chkstop = apm_read_bool(h->ctx, base, "chkstop", &odd);
 		d.online = apm_read_bool(h->ctx, base, "online", &odd);
-		if (!h->qrow[a])
-			h->qrow[a] = apm_table_new(APR_BITS * sizeof(struct apm_qslot));
-		if (h->qrow[a] && apm_table_own(&h->qrow[a])) {
-			k = &h->qrow[a][q];
+		k = own_slot(h, a, q);
+		if (k) {
 			k->d.config = d.config;
 			k->d.chkstop = d.chkstop;
 			k->d.online = d.online;
@@ -379,6 +396,7 @@ int apm_host_read_queue_detail(struct apm_host *h, unsigned int a, unsigned int 
 {
 	struct apm_queue_detail d;
 	char base[40], buf[SMALL];
+	struct apm_qslot *k;
 
 	if (a >= APR_BITS || q >= APR_BITS)
 		return -EINVAL;
@@ -387,8 +405,7 @@ int apm_host_read_queue_detail(struct apm_host *h, unsigned int a, unsigned int 
 	snprintf(base, sizeof(base), "devices/ap/card%02x/%02x.%04x", a, a, q);
 	/* Read before (in this snapshot or an earlier one, and no event since)? */
 	if (h->qrow[a] && h->qrow[a][q].valid) {
-		struct apm_qslot *k = &h->qrow[a][q];
-
+		k = &h->qrow[a][q];
 		if (!k->status_valid && apm_table_own(&h->qrow[a])) {
 			k = &h->qrow[a][q];
 			memset(k->d.status, 0, sizeof(k->d.status));
@@ -413,10 +430,9 @@ int apm_host_read_queue_detail(struct apm_host *h, unsigned int a, unsigned int 
 	if (apm_readf(h->ctx, buf, sizeof(buf), "%s/se_associate", base) > 0)
 		snprintf(d.se_associate, sizeof(d.se_associate), "%s", apm_strip(buf));
 	/* Kept for the next call and the next snapshots (nothing kept when memory is short). */
-	if (!h->qrow[a])
-		h->qrow[a] = apm_table_new(APR_BITS * sizeof(struct apm_qslot));
-	if (h->qrow[a] && apm_table_own(&h->qrow[a]))
-		h->qrow[a][q] = (struct apm_qslot){
+	k = own_slot(h, a, q);
+	if (k)
+		*k = (struct apm_qslot){
 			.d = d, .valid = true, .status_valid = true, .state_valid = true
 		};
 	if (out)
@@ -486,7 +502,7 @@ void apm_host_get_queue_state(struct apm_host *h, unsigned int a, unsigned int q
 	struct apm_qslot *k = h->qrow[a] ? &h->qrow[a][q] : NULL;
 	char buf[16];
 
-	if (k && (k->valid || k->state_valid || k->facts_valid)) {
+	if (k && slot_kept(k)) {
 		*config = k->d.config;
 		*chkstop = k->d.chkstop;
 		return;
@@ -500,10 +516,8 @@ void apm_host_get_queue_state(struct apm_host *h, unsigned int a, unsigned int q
 				      "devices/ap/card%02x/%02x.%04x/chkstop", a, a, q) > 0)
 		*chkstop = atoi(buf);
 	/* Kept like the detail (nothing kept when memory is short). */
-	if (!h->qrow[a])
-		h->qrow[a] = apm_table_new(APR_BITS * sizeof(struct apm_qslot));
-	if (h->qrow[a] && apm_table_own(&h->qrow[a])) {
-		k = &h->qrow[a][q];
+	k = own_slot(h, a, q);
+	if (k) {
 		k->d.config = *config;
 		k->d.chkstop = *chkstop;
 		k->state_valid = true;
@@ -512,8 +526,7 @@ void apm_host_get_queue_state(struct apm_host *h, unsigned int a, unsigned int q
 
 void apm_host_forget_queue(struct apm_host *h, unsigned int a, unsigned int q)
 {
-	if (!h->qrow[a] ||
-	    (!h->qrow[a][q].valid && !h->qrow[a][q].state_valid && !h->qrow[a][q].facts_valid))
+	if (!h->qrow[a] || !slot_kept(&h->qrow[a][q]))
 		return;
 	/* No memory for a copy of the row: the whole row is forgotten instead. */
 	if (!apm_table_own(&h->qrow[a]))
@@ -538,8 +551,7 @@ void apm_host_queue_rebound(struct apm_host *h, unsigned int a, unsigned int q)
 
 	if (!h->qrow[a])
 		return;
-	k = &h->qrow[a][q];
-	if (!k->valid && !k->state_valid && !k->facts_valid)
+	if (!slot_kept(&h->qrow[a][q]))
 		return;
 	if (!apm_table_own(&h->qrow[a])) {
 		apm_host_forget_adapter(h, a);
