@@ -81,22 +81,32 @@ static int read_now(struct apm_keys *k, struct apm_host *host, const struct apr_
 	return 0;
 }
 
-/* One mask write as a change of the library; the host afterwards replaces *host. */
+/*
+ * One mask write as a change of the library; the host afterwards replaces
+ * *host.  A refusal is added to errs, after any earlier one: the lend's
+ * and the put-back's are both told.
+ */
 static int set_mask(struct apm_host **host, bool aq, const struct apm_mask *m, struct apm_keys *k,
-		    char *err, size_t errsize)
+		    struct apm_buf *errs)
 {
-	char spec[80];
+	char spec[APR_MASK_STRLEN + 1];
 	struct apm_change *c;
+	const char *why;
 	int rc;
 
 	apm_mask_format(m, spec);
 	rc = apm_change_new_mask(*host, aq, spec, &c);
-	if (rc)
+	if (rc) {
+		apm_buf_printf(errs, "%s %s: %s\n", aq ? "aqmask" : "apmask", spec,
+			       apm_errno_name(rc));
 		return rc;
+	}
 	rc = apm_change_apply(c);
 	if (rc) {
-		snprintf(err, errsize, "%s %s: %s: %s", aq ? "aqmask" : "apmask", spec,
-			 apm_errno_name(rc), apm_change_get_explanation(c));
+		why = apm_change_get_explanation(c);
+		apm_buf_printf(errs, "%s %s: %s: %s%s", aq ? "aqmask" : "apmask", spec,
+			       apm_errno_name(rc), why,
+			       !why[0] || why[strlen(why) - 1] != '\n' ? "\n" : "");
 	} else {
 		apm_buf_printf(&k->notes, "wrote %s %s\n", aq ? "aqmask" : "apmask", spec);
 		if (apm_change_get_result(c)) {
@@ -110,35 +120,43 @@ static int set_mask(struct apm_host **host, bool aq, const struct apm_mask *m, s
 
 /*
  * err is one message, shown on one line (the console escapes a newline in
- * it as \x0a): the lines of the write's error and of the notes join it as
- * clauses, "; " between them.
+ * it as \x0a): the lines of text join as clauses, "; " between them.  What
+ * does not fit is cut at a character and ends in "..." (as
+ * apm_text_escape() marks a cut), never shown as if whole.
  */
-static void one_line(char *err, size_t errsize)
+static void one_line(const char *text, char *err, size_t errsize)
 {
-	char *copy;
 	size_t n = 0;
+	bool cut = false;
 
 	if (!err || !errsize)
 		return;
-	copy = strdup(err);
-	if (!copy) {
-		for (char *p = err; *p; p++)
-			*p = *p == '\n' ? ' ' : *p;
-		return;
-	}
-	for (const char *s = copy; *s && n + 1 < errsize;) {
-		size_t len = strcspn(s, "\n");
+	for (const char *s = text; *s && !cut;) {
+		size_t len = strcspn(s, "\n"), sep = n ? 2 : 0;
 
 		if (len) {
-			n += (size_t)snprintf(err + n, errsize - n, n ? "; %.*s" : "%.*s", (int)len,
-					      s);
-			n = n < errsize ? n : errsize - 1;
+			size_t room = errsize - 1 - n;
+
+			if (sep + len > room) {
+				cut = true;
+				len = room > sep ? room - sep : 0;
+				sep = room > sep ? sep : room;
+			}
+			memcpy(err + n, "; ", sep);
+			memcpy(err + n + sep, s, len);
+			n += sep + len;
 		}
 		s += len;
 		s += *s == '\n';
 	}
 	err[n] = '\0';
-	free(copy);
+	if (cut && errsize > 4) {
+		n = n > errsize - 4 ? errsize - 4 : n;
+		/* Back to the start of a UTF-8 character: never half of one. */
+		while (n && ((unsigned char)err[n] & 0xc0) == 0x80)
+			n--;
+		memcpy(err + n, "...", 4);
+	}
 }
 
 APM_EXPORT int apm_keys_read(struct apm_host **host, const struct apm_mask *adapters,
@@ -148,8 +166,9 @@ APM_EXPORT int apm_keys_read(struct apm_host **host, const struct apm_mask *adap
 	const struct apr_mask *am = to_apr(adapters), *dm = to_apr(domains);
 	struct apm_mask apm0, aqm0, apm1, aqm1;
 	struct apm_keys *k = calloc(1, sizeof(*k));
+	struct apm_buf errs = { 0 };
 	bool lent = false;
-	int rc, rc2;
+	int rc, rc2 = 0;
 
 	if (!k)
 		return -ENOMEM;
@@ -203,37 +222,48 @@ APM_EXPORT int apm_keys_read(struct apm_host **host, const struct apm_mask *adap
 		bool ap = memcmp(&apm0, &apm1, sizeof(apm0)),
 		     aq = memcmp(&aqm0, &aqm1, sizeof(aqm0));
 
-		rc = aq ? set_mask(host, true, &aqm1, k, err, errsize) : 0;
+		rc = aq ? set_mask(host, true, &aqm1, k, &errs) : 0;
 		if (!rc && ap)
-			rc = set_mask(host, false, &apm1, k, err, errsize);
+			rc = set_mask(host, false, &apm1, k, &errs);
 		if (!rc)
 			rc = read_now(k, *host, am, dm);
 		/* Back as they were, whatever happened: apmask first, the reverse order. */
-		rc2 = ap ? set_mask(host, false, &apm0, k, err, errsize) : 0;
+		rc2 = ap ? set_mask(host, false, &apm0, k, &errs) : 0;
 		if (!rc2 && aq)
-			rc2 = set_mask(host, true, &aqm0, k, err, errsize);
-		if (rc2) {
-			char a[80], q[80];
-
-			apm_mask_format(&apm0, a);
-			apm_mask_format(&aqm0, q);
-			apm_buf_printf(
-				&k->notes,
-				"the masks could not be put back: run `apmatrix mask apmask %s` and `apmatrix mask aqmask %s`\n",
-				a, q);
+			rc2 = set_mask(host, true, &aqm0, k, &errs);
+		if (rc2)
 			rc = rc2 == -EBUSY ? -EBUSY : -EIO;
-		}
 	}
 	if (rc) {
-		if (err && k->notes.len) {
-			size_t n = strlen(err);
+		struct apm_buf msg = { 0 };
+		char a[APR_MASK_STRLEN + 1], q[APR_MASK_STRLEN + 1], run[256];
 
-			snprintf(err + n, errsize - n, "%s%s", n ? "\n" : "", k->notes.s);
+		/*
+		 * What the operator must run comes first, so that it is whole
+		 * however long the explanations after it are; then why, then
+		 * what was written before.
+		 */
+		run[0] = '\0';
+		if (rc2) {
+			apm_mask_format(&apm0, a);
+			apm_mask_format(&aqm0, q);
+			snprintf(
+				run, sizeof(run),
+				"the masks could not be put back: run `apmatrix mask apmask %s` and `apmatrix mask aqmask %s`\n",
+				a, q);
 		}
-		one_line(err, errsize);
+		apm_buf_printf(&msg, "%s%s%s", run, errs.s ? errs.s : "",
+			       k->notes.s ? k->notes.s : "");
+		one_line(msg.s && msg.s[0] ? msg.s
+			 : run[0]	   ? run
+					   : apm_errno_name(rc),
+			 err, errsize);
+		apm_buf_free(&msg);
+		apm_buf_free(&errs);
 		apm_keys_unref(k);
 		return rc;
 	}
+	apm_buf_free(&errs);
 	*out = k;
 	return 0;
 }

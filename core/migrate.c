@@ -950,7 +950,7 @@ APM_EXPORT int apm_migration_check(struct apm_migration *m,
 	struct check_run cr = { .m = m, .fn = fn, .data = data };
 	struct apm_mask am, dm;
 	struct apm_keys *k = NULL;
-	char err[600], errbuf[2400];
+	char err[2048], errbuf[4096];
 	int rc;
 
 	m->ok = m->refused = m->unknown = 0;
@@ -1051,7 +1051,7 @@ static int unplug_keys(struct apm_migration *m)
 	struct apm_mask am, dm;
 	struct apm_restore *r2;
 	struct apm_keys *k;
-	char err[600], errbuf[2400];
+	char err[2048], errbuf[4096];
 	int rc;
 
 	if (apm_restore_keys_read(m->r))

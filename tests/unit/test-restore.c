@@ -21,6 +21,7 @@
 
 #include <cmocka.h>
 
+#include "apm-private.h"
 #include "libapmatrix-sim.h"
 
 #define GUEST1 "62177883-f1bb-47f0-914d-32a22e3a8804"
@@ -321,13 +322,136 @@ static void test_pages(void **state)
 	apm_restore_unref(r);
 }
 
+/*
+ * The seam of the context the keys are read on, with the fail_at-th write
+ * to bus/ap/apmask (0: every one) answered fail_errno.
+ */
+static const struct apm_backend_ops *real_ops;
+static unsigned int apmask_writes, fail_at;
+static int fail_errno;
+
+static int failing_write(void *be, const char *path, const char *buf, size_t len)
+{
+	if (!strcmp(path, "bus/ap/apmask") && (++apmask_writes == fail_at || !fail_at))
+		return fail_errno;
+	return real_ops->write(be, path, buf, len);
+}
+
+/*
+ * Adapter 5 and domain 4 are vfio_ap's, 05.0004 is in no mdev: both masks
+ * lend it (aqmask, apmask) and put it back (apmask, aqmask).
+ */
+static struct apm_host *lendable(struct apm_backend_ops *ops, unsigned int at, int errnum)
+{
+	struct apm_ctx *ctx;
+	struct apm_host *h;
+	const char *p = path_of("lend.ini");
+	static const char ini[] = "[host]\napmask = -5\naqmask = -4\n"
+				  "[lpar]\nadapters = 5:CEX7C\nusage_domains = 4\n";
+
+	unlink(p);
+	put(p, ini, sizeof(ini) - 1);
+	assert_int_equal(apm_ctx_new_sim(p, &ctx), 0);
+	real_ops = ctx->ops;
+	*ops = *real_ops;
+	ops->write = failing_write;
+	ctx->ops = ops;
+	apmask_writes = 0;
+	fail_at = at;
+	fail_errno = errnum;
+	assert_int_equal(apm_host_load(ctx, 0, &h), 0);
+	apm_ctx_unref(ctx);
+	return h;
+}
+
+/*
+ * The masks cannot be put back: the operator gets what to run whole,
+ * first, whatever the explanations after it (EDEADLK's is the longest a
+ * mask write gets, and with two masks written the message outgrows the
+ * 600 bytes core/migrate.c gave it); a message cut to fit says so.
+ */
+static void test_keys_not_put_back(void **state)
+{
+	struct apm_backend_ops ops;
+	struct apm_mask am = { { 0 } }, dm = { { 0 } }, apm0, aqm0;
+	struct apm_keys *k = NULL;
+	struct apm_host *h;
+	char err[600], whole[4096], a[80], q[80], run[400];
+	size_t len;
+
+	(void)state;
+	apm_mask_set(&am, 5);
+	apm_mask_set(&dm, 4);
+	h = lendable(&ops, 2, -EDEADLK);
+	apm_host_get_apmask(h, &apm0);
+	apm_host_get_aqmask(h, &aqm0);
+	apm_mask_format(&apm0, a);
+	apm_mask_format(&aqm0, q);
+	snprintf(
+		run, sizeof(run),
+		"the masks could not be put back: run `apmatrix mask apmask %s` and `apmatrix mask aqmask %s`",
+		a, q);
+	assert_int_equal(apm_keys_read(&h, &am, &dm, true, &k, err, sizeof(err)), -EIO);
+	assert_null(k);
+	if (strncmp(err, run, strlen(run)))
+		fail_msg("the instruction is not first and whole: '%s'", err);
+	len = strlen(err);
+	if (len == sizeof(err) - 1 && strcmp(err + len - 3, "..."))
+		fail_msg("cut short without a word: '%s'", err);
+	apm_host_unref(h);
+
+	/* With room, the whole story on one line: the instruction, why, what was written. */
+	h = lendable(&ops, 2, -EDEADLK);
+	assert_int_equal(apm_keys_read(&h, &am, &dm, true, &k, whole, sizeof(whole)), -EIO);
+	assert_int_equal(strncmp(whole, run, strlen(run)), 0);
+	assert_non_null(strstr(whole, "; apmask "));
+	assert_non_null(strstr(whole, "the kernel answered EDEADLK"));
+	assert_non_null(strstr(whole, "; wrote aqmask 0x"));
+	assert_non_null(strstr(whole, "; wrote apmask 0x"));
+	assert_null(strchr(whole, '\n'));
+	assert_null(strstr(whole, "..."));
+	apm_host_unref(h);
+}
+
+/*
+ * Two writes fail, the lend's and the put-back's: each is named (the
+ * first is not overwritten by the second), the instruction first.
+ */
+static void test_keys_two_failures(void **state)
+{
+	struct apm_backend_ops ops;
+	struct apm_mask am = { { 0 } }, dm = { { 0 } };
+	struct apm_keys *k = NULL;
+	struct apm_host *h;
+	char err[4096];
+
+	(void)state;
+	apm_mask_set(&am, 5);
+	apm_mask_set(&dm, 4);
+	/* Every apmask write fails: the lend's (the first) and the put-back's. */
+	h = lendable(&ops, 0, -EIO);
+	assert_int_equal(apm_keys_read(&h, &am, &dm, true, &k, err, sizeof(err)), -EIO);
+	assert_non_null(strstr(err, "the masks could not be put back: run `apmatrix mask apmask "));
+	assert_true(strstr(err, "the masks could not be put back") == err);
+	/* The lend's write (adapter 5 to the host: 0xff...) and the put-back's (0xfb...) both. */
+	assert_non_null(strstr(err, "; apmask 0xffff"));
+	assert_non_null(strstr(err, "; apmask 0xfbff"));
+	apm_host_unref(h);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(test_round_trip), cmocka_unit_test(test_truncated),
-		cmocka_unit_test(test_corrupted),  cmocka_unit_test(test_tampered),
-		cmocka_unit_test(test_version),	   cmocka_unit_test(test_escaped),
-		cmocka_unit_test(test_check),	   cmocka_unit_test(test_pages),
+		cmocka_unit_test(test_round_trip),
+		cmocka_unit_test(test_truncated),
+		cmocka_unit_test(test_corrupted),
+		cmocka_unit_test(test_tampered),
+		cmocka_unit_test(test_version),
+		cmocka_unit_test(test_escaped),
+		cmocka_unit_test(test_check),
+		cmocka_unit_test(test_pages),
+		cmocka_unit_test(test_keys_not_put_back),
+		cmocka_unit_test(test_keys_two_failures),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
