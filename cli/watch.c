@@ -191,13 +191,14 @@ static int fact(const struct apm_adapter *ad, bool (*is)(const struct apm_adapte
 static void adapter_text(char *buf, size_t size, struct apm_host *h, unsigned int a)
 {
 	struct apm_adapter *ad;
-	const char *type;
+	char type[64];
 
 	if (apm_host_lookup_adapter(h, a, &ad)) {
 		snprintf(buf, size, "none");
 		return;
 	}
-	type = apm_adapter_get_type(ad);
+	/* The card's type is sysfs text: escaped, and cut visibly ("...") if long. */
+	esc(apm_adapter_get_type(ad), type, sizeof(type));
 	snprintf(buf, size, "%s %s config %s chkstop %s online %s", type[0] ? type : "?",
 		 apm_adapter_has_card(ad) ? "card" : "no card",
 		 tri(fact(ad, apm_adapter_is_configured)),

@@ -121,6 +121,38 @@ fi
 is "tree: no reload line (each write named what to read)" "false" \
 	"$(python3 -c "import json,sys; print(str(any(json.loads(l)['kind']=='reload' for l in open(sys.argv[1]))).lower())" "$work/fs")"
 
+# A card's type is sysfs text: never raw on the terminal.  No event re-reads
+# a card of a tree (no uevents here), but a lost one makes the next batch a
+# full load: the inotify queue (fs/notify/inotify: max_queued_events)
+# overflows while the watch is stopped, with the type changed meanwhile.
+tree2=$work/tree2
+cp -a "$FIXTURES/sysfs/host-613" "$tree2"
+"$APMATRIX" --sysfs "$tree2" watch >"$work/esc" 2>"$work/esc.err" &
+wpid=$!
+i=0
+while [ $i -lt 400 ] && ! grep -q '^--- .*watching' "$work/esc"; do sleep 0.05; i=$((i + 1)); done
+kill -STOP $wpid
+printf 'CEX5C\033[31mRED\n' >"$tree2/devices/ap/card05/type"
+python3 - "$tree2/bus/ap" "$(cat /proc/sys/fs/inotify/max_queued_events 2>/dev/null || echo 16384)" <<'PY'
+import sys
+# Two files in turn: inotify merges an event only with the same one before it.
+a, b = (open(sys.argv[1] + "/" + n, "r+") for n in ("poll_timeout", "ap_interrupts"))
+va, vb = a.read(), b.read()
+for _ in range(int(sys.argv[2]) // 2 + 100):
+    for f, v in ((a, va), (b, vb)):
+        f.seek(0)
+        f.write(v)
+        f.flush()
+PY
+kill -CONT $wpid
+i=0
+while [ $i -lt 400 ] && ! grep -q 'adapter 0x05:' "$work/esc"; do sleep 0.05; i=$((i + 1)); done
+kill $wpid
+wait $wpid
+expect_grep_file "tree: events lost, the host read again" "$work/esc" "the whole host read again"
+expect_grep_file "tree: the card's new type, escaped" "$work/esc" 'adapter 0x05: CEX5C card .* -> CEX5C\\x1b\[31mRED card'
+if grep -q "$(printf '\033')" "$work/esc"; then not_ok "tree: no raw ESC on the terminal"; show_file "$work/esc"; else ok "tree: no raw ESC on the terminal"; fi
+
 # The poll reads only what no uevent tells: the scans counter (a scan's
 # checkstops and hot plugs), and where /dev/vfio cannot be watched (here,
 # without VFIO) the groups' holders under /proc with the in-use status of
