@@ -30,6 +30,17 @@
 #define APSIM_MATCH_CONST
 #endif
 
+/*
+ * A bin_attribute's read() takes a const attribute since 6.13
+ * (include/linux/sysfs.h: struct bin_attribute, read_new during the
+ * change; __BIN_ATTR picks the member that matches the function).
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
+#define APSIM_BIN_CONST const
+#else
+#define APSIM_BIN_CONST
+#endif
+
 /* eventfd_signal() lost its count argument in 6.8. */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 8, 0)
 #define apsim_eventfd_signal(ctx) eventfd_signal(ctx)

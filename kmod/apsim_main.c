@@ -495,24 +495,51 @@ static ssize_t guest_detach_store(struct kobject *kobj, struct kobj_attribute *a
 	return rc ? rc : count;
 }
 
-/* "UUID NAME" per guest that runs on without the mdev its QEMU unplugged. */
-static ssize_t unplugged_show(struct kobject *kobj, struct kobj_attribute *attr, char *buf)
+/*
+ * "UUID NAME" per guest that runs on without the mdev its QEMU unplugged.
+ * A bin_attribute, not a kobj_attribute: a show() gets one page
+ * (fs/sysfs/file.c: sysfs_kf_seq_show), which holds about 13 lines at the
+ * longest guest names, and the rest would be lost without a word.  A
+ * bin_attribute of size 0 is read at any offset until it answers 0
+ * (fs/sysfs/file.c: sysfs_kf_bin_read), a page per read() at most
+ * (fs/kernfs/file.c: kernfs_file_read_iter): each read() lists the
+ * guests anew and copies its window of the listing, as a seq_file does, so
+ * a reader sees every line of one listing unless guests come or go
+ * between its read() calls.
+ */
+static ssize_t unplugged_read(struct file *file, struct kobject *kobj,
+			      APSIM_BIN_CONST struct bin_attribute *attr, char *buf, loff_t pos,
+			      size_t count)
 {
+	char line[APR_UUID_LEN + APR_GUEST_NAME_MAX + 3];
+	loff_t at = 0;
+	size_t n = 0;
 	unsigned int i;
-	int n = 0;
 
 	mutex_lock(&apsim.lock);
-	for (i = 0; i < apsim.m.nmdevs; i++)
-		if (apsim.m.mdev[i].unplugged)
-			n += sysfs_emit_at(buf, n, "%s %s\n", apsim.m.mdev[i].uuid,
-					   apsim.m.mdev[i].guest);
+	for (i = 0; i < apsim.m.nmdevs && n < count; i++) {
+		size_t len, skip, take;
+
+		if (!apsim.m.mdev[i].unplugged)
+			continue;
+		len = scnprintf(line, sizeof(line), "%s %s\n", apsim.m.mdev[i].uuid,
+				apsim.m.mdev[i].guest);
+		if (at + len > pos) {
+			skip = pos > at ? pos - at : 0;
+			take = min(len - skip, count - n);
+			memcpy(buf + n, line + skip, take);
+			n += take;
+		}
+		at += len;
+	}
 	mutex_unlock(&apsim.lock);
 	return n;
 }
 
+static BIN_ATTR_RO(unplugged, 0);
+
 static struct kobj_attribute ctl_host_name = __ATTR_RW(host_name);
 static struct kobj_attribute ctl_guest_detach = __ATTR_WO(guest_detach);
-static struct kobj_attribute ctl_unplugged = __ATTR_RO(unplugged);
 static struct kobj_attribute ctl_scan = __ATTR_WO(scan);
 static struct kobj_attribute ctl_fault = __ATTR_RW(fault);
 static struct kobj_attribute ctl_mkvp = __ATTR_RW(mkvp);
@@ -533,11 +560,18 @@ static struct attribute *ctl_attrs[] = {
 	&ctl_card_info.attr,
 	&ctl_host_name.attr,
 	&ctl_guest_detach.attr,
-	&ctl_unplugged.attr,
 	NULL,
 };
 
-static const struct attribute_group ctl_group = { .attrs = ctl_attrs };
+static struct bin_attribute *ctl_bin_attrs[] = {
+	&bin_attr_unplugged,
+	NULL,
+};
+
+static const struct attribute_group ctl_group = {
+	.attrs = ctl_attrs,
+	.bin_attrs = ctl_bin_attrs,
+};
 
 /* ------------------------------------------------ module parameters */
 

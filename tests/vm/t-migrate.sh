@@ -64,5 +64,55 @@ is "nothing unplugged any more" "" "$(rd $C/unplugged)"
 kill $qpid 2>/dev/null
 wait $qpid 2>/dev/null
 echo 1 >$M/$G/remove
+
+# More guests run on without their mdev than one sysfs page can list
+# (apsim names a guest pid<PID>: a line is at most 48 bytes, 85 a page):
+# kernel/apsim/unplugged lists every one of them, each once.
+N=100
+i=0
+while [ $i -lt $N ]; do
+	u=$(printf '%08x-0000-4000-8000-%012x' $i $i)
+	echo $u >$T/create || break
+	"$FAKEQEMU" -name "guest=unplugged-$i" -device "vfio-ap,sysfsdev=$S/bus/mdev/devices/$u" \
+		--ready "$W/ready-$i" --stay 2>"$W/fq-$i.err" &
+	echo $! >>"$W/qpids"
+	i=$((i + 1))
+done
+is "$N mdevs created" $N $i
+# Every guest holds its mdev, then its QEMU lets go of it and it runs on.
+wait_files() { # wait_files there|gone: every ready file, at most 60 s
+	t=0
+	while [ $t -lt 3000 ]; do
+		k=0 left=0
+		while [ $k -lt $N ]; do
+			if [ -f "$W/ready-$k" ]; then [ $1 = gone ] && left=$((left + 1)); else [ $1 = there ] && left=$((left + 1)); fi
+			k=$((k + 1))
+		done
+		[ $left -eq 0 ] && return 0
+		sleep 0.02
+		t=$((t + 1))
+	done
+	return 1
+}
+wait_files there && ok "$N guests hold their mdevs" || not_ok "$N guests hold their mdevs"
+i=0
+while [ $i -lt $N ]; do
+	printf '%08x-0000-4000-8000-%012x\n' $i $i >$C/guest_detach || break
+	i=$((i + 1))
+done
+wait_files gone && ok "$N guests let go of them" || not_ok "$N guests let go of them"
+cat $C/unplugged >"$W/unplugged"
+is "kernel/apsim/unplugged is longer than a page" yes "$([ "$(wc -c <"$W/unplugged")" -gt 4096 ] && echo yes || echo no)"
+is "every guest that runs on is listed" $N "$(wc -l <"$W/unplugged")"
+is "each once, UUID and guest" $N "$(awk 'NF == 2 && $2 ~ /^pid[0-9]+$/ { print $1 }' "$W/unplugged" | sort -u | wc -l)"
+is "the last one too" 1 "$(grep -c "^$(printf '%08x-0000-4000-8000-%012x' $((N - 1)) $((N - 1))) pid" "$W/unplugged")"
+for p in $(cat "$W/qpids"); do kill $p 2>/dev/null; done
+for p in $(cat "$W/qpids"); do wait $p 2>/dev/null; done
+i=0
+while [ $i -lt $N ]; do
+	echo 1 >$M/$(printf '%08x-0000-4000-8000-%012x' $i $i)/remove
+	i=$((i + 1))
+done
+is "nothing unplugged once the mdevs are gone" "" "$(rd $C/unplugged)"
 unload || not_ok "rmmod apsim at the end"
 done_testing
