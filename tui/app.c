@@ -72,6 +72,22 @@ void app_log(struct app *app, enum role r, const char *fmt, ...)
 	log_add(app, r, buf);
 }
 
+void app_report(void *data, const char *msg)
+{
+	struct app *app = data;
+	size_t need = apm_text_escape(msg ? msg : "", NULL, 0, 0) + 1;
+	char *safe = malloc(need), small[512];
+
+	/* Whole when there is memory, else cut visibly ("..."). */
+	if (safe)
+		apm_text_escape(msg ? msg : "", safe, need, 0);
+	else
+		apm_text_escape(msg ? msg : "", small, sizeof(small), APM_TEXT_ELLIPSIS);
+	fprintf(stderr, "%s: %s\n", app->prog, safe ? safe : small);
+	app_log(app, ROLE_ERROR, "%s", safe ? safe : small);
+	free(safe);
+}
+
 const struct log_entry *app_log_entry(const struct app *app, unsigned int i)
 {
 	if (i >= app->log_n || i >= LOG_MAX)

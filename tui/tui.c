@@ -406,14 +406,6 @@ static void usage(FILE *f, const char *prog)
 }
 
 /* Before the console is up, a file's errors go to stderr and to the log both. */
-static void report_startup(void *data, const char *msg)
-{
-	struct app *app = data;
-
-	fprintf(stderr, "%s: %s\n", app->prog, msg);
-	app_log(app, ROLE_ERROR, "%s", msg);
-}
-
 static int parse_int(const char *s, long lo, long hi, int *out)
 {
 	char *end;
@@ -516,9 +508,9 @@ int tui_main(struct apm_ctx *ctx, const char *prog, int argc, char **argv, bool 
 		app_free(app);
 		return 2;
 	}
-	config_load(app, &theme, report_startup, app);
+	config_load(app, &theme, app_report, app);
 	/* A broken theme costs its roles, not the console: errors go to stderr and the log. */
-	theme_load(&app->theme, theme, app->mono, report_startup, app);
+	theme_load(&app->theme, theme, app->mono, app_report, app);
 	app->scr.ascii = app->ascii;
 	if (app_reload(app)) {
 		fprintf(stderr, "%s: cannot read the host at %s\n", prog, apm_ctx_get_source(ctx));

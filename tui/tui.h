@@ -412,6 +412,14 @@ void app_log(struct app *app, enum role r, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 /* The i-th newest log entry (0: the last), or NULL. */
 const struct log_entry *app_log_entry(const struct app *app, unsigned int i);
+/*
+ * A report of the start (config.ini, a theme: a report_fn, data the app)
+ * on stderr after the program's name and in the log, escaped for the
+ * terminal here whatever the caller did (escaping is idempotent:
+ * apm_text_escape() keeps backslashes, so text a caller escaped already
+ * comes out the same).
+ */
+void app_report(void *data, const char *msg);
 /* Sends the library's messages to the log (nothing may print behind curses). */
 void app_log_sink(struct app *app);
 /* Re-read the host: 0 or -errno (logged). */
