@@ -74,7 +74,7 @@ static void config_err(struct config_parse *p, const char *what, const char *nam
 {
 	char safe[96], text[400];
 
-	apm_text_escape(name, safe, sizeof(safe), 0);
+	apm_text_escape(name, safe, sizeof(safe), APM_TEXT_ELLIPSIS);
 	snprintf(text, sizeof(text), "%s '%s'", what, safe);
 	config_report(p, text);
 }

@@ -84,7 +84,7 @@ static void theme_err(struct theme_parse *p, const char *fmt, const char *what)
 	char safe[96], path[512], msg[1200];
 
 	/* Theme text never reaches the terminal unfiltered, nor does its path (--theme's). */
-	apm_text_escape(what, safe, sizeof(safe), 0);
+	apm_text_escape(what, safe, sizeof(safe), APM_TEXT_ELLIPSIS);
 	apm_text_escape(p->src.name, path, sizeof(path), APM_TEXT_ELLIPSIS);
 	snprintf(msg, sizeof(msg), "%s:%d: ", path, p->src.line);
 	snprintf(msg + strlen(msg), sizeof(msg) - strlen(msg), fmt, safe);

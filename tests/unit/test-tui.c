@@ -3,10 +3,12 @@
  * test-tui.c - the console's own text paths that need no terminal: a
  * start-up report (config.ini, a theme) reaches stderr and the log
  * escaped, whoever called it, and text a caller escaped already comes out
- * the same (never escaped twice).
+ * the same (never escaped twice); a name quoted in a report of config.ini
+ * or of a theme is whole, or cut with "..." (never shown as if whole).
  */
 #include "config.h"
 
+#include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -63,10 +65,75 @@ static void test_report_escapes(void **state)
 	free(app);
 }
 
+static char last[2048];
+
+static void keep(void *data, const char *msg)
+{
+	(void)data;
+	snprintf(last, sizeof(last), "%s", msg);
+}
+
+/* A name of size - 1 'a's: longer than a report quoted before, shorter than a line may be (199). */
+static void long_name(char *name, size_t size)
+{
+	memset(name, 'a', size - 1);
+	name[size - 1] = '\0';
+}
+
+static void assert_quoted_whole_or_marked(const char *report, const char *name)
+{
+	const char *q = strchr(report, '\'');
+	const char *end = q ? strchr(q + 1, '\'') : NULL;
+	size_t len;
+
+	if (!q || !end)
+		fail_msg("no quoted name in '%s'", report);
+	len = (size_t)(end - q - 1);
+	if (len == strlen(name) && !strncmp(q + 1, name, len))
+		return;
+	if (len < 3 || strncmp(end - 3, "...", 3))
+		fail_msg("the name is cut without a mark: '%s'", report);
+}
+
+static void test_long_names(void **state)
+{
+	struct app *app = calloc(1, sizeof(*app));
+	struct theme *t = calloc(1, sizeof(*t));
+	const char *theme = NULL;
+	char name[151], text[400];
+	FILE *f;
+
+	(void)state;
+	assert_non_null(app);
+	assert_non_null(t);
+	long_name(name, sizeof(name));
+	snprintf(text, sizeof(text), "[keys]\n%s = x\n", name);
+	f = fmemopen(text, strlen(text), "r");
+	assert_non_null(f);
+	last[0] = '\0';
+	assert_int_equal(config_read(app, &theme, f, "config.ini", keep, NULL), -EINVAL);
+	fclose(f);
+	if (!strstr(last, "config.ini:2: no such action"))
+		fail_msg("%s", last);
+	assert_quoted_whole_or_marked(last, name);
+
+	snprintf(text, sizeof(text), "[roles]\n%s = red\n", name);
+	f = fmemopen(text, strlen(text), "r");
+	assert_non_null(f);
+	last[0] = '\0';
+	theme_read(t, f, "t.ini", "t", false, keep, NULL);
+	fclose(f);
+	assert_non_null(strstr(last, "t.ini:2: unknown role"));
+	assert_quoted_whole_or_marked(last, name);
+	free(t);
+	free(app);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_report_escapes),
+		cmocka_unit_test(test_long_names),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
