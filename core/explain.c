@@ -684,9 +684,9 @@ static bool offer(struct apm_change *c, int i, bool adapters, const struct apr_m
 	if (guest) {
 		apm_buf_printf(
 			&c->details,
-			"unassigning %s%s %s from mdev %s is not suggested: its running guest %s would lose %s\n",
+			"unassigning %s%s %s from mdev %s is not suggested: its running guest%s%s would lose %s\n",
 			kind, apr_mask_weight(ids) > 1 ? "s" : "", r, m->uuid,
-			m->guest[0] ? m->guest : "", b.s);
+			m->guest[0] ? " " : "", m->guest, b.s);
 	} else {
 		apm_buf_printf(&c->explanation, "%s unassign %s%s %s from mdev %s", prefix, kind,
 			       apr_mask_weight(ids) > 1 ? "s" : "", r, m->uuid);
@@ -694,8 +694,8 @@ static bool offer(struct apm_change *c, int i, bool adapters, const struct apr_m
 			apm_buf_printf(&c->explanation, " (it also loses %s%s", b.s,
 				       g.s ? "; " : ")");
 		if (g.s)
-			apm_buf_printf(&c->explanation, "%sits running guest %s gives up %s)",
-				       b.s ? "" : " (", m->guest[0] ? m->guest : "", g.s);
+			apm_buf_printf(&c->explanation, "%sits running guest%s%s gives up %s)",
+				       b.s ? "" : " (", m->guest[0] ? " " : "", m->guest, g.s);
 		apm_buf_printf(&c->explanation, "\n");
 		ok = true;
 	}

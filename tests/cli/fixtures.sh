@@ -34,4 +34,33 @@ for t in 7abc -1 99999999999999999999 ''; do
 done
 run "every-cell scenario" 0 "$APMATRIX" --sim="$TOP_SRCDIR/tests/scenarios/every-cell.ini" --read-only show --json
 if python3 -c "import json,sys; c=set(q['cell'] for q in json.load(open(sys.argv[1]))['queues']); assert c=={'host','free','unbound','assigned','plugged','filtered','absent','conflict'}, c" "$work/out"; then ok "every cell class appears"; else not_ok "every cell class appears"; fi
+# Guests whose names cannot be seen (a QEMU without -name holds the group):
+# no sentence may leave a gap where the name would go ("its running guest
+# would lose", never "guest  would").  Every suggestion and note of the
+# changes on this tree, each line after its indentation.
+cp -a "$fx/host-613" "$work/noname"
+mkdir -p "$work/noname-proc/4242/fd"
+ln -s /dev/vfio/0 "$work/noname-proc/4242/fd/7"
+printf 'qemu\0-machine\0s390-ccw-virtio\0' >"$work/noname-proc/4242/cmdline"
+nn() { APMATRIX_PROC=$work/noname-proc "$APMATRIX" --sysfs "$work/noname" --verbose "$@"; }
+: >"$work/noname.txt"
+for m in 62177883-f1bb-47f0-914d-32a22e3a8804 8f2a7c10-5d3e-4b6a-9c1f-0e7d2b4a6c58 cef03c3c-903d-4ecc-9a83-40694cb8aee4; do
+	for k in adapter domain control-domain; do
+		for id in 4 5 6 0x0a 0x47 0xab 0xff; do
+			for op in assign unassign; do
+				nn $op $m $k $id --dry-run >>"$work/noname.txt" 2>&1
+			done
+		done
+	done
+	nn mdev remove $m --dry-run >>"$work/noname.txt" 2>&1
+done
+for spec in "apmask -5" "apmask 0" "aqmask -1" "aqmask 0" "aqmask +4"; do
+	nn mask $spec --dry-run >>"$work/noname.txt" 2>&1
+done
+nn config 5 off --dry-run >>"$work/noname.txt" 2>&1
+expect_grep_file() { if grep -qF -- "$3" "$2"; then ok "$1"; else not_ok "$1: '$3' not in $2"; show_file "$2"; fi; }
+expect_grep_file "unnamed guests: a suggestion that names what the guest gives up" "$work/noname.txt" "(its running guest gives up 05.0047 05.00ff)"
+expect_grep_file "unnamed guests: a note of what it would lose" "$work/noname.txt" "its running guest would lose 05.0047"
+sed 's/^ *//' "$work/noname.txt" | grep -n '  \| )\|( ' >"$work/gaps"
+if [ -s "$work/gaps" ]; then not_ok "unnamed guests: no gap where a name would go"; show_file "$work/gaps"; else ok "unnamed guests: no gap where a name would go ($(wc -l <"$work/noname.txt") lines)"; fi
 done_testing
