@@ -491,6 +491,7 @@ static unsigned int act_guest(struct app *app, const char *arg)
 {
 	struct apm_mdev *m = app_mdev(app);
 	struct plan pl = { .kind = PLAN_SIM }, *p = &pl;
+	char guest[80] = "";
 
 	if (!m) {
 		app_log(app, ROLE_WARNING, "%s", no_mdev);
@@ -504,8 +505,11 @@ static unsigned int act_guest(struct app *app, const char *arg)
 	}
 	p->op = APM_SIM_GUEST_STOP;
 	snprintf(p->uuid, sizeof(p->uuid), "%s", apm_mdev_get_uuid(m));
-	snprintf(p->what, sizeof(p->what), "stop guest %s on mdev %s",
-		 apm_mdev_get_guest(m) ? apm_mdev_get_guest(m) : "", apm_mdev_get_label(m));
+	/* A guest whose name cannot be seen (a QEMU without -name) is "the guest". */
+	if (apm_mdev_get_guest(m))
+		apm_text_escape(apm_mdev_get_guest(m), guest, sizeof(guest), APM_TEXT_ELLIPSIS);
+	snprintf(p->what, sizeof(p->what), "stop %s%s on mdev %s",
+		 guest[0] ? "guest " : "the guest", guest, apm_mdev_get_label(m));
 	return sim_op(app, p);
 }
 

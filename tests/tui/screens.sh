@@ -255,6 +255,22 @@ is "SE state of the queue shown" 1 "$(grep -c 'SE: bound, associated 5' se.1.txt
 "$APMATRIX" --sim=se.ini tui --script se.script --size 100x30 >out 2>err
 is "no APSB: n/a" 1 "$(grep -c 'SE bind/associate: n/a' se.1.txt)"
 
+# A guest whose name cannot be seen (a QEMU without -name): the guest
+# action says what it would do without a gap where the name would go.
+cp -R "$FIXTURES/sysfs/host-613" nn-sys
+chmod -R u+w nn-sys
+mkdir -p nn-proc/4242/fd
+ln -sf /dev/vfio/1 nn-proc/4242/fd/7
+printf 'qemu\0-machine\0s390-ccw-virtio\0' >nn-proc/4242/cmdline
+cat >nn.script <<'EOS'
+:select-mdev J
+:guest
+:save-display nn.1.txt
+EOS
+APMATRIX_PROC=$work/nn-proc "$APMATRIX" --sysfs nn-sys tui --script nn.script --size 120x40 >out 2>err
+has "unnamed guest: the stop is said" nn.1.txt "stop the guest on mdev J"
+hasnt "unnamed guest: no gap for its name" nn.1.txt "guest  on"
+
 # The remaining actions, each once, with what the log says: an apmask
 # toggle (adapter 5 to vfio_ap), paging, the previous mdev, an adapter
 # hot-plugged into a running guest and back, a control domain, an assign
