@@ -44,11 +44,11 @@ void apm_host_warn(struct apm_host *host, const char *fmt, ...)
 	host->warnings_len = b.len;
 }
 
-/* Text of an attribute the kernel never writes, kept escaped (it came from the seam). */
+/* Text of an attribute the kernel never writes, kept escaped (it came from the seam), a cut marked. */
 static void odd_keep(struct apm_odd *odd, const char *text)
 {
 	odd->set = true;
-	apm_text_escape(text, odd->text, sizeof(odd->text), 0);
+	apm_text_escape(text, odd->text, sizeof(odd->text), APM_TEXT_ELLIPSIS);
 }
 
 static void warn_odd(struct apm_host *h, const char *dir, const char *attr,

@@ -63,4 +63,10 @@ expect_grep_file "unnamed guests: a suggestion that names what the guest gives u
 expect_grep_file "unnamed guests: a note of what it would lose" "$work/noname.txt" "its running guest would lose 05.0047"
 sed 's/^ *//' "$work/noname.txt" | grep -n '  \| )\|( ' >"$work/gaps"
 if [ -s "$work/gaps" ]; then not_ok "unnamed guests: no gap where a name would go"; show_file "$work/gaps"; else ok "unnamed guests: no gap where a name would go ($(wc -l <"$work/noname.txt") lines)"; fi
+# An attribute's odd text is quoted in the warning whole, or cut with "...".
+cp -a "$fx/host-613" "$work/odd"
+chmod -R u+w "$work/odd"
+echo "yes-it-is-configured-very-much-so" >"$work/odd/devices/ap/card05/config"
+run "an odd config value" 0 "$APMATRIX" --sysfs "$work/odd" --read-only show
+expect_grep "quoted, its cut marked" out "devices/ap/card05/config: 'yes-it-is-configured...' is neither 0 nor 1"
 done_testing
