@@ -889,9 +889,10 @@ static void guest_findings(const struct apm_config *cfg, const struct apm_host *
 {
 	for (unsigned int k = 0; k < cfg->nguests; k++) {
 		const struct apm_guest *g = &cfg->guests[k];
-		char name[160];
+		/* Whole: a libvirt domain name is as long as its NAME.xml allows. */
+		char *copy = apm_text_dup(g->name, 0);
+		const char *name = copy ? copy : "(its name: out of memory)";
 
-		apm_text_escape(g->name, name, sizeof(name), 0);
 		for (unsigned int i = 0; i < g->nlive; i++) {
 			const char *u = g->live_uuids[i];
 			struct apm_mdev *md = host_mdev(host, u);
@@ -921,6 +922,7 @@ static void guest_findings(const struct apm_config *cfg, const struct apm_host *
 					"guest %s (defined, not running) uses mdev %s, which is neither active nor defined: the guest cannot start until the mdev exists",
 					name, u);
 		}
+		free(copy);
 	}
 }
 

@@ -172,4 +172,10 @@ rm "$R/etc/libvirt/qemu/long.xml"
 # No configuration at all: every mdev and mask is active only.
 run "the built-in simulated host" 0 env -u APMATRIX_CONFIG_ROOT "$APMATRIX" --sim show
 expect_grep "masks" out "persistent apmask: none (the built-in simulated host keeps no configuration): active only — lost at reboot"
+# A libvirt domain name of 200 characters (NAME.xml fits a file name) is
+# quoted whole in a finding, not cut at an arbitrary length.
+long=$(printf '%0200d' 0 | tr 0 g)
+libvirt_running "$work/long" "$long" 8f2a7c10-5d3e-4b6a-9c1f-0e7d2b4a6c58 1
+run "show with a long domain name" 0 env APMATRIX_CONFIG_ROOT="$work/long" "$APMATRIX" --sim show
+expect_grep "the finding quotes it whole" out "guest $long runs and its live definition has mdev 8f2a7c10-5d3e-4b6a-9c1f-0e7d2b4a6c58, but no process holds the mdev"
 done_testing
