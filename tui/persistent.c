@@ -142,12 +142,24 @@ void persist_masks_doc(const struct app *app, struct doc *d)
 		doc_add(d, ROLE_OK, 2, "apmask, aqmask: persistent (41-ap.rules)");
 }
 
+/* "! TEXT", TEXT escaped whole: a finding may quote names of any length. */
+static void add_whole(struct doc *d, const char *prefix, const char *raw)
+{
+	size_t need = apm_text_escape(raw, NULL, 0, 0) + 1;
+	char *text = malloc(need);
+
+	if (!text) {
+		doc_add(d, ROLE_WARNING, 2, "%s(not shown: out of memory)", prefix);
+		return;
+	}
+	apm_text_escape(raw, text, need, 0);
+	doc_add(d, ROLE_WARNING, 2, "%s%s", prefix, text);
+	free(text);
+}
+
 static int add_finding(const struct apm_finding *f, void *data)
 {
-	char text[640];
-
-	apm_text_escape(f->text, text, sizeof(text), 0);
-	doc_add(data, ROLE_WARNING, 2, "! %s", text);
+	add_whole(data, "! ", f->text);
 	return 0;
 }
 
@@ -159,11 +171,10 @@ void persist_warnings(struct app *app, struct doc *d)
 		apm_config_foreach_finding(app->cfg, app->host, add_finding, d);
 	while (*errors) {
 		size_t n = strcspn(errors, "\n");
-		char *line = strndup(errors, n), text[640];
+		char *line = strndup(errors, n);
 
 		if (line) {
-			apm_text_escape(line, text, sizeof(text), 0);
-			doc_add(d, ROLE_WARNING, 2, "! not read: %s", text);
+			add_whole(d, "! not read: ", line);
 			free(line);
 		}
 		errors += n + (errors[n] == '\n');

@@ -271,6 +271,14 @@ APMATRIX_PROC=$work/nn-proc "$APMATRIX" --sysfs nn-sys tui --script nn.script --
 has "unnamed guest: the stop is said" nn.1.txt "stop the guest on mdev J"
 hasnt "unnamed guest: no gap for its name" nn.1.txt "guest  on"
 
+# ap-check's findings are listed whole (i): one that quotes a libvirt
+# domain name of 200 characters twice ends as the library wrote it.
+long=$(printf '%0200d' 0 | tr 0 g)
+libvirt_running "$work/long-root" "$long" 8f2a7c10-5d3e-4b6a-9c1f-0e7d2b4a6c58 1
+printf 'i\n:save-display long.1.txt\n' >long.script
+APMATRIX_CONFIG_ROOT=$work/long-root "$APMATRIX" --sim tui --script long.script --size 200x60 >out 2>err
+has "a long finding: its end is shown" long.1.txt "plug it in again"
+
 # The remaining actions, each once, with what the log says: an apmask
 # toggle (adapter 5 to vfio_ap), paging, the previous mdev, an adapter
 # hot-plugged into a running guest and back, a control domain, an assign
