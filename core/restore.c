@@ -367,16 +367,22 @@ static int fail(struct reader *rd, int rc, const char *fmt, ...) APM_PRINTF(3, 4
  */
 static int fail(struct reader *rd, int rc, const char *fmt, ...)
 {
-	char what[400], line[1200];
+	struct apm_buf line = { 0 };
+	char *what = NULL;
 	va_list ap;
 
+	if (!rd->err || !rd->errsize)
+		return rc;
 	va_start(ap, fmt);
-	vsnprintf(what, sizeof(what), fmt, ap);
+	if (vasprintf(&what, fmt, ap) < 0)
+		what = NULL;
 	va_end(ap);
-	if (rd->err && rd->errsize) {
-		snprintf(line, sizeof(line), "%s: %s", rd->path, what);
-		apm_text_escape(line, rd->err, rd->errsize, 0);
-	}
+	apm_buf_printf(&line, "%s: %s", rd->path, what ? what : apm_errno_name(rc));
+	/* Built whole; what does not fit err ends in "...", never shown as if whole. */
+	apm_text_escape(line.s ? line.s : apm_errno_name(rc), rd->err, rd->errsize,
+			APM_TEXT_ELLIPSIS);
+	apm_buf_free(&line);
+	free(what);
 	return rc;
 }
 

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -439,6 +440,30 @@ static void test_keys_two_failures(void **state)
 	apm_host_unref(h);
 }
 
+/* An error about a file of a long path does not fit err: it ends in "...", never cut as if whole. */
+static void test_long_path(void **state)
+{
+	char path[1024], seg[201], err[400];
+	struct apm_restore *r = NULL;
+	size_t len;
+
+	(void)state;
+	memset(seg, 'd', sizeof(seg) - 1);
+	seg[sizeof(seg) - 1] = '\0';
+	snprintf(path, sizeof(path), "%s/%s", dir, seg);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/%s/%s", dir, seg, seg);
+	assert_int_equal(mkdir(path, 0700), 0);
+	snprintf(path, sizeof(path), "%s/%s/%s/bad.json", dir, seg, seg);
+	put(path, "{", 1);
+	assert_int_equal(apm_restore_load(path, &r, err, sizeof(err)), -EINVAL);
+	assert_null(r);
+	len = strlen(err);
+	assert_int_equal(len, sizeof(err) - 1);
+	if (strcmp(err + len - 3, "..."))
+		fail_msg("cut without a mark: '%s'", err);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -452,6 +477,7 @@ int main(void)
 		cmocka_unit_test(test_pages),
 		cmocka_unit_test(test_keys_not_put_back),
 		cmocka_unit_test(test_keys_two_failures),
+		cmocka_unit_test(test_long_path),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
