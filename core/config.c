@@ -19,6 +19,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "persist.h"
@@ -84,6 +85,92 @@ static void free_names(char **v, unsigned int n)
 	free(v);
 }
 
+/* ------------------------------------------------------------ stamps */
+
+static void stamp_clear(struct apm_config *cfg)
+{
+	for (unsigned int i = 0; i < cfg->nstamps; i++)
+		free(cfg->stamps[i].path);
+	free(cfg->stamps);
+	cfg->stamps = NULL;
+	cfg->nstamps = 0;
+	cfg->stamps_ok = false;
+}
+
+static void stamp_take(struct apm_stamp *t, const char *path, bool dir)
+{
+	struct stat st;
+
+	memset(t, 0, sizeof(*t));
+	t->dir = dir;
+	/* A file is read without following a link (O_NOFOLLOW), a directory through one. */
+	if (fstatat(AT_FDCWD, path, &st, dir ? 0 : AT_SYMLINK_NOFOLLOW)) {
+		t->err = -errno;
+		return;
+	}
+	t->dev = st.st_dev;
+	t->ino = st.st_ino;
+	t->mode = st.st_mode;
+	t->size = st.st_size;
+	t->mtime = st.st_mtim;
+	t->ctime = st.st_ctim;
+}
+
+/* Stamp path before it is read: a change after the stamp changes it again. */
+static void stamp(struct apm_config *cfg, const char *path, bool dir)
+{
+	struct apm_stamp *v = realloc(cfg->stamps, (cfg->nstamps + 1) * sizeof(*v));
+	char *copy = v ? strdup(path) : NULL;
+
+	if (!copy) {
+		cfg->stamps = v ? v : cfg->stamps;
+		cfg->stamps_ok = false;
+		return;
+	}
+	cfg->stamps = v;
+	stamp_take(&v[cfg->nstamps], path, dir);
+	v[cfg->nstamps++].path = copy;
+}
+
+static bool ts_before(const struct timespec *a, const struct timespec *b)
+{
+	return a->tv_sec < b->tv_sec || (a->tv_sec == b->tv_sec && a->tv_nsec < b->tv_nsec);
+}
+
+/*
+ * Is what the last load read still what is there?  Each file and
+ * directory (its listing) is as stamped, and was last changed a second
+ * or more before that load began: a change within the same tick of the
+ * inode clock (fs/inode.c: current_time, the coarse clock) as the read
+ * could leave every field as it was, so such a file is read again (git's
+ * "racily clean" entries).  The second covers a filesystem whose server
+ * stamps times with a clock of its own.
+ */
+static bool stamps_valid(const struct apm_config *cfg)
+{
+	struct timespec settled = cfg->stamp_time;
+
+	if (!cfg->loaded || !cfg->stamps_ok)
+		return false;
+	settled.tv_sec--;
+	for (unsigned int i = 0; i < cfg->nstamps; i++) {
+		const struct apm_stamp *o = &cfg->stamps[i];
+		struct apm_stamp n;
+
+		stamp_take(&n, o->path, o->dir);
+		if (n.err != o->err)
+			return false;
+		if (n.err)
+			continue;
+		if (n.dev != o->dev || n.ino != o->ino || n.mode != o->mode || n.size != o->size ||
+		    memcmp(&n.mtime, &o->mtime, sizeof(n.mtime)) ||
+		    memcmp(&n.ctime, &o->ctime, sizeof(n.ctime)) ||
+		    !ts_before(&o->mtime, &settled) || !ts_before(&o->ctime, &settled))
+			return false;
+	}
+	return true;
+}
+
 /* ------------------------------------------------------------ object */
 
 APM_EXPORT int apm_config_new(struct apm_ctx *ctx, const char *root, struct apm_config **out)
@@ -128,6 +215,7 @@ APM_EXPORT int apm_config_set_dir(struct apm_config *cfg, enum apm_config_dir wh
 		return -ENOMEM;
 	free(cfg->dirs[which]);
 	cfg->dirs[which] = d;
+	cfg->stamps_ok = false;
 	return 0;
 }
 
@@ -180,6 +268,7 @@ APM_EXPORT struct apm_config *apm_config_unref(struct apm_config *cfg)
 	if (!cfg || --cfg->refcount > 0)
 		return NULL;
 	clear_loaded(cfg);
+	stamp_clear(cfg);
 	for (size_t i = 0; i < ARRAY_SIZE(cfg->dirs); i++)
 		free(cfg->dirs[i]);
 	free(cfg->root);
@@ -266,6 +355,7 @@ static int load_def(struct apm_config *cfg, const char *name)
 
 	if (!path)
 		return -ENOMEM;
+	stamp(cfg, path, false);
 	rc = apm_config_read_file(path, &text, &len);
 	if (rc == -ENOMEM) {
 		free(path);
@@ -316,7 +406,10 @@ static int load_defs(struct apm_config *cfg)
 {
 	char **names;
 	unsigned int n;
-	int rc = list_dir(cfg->mdevctl_dir, &names, &n);
+	int rc;
+
+	stamp(cfg, cfg->mdevctl_dir, true);
+	rc = list_dir(cfg->mdevctl_dir, &names, &n);
 
 	if (rc == -ENOENT)
 		return 0;
@@ -342,7 +435,10 @@ static int load_rule(struct apm_config *cfg)
 {
 	char *text;
 	size_t len;
-	int rc = apm_config_read_file(cfg->rule_path, &text, &len);
+	int rc;
+
+	stamp(cfg, cfg->rule_path, false);
+	rc = apm_config_read_file(cfg->rule_path, &text, &len);
 
 	if (rc == -ENOENT)
 		return 0;
@@ -396,6 +492,7 @@ static int load_domain(struct apm_config *cfg, const char *dir, const char *file
 
 	if (!path)
 		return -ENOMEM;
+	stamp(cfg, path, false);
 	rc = apm_config_read_file(path, &text, &len);
 	if (rc) {
 		if (rc != -ENOMEM)
@@ -447,7 +544,10 @@ static int load_domains(struct apm_config *cfg, const char *dir, bool run)
 {
 	char **names;
 	unsigned int n;
-	int rc = list_dir(dir, &names, &n);
+	int rc;
+
+	stamp(cfg, dir, true);
+	rc = list_dir(dir, &names, &n);
 
 	if (rc == -ENOENT)
 		return 0;
@@ -480,7 +580,13 @@ APM_EXPORT int apm_config_load(struct apm_config *cfg)
 {
 	int rc;
 
+	/* What did not change is not read again: the console loads with every snapshot. */
+	if (stamps_valid(cfg))
+		return 0;
 	clear_loaded(cfg);
+	stamp_clear(cfg);
+	cfg->stamps_ok = true;
+	clock_gettime(CLOCK_REALTIME_COARSE, &cfg->stamp_time);
 	cfg->loaded = true;
 	rc = make_paths(cfg);
 	if (!rc && cfg->mdevctl_dir)
@@ -493,6 +599,7 @@ APM_EXPORT int apm_config_load(struct apm_config *cfg)
 		rc = load_domains(cfg, cfg->libvirt_run, true);
 	if (rc) {
 		clear_loaded(cfg);
+		stamp_clear(cfg);
 		return rc;
 	}
 	/* Two names may differ only in case; mdevctl's names are lower case. */

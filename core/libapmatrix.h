@@ -1263,7 +1263,10 @@ struct apm_config *apm_config_unref(struct apm_config *cfg);
 int apm_config_set_dir(struct apm_config *cfg, enum apm_config_dir which, const char *dir);
 /*
  * (Re)reads every file.  Returns 0, or -ENOMEM; files that cannot be read
- * or parsed are listed by apm_config_get_errors() and left out.  Since: 2
+ * or parsed are listed by apm_config_get_errors() and left out.  A load
+ * after one that found every file and directory as it is now (inode,
+ * size, mode, times, each changed a second or more before that load) reads
+ * nothing again: what it read stands.  Since: 2
  */
 int apm_config_load(struct apm_config *cfg);
 /* The root, or NULL when there is none (the built-in simulated host).  Since: 2 */

@@ -13,6 +13,7 @@
 
 #include <sys/stat.h>
 #include <sys/types.h>
+#include <time.h>
 
 #include "apm-private.h"
 
@@ -107,6 +108,21 @@ struct apm_guest {
 	char (*def_uuids)[37], (*live_uuids)[37];
 };
 
+/*
+ * What a file or directory was when the configuration read it (lstat, or
+ * stat for a directory): an unchanged stamp means unchanged content.
+ */
+struct apm_stamp {
+	char *path;
+	bool dir;
+	int err; /* -errno of the stat, 0 with the fields */
+	dev_t dev;
+	ino_t ino;
+	mode_t mode;
+	off_t size;
+	struct timespec mtime, ctime;
+};
+
 struct apm_config {
 	int refcount;
 	struct apm_ctx *ctx;
@@ -114,6 +130,15 @@ struct apm_config {
 	char *dirs[3]; /* per enum apm_config_dir, NULL: from root */
 	char *mdevctl_dir, *rule_path, *libvirt_etc, *libvirt_run;
 	bool loaded;
+	/*
+	 * The files and directories the last load read, stamped before it read
+	 * them, and the time it started (CLOCK_REALTIME_COARSE, the clock
+	 * inode times come from); stamps_ok false: incomplete, read again.
+	 */
+	struct apm_stamp *stamps;
+	unsigned int nstamps;
+	bool stamps_ok;
+	struct timespec stamp_time;
 	struct apm_def **defs; /* sorted by uuid */
 	unsigned int ndefs;
 	/* Definitions that could not be read: "uuid" each, 37 bytes. */

@@ -8,7 +8,9 @@
  */
 #include "config.h"
 
+#include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -16,6 +18,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
 
 #include <cmocka.h>
@@ -29,6 +33,43 @@
 #define U2 "22222222-2222-4222-8222-222222222222"
 
 static char root[64];
+
+/*
+ * The library's open() and opendir() of the files under root, counted:
+ * these definitions take the place of libc's for the library linked into
+ * this program (libc's own fopen() does not come here).
+ */
+static unsigned int opens;
+
+static void count_open(const char *path)
+{
+	if (root[0] && !strncmp(path, root, strlen(root)))
+		opens++;
+}
+
+int open(const char *path, int flags, ...)
+{
+	mode_t mode = 0;
+
+	if (flags & (O_CREAT | O_TMPFILE)) {
+		va_list ap;
+
+		va_start(ap, flags);
+		mode = (mode_t)va_arg(ap, int);
+		va_end(ap);
+	}
+	count_open(path);
+	return (int)syscall(SYS_openat, AT_FDCWD, path, flags, mode);
+}
+
+DIR *opendir(const char *path)
+{
+	int fd;
+
+	count_open(path);
+	fd = (int)syscall(SYS_openat, AT_FDCWD, path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	return fd < 0 ? NULL : fdopendir(fd);
+}
 
 static void quiet(void *d, int p, const char *f, int l, const char *fn, const char *fmt, va_list ap)
 {
@@ -573,6 +614,59 @@ static void test_env_root(void **state)
 	apm_ctx_unref(ctx);
 }
 
+/*
+ * A load after one that read the same files reads nothing; a changed, a
+ * new or a removed file is read, and so is one changed less than a second
+ * before the last load (its stamp could not tell a second change).
+ */
+static void test_unchanged(void **state)
+{
+	const struct timespec settle = { 1, 200 * 1000 * 1000 };
+	struct apm_ctx *ctx = sim();
+	struct apm_config *cfg;
+	char errors[4096];
+
+	(void)state;
+	put("etc/udev/rules.d/41-ap.rules", "# nothing\n");
+	nanosleep(&settle, NULL);
+	opens = 0;
+	cfg = load(ctx);
+	assert_true(opens >= 6); /* the directories, two definitions, the rule, the domains */
+	snprintf(errors, sizeof(errors), "%s", apm_config_get_errors(cfg));
+	opens = 0;
+	assert_int_equal(apm_config_load(cfg), 0);
+	assert_int_equal(opens, 0);
+	assert_int_equal(apm_config_get_def_count(cfg), 2);
+	assert_false(apm_def_get_autostart(apm_config_find_def(cfg, U2)));
+	assert_string_equal(apm_config_get_errors(cfg), errors);
+
+	/* U2 rewritten in place (its directory unchanged): read again. */
+	sh("cat '%s/mdevctl/modify-addattr.json' >'%s/etc/mdevctl.d/matrix/" U2 "'", FIXTURES_SRC,
+	   root);
+	opens = 0;
+	assert_int_equal(apm_config_load(cfg), 0);
+	assert_true(opens > 0);
+	assert_true(apm_def_get_autostart(apm_config_find_def(cfg, U2)));
+	/* Changed within the second before that load: read once more, whatever the stamps say. */
+	opens = 0;
+	assert_int_equal(apm_config_load(cfg), 0);
+	assert_true(opens > 0);
+	nanosleep(&settle, NULL);
+	assert_int_equal(apm_config_load(cfg), 0);
+	opens = 0;
+	assert_int_equal(apm_config_load(cfg), 0);
+	assert_int_equal(opens, 0);
+
+	/* A file removed, the rule changed: both seen. */
+	sh("rm '%s/etc/mdevctl.d/matrix/" U1 "'", root);
+	put("etc/udev/rules.d/41-ap.rules", "# nothing, and more\n");
+	assert_int_equal(apm_config_load(cfg), 0);
+	assert_null(apm_config_find_def(cfg, U1));
+	assert_int_equal(apm_config_get_def_count(cfg), 1);
+	apm_config_unref(cfg);
+	apm_ctx_unref(ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -585,6 +679,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_both_masks, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_env_root, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unchanged, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
