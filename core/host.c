@@ -581,16 +581,39 @@ void apm_host_forget_adapter(struct apm_host *h, unsigned int a)
 	h->qrow[a] = NULL;
 }
 
-/* Is (a, q) in matrix (usage) or in the guest's, and is that guest running? */
-static unsigned int status_of(const struct apm_mdev *m, unsigned int a, unsigned int q)
+/*
+ * Of row a, the domains where m's matrix (usage) and its guest's hold
+ * (a, q): what status_show answers from, with whether that guest runs.
+ */
+static void status_row(const struct apm_mdev *m, unsigned int a, struct apr_mask *usage,
+		       struct apr_mask *guest)
 {
-	unsigned int v;
+	apr_mask_zero(usage);
+	apr_mask_zero(guest);
+	if (m && apr_mask_test(&m->m.apm, a))
+		*usage = m->m.aqm;
+	if (m && apr_mask_test(&m->m.sapm, a))
+		*guest = m->m.saqm;
+}
 
-	if (!m)
-		return 0;
-	v = (apr_mask_test(&m->m.apm, a) && apr_mask_test(&m->m.aqm, q) ? 1 : 0) |
-	    (apr_mask_test(&m->m.sapm, a) && apr_mask_test(&m->m.saqm, q) ? 2 : 0);
-	return v && m->in_use == 1 ? v | 4 : v;
+/*
+ * The domains of row a where the status of m and of o (NULL: none) can
+ * differ: in one's matrix or guest and not in the other's, or held by
+ * either while one's guest runs and the other's does not.
+ */
+static void status_differs(const struct apm_mdev *m, const struct apm_mdev *o, unsigned int a,
+			   struct apr_mask *r)
+{
+	struct apr_mask mu, mg, ou, og;
+	bool run_m = m && m->in_use == 1, run_o = o && o->in_use == 1;
+
+	status_row(m, a, &mu, &mg);
+	status_row(o, a, &ou, &og);
+	for (int k = 0; k < 4; k++) {
+		r->w[k] = (mu.w[k] ^ ou.w[k]) | (mg.w[k] ^ og.w[k]);
+		if (run_m != run_o)
+			r->w[k] |= mu.w[k] | mg.w[k] | ou.w[k] | og.w[k];
+	}
 }
 
 void apm_host_forget_mdevs(struct apm_host *h, const struct apm_host *old)
@@ -618,14 +641,21 @@ void apm_host_forget_mdevs(struct apm_host *h, const struct apm_host *old)
 				continue;
 			apr_mask_or(&rows, &m->m.apm, &m->m.sapm);
 			apr_mask_or(&cols, &m->m.aqm, &m->m.saqm);
+			/*
+			 * Row by row, as masks: a guest losing one adapter has
+			 * 256 queues to forget, not 16 x 256 to compare.
+			 */
 			for (unsigned int a = apr_mask_next(&rows, 0); a < APR_BITS;
 			     a = apr_mask_next(&rows, a + 1)) {
+				struct apr_mask diff;
+
 				if (!h->qrow[a])
 					continue;
-				for (unsigned int q = apr_mask_next(&cols, 0); q < APR_BITS;
-				     q = apr_mask_next(&cols, q + 1))
-					if (status_of(m, a, q) != status_of(o, a, q))
-						apm_host_forget_status(h, a, q);
+				status_differs(m, o, a, &diff);
+				apr_mask_and(&diff, &diff, &cols);
+				for (unsigned int q = apr_mask_next(&diff, 0); q < APR_BITS;
+				     q = apr_mask_next(&diff, q + 1))
+					apm_host_forget_status(h, a, q);
 			}
 		}
 	}
