@@ -478,6 +478,13 @@ int apm_host_derive(struct apm_host *h, const struct apr_mask *adapters);
 /* host.c: the per-mdev facts the filter reasons need (after apm_host_derive). */
 void apm_host_prepare_filter(struct apm_host *h, struct apm_mdev *m);
 /*
+ * The same, the adapters' bad domains only for rows (NULL: all): the
+ * others must be as m holds them, for the same matrix, QCI and rules
+ * over the same queue states.
+ */
+void apm_host_prepare_filter_rows(struct apm_host *h, struct apm_mdev *m,
+				  const struct apr_mask *rows);
+/*
  * 0 when a and b are the same snapshot of a host, as far as anything the
  * library shows or predicts from tells (the public view of every APQN,
  * adapter, mdev and bus attribute, and the kernel model); else 1 with the

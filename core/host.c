@@ -249,6 +249,12 @@ static void classify_filter(const struct apm_host *h, const struct apm_mdev *m, 
 /* The per-mdev facts classify_filter needs, once per snapshot rather than per APQN. */
 void apm_host_prepare_filter(struct apm_host *h, struct apm_mdev *m)
 {
+	apm_host_prepare_filter_rows(h, m, NULL);
+}
+
+void apm_host_prepare_filter_rows(struct apm_host *h, struct apm_mdev *m,
+				  const struct apr_mask *rows)
+{
 	struct apr_mdev fresh = m->m;
 	struct apr_mask filtered, doms;
 
@@ -257,6 +263,8 @@ void apm_host_prepare_filter(struct apm_host *h, struct apm_mdev *m)
 	m->fresh_saqm = fresh.saqm;
 	apr_mask_and(&doms, &m->m.aqm, &h->rules.qci_aqm);
 	for (unsigned int a = 0; a < APR_BITS; a++) {
+		if (rows && !apr_mask_test(rows, a))
+			continue;
 		m->bad_domain[a] = -1;
 		if (!apr_mask_test(&m->m.apm, a))
 			continue;

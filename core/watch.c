@@ -607,9 +607,27 @@ static int update(struct apm_watch *w, struct apm_host *h)
 	      memcmp(&before.qci_apm, &h->rules.qci_apm, sizeof(before.qci_apm)) ||
 	      memcmp(&before.qci_aqm, &h->rules.qci_aqm, sizeof(before.qci_aqm)) ||
 	      before.profile != h->rules.profile || before.any_override != h->rules.any_override;
-	for (unsigned int i = 0; !rc && i < h->nmdevs; i++)
-		if (all || filter[i] || touches(d, &h->mdevs[i]))
-			apm_host_prepare_filter(h, &h->mdevs[i]);
+	for (unsigned int i = 0; !rc && i < h->nmdevs; i++) {
+		struct apm_mdev *m = &h->mdevs[i];
+		const struct apm_mdev *o = NULL;
+
+		if (!all && !filter[i] && !touches(d, m))
+			continue;
+		for (unsigned int k = 0; !all && !d->scan && k < w->host->nmdevs && !o; k++)
+			if (!strcmp(w->host->mdevs[k].uuid, m->uuid))
+				o = &w->host->mdevs[k];
+		/*
+		 * The same matrix over the same QCI and rules: an adapter's bad
+		 * domain changes only where the model was derived again.
+		 */
+		if (o && apr_mask_equal(&o->m.apm, &m->m.apm) &&
+		    apr_mask_equal(&o->m.aqm, &m->m.aqm)) {
+			memcpy(m->bad_domain, o->bad_domain, sizeof(m->bad_domain));
+			apm_host_prepare_filter_rows(h, m, &d->rows);
+		} else {
+			apm_host_prepare_filter(h, m);
+		}
+	}
 	free(filter);
 	free(holder);
 	return rc;
