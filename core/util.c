@@ -354,7 +354,7 @@ void apm_table_unref(void *data)
 void *apm_table_own(void *p)
 {
 	void *data, *copy;
-	struct apm_table *t;
+	struct apm_table *t, *c;
 
 	memcpy(&data, p, sizeof(data));
 	if (!data)
@@ -362,9 +362,16 @@ void *apm_table_own(void *p)
 	t = table_of(data);
 	if (t->refcount == 1)
 		return data;
-	copy = apm_table_new(t->size);
-	if (!copy)
+	/*
+	 * malloc, not calloc: every byte is copied anyway, and the model's
+	 * 256 KiB table is copied at every batch that derives a row of it.
+	 */
+	c = malloc(sizeof(*c) + t->size);
+	if (!c)
 		return NULL;
+	c->refcount = 1;
+	c->size = t->size;
+	copy = c->data;
 	memcpy(copy, data, t->size);
 	t->refcount--;
 	memcpy(p, &copy, sizeof(copy));
