@@ -174,6 +174,47 @@ static enum apm_filter problem_code(const struct apm_host *h, unsigned int a, un
 	return APM_FILTER_NONE;
 }
 
+/*
+ * Reasons are built, not printed: the delta classifies every APQN of a
+ * row a batch touched, before and after, and snprintf's format parsing
+ * was a quarter of a batch.  What snprintf(s, size, ...) would write:
+ * cut to size - 1 bytes, always terminated.
+ */
+struct reason_buf {
+	char *s;
+	size_t size, len;
+};
+
+static void reason_str(struct reason_buf *b, const char *t)
+{
+	size_t n = strlen(t), room = b->size - 1 - b->len;
+
+	if (n > room)
+		n = room;
+	memcpy(b->s + b->len, t, n);
+	b->len += n;
+	b->s[b->len] = '\0';
+}
+
+/* v (below 16^digits: an ID of 0..255) as %0<digits>x. */
+static void reason_hex(struct reason_buf *b, unsigned int v, int digits)
+{
+	char t[8];
+
+	for (int i = digits - 1; i >= 0; i--, v >>= 4)
+		t[i] = "0123456789abcdef"[v & 15];
+	t[digits] = '\0';
+	reason_str(b, t);
+}
+
+/* "%02x.%04x" */
+static void reason_apqn(struct reason_buf *b, unsigned int a, unsigned int q)
+{
+	reason_hex(b, a, 2);
+	reason_str(b, ".");
+	reason_hex(b, q, 4);
+}
+
 /* The same, with its reason in one sentence. */
 static enum apm_filter own_problem(const struct apm_host *h, unsigned int a, unsigned int q,
 				   char *reason, size_t size)
@@ -199,15 +240,20 @@ static enum apm_filter own_problem(const struct apm_host *h, unsigned int a, uns
 			 "the AP bus has no queue device %02x.%04x (card type not supported?)", a,
 			 q);
 		break;
-	case APM_FILTER_QUEUE_NOT_BOUND:
-		if (drv)
-			snprintf(reason, size, "queue %02x.%04x is bound to %s, not to vfio_ap", a,
-				 q, h->drivers[drv - 1]);
-		else
-			snprintf(reason, size,
-				 "queue %02x.%04x is not bound to any driver; vfio_ap must hold it",
-				 a, q);
+	case APM_FILTER_QUEUE_NOT_BOUND: {
+		struct reason_buf b = { reason, size, 0 };
+
+		reason_str(&b, "queue ");
+		reason_apqn(&b, a, q);
+		if (drv) {
+			reason_str(&b, " is bound to ");
+			reason_str(&b, h->drivers[drv - 1]);
+			reason_str(&b, ", not to vfio_ap");
+		} else {
+			reason_str(&b, " is not bound to any driver; vfio_ap must hold it");
+		}
 		break;
+	}
 	case APM_FILTER_RESET_FAILED:
 		snprintf(reason, size,
 			 "the last reset of queue %02x.%04x did not complete normally", a, q);
@@ -221,6 +267,7 @@ static enum apm_filter own_problem(const struct apm_host *h, unsigned int a, uns
 static void classify_filter(const struct apm_host *h, const struct apm_mdev *m, unsigned int a,
 			    unsigned int q, struct apm_queue *info)
 {
+	struct reason_buf b = { info->reason, sizeof(info->reason), 0 };
 	char why[192];
 	int d;
 
@@ -230,20 +277,25 @@ static void classify_filter(const struct apm_host *h, const struct apm_mdev *m, 
 	/* Another APQN of the adapter keeps it out (vfio_ap_ops.c: vfio_ap_mdev_filter_matrix). */
 	d = m->bad_domain[a];
 	if (d >= 0) {
+		why[0] = '\0';
 		own_problem(h, a, (unsigned int)d, why, sizeof(why));
 		info->filter = APM_FILTER_ADAPTER_DROPPED;
-		snprintf(info->reason, sizeof(info->reason),
-			 "adapter 0x%02x is dropped from the guest because of APQN %02x.%04x: %s",
-			 a, a, d, why);
+		/* "adapter 0x%02x is dropped from the guest because of APQN %02x.%04x: %s" */
+		reason_str(&b, "adapter 0x");
+		reason_hex(&b, a, 2);
+		reason_str(&b, " is dropped from the guest because of APQN ");
+		reason_apqn(&b, a, (unsigned int)d);
+		reason_str(&b, ": ");
+		reason_str(&b, why);
 		return;
 	}
 	info->filter = APM_FILTER_STALE;
 	if (apr_mask_test(&m->fresh_sapm, a) && apr_mask_test(&m->fresh_saqm, q))
-		snprintf(
-			info->reason, sizeof(info->reason),
+		reason_str(
+			&b,
 			"unplugged by an earlier unassign or removal; the kernel adds it back at the next filter event (an assign, a queue bind, a configuration change)");
 	else
-		snprintf(info->reason, sizeof(info->reason), "not in the guest's matrix");
+		reason_str(&b, "not in the guest's matrix");
 }
 
 /* The per-mdev facts classify_filter needs, once per snapshot rather than per APQN. */

@@ -327,12 +327,47 @@ static void test_kinds(void **state)
 	apm_ctx_unref(ctx);
 }
 
+/* reason of (a, q) on h, "" when there is none. */
+static void reason_is(struct apm_host *h, unsigned int a, unsigned int q, const char *want)
+{
+	struct apm_queue *qu;
+
+	assert_int_equal(apm_host_lookup_queue(h, a, q, &qu), 0);
+	assert_string_equal(apm_queue_get_reason(qu), want);
+	apm_queue_unref(qu);
+}
+
+/*
+ * The filter's reasons, byte for byte (host.c builds them without
+ * snprintf): Guest1 (05-06 x 04,ab) loses adapter 0x05 when 05.0004
+ * is unbound from vfio_ap.
+ */
+static void test_filter_reasons(void **state)
+{
+	struct apm_ctx *ctx;
+	struct apm_host *h = load(&ctx);
+
+	(void)state;
+	reason_is(h, 0x05, 0x00ab, "");
+	apm_host_unref(h);
+	assert_int_equal(apm_ctx_write_attr(ctx, "bus/ap/drivers/vfio_ap/unbind", "05.0004", 7), 0);
+	assert_int_equal(apm_host_load(ctx, 0, &h), 0);
+	reason_is(
+		h, 0x05, 0x00ab,
+		"adapter 0x05 is dropped from the guest because of APQN 05.0004: queue 05.0004 is not bound to any driver; vfio_ap must hold it");
+	reason_is(h, 0x05, 0x0004,
+		  "queue 05.0004 is not bound to any driver; vfio_ap must hold it");
+	apm_host_unref(h);
+	apm_ctx_unref(ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_adapter_lookup), cmocka_unit_test(test_adapter_refs),
 		cmocka_unit_test(test_queue_walk),     cmocka_unit_test(test_queue_refs),
 		cmocka_unit_test(test_queue_absent),   cmocka_unit_test(test_kinds),
+		cmocka_unit_test(test_filter_reasons),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
