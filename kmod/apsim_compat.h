@@ -32,13 +32,33 @@
 
 /*
  * A bin_attribute's read() takes a const attribute since 6.13
- * (include/linux/sysfs.h: struct bin_attribute, read_new during the
- * change; __BIN_ATTR picks the member that matches the function).
+ * (include/linux/sysfs.h: struct bin_attribute).  In 6.13 to 6.15 the
+ * const one is the member read_new, and __BIN_ATTR() picks read or
+ * read_new by the function's type with _Generic; from 6.16 read itself
+ * takes a const attribute (commit 97d06802d10a "sysfs: constify
+ * bin_attribute argument of bin_attribute::read/write()") and __BIN_ATTR()
+ * sets .read, and read_new goes later (commit 1d6249c1ce82).  BIN_ATTR_RO()
+ * is right in all of them.
  */
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 13, 0)
 #define APSIM_BIN_CONST const
 #else
 #define APSIM_BIN_CONST
+#endif
+
+/*
+ * attribute_group.bin_attrs points to const bin_attributes since 6.16
+ * (include/linux/sysfs.h: struct attribute_group, commit 9bec944506fa
+ * "sysfs: constify attribute_group::bin_attrs"); in 6.13 to 6.15 it is
+ * still struct bin_attribute ** in a union with the const bin_attrs_new
+ * (removed later, commit 44d454fcffa8).  C does not convert T ** to
+ * const T *const * (-Werror=incompatible-pointer-types): the array's type
+ * follows the member's.
+ */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 16, 0)
+#define APSIM_BIN_ATTRS_CONST const
+#else
+#define APSIM_BIN_ATTRS_CONST
 #endif
 
 /* eventfd_signal() lost its count argument in 6.8. */

@@ -563,7 +563,7 @@ static struct attribute *ctl_attrs[] = {
 	NULL,
 };
 
-static struct bin_attribute *ctl_bin_attrs[] = {
+static APSIM_BIN_ATTRS_CONST struct bin_attribute *APSIM_BIN_ATTRS_CONST ctl_bin_attrs[] = {
 	&bin_attr_unplugged,
 	NULL,
 };
