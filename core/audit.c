@@ -285,15 +285,17 @@ static void tty_name(char *out, size_t size)
 static void ssh_client(char *out, size_t size)
 {
 	const char *v = secure_getenv("SSH_CONNECTION");
-	char word[64];
+	char *word;
 
 	out[0] = '\0';
 	if (!v || !*v)
 		v = secure_getenv("SSH_CLIENT");
 	if (!v || !*v)
 		return;
-	snprintf(word, sizeof(word), "%.*s", (int)strcspn(v, " "), v);
-	apm_text_escape(word, out, size, 0);
+	/* The whole word escaped, so that a cut to out's size is marked. */
+	word = strndup(v, strcspn(v, " "));
+	apm_text_escape(word ? word : "(out of memory)", out, size, APM_TEXT_ELLIPSIS);
+	free(word);
 }
 
 void apm_who_get(struct apm_who *w)
@@ -306,8 +308,9 @@ void apm_who_get(struct apm_who *w)
 	w->pid = (int)getpid();
 	user_name(w->uid, w->user, sizeof(w->user));
 	login_name(w->login, sizeof(w->login));
+	/* Environment text of any length: what does not fit ends in "...". */
 	if (sudo && *sudo)
-		apm_text_escape(sudo, w->sudo, sizeof(w->sudo), 0);
+		apm_text_escape(sudo, w->sudo, sizeof(w->sudo), APM_TEXT_ELLIPSIS);
 	tty_name(w->tty, sizeof(w->tty));
 	ssh_client(w->ssh, sizeof(w->ssh));
 }

@@ -79,6 +79,18 @@ unset SUDO_USER SSH_CONNECTION
 has_log "sudo's user, escaped" "sudo_user=al\\x1bice\\x0ax"
 has_log "the SSH client" "ssh=192.0.2.7 "
 is "still one line" 1 "$(lines)"
+# A name or address longer than the record's 64-byte fields is cut where
+# it shows: it ends in "...", never looks whole (sudo's user can be any
+# environment text, and so can SSH's).
+b60=$(printf '%060d' 0 | tr 0 b)
+c60=$(printf '%060d' 0 | tr 0 c)
+SUDO_USER=${b60}bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb
+SSH_CONNECTION="${c60}cccccccccccccccccccccccccccccccccccccccc 50022 192.0.2.1 22"
+export SUDO_USER SSH_CONNECTION
+logged "a long sudo user and SSH client" 0 config 5 off
+unset SUDO_USER SSH_CONNECTION
+has_log "sudo's user, its cut marked" "sudo_user=${b60}... tty="
+has_log "the SSH client, its cut marked" "ssh=${c60}..."
 
 # No syslog daemon (a container, a test VM): the change is made, nothing is said.
 run "syslog missing" 0 env APMATRIX_SYSLOG="$work/no-such.sock" "$APMATRIX" --sim="$sim" config 5 off
