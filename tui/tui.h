@@ -303,6 +303,11 @@ int pending_run_migration(struct app *app, struct apm_migration *m, const char *
 /* ----------------------------------------------------------- wizard.c */
 
 struct wizard;
+/*
+ * A row of a wizard's check: label in the verdicts' column, then the first
+ * len bytes of raw escaped for the terminal, whole.
+ */
+void wizard_check_row(struct doc *d, enum role r, const char *label, const char *raw, size_t len);
 /* The unplug wizard of the selected mdev (arg: the restore file, else a prompt for it). */
 unsigned int wizard_unplug(struct app *app, const char *arg);
 /* The replug wizard (arg: the restore file, else a prompt for it): the check first. */

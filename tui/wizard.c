@@ -413,20 +413,41 @@ static bool virsh_on_path(void)
 	return false;
 }
 
+/*
+ * A row of the check: label in the verdicts' column, then the first len
+ * bytes of raw escaped whole.  The library's texts have no fixed length
+ * (a mask write's refusal quotes the kernel's explanation, a check error
+ * the restore file's path), and escaping lengthens them: a fixed buffer
+ * would cut them without a word.
+ */
+void wizard_check_row(struct doc *d, enum role r, const char *label, const char *raw, size_t len)
+{
+	char *copy = strndup(raw, len), *text = NULL;
+	size_t need;
+
+	if (copy) {
+		need = apm_text_escape(copy, NULL, 0, 0) + 1;
+		text = malloc(need);
+		if (text)
+			apm_text_escape(copy, text, need, 0);
+	}
+	doc_add(d, r, 11, "  %-8s %s", label, text ? text : "(not shown: out of memory)");
+	free(text);
+	free(copy);
+}
+
 static int on_verdict(const struct apm_replug_verdict *v, enum apm_migration_verdict vd, void *data)
 {
 	struct wizard *w = data;
 	enum role r = vd == APM_MIGRATION_REFUSED	 ? ROLE_ERROR
 		      : vd == APM_MIGRATION_KEYS_UNKNOWN ? ROLE_WARNING
 							 : ROLE_OK;
-	char text[800];
 
-	apm_text_escape(v->text, text, sizeof(text), 0);
-	doc_add(&w->check, r, 11, "  %-8s %s",
-		vd == APM_MIGRATION_REFUSED	   ? "refused"
-		: vd == APM_MIGRATION_KEYS_UNKNOWN ? "unknown"
-						   : "ok",
-		text);
+	wizard_check_row(&w->check, r,
+			 vd == APM_MIGRATION_REFUSED	    ? "refused"
+			 : vd == APM_MIGRATION_KEYS_UNKNOWN ? "unknown"
+							    : "ok",
+			 v->text, strlen(v->text));
 	return 0;
 }
 
@@ -439,27 +460,25 @@ static int on_verdict(const struct apm_replug_verdict *v, enum apm_migration_ver
 static void on_check_event(const struct apm_migration_event *ev, void *data)
 {
 	struct wizard *w = data;
-	char line[2400];
 
 	if (ev->kind == APM_MIGRATION_EVENT_KEYS) {
 		/* Several lines: one row each, in the verdicts' column. */
 		for (const char *t = ev->text; *t;) {
 			size_t n = strcspn(t, "\n");
 
-			apm_text_escape(t, line, n + 1 < sizeof(line) ? n + 1 : sizeof(line), 0);
 			if (n)
-				doc_add(&w->check, ROLE_DIM, 11, "  %-8s %s", "masks", line);
+				wizard_check_row(&w->check, ROLE_DIM, "masks", t, n);
 			t += n + (t[n] == '\n');
 		}
 		return;
 	}
 	if (ev->kind == APM_MIGRATION_EVENT_STEP)
 		return;
-	apm_text_escape(ev->text, line, sizeof(line), 0);
 	if (ev->kind == APM_MIGRATION_EVENT_ERROR)
 		w->check_error = true;
-	doc_add(&w->check, ev->kind == APM_MIGRATION_EVENT_ERROR ? ROLE_ERROR : ROLE_DIM, 11,
-		"  %-8s %s", ev->kind == APM_MIGRATION_EVENT_ERROR ? "error" : "", line);
+	wizard_check_row(&w->check, ev->kind == APM_MIGRATION_EVENT_ERROR ? ROLE_ERROR : ROLE_DIM,
+			 ev->kind == APM_MIGRATION_EVENT_ERROR ? "error" : "", ev->text,
+			 strlen(ev->text));
 }
 
 /* The wizard of kind for uuid (unplug) or the file's mdev, opened over the panels. */

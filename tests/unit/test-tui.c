@@ -129,11 +129,43 @@ static void test_long_names(void **state)
 	free(app);
 }
 
+/*
+ * A wizard's check row holds the library's text whole, however long: a
+ * check error of 5000 bytes (a long restore path, a mask write's refusal
+ * with the kernel's explanation) was cut at 2400 bytes and a verdict at
+ * 800, without a mark; a line of the masks' text with a control
+ * character in it was cut where escaping lengthened it.
+ */
+static void test_check_rows_whole(void **state)
+{
+	struct doc d = { 0 };
+	static char raw[5000], want[5100];
+	size_t at;
+
+	(void)state;
+	memset(raw, 'k', sizeof(raw) - 1);
+	raw[10] = '\033';
+	wizard_check_row(&d, ROLE_ERROR, "error", raw, strlen(raw));
+	at = (size_t)snprintf(want, sizeof(want), "  %-8s %.10s\\x1b", "error", raw);
+	memset(want + at, 'k', sizeof(raw) - 1 - 11);
+	want[at + sizeof(raw) - 1 - 11] = '\0';
+	assert_int_equal(d.n, 1);
+	assert_int_equal(strlen(d.p[0].text), strlen(want));
+	assert_string_equal(d.p[0].text, want);
+
+	/* A line of several: only its own bytes, escaped whole. */
+	wizard_check_row(&d, ROLE_DIM, "masks", "apmask 0x\033[2J: EBUSY\nwrote aqmask", 20);
+	assert_int_equal(d.n, 2);
+	assert_string_equal(d.p[1].text, "  masks    apmask 0x\\x1b[2J: EBUSY");
+	doc_free(&d);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_report_escapes),
 		cmocka_unit_test(test_long_names),
+		cmocka_unit_test(test_check_rows_whole),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
