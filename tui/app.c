@@ -84,7 +84,8 @@ void app_report(void *data, const char *msg)
 	else
 		apm_text_escape(msg ? msg : "", small, sizeof(small), APM_TEXT_ELLIPSIS);
 	fprintf(stderr, "%s: %s\n", app->prog, safe ? safe : small);
-	app_log(app, ROLE_ERROR, "%s", safe ? safe : small);
+	/* Not through app_log(): its 4096 bytes would cut the whole text again. */
+	log_add(app, ROLE_ERROR, safe ? safe : small);
 	free(safe);
 }
 

@@ -60,6 +60,15 @@ static void test_report_escapes(void **state)
 	stderr_of(app_report, app, "cfg.ini:3: unknown setting 'a\\x1bb'", err, sizeof(err));
 	assert_string_equal(err, "apmatrix: cfg.ini:3: unknown setting 'a\\x1bb'\n");
 	assert_string_equal(app_log_entry(app, 0)->text, "cfg.ini:3: unknown setting 'a\\x1bb'");
+	/* Whole in the log too, however long (app_log() formats into 4096 bytes). */
+	{
+		static char big[6000], out[7000];
+
+		memset(big, 'r', sizeof(big) - 1);
+		stderr_of(app_report, app, big, out, sizeof(out));
+		assert_int_equal(strlen(out), strlen("apmatrix: \n") + sizeof(big) - 1);
+		assert_int_equal(strlen(app_log_entry(app, 0)->text), sizeof(big) - 1);
+	}
 	for (unsigned int i = 0; i < LOG_MAX; i++)
 		free(app->log_ring[i].text);
 	free(app);
