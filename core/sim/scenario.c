@@ -460,6 +460,15 @@ static int handler(void *user, const char *section, const char *key, const char 
 	}
 	if (!key)
 		return 1;
+	/*
+	 * inih splits a line at its first '=' or ':', so ": x" or "= x" has
+	 * an empty name.  In [faults] the value's first word became the PATH
+	 * and could not be written back as a key; nowhere is it meant.
+	 */
+	if (!*key) {
+		perr(p, "a line in [%s] has no key before its '=' or ':'", section);
+		return 1;
+	}
 	if (strlen(key) >= sizeof(p->last_key)) {
 		perr(p, "unknown key '%.40s...' in [%s]", key, section);
 		return 1;

@@ -162,6 +162,14 @@ static void test_refused_values(void **state)
 		"[host]\nsclp = 2\n",
 		"[host]\nbindings_armed = \n",
 		"[host]\npoll_thread = sometimes\n",
+		/*
+		 * No key before inih's ':' delimiter: the value's first word
+		 * became the fault's PATH, written back as "PATH= = EIO 1",
+		 * which reads as another key (fuzz-state).
+		 */
+		"[faults]\n:bus/ap/apmask= 5\n",
+		"[faults]\n= bus/ap/apmask EBUSY 1\n",
+		"[lpar]\n: 0x05\n",
 	};
 
 	(void)state;
