@@ -336,6 +336,62 @@ static void test_storm_lost(void **state)
 	storm(64, true); /* 8192 events */
 }
 
+/* Each event as slow as a few syscalls under a busy kernel: 1 ms. */
+static void slow_event(void *data, const struct apm_event *ev)
+{
+	unsigned int *n = data;
+
+	(void)ev;
+	(*n)++;
+	usleep(1000);
+}
+
+/*
+ * One call reads for about its budget (8 ms), however slow each event:
+ * the clock is looked at every few events.  Every 64 let a call read 64
+ * events whatever they cost (73 to 405 ms in the VM through a storm).
+ */
+static void test_budget_slow_events(void **state)
+{
+	struct apm_ctx *ctx;
+	struct apm_host *h, *got, *fresh;
+	struct apm_delta *d;
+	struct apm_watch *w;
+	char *f = big_scenario(32), why[512];
+	unsigned int n = 0, calls = 0, first = 0;
+
+	(void)state;
+	assert_int_equal(apm_ctx_new_sim(f, &ctx), 0);
+	apm_ctx_set_log_fn(ctx, quiet, NULL);
+	assert_int_equal(apm_host_load(ctx, 0, &h), 0);
+	assert_int_equal(apm_watch_new(h, &w), 0);
+	apm_watch_set_intervals(w, 0, 0);
+	apm_watch_set_event_fn(w, slow_event, &n);
+	assert_int_equal(apm_ctx_write_attr(ctx, "bus/ap/apmask", "0x", 2), 0);
+	assert_true(apm_watch_process(w, &got, &d) >= 0);
+	first = n;
+	print_message("the first call read %u events\n", first);
+	assert_true(first >= 8);
+	assert_true(first < 64);
+	/* The rest in later calls, and the snapshot is the host's. */
+	apm_watch_set_event_fn(w, NULL, NULL);
+	do {
+		apm_host_unref(got);
+		apm_delta_unref(d);
+		assert_true(apm_watch_process(w, &got, &d) >= 0);
+		calls++;
+	} while (got || apm_watch_get_timeout(w) == 0);
+	assert_int_equal(apm_host_load(ctx, 0, &fresh), 0);
+	if (apm_host_compare(apm_watch_get_host(w), fresh, why, sizeof(why)))
+		fail_msg("after the storm: %s", why);
+	apm_host_unref(fresh);
+	apm_host_unref(h);
+	apm_watch_unref(w);
+	apm_ctx_unref(ctx);
+	unlink(f);
+	free(f);
+}
+
 static double mono_ms(void)
 {
 	struct timespec ts;
@@ -819,6 +875,7 @@ int main(void)
 		cmocka_unit_test(test_other_process),
 		cmocka_unit_test(test_fs_writes),
 		cmocka_unit_test(test_batches),
+		cmocka_unit_test(test_budget_slow_events),
 		cmocka_unit_test(test_state_without_status),
 		cmocka_unit_test(test_rebound_facts),
 	};
