@@ -161,6 +161,8 @@ void app_draw(struct app *app)
 	struct area grid_a, panel_a, log_a, body_a;
 
 	screen_clear(s);
+	app->frame_read = 0;
+	app->frame_partial = false;
 	if (w < MIN_W || h < MIN_H) {
 		struct area all = { 0, 0, w, h };
 

@@ -171,7 +171,9 @@ static void print_clock(const char *file, int lineno)
  * interval passes: the host is read), `:reads` (prints how often the host
  * was read), `:idle MS` (the terminal loop's work for MS ms: batches every
  * 50 ms, polls), `:wait-change MS` (the same until the first batch) and
- * `:clock` (prints the process's CPU time and the wall clock).  A script
+ * `:clock` (prints the process's CPU time and the wall clock), and
+ * `:frame-cells N` (each frame reads at most N cells' down marks, as the
+ * terminal's frames do for a few milliseconds; 0: all).  A script
  * that saves no screen tests nothing: an error.
  */
 static int run_script(struct app *app, const char *file)
@@ -237,6 +239,9 @@ static int run_script(struct app *app, const char *file)
 				fflush(stdout);
 			} else if (!strcmp(line + 1, "clock")) {
 				print_clock(file, lineno);
+			} else if (!strcmp(line + 1, "frame-cells") && arg) {
+				/* The terminal's time budget of down-mark reads per frame, as a count. */
+				app->frame_cells = (unsigned int)atoi(arg);
 			} else if ((a = action_by_name(line + 1))) {
 				r = action_run(app, a, arg);
 			} else {
@@ -305,6 +310,15 @@ static void repaint(struct app *app, bool resized)
 	clearok(curscr, TRUE);
 }
 
+/*
+ * A frame's reads of down marks, at most (view-grid.c: down_of): through
+ * an `apmask 0x` storm on a slow kernel a frame after a new snapshot read
+ * the facts of every cell on screen, 1.1 to 2.1 s in the VM, while a key
+ * waited.  The rest comes in the frames that follow, each after a look at
+ * the input.
+ */
+#define FRAME_READ_MS 25
+
 static int run_terminal(struct app *app)
 {
 	struct pollfd pfd[4];
@@ -333,6 +347,7 @@ static int run_terminal(struct app *app)
 			repaint(app, false);
 		/* While the host's events keep coming, a frame per batch and per key, not per wakeup. */
 		if (again || app->redraw) {
+			app->frame_deadline = app_now_ms() + FRAME_READ_MS;
 			app_draw(app);
 			screen_flush_curses(&app->scr, &app->shown, &app->theme);
 			refresh();
@@ -346,7 +361,12 @@ static int run_terminal(struct app *app)
 			pfd[nfd++] = (struct pollfd){ .fd = app->child_pipe, .events = POLLIN };
 		/* The engine's deadlines (a batch, the poll): keys pressed meanwhile do not postpone them. */
 		wait = app->watch ? apm_watch_get_timeout(app->watch) : -1;
+		/* A partial frame: the rest of it as soon as the input has been looked at. */
+		if (app->frame_partial)
+			wait = 0;
 		rc = poll(pfd, (nfds_t)nfd, wait);
+		if (app->frame_partial)
+			app->redraw = true;
 		if (rc < 0 && errno != EINTR)
 			break;
 		if (rc == 0) {

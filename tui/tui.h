@@ -404,9 +404,21 @@ struct app {
 	unsigned int events_seen, events_logged;
 	unsigned long long lost_told; /* the engine's lost events already logged */
 	bool redraw;		      /* something to draw since the last frame */
-	/* queue_down's answers for qdown_host: 0 not read yet, else 1 + its word's index. */
+	/*
+	 * queue_down's answers for qdown_host: 0 not read yet, else 1 + its
+	 * word's index; then (256 x 256 more) what each cell showed last.
+	 */
 	unsigned char *qdown;
 	const struct apm_host *qdown_host;
+	/*
+	 * A frame's budget of down-mark reads (view-grid.c): until
+	 * frame_deadline (app_now_ms, 0: none), at most frame_cells (0: no
+	 * limit); frame_read counts them, frame_partial says a cell kept an
+	 * older mark and another frame is due.
+	 */
+	long long frame_deadline;
+	unsigned int frame_cells, frame_read;
+	bool frame_partial;
 	/* Key bindings from config.ini: replace an action's first key. */
 	int key_override[64];
 	char key_override_name[64][16];

@@ -131,12 +131,31 @@ static unsigned char down_word(const struct apm_adapter *ad, struct apm_queue *q
 }
 
 /*
+ * A frame's reads of down marks are bounded (app->frame_deadline,
+ * app->frame_cells): each cell not read yet for this snapshot costs the
+ * queue's config, chkstop and online files, and after a storm of
+ * events that is every cell on screen, seconds of reads under a slow
+ * kernel before the frame and the key it answers are out.  The first
+ * read of a frame is always made, so a run of frames completes.
+ */
+static bool over_budget(struct app *app)
+{
+	if (!app->frame_read)
+		return false;
+	if (app->frame_cells && app->frame_read >= app->frame_cells)
+		return true;
+	return app->frame_deadline && app_now_ms() >= app->frame_deadline;
+}
+
+/*
  * The word for queue qu of adapter ad (NULL: not in the LPAR), handles on
  * app->host the caller has at hand: kept per snapshot, so a frame that
- * follows no new snapshot reads no queue's facts.
+ * follows no new snapshot reads no queue's facts.  budgeted (the grid):
+ * past the frame's budget a cell not read yet keeps the word it showed
+ * last, and the frame is partial (app->frame_partial: another follows).
  */
 static const char *down_of(struct app *app, unsigned int a, unsigned int q,
-			   const struct apm_adapter *ad, struct apm_queue *qu)
+			   const struct apm_adapter *ad, struct apm_queue *qu, bool budgeted)
 {
 	static const char *const words[] = { NULL, "deconfigured", "checkstopped",
 					     "offline (zcrypt)" };
@@ -144,15 +163,24 @@ static const char *down_of(struct app *app, unsigned int a, unsigned int q,
 
 	if (a > 255 || q > 255)
 		return NULL;
-	if (!app->qdown && !(app->qdown = calloc(256 * 256, 1)))
+	if (!app->qdown && !(app->qdown = calloc(2 * 256 * 256, 1)))
 		return NULL;
 	if (app->qdown_host != app->host) {
 		memset(app->qdown, 0, 256 * 256);
 		app->qdown_host = app->host;
 	}
 	v = &app->qdown[a * 256 + q];
-	if (!*v)
+	if (!*v) {
+		if (budgeted && over_budget(app)) {
+			app->frame_partial = true;
+			v += 256 * 256; /* what the cell showed */
+			return *v ? words[*v - 1] : NULL;
+		}
+		app->frame_read++;
 		*v = ad && qu && apm_queue_exists(qu) ? down_word(ad, qu) : 1;
+	}
+	/* The second half: the word each cell showed last, whatever the snapshot. */
+	v[256 * 256] = *v;
 	return words[*v - 1];
 }
 
@@ -166,12 +194,12 @@ const char *queue_down(struct app *app, unsigned int a, unsigned int q)
 		return NULL;
 	/* Kept: no handles needed. */
 	if (app->qdown && app->qdown_host == app->host && app->qdown[a * 256 + q])
-		return down_of(app, a, q, NULL, NULL);
+		return down_of(app, a, q, NULL, NULL, false);
 	if (apm_host_lookup_adapter(app->host, a, &ad))
 		ad = NULL;
 	if (ad && apm_host_lookup_queue(app->host, a, q, &qu))
 		qu = NULL;
-	w = down_of(app, a, q, ad, qu);
+	w = down_of(app, a, q, ad, qu, false);
 	apm_queue_unref(qu);
 	apm_adapter_unref(ad);
 	return w;
@@ -282,7 +310,7 @@ static void grid_draw(struct app *app, struct view *v, const struct area *a)
 			/* The blank after a cell keeps its role: one attribute run, fewer bytes. */
 			snprintf(g, sizeof(g), "%s ", look.glyph);
 			/* The queue itself off while its card is not: '_' after the cell. */
-			if (exists && down_of(app, ad, q, info, qi))
+			if (exists && down_of(app, ad, q, info, qi, true))
 				g[cw - 1] = '_';
 			apm_queue_unref(qi);
 			if (ad == app->cur_a && q == app->cur_q) {

@@ -1141,4 +1141,38 @@ if command -v groff >/dev/null; then
 fi
 is "unknown script action named with file:line" 1 \
 	"$(printf ':no-such\n' >bad.script; "$APMATRIX" --sim=host.ini tui --script bad.script --size 100x30 2>&1 | grep -c "bad.script:1: unknown action 'no-such'")"
+# A frame's down-mark reads are bounded (a key must not wait for every cell
+# on screen to be read after a storm): with one read per frame
+# (:frame-cells 1, the terminal's 25 ms as a count), the frames after a
+# queue went offline show its old mark, a key is answered by the next
+# frame all the same, and the frames that follow complete the grid.
+rm -f host.ini frames.*.txt
+"$APMATRIX" --sim=host.ini show >/dev/null
+cat >frames.script <<'EOS'
+:frame-cells 1
+:shell sed -i 's/^; end of the apmatrix state$/[queue 05.0001]\nonline = 0\n&/' host.ini
+:save-display frames.1.txt
+?
+:save-display frames.2.txt
+?
+:save-display frames.3.txt
+:save-display frames.3.txt
+:save-display frames.3.txt
+:save-display frames.3.txt
+:save-display frames.3.txt
+:save-display frames.3.txt
+:save-display frames.3.txt
+:save-display frames.3.txt
+:frame-cells 0
+:save-display frames.4.txt
+EOS
+"$APMATRIX" --sim=host.ini tui --script frames.script --size 100x30 >out 2>err
+is "frames: the script ran" 0 "$?"
+hasnt "frames: a partial frame keeps the cell's old mark" frames.1.txt "05 CEX5C cca        h_"
+has "frames: the one after it has the key's answer" frames.2.txt "apmatrix help"
+has "frames: the frames that follow complete the grid" frames.3.txt "05 CEX5C cca        h_"
+sed '/^\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80/,$d' frames.3.txt >frames.3.body
+sed '/^\xe2\x94\x80\xe2\x94\x80\xe2\x94\x80/,$d' frames.4.txt >frames.4.body
+cmp -s frames.3.body frames.4.body && ok "frames: and equal a frame without a budget" ||
+	{ not_ok "frames: the completed grid differs from a frame without a budget"; diff frames.3.body frames.4.body | head; }
 done_testing
