@@ -609,13 +609,11 @@ static int update(struct apm_watch *w, struct apm_host *h)
 	      before.profile != h->rules.profile || before.any_override != h->rules.any_override;
 	for (unsigned int i = 0; !rc && i < h->nmdevs; i++) {
 		struct apm_mdev *m = &h->mdevs[i];
-		const struct apm_mdev *o = NULL;
+		const struct apm_mdev *o;
 
 		if (!all && !filter[i] && !touches(d, m))
 			continue;
-		for (unsigned int k = 0; !all && !d->scan && k < w->host->nmdevs && !o; k++)
-			if (!strcmp(w->host->mdevs[k].uuid, m->uuid))
-				o = &w->host->mdevs[k];
+		o = all || d->scan ? NULL : apm_host_find_mdev(w->host, m->uuid);
 		/*
 		 * The same matrix over the same QCI and rules: an adapter's bad
 		 * domain changes only where the model was derived again.
