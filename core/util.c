@@ -322,15 +322,23 @@ static struct apm_table *table_of(void *data)
 	return (struct apm_table *)(void *)((char *)data - offsetof(struct apm_table, data));
 }
 
-void *apm_table_new(size_t size)
+/* A table of size bytes, one reference; zeroed, or left for the caller to fill. */
+static struct apm_table *table_alloc(size_t size, bool zero)
 {
-	struct apm_table *t = calloc(1, sizeof(*t) + size);
+	struct apm_table *t = zero ? calloc(1, sizeof(*t) + size) : malloc(sizeof(*t) + size);
 
 	if (!t)
 		return NULL;
 	t->refcount = 1;
 	t->size = size;
-	return t->data;
+	return t;
+}
+
+void *apm_table_new(size_t size)
+{
+	struct apm_table *t = table_alloc(size, true);
+
+	return t ? t->data : NULL;
 }
 
 void *apm_table_ref(void *data)
@@ -366,11 +374,9 @@ void *apm_table_own(void *p)
 	 * malloc, not calloc: every byte is copied anyway, and the model's
 	 * 256 KiB table is copied at every batch that derives a row of it.
 	 */
-	c = malloc(sizeof(*c) + t->size);
+	c = table_alloc(t->size, false);
 	if (!c)
 		return NULL;
-	c->refcount = 1;
-	c->size = t->size;
 	copy = c->data;
 	memcpy(copy, data, t->size);
 	t->refcount--;
