@@ -265,21 +265,40 @@ static char *big_scenario(unsigned int n)
 	return f;
 }
 
+/* The simulated host of scenario (NULL: built in), loaded and watched. */
+static void open_watch(const char *scenario, struct apm_ctx **ctx, struct apm_host **h,
+		       struct apm_watch **w)
+{
+	assert_int_equal(apm_ctx_new_sim(scenario, ctx), 0);
+	apm_ctx_set_log_fn(*ctx, quiet, NULL);
+	assert_int_equal(apm_host_load(*ctx, 0, h), 0);
+	assert_int_equal(apm_watch_new(*h, w), 0);
+}
+
+/* The watch's model equals a fresh load of the host ("after WHEN: why" if not). */
+static void assert_fresh(struct apm_ctx *ctx, struct apm_watch *w, const char *when)
+{
+	struct apm_host *fresh;
+	char why[512];
+
+	assert_int_equal(apm_host_load(ctx, 0, &fresh), 0);
+	if (apm_host_compare(apm_watch_get_host(w), fresh, why, sizeof(why)))
+		fail_msg("after %s: %s", when, why);
+	apm_host_unref(fresh);
+}
+
 /* The storm of `apmask 0x`: every queue unbound and bound again, then the mask event. */
 static void storm(unsigned int n, bool overflow)
 {
 	struct apm_ctx *ctx;
-	struct apm_host *h, *got, *fresh;
+	struct apm_host *h, *got;
 	struct apm_delta *d;
 	struct apm_watch *w;
 	struct apm_watch_stats st;
-	char *f = big_scenario(n), why[512];
+	char *f = big_scenario(n);
 	unsigned int handed = 0, reloaded = 0, queues = 0;
 
-	assert_int_equal(apm_ctx_new_sim(f, &ctx), 0);
-	apm_ctx_set_log_fn(ctx, quiet, NULL);
-	assert_int_equal(apm_host_load(ctx, 0, &h), 0);
-	assert_int_equal(apm_watch_new(h, &w), 0);
+	open_watch(f, &ctx, &h, &w);
 	apm_watch_set_intervals(w, 0, 0);
 	assert_int_equal(apm_ctx_write_attr(ctx, "bus/ap/apmask", "0x", 2), 0);
 	for (;;) {
@@ -295,9 +314,7 @@ static void storm(unsigned int n, bool overflow)
 		apm_delta_unref(d);
 	}
 	apm_watch_get_stats(w, &st);
-	assert_int_equal(apm_host_load(ctx, 0, &fresh), 0);
-	if (apm_host_compare(apm_watch_get_host(w), fresh, why, sizeof(why)))
-		fail_msg("after the storm: %s", why);
+	assert_fresh(ctx, w, "the storm");
 	assert_true(handed >= 1);
 	if (overflow) {
 		/* 2 n^2 events overflow the ring: told once, one full load answers it. */
@@ -316,7 +333,6 @@ static void storm(unsigned int n, bool overflow)
 	}
 	/* Every queue changed hands (host to free): each listed, whatever the batches. */
 	assert_true(queues >= n * n);
-	apm_host_unref(fresh);
 	apm_host_unref(h);
 	apm_watch_unref(w);
 	apm_ctx_unref(ctx);
@@ -354,17 +370,14 @@ static void slow_event(void *data, const struct apm_event *ev)
 static void test_budget_slow_events(void **state)
 {
 	struct apm_ctx *ctx;
-	struct apm_host *h, *got, *fresh;
+	struct apm_host *h, *got;
 	struct apm_delta *d;
 	struct apm_watch *w;
-	char *f = big_scenario(32), why[512];
+	char *f = big_scenario(32);
 	unsigned int n = 0, calls = 0, first = 0;
 
 	(void)state;
-	assert_int_equal(apm_ctx_new_sim(f, &ctx), 0);
-	apm_ctx_set_log_fn(ctx, quiet, NULL);
-	assert_int_equal(apm_host_load(ctx, 0, &h), 0);
-	assert_int_equal(apm_watch_new(h, &w), 0);
+	open_watch(f, &ctx, &h, &w);
 	apm_watch_set_intervals(w, 0, 0);
 	apm_watch_set_event_fn(w, slow_event, &n);
 	assert_int_equal(apm_ctx_write_attr(ctx, "bus/ap/apmask", "0x", 2), 0);
@@ -381,10 +394,7 @@ static void test_budget_slow_events(void **state)
 		assert_true(apm_watch_process(w, &got, &d) >= 0);
 		calls++;
 	} while (got || apm_watch_get_timeout(w) == 0);
-	assert_int_equal(apm_host_load(ctx, 0, &fresh), 0);
-	if (apm_host_compare(apm_watch_get_host(w), fresh, why, sizeof(why)))
-		fail_msg("after the storm: %s", why);
-	apm_host_unref(fresh);
+	assert_fresh(ctx, w, "the storm");
 	apm_host_unref(h);
 	apm_watch_unref(w);
 	apm_ctx_unref(ctx);
@@ -410,19 +420,15 @@ static double mono_ms(void)
 static void test_batches(void **state)
 {
 	struct apm_ctx *ctx;
-	struct apm_host *h, *got, *fresh;
+	struct apm_host *h, *got;
 	struct apm_delta *d;
 	struct apm_watch *w;
 	struct apm_watch_stats st;
 	unsigned int handed = 0, events = 0, writes = 0;
 	double start, end;
-	char why[256];
 
 	(void)state;
-	assert_int_equal(apm_ctx_new_sim(NULL, &ctx), 0);
-	apm_ctx_set_log_fn(ctx, quiet, NULL);
-	assert_int_equal(apm_host_load(ctx, 0, &h), 0);
-	assert_int_equal(apm_watch_new(h, &w), 0);
+	open_watch(NULL, &ctx, &h, &w);
 	apm_watch_set_intervals(w, 0, 50);
 	start = mono_ms();
 	do {
@@ -468,10 +474,7 @@ static void test_batches(void **state)
 	assert_int_equal(st.lost, 0);
 	assert_int_equal(st.reloads, 0);
 	/* The last snapshot is the host. */
-	assert_int_equal(apm_host_load(ctx, 0, &fresh), 0);
-	if (apm_host_compare(apm_watch_get_host(w), fresh, why, sizeof(why)))
-		fail_msg("after the batches: %s", why);
-	apm_host_unref(fresh);
+	assert_fresh(ctx, w, "the batches");
 	apm_host_unref(h);
 	apm_watch_unref(w);
 	apm_ctx_unref(ctx);
