@@ -37,13 +37,11 @@ long long app_now_ms(void)
 static void log_add(struct app *app, enum role r, const char *raw)
 {
 	struct log_entry *last = app->log_n ? &app->log_ring[(app->log_n - 1) % LOG_MAX] : NULL;
-	size_t need = apm_text_escape(raw, NULL, 0, APM_TEXT_KEEP_NEWLINE) + 1;
-	char *text = malloc(need);
+	char *text = escape_dup(raw, APM_TEXT_KEEP_NEWLINE);
 	struct log_entry *e;
 
 	if (!text)
 		return;
-	apm_text_escape(raw, text, need, APM_TEXT_KEEP_NEWLINE);
 	/* An explanation ends in a newline: the entry does not. */
 	for (size_t len = strlen(text); len && text[len - 1] == '\n'; len--)
 		text[len - 1] = '\0';
@@ -75,13 +73,10 @@ void app_log(struct app *app, enum role r, const char *fmt, ...)
 void app_report(void *data, const char *msg)
 {
 	struct app *app = data;
-	size_t need = apm_text_escape(msg ? msg : "", NULL, 0, 0) + 1;
-	char *safe = malloc(need), small[512];
+	char *safe = escape_dup(msg ? msg : "", 0), small[512];
 
 	/* Whole when there is memory, else cut visibly ("..."). */
-	if (safe)
-		apm_text_escape(msg ? msg : "", safe, need, 0);
-	else
+	if (!safe)
 		apm_text_escape(msg ? msg : "", small, sizeof(small), APM_TEXT_ELLIPSIS);
 	fprintf(stderr, "%s: %s\n", app->prog, safe ? safe : small);
 	/* Not through app_log(): its 4096 bytes would cut the whole text again. */

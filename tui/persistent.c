@@ -145,14 +145,12 @@ void persist_masks_doc(const struct app *app, struct doc *d)
 /* "! TEXT", TEXT escaped whole: a finding may quote names of any length. */
 static void add_whole(struct doc *d, const char *prefix, const char *raw)
 {
-	size_t need = apm_text_escape(raw, NULL, 0, 0) + 1;
-	char *text = malloc(need);
+	char *text = escape_dup(raw, 0);
 
 	if (!text) {
 		doc_add(d, ROLE_WARNING, 2, "%s(not shown: out of memory)", prefix);
 		return;
 	}
-	apm_text_escape(raw, text, need, 0);
 	doc_add(d, ROLE_WARNING, 2, "%s%s", prefix, text);
 	free(text);
 }

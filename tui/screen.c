@@ -328,14 +328,22 @@ void doc_add_lines(struct doc *d, enum role r, int indent, const char *text)
 	}
 }
 
+char *escape_dup(const char *raw, unsigned int flags)
+{
+	size_t need = apm_text_escape(raw, NULL, 0, flags) + 1;
+	char *esc = malloc(need);
+
+	if (esc)
+		apm_text_escape(raw, esc, need, flags);
+	return esc;
+}
+
 void doc_add_escaped(struct doc *d, enum role r, int indent, const char *text)
 {
-	size_t need = apm_text_escape(text ? text : "", NULL, 0, APM_TEXT_KEEP_NEWLINE) + 1;
-	char *esc = malloc(need);
+	char *esc = escape_dup(text ? text : "", APM_TEXT_KEEP_NEWLINE);
 
 	if (!esc)
 		return;
-	apm_text_escape(text ? text : "", esc, need, APM_TEXT_KEEP_NEWLINE);
 	doc_add_lines(d, r, indent, esc);
 	free(esc);
 }

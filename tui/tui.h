@@ -100,6 +100,8 @@ struct doc {
 void doc_add(struct doc *d, enum role r, int indent, const char *fmt, ...)
 	__attribute__((format(printf, 4, 5)));
 void doc_add_lines(struct doc *d, enum role r, int indent, const char *text);
+/* raw escaped whole (apm_text_escape's flags) in a malloc'd string, or NULL. */
+char *escape_dup(const char *raw, unsigned int flags);
 /* The same, for text from outside (files, the library's previews): escaped first. */
 void doc_add_escaped(struct doc *d, enum role r, int indent, const char *text);
 void doc_clear(struct doc *d);

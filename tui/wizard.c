@@ -422,15 +422,8 @@ static bool virsh_on_path(void)
  */
 void wizard_check_row(struct doc *d, enum role r, const char *label, const char *raw, size_t len)
 {
-	char *copy = strndup(raw, len), *text = NULL;
-	size_t need;
+	char *copy = strndup(raw, len), *text = copy ? escape_dup(copy, 0) : NULL;
 
-	if (copy) {
-		need = apm_text_escape(copy, NULL, 0, 0) + 1;
-		text = malloc(need);
-		if (text)
-			apm_text_escape(copy, text, need, 0);
-	}
 	doc_add(d, r, 11, "  %-8s %s", label, text ? text : "(not shown: out of memory)");
 	free(text);
 	free(copy);
