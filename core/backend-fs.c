@@ -334,13 +334,8 @@ static const char *opt_value(const char *v, char *name, size_t size)
 		else
 			cut = true;
 	}
-	if (name && cut && size > 3) {
-		n = size - 4;
-		while (n && ((unsigned char)name[n] & 0xc0) == 0x80)
-			n--;
-		memcpy(name + n, "...", 3);
-		n += 3;
-	}
+	if (name && cut && size > 3)
+		n = apm_text_mark_cut(name, n, size);
 	if (name)
 		name[n] = '\0';
 	return *v ? v + 1 : v;

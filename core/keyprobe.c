@@ -150,13 +150,8 @@ static void one_line(const char *text, char *err, size_t errsize)
 		s += *s == '\n';
 	}
 	err[n] = '\0';
-	if (cut && errsize > 4) {
-		n = n > errsize - 4 ? errsize - 4 : n;
-		/* Back to the start of a UTF-8 character: never half of one. */
-		while (n && ((unsigned char)err[n] & 0xc0) == 0x80)
-			n--;
-		memcpy(err + n, "...", 4);
-	}
+	if (cut && errsize > 4)
+		apm_text_mark_cut(err, n, errsize);
 }
 
 APM_EXPORT int apm_keys_read(struct apm_host **host, const struct apm_mask *adapters,

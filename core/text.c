@@ -99,6 +99,17 @@ APM_EXPORT size_t apm_text_escape(const char *in, char *out, size_t size, unsign
 	return need;
 }
 
+size_t apm_text_mark_cut(char *s, size_t n, size_t size)
+{
+	if (n > size - 4)
+		n = size - 4;
+	/* Back to the start of a character: never half of one. */
+	while (n && ((unsigned char)s[n] & 0xc0) == 0x80)
+		n--;
+	memcpy(s + n, "...", 4);
+	return n + 3;
+}
+
 char *apm_text_dup(const char *s, unsigned int flags)
 {
 	size_t need = apm_text_escape(s, NULL, 0, flags);
