@@ -531,9 +531,10 @@ void apm_buf_free(struct apm_buf *b);
 /* s escaped whole with flags (apm_text_escape's), in a new string; NULL: no memory. */
 char *apm_text_dup(const char *s, unsigned int flags);
 /*
- * s holds n bytes of a text cut to fit size (at least 4): its end becomes
+ * s holds n bytes of a text cut to fit size (at least 1): its end becomes
  * "..." after the last whole UTF-8 character that leaves room, as
- * apm_text_escape() marks a cut.  Returns the new length; s is terminated.
+ * apm_text_escape() marks a cut; below 4 bytes s is as many dots as fit.
+ * Returns the new length; s is terminated.
  */
 size_t apm_text_mark_cut(char *s, size_t n, size_t size);
 

@@ -334,7 +334,7 @@ static const char *opt_value(const char *v, char *name, size_t size)
 		else
 			cut = true;
 	}
-	if (name && cut && size > 3)
+	if (name && cut)
 		n = apm_text_mark_cut(name, n, size);
 	if (name)
 		name[n] = '\0';

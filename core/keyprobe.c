@@ -150,7 +150,7 @@ static void one_line(const char *text, char *err, size_t errsize)
 		s += *s == '\n';
 	}
 	err[n] = '\0';
-	if (cut && errsize > 4)
+	if (cut)
 		apm_text_mark_cut(err, n, errsize);
 }
 

@@ -101,6 +101,12 @@ APM_EXPORT size_t apm_text_escape(const char *in, char *out, size_t size, unsign
 
 size_t apm_text_mark_cut(char *s, size_t n, size_t size)
 {
+	/* No room for the whole mark: as much of it as fits, never the text as if whole. */
+	if (size < 4) {
+		memset(s, '.', size - 1);
+		s[size - 1] = '\0';
+		return size - 1;
+	}
 	if (n > size - 4)
 		n = size - 4;
 	/* Back to the start of a character: never half of one. */

@@ -412,6 +412,20 @@ static void test_keys_not_put_back(void **state)
 	assert_null(strchr(whole, '\n'));
 	assert_null(strstr(whole, "..."));
 	apm_host_unref(h);
+
+	/* However small err is, a cut message ends in as much of "..." as fits. */
+	for (size_t size = 1; size <= 6; size++) {
+		size_t dots = size - 1 < 3 ? size - 1 : 3;
+
+		h = lendable(&ops, 2, -EDEADLK);
+		memset(whole, 'x', sizeof(whole));
+		assert_int_equal(apm_keys_read(&h, &am, &dm, true, &k, whole, size), -EIO);
+		assert_int_equal(strlen(whole), size - 1);
+		if (strcmp(whole + size - 1 - dots, "..." + 3 - dots))
+			fail_msg("cut to %zu bytes without a mark: '%s'", size, whole);
+		assert_int_equal(whole[size], 'x');
+		apm_host_unref(h);
+	}
 }
 
 /*
