@@ -379,6 +379,10 @@ static unsigned int act_remove(struct app *app, const char *arg)
 	if (apm_mdev_get_guest(m))
 		apm_text_escape(apm_mdev_get_guest(m), guest, sizeof(guest), APM_TEXT_ELLIPSIS);
 	snprintf(p->uuid, sizeof(p->uuid), "%s", apm_mdev_get_uuid(m));
+	_Static_assert(sizeof("remove mdev  : guest ") + APM_MDEV_LABEL_MAX + sizeof(p->uuid) +
+				       sizeof(guest) <=
+			       sizeof(p->what),
+		       "a remove must fit its description whole");
 	snprintf(p->what, sizeof(p->what), "remove mdev %s %s%s%s", apm_mdev_get_label(m),
 		 apm_mdev_get_uuid(m), guest[0] ? ": guest " : "", guest);
 	if (apm_mdev_is_in_use(m, NULL))
@@ -482,6 +486,9 @@ static unsigned int guest_done(struct app *app, const char *name)
 	p->op = APM_SIM_GUEST_START;
 	snprintf(p->uuid, sizeof(p->uuid), "%s", apm_mdev_get_uuid(m));
 	snprintf(p->name, sizeof(p->name), "%s", name);
+	/* A name of at most 63 bytes and a label: what is never cut. */
+	_Static_assert(sizeof("start guest  on mdev ") + 63 + APM_MDEV_LABEL_MAX <= sizeof(p->what),
+		       "a guest's start must fit its description whole");
 	snprintf(p->what, sizeof(p->what), "start guest %s on mdev %s", name,
 		 apm_mdev_get_label(m));
 	return sim_op(app, p);
@@ -508,6 +515,10 @@ static unsigned int act_guest(struct app *app, const char *arg)
 	/* A guest whose name cannot be seen (a QEMU without -name) is "the guest". */
 	if (apm_mdev_get_guest(m))
 		apm_text_escape(apm_mdev_get_guest(m), guest, sizeof(guest), APM_TEXT_ELLIPSIS);
+	/* The name is cut (and marked) to fit guest, a label is short: what is whole. */
+	_Static_assert(sizeof("stop guest  on mdev ") + sizeof(guest) + APM_MDEV_LABEL_MAX <=
+			       sizeof(p->what),
+		       "a guest's stop must fit its description whole");
 	snprintf(p->what, sizeof(p->what), "stop %s%s on mdev %s",
 		 guest[0] ? "guest " : "the guest", guest, apm_mdev_get_label(m));
 	return sim_op(app, p);
