@@ -69,14 +69,24 @@
 #endif
 
 /*
- * Emulated-IOMMU VFIO devices need the iommufd callbacks since 6.2
- * (without them vfio_register_emulated_iommu_dev() refuses the device).
+ * The iommufd callbacks of an emulated-IOMMU VFIO device, as vfio_ap's
+ * vfio_ap_matrix_dev_ops has them: bind, unbind and attach exist since
+ * 6.2, detach since 6.6.  __vfio_register_dev() (drivers/vfio/vfio_main.c)
+ * refuses a device without all of them whenever CONFIG_IOMMUFD is set:
+ * since 6.4 the first three, since 6.6 detach_ioas too, so without it every
+ * mdev's probe fails with -EINVAL.  tests/kmod/compat.sh checks each shape.
  */
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 6, 0)
+#define APSIM_VFIO_DETACH_IOAS .detach_ioas = vfio_iommufd_emulated_detach_ioas,
+#else
+#define APSIM_VFIO_DETACH_IOAS
+#endif
 #if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 2, 0)
 #define APSIM_VFIO_IOMMUFD_OPS					\
 	.bind_iommufd = vfio_iommufd_emulated_bind,		\
 	.unbind_iommufd = vfio_iommufd_emulated_unbind,		\
-	.attach_ioas = vfio_iommufd_emulated_attach_ioas,
+	.attach_ioas = vfio_iommufd_emulated_attach_ioas,	\
+	APSIM_VFIO_DETACH_IOAS
 #else
 #define APSIM_VFIO_IOMMUFD_OPS
 #endif
