@@ -295,10 +295,13 @@ static int scan_bit(struct apr_model *m, const char *buf, long *v)
 
 /*
  * ap_card.c: config_store (6.1 and the newest source alike): SCLP
- * (de)configure; the card's flag and its CONFIG= uevent at once, even when
- * nothing changes, and nothing else: the queues' config (and so their
- * zcrypt online) follows at the next scan, the periodic one or one the
- * machine's CHSC notification forces (ap_bus_force_rescan).
+ * (de)configure, only when the write changes the card's flag, so a no-op
+ * write succeeds even without the SCLP facility (sclp_ap.c answers
+ * EOPNOTSUPP there) and leaves the SE side alone; then the flag and its
+ * CONFIG= uevent at once, even for a no-op, and nothing else: the queues'
+ * config (and so their zcrypt online) follows at the next scan, the
+ * periodic one or one the machine's CHSC notification forces
+ * (ap_bus_force_rescan).
  */
 int apr_card_config_store(struct apr_model *m, unsigned int a, const char *buf)
 {
@@ -307,9 +310,11 @@ int apr_card_config_store(struct apr_model *m, unsigned int a, const char *buf)
 
 	if (scan_bit(m, buf, &v))
 		return -EINVAL;
-	if (!m->sclp)
-		return refuse(m, -EOPNOTSUPP, APR_WHY_NO_SCLP, a, 0);
-	c->se_config = v;
+	if (v != c->config) {
+		if (!m->sclp)
+			return refuse(m, -EOPNOTSUPP, APR_WHY_NO_SCLP, a, 0);
+		c->se_config = v;
+	}
 	c->config = v;
 	notify(m, APR_EV_CARD_CONFIG, a, 0, (unsigned long long)v);
 	return 0;

@@ -76,6 +76,11 @@ run "no SCLP facility" 1 "$APMATRIX" --sim="$work/nosclp.ini" config 5 off
 expect_err "EOPNOTSUPP explained" <<'T'
 apmatrix: EOPNOTSUPP: configure adapter 0x05 off: the kernel answered EOPNOTSUPP: SCLP adapter configuration is not available under z/VM or in a KVM guest
 T
+# ap_card.c config_store calls SCLP only for a change: a no-op write succeeds there too.
+run "no SCLP facility, nothing to change" 0 "$APMATRIX" --sim="$work/nosclp.ini" config 5 on
+expect_out "the no-op write applied" <<'T'
+applied: configure adapter 0x05 on
+T
 
 # A full 256-adapter LPAR: its lists span many continuation lines and must
 # read back whole after every change (they were cut at 2 KiB once).

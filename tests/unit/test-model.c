@@ -393,7 +393,21 @@ static void test_card_attrs(void **state)
 	assert_int_equal(apr_queue_online_store(m, 4, 1, "1"), -EINVAL);
 	assert_int_equal(m->why.why, APR_WHY_CARD_OFFLINE);
 	m->sclp = false;
+	h->events[0] = '\0';
 	assert_int_equal(apr_card_config_store(m, 5, "1"), -EOPNOTSUPP);
+	assert_string_equal(h->events, "");
+	/* No SCLP call for a write that changes nothing: it succeeds, with its uevent. */
+	m->card[5].se_config = true; /* the HMC configured it on; no scan since */
+	assert_int_equal(apr_card_config_store(m, 5, "0"), 0);
+	assert_string_equal(h->events, "card-config 05.0000 0\n");
+	assert_true(m->card[5].se_config);
+	m->sclp = true;
+	assert_int_equal(apr_card_config_store(m, 5, "0"), 0);
+	assert_true(m->card[5].se_config); /* still no SCLP call */
+	assert_int_equal(apr_card_config_store(m, 5, "1"), 0);
+	assert_int_equal(apr_card_config_store(m, 5, "0"), 0);
+	assert_false(m->card[5].se_config);
+	m->sclp = false;
 	h->req[4][1] = 7;
 	m->card[4].request_count = 9;
 	apr_card_request_count_store(m, 4, "1");
