@@ -469,6 +469,16 @@ static int handler(void *user, const char *section, const char *key, const char 
 		perr(p, "a line in [%s] has no key before its '=' or ':'", section);
 		return 1;
 	}
+	/*
+	 * inih ends a value at a ';' after a blank (an inline comment), so a
+	 * value can begin with ';' only as "key =;..."; written back as
+	 * "key = ;...", it would read as empty (fuzz-state).
+	 */
+	if (value && value[0] == ';') {
+		perr(p, "%s in [%s] begins with ';', which would read back as a comment", key,
+		     section);
+		return 1;
+	}
 	if (strlen(key) >= sizeof(p->last_key)) {
 		perr(p, "unknown key '%.40s...' in [%s]", key, section);
 		return 1;

@@ -170,6 +170,13 @@ static void test_refused_values(void **state)
 		"[faults]\n:bus/ap/apmask= 5\n",
 		"[faults]\n= bus/ap/apmask EBUSY 1\n",
 		"[lpar]\n: 0x05\n",
+		/*
+		 * A value beginning with ';' (no blank before it, so no inline
+		 * comment): written back as "features = ; ma", it read as an
+		 * empty value (fuzz-state).
+		 */
+		"[host]\nfeatures =; ma\n",
+		"[host]\nhost_name =;x\n",
 	};
 
 	(void)state;
