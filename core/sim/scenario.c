@@ -41,6 +41,15 @@ struct parse {
 	char last_section[64], last_key[APR_FAULT_PATH_MAX];
 	char acc[SIM_VALUE_MAX];
 	char section[64];
+	/*
+	 * A key given twice in a section, or [host], [lpar], [bus] or
+	 * [faults] given twice, is refused: the second would overwrite the
+	 * first only in part (an [lpar] "adapters" keeps the first one's
+	 * adapter types), so the file would not read back as it was written.
+	 */
+	char **keys; /* the keys of the section block being read */
+	unsigned int nkeys, keys_cap;
+	unsigned int fixed_seen; /* of the sections that may come once, those met */
 	bool have_aqmask_spec, have_apmask_spec;
 	char apmask_spec[160], aqmask_spec[160];
 	bool have_seen;
@@ -441,6 +450,37 @@ static int new_mdev(struct parse *p, const char *uuid)
 	return 0;
 }
 
+static const char *const once_sections[] = { "host", "lpar", "bus", "faults" };
+
+static void forget_keys(struct parse *p)
+{
+	for (unsigned int i = 0; i < p->nkeys; i++)
+		free(p->keys[i]);
+	p->nkeys = 0;
+}
+
+/* Whether key was given before in this section block; remembers it. -ENOMEM: no room. */
+static int key_seen(struct parse *p, const char *key)
+{
+	for (unsigned int i = 0; i < p->nkeys; i++)
+		if (!strcmp(p->keys[i], key))
+			return 1;
+	if (p->nkeys == p->keys_cap) {
+		unsigned int cap = p->keys_cap ? 2 * p->keys_cap : 16;
+		char **t = realloc(p->keys, cap * sizeof(*t));
+
+		if (!t)
+			return -ENOMEM;
+		p->keys = t;
+		p->keys_cap = cap;
+	}
+	p->keys[p->nkeys] = strdup(key);
+	if (!p->keys[p->nkeys])
+		return -ENOMEM;
+	p->nkeys++;
+	return 0;
+}
+
 static int handler(void *user, const char *section, const char *key, const char *value)
 {
 	struct parse *p = user;
@@ -455,6 +495,18 @@ static int handler(void *user, const char *section, const char *key, const char 
 	}
 	if (strcmp(section, p->section)) {
 		snprintf(p->section, sizeof(p->section), "%s", section);
+		forget_keys(p);
+		for (unsigned int i = 0; i < ARRAY_SIZE(once_sections); i++) {
+			if (strcmp(section, once_sections[i]))
+				continue;
+			if (p->fixed_seen & (1U << i)) {
+				perr(p,
+				     "[%s] is given a second time: its keys belong in one section",
+				     section);
+				return 1;
+			}
+			p->fixed_seen |= 1U << i;
+		}
 		if (!strncmp(section, "mdev ", 5) && new_mdev(p, section + 5))
 			return 1;
 	}
@@ -492,6 +544,15 @@ static int handler(void *user, const char *section, const char *key, const char 
 		strcat(p->acc, ",");
 		strcat(p->acc, value);
 	} else {
+		int seen = key_seen(p, key);
+
+		if (seen) {
+			if (seen < 0)
+				perr(p, "out of memory");
+			else
+				perr(p, "%s is given twice in [%s]", key, section);
+			return 1;
+		}
 		snprintf(p->last_section, sizeof(p->last_section), "%s", section);
 		snprintf(p->last_key, sizeof(p->last_key), "%s", key);
 		snprintf(p->acc, sizeof(p->acc), "%s", value);
@@ -819,6 +880,8 @@ int sim_state_parse(struct apm_ctx *ctx, const char *name, FILE *f, struct sim_s
 	if (!p->errors)
 		check_mdevs(p);
 	rc = p->errors ? -EINVAL : 0;
+	forget_keys(p);
+	free(p->keys);
 	free(p->qkeys);
 	free(p->akeys);
 	free(p->shadow_flags);

@@ -177,6 +177,15 @@ static void test_refused_values(void **state)
 		 */
 		"[host]\nfeatures =; ma\n",
 		"[host]\nhost_name =;x\n",
+		/*
+		 * A key given again in its section, or a section that comes
+		 * once given again: the second [lpar] "adapters" emptied the
+		 * LPAR but kept the first one's adapter types, and the file
+		 * written from that did not load (fuzz-state).
+		 */
+		"[lpar]\nadapters = 4:CEX5C\nusage_domains = 1\nadapters = \n",
+		"[lpar]\nadapters = 4:CEX5C\n[bus]\nadapters = 4\n[lpar]\nadapters = \n",
+		"[host]\nsclp = yes\nvfio_ap = yes\nsclp = no\n",
 	};
 
 	(void)state;
