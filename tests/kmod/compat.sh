@@ -1,8 +1,9 @@
 #!/bin/sh
 # compat.sh - kmod/apsim_compat.h gives apsim's binary attribute
 # (kernel/apsim/unplugged) and its VFIO device the types of every kernel
-# generation, not only of the 6.1 this machine can build against.  Each shape below is the part
-# of include/linux/sysfs.h that apsim_main.c's declarations meet:
+# generation, not only of the 6.1 this machine can build against.  Each
+# shape below is the part of include/linux/sysfs.h that apsim_main.c's
+# declarations meet:
 #   6.12: read() and attribute_group.bin_attrs without const;
 #   6.13: read_new() const beside read(), __BIN_ATTR() choosing one by
 #         _Generic, bin_attrs in a union with the const bin_attrs_new;
@@ -93,6 +94,7 @@ check 6.18 "6, 18, 0" "$const_read" '	const struct bin_attribute *const *bin_att
 #   6.6: detach_ioas too ("vfio-iommufd: Add detach_ioas for emulated VFIO
 #        devices"), which upstream vfio_ap_ops.c got in the same patch.
 vfio_main=$TOP_SRCDIR/kmod/apsim_vfio.c
+vfio_heads='s/^\(static [a-z ]*apsim_vfio_[a-z_]*(.*)\)$/\1'
 detach_member='	void (*detach_ioas)(struct vfio_device *vdev);'
 detach_decl='void vfio_iommufd_emulated_detach_ioas(struct vfio_device *vdev) { (void)vdev; }'
 vfio_shape() { # vfio_shape VERSION EXTRA_MEMBER EXTRA_FUNCTION
@@ -114,7 +116,7 @@ vfio_shape() { # vfio_shape VERSION EXTRA_MEMBER EXTRA_FUNCTION
 vfio_decls() {
 	printf '#include "%s/kmod/apsim_compat.h"\n' "$TOP_SRCDIR"
 	# the callbacks' heads, each given a body that is never run
-	sed -n 's/^\(static [a-z ]*apsim_vfio_[a-z_]*(.*)\)$/\1 { __builtin_trap(); }/p' "$vfio_main"
+	sed -n "$vfio_heads { __builtin_trap(); }/p" "$vfio_main"
 	sed -n '/^static const struct vfio_device_ops apsim_vfio_ops = {/,/^};/p' "$vfio_main"
 }
 vfio_check() { # vfio_check NAME VERSION EXTRA_MEMBER EXTRA_FUNCTION REGISTER_TEST
@@ -137,7 +139,7 @@ vfio_check() { # vfio_check NAME VERSION EXTRA_MEMBER EXTRA_FUNCTION REGISTER_TE
 		ok "$1: apsim's vfio_device_ops compiles and __vfio_register_dev() takes it"
 	fi
 }
-[ "$(sed -n 's/^\(static [a-z ]*apsim_vfio_[a-z_]*(.*)\)$/\1/p' "$vfio_main" | wc -l)" -ge 6 ] &&
+[ "$(sed -n "$vfio_heads/p" "$vfio_main" | wc -l)" -ge 6 ] &&
 	ok "apsim_vfio.c's callback heads found" || not_ok "apsim_vfio.c's callback heads found"
 vfio_check 6.2 "6, 2, 0" "" "" \
 	'!ops->bind_iommufd || (ops->unbind_iommufd && ops->attach_ioas)'
