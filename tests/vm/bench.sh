@@ -76,10 +76,10 @@ if [ -z "$event_only" ]; then
 		echo "storm  watch --json: the stream replayed is NOT show --json: $out"
 	fi
 	python3 -c "
-	import datetime, json, sys
-	last = json.loads(open(sys.argv[1]).readlines()[-1])
-	t = datetime.datetime.strptime(last['time'], '%Y-%m-%dT%H:%M:%S.%fZ').replace(tzinfo=datetime.timezone.utc)
-	print('storm  watch --json: its last line %.0f ms after the last event (goal <= 1000 ms)' % max(0.0, (t.timestamp() - float(sys.argv[2])) * 1e3))
+import datetime, json, sys
+last = json.loads(open(sys.argv[1]).readlines()[-1])
+t = datetime.datetime.strptime(last['time'], '%Y-%m-%dT%H:%M:%S.%fZ').replace(tzinfo=datetime.timezone.utc)
+print('storm  watch --json: its last line %.0f ms after the last event (goal <= 1000 ms)' % max(0.0, (t.timestamp() - float(sys.argv[2])) * 1e3))
 	" "$W/stream" "$tend"
 	wcpu=$(awk -v c0="$wcpu0" '{printf "%.2f", ($14 + $15 - c0) / 100}' /proc/$wpid/stat)
 	kill "$wpid"
