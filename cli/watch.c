@@ -656,6 +656,12 @@ int cmd_watch(struct cli *cli, int argc, char **argv)
 			eprintf(cli, "watch: cannot follow the host: %s", strerror(-rc));
 		if (rc != 1)
 			continue;
+		/* Only readings to make again (the console's marks): no line, no batch number. */
+		if (apm_delta_is_empty(d) && !(apm_delta_get_flags(d) & APM_DELTA_RELOADED)) {
+			apm_delta_unref(d);
+			apm_host_unref(nh);
+			continue;
+		}
 		rc = batch(&o, d);
 		apm_delta_unref(d);
 		apm_host_unref(nh);

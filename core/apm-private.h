@@ -496,6 +496,8 @@ int apm_host_compare(const struct apm_host *a, const struct apm_host *b, char *w
 void apm_watch_poll_now(struct apm_watch *w);
 /* watch.c tells a delta what it covers: a full load, how many events. */
 void apm_delta_set_source(struct apm_delta *d, bool reloaded, unsigned int events);
+/* Whether any queue's readings are stale (apm_delta_get_stale_domains). */
+bool apm_delta_any_stale(const struct apm_delta *d);
 
 /*
  * Reference-counted blocks for the snapshot's tables (util.c): new zeroed,

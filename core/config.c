@@ -588,6 +588,7 @@ APM_EXPORT int apm_config_load(struct apm_config *cfg)
 	cfg->stamps_ok = true;
 	clock_gettime(CLOCK_REALTIME_COARSE, &cfg->stamp_time);
 	cfg->loaded = true;
+	cfg->generation++;
 	rc = make_paths(cfg);
 	if (!rc && cfg->mdevctl_dir)
 		rc = load_defs(cfg);
@@ -611,6 +612,11 @@ APM_EXPORT int apm_config_load(struct apm_config *cfg)
 }
 
 /* ----------------------------------------------------------- getters */
+
+APM_EXPORT unsigned int apm_config_get_generation(const struct apm_config *cfg)
+{
+	return cfg->generation;
+}
 
 APM_EXPORT const char *apm_config_get_root(const struct apm_config *cfg)
 {

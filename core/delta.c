@@ -9,6 +9,9 @@
  * adapters and the columns of the domains whose masks or cards differ, the
  * cells whose tables differ (words compared, shared tables skipped) and
  * the matrices of the mdevs that differ.  Only those are compared in full.
+ * Apart from those, the queues whose attributes read on demand (config,
+ * chkstop, online, the vfio_ap status) after would read again: a client
+ * that keeps what it derived from them per cell asks only those again.
  */
 #include "config.h"
 
@@ -30,6 +33,7 @@ struct apm_delta {
 	unsigned int events;
 	struct apr_mask changed[APR_BITS]; /* per adapter: the domains whose queue changed */
 	unsigned int nqueues;
+	struct apr_mask stale[APR_BITS]; /* per adapter: the domains whose readings are not carried */
 	struct apr_mask adapters;
 	struct delta_mdev *mdevs;
 	unsigned int nmdevs;
@@ -273,6 +277,39 @@ static unsigned int bus_flags(const struct apm_host *x, const struct apm_host *y
 	return f;
 }
 
+/* Whether two slots of a queue (NULL: none) hold the same readings, or both none. */
+static bool same_readings(const struct apm_qslot *x, const struct apm_qslot *y)
+{
+	bool kx = x && (x->valid || x->state_valid || x->facts_valid);
+	bool ky = y && (y->valid || y->state_valid || y->facts_valid);
+
+	if (!kx || !ky)
+		return kx == ky;
+	return x->valid == y->valid && x->status_valid == y->status_valid &&
+	       x->state_valid == y->state_valid && x->facts_valid == y->facts_valid &&
+	       x->d.config == y->d.config && x->d.chkstop == y->d.chkstop &&
+	       x->d.online == y->d.online && !strcmp(x->d.status, y->d.status) &&
+	       !strcmp(x->d.se_bind, y->d.se_bind) && !strcmp(x->d.se_associate, y->d.se_associate);
+}
+
+/*
+ * The queues whose readings after does not carry over from before: the
+ * rows are shared until a snapshot changes one (host.c: own_slot, the
+ * engine's apm_host_forget_queue), so a shared row holds the same.
+ */
+static void mark_stale(struct apm_delta *d)
+{
+	for (unsigned int a = 0; a < APR_BITS; a++) {
+		const struct apm_qslot *x = d->before->qrow[a], *y = d->after->qrow[a];
+
+		if (x == y)
+			continue;
+		for (unsigned int q = 0; q < APR_BITS; q++)
+			if (!same_readings(x ? &x[q] : NULL, y ? &y[q] : NULL))
+				apr_mask_set(&d->stale[a], q);
+	}
+}
+
 static int compute(struct apm_delta *d)
 {
 	const struct apm_host *x = d->before, *y = d->after;
@@ -326,6 +363,7 @@ static int compute(struct apm_delta *d)
 				d->nqueues++;
 			}
 	free(cand);
+	mark_stale(d);
 	return rc;
 }
 
@@ -398,6 +436,14 @@ APM_EXPORT bool apm_delta_is_empty(const struct apm_delta *d)
 	       apr_mask_empty(&d->adapters);
 }
 
+bool apm_delta_any_stale(const struct apm_delta *d)
+{
+	for (unsigned int a = 0; a < APR_BITS; a++)
+		if (!apr_mask_empty(&d->stale[a]))
+			return true;
+	return false;
+}
+
 APM_EXPORT unsigned int apm_delta_get_event_count(const struct apm_delta *d)
 {
 	return d->events;
@@ -434,6 +480,22 @@ APM_EXPORT int apm_delta_foreach_queue(const struct apm_delta *d,
 APM_EXPORT void apm_delta_get_adapters(const struct apm_delta *d, struct apm_mask *m)
 {
 	memcpy(m, &d->adapters, sizeof(*m));
+}
+
+APM_EXPORT void apm_delta_get_domains(const struct apm_delta *d, unsigned int adapter,
+				      struct apm_mask *m)
+{
+	memset(m, 0, sizeof(*m));
+	if (adapter < APR_BITS)
+		memcpy(m, &d->changed[adapter], sizeof(*m));
+}
+
+APM_EXPORT void apm_delta_get_stale_domains(const struct apm_delta *d, unsigned int adapter,
+					    struct apm_mask *m)
+{
+	memset(m, 0, sizeof(*m));
+	if (adapter < APR_BITS)
+		memcpy(m, &d->stale[adapter], sizeof(*m));
 }
 
 APM_EXPORT unsigned int apm_delta_get_mdev_count(const struct apm_delta *d)

@@ -683,6 +683,17 @@ int apm_delta_foreach_queue(const struct apm_delta *delta,
 			    void *data);
 /* The adapters whose information differs, as a mask.  Since: 2 */
 void apm_delta_get_adapters(const struct apm_delta *delta, struct apm_mask *m);
+/* Of adapter's row, the domains whose APQN differs (apm_delta_has_queue) as a mask.  Since: 2 */
+void apm_delta_get_domains(const struct apm_delta *delta, unsigned int adapter, struct apm_mask *m);
+/*
+ * Of adapter's row, the domains whose attributes read on demand
+ * (apm_queue_is_configured, _is_checkstopped, _is_online,
+ * apm_queue_get_status, the SE state) may answer otherwise in after than
+ * they did in before: what a client derived from them and keeps per APQN
+ * (a grid's marks) is to be asked again there, and only there.  Since: 2
+ */
+void apm_delta_get_stale_domains(const struct apm_delta *delta, unsigned int adapter,
+				 struct apm_mask *m);
 
 enum apm_delta_mdev {
 	APM_DELTA_MDEV_ADDED = 0,
@@ -1269,6 +1280,11 @@ int apm_config_set_dir(struct apm_config *cfg, enum apm_config_dir which, const 
  * nothing again: what it read stands.  Since: 2
  */
 int apm_config_load(struct apm_config *cfg);
+/*
+ * Counts the loads that read the files again: while it stays the same,
+ * what a client derived from the configuration stands.  Since: 2
+ */
+unsigned int apm_config_get_generation(const struct apm_config *cfg);
 /* The root, or NULL when there is none (the built-in simulated host).  Since: 2 */
 const char *apm_config_get_root(const struct apm_config *cfg);
 /* The definitions' directory, the rule file, libvirt's /etc and /run directories. */

@@ -130,6 +130,7 @@ struct apm_config {
 	char *dirs[3]; /* per enum apm_config_dir, NULL: from root */
 	char *mdevctl_dir, *rule_path, *libvirt_etc, *libvirt_run;
 	bool loaded;
+	unsigned int generation; /* loads that read the files again */
 	/*
 	 * The files and directories the last load read, stamped before it read
 	 * them, and the time it started (CLOCK_REALTIME_COARSE, the clock

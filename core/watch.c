@@ -875,9 +875,13 @@ APM_EXPORT int apm_watch_process(struct apm_watch *w, struct apm_host **host,
 	rc = publish(w, host, delta);
 	/* The host cannot be read (a state file another process broke): again at the next tick. */
 	w->retry = rc < 0 ? (w->poll_ms ? w->next_poll : now + 1000) : 0;
-	if (rc == 1 && apm_delta_is_empty(*delta) &&
+	/*
+	 * Events (or a poll) that changed nothing anyone shows: nothing to
+	 * hand out.  Readings made again are something (a queue's zcrypt
+	 * online, its config: what the grid marks is read on demand).
+	 */
+	if (rc == 1 && apm_delta_is_empty(*delta) && !apm_delta_any_stale(*delta) &&
 	    !(apm_delta_get_flags(*delta) & APM_DELTA_RELOADED)) {
-		/* Events (or a poll) that changed nothing anyone shows: nothing to hand out. */
 		apm_host_unref(*host);
 		apm_delta_unref(*delta);
 		*host = NULL;

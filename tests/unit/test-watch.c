@@ -742,6 +742,125 @@ static void test_rebound_facts(void **state)
 	apm_ctx_unref(ctx);
 }
 
+/*
+ * The delta's stale domains: where after does not carry the readings a
+ * client made in before.  A host queue, another queue of its adapter and
+ * one of another adapter are read (as the grid reads them); then the
+ * first is taken offline (zcrypt's online: a change event).  Only the
+ * first is stale; the others read the same in after, without a read of
+ * the seam; and the domains differing are those apm_delta_has_queue names.
+ */
+static void test_stale_domains(void **state)
+{
+	unsigned int a = 0, q = 0, q2 = 0, a3 = 0, q3 = 0, n = 0;
+	struct apm_queue *qu = NULL, *x;
+	struct apm_backend_ops ops;
+	struct apm_host *h0, *h1;
+	struct apm_mask stale, ds;
+	struct apm_delta *d;
+	struct apm_watch *w;
+	struct apm_ctx *ctx;
+	char path[64];
+	bool a3_found = false;
+	int err, on2, on3;
+
+	(void)state;
+	assert_int_equal(apm_ctx_new_sim(NULL, &ctx), 0);
+	apm_ctx_set_log_fn(ctx, quiet, NULL);
+	assert_int_equal(apm_host_load(ctx, 0, &h0), 0);
+	/* A host queue (zcrypt's, online); another queue of its adapter, one of another adapter. */
+	while (n < 3 && apm_host_next_queue(h0, &qu) == 0) {
+		unsigned int qa = apm_queue_get_adapter(qu), qd = apm_queue_get_domain(qu);
+		bool on;
+
+		if (!apm_queue_exists(qu))
+			continue;
+		if (n == 0) {
+			if (!apm_queue_get_driver(qu) || !strcmp(apm_queue_get_driver(qu), "vfio_ap"))
+				continue;
+			/* A handle of its own, as the grid's. */
+			assert_int_equal(apm_host_lookup_queue(h0, qa, qd, &x), 0);
+			on = apm_queue_is_online(x, &err) && !err;
+			apm_queue_unref(x);
+			if (!on)
+				continue;
+			a = qa;
+			q = qd;
+			n++;
+		}
+	}
+	apm_queue_unref(qu);
+	assert_int_equal(n, 1);
+	qu = NULL;
+	while (n < 3 && apm_host_next_queue(h0, &qu) == 0) {
+		unsigned int qa = apm_queue_get_adapter(qu), qd = apm_queue_get_domain(qu);
+
+		if (!apm_queue_exists(qu) || (qa == a && qd == q))
+			continue;
+		if (qa == a && n == 1) {
+			q2 = qd;
+			n++;
+		} else if (qa != a && !a3_found) {
+			a3 = qa;
+			q3 = qd;
+			a3_found = true;
+		}
+		if (n == 2 && a3_found)
+			n++;
+	}
+	apm_queue_unref(qu);
+	assert_int_equal(n, 3);
+	/* Their facts read, as the grid reads them. */
+	assert_int_equal(apm_host_lookup_queue(h0, a, q2, &x), 0);
+	on2 = apm_queue_is_configured(x, &err);
+	apm_queue_unref(x);
+	assert_int_equal(apm_host_lookup_queue(h0, a3, q3, &x), 0);
+	on3 = apm_queue_is_configured(x, &err);
+	apm_queue_unref(x);
+
+	assert_int_equal(apm_watch_new(h0, &w), 0);
+	apm_watch_set_intervals(w, 0, 0);
+	snprintf(path, sizeof(path), "devices/ap/card%02x/%02x.%04x/online", a, a, q);
+	assert_int_equal(apm_ctx_write_attr(ctx, path, "0", 1), 0);
+	assert_int_equal(apm_watch_process(w, &h1, &d), 1);
+
+	apm_delta_get_stale_domains(d, a, &stale);
+	assert_true(apm_mask_test(&stale, q));
+	assert_false(apm_mask_test(&stale, q2));
+	apm_delta_get_stale_domains(d, a3, &stale);
+	assert_int_equal(apm_mask_weight(&stale), 0);
+	for (unsigned int k = 0; k < 256; k++) {
+		apm_delta_get_domains(d, k, &ds);
+		for (unsigned int b = 0; b < 256; b++)
+			assert_int_equal(apm_mask_test(&ds, b), apm_delta_has_queue(d, k, b));
+	}
+	apm_delta_get_stale_domains(d, 256, &stale);
+	assert_int_equal(apm_mask_weight(&stale), 0);
+
+	/* What is not stale answers as before, and from what after carries. */
+	counting(ctx, &ops, "config");
+	assert_int_equal(apm_host_lookup_queue(h1, a, q2, &x), 0);
+	assert_int_equal(apm_queue_is_configured(x, &err), on2);
+	apm_queue_unref(x);
+	assert_int_equal(apm_host_lookup_queue(h1, a3, q3, &x), 0);
+	assert_int_equal(apm_queue_is_configured(x, &err), on3);
+	apm_queue_unref(x);
+	assert_int_equal(counted_reads, 0);
+	/* The stale one is read again: offline now. */
+	assert_int_equal(apm_host_lookup_queue(h1, a, q, &x), 0);
+	assert_false(apm_queue_is_online(x, &err));
+	assert_int_equal(err, 0);
+	apm_queue_unref(x);
+	assert_int_equal(counted_reads, 1);
+	ctx->ops = real_ops;
+
+	apm_delta_unref(d);
+	apm_host_unref(h1);
+	apm_watch_unref(w);
+	apm_host_unref(h0);
+	apm_ctx_unref(ctx);
+}
+
 /* Another process replaced the state file: no event says what, so one full load. */
 static void test_other_process(void **state)
 {
@@ -881,6 +1000,7 @@ int main(void)
 		cmocka_unit_test(test_budget_slow_events),
 		cmocka_unit_test(test_state_without_status),
 		cmocka_unit_test(test_rebound_facts),
+		cmocka_unit_test(test_stale_domains),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
