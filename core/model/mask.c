@@ -65,9 +65,19 @@ unsigned int apr_mask_weight(const struct apr_mask *m)
 {
 	unsigned int n = 0;
 
-	for (int i = 0; i < 4; i++)
-		for (uint64_t w = m->w[i]; w; w &= w - 1)
-			n++;
+	/*
+	 * The bits counted in parallel (no compiler builtin: it may call a
+	 * libgcc helper the kernel does not link); the console counts the
+	 * masks of every mdev it lists at each frame.
+	 */
+	for (int i = 0; i < 4; i++) {
+		uint64_t w = m->w[i];
+
+		w -= (w >> 1) & 0x5555555555555555ULL;
+		w = (w & 0x3333333333333333ULL) + ((w >> 2) & 0x3333333333333333ULL);
+		w = (w + (w >> 4)) & 0x0f0f0f0f0f0f0f0fULL;
+		n += (unsigned int)((w * 0x0101010101010101ULL) >> 56);
+	}
 	return n;
 }
 
