@@ -306,11 +306,10 @@ void app_set_host_delta(struct app *app, struct apm_host *h, const struct apm_de
 				if (cell_changed(app->host, h, ia, iq))
 					app->changed[ia][iq] = 1;
 			}
-		apm_host_unref(app->host);
 	}
+	grid_follow(app, h, d);
+	apm_host_unref(app->host);
 	app->host = h;
-	/* A new snapshot may reuse the old one's address: queue_down reads again. */
-	app->qdown_host = NULL;
 	/* The selection follows the UUID, never a position in the list. */
 	if (app->sel_uuid[0] && apm_host_lookup_mdev(h, app->sel_uuid, &m)) {
 		app_log(app, ROLE_WARNING, "mdev %.8s%s is gone: no mdev selected", app->sel_uuid,

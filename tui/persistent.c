@@ -23,6 +23,7 @@ void persist_reload(struct app *app)
 {
 	const char *root = secure_getenv("APMATRIX_CONFIG_ROOT");
 	const char *errors;
+	bool fresh = !app->cfg;
 	int rc = 0;
 
 	if (!app->cfg)
@@ -33,7 +34,13 @@ void persist_reload(struct app *app)
 		app_log(app, ROLE_ERROR, "cannot read the persistent configuration: %s",
 			strerror(-rc));
 		app->cfg = apm_config_unref(app->cfg);
+		app->cfg_changes++;
 		return;
+	}
+	/* What the grid drew from the definitions stands while nothing was read again. */
+	if (fresh || apm_config_get_generation(app->cfg) != app->cfg_gen) {
+		app->cfg_gen = apm_config_get_generation(app->cfg);
+		app->cfg_changes++;
 	}
 	/* Logged when they change; the warnings list them while they last. */
 	errors = apm_config_get_errors(app->cfg);

@@ -37,7 +37,8 @@ int screen_resize(struct screen *s, int w, int h)
 void screen_clear(struct screen *s)
 {
 	for (int i = 0; i < s->w * s->h; i++) {
-		strcpy(s->c[i].g, " ");
+		s->c[i].g[0] = ' ';
+		s->c[i].g[1] = '\0';
 		s->c[i].role = ROLE_TEXT;
 	}
 }
@@ -102,8 +103,20 @@ int screen_put(struct screen *s, int x, int y, int max, enum role r, const char 
 		return 0;
 	while (*text && col < max && x + col < s->w) {
 		const unsigned char *p = (const unsigned char *)text;
-		int n = u8char(p);
+		int n;
 		struct cell *c;
+
+		/* Printable ASCII, nearly all a frame draws: one byte, nothing to check. */
+		if (p[0] >= 0x20 && p[0] < 0x7f && x + col >= 0) {
+			c = &s->c[y * s->w + x + col];
+			c->g[0] = (char)p[0];
+			c->g[1] = '\0';
+			c->role = (unsigned char)r;
+			text++;
+			col++;
+			continue;
+		}
+		n = u8char(p);
 
 		if (x + col < 0) {
 			text += n ? n : 1;

@@ -170,11 +170,15 @@ static void print_clock(const char *file, int lineno)
  * changes the host; its events are then handled), `:tick` (the refresh
  * interval passes: the host is read), `:reads` (prints how often the host
  * was read), `:idle MS` (the terminal loop's work for MS ms: batches every
- * 50 ms, polls), `:wait-change MS` (the same until the first batch) and
- * `:clock` (prints the process's CPU time and the wall clock), and
+ * 50 ms, polls), `:wait-change MS` (the same until the first batch),
+ * `:clock` (prints the process's CPU time and the wall clock),
  * `:frame-cells N` (each frame reads at most N cells' down marks, as the
- * terminal's frames do for a few milliseconds; 0: all).  A script
- * that saves no screen tests nothing: an error.
+ * terminal's frames do for a few milliseconds; 0: all) and
+ * `:verify-frame` (the frame drawn from the cells the grid keeps must be
+ * the frame drawn with nothing kept: else an error that names the cell;
+ * it prints how many cells the last snapshot kept; `:spoil-cell APQN`
+ * spoils a kept one, to test the check).
+ * A script that saves no screen tests nothing: an error.
  */
 static int run_script(struct app *app, const char *file)
 {
@@ -239,6 +243,30 @@ static int run_script(struct app *app, const char *file)
 				fflush(stdout);
 			} else if (!strcmp(line + 1, "clock")) {
 				print_clock(file, lineno);
+			} else if (!strcmp(line + 1, "spoil-cell") && arg) {
+				unsigned int sa, sq;
+
+				if (apm_parse_apqn(arg, &sa, &sq) || grid_spoil(app, sa, sq)) {
+					fprintf(stderr,
+						"%s: %s:%d: no kept cell of APQN '%s' to spoil\n",
+						app->prog, file, lineno, arg);
+					rc = 2;
+				}
+			} else if (!strcmp(line + 1, "verify-frame")) {
+				char what[256];
+				int v = grid_verify(app, what, sizeof(what));
+
+				if (v) {
+					fprintf(stderr,
+						"%s: %s:%d: the frame from the kept cells is not the frame made afresh: %s\n",
+						app->prog, file, lineno,
+						v == -ENOMEM ? "out of memory" : what);
+					rc = 2;
+				} else {
+					printf("%s:%d: frame verified; the last snapshot kept %u cells\n",
+					       file, lineno, app->cells_kept);
+					fflush(stdout);
+				}
 			} else if (!strcmp(line + 1, "frame-cells") && arg) {
 				/* The terminal's time budget of down-mark reads per frame, as a count. */
 				app->frame_cells = (unsigned int)atoi(arg);
@@ -454,6 +482,7 @@ static void app_free(struct app *app)
 	wizard_close(app);
 	apm_watch_unref(app->watch);
 	free(app->qdown);
+	free(app->cells);
 	apm_host_unref(app->host);
 	free(app->scr.c);
 	free(app->shown.c);

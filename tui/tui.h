@@ -181,6 +181,19 @@ void look_legend(enum look k, char *glyph, size_t size);
  * snapshot (the grid marks it with '_').
  */
 const char *queue_down(struct app *app, unsigned int a, unsigned int q);
+/*
+ * view-grid.c: a new snapshot h comes (d: what changed since app->host,
+ * or NULL); the cells and marks kept stay where d says nothing changed.
+ */
+void grid_follow(struct app *app, struct apm_host *h, const struct apm_delta *d);
+/*
+ * view-grid.c: a frame from the cells kept against one made afresh from
+ * app->host; 0 when they are the same, else -EINVAL with the first cell
+ * that differs said in what (-ENOMEM).  The script's :verify-frame.
+ */
+int grid_verify(struct app *app, char *what, size_t size);
+/* For the tests of grid_verify: the kept cell of (a, q) spoiled ('!'); -ENOENT when none is kept. */
+int grid_spoil(struct app *app, unsigned int a, unsigned int q);
 /* The width of a grid column: the longest label, its mark and a blank. */
 int grid_cell_w(const struct app *app);
 #define GRID_X 19 /* the row labels and a blank */
@@ -332,11 +345,19 @@ struct log_entry {
 	unsigned int repeat; /* the same text again: counted, not added */
 };
 
+/* A grid cell as drawn: its text (the glyph, then '_' or a blank) and role. */
+struct grid_cell {
+	char g[APM_MDEV_LABEL_MAX + 4];
+	unsigned char role;
+};
+
 struct app {
 	struct apm_ctx *ctx;
 	struct apm_host *host;
-	struct apm_config *cfg; /* the persistent configuration, read with the host (or NULL) */
-	char *cfg_errors;	/* its files that could not be read, as last logged */
+	struct apm_config *cfg;	  /* the persistent configuration, read with the host (or NULL) */
+	char *cfg_errors;	  /* its files that could not be read, as last logged */
+	unsigned int cfg_gen;	  /* its apm_config_get_generation() as last read */
+	unsigned int cfg_changes; /* counts the reads that may have changed it */
 	const char *prog;
 	bool headless;
 	bool ascii, mono;
@@ -412,6 +433,16 @@ struct app {
 	 */
 	unsigned char *qdown;
 	const struct apm_host *qdown_host;
+	/*
+	 * The grid's cells as qdown_host makes them (view-grid.c): each
+	 * one's text and role before the cursor, the selection and the change
+	 * highlight; cell_ok says which are current, cell_cfg the
+	 * persistent configuration they were made with (as cfg_changes).
+	 */
+	struct grid_cell *cells;
+	struct apm_mask cell_ok[256];
+	unsigned int cell_cfg;
+	unsigned int cells_kept; /* of the last snapshot adopted, the cells it kept */
 	/*
 	 * A frame's budget of down-mark reads (view-grid.c): until
 	 * frame_deadline (app_now_ms, 0: none), at most frame_cells (0: no

@@ -6,7 +6,13 @@
  * mdev's label (core/label.c) and a mark; a column is as wide as the
  * longest label needs.  The cursor is always a visible cell (app.c keeps
  * it there) and the view scrolls to keep it in sight.
+ *
+ * A frame follows every key and every batch of events, so a cell is made
+ * once and kept (app->cells): a new snapshot makes again only the cells
+ * its delta names, those whose queue attributes were read again and the
+ * rows of adapters that changed; a frame then costs a copy per cell.
  */
+#include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -147,6 +153,82 @@ static bool over_budget(struct app *app)
 	return app->frame_deadline && app_now_ms() >= app->frame_deadline;
 }
 
+/* Nothing kept is current: the marks and the cells are made again from app->host. */
+static void forget_all(struct app *app)
+{
+	if (app->qdown)
+		memset(app->qdown, 0, 256 * 256);
+	memset(app->cell_ok, 0, sizeof(app->cell_ok));
+	app->qdown_host = app->host;
+}
+
+/* Do the mdevs of x and y have the same labels (what the cells write)? */
+static bool same_labels(const struct apm_host *x, const struct apm_host *y)
+{
+	unsigned int n = apm_host_get_mdev_count(y);
+
+	if (apm_host_get_mdev_count(x) != n ||
+	    apm_host_get_label_width(x) != apm_host_get_label_width(y))
+		return false;
+	for (unsigned int i = 0; i < n; i++) {
+		const struct apm_mdev *m = apm_host_get_mdev(y, i);
+		const struct apm_mdev *o = apm_host_find_mdev(x, apm_mdev_get_uuid(m));
+
+		if (!o || strcmp(apm_mdev_get_uuid(o), apm_mdev_get_uuid(m)) ||
+		    strcmp(apm_mdev_get_label(o), apm_mdev_get_label(m)))
+			return false;
+	}
+	return true;
+}
+
+void grid_follow(struct app *app, struct apm_host *h, const struct apm_delta *d)
+{
+	struct apm_mask rows;
+
+	/*
+	 * What is kept was made from the snapshot shown: the delta must start
+	 * there, and a full load (events lost) may differ anywhere.  Labels
+	 * come from the set of mdevs: one more or less can change them all.
+	 */
+	if (!app->qdown || !app->host || app->qdown_host != app->host || !d ||
+	    apm_delta_get_before(d) != app->host || apm_delta_get_after(d) != h ||
+	    (apm_delta_get_flags(d) & APM_DELTA_RELOADED) || !same_labels(app->host, h)) {
+		/* A new snapshot may reuse the old one's address: all is made again. */
+		app->qdown_host = NULL;
+		app->cells_kept = 0;
+		return;
+	}
+	/* An adapter's state is in its queues' marks: its row is made again. */
+	apm_delta_get_adapters(d, &rows);
+	for (unsigned int a = 0; a < 256; a++) {
+		struct apm_mask q, stale;
+
+		if (apm_mask_test(&rows, a)) {
+			memset(&app->qdown[a * 256], 0, 256);
+			memset(&app->cell_ok[a], 0, sizeof(app->cell_ok[a]));
+			continue;
+		}
+		apm_delta_get_domains(d, a, &q);
+		apm_delta_get_stale_domains(d, a, &stale);
+		for (unsigned int w = 0; w < 4; w++) {
+			uint64_t bits = q.w[w] | stale.w[w];
+
+			app->cell_ok[a].w[w] &= ~bits;
+			/* Bit 0 is the most significant (s390 order). */
+			while (bits) {
+				unsigned int b = 63 - (unsigned int)__builtin_ctzll(bits);
+
+				app->qdown[a * 256 + w * 64 + b] = 0;
+				bits &= bits - 1;
+			}
+		}
+	}
+	app->cells_kept = 0;
+	for (unsigned int a = 0; a < 256; a++)
+		app->cells_kept += apm_mask_weight(&app->cell_ok[a]);
+	app->qdown_host = h;
+}
+
 /*
  * The word for queue qu of adapter ad (NULL: not in the LPAR), handles on
  * app->host the caller has at hand: kept per snapshot, so a frame that
@@ -165,10 +247,8 @@ static const char *down_of(struct app *app, unsigned int a, unsigned int q,
 		return NULL;
 	if (!app->qdown && !(app->qdown = calloc(2 * 256 * 256, 1)))
 		return NULL;
-	if (app->qdown_host != app->host) {
-		memset(app->qdown, 0, 256 * 256);
-		app->qdown_host = app->host;
-	}
+	if (app->qdown_host != app->host)
+		forget_all(app);
 	v = &app->qdown[a * 256 + q];
 	if (!*v) {
 		if (budgeted && over_budget(app)) {
@@ -244,6 +324,43 @@ static void draw_axes(struct app *app, const struct area *a, int cols, int cw)
 	}
 }
 
+/*
+ * Cell (ad, q) of app->host, adapter info (NULL: not in the LPAR): kept
+ * in app->cells once its down mark is read (a mark past the frame's budget
+ * is not: the cell is made again by the frame that reads it).  NULL when
+ * there is no handle on the queue (memory).
+ */
+static const struct grid_cell *cell_of(struct app *app, unsigned int ad, unsigned int q,
+				       const struct apm_adapter *info, int cw,
+				       struct grid_cell *spare)
+{
+	struct grid_cell *gc = app->cells ? &app->cells[ad * 256 + q] : spare;
+	struct apm_queue *qi;
+	struct cell_look look;
+	bool exists, final = true;
+
+	if (app->cells && apm_mask_test(&app->cell_ok[ad], q))
+		return gc;
+	if (apm_host_lookup_queue(app->host, ad, q, &qi))
+		return NULL;
+	cell_look(app, qi, &look);
+	exists = apm_queue_exists(qi);
+	/* The blank after a cell keeps its role: one attribute run, fewer bytes. */
+	memset(gc->g, 0, sizeof(gc->g));
+	snprintf(gc->g, sizeof(gc->g), "%s ", look.glyph);
+	gc->role = (unsigned char)look.role;
+	/* The queue itself off while its card is not: '_' after the cell. */
+	if (exists) {
+		if (down_of(app, ad, q, info, qi, true))
+			gc->g[cw - 1] = '_';
+		final = app->qdown && app->qdown[ad * 256 + q];
+	}
+	apm_queue_unref(qi);
+	if (app->cells && final)
+		apm_mask_set(&app->cell_ok[ad], q);
+	return gc;
+}
+
 static void grid_draw(struct app *app, struct view *v, const struct area *a)
 {
 	struct screen *s = &app->scr;
@@ -273,6 +390,15 @@ static void grid_draw(struct app *app, struct view *v, const struct area *a)
 	if (app->left > (int)app->nq - cols)
 		app->left = (int)app->nq - cols > 0 ? (int)app->nq - cols : 0;
 	draw_axes(app, a, cols, cw);
+	/* What is kept was made from this snapshot and this configuration, or all is made again. */
+	if (!app->cells)
+		app->cells = calloc(256 * 256, sizeof(*app->cells));
+	if (app->qdown_host != app->host)
+		forget_all(app);
+	if (app->cell_cfg != app->cfg_changes) {
+		memset(app->cell_ok, 0, sizeof(app->cell_ok));
+		app->cell_cfg = app->cfg_changes;
+	}
 	for (int r = 0; r < rows && app->top + r < (int)app->na; r++) {
 		unsigned int ad = app->ids_a[app->top + r];
 		struct apm_adapter *info;
@@ -296,23 +422,15 @@ static void grid_draw(struct app *app, struct view *v, const struct area *a)
 		}
 		for (int c = 0; c < cols && app->left + c < (int)app->nq; c++) {
 			unsigned int q = app->ids_q[app->left + c];
-			struct apm_queue *qi;
-			struct cell_look look;
+			struct grid_cell spare;
+			const struct grid_cell *gc = cell_of(app, ad, q, info, cw, &spare);
 			enum role role;
-			char g[16];
-			bool exists;
+			char g[sizeof(gc->g)];
 
-			if (apm_host_lookup_queue(app->host, ad, q, &qi))
+			if (!gc)
 				continue;
-			cell_look(app, qi, &look);
-			exists = apm_queue_exists(qi);
-			role = look.role;
-			/* The blank after a cell keeps its role: one attribute run, fewer bytes. */
-			snprintf(g, sizeof(g), "%s ", look.glyph);
-			/* The queue itself off while its card is not: '_' after the cell. */
-			if (exists && down_of(app, ad, q, info, qi, true))
-				g[cw - 1] = '_';
-			apm_queue_unref(qi);
+			memcpy(g, gc->g, sizeof(g));
+			role = (enum role)gc->role;
 			if (ad == app->cur_a && q == app->cur_q) {
 				role = ROLE_CURSOR;
 			} else if (app->sel != SEL_NONE && app_in_selection(app, ad, q)) {
@@ -326,6 +444,50 @@ static void grid_draw(struct app *app, struct view *v, const struct area *a)
 		}
 		apm_adapter_unref(info);
 	}
+}
+
+int grid_spoil(struct app *app, unsigned int a, unsigned int q)
+{
+	if (!app->cells || a > 255 || q > 255 || !apm_mask_test(&app->cell_ok[a], q))
+		return -ENOENT;
+	app->cells[a * 256 + q].g[0] = '!';
+	return 0;
+}
+
+int grid_verify(struct app *app, char *what, size_t size)
+{
+	struct screen *s = &app->scr;
+	size_t n = (size_t)s->w * (size_t)s->h;
+	struct cell *kept = malloc(n ? n * sizeof(*kept) : 1);
+	long long deadline = app->frame_deadline;
+	unsigned int budget = app->frame_cells;
+	int rc = 0;
+
+	if (!kept)
+		return -ENOMEM;
+	/* Both frames whole: no budget leaves a mark for later. */
+	app->frame_deadline = 0;
+	app->frame_cells = 0;
+	app_draw(app);
+	memcpy(kept, s->c, n * sizeof(*kept));
+	forget_all(app);
+	app_draw(app);
+	for (size_t i = 0; i < n && !rc; i++) {
+		const struct cell *k = &kept[i], *f = &s->c[i];
+
+		if (k->role == f->role && !strcmp(k->g, f->g))
+			continue;
+		snprintf(
+			what, size,
+			"column %zu, line %zu: '%s' (role %c) from the kept cells, '%s' (role %c) made afresh",
+			i % (size_t)s->w, i / (size_t)s->w, k->g, role_letter(k->role), f->g,
+			role_letter(f->role));
+		rc = -EINVAL;
+	}
+	app->frame_deadline = deadline;
+	app->frame_cells = budget;
+	free(kept);
+	return rc;
 }
 
 const struct view_ops grid_view = {

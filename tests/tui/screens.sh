@@ -279,6 +279,92 @@ printf 'i\n:save-display long.1.txt\n' >long.script
 APMATRIX_CONFIG_ROOT=$work/long-root "$APMATRIX" --sim tui --script long.script --size 200x60 >out 2>err
 has "a long finding: its end is shown" long.1.txt "plug it in again"
 
+# The grid keeps its cells between frames (view-grid.c): after every step
+# of the console's own changes, the frame from the kept cells is the frame
+# made afresh (:verify-frame), cell for cell.  Each of these changes is
+# read back whole, so what the cells keep here is across frames, cursor
+# moves, selections, a frame's read budget and definitions written; the
+# kept cells across the engine's deltas are tested against the kernel's
+# uevents (tests/vm/t-watch.sh).  Each kind of step once, then random
+# sequences of them.
+kept_steps='o|y
+O|y
+f|y
+K|y
+E|y
+m|y
+M|y
+a|y
+A|y
+d|y
+D|y
+c|y
+C|y
+<Tab>
+GGuest9<Enter>|y
+p|y
+P|y
+s
+N<Enter>|y
+X|y
+u|y
+V|S|y
+V|U|y
+*
+/
+jjj
+lll
+<PgDn>
+<Home>
+:goto 05.0001
+:goto 06.0047
+:goto 0a.00ff
+:lpar-add-adapter 0x20 CEX7C|y
+:lpar-remove-domain|y
+:frame-cells 3'
+# kept_script SEED COUNT: COUNT random steps (all of them once when SEED is 0), each verified.
+kept_script() {
+	printf '%s\n' "$kept_steps" | awk -v seed="$1" -v count="$2" '
+	{ step[NR] = $0 }
+	END {
+		srand(seed)
+		n = seed ? count : NR
+		for (i = 1; i <= n; i++) {
+			s = seed ? step[int(rand() * NR) + 1] : step[i]
+			gsub(/\|/, "\n", s)
+			print s
+			print "<Esc>"
+			print ":verify-frame"
+		}
+		print ":save-display kept.1.txt"
+	}'
+}
+for seed in 0 1 2 3 4 5; do
+	kept_script "$seed" 60 >kept.script
+	rm -f host.ini "$APMATRIX_JOURNAL"
+	rm -rf "$APMATRIX_CONFIG_ROOT"
+	"$APMATRIX" --sim=host.ini tui --script kept.script --size 160x50 >out 2>err
+	rc=$?
+	is "kept cells, steps of seed $seed: every frame is the frame made afresh" "0 0" \
+		"$rc $(grep -c 'not the frame made afresh' err)"
+	[ "$rc" -eq 0 ] || show_file err
+done
+# ... and the check itself finds a cell kept wrong: one spoiled on purpose
+# (:spoil-cell) is named, where a fresh frame draws it as it is.
+cat >kept.script <<'EOS'
+:goto 04.0001
+:verify-frame
+:spoil-cell 05.0047
+:verify-frame
+:save-display kept.1.txt
+EOS
+rm -f host.ini
+"$APMATRIX" --sim=host.ini tui --script kept.script --size 100x30 >out 2>err
+is "kept cells: a spoiled cell is found (exit 2)" 2 "$?"
+is "kept cells: the spoiled cell is named" 1 \
+	"$(grep -c "kept.script:4: the frame from the kept cells is not the frame made afresh: column [0-9]*, line [0-9]*: '!' (role .) from the kept cells, '.' (role .) made afresh" err)"
+[ "$(grep -c 'made afresh' err)" -eq 1 ] || show_file err
+
 # The remaining actions, each once, with what the log says: an apmask
 # toggle (adapter 5 to vfio_ap), paging, the previous mdev, an adapter
 # hot-plugged into a running guest and back, a control domain, an assign

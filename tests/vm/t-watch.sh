@@ -164,6 +164,46 @@ else
 fi
 is "no reload for any of it" 0 \
 	"$(python3 -c "import json,sys; print(sum(json.loads(l)['kind']=='reload' for l in open(sys.argv[1])))" "$W/quiet")"
+# The console follows the kernel's uevents with the grid's kept cells
+# (view-grid.c): after each change another process makes, the frame from
+# what it kept must be the frame made afresh (:verify-frame), and the
+# snapshots must have kept cells (the delta named only a few).
+q() { printf '%s\n' ":shell $*" ":idle 150" ":verify-frame"; }
+{
+	echo ":verify-frame"
+	q "$SYSW $S/bus/ap/drivers/vfio_ap/unbind 00.0000 >/dev/null"
+	q "$SYSW $S/bus/ap/drivers/vfio_ap/bind 00.0000 >/dev/null"
+	q "$SYSW $S/devices/ap/card00/00.0005/online 0 >/dev/null"
+	q "$SYSW $S/devices/ap/card00/00.0005/online 1 >/dev/null"
+	q "$SYSW $S/devices/ap/card01/online 0 >/dev/null"
+	q "$SYSW $S/devices/ap/card01/online 1 >/dev/null"
+	q "$SYSW $S/devices/ap/card02/config 0 >/dev/null"
+	q "$SYSW $S/devices/ap/card02/config 1 >/dev/null"
+	q "$SYSW $S/kernel/apsim/chkstop '3 1' >/dev/null"
+	q "$SYSW $S/kernel/apsim/chkstop '3 0' >/dev/null"
+	q "$SYSW $M/$G1/unassign_domain 3 >/dev/null"
+	q "$SYSW $M/$G1/assign_domain 3 >/dev/null"
+	q "$SYSW $S/bus/ap/aqmask -4 >/dev/null"
+	q "$SYSW $S/bus/ap/aqmask +4 >/dev/null"
+	q "$FAKEQEMU -name guest=Guest1 -device vfio-ap,sysfsdev=$S/bus/mdev/devices/$G1 --ready $W/g1 2>/dev/null & i=0; while [ ! -f $W/g1 ] && [ \$i -lt 500 ]; do sleep 0.02; i=\$((i + 1)); done"
+	echo ":idle 1500"
+	echo ":verify-frame"
+	q "$SYSW $S/bus/ap/drivers/vfio_ap/unbind 01.0001 >/dev/null"
+	q "$SYSW $S/bus/ap/drivers/vfio_ap/bind 01.0001 >/dev/null"
+	q "pkill -f guest=Guest1; sleep 0.3"
+	echo ":idle 1500"
+	echo ":verify-frame"
+	echo ":save-display $W/kept.txt"
+} >"$W/kept.script"
+"$APMATRIX" --sysfs /sys tui --interval 1000 --script "$W/kept.script" --size 160x50 >"$W/kept.out" 2>"$W/kept.err"
+is "the console's kept cells: every frame after an event is the frame made afresh" "0 0" \
+	"$? $(grep -c 'made afresh' "$W/kept.err")"
+grep 'made afresh' "$W/kept.err" | head -5 | sed 's/^/# /'
+is "the console's kept cells: each check ran" 21 "$(grep -c 'frame verified' "$W/kept.out")"
+kept=$(grep -c 'the last snapshot kept [1-9]' "$W/kept.out")
+[ "$kept" -ge 15 ] && ok "the console's kept cells: $kept of 21 snapshots kept cells" ||
+	{ not_ok "the console's kept cells: only $kept of 21 snapshots kept cells"; sed 's/^/# /' "$W/kept.out" | head -40; }
+pkill -f guest=Guest1 2>/dev/null
 "$APMATRIX" --sysfs /sys mdev remove $G1 >/dev/null 2>&1
 "$APMATRIX" --sysfs /sys mdev remove $G2 >/dev/null 2>&1
 unload
