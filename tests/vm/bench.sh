@@ -142,10 +142,12 @@ rounds=10
 event_screen() {
 	if [ -n "$1" ]; then
 		# Recorded from the first event to the end of the events only
-		# (perf's control fifo), not the start-up's full load.
+		# (perf's control fifo), not the start-up's full load nor the
+		# first frame after it (which reads every queue on screen): the
+		# enable comes after the script's first line and its frame.
 		rm -f "$W/perf.ctl"
 		mkfifo "$W/perf.ctl"
-		sed "1s|^|:shell echo enable >$W/perf.ctl\n|; s|^:save-display|:shell echo disable >$W/perf.ctl\n&|" \
+		sed "1s|$|\n:shell echo enable >$W/perf.ctl|; s|^:save-display|:shell echo disable >$W/perf.ctl\n&|" \
 			"$W/event.script" >"$W/perf.script"
 		perf record -q -e cpu-clock -g --no-inherit -D -1 --control "fifo:$W/perf.ctl" -o "$W/perf.data" -- \
 			"$APMATRIX" --sysfs /sys tui --interval 1000 --script "$W/perf.script" \
