@@ -776,7 +776,8 @@ static void test_stale_domains(void **state)
 		if (!apm_queue_exists(qu))
 			continue;
 		if (n == 0) {
-			if (!apm_queue_get_driver(qu) || !strcmp(apm_queue_get_driver(qu), "vfio_ap"))
+			if (!apm_queue_get_driver(qu) ||
+			    !strcmp(apm_queue_get_driver(qu), "vfio_ap"))
 				continue;
 			/* A handle of its own, as the grid's. */
 			assert_int_equal(apm_host_lookup_queue(h0, qa, qd, &x), 0);
