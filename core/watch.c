@@ -483,6 +483,26 @@ static bool polled(const struct apm_watch *w, const char *uuid)
 }
 
 /*
+ * ap_bus.c: bindings_show counts the queue devices and those with a
+ * driver (ap_calc_bound_apqns: every device on the bus, under its lock)
+ * and says "(complete)" when all are bound and a scan has run.  The
+ * queue table holds both from the events: read, the file would cost a
+ * walk of every device in the kernel at every batch of a storm.
+ */
+static void bindings_from_table(struct apm_host *h)
+{
+	bool complete = true;
+
+	for (unsigned int a = 0; a < APR_BITS && complete; a++)
+		for (unsigned int q = 0; q < APR_BITS; q++)
+			if ((h->queue[a][q] & APM_Q_EXISTS) && !(h->queue[a][q] & APM_Q_DRV)) {
+				complete = false;
+				break;
+			}
+	h->bindings_complete = complete;
+}
+
+/*
  * Read what the batch's events implied into h (a clone of the last
  * snapshot), then derive.  -ESTALE: a full load is simpler than the
  * update (the 6.19 overrides came or went).
@@ -516,8 +536,13 @@ static int update(struct apm_watch *w, struct apm_host *h)
 		d->ap_domain = d->masks = d->bindings = true;
 	if (d->masks)
 		apm_host_read_masks(h);
-	if (d->bindings)
-		apm_host_read_bindings(h);
+	if (d->bindings) {
+		if (!d->scan && w->host->bindings_complete >= 0 && w->has_scans &&
+		    strcmp(w->scans, "0"))
+			bindings_from_table(h);
+		else
+			apm_host_read_bindings(h);
+	}
 	if (d->devices)
 		apm_host_read_override_attr(h);
 	if (d->ap_domain)
