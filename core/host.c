@@ -482,9 +482,21 @@ int apm_host_read_queue_detail(struct apm_host *h, unsigned int a, unsigned int 
 	memset(&d, 0, sizeof(d));
 	if (apm_readf(h->ctx, buf, sizeof(buf), "%s/status", base) > 0)
 		snprintf(d.status, sizeof(d.status), "%s", apm_strip(buf));
-	d.config = detail_bool(h, base, "config", warn);
-	d.chkstop = detail_bool(h, base, "chkstop", warn);
-	d.online = detail_bool(h, base, "online", warn);
+	/*
+	 * config, chkstop and online kept (a queue only re-bound: the engine's
+	 * apm_host_queue_rebound) are not read again: the console's detail
+	 * of a queue that just moved would cost three more files.
+	 */
+	k = h->qrow[a] ? &h->qrow[a][q] : NULL;
+	if (!warn && k && k->facts_valid) {
+		d.config = k->d.config;
+		d.chkstop = k->d.chkstop;
+		d.online = k->d.online;
+	} else {
+		d.config = detail_bool(h, base, "config", warn);
+		d.chkstop = detail_bool(h, base, "chkstop", warn);
+		d.online = detail_bool(h, base, "online", warn);
+	}
 	if (apm_readf(h->ctx, buf, sizeof(buf), "%s/se_bind", base) > 0)
 		snprintf(d.se_bind, sizeof(d.se_bind), "%s", apm_strip(buf));
 	if (apm_readf(h->ctx, buf, sizeof(buf), "%s/se_associate", base) > 0)
