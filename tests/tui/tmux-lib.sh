@@ -36,3 +36,16 @@ children() { # PID: its children's pids (polled: tmux and fork() take their time
 console_pid() { # the console's pid: the pane's shell's child
 	children "$(t display -p -t apm '#{pane_pid}')" | head -n1
 }
+# show_console: where the console is when it did not answer (a key that
+# brought no frame): its state and kernel wait channel, its children, and
+# a backtrace when gdb is there, so a failure that happens only under a
+# loaded CI machine says what the console was doing.
+show_console() {
+	cpid=$(console_pid)
+	[ -n "$cpid" ] || { echo "#   (no console process)"; return 0; }
+	ps -o pid=,stat=,wchan:32=,etime=,args= -p "$cpid" --ppid "$cpid" 2>&1 | sed 's/^/#   ps: /'
+	if command -v gdb >/dev/null; then
+		timeout 30 gdb -batch -nx -p "$cpid" -ex 'thread apply all bt' 2>&1 |
+			grep -E '^(#[0-9]|Thread)' | head -40 | sed 's/^/#   gdb: /'
+	fi
+}

@@ -100,12 +100,12 @@ sleep 1.5 # the killed steps' virsh finishes its sleep
 unplug_on 4
 "$APMATRIX" --sim=src4.ini assign $G control-domain 1 >/dev/null 2>&1 || not_ok "the CLI assigns meanwhile"
 t send-keys -t apm y
-wait_for "changed since this wizard opened" && ok "y after an assignment meanwhile: refused" || { not_ok "refused at y"; show_file pane; }
+wait_for "changed since this wizard opened" && ok "y after an assignment meanwhile: refused" || { not_ok "refused at y"; show_file pane; show_console; }
 grep -qF "control domains 0x01,0x50)" pane && ok "it shows what the mdev has now" || { not_ok "what it has now"; show_file pane; }
 is "nothing was unplugged" "[5, 6, 7] [4, 71] [1, 80]" "$(mdev src4.ini "m[0]['adapters'], m[0]['domains'], m[0]['control_domains']" | sed "s/^(//; s/)$//; s/\], \[/] [/g")"
 [ -e r4.json ] && not_ok "a restore file was written" || ok "no restore file was written"
 t send-keys -t apm n q
-wait_for "EXIT=0" && ok "q quits" || not_ok "q quits after the refusal"
+wait_for "EXIT=0" && ok "q quits" || { not_ok "q quits after the refusal"; show_console; }
 
 # The check cannot put the masks back (aqmask refused twice): its error and the
 # commands that mend it are shown, and y is not offered.
