@@ -409,6 +409,21 @@ static bool slot_kept(const struct apm_qslot *k)
 	return k->valid || k->state_valid || k->facts_valid;
 }
 
+/*
+ * config, chkstop and online of a slot that keeps them (a detail read, or
+ * facts a queue only re-bound kept: apm_host_queue_rebound) into d; false
+ * when they must be read.
+ */
+static bool kept_facts(const struct apm_qslot *k, struct apm_queue_detail *d)
+{
+	if (!k || !(k->valid || k->facts_valid))
+		return false;
+	d->config = k->d.config;
+	d->chkstop = k->d.chkstop;
+	d->online = k->d.online;
+	return true;
+}
+
 int apm_host_read_queue_facts(struct apm_host *h, unsigned int a, unsigned int q,
 			      struct apm_queue_detail *out, bool status)
 {
@@ -425,11 +440,7 @@ int apm_host_read_queue_facts(struct apm_host *h, unsigned int a, unsigned int q
 	if (status || (k && k->valid && k->status_valid))
 		return apm_host_read_queue_detail(h, a, q, out, false) ?: 1;
 	memset(&d, 0, sizeof(d));
-	if (k && (k->valid || k->facts_valid)) {
-		d.config = k->d.config;
-		d.chkstop = k->d.chkstop;
-		d.online = k->d.online;
-	} else {
+	if (!kept_facts(k, &d)) {
 		/*
 		 * Three files, not the six of a detail: a storm touches every
 		 * queue on screen, and the grid asks each of them again.
@@ -483,16 +494,11 @@ int apm_host_read_queue_detail(struct apm_host *h, unsigned int a, unsigned int 
 	if (apm_readf(h->ctx, buf, sizeof(buf), "%s/status", base) > 0)
 		snprintf(d.status, sizeof(d.status), "%s", apm_strip(buf));
 	/*
-	 * config, chkstop and online kept (a queue only re-bound: the engine's
-	 * apm_host_queue_rebound) are not read again: the console's detail
-	 * of a queue that just moved would cost three more files.
+	 * Kept facts are not read again: the console's detail of a queue that
+	 * just moved would cost three more files.  warn reads them, to say an
+	 * odd value.
 	 */
-	k = h->qrow[a] ? &h->qrow[a][q] : NULL;
-	if (!warn && k && k->facts_valid) {
-		d.config = k->d.config;
-		d.chkstop = k->d.chkstop;
-		d.online = k->d.online;
-	} else {
+	if (warn || !kept_facts(h->qrow[a] ? &h->qrow[a][q] : NULL, &d)) {
 		d.config = detail_bool(h, base, "config", warn);
 		d.chkstop = detail_bool(h, base, "chkstop", warn);
 		d.online = detail_bool(h, base, "online", warn);
