@@ -10,9 +10,10 @@
 # while it runs, `?` is pressed again and again (the help opens, then
 # closes): each key's answer is the first output after which the screen
 # shows it.  When the command has returned (the kernel has sent the last
-# event), the screen is captured at each output until it is what a console
-# started afresh on the host shows (script mode, the same size): the time
-# from the last event to the correct screen.  Then the console's log is
+# event), the screen is captured at each output, while a console started
+# afresh on the host (script mode, the same size) makes the reference and
+# after, until it is that reference: the time from the last event to the
+# output from which on the screen is correct.  Then the console's log is
 # searched for lost events, and its CPU time over the storm is reported.
 # Figures only, each beside its goal; nothing passes or fails on time.
 import os
@@ -117,6 +118,43 @@ class Tmux:
         subprocess.run(["tmux", "-S", self.sock, "kill-server"], stderr=subprocess.DEVNULL)
 
 
+class Recorder:
+    """The pane's screens after each output, with that output's time, until stop()."""
+
+    def __init__(self, t):
+        self.t = t
+        self.shots = []
+        self.done = threading.Event()
+        with t.cv:
+            seen, when = t.outputs, t.last_output
+        self.shots.append((when, body(t.screen())))
+        self.seen = seen
+        self.thread = threading.Thread(target=self.run, daemon=True)
+        self.thread.start()
+
+    def run(self):
+        while not self.done.is_set():
+            n, _ = self.t.wait_output(self.seen, time.monotonic() + 0.2)
+            if n < 0:
+                return
+            if n == self.seen:
+                continue
+            # A frame may come in several notifications: let it end before looking.
+            time.sleep(0.002)
+            with self.t.cv:
+                self.seen, when = self.t.outputs, self.t.last_output
+            self.shots.append((when, body(self.t.screen())))
+
+    def stop(self):
+        self.done.set()
+        self.thread.join()
+        # And the screen as it is now (an output may have come after the last look).
+        with self.t.cv:
+            when = self.t.last_output
+        self.shots.append((when, body(self.t.screen())))
+        return self.shots
+
+
 def cpu_s(pid):
     """utime + stime of a process, in seconds."""
     with open("/proc/%d/stat" % pid) as f:
@@ -168,15 +206,27 @@ def main(argv):
         t_last = time.monotonic()
         if opened:
             t.cmd("send-keys -t b '?'")
-        # What a console started now shows: the reference for the correct screen.
+        # What a console started now shows: the reference for the correct
+        # screen.  It takes a full load, seconds at this size: the screens
+        # the console shows meanwhile are recorded, each with the time of the
+        # output it came after, and the correct one is looked for among them.
+        rec = Recorder(t)
         script = os.path.join(work, "script")
         with open(script, "w") as f:
             f.write(":save-display %s/fresh.txt\n" % work)
         subprocess.run(apm + ["tui", "--script", script, "--size", "%dx%d" % (W, H)],
                        stdout=subprocess.DEVNULL, check=True)
+        shots = rec.stop()
         with open(os.path.join(work, "fresh.txt")) as f:
             fresh = body(f.read().split("\n"))
-        when = t.until(lambda s: body(s) == fresh, time.monotonic() + 120)
+        # The first of the recorded screens from which on all are correct.
+        when = None
+        for w, s in reversed(shots):
+            if s != fresh:
+                break
+            when = w
+        if when is None:
+            when = t.until(lambda s: body(s) == fresh, time.monotonic() + 120)
         cpu1, t1 = cpu_s(pid), time.monotonic()
         print("storm  the storm (%s): %.2f s" % (" ".join(storm), t_last - t0))
         if lat:
