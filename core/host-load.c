@@ -802,10 +802,14 @@ static void derive_warnings(struct apm_host *h)
 
 		if (!h->cards[a].has_card)
 			continue;
-		snprintf(dir, sizeof(dir), "devices/ap/card%02x", a);
-		for (int k = 0; k < APM_CARD_ODD; k++)
+		/* Derived at every batch of the engine's: the name only for a card that needs it. */
+		for (int k = 0; k < APM_CARD_ODD; k++) {
+			if (!h->cards[a].odd[k].set)
+				continue;
+			snprintf(dir, sizeof(dir), "devices/ap/card%02x", a);
 			warn_odd(h, dir, card_odd_attr[k], &h->cards[a].odd[k],
 				 k < APM_ODD_CONFIG ? "is not a number" : "is neither 0 nor 1");
+		}
 	}
 	for (unsigned int k = 0; k < h->nodd_mdevs && k < ARRAY_SIZE(h->odd_mdevs); k++)
 		apm_host_warn(
