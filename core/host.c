@@ -414,6 +414,19 @@ static bool slot_kept(const struct apm_qslot *k)
  * facts a queue only re-bound kept: apm_host_queue_rebound) into d; false
  * when they must be read.
  */
+/* Whether the bus's features (ap_bus.c: features_show, space separated) name token. */
+static bool bus_has_feature(const struct apm_host *h, const char *token)
+{
+	size_t n = strlen(token);
+
+	if (!h->has_bus_features)
+		return false;
+	for (const char *p = h->bus_features; (p = strstr(p, token)); p += n)
+		if ((p == h->bus_features || p[-1] == ' ') && (p[n] == ' ' || p[n] == '\0'))
+			return true;
+	return false;
+}
+
 static bool kept_facts(const struct apm_qslot *k, struct apm_queue_detail *d)
 {
 	if (!k || !(k->valid || k->facts_valid))
@@ -498,15 +511,34 @@ int apm_host_read_queue_detail(struct apm_host *h, unsigned int a, unsigned int 
 	 * just moved would cost three more files.  warn reads them, to say an
 	 * odd value.
 	 */
-	if (warn || !kept_facts(h->qrow[a] ? &h->qrow[a][q] : NULL, &d)) {
-		d.config = detail_bool(h, base, "config", warn);
-		d.chkstop = detail_bool(h, base, "chkstop", warn);
+	k = h->qrow[a] ? &h->qrow[a][q] : NULL;
+	if (warn || !kept_facts(k, &d)) {
+		/*
+		 * The warnings' reading of config and chkstop (apm_host_get_queue_
+		 * state: a running guest's queue that just came back) is taken too;
+		 * it has no chkstop of a queue configured off.
+		 */
+		if (!warn && k && k->state_valid && k->d.config == 1 && k->d.chkstop >= 0) {
+			d.config = k->d.config;
+			d.chkstop = k->d.chkstop;
+		} else {
+			d.config = detail_bool(h, base, "config", warn);
+			d.chkstop = detail_bool(h, base, "chkstop", warn);
+		}
 		d.online = detail_bool(h, base, "online", warn);
 	}
-	if (apm_readf(h->ctx, buf, sizeof(buf), "%s/se_bind", base) > 0)
-		snprintf(d.se_bind, sizeof(d.se_bind), "%s", apm_strip(buf));
-	if (apm_readf(h->ctx, buf, sizeof(buf), "%s/se_associate", base) > 0)
-		snprintf(d.se_associate, sizeof(d.se_associate), "%s", apm_strip(buf));
+	/*
+	 * The SE attributes exist only in a Secure Execution guest whose QCI
+	 * has APSB, which the bus's features name (ap_queue.c: ap_queue_create
+	 * gives the queue ap_queue_dev_sb_attr_groups then): elsewhere two
+	 * opens that fail, at every detail.
+	 */
+	if (bus_has_feature(h, "APSB")) {
+		if (apm_readf(h->ctx, buf, sizeof(buf), "%s/se_bind", base) > 0)
+			snprintf(d.se_bind, sizeof(d.se_bind), "%s", apm_strip(buf));
+		if (apm_readf(h->ctx, buf, sizeof(buf), "%s/se_associate", base) > 0)
+			snprintf(d.se_associate, sizeof(d.se_associate), "%s", apm_strip(buf));
+	}
 	/* Kept for the next call and the next snapshots (nothing kept when memory is short). */
 	k = own_slot(h, a, q);
 	if (k)
@@ -578,21 +610,18 @@ void apm_host_get_queue_state(struct apm_host *h, unsigned int a, unsigned int q
 			      int *chkstop)
 {
 	struct apm_qslot *k = h->qrow[a] ? &h->qrow[a][q] : NULL;
-	char buf[16];
+	struct apm_odd odd;
+	char base[40];
 
 	if (k && slot_kept(k)) {
 		*config = k->d.config;
 		*chkstop = k->d.chkstop;
 		return;
 	}
-	/* ap_queue.c: config_show, chkstop_show ("%d\n"). */
-	*config = *chkstop = -1;
-	if (apm_readf(h->ctx, buf, sizeof(buf), "devices/ap/card%02x/%02x.%04x/config", a, a, q) >
-	    0)
-		*config = atoi(buf);
-	if (*config != 0 && apm_readf(h->ctx, buf, sizeof(buf),
-				      "devices/ap/card%02x/%02x.%04x/chkstop", a, a, q) > 0)
-		*chkstop = atoi(buf);
+	/* ap_queue.c: config_show, chkstop_show ("%d\n"), read as the detail reads them. */
+	snprintf(base, sizeof(base), "devices/ap/card%02x/%02x.%04x", a, a, q);
+	*config = apm_read_bool(h->ctx, base, "config", &odd);
+	*chkstop = *config != 0 ? apm_read_bool(h->ctx, base, "chkstop", &odd) : -1;
 	/* Kept like the detail (nothing kept when memory is short). */
 	k = own_slot(h, a, q);
 	if (k) {

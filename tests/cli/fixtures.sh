@@ -69,4 +69,19 @@ chmod -R u+w "$work/odd"
 echo "yes-it-is-configured-very-much-so" >"$work/odd/devices/ap/card05/config"
 run "an odd config value" 0 "$APMATRIX" --sysfs "$work/odd" --read-only show
 expect_grep "quoted, its cut marked" out "devices/ap/card05/config: 'yes-it-is-configured...' is neither 0 nor 1"
+# A running guest's queues: one configured off, one whose config is no
+# 0 or 1 (read as unknown, as the detail reads it: warned about as odd,
+# not as configured off).
+cp -a "$fx/host-613" "$work/gq"
+chmod -R u+w "$work/gq"
+mkdir -p "$work/gq-proc/4242/fd"
+ln -s /dev/vfio/0 "$work/gq-proc/4242/fd/7"
+printf 'qemu\0-name\0guest=G1\0' >"$work/gq-proc/4242/cmdline"
+echo 0 >"$work/gq/devices/ap/card05/05.0047/config"
+echo 0x >"$work/gq/devices/ap/card05/05.00ff/config"
+run "a running guest's queue configured off" 0 env APMATRIX_PROC="$work/gq-proc" "$APMATRIX" --sysfs "$work/gq" --read-only show
+expect_grep "the one configured off, by itself" out "its guest's queue 05.0047 is deconfigured"
+is "the odd one not called deconfigured" 0 "$(grep -c '05.00ff.* deconfigured' "$work/out")"
+run "the same with the details" 0 env APMATRIX_PROC="$work/gq-proc" "$APMATRIX" --sysfs "$work/gq" --read-only show --detail
+expect_grep "the odd one named as odd" out "devices/ap/card05/05.00ff/config: '0x' is neither 0 nor 1; read as unknown"
 done_testing
