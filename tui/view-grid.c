@@ -285,6 +285,32 @@ const char *queue_down(struct app *app, unsigned int a, unsigned int q)
 	return w;
 }
 
+/*
+ * A frame writes a label per row and two per column: formatted here
+ * rather than by printf, whose cost a frame after each event of a storm
+ * would pay a hundred times.  put_hex2 writes an ID as %02x, put_left a
+ * string as %-*s (within end).
+ */
+static char *put_hex2(char *p, unsigned int v)
+{
+	static const char hex[] = "0123456789abcdef";
+
+	*p++ = hex[(v >> 4) & 0xf];
+	*p++ = hex[v & 0xf];
+	return p;
+}
+
+static char *put_left(char *p, const char *end, const char *str, int w)
+{
+	int n = 0;
+
+	for (; str[n] && p < end; n++)
+		*p++ = str[n];
+	for (; n < w && p < end; n++)
+		*p++ = ' ';
+	return p;
+}
+
 /* Column markers (lszcrypt -d: U usage, C control, B both) and the selected mdev's control domains. */
 static void draw_axes(struct app *app, const struct area *a, int cols, int cw)
 {
@@ -308,14 +334,16 @@ static void draw_axes(struct app *app, const struct area *a, int cols, int cw)
 		unsigned int q = app->ids_q[app->left + c];
 		bool u = hu && apm_mask_test(&lpar_u, q), k = hc && apm_mask_test(&lpar_c, q);
 		int x = GRID_X + c * cw;
-		char mk[3];
+		char t[sizeof(app->cells[0].g) + 4];
 
-		area_printf(s, a, x, 0, q == app->cur_q ? ROLE_CURSOR : ROLE_AXIS, "%*s%02x ",
-			    cw - 3, "", q);
-		mk[0] = u && k ? 'B' : u ? 'U' : k ? 'C' : ' ';
-		mk[1] = (int)q == ap_domain ? 'd' : ' ';
-		mk[2] = '\0';
-		area_printf(s, a, x, 1, ROLE_AXIS, "%*s%s ", cw - 3, "", mk);
+		/* The ID and the markers right-aligned in the column, a blank after. */
+		memset(t, ' ', (size_t)cw);
+		t[cw] = '\0';
+		put_hex2(t + cw - 3, q);
+		area_put(s, a, x, 0, q == app->cur_q ? ROLE_CURSOR : ROLE_AXIS, t);
+		t[cw - 3] = u && k ? 'B' : u ? 'U' : k ? 'C' : ' ';
+		t[cw - 2] = (int)q == ap_domain ? 'd' : ' ';
+		area_put(s, a, x, 1, ROLE_AXIS, t);
 		/* The selected mdev's control domains: + in its guest, - filtered out. */
 		if (apm_mask_test(&cd, q))
 			area_put(s, a, x + cw - 3, 2,
@@ -411,10 +439,18 @@ static void grid_draw(struct app *app, struct view *v, const struct area *a)
 			const char *type = apm_adapter_get_type(info),
 				   *mode = apm_adapter_get_mode(info);
 			const char *state = !ke && chk ? "CHK" : !ce && !on ? "off" : "";
+			char l[64], *p = put_hex2(l, ad), *end = l + sizeof(l) - 1;
 
-			area_printf(s, a, 0, y, ad == app->cur_a ? ROLE_CURSOR : ROLE_LABEL,
-				    "%02x %-5s %-5s %-3s ", ad, type[0] ? type : "-",
-				    mode ? mode : "-", state);
+			/* "%02x %-5s %-5s %-3s " */
+			p = put_left(p, end, " ", 1);
+			p = put_left(p, end, type[0] ? type : "-", 5);
+			p = put_left(p, end, " ", 1);
+			p = put_left(p, end, mode ? mode : "-", 5);
+			p = put_left(p, end, " ", 1);
+			p = put_left(p, end, state, 3);
+			p = put_left(p, end, " ", 1);
+			*p = '\0';
+			area_cut(s, a, 0, y, a->w, ad == app->cur_a ? ROLE_CURSOR : ROLE_LABEL, l);
 		} else {
 			info = NULL;
 			area_printf(s, a, 0, y, ad == app->cur_a ? ROLE_CURSOR : ROLE_DIM,
