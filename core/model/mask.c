@@ -104,15 +104,9 @@ unsigned int apr_mask_next(const struct apr_mask *m, unsigned int from)
 	while (from < APR_BITS) {
 		uint64_t w = m->w[MASK_WORD(from)] << (from % 64);
 
-		if (w) {
-			unsigned int n = 0;
-
-			while (!(w & ((uint64_t)1 << 63))) {
-				w <<= 1;
-				n++;
-			}
-			return from + n;
-		}
+		/* Bit 0 is the word's most significant: the leading zeros count to it. */
+		if (w)
+			return from + (unsigned int)__builtin_clzll(w);
 		from = (from / 64 + 1) * 64;
 	}
 	return APR_BITS;
