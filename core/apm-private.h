@@ -399,9 +399,33 @@ void apm_wcache_unref(struct apm_wcache *c);
 /* Of the host's warnings (said once): the mdev parts taken over from wbase and said again. */
 void apm_host_get_warning_stats(const struct apm_host *h, unsigned int *reused,
 				unsigned int *computed);
-/* (a, q)'s config and chkstop (1, 0, -1; chkstop unread when config is 0), read once and kept. */
-void apm_host_get_queue_state(struct apm_host *h, unsigned int a, unsigned int q, int *config,
-			      int *chkstop);
+/* Whether anything of a queue is kept in its slot (then its config and chkstop are). */
+static inline bool apm_qslot_kept(const struct apm_qslot *k)
+{
+	return k->valid || k->state_valid || k->facts_valid;
+}
+
+/* The files read for apm_host_get_queue_state, kept in the slot (host.c). */
+void apm_host_read_queue_state(struct apm_host *h, unsigned int a, unsigned int q, int *config,
+			       int *chkstop);
+
+/*
+ * (a, q)'s config and chkstop (1, 0, -1; chkstop unread when config is 0),
+ * read once and kept.  Inline: the guests' warnings ask it for every APQN
+ * of a running guest whose matrix changed, thousands per snapshot.
+ */
+static inline void apm_host_get_queue_state(struct apm_host *h, unsigned int a, unsigned int q,
+					    int *config, int *chkstop)
+{
+	const struct apm_qslot *k = h->qrow[a] ? &h->qrow[a][q] : NULL;
+
+	if (k && apm_qslot_kept(k)) {
+		*config = k->d.config;
+		*chkstop = k->d.chkstop;
+		return;
+	}
+	apm_host_read_queue_state(h, a, q, config, chkstop);
+}
 
 /*
  * A handle on an adapter or an APQN of a snapshot (queue.c).  One handed

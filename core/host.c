@@ -403,12 +403,6 @@ static struct apm_qslot *own_slot(struct apm_host *h, unsigned int a, unsigned i
 	return &h->qrow[a][q];
 }
 
-/* Whether anything of (a, q) is kept in its slot. */
-static bool slot_kept(const struct apm_qslot *k)
-{
-	return k->valid || k->state_valid || k->facts_valid;
-}
-
 /*
  * config, chkstop and online of a slot that keeps them (a detail read, or
  * facts a queue only re-bound kept: apm_host_queue_rebound) into d; false
@@ -606,18 +600,13 @@ APM_EXPORT int apm_host_get_zcrypt_info(struct apm_host *h, unsigned int a, int 
 	return 0;
 }
 
-void apm_host_get_queue_state(struct apm_host *h, unsigned int a, unsigned int q, int *config,
-			      int *chkstop)
+void apm_host_read_queue_state(struct apm_host *h, unsigned int a, unsigned int q, int *config,
+			       int *chkstop)
 {
-	struct apm_qslot *k = h->qrow[a] ? &h->qrow[a][q] : NULL;
+	struct apm_qslot *k;
 	struct apm_odd odd;
 	char base[40];
 
-	if (k && slot_kept(k)) {
-		*config = k->d.config;
-		*chkstop = k->d.chkstop;
-		return;
-	}
 	/* ap_queue.c: config_show, chkstop_show ("%d\n"), read as the detail reads them. */
 	snprintf(base, sizeof(base), "devices/ap/card%02x/%02x.%04x", a, a, q);
 	*config = apm_read_bool(h->ctx, base, "config", &odd);
@@ -633,7 +622,7 @@ void apm_host_get_queue_state(struct apm_host *h, unsigned int a, unsigned int q
 
 void apm_host_forget_queue(struct apm_host *h, unsigned int a, unsigned int q)
 {
-	if (!h->qrow[a] || !slot_kept(&h->qrow[a][q]))
+	if (!h->qrow[a] || !apm_qslot_kept(&h->qrow[a][q]))
 		return;
 	/* No memory for a copy of the row: the whole row is forgotten instead. */
 	if (!apm_table_own(&h->qrow[a]))
@@ -658,7 +647,7 @@ void apm_host_queue_rebound(struct apm_host *h, unsigned int a, unsigned int q)
 
 	if (!h->qrow[a])
 		return;
-	if (!slot_kept(&h->qrow[a][q]))
+	if (!apm_qslot_kept(&h->qrow[a][q]))
 		return;
 	if (!apm_table_own(&h->qrow[a])) {
 		apm_host_forget_adapter(h, a);
