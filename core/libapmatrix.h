@@ -342,6 +342,11 @@ struct apm_warning {
  */
 int apm_host_foreach_warning(struct apm_host *host,
 			     int (*fn)(const struct apm_warning *w, void *data), void *data);
+/*
+ * How many warnings apm_host_foreach_warning gives, or -ENOMEM: a console
+ * that shows a few and counts the rest stops its walk early.  Since: 2
+ */
+int apm_host_get_warning_count(struct apm_host *host);
 
 /*
  * ABI 1's adapter and queue answers, by value (deprecated: their layout is

@@ -29,6 +29,7 @@
 #include "config.h"
 
 #include <errno.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -611,6 +612,18 @@ static int replay(const struct apm_host *h, const struct wc_list *l, unsigned in
 			return rc;
 	}
 	return 0;
+}
+
+APM_EXPORT int apm_host_get_warning_count(struct apm_host *host)
+{
+	int rc = host->wcache ? 0 : build(host);
+	unsigned int n = 0;
+
+	if (rc)
+		return rc;
+	for (unsigned int i = 0; i < host->nmdevs; i++)
+		n += host->wcache->m[i].control->n + host->wcache->m[i].guests->n;
+	return n > INT_MAX ? INT_MAX : (int)n;
 }
 
 APM_EXPORT int apm_host_foreach_warning(struct apm_host *host,

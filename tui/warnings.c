@@ -17,6 +17,7 @@
 struct adding {
 	struct doc *d;
 	unsigned int max, *hidden; /* after max of them, only counted */
+	bool stop;		   /* or not even that: the walk stops there */
 };
 
 static int add_warning(const struct apm_warning *w, void *data)
@@ -25,6 +26,9 @@ static int add_warning(const struct apm_warning *w, void *data)
 	char text[2048];
 
 	if (ad->d->n >= ad->max) {
+		/* The rest are counted (a host can have thousands): no need to see them. */
+		if (ad->stop)
+			return 1;
 		(*ad->hidden)++;
 		return 0;
 	}
@@ -40,18 +44,22 @@ static int add_warning(const struct apm_warning *w, void *data)
  */
 void warnings_compute(struct app *app)
 {
-	struct adding ad = { &app->warnings, SHOWN, &app->warnings_hidden };
+	struct adding ad = { &app->warnings, SHOWN, &app->warnings_hidden, true };
+	int n;
 
 	doc_clear(&app->warnings);
 	app->warnings_hidden = 0;
 	apm_host_foreach_warning(app->host, add_warning, &ad);
+	n = apm_host_get_warning_count(app->host);
+	if (n > (int)app->warnings.n)
+		app->warnings_hidden = (unsigned int)n - app->warnings.n;
 	persist_warnings(app, &app->warnings);
 }
 
 void warnings_all(struct app *app, struct doc *d)
 {
 	unsigned int hidden = 0;
-	struct adding ad = { d, UINT_MAX, &hidden };
+	struct adding ad = { d, UINT_MAX, &hidden, false };
 
 	apm_host_foreach_warning(app->host, add_warning, &ad);
 	persist_warnings(app, d);

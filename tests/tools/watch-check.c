@@ -109,6 +109,21 @@ static int warning_line(const struct apm_warning *w, void *data)
 	return 0;
 }
 
+static int count_one(const struct apm_warning *w, void *data)
+{
+	(void)w;
+	++*(int *)data;
+	return 0;
+}
+
+/* How many warnings a walk gives (against apm_host_get_warning_count). */
+static int walked(struct apm_host *h)
+{
+	int n = 0;
+
+	return apm_host_foreach_warning(h, count_one, &n) ?: n;
+}
+
 /* The host's warnings, one line each (malloc'ed; NULL on -ENOMEM). */
 static char *warnings_of(struct apm_host *h)
 {
@@ -149,6 +164,11 @@ static void same_warnings(struct wcheck *t, struct apm_host *h, struct apm_host 
 		while (i > 0 && x[i - 1] != '\n')
 			i--;
 		snprintf(why, size, "warnings: kept '%.200s', said afresh '%.200s'", x + i, y + i);
+	} else if (apm_host_get_warning_count(h) != walked(h) ||
+		   apm_host_get_warning_count(fresh) != walked(fresh)) {
+		snprintf(why, size, "warnings: counted %d and %d, walked %d",
+			 apm_host_get_warning_count(h), apm_host_get_warning_count(fresh),
+			 walked(h));
 	}
 	free(x);
 	free(y);
