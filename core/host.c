@@ -403,11 +403,6 @@ static struct apm_qslot *own_slot(struct apm_host *h, unsigned int a, unsigned i
 	return &h->qrow[a][q];
 }
 
-/*
- * config, chkstop and online of a slot that keeps them (a detail read, or
- * facts a queue only re-bound kept: apm_host_queue_rebound) into d; false
- * when they must be read.
- */
 /* Whether the bus's features (ap_bus.c: features_show, space separated) name token. */
 static bool bus_has_feature(const struct apm_host *h, const char *token)
 {
@@ -421,6 +416,11 @@ static bool bus_has_feature(const struct apm_host *h, const char *token)
 	return false;
 }
 
+/*
+ * config, chkstop and online of a slot that keeps them (a detail read, or
+ * facts a queue only re-bound kept: apm_host_queue_rebound) into d; false
+ * when they must be read.
+ */
 static bool kept_facts(const struct apm_qslot *k, struct apm_queue_detail *d)
 {
 	if (!k || !(k->valid || k->facts_valid))

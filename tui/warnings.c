@@ -16,8 +16,7 @@
 
 struct adding {
 	struct doc *d;
-	unsigned int max, *hidden; /* after max of them, only counted */
-	bool stop;		   /* or not even that: the walk stops there */
+	unsigned int max; /* the walk stops after max of them */
 };
 
 static int add_warning(const struct apm_warning *w, void *data)
@@ -25,13 +24,9 @@ static int add_warning(const struct apm_warning *w, void *data)
 	struct adding *ad = data;
 	char text[2048];
 
-	if (ad->d->n >= ad->max) {
-		/* The rest are counted (a host can have thousands): no need to see them. */
-		if (ad->stop)
-			return 1;
-		(*ad->hidden)++;
-		return 0;
-	}
+	/* The rest are counted (apm_host_get_warning_count): a host can have thousands. */
+	if (ad->d->n >= ad->max)
+		return 1;
 	apm_text_escape(w->text, text, sizeof(text), APM_TEXT_KEEP_NEWLINE);
 	doc_add(ad->d, ROLE_WARNING, 2, "! %s", text);
 	return 0;
@@ -44,7 +39,7 @@ static int add_warning(const struct apm_warning *w, void *data)
  */
 void warnings_compute(struct app *app)
 {
-	struct adding ad = { &app->warnings, SHOWN, &app->warnings_hidden, true };
+	struct adding ad = { &app->warnings, SHOWN };
 	int n;
 
 	doc_clear(&app->warnings);
@@ -58,8 +53,7 @@ void warnings_compute(struct app *app)
 
 void warnings_all(struct app *app, struct doc *d)
 {
-	unsigned int hidden = 0;
-	struct adding ad = { d, UINT_MAX, &hidden, false };
+	struct adding ad = { d, UINT_MAX };
 
 	apm_host_foreach_warning(app->host, add_warning, &ad);
 	persist_warnings(app, d);
