@@ -12,7 +12,7 @@
 
 void detail_doc(struct app *app, struct doc *d, int width)
 {
-	const char *feat = apm_host_get_bus_features(app->host), *status = "", *drv;
+	const char *status = "", *drv;
 	struct apm_adapter *info;
 	struct apm_queue *qi;
 	struct cell_look look;
@@ -79,9 +79,10 @@ void detail_doc(struct app *app, struct doc *d, int width)
 	persist_detail(app, d);
 	/*
 	 * SE bind/association exist only when this host is itself a Secure
-	 * Execution guest (APSB); the queue's attributes are read on demand.
+	 * Execution guest (APSB); the queue's attributes are read on demand,
+	 * by the library only then (host.c: apm_host_read_queue_detail).
 	 */
-	if (feat && strstr(feat, "APSB") && apm_queue_exists(qi) &&
+	if (apm_queue_exists(qi) &&
 	    (apm_queue_get_se_bind(qi)[0] || apm_queue_get_se_associate(qi)[0]))
 		doc_add(d, ROLE_TEXT, 2, "SE: %s, %s",
 			apm_queue_get_se_bind(qi)[0] ? apm_queue_get_se_bind(qi) : "-",
