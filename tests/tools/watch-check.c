@@ -31,14 +31,69 @@ static void copy_model(struct wcheck *t)
 		fail(t, -ENOMEM);
 }
 
+static const char *uuid_at(const struct apm_host *h, int i)
+{
+	return i >= 0 ? h->mdevs[i].uuid : "";
+}
+
+/*
+ * The delta against the two snapshots it lies between: the APQNs it
+ * names are exactly those whose queue shows otherwise, all of what
+ * apm_host_classify_queue says (the filter's reason too); why[0] stays
+ * '\0' when so.  A property of the two snapshots alone: it holds where
+ * host B is mid-probe too.
+ */
+static void same_delta(const struct apm_delta *d, char *why, size_t size)
+{
+	const struct apm_host *x = apm_delta_get_before(d), *y = apm_delta_get_after(d);
+
+	why[0] = '\0';
+	for (unsigned int a = 0; a < APR_BITS; a++)
+		for (unsigned int q = 0; q < APR_BITS; q++) {
+			struct apm_queue p, r;
+			bool differs;
+
+			/* What `show` does not list (no queue, no mdev's) the delta leaves out. */
+			if (!((x->queue[a][q] | y->queue[a][q]) & APM_Q_EXISTS) &&
+			    apr_mdev_holding(x->rmdevs, (int)x->nmdevs, a, q) < 0 &&
+			    apr_mdev_holding(y->rmdevs, (int)y->nmdevs, a, q) < 0) {
+				differs = false;
+			} else {
+				apm_host_classify_queue(x, a, q, &p);
+				apm_host_classify_queue(y, a, q, &r);
+				differs = p.exists != r.exists ||
+					  strcmp(p.driver ? p.driver : "",
+						 r.driver ? r.driver : "") ||
+					  p.owner_host != r.owner_host ||
+					  strcmp(uuid_at(x, p.mdev), uuid_at(y, r.mdev)) ||
+					  p.in_guest_matrix != r.in_guest_matrix ||
+					  p.plugged != r.plugged || p.cell != r.cell ||
+					  p.filter != r.filter || strcmp(p.reason, r.reason);
+			}
+			if (differs != apm_delta_has_queue(d, a, q)) {
+				snprintf(why, size, "delta: queue %02x.%04x %s", a, q,
+					 differs ? "shows otherwise but is not named"
+						 : "is named but shows the same");
+				return;
+			}
+		}
+}
+
+/* One call of the engine; a delta it hands out that is not exact is a mismatch. */
 static void step(struct wcheck *t)
 {
 	struct apm_host *h = NULL;
 	struct apm_delta *d = NULL;
 	int rc = apm_watch_process(t->w, &h, &d);
+	char why[128];
 
 	if (rc < 0)
 		fail(t, rc);
+	if (rc == 1) {
+		same_delta(d, why, sizeof(why));
+		if (why[0] && !t->mismatches++)
+			snprintf(t->first, sizeof(t->first), "%s: %s", t->op, why);
+	}
 	apm_host_unref(h);
 	apm_delta_unref(d);
 }
