@@ -463,6 +463,13 @@ int apm_queue_init(struct apm_queue *qu, const struct apm_host *h, unsigned int 
 void apm_host_classify_queue(const struct apm_host *h, unsigned int a, unsigned int q,
 			     struct apm_queue *qu);
 /*
+ * The same with text false: the filter's code but no reason ("" in
+ * qu->reason), which apm_host_queue_reason() then fills in.
+ */
+void apm_host_classify_queue_code(const struct apm_host *h, unsigned int a, unsigned int q,
+				  struct apm_queue *qu, bool text);
+void apm_host_queue_reason(const struct apm_host *h, struct apm_queue *qu);
+/*
  * The queue's own attributes (status, config, chkstop, online, se_*),
  * as read before (by a --detail load or on demand: its row's slots), else
  * read through the seam and kept there; warn: a 0/1 attribute with other

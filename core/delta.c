@@ -218,20 +218,30 @@ static const char *uuid_of(const struct apm_host *h, int i)
 	return i >= 0 ? h->mdevs[i].uuid : NULL;
 }
 
+/*
+ * Whether `show` would list (a, q) otherwise.  The filter's reasons are
+ * built only where everything else agrees: a batch that plugs or drops
+ * an adapter of a guest changes the rest of each APQN of its rows.
+ */
 static bool queue_differs(const struct apm_delta *d, unsigned int a, unsigned int q)
 {
 	struct apm_queue x, y;
 
-	apm_queue_init(&x, d->before, a, q);
-	apm_queue_init(&y, d->after, a, q);
+	apm_host_classify_queue_code(d->before, a, q, &x, false);
+	apm_host_classify_queue_code(d->after, a, q, &y, false);
 	/* Only the APQNs `show` lists: queues and mdevs' APQNs (the masks' flags tell the rest). */
 	if (!x.exists && !y.exists && x.mdev < 0 && y.mdev < 0)
 		return false;
-	return x.exists != y.exists || !same_str(x.driver, y.driver) ||
-	       x.owner_host != y.owner_host ||
-	       !same_str(uuid_of(d->before, x.mdev), uuid_of(d->after, y.mdev)) ||
-	       x.in_guest_matrix != y.in_guest_matrix || x.plugged != y.plugged ||
-	       x.cell != y.cell || x.filter != y.filter || strcmp(x.reason, y.reason);
+	if (x.exists != y.exists || !same_str(x.driver, y.driver) || x.owner_host != y.owner_host ||
+	    !same_str(uuid_of(d->before, x.mdev), uuid_of(d->after, y.mdev)) ||
+	    x.in_guest_matrix != y.in_guest_matrix || x.plugged != y.plugged || x.cell != y.cell ||
+	    x.filter != y.filter)
+		return true;
+	if (x.filter == APM_FILTER_NONE)
+		return false;
+	apm_host_queue_reason(d->before, &x);
+	apm_host_queue_reason(d->after, &y);
+	return strcmp(x.reason, y.reason) != 0;
 }
 
 static bool adapter_differs(const struct apm_host *x, const struct apm_host *y, unsigned int a)

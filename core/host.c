@@ -264,22 +264,32 @@ static enum apm_filter own_problem(const struct apm_host *h, unsigned int a, uns
 	return code;
 }
 
+/*
+ * Why the filter keeps (a, q) of mdev m out of its guest: the code, and
+ * with text its reason.  The delta asks the code of thousands of APQNs
+ * and the text only where the codes agree.
+ */
 static void classify_filter(const struct apm_host *h, const struct apm_mdev *m, unsigned int a,
-			    unsigned int q, struct apm_queue *info)
+			    unsigned int q, struct apm_queue *info, bool text)
 {
 	struct reason_buf b = { info->reason, sizeof(info->reason), 0 };
 	char why[192];
 	int d;
 
-	info->filter = own_problem(h, a, q, info->reason, sizeof(info->reason));
+	if (text)
+		info->filter = own_problem(h, a, q, info->reason, sizeof(info->reason));
+	else
+		info->filter = problem_code(h, a, q);
 	if (info->filter != APM_FILTER_NONE)
 		return;
 	/* Another APQN of the adapter keeps it out (vfio_ap_ops.c: vfio_ap_mdev_filter_matrix). */
 	d = m->bad_domain[a];
 	if (d >= 0) {
+		info->filter = APM_FILTER_ADAPTER_DROPPED;
+		if (!text)
+			return;
 		why[0] = '\0';
 		own_problem(h, a, (unsigned int)d, why, sizeof(why));
-		info->filter = APM_FILTER_ADAPTER_DROPPED;
 		/* "adapter 0x%02x is dropped from the guest because of APQN %02x.%04x: %s" */
 		reason_str(&b, "adapter 0x");
 		reason_hex(&b, a, 2);
@@ -290,6 +300,8 @@ static void classify_filter(const struct apm_host *h, const struct apm_mdev *m, 
 		return;
 	}
 	info->filter = APM_FILTER_STALE;
+	if (!text)
+		return;
 	if (apr_mask_test(&m->fresh_sapm, a) && apr_mask_test(&m->fresh_saqm, q))
 		reason_str(
 			&b,
@@ -329,8 +341,8 @@ void apm_host_prepare_filter_rows(struct apm_host *h, struct apm_mdev *m,
 	}
 }
 
-void apm_host_classify_queue(const struct apm_host *h, unsigned int a, unsigned int q,
-			     struct apm_queue *info)
+void apm_host_classify_queue_code(const struct apm_host *h, unsigned int a, unsigned int q,
+				  struct apm_queue *info, bool text)
 {
 	int drv, i;
 
@@ -353,7 +365,7 @@ void apm_host_classify_queue(const struct apm_host *h, unsigned int a, unsigned 
 					apr_mask_test(&m->m.saqm, q);
 		info->plugged = info->in_guest_matrix && m->in_use == 1;
 		if (!info->in_guest_matrix)
-			classify_filter(h, m, a, q, info);
+			classify_filter(h, m, a, q, info, text);
 	}
 	/* The cell follows the kernel's ownership (6.19: overrides); `owner` is the mask rule. */
 	if (i >= 0 && apr_default_owned(&h->rules, a, q))
@@ -372,6 +384,19 @@ void apm_host_classify_queue(const struct apm_host *h, unsigned int a, unsigned 
 		info->cell = APM_CELL_UNBOUND;
 	else
 		info->cell = APM_CELL_HOST;
+}
+
+void apm_host_classify_queue(const struct apm_host *h, unsigned int a, unsigned int q,
+			     struct apm_queue *info)
+{
+	apm_host_classify_queue_code(h, a, q, info, true);
+}
+
+void apm_host_queue_reason(const struct apm_host *h, struct apm_queue *info)
+{
+	info->reason[0] = '\0';
+	if (info->mdev >= 0 && !info->in_guest_matrix)
+		classify_filter(h, &h->mdevs[info->mdev], info->adapter, info->domain, info, true);
 }
 
 /*
