@@ -28,20 +28,30 @@
 
 void apm_host_warn(struct apm_host *host, const char *fmt, ...)
 {
-	struct apm_buf b = { 0 };
-	char line[512];
+	char line[512], *s;
 	va_list ap;
+	size_t n;
+	int len;
 
 	va_start(ap, fmt);
-	vsnprintf(line, sizeof(line), fmt, ap);
+	len = vsnprintf(line, sizeof(line), fmt, ap);
 	va_end(ap);
-	/* apm_buf needs its true capacity: grow a fresh one. */
-	if (host->warnings)
-		apm_buf_printf(&b, "%s", host->warnings);
-	apm_buf_printf(&b, "%s\n", line);
-	free(host->warnings);
-	host->warnings = b.s;
-	host->warnings_len = b.len;
+	if (len < 0)
+		return;
+	n = (size_t)len < sizeof(line) ? (size_t)len : sizeof(line) - 1;
+	/*
+	 * Appended where the text ends: the engine says a snapshot's warnings
+	 * again at every batch, one by one (a copy of the text so far for each
+	 * made that quadratic).  Without memory the line is left out.
+	 */
+	s = realloc(host->warnings, host->warnings_len + n + 2);
+	if (!s)
+		return;
+	memcpy(s + host->warnings_len, line, n);
+	host->warnings_len += n;
+	s[host->warnings_len++] = '\n';
+	s[host->warnings_len] = '\0';
+	host->warnings = s;
 }
 
 /* Text of an attribute the kernel never writes, kept escaped (it came from the seam), a cut marked. */
