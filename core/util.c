@@ -158,40 +158,50 @@ APM_EXPORT int apm_parse_apqn(const char *s, unsigned int *adapter, unsigned int
 	return 0;
 }
 
-/* vfio_ap_mdev_matrix_show: "AA.DDDD", "AA." or ".DDDD" lines; a longer line is none. */
+/*
+ * A matrix line's ID: hex digits from *p (none: false in *any), at most
+ * 0xff; *p moves past them.  By hand, not strtoul: a guest_matrix page
+ * is 512 lines, parsed at every batch that touches its guest.
+ */
+static bool matrix_id(const char **p, unsigned int *v, bool *any)
+{
+	unsigned int x = 0;
+	int d;
+
+	*any = false;
+	for (; (d = apr_hexval(**p)) >= 0; (*p)++) {
+		*any = true;
+		if (x <= 255)
+			x = x << 4 | (unsigned int)d;
+	}
+	*v = x;
+	return x <= 255;
+}
+
+/*
+ * vfio_ap_mdev_matrix_show: "AA.DDDD", "AA." or ".DDDD" lines, hex digits
+ * only (no blank, sign or "0x"); a line of 16 characters or more is none.
+ */
 int apm_parse_matrix(const char *text, struct apr_mask *apm, struct apr_mask *aqm)
 {
 	apr_mask_zero(apm);
 	apr_mask_zero(aqm);
 	while (*text) {
-		const char *nl = strchr(text, '\n');
+		const char *nl = strchr(text, '\n'), *p = text;
 		size_t len = nl ? (size_t)(nl - text) : strlen(text);
-		char line[16];
-		char *dot, *end;
+		unsigned int a, q;
+		bool has_a, has_q;
 
-		if (len >= sizeof(line))
+		if (len >= 16)
 			return -EINVAL;
 		if (len) {
-			memcpy(line, text, len);
-			line[len] = '\0';
-			dot = strchr(line, '.');
-			if (!dot)
+			if (!matrix_id(&p, &a, &has_a) || *p++ != '.' ||
+			    !matrix_id(&p, &q, &has_q) || p != text + len)
 				return -EINVAL;
-			*dot = '\0';
-			if (line[0]) {
-				unsigned long a = strtoul(line, &end, 16);
-
-				if (*end || a > 255)
-					return -EINVAL;
-				apr_mask_set(apm, (unsigned int)a);
-			}
-			if (dot[1]) {
-				unsigned long q = strtoul(dot + 1, &end, 16);
-
-				if (*end || q > 255)
-					return -EINVAL;
-				apr_mask_set(aqm, (unsigned int)q);
-			}
+			if (has_a)
+				apr_mask_set(apm, a);
+			if (has_q)
+				apr_mask_set(aqm, q);
 		}
 		if (!nl)
 			break;

@@ -571,6 +571,48 @@ static void test_odd_text_static(void **state)
 	cleanup(ctx);
 }
 
+/*
+ * matrix and guest_matrix lines are "%02lx.%04lx", "%02lx." or ".%04lx"
+ * (vfio_ap_ops.c: vfio_ap_mdev_matrix_show): hex digits in either case,
+ * any count up to the line's limit; a blank, a sign or "0x" is no matrix.
+ */
+static void test_matrix_lines(void **state)
+{
+	static const struct {
+		const char *text;
+		int adapter, domain; /* -1: the matrix does not parse */
+	} cases[] = {
+		{ "05.0047\n", 5, 0x47 },    { "5.47\n", 5, 0x47 },	{ "0A.00FF\n", 10, 255 },
+		{ "05.\n.0047\n", 5, 0x47 }, { "05.0047", 5, 0x47 },	{ " 5.0047\n", -1, -1 },
+		{ "+5.0047\n", -1, -1 },     { "0x5.0047\n", -1, -1 },	{ "05.0x47\n", -1, -1 },
+		{ "05.0100\n", -1, -1 },     { "100.0047\n", -1, -1 },	{ "050047\n", -1, -1 },
+		{ "05.0047 \n", -1, -1 },    { "05.0047.1\n", -1, -1 },
+	};
+	struct apm_ctx *ctx = open_copy("host-static");
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct apm_host *h;
+		struct apm_mask m;
+
+		put(STATIC_MDEV "/matrix", cases[i].text);
+		assert_int_equal(apm_host_load(ctx, 0, &h), 0);
+		if (cases[i].adapter < 0) {
+			assert_warned(h, "cannot parse matrix");
+		} else {
+			apm_mdev_get_mask(apm_host_get_mdev(h, 0), APM_KIND_ADAPTER, &m);
+			assert_true(apm_mask_test(&m, (unsigned int)cases[i].adapter));
+			assert_int_equal(apm_mask_weight(&m), 1);
+			apm_mdev_get_mask(apm_host_get_mdev(h, 0), APM_KIND_DOMAIN, &m);
+			assert_true(apm_mask_test(&m, (unsigned int)cases[i].domain));
+			assert_int_equal(apm_mask_weight(&m), 1);
+			assert_null(strstr(apm_host_get_warnings(h), "cannot parse matrix"));
+		}
+		apm_host_unref(h);
+	}
+	cleanup(ctx);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -578,7 +620,7 @@ int main(void)
 		cmocka_unit_test(test_no_vfio),		 cmocka_unit_test(test_no_ap_bus),
 		cmocka_unit_test(test_kept_bus_files),	 cmocka_unit_test(test_odd_text_613),
 		cmocka_unit_test(test_odd_text_static),	 cmocka_unit_test(test_guest_names),
-		cmocka_unit_test(test_long_guest_names),
+		cmocka_unit_test(test_long_guest_names), cmocka_unit_test(test_matrix_lines),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
