@@ -309,14 +309,16 @@ struct apm_host {
 	struct apm_qslot *qrow[APR_BITS];
 	/*
 	 * The kernel model of what was read: predictions run on a copy of it.
-	 * Its mdev arrays are rmdevs and minfo, its queue table mq (a table).
+	 * Its mdev arrays are rmdevs and minfo, its queues the rows mq (each a
+	 * table, shared with the snapshots that did not change it: a batch of
+	 * the engine copies only the rows it derives again).
 	 */
 	struct apr_model model;
-	struct apr_queue (*mq)[APR_BITS];
+	struct apr_queue *mq[APR_BITS];
 	/*
 	 * The rows of mq that may hold a queue; every other row is all zero,
-	 * so a derive neither clears nor touches it (a fresh table's pages
-	 * stay unmapped, and a 256 x 256 table costs only the rows in use).
+	 * so a derive neither clears nor touches it (a fresh host's rows are
+	 * one zero row, shared: a 256 x 256 host costs only the rows in use).
 	 */
 	struct apr_mask mq_rows;
 	struct apr_mdev_info *minfo;
@@ -350,7 +352,6 @@ struct apm_host *apm_host_alloc(struct apm_ctx *ctx);
 struct apm_host *apm_host_clone(const struct apm_host *h);
 /* Make a shared table of h its own before changing it: 0 or -ENOMEM. */
 int apm_host_own_queues(struct apm_host *h);
-int apm_host_own_model(struct apm_host *h);
 void apm_host_read_masks(struct apm_host *h);
 void apm_host_read_lpar(struct apm_host *h);
 void apm_host_read_ap_domain(struct apm_host *h);

@@ -63,21 +63,29 @@ static void mask_xor(struct apr_mask *out, const struct apr_mask *x, const struc
 		out->w[w] = x->w[w] ^ y->w[w];
 }
 
-/* The cells whose bytes differ in two [256][256] tables of elements of size esize. */
-static void mark_table(struct apr_mask *cand, const void *x, const void *y, size_t esize)
+/* The cells whose bytes differ in row a of two tables of elements of size esize (shared: none). */
+static void mark_cells(struct apr_mask *cand, unsigned int a, const void *x, const void *y,
+		       size_t esize)
 {
 	const unsigned char *p = x, *q = y;
+
+	if (x == y || !memcmp(p, q, APR_BITS * esize))
+		return;
+	for (unsigned int i = 0; i < APR_BITS; i++)
+		if (memcmp(p + i * esize, q + i * esize, esize))
+			apr_mask_set(&cand[a], i);
+}
+
+/* The same in two [256][256] tables. */
+static void mark_table(struct apr_mask *cand, const void *x, const void *y, size_t esize)
+{
 	size_t row = APR_BITS * esize;
 
 	if (x == y)
 		return;
-	for (unsigned int a = 0; a < APR_BITS; a++, p += row, q += row) {
-		if (!memcmp(p, q, row))
-			continue;
-		for (unsigned int i = 0; i < APR_BITS; i++)
-			if (memcmp(p + i * esize, q + i * esize, esize))
-				apr_mask_set(&cand[a], i);
-	}
+	for (unsigned int a = 0; a < APR_BITS; a++)
+		mark_cells(cand, a, (const unsigned char *)x + a * row,
+			   (const unsigned char *)y + a * row, esize);
 }
 
 static const struct apm_mdev *find_mdev(const struct apm_host *h, const char *uuid)
@@ -355,7 +363,8 @@ static int compute(struct apm_delta *d)
 	     q = apr_mask_next(&cols, q + 1))
 		mark_column(cand, q);
 	mark_table(cand, x->queue, y->queue, sizeof(x->queue[0][0]));
-	mark_table(cand, x->mq, y->mq, sizeof(x->mq[0][0]));
+	for (unsigned int a = 0; a < APR_BITS; a++)
+		mark_cells(cand, a, x->mq[a], y->mq[a], sizeof(x->mq[a][0]));
 	if (x->override != y->override) {
 		static const unsigned char none[APR_BITS * APR_BITS];
 

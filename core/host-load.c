@@ -142,6 +142,7 @@ static int read_mask(struct apm_ctx *ctx, const char *path, struct apr_mask *m)
 struct apm_host *apm_host_alloc(struct apm_ctx *ctx)
 {
 	struct apm_host *h = calloc(1, sizeof(*h));
+	struct apr_queue *zero;
 
 	if (!h)
 		return NULL;
@@ -149,11 +150,15 @@ struct apm_host *apm_host_alloc(struct apm_ctx *ctx)
 	h->ctx = apm_ctx_ref(ctx);
 	h->kind = ctx->kind;
 	h->queue = apm_table_new(APR_BITS * sizeof(*h->queue));
-	h->mq = apm_table_new(APR_BITS * sizeof(*h->mq));
+	/* One zero row for all: a row is copied when a card's queues are derived into it. */
+	zero = apm_table_new(APR_BITS * sizeof(*h->mq[0]));
+	for (unsigned int a = 0; zero && a < APR_BITS; a++)
+		h->mq[a] = apm_table_ref(zero);
+	apm_table_unref(zero);
 	h->mdevs = calloc(1, sizeof(*h->mdevs));
 	h->rmdevs = calloc(1, sizeof(*h->rmdevs));
 	h->minfo = calloc(1, sizeof(*h->minfo));
-	if (!h->queue || !h->mq || !h->mdevs || !h->rmdevs || !h->minfo)
+	if (!h->queue || !zero || !h->mdevs || !h->rmdevs || !h->minfo)
 		return apm_host_unref(h);
 	apr_model_init(&h->model, h->mq, NULL, h->rmdevs, h->minfo, 0);
 	return h;
@@ -194,15 +199,16 @@ struct apm_host *apm_host_clone(const struct apm_host *o)
 	h->refcount = 1;
 	apm_ctx_ref(h->ctx);
 	apm_table_ref(h->queue);
-	apm_table_ref(h->mq);
 	apm_table_ref(h->override);
 	/*
 	 * What was read of the queues (on demand, or every queue by a
 	 * --detail load) is carried over; the engine forgets the queues its
 	 * events touch.
 	 */
-	for (unsigned int a = 0; a < APR_BITS; a++)
+	for (unsigned int a = 0; a < APR_BITS; a++) {
 		apm_table_ref(h->qrow[a]);
+		apm_table_ref(h->mq[a]);
+	}
 	h->mdevs = NULL;
 	h->rmdevs = NULL;
 	h->minfo = NULL;
@@ -226,14 +232,6 @@ struct apm_host *apm_host_clone(const struct apm_host *o)
 int apm_host_own_queues(struct apm_host *h)
 {
 	return apm_table_own(&h->queue) ? 0 : -ENOMEM;
-}
-
-int apm_host_own_model(struct apm_host *h)
-{
-	if (!apm_table_own(&h->mq))
-		return -ENOMEM;
-	h->model.q = h->mq;
-	return 0;
 }
 
 /* --------------------------------------------------------------- bus */
@@ -728,7 +726,15 @@ static const struct apr_card_type *card_type(const struct apm_card *c)
 	return t ? t : apr_card_type_lookup("CEX8C");
 }
 
-static void model_card(struct apm_host *h, unsigned int a)
+/* The card's row of the model's queues, ours to write (copied from the snapshots that share it). */
+static int own_mq_row(struct apm_host *h, unsigned int a)
+{
+	if (!apm_table_own(&h->mq[a]))
+		return -ENOMEM;
+	return 0;
+}
+
+static int model_card(struct apm_host *h, unsigned int a)
 {
 	struct apr_model *m = &h->model;
 	const struct apm_card *c = &h->cards[a];
@@ -736,11 +742,15 @@ static void model_card(struct apm_host *h, unsigned int a)
 
 	memset(mc, 0, sizeof(*mc));
 	if (apr_mask_test(&h->mq_rows, a)) {
-		memset(h->mq[a], 0, sizeof(h->mq[a]));
+		if (own_mq_row(h, a))
+			return -ENOMEM;
+		memset(h->mq[a], 0, APR_BITS * sizeof(*h->mq[a]));
 		apr_mask_clear(&h->mq_rows, a);
 	}
 	if (!c->has_card && !apr_mask_test(&m->lpar_apm, a))
-		return;
+		return 0;
+	if (c->has_card && own_mq_row(h, a))
+		return -ENOMEM;
 	/* Only a card's row gets queues (the loop below). */
 	if (c->has_card)
 		apr_mask_set(&h->mq_rows, a);
@@ -771,6 +781,7 @@ static void model_card(struct apm_host *h, unsigned int a)
 			mq->override = (uint8_t)(v > 0 ? v : APR_OVR_OTHER);
 		}
 	}
+	return 0;
 }
 
 static void derive_qci(struct apm_host *h)
@@ -890,8 +901,8 @@ int apm_host_derive(struct apm_host *h, const struct apr_mask *adapters)
 	if (!adapters)
 		memset(m->override_name, 0, sizeof(m->override_name));
 	for (unsigned int a = 0; a < APR_BITS; a++)
-		if (!adapters || apr_mask_test(adapters, a))
-			model_card(h, a);
+		if ((!adapters || apr_mask_test(adapters, a)) && model_card(h, a))
+			return -ENOMEM;
 	m->next_group = 0;
 	for (unsigned int i = 0; i < h->nmdevs; i++) {
 		memcpy(h->minfo[i].uuid, h->mdevs[i].uuid, sizeof(h->minfo[i].uuid));

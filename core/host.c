@@ -32,10 +32,11 @@ APM_EXPORT struct apm_host *apm_host_unref(struct apm_host *h)
 	free(h->rmdevs);
 	free(h->minfo);
 	apm_table_unref(h->queue);
-	apm_table_unref(h->mq);
 	apm_table_unref(h->override);
-	for (unsigned int a = 0; a < APR_BITS; a++)
+	for (unsigned int a = 0; a < APR_BITS; a++) {
 		apm_table_unref(h->qrow[a]);
+		apm_table_unref(h->mq[a]);
+	}
 	free(h->warnings);
 	apm_wcache_unref(h->wcache);
 	apm_wcache_unref(h->wbase);

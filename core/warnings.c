@@ -87,7 +87,7 @@ struct apm_wcache {
 	int profile;
 	bool any_override;
 	unsigned char (*queue)[APR_BITS];
-	struct apr_queue (*mq)[APR_BITS];
+	struct apr_queue *mq[APR_BITS];
 	unsigned char *override;
 	struct apm_qslot *qrow[APR_BITS];
 	struct {
@@ -133,10 +133,11 @@ void apm_wcache_unref(struct apm_wcache *c)
 	}
 	free(c->m);
 	apm_table_unref(c->queue);
-	apm_table_unref(c->mq);
 	apm_table_unref(c->override);
-	for (unsigned int a = 0; a < APR_BITS; a++)
+	for (unsigned int a = 0; a < APR_BITS; a++) {
 		apm_table_unref(c->qrow[a]);
+		apm_table_unref(c->mq[a]);
+	}
 	free(c);
 }
 
@@ -532,7 +533,8 @@ static int build(struct apm_host *h)
 			       b->profile == (int)h->rules.profile &&
 			       b->any_override == h->rules.any_override &&
 			       b->override == h->override &&
-			       (h->rules.profile < APR_PROFILE_6_19 || b->mq == h->mq);
+			       (h->rules.profile < APR_PROFILE_6_19 ||
+				!memcmp(b->mq, h->mq, sizeof(h->mq)));
 	}
 	for (unsigned int i = 0; !rc && i < h->nmdevs; i++) {
 		const struct apm_mdev *m = &h->mdevs[i];
@@ -576,10 +578,10 @@ static int build(struct apm_host *h)
 	c->profile = (int)h->rules.profile;
 	c->any_override = h->rules.any_override;
 	c->queue = apm_table_ref(h->queue);
-	c->mq = apm_table_ref(h->mq);
 	c->override = apm_table_ref(h->override);
 	for (unsigned int a = 0; a < APR_BITS; a++) {
 		c->qrow[a] = apm_table_ref(h->qrow[a]);
+		c->mq[a] = apm_table_ref(h->mq[a]);
 		c->cards[a].has_card = h->cards[a].has_card;
 		c->cards[a].config = h->cards[a].config;
 		c->cards[a].chkstop = h->cards[a].chkstop;

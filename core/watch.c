@@ -623,9 +623,7 @@ static int update(struct apm_watch *w, struct apm_host *h)
 				apm_host_queue_rebound(h, a, q);
 	}
 	apm_host_forget_mdevs(h, w->host);
-	rc = (d->scan || !apr_mask_empty(&d->rows)) ? apm_host_own_model(h) : 0;
-	if (!rc)
-		rc = apm_host_derive(h, d->scan ? NULL : &d->rows);
+	rc = apm_host_derive(h, d->scan ? NULL : &d->rows);
 	/* What every mdev's filter facts depend on: the masks, the QCI, the profile. */
 	all = memcmp(&before.apmask, &h->rules.apmask, sizeof(before.apmask)) ||
 	      memcmp(&before.aqmask, &h->rules.aqmask, sizeof(before.aqmask)) ||

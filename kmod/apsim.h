@@ -71,6 +71,7 @@ struct apsim {
 
 	struct apr_model m;
 	struct apr_queue (*q)[APR_BITS]; /* the model's per-APQN table */
+	struct apr_queue *qrows[APR_BITS]; /* ... by row, as the model takes it */
 	u64 (*requests)[APR_BITS];
 	struct apr_mdev *rm;		 /* the model's mdev arrays ... */
 	struct apr_mdev_info *info;

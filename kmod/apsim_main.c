@@ -691,7 +691,8 @@ static int __init apsim_init(void)
 	apsim.q = vzalloc(array_size(APR_BITS, sizeof(*apsim.q)));
 	if (!apsim.q)
 		return -ENOMEM;
-	apr_model_init(&apsim.m, apsim.q, NULL, NULL, NULL, 0);
+	apr_model_rows(apsim.qrows, apsim.q);
+	apr_model_init(&apsim.m, apsim.qrows, NULL, NULL, NULL, 0);
 	apr_model_set_notify(&apsim.m, &apsim_notify, NULL);
 	rc = parse_params();
 	if (rc)

@@ -7,9 +7,14 @@
  */
 #include "model.h"
 
-void apr_model_init(struct apr_model *m, struct apr_queue (*q)[APR_BITS],
-		    uint64_t (*requests)[APR_BITS], struct apr_mdev *rm, struct apr_mdev_info *info,
-		    unsigned int cap)
+void apr_model_rows(struct apr_queue **q, struct apr_queue (*table)[APR_BITS])
+{
+	for (unsigned int a = 0; a < APR_BITS; a++)
+		q[a] = table[a];
+}
+
+void apr_model_init(struct apr_model *m, struct apr_queue **q, uint64_t (*requests)[APR_BITS],
+		    struct apr_mdev *rm, struct apr_mdev_info *info, unsigned int cap)
 {
 	static const struct apr_model boot = {
 		.profile = APR_PROFILE_6_13,
@@ -43,7 +48,7 @@ void apr_model_set_mdevs(struct apr_model *m, struct apr_mdev *rm, struct apr_md
 
 int apr_model_copy(struct apr_model *dst, const struct apr_model *src)
 {
-	struct apr_queue(*q)[APR_BITS] = dst->q;
+	struct apr_queue **q = dst->q;
 	uint64_t(*req)[APR_BITS] = dst->requests;
 	struct apr_mdev *rm = dst->rm;
 	struct apr_mdev_info *info = dst->mdev;

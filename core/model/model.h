@@ -248,8 +248,12 @@ struct apr_model {
 	struct apr_mask seen_apm, seen_aqm, seen_adm;
 
 	struct apr_card card[APR_BITS];
-	struct apr_queue (*q)[APR_BITS]; /* the caller's [apid][apqi] table */
-	uint64_t (*requests)[APR_BITS];	 /* per-queue request counts, or NULL */
+	/*
+	 * The caller's queues, q[apid][apqi], by row: a row each adapter, so
+	 * a host's snapshots can share the rows one of them did not change.
+	 */
+	struct apr_queue **q;
+	uint64_t (*requests)[APR_BITS]; /* per-queue request counts, or NULL */
 	char override_name[APR_OVERRIDE_OTHERS][APR_OVERRIDE_NAME_MAX];
 
 	/* vfio_ap: the mdevs in creation order, two parallel caller arrays. */
@@ -279,9 +283,10 @@ struct apr_model {
  * tables are the caller's and come zeroed (kzalloc, calloc): the model
  * does not touch a page the host does not use.
  */
-void apr_model_init(struct apr_model *m, struct apr_queue (*q)[APR_BITS],
-		    uint64_t (*requests)[APR_BITS], struct apr_mdev *rm, struct apr_mdev_info *info,
-		    unsigned int cap);
+void apr_model_init(struct apr_model *m, struct apr_queue **q, uint64_t (*requests)[APR_BITS],
+		    struct apr_mdev *rm, struct apr_mdev_info *info, unsigned int cap);
+/* q, the model's rows (APR_BITS of them), made the rows of one [apid][apqi] table. */
+void apr_model_rows(struct apr_queue **q, struct apr_queue (*table)[APR_BITS]);
 /* Hand in bigger mdev arrays (the contents are copied over by the caller). */
 void apr_model_set_mdevs(struct apr_model *m, struct apr_mdev *rm, struct apr_mdev_info *info,
 			 unsigned int cap);

@@ -31,7 +31,8 @@
 struct sim_state {
 	struct apr_model m;
 	struct apr_queue (*q)[APR_BITS];
-	uint64_t (*req)[APR_BITS]; /* NULL until sim_state_counts() */
+	struct apr_queue *qrows[APR_BITS]; /* q by row, as the model takes it */
+	uint64_t (*req)[APR_BITS];	   /* NULL until sim_state_counts() */
 	struct apr_mdev *rm;
 	struct apr_mdev_info *info;
 };

@@ -23,7 +23,8 @@ struct sim_state *sim_state_new(void)
 		sim_state_free(st);
 		return NULL;
 	}
-	apr_model_init(&st->m, st->q, NULL, NULL, NULL, 0);
+	apr_model_rows(st->qrows, st->q);
+	apr_model_init(&st->m, st->qrows, NULL, NULL, NULL, 0);
 	return st;
 }
 

@@ -25,6 +25,7 @@
 struct host {
 	struct apr_model m;
 	struct apr_queue q[APR_BITS][APR_BITS];
+	struct apr_queue *qrows[APR_BITS];
 	uint64_t req[APR_BITS][APR_BITS];
 	struct apr_mdev rm[4];
 	struct apr_mdev_info info[4];
@@ -123,7 +124,8 @@ static int setup(void **state)
 	struct host *h = calloc(1, sizeof(*h));
 	struct apr_model *m = &h->m;
 
-	apr_model_init(m, h->q, h->req, h->rm, h->info, 4);
+	apr_model_rows(h->qrows, h->q);
+	apr_model_init(m, h->qrows, h->req, h->rm, h->info, 4);
 	apr_model_set_notify(m, &notify, h);
 	for (unsigned int a = 4; a <= 6; a++) {
 		apr_mask_set(&m->lpar_apm, a);
@@ -673,14 +675,16 @@ static void test_copy(void **state)
 	struct apr_model small;
 
 	mdev(&h->m, G1);
-	apr_model_init(&c->m, c->q, NULL, c->rm, c->info, 4);
+	apr_model_rows(c->qrows, c->q);
+	apr_model_init(&c->m, c->qrows, NULL, c->rm, c->info, 4);
 	assert_int_equal(apr_model_copy(&c->m, &h->m), 0);
-	assert_ptr_equal(c->m.q, c->q);
+	assert_ptr_equal(c->m.q, c->qrows);
+	assert_ptr_equal(c->m.q[5], c->q[5]);
 	assert_null(c->m.requests);
 	assert_int_equal(c->m.nmdevs, 1);
 	assert_int_equal(apr_vfio_assign(&c->m, 0, APR_ADAPTER, "5"), 0);
 	assert_false(apr_mask_test(&h->m.rm[0].apm, 5)); /* the original is untouched */
-	apr_model_init(&small, c->q, NULL, c->rm, c->info, 0);
+	apr_model_init(&small, c->qrows, NULL, c->rm, c->info, 0);
 	assert_int_equal(apr_model_copy(&small, &h->m), -ENOSPC);
 	free(c);
 }
