@@ -345,13 +345,29 @@ static void repaint(struct app *app, bool resized)
  * waited.  The rest comes in the frames that follow, each after a look at
  * the input.
  */
-#define FRAME_READ_MS 25
+#define FRAME_READ_MS 12
+
+/*
+ * A key typed while the host's events were applied comes before their
+ * frame: one frame then answers both.  Through a storm in the VM a frame
+ * costs 20 to 80 ms, and the key waited for it and then for its own.
+ * Not for longer than this: keys that keep coming still see frames.
+ */
+#define TYPEAHEAD_MS 100
+
+static bool key_waiting(void)
+{
+	struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+
+	return poll(&p, 1, 0) > 0 && (p.revents & POLLIN);
+}
 
 static int run_terminal(struct app *app)
 {
 	struct pollfd pfd[4];
 	int efd = app->watch ? apm_watch_get_fd(app->watch) : -1;
 	bool again = false;
+	long long shown_at = 0;
 
 	if (pipe(sigpipe))
 		return 1;
@@ -374,13 +390,17 @@ static int run_terminal(struct app *app)
 		if (again)
 			repaint(app, false);
 		/* While the host's events keep coming, a frame per batch and per key, not per wakeup. */
-		if (again || app->redraw) {
+		if (!again && app->redraw && app_now_ms() - shown_at < TYPEAHEAD_MS &&
+		    key_waiting()) {
+			/* The key first (the poll below returns at once); the frame stays due. */
+		} else if (again || app->redraw) {
 			app->frame_deadline = app_now_ms() + FRAME_READ_MS;
 			app_draw(app);
 			screen_flush_curses(&app->scr, &app->shown, &app->theme);
 			refresh();
+			shown_at = app_now_ms();
+			again = app->redraw = false;
 		}
-		again = app->redraw = false;
 		pfd[nfd++] = (struct pollfd){ .fd = STDIN_FILENO, .events = POLLIN };
 		pfd[nfd++] = (struct pollfd){ .fd = sigpipe[0], .events = POLLIN };
 		if (efd >= 0)
@@ -389,8 +409,8 @@ static int run_terminal(struct app *app)
 			pfd[nfd++] = (struct pollfd){ .fd = app->child_pipe, .events = POLLIN };
 		/* The engine's deadlines (a batch, the poll): keys pressed meanwhile do not postpone them. */
 		wait = app->watch ? apm_watch_get_timeout(app->watch) : -1;
-		/* A partial frame: the rest of it as soon as the input has been looked at. */
-		if (app->frame_partial)
+		/* A partial frame, or one put off for a key: as soon as the input has been looked at. */
+		if (app->frame_partial || app->redraw)
 			wait = 0;
 		rc = poll(pfd, (nfds_t)nfd, wait);
 		if (app->frame_partial)
