@@ -726,14 +726,6 @@ static const struct apr_card_type *card_type(const struct apm_card *c)
 	return t ? t : apr_card_type_lookup("CEX8C");
 }
 
-/* The card's row of the model's queues, ours to write (copied from the snapshots that share it). */
-static int own_mq_row(struct apm_host *h, unsigned int a)
-{
-	if (!apm_table_own(&h->mq[a]))
-		return -ENOMEM;
-	return 0;
-}
-
 static int model_card(struct apm_host *h, unsigned int a)
 {
 	struct apr_model *m = &h->model;
@@ -741,16 +733,15 @@ static int model_card(struct apm_host *h, unsigned int a)
 	struct apr_card *mc = &m->card[a];
 
 	memset(mc, 0, sizeof(*mc));
+	/* The row is written (cleared, or the card's queues put in): ours first, copied if shared. */
+	if ((c->has_card || apr_mask_test(&h->mq_rows, a)) && !apm_table_own(&h->mq[a]))
+		return -ENOMEM;
 	if (apr_mask_test(&h->mq_rows, a)) {
-		if (own_mq_row(h, a))
-			return -ENOMEM;
 		memset(h->mq[a], 0, APR_BITS * sizeof(*h->mq[a]));
 		apr_mask_clear(&h->mq_rows, a);
 	}
 	if (!c->has_card && !apr_mask_test(&m->lpar_apm, a))
 		return 0;
-	if (c->has_card && own_mq_row(h, a))
-		return -ENOMEM;
 	/* Only a card's row gets queues (the loop below). */
 	if (c->has_card)
 		apr_mask_set(&h->mq_rows, a);

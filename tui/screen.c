@@ -191,6 +191,7 @@ int screen_flush_curses(struct screen *s, struct screen *shown, const struct the
 	for (int y = 0; y < s->h; y++)
 		for (int x = 0; x < s->w;) {
 			struct cell *c = &s->c[y * s->w + x], *o = &shown->c[y * s->w + x];
+			unsigned char role = c->role;
 			char run[1024];
 			size_t len = 0;
 			int x0 = x;
@@ -202,7 +203,7 @@ int screen_flush_curses(struct screen *s, struct screen *shown, const struct the
 			for (; x < s->w; x++, c++, o++) {
 				size_t n = strlen(c->g);
 
-				if (x > x0 && (c->role != s->c[y * s->w + x0].role ||
+				if (x > x0 && (c->role != role ||
 					       (c->role == o->role && !strcmp(c->g, o->g)) || !n ||
 					       len + n >= sizeof(run)))
 					break;
@@ -212,7 +213,7 @@ int screen_flush_curses(struct screen *s, struct screen *shown, const struct the
 				sent++;
 			}
 			run[len] = '\0';
-			attrset(role_attr(t, s->c[y * s->w + x0].role));
+			attrset(role_attr(t, role));
 			mvaddstr(y, x0, run);
 		}
 	attrset(A_NORMAL);

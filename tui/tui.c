@@ -385,15 +385,15 @@ static int run_terminal(struct app *app)
 	app->redraw = true;
 	while (!app->quit) {
 		int nfd = 0, rc, wait;
-		bool key_done;
+		bool key_done, put_off;
 
 		if (again)
 			repaint(app, false);
 		/* While the host's events keep coming, a frame per batch and per key, not per wakeup. */
-		if (!again && app->redraw && app_now_ms() - shown_at < TYPEAHEAD_MS &&
-		    key_waiting()) {
-			/* The key first (the poll below returns at once); the frame stays due. */
-		} else if (again || app->redraw) {
+		/* A key typed meanwhile first (the poll below returns at once); the frame stays due. */
+		put_off = !again && app->redraw && app_now_ms() - shown_at < TYPEAHEAD_MS &&
+			  key_waiting();
+		if ((again || app->redraw) && !put_off) {
 			app->frame_deadline = app_now_ms() + FRAME_READ_MS;
 			app_draw(app);
 			screen_flush_curses(&app->scr, &app->shown, &app->theme);
