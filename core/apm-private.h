@@ -295,6 +295,13 @@ struct apm_host {
 	int vfio_drv; /* driver index of vfio_ap, 0 when it binds nothing */
 	/* Per APQN (a table): bit 7 = queue device exists, low bits = driver index. */
 	unsigned char (*queue)[APR_BITS];
+	/*
+	 * Of those, how many exist without a driver: -1 until counted (a
+	 * load reads bus/ap/bindings instead), then kept by the engine's
+	 * queue events (watch.c), so a batch knows at once whether every
+	 * queue is bound.
+	 */
+	int unbound;
 	unsigned char *override; /* 6.19 (a table): [a][q] override driver index + 1, or NULL */
 	bool override_attr;	 /* queues have driver_override (asked of the first queue) */
 	bool override_asked;	 /* ... and there was a queue to ask */

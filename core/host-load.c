@@ -149,6 +149,7 @@ struct apm_host *apm_host_alloc(struct apm_ctx *ctx)
 	h->refcount = 1;
 	h->ctx = apm_ctx_ref(ctx);
 	h->kind = ctx->kind;
+	h->unbound = -1;
 	h->queue = apm_table_new(APR_BITS * sizeof(*h->queue));
 	/* One zero row for all: a row is copied when a card's queues are derived into it. */
 	zero = apm_table_new(APR_BITS * sizeof(*h->mq[0]));

@@ -261,13 +261,19 @@ static void maybe_scan(struct apm_watch *w)
 		w->d.scan = true;
 }
 
+/* A queue device without a driver (bindings_from_table counts them). */
+static int unbound(unsigned char cell)
+{
+	return (cell & APM_Q_EXISTS) && !(cell & APM_Q_DRV);
+}
+
 static void queue_event(struct apm_watch *w, const struct apm_event *ev, unsigned int a,
 			unsigned int q)
 {
 	struct apm_host *h = w->work;
 	struct dirty *d = &w->d;
 	const char *act = ev->action;
-	unsigned char *cell;
+	unsigned char *cell, was;
 
 	apr_mask_set(&d->rows, a);
 	apr_mask_set(&d->touched[a], q);
@@ -280,6 +286,7 @@ static void queue_event(struct apm_watch *w, const struct apm_event *ev, unsigne
 		return;
 	}
 	cell = &h->queue[a][q];
+	was = *cell;
 	if (!strcmp(act, "add")) {
 		*cell = APM_Q_EXISTS;
 		d->devices = true;
@@ -300,6 +307,8 @@ static void queue_event(struct apm_watch *w, const struct apm_event *ev, unsigne
 	} else {
 		d->reload = true;
 	}
+	if (h->unbound >= 0)
+		h->unbound += unbound(*cell) - unbound(was);
 }
 
 static void card_event(struct apm_watch *w, const struct apm_event *ev, unsigned int a)
@@ -487,19 +496,18 @@ static bool polled(const struct apm_watch *w, const char *uuid)
  * driver (ap_calc_bound_apqns: every device on the bus, under its lock)
  * and says "(complete)" when all are bound and a scan has run.  The
  * queue table holds both from the events: read, the file would cost a
- * walk of every device in the kernel at every batch of a storm.
+ * walk of every device in the kernel at every batch of a storm.  The
+ * table is counted once, then the events keep the count (queue_event).
  */
 static void bindings_from_table(struct apm_host *h)
 {
-	bool complete = true;
-
-	for (unsigned int a = 0; a < APR_BITS && complete; a++)
-		for (unsigned int q = 0; q < APR_BITS; q++)
-			if ((h->queue[a][q] & APM_Q_EXISTS) && !(h->queue[a][q] & APM_Q_DRV)) {
-				complete = false;
-				break;
-			}
-	h->bindings_complete = complete;
+	if (h->unbound < 0) {
+		h->unbound = 0;
+		for (unsigned int a = 0; a < APR_BITS; a++)
+			for (unsigned int q = 0; q < APR_BITS; q++)
+				h->unbound += unbound(h->queue[a][q]);
+	}
+	h->bindings_complete = !h->unbound;
 }
 
 /*
