@@ -502,6 +502,9 @@ void apm_host_queue_rebound(struct apm_host *h, unsigned int a, unsigned int q);
 /* Of (a, q), only the vfio_ap status is stale (an mdev changed, not the queue). */
 void apm_host_forget_status(struct apm_host *h, unsigned int a, unsigned int q);
 void apm_host_forget_adapter(struct apm_host *h, unsigned int a);
+/* After a bus scan: do adapter a's queues keep what was read of them in old (host.c)? */
+bool apm_host_scan_keeps_queues(const struct apm_host *old, const struct apm_host *h,
+				unsigned int a);
 /* The queues whose vfio_ap status old's mdevs and h's differ on (matrix, guest, in use). */
 void apm_host_forget_mdevs(struct apm_host *h, const struct apm_host *old);
 

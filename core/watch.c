@@ -612,12 +612,13 @@ static int update(struct apm_watch *w, struct apm_host *h)
 	/*
 	 * What was read of queues on demand and may have changed: the queues
 	 * with events (of a queue only bound or unbound, what follows its
-	 * driver: apm_host_queue_rebound), the cards', all at a scan
-	 * (checkstops, configuration), and the vfio_ap status where the mdevs
-	 * changed.
+	 * driver: apm_host_queue_rebound), the cards', at a scan those of the
+	 * adapters it checkstopped or recovered (apm_host_scan_keeps_queues),
+	 * and the vfio_ap status where the mdevs changed.
 	 */
 	for (unsigned int a = 0; a < APR_BITS; a++) {
-		if (d->scan || apr_mask_test(&d->cards, a)) {
+		if (apr_mask_test(&d->cards, a) ||
+		    (d->scan && !apm_host_scan_keeps_queues(w->host, h, a))) {
 			apm_host_forget_adapter(h, a);
 			continue;
 		}

@@ -743,6 +743,75 @@ static void test_rebound_facts(void **state)
 }
 
 /*
+ * A bus scan changes a queue's checkstop without a uevent, and only with
+ * its adapter's (host.c: apm_host_scan_keeps_queues).  Two host queues of
+ * two adapters are read, as the grid reads them; one adapter checkstops,
+ * then a scan: that adapter's queue is read again and says what a fresh
+ * load does, the other's facts come kept, without a read.
+ */
+static void test_scan_facts(void **state)
+{
+	unsigned int a[2] = { 0 }, q[2] = { 0 }, n = 0;
+	struct apm_queue *qu = NULL, *x, *y;
+	struct apm_backend_ops ops;
+	struct apm_host *h0, *h1, *fresh;
+	struct apm_delta *d;
+	struct apm_watch *w;
+	struct apm_ctx *ctx;
+	char buf[16];
+	int err;
+
+	(void)state;
+	assert_int_equal(apm_ctx_new_sim(NULL, &ctx), 0);
+	apm_ctx_set_log_fn(ctx, quiet, NULL);
+	assert_int_equal(apm_host_load(ctx, 0, &h0), 0);
+	while (n < 2 && apm_host_next_queue(h0, &qu) == 0)
+		if (apm_queue_exists(qu) && apm_queue_get_driver(qu) &&
+		    strcmp(apm_queue_get_driver(qu), "vfio_ap") &&
+		    (!n || apm_queue_get_adapter(qu) != a[0])) {
+			a[n] = apm_queue_get_adapter(qu);
+			q[n++] = apm_queue_get_domain(qu);
+		}
+	apm_queue_unref(qu);
+	assert_int_equal(n, 2);
+	for (unsigned int i = 0; i < 2; i++) {
+		assert_int_equal(apm_host_lookup_queue(h0, a[i], q[i], &x), 0);
+		assert_false(apm_queue_is_checkstopped(x, &err));
+		apm_queue_unref(x);
+	}
+	assert_int_equal(apm_watch_new(h0, &w), 0);
+	apm_watch_set_intervals(w, 0, 0);
+	snprintf(buf, sizeof(buf), "%u 1", a[1]);
+	assert_int_equal(apm_ctx_write_attr(ctx, "kernel/apsim/chkstop", buf, strlen(buf)), 0);
+	assert_int_equal(apm_ctx_write_attr(ctx, "bus/ap/scans", "1", 1), 0);
+	apm_watch_poll_now(w);
+	assert_int_equal(apm_watch_process(w, &h1, &d), 1);
+	apm_delta_unref(d);
+	assert_int_equal(apm_host_load(ctx, 0, &fresh), 0);
+
+	counting(ctx, &ops, "chkstop");
+	assert_int_equal(apm_host_lookup_queue(h1, a[0], q[0], &x), 0);
+	assert_false(apm_queue_is_checkstopped(x, &err));
+	assert_int_equal(counted_reads, 0);
+	apm_queue_unref(x);
+	assert_int_equal(apm_host_lookup_queue(h1, a[1], q[1], &x), 0);
+	assert_int_equal(apm_host_lookup_queue(fresh, a[1], q[1], &y), 0);
+	assert_true(apm_queue_is_checkstopped(x, &err));
+	assert_true(apm_queue_is_checkstopped(y, &err));
+	assert_int_equal(counted_reads, 2); /* x's, read again, and y's */
+	assert_int_equal(apm_queue_is_online(x, &err), apm_queue_is_online(y, &err));
+	ctx->ops = real_ops;
+
+	apm_queue_unref(x);
+	apm_queue_unref(y);
+	apm_host_unref(fresh);
+	apm_host_unref(h1);
+	apm_watch_unref(w);
+	apm_host_unref(h0);
+	apm_ctx_unref(ctx);
+}
+
+/*
  * The delta's stale domains: where after does not carry the readings a
  * client made in before.  A host queue, another queue of its adapter and
  * one of another adapter are read (as the grid reads them); then the
@@ -1001,6 +1070,7 @@ int main(void)
 		cmocka_unit_test(test_budget_slow_events),
 		cmocka_unit_test(test_state_without_status),
 		cmocka_unit_test(test_rebound_facts),
+		cmocka_unit_test(test_scan_facts),
 		cmocka_unit_test(test_stale_domains),
 	};
 
