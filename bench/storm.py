@@ -185,7 +185,7 @@ def main(argv):
         time.sleep(1.0)
         cpu0, t0 = cpu_s(pid), time.monotonic()
         p = subprocess.Popen(storm, stdout=subprocess.DEVNULL)
-        lat = []
+        lat, at = [], []  # each key's answer (ms) and when it was pressed (s into the storm)
         opened = False
         time.sleep(0.3)
         while p.poll() is None:
@@ -199,6 +199,7 @@ def main(argv):
                 print("storm  console: a key was not answered within 30 s")
                 break
             lat.append(max(0.0, when - k) * 1e3)
+            at.append(k - t0)
             opened = want_open
             t.screen()
             time.sleep(0.2)
@@ -230,9 +231,13 @@ def main(argv):
         cpu1, t1 = cpu_s(pid), time.monotonic()
         print("storm  the storm (%s): %.2f s" % (" ".join(storm), t_last - t0))
         if lat:
+            q = statistics.quantiles(lat, n=100) if len(lat) > 1 else lat * 99
+            worst = max(range(len(lat)), key=lat.__getitem__)
             print("storm  console: a key pressed during the storm answered in %.0f ms at most "
-                  "(%d keys, median %.0f ms; goal <= 100 ms)"
-                  % (max(lat), len(lat), statistics.median(lat)))
+                  "(%d keys, median %.0f ms, p90 %.0f, p99 %.0f; %d over 100 ms; the slowest "
+                  "pressed %.1f s into the storm; goal <= 100 ms)"
+                  % (max(lat), len(lat), statistics.median(lat), q[89], q[98],
+                     sum(1 for v in lat if v > 100), at[worst]))
         else:
             print("storm  console: the storm ended before a key could be pressed")
         if when is None:
