@@ -13,6 +13,10 @@
  *    "active only — lost at reboot" marker where they are not;
  *  - ap-check's findings (what will fail to start, now or at boot) and
  *    the files that could not be read, among the console's warnings.
+ *
+ * mdevctl, chzdev, virsh or an editor write these files with no uevent,
+ * and a quiet host makes no snapshot: so the configuration is also looked
+ * at once per refresh interval on its own (persist_poll).
  */
 #include <stdlib.h>
 #include <string.h>
@@ -26,17 +30,23 @@ void persist_reload(struct app *app)
 	bool fresh = !app->cfg;
 	int rc = 0;
 
+	app->cfg_read_ms = app_now_ms();
 	if (!app->cfg)
 		rc = apm_config_new(app->ctx, root && *root ? root : NULL, &app->cfg);
 	if (!rc)
 		rc = apm_config_load(app->cfg);
 	if (rc) {
-		app_log(app, ROLE_ERROR, "cannot read the persistent configuration: %s",
-			strerror(-rc));
+		/* Said once per error: persist_poll tries again every interval. */
+		if (rc != app->cfg_rc)
+			app_log(app, ROLE_ERROR, "cannot read the persistent configuration: %s",
+				strerror(-rc));
+		if (!fresh || rc != app->cfg_rc)
+			app->cfg_changes++;
+		app->cfg_rc = rc;
 		app->cfg = apm_config_unref(app->cfg);
-		app->cfg_changes++;
 		return;
 	}
+	app->cfg_rc = 0;
 	/* What the grid drew from the definitions stands while nothing was read again. */
 	if (fresh || apm_config_get_generation(app->cfg) != app->cfg_gen) {
 		app->cfg_gen = apm_config_get_generation(app->cfg);
@@ -50,6 +60,26 @@ void persist_reload(struct app *app)
 		app_log(app, ROLE_WARNING, "not read: %s", errors);
 	free(app->cfg_errors);
 	app->cfg_errors = strdup(errors);
+}
+
+/*
+ * Its stamps (config.c: stamps_valid) answer with a stat per file when
+ * nothing changed; what did change is shown as a new snapshot would show
+ * it: the grid's '#' cells, the defined mdevs' rows, the warnings.
+ */
+bool persist_poll(struct app *app)
+{
+	unsigned int before = app->cfg_changes;
+
+	if (app->interval_ms <= 0 || app_now_ms() - app->cfg_read_ms < app->interval_ms)
+		return false;
+	persist_reload(app);
+	if (app->cfg_changes == before || !app->host)
+		return false;
+	app_layout_ids(app);
+	warnings_compute(app);
+	app->redraw = true;
+	return true;
 }
 
 /* The definition of the mdev uuid, when it is active too: its mdev (borrowed). */

@@ -145,6 +145,8 @@ static unsigned int run_for(struct app *app, long long ms, bool first)
 		if (app_watch_step(app, true) == 1) {
 			batches++;
 			app_draw(app);
+		} else if (persist_poll(app)) {
+			app_draw(app);
 		}
 	}
 	apm_watch_set_intervals(app->watch, (unsigned int)app->interval_ms, 0);
@@ -418,7 +420,8 @@ static int run_terminal(struct app *app)
 		if (rc < 0 && errno != EINTR)
 			break;
 		if (rc == 0) {
-			app_watch_step(app, true);
+			if (app_watch_step(app, true) == 0)
+				persist_poll(app);
 			continue;
 		}
 		if (rc < 0)

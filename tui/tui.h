@@ -216,6 +216,8 @@ void scroll_draw(struct app *app, struct view *v, const struct area *a, const ch
 		 const struct doc *d);
 /* persistent.c: (re)read the persistent configuration into app->cfg (with every snapshot). */
 void persist_reload(struct app *app);
+/* persistent.c: on a quiet host, look at it again once per refresh interval; true if it changed. */
+bool persist_poll(struct app *app);
 /* persistent.c: a cell in no active mdev that a definition assigns: its look; false when none. */
 bool persist_cell(const struct app *app, const struct apm_queue *q, struct cell_look *look);
 /* persistent.c: the adapters and domains the definitions assign, or'ed into the two masks. */
@@ -358,6 +360,8 @@ struct app {
 	char *cfg_errors;	  /* its files that could not be read, as last logged */
 	unsigned int cfg_gen;	  /* its apm_config_get_generation() as last read */
 	unsigned int cfg_changes; /* counts the reads that may have changed it */
+	long long cfg_read_ms;	  /* when it was last looked at (app_now_ms) */
+	int cfg_rc;		  /* the -errno its last reading failed with, 0: read */
 	const char *prog;
 	bool headless;
 	bool ascii, mono;

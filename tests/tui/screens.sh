@@ -1016,6 +1016,19 @@ else
 	show_file defined.2.txt.roles
 fi
 
+# A definition written while the host stays quiet makes no snapshot: the
+# console looks at the persistent configuration by its refresh interval
+# (the terminal loop's :idle), not only with the host's events.
+cat >quiet.script <<'EOS'
+:shell "$APMATRIX" --sim=host.ini persist cef03c3c >/dev/null
+:save-display quiet.1.txt
+:idle 2500
+:save-display quiet.2.txt
+EOS
+screens quiet
+has "before the refresh interval: the last reading" quiet.1.txt "J cef03c3c… Guest2                 in use 4/2 lost"
+has "after it: the definition written meanwhile" quiet.2.txt "J cef03c3c… Guest2                 in use 4/2 man"
+
 # ap-check's checks before a change: J taking adapter 6 would hold the
 # APQNs of Y's definition (Y not active), so `mdevctl start` of Y would
 # fail; the preview says so, as the CLI does.
