@@ -588,6 +588,21 @@ static int counting_read(void *be, const char *path, char *buf, size_t size)
 	return real_ops->read(be, path, buf, size);
 }
 
+/* The end of a test of the facts kept: ctx's own seam again, every reference let go. */
+static void facts_done(struct apm_ctx *ctx, struct apm_watch *w, struct apm_host *h0,
+		       struct apm_host *h1, struct apm_host *fresh, struct apm_queue *x,
+		       struct apm_queue *y)
+{
+	ctx->ops = real_ops;
+	apm_queue_unref(x);
+	apm_queue_unref(y);
+	apm_host_unref(fresh);
+	apm_host_unref(h1);
+	apm_watch_unref(w);
+	apm_host_unref(h0);
+	apm_ctx_unref(ctx);
+}
+
 /* From now on, ctx's reads go through ops, a copy of its seam that counts those of name. */
 static void counting(struct apm_ctx *ctx, struct apm_backend_ops *ops, const char *name)
 {
@@ -664,15 +679,7 @@ static void test_state_without_status(void **state)
 	assert_int_equal(apm_host_lookup_queue(fresh, a, q, &y), 0);
 	assert_int_equal(apm_queue_is_online(x, &err), apm_queue_is_online(y, &err));
 	assert_int_equal(counted_reads, 0);
-	ctx->ops = real_ops;
-
-	apm_queue_unref(x);
-	apm_queue_unref(y);
-	apm_host_unref(fresh);
-	apm_host_unref(h1);
-	apm_watch_unref(w);
-	apm_host_unref(h0);
-	apm_ctx_unref(ctx);
+	facts_done(ctx, w, h0, h1, fresh, x, y);
 }
 
 /*
@@ -731,15 +738,7 @@ static void test_rebound_facts(void **state)
 	assert_int_equal(apm_queue_is_online(x, &err), 0);
 	assert_int_equal(err, -ENOENT); /* no online file without zcrypt */
 	assert_int_equal(counted_reads, 0);
-	ctx->ops = real_ops;
-
-	apm_queue_unref(x);
-	apm_queue_unref(y);
-	apm_host_unref(fresh);
-	apm_host_unref(h1);
-	apm_watch_unref(w);
-	apm_host_unref(h0);
-	apm_ctx_unref(ctx);
+	facts_done(ctx, w, h0, h1, fresh, x, y);
 }
 
 /*
@@ -800,15 +799,7 @@ static void test_scan_facts(void **state)
 	assert_true(apm_queue_is_checkstopped(y, &err));
 	assert_int_equal(counted_reads, 2); /* x's, read again, and y's */
 	assert_int_equal(apm_queue_is_online(x, &err), apm_queue_is_online(y, &err));
-	ctx->ops = real_ops;
-
-	apm_queue_unref(x);
-	apm_queue_unref(y);
-	apm_host_unref(fresh);
-	apm_host_unref(h1);
-	apm_watch_unref(w);
-	apm_host_unref(h0);
-	apm_ctx_unref(ctx);
+	facts_done(ctx, w, h0, h1, fresh, x, y);
 }
 
 /*
