@@ -18,6 +18,7 @@
 #include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/inotify.h>
 #include <sys/stat.h>
 #include <time.h>
 #include <unistd.h>
@@ -116,6 +117,106 @@ static void stamp_take(struct apm_stamp *t, const char *path, bool dir)
 	t->ctime = st.st_ctim;
 }
 
+/* ----------------------------------------------------------- watches */
+
+/*
+ * The stamps cost a stat per file and directory at every load, and the
+ * console loads with every snapshot and every refresh interval: 0.5 ms a
+ * tick in the test VM, where each stat of a missing file is a 9p round
+ * trip.  inotify says as much with one read(): for each stamped path its
+ * directory is watched (a file's events go to its directory's watch too:
+ * fs/notify/fsnotify.c, __fsnotify_parent), a stamped directory itself
+ * (its listing), and for a path whose directory is missing the nearest
+ * ancestor that exists (where it will be created).  Each watch is set
+ * when its path is stamped, before it is read, so a change after the read
+ * is an event.  Our own reads raise none of these events.  The stamps
+ * stay the answer where a watch could not be set (no inotify, the user's
+ * watch limit), in a child process (the descriptor is shared across fork,
+ * and a read there would take the parent's events), and once a minute
+ * all the same: a symbolic link among the ancestors retargeted changes
+ * nothing that is watched.
+ */
+#define WATCH_MASK                                                                                 \
+	(IN_CREATE | IN_DELETE | IN_MOVED_FROM | IN_MOVED_TO | IN_MODIFY | IN_CLOSE_WRITE |        \
+	 IN_ATTRIB | IN_DELETE_SELF | IN_MOVE_SELF)
+#define BACKSTOP_S 60
+
+static void watch_close(struct apm_config *cfg)
+{
+	if (cfg->ino >= 0)
+		close(cfg->ino);
+	cfg->ino = -1;
+	cfg->watched = false;
+}
+
+/* A load starts: new watches for what it reads (the old ones may name what is gone). */
+static void watch_open(struct apm_config *cfg)
+{
+	watch_close(cfg);
+	cfg->ino = inotify_init1(IN_NONBLOCK | IN_CLOEXEC);
+	cfg->ino_pid = getpid();
+	cfg->watched = cfg->ino >= 0;
+}
+
+static void watch_path(struct apm_config *cfg, const char *path, bool dir, int err)
+{
+	char *up;
+
+	if (!cfg->watched)
+		return;
+	if (dir && !err && inotify_add_watch(cfg->ino, path, WATCH_MASK) < 0) {
+		cfg->watched = false;
+		return;
+	}
+	up = strdup(path);
+	if (!up) {
+		cfg->watched = false;
+		return;
+	}
+	/* The directory the path is in, or the nearest ancestor that exists. */
+	for (;;) {
+		char *slash = strrchr(up, '/');
+		const char *d = up;
+
+		if (!slash)
+			d = ".";
+		else if (slash == up)
+			slash[1] = '\0';
+		else
+			*slash = '\0';
+		if (inotify_add_watch(cfg->ino, d, WATCH_MASK) >= 0)
+			break;
+		if ((errno != ENOENT && errno != ENOTDIR) || !slash || !strcmp(d, "/")) {
+			cfg->watched = false;
+			break;
+		}
+	}
+	free(up);
+}
+
+/* Did nothing happen to what the last load read, as its watches tell? */
+static bool watch_quiet(struct apm_config *cfg)
+{
+	char buf[4096] __attribute__((aligned(__alignof__(struct inotify_event))));
+	bool quiet = true;
+	ssize_t n;
+
+	if (!cfg->watched || cfg->ino_pid != getpid())
+		return false;
+	/* Drained: what they say is all "look again", overflow (IN_Q_OVERFLOW) included. */
+	while ((n = read(cfg->ino, buf, sizeof(buf))) > 0)
+		quiet = false;
+	return quiet && n < 0 && errno == EAGAIN;
+}
+
+static bool backstop_due(const struct apm_config *cfg)
+{
+	struct timespec now;
+
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &now);
+	return now.tv_sec - cfg->checked.tv_sec >= BACKSTOP_S;
+}
+
 /* Stamp path before it is read: a change after the stamp changes it again. */
 static void stamp(struct apm_config *cfg, const char *path, bool dir)
 {
@@ -129,6 +230,7 @@ static void stamp(struct apm_config *cfg, const char *path, bool dir)
 	}
 	cfg->stamps = v;
 	stamp_take(&v[cfg->nstamps], path, dir);
+	watch_path(cfg, path, dir, v[cfg->nstamps].err);
 	v[cfg->nstamps++].path = copy;
 }
 
@@ -181,6 +283,7 @@ APM_EXPORT int apm_config_new(struct apm_ctx *ctx, const char *root, struct apm_
 	if (!cfg)
 		return -ENOMEM;
 	cfg->refcount = 1;
+	cfg->ino = -1;
 	cfg->ctx = apm_ctx_ref(ctx);
 	if (root)
 		cfg->root = strdup(root);
@@ -269,6 +372,7 @@ APM_EXPORT struct apm_config *apm_config_unref(struct apm_config *cfg)
 		return NULL;
 	clear_loaded(cfg);
 	stamp_clear(cfg);
+	watch_close(cfg);
 	for (size_t i = 0; i < ARRAY_SIZE(cfg->dirs); i++)
 		free(cfg->dirs[i]);
 	free(cfg->root);
@@ -580,11 +684,19 @@ APM_EXPORT int apm_config_load(struct apm_config *cfg)
 {
 	int rc;
 
-	/* What did not change is not read again: the console loads with every snapshot. */
+	/*
+	 * What did not change is not read again: the console loads with every
+	 * snapshot.  The watches answer first; where they cannot, or said
+	 * something, or once a minute, the stamps.
+	 */
+	if (cfg->loaded && cfg->stamps_ok && watch_quiet(cfg) && !backstop_due(cfg))
+		return 0;
+	clock_gettime(CLOCK_MONOTONIC_COARSE, &cfg->checked);
 	if (stamps_valid(cfg))
 		return 0;
 	clear_loaded(cfg);
 	stamp_clear(cfg);
+	watch_open(cfg);
 	cfg->stamps_ok = true;
 	clock_gettime(CLOCK_REALTIME_COARSE, &cfg->stamp_time);
 	cfg->loaded = true;

@@ -140,6 +140,16 @@ struct apm_config {
 	unsigned int nstamps;
 	bool stamps_ok;
 	struct timespec stamp_time;
+	/*
+	 * The same files watched (config.c: watch_quiet): an inotify
+	 * descriptor of process ino_pid, -1 none; watched false where a
+	 * watch could not be set.  checked: when the stamps were last
+	 * compared (CLOCK_MONOTONIC_COARSE).
+	 */
+	int ino;
+	pid_t ino_pid;
+	bool watched;
+	struct timespec checked;
 	struct apm_def **defs; /* sorted by uuid */
 	unsigned int ndefs;
 	/* Definitions that could not be read: "uuid" each, 37 bytes. */

@@ -19,6 +19,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -616,8 +617,10 @@ static void test_env_root(void **state)
 
 /*
  * A load after one that read the same files reads nothing; a changed, a
- * new or a removed file is read, and so is one changed less than a second
- * before the last load (its stamp could not tell a second change).
+ * new or a removed file is read.  The watches tell (config.c:
+ * watch_quiet), so a load right after one that read a file changed in the
+ * same second reads nothing either, and a definition in a directory that
+ * did not exist at the last load is seen.
  */
 static void test_unchanged(void **state)
 {
@@ -640,19 +643,13 @@ static void test_unchanged(void **state)
 	assert_false(apm_def_get_autostart(apm_config_find_def(cfg, U2)));
 	assert_string_equal(apm_config_get_errors(cfg), errors);
 
-	/* U2 rewritten in place (its directory unchanged): read again. */
+	/* U2 rewritten in place (its directory unchanged): read again, then not. */
 	sh("cat '%s/mdevctl/modify-addattr.json' >'%s/etc/mdevctl.d/matrix/" U2 "'", FIXTURES_SRC,
 	   root);
 	opens = 0;
 	assert_int_equal(apm_config_load(cfg), 0);
 	assert_true(opens > 0);
 	assert_true(apm_def_get_autostart(apm_config_find_def(cfg, U2)));
-	/* Changed within the second before that load: read once more, whatever the stamps say. */
-	opens = 0;
-	assert_int_equal(apm_config_load(cfg), 0);
-	assert_true(opens > 0);
-	nanosleep(&settle, NULL);
-	assert_int_equal(apm_config_load(cfg), 0);
 	opens = 0;
 	assert_int_equal(apm_config_load(cfg), 0);
 	assert_int_equal(opens, 0);
@@ -663,6 +660,72 @@ static void test_unchanged(void **state)
 	assert_int_equal(apm_config_load(cfg), 0);
 	assert_null(apm_config_find_def(cfg, U1));
 	assert_int_equal(apm_config_get_def_count(cfg), 1);
+
+	/* mdevctl's directories gone, then made again with a definition in them. */
+	sh("rm -r '%s/etc/mdevctl.d'", root);
+	assert_int_equal(apm_config_load(cfg), 0);
+	assert_int_equal(apm_config_get_def_count(cfg), 0);
+	sh("mkdir -p '%s/etc/mdevctl.d/matrix' && cp '%s/mdevctl/modify-addattr.json' "
+	   "'%s/etc/mdevctl.d/matrix/" U1 "'",
+	   root, FIXTURES_SRC, root);
+	assert_int_equal(apm_config_load(cfg), 0);
+	assert_non_null(apm_config_find_def(cfg, U1));
+	apm_config_unref(cfg);
+	apm_ctx_unref(ctx);
+}
+
+/*
+ * A load in a child process (fork) of cfg: 0 when it read files exactly
+ * when read says so.  The parent's watches are not the child's to read
+ * (their events are the parent's): there the stamps answer.
+ */
+static int load_in_child(struct apm_config *cfg, bool read)
+{
+	int status;
+	pid_t pid = fork();
+
+	assert_true(pid >= 0);
+	if (!pid) {
+		opens = 0;
+		if (apm_config_load(cfg))
+			_exit(2);
+		_exit((opens > 0) != read);
+	}
+	assert_int_equal(waitpid(pid, &status, 0), pid);
+	return WIFEXITED(status) ? WEXITSTATUS(status) : 128;
+}
+
+/*
+ * The stamps, in a child: unchanged and settled, nothing is read; a file
+ * changed less than a second before the last load is read (its stamp
+ * could not tell a second change within that tick).  And a child's load
+ * takes none of the parent's events: a change the child read is still
+ * read by the parent.
+ */
+static void test_unchanged_forked(void **state)
+{
+	const struct timespec settle = { 1, 200 * 1000 * 1000 };
+	struct apm_ctx *ctx = sim();
+	struct apm_config *cfg;
+
+	(void)state;
+	nanosleep(&settle, NULL);
+	cfg = load(ctx);
+	assert_int_equal(load_in_child(cfg, false), 0);
+	sh("cat '%s/mdevctl/modify-addattr.json' >'%s/etc/mdevctl.d/matrix/" U2 "'", FIXTURES_SRC,
+	   root);
+	opens = 0;
+	assert_int_equal(apm_config_load(cfg), 0);
+	assert_true(opens > 0);
+	assert_int_equal(load_in_child(cfg, true), 0);
+
+	sh("cp '%s/mdevctl/modify-delattr-manual.json' '%s/etc/mdevctl.d/matrix/" U2 "'",
+	   FIXTURES_SRC, root);
+	assert_int_equal(load_in_child(cfg, true), 0);
+	opens = 0;
+	assert_int_equal(apm_config_load(cfg), 0);
+	assert_true(opens > 0);
+	assert_false(apm_def_get_autostart(apm_config_find_def(cfg, U2)));
 	apm_config_unref(cfg);
 	apm_ctx_unref(ctx);
 }
@@ -680,6 +743,7 @@ int main(void)
 		cmocka_unit_test_setup_teardown(test_refusals, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_env_root, setup, teardown),
 		cmocka_unit_test_setup_teardown(test_unchanged, setup, teardown),
+		cmocka_unit_test_setup_teardown(test_unchanged_forked, setup, teardown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
