@@ -63,8 +63,8 @@ void persist_reload(struct app *app)
 }
 
 /*
- * Its stamps (config.c: stamps_valid) answer with a stat per file when
- * nothing changed; what did change is shown as a new snapshot would show
+ * Its watches answer with one read when nothing changed (config.c:
+ * watch_quiet); what did change is shown as a new snapshot would show
  * it: the grid's '#' cells, the defined mdevs' rows, the warnings.
  */
 bool persist_poll(struct app *app)
