@@ -631,6 +631,24 @@ static int update(struct apm_watch *w, struct apm_host *h)
 			else
 				apm_host_queue_rebound(h, a, q);
 	}
+	/*
+	 * At a scan's end vfio_ap plugs into the guests what they may use now
+	 * and unplugs what they may not (vfio_ap_ops.c:
+	 * vfio_ap_on_scan_complete), which turns their queues' status
+	 * (status_show) between "in use" and "assigned" with no file telling
+	 * where there is no guest_matrix: forgotten, for the queues of every
+	 * mdev's matrix (read again only when asked, a detail's).
+	 */
+	if (d->scan)
+		for (unsigned int i = 0; i < h->nmdevs; i++) {
+			const struct apm_mdev *m = &h->mdevs[i];
+
+			for (unsigned int a = apr_mask_next(&m->m.apm, 0); a < APR_BITS;
+			     a = apr_mask_next(&m->m.apm, a + 1))
+				for (unsigned int q = apr_mask_next(&m->m.aqm, 0); q < APR_BITS;
+				     q = apr_mask_next(&m->m.aqm, q + 1))
+					apm_host_forget_status(h, a, q);
+		}
 	apm_host_forget_mdevs(h, w->host);
 	rc = apm_host_derive(h, d->scan ? NULL : &d->rows);
 	/* What every mdev's filter facts depend on: the masks, the QCI, the profile. */
