@@ -250,6 +250,30 @@ static void test_random_profiles(void **state)
 		}
 }
 
+/*
+ * Sequences that once found a bug, kept: seed 275 on static.ini (a usage
+ * domain added to the LPAR, then the scan: its end plugs the queue into
+ * the guest, "assigned" turns "in use" and no file says so without a
+ * guest_matrix; watch.c forgets the status of the mdevs' queues at a
+ * scan).
+ */
+static void test_random_found(void **state)
+{
+	static const struct {
+		const char *file;
+		unsigned int seed;
+	} found[] = { { "static.ini", 275 } };
+
+	(void)state;
+	for (unsigned int i = 0; i < ARRAY_SIZE(found); i++) {
+		char *f = scenario_copy(found[i].file);
+
+		run_sequence(f, found[i].seed, 120, false);
+		unlink(f);
+		free(f);
+	}
+}
+
 /* A host of n x n queues, all the host's, with two mdevs on the last adapters. */
 static char *big_scenario(unsigned int n)
 {
@@ -1053,6 +1077,7 @@ int main(void)
 		cmocka_unit_test(test_delta),
 		cmocka_unit_test(test_random_builtin),
 		cmocka_unit_test(test_random_profiles),
+		cmocka_unit_test(test_random_found),
 		cmocka_unit_test(test_storm_held),
 		cmocka_unit_test(test_storm_lost),
 		cmocka_unit_test(test_other_process),
