@@ -566,9 +566,8 @@ static int update(struct apm_watch *w, struct apm_host *h)
 	/*
 	 * Of the rows, a scan changes without a uevent those of the adapters
 	 * it checkstopped or recovered (apm_host_scan_keeps_queues): derived
-	 * again with the rows that had events.  The QCI changed (wide), every
-	 * row is.  At 256 x 256 with 16 guests that halves what a periodic
-	 * scan costs a console.
+	 * again with the rows that had events, the others shared with the
+	 * last snapshot.  The QCI changed (wide), every row is.
 	 */
 	if (d->scan && !wide)
 		for (unsigned int a = 0; a < APR_BITS; a++)
