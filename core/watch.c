@@ -520,6 +520,7 @@ static int update(struct apm_watch *w, struct apm_host *h)
 	struct dirty *d = &w->d;
 	struct apr_host before = h->rules;
 	bool *filter, *holder, any_holder = false, all, wide = false;
+	struct apr_mask rescanned; /* adapters whose queues' facts a scan may have changed */
 	int rc;
 
 	if (d->scans) {
@@ -569,10 +570,12 @@ static int update(struct apm_watch *w, struct apm_host *h)
 	 * again with the rows that had events, the others shared with the
 	 * last snapshot.  The QCI changed (wide), every row is.
 	 */
-	if (d->scan && !wide)
-		for (unsigned int a = 0; a < APR_BITS; a++)
-			if (!apm_host_scan_keeps_queues(w->host, h, a))
-				apr_mask_set(&d->rows, a);
+	apr_mask_zero(&rescanned);
+	for (unsigned int a = 0; d->scan && a < APR_BITS; a++)
+		if (!apm_host_scan_keeps_queues(w->host, h, a))
+			apr_mask_set(&rescanned, a);
+	if (!wide)
+		apr_mask_or(&d->rows, &d->rows, &rescanned);
 	/* 6.19 overrides are read while both masks are all ones: when that changes, a full load. */
 	if (override_regime(w->host) != override_regime(h))
 		return -ESTALE;
@@ -627,8 +630,7 @@ static int update(struct apm_watch *w, struct apm_host *h)
 	 * and the vfio_ap status where the mdevs changed.
 	 */
 	for (unsigned int a = 0; a < APR_BITS; a++) {
-		if (apr_mask_test(&d->cards, a) ||
-		    (d->scan && !apm_host_scan_keeps_queues(w->host, h, a))) {
+		if (apr_mask_test(&d->cards, a) || apr_mask_test(&rescanned, a)) {
 			apm_host_forget_adapter(h, a);
 			continue;
 		}
